@@ -1,0 +1,2 @@
+// Placeholder so the package loads while this target is being written; replaced by the real sources.
+print("placeholder")

@@ -1,0 +1,107 @@
+// swift-tools-version:6.1
+// AsyncURL: a web crawler framework for Linux built on libcurl and libxml2.
+import PackageDescription
+
+let package = Package(
+    name: "AsyncURL",
+    products: [
+        .library(name: "AsyncURL", targets: ["AsyncURL"]),
+        .library(name: "LinkExtraction", targets: ["LinkExtraction"]),
+        .library(name: "CrawlFrontier", targets: ["CrawlFrontier"]),
+        .executable(name: "queue-example", targets: ["QueueExample"]),
+        .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // MARK: C libraries (the only place C is imported)
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CBrotli",
+            pkgConfig: "libbrotlienc",
+            providers: [.apt(["libbrotli-dev"])]
+        ),
+
+        // MARK: The framework
+        /// The fetch core: libcurl's multi interface on its own event-loop thread.
+        .target(
+            name: "AsyncURL",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// HTML parsing with libxml2: links, selectors, URL resolution and canonical form.
+        .target(
+            name: "LinkExtraction",
+            dependencies: ["CLibXML2", "CCurl"]
+        ),
+        /// URL dedup, per-host politeness, robots.txt, retries, resumable state.
+        .target(
+            name: "CrawlFrontier",
+            dependencies: ["LinkExtraction", "CSQLite", "AsyncURL"]
+        ),
+
+        // MARK: Examples and benchmarks
+        .executableTarget(
+            name: "QueueExample",
+            dependencies: ["AsyncURL"],
+            path: "Examples/QueueExample"
+        ),
+        .executableTarget(
+            name: "FetchBenchmark",
+            dependencies: [
+                "AsyncURL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/FetchBenchmark"
+        ),
+
+        // MARK: Tests
+        /// A loopback HTTP server the tests start themselves (SwiftNIO, raw bytes on the wire).
+        .target(
+            name: "TestServer",
+            dependencies: [
+                "CZlib",
+                "CBrotli",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/TestServer"
+        ),
+        .testTarget(
+            name: "AsyncURLTests",
+            dependencies: ["AsyncURL", "TestServer"]
+        ),
+        .testTarget(
+            name: "LinkExtractionTests",
+            dependencies: ["LinkExtraction"]
+        ),
+        .testTarget(
+            name: "CrawlFrontierTests",
+            dependencies: ["CrawlFrontier", "TestServer"]
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+// Umbrella header for the system library imported as `CSQLite`.
+#include <sqlite3.h>

@@ -1,0 +1,2 @@
+// Umbrella header for the system library imported as `CZlib`.
+#include <zlib.h>
