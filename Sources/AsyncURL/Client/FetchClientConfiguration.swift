@@ -1,0 +1,93 @@
+import CCurl
+import Logging
+
+extension FetchClient {
+    /// Which HTTP version the client asks for.
+    public enum HTTPVersionPreference: Sendable, Hashable {
+        /// HTTP/1.1 only.
+        case http1_1
+        /// HTTP/2 over TLS when the server offers it (ALPN), HTTP/1.1 otherwise. The default.
+        case http2OverTLS
+        /// HTTP/2 without upgrade on cleartext connections too ("prior knowledge").
+        case http2PriorKnowledge
+
+        var curlValue: Int {
+            switch self {
+            case .http1_1: CURL_HTTP_VERSION_1_1
+            case .http2OverTLS: CURL_HTTP_VERSION_2TLS
+            case .http2PriorKnowledge: CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
+            }
+        }
+    }
+
+    /// Settings shared by every transfer of a client.
+    public struct Configuration: Sendable {
+        /// The `User-Agent` sent unless a request sets its own.
+        public var userAgent: String
+        /// Default time limits; a request's own ``Request/timeouts`` override them.
+        public var timeouts: Timeouts
+        /// The largest decoded response body accepted, in bytes (32 MiB by
+        /// default). Counted on decoded bytes, so chunked bodies and
+        /// decompression bombs are stopped too.
+        public var maxBodySize: Int
+        /// The largest total size of a response's header lines, in bytes (256 KiB by default).
+        public var maxHeaderBytes: Int
+        /// The most open connections in all; 0 means no limit.
+        public var maxTotalConnections: Int
+        /// The most open connections to one host; 0 means no limit.
+        public var maxConnectionsPerHost: Int
+        /// The most idle connections kept for reuse; 0 lets libcurl decide (four per transfer handle).
+        public var maxCachedConnections: Int
+        /// Which HTTP version to ask for.
+        public var httpVersion: HTTPVersionPreference
+        /// Whether HTTP/2 streams share one connection per host (`CURLMOPT_PIPELINING`).
+        public var multiplexing: Bool
+        /// Whether `Accept-Encoding` offers gzip, deflate, br and zstd and bodies are decoded.
+        public var automaticDecompression: Bool
+        /// Whether TLS certificates and host names are verified. Turn off only for test servers.
+        public var verifiesTLSCertificates: Bool
+        /// How long resolved addresses are cached.
+        public var dnsCacheTimeout: Duration
+        /// libcurl's receive buffer per transfer, in bytes.
+        public var receiveBufferSize: Int
+        /// How many idle easy handles are kept for reuse.
+        public var idleHandlePoolSize: Int
+        /// Where the client logs.
+        public var logger: Logger
+
+        /// Creates a configuration; every value has a sensible default.
+        public init(
+            userAgent: String = "AsyncURL/1.0 (+libcurl)",
+            timeouts: Timeouts = Timeouts(connect: .seconds(10), total: .seconds(60), idle: .seconds(30)),
+            maxBodySize: Int = 32 << 20,
+            maxHeaderBytes: Int = 256 << 10,
+            maxTotalConnections: Int = 0,
+            maxConnectionsPerHost: Int = 0,
+            maxCachedConnections: Int = 0,
+            httpVersion: HTTPVersionPreference = .http2OverTLS,
+            multiplexing: Bool = true,
+            automaticDecompression: Bool = true,
+            verifiesTLSCertificates: Bool = true,
+            dnsCacheTimeout: Duration = .seconds(60),
+            receiveBufferSize: Int = 64 << 10,
+            idleHandlePoolSize: Int = 1024,
+            logger: Logger = Logger(label: "AsyncURL")
+        ) {
+            self.userAgent = userAgent
+            self.timeouts = timeouts
+            self.maxBodySize = maxBodySize
+            self.maxHeaderBytes = maxHeaderBytes
+            self.maxTotalConnections = maxTotalConnections
+            self.maxConnectionsPerHost = maxConnectionsPerHost
+            self.maxCachedConnections = maxCachedConnections
+            self.httpVersion = httpVersion
+            self.multiplexing = multiplexing
+            self.automaticDecompression = automaticDecompression
+            self.verifiesTLSCertificates = verifiesTLSCertificates
+            self.dnsCacheTimeout = dnsCacheTimeout
+            self.receiveBufferSize = receiveBufferSize
+            self.idleHandlePoolSize = idleHandlePoolSize
+            self.logger = logger
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// The HTTP version a response came over.
+public enum HTTPVersion: Sendable, Hashable, CustomStringConvertible {
+    /// HTTP/1.0.
+    case http1_0
+    /// HTTP/1.1.
+    case http1_1
+    /// HTTP/2.
+    case http2
+    /// HTTP/3.
+    case http3
+    /// A version libcurl did not report.
+    case unknown
+
+    /// The version as written in a status line, for example `HTTP/1.1`.
+    public var description: String {
+        switch self {
+        case .http1_0: "HTTP/1.0"
+        case .http1_1: "HTTP/1.1"
+        case .http2: "HTTP/2"
+        case .http3: "HTTP/3"
+        case .unknown: "HTTP/?"
+        }
+    }
+}
+
+/// How long the phases of a transfer took, each measured from the start of its
+/// last hop (libcurl's `*_TIME_T` values), plus the whole transfer's duration.
+public struct TransferTimings: Sendable, Hashable {
+    /// Until the host name was resolved.
+    public var nameLookup: Duration
+    /// Until the TCP connection was made.
+    public var connect: Duration
+    /// Until the TLS handshake finished (zero for plain HTTP).
+    public var tlsHandshake: Duration
+    /// Until the first response byte arrived.
+    public var firstByte: Duration
+    /// The last hop, from start to end.
+    public var lastHop: Duration
+    /// The whole transfer, every redirect hop included, as seen by AsyncURL.
+    public var total: Duration
+
+    /// Creates a timings record.
+    public init(nameLookup: Duration, connect: Duration, tlsHandshake: Duration, firstByte: Duration, lastHop: Duration, total: Duration) {
+        self.nameLookup = nameLookup
+        self.connect = connect
+        self.tlsHandshake = tlsHandshake
+        self.firstByte = firstByte
+        self.lastHop = lastHop
+        self.total = total
+    }
+}
+
+/// The outcome of a successful transfer: a complete HTTP response.
+///
+/// Any status, 404 and 500 included, is a response; only transport failures
+/// and broken limits are ``FetchError``s.
+public struct Response: Sendable {
+    /// The request this answers, as it was given (before redirects).
+    public var request: Request
+    /// The URL of the final response, after every redirect followed.
+    public var finalURL: String
+    /// The HTTP status code of the final response.
+    public var status: Int
+    /// The final response's header fields.
+    public var headers: HTTPHeaders
+    /// The decoded body (empty for `HEAD`, or when the request set ``Request/keepsBody`` to `false`).
+    public var body: Data
+    /// The redirects followed, in order.
+    public var redirectChain: [RedirectHop]
+    /// How long the phases took.
+    public var timings: TransferTimings
+    /// The HTTP version of the final response.
+    public var httpVersion: HTTPVersion
+    /// The number of body bytes received on the wire for the final hop (before decoding).
+    public var bytesOnWire: Int
+    /// The number of decoded body bytes delivered (to ``body`` and any consumer).
+    public var decodedBodyBytes: Int
+
+    /// Creates a response record.
+    public init(request: Request, finalURL: String, status: Int, headers: HTTPHeaders, body: Data, redirectChain: [RedirectHop], timings: TransferTimings, httpVersion: HTTPVersion, bytesOnWire: Int, decodedBodyBytes: Int) {
+        self.request = request
+        self.finalURL = finalURL
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.redirectChain = redirectChain
+        self.timings = timings
+        self.httpVersion = httpVersion
+        self.bytesOnWire = bytesOnWire
+        self.decodedBodyBytes = decodedBodyBytes
+    }
+
+    /// The request's URL (before redirects).
+    public var url: String { request.url }
+
+    /// Whether the status is in the 2xx range.
+    public var isSuccess: Bool { (200..<300).contains(status) }
+
+    /// The media type of the `Content-Type` header, lower-cased, without parameters.
+    public var mediaType: String? {
+        guard let value = headers["Content-Type"] else { return nil }
+        let type = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value
+        return type.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
+    /// The `charset` parameter of the `Content-Type` header, lower-cased, if any.
+    public var charset: String? {
+        guard let value = headers["Content-Type"] else { return nil }
+        for parameter in value.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { continue }
+            return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: " \"'")).lowercased()
+        }
+        return nil
+    }
+
+    /// The body as text: decoded with the response's charset when Foundation
+    /// knows it, else as UTF-8 with invalid bytes replaced.
+    public var text: String {
+        if let charset, let encoding = String.Encoding(ianaCharsetName: charset),
+           let decoded = String(data: body, encoding: encoding) {
+            return decoded
+        }
+        return String(decoding: body, as: UTF8.self)
+    }
+}
+
+extension String.Encoding {
+    /// The Foundation encoding for the common IANA charset names.
+    init?(ianaCharsetName name: String) {
+        switch name {
+        case "utf-8", "utf8": self = .utf8
+        case "iso-8859-1", "latin1", "latin-1", "iso8859-1": self = .isoLatin1
+        case "windows-1252", "cp1252": self = .windowsCP1252
+        case "us-ascii", "ascii": self = .ascii
+        case "utf-16": self = .utf16
+        case "utf-16le": self = .utf16LittleEndian
+        case "utf-16be": self = .utf16BigEndian
+        default: return nil
+        }
+    }
+}

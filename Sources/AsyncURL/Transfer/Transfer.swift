@@ -1,0 +1,423 @@
+import CCurl
+import Foundation
+
+/// The state of one request while the event loop runs it, across its redirect hops.
+///
+/// A `Transfer` lives on the event-loop thread only. libcurl's write and
+/// header callbacks reach it through an unretained pointer
+/// (`Unmanaged.passUnretained`) set as `CURLOPT_WRITEDATA`/`HEADERDATA`; the
+/// loop's transfer table holds the strong reference, and the easy handle is
+/// removed from the multi handle before that reference is dropped, so the
+/// pointer is valid whenever libcurl can call back.
+final class Transfer {
+    /// Delivers the outcome to the waiting task.
+    typealias Completion = @Sendable (Result<Response, FetchError>) -> Void
+
+    let id: UInt64
+    let request: Request
+    let completion: Completion
+    let easy: EasyHandle
+    let started: ContinuousClock.Instant
+    private let limits: Limits
+
+    /// The URL of the current hop.
+    private(set) var currentURL: String
+    private var currentMethod: HTTPMethod
+    private var currentBody: Data?
+    private var currentHeaders: HTTPHeaders
+    private(set) var redirectChain: [RedirectHop] = []
+
+    // Per-hop response state, filled by the callbacks.
+    private(set) var status = 0
+    private(set) var responseHeaders = HTTPHeaders()
+    private var headerBytes = 0
+    private var headerBlockEnded = false
+    private(set) var body = Data()
+    private(set) var decodedBytes = 0
+    private var deliversToConsumer = false
+    /// Set when a callback stopped the transfer on purpose (a limit was hit).
+    private(set) var abortKind: FetchError.Kind?
+
+    struct Limits {
+        var maxBodySize: Int
+        var maxHeaderBytes: Int
+        var timeouts: Timeouts
+        var configuration: FetchClient.Configuration
+    }
+
+    init(id: UInt64, request: Request, easy: EasyHandle, limits: Limits, completion: @escaping Completion) {
+        self.id = id
+        self.request = request
+        self.easy = easy
+        self.limits = limits
+        self.completion = completion
+        self.started = .now
+        currentURL = request.url
+        currentMethod = request.method
+        currentBody = request.body
+        currentHeaders = request.headers
+    }
+
+    // MARK: Configuring a hop
+
+    /// Sets every libcurl option for the current hop. Returns an error when
+    /// the hop cannot start (bad URL scheme, option refused, time used up).
+    func configureHop() -> FetchError? {
+        guard Self.hasHTTPScheme(currentURL) else {
+            return FetchError(kind: .invalidURL, url: currentURL, message: "only http and https URLs can be fetched")
+        }
+        let configuration = limits.configuration
+        let timeouts = limits.timeouts
+        easy.clearErrorMessage()
+        easy.set(CURLOPT_URL, currentURL, name: "URL")
+        easy.set(CURLOPT_NOSIGNAL, true, name: "NOSIGNAL")
+        easy.set(CURLOPT_PROTOCOLS_STR, "http,https", name: "PROTOCOLS_STR")
+        easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https", name: "REDIR_PROTOCOLS_STR")
+        easy.set(CURLOPT_FOLLOWLOCATION, false, name: "FOLLOWLOCATION")
+        easy.set(CURLOPT_USERAGENT, configuration.userAgent, name: "USERAGENT")
+        if configuration.automaticDecompression {
+            // An empty string asks for every encoding this libcurl decodes (gzip, deflate, br, zstd).
+            easy.set(CURLOPT_ACCEPT_ENCODING, "", name: "ACCEPT_ENCODING")
+        }
+        easy.set(CURLOPT_HTTP_VERSION, configuration.httpVersion.curlValue, name: "HTTP_VERSION")
+        easy.set(CURLOPT_PIPEWAIT, configuration.multiplexing, name: "PIPEWAIT")
+        easy.set(CURLOPT_SSL_VERIFYPEER, configuration.verifiesTLSCertificates, name: "SSL_VERIFYPEER")
+        easy.set(CURLOPT_SSL_VERIFYHOST, configuration.verifiesTLSCertificates ? 2 : 0, name: "SSL_VERIFYHOST")
+        easy.set(CURLOPT_DNS_CACHE_TIMEOUT, Int(configuration.dnsCacheTimeout.components.seconds), name: "DNS_CACHE_TIMEOUT")
+        easy.set(CURLOPT_BUFFERSIZE, configuration.receiveBufferSize, name: "BUFFERSIZE")
+        easy.set(CURLOPT_TCP_NODELAY, true, name: "TCP_NODELAY")
+
+        if let connect = timeouts.connect {
+            easy.set(CURLOPT_CONNECTTIMEOUT_MS, max(1, connect.wholeMilliseconds), name: "CONNECTTIMEOUT_MS")
+        }
+        if let total = timeouts.total {
+            let remaining = total - (ContinuousClock.now - started)
+            guard remaining > .zero else {
+                return FetchError(kind: .timeout, url: currentURL, message: "the total time limit of \(total) was used up by redirects")
+            }
+            easy.set(CURLOPT_TIMEOUT_MS, max(1, remaining.wholeMilliseconds), name: "TIMEOUT_MS")
+        }
+        if let idle = timeouts.idle {
+            easy.set(CURLOPT_LOW_SPEED_LIMIT, 1, name: "LOW_SPEED_LIMIT")
+            easy.set(CURLOPT_LOW_SPEED_TIME, max(1, Int(idle.components.seconds)), name: "LOW_SPEED_TIME")
+        }
+        // A declared Content-Length over the limit stops the transfer before
+        // the body; bodies without one (chunked, compressed) are counted in
+        // `receiveBody`, on decoded bytes.
+        easy.setLarge(CURLOPT_MAXFILESIZE_LARGE, Int64(limits.maxBodySize), name: "MAXFILESIZE_LARGE")
+
+        configureMethodAndBody()
+
+        var lines: [String] = []
+        for field in currentHeaders {
+            let value = Self.sanitizedHeaderValue(field.value)
+            // "Name;" sends a header with an empty value; "Name:" would remove it.
+            lines.append(value.isEmpty ? "\(field.name);" : "\(field.name): \(value)")
+        }
+        if !currentHeaders.contains("Expect") {
+            // Do not wait for "100 Continue" before sending a body.
+            lines.append("Expect:")
+        }
+        easy.setHeaderLines(lines)
+
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        easy.setPointer(CURLOPT_WRITEDATA, context, name: "WRITEDATA")
+        easy.setPointer(CURLOPT_HEADERDATA, context, name: "HEADERDATA")
+        _ = asyncurl_easy_setopt_write_function(easy.raw) { data, size, count, userdata in
+            guard let userdata else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+        }
+        _ = asyncurl_easy_setopt_header_function(easy.raw) { data, size, count, userdata in
+            guard let userdata else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+            return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+        }
+
+        if let failure = easy.firstOptionFailure {
+            let message = String(cString: curl_easy_strerror(failure.code))
+            return FetchError(kind: .other, url: currentURL, curlCode: Int(failure.code.rawValue), message: "libcurl refused option \(failure.option): \(message)")
+        }
+        return nil
+    }
+
+    private func configureMethodAndBody() {
+        switch currentMethod {
+        case .get where currentBody == nil:
+            easy.set(CURLOPT_HTTPGET, true, name: "HTTPGET")
+        case .head:
+            easy.set(CURLOPT_NOBODY, true, name: "NOBODY")
+        default:
+            if let body = currentBody {
+                easy.set(CURLOPT_POST, true, name: "POST")
+                easy.setLarge(CURLOPT_POSTFIELDSIZE_LARGE, Int64(body.count), name: "POSTFIELDSIZE_LARGE")
+                // COPYPOSTFIELDS makes libcurl own a copy, so no Swift buffer must outlive this call.
+                if body.isEmpty {
+                    "".withCString { empty in
+                        easy.setPointer(CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: empty), name: "COPYPOSTFIELDS")
+                    }
+                } else {
+                    body.withUnsafeBytes { bytes in
+                        easy.setPointer(CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress), name: "COPYPOSTFIELDS")
+                    }
+                }
+            }
+            if currentMethod != .post || currentBody == nil {
+                easy.set(CURLOPT_CUSTOMREQUEST, currentMethod.rawValue, name: "CUSTOMREQUEST")
+            }
+        }
+    }
+
+    // MARK: Callbacks (event-loop thread, inside libcurl)
+
+    /// Handles one header line, status lines included. Returns the bytes
+    /// taken; anything else makes libcurl stop the transfer.
+    func receiveHeaderLine(_ line: UnsafeRawBufferPointer) -> Int {
+        headerBytes += line.count
+        if headerBytes > limits.maxHeaderBytes {
+            abortKind = .headersTooLarge
+            return 0
+        }
+        if line.starts(with: Self.httpPrefix) {
+            // A new response begins (an interim 1xx, or the next hop).
+            status = Self.parseStatus(line)
+            responseHeaders = HTTPHeaders()
+            headerBlockEnded = false
+            return line.count
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty {
+            headerBlockEnded = true
+            startBodyIfFinal()
+            return line.count
+        }
+        if let first = line.first, first == 0x20 || first == 0x09 {
+            // An obsolete folded continuation line: append to the previous field.
+            responseHeaders.appendToLastValue(" " + trimmed)
+            return line.count
+        }
+        guard let colon = text.firstIndex(of: ":") else { return line.count }
+        let name = text[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        if !name.isEmpty {
+            responseHeaders.add(name: name, value: value)
+        }
+        return line.count
+    }
+
+    /// Handles one chunk of decoded body. Returns the bytes taken; 0 stops the transfer.
+    func receiveBody(_ chunk: UnsafeRawBufferPointer) -> Int {
+        decodedBytes += chunk.count
+        if decodedBytes > limits.maxBodySize {
+            abortKind = .bodyTooLarge
+            return 0
+        }
+        if willFollowRedirect {
+            // The body of a redirect that will be followed is not kept.
+            return chunk.count
+        }
+        if request.keepsBody {
+            body.append(chunk.assumingMemoryBound(to: UInt8.self))
+        }
+        if deliversToConsumer, let consumer = request.bodyConsumer {
+            consumer.consume(chunk)
+        }
+        return chunk.count
+    }
+
+    private func startBodyIfFinal() {
+        guard (200...599).contains(status), !willFollowRedirect, let consumer = request.bodyConsumer else { return }
+        deliversToConsumer = true
+        consumer.responseStarted(url: currentURL, status: status, headers: responseHeaders)
+    }
+
+    /// Whether the current response is a redirect the policy will try to follow.
+    private var willFollowRedirect: Bool {
+        Self.redirectStatuses.contains(status)
+            && request.redirectPolicy.maxHops > 0
+            && responseHeaders.contains("Location")
+    }
+
+    // MARK: Hop completion
+
+    /// What to do after a hop finished without a libcurl error.
+    enum HopOutcome {
+        case finished(Response)
+        case failed(FetchError)
+        /// The transfer was set up for the next hop and must be re-added.
+        case redirected
+    }
+
+    /// Decides whether the finished hop is the response or a redirect to follow.
+    func finishHop() -> HopOutcome {
+        let status = easy.info(long: CURLINFO_RESPONSE_CODE)
+        if Self.redirectStatuses.contains(status), request.redirectPolicy.maxHops > 0,
+           let location = easy.info(string: CURLINFO_REDIRECT_URL), !location.isEmpty {
+            if let shouldFollow = request.redirectPolicy.shouldFollow, !shouldFollow(currentURL, location) {
+                return .finished(makeResponse(status: status))
+            }
+            guard Self.hasHTTPScheme(location) else {
+                return .failed(FetchError(kind: .forbiddenRedirect, url: currentURL, message: "redirect to \(location) refused: only http and https are followed"))
+            }
+            guard redirectChain.count < request.redirectPolicy.maxHops else {
+                return .failed(FetchError(kind: .tooManyRedirects, url: currentURL, message: "more than \(request.redirectPolicy.maxHops) redirects"))
+            }
+            prepareRedirect(status: status, to: location)
+            if let failure = configureHop() {
+                return .failed(failure)
+            }
+            return .redirected
+        }
+        return .finished(makeResponse(status: status))
+    }
+
+    private func prepareRedirect(status: Int, to location: String) {
+        redirectChain.append(RedirectHop(url: currentURL, status: status, location: location))
+        // 303 turns every method but HEAD into GET; 301 and 302 turn POST into GET, as browsers do.
+        if (status == 303 && currentMethod != .head) || ((status == 301 || status == 302) && currentMethod == .post) {
+            currentMethod = .get
+            currentBody = nil
+            currentHeaders.remove(name: "Content-Type")
+            currentHeaders.remove(name: "Content-Length")
+        }
+        if Self.origin(of: location) != Self.origin(of: currentURL) {
+            // Credentials are for the host they were given for.
+            currentHeaders.remove(name: "Authorization")
+            currentHeaders.remove(name: "Cookie")
+            currentHeaders.remove(name: "Proxy-Authorization")
+        }
+        currentURL = location
+        self.status = 0
+        responseHeaders = HTTPHeaders()
+        headerBytes = 0
+        headerBlockEnded = false
+        body = Data()
+        decodedBytes = 0
+        deliversToConsumer = false
+        let keptHandle = easy
+        keptHandle.reset()
+    }
+
+    private func makeResponse(status: Int) -> Response {
+        let finalURL = easy.info(string: CURLINFO_EFFECTIVE_URL) ?? currentURL
+        let version: HTTPVersion = switch easy.info(long: CURLINFO_HTTP_VERSION) {
+        case CURL_HTTP_VERSION_1_0: .http1_0
+        case CURL_HTTP_VERSION_1_1: .http1_1
+        case CURL_HTTP_VERSION_2_0: .http2
+        case CURL_HTTP_VERSION_3: .http3
+        default: .unknown
+        }
+        let timings = TransferTimings(
+            nameLookup: easy.info(duration: CURLINFO_NAMELOOKUP_TIME_T),
+            connect: easy.info(duration: CURLINFO_CONNECT_TIME_T),
+            tlsHandshake: easy.info(duration: CURLINFO_APPCONNECT_TIME_T),
+            firstByte: easy.info(duration: CURLINFO_STARTTRANSFER_TIME_T),
+            lastHop: easy.info(duration: CURLINFO_TOTAL_TIME_T),
+            total: ContinuousClock.now - started
+        )
+        return Response(
+            request: request,
+            finalURL: finalURL,
+            status: status,
+            headers: responseHeaders,
+            body: body,
+            redirectChain: redirectChain,
+            timings: timings,
+            httpVersion: version,
+            bytesOnWire: Int(easy.info(offset: CURLINFO_SIZE_DOWNLOAD_T)),
+            decodedBodyBytes: decodedBytes
+        )
+    }
+
+    /// Turns a libcurl failure code into a typed error.
+    func error(for code: CURLcode) -> FetchError {
+        let detail = easy.errorMessage
+        let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        let curlCode = Int(code.rawValue)
+        if let abortKind {
+            let text = abortKind == .bodyTooLarge
+                ? "the body exceeded the limit of \(limits.maxBodySize) bytes"
+                : "the response headers exceeded the limit of \(limits.maxHeaderBytes) bytes"
+            return FetchError(kind: abortKind, url: currentURL, curlCode: curlCode, message: text)
+        }
+        let kind: FetchError.Kind
+        switch code {
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL: kind = .invalidURL
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: kind = .dnsFailure
+        case CURLE_COULDNT_CONNECT: kind = .connectionFailed
+        case CURLE_OPERATION_TIMEDOUT: kind = .timeout
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
+             CURLE_USE_SSL_FAILED, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_SHUTDOWN_FAILED,
+             CURLE_SSL_CRL_BADFILE:
+            kind = .tls
+        case CURLE_TOO_MANY_REDIRECTS: kind = .tooManyRedirects
+        case CURLE_FILESIZE_EXCEEDED: kind = .bodyTooLarge
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE: kind = .connectionLost
+        case CURLE_BAD_CONTENT_ENCODING: kind = .decodingFailed
+        case CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_WEIRD_SERVER_REPLY, CURLE_UNSUPPORTED_PROTOCOL: kind = .protocolError
+        default: kind = .other
+        }
+        if kind == .bodyTooLarge {
+            return FetchError(kind: kind, url: currentURL, curlCode: curlCode, message: "the declared body size exceeds the limit of \(limits.maxBodySize) bytes")
+        }
+        return FetchError(kind: kind, url: currentURL, curlCode: curlCode, message: message)
+    }
+
+    // MARK: Helpers
+
+    private static let httpPrefix: [UInt8] = Array("HTTP/".utf8)
+    private static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
+
+    private static func parseStatus(_ line: UnsafeRawBufferPointer) -> Int {
+        // "HTTP/1.1 200 OK" or "HTTP/2 200": the three digits after the first space.
+        guard let space = line.firstIndex(of: 0x20) else { return 0 }
+        var value = 0
+        var index = space + 1
+        var digits = 0
+        while index < line.count, digits < 3, (0x30...0x39).contains(line[index]) {
+            value = value * 10 + Int(line[index] - 0x30)
+            index += 1
+            digits += 1
+        }
+        return digits == 3 ? value : 0
+    }
+
+    static func hasHTTPScheme(_ url: String) -> Bool {
+        let lower = url.prefix(8).lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
+    }
+
+    /// `scheme://host:port` of an absolute URL, lower-cased, as libcurl parses it.
+    static func origin(of url: String) -> String? {
+        guard let handle = curl_url() else { return nil }
+        defer { curl_url_cleanup(handle) }
+        guard curl_url_set(handle, CURLUPART_URL, url, 0) == CURLUE_OK else { return nil }
+        func part(_ which: CURLUPart, _ flags: UInt32 = 0) -> String? {
+            var value: UnsafeMutablePointer<CChar>?
+            guard curl_url_get(handle, which, &value, flags) == CURLUE_OK, let value else { return nil }
+            defer { curl_free(value) }
+            return String(cString: value)
+        }
+        guard let scheme = part(CURLUPART_SCHEME), let host = part(CURLUPART_HOST) else { return nil }
+        let port = part(CURLUPART_PORT, UInt32(CURLU_DEFAULT_PORT)) ?? ""
+        return "\(scheme.lowercased())://\(host.lowercased()):\(port)"
+    }
+
+    /// Removes CR and LF so a header value cannot inject another header.
+    private static func sanitizedHeaderValue(_ value: String) -> String {
+        guard value.contains(where: { $0 == "\r" || $0 == "\n" }) else { return value }
+        return value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+    }
+}
+
+extension HTTPHeaders {
+    /// Appends text to the value of the last field (for folded header lines).
+    mutating func appendToLastValue(_ text: String) {
+        var all = Array(self)
+        guard var last = all.popLast() else { return }
+        last.value += text
+        self = HTTPHeaders(all.map { ($0.name, $0.value) } + [(last.name, last.value)])
+    }
+}
