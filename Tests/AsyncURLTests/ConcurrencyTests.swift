@@ -1,0 +1,121 @@
+import AsyncURL
+import Foundation
+import Testing
+
+@Suite("Many transfers at once")
+struct ConcurrencyTests {
+    @Test("1,000 concurrent transfers all complete with the right bodies")
+    func thousand() async throws {
+        try await withServer { server, client in
+            let count = 1000
+            let statuses = try await withThrowingTaskGroup(of: (Int, Int, Int).self) { group in
+                for index in 0..<count {
+                    group.addTask {
+                        let response = try await client.fetch(server.url("/bytes/\(1000 + index)"))
+                        return (index, response.status, response.body.count)
+                    }
+                }
+                var seen: [(Int, Int, Int)] = []
+                for try await result in group { seen.append(result) }
+                return seen
+            }
+            #expect(statuses.count == count)
+            #expect(statuses.allSatisfy { $0.1 == 200 && $0.2 == 1000 + $0.0 })
+            #expect(server.maxConcurrentConnections > 1)
+        }
+    }
+
+    @Test("Sequential requests to one host reuse the connection")
+    func connectionReuse() async throws {
+        try await withServer { server, client in
+            for index in 0..<20 {
+                #expect(try await client.fetch(server.url("/echo?i=\(index)")).status == 200)
+            }
+            #expect(server.acceptedConnections == 1)
+        }
+    }
+
+    @Test("The per-host connection limit holds")
+    func perHostLimit() async throws {
+        var configuration = FetchClient.Configuration()
+        configuration.maxConnectionsPerHost = 4
+        try await withServer(configuration: configuration) { server, client in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<40 {
+                    group.addTask { try await client.fetch(server.url("/delay/20")).status }
+                }
+                for try await status in group { #expect(status == 200) }
+            }
+            #expect(server.maxConcurrentConnections <= 4)
+        }
+    }
+}
+
+@Suite("The queue API (AsyncURLFetch)")
+struct QueueAPITests {
+    @Test("parallel() returns one result per queued session, in queue order")
+    func parallelOrder() async throws {
+        try await withServer { server, client in
+            let fetch = AsyncURLFetch(client: client, maxConcurrency: 8)
+            for index in 0..<50 {
+                var session = AsyncURLSession()
+                session.fetchURL = server.url("/delay/\((50 - index) % 7)?i=\(index)")
+                session.userData = index
+                fetch.queue.putNowait(session)
+            }
+            var post = AsyncURLSession()
+            post.fetchURL = server.url("/echo")
+            post.fetchMethod = .post
+            post.headers = ["X-From": "queue"]
+            post.body = Data("queued body".utf8)
+            fetch.queue.putNowait(post)
+            fetch.queue.putNowait(AsyncURLSession(fetchURL: "http://127.0.0.1:1/refused"))
+
+            let results = await fetch.parallel()
+            #expect(results.count == 52)
+            #expect(results.map(\.index) == Array(0..<52))
+            for index in 0..<50 {
+                #expect(results[index].session.userData as? Int == index)
+                #expect(results[index].response?.status == 200)
+            }
+            let echo = try Echo(try results[50].result.get())
+            #expect(echo.method == "POST")
+            #expect(echo.header("x-from") == "queue")
+            #expect(echo.body == "queued body")
+            #expect(results[51].response == nil)
+            #expect(fetch.queue.isEmpty)
+            #expect(server.maxConcurrentConnections <= 8)
+        }
+    }
+
+    @Test("completions() yields every result as it completes")
+    func streaming() async throws {
+        try await withServer { server, client in
+            let fetch = AsyncURLFetch(client: client, maxConcurrency: 4)
+            fetch.queue.putNowait(contentsOf: (0..<20).map { AsyncURLSession(fetchURL: server.url("/status/200?i=\($0)")) })
+            var indices: Set<Int> = []
+            for await result in fetch.completions() {
+                #expect(result.response?.status == 200)
+                indices.insert(result.index)
+            }
+            #expect(indices == Set(0..<20))
+        }
+    }
+
+    @Test("Ending the stream early cancels what is still running")
+    func earlyExit() async throws {
+        try await withServer { server, client in
+            let fetch = AsyncURLFetch(client: client, maxConcurrency: 2)
+            fetch.queue.putNowait(AsyncURLSession(fetchURL: server.url("/status/200")))
+            for _ in 0..<5 {
+                fetch.queue.putNowait(AsyncURLSession(fetchURL: server.url("/hang"), timeouts: Timeouts(total: .seconds(60))))
+            }
+            for await result in fetch.completions() {
+                #expect(result.response?.status == 200)
+                break
+            }
+            // The client still works after the abandoned run.
+            #expect(try await client.fetch(server.url("/status/201")).status == 201)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import AsyncURL
+import Foundation
+import Testing
+
+@Suite("Limits against hostile servers")
+struct LimitTests {
+    @Test("A declared body over the limit fails with bodyTooLarge")
+    func declaredLength() async throws {
+        try await withServer { server, client in
+            let request = Request(url: server.url("/bytes/2000000"), maxBodySize: 1 << 20)
+            let error = await fetchError { () async throws(FetchError) in try await client.fetch(request) }
+            #expect(error?.kind == .bodyTooLarge)
+        }
+    }
+
+    @Test("A chunked body over the limit is cut at the limit")
+    func chunked() async throws {
+        try await withServer { server, client in
+            let request = Request(url: server.url("/chunked/5000000"), maxBodySize: 1 << 20)
+            let error = await fetchError { () async throws(FetchError) in try await client.fetch(request) }
+            #expect(error?.kind == .bodyTooLarge)
+            #expect(error?.url == server.url("/chunked/5000000"))
+        }
+    }
+
+    @Test("A body just under the limit is accepted whole, byte for byte")
+    func underLimit() async throws {
+        try await withServer { server, client in
+            let response = try await client.fetch(Request(url: server.url("/chunked/100000"), maxBodySize: 100_000))
+            #expect(response.body.count == 100_000)
+            #expect(response.body.enumerated().allSatisfy { $0.element == UInt8($0.offset % 251) })
+        }
+    }
+
+    @Test("Decompression bombs stop at the limit on decoded bytes", arguments: ["/gzip-bomb/1073741824", "/deflate-bomb/1073741824", "/brotli-bomb/1073741824"])
+    func bomb(path: String) async throws {
+        try await withServer { server, client in
+            let request = Request(url: server.url(path), maxBodySize: 4 << 20)
+            let error = await fetchError { () async throws(FetchError) in try await client.fetch(request) }
+            #expect(error?.kind == .bodyTooLarge)
+        }
+    }
+
+    @Test("Response headers over the limit fail with headersTooLarge")
+    func headers() async throws {
+        var configuration = FetchClient.Configuration()
+        configuration.maxHeaderBytes = 16 << 10
+        try await withServer(configuration: configuration) { server, client in
+            let error = await fetchError { () async throws(FetchError) in try await client.fetch(server.url("/large-header?bytes=50000")) }
+            #expect(error?.kind == .headersTooLarge)
+            let fine = try await client.fetch(server.url("/large-header?bytes=1000"))
+            #expect(fine.headers["x-large"]?.count == 1000)
+        }
+    }
+
+    @Test("Only http and https URLs are fetched", arguments: ["file:///etc/passwd", "ftp://127.0.0.1/", "gopher://127.0.0.1/", "not a url", ""])
+    func schemes(url: String) async throws {
+        let client = try FetchClient()
+        let error = await fetchError { () async throws(FetchError) in try await client.fetch(url) }
+        #expect(error?.kind == .invalidURL)
+        await client.shutdown()
+    }
+}

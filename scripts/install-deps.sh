@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages AsyncURL needs, skipping those already there.
+# Usage: scripts/install-deps.sh
+# Needs root or sudo for apt-get; the Swift toolchain (6.x) must be on PATH.
+set -euo pipefail
+
+packages=(
+    pkg-config
+    libcurl4-openssl-dev   # the fetch core
+    libxml2-dev            # HTML parsing and XPath
+    libsqlite3-dev         # resumable crawl state
+    zlib1g-dev             # test server: gzip/deflate bodies
+    libbrotli-dev          # test server: brotli bodies
+    nginx-light            # demo site and benchmarks, served on loopback
+    curl                   # the fetch benchmark's reference
+    time                   # /usr/bin/time -v for peak memory in benchmarks
+    python3 python3-venv   # site generator, benchmark comparisons
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+
+if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}" >&2
+    sudo=""
+    if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    echo "error: no 'swift' on PATH; install Swift 6 from swift.org and try again" >&2
+    exit 1
+fi
