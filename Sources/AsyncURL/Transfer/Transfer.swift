@@ -185,23 +185,22 @@ final class Transfer {
             headerBlockEnded = false
             return line.count
         }
-        let text = String(decoding: line, as: UTF8.self)
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty {
+        let content = Self.trimmed(line)
+        if content.isEmpty {
             headerBlockEnded = true
             startBodyIfFinal()
             return line.count
         }
         if let first = line.first, first == 0x20 || first == 0x09 {
             // An obsolete folded continuation line: append to the previous field.
-            responseHeaders.appendToLastValue(" " + trimmed)
+            responseHeaders.appendToLastValue(" " + String(decoding: content, as: UTF8.self))
             return line.count
         }
-        guard let colon = text.firstIndex(of: ":") else { return line.count }
-        let name = text[..<colon].trimmingCharacters(in: .whitespaces)
-        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let colon = content.firstIndex(of: UInt8(ascii: ":")) else { return line.count }
+        let name = Self.trimmed(UnsafeRawBufferPointer(rebasing: content[..<colon]))
+        let value = Self.trimmed(UnsafeRawBufferPointer(rebasing: content[(colon + 1)...]))
         if !name.isEmpty {
-            responseHeaders.add(name: name, value: value)
+            responseHeaders.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
         }
         return line.count
     }
@@ -369,6 +368,16 @@ final class Transfer {
 
     private static let httpPrefix: [UInt8] = Array("HTTP/".utf8)
     private static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
+
+    /// The bytes without leading and trailing spaces, tabs, CR and LF.
+    private static func trimmed(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        var start = 0
+        var end = bytes.count
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+    }
 
     private static func parseStatus(_ line: UnsafeRawBufferPointer) -> Int {
         // "HTTP/1.1 200 OK" or "HTTP/2 200": the three digits after the first space.

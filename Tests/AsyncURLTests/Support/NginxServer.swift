@@ -1,0 +1,153 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An nginx process the tests start on 127.0.0.1 for what the NIO test server
+/// does not speak: HTTP/2 (cleartext prior knowledge and over TLS) and TLS
+/// with a self-signed certificate. Installed by `scripts/install-deps.sh`.
+final class NginxServer: Sendable {
+    let directory: URL
+    let h2cPort: Int
+    let tlsPort: Int
+    private let pid: Int32
+
+    /// The nginx binary, when installed.
+    static var binary: String? {
+        ["/usr/sbin/nginx", "/usr/bin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func start() throws -> NginxServer {
+        guard let binary else { throw NginxError("nginx is not installed (scripts/install-deps.sh installs it)") }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-nginx-\(UUID().uuidString)")
+        let www = directory.appendingPathComponent("www")
+        try FileManager.default.createDirectory(at: www, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+        for index in 0..<100 {
+            try Data("<html><body>page \(index)</body></html>".utf8).write(to: www.appendingPathComponent("page-\(index).html"))
+        }
+        try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                                     "-keyout", directory.appendingPathComponent("key.pem").path,
+                                     "-out", directory.appendingPathComponent("cert.pem").path])
+        let h2cPort = try freePort()
+        let tlsPort = try freePort()
+        let path = directory.path
+        let config = """
+        daemon off;
+        worker_processes 1;
+        pid \(path)/nginx.pid;
+        error_log \(path)/error.log;
+        events { worker_connections 4096; }
+        http {
+            log_format conn '$connection $server_protocol $request_uri';
+            access_log \(path)/access.log conn;
+            client_body_temp_path \(path)/tmp/body;
+            proxy_temp_path \(path)/tmp/proxy;
+            fastcgi_temp_path \(path)/tmp/fastcgi;
+            uwsgi_temp_path \(path)/tmp/uwsgi;
+            scgi_temp_path \(path)/tmp/scgi;
+            keepalive_requests 100000;
+            server {
+                listen 127.0.0.1:\(h2cPort) http2;
+                root \(path)/www;
+            }
+            server {
+                listen 127.0.0.1:\(tlsPort) ssl http2;
+                ssl_certificate \(path)/cert.pem;
+                ssl_certificate_key \(path)/key.pem;
+                root \(path)/www;
+            }
+        }
+        """
+        let configFile = directory.appendingPathComponent("nginx.conf")
+        try Data(config.utf8).write(to: configFile)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["-c", configFile.path, "-p", path, "-e", "\(path)/error.log"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let server = NginxServer(directory: directory, h2cPort: h2cPort, tlsPort: tlsPort, pid: process.processIdentifier)
+        // Wait (bounded) until both ports accept connections.
+        for _ in 0..<200 {
+            if canConnect(h2cPort), canConnect(tlsPort) { return server }
+            usleep(25_000)
+        }
+        server.stop()
+        throw NginxError("nginx did not start: \((try? String(contentsOf: directory.appendingPathComponent("error.log"), encoding: .utf8)) ?? "")")
+    }
+
+    private init(directory: URL, h2cPort: Int, tlsPort: Int, pid: Int32) {
+        self.directory = directory
+        self.h2cPort = h2cPort
+        self.tlsPort = tlsPort
+        self.pid = pid
+    }
+
+    /// Stops nginx by its own process id and removes its directory.
+    func stop() {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        for _ in 0..<200 {
+            if waitpid(pid, &status, WNOHANG) == pid { break }
+            usleep(10_000)
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The access-log lines written so far: `connection-number protocol uri`.
+    func accessLog() -> [[Substring]] {
+        let text = (try? String(contentsOf: directory.appendingPathComponent("access.log"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map { $0.split(separator: " ") }
+    }
+
+    private static func run(_ tool: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw NginxError("\(tool) failed with status \(process.terminationStatus)") }
+    }
+
+    private static func freePort() throws -> Int {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw NginxError("socket() failed") }
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(socketFD, pointer, length) == 0 else { return -1 }
+                return getsockname(socketFD, pointer, &length)
+            }
+        }
+        guard bound == 0 else { throw NginxError("bind() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func canConnect(_ port: Int) -> Bool {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { return false }
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}
+
+struct NginxError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
