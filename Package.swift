@@ -23,6 +23,7 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(name: "CEpoll"),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -50,6 +51,7 @@ let package = Package(
             name: "AsyncURL",
             dependencies: [
                 "CCurl",
+                "CEpoll",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -20,11 +20,15 @@ struct FetchBenchmark: AsyncParsableCommand {
     @Flag(help: "Ask for HTTP/1.1 only.")
     var http1 = false
 
+    @Option(help: "The event loop: epoll (socket_action) or poll (curl_multi_poll).")
+    var eventLoop = "epoll"
+
     func run() async throws {
         let text = try String(contentsOfFile: urlsFile, encoding: .utf8)
         let urls = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
         var configuration = FetchClient.Configuration()
         if http1 { configuration.httpVersion = .http1_1 }
+        configuration.eventLoop = eventLoop == "poll" ? .poll : .epoll
         let fetch = try AsyncURLFetch(maxConcurrency: concurrency, configuration: configuration)
         fetch.queue.putNowait(contentsOf: urls.map { AsyncURLSession(fetchURL: $0) })
 

@@ -20,6 +20,15 @@ extension FetchClient {
         }
     }
 
+    /// How the event-loop thread waits for its sockets.
+    public enum EventLoopStrategy: Sendable, Hashable {
+        /// `curl_multi_socket_action` with Linux epoll: work per wake-up
+        /// follows the sockets that are ready, not the transfers in flight.
+        case epoll
+        /// `curl_multi_perform` with `curl_multi_poll`, as `curl --parallel` does.
+        case poll
+    }
+
     /// Settings shared by every transfer of a client.
     public struct Configuration: Sendable {
         /// The `User-Agent` sent unless a request sets its own.
@@ -52,6 +61,8 @@ extension FetchClient {
         public var receiveBufferSize: Int
         /// How many idle easy handles are kept for reuse.
         public var idleHandlePoolSize: Int
+        /// How the event loop waits for sockets (see ``EventLoopStrategy``).
+        public var eventLoop: EventLoopStrategy
         /// Where the client logs.
         public var logger: Logger
 
@@ -71,6 +82,7 @@ extension FetchClient {
             dnsCacheTimeout: Duration = .seconds(60),
             receiveBufferSize: Int = 64 << 10,
             idleHandlePoolSize: Int = 1024,
+            eventLoop: EventLoopStrategy = .epoll,
             logger: Logger = Logger(label: "AsyncURL")
         ) {
             self.userAgent = userAgent
@@ -87,6 +99,7 @@ extension FetchClient {
             self.dnsCacheTimeout = dnsCacheTimeout
             self.receiveBufferSize = receiveBufferSize
             self.idleHandlePoolSize = idleHandlePoolSize
+            self.eventLoop = eventLoop
             self.logger = logger
         }
     }

@@ -1,7 +1,11 @@
 import CCurl
+import CEpoll
 import Foundation
 import Logging
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The thread that owns one libcurl multi handle and runs every transfer on it.
 ///
@@ -46,6 +50,9 @@ final class CurlEventLoop: Sendable {
     /// `curl_multi_wakeup`, and only while `inbox.closed` is false (checked
     /// under the inbox lock, which the loop thread takes before freeing it).
     nonisolated(unsafe) private let multi: UnsafeMutableRawPointer
+    /// The eventfd that wakes an epoll loop (-1 for the poll loop). Closed by
+    /// the loop thread after `inbox.closed` is set; written only before that.
+    private let wakeFD: Int32
 
     /// Creates the multi handle and starts the loop thread.
     init(configuration: FetchClient.Configuration) throws(FetchError) {
@@ -57,7 +64,20 @@ final class CurlEventLoop: Sendable {
             throw FetchError(kind: .other, url: "", message: "curl_multi_init failed (out of memory)")
         }
         self.multi = multi
-        let state = LoopState(multi: multi, configuration: configuration)
+        var driver: EpollDriver?
+        if configuration.eventLoop == .epoll {
+            let wakeFD = asyncurl_eventfd_create()
+            guard wakeFD >= 0, let epoll = EpollDriver(multi: multi, wakeFD: wakeFD) else {
+                if wakeFD >= 0 { _ = Glibc.close(wakeFD) }
+                curl_multi_cleanup(multi)
+                throw FetchError(kind: .other, url: "", message: "cannot create the epoll event loop (errno \(errno))")
+            }
+            self.wakeFD = wakeFD
+            driver = epoll
+        } else {
+            self.wakeFD = -1
+        }
+        let state = LoopState(multi: multi, configuration: configuration, driver: driver)
         // `state` is handed to the new thread and never touched here again:
         // from now on only the loop thread uses it.
         nonisolated(unsafe) let handedOff = state
@@ -78,7 +98,7 @@ final class CurlEventLoop: Sendable {
             // The loop takes every queued command at once, so only the first
             // command of a batch needs to wake it.
             if inbox.commands.count == 1 {
-                _ = curl_multi_wakeup(multi)
+                wake()
             }
             return true
         }
@@ -90,7 +110,7 @@ final class CurlEventLoop: Sendable {
             guard !inbox.shutdownRequested else { return }
             inbox.shutdownRequested = true
             if !inbox.closed {
-                _ = curl_multi_wakeup(multi)
+                wake()
             }
         }
     }
@@ -103,12 +123,26 @@ final class CurlEventLoop: Sendable {
                 inbox.shutdownWaiters.append(continuation)
                 if !inbox.shutdownRequested {
                     inbox.shutdownRequested = true
-                    _ = curl_multi_wakeup(multi)
+                    wake()
                 }
                 return false
             }
             if resumeNow { continuation.resume() }
         }
+    }
+
+    /// Interrupts the loop's wait. Called under the inbox lock while not closed.
+    private func wake() {
+        if wakeFD >= 0 {
+            asyncurl_eventfd_signal(wakeFD)
+        } else {
+            _ = curl_multi_wakeup(multi)
+        }
+    }
+
+    /// Closes the wake-up descriptor (loop thread only, after ``close()``).
+    fileprivate func closeWakeDescriptor() {
+        if wakeFD >= 0 { _ = Glibc.close(wakeFD) }
     }
 
     /// Takes the queued commands (loop thread only).
@@ -142,9 +176,13 @@ private final class LoopState {
     var handleByID: [UInt64: UnsafeMutableRawPointer] = [:]
     var pool: EasyHandlePool
     let logger: Logger
+    /// The epoll driver, or `nil` for the poll loop. Kept until after
+    /// `curl_multi_cleanup`, which may still call its socket callback.
+    var driver: EpollDriver?
 
-    init(multi: UnsafeMutableRawPointer, configuration: FetchClient.Configuration) {
+    init(multi: UnsafeMutableRawPointer, configuration: FetchClient.Configuration, driver: EpollDriver?) {
         self.multi = multi
+        self.driver = driver
         self.configuration = configuration
         self.pool = EasyHandlePool(capacity: configuration.idleHandlePoolSize)
         self.logger = configuration.logger
@@ -163,12 +201,17 @@ private final class LoopState {
                 handle(command)
             }
             if shutdown { break }
-            var running: Int32 = 0
-            _ = curl_multi_perform(multi, &running)
-            collectFinished()
-            var ready: Int32 = 0
-            // Waits for socket activity, libcurl's next timer, or a wake-up.
-            _ = curl_multi_poll(multi, nil, 0, 1000, &ready)
+            if let driver {
+                driver.waitAndPerform()
+                collectFinished()
+            } else {
+                var running: Int32 = 0
+                _ = curl_multi_perform(multi, &running)
+                collectFinished()
+                var ready: Int32 = 0
+                // Waits for socket activity, libcurl's next timer, or a wake-up.
+                _ = curl_multi_poll(multi, nil, 0, 1000, &ready)
+            }
         }
         tearDown(loop: loop)
     }
@@ -262,6 +305,8 @@ private final class LoopState {
         }
         pool.drain()
         curl_multi_cleanup(multi)
+        driver = nil
+        loop.closeWakeDescriptor()
         for waiter in waiters {
             waiter.resume()
         }
