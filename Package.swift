@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "AsyncURL", targets: ["AsyncURL"]),
         .library(name: "LinkExtraction", targets: ["LinkExtraction"]),
         .library(name: "CrawlFrontier", targets: ["CrawlFrontier"]),
+        .library(name: "Crawling", targets: ["Crawling"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
     ],
@@ -65,6 +66,11 @@ let package = Package(
             name: "CrawlFrontier",
             dependencies: ["LinkExtraction", "CSQLite", "AsyncURL"]
         ),
+        /// The crawl loop: spiders, item pipelines, feeds, stats.
+        .target(
+            name: "Crawling",
+            dependencies: ["AsyncURL"]
+        ),
 
         // MARK: Examples and benchmarks
         .executableTarget(
@@ -100,6 +106,10 @@ let package = Package(
         .testTarget(
             name: "LinkExtractionTests",
             dependencies: ["LinkExtraction"]
+        ),
+        .testTarget(
+            name: "CrawlingTests",
+            dependencies: ["Crawling"]
         ),
         .testTarget(
             name: "CrawlFrontierTests",

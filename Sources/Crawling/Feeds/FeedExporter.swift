@@ -1,0 +1,127 @@
+import Foundation
+import Synchronization
+
+/// Writes items to a JSON Lines or CSV feed, one whole line per item.
+///
+/// Items are any `Encodable` value. JSON Lines gets one object per line with
+/// sorted keys. CSV takes its columns from the first item (as Scrapy does);
+/// later items' fields outside those columns are dropped and counted, nested
+/// values are written as JSON. Safe to use from many tasks at once.
+public final class FeedExporter: Sendable {
+    /// The format written.
+    public let format: FeedFormat
+    /// The output path, `-` for standard output.
+    public let path: String
+
+    private struct State {
+        var file: FeedFile?
+        var columns: [String]?
+        var itemCount = 0
+        var droppedFieldCount = 0
+    }
+
+    // FeedFile is used only under this lock.
+    private let state: Mutex<State>
+
+    /// Opens the feed at `path` (`-` for standard output).
+    public init(path: String, format: FeedFormat) throws(FeedError) {
+        self.path = path
+        self.format = format
+        let file = try FeedFile(path: path)
+        nonisolated(unsafe) let handedOver = file
+        state = Mutex(State(file: handedOver))
+    }
+
+    /// The number of items written so far.
+    public var itemCount: Int {
+        state.withLock { $0.itemCount }
+    }
+
+    /// The number of CSV fields dropped because they were not among the columns.
+    public var droppedFieldCount: Int {
+        state.withLock { $0.droppedFieldCount }
+    }
+
+    /// Encodes and writes one item as one line.
+    public func write(_ item: some Encodable) throws(FeedError) {
+        let fields: [String: Any]
+        let jsonLine: [UInt8]
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(item)
+            switch format {
+            case .jsonLines:
+                jsonLine = Array(data) + [0x0A]
+                fields = [:]
+            case .csv:
+                jsonLine = []
+                let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+                fields = (object as? [String: Any]) ?? ["value": object]
+            }
+        } catch {
+            throw FeedError(path: path, message: "cannot encode item: \(error)")
+        }
+        try state.withLock { (state: inout State) throws(FeedError) in
+            guard let file = state.file else { throw FeedError(path: path, message: "the feed is closed") }
+            switch format {
+            case .jsonLines:
+                try file.write(jsonLine)
+            case .csv:
+                var line: [UInt8] = []
+                if state.columns == nil {
+                    let columns = fields.keys.sorted()
+                    state.columns = columns
+                    line += Array((columns.map(CSVField.escape).joined(separator: ",") + "\r\n").utf8)
+                }
+                let columns = state.columns ?? []
+                state.droppedFieldCount += fields.keys.filter { !columns.contains($0) }.count
+                let row = columns.map { CSVField.escape(CSVField.text(of: fields[$0])) }.joined(separator: ",")
+                line += Array((row + "\r\n").utf8)
+                try file.write(line)
+            }
+            state.itemCount += 1
+        }
+    }
+
+    /// Flushes the feed to disk and closes it. Later writes fail.
+    public func close() {
+        state.withLock { state in
+            state.file?.synchronize()
+            state.file?.close()
+            state.file = nil
+        }
+    }
+}
+
+/// CSV field rendering (RFC 4180).
+enum CSVField {
+    /// Quotes a field when it holds a comma, quote, CR or LF (or starts with space).
+    static func escape(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) || field.hasPrefix(" ") || field.hasSuffix(" ") else {
+            return field
+        }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// The text of a decoded JSON value: strings as they are, numbers and
+    /// booleans in JSON form, nested arrays and objects as compact JSON, null as empty.
+    static func text(of value: Any?) -> String {
+        switch value {
+        case nil, is NSNull:
+            return ""
+        case let string as String:
+            return string
+        case let number as NSNumber:
+            // JSONSerialization decodes JSON booleans as NSNumbers of type "c" (char).
+            if String(cString: number.objCType) == "c" { return number.boolValue ? "true" : "false" }
+            return number.stringValue
+        case let nested?:
+            guard JSONSerialization.isValidJSONObject(nested),
+                  let data = try? JSONSerialization.data(withJSONObject: nested, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+                return String(describing: nested)
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+}

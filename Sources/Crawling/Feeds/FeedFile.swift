@@ -1,0 +1,66 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An append-only output file (or standard output) written one whole record at a time.
+///
+/// Each record goes to the kernel with `write(2)` as soon as it is added, so a
+/// crawl that is killed, even with `SIGKILL`, leaves only whole lines behind.
+/// Owns its file descriptor and closes it exactly once.
+final class FeedFile {
+    let path: String
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private var isClosed = false
+
+    /// Opens `path` for writing (truncating it, or appending when `append` is
+    /// set), or standard output when `path` is `-`.
+    init(path: String, append: Bool = false) throws(FeedError) {
+        self.path = path
+        if path == "-" {
+            descriptor = STDOUT_FILENO
+            ownsDescriptor = false
+            return
+        }
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC)
+        let opened = open(path, flags, 0o644)
+        guard opened >= 0 else {
+            throw FeedError(path: path, message: String(cString: strerror(errno)))
+        }
+        descriptor = opened
+        ownsDescriptor = true
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Writes every byte of `record`, retrying short writes and interruptions.
+    func write(_ record: [UInt8]) throws(FeedError) {
+        guard !isClosed else { throw FeedError(path: path, message: "write after close") }
+        var offset = 0
+        while offset < record.count {
+            let written = record.withUnsafeBytes { bytes in
+                Glibc.write(descriptor, bytes.baseAddress.map { $0 + offset }, record.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw FeedError(path: path, message: String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+    }
+
+    /// Asks the kernel to put the data on disk (no-op for standard output).
+    func synchronize() {
+        if ownsDescriptor, !isClosed { _ = fsync(descriptor) }
+    }
+
+    /// Closes the file; later writes fail. Safe to call more than once.
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        if ownsDescriptor { _ = Glibc.close(descriptor) }
+    }
+}
