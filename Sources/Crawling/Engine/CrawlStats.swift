@@ -1,0 +1,63 @@
+/// What a crawl did, as counted at one moment: printed at the end of a crawl
+/// and written as JSON with `--stats FILE`.
+public struct CrawlStats: Sendable, Codable, Hashable {
+    /// Responses received (any status).
+    public var pages = 0
+    /// Decoded body bytes received.
+    public var bytes = 0
+    /// Requests that ended in a transport failure (after retries).
+    public var errors = 0
+    /// Responses by HTTP status code.
+    public var statuses: [Int: Int] = [:]
+    /// Failures by ``AsyncURL/FetchError/Kind`` name.
+    public var errorKinds: [String: Int] = [:]
+    /// Requests tried again after a transient failure, 429 or 503.
+    public var retries = 0
+    /// URLs not fetched because robots.txt disallows them.
+    public var robotsDenied = 0
+    /// URLs not followed because they are outside the crawl's scope.
+    public var offScope = 0
+    /// URLs not queued because they were already seen.
+    public var duplicates = 0
+    /// URLs dropped by a limit (depth, pages, per-host pages, URL length, trap).
+    public var limited = 0
+    /// Items exported to feeds.
+    public var items = 0
+    /// Items dropped by a pipeline.
+    public var droppedItems = 0
+    /// Links found in parsed pages.
+    public var linksFound = 0
+    /// The deepest depth fetched (seeds are depth 0).
+    public var maxDepth = 0
+    /// Seconds since the crawl started.
+    public var elapsedSeconds = 0.0
+
+    /// Creates empty counters.
+    public init() {}
+
+    /// Pages per second over the whole crawl.
+    public var pagesPerSecond: Double {
+        elapsedSeconds > 0 ? Double(pages) / elapsedSeconds : 0
+    }
+
+    /// A multi-line human summary.
+    public var summary: String {
+        let statusText = statuses.keys.sorted().map { "\($0): \(statuses[$0] ?? 0)" }.joined(separator: ", ")
+        let errorText = errorKinds.keys.sorted().map { "\($0): \(errorKinds[$0] ?? 0)" }.joined(separator: ", ")
+        return """
+        pages:          \(pages) (\(String(format: "%.1f", pagesPerSecond)) pages/s)
+        bytes:          \(bytes)
+        statuses:       \(statusText.isEmpty ? "-" : statusText)
+        errors:         \(errors)\(errorText.isEmpty ? "" : " (\(errorText))")
+        retries:        \(retries)
+        robots denied:  \(robotsDenied)
+        off scope:      \(offScope)
+        duplicates:     \(duplicates)
+        limited:        \(limited)
+        links found:    \(linksFound)
+        items:          \(items) (dropped \(droppedItems))
+        depth reached:  \(maxDepth)
+        elapsed:        \(String(format: "%.2f", elapsedSeconds)) s
+        """
+    }
+}
