@@ -20,6 +20,9 @@ struct FetchBenchmark: AsyncParsableCommand {
     @Flag(help: "Ask for HTTP/1.1 only.")
     var http1 = false
 
+    @Flag(help: "Speak HTTP/2 without upgrade on cleartext connections (prior knowledge).")
+    var http2PriorKnowledge = false
+
     @Option(help: "The event loop: epoll (socket_action) or poll (curl_multi_poll).")
     var eventLoop = "epoll"
 
@@ -28,6 +31,7 @@ struct FetchBenchmark: AsyncParsableCommand {
         let urls = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
         var configuration = FetchClient.Configuration()
         if http1 { configuration.httpVersion = .http1_1 }
+        if http2PriorKnowledge { configuration.httpVersion = .http2PriorKnowledge }
         configuration.eventLoop = eventLoop == "poll" ? .poll : .epoll
         let fetch = try AsyncURLFetch(maxConcurrency: concurrency, configuration: configuration)
         fetch.queue.putNowait(contentsOf: urls.map { AsyncURLSession(fetchURL: $0) })

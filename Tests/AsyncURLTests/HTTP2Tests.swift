@@ -5,16 +5,23 @@ import Testing
 /// HTTP/2 and TLS against a real nginx on loopback.
 @Suite("HTTP/2 and TLS (nginx on loopback)", .serialized)
 struct HTTP2Tests {
-    @Test("HTTP/2 prior knowledge multiplexes many streams over one connection")
+    @Test("HTTP/2 over TLS multiplexes many streams over one connection")
     func multiplexing() async throws {
         let nginx = try NginxServer.start()
         defer { nginx.stop() }
         var configuration = FetchClient.Configuration()
-        configuration.httpVersion = .http2PriorKnowledge
+        configuration.verifiesTLSCertificates = false
         let client = try FetchClient(configuration: configuration)
-        let base = "http://127.0.0.1:\(nginx.h2cPort)"
+        let base = "https://127.0.0.1:\(nginx.tlsPort)"
         // One request first, so the connection exists and later ones can wait for it (PIPEWAIT).
-        let first = try await client.fetch("\(base)/page-0.html")
+        let first: Response
+        do {
+            first = try await client.fetch("\(base)/page-0.html")
+        } catch {
+            Issue.record("first fetch failed: \(error); nginx said: \(nginx.errorLog())")
+            await client.shutdown()
+            return
+        }
         #expect(first.httpVersion == .http2)
         let versions = try await withThrowingTaskGroup(of: HTTPVersion.self) { group in
             for index in 0..<100 {
@@ -29,6 +36,19 @@ struct HTTP2Tests {
         #expect(versions.allSatisfy { $0 == .http2 })
         let connections = Set(nginx.accessLog().compactMap(\.first))
         #expect(connections.count == 1)
+    }
+
+    @Test("HTTP/2 prior knowledge on cleartext is spoken")
+    func priorKnowledge() async throws {
+        let nginx = try NginxServer.start()
+        defer { nginx.stop() }
+        var configuration = FetchClient.Configuration()
+        configuration.httpVersion = .http2PriorKnowledge
+        let client = try FetchClient(configuration: configuration)
+        let response = try await client.fetch("http://127.0.0.1:\(nginx.h2cPort)/page-3.html")
+        await client.shutdown()
+        #expect(response.httpVersion == .http2)
+        #expect(response.text.contains("page 3"))
     }
 
     @Test("A self-signed certificate is refused by default")

@@ -9,6 +9,12 @@ extension FetchClient {
         /// HTTP/2 over TLS when the server offers it (ALPN), HTTP/1.1 otherwise. The default.
         case http2OverTLS
         /// HTTP/2 without upgrade on cleartext connections too ("prior knowledge").
+        ///
+        /// libcurl 7.88 (Debian 12's) fails transfers that reuse a
+        /// prior-knowledge connection with "Error in the HTTP2 framing layer"
+        /// (curl issue 10634, fixed in 7.89), `curl --http2-prior-knowledge
+        /// --parallel` included: with that libcurl use it for one request per
+        /// host only, or use HTTP/2 over TLS, which multiplexes correctly.
         case http2PriorKnowledge
 
         var curlValue: Int {

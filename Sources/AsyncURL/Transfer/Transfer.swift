@@ -109,7 +109,7 @@ final class Transfer {
         configureMethodAndBody()
 
         var lines: [String] = []
-        for field in currentHeaders {
+        for field in currentHeaders where Self.isValidHeaderName(field.name) {
             let value = Self.sanitizedHeaderValue(field.value)
             // "Name;" sends a header with an empty value; "Name:" would remove it.
             lines.append(value.isEmpty ? "\(field.name);" : "\(field.name): \(value)")
@@ -414,10 +414,22 @@ final class Transfer {
         return "\(scheme.lowercased())://\(host.lowercased()):\(port)"
     }
 
+    /// Whether `name` is an HTTP token (RFC 9110): no separators, controls or spaces.
+    private static func isValidHeaderName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { byte in
+            byte > 0x20 && byte < 0x7F && !"\"(),/:;<=>?@[\\]{}".utf8.contains(byte)
+        }
+    }
+
     /// Removes CR and LF so a header value cannot inject another header.
     private static func sanitizedHeaderValue(_ value: String) -> String {
-        guard value.contains(where: { $0 == "\r" || $0 == "\n" }) else { return value }
-        return value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        // Scalars, not Characters: "\r\n" is one Character and would slip past a Character test.
+        guard value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else { return value }
+        var cleaned = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            cleaned.append(scalar == "\r" || scalar == "\n" || scalar == "\0" ? " " : scalar)
+        }
+        return String(cleaned)
     }
 }
 

@@ -29,8 +29,9 @@ final class NginxServer: Sendable {
         try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                                      "-keyout", directory.appendingPathComponent("key.pem").path,
                                      "-out", directory.appendingPathComponent("cert.pem").path])
-        let h2cPort = try freePort()
-        let tlsPort = try freePort()
+        let ports = try freePorts(2)
+        let h2cPort = ports[0]
+        let tlsPort = ports[1]
         let path = directory.path
         let config = """
         daemon off;
@@ -95,6 +96,11 @@ final class NginxServer: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// nginx's error log so far.
+    func errorLog() -> String {
+        (try? String(contentsOf: directory.appendingPathComponent("error.log"), encoding: .utf8)) ?? ""
+    }
+
     /// The access-log lines written so far: `connection-number protocol uri`.
     func accessLog() -> [[Substring]] {
         let text = (try? String(contentsOf: directory.appendingPathComponent("access.log"), encoding: .utf8)) ?? ""
@@ -112,23 +118,31 @@ final class NginxServer: Sendable {
         guard process.terminationStatus == 0 else { throw NginxError("\(tool) failed with status \(process.terminationStatus)") }
     }
 
-    private static func freePort() throws -> Int {
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw NginxError("socket() failed") }
-        defer { close(socketFD) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(socketFD, pointer, length) == 0 else { return -1 }
-                return getsockname(socketFD, pointer, &length)
+    /// Distinct free loopback ports: all sockets stay bound until every port is known,
+    /// so the kernel cannot hand out the same port twice.
+    private static func freePorts(_ count: Int) throws -> [Int] {
+        var sockets: [Int32] = []
+        defer { sockets.forEach { _ = close($0) } }
+        var ports: [Int] = []
+        for _ in 0..<count {
+            let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard socketFD >= 0 else { throw NginxError("socket() failed") }
+            sockets.append(socketFD)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                    guard bind(socketFD, pointer, length) == 0 else { return -1 }
+                    return getsockname(socketFD, pointer, &length)
+                }
             }
+            guard bound == 0 else { throw NginxError("bind() failed") }
+            ports.append(Int(UInt16(bigEndian: address.sin_port)))
         }
-        guard bound == 0 else { throw NginxError("bind() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return ports
     }
 
     private static func canConnect(_ port: Int) -> Bool {
