@@ -63,8 +63,6 @@ extension FetchClient {
         public var verifiesTLSCertificates: Bool
         /// How long resolved addresses are cached.
         public var dnsCacheTimeout: Duration
-        /// libcurl's receive buffer per transfer, in bytes.
-        public var receiveBufferSize: Int
         /// How many idle easy handles are kept for reuse.
         public var idleHandlePoolSize: Int
         /// How the event loop waits for sockets (see ``EventLoopStrategy``).
@@ -86,7 +84,6 @@ extension FetchClient {
             automaticDecompression: Bool = true,
             verifiesTLSCertificates: Bool = true,
             dnsCacheTimeout: Duration = .seconds(60),
-            receiveBufferSize: Int = 64 << 10,
             idleHandlePoolSize: Int = 1024,
             eventLoop: EventLoopStrategy = .epoll,
             logger: Logger = Logger(label: "AsyncURL")
@@ -103,7 +100,6 @@ extension FetchClient {
             self.automaticDecompression = automaticDecompression
             self.verifiesTLSCertificates = verifiesTLSCertificates
             self.dnsCacheTimeout = dnsCacheTimeout
-            self.receiveBufferSize = receiveBufferSize
             self.idleHandlePoolSize = idleHandlePoolSize
             self.eventLoop = eventLoop
             self.logger = logger

@@ -84,7 +84,6 @@ final class Transfer {
         easy.set(CURLOPT_SSL_VERIFYPEER, configuration.verifiesTLSCertificates, name: "SSL_VERIFYPEER")
         easy.set(CURLOPT_SSL_VERIFYHOST, configuration.verifiesTLSCertificates ? 2 : 0, name: "SSL_VERIFYHOST")
         easy.set(CURLOPT_DNS_CACHE_TIMEOUT, Int(configuration.dnsCacheTimeout.components.seconds), name: "DNS_CACHE_TIMEOUT")
-        easy.set(CURLOPT_BUFFERSIZE, configuration.receiveBufferSize, name: "BUFFERSIZE")
         easy.set(CURLOPT_TCP_NODELAY, true, name: "TCP_NODELAY")
 
         if let connect = timeouts.connect {

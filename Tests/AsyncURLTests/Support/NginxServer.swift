@@ -62,13 +62,8 @@ final class NginxServer: Sendable {
         """
         let configFile = directory.appendingPathComponent("nginx.conf")
         try Data(config.utf8).write(to: configFile)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-c", configFile.path, "-p", path, "-e", "\(path)/error.log"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let server = NginxServer(directory: directory, h2cPort: h2cPort, tlsPort: tlsPort, pid: process.processIdentifier)
+        let pid = try spawn(binary, ["-c", configFile.path, "-p", path, "-e", "\(path)/error.log"])
+        let server = NginxServer(directory: directory, h2cPort: h2cPort, tlsPort: tlsPort, pid: pid)
         // Wait (bounded) until both ports accept connections.
         for _ in 0..<200 {
             if canConnect(h2cPort), canConnect(tlsPort) { return server }
@@ -108,14 +103,27 @@ final class NginxServer: Sendable {
     }
 
     private static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw NginxError("\(tool) failed with status \(process.terminationStatus)") }
+        let pid = try spawn(tool, arguments)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        guard status == 0 else { throw NginxError("\(tool) failed with status \(status)") }
+    }
+
+    /// Starts `tool` with its output discarded. (posix_spawn rather than
+    /// Foundation's `Process`, whose descriptor scan trips AddressSanitizer.)
+    private static func spawn(_ tool: String, _ arguments: [String]) throws -> pid_t {
+        var argv: [UnsafeMutablePointer<CChar>?] = ([tool] + arguments).map { strdup($0) }
+        argv.append(nil)
+        defer { argv.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, tool, &actions, nil, argv, environ)
+        guard result == 0 else { throw NginxError("cannot start \(tool): \(String(cString: strerror(result)))") }
+        return pid
     }
 
     /// Distinct free loopback ports: all sockets stay bound until every port is known,
