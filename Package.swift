@@ -29,6 +29,11 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .systemLibrary(
+            name: "CIDN2",
+            pkgConfig: "libidn2",
+            providers: [.apt(["libidn2-dev"])]
+        ),
+        .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
@@ -56,7 +61,7 @@ let package = Package(
         /// HTML parsing with libxml2: links, selectors, URL resolution and canonical form.
         .target(
             name: "LinkExtraction",
-            dependencies: ["CLibXML2", "CCurl"]
+            dependencies: ["CLibXML2", "CIDN2"]
         ),
         /// URL dedup, per-host politeness, robots.txt, retries, resumable state.
         .target(
