@@ -77,7 +77,7 @@ struct LinkCollector {
         let isNofollow = rel.map { hasToken(in: $0) { $0 == "nofollow" } } ?? false
         var text: [UInt8] = []
         if kind == .area || kind == .image, let alt {
-            appendCollapsed(Array(alt.utf8)[...], to: &text)
+            Self.appendCollapsed(Array(alt.utf8)[...], to: &text, limit: anchorTextLimit)
         }
         candidates.append(Candidate(href: url, text: text, isNofollow: isNofollow, kind: kind))
         if kind == .anchor { openAnchor = candidates.count - 1 }
@@ -96,12 +96,14 @@ struct LinkCollector {
     /// Text inside the open `<a>`, if any; whitespace is collapsed and the total bounded.
     mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let index = openAnchor else { return }
-        appendCollapsed(bytes[...], to: &candidates[index].text)
+        Self.appendCollapsed(bytes[...], to: &candidates[index].text, limit: anchorTextLimit)
     }
 
-    private func appendCollapsed<C: Collection>(_ bytes: C, to text: inout [UInt8]) where C.Element == UInt8 {
+    /// Static, so that appending into `candidates[i].text` never copies `self`.
+    private static func appendCollapsed<C: Collection>(_ bytes: C, to text: inout [UInt8], limit: Int)
+    where C.Element == UInt8 {
         for byte in bytes {
-            guard text.count < anchorTextLimit else { return }
+            guard text.count < limit else { return }
             if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
                 if let last = text.last, last != 0x20 { text.append(0x20) }
             } else {
