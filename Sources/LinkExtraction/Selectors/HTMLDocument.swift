@@ -119,7 +119,9 @@ public final class HTMLDocument {
         defer { xmlXPathFreeContext(context) }
         // A structured error handler keeps libxml2 from printing XPath errors to stderr.
         context.pointee.error = { _, _ in }
-        if let node { context.pointee.node = node }
+        // Relative expressions need a context node; the document node stands in for "no node"
+        // (xmlDoc starts with the same fields as xmlNode, and libxml2 casts it the same way).
+        context.pointee.node = node ?? UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self)
         let object: xmlXPathObjectPtr? = expression.withCString { text in
             text.withMemoryRebound(to: xmlChar.self, capacity: expression.utf8.count + 1) {
                 xmlXPathEvalExpression($0, context)

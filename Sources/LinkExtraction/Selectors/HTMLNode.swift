@@ -90,12 +90,15 @@ public struct HTMLNode {
         return result
     }
 
-    /// The node serialized as HTML (outer HTML for elements).
+    /// The node serialized as HTML, as in the source (outer HTML for elements; no
+    /// reformatting, UTF-8).
     public var html: String {
-        guard let buffer = xmlBufferCreate() else { return "" }
-        defer { xmlBufferFree(buffer) }
-        _ = htmlNodeDump(buffer, document.document, pointer)
-        guard let content = xmlBufferContent(buffer) else { return "" }
+        guard let output = xmlAllocOutputBuffer(nil) else { return "" }
+        // The output buffer is owned here and closed exactly once.
+        defer { xmlOutputBufferClose(output) }
+        htmlNodeDumpFormatOutput(output, document.document, pointer, "UTF-8", 0)
+        xmlOutputBufferFlush(output)
+        guard let content = xmlOutputBufferGetContent(output) else { return "" }
         return String(cString: content)
     }
 
