@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CrawlFrontier", targets: ["CrawlFrontier"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
+        .executable(name: "link-benchmark", targets: ["LinkBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -82,6 +83,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/FetchBenchmark"
+        ),
+        .executableTarget(
+            name: "LinkBenchmark",
+            dependencies: [
+                "LinkExtraction",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/LinkBenchmark"
         ),
 
         // MARK: Tests
