@@ -82,6 +82,21 @@ struct MalformedHTMLTests {
         #expect(urls.contains("http://example.com/dir/after-deep"))
     }
 
+    @Test("tree mode (HTMLDocument, restricted LinkExtractor) also reaches links after 100,000-deep nesting")
+    func deepNestingTree() throws {
+        let depth = 100_000
+        var html = "<html><body><div id=r>"
+        for _ in 0..<depth { html += "<div>" }
+        html += "<a href=deepest>d</a>"
+        for _ in 0..<depth { html += "</div>" }
+        html += "<a href=after-deep>after</a></div></body></html>"
+        let document = try HTMLDocument(string: html, url: WebURL("http://example.com/"))
+        #expect(try document.strings(xpath: "//a/@href") == ["deepest", "after-deep"])
+        let extractor = try LinkExtractor(restrictXPaths: ["//div[@id='r']"])
+        let links = try extractor.extract(from: Array(html.utf8), url: "http://example.com/", contentType: nil)
+        #expect(links.map(\.url) == ["http://example.com/deepest", "http://example.com/after-deep"])
+    }
+
     @Test("deep nesting that is never closed still lets later links through")
     func deepUnclosedNesting() throws {
         var html = ""
