@@ -129,6 +129,10 @@ def compare(found, path):
     raw_only_ours = ours - theirs
     print(f"compare raw: asyncurl={len(ours)} lxml={len(theirs)} (unique page/link pairs) "
           f"only-lxml={len(raw_only_lxml)} only-asyncurl={len(raw_only_ours)}")
+    for page, link in sorted(raw_only_lxml)[:3]:
+        print(f"  raw only lxml:     {page} -> {link}")
+    for page, link in sorted(raw_only_ours)[:3]:
+        print(f"  raw only asyncurl: {page} -> {link}")
     ours_n = {(p, normalize(l)) for p, l in ours}
     theirs_n = {(p, normalize(l)) for p, l in theirs}
     only_lxml = sorted(theirs_n - ours_n)

@@ -5,6 +5,7 @@
 # Usage: Benchmarks/links/run.sh [CORPUS_DIR] [--base-url URL] [--rounds N] [--pages N]
 #   CORPUS_DIR  directory of .html files; when omitted, scripts/generate-site.py (if present)
 #               generates one under .build/link-corpus (--pages, default 1200, seed 1).
+# LXML_PYTHON=/path/to/python selects a Python that has lxml; otherwise one is set up in .build/lxml-venv.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -38,8 +39,8 @@ fi
 [ -d "$CORPUS" ] || { echo "no such directory: $CORPUS" >&2; exit 2; }
 
 # Python with lxml: the system one if it has lxml, else a venv under .build.
-PYTHON=python3
-if ! python3 -c 'import lxml.html' 2>/dev/null; then
+PYTHON=${LXML_PYTHON:-python3}
+if ! "$PYTHON" -c 'import lxml.html' 2>/dev/null; then
     VENV="$REPO/.build/lxml-venv"
     if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import lxml.html' 2>/dev/null; then
         echo "creating $VENV with lxml from PyPI"
