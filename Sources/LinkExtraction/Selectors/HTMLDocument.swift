@@ -15,47 +15,32 @@ public final class HTMLDocument {
     /// The character encoding the document was decoded with.
     public let encoding: String
 
+    /// Takes ownership of `document`.
+    private init(document: xmlDocPtr, url: WebURL?, encoding: String) {
+        self.document = document
+        self.url = url
+        self.encoding = encoding
+    }
+
     /// Parses `html` (bytes as received) from `url`, choosing the encoding from the
     /// `Content-Type` header, a BOM, `<meta charset>`, else UTF-8.
     ///
-    /// - Throws: `SelectorError.parseFailed` only if libxml2 returns no document at all.
-    public init(html: UnsafeRawBufferPointer, url: WebURL? = nil, contentType: String? = nil) throws(SelectorError) {
-        LibXML2.ensureInitialized()
-        let detected = CharsetDetector.detect(contentType: contentType, prefix: html, defaultEncoding: "UTF-8")
-        var body = html
-        if let bom = CharsetDetector.byteOrderMark(in: html), bom.encoding == detected.encoding {
-            body = UnsafeRawBufferPointer(rebasing: html[bom.length...])
-        }
-        // libxml2 rejects a NULL buffer even when empty; parse a lone space instead.
-        let parsed: htmlDocPtr? =
-            if let base = body.baseAddress, body.count > 0 {
-                htmlReadMemory(
-                    base.assumingMemoryBound(to: CChar.self), Int32(clamping: body.count), url?.href,
-                    detected.encoding, LibXML2.htmlOptions)
-            } else {
-                htmlReadMemory(" ", 1, url?.href, "UTF-8", LibXML2.htmlOptions)
-            }
-        guard let parsed else { throw .parseFailed(url: url?.href) }
-        self.document = parsed
-        self.url = url
-        self.encoding = detected.encoding
+    /// - Throws: `SelectorError.parseFailed` only if libxml2 returns no document at all
+    ///   (malformed HTML is recovered from) or the body exceeds 2 GiB.
+    public convenience init(html: UnsafeRawBufferPointer, url: WebURL? = nil, contentType: String? = nil) throws(SelectorError) {
+        let (document, encoding) = try Self.parse(html, url: url, contentType: contentType)
+        self.init(document: document, url: url, encoding: encoding)
     }
 
     /// Parses `html` given as bytes.
     public convenience init<Bytes: Collection>(
         bytes html: Bytes, url: WebURL? = nil, contentType: String? = nil
     ) throws(SelectorError) where Bytes.Element == UInt8 {
-        let contiguous = Array(html)
-        var outcome: Result<HTMLDocument, SelectorError> = .failure(.parseFailed(url: url?.href))
-        contiguous.withUnsafeBytes { buffer in
-            do throws(SelectorError) {
-                outcome = .success(try HTMLDocument(html: buffer, url: url, contentType: contentType))
-            } catch {
-                outcome = .failure(error)
-            }
+        let parsed = Array(html).withUnsafeBytes { buffer in
+            Result { () throws(SelectorError) in try Self.parse(buffer, url: url, contentType: contentType) }
         }
-        let document = try outcome.get()
-        self.init(taking: document)
+        let (document, encoding) = try parsed.get()
+        self.init(document: document, url: url, encoding: encoding)
     }
 
     /// Parses `html` given as a string (UTF-8).
@@ -63,18 +48,32 @@ public final class HTMLDocument {
         try self.init(bytes: Array(html.utf8), url: url, contentType: "text/html; charset=utf-8")
     }
 
-    /// Takes over the tree of `other`, which must not free it (used by the convenience inits).
-    private init(taking other: HTMLDocument) {
-        self.document = other.document
-        self.url = other.url
-        self.encoding = other.encoding
-        other.ownsDocument = false
+    deinit {
+        xmlFreeDoc(document)
     }
 
-    private var ownsDocument = true
-
-    deinit {
-        if ownsDocument { xmlFreeDoc(document) }
+    /// Runs libxml2's HTML parser; the caller owns the returned tree.
+    private static func parse(
+        _ html: UnsafeRawBufferPointer, url: WebURL?, contentType: String?
+    ) throws(SelectorError) -> (xmlDocPtr, String) {
+        LibXML2.ensureInitialized()
+        guard html.count <= Int(Int32.max) else { throw .parseFailed(url: url?.href) }
+        let detected = CharsetDetector.detect(contentType: contentType, prefix: html, defaultEncoding: "UTF-8")
+        var body = html
+        if let bom = CharsetDetector.byteOrderMark(in: html), bom.encoding == detected.encoding {
+            body = UnsafeRawBufferPointer(rebasing: html[bom.length...])
+        }
+        // libxml2 returns no document for an empty buffer; parse a lone space instead.
+        let parsed: htmlDocPtr? =
+            if let base = body.baseAddress, body.count > 0 {
+                htmlReadMemory(
+                    base.assumingMemoryBound(to: CChar.self), Int32(body.count), url?.href, detected.encoding,
+                    LibXML2.htmlOptions)
+            } else {
+                htmlReadMemory(" ", 1, url?.href, "UTF-8", LibXML2.htmlOptions)
+            }
+        guard let parsed else { throw .parseFailed(url: url?.href) }
+        return (parsed, detected.encoding)
     }
 
     /// The root element (`<html>`), nil for an empty document.
