@@ -182,6 +182,23 @@ struct LinkExtractorTests {
         }
     }
 
+    @Test("one LinkExtractor shared by concurrent tasks, each with its own parser")
+    func concurrentUse() async throws {
+        let extractor = try LinkExtractor()
+        let body = Array(filterPage.utf8)
+        let counts = await withTaskGroup(of: Int.self) { group in
+            for index in 0..<16 {
+                group.addTask {
+                    (try? extractor.extract(from: body, url: "http://example.com/\(index)/", contentType: nil).count) ?? -1
+                }
+            }
+            var counts: [Int] = []
+            for await count in group { counts.append(count) }
+            return counts
+        }
+        #expect(counts == Array(repeating: 5, count: 16))
+    }
+
     @Test("path extension detection")
     func extensions() {
         #expect(LinkExtractor.pathExtension(of: "/a/b.PDF") == "pdf")
