@@ -83,6 +83,9 @@ let resolutionCases: [ResolutionCase] = [
     .init(input: "http://user@/www.google.com", base: nil, expected: nil),
     .init(input: "http://GOO goo.com", base: nil, expected: nil),
     .init(input: "http://[www.google.com]/", base: nil, expected: nil),
+    .init(input: "http://a\u{0}b/", base: nil, expected: nil),
+    .init(input: "//\u{0}ü./x", base: exampleBase, expected: nil),
+    .init(input: "http://a%00b/", base: nil, expected: nil),
     .init(input: "http://", base: nil, expected: nil),
     .init(input: "relative/path", base: nil, expected: nil),
     // IPv4 and IPv6
@@ -146,5 +149,47 @@ struct URLResolverTests {
         let resolver = try #require(URLResolver(baseURL: "http://a/b/c"))
         #expect(resolver.resolve("d#x")?.href == "http://a/b/d")
         #expect(resolver.resolve("http://[bad")?.href == nil)
+        #expect(WebURL("foo:bar  #x")?.removingFragment.href == "foo:bar")
+    }
+}
+
+@Suite("URL parser robustness")
+struct URLParserRobustnessTests {
+    /// Deterministic pseudo-random strings over characters that matter to URL parsing.
+    static func randomInputs(count: Int, seed: UInt64) -> [String] {
+        let alphabet: [String] = [
+            "a", "B", "0", "9", "/", "\\", ".", "..", ":", "@", "?", "#", "%", "%2e", "%41", "%zz", "[", "]", "::",
+            " ", "\t", "\n", "http:", "https://", "//", "ü", "日", "\u{0}", "\u{7F}", "'", "\"", "<", "^", "|", "{",
+            "xn--", "-", "~", "+", "&", "=", ";", "0x", "255", "1.2", "mailto:", "file:", "foo:", "[::1]", ":80",
+        ]
+        var state = seed
+        var inputs: [String] = []
+        for _ in 0..<count {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(state >> 59)
+            var text = ""
+            for _ in 0..<length {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text += alphabet[Int(state >> 33) % alphabet.count]
+            }
+            inputs.append(text)
+        }
+        return inputs
+    }
+
+    @Test("parsing never crashes and serializations re-parse to themselves")
+    func idempotentSerialization() throws {
+        let base = try #require(WebURL("http://user@example.com:8080/a/b/c?q#f"))
+        var parsedCount = 0
+        for input in Self.randomInputs(count: 20_000, seed: 7) {
+            guard let url = WebURL(input, relativeTo: base) else { continue }
+            parsedCount += 1
+            let reparsed = WebURL(url.href)
+            #expect(reparsed?.href == url.href, "input \(input.debugDescription)")
+            if let canonical = CanonicalURL(url.href) {
+                #expect(CanonicalURL(canonical.string)?.string == canonical.string, "input \(input.debugDescription)")
+            }
+        }
+        #expect(parsedCount > 1000)
     }
 }

@@ -30,8 +30,11 @@ public struct CanonicalURL: Sendable, Hashable, CustomStringConvertible {
         } else if !url.hasOpaquePath && url.path.hasPrefix("//") {
             output += "/."
         }
-        output += Self.normalized(url.path)
-        if let query = url.query, let canonicalQuery = Self.canonicalQuery(query, options: options) {
+        let canonicalQuery = url.query.flatMap { Self.canonicalQuery($0, options: options) }
+        // Without fragment or query, trailing spaces of an opaque path would not survive re-parsing.
+        let path = url.hasOpaquePath && canonicalQuery == nil ? url.path.trimmingTrailingSpaces() : url.path
+        output += Self.normalized(path)
+        if let canonicalQuery {
             output += "?" + canonicalQuery
         }
         self.string = output

@@ -17,7 +17,9 @@ enum HostParser {
             return parseOpaque(input)
         }
         let decoded = PercentEncoding.decode(input)
-        guard let ascii = domainToASCII(decoded) else { return nil }
+        // Checked before IDNA too: libidn2 takes C strings, so a NUL would silently cut the name.
+        for byte in decoded where byte < 0x80 && isForbiddenDomainByte(byte) { return nil }
+        guard let ascii = domainToASCII(decoded), !ascii.isEmpty else { return nil }
         for byte in ascii where isForbiddenDomainByte(byte) { return nil }
         if endsInANumber(ascii[...]) {
             guard let address = parseIPv4(ascii[...]) else { return nil }

@@ -102,11 +102,15 @@ public struct WebURL: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// This URL without its fragment.
+    ///
+    /// As the standard does when a fragment is removed, trailing spaces of an opaque path
+    /// are dropped when no query follows (`foo: #x` becomes `foo:`).
     public var removingFragment: WebURL {
         guard fragment != nil else { return self }
         return WebURL(
             scheme: scheme, username: username, password: password, host: host, port: port,
-            path: path, query: query, fragment: nil, hasOpaquePath: hasOpaquePath)
+            path: hasOpaquePath && query == nil ? path.trimmingTrailingSpaces() : path,
+            query: query, fragment: nil, hasOpaquePath: hasOpaquePath)
     }
 
     /// The default port of a special scheme (`http` 80, `https` 443, `ws` 80, `wss` 443, `ftp` 21).
@@ -117,5 +121,14 @@ public struct WebURL: Sendable, Hashable, CustomStringConvertible {
         case "ftp": return 21
         default: return nil
         }
+    }
+}
+
+extension String {
+    /// The string without trailing U+0020 spaces.
+    func trimmingTrailingSpaces() -> String {
+        var bytes = Array(utf8)
+        while bytes.last == 0x20 { bytes.removeLast() }
+        return bytes.count == utf8.count ? self : String(decoding: bytes, as: UTF8.self)
     }
 }
