@@ -136,6 +136,15 @@ struct LinkExtractorTests {
         ])
     }
 
+    @Test("LinkExtractor: full result with counters and page nofollow")
+    func fullResult() throws {
+        let html = "<meta name=robots content=nofollow><a href='mailto:x@y'>m</a><a href=/a>a</a><a href=/a>again</a>"
+        let result = try LinkExtractor().extractResult(from: Array(html.utf8), url: "http://example.com/", contentType: nil)
+        #expect(result.links.map(\.url) == ["http://example.com/a"])
+        #expect(result.isNofollowPage)
+        #expect(result.skippedSchemeCount == 1)
+    }
+
     @Test("LinkExtractor: allow/deny patterns")
     func patterns() throws {
         let extractor = try LinkExtractor(allow: ["/item/", "/private/"], deny: ["private"])

@@ -107,8 +107,16 @@ public struct LinkExtractor: Sendable {
     public func extract<Body: Collection>(
         from body: Body, url: String, contentType: String?
     ) throws(LinkExtractionError) -> [Link] where Body.Element == UInt8 {
+        try extractResult(from: body, url: url, contentType: contentType).links
+    }
+
+    /// Like `extract(from:url:contentType:)`, with the base URL, encoding, page-level
+    /// nofollow and skip counters; `links` holds the filtered links.
+    public func extractResult<Body: Collection>(
+        from body: Body, url: String, contentType: String?
+    ) throws(LinkExtractionError) -> LinkExtractionResult where Body.Element == UInt8 {
         guard let documentURL = WebURL(url) else { throw .invalidDocumentURL(url) }
-        let result: LinkExtractionResult
+        var result: LinkExtractionResult
         if restrictXPaths.isEmpty && restrictCSS.isEmpty {
             let extractor = StreamingLinkExtractor(documentURL: documentURL, contentType: contentType, options: options)
             extractor.feed(body)
@@ -116,7 +124,8 @@ public struct LinkExtractor: Sendable {
         } else {
             result = try extractFromRegions(Array(body), documentURL: documentURL, contentType: contentType)
         }
-        return filter(result.links)
+        result.links = filter(result.links)
+        return result
     }
 
     /// Applies the filters to already extracted links.
