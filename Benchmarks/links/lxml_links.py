@@ -27,8 +27,16 @@ def clean(value):
     return value.strip("".join(chr(c) for c in range(0x21)))
 
 
+# Same default as AsyncURL (UTF-8) for pages that declare no charset in their first
+# 1024 bytes; libxml2's own default would be ISO-8859-1.
+UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+
+
 def extract(data, page_url):
-    doc = lxml.html.document_fromstring(data)
+    if b"charset" in data[:1024].lower():
+        doc = lxml.html.document_fromstring(data)
+    else:
+        doc = lxml.html.document_fromstring(data, parser=UTF8_PARSER)
     base = page_url
     bases = doc.xpath("//base/@href")
     if bases:
