@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Crawling", targets: ["Crawling"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
+        .executable(name: "link-benchmark", targets: ["LinkBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -29,6 +30,11 @@ let package = Package(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CIDN2",
+            pkgConfig: "libidn2",
+            providers: [.apt(["libidn2-dev"])]
         ),
         .systemLibrary(
             name: "CSQLite",
@@ -59,7 +65,7 @@ let package = Package(
         /// HTML parsing with libxml2: links, selectors, URL resolution and canonical form.
         .target(
             name: "LinkExtraction",
-            dependencies: ["CLibXML2", "CCurl"]
+            dependencies: ["CLibXML2", "CIDN2"]
         ),
         /// URL dedup, per-host politeness, robots.txt, retries, resumable state.
         .target(
@@ -85,6 +91,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/FetchBenchmark"
+        ),
+        .executableTarget(
+            name: "LinkBenchmark",
+            dependencies: [
+                "LinkExtraction",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/LinkBenchmark"
         ),
 
         // MARK: Tests

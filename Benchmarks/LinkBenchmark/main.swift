@@ -1,0 +1,95 @@
+// Link extraction throughput of AsyncURL's streaming extractor over a directory of HTML files.
+// Prints pages, bytes, links, time, MB/s and pages/s, and can write the links found for
+// comparison with Python's lxml (see Benchmarks/links/run.sh).
+import ArgumentParser
+import Foundation
+import LinkExtraction
+
+@main
+struct LinkBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "link-benchmark",
+        abstract: "Extract links from every .html file under a directory with StreamingLinkExtractor.")
+
+    @Option(name: .long, help: "Directory of .html files (searched recursively).")
+    var corpus: String
+
+    @Option(name: .long, help: "URL the corpus directory is served at; page URL = base + relative path.")
+    var baseURL: String = "http://localhost:8000/"
+
+    @Option(name: .long, help: "Write 'page<TAB>link' lines here (from the first round).")
+    var linksOut: String?
+
+    @Option(name: .long, help: "Rounds over the whole corpus; the best round is reported.")
+    var rounds: Int = 3
+
+    @Option(name: .long, help: "Bytes per feed() call, like a fetch write callback.")
+    var chunkSize: Int = 16_384
+
+    mutating func run() throws {
+        let pages = try loadCorpus()
+        let totalBytes = pages.reduce(0) { $0 + $1.body.count }
+        guard !pages.isEmpty else { throw ValidationError("no .html files under \(corpus)") }
+        var best = Duration.seconds(Int64.max)
+        var linkCount = 0
+        var lines: [String] = []
+        for round in 0..<max(1, rounds) {
+            var found = 0
+            var roundLines: [String] = []
+            let clock = ContinuousClock()
+            let start = clock.now
+            for page in pages {
+                let extractor = StreamingLinkExtractor(documentURL: page.url, contentType: "text/html")
+                page.body.withUnsafeBytes { body in
+                    var offset = 0
+                    while offset < body.count {
+                        let end = min(offset + chunkSize, body.count)
+                        extractor.feed(UnsafeRawBufferPointer(rebasing: body[offset..<end]))
+                        offset = end
+                    }
+                }
+                let result = extractor.finish()
+                found += result.links.count
+                if round == 0 && linksOut != nil {
+                    for link in result.links { roundLines.append("\(page.url.href)\t\(link.url)") }
+                }
+            }
+            let elapsed = clock.now - start
+            if elapsed < best { best = elapsed }
+            linkCount = found
+            if round == 0 { lines = roundLines }
+        }
+        if let linksOut {
+            try (lines.joined(separator: "\n") + "\n").write(toFile: linksOut, atomically: true, encoding: .utf8)
+        }
+        let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) / 1e18
+        let megabytes = Double(totalBytes) / 1_000_000
+        print("engine=asyncurl pages=\(pages.count) bytes=\(totalBytes) links=\(linkCount) "
+            + "seconds=\(String(format: "%.4f", seconds)) MB/s=\(String(format: "%.1f", megabytes / seconds)) "
+            + "pages/s=\(String(format: "%.0f", Double(pages.count) / seconds))")
+    }
+
+    struct Page {
+        let url: WebURL
+        let body: [UInt8]
+    }
+
+    func loadCorpus() throws -> [Page] {
+        let root = URL(fileURLWithPath: corpus).standardizedFileURL
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
+            throw ValidationError("cannot read \(corpus)")
+        }
+        var relativePaths: [String] = []
+        for case let file as URL in enumerator where file.pathExtension == "html" {
+            let path = file.standardizedFileURL.path
+            relativePaths.append(String(path.dropFirst(root.path.count).drop { $0 == "/" }))
+        }
+        relativePaths.sort()
+        let prefix = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
+        return try relativePaths.map { relative in
+            guard let url = WebURL(prefix + relative) else { throw ValidationError("bad page URL \(prefix + relative)") }
+            let data = try Data(contentsOf: root.appendingPathComponent(relative))
+            return Page(url: url, body: [UInt8](data))
+        }
+    }
+}

@@ -1,0 +1,178 @@
+// The link rules shared by the streaming (SAX) extractor and tree-based extraction.
+
+/// Collects link candidates element by element and resolves them at the end.
+///
+/// Resolution waits until the whole document is seen because the document base URL is
+/// the first `<base href>` anywhere in the document, and it applies to links before it too.
+struct LinkCollector {
+    /// A link as found, before resolution.
+    private struct Candidate {
+        var href: String
+        var text: [UInt8]
+        var isNofollow: Bool
+        var kind: ElementKind
+    }
+
+    let documentURL: WebURL
+    let options: LinkExtractionOptions
+    private var candidates: [Candidate] = []
+    private var baseHref: String? = nil
+    private var openAnchor: Int? = nil
+    private var anchorTextLimit: Int
+    private(set) var isNofollowPage = false
+    private(set) var excessLinkCount = 0
+    private(set) var invalidURLCount = 0
+
+    init(documentURL: WebURL, options: LinkExtractionOptions) {
+        self.documentURL = documentURL
+        self.options = options
+        // Bytes kept while collecting; cut to characters at the end (4 bytes per character at most).
+        self.anchorTextLimit = max(0, options.maxAnchorTextLength) * 4
+    }
+
+    /// Whether elements of `kind` matter under the options.
+    @inline(__always)
+    func isRelevant(_ kind: ElementKind) -> Bool {
+        switch kind {
+        case .image: options.includesImages
+        case .script: options.includesScripts
+        default: true
+        }
+    }
+
+    /// An element of `kind` started; the attribute values it has are given.
+    ///
+    /// - Parameters:
+    ///   - url: the value of `kind.urlAttribute`, if present.
+    ///   - rel: the `rel` attribute.
+    ///   - alt: the `alt` attribute (text of `area`/`img`).
+    ///   - name, content: for `<meta name=robots content=...>`.
+    mutating func start(_ kind: ElementKind, url: String?, rel: String?, alt: String?, name: String?, content: String?) {
+        switch kind {
+        case .base:
+            if baseHref == nil, let url { baseHref = url }
+            return
+        case .meta:
+            if let name, let content, name.trimmingASCIIWhitespace().lowercased() == "robots" {
+                let directives = content.lowercased().split { $0 == "," || $0 == " " }
+                if directives.contains("nofollow") || directives.contains("none") { isNofollowPage = true }
+            }
+            return
+        case .link:
+            guard let rel, hasToken(in: rel, where: { options.linkRelations.contains($0) }) else { return }
+        case .anchor:
+            openAnchor = nil
+        default:
+            break
+        }
+        guard let url else { return }
+        guard url.utf8.count <= options.maxURLLength else {
+            invalidURLCount += 1
+            return
+        }
+        guard candidates.count < options.maxLinks else {
+            excessLinkCount += 1
+            return
+        }
+        let isNofollow = rel.map { hasToken(in: $0) { $0 == "nofollow" } } ?? false
+        var text: [UInt8] = []
+        if kind == .area || kind == .image, let alt {
+            Self.appendCollapsed(Array(alt.utf8)[...], to: &text, limit: anchorTextLimit)
+        }
+        candidates.append(Candidate(href: url, text: text, isNofollow: isNofollow, kind: kind))
+        if kind == .anchor { openAnchor = candidates.count - 1 }
+    }
+
+    /// An element of `kind` ended.
+    @inline(__always)
+    mutating func end(_ kind: ElementKind) {
+        if kind == .anchor { openAnchor = nil }
+    }
+
+    /// Whether text is currently being collected for an open `<a>`.
+    @inline(__always)
+    var isCollectingText: Bool { openAnchor != nil }
+
+    /// Text inside the open `<a>`, if any; whitespace is collapsed and the total bounded.
+    mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let index = openAnchor else { return }
+        Self.appendCollapsed(bytes[...], to: &candidates[index].text, limit: anchorTextLimit)
+    }
+
+    /// Static, so that appending into `candidates[i].text` never copies `self`.
+    private static func appendCollapsed<C: Collection>(_ bytes: C, to text: inout [UInt8], limit: Int)
+    where C.Element == UInt8 {
+        for byte in bytes {
+            guard text.count < limit else { return }
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
+                if let last = text.last, last != 0x20 { text.append(0x20) }
+            } else {
+                text.append(byte)
+            }
+        }
+    }
+
+    /// Whether the space-separated, case-insensitive token list `list` has a token matching `predicate`.
+    private func hasToken(in list: String, where predicate: (String) -> Bool) -> Bool {
+        for token in list.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0C}" })
+        where predicate(token.lowercased()) {
+            return true
+        }
+        return false
+    }
+
+    /// Resolves every candidate and builds the result.
+    func finish(encoding: String, byteCount: Int) -> LinkExtractionResult {
+        var base = documentURL
+        if let baseHref, let resolved = WebURL(baseHref, relativeTo: documentURL), !resolved.hasOpaquePath {
+            base = resolved
+        }
+        var links: [Link] = []
+        links.reserveCapacity(candidates.count)
+        var skippedScheme = 0
+        var skippedFragment = 0
+        var invalid = invalidURLCount
+        for candidate in candidates {
+            if isFragmentOnly(candidate.href) {
+                skippedFragment += 1
+                continue
+            }
+            guard let resolved = WebURL(candidate.href, relativeTo: base) else {
+                invalid += 1
+                continue
+            }
+            if options.skippedSchemes.contains(resolved.scheme) {
+                skippedScheme += 1
+                continue
+            }
+            links.append(
+                Link(
+                    resolvedURL: resolved.removingFragment,
+                    text: anchorText(candidate.text),
+                    isNofollow: candidate.isNofollow,
+                    tag: candidate.kind.tagName,
+                    attribute: candidate.kind.urlAttribute ?? ""))
+        }
+        return LinkExtractionResult(
+            links: links, documentURL: documentURL, baseURL: base, encoding: encoding, isNofollowPage: isNofollowPage,
+            skippedSchemeCount: skippedScheme, skippedFragmentCount: skippedFragment, invalidURLCount: invalid,
+            excessLinkCount: excessLinkCount, byteCount: byteCount)
+    }
+
+    /// `#...` after trimming whitespace.
+    private func isFragmentOnly(_ href: String) -> Bool {
+        for byte in href.utf8 {
+            if byte <= 0x20 { continue }
+            return byte == 0x23
+        }
+        return false
+    }
+
+    /// Trimmed, cut to the character limit; invalid UTF-8 is replaced.
+    private func anchorText(_ bytes: [UInt8]) -> String {
+        guard !bytes.isEmpty else { return "" }
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.count > options.maxAnchorTextLength { text = String(text.prefix(options.maxAnchorTextLength)) }
+        return text.trimmingASCIIWhitespace()
+    }
+}

@@ -1,0 +1,44 @@
+// What the HTML link collector looks at and the bounds it keeps.
+
+/// What the link extractor collects, and the limits that keep hostile pages bounded.
+public struct LinkExtractionOptions: Sendable, Hashable {
+    /// Collect `img[src]` (off by default).
+    public var includesImages: Bool
+    /// Collect `script[src]` (off by default).
+    public var includesScripts: Bool
+    /// `rel` values that make a `link[href]` a link (any one of them suffices).
+    public var linkRelations: Set<String>
+    /// Schemes skipped (and counted): by default `javascript`, `mailto`, `tel`, `data`.
+    public var skippedSchemes: Set<String>
+    /// At most this many links are kept per page; further ones are only counted.
+    public var maxLinks: Int
+    /// Anchor text is cut to this many characters.
+    public var maxAnchorTextLength: Int
+    /// Attribute values longer than this many bytes are not treated as URLs (counted).
+    public var maxURLLength: Int
+    /// Charset used when neither the HTTP header, a BOM nor a `<meta>` names one.
+    /// `UTF-8` by default; libxml2 falls back to ISO-8859-1 for the rest of the document
+    /// at the first byte sequence that is not UTF-8, so mislabelled legacy pages still parse.
+    public var defaultEncoding: String
+
+    /// Creates options; the defaults suit crawling.
+    public init(
+        includesImages: Bool = false,
+        includesScripts: Bool = false,
+        linkRelations: Set<String> = ["alternate", "next", "prev", "canonical"],
+        skippedSchemes: Set<String> = ["javascript", "mailto", "tel", "data"],
+        maxLinks: Int = 100_000,
+        maxAnchorTextLength: Int = 256,
+        maxURLLength: Int = 32_768,
+        defaultEncoding: String = "UTF-8"
+    ) {
+        self.includesImages = includesImages
+        self.includesScripts = includesScripts
+        self.linkRelations = linkRelations
+        self.skippedSchemes = skippedSchemes
+        self.maxLinks = maxLinks
+        self.maxAnchorTextLength = maxAnchorTextLength
+        self.maxURLLength = maxURLLength
+        self.defaultEncoding = defaultEncoding
+    }
+}

@@ -1,0 +1,85 @@
+// The canonical form of a URL for deduplication, with a stable 64-bit fingerprint.
+
+/// A URL in canonical form for deduplication, with a stable fingerprint.
+///
+/// The canonical string is the WHATWG serialization (lowercase scheme and host,
+/// punycode hosts, no default port, dot segments resolved) without the fragment, with
+/// percent-escapes normalised (escapes of unreserved characters decoded, other escapes
+/// uppercase, stray `%` encoded as `%25`), an empty query dropped, and the query
+/// rewritten as `CanonicalizationOptions` say.
+public struct CanonicalURL: Sendable, Hashable, CustomStringConvertible {
+    /// The canonical URL string.
+    public let string: String
+    /// XXH64 (seed 0) of `string`'s UTF-8 bytes: stable across runs and processes.
+    public let fingerprint: UInt64
+    /// `scheme://host:port` with the effective port, nil for URLs without a host.
+    public let hostKey: String?
+
+    /// The canonical form of `url`.
+    public init(_ url: WebURL, options: CanonicalizationOptions = .minimal) {
+        var output = url.scheme + ":"
+        if let host = url.host {
+            output += "//"
+            if !url.username.isEmpty || !url.password.isEmpty {
+                output += Self.normalized(url.username)
+                if !url.password.isEmpty { output += ":" + Self.normalized(url.password) }
+                output += "@"
+            }
+            output += host
+            if let port = url.port { output += ":\(port)" }
+        } else if !url.hasOpaquePath && url.path.hasPrefix("//") {
+            output += "/."
+        }
+        let canonicalQuery = url.query.flatMap { Self.canonicalQuery($0, options: options) }
+        // Without fragment or query, trailing spaces of an opaque path would not survive re-parsing.
+        let path = url.hasOpaquePath && canonicalQuery == nil ? url.path.trimmingTrailingSpaces() : url.path
+        output += Self.normalized(path)
+        if let canonicalQuery {
+            output += "?" + canonicalQuery
+        }
+        self.string = output
+        self.fingerprint = XXHash64.hash(output)
+        self.hostKey = url.hostKey
+    }
+
+    /// Parses `string` (absolute, or relative to `base`) and returns its canonical form,
+    /// or nil when it is not a valid URL.
+    public init?(_ string: String, relativeTo base: WebURL? = nil, options: CanonicalizationOptions = .minimal) {
+        guard let url = WebURL(string, relativeTo: base) else { return nil }
+        self.init(url, options: options)
+    }
+
+    /// The canonical string.
+    public var description: String { string }
+
+    private static func normalized(_ component: String) -> String {
+        String(decoding: PercentEncoding.normalize(component.utf8), as: UTF8.self)
+    }
+
+    /// The query with normalised escapes, listed parameters removed and optionally
+    /// sorted by name; nil when nothing is left.
+    private static func canonicalQuery(_ query: String, options: CanonicalizationOptions) -> String? {
+        let rewrites = options.sortsQueryParameters || !options.removedQueryParameters.isEmpty
+        if !rewrites {
+            return query.isEmpty ? nil : normalized(query)
+        }
+        var parameters: [(name: String, text: String)] = []
+        for piece in query.utf8.split(separator: 0x26, omittingEmptySubsequences: true) {
+            let text = String(decoding: PercentEncoding.normalize(piece), as: UTF8.self)
+            let nameBytes = piece.prefix { $0 != 0x3D }
+            let name = String(decoding: PercentEncoding.decode(nameBytes), as: UTF8.self).lowercased()
+            if options.removes(name) { continue }
+            parameters.append((name, text))
+        }
+        if options.sortsQueryParameters {
+            // Stable: enumerate and break ties by original position.
+            parameters = parameters.enumerated()
+                .sorted { lhs, rhs in
+                    lhs.element.name != rhs.element.name ? lhs.element.name < rhs.element.name : lhs.offset < rhs.offset
+                }
+                .map(\.element)
+        }
+        guard !parameters.isEmpty else { return nil }
+        return parameters.map(\.text).joined(separator: "&")
+    }
+}

@@ -1,0 +1,379 @@
+// The WHATWG "basic URL parser", written as a structured parser over UTF-8 bytes
+// rather than a character-by-character state machine. Each function notes which
+// states of the standard it covers.
+
+/// Parses URL strings, optionally against a base URL, following the WHATWG URL standard.
+enum URLParser {
+    private static let slash: UInt8 = 0x2F
+    private static let backslash: UInt8 = 0x5C
+    private static let question: UInt8 = 0x3F
+    private static let hash: UInt8 = 0x23
+    private static let colon: UInt8 = 0x3A
+    private static let at: UInt8 = 0x40
+
+    /// The pieces of a URL while it is being built.
+    private struct Parts {
+        var scheme: String
+        var username: [UInt8] = []
+        var password: [UInt8] = []
+        var host: [UInt8]? = nil
+        var port: Int? = nil
+        var segments: [[UInt8]] = []
+        var opaquePath: [UInt8]? = nil
+        var query: [UInt8]? = nil
+        var fragment: [UInt8]? = nil
+
+        init(scheme: String) { self.scheme = scheme }
+
+        /// The parts of `base`, without its fragment.
+        init(copying base: WebURL) {
+            scheme = base.scheme
+            username = Array(base.username.utf8)
+            password = Array(base.password.utf8)
+            host = base.host.map { Array($0.utf8) }
+            port = base.port
+            if base.hasOpaquePath {
+                opaquePath = Array(base.path.utf8)
+            } else {
+                segments = URLParser.segments(of: base.path)
+            }
+            query = base.query.map { Array($0.utf8) }
+        }
+
+        func build() -> WebURL {
+            let pathString: String
+            if let opaquePath {
+                pathString = String(decoding: opaquePath, as: UTF8.self)
+            } else {
+                var bytes: [UInt8] = []
+                for segment in segments {
+                    bytes.append(URLParser.slash)
+                    bytes.append(contentsOf: segment)
+                }
+                pathString = String(decoding: bytes, as: UTF8.self)
+            }
+            return WebURL(
+                scheme: scheme,
+                username: String(decoding: username, as: UTF8.self),
+                password: String(decoding: password, as: UTF8.self),
+                host: host.map { String(decoding: $0, as: UTF8.self) },
+                port: port,
+                path: pathString,
+                query: query.map { String(decoding: $0, as: UTF8.self) },
+                fragment: fragment.map { String(decoding: $0, as: UTF8.self) },
+                hasOpaquePath: opaquePath != nil)
+        }
+    }
+
+    /// Splits a serialized hierarchical path into its segments.
+    static func segments(of path: String) -> [[UInt8]] {
+        let bytes = Array(path.utf8)
+        guard bytes.first == slash else { return [] }
+        return bytes.dropFirst().split(separator: slash, omittingEmptySubsequences: false).map(Array.init)
+    }
+
+    /// Parses `string` against `base`.
+    static func parse(_ string: String, base: WebURL?) -> WebURL? {
+        let input = prepare(string)
+        if let (scheme, rest) = splitScheme(input) {
+            return parse(scheme: scheme, rest: rest, base: base)
+        }
+        guard let base else { return nil }
+        return parseRelative(input[...], base: base)
+    }
+
+    /// Trims leading/trailing C0 controls and spaces, removes tabs and newlines.
+    private static func prepare(_ string: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(string.utf8.count)
+        for byte in string.utf8 where byte != 0x09 && byte != 0x0A && byte != 0x0D {
+            bytes.append(byte)
+        }
+        var start = 0
+        var end = bytes.count
+        while start < end && bytes[start] <= 0x20 { start += 1 }
+        while end > start && bytes[end - 1] <= 0x20 { end -= 1 }
+        if start == 0 && end == bytes.count { return bytes }
+        return Array(bytes[start..<end])
+    }
+
+    /// Scheme start and scheme states: an ASCII letter, then letters, digits, `+ - .`, then `:`.
+    private static func splitScheme(_ input: [UInt8]) -> (String, ArraySlice<UInt8>)? {
+        guard let first = input.first, isASCIIAlpha(first) else { return nil }
+        var index = 1
+        while index < input.count {
+            let byte = input[index]
+            if byte == colon {
+                let scheme = String(decoding: input[0..<index].map(lowercase), as: UTF8.self)
+                return (scheme, input[(index + 1)...])
+            }
+            guard isASCIIAlpha(byte) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2D || byte == 0x2E
+            else { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Everything after `scheme:`.
+    private static func parse(scheme: String, rest: ArraySlice<UInt8>, base: WebURL?) -> WebURL? {
+        if scheme == "file" {
+            return parseFile(rest, base: base?.scheme == "file" ? base : nil)
+        }
+        if WebURL.defaultPort(forScheme: scheme) != nil {
+            // Special relative or authority state: same scheme as the base means a relative reference.
+            if let base, base.scheme == scheme {
+                return parseRelative(rest, base: base)
+            }
+            // Special authority slashes / ignore slashes states.
+            let afterSlashes = rest.drop { $0 == slash || $0 == backslash }
+            return parseAuthorityAndRest(afterSlashes, parts: Parts(scheme: scheme), special: true)
+        }
+        // Non-special: path or authority, or an opaque path.
+        if rest.first == slash {
+            if rest.dropFirst().first == slash {
+                return parseAuthorityAndRest(rest.dropFirst(2), parts: Parts(scheme: scheme), special: false)
+            }
+            var parts = Parts(scheme: scheme)
+            let remaining = parsePath(rest.dropFirst(), into: &parts.segments, special: false)
+            return finish(parts, remaining: remaining, special: false)
+        }
+        var parts = Parts(scheme: scheme)
+        var opaque: [UInt8] = []
+        var index = rest.startIndex
+        while index < rest.endIndex, rest[index] != question, rest[index] != hash {
+            PercentEncoding.append(rest[index], to: &opaque, set: .c0Control)
+            index += 1
+        }
+        parts.opaquePath = opaque
+        return finish(parts, remaining: rest[index...], special: false)
+    }
+
+    /// No scheme / relative / relative slash states.
+    private static func parseRelative(_ input: ArraySlice<UInt8>, base: WebURL) -> WebURL? {
+        if base.hasOpaquePath {
+            guard input.first == hash else { return nil }
+            return finish(Parts(copying: base), remaining: input, special: false)
+        }
+        if base.scheme == "file" {
+            return parseFile(input, base: base)
+        }
+        let special = base.isSpecial
+        func isSlash(_ byte: UInt8?) -> Bool { byte == slash || (special && byte == backslash) }
+        if isSlash(input.first) {
+            if isSlash(input.dropFirst().first) {
+                var rest = input.dropFirst(2)
+                if special { rest = rest.drop { $0 == slash || $0 == backslash } }
+                return parseAuthorityAndRest(rest, parts: Parts(scheme: base.scheme), special: special)
+            }
+            var parts = Parts(copying: base)
+            parts.segments = []
+            parts.query = nil
+            let remaining = parsePath(input.dropFirst(), into: &parts.segments, special: special)
+            return finish(parts, remaining: remaining, special: special)
+        }
+        var parts = Parts(copying: base)
+        guard let first = input.first else { return parts.build() }
+        if first == question || first == hash {
+            if first == question { parts.query = nil }
+            return finish(parts, remaining: input, special: special)
+        }
+        parts.query = nil
+        if !parts.segments.isEmpty { parts.segments.removeLast() }
+        let remaining = parsePath(input, into: &parts.segments, special: special)
+        return finish(parts, remaining: remaining, special: special)
+    }
+
+    /// Authority, host and port states, then path start.
+    private static func parseAuthorityAndRest(_ input: ArraySlice<UInt8>, parts initial: Parts, special: Bool) -> WebURL? {
+        var parts = initial
+        var end = input.startIndex
+        while end < input.endIndex {
+            let byte = input[end]
+            if byte == slash || byte == question || byte == hash || (special && byte == backslash) { break }
+            end += 1
+        }
+        let authority = input[input.startIndex..<end]
+        var hostPort = authority
+        var hasCredentials = false
+        if let atIndex = authority.lastIndex(of: at) {
+            let userinfo = authority[authority.startIndex..<atIndex]
+            hasCredentials = true
+            if let colonIndex = userinfo.firstIndex(of: colon) {
+                PercentEncoding.append(userinfo[userinfo.startIndex..<colonIndex], to: &parts.username, set: .userinfo)
+                PercentEncoding.append(userinfo[(colonIndex + 1)...], to: &parts.password, set: .userinfo)
+            } else {
+                PercentEncoding.append(userinfo, to: &parts.username, set: .userinfo)
+            }
+            hostPort = authority[(atIndex + 1)...]
+            guard !hostPort.isEmpty else { return nil }
+        }
+        var inBrackets = false
+        var portColon: Int? = nil
+        for index in hostPort.indices {
+            let byte = hostPort[index]
+            if byte == 0x5B { inBrackets = true } else if byte == 0x5D { inBrackets = false } else if byte == colon && !inBrackets {
+                portColon = index
+                break
+            }
+        }
+        let hostText = portColon.map { hostPort[hostPort.startIndex..<$0] } ?? hostPort
+        if hostText.isEmpty {
+            if special { return nil }
+            if hasCredentials || portColon != nil { return nil }
+            parts.host = []
+        } else {
+            guard let host = HostParser.parse(hostText, isOpaque: !special) else { return nil }
+            parts.host = host
+        }
+        if let portColon {
+            let portText = hostPort[(portColon + 1)...]
+            if !portText.isEmpty {
+                var value = 0
+                for byte in portText {
+                    guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                    value = value * 10 + Int(byte - 0x30)
+                    guard value <= 65535 else { return nil }
+                }
+                parts.port = value == WebURL.defaultPort(forScheme: parts.scheme) ? nil : value
+            }
+        }
+        return parsePathStart(input[end...], parts: parts, special: special)
+    }
+
+    /// Path start state after a host.
+    private static func parsePathStart(_ input: ArraySlice<UInt8>, parts initial: Parts, special: Bool) -> WebURL? {
+        var parts = initial
+        if special {
+            let rest = (input.first == slash || input.first == backslash) ? input.dropFirst() : input
+            let remaining = parsePath(rest, into: &parts.segments, special: true)
+            return finish(parts, remaining: remaining, special: true)
+        }
+        guard let first = input.first, first != question, first != hash else {
+            return finish(parts, remaining: input, special: false)
+        }
+        let rest = first == slash ? input.dropFirst() : input
+        let remaining = parsePath(rest, into: &parts.segments, special: false)
+        return finish(parts, remaining: remaining, special: false)
+    }
+
+    /// Path state: appends segments (resolving `.` and `..`, also percent-encoded) and
+    /// returns the unconsumed input, which is empty or starts with `?` or `#`.
+    private static func parsePath(_ input: ArraySlice<UInt8>, into segments: inout [[UInt8]], special: Bool) -> ArraySlice<UInt8> {
+        var buffer: [UInt8] = []
+        var index = input.startIndex
+        while true {
+            let byte: UInt8? = index < input.endIndex ? input[index] : nil
+            let isSlash = byte == slash || (special && byte == backslash)
+            if byte == nil || isSlash || byte == question || byte == hash {
+                if isDoubleDotSegment(buffer) {
+                    if !segments.isEmpty { segments.removeLast() }
+                    if !isSlash { segments.append([]) }
+                } else if isSingleDotSegment(buffer) {
+                    if !isSlash { segments.append([]) }
+                } else {
+                    segments.append(buffer)
+                }
+                buffer.removeAll(keepingCapacity: true)
+                if !isSlash { return input[index...] }
+            } else if let byte {
+                PercentEncoding.append(byte, to: &buffer, set: .path)
+            }
+            index += 1
+        }
+    }
+
+    /// Query and fragment states.
+    private static func finish(_ initial: Parts, remaining: ArraySlice<UInt8>, special: Bool) -> WebURL {
+        var parts = initial
+        var rest = remaining
+        if rest.first == question {
+            rest = rest.dropFirst()
+            var query: [UInt8] = []
+            var index = rest.startIndex
+            while index < rest.endIndex, rest[index] != hash {
+                PercentEncoding.append(rest[index], to: &query, set: special ? .specialQuery : .query)
+                index += 1
+            }
+            parts.query = query
+            rest = rest[index...]
+        }
+        if rest.first == hash {
+            var fragment: [UInt8] = []
+            PercentEncoding.append(rest.dropFirst(), to: &fragment, set: .fragment)
+            parts.fragment = fragment
+        }
+        return parts.build()
+    }
+
+    /// File, file slash and file host states (without Windows drive-letter handling).
+    private static func parseFile(_ input: ArraySlice<UInt8>, base: WebURL?) -> WebURL? {
+        var parts = Parts(scheme: "file")
+        parts.host = []
+        func isSlash(_ byte: UInt8?) -> Bool { byte == slash || byte == backslash }
+        if isSlash(input.first) {
+            if isSlash(input.dropFirst().first) {
+                let rest = input.dropFirst(2)
+                var end = rest.startIndex
+                while end < rest.endIndex, !isSlash(rest[end]), rest[end] != question, rest[end] != hash { end += 1 }
+                let hostText = rest[rest.startIndex..<end]
+                if !hostText.isEmpty {
+                    guard let host = HostParser.parse(hostText, isOpaque: false) else { return nil }
+                    parts.host = host == Array("localhost".utf8) ? [] : host
+                }
+                return parsePathStart(rest[end...], parts: parts, special: true)
+            }
+            if let base { parts.host = base.host.map { Array($0.utf8) } ?? [] }
+            let remaining = parsePath(input.dropFirst(), into: &parts.segments, special: true)
+            return finish(parts, remaining: remaining, special: true)
+        }
+        if let base {
+            parts = Parts(copying: base)
+            guard let first = input.first else { return parts.build() }
+            if first == question || first == hash {
+                if first == question { parts.query = nil }
+                return finish(parts, remaining: input, special: true)
+            }
+            parts.query = nil
+            if !parts.segments.isEmpty { parts.segments.removeLast() }
+        }
+        let remaining = parsePath(input, into: &parts.segments, special: true)
+        return finish(parts, remaining: remaining, special: true)
+    }
+
+    // MARK: Byte classes
+
+    @inline(__always)
+    private static func isASCIIAlpha(_ byte: UInt8) -> Bool {
+        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+    }
+
+    @inline(__always)
+    private static func lowercase(_ byte: UInt8) -> UInt8 {
+        (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+    }
+
+    /// `.` or `%2e` (any case).
+    private static func isSingleDotSegment(_ buffer: [UInt8]) -> Bool {
+        switch buffer.count {
+        case 1: return buffer[0] == 0x2E
+        case 3: return isEncodedDot(buffer[0...2])
+        default: return false
+        }
+    }
+
+    /// `..`, `.%2e`, `%2e.`, `%2e%2e` (any case).
+    private static func isDoubleDotSegment(_ buffer: [UInt8]) -> Bool {
+        switch buffer.count {
+        case 2: return buffer[0] == 0x2E && buffer[1] == 0x2E
+        case 4:
+            return (buffer[0] == 0x2E && isEncodedDot(buffer[1...3])) || (isEncodedDot(buffer[0...2]) && buffer[3] == 0x2E)
+        case 6: return isEncodedDot(buffer[0...2]) && isEncodedDot(buffer[3...5])
+        default: return false
+        }
+    }
+
+    private static func isEncodedDot(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let start = bytes.startIndex
+        return bytes[start] == 0x25 && bytes[start + 1] == 0x32 && (bytes[start + 2] == 0x65 || bytes[start + 2] == 0x45)
+    }
+}

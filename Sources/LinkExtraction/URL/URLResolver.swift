@@ -1,0 +1,26 @@
+// Resolution of link references against a document's base URL.
+
+/// Resolves hrefs found in one document against its base URL, the way browsers do.
+///
+/// The base is parsed once; each `resolve` call runs the WHATWG parser on the reference
+/// with that base and drops the fragment (links to the same document differ only there).
+public struct URLResolver: Sendable {
+    /// The base every reference is resolved against.
+    public let base: WebURL
+
+    /// A resolver for `base`.
+    public init(base: WebURL) {
+        self.base = base
+    }
+
+    /// A resolver for the absolute URL `baseURL`, or nil if it does not parse.
+    public init?(baseURL: String) {
+        guard let base = WebURL(baseURL) else { return nil }
+        self.base = base
+    }
+
+    /// `reference` resolved against the base, without fragment; nil when invalid.
+    public func resolve(_ reference: String) -> WebURL? {
+        WebURL(reference, relativeTo: base)?.removingFragment
+    }
+}

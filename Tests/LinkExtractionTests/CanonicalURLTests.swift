@@ -1,0 +1,61 @@
+import Testing
+@testable import LinkExtraction
+
+@Suite("Canonical URLs")
+struct CanonicalURLTests {
+    @Test("case, default port, fragment and dot segments", arguments: [
+        ("HTTP://Example.COM:80/a/./b/../c#frag", "http://example.com/a/c"),
+        ("https://example.com:443", "https://example.com/"),
+        ("https://example.com:8443/x?", "https://example.com:8443/x"),
+        ("http://example.com/%7euser/%41%2F%2f?q=%7e%3d%3D", "http://example.com/~user/A%2F%2F?q=~%3D%3D"),
+        ("http://example.com/100%/x", "http://example.com/100%25/x"),
+        ("http://bücher.de/ä", "http://xn--bcher-kva.de/%C3%A4"),
+    ])
+    func canonical(input: String, expected: String) throws {
+        #expect(CanonicalURL(input)?.string == expected)
+    }
+
+    @Test("query parameters sorted and removed on request, utm_* wildcard")
+    func queryRewriting() throws {
+        let url = "http://example.com/p?b=2&utm_source=x&a=1&UTM_Medium=y&sid=9&b=1&&gclid=z"
+        #expect(CanonicalURL(url)?.string == "http://example.com/p?b=2&utm_source=x&a=1&UTM_Medium=y&sid=9&b=1&&gclid=z")
+        #expect(CanonicalURL(url, options: .crawler)?.string == "http://example.com/p?a=1&b=2&b=1")
+        let custom = CanonicalizationOptions(sortsQueryParameters: false, removedQueryParameters: ["b"])
+        #expect(CanonicalURL(url, options: custom)?.string == "http://example.com/p?utm_source=x&a=1&UTM_Medium=y&sid=9&gclid=z")
+        let allRemoved = CanonicalizationOptions(removedQueryParameters: ["*"])
+        #expect(CanonicalURL("http://e.com/?a=1&b=2", options: allRemoved)?.string == "http://e.com/")
+    }
+
+    @Test("equivalent URLs share a fingerprint, different ones do not")
+    func fingerprints() throws {
+        let a = try #require(CanonicalURL("HTTP://EXAMPLE.com:80/x?b=1&a=2#top", options: .crawler))
+        let b = try #require(CanonicalURL("http://example.com/x?a=2&b=1&utm_campaign=z", options: .crawler))
+        let c = try #require(CanonicalURL("http://example.com/y?a=2&b=1", options: .crawler))
+        #expect(a.fingerprint == b.fingerprint)
+        #expect(a.fingerprint != c.fingerprint)
+    }
+
+    @Test("the fingerprint is XXH64 and stable across runs")
+    func xxhashVectors() {
+        #expect(XXHash64.hash("") == 0xEF46_DB37_51D8_E999)
+        #expect(XXHash64.hash("a") == 0xD24E_C4F1_A98C_6E5B)
+        #expect(XXHash64.hash("abc") == 0x44BC_2CF5_AD77_0999)
+        let long = String(repeating: "0123456789", count: 10)
+        #expect(XXHash64.hash(long) == XXHash64.hash(long))
+        #expect(XXHash64.hash(long) != XXHash64.hash(long + "!"))
+        #expect(CanonicalURL("http://example.com/")?.fingerprint == XXHash64.hash("http://example.com/"))
+    }
+
+    @Test("host key")
+    func hostKey() {
+        #expect(CanonicalURL("http://Example.com/a")?.hostKey == "http://example.com:80")
+        #expect(CanonicalURL("http://[::1]:8080/a")?.hostKey == "http://[::1]:8080")
+    }
+
+    @Test("relative input resolves against a base")
+    func relative() throws {
+        let base = try #require(WebURL("http://example.com/a/b"))
+        #expect(CanonicalURL("../c#x", relativeTo: base)?.string == "http://example.com/c")
+        #expect(CanonicalURL("::", relativeTo: nil) == nil)
+    }
+}
