@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A loopback HTTP/1.1 server that test suites start themselves.
 ///
@@ -17,9 +17,9 @@ public final class TestServer: Sendable {
     let documentRoot: String?
 
     private let serverChannel: Channel
-    private let acceptTask: Mutex<Task<Void, Never>?>
-    let state = Mutex(ServerState())
-    private let routes = Mutex<[(prefix: String, handler: @Sendable (TestRequest) async -> TestResponse)]>([])
+    private let acceptTask: NIOLockedValueBox<Task<Void, Never>?>
+    let state = NIOLockedValueBox(ServerState())
+    private let routes = NIOLockedValueBox<[(prefix: String, handler: @Sendable (TestRequest) async -> TestResponse)]>([])
 
     struct ServerState {
         var requests: [TestRequest] = []
@@ -45,7 +45,7 @@ public final class TestServer: Sendable {
         let task = Task { [server] in
             await server.acceptLoop(listener)
         }
-        server.acceptTask.withLock { $0 = task }
+        server.acceptTask.withLockedValue { $0 = task }
         return server
     }
 
@@ -54,7 +54,7 @@ public final class TestServer: Sendable {
         self.port = listener.channel.localAddress?.port ?? 0
         self.host = host
         self.documentRoot = documentRoot
-        self.acceptTask = Mutex(nil)
+        self.acceptTask = NIOLockedValueBox(nil)
     }
 
     private func acceptLoop(_ listener: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>) async {
@@ -62,7 +62,7 @@ public final class TestServer: Sendable {
             do {
                 try await listener.executeThenClose { inbound in
                     for try await connection in inbound {
-                        let id = state.withLock { state -> Int in
+                        let id = state.withLockedValue { state -> Int in
                             state.accepted += 1
                             state.open += 1
                             state.maxOpen = max(state.maxOpen, state.open)
@@ -71,7 +71,7 @@ public final class TestServer: Sendable {
                         }
                         group.addTask {
                             await ConnectionHandler(server: self, id: id).run(connection)
-                            self.state.withLock { state in
+                            self.state.withLockedValue { state in
                                 state.open -= 1
                                 state.channels[id] = nil
                             }
@@ -94,39 +94,39 @@ public final class TestServer: Sendable {
 
     /// Every request received so far, in arrival order.
     public var recordedRequests: [TestRequest] {
-        state.withLock { $0.requests }
+        state.withLockedValue { $0.requests }
     }
 
     /// How many connections were accepted in all.
     public var acceptedConnections: Int {
-        state.withLock { $0.accepted }
+        state.withLockedValue { $0.accepted }
     }
 
     /// The most connections that were open at the same time.
     public var maxConcurrentConnections: Int {
-        state.withLock { $0.maxOpen }
+        state.withLockedValue { $0.maxOpen }
     }
 
     /// Adds a route: requests whose path starts with `pathPrefix` go to `handler`
     /// (checked before the built-in routes, in the order added).
     public func addRoute(_ pathPrefix: String, _ handler: @escaping @Sendable (TestRequest) async -> TestResponse) {
-        routes.withLock { $0.append((pathPrefix, handler)) }
+        routes.withLockedValue { $0.append((pathPrefix, handler)) }
     }
 
     func customRoute(for path: String) -> (@Sendable (TestRequest) async -> TestResponse)? {
-        routes.withLock { routes in routes.first { path.hasPrefix($0.prefix) }?.handler }
+        routes.withLockedValue { routes in routes.first { path.hasPrefix($0.prefix) }?.handler }
     }
 
     func record(_ request: TestRequest) {
-        state.withLock { $0.requests.append(request) }
+        state.withLockedValue { $0.requests.append(request) }
     }
 
     /// Closes the listener and every connection (hanging ones too), and waits
     /// for their handlers to end. Safe to call more than once.
     public func shutdown() async throws {
-        let (channels, task) = state.withLock { state -> ([Channel], Task<Void, Never>?) in
+        let (channels, task) = state.withLockedValue { state -> ([Channel], Task<Void, Never>?) in
             state.isShutDown = true
-            return (Array(state.channels.values), acceptTask.withLock { $0 })
+            return (Array(state.channels.values), acceptTask.withLockedValue { $0 })
         }
         try? await serverChannel.close()
         for channel in channels {

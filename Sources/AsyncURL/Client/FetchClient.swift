@@ -92,7 +92,7 @@ private final class CancellationGate: Sendable {
         case submitted, alreadyCancelled, loopClosed
     }
 
-    private let state = Mutex<(started: Bool, cancelled: Bool)>((false, false))
+    private let state = LockedState<(started: Bool, cancelled: Bool)>((false, false))
 
     /// Submits unless cancellation came first. `submit` runs under the lock
     /// so a concurrent `cancel` is ordered after it.

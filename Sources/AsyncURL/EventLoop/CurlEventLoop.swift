@@ -2,7 +2,6 @@ import CCurl
 import CEpoll
 import Foundation
 import Logging
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +11,7 @@ import Glibc
 /// ## Design
 /// All libcurl state (the multi handle, the easy handles, the transfer table)
 /// is touched by this one thread only, so none of it needs locks. Other
-/// threads talk to it through a command queue guarded by a `Mutex` and wake
+/// threads talk to it through a command queue guarded by a lock and wake
 /// it with `curl_multi_wakeup`, the one multi call libcurl documents as safe
 /// from any thread.
 ///
@@ -36,7 +35,7 @@ final class CurlEventLoop: Sendable {
         case cancel(id: UInt64)
     }
 
-    private struct Inbox: ~Copyable {
+    private struct Inbox {
         var commands: [Command] = []
         var shutdownRequested = false
         /// Set by the loop thread just before it frees the multi handle; no
@@ -45,7 +44,7 @@ final class CurlEventLoop: Sendable {
         var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let inbox = Mutex(Inbox())
+    private let inbox = LockedState(Inbox())
     /// The multi handle, used from other threads only for
     /// `curl_multi_wakeup`, and only while `inbox.closed` is false (checked
     /// under the inbox lock, which the loop thread takes before freeing it).

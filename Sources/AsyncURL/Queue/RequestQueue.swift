@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A first-in, first-out queue that any thread or task can put to and take from.
 ///
@@ -12,7 +11,7 @@ public final class RequestQueue<Element: Sendable>: Sendable {
         var head = 0
     }
 
-    private let storage = Mutex(Storage())
+    private let storage = LockedState(Storage())
 
     /// Creates an empty queue.
     public init() {}

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import AsyncURL
 
 /// Writes items to a JSON Lines or CSV feed, one whole line per item.
 ///
@@ -21,7 +21,7 @@ public final class FeedExporter: Sendable {
     }
 
     // FeedFile is used only under this lock.
-    private let state: Mutex<State>
+    private let state: LockedState<State>
 
     /// Opens the feed at `path` (`-` for standard output).
     public init(path: String, format: FeedFormat) throws(FeedError) {
@@ -29,7 +29,7 @@ public final class FeedExporter: Sendable {
         self.format = format
         let file = try FeedFile(path: path)
         nonisolated(unsafe) let handedOver = file
-        state = Mutex(State(file: handedOver))
+        state = LockedState(State(file: handedOver))
     }
 
     /// The number of items written so far.
