@@ -75,7 +75,7 @@ let package = Package(
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(
             name: "Crawling",
-            dependencies: ["AsyncURL"]
+            dependencies: ["AsyncURL", "LinkExtraction"]
         ),
 
         // MARK: Examples and benchmarks
@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlingTests",
-            dependencies: ["Crawling"]
+            dependencies: ["Crawling", "TestServer"]
         ),
         .testTarget(
             name: "CrawlFrontierTests",
