@@ -78,10 +78,14 @@ enum PercentEncoding {
         }
     }
 
-    /// Percent-decodes `bytes`; a `%` not followed by two hex digits is kept as is.
-    static func decode<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
+    /// One unit of a percent-encoded string: a plain byte, or a valid `%XX` escape.
+    private enum EncodedUnit {
+        case byte(UInt8)
+        case escape(UInt8)
+    }
+
+    /// Walks `bytes`, reporting each valid `%XX` escape by its value and every other byte as is.
+    private static func scan<C: Collection>(_ bytes: C, _ body: (EncodedUnit) -> Void) where C.Element == UInt8 {
         var index = bytes.startIndex
         while index != bytes.endIndex {
             let byte = bytes[index]
@@ -90,14 +94,25 @@ enum PercentEncoding {
                 if first != bytes.endIndex {
                     let second = bytes.index(after: first)
                     if second != bytes.endIndex, let high = hexValue(bytes[first]), let low = hexValue(bytes[second]) {
-                        output.append(high << 4 | low)
+                        body(.escape(high << 4 | low))
                         index = bytes.index(after: second)
                         continue
                     }
                 }
             }
-            output.append(byte)
+            body(.byte(byte))
             index = bytes.index(after: index)
+        }
+    }
+
+    /// Percent-decodes `bytes`; a `%` not followed by two hex digits is kept as is.
+    static func decode<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        scan(bytes) { unit in
+            switch unit {
+            case .byte(let byte), .escape(let byte): output.append(byte)
+            }
         }
         return output
     }
@@ -108,31 +123,17 @@ enum PercentEncoding {
     static func normalize<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        while index != bytes.endIndex {
-            let byte = bytes[index]
-            if byte == 0x25 {
-                let first = bytes.index(after: index)
-                if first != bytes.endIndex {
-                    let second = bytes.index(after: first)
-                    if second != bytes.endIndex, let high = hexValue(bytes[first]), let low = hexValue(bytes[second]) {
-                        let decoded = high << 4 | low
-                        if isUnreserved(decoded) {
-                            output.append(decoded)
-                        } else {
-                            output.append(0x25)
-                            output.append(hexDigits[Int(high)])
-                            output.append(hexDigits[Int(low)])
-                        }
-                        index = bytes.index(after: second)
-                        continue
-                    }
-                }
+        scan(bytes) { unit in
+            switch unit {
+            case .escape(let value) where isUnreserved(value):
+                output.append(value)
+            case .escape(let value):
+                output.append(contentsOf: [0x25, hexDigits[Int(value >> 4)], hexDigits[Int(value & 0x0F)]])
+            case .byte(0x25):
                 output.append(contentsOf: [0x25, 0x32, 0x35])
-            } else {
+            case .byte(let byte):
                 output.append(byte)
             }
-            index = bytes.index(after: index)
         }
         return output
     }
