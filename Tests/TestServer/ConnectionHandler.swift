@@ -245,8 +245,7 @@ struct Writer {
         let headers = chunked ? [("Content-Type", "application/octet-stream"), ("Transfer-Encoding", "chunked")] : [("Content-Type", "application/octet-stream")]
         try await raw(TestResponse(headers: headers).head(contentLength: chunked ? nil : count))
         if isHead { return }
-        // 251 * 261 bytes: a whole number of pattern periods, so every chunk starts at phase 0.
-        let period = (0..<(251 * 261)).map { UInt8($0 % 251) }
+        let period = Self.patternPeriod
         var sent = 0
         while sent < count {
             let size = min(period.count, count - sent)
@@ -256,6 +255,9 @@ struct Writer {
         }
         if chunked { try await raw(Array("0\r\n\r\n".utf8)) }
     }
+
+    /// 251 * 261 bytes of the pattern: a whole number of periods, so every chunk starts at phase 0.
+    private static let patternPeriod: [UInt8] = (0..<(251 * 261)).map { UInt8($0 % 251) }
 
     /// `decodedSize` zero bytes, compressed on the fly, chunked.
     func streamBomb(decodedSize: Int, encoding: StreamingCompressor.Encoding) async throws {
