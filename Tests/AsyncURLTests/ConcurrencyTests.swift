@@ -1,6 +1,7 @@
 import AsyncURL
 import Foundation
 import Testing
+import TestServer
 
 @Suite("Many transfers at once")
 struct ConcurrencyTests {
@@ -57,10 +58,20 @@ struct QueueAPITests {
     @Test("parallel() returns one result per queued session, in queue order")
     func parallelOrder() async throws {
         try await withServer { server, client in
+            // Counts requests between their arrival and the moment before their
+            // response is written: the client can only start another request
+            // after receiving a response, so the count never runs ahead.
+            let inFlight = InFlightCounter()
+            server.addRoute("/counted") { request in
+                inFlight.enter()
+                try? await Task.sleep(for: .milliseconds(Int(request.queryValue("ms") ?? "") ?? 0))
+                inFlight.leave()
+                return TestResponse(text: "counted")
+            }
             let fetch = AsyncURLFetch(client: client, maxConcurrency: 8)
             for index in 0..<50 {
                 var session = AsyncURLSession()
-                session.fetchURL = server.url("/delay/\((50 - index) % 7)?i=\(index)")
+                session.fetchURL = server.url("/counted?ms=\((50 - index) % 7)&i=\(index)")
                 session.userData = index
                 fetch.queue.putNowait(session)
             }
@@ -85,7 +96,8 @@ struct QueueAPITests {
             #expect(echo.body == "queued body")
             #expect(results[51].response == nil)
             #expect(fetch.queue.isEmpty)
-            #expect(server.maxConcurrentConnections <= 8)
+            #expect(inFlight.maximum <= 8)
+            #expect(inFlight.maximum > 1)
         }
     }
 
@@ -119,5 +131,27 @@ struct QueueAPITests {
             let status2 = try await client.fetch(server.url("/status/201")).status
             #expect(status2 == 201)
         }
+    }
+}
+
+/// Counts requests in progress at the server and remembers the most at once.
+final class InFlightCounter: Sendable {
+    private let state = LockedCounter()
+
+    func enter() { state.update { $0.current += 1; $0.maximum = max($0.maximum, $0.current) } }
+    func leave() { state.update { $0.current -= 1 } }
+    var maximum: Int { state.update { $0.maximum } }
+}
+
+/// A tiny lock-protected pair of counters for ``InFlightCounter``.
+private final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var counts = (current: 0, maximum: 0)
+
+    func update<T>(_ body: (inout (current: Int, maximum: Int)) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&counts)
     }
 }
