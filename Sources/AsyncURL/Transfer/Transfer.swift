@@ -80,7 +80,14 @@ final class Transfer {
             easy.set(CURLOPT_ACCEPT_ENCODING, "", name: "ACCEPT_ENCODING")
         }
         easy.set(CURLOPT_HTTP_VERSION, configuration.httpVersion.curlValue, name: "HTTP_VERSION")
-        easy.set(CURLOPT_PIPEWAIT, configuration.multiplexing, name: "PIPEWAIT")
+        // Waiting for a connection that may multiplex only pays where HTTP/2 is
+        // possible: over TLS (ALPN tells right after the handshake) or with
+        // prior knowledge. On cleartext HTTP/1.1 libcurl would wait for the
+        // first response on the connection, so one hanging server would stall
+        // every other transfer to that host.
+        let mayMultiplex = configuration.httpVersion == .http2PriorKnowledge
+            || (configuration.httpVersion == .http2OverTLS && currentURL.prefix(8).lowercased() == "https://")
+        easy.set(CURLOPT_PIPEWAIT, configuration.multiplexing && mayMultiplex, name: "PIPEWAIT")
         easy.set(CURLOPT_SSL_VERIFYPEER, configuration.verifiesTLSCertificates, name: "SSL_VERIFYPEER")
         easy.set(CURLOPT_SSL_VERIFYHOST, configuration.verifiesTLSCertificates ? 2 : 0, name: "SSL_VERIFYHOST")
         easy.set(CURLOPT_DNS_CACHE_TIMEOUT, Int(configuration.dnsCacheTimeout.components.seconds), name: "DNS_CACHE_TIMEOUT")
