@@ -12,19 +12,20 @@ import Glibc
 /// All libcurl state (the multi handle, the easy handles, the transfer table)
 /// is touched by this one thread only, so none of it needs locks. Other
 /// threads talk to it through a command queue guarded by a lock and wake
-/// it with `curl_multi_wakeup`, the one multi call libcurl documents as safe
-/// from any thread.
+/// it with `curl_multi_wakeup` (the one multi call libcurl documents as safe
+/// from any thread), or through an eventfd for the epoll loop.
 ///
 /// Two ways of driving libcurl are built in (``FetchClient/EventLoopStrategy``):
 /// `curl_multi_perform` + `curl_multi_poll` woken by `curl_multi_wakeup` (as
 /// `curl --parallel` does), and `curl_multi_socket_action` with epoll
 /// (``EpollDriver``). The default is the poll loop, chosen by measurement:
-/// `Benchmarks/fetch/run.sh` (10,000 URLs of 15-40 KB from nginx on loopback,
-/// 2 cores, best of 3 rounds in one run) gave the poll loop 16,000 requests/s
-/// against epoll's 13,400 at 64 transfers in flight, and 15,600 against
-/// 10,900 at 300, while `curl --parallel` did 13,700 and 12,300. At these
-/// sizes the per-wake-up cost of polling every socket is smaller than the
-/// extra callbacks and system calls of the socket-action loop. The poll loop
+/// `Benchmarks/fetch/run.sh --urls 50000 --rounds 5` (pages of 15-40 KB from
+/// nginx on loopback, 2 cores, best of 5 rounds in one run) gave the poll
+/// loop 19,600 requests/s against epoll's 15,300 at 64 transfers in flight,
+/// and 16,700 against 14,600 at 300, while `curl --parallel` did 16,600 and
+/// 13,700. At these sizes the per-wake-up cost of polling every socket is
+/// smaller than the extra callbacks and system calls of the socket-action
+/// loop. The poll loop
 /// also needs no timer of ours: `curl_multi_poll` sleeps until libcurl's
 /// next timer, so idle and total time-outs fire on time.
 final class CurlEventLoop: Sendable {
