@@ -70,7 +70,7 @@ let package = Package(
         /// URL dedup, per-host politeness, robots.txt, retries, resumable state.
         .target(
             name: "CrawlFrontier",
-            dependencies: ["LinkExtraction", "CSQLite", "AsyncURL"]
+            dependencies: []
         ),
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(
@@ -128,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlFrontierTests",
-            dependencies: ["CrawlFrontier", "TestServer"]
+            dependencies: ["CrawlFrontier"]
         ),
     ]
 )

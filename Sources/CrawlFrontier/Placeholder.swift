@@ -1,1 +1,0 @@
-// Placeholder so the package loads while this target is being written; replaced by the real sources.
