@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Crawling", targets: ["Crawling"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
+        .executable(name: "seen-set-benchmark", targets: ["SeenSetBenchmark"]),
         .executable(name: "link-benchmark", targets: ["LinkBenchmark"]),
     ],
     dependencies: [
@@ -99,6 +100,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/LinkBenchmark"
+        ),
+
+        .executableTarget(
+            name: "SeenSetBenchmark",
+            dependencies: [
+                "CrawlFrontier",
+                "LinkExtraction",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/SeenSetBenchmark"
         ),
 
         // MARK: Tests

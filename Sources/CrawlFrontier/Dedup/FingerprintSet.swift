@@ -1,0 +1,97 @@
+/// A compact set of 64-bit URL fingerprints: the crawl's "seen" set.
+///
+/// Open addressing with linear probing over a flat array of `UInt64` (8 bytes
+/// a slot, no per-entry overhead; a `Set<UInt64>` needs 10.7 to 21 bytes per
+/// element as its power-of-two table doubles). The slot index is the
+/// fingerprint scaled to the table size (`(fingerprint × capacity) >> 64`),
+/// which needs no power-of-two size; fingerprints are expected to be well
+/// mixed hashes such as `CanonicalURL.fingerprint` (XXH64).
+///
+/// The table grows by half when it is 80 % full, so it holds between 53 %
+/// and 80 % live slots: 10 to 15 bytes per fingerprint.
+///
+/// Zero marks an empty slot, so the fingerprint 0 is stored as
+/// ``zeroSubstitute``: it then shares a slot with that value, a collision as
+/// unlikely as any other 64-bit one.
+public struct FingerprintSet: Sendable, Hashable {
+    /// The value the fingerprint 0 is stored as.
+    public static let zeroSubstitute: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    private var slots: [UInt64]
+    /// The number of fingerprints in the set.
+    public private(set) var count = 0
+
+    /// Creates an empty set with room for `minimumCapacity` fingerprints before it grows.
+    public init(minimumCapacity: Int = 1024) {
+        slots = [UInt64](repeating: 0, count: max(16, minimumCapacity * 5 / 4 + 1))
+    }
+
+    /// The bytes the table takes (its slots).
+    public var memoryBytes: Int { slots.count * MemoryLayout<UInt64>.stride }
+
+    /// Whether the set is empty.
+    public var isEmpty: Bool { count == 0 }
+
+    /// Whether `fingerprint` is in the set.
+    public func contains(_ fingerprint: UInt64) -> Bool {
+        let key = fingerprint == 0 ? Self.zeroSubstitute : fingerprint
+        return slots.withUnsafeBufferPointer { table in
+            var index = Self.slot(for: key, capacity: table.count)
+            while true {
+                let stored = table[index]
+                if stored == key { return true }
+                if stored == 0 { return false }
+                index += 1
+                if index == table.count { index = 0 }
+            }
+        }
+    }
+
+    /// Adds `fingerprint`; returns `true` when it was not in the set yet.
+    @discardableResult
+    public mutating func insert(_ fingerprint: UInt64) -> Bool {
+        if (count + 1) * 5 > slots.count * 4 { grow() }
+        let key = fingerprint == 0 ? Self.zeroSubstitute : fingerprint
+        let inserted = slots.withUnsafeMutableBufferPointer { table in
+            Self.place(key, in: table)
+        }
+        if inserted { count += 1 }
+        return inserted
+    }
+
+    /// Puts `key` in its slot unless it is there already; `true` when placed.
+    @inline(__always)
+    private static func place(_ key: UInt64, in table: UnsafeMutableBufferPointer<UInt64>) -> Bool {
+        var index = slot(for: key, capacity: table.count)
+        while true {
+            let stored = table[index]
+            if stored == key { return false }
+            if stored == 0 {
+                table[index] = key
+                return true
+            }
+            index += 1
+            if index == table.count { index = 0 }
+        }
+    }
+
+    /// Every fingerprint in the set, in table order (for saving the set).
+    public var fingerprints: [UInt64] {
+        slots.filter { $0 != 0 }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count + old.count / 2)
+        slots.withUnsafeMutableBufferPointer { table in
+            for key in old where key != 0 {
+                _ = Self.place(key, in: table)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func slot(for key: UInt64, capacity: Int) -> Int {
+        Int(key.multipliedFullWidth(by: UInt64(capacity)).high)
+    }
+}
