@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // MARK: C libraries (the only place C is imported)
@@ -71,7 +72,10 @@ let package = Package(
         /// URL dedup, per-host politeness, robots.txt, retries, resumable state.
         .target(
             name: "CrawlFrontier",
-            dependencies: []
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
         ),
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(

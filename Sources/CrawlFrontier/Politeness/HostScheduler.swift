@@ -1,0 +1,250 @@
+import DequeModule
+import HeapModule
+
+/// Hands out queued URLs so that every host is treated politely and fairly.
+///
+/// Each host (`scheme://host:port`) has its own queue, ordered by priority,
+/// then depth (breadth-first), then arrival. A host's next URL is handed out
+/// only while it has fewer than ``PolitenessPolicy/maxConcurrencyPerHost``
+/// requests in flight and its delay since the last start has passed (the
+/// policy's delay, its robots.txt `Crawl-delay`, its AutoThrottle delay,
+/// whichever is longest, and any `Retry-After` wait). Hosts take turns
+/// (round robin), so one slow or huge host never starves the others.
+///
+/// The scheduler is a plain value with no clock of its own: every call takes
+/// `now`, so its behaviour is deterministic and testable without sleeping.
+/// ``nextEventTime(now:)`` says when waiting may end. It is not thread-safe;
+/// the ``Frontier`` wraps it for concurrent use.
+public struct HostScheduler: Sendable {
+    /// A point in time, as the caller's clock gives it.
+    public typealias Instant = ContinuousClock.Instant
+
+    /// What happened to a completed request's URL.
+    public enum CompletionResult: Sendable, Hashable {
+        /// Finished (fetched, or failed for good).
+        case done
+        /// Queued again; it may go out again at that time.
+        case retryScheduled(at: Instant)
+        /// It failed too often and was dropped.
+        case gaveUp
+    }
+
+    /// How a request ended, as far as politeness and retries care.
+    public enum Outcome: Sendable, Hashable {
+        /// A response came back after `latency` (any status but 429 and 503).
+        case success(latency: Duration)
+        /// 429 or 503: the host asks to wait (the `Retry-After` value, or a backoff).
+        case retryAfter(Duration)
+        /// A time-out, a lost connection, a 5xx: worth trying again later.
+        case transientFailure(latency: Duration)
+        /// Will not get better by trying again.
+        case permanentFailure
+    }
+
+    private struct QueuedEntry: Comparable {
+        var entry: FrontierEntry
+        var sequence: Int
+
+        static func < (lhs: QueuedEntry, rhs: QueuedEntry) -> Bool {
+            if lhs.entry.priority != rhs.entry.priority { return lhs.entry.priority > rhs.entry.priority }
+            if lhs.entry.depth != rhs.entry.depth { return lhs.entry.depth < rhs.entry.depth }
+            return lhs.sequence < rhs.sequence
+        }
+
+        static func == (lhs: QueuedEntry, rhs: QueuedEntry) -> Bool {
+            lhs.sequence == rhs.sequence
+        }
+    }
+
+    private struct Timed: Comparable {
+        var time: Instant
+        var sequence: Int
+        var hostKey: String
+        var entry: FrontierEntry?
+
+        static func < (lhs: Timed, rhs: Timed) -> Bool {
+            lhs.time != rhs.time ? lhs.time < rhs.time : lhs.sequence < rhs.sequence
+        }
+
+        static func == (lhs: Timed, rhs: Timed) -> Bool {
+            lhs.time == rhs.time && lhs.sequence == rhs.sequence
+        }
+    }
+
+    private struct Host {
+        var queue = Heap<QueuedEntry>()
+        var inFlight = 0
+        var lastStart: Instant?
+        var crawlDelay: Duration = .zero
+        var throttleDelay: Duration
+        var blockedUntil: Instant?
+    }
+
+    /// The policy in force.
+    public let policy: PolitenessPolicy
+    private var hosts: [String: Host] = [:]
+    private var ready = Deque<String>()
+    private var isReady: Set<String> = []
+    /// Hosts waiting for their delay, and retries waiting for their backoff.
+    private var timers = Heap<Timed>()
+    private var sequence = 0
+    private var pendingRetries = 0
+    /// URLs waiting in host queues.
+    public private(set) var queuedCount = 0
+    /// URLs handed out and not completed yet.
+    public private(set) var inFlightCount = 0
+
+    /// Creates an empty scheduler.
+    public init(policy: PolitenessPolicy = PolitenessPolicy()) {
+        self.policy = policy
+    }
+
+    /// How many hosts have been seen.
+    public var hostCount: Int { hosts.count }
+
+    /// URLs waiting for a retry's backoff to pass.
+    public var retryingCount: Int { pendingRetries }
+
+    /// Whether nothing is queued, in flight, or waiting to be retried.
+    public var isIdle: Bool { queuedCount == 0 && inFlightCount == 0 && pendingRetries == 0 }
+
+    /// Queues a URL on its host.
+    public mutating func enqueue(_ entry: FrontierEntry) {
+        sequence += 1
+        hosts[entry.hostKey, default: Host(throttleDelay: policy.autoThrottle?.startDelay ?? .zero)]
+            .queue.insert(QueuedEntry(entry: entry, sequence: sequence))
+        queuedCount += 1
+        activate(entry.hostKey)
+    }
+
+    /// Sets a host's robots.txt `Crawl-delay` (it applies when longer than the policy's delay).
+    public mutating func setCrawlDelay(_ delay: Duration, forHost hostKey: String) {
+        hosts[hostKey, default: Host(throttleDelay: policy.autoThrottle?.startDelay ?? .zero)].crawlDelay = max(.zero, delay)
+    }
+
+    /// The next URL whose host's politeness allows it at `now`, marked as in
+    /// flight; `nil` when none may go yet (see ``nextEventTime(now:)``).
+    public mutating func next(now: Instant) -> FrontierEntry? {
+        releaseTimers(now: now)
+        var turns = ready.count
+        while turns > 0, let hostKey = ready.popFirst() {
+            turns -= 1
+            isReady.remove(hostKey)
+            guard var host = hosts[hostKey], !host.queue.isEmpty,
+                  host.inFlight < policy.maxConcurrencyPerHost else {
+                // Empty or at its limit: a completion or an enqueue brings it back.
+                continue
+            }
+            let allowedAt = earliestStart(of: host)
+            if let allowedAt, allowedAt > now {
+                schedule(hostKey, at: allowedAt)
+                continue
+            }
+            guard let queued = host.queue.popMin() else { continue }
+            host.inFlight += 1
+            host.lastStart = now
+            hosts[hostKey] = host
+            queuedCount -= 1
+            inFlightCount += 1
+            if !host.queue.isEmpty { activate(hostKey) }
+            return queued.entry
+        }
+        return nil
+    }
+
+    /// When something may next become ready without a completion: `now` if a
+    /// host can go at once, the earliest delay or backoff end otherwise, and
+    /// `nil` when only completions can change anything.
+    public func nextEventTime(now: Instant) -> Instant? {
+        var earliest = timers.min?.time
+        for hostKey in ready {
+            guard let host = hosts[hostKey], !host.queue.isEmpty, host.inFlight < policy.maxConcurrencyPerHost else { continue }
+            let start = earliestStart(of: host) ?? now
+            earliest = min(earliest ?? start, start)
+        }
+        return earliest.map { max(now, $0) }
+    }
+
+    /// Records how a handed-out URL ended and frees its host's slot.
+    public mutating func complete(_ entry: FrontierEntry, outcome: Outcome, now: Instant) -> CompletionResult {
+        let hostKey = entry.hostKey
+        if var host = hosts[hostKey], host.inFlight > 0 {
+            host.inFlight -= 1
+            inFlightCount -= 1
+            if let throttle = policy.autoThrottle {
+                switch outcome {
+                case .success(let latency):
+                    host.throttleDelay = throttle.adjusted(host.throttleDelay, latency: latency, succeeded: true)
+                case .transientFailure(let latency):
+                    host.throttleDelay = throttle.adjusted(host.throttleDelay, latency: latency, succeeded: false)
+                case .retryAfter, .permanentFailure:
+                    break
+                }
+            }
+            if case .retryAfter(let wait) = outcome {
+                let until = now + max(.zero, wait)
+                host.blockedUntil = max(host.blockedUntil ?? until, until)
+            }
+            hosts[hostKey] = host
+            activate(hostKey)
+        }
+        switch outcome {
+        case .success, .permanentFailure:
+            return .done
+        case .retryAfter(let wait):
+            guard entry.attempt < policy.maxRetries else { return .gaveUp }
+            var retry = entry
+            retry.attempt += 1
+            // The host itself is blocked until then; the URL waits in its queue.
+            enqueue(retry)
+            return .retryScheduled(at: now + max(.zero, wait))
+        case .transientFailure:
+            guard entry.attempt < policy.maxRetries else { return .gaveUp }
+            var retry = entry
+            retry.attempt += 1
+            let at = now + policy.backoff(beforeRetry: retry.attempt)
+            sequence += 1
+            timers.insert(Timed(time: at, sequence: sequence, hostKey: hostKey, entry: retry))
+            pendingRetries += 1
+            return .retryScheduled(at: at)
+        }
+    }
+
+    // MARK: Internals
+
+    private func earliestStart(of host: Host) -> Instant? {
+        var earliest = host.blockedUntil
+        if let lastStart = host.lastStart {
+            let delay = max(policy.delay, host.crawlDelay, policy.autoThrottle == nil ? .zero : host.throttleDelay)
+            if delay > .zero {
+                let byDelay = lastStart + delay
+                earliest = max(earliest ?? byDelay, byDelay)
+            }
+        }
+        return earliest
+    }
+
+    private mutating func activate(_ hostKey: String) {
+        guard !isReady.contains(hostKey) else { return }
+        isReady.insert(hostKey)
+        ready.append(hostKey)
+    }
+
+    private mutating func schedule(_ hostKey: String, at time: Instant) {
+        sequence += 1
+        timers.insert(Timed(time: time, sequence: sequence, hostKey: hostKey, entry: nil))
+    }
+
+    /// Moves due retries into their queues and due hosts back into the turn order.
+    private mutating func releaseTimers(now: Instant) {
+        while let first = timers.min, first.time <= now {
+            _ = timers.popMin()
+            if let entry = first.entry {
+                pendingRetries -= 1
+                enqueue(entry)
+            } else {
+                activate(first.hostKey)
+            }
+        }
+    }
+}

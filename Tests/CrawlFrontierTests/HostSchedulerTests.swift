@@ -1,0 +1,148 @@
+import CrawlFrontier
+import Testing
+
+@Suite("Per-host politeness (HostScheduler, injected clock)")
+struct HostSchedulerTests {
+    private let t0 = ContinuousClock.now
+
+    private func entry(_ host: String, _ path: String, depth: Int = 0, priority: Int = 0) -> FrontierEntry {
+        let url = "http://\(host)\(path)"
+        return FrontierEntry(url: url, fingerprint: UInt64(truncatingIfNeeded: url.hashValue), hostKey: "http://\(host):80", depth: depth, priority: priority)
+    }
+
+    /// Takes everything that may go at `now`.
+    private func drain(_ scheduler: inout HostScheduler, at now: ContinuousClock.Instant) -> [FrontierEntry] {
+        var taken: [FrontierEntry] = []
+        while let next = scheduler.next(now: now) { taken.append(next) }
+        return taken
+    }
+
+    @Test("Per-host concurrency never goes above the limit")
+    func concurrency() {
+        var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 2))
+        for index in 0..<5 { scheduler.enqueue(entry("a", "/\(index)")) }
+        let first = drain(&scheduler, at: t0)
+        #expect(first.count == 2)
+        #expect(scheduler.nextEventTime(now: t0) == nil)
+        _ = scheduler.complete(first[0], outcome: .success(latency: .milliseconds(5)), now: t0)
+        #expect(drain(&scheduler, at: t0).count == 1)
+        #expect(scheduler.inFlightCount == 2)
+        #expect(scheduler.queuedCount == 2)
+    }
+
+    @Test("The delay separates the starts of two requests to one host")
+    func delay() {
+        var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 10, delay: .seconds(2)))
+        for index in 0..<3 { scheduler.enqueue(entry("a", "/\(index)")) }
+        #expect(drain(&scheduler, at: t0).count == 1)
+        #expect(scheduler.nextEventTime(now: t0) == t0 + .seconds(2))
+        #expect(drain(&scheduler, at: t0 + .milliseconds(1999)).isEmpty)
+        #expect(drain(&scheduler, at: t0 + .seconds(2)).count == 1)
+        #expect(drain(&scheduler, at: t0 + .seconds(4)).count == 1)
+    }
+
+    @Test("A robots.txt Crawl-delay applies when longer than the policy's delay")
+    func crawlDelay() {
+        var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 10, delay: .seconds(1)))
+        scheduler.setCrawlDelay(.seconds(5), forHost: "http://slow:80")
+        for index in 0..<2 {
+            scheduler.enqueue(entry("slow", "/\(index)"))
+            scheduler.enqueue(entry("fast", "/\(index)"))
+        }
+        #expect(drain(&scheduler, at: t0).count == 2)
+        #expect(drain(&scheduler, at: t0 + .seconds(1)).map(\.hostKey) == ["http://fast:80"])
+        #expect(drain(&scheduler, at: t0 + .seconds(5)).map(\.hostKey) == ["http://slow:80"])
+    }
+
+    @Test("Hosts take turns: a huge host does not starve a small one")
+    func fairness() {
+        var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 1000))
+        for index in 0..<100 { scheduler.enqueue(entry("huge", "/\(index)")) }
+        for index in 0..<3 { scheduler.enqueue(entry("small", "/\(index)")) }
+        let order = drain(&scheduler, at: t0).prefix(6).map(\.hostKey)
+        #expect(order == ["http://huge:80", "http://small:80", "http://huge:80", "http://small:80", "http://huge:80", "http://small:80"])
+    }
+
+    @Test("Breadth-first within a host, and priorities first")
+    func ordering() {
+        var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 100))
+        scheduler.enqueue(entry("a", "/deep", depth: 3))
+        scheduler.enqueue(entry("a", "/mid", depth: 1))
+        scheduler.enqueue(entry("a", "/seed", depth: 0))
+        scheduler.enqueue(entry("a", "/mid2", depth: 1))
+        scheduler.enqueue(entry("a", "/urgent", depth: 5, priority: 10))
+        #expect(drain(&scheduler, at: t0).map(\.url) == ["http://a/urgent", "http://a/seed", "http://a/mid", "http://a/mid2", "http://a/deep"])
+    }
+
+    @Test("Retry-After blocks the host, the URL is retried after the wait, other hosts go on")
+    func retryAfter() {
+        var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 4))
+        scheduler.enqueue(entry("busy", "/page"))
+        scheduler.enqueue(entry("busy", "/other"))
+        scheduler.enqueue(entry("calm", "/page"))
+        let first = drain(&scheduler, at: t0)
+        #expect(first.count == 3)
+        let busyPage = first.first { $0.url == "http://busy/page" }
+        guard let busyPage else { Issue.record("no busy page"); return }
+        #expect(scheduler.complete(busyPage, outcome: .retryAfter(.seconds(30)), now: t0) == .retryScheduled(at: t0 + .seconds(30)))
+        scheduler.enqueue(entry("calm", "/next"))
+        #expect(drain(&scheduler, at: t0 + .seconds(10)).map(\.url) == ["http://calm/next"])
+        #expect(scheduler.nextEventTime(now: t0 + .seconds(10)) == t0 + .seconds(30))
+        let retried = drain(&scheduler, at: t0 + .seconds(30))
+        #expect(retried.map(\.url) == ["http://busy/page"])
+        #expect(retried.first?.attempt == 1)
+    }
+
+    @Test("Transient failures back off exponentially, bounded, then give up")
+    func backoff() {
+        let policy = PolitenessPolicy(maxConcurrencyPerHost: 1, maxRetries: 3, retryBackoff: .seconds(1), maxRetryBackoff: .seconds(3))
+        #expect([1, 2, 3, 4].map(policy.backoff(beforeRetry:)) == [.seconds(1), .seconds(2), .seconds(3), .seconds(3)])
+        var scheduler = HostScheduler(policy: policy)
+        scheduler.enqueue(entry("flaky", "/"))
+        var now = t0
+        var waits: [Duration] = []
+        while let next = scheduler.next(now: now) {
+            switch scheduler.complete(next, outcome: .transientFailure(latency: .zero), now: now) {
+            case .retryScheduled(let at):
+                waits.append(at - now)
+                #expect(scheduler.next(now: now) == nil)
+                now = at
+            case .gaveUp:
+                #expect(next.attempt == 3)
+            case .done:
+                Issue.record("a failure was recorded as done")
+            }
+        }
+        #expect(waits == [.seconds(1), .seconds(2), .seconds(3)])
+        #expect(scheduler.isIdle)
+    }
+
+    @Test("Permanent failures are not retried")
+    func permanent() {
+        var scheduler = HostScheduler()
+        scheduler.enqueue(entry("a", "/gone"))
+        guard let taken = scheduler.next(now: t0) else { Issue.record("nothing handed out"); return }
+        #expect(scheduler.complete(taken, outcome: .permanentFailure, now: t0) == .done)
+        #expect(scheduler.isIdle)
+    }
+
+    @Test("AutoThrottle follows latency and errors never lower the delay")
+    func autoThrottle() {
+        let throttle = AutoThrottle(targetConcurrency: 1, startDelay: .seconds(1), minimumDelay: .milliseconds(100), maximumDelay: .seconds(10))
+        let slower = throttle.adjusted(.seconds(1), latency: .seconds(3), succeeded: true)
+        #expect(slower == .seconds(3))
+        let faster = throttle.adjusted(.seconds(4), latency: .seconds(1), succeeded: true)
+        #expect(faster == .milliseconds(2500))
+        #expect(throttle.adjusted(.seconds(4), latency: .seconds(1), succeeded: false) == .seconds(4))
+        #expect(throttle.adjusted(.seconds(1), latency: .seconds(100), succeeded: true) == .seconds(10))
+        #expect(throttle.adjusted(.zero, latency: .zero, succeeded: true) == .milliseconds(100))
+
+        var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 5, autoThrottle: throttle))
+        for index in 0..<3 { scheduler.enqueue(entry("a", "/\(index)")) }
+        guard let first = scheduler.next(now: t0) else { Issue.record("nothing handed out"); return }
+        #expect(scheduler.next(now: t0) == nil)
+        _ = scheduler.complete(first, outcome: .success(latency: .seconds(3)), now: t0 + .seconds(3))
+        #expect(scheduler.next(now: t0 + .seconds(2)) == nil)
+        #expect(scheduler.next(now: t0 + .seconds(3)) != nil)
+    }
+}
