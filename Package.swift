@@ -143,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlFrontierTests",
-            dependencies: ["CrawlFrontier"]
+            dependencies: ["CrawlFrontier", "AsyncURL", "TestServer"]
         ),
     ]
 )

@@ -1,0 +1,266 @@
+/// The crawl's frontier: which URL to fetch next, and which never.
+///
+/// It puts together the seen-set (``FingerprintSet``: a URL is queued once),
+/// the scope and trap limits (``CrawlScope``), page limits, robots.txt
+/// (fetched once per host before the host's first page, through the
+/// `robotsFetcher` the crawler provides, cached for ``robotsLifetime``), and
+/// per-host politeness (``HostScheduler``). Many workers call ``next()`` and
+/// ``complete(_:outcome:)`` at once; ``next()`` waits, without polling, until
+/// a URL may go, and returns `nil` when the crawl is finished.
+public actor Frontier {
+    /// What happened to a URL given to ``add(_:)``.
+    public enum AddOutcome: Sendable, Hashable {
+        /// Queued (or held until its host's robots.txt is known).
+        case queued
+        /// Already seen.
+        case duplicate
+        /// Not followed: out of scope, filtered, or a trap limit.
+        case rejected(CrawlScope.Rejection)
+        /// Not followed: the page limit (total or per host) is reached.
+        case pageLimitReached
+        /// Not followed: robots.txt disallows it.
+        case robotsDenied
+    }
+
+    /// Counters for the crawl's statistics.
+    public struct Counters: Sendable, Hashable {
+        /// URLs queued.
+        public var queued = 0
+        /// URLs refused because they were already seen.
+        public var duplicates = 0
+        /// URLs refused by scope or trap limits, by reason.
+        public var rejected: [CrawlScope.Rejection: Int] = [:]
+        /// URLs refused by robots.txt.
+        public var robotsDenied = 0
+        /// URLs refused by the page limits.
+        public var pageLimited = 0
+        /// Retries scheduled.
+        public var retries = 0
+        /// URLs dropped after their last retry.
+        public var gaveUp = 0
+        /// robots.txt files fetched.
+        public var robotsFetched = 0
+    }
+
+    private enum RobotsState {
+        case fetching(held: [FrontierEntry])
+        case known(RobotsTxt, expires: ContinuousClock.Instant)
+    }
+
+    private var scheduler: HostScheduler
+    private var seen = FingerprintSet()
+    private let scope: CrawlScope
+    private var seedHosts: Set<String> = []
+    private let userAgent: String
+    private let obeysRobots: Bool
+    private let robotsFetcher: @Sendable (String) async -> RobotsFetchResult
+    private var robots: [String: RobotsState] = [:]
+    private var pagesPerHost: [String: Int] = [:]
+    private var accepted = 0
+    /// The most URLs accepted in all (nil: no limit).
+    public let maxPages: Int?
+    /// The most URLs accepted per host (nil: no limit).
+    public let maxPagesPerHost: Int?
+    /// How long a robots.txt answer is trusted.
+    public let robotsLifetime: Duration
+    private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var nextWaiterID = 0
+    /// The counters so far.
+    public private(set) var counters = Counters()
+
+    /// Creates a frontier.
+    /// - Parameters:
+    ///   - robotsFetcher: fetches `scheme://host:port/robots.txt` (the argument) for a host.
+    public init(
+        policy: PolitenessPolicy = PolitenessPolicy(),
+        scope: CrawlScope,
+        userAgent: String,
+        obeysRobots: Bool = true,
+        maxPages: Int? = nil,
+        maxPagesPerHost: Int? = nil,
+        robotsLifetime: Duration = .seconds(86_400),
+        robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult
+    ) {
+        scheduler = HostScheduler(policy: policy)
+        self.scope = scope
+        self.userAgent = userAgent
+        self.obeysRobots = obeysRobots
+        self.maxPages = maxPages
+        self.maxPagesPerHost = maxPagesPerHost
+        self.robotsLifetime = robotsLifetime
+        self.robotsFetcher = robotsFetcher
+    }
+
+    /// Adds seeds: their hosts become the crawl's hosts for ``CrawlScope/Hosts/seedHosts``.
+    public func addSeeds(_ entries: [FrontierEntry]) -> [AddOutcome] {
+        for entry in entries { seedHosts.insert(entry.hostKey) }
+        return entries.map { add($0) }
+    }
+
+    /// Offers a URL to the frontier.
+    @discardableResult
+    public func add(_ entry: FrontierEntry) -> AddOutcome {
+        if let rejection = scope.rejection(of: entry, seedHosts: seedHosts) {
+            counters.rejected[rejection, default: 0] += 1
+            return .rejected(rejection)
+        }
+        if seen.contains(entry.fingerprint) {
+            counters.duplicates += 1
+            return .duplicate
+        }
+        if let maxPages, accepted >= maxPages {
+            counters.pageLimited += 1
+            return .pageLimitReached
+        }
+        if let maxPagesPerHost, pagesPerHost[entry.hostKey, default: 0] >= maxPagesPerHost {
+            counters.pageLimited += 1
+            return .pageLimitReached
+        }
+        seen.insert(entry.fingerprint)
+        guard obeysRobots else { return accept(entry) }
+        switch robots[entry.hostKey] {
+        case .known(let file, let expires) where expires > .now:
+            guard file.isAllowed(url: entry.url, userAgent: userAgent) else {
+                counters.robotsDenied += 1
+                return .robotsDenied
+            }
+            return accept(entry)
+        case .fetching(var held):
+            held.append(entry)
+            robots[entry.hostKey] = .fetching(held: held)
+            reserve(entry)
+            return .queued
+        case .known, nil:
+            robots[entry.hostKey] = .fetching(held: [entry])
+            reserve(entry)
+            let hostKey = entry.hostKey
+            let fetcher = robotsFetcher
+            Task { [weak self] in
+                let result = await fetcher(Self.robotsURL(forHostKey: hostKey))
+                await self?.robotsArrived(result, hostKey: hostKey)
+            }
+            return .queued
+        }
+    }
+
+    /// The next URL to fetch, when its host's politeness allows; waits until
+    /// then. `nil` when nothing is queued, in flight, retrying or waiting for
+    /// robots.txt, or when the calling task is cancelled.
+    public func next() async -> FrontierEntry? {
+        while !Task.isCancelled {
+            if let entry = scheduler.next(now: .now) { return entry }
+            if isFinished {
+                wakeAll()
+                return nil
+            }
+            await waitForChange(until: scheduler.nextEventTime(now: .now))
+        }
+        return nil
+    }
+
+    /// Records how a URL from ``next()`` ended: frees its host's slot, and
+    /// queues a retry when the outcome calls for one.
+    @discardableResult
+    public func complete(_ entry: FrontierEntry, outcome: HostScheduler.Outcome) -> HostScheduler.CompletionResult {
+        let result = scheduler.complete(entry, outcome: outcome, now: .now)
+        switch result {
+        case .retryScheduled: counters.retries += 1
+        case .gaveUp: counters.gaveUp += 1
+        case .done: break
+        }
+        wakeAll()
+        return result
+    }
+
+    /// Whether the crawl is over: nothing queued, in flight, retrying, or held for robots.txt.
+    public var isFinished: Bool {
+        scheduler.isIdle && !robots.values.contains { if case .fetching = $0 { true } else { false } }
+    }
+
+    /// URLs waiting in host queues.
+    public var queuedCount: Int { scheduler.queuedCount }
+    /// URLs handed out and not completed.
+    public var inFlightCount: Int { scheduler.inFlightCount }
+    /// Hosts seen.
+    public var hostCount: Int { scheduler.hostCount }
+
+    /// The robots.txt in force for a host, when known.
+    public func robotsTxt(forHost hostKey: String) -> RobotsTxt? {
+        if case .known(let file, _) = robots[hostKey] { return file }
+        return nil
+    }
+
+    // MARK: Internals
+
+    private func reserve(_ entry: FrontierEntry) {
+        accepted += 1
+        pagesPerHost[entry.hostKey, default: 0] += 1
+    }
+
+    private func accept(_ entry: FrontierEntry) -> AddOutcome {
+        reserve(entry)
+        scheduler.enqueue(entry)
+        counters.queued += 1
+        wakeAll()
+        return .queued
+    }
+
+    private func robotsArrived(_ result: RobotsFetchResult, hostKey: String) {
+        counters.robotsFetched += 1
+        let file: RobotsTxt = switch result {
+        case .response(let status, let body): RobotsTxt.from(status: status, body: body)
+        case .unreachable: .disallowAll
+        }
+        var held: [FrontierEntry] = []
+        if case .fetching(let waiting) = robots[hostKey] { held = waiting }
+        robots[hostKey] = .known(file, expires: .now + robotsLifetime)
+        if let delay = file.crawlDelay(for: userAgent) {
+            scheduler.setCrawlDelay(delay, forHost: hostKey)
+        }
+        for entry in held {
+            if file.isAllowed(url: entry.url, userAgent: userAgent) {
+                scheduler.enqueue(entry)
+                counters.queued += 1
+            } else {
+                counters.robotsDenied += 1
+                // It was counted against the page limits while held; give that back.
+                accepted -= 1
+                pagesPerHost[entry.hostKey, default: 1] -= 1
+            }
+        }
+        wakeAll()
+    }
+
+    private func waitForChange(until deadline: ContinuousClock.Instant?) async {
+        let id = nextWaiterID
+        nextWaiterID += 1
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                waiters[id] = continuation
+                if let deadline {
+                    Task { [weak self] in
+                        try? await Task.sleep(until: deadline, clock: .continuous)
+                        await self?.wake(id)
+                    }
+                }
+            }
+        } onCancel: {
+            Task { [weak self] in await self?.wake(id) }
+        }
+    }
+
+    private func wake(_ id: Int) {
+        waiters.removeValue(forKey: id)?.resume()
+    }
+
+    private func wakeAll() {
+        let all = waiters
+        waiters.removeAll()
+        for continuation in all.values { continuation.resume() }
+    }
+
+    /// `scheme://host:port/robots.txt` for a host key.
+    static func robotsURL(forHostKey hostKey: String) -> String {
+        hostKey + "/robots.txt"
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// Which URLs a crawl follows, and the limits that keep traps from running away.
+///
+/// Defaults, which hold unless changed: the seeds' hosts only, depth at most
+/// 20, URLs at most 2,048 bytes, and no path segment repeated more than 3
+/// times (`/a/b/a/b/a/b/a/...` is a relative-link trap). Calendars and session
+/// ids are bounded by the depth limit, the page limits and canonicalisation
+/// (session-id query parameters removed) together.
+public struct CrawlScope: Sendable {
+    /// Which hosts are in scope.
+    public enum Hosts: Sendable, Hashable {
+        /// Exactly the seeds' hosts (and ports).
+        case seedHosts
+        /// The listed domains and their subdomains (`example.com` takes `docs.example.com`).
+        case domains([String])
+        /// Any host.
+        case any
+    }
+
+    /// Why a URL is not followed.
+    public enum Rejection: String, Sendable, Hashable {
+        /// Its host is not in scope.
+        case offScope
+        /// It matches a deny pattern, or no allow pattern.
+        case filtered
+        /// It is deeper than the depth limit.
+        case tooDeep
+        /// It is longer than the URL length limit.
+        case tooLong
+        /// A path segment repeats more than the limit (a trap).
+        case repeatedSegments
+    }
+
+    /// Which hosts are in scope.
+    public var hosts: Hosts
+    /// Only URLs matching one of these (if any are given) are followed.
+    public var allowPatterns: [String]
+    /// URLs matching any of these are not followed.
+    public var denyPatterns: [String]
+    /// The deepest depth followed (seeds are 0).
+    public var maxDepth: Int
+    /// The longest URL followed, in bytes.
+    public var maxURLLength: Int
+    /// The most times one path segment may appear in a URL's path.
+    public var maxRepeatedSegments: Int
+
+    private let allow: [NSRegularExpression]
+    private let deny: [NSRegularExpression]
+
+    /// A pattern that is not a valid regular expression.
+    public struct PatternError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The pattern as given.
+        public var pattern: String
+        /// What the regular-expression engine said.
+        public var message: String
+        /// `invalid pattern "…": message`.
+        public var description: String { "invalid pattern \"\(pattern)\": \(message)" }
+    }
+
+    /// Creates a scope. Throws when a pattern is not a valid regular expression.
+    public init(
+        hosts: Hosts = .seedHosts,
+        allowPatterns: [String] = [],
+        denyPatterns: [String] = [],
+        maxDepth: Int = 20,
+        maxURLLength: Int = 2048,
+        maxRepeatedSegments: Int = 3
+    ) throws(PatternError) {
+        self.hosts = hosts
+        self.allowPatterns = allowPatterns
+        self.denyPatterns = denyPatterns
+        self.maxDepth = maxDepth
+        self.maxURLLength = maxURLLength
+        self.maxRepeatedSegments = max(1, maxRepeatedSegments)
+        func compile(_ patterns: [String]) throws(PatternError) -> [NSRegularExpression] {
+            var compiled: [NSRegularExpression] = []
+            for pattern in patterns {
+                do {
+                    compiled.append(try NSRegularExpression(pattern: pattern))
+                } catch {
+                    throw PatternError(pattern: pattern, message: "\(error)")
+                }
+            }
+            return compiled
+        }
+        allow = try compile(allowPatterns)
+        deny = try compile(denyPatterns)
+    }
+
+    /// Why `entry` is not followed from seeds on `seedHosts`, or `nil` when it is.
+    public func rejection(of entry: FrontierEntry, seedHosts: Set<String>) -> Rejection? {
+        if entry.url.utf8.count > maxURLLength { return .tooLong }
+        if entry.depth > maxDepth { return .tooDeep }
+        switch hosts {
+        case .seedHosts:
+            if !seedHosts.contains(entry.hostKey) { return .offScope }
+        case .domains(let domains):
+            guard let host = Self.host(ofKey: entry.hostKey),
+                  domains.contains(where: { host == $0.lowercased() || host.hasSuffix("." + $0.lowercased()) }) else { return .offScope }
+        case .any:
+            break
+        }
+        let range = NSRange(entry.url.startIndex..., in: entry.url)
+        if deny.contains(where: { $0.firstMatch(in: entry.url, range: range) != nil }) { return .filtered }
+        if !allow.isEmpty, !allow.contains(where: { $0.firstMatch(in: entry.url, range: range) != nil }) { return .filtered }
+        if Self.maxSegmentRepetition(of: entry.url) > maxRepeatedSegments { return .repeatedSegments }
+        return nil
+    }
+
+    /// The host of a `scheme://host:port` key.
+    static func host(ofKey key: String) -> String? {
+        guard let start = key.range(of: "://")?.upperBound else { return nil }
+        let rest = key[start...]
+        if rest.hasPrefix("[") { return rest.firstIndex(of: "]").map { String(rest[...$0]) } }
+        return String(rest.prefix { $0 != ":" })
+    }
+
+    /// How often the most frequent non-empty path segment appears in the URL's path.
+    static func maxSegmentRepetition(of url: String) -> Int {
+        var path = Substring(url)
+        if let start = path.range(of: "://")?.upperBound {
+            path = path[start...]
+            path = path.firstIndex(of: "/").map { path[$0...] } ?? ""
+        }
+        if let query = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<query] }
+        var counts: [Substring: Int] = [:]
+        var most = 0
+        for segment in path.split(separator: "/") {
+            counts[segment, default: 0] += 1
+            most = max(most, counts[segment] ?? 0)
+        }
+        return most
+    }
+}
