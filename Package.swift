@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LinkExtraction", targets: ["LinkExtraction"]),
         .library(name: "CrawlFrontier", targets: ["CrawlFrontier"]),
         .library(name: "Crawling", targets: ["Crawling"]),
+        .executable(name: "asyncurl-crawl", targets: ["AsyncURLCrawlCommand"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
         .executable(name: "seen-set-benchmark", targets: ["SeenSetBenchmark"]),
@@ -80,7 +81,19 @@ let package = Package(
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(
             name: "Crawling",
-            dependencies: ["AsyncURL", "LinkExtraction"]
+            dependencies: ["AsyncURL", "LinkExtraction", "CrawlFrontier"]
+        ),
+
+        /// `asyncurl-crawl`, the command-line crawler.
+        .executableTarget(
+            name: "AsyncURLCrawlCommand",
+            dependencies: [
+                "Crawling",
+                "CrawlFrontier",
+                "AsyncURL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/asyncurl-crawl"
         ),
 
         // MARK: Examples and benchmarks

@@ -143,6 +143,12 @@ public actor Frontier {
         }
     }
 
+    /// Marks a fingerprint as seen (for example a redirect's final URL);
+    /// returns `true` when it was not seen before.
+    public func markSeen(_ fingerprint: UInt64) -> Bool {
+        seen.insert(fingerprint)
+    }
+
     /// The next URL to fetch, when its host's politeness allows; waits until
     /// then. `nil` when nothing is queued, in flight, retrying or waiting for
     /// robots.txt, or when the calling task is cancelled.

@@ -1,0 +1,17 @@
+import AsyncURL
+
+/// Why a crawl could not run.
+public enum CrawlError: Error, Sendable, CustomStringConvertible {
+    /// A setting is unusable (an invalid pattern, say).
+    case invalidSettings(String)
+    /// The HTTP client could not start.
+    case clientUnavailable(FetchError)
+
+    /// A readable explanation.
+    public var description: String {
+        switch self {
+        case .invalidSettings(let message): "invalid settings: \(message)"
+        case .clientUnavailable(let error): "cannot start the HTTP client: \(error)"
+        }
+    }
+}

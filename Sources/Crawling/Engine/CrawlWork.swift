@@ -1,0 +1,168 @@
+import AsyncURL
+import CrawlFrontier
+import Foundation
+import LinkExtraction
+
+/// What the workers of one ``Crawler/run()`` share: the client, the frontier,
+/// and the details of queued requests that carry more than a URL.
+struct CrawlWork: Sendable {
+    let crawler: Crawler
+    let client: FetchClient
+    let frontier: Frontier
+    let scope: CrawlScope
+    /// The seeds' host keys (`scheme://host:port`).
+    let seedHosts: Set<String>
+    /// Requests with a callback, method, headers or meta, by fingerprint, until they go out.
+    private let details = LockedState<[UInt64: CrawlRequest]>([:])
+    private let extractor: LinkExtractor?
+
+    init(crawler: Crawler, client: FetchClient, frontier: Frontier, scope: CrawlScope, seedHosts: Set<String>) {
+        self.seedHosts = seedHosts
+        self.crawler = crawler
+        self.client = client
+        self.frontier = frontier
+        self.scope = scope
+        // Extensions are not denied: PDFs and images linked from pages are
+        // fetched like Scrapy's CrawlSpider with deny_extensions=[] does; only
+        // HTML bodies are parsed for links.
+        extractor = try? LinkExtractor(deniedExtensions: [], unique: true)
+    }
+
+    /// A frontier entry for a request found on `base` (or a seed), or `nil` when its URL is unusable.
+    func entry(for request: CrawlRequest, base: WebURL?, depth: Int, referrer: String?) -> FrontierEntry? {
+        guard let resolved = WebURL(request.url.trimmingCharacters(in: .whitespaces), relativeTo: base),
+              resolved.scheme == "http" || resolved.scheme == "https" else {
+            crawler.record { $0.errorKinds["invalidURL", default: 0] += 1 }
+            return nil
+        }
+        let canonical = CanonicalURL(resolved, options: crawler.settings.canonicalization)
+        guard let hostKey = canonical.hostKey else { return nil }
+        var fingerprint = canonical.fingerprint
+        if request.skipsDuplicateFilter {
+            // A fresh fingerprint: the seen-set lets it through.
+            fingerprint ^= UInt64.random(in: 1...UInt64.max)
+        }
+        if request.hasDetails {
+            details.withLock { $0[fingerprint] = request }
+        }
+        return FrontierEntry(url: canonical.string, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority, referrer: referrer)
+    }
+
+    /// Takes URLs from the frontier until it runs dry or the crawl stops.
+    func runWorker() async {
+        while !crawler.isStopping, let entry = await frontier.next() {
+            await process(entry)
+        }
+    }
+
+    private func process(_ entry: FrontierEntry) async {
+        let request = details.withLock { $0.removeValue(forKey: entry.fingerprint) } ?? CrawlRequest(url: entry.url)
+        var fetchRequest = Request(url: entry.url, method: request.method, headers: request.headers, body: request.body)
+        let scope = scope
+        let seedHosts = seedHosts
+        fetchRequest.redirectPolicy = RedirectPolicy(maxHops: 10) { _, target in
+            // Off-scope redirects are recorded (as the 3xx response), not followed.
+            guard let url = CanonicalURL(target), let hostKey = url.hostKey else { return false }
+            let probe = FrontierEntry(url: url.string, fingerprint: 0, hostKey: hostKey, depth: 0)
+            return scope.rejection(of: probe, seedHosts: seedHosts) != .offScope
+        }
+        let started = ContinuousClock.now
+        let result: Result<Response, FetchError>
+        do {
+            result = .success(try await client.fetch(fetchRequest))
+        } catch {
+            result = .failure(error)
+        }
+        let latency = ContinuousClock.now - started
+        let outcome: HostScheduler.Outcome
+        switch result {
+        case .success(let response) where response.status == 429 || response.status == 503:
+            let wait = response.headers["Retry-After"].flatMap { RetryAfter.delay($0) }
+            outcome = .retryAfter(wait ?? crawler.retryBackoff(entry.attempt + 1))
+        case .success(let response) where response.status == 500 || response.status == 502 || response.status == 504:
+            outcome = .transientFailure(latency: latency)
+        case .success:
+            outcome = .success(latency: latency)
+        case .failure(let error):
+            outcome = error.isTransient ? .transientFailure(latency: latency) : .permanentFailure
+        }
+        let completion = await frontier.complete(entry, outcome: outcome)
+        if case .retryScheduled = completion { return }
+
+        switch result {
+        case .failure(let error):
+            crawler.record { stats in
+                stats.errors += 1
+                stats.errorKinds[error.kind.rawValue, default: 0] += 1
+            }
+            crawler.log(PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
+                                   contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: latency.milliseconds,
+                                   error: "\(error.kind.rawValue): \(error.message)"))
+        case .success(let response):
+            let links = await handle(response, request: request, entry: entry)
+            crawler.record { stats in
+                stats.pages += 1
+                stats.bytes += response.decodedBodyBytes
+                stats.statuses[response.status, default: 0] += 1
+                stats.maxDepth = max(stats.maxDepth, entry.depth)
+                stats.linksFound += links
+            }
+            crawler.log(PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
+                                   referrer: entry.referrer, contentType: response.headers["Content-Type"],
+                                   bytes: response.decodedBodyBytes, links: links, elapsedMilliseconds: latency.milliseconds, error: nil))
+        }
+    }
+
+    /// Parses a response, runs the spider and feeds what it found back. Returns the number of links on the page.
+    private func handle(_ response: Response, request: CrawlRequest, entry: FrontierEntry) async -> Int {
+        if !response.redirectChain.isEmpty, let final = CanonicalURL(response.finalURL, options: crawler.settings.canonicalization) {
+            // The redirect's target counts as seen; if it was seen already, it is (or was) handled on its own.
+            guard await frontier.markSeen(final.fingerprint) else { return 0 }
+        }
+        let isHTML: Bool = switch HTMLSniffer.verdict(contentType: response.headers["Content-Type"]) {
+        case .html: true
+        case .notHTML: false
+        case .needsSniffing: HTMLSniffer.sniff(response.body.prefix(HTMLSniffer.sniffLength))
+        }
+        var links: [Link] = []
+        if isHTML, let extractor, (200..<300).contains(response.status),
+           let result = try? extractor.extractResult(from: response.body, url: response.finalURL, contentType: response.headers["Content-Type"]) {
+            links = crawler.settings.followsNofollow ? result.links : result.links.filter { !$0.isNofollow && !result.isNofollowPage }
+        }
+        let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: links, isHTML: isHTML)
+        let output = SpiderOutput()
+        do {
+            if let callback = request.callback {
+                try await callback(page, output)
+            } else {
+                try await crawler.spider.parse(page, output: output)
+            }
+        } catch {
+            crawler.record { $0.errorKinds["spider", default: 0] += 1 }
+        }
+        for item in output.items {
+            await crawler.export(item)
+        }
+        let base = WebURL(response.finalURL)
+        for next in output.requests {
+            if let nextEntry = self.entry(for: next, base: base, depth: entry.depth + 1, referrer: response.finalURL) {
+                await frontier.add(nextEntry)
+            }
+        }
+        return links.count
+    }
+}
+
+extension Crawler {
+    /// The wait before retry `attempt` when a 429/503 gave no usable Retry-After.
+    func retryBackoff(_ attempt: Int) -> Duration {
+        PolitenessPolicy(maxRetries: settings.maxRetries).backoff(beforeRetry: attempt)
+    }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds.
+    var milliseconds: Int {
+        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,30 @@
+/// One line of the crawl log: what happened to one fetched URL.
+public struct PageRecord: Sendable, Codable, Hashable {
+    /// The URL requested.
+    public var url: String
+    /// The URL after redirects.
+    public var finalURL: String?
+    /// The HTTP status (absent when the fetch failed).
+    public var status: Int?
+    /// Links followed from a seed to reach it.
+    public var depth: Int
+    /// The page it was found on.
+    public var referrer: String?
+    /// The response's `Content-Type`.
+    public var contentType: String?
+    /// Decoded body bytes.
+    public var bytes: Int
+    /// Links found on the page.
+    public var links: Int
+    /// Time from request to response, in milliseconds.
+    public var elapsedMilliseconds: Int
+    /// Why the fetch failed, when it did (`kind: message`).
+    public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case url, status, depth, referrer, bytes, links, error
+        case finalURL = "final_url"
+        case contentType = "content_type"
+        case elapsedMilliseconds = "elapsed_ms"
+    }
+}

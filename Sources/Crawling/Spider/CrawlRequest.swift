@@ -1,0 +1,48 @@
+import AsyncURL
+import Foundation
+
+/// A request a spider asks the crawler to make.
+public struct CrawlRequest: Sendable {
+    /// The URL (absolute, or relative to the page it was found on).
+    public var url: String
+    /// The method; `GET` by default.
+    public var method: HTTPMethod
+    /// Extra header fields.
+    public var headers: HTTPHeaders
+    /// A body, for `POST` and friends.
+    public var body: Data?
+    /// Runs first among the queued URLs of its host when higher.
+    public var priority: Int
+    /// The callback that parses the response; `nil` uses ``Spider/parse(_:output:)``.
+    public var callback: Spider.Callback?
+    /// Values passed along to the response (``CrawlResponse/meta``).
+    public var meta: [String: String]
+    /// Whether the seen-set is bypassed (the URL is fetched even if seen).
+    public var skipsDuplicateFilter: Bool
+
+    /// Creates a request.
+    public init(
+        url: String,
+        method: HTTPMethod = .get,
+        headers: HTTPHeaders = HTTPHeaders(),
+        body: Data? = nil,
+        priority: Int = 0,
+        meta: [String: String] = [:],
+        skipsDuplicateFilter: Bool = false,
+        callback: Spider.Callback? = nil
+    ) {
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+        self.priority = priority
+        self.meta = meta
+        self.skipsDuplicateFilter = skipsDuplicateFilter
+        self.callback = callback
+    }
+
+    /// Whether the request carries anything beyond a plain `GET` of its URL.
+    var hasDetails: Bool {
+        method != .get || !headers.isEmpty || body != nil || callback != nil || !meta.isEmpty
+    }
+}

@@ -1,0 +1,45 @@
+import AsyncURL
+import Foundation
+import LinkExtraction
+
+/// A fetched page as a spider sees it: the response, where it sits in the
+/// crawl, its links, and selectors over its HTML.
+public struct CrawlResponse: Sendable {
+    /// The fetch core's response.
+    public let response: Response
+    /// The request that led here.
+    public let request: CrawlRequest
+    /// Links followed from a seed to reach it.
+    public let depth: Int
+    /// The links of the page (empty when it is not HTML), resolved, fragments stripped.
+    public let links: [Link]
+    /// Whether the body was parsed as HTML.
+    public let isHTML: Bool
+
+    /// The final URL.
+    public var url: String { response.finalURL }
+    /// The HTTP status.
+    public var status: Int { response.status }
+    /// The decoded body.
+    public var body: Data { response.body }
+    /// The body as text.
+    public var text: String { response.text }
+    /// The request's meta values.
+    public var meta: [String: String] { request.meta }
+
+    /// The page parsed into a document for XPath and CSS queries.
+    /// - Throws: ``LinkExtraction/SelectorError`` when the body cannot be parsed.
+    public func document() throws(SelectorError) -> HTMLDocument {
+        try HTMLDocument(bytes: response.body, url: WebURL(response.finalURL), contentType: response.headers["Content-Type"])
+    }
+
+    /// The string values an XPath expression selects (text nodes, attributes, ...).
+    public func xpath(_ expression: String) throws(SelectorError) -> [String] {
+        try document().strings(xpath: expression)
+    }
+
+    /// The text of the nodes a CSS selector selects.
+    public func css(_ selector: String) throws(SelectorError) -> [String] {
+        try document().css(selector).map(\.text)
+    }
+}

@@ -1,0 +1,17 @@
+/// The spider `asyncurl-crawl` runs: starts from the given URLs and follows
+/// every link the crawl's scope, robots.txt and limits allow.
+public final class FollowAllSpider: Spider, @unchecked Sendable {
+    private let seeds: [String]
+
+    /// Creates the spider for some seed URLs.
+    public init(seeds: [String]) {
+        self.seeds = seeds
+        super.init()
+    }
+
+    /// `follow-all`.
+    public override var name: String { "follow-all" }
+
+    /// The seeds.
+    public override var startURLs: [String] { seeds }
+}

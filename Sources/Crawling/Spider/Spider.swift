@@ -1,0 +1,54 @@
+import AsyncURL
+import LinkExtraction
+
+/// A crawl's logic: where it starts and what it does with each page.
+///
+/// Subclass it and override what you need:
+///
+/// ```swift
+/// final class TitleSpider: Spider {
+///     override var name: String { "titles" }
+///     override var startURLs: [String] { ["http://127.0.0.1:8080/"] }
+///     override func parse(_ response: CrawlResponse, output: SpiderOutput) async throws {
+///         output.yield(["url": response.url, "title": try response.xpath("//title/text()").first ?? ""])
+///         for link in response.links { output.follow(link.url) }
+///     }
+/// }
+/// let stats = try await Crawler(spider: TitleSpider()).run()
+/// ```
+///
+/// Callbacks run concurrently, on many pages at once: keep a subclass's
+/// stored state immutable (or protect it), which is why `Spider` is
+/// `@unchecked Sendable`.
+open class Spider: @unchecked Sendable {
+    /// A callback that parses a response into items and further requests.
+    public typealias Callback = @Sendable (CrawlResponse, SpiderOutput) async throws -> Void
+
+    /// Creates the spider.
+    public init() {}
+
+    /// A short name, for logs and stats.
+    open var name: String { "spider" }
+
+    /// The URLs the crawl starts from.
+    open var startURLs: [String] { [] }
+
+    /// The domains (with their subdomains) the crawl may visit; empty keeps it to the start URLs' hosts.
+    open var allowedDomains: [String] { [] }
+
+    /// Settings this spider needs, applied over the crawler's.
+    open func customize(_ settings: inout CrawlSettings) {}
+
+    /// The first requests; by default one `GET` per start URL.
+    open func startRequests() -> [CrawlRequest] {
+        startURLs.map { CrawlRequest(url: $0) }
+    }
+
+    /// Parses a page that has no callback of its own. By default follows
+    /// every link of the page (the crawler applies scope, robots.txt and dedup).
+    open func parse(_ response: CrawlResponse, output: SpiderOutput) async throws {
+        for link in response.links {
+            output.follow(link.url)
+        }
+    }
+}

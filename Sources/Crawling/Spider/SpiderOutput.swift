@@ -1,0 +1,40 @@
+import AsyncURL
+
+/// Where a spider's callback puts what it found: items for the feeds, and
+/// requests to follow. Safe to use from several tasks.
+public final class SpiderOutput: Sendable {
+    private struct Collected {
+        var items: [any Encodable & Sendable] = []
+        var requests: [CrawlRequest] = []
+    }
+
+    private let collected = LockedState(Collected())
+
+    /// Creates an empty output.
+    public init() {}
+
+    /// Emits a scraped item (any `Encodable` value).
+    public func yield(_ item: some Encodable & Sendable) {
+        collected.withLock { $0.items.append(item) }
+    }
+
+    /// Asks the crawler to follow a request.
+    public func follow(_ request: CrawlRequest) {
+        collected.withLock { $0.requests.append(request) }
+    }
+
+    /// Asks the crawler to follow a URL (relative URLs resolve against the page), optionally with its own callback.
+    public func follow(_ url: String, priority: Int = 0, callback: Spider.Callback? = nil) {
+        follow(CrawlRequest(url: url, priority: priority, callback: callback))
+    }
+
+    /// The items emitted so far.
+    public var items: [any Encodable & Sendable] {
+        collected.withLock { $0.items }
+    }
+
+    /// The requests asked for so far.
+    public var requests: [CrawlRequest] {
+        collected.withLock { $0.requests }
+    }
+}

@@ -1,0 +1,169 @@
+import ArgumentParser
+import AsyncURL
+import CrawlFrontier
+import Crawling
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `asyncurl-crawl`: crawls from seed URLs and writes one JSON line (or CSV row) per fetched URL.
+@main
+struct CrawlCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "asyncurl-crawl",
+        abstract: "Crawl from seed URLs, politely, and log every fetched page.",
+        discussion: """
+        Follows every link in scope (the seeds' hosts by default), obeying robots.txt.
+        With --max-depth 0 it only fetches the seeds: a list fetcher (see --seeds-file).
+        The first Ctrl-C stops scheduling and lets requests in flight finish; a second one exits at once.
+
+        Exit codes: 0 the crawl finished; 1 it finished but no page could be fetched;
+        2 bad arguments; 3 the crawl could not start (output file, HTTP client);
+        130 stopped with Ctrl-C.
+        """
+    )
+
+    @Argument(help: "Seed URLs.")
+    var seeds: [String] = []
+
+    @Option(name: .long, help: "Also read seed URLs from this file, one per line.")
+    var seedsFile: String?
+
+    @Option(name: .shortAndLong, help: "Where the page log goes ('-' for standard output).")
+    var output: String?
+
+    @Option(help: "The page log's format: jsonl or csv.")
+    var format: String = "jsonl"
+
+    @Option(help: "Requests in flight at once.")
+    var concurrency = 64
+
+    @Option(name: .customLong("per-host"), help: "Requests in flight at once to one host.")
+    var perHost = 2
+
+    @Option(help: "Seconds between two requests to one host.")
+    var delay = 0.0
+
+    @Option(name: .customLong("max-pages"), help: "The most pages to fetch.")
+    var maxPages: Int?
+
+    @Option(name: .customLong("max-depth"), help: "The deepest link depth to follow (0: the seeds only).")
+    var maxDepth = 20
+
+    @Option(help: "Which hosts to follow: host (the seeds' hosts), domain (their domains and subdomains), any.")
+    var scope = "host"
+
+    @Option(help: "Only follow URLs matching this regular expression (repeatable).")
+    var allow: [String] = []
+
+    @Option(help: "Do not follow URLs matching this regular expression (repeatable).")
+    var deny: [String] = []
+
+    @Option(name: .customLong("user-agent"), help: "The User-Agent sent, and matched against robots.txt.")
+    var userAgent = "AsyncURL/1.0 (+https://github.com/asyncurl)"
+
+    @Flag(name: .customLong("ignore-robots"), help: "Do not fetch or obey robots.txt.")
+    var ignoreRobots = false
+
+    @Option(help: "Seconds one request may take in all.")
+    var timeout = 30.0
+
+    @Option(name: .customLong("max-body"), help: "The largest decoded body accepted, in bytes.")
+    var maxBody = 16 << 20
+
+    @Option(help: "Write the final statistics as JSON to this file.")
+    var stats: String?
+
+    @Flag(help: "No progress line or summary.")
+    var quiet = false
+
+    @Option(name: .customLong("log-level"), help: "error, warning, info or debug.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard ["jsonl", "csv"].contains(format) else { throw ValidationError("--format must be jsonl or csv") }
+        guard ["host", "domain", "any"].contains(scope) else { throw ValidationError("--scope must be host, domain or any") }
+        guard concurrency > 0, perHost > 0 else { throw ValidationError("--concurrency and --per-host must be positive") }
+        guard maxDepth >= 0, delay >= 0, timeout > 0, maxBody > 0 else { throw ValidationError("limits must not be negative") }
+        guard ["error", "warning", "info", "debug"].contains(logLevel) else { throw ValidationError("--log-level must be error, warning, info or debug") }
+    }
+
+    func run() async throws {
+        var urls = seeds
+        if let seedsFile {
+            guard let text = try? String(contentsOfFile: seedsFile, encoding: .utf8) else {
+                throw CleanExit.message("cannot read \(seedsFile)")
+            }
+            urls += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        }
+        guard !urls.isEmpty else { throw ValidationError("give at least one seed URL (or --seeds-file)") }
+
+        var settings = CrawlSettings()
+        settings.concurrency = concurrency
+        settings.perHostConcurrency = perHost
+        settings.delay = .milliseconds(Int64(delay * 1000))
+        settings.maxPages = maxPages
+        settings.maxDepth = maxDepth
+        settings.allowPatterns = allow
+        settings.denyPatterns = deny
+        settings.userAgent = userAgent
+        settings.obeysRobots = !ignoreRobots
+        settings.timeout = .milliseconds(Int64(timeout * 1000))
+        settings.maxBodySize = maxBody
+        switch scope {
+        case "any": settings.hosts = .any
+        case "domain": settings.hosts = .domains(Self.registrableDomains(of: urls))
+        default: settings.hosts = .seedHosts
+        }
+
+        let pageLog: FeedExporter?
+        do {
+            pageLog = try output.map { try FeedExporter(path: $0, format: format == "csv" ? .csv : .jsonLines) }
+        } catch {
+            Self.printError("\(error)")
+            throw ExitCode(3)
+        }
+        let crawler = Crawler(spider: FollowAllSpider(seeds: urls), settings: settings, pageLog: pageLog)
+        let interrupts = InterruptHandler { crawler.stop() }
+        let progress = ProgressReporter(crawler: crawler, enabled: !quiet && logLevel != "error")
+        progress.start()
+
+        let result: CrawlStats
+        do {
+            result = try await crawler.run()
+        } catch {
+            progress.finish()
+            Self.printError("\(error)")
+            throw ExitCode(3)
+        }
+        progress.finish()
+        pageLog?.close()
+        if let stats {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            if let data = try? encoder.encode(result), FileManager.default.createFile(atPath: stats, contents: data) {
+                // Written.
+            } else {
+                Self.printError("cannot write the statistics to \(stats)")
+            }
+        }
+        if !quiet {
+            FileHandle.standardError.write(Data((result.summary + "\n").utf8))
+        }
+        if interrupts.wasInterrupted { throw ExitCode(130) }
+        if result.pages == 0 { throw ExitCode(1) }
+    }
+
+    /// The last two labels of each seed's host (`docs.example.com` gives `example.com`; IP addresses stay whole).
+    static func registrableDomains(of urls: [String]) -> [String] {
+        Array(Set(urls.compactMap { URL(string: $0)?.host?.lowercased() }.map { host in
+            if host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) { return host }
+            return host.split(separator: ".").suffix(2).joined(separator: ".")
+        }))
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("asyncurl-crawl: \(message)\n".utf8))
+    }
+}

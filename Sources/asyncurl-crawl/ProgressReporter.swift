@@ -1,0 +1,65 @@
+import Crawling
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Shows how the crawl goes: a progress line rewritten twice a second on a
+/// terminal, a log line every 10 seconds otherwise (standard error).
+final class ProgressReporter: Sendable {
+    private let crawler: Crawler
+    private let enabled: Bool
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private let task = LockedTask()
+
+    init(crawler: Crawler, enabled: Bool) {
+        self.crawler = crawler
+        self.enabled = enabled
+    }
+
+    func start() {
+        guard enabled else { return }
+        let crawler = crawler
+        let isTerminal = isTerminal
+        let started = ContinuousClock.now
+        task.set(Task {
+            let interval: Duration = isTerminal ? .milliseconds(500) : .seconds(10)
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { break }
+                let (stats, queued, inFlight, hosts) = await crawler.progress()
+                let elapsed = ContinuousClock.now - started
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let rate = seconds > 0 ? Double(stats.pages) / seconds : 0
+                let line = String(format: "pages %d (%.0f/s)  queued %d  in flight %d  errors %d  hosts %d", stats.pages, rate, queued, inFlight, stats.errors, hosts)
+                FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+            }
+        })
+    }
+
+    func finish() {
+        task.cancel()
+        if enabled, isTerminal {
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        }
+    }
+}
+
+/// Holds the reporter's task.
+final class LockedTask: @unchecked Sendable {
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var task: Task<Void, Never>?
+
+    func set(_ task: Task<Void, Never>) {
+        lock.lock()
+        self.task = task
+        lock.unlock()
+    }
+
+    func cancel() {
+        lock.lock()
+        task?.cancel()
+        lock.unlock()
+    }
+}
