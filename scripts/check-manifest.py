@@ -3,8 +3,8 @@
 
 Usage: check-manifest.py MANIFEST.txt CRAWL.jsonl BASE_URL
 
-A URL counts as fetched when it is a line's `url` or `final_url` (redirect
-targets are fetched through their sources). Prints the counts and any
+A URL counts as fetched when it is a line's `url`, `final_url` or one of its
+`redirects` (every hop of a redirect chain is a fetch). Prints the counts and any
 difference; exits 1 when the sets differ or a URL was fetched twice.
 """
 import json
@@ -18,9 +18,9 @@ got = set()
 for line in open(log_path):
     record = json.loads(line)
     fetched[record["url"]] += 1
-    for key in ("url", "final_url"):
-        if record.get(key):
-            got.add(record[key][len(base):] if record[key].startswith(base) else record[key])
+    for url in [record.get("url"), record.get("final_url")] + (record.get("redirects") or []):
+        if url:
+            got.add(url[len(base):] if url.startswith(base) else url)
 missing = sorted(want - got)
 extra = sorted(got - want)
 twice = sorted(url for url, count in fetched.items() if count > 1)

@@ -100,13 +100,14 @@ public actor Frontier {
     /// Offers a URL to the frontier.
     @discardableResult
     public func add(_ entry: FrontierEntry) -> AddOutcome {
-        if let rejection = scope.rejection(of: entry, seedHosts: seedHosts) {
-            counters.rejected[rejection, default: 0] += 1
-            return .rejected(rejection)
-        }
+        // The seen-set first: most links of a crawl point to pages already seen.
         if seen.contains(entry.fingerprint) {
             counters.duplicates += 1
             return .duplicate
+        }
+        if let rejection = scope.rejection(of: entry, seedHosts: seedHosts) {
+            counters.rejected[rejection, default: 0] += 1
+            return .rejected(rejection)
         }
         if let maxPages, accepted >= maxPages {
             counters.pageLimited += 1
@@ -143,6 +144,12 @@ public actor Frontier {
         }
     }
 
+    /// Offers many URLs at once (one hop onto the actor for a whole page of links).
+    @discardableResult
+    public func add(contentsOf entries: [FrontierEntry]) -> [AddOutcome] {
+        entries.map { add($0) }
+    }
+
     /// Marks a fingerprint as seen (for example a redirect's final URL);
     /// returns `true` when it was not seen before.
     public func markSeen(_ fingerprint: UInt64) -> Bool {
@@ -154,7 +161,11 @@ public actor Frontier {
     /// robots.txt, or when the calling task is cancelled.
     public func next() async -> FrontierEntry? {
         while !Task.isCancelled {
-            if let entry = scheduler.next(now: .now) { return entry }
+            if let entry = scheduler.next(now: .now) {
+                // More may be ready: pass the baton to another waiter.
+                if scheduler.queuedCount > 0 { wakeOne() }
+                return entry
+            }
             if isFinished {
                 wakeAll()
                 return nil
@@ -174,7 +185,9 @@ public actor Frontier {
         case .gaveUp: counters.gaveUp += 1
         case .done: break
         }
-        wakeAll()
+        // A slot is free (and a retry may be queued): one waiter can use it;
+        // if the crawl is over, that waiter wakes the others.
+        wakeOne()
         return result
     }
 
@@ -207,7 +220,7 @@ public actor Frontier {
         reserve(entry)
         scheduler.enqueue(entry)
         counters.queued += 1
-        wakeAll()
+        wakeOne()
         return .queued
     }
 
@@ -257,6 +270,12 @@ public actor Frontier {
 
     private func wake(_ id: Int) {
         waiters.removeValue(forKey: id)?.resume()
+    }
+
+    /// Wakes one waiting worker (the others stay asleep: no thundering herd).
+    private func wakeOne() {
+        guard let id = waiters.keys.first else { return }
+        wake(id)
     }
 
     private func wakeAll() {

@@ -108,9 +108,18 @@ public struct CrawlScope: Sendable {
         return nil
     }
 
+    /// Where the authority of `scheme://...` begins (after `://`), without Foundation.
+    static func authorityStart(_ text: String) -> String.Index? {
+        let utf8 = text.utf8
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let afterColon = utf8.index(after: colon)
+        guard utf8[afterColon...].starts(with: "//".utf8) else { return nil }
+        return utf8.index(afterColon, offsetBy: 2)
+    }
+
     /// The host of a `scheme://host:port` key.
     static func host(ofKey key: String) -> String? {
-        guard let start = key.range(of: "://")?.upperBound else { return nil }
+        guard let start = authorityStart(key) else { return nil }
         let rest = key[start...]
         if rest.hasPrefix("[") { return rest.firstIndex(of: "]").map { String(rest[...$0]) } }
         return String(rest.prefix { $0 != ":" })
@@ -119,7 +128,7 @@ public struct CrawlScope: Sendable {
     /// How often the most frequent non-empty path segment appears in the URL's path.
     static func maxSegmentRepetition(of url: String) -> Int {
         var path = Substring(url)
-        if let start = path.range(of: "://")?.upperBound {
+        if let start = authorityStart(url) {
             path = path[start...]
             path = path.firstIndex(of: "/").map { path[$0...] } ?? ""
         }

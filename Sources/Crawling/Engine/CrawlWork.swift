@@ -14,7 +14,6 @@ struct CrawlWork: Sendable {
     let seedHosts: Set<String>
     /// Requests with a callback, method, headers or meta, by fingerprint, until they go out.
     private let details = LockedState<[UInt64: CrawlRequest]>([:])
-    private let extractor: LinkExtractor?
 
     init(crawler: Crawler, client: FetchClient, frontier: Frontier, scope: CrawlScope, seedHosts: Set<String>) {
         self.seedHosts = seedHosts
@@ -22,15 +21,11 @@ struct CrawlWork: Sendable {
         self.client = client
         self.frontier = frontier
         self.scope = scope
-        // Extensions are not denied: PDFs and images linked from pages are
-        // fetched like Scrapy's CrawlSpider with deny_extensions=[] does; only
-        // HTML bodies are parsed for links.
-        extractor = try? LinkExtractor(deniedExtensions: [], unique: true)
     }
 
     /// A frontier entry for a request found on `base` (or a seed), or `nil` when its URL is unusable.
     func entry(for request: CrawlRequest, base: WebURL?, depth: Int, referrer: String?) -> FrontierEntry? {
-        guard let resolved = WebURL(request.url.trimmingCharacters(in: .whitespaces), relativeTo: base),
+        guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
               resolved.scheme == "http" || resolved.scheme == "https" else {
             crawler.record { $0.errorKinds["invalidURL", default: 0] += 1 }
             return nil
@@ -97,7 +92,7 @@ struct CrawlWork: Sendable {
             }
             crawler.log(PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
                                    contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: latency.milliseconds,
-                                   error: "\(error.kind.rawValue): \(error.message)"))
+                                   error: "\(error.kind.rawValue): \(error.message)", redirects: nil))
         case .success(let response):
             let links = await handle(response, request: request, entry: entry)
             crawler.record { stats in
@@ -109,7 +104,8 @@ struct CrawlWork: Sendable {
             }
             crawler.log(PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
                                    referrer: entry.referrer, contentType: response.headers["Content-Type"],
-                                   bytes: response.decodedBodyBytes, links: links, elapsedMilliseconds: latency.milliseconds, error: nil))
+                                   bytes: response.decodedBodyBytes, links: links, elapsedMilliseconds: latency.milliseconds, error: nil,
+                                   redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url)))
         }
     }
 
@@ -125,8 +121,13 @@ struct CrawlWork: Sendable {
         case .needsSniffing: HTMLSniffer.sniff(response.body.prefix(HTMLSniffer.sniffLength))
         }
         var links: [Link] = []
-        if isHTML, let extractor, (200..<300).contains(response.status),
-           let result = try? extractor.extractResult(from: response.body, url: response.finalURL, contentType: response.headers["Content-Type"]) {
+        if isHTML, (200..<300).contains(response.status), let documentURL = WebURL(response.finalURL) {
+            // Every link is offered to the frontier (PDFs and images too, as
+            // Scrapy's CrawlSpider with deny_extensions=[] does); scope,
+            // robots.txt and the seen-set decide. Only HTML is parsed.
+            let extractor = StreamingLinkExtractor(documentURL: documentURL, contentType: response.headers["Content-Type"])
+            extractor.feed(response.body)
+            let result = extractor.finish()
             links = crawler.settings.followsNofollow ? result.links : result.links.filter { !$0.isNofollow && !result.isNofollowPage }
         }
         let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: links, isHTML: isHTML)
@@ -144,10 +145,9 @@ struct CrawlWork: Sendable {
             await crawler.export(item)
         }
         let base = WebURL(response.finalURL)
-        for next in output.requests {
-            if let nextEntry = self.entry(for: next, base: base, depth: entry.depth + 1, referrer: response.finalURL) {
-                await frontier.add(nextEntry)
-            }
+        let found = output.requests.compactMap { self.entry(for: $0, base: base, depth: entry.depth + 1, referrer: response.finalURL) }
+        if !found.isEmpty {
+            await frontier.add(contentsOf: found)
         }
         return links.count
     }

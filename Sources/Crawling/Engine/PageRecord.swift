@@ -20,9 +20,11 @@ public struct PageRecord: Sendable, Codable, Hashable {
     public var elapsedMilliseconds: Int
     /// Why the fetch failed, when it did (`kind: message`).
     public var error: String?
+    /// The URLs that redirected, in order, when redirects were followed.
+    public var redirects: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case url, status, depth, referrer, bytes, links, error
+        case url, status, depth, referrer, bytes, links, error, redirects
         case finalURL = "final_url"
         case contentType = "content_type"
         case elapsedMilliseconds = "elapsed_ms"

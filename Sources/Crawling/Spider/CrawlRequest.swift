@@ -1,5 +1,6 @@
 import AsyncURL
 import Foundation
+import LinkExtraction
 
 /// A request a spider asks the crawler to make.
 public struct CrawlRequest: Sendable {
@@ -19,6 +20,8 @@ public struct CrawlRequest: Sendable {
     public var meta: [String: String]
     /// Whether the seen-set is bypassed (the URL is fetched even if seen).
     public var skipsDuplicateFilter: Bool
+    /// The URL already parsed and resolved (for links from the extractor), to save parsing it again.
+    var resolved: WebURL?
 
     /// Creates a request.
     public init(
@@ -39,6 +42,7 @@ public struct CrawlRequest: Sendable {
         self.meta = meta
         self.skipsDuplicateFilter = skipsDuplicateFilter
         self.callback = callback
+        self.resolved = nil
     }
 
     /// Whether the request carries anything beyond a plain `GET` of its URL.

@@ -48,7 +48,7 @@ open class Spider: @unchecked Sendable {
     /// every link of the page (the crawler applies scope, robots.txt and dedup).
     open func parse(_ response: CrawlResponse, output: SpiderOutput) async throws {
         for link in response.links {
-            output.follow(link.url)
+            output.follow(link)
         }
     }
 }

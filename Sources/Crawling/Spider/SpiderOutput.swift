@@ -1,4 +1,5 @@
 import AsyncURL
+import LinkExtraction
 
 /// Where a spider's callback puts what it found: items for the feeds, and
 /// requests to follow. Safe to use from several tasks.
@@ -26,6 +27,13 @@ public final class SpiderOutput: Sendable {
     /// Asks the crawler to follow a URL (relative URLs resolve against the page), optionally with its own callback.
     public func follow(_ url: String, priority: Int = 0, callback: Spider.Callback? = nil) {
         follow(CrawlRequest(url: url, priority: priority, callback: callback))
+    }
+
+    /// Asks the crawler to follow an extracted link, optionally with its own callback.
+    public func follow(_ link: Link, priority: Int = 0, callback: Spider.Callback? = nil) {
+        var request = CrawlRequest(url: link.url, priority: priority, callback: callback)
+        request.resolved = link.resolvedURL
+        follow(request)
     }
 
     /// The items emitted so far.
