@@ -131,7 +131,10 @@ struct CrawlCommand: AsyncParsableCommand {
 
         let result: CrawlStats
         do {
-            result = try await crawler.run()
+            // Off the main actor: the crawl's tasks belong on the cooperative pool.
+            result = try await Task.detached { () async throws(CrawlError) -> CrawlStats in
+                try await crawler.run()
+            }.value
         } catch {
             progress.finish()
             Self.printError("\(error)")

@@ -130,23 +130,19 @@ public struct HostScheduler: Sendable {
         while turns > 0, let hostKey = ready.popFirst() {
             turns -= 1
             isReady.remove(hostKey)
-            guard var host = hosts[hostKey], !host.queue.isEmpty,
-                  host.inFlight < policy.maxConcurrencyPerHost else {
+            let (eligible, allowedAt) = dispatchState(of: hostKey)
+            guard eligible else {
                 // Empty or at its limit: a completion or an enqueue brings it back.
                 continue
             }
-            let allowedAt = earliestStart(of: host)
             if let allowedAt, allowedAt > now {
                 schedule(hostKey, at: allowedAt)
                 continue
             }
-            guard let queued = host.queue.popMin() else { continue }
-            host.inFlight += 1
-            host.lastStart = now
-            hosts[hostKey] = host
+            guard let queued = takeNext(from: hostKey, now: now) else { continue }
             queuedCount -= 1
             inFlightCount += 1
-            if !host.queue.isEmpty { activate(hostKey) }
+            if hosts[hostKey]?.queue.isEmpty == false { activate(hostKey) }
             return queued.entry
         }
         return nil
@@ -211,6 +207,30 @@ public struct HostScheduler: Sendable {
     }
 
     // MARK: Internals
+
+    /// Whether a host has URLs and a free slot, and when its politeness next
+    /// allows a start. (A separate function, so no copy of the host, and of
+    /// its queue's storage, is alive while ``takeNext(from:now:)`` changes it.)
+    private func dispatchState(of hostKey: String) -> (eligible: Bool, allowedAt: Instant?) {
+        guard let host = hosts[hostKey], !host.queue.isEmpty, host.inFlight < policy.maxConcurrencyPerHost else {
+            return (false, nil)
+        }
+        return (true, earliestStart(of: host))
+    }
+
+    /// Pops a host's next URL and marks it in flight. The host is taken out of
+    /// the dictionary while its queue changes, so the queue's storage is
+    /// uniquely referenced and changes in place (no copy of the whole queue).
+    private mutating func takeNext(from hostKey: String, now: Instant) -> QueuedEntry? {
+        guard var host = hosts.removeValue(forKey: hostKey) else { return nil }
+        let queued = host.queue.popMin()
+        if queued != nil {
+            host.inFlight += 1
+            host.lastStart = now
+        }
+        hosts[hostKey] = host
+        return queued
+    }
 
     private func earliestStart(of host: Host) -> Instant? {
         var earliest = host.blockedUntil

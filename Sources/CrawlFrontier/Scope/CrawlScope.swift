@@ -127,17 +127,31 @@ public struct CrawlScope: Sendable {
 
     /// How often the most frequent non-empty path segment appears in the URL's path.
     static func maxSegmentRepetition(of url: String) -> Int {
-        var path = Substring(url)
-        if let start = authorityStart(url) {
-            path = path[start...]
-            path = path.firstIndex(of: "/").map { path[$0...] } ?? ""
+        let bytes = Array(url.utf8)
+        var start = 0
+        if let authority = authorityStart(url) {
+            start = url.utf8.distance(from: url.utf8.startIndex, to: authority)
+            while start < bytes.count, bytes[start] != UInt8(ascii: "/"), bytes[start] != UInt8(ascii: "?"), bytes[start] != UInt8(ascii: "#") {
+                start += 1
+            }
         }
-        if let query = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<query] }
-        var counts: [Substring: Int] = [:]
-        var most = 0
-        for segment in path.split(separator: "/") {
-            counts[segment, default: 0] += 1
-            most = max(most, counts[segment] ?? 0)
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "?"), bytes[end] != UInt8(ascii: "#") { end += 1 }
+        // Segment boundaries, as ranges into `bytes`; paths are short, so a
+        // pairwise count beats hashing.
+        var segments: [Range<Int>] = []
+        var segmentStart = start
+        for index in start...end where index == end || bytes[index] == UInt8(ascii: "/") {
+            if index > segmentStart { segments.append(segmentStart..<index) }
+            segmentStart = index + 1
+        }
+        var most = segments.isEmpty ? 0 : 1
+        for (position, segment) in segments.enumerated() {
+            var count = 1
+            for other in segments[(position + 1)...] where bytes[other].elementsEqual(bytes[segment]) {
+                count += 1
+            }
+            most = max(most, count)
         }
         return most
     }
