@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Crawling", targets: ["Crawling"]),
         .executable(name: "asyncurl-crawl", targets: ["AsyncURLCrawlCommand"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
+        .executable(name: "docs-spider", targets: ["DocsSpider"]),
         .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
         .executable(name: "seen-set-benchmark", targets: ["SeenSetBenchmark"]),
         .executable(name: "link-benchmark", targets: ["LinkBenchmark"]),
@@ -81,7 +82,12 @@ let package = Package(
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(
             name: "Crawling",
-            dependencies: ["AsyncURL", "LinkExtraction", "CrawlFrontier"]
+            dependencies: [
+                "AsyncURL",
+                "LinkExtraction",
+                "CrawlFrontier",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
 
         /// `asyncurl-crawl`, the command-line crawler.
@@ -101,6 +107,11 @@ let package = Package(
             name: "QueueExample",
             dependencies: ["AsyncURL"],
             path: "Examples/QueueExample"
+        ),
+        .executableTarget(
+            name: "DocsSpider",
+            dependencies: ["Crawling"],
+            path: "Examples/DocsSpider"
         ),
         .executableTarget(
             name: "FetchBenchmark",

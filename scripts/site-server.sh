@@ -9,6 +9,8 @@
 # (default /tmp/asyncurl-nginx-PORT), never touching /etc/nginx; `stop` ends
 # it by the pid it wrote. The site's nginx-redirects.conf, when present, is
 # included. Prints the base URL on start. Fails if the port is taken.
+# Workers run as the invoking user, so a site under a private home
+# directory is readable (a root master would otherwise drop to `nobody`).
 set -euo pipefail
 
 command=${1:-}
@@ -53,6 +55,7 @@ start)
     if [[ -f $site/nginx-redirects.conf ]]; then redirects="include $site/nginx-redirects.conf;"; fi
     cat > "$run_dir/nginx.conf" <<CONF
 daemon on;
+user $(id -un);
 worker_processes auto;
 pid $pid_file;
 error_log $run_dir/error.log warn;

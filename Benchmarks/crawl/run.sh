@@ -61,7 +61,7 @@ read -r s_seconds s_rss < <(measure scrapy "$work/venv/bin/scrapy" runspider Ben
 
 report() {  # name seconds rss
     local check
-    check=$(python3 scripts/check-manifest.py "$site/manifest.txt" "$run_dir/$1.jsonl" "$base" | head -1) || true
+    check=$(python3 scripts/check-manifest.py "$site/manifest.txt" "$run_dir/$1.jsonl" "$base" > "$run_dir/$1.check"; head -1 "$run_dir/$1.check") || true
     local fetched
     fetched=$(wc -l < "$run_dir/$1.jsonl")
     python3 -c "

@@ -2,6 +2,7 @@ import AsyncURL
 import CrawlFrontier
 import Foundation
 import LinkExtraction
+import Logging
 
 /// What the workers of one ``Crawler/run()`` share: the client, the frontier,
 /// and the details of queued requests that carry more than a URL.
@@ -140,6 +141,7 @@ struct CrawlWork: Sendable {
             }
         } catch {
             crawler.record { $0.errorKinds["spider", default: 0] += 1 }
+            crawler.logger.warning("spider callback failed", metadata: ["url": "\(response.finalURL)", "error": "\(error)"])
         }
         for item in output.items {
             await crawler.export(item)

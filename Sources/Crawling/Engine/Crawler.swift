@@ -2,6 +2,7 @@ import AsyncURL
 import CrawlFrontier
 import Foundation
 import LinkExtraction
+import Logging
 
 /// Runs a spider: the loop that feeds the frontier's URLs to the fetch core
 /// and the links and requests found on each page back into the frontier.
@@ -24,13 +25,16 @@ public final class Crawler: Sendable {
     private let stats = LockedState(CrawlStats())
     private let stopping = LockedState(false)
     private let live = LockedState<Frontier?>(nil)
+    /// Where the crawler reports problems (spider errors, unwritable feeds).
+    public let logger: Logger
 
     /// Creates a crawler.
     /// - Parameters:
     ///   - itemFeeds: where scraped items go.
     ///   - pageLog: where one ``PageRecord`` per fetched URL goes, if anywhere.
     ///   - pipelines: steps every item passes before the feeds, in order.
-    public init(spider: Spider, settings: CrawlSettings = CrawlSettings(), itemFeeds: [FeedExporter] = [], pageLog: FeedExporter? = nil, pipelines: [any ItemPipeline] = []) {
+    public init(spider: Spider, settings: CrawlSettings = CrawlSettings(), itemFeeds: [FeedExporter] = [], pageLog: FeedExporter? = nil, pipelines: [any ItemPipeline] = [], logger: Logger = Logger(label: "AsyncURL.Crawler")) {
+        self.logger = logger
         var settings = settings
         spider.customize(&settings)
         self.spider = spider
@@ -125,7 +129,11 @@ public final class Crawler: Sendable {
     }
 
     func log(_ record: PageRecord) {
-        try? pageLog?.write(record)
+        do {
+            try pageLog?.write(record)
+        } catch {
+            logger.error("cannot write the page log", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Runs an item through the pipelines and into the feeds.
@@ -133,14 +141,23 @@ public final class Crawler: Sendable {
         var current: (any Encodable & Sendable)? = item
         for pipeline in pipelines {
             guard let value = current else { break }
-            current = try? await pipeline.process(value)
+            do {
+                current = try await pipeline.process(value)
+            } catch {
+                logger.warning("an item pipeline failed; the item is dropped", metadata: ["error": "\(error)"])
+                current = nil
+            }
         }
         guard let value = current else {
             record { $0.droppedItems += 1 }
             return
         }
         for feed in itemFeeds {
-            try? feed.write(AnyEncodable(value))
+            do {
+                try feed.write(AnyEncodable(value))
+            } catch {
+                logger.error("cannot write an item", metadata: ["feed": "\(feed.path)", "error": "\(error)"])
+            }
         }
         record { $0.items += 1 }
     }
