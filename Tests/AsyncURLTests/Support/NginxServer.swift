@@ -1,4 +1,5 @@
 import Foundation
+import TestServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,10 +27,10 @@ final class NginxServer: Sendable {
         for index in 0..<100 {
             try Data("<html><body>page \(index)</body></html>".utf8).write(to: www.appendingPathComponent("page-\(index).html"))
         }
-        try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+        try ChildProcess.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                                      "-keyout", directory.appendingPathComponent("key.pem").path,
                                      "-out", directory.appendingPathComponent("cert.pem").path])
-        let ports = try freePorts(2)
+        let ports = try ChildProcess.freePorts(2)
         let h2cPort = ports[0]
         let tlsPort = ports[1]
         let path = directory.path
@@ -62,7 +63,7 @@ final class NginxServer: Sendable {
         """
         let configFile = directory.appendingPathComponent("nginx.conf")
         try Data(config.utf8).write(to: configFile)
-        let pid = try spawn(binary, ["-c", configFile.path, "-p", path, "-e", "\(path)/error.log"])
+        let pid = try ChildProcess.spawn(binary, ["-c", configFile.path, "-p", path, "-e", "\(path)/error.log"])
         let server = NginxServer(directory: directory, h2cPort: h2cPort, tlsPort: tlsPort, pid: pid)
         // Wait (bounded) until both ports accept connections.
         for _ in 0..<200 {
@@ -100,57 +101,6 @@ final class NginxServer: Sendable {
     func accessLog() -> [[Substring]] {
         let text = (try? String(contentsOf: directory.appendingPathComponent("access.log"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").map { $0.split(separator: " ") }
-    }
-
-    private static func run(_ tool: String, _ arguments: [String]) throws {
-        let pid = try spawn(tool, arguments)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        guard status == 0 else { throw NginxError("\(tool) failed with status \(status)") }
-    }
-
-    /// Starts `tool` with its output discarded. (posix_spawn rather than
-    /// Foundation's `Process`, whose descriptor scan trips AddressSanitizer.)
-    private static func spawn(_ tool: String, _ arguments: [String]) throws -> pid_t {
-        var argv: [UnsafeMutablePointer<CChar>?] = ([tool] + arguments).map { strdup($0) }
-        argv.append(nil)
-        defer { argv.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, tool, &actions, nil, argv, environ)
-        guard result == 0 else { throw NginxError("cannot start \(tool): \(String(cString: strerror(result)))") }
-        return pid
-    }
-
-    /// Distinct free loopback ports: all sockets stay bound until every port is known,
-    /// so the kernel cannot hand out the same port twice.
-    private static func freePorts(_ count: Int) throws -> [Int] {
-        var sockets: [Int32] = []
-        defer { sockets.forEach { _ = close($0) } }
-        var ports: [Int] = []
-        for _ in 0..<count {
-            let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard socketFD >= 0 else { throw NginxError("socket() failed") }
-            sockets.append(socketFD)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                    guard bind(socketFD, pointer, length) == 0 else { return -1 }
-                    return getsockname(socketFD, pointer, &length)
-                }
-            }
-            guard bound == 0 else { throw NginxError("bind() failed") }
-            ports.append(Int(UInt16(bigEndian: address.sin_port)))
-        }
-        return ports
     }
 
     private static func canConnect(_ port: Int) -> Bool {

@@ -1,0 +1,65 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starts helper programs (nginx, openssl, scripts) for tests and finds free
+/// loopback ports. Uses `posix_spawn` rather than Foundation's `Process`,
+/// whose descriptor scan trips AddressSanitizer.
+public enum ChildProcess {
+    /// Why a program could not be run.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What went wrong.
+        public let description: String
+    }
+
+    /// Starts `tool` with `arguments`, its output discarded; returns its pid.
+    public static func spawn(_ tool: String, _ arguments: [String]) throws(Failure) -> pid_t {
+        var argv: [UnsafeMutablePointer<CChar>?] = ([tool] + arguments).map { strdup($0) }
+        argv.append(nil)
+        defer { argv.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, tool, &actions, nil, argv, environ)
+        guard result == 0 else { throw Failure(description: "cannot start \(tool): \(String(cString: strerror(result)))") }
+        return pid
+    }
+
+    /// Runs `tool` to the end; throws unless it exits with status 0.
+    public static func run(_ tool: String, _ arguments: [String]) throws(Failure) {
+        let pid = try spawn(tool, arguments)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        guard status == 0 else { throw Failure(description: "\(tool) \(arguments.first ?? "") failed with status \(status)") }
+    }
+
+    /// Distinct free ports on 127.0.0.1: every socket stays bound until all
+    /// ports are known, so the kernel cannot hand out the same port twice.
+    public static func freePorts(_ count: Int) throws(Failure) -> [Int] {
+        var sockets: [Int32] = []
+        defer { sockets.forEach { _ = close($0) } }
+        var ports: [Int] = []
+        for _ in 0..<count {
+            let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard socketFD >= 0 else { throw Failure(description: "socket() failed") }
+            sockets.append(socketFD)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                    guard bind(socketFD, pointer, length) == 0 else { return -1 }
+                    return getsockname(socketFD, pointer, &length)
+                }
+            }
+            guard bound == 0 else { throw Failure(description: "bind() failed") }
+            ports.append(Int(UInt16(bigEndian: address.sin_port)))
+        }
+        return ports
+    }
+}
