@@ -177,6 +177,9 @@ public actor Frontier {
 
     /// Records how a URL from ``next()`` ended: frees its host's slot, and
     /// queues a retry when the outcome calls for one.
+    ///
+    /// Add the URLs found on the page *before* completing it: once nothing is
+    /// queued or in flight the frontier is finished, and waiting workers leave.
     @discardableResult
     public func complete(_ entry: FrontierEntry, outcome: HostScheduler.Outcome) -> HostScheduler.CompletionResult {
         let result = scheduler.complete(entry, outcome: outcome, now: .now)

@@ -82,9 +82,23 @@ struct CrawlWork: Sendable {
         case .failure(let error):
             outcome = error.isTransient ? .transientFailure(latency: latency) : .permanentFailure
         }
-        let completion = await frontier.complete(entry, outcome: outcome)
-        if case .retryScheduled = completion { return }
+        switch outcome {
+        case .retryAfter, .transientFailure:
+            // May be retried: nothing is parsed from it unless it is final.
+            let completion = await frontier.complete(entry, outcome: outcome)
+            if case .retryScheduled = completion { return }
+            await finish(entry, result: result, latency: latency, request: request)
+        case .success, .permanentFailure:
+            // The links found go into the frontier before this URL is
+            // completed: a frontier with nothing queued and nothing in
+            // flight is finished, and its workers would leave.
+            await finish(entry, result: result, latency: latency, request: request)
+            await frontier.complete(entry, outcome: outcome)
+        }
+    }
 
+    /// Records a URL's final result, and parses its page when there is one.
+    private func finish(_ entry: FrontierEntry, result: Result<Response, FetchError>, latency: Duration, request: CrawlRequest) async {
         switch result {
         case .failure(let error):
             crawler.record { stats in
