@@ -61,7 +61,7 @@ struct QueueAPITests {
             // Counts requests between their arrival and the moment before their
             // response is written: the client can only start another request
             // after receiving a response, so the count never runs ahead.
-            let inFlight = InFlightCounter()
+            let inFlight = RequestCounter()
             server.addRoute("/counted") { request in
                 inFlight.enter()
                 try? await Task.sleep(for: .milliseconds(Int(request.queryValue("ms") ?? "") ?? 0))
@@ -134,24 +134,3 @@ struct QueueAPITests {
     }
 }
 
-/// Counts requests in progress at the server and remembers the most at once.
-final class InFlightCounter: Sendable {
-    private let state = LockedCounter()
-
-    func enter() { state.update { $0.current += 1; $0.maximum = max($0.maximum, $0.current) } }
-    func leave() { state.update { $0.current -= 1 } }
-    var maximum: Int { state.update { $0.maximum } }
-}
-
-/// A tiny lock-protected pair of counters for ``InFlightCounter``.
-private final class LockedCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    // Guarded by `lock`.
-    private var counts = (current: 0, maximum: 0)
-
-    func update<T>(_ body: (inout (current: Int, maximum: Int)) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&counts)
-    }
-}

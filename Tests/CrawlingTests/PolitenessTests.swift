@@ -62,7 +62,7 @@ struct PolitenessTests {
     @Test("Requests in progress at one host never exceed the per-host limit")
     func perHostConcurrency() async throws {
         let server = try await TestServer.start()
-        let inProgress = Counter()
+        let inProgress = RequestCounter()
         server.addRoute("/p/") { _ in
             inProgress.enter()
             try? await Task.sleep(for: .milliseconds(30))
@@ -88,7 +88,7 @@ struct PolitenessTests {
     @Test("429 with Retry-After: the host waits, the page is fetched on retry")
     func retryAfter() async throws {
         let server = try await TestServer.start()
-        let attempts = Counter()
+        let attempts = RequestCounter()
         server.addRoute("/robots.txt") { _ in TestResponse(status: 404, text: "none") }
         server.addRoute("/busy") { _ in
             attempts.enter()
@@ -109,37 +109,3 @@ struct PolitenessTests {
     }
 }
 
-/// Counts requests in progress and in all.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    // Guarded by `lock`.
-    private var current = 0
-    private var most = 0
-    private var count = 0
-
-    func enter() {
-        lock.lock()
-        current += 1
-        count += 1
-        most = max(most, current)
-        lock.unlock()
-    }
-
-    func leave() {
-        lock.lock()
-        current -= 1
-        lock.unlock()
-    }
-
-    var maximum: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return most
-    }
-
-    var total: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return count
-    }
-}

@@ -158,7 +158,7 @@ struct ConnectionHandler {
             try await writer.send(TestResponse(status: status, text: "retry later", headers: [("Retry-After", request.queryValue("value") ?? "1")]))
         case "content-type":
             let type = request.queryValue("type") ?? "text/plain"
-            let body = TestRequest.percentDecodedBytes(request.query, parameter: "body") ?? []
+            let body = request.queryBytes("body") ?? []
             try await writer.send(TestResponse(headers: type == "none" ? [] : [("Content-Type", type)], body: body))
         case "site":
             try await writer.send(siteFile(Array(parts.dropFirst())))
@@ -196,31 +196,6 @@ struct ConnectionHandler {
         let types = ["html": "text/html; charset=utf-8", "txt": "text/plain", "xml": "application/xml", "css": "text/css",
                      "js": "application/javascript", "png": "image/png", "pdf": "application/pdf", "json": "application/json"]
         return TestResponse(headers: [("Content-Type", types[path.pathExtension.lowercased()] ?? "application/octet-stream")], body: Array(data))
-    }
-}
-
-extension TestRequest {
-    /// The percent-decoded bytes of a query parameter (for bodies that are not UTF-8).
-    static func percentDecodedBytes(_ query: String, parameter: String) -> [UInt8]? {
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[0] == parameter else { continue }
-            var bytes: [UInt8] = []
-            let utf8 = Array(parts[1].utf8)
-            var index = 0
-            while index < utf8.count {
-                if utf8[index] == 0x25, index + 2 < utf8.count,
-                   let value = UInt8(String(decoding: utf8[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
-                    bytes.append(value)
-                    index += 3
-                } else {
-                    bytes.append(utf8[index] == 0x2B ? 0x20 : utf8[index])
-                    index += 1
-                }
-            }
-            return bytes
-        }
-        return nil
     }
 }
 

@@ -28,16 +28,11 @@ public struct TestRequest: Sendable {
 
     /// The value of query parameter `name`, percent-decoded.
     public func queryValue(_ name: String) -> String? {
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[0] == name else { continue }
-            return Self.percentDecoded(String(parts[1]))
-        }
-        return nil
+        queryBytes(name).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Decodes `%XX` escapes and `+` (as a space), keeping invalid escapes as they are.
-    static func percentDecoded(_ text: String) -> String {
+    static func percentDecodedBytes(_ text: Substring) -> [UInt8] {
         var bytes: [UInt8] = []
         let utf8 = Array(text.utf8)
         var index = 0
@@ -59,6 +54,16 @@ public struct TestRequest: Sendable {
                 index += 1
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
+    }
+
+    /// The percent-decoded bytes of query parameter `name` (for bodies that are not UTF-8).
+    func queryBytes(_ name: String) -> [UInt8]? {
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0] == name else { continue }
+            return Self.percentDecodedBytes(parts[1])
+        }
+        return nil
     }
 }

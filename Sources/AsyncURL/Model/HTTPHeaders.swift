@@ -87,6 +87,12 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
         }
     }
 
+    /// Appends text to the value of the last field (for folded header lines).
+    mutating func appendToLastValue(_ text: String) {
+        guard !fields.isEmpty else { return }
+        fields[fields.count - 1].value += text
+    }
+
     /// Removes every field named `name` (case-insensitive).
     public mutating func remove(name: String) {
         fields.removeAll { Self.namesMatch($0.name, name) }

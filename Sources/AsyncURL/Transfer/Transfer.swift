@@ -300,8 +300,7 @@ final class Transfer {
         body = Data()
         decodedBytes = 0
         deliversToConsumer = false
-        let keptHandle = easy
-        keptHandle.reset()
+        easy.reset()
     }
 
     private func makeResponse(status: Int) -> Response {
@@ -439,12 +438,3 @@ final class Transfer {
     }
 }
 
-extension HTTPHeaders {
-    /// Appends text to the value of the last field (for folded header lines).
-    mutating func appendToLastValue(_ text: String) {
-        var all = Array(self)
-        guard var last = all.popLast() else { return }
-        last.value += text
-        self = HTTPHeaders(all.map { ($0.name, $0.value) } + [(last.name, last.value)])
-    }
-}

@@ -47,6 +47,8 @@ public actor Frontier {
         case known(RobotsTxt, expires: ContinuousClock.Instant)
     }
 
+    /// The politeness and retry policy in force.
+    public nonisolated let policy: PolitenessPolicy
     private var scheduler: HostScheduler
     private var seen = FingerprintSet()
     private let scope: CrawlScope
@@ -81,6 +83,7 @@ public actor Frontier {
         robotsLifetime: Duration = .seconds(86_400),
         robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult
     ) {
+        self.policy = policy
         scheduler = HostScheduler(policy: policy)
         self.scope = scope
         self.userAgent = userAgent

@@ -74,7 +74,7 @@ struct CrawlWork: Sendable {
         switch result {
         case .success(let response) where response.status == 429 || response.status == 503:
             let wait = response.headers["Retry-After"].flatMap { RetryAfter.delay($0) }
-            outcome = .retryAfter(wait ?? crawler.retryBackoff(entry.attempt + 1))
+            outcome = .retryAfter(wait ?? frontier.policy.backoff(beforeRetry: entry.attempt + 1))
         case .success(let response) where response.status == 500 || response.status == 502 || response.status == 504:
             outcome = .transientFailure(latency: latency)
         case .success:
@@ -166,13 +166,6 @@ struct CrawlWork: Sendable {
             await frontier.add(contentsOf: found)
         }
         return links.count
-    }
-}
-
-extension Crawler {
-    /// The wait before retry `attempt` when a 429/503 gave no usable Retry-After.
-    func retryBackoff(_ attempt: Int) -> Duration {
-        PolitenessPolicy(maxRetries: settings.maxRetries).backoff(beforeRetry: attempt)
     }
 }
 

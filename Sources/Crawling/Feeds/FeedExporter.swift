@@ -28,8 +28,7 @@ public final class FeedExporter: Sendable {
         self.path = path
         self.format = format
         let file = try FeedFile(path: path)
-        nonisolated(unsafe) let handedOver = file
-        state = LockedState(State(file: handedOver))
+        state = LockedState(State(file: file))
     }
 
     /// The number of items written so far.
