@@ -74,7 +74,7 @@ struct FrontierTests {
         let frontier = Frontier(scope: scope, userAgent: "t", obeysRobots: false, maxPages: 5) { _ in .unreachable }
         let seed = FrontierEntry(url: "http://h/", fingerprint: 1, hostKey: "http://h:80")
         _ = await frontier.addSeeds([seed])
-        func add(_ url: String, _ fingerprint: UInt64, depth: Int = 1, host: String = "http://h:80") async -> Frontier.AddOutcome {
+        func add(_ url: String, _ fingerprint: UInt64, depth: Int = 1, host: String = "http://h:80") async -> FrontierAddOutcome {
             await frontier.add(FrontierEntry(url: url, fingerprint: fingerprint, hostKey: host, depth: depth))
         }
         #expect(await add("http://h/", 1) == .duplicate)

@@ -7,41 +7,7 @@
 /// per-host politeness (``HostScheduler``). Many workers call ``next()`` and
 /// ``complete(_:outcome:)`` at once; ``next()`` waits, without polling, until
 /// a URL may go, and returns `nil` when the crawl is finished.
-public actor Frontier {
-    /// What happened to a URL given to ``add(_:)``.
-    public enum AddOutcome: Sendable, Hashable {
-        /// Queued (or held until its host's robots.txt is known).
-        case queued
-        /// Already seen.
-        case duplicate
-        /// Not followed: out of scope, filtered, or a trap limit.
-        case rejected(CrawlScope.Rejection)
-        /// Not followed: the page limit (total or per host) is reached.
-        case pageLimitReached
-        /// Not followed: robots.txt disallows it.
-        case robotsDenied
-    }
-
-    /// Counters for the crawl's statistics.
-    public struct Counters: Sendable, Hashable {
-        /// URLs queued.
-        public var queued = 0
-        /// URLs refused because they were already seen.
-        public var duplicates = 0
-        /// URLs refused by scope or trap limits, by reason.
-        public var rejected: [CrawlScope.Rejection: Int] = [:]
-        /// URLs refused by robots.txt.
-        public var robotsDenied = 0
-        /// URLs refused by the page limits.
-        public var pageLimited = 0
-        /// Retries scheduled.
-        public var retries = 0
-        /// URLs dropped after their last retry.
-        public var gaveUp = 0
-        /// robots.txt files fetched.
-        public var robotsFetched = 0
-    }
-
+public actor Frontier: URLFrontier {
     private enum RobotsState {
         case fetching(held: [FrontierEntry])
         case known(RobotsTxt, expires: ContinuousClock.Instant)
@@ -68,7 +34,7 @@ public actor Frontier {
     private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     private var nextWaiterID = 0
     /// The counters so far.
-    public private(set) var counters = Counters()
+    public private(set) var counters = FrontierCounters()
 
     /// Creates a frontier.
     /// - Parameters:
@@ -94,15 +60,25 @@ public actor Frontier {
         self.robotsFetcher = robotsFetcher
     }
 
+    /// Creates a frontier from a configuration.
+    /// - Parameters:
+    ///   - robotsFetcher: fetches `scheme://host:port/robots.txt` (the argument) for a host.
+    public init(configuration: FrontierConfiguration, robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult) {
+        self.init(policy: configuration.policy, scope: configuration.scope, userAgent: configuration.userAgent,
+                  obeysRobots: configuration.obeysRobots, maxPages: configuration.maxPages,
+                  maxPagesPerHost: configuration.maxPagesPerHost, robotsLifetime: configuration.robotsLifetime,
+                  robotsFetcher: robotsFetcher)
+    }
+
     /// Adds seeds: their hosts become the crawl's hosts for ``CrawlScope/Hosts/seedHosts``.
-    public func addSeeds(_ entries: [FrontierEntry]) -> [AddOutcome] {
+    public func addSeeds(_ entries: [FrontierEntry]) -> [FrontierAddOutcome] {
         for entry in entries { seedHosts.insert(entry.hostKey) }
         return entries.map { add($0) }
     }
 
     /// Offers a URL to the frontier.
     @discardableResult
-    public func add(_ entry: FrontierEntry) -> AddOutcome {
+    public func add(_ entry: FrontierEntry) -> FrontierAddOutcome {
         // The seen-set first: most links of a crawl point to pages already seen.
         if seen.contains(entry.fingerprint) {
             counters.duplicates += 1
@@ -149,7 +125,7 @@ public actor Frontier {
 
     /// Offers many URLs at once (one hop onto the actor for a whole page of links).
     @discardableResult
-    public func add(contentsOf entries: [FrontierEntry]) -> [AddOutcome] {
+    public func add(contentsOf entries: [FrontierEntry]) -> [FrontierAddOutcome] {
         entries.map { add($0) }
     }
 
@@ -202,6 +178,9 @@ public actor Frontier {
         scheduler.isIdle && !robots.values.contains { if case .fetching = $0 { true } else { false } }
     }
 
+    /// Keeps nothing outside memory: nothing to write.
+    public func close() async throws {}
+
     /// URLs waiting in host queues.
     public var queuedCount: Int { scheduler.queuedCount }
     /// URLs handed out and not completed.
@@ -222,7 +201,7 @@ public actor Frontier {
         pagesPerHost[entry.hostKey, default: 0] += 1
     }
 
-    private func accept(_ entry: FrontierEntry) -> AddOutcome {
+    private func accept(_ entry: FrontierEntry) -> FrontierAddOutcome {
         reserve(entry)
         scheduler.enqueue(entry)
         counters.queued += 1

@@ -19,7 +19,7 @@ public struct CrawlScope: Sendable {
     }
 
     /// Why a URL is not followed.
-    public enum Rejection: String, Sendable, Hashable {
+    public enum Rejection: String, Sendable, Hashable, Codable {
         /// Its host is not in scope.
         case offScope
         /// It matches a deny pattern, or no allow pattern.

@@ -6,12 +6,15 @@ public enum CrawlError: Error, Sendable, CustomStringConvertible {
     case invalidSettings(String)
     /// The HTTP client could not start.
     case clientUnavailable(FetchError)
+    /// The frontier could not be opened (a state directory or a shared store).
+    case frontierUnavailable(any Error)
 
     /// A readable explanation.
     public var description: String {
         switch self {
         case .invalidSettings(let message): "invalid settings: \(message)"
         case .clientUnavailable(let error): "cannot start the HTTP client: \(error)"
+        case .frontierUnavailable(let error): "cannot open the frontier: \(error)"
         }
     }
 }

@@ -41,6 +41,10 @@ public struct CrawlSettings: Sendable {
     /// The longest URL followed.
     public var maxURLLength = 2048
 
+    /// Where the frontier lives: in memory by default, on disk for a resumable
+    /// crawl, or shared by many processes.
+    public var frontier: FrontierFactory = .inMemory
+
     /// Creates the default settings.
     public init() {}
 }

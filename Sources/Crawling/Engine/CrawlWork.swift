@@ -9,14 +9,14 @@ import Logging
 struct CrawlWork: Sendable {
     let crawler: Crawler
     let client: FetchClient
-    let frontier: Frontier
+    let frontier: any URLFrontier
     let scope: CrawlScope
     /// The seeds' host keys (`scheme://host:port`).
     let seedHosts: Set<String>
     /// Requests with a callback, method, headers or meta, by fingerprint, until they go out.
     private let details = LockedState<[UInt64: CrawlRequest]>([:])
 
-    init(crawler: Crawler, client: FetchClient, frontier: Frontier, scope: CrawlScope, seedHosts: Set<String>) {
+    init(crawler: Crawler, client: FetchClient, frontier: any URLFrontier, scope: CrawlScope, seedHosts: Set<String>) {
         self.seedHosts = seedHosts
         self.crawler = crawler
         self.client = client

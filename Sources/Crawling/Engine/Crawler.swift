@@ -24,7 +24,7 @@ public final class Crawler: Sendable {
     private let pipelines: [any ItemPipeline]
     private let stats = LockedState(CrawlStats())
     private let stopping = LockedState(false)
-    private let live = LockedState<Frontier?>(nil)
+    private let live = LockedState<(any URLFrontier)?>(nil)
     /// Where the crawler reports problems (spider errors, unwritable feeds).
     public let logger: Logger
 
@@ -67,29 +67,36 @@ public final class Crawler: Sendable {
         } catch {
             throw .invalidSettings(error.description)
         }
-        var configuration = FetchClient.Configuration()
-        configuration.userAgent = settings.userAgent
-        configuration.timeouts = Timeouts(connect: min(.seconds(10), settings.timeout), total: settings.timeout, idle: min(.seconds(30), settings.timeout))
-        configuration.maxBodySize = settings.maxBodySize
-        configuration.maxConnectionsPerHost = settings.perHostConcurrency
+        var clientConfiguration = FetchClient.Configuration()
+        clientConfiguration.userAgent = settings.userAgent
+        clientConfiguration.timeouts = Timeouts(connect: min(.seconds(10), settings.timeout), total: settings.timeout, idle: min(.seconds(30), settings.timeout))
+        clientConfiguration.maxBodySize = settings.maxBodySize
+        clientConfiguration.maxConnectionsPerHost = settings.perHostConcurrency
         let client: FetchClient
         do {
-            client = try FetchClient(configuration: configuration)
+            client = try FetchClient(configuration: clientConfiguration)
         } catch {
             throw .clientUnavailable(error)
         }
         let policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
                                       autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries)
-        let frontier = Frontier(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
-                                maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost) { url in
-            // Up to 5 redirects; bodies up to 2 MiB are read and their first
-            // 500 KiB parsed; anything larger counts as unreachable.
-            do {
-                let response = try await client.fetch(Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: 2 << 20))
-                return .response(status: response.status, body: Array(response.body.prefix(RobotsTxt.maxParsedBytes)))
-            } catch {
-                return .unreachable
+        let configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
+                                                  maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost)
+        let frontier: any URLFrontier
+        do {
+            frontier = try await settings.frontier.makeFrontier(configuration: configuration) { url in
+                // Up to 5 redirects; bodies up to 2 MiB are read and their first
+                // 500 KiB parsed; anything larger counts as unreachable.
+                do {
+                    let response = try await client.fetch(Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: 2 << 20))
+                    return .response(status: response.status, body: Array(response.body.prefix(RobotsTxt.maxParsedBytes)))
+                } catch {
+                    return .unreachable
+                }
             }
+        } catch {
+            await client.shutdown()
+            throw .frontierUnavailable(error)
         }
         live.withLock { $0 = frontier }
         let startRequests = spider.startRequests()
@@ -108,6 +115,11 @@ public final class Crawler: Sendable {
             }
         }
         await client.shutdown()
+        do {
+            try await frontier.close()
+        } catch {
+            logger.error("cannot save the frontier's state", metadata: ["error": "\(error)"])
+        }
         let counters = await frontier.counters
         return stats.withLock { stats in
             stats.elapsedSeconds = (ContinuousClock.now - started).seconds

@@ -1,0 +1,22 @@
+/// A frontier's counters, for the crawl's statistics.
+public struct FrontierCounters: Sendable, Hashable, Codable {
+    /// URLs queued.
+    public var queued = 0
+    /// URLs refused because they were already seen.
+    public var duplicates = 0
+    /// URLs refused by scope or trap limits, by reason.
+    public var rejected: [CrawlScope.Rejection: Int] = [:]
+    /// URLs refused by robots.txt.
+    public var robotsDenied = 0
+    /// URLs refused by the page limits.
+    public var pageLimited = 0
+    /// Retries scheduled.
+    public var retries = 0
+    /// URLs dropped after their last retry.
+    public var gaveUp = 0
+    /// robots.txt files fetched.
+    public var robotsFetched = 0
+
+    /// Counters at zero.
+    public init() {}
+}

@@ -1,0 +1,33 @@
+/// What the crawl loop needs of a frontier, wherever it keeps its state: in
+/// this process (``Frontier``), or shared by many processes.
+///
+/// Workers call ``next()`` and ``complete(_:outcome:)`` concurrently. A page's
+/// links are added *before* the page is completed: a frontier with nothing
+/// queued and nothing in flight is finished, and its waiting workers leave.
+public protocol URLFrontier: AnyObject, Sendable {
+    /// The politeness and retry policy in force.
+    var policy: PolitenessPolicy { get }
+    /// Adds seeds; their hosts become the crawl's hosts for ``CrawlScope/Hosts/seedHosts``.
+    func addSeeds(_ entries: [FrontierEntry]) async -> [FrontierAddOutcome]
+    /// Offers URLs found on a page.
+    @discardableResult
+    func add(contentsOf entries: [FrontierEntry]) async -> [FrontierAddOutcome]
+    /// Marks a fingerprint as seen (a redirect's target); `true` when it was not seen before.
+    func markSeen(_ fingerprint: UInt64) async -> Bool
+    /// The next URL to fetch once its host's politeness allows; `nil` when the crawl is finished
+    /// or the calling task is cancelled.
+    func next() async -> FrontierEntry?
+    /// Records how a URL from ``next()`` ended, and schedules a retry when the outcome calls for one.
+    @discardableResult
+    func complete(_ entry: FrontierEntry, outcome: HostScheduler.Outcome) async -> HostScheduler.CompletionResult
+    /// The counters so far.
+    var counters: FrontierCounters { get async }
+    /// URLs waiting in host queues.
+    var queuedCount: Int { get async }
+    /// URLs handed out and not completed.
+    var inFlightCount: Int { get async }
+    /// Hosts seen.
+    var hostCount: Int { get async }
+    /// Writes out whatever state the frontier keeps (called once when the crawl ends or stops).
+    func close() async throws
+}
