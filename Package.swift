@@ -57,10 +57,13 @@ let package = Package(
         ),
 
         // MARK: The framework
+        /// Small concurrency helpers shared by the modules (not a product).
+        .target(name: "AsyncURLSupport"),
         /// The fetch core: libcurl's multi interface on its own event-loop thread.
         .target(
             name: "AsyncURL",
             dependencies: [
+                "AsyncURLSupport",
                 "CCurl",
                 "CEpoll",
                 .product(name: "Logging", package: "swift-log"),
@@ -75,6 +78,8 @@ let package = Package(
         .target(
             name: "CrawlFrontier",
             dependencies: [
+                "AsyncURLSupport",
+                "CSQLite",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
@@ -83,6 +88,7 @@ let package = Package(
         .target(
             name: "Crawling",
             dependencies: [
+                "AsyncURLSupport",
                 "AsyncURL",
                 "LinkExtraction",
                 "CrawlFrontier",

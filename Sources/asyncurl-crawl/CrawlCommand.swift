@@ -72,6 +72,9 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body"), help: "The largest decoded body accepted, in bytes.")
     var maxBody = 16 << 20
 
+    @Option(help: "Keep the crawl's state in this directory: run again with the same --state to resume a stopped or killed crawl.")
+    var state: String?
+
     @Option(help: "Write the final statistics as JSON to this file.")
     var stats: String?
 
@@ -111,6 +114,10 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.obeysRobots = !ignoreRobots
         settings.timeout = .milliseconds(Int64(timeout * 1000))
         settings.maxBodySize = maxBody
+        settings.stateDirectory = state
+        // Resuming: the page log keeps what the earlier run wrote (the crawler
+        // cuts it back to the last checkpoint).
+        let isResuming = state.map { FileManager.default.fileExists(atPath: $0 + "/" + CrawlStateStore.fileName) } ?? false
         switch scope {
         case "any": settings.hosts = .any
         case "domain": settings.hosts = .domains(Self.registrableDomains(of: urls))
@@ -119,7 +126,7 @@ struct CrawlCommand: AsyncParsableCommand {
 
         let pageLog: FeedExporter?
         do {
-            pageLog = try output.map { try FeedExporter(path: $0, format: format == "csv" ? .csv : .jsonLines) }
+            pageLog = try output.map { try FeedExporter(path: $0, format: format == "csv" ? .csv : .jsonLines, append: isResuming) }
         } catch {
             Self.printError("\(error)")
             throw ExitCode(3)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import AsyncURLSupport
 
 /// Fetches HTTP requests concurrently with libcurl, through `async`/`await`.
 ///

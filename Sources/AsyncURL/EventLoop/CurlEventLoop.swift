@@ -4,6 +4,7 @@ import Foundation
 import Logging
 #if canImport(Glibc)
 import Glibc
+import AsyncURLSupport
 #endif
 
 /// The thread that owns one libcurl multi handle and runs every transfer on it.

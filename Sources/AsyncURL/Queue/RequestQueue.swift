@@ -1,3 +1,5 @@
+import AsyncURLSupport
+
 
 /// A first-in, first-out queue that any thread or task can put to and take from.
 ///

@@ -31,6 +31,8 @@ public actor Frontier: URLFrontier {
     public let maxPagesPerHost: Int?
     /// How long a robots.txt answer is trusted.
     public let robotsLifetime: Duration
+    /// Where accepted and refused URLs are recorded for a resumable crawl.
+    private let store: CrawlStateStore?
     private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     private var nextWaiterID = 0
     /// The counters so far.
@@ -38,6 +40,7 @@ public actor Frontier: URLFrontier {
 
     /// Creates a frontier.
     /// - Parameters:
+    ///   - store: where accepted URLs are recorded, for a resumable crawl (see ``restore(_:)``).
     ///   - robotsFetcher: fetches `scheme://host:port/robots.txt` (the argument) for a host.
     public init(
         policy: PolitenessPolicy = PolitenessPolicy(),
@@ -47,8 +50,10 @@ public actor Frontier: URLFrontier {
         maxPages: Int? = nil,
         maxPagesPerHost: Int? = nil,
         robotsLifetime: Duration = .seconds(86_400),
+        store: CrawlStateStore? = nil,
         robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult
     ) {
+        self.store = store
         self.policy = policy
         scheduler = HostScheduler(policy: policy)
         self.scope = scope
@@ -62,17 +67,21 @@ public actor Frontier: URLFrontier {
 
     /// Creates a frontier from a configuration.
     /// - Parameters:
+    ///   - store: where accepted URLs are recorded, for a resumable crawl (see ``restore(_:)``).
     ///   - robotsFetcher: fetches `scheme://host:port/robots.txt` (the argument) for a host.
-    public init(configuration: FrontierConfiguration, robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult) {
+    public init(configuration: FrontierConfiguration, store: CrawlStateStore? = nil,
+                robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult) {
         self.init(policy: configuration.policy, scope: configuration.scope, userAgent: configuration.userAgent,
                   obeysRobots: configuration.obeysRobots, maxPages: configuration.maxPages,
                   maxPagesPerHost: configuration.maxPagesPerHost, robotsLifetime: configuration.robotsLifetime,
-                  robotsFetcher: robotsFetcher)
+                  store: store, robotsFetcher: robotsFetcher)
     }
 
     /// Adds seeds: their hosts become the crawl's hosts for ``CrawlScope/Hosts/seedHosts``.
     public func addSeeds(_ entries: [FrontierEntry]) -> [FrontierAddOutcome] {
-        for entry in entries { seedHosts.insert(entry.hostKey) }
+        for entry in entries where seedHosts.insert(entry.hostKey).inserted {
+            store?.recordSeedHost(entry.hostKey)
+        }
         return entries.map { add($0) }
     }
 
@@ -97,29 +106,55 @@ public actor Frontier: URLFrontier {
             return .pageLimitReached
         }
         seen.insert(entry.fingerprint)
-        guard obeysRobots else { return accept(entry) }
+        if obeysRobots, case .known(let file, let expires) = robots[entry.hostKey], expires > .now,
+           !file.isAllowed(url: entry.url, userAgent: userAgent) {
+            counters.robotsDenied += 1
+            return .robotsDenied
+        }
+        reserve(entry)
+        store?.recordQueued(entry)
+        admit(entry)
+        return .queued
+    }
+
+    /// Queues an accepted URL, or holds it until its host's robots.txt is known.
+    private func admit(_ entry: FrontierEntry) {
+        guard obeysRobots else { return enqueue(entry) }
         switch robots[entry.hostKey] {
         case .known(let file, let expires) where expires > .now:
-            guard file.isAllowed(url: entry.url, userAgent: userAgent) else {
-                counters.robotsDenied += 1
-                return .robotsDenied
+            if file.isAllowed(url: entry.url, userAgent: userAgent) {
+                enqueue(entry)
+            } else {
+                refuse(entry)
             }
-            return accept(entry)
         case .fetching(var held):
             held.append(entry)
             robots[entry.hostKey] = .fetching(held: held)
-            reserve(entry)
-            return .queued
         case .known, nil:
             robots[entry.hostKey] = .fetching(held: [entry])
-            reserve(entry)
             let hostKey = entry.hostKey
             let fetcher = robotsFetcher
             Task { [weak self] in
                 let result = await fetcher(Self.robotsURL(forHostKey: hostKey))
                 await self?.robotsArrived(result, hostKey: hostKey)
             }
-            return .queued
+        }
+    }
+
+    /// Goes on from a saved state: its URLs count as seen and against the
+    /// page limits, and its queued URLs are queued again (after their hosts'
+    /// robots.txt, fetched anew). Call before adding seeds.
+    public func restore(_ state: PersistedFrontierState) {
+        seedHosts.formUnion(state.seedHosts)
+        for fingerprint in state.seen { seen.insert(fingerprint) }
+        for done in state.done {
+            seen.insert(done.fingerprint)
+            accepted += 1
+            pagesPerHost[done.hostKey, default: 0] += 1
+        }
+        for entry in state.queued where seen.insert(entry.fingerprint) {
+            reserve(entry)
+            admit(entry)
         }
     }
 
@@ -178,7 +213,8 @@ public actor Frontier: URLFrontier {
         scheduler.isIdle && !robots.values.contains { if case .fetching = $0 { true } else { false } }
     }
 
-    /// Keeps nothing outside memory: nothing to write.
+    /// Nothing to do: the state store, when there is one, is committed by its
+    /// owner (the crawler), together with the crawl's output.
     public func close() async throws {}
 
     /// URLs waiting in host queues.
@@ -201,12 +237,19 @@ public actor Frontier: URLFrontier {
         pagesPerHost[entry.hostKey, default: 0] += 1
     }
 
-    private func accept(_ entry: FrontierEntry) -> FrontierAddOutcome {
-        reserve(entry)
+    private func enqueue(_ entry: FrontierEntry) {
         scheduler.enqueue(entry)
         counters.queued += 1
         wakeOne()
-        return .queued
+    }
+
+    /// A held URL that robots.txt turned out to disallow: it no longer counts
+    /// against the page limits, and it is done.
+    private func refuse(_ entry: FrontierEntry) {
+        counters.robotsDenied += 1
+        accepted -= 1
+        pagesPerHost[entry.hostKey, default: 1] -= 1
+        store?.recordDone(entry)
     }
 
     private func robotsArrived(_ result: RobotsFetchResult, hostKey: String) {
@@ -226,10 +269,7 @@ public actor Frontier: URLFrontier {
                 scheduler.enqueue(entry)
                 counters.queued += 1
             } else {
-                counters.robotsDenied += 1
-                // It was counted against the page limits while held; give that back.
-                accepted -= 1
-                pagesPerHost[entry.hostKey, default: 1] -= 1
+                refuse(entry)
             }
         }
         wakeAll()

@@ -45,6 +45,14 @@ public struct CrawlSettings: Sendable {
     /// crawl, or shared by many processes.
     public var frontier: FrontierFactory = .inMemory
 
+    /// A directory where the frontier and the feeds' checkpoints are kept, so
+    /// that a stopped or killed crawl resumes where it stopped (in-process frontier only).
+    public var stateDirectory: String?
+    /// How often the resumable state is committed.
+    public var checkpointInterval: Duration = .milliseconds(500)
+    /// How long requests in flight may go on after ``Crawler/stop()`` before they are cancelled.
+    public var stopGracePeriod: Duration = .seconds(10)
+
     /// Creates the default settings.
     public init() {}
 }

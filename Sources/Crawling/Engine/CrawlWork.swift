@@ -3,6 +3,7 @@ import CrawlFrontier
 import Foundation
 import LinkExtraction
 import Logging
+import AsyncURLSupport
 
 /// What the workers of one ``Crawler/run()`` share: the client, the frontier,
 /// and the details of queued requests that carry more than a URL.
@@ -47,7 +48,11 @@ struct CrawlWork: Sendable {
     /// Takes URLs from the frontier until it runs dry or the crawl stops.
     func runWorker() async {
         while !crawler.isStopping, let entry = await frontier.next() {
-            await process(entry)
+            // Taken after a stop: left for a resumed crawl.
+            guard !crawler.isStopping else { return }
+            // In a task of its own: stopping cancels the workers waiting for a
+            // URL, not the page being fetched.
+            await Task { await process(entry) }.value
         }
     }
 
@@ -70,6 +75,10 @@ struct CrawlWork: Sendable {
             result = .failure(error)
         }
         let latency = ContinuousClock.now - started
+        if crawler.isAbandoned {
+            // The crawl was stopped at once: nothing is recorded, so a resumed crawl fetches it again.
+            return
+        }
         let outcome: HostScheduler.Outcome
         switch result {
         case .success(let response) where response.status == 429 || response.status == 503:
@@ -105,30 +114,45 @@ struct CrawlWork: Sendable {
                 stats.errors += 1
                 stats.errorKinds[error.kind.rawValue, default: 0] += 1
             }
-            crawler.log(PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
-                                   contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: latency.milliseconds,
-                                   error: "\(error.kind.rawValue): \(error.message)", redirects: nil))
+            let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
+                                    contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: latency.milliseconds,
+                                    error: "\(error.kind.rawValue): \(error.message)", redirects: nil)
+            crawler.commit(entry, record: record, items: [], redirectTarget: nil)
         case .success(let response):
-            let links = await handle(response, request: request, entry: entry)
+            let page = await handle(response, request: request, entry: entry)
             crawler.record { stats in
                 stats.pages += 1
                 stats.bytes += response.decodedBodyBytes
                 stats.statuses[response.status, default: 0] += 1
                 stats.maxDepth = max(stats.maxDepth, entry.depth)
-                stats.linksFound += links
+                stats.linksFound += page.links
             }
-            crawler.log(PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
-                                   referrer: entry.referrer, contentType: response.headers["Content-Type"],
-                                   bytes: response.decodedBodyBytes, links: links, elapsedMilliseconds: latency.milliseconds, error: nil,
-                                   redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url)))
+            let record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
+                                    referrer: entry.referrer, contentType: response.headers["Content-Type"],
+                                    bytes: response.decodedBodyBytes, links: page.links, elapsedMilliseconds: latency.milliseconds, error: nil,
+                                    redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url))
+            crawler.commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget)
         }
     }
 
-    /// Parses a response, runs the spider and feeds what it found back. Returns the number of links on the page.
-    private func handle(_ response: Response, request: CrawlRequest, entry: FrontierEntry) async -> Int {
+    /// What handling one page gave.
+    private struct PageResult {
+        /// Links found on the page.
+        var links = 0
+        /// Items scraped (after the pipelines), not yet written.
+        var items: [any Encodable & Sendable] = []
+        /// The fingerprint of the redirect target this page was handled as.
+        var redirectTarget: UInt64?
+    }
+
+    /// Parses a response, runs the spider and feeds the requests it made back
+    /// into the frontier; its items are returned, to be written with the page's record.
+    private func handle(_ response: Response, request: CrawlRequest, entry: FrontierEntry) async -> PageResult {
+        var result = PageResult()
         if !response.redirectChain.isEmpty, let final = CanonicalURL(response.finalURL, options: crawler.settings.canonicalization) {
             // The redirect's target counts as seen; if it was seen already, it is (or was) handled on its own.
-            guard await frontier.markSeen(final.fingerprint) else { return 0 }
+            guard await frontier.markSeen(final.fingerprint) else { return result }
+            result.redirectTarget = final.fingerprint
         }
         let isHTML: Bool = switch HTMLSniffer.verdict(contentType: response.headers["Content-Type"]) {
         case .html: true
@@ -142,8 +166,8 @@ struct CrawlWork: Sendable {
             // robots.txt and the seen-set decide. Only HTML is parsed.
             let extractor = StreamingLinkExtractor(documentURL: documentURL, contentType: response.headers["Content-Type"])
             extractor.feed(response.body)
-            let result = extractor.finish()
-            links = crawler.settings.followsNofollow ? result.links : result.links.filter { !$0.isNofollow && !result.isNofollowPage }
+            let extracted = extractor.finish()
+            links = crawler.settings.followsNofollow ? extracted.links : extracted.links.filter { !$0.isNofollow && !extracted.isNofollowPage }
         }
         let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: links, isHTML: isHTML)
         let output = SpiderOutput()
@@ -158,14 +182,15 @@ struct CrawlWork: Sendable {
             crawler.logger.warning("spider callback failed", metadata: ["url": "\(response.finalURL)", "error": "\(error)"])
         }
         for item in output.items {
-            await crawler.export(item)
+            if let kept = await crawler.process(item) { result.items.append(kept) }
         }
         let base = WebURL(response.finalURL)
         let found = output.requests.compactMap { self.entry(for: $0, base: base, depth: entry.depth + 1, referrer: response.finalURL) }
         if !found.isEmpty {
             await frontier.add(contentsOf: found)
         }
-        return links.count
+        result.links = links.count
+        return result
     }
 }
 

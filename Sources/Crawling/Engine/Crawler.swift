@@ -3,6 +3,7 @@ import CrawlFrontier
 import Foundation
 import LinkExtraction
 import Logging
+import AsyncURLSupport
 
 /// Runs a spider: the loop that feeds the frontier's URLs to the fetch core
 /// and the links and requests found on each page back into the frontier.
@@ -24,7 +25,15 @@ public final class Crawler: Sendable {
     private let pipelines: [any ItemPipeline]
     private let stats = LockedState(CrawlStats())
     private let stopping = LockedState(false)
+    /// Set by ``abandonInFlight()``: pages in flight are not recorded.
+    private let abandoned = LockedState(false)
+    /// The task running the workers, while ``run()`` runs.
+    private let workerTask = LockedState<Task<Void, Never>?>(nil)
+    /// The HTTP client, while ``run()`` runs.
+    private let activeClient = LockedState<FetchClient?>(nil)
     private let live = LockedState<(any URLFrontier)?>(nil)
+    /// The state store of a resumable crawl, while ``run()`` runs.
+    private let stateStore = LockedState<CrawlStateStore?>(nil)
     /// Where the crawler reports problems (spider errors, unwritable feeds).
     public let logger: Logger
 
@@ -44,9 +53,33 @@ public final class Crawler: Sendable {
         self.pipelines = pipelines
     }
 
-    /// Stops scheduling new requests; requests in flight finish, then ``run()`` returns.
+    /// Stops scheduling new requests; requests in flight finish, then ``run()``
+    /// returns. Those still running after ``CrawlSettings/stopGracePeriod`` are
+    /// abandoned (and, in a resumable crawl, fetched again on resume).
     public func stop() {
+        let isFirst = stopping.withLock { stopping in
+            defer { stopping = true }
+            return !stopping
+        }
+        guard isFirst else { return }
+        // Workers waiting for a URL leave; a worker busy with a page finishes it.
+        workerTask.withLock { $0 }?.cancel()
+        let grace = settings.stopGracePeriod
+        Task { [weak self] in
+            try? await Task.sleep(for: grace)
+            self?.abandonInFlight()
+        }
+    }
+
+    /// Stops now: requests in flight are abandoned (nothing is recorded for
+    /// them, so a resumed crawl fetches them again) and ``run()`` returns.
+    public func abandonInFlight() {
         stopping.withLock { $0 = true }
+        abandoned.withLock { $0 = true }
+        workerTask.withLock { $0 }?.cancel()
+        if let client = activeClient.withLock({ $0 }) {
+            Task { await client.shutdown() }
+        }
     }
 
     /// The counters so far, with the frontier's queue sizes.
@@ -78,21 +111,27 @@ public final class Crawler: Sendable {
         } catch {
             throw .clientUnavailable(error)
         }
+        activeClient.withLock { $0 = client }
         let policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
                                       autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries)
         let configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
                                                   maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost)
+        let robotsFetcher: FrontierFactory.RobotsFetcher = { url in
+            // Up to 5 redirects; bodies up to 2 MiB are read and their first
+            // 500 KiB parsed; anything larger counts as unreachable.
+            do {
+                let response = try await client.fetch(Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: 2 << 20))
+                return .response(status: response.status, body: Array(response.body.prefix(RobotsTxt.maxParsedBytes)))
+            } catch {
+                return .unreachable
+            }
+        }
         let frontier: any URLFrontier
         do {
-            frontier = try await settings.frontier.makeFrontier(configuration: configuration) { url in
-                // Up to 5 redirects; bodies up to 2 MiB are read and their first
-                // 500 KiB parsed; anything larger counts as unreachable.
-                do {
-                    let response = try await client.fetch(Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: 2 << 20))
-                    return .response(status: response.status, body: Array(response.body.prefix(RobotsTxt.maxParsedBytes)))
-                } catch {
-                    return .unreachable
-                }
+            if let directory = settings.stateDirectory {
+                frontier = try await resumableFrontier(directory: directory, configuration: configuration, robotsFetcher: robotsFetcher)
+            } else {
+                frontier = try await settings.frontier.makeFrontier(configuration: configuration, robotsFetcher: robotsFetcher)
             }
         } catch {
             await client.shutdown()
@@ -109,17 +148,37 @@ public final class Crawler: Sendable {
             if let entry = work.entry(for: request, base: nil, depth: 0, referrer: nil) { seeds.append(entry) }
         }
         _ = await frontier.addSeeds(seeds)
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<max(1, settings.concurrency) {
-                group.addTask { await work.runWorker() }
+        let checkpoints = Task { [weak self] in
+            // Commits the resumable state a few times a second (none without --state).
+            while !Task.isCancelled, let self, self.stateStore.withLock({ $0 != nil }) {
+                try? await Task.sleep(for: settings.checkpointInterval)
+                self.checkpoint()
             }
         }
+        let workers = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<max(1, settings.concurrency) {
+                    group.addTask { await work.runWorker() }
+                }
+            }
+        }
+        workerTask.withLock { $0 = workers }
+        await withTaskCancellationHandler {
+            await workers.value
+        } onCancel: {
+            workers.cancel()
+        }
+        checkpoints.cancel()
         await client.shutdown()
         do {
             try await frontier.close()
+            try stateStore.withLock { $0 }?.close(metadata: feedLengths)
         } catch {
-            logger.error("cannot save the frontier's state", metadata: ["error": "\(error)"])
+            logger.error("cannot save the crawl's state", metadata: ["error": "\(error)"])
         }
+        stateStore.withLock { $0 = nil }
+        workerTask.withLock { $0 = nil }
+        activeClient.withLock { $0 = nil }
         let counters = await frontier.counters
         return stats.withLock { stats in
             stats.elapsedSeconds = (ContinuousClock.now - started).seconds
@@ -136,6 +195,8 @@ public final class Crawler: Sendable {
 
     var isStopping: Bool { stopping.withLock { $0 } }
 
+    var isAbandoned: Bool { abandoned.withLock { $0 } }
+
     func record(_ update: (inout CrawlStats) -> Void) {
         stats.withLock { update(&$0) }
     }
@@ -148,8 +209,8 @@ public final class Crawler: Sendable {
         }
     }
 
-    /// Runs an item through the pipelines and into the feeds.
-    func export(_ item: any Encodable & Sendable) async {
+    /// Runs an item through the pipelines; `nil` when one of them dropped it.
+    func process(_ item: any Encodable & Sendable) async -> (any Encodable & Sendable)? {
         var current: (any Encodable & Sendable)? = item
         for pipeline in pipelines {
             guard let value = current else { break }
@@ -160,18 +221,80 @@ public final class Crawler: Sendable {
                 current = nil
             }
         }
-        guard let value = current else {
-            record { $0.droppedItems += 1 }
-            return
-        }
-        for feed in itemFeeds {
-            do {
-                try feed.write(AnyEncodable(value))
-            } catch {
-                logger.error("cannot write an item", metadata: ["feed": "\(feed.path)", "error": "\(error)"])
+        if current == nil { record { $0.droppedItems += 1 } }
+        return current
+    }
+
+    /// Writes a finished page's record and items to the feeds, and (in a
+    /// resumable crawl) marks the page done in the same step, so a checkpoint
+    /// never holds one without the other.
+    func commit(_ entry: FrontierEntry, record pageRecord: PageRecord, items: [any Encodable & Sendable], redirectTarget: UInt64?) {
+        let write = {
+            self.log(pageRecord)
+            for item in items {
+                for feed in self.itemFeeds {
+                    do {
+                        try feed.write(AnyEncodable(item))
+                    } catch {
+                        self.logger.error("cannot write an item", metadata: ["feed": "\(feed.path)", "error": "\(error)"])
+                    }
+                }
             }
         }
-        record { $0.items += 1 }
+        if let store = stateStore.withLock({ $0 }) {
+            store.recordDone(entry, redirectTarget: redirectTarget, alongWith: write)
+        } else {
+            write()
+        }
+        record { $0.items += items.count }
+    }
+
+    // MARK: Resumable state
+
+    /// Opens the state directory, cuts the feeds back to its last checkpoint,
+    /// and builds a frontier that goes on from it.
+    private func resumableFrontier(directory: String, configuration: FrontierConfiguration,
+                                   robotsFetcher: @escaping FrontierFactory.RobotsFetcher) async throws -> Frontier {
+        let store = try CrawlStateStore(directory: directory)
+        let saved = try store.load()
+        for feed in allFeeds {
+            // What no checkpoint covers belongs to pages that will be fetched again.
+            try feed.truncate(to: saved.metadata[Self.lengthKey(feed.path)].flatMap(Int.init) ?? 0)
+        }
+        let frontier = Frontier(configuration: configuration, store: store, robotsFetcher: robotsFetcher)
+        stateStore.withLock { $0 = store }
+        if !saved.isEmpty {
+            logger.info("resuming a crawl", metadata: ["state": "\(directory)", "queued": "\(saved.queued.count)", "done": "\(saved.done.count)"])
+            await frontier.restore(saved)
+        }
+        return frontier
+    }
+
+    private var allFeeds: [FeedExporter] {
+        itemFeeds + (pageLog.map { [$0] } ?? [])
+    }
+
+    private static func lengthKey(_ path: String) -> String {
+        "feed-length:" + path
+    }
+
+    /// The feeds' lengths, stored with each checkpoint.
+    private func feedLengths() -> [String: String] {
+        var lengths: [String: String] = [:]
+        for feed in allFeeds {
+            if let length = feed.length { lengths[Self.lengthKey(feed.path)] = String(length) }
+        }
+        return lengths
+    }
+
+    /// Commits the resumable state (no-op without one).
+    private func checkpoint() {
+        guard let store = stateStore.withLock({ $0 }) else { return }
+        do {
+            try store.commit(metadata: feedLengths)
+        } catch {
+            logger.error("cannot save the crawl's state", metadata: ["error": "\(error)"])
+        }
     }
 }
 

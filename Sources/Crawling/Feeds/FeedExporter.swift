@@ -1,5 +1,6 @@
 import Foundation
 import AsyncURL
+import AsyncURLSupport
 
 /// Writes items to a JSON Lines or CSV feed, one whole line per item.
 ///
@@ -24,11 +25,34 @@ public final class FeedExporter: Sendable {
     private let state: LockedState<State>
 
     /// Opens the feed at `path` (`-` for standard output).
-    public init(path: String, format: FeedFormat) throws(FeedError) {
+    /// - Parameter append: keep what the file holds and write after it (a
+    ///   resumed crawl), instead of starting it empty. A CSV feed then keeps
+    ///   the columns of its header line.
+    public init(path: String, format: FeedFormat, append: Bool = false) throws(FeedError) {
         self.path = path
         self.format = format
-        let file = try FeedFile(path: path)
-        state = LockedState(State(file: file))
+        let file = try FeedFile(path: path, append: append)
+        var columns: [String]?
+        if append, format == .csv {
+            let header = file.firstLine()
+            if !header.isEmpty { columns = CSVField.parseRecord(String(decoding: header, as: UTF8.self)) }
+        }
+        state = LockedState(State(file: file, columns: columns))
+    }
+
+    /// Bytes in the feed's file so far; `nil` for standard output.
+    public var length: Int? {
+        guard path != "-" else { return nil }
+        return state.withLock { $0.file?.length }
+    }
+
+    /// Cuts the feed back to its first `length` bytes: a resumed crawl drops
+    /// what a killed run wrote after its last checkpoint.
+    public func truncate(to length: Int) throws(FeedError) {
+        try state.withLock { (state: inout State) throws(FeedError) in
+            try state.file?.truncate(to: length)
+            if length == 0 { state.columns = nil }
+        }
     }
 
     /// The number of items written so far.
@@ -101,6 +125,39 @@ enum CSVField {
             return field
         }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// The fields of one CSV record (a header line), quotes undone.
+    static func parseRecord(_ line: String) -> [String] {
+        var fields: [String] = []
+        var field = ""
+        var isQuoted = false
+        var characters = line.makeIterator()
+        while let character = characters.next() {
+            if isQuoted {
+                if character == "\"" {
+                    // A doubled quote is a quote; a single one ends the quoted part.
+                    var lookahead = characters
+                    if lookahead.next() == "\"" {
+                        field.append("\"")
+                        characters = lookahead
+                    } else {
+                        isQuoted = false
+                    }
+                } else {
+                    field.append(character)
+                }
+            } else if character == "\"" {
+                isQuoted = true
+            } else if character == "," {
+                fields.append(field)
+                field = ""
+            } else {
+                field.append(character)
+            }
+        }
+        fields.append(field)
+        return fields
     }
 
     /// The text of a decoded JSON value: strings as they are, numbers and

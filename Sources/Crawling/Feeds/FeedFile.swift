@@ -13,6 +13,8 @@ final class FeedFile {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     private var isClosed = false
+    /// Bytes in the file (for standard output: bytes written by this process).
+    private(set) var length = 0
 
     /// Opens `path` for writing (truncating it, or appending when `append` is
     /// set), or standard output when `path` is `-`.
@@ -30,6 +32,10 @@ final class FeedFile {
         }
         descriptor = opened
         ownsDescriptor = true
+        if append {
+            let end = lseek(opened, 0, SEEK_END)
+            length = end > 0 ? Int(end) : 0
+        }
     }
 
     deinit {
@@ -50,6 +56,27 @@ final class FeedFile {
             }
             offset += written
         }
+        length += record.count
+    }
+
+    /// Cuts the file back to its first `newLength` bytes (no-op when it is not
+    /// longer, or for standard output).
+    func truncate(to newLength: Int) throws(FeedError) {
+        guard ownsDescriptor, !isClosed, newLength < length else { return }
+        guard ftruncate(descriptor, off_t(newLength)) == 0 else {
+            throw FeedError(path: path, message: "cannot cut back to \(newLength) bytes: " + String(cString: strerror(errno)))
+        }
+        length = newLength
+    }
+
+    /// The first line of the file (without its line break), read with `pread`; at most `limit` bytes.
+    func firstLine(limit: Int = 1 << 16) -> [UInt8] {
+        guard ownsDescriptor, !isClosed, length > 0 else { return [] }
+        var buffer = [UInt8](repeating: 0, count: min(limit, length))
+        let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return [] }
+        let bytes = buffer.prefix(count)
+        return Array(bytes.prefix { $0 != 0x0A && $0 != 0x0D })
     }
 
     /// Asks the kernel to put the data on disk (no-op for standard output).

@@ -1,5 +1,6 @@
 import AsyncURL
 import LinkExtraction
+import AsyncURLSupport
 
 /// Where a spider's callback puts what it found: items for the feeds, and
 /// requests to follow. Safe to use from several tasks.

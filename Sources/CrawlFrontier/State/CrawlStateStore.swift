@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AsyncURLSupport
+
+/// Keeps a crawl's frontier in an embedded SQLite database so that a crawl
+/// stopped with Ctrl-C, or killed, goes on where it stopped: done pages are not
+/// fetched again and queued ones are not lost.
+///
+/// The ``Frontier`` records each URL it accepts; the crawler records each URL
+/// it is done with, together with that page's output (``recordDone(_:redirectTarget:alongWith:)``).
+/// Records are buffered in memory and written by ``commit(metadata:)`` in one
+/// transaction, which the crawler calls every fraction of a second, so the
+/// database costs the crawl little. Each commit is a consistent cut: the
+/// metadata it stores (the crawler's feed lengths) holds exactly the output of
+/// the pages it marks done. A crash loses the records since the last commit;
+/// on resume those pages are fetched again and the feeds are cut back to the
+/// stored lengths, so every page is in the output once.
+///
+/// Tables (WAL journal): `queued` and `done` are append-only logs (rows go to
+/// the end of the B-tree rather than all over it), `seen` holds redirect
+/// targets, `seed_hosts` the seeds' hosts, `metadata` key–value pairs.
+/// ``load()`` folds the logs and rewrites `queued` to its live rows.
+public final class CrawlStateStore: Sendable {
+    /// The database file name inside a state directory.
+    public static let fileName = "frontier.sqlite"
+
+    /// The database file.
+    public let path: String
+
+    enum Record {
+        case queued(FrontierEntry)
+        case done(fingerprint: UInt64, hostKey: String, redirectTarget: UInt64?)
+        case seedHost(String)
+    }
+
+    /// Records not yet committed. The lock also orders them with the writes
+    /// done in ``recordDone(_:redirectTarget:alongWith:)``.
+    private let pending = LockedState<[Record]>([])
+    /// The database, used by one commit at a time. `nil` once closed.
+    private let database: LockedState<StateDatabase?>
+
+    /// Opens (creating if needed) the store in `directory` (created if missing).
+    public init(directory: String) throws(StateStoreError) {
+        if mkdir(directory, 0o755) != 0, errno != EEXIST {
+            throw StateStoreError(path: directory, operation: "create directory", code: -1, message: String(cString: strerror(errno)))
+        }
+        path = directory + (directory.hasSuffix("/") ? "" : "/") + Self.fileName
+        database = LockedState(try StateDatabase(path: path))
+    }
+
+    /// Records a URL the frontier accepted.
+    public func recordQueued(_ entry: FrontierEntry) {
+        pending.withLock { $0.append(.queued(entry)) }
+    }
+
+    /// Records a seed's host (for the "same hosts as the seeds" scope).
+    public func recordSeedHost(_ hostKey: String) {
+        pending.withLock { $0.append(.seedHost(hostKey)) }
+    }
+
+    /// Records that a URL is done (and the redirect target its page was
+    /// handled as), running `write` (the page's output) in the same step, so
+    /// that no commit falls between the two.
+    public func recordDone<Failure: Error>(_ entry: FrontierEntry, redirectTarget: UInt64?,
+                                           alongWith write: () throws(Failure) -> Void) throws(Failure) {
+        try pending.withLock { (records: inout [Record]) throws(Failure) in
+            try write()
+            records.append(.done(fingerprint: entry.fingerprint, hostKey: entry.hostKey, redirectTarget: redirectTarget))
+        }
+    }
+
+    /// Records that a URL is done with no output of its own (refused by robots.txt, say).
+    public func recordDone(_ entry: FrontierEntry) {
+        pending.withLock { $0.append(.done(fingerprint: entry.fingerprint, hostKey: entry.hostKey, redirectTarget: nil)) }
+    }
+
+    /// Writes every record so far in one transaction, with `metadata()`'s
+    /// key–value pairs, which is called at the cut (under the same lock as
+    /// ``recordDone(_:redirectTarget:alongWith:)``).
+    public func commit(metadata: () -> [String: String] = { [:] }) throws(StateStoreError) {
+        try database.withLock { (database: inout StateDatabase?) throws(StateStoreError) in
+            guard let database else { throw StateStoreError(path: path, operation: "commit", code: -1, message: "the store is closed") }
+            let (records, values) = pending.withLock { records in
+                defer { records.removeAll(keepingCapacity: true) }
+                return (records, metadata())
+            }
+            try database.write(records, metadata: values)
+        }
+    }
+
+    /// Reads everything committed: queued URLs not done (first-accepted order),
+    /// done URLs, other seen fingerprints, seed hosts and metadata.
+    public func load() throws(StateStoreError) -> PersistedFrontierState {
+        try database.withLock { (database: inout StateDatabase?) throws(StateStoreError) in
+            guard let database else { throw StateStoreError(path: path, operation: "load", code: -1, message: "the store is closed") }
+            return try database.load()
+        }
+    }
+
+    /// Commits what is pending (with `metadata()`) and closes the database;
+    /// later commits fail. Closing twice is harmless.
+    public func close(metadata: () -> [String: String] = { [:] }) throws(StateStoreError) {
+        let isOpen = database.withLock { $0 != nil }
+        guard isOpen else { return }
+        try commit(metadata: metadata)
+        database.withLock { $0 = nil }
+    }
+}

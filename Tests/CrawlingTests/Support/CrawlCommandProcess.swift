@@ -1,0 +1,97 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built `asyncurl-crawl` binary (next to the test binary in the
+/// build folder) as a child process, for tests of what only a process shows:
+/// signals, exit codes, being killed.
+final class CrawlCommandProcess {
+    let pid: pid_t
+    private var exitStatus: Int32?
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The `asyncurl-crawl` binary beside the running test binary.
+    static var executablePath: String {
+        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("asyncurl-crawl").path
+    }
+
+    /// Starts the crawler with `arguments`; standard output and error go to `logPath`.
+    init(_ arguments: [String], logPath: String) throws {
+        let tool = Self.executablePath
+        guard FileManager.default.isExecutableFile(atPath: tool) else {
+            throw Failure(description: "\(tool) is missing: build it first (scripts/test.sh builds every product)")
+        }
+        var argv: [UnsafeMutablePointer<CChar>?] = ([tool] + arguments).map { strdup($0) }
+        argv.append(nil)
+        defer { argv.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, tool, &actions, nil, argv, environ)
+        guard result == 0 else { throw Failure(description: "cannot start \(tool): \(String(cString: strerror(result)))") }
+        self.pid = pid
+    }
+
+    deinit {
+        // Never leave a crawler running after its test.
+        if exitStatus == nil {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+        }
+    }
+
+    func send(_ signalNumber: Int32) {
+        if exitStatus == nil { kill(pid, signalNumber) }
+    }
+
+    /// Waits for the process to end, at most `limit`; its exit code (128 + the
+    /// signal's number when a signal ended it), or `nil` if it still runs.
+    func waitForExit(limit: Duration = .seconds(120)) async -> Int32? {
+        let deadline = ContinuousClock.now + limit
+        while exitStatus == nil, ContinuousClock.now < deadline {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid {
+                let signalled = status & 0x7f
+                exitStatus = signalled == 0 ? (status >> 8) & 0xff : 128 + signalled
+            } else {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        return exitStatus
+    }
+
+    /// Waits until `file` contains `text` (at most `limit`); whether it did.
+    static func waitForText(in file: String, containing text: String, limit: Duration = .seconds(60)) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if let data = FileManager.default.contents(atPath: file), String(decoding: data, as: UTF8.self).contains(text) {
+                return true
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    /// Waits until `file` has at least `count` lines (at most `limit`); whether it did.
+    static func waitForLines(in file: String, atLeast count: Int, limit: Duration = .seconds(60)) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if let data = FileManager.default.contents(atPath: file), data.reduce(0, { $1 == 0x0A ? $0 + 1 : $0 }) >= count {
+                return true
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+}
