@@ -3,21 +3,27 @@
 # (served by nginx on 127.0.0.1) in one run. Prints, for each: pages fetched
 # against the site's manifest, pages/s, peak RSS, and the ratios.
 #
-# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P]
+# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P] [--with-state] [--skip-scrapy]
 #   N  pages of the generated site (default 20000, kept under .build-bench/)
 #   C  requests in flight (default 64); P  per host (default: C)
+#   --with-state   also crawl with --state (resumable) and print its cost
+#   --skip-scrapy  asyncurl only (for quick runs; no Scrapy ratios)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 pages=20000
 concurrency=64
 per_host=""
+with_state=0
+skip_scrapy=0
 while (($#)); do
     case "$1" in
         --pages) pages=$2; shift 2 ;;
         --concurrency) concurrency=$2; shift 2 ;;
         --per-host) per_host=$2; shift 2 ;;
-        *) sed -n '2,9p' "$0"; exit 2 ;;
+        --with-state) with_state=1; shift ;;
+        --skip-scrapy) skip_scrapy=1; shift ;;
+        *) sed -n '2,11p' "$0"; exit 2 ;;
     esac
 done
 per_host=${per_host:-$concurrency}
@@ -55,9 +61,16 @@ measure() {  # name, then the command; prints "seconds peak_rss_kb"
 echo "crawling $base ($pages pages) with asyncurl-crawl..." >&2
 read -r a_seconds a_rss < <(measure asyncurl .build/release/asyncurl-crawl "$base" --output "$run_dir/asyncurl.jsonl" \
     --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet)
-echo "crawling $base with Scrapy..." >&2
-read -r s_seconds s_rss < <(measure scrapy "$work/venv/bin/scrapy" runspider Benchmarks/crawl/scrapy_spider.py -a "start=$base" \
-    -s CONCURRENT_REQUESTS="$concurrency" -s CONCURRENT_REQUESTS_PER_DOMAIN="$per_host" -O "$run_dir/scrapy.jsonl:jsonlines")
+if ((with_state)); then
+    echo "crawling $base with asyncurl-crawl --state..." >&2
+    read -r t_seconds t_rss < <(measure asyncurl-state .build/release/asyncurl-crawl "$base" --output "$run_dir/asyncurl-state.jsonl" \
+        --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --state "$run_dir/state")
+fi
+if ((!skip_scrapy)); then
+    echo "crawling $base with Scrapy..." >&2
+    read -r s_seconds s_rss < <(measure scrapy "$work/venv/bin/scrapy" runspider Benchmarks/crawl/scrapy_spider.py -a "start=$base" \
+        -s CONCURRENT_REQUESTS="$concurrency" -s CONCURRENT_REQUESTS_PER_DOMAIN="$per_host" -O "$run_dir/scrapy.jsonl:jsonlines")
+fi
 
 report() {  # name seconds rss
     local check
@@ -72,8 +85,16 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "settings: $concurrency requests in flight, $per_host per host, no delay, robots.txt obeyed, nofollow links followed"
 printf '%-14s %8s %9s %10s %13s   %s\n' tool pages seconds pages/s "peak RSS" "against the manifest"
 report asyncurl "$a_seconds" "$a_rss"
-report scrapy "$s_seconds" "$s_rss"
-python3 -c "
-a_rate = $(wc -l < "$run_dir/asyncurl.jsonl") / $a_seconds; s_rate = $(wc -l < "$run_dir/scrapy.jsonl") / $s_seconds
-print('ratio pages/s   asyncurl / scrapy = %.1fx' % (a_rate / s_rate))
+if ((with_state)); then report asyncurl-state "$t_seconds" "$t_rss"; fi
+if ((!skip_scrapy)); then report scrapy "$s_seconds" "$s_rss"; fi
+rate() { python3 -c "print($(wc -l < "$run_dir/$1.jsonl") / $2)"; }
+a_rate=$(rate asyncurl "$a_seconds")
+if ((with_state)); then
+    python3 -c "print('ratio pages/s   asyncurl --state / asyncurl = %.2fx' % ($(rate asyncurl-state "$t_seconds") / $a_rate))"
+fi
+if ((!skip_scrapy)); then
+    python3 -c "
+s_rate = $(rate scrapy "$s_seconds")
+print('ratio pages/s   asyncurl / scrapy = %.1fx' % ($a_rate / s_rate))
 print('ratio peak RSS  asyncurl / scrapy = %.2fx' % ($a_rss / $s_rss))"
+fi

@@ -66,6 +66,9 @@ struct CrawlCommand: AsyncParsableCommand {
     @Flag(name: .customLong("ignore-robots"), help: "Do not fetch or obey robots.txt.")
     var ignoreRobots = false
 
+    @Flag(name: .customLong("no-cookies"), help: "Do not keep cookies (by default cookies set by a site go with later requests to it).")
+    var noCookies = false
+
     @Option(help: "Seconds one request may take in all.")
     var timeout = 30.0
 
@@ -115,6 +118,7 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.timeout = .milliseconds(Int64(timeout * 1000))
         settings.maxBodySize = maxBody
         settings.stateDirectory = state
+        settings.keepsCookies = !noCookies
         // Resuming: the page log keeps what the earlier run wrote (the crawler
         // cuts it back to the last checkpoint).
         let isResuming = state.map { FileManager.default.fileExists(atPath: $0 + "/" + CrawlStateStore.fileName) } ?? false

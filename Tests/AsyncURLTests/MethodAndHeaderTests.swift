@@ -98,3 +98,18 @@ struct MethodAndHeaderTests {
         }
     }
 }
+
+@Suite("Proxies")
+struct ProxyTests {
+    @Test("A request with a proxy goes to the proxy, in absolute form, for a host that does not even resolve")
+    func throughProxy() async throws {
+        try await withServer { proxy, client in
+            var request = Request(url: "http://asyncurl-proxied.invalid/some/page?x=1")
+            request.proxy = proxy.baseURL
+            _ = try? await client.fetch(request)
+            let seen = proxy.recordedRequests.map(\.target)
+            #expect(seen == ["http://asyncurl-proxied.invalid/some/page?x=1"])
+            #expect(proxy.recordedRequests.first?.host == "asyncurl-proxied.invalid")
+        }
+    }
+}

@@ -63,6 +63,11 @@ extension FetchClient {
         public var automaticDecompression: Bool
         /// Whether TLS certificates and host names are verified. Turn off only for test servers.
         public var verifiesTLSCertificates: Bool
+        /// Whether the client keeps a cookie jar: cookies set by responses
+        /// (redirect hops included) are sent back with later requests, by
+        /// RFC 6265's domain, path, expiry and `Secure` rules (libcurl's
+        /// cookie engine). Off by default; each client has its own jar.
+        public var keepsCookies: Bool
         /// How long resolved addresses are cached.
         public var dnsCacheTimeout: Duration
         /// How many idle easy handles are kept for reuse.
@@ -85,6 +90,7 @@ extension FetchClient {
             multiplexing: Bool = true,
             automaticDecompression: Bool = true,
             verifiesTLSCertificates: Bool = true,
+            keepsCookies: Bool = false,
             dnsCacheTimeout: Duration = .seconds(60),
             idleHandlePoolSize: Int = 1024,
             eventLoop: EventLoopStrategy = .poll,
@@ -101,6 +107,7 @@ extension FetchClient {
             self.multiplexing = multiplexing
             self.automaticDecompression = automaticDecompression
             self.verifiesTLSCertificates = verifiesTLSCertificates
+            self.keepsCookies = keepsCookies
             self.dnsCacheTimeout = dnsCacheTimeout
             self.idleHandlePoolSize = idleHandlePoolSize
             self.eventLoop = eventLoop

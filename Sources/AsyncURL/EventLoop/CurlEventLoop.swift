@@ -175,6 +175,8 @@ private final class LoopState {
     var transfers: [UnsafeMutableRawPointer: Transfer] = [:]
     var handleByID: [UInt64: UnsafeMutableRawPointer] = [:]
     var pool: EasyHandlePool
+    /// The client's cookie jar (``FetchClient/Configuration/keepsCookies``); released after the pool is drained.
+    var cookieJar: CookieJar?
     let logger: Logger
     /// The epoll driver, or `nil` for the poll loop. Kept until after
     /// `curl_multi_cleanup`, which may still call its socket callback.
@@ -186,6 +188,10 @@ private final class LoopState {
         self.configuration = configuration
         self.pool = EasyHandlePool(capacity: configuration.idleHandlePoolSize)
         self.logger = configuration.logger
+        if configuration.keepsCookies {
+            cookieJar = CookieJar()
+            if cookieJar == nil { logger.error("cannot create the cookie jar (curl_share_init failed); cookies are not kept") }
+        }
         _ = asyncurl_multi_setopt_long(multi, CURLMOPT_PIPELINING, configuration.multiplexing ? Int(CURLPIPE_MULTIPLEX) : 0)
         _ = asyncurl_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, configuration.maxTotalConnections)
         _ = asyncurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
@@ -235,7 +241,8 @@ private final class LoopState {
             maxBodySize: request.maxBodySize ?? configuration.maxBodySize,
             maxHeaderBytes: configuration.maxHeaderBytes,
             timeouts: request.timeouts.filled(from: configuration.timeouts),
-            configuration: configuration
+            configuration: configuration,
+            cookieJar: cookieJar
         )
         let transfer = Transfer(id: id, request: request, easy: easy, limits: limits, completion: completion)
         if let failure = transfer.configureHop() {
@@ -305,6 +312,8 @@ private final class LoopState {
         }
         pool.drain()
         curl_multi_cleanup(multi)
+        // Every easy handle that used the jar is freed now.
+        cookieJar = nil
         driver = nil
         loop.closeWakeDescriptor()
         for waiter in waiters {

@@ -31,6 +31,10 @@ public struct Request: Sendable {
     /// Any value the caller wants back with the response (an identifier, a
     /// crawl depth, a callback key...). AsyncURL does not look at it.
     public var userData: (any Sendable)?
+    /// A proxy for this request (`http://host:port`, `socks5h://host:port`,
+    /// credentials allowed as `scheme://user:password@host:port`); `nil` for a direct
+    /// connection (the `http_proxy` environment variables are not read).
+    public var proxy: String?
 
     /// Creates a request.
     public init(
@@ -53,6 +57,7 @@ public struct Request: Sendable {
         self.bodyConsumer = nil
         self.keepsBody = true
         self.userData = userData
+        self.proxy = nil
     }
 
     /// Creates a `GET` request for a Foundation `URL`.

@@ -95,7 +95,7 @@ final class EasyHandle {
         headerList = list
     }
 
-    private func record(_ code: CURLcode, name: String) {
+    func record(_ code: CURLcode, name: String) {
         if code != CURLE_OK && firstOptionFailure == nil {
             firstOptionFailure = (name, code)
         }

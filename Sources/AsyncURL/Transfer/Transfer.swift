@@ -43,6 +43,8 @@ final class Transfer {
         var maxHeaderBytes: Int
         var timeouts: Timeouts
         var configuration: FetchClient.Configuration
+        /// The client's cookie jar, when it keeps cookies.
+        var cookieJar: CookieJar?
     }
 
     init(id: UInt64, request: Request, easy: EasyHandle, limits: Limits, completion: @escaping Completion) {
@@ -92,6 +94,9 @@ final class Transfer {
         easy.set(CURLOPT_SSL_VERIFYHOST, configuration.verifiesTLSCertificates ? 2 : 0, name: "SSL_VERIFYHOST")
         easy.set(CURLOPT_DNS_CACHE_TIMEOUT, Int(configuration.dnsCacheTimeout.components.seconds), name: "DNS_CACHE_TIMEOUT")
         easy.set(CURLOPT_TCP_NODELAY, true, name: "TCP_NODELAY")
+        limits.cookieJar?.attach(to: easy)
+        // An empty string turns off the proxy environment variables too.
+        easy.set(CURLOPT_PROXY, request.proxy ?? "", name: "PROXY")
 
         if let connect = timeouts.connect {
             easy.set(CURLOPT_CONNECTTIMEOUT_MS, max(1, connect.wholeMilliseconds), name: "CONNECTTIMEOUT_MS")

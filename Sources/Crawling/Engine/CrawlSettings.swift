@@ -38,6 +38,9 @@ public struct CrawlSettings: Sendable {
     public var maxRetries = 2
     /// How URLs are canonicalised for dedup (session ids and `utm_*` removed by default).
     public var canonicalization: CanonicalizationOptions = .crawler
+    /// Whether the crawl keeps a cookie jar (cookies set by responses go with
+    /// later requests to their site, as in a browser; on by default, as in Scrapy).
+    public var keepsCookies = true
     /// The longest URL followed.
     public var maxURLLength = 2048
 

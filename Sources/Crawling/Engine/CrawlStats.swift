@@ -21,6 +21,10 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     public var duplicates = 0
     /// URLs dropped by a limit (depth, pages, per-host pages, URL length, trap).
     public var limited = 0
+    /// Requests a middleware skipped before they went out.
+    public var skippedRequests = 0
+    /// Responses a middleware dropped before they were parsed.
+    public var droppedResponses = 0
     /// Items exported to feeds.
     public var items = 0
     /// Items dropped by a pipeline.
@@ -54,6 +58,7 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         off scope:      \(offScope)
         duplicates:     \(duplicates)
         limited:        \(limited)
+        middleware:     \(skippedRequests) requests skipped, \(droppedResponses) responses dropped
         links found:    \(linksFound)
         items:          \(items) (dropped \(droppedItems))
         depth reached:  \(maxDepth)

@@ -67,8 +67,18 @@ struct CrawlWork: Sendable {
             let probe = FrontierEntry(url: url.string, fingerprint: 0, hostKey: hostKey, depth: 0)
             return scope.rejection(of: probe, seedHosts: seedHosts) != .offScope
         }
+        for middleware in crawler.middlewares {
+            if case .skip(let reason) = await middleware.willSend(&fetchRequest, for: request) {
+                crawler.record { $0.skippedRequests += 1 }
+                let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
+                                        contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: 0, error: "skipped: \(reason)", redirects: nil)
+                crawler.commit(entry, record: record, items: [], redirectTarget: nil)
+                await frontier.complete(entry, outcome: .permanentFailure)
+                return
+            }
+        }
         let started = ContinuousClock.now
-        let result: Result<Response, FetchError>
+        var result: Result<Response, FetchError>
         do {
             result = .success(try await client.fetch(fetchRequest))
         } catch {
@@ -79,23 +89,37 @@ struct CrawlWork: Sendable {
             // The crawl was stopped at once: nothing is recorded, so a resumed crawl fetches it again.
             return
         }
-        let outcome: HostScheduler.Outcome
-        switch result {
-        case .success(let response) where response.status == 429 || response.status == 503:
-            let wait = response.headers["Retry-After"].flatMap { RetryAfter.delay($0) }
-            outcome = .retryAfter(wait ?? frontier.policy.backoff(beforeRetry: entry.attempt + 1))
-        case .success(let response) where response.status == 500 || response.status == 502 || response.status == 504:
-            outcome = .transientFailure(latency: latency)
-        case .success:
-            outcome = .success(latency: latency)
-        case .failure(let error):
-            outcome = error.isTransient ? .transientFailure(latency: latency) : .permanentFailure
+        var decided: HostScheduler.Outcome?
+        if case .success(var response) = result {
+            middlewares: for middleware in crawler.middlewares {
+                switch await middleware.didReceive(response, for: fetchRequest) {
+                case .accept(let accepted):
+                    response = accepted
+                case .retry(let delay):
+                    decided = .retryAfter(delay ?? frontier.policy.backoff(beforeRetry: entry.attempt + 1))
+                    break middlewares
+                case .drop(let reason):
+                    crawler.record { $0.droppedResponses += 1 }
+                    let record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
+                                            referrer: entry.referrer, contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes,
+                                            links: 0, elapsedMilliseconds: latency.milliseconds, error: "dropped: \(reason)", redirects: nil)
+                    crawler.commit(entry, record: record, items: [], redirectTarget: nil)
+                    await frontier.complete(entry, outcome: .success(latency: latency))
+                    return
+                }
+            }
+            result = .success(response)
         }
+        let outcome = decided ?? Self.outcome(of: result, latency: latency, attempt: entry.attempt, policy: frontier.policy)
         switch outcome {
         case .retryAfter, .transientFailure:
             // May be retried: nothing is parsed from it unless it is final.
             let completion = await frontier.complete(entry, outcome: outcome)
-            if case .retryScheduled = completion { return }
+            if case .retryScheduled = completion {
+                // The retry needs the request's details again.
+                if request.hasDetails { details.withLock { $0[entry.fingerprint] = request } }
+                return
+            }
             await finish(entry, result: result, latency: latency, request: request)
         case .success, .permanentFailure:
             // The links found go into the frontier before this URL is
@@ -103,6 +127,23 @@ struct CrawlWork: Sendable {
             // flight is finished, and its workers would leave.
             await finish(entry, result: result, latency: latency, request: request)
             await frontier.complete(entry, outcome: outcome)
+        }
+    }
+
+    /// How a fetch ended, for the frontier: 429 and 503 wait (for
+    /// `Retry-After`, or the backoff), 500, 502, 504 and transient transport
+    /// failures are retried, other failures are final.
+    private static func outcome(of result: Result<Response, FetchError>, latency: Duration, attempt: Int, policy: PolitenessPolicy) -> HostScheduler.Outcome {
+        switch result {
+        case .success(let response) where response.status == 429 || response.status == 503:
+            let wait = response.headers["Retry-After"].flatMap { RetryAfter.delay($0) }
+            return .retryAfter(wait ?? policy.backoff(beforeRetry: attempt + 1))
+        case .success(let response) where response.status == 500 || response.status == 502 || response.status == 504:
+            return .transientFailure(latency: latency)
+        case .success:
+            return .success(latency: latency)
+        case .failure(let error):
+            return error.isTransient ? .transientFailure(latency: latency) : .permanentFailure
         }
     }
 

@@ -23,6 +23,8 @@ public final class Crawler: Sendable {
     private let itemFeeds: [FeedExporter]
     private let pageLog: FeedExporter?
     private let pipelines: [any ItemPipeline]
+    /// The hooks every request and response passes, in order.
+    let middlewares: [any CrawlMiddleware]
     private let stats = LockedState(CrawlStats())
     private let stopping = LockedState(false)
     /// Set by ``abandonInFlight()``: pages in flight are not recorded.
@@ -42,7 +44,10 @@ public final class Crawler: Sendable {
     ///   - itemFeeds: where scraped items go.
     ///   - pageLog: where one ``PageRecord`` per fetched URL goes, if anywhere.
     ///   - pipelines: steps every item passes before the feeds, in order.
-    public init(spider: Spider, settings: CrawlSettings = CrawlSettings(), itemFeeds: [FeedExporter] = [], pageLog: FeedExporter? = nil, pipelines: [any ItemPipeline] = [], logger: Logger = Logger(label: "AsyncURL.Crawler")) {
+    ///   - middlewares: hooks every request and response passes, in order.
+    public init(spider: Spider, settings: CrawlSettings = CrawlSettings(), itemFeeds: [FeedExporter] = [], pageLog: FeedExporter? = nil,
+                pipelines: [any ItemPipeline] = [], middlewares: [any CrawlMiddleware] = [], logger: Logger = Logger(label: "AsyncURL.Crawler")) {
+        self.middlewares = middlewares
         self.logger = logger
         var settings = settings
         spider.customize(&settings)
@@ -105,6 +110,7 @@ public final class Crawler: Sendable {
         clientConfiguration.timeouts = Timeouts(connect: min(.seconds(10), settings.timeout), total: settings.timeout, idle: min(.seconds(30), settings.timeout))
         clientConfiguration.maxBodySize = settings.maxBodySize
         clientConfiguration.maxConnectionsPerHost = settings.perHostConcurrency
+        clientConfiguration.keepsCookies = settings.keepsCookies
         let client: FetchClient
         do {
             client = try FetchClient(configuration: clientConfiguration)
