@@ -46,6 +46,12 @@ static inline CURLcode asyncurl_easy_setopt_header_function(CURL *handle, asyncu
     return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
 }
 
+typedef curl_socket_t (*asyncurl_opensocket_callback)(void *clientp, curlsocktype purpose, struct curl_sockaddr *address);
+
+static inline CURLcode asyncurl_easy_setopt_opensocket_function(CURL *handle, asyncurl_opensocket_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, callback);
+}
+
 // MARK: easy handle information
 
 static inline CURLcode asyncurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {

@@ -69,6 +69,12 @@ struct CrawlCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-cookies"), help: "Do not keep cookies (by default cookies set by a site go with later requests to it).")
     var noCookies = false
 
+    @Flag(name: .customLong("allow-private-addresses"), help: "Let a crawl from public seeds reach loopback and private addresses (refused by default; a crawl seeded at such an address allows them anyway).")
+    var allowPrivateAddresses = false
+
+    @Flag(help: "Do not verify TLS certificates (for self-signed test sites only).")
+    var insecure = false
+
     @Option(help: "Seconds one request may take in all.")
     var timeout = 30.0
 
@@ -119,6 +125,8 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.maxBodySize = maxBody
         settings.stateDirectory = state
         settings.keepsCookies = !noCookies
+        settings.verifiesTLSCertificates = !insecure
+        if allowPrivateAddresses { settings.addressPolicy = .any }
         // Resuming: the page log keeps what the earlier run wrote (the crawler
         // cuts it back to the last checkpoint).
         let isResuming = state.map { FileManager.default.fileExists(atPath: $0 + "/" + CrawlStateStore.fileName) } ?? false

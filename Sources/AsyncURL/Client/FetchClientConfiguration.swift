@@ -68,6 +68,8 @@ extension FetchClient {
         /// RFC 6265's domain, path, expiry and `Secure` rules (libcurl's
         /// cookie engine). Off by default; each client has its own jar.
         public var keepsCookies: Bool
+        /// Which addresses connections may go to (any by default; see ``AddressPolicy/publicOnly``).
+        public var addressPolicy: AddressPolicy
         /// How long resolved addresses are cached.
         public var dnsCacheTimeout: Duration
         /// How many idle easy handles are kept for reuse.
@@ -91,6 +93,7 @@ extension FetchClient {
             automaticDecompression: Bool = true,
             verifiesTLSCertificates: Bool = true,
             keepsCookies: Bool = false,
+            addressPolicy: AddressPolicy = .any,
             dnsCacheTimeout: Duration = .seconds(60),
             idleHandlePoolSize: Int = 1024,
             eventLoop: EventLoopStrategy = .poll,
@@ -108,6 +111,7 @@ extension FetchClient {
             self.automaticDecompression = automaticDecompression
             self.verifiesTLSCertificates = verifiesTLSCertificates
             self.keepsCookies = keepsCookies
+            self.addressPolicy = addressPolicy
             self.dnsCacheTimeout = dnsCacheTimeout
             self.idleHandlePoolSize = idleHandlePoolSize
             self.eventLoop = eventLoop

@@ -31,6 +31,8 @@ public struct FetchError: Error, Sendable, Hashable, CustomStringConvertible {
         case protocolError
         /// The task was cancelled, or the client shut down.
         case cancelled
+        /// The address the host resolved to is refused by the client's ``AddressPolicy``.
+        case blockedAddress
         /// Any other libcurl failure.
         case other
     }

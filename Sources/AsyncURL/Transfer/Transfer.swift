@@ -37,6 +37,8 @@ final class Transfer {
     private var deliversToConsumer = false
     /// Set when a callback stopped the transfer on purpose (a limit was hit).
     private(set) var abortKind: FetchError.Kind?
+    /// The last address the address policy refused, for the error message.
+    private var blockedAddress: String?
 
     struct Limits {
         var maxBodySize: Int
@@ -97,6 +99,14 @@ final class Transfer {
         limits.cookieJar?.attach(to: easy)
         // An empty string turns off the proxy environment variables too.
         easy.set(CURLOPT_PROXY, request.proxy ?? "", name: "PROXY")
+        if !configuration.addressPolicy.allowsEverything && request.proxy == nil {
+            easy.setPointer(CURLOPT_OPENSOCKETDATA, Unmanaged.passUnretained(self).toOpaque(), name: "OPENSOCKETDATA")
+            _ = asyncurl_easy_setopt_opensocket_function(easy.raw) { clientp, _, address in
+                guard let clientp, let address else { return CURL_SOCKET_BAD }
+                let transfer = Unmanaged<Transfer>.fromOpaque(clientp).takeUnretainedValue()
+                return transfer.openSocket(address)
+            }
+        }
 
         if let connect = timeouts.connect {
             easy.set(CURLOPT_CONNECTTIMEOUT_MS, max(1, connect.wholeMilliseconds), name: "CONNECTTIMEOUT_MS")
@@ -339,11 +349,33 @@ final class Transfer {
         )
     }
 
+    /// Opens the socket of a new connection, unless the address policy refuses
+    /// its address (then libcurl tries the host's next address, or fails).
+    fileprivate func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
+        let family = address.pointee.family
+        // libcurl's storage behind `addr` is large enough for the family's own sockaddr.
+        let socketAddress = UnsafeRawPointer(address).advanced(by: MemoryLayout<curl_sockaddr>.offset(of: \curl_sockaddr.addr) ?? 16)
+        let ip: IPAddress? = switch family {
+        case AF_INET: IPAddress(ipv4NetworkOrder: socketAddress.loadUnaligned(as: sockaddr_in.self).sin_addr.s_addr)
+        case AF_INET6: IPAddress.v6(withUnsafeBytes(of: socketAddress.loadUnaligned(as: sockaddr_in6.self).sin6_addr) { Array($0) })
+        default: nil
+        }
+        guard let ip, limits.configuration.addressPolicy.allows(ip) else {
+            blockedAddress = ip?.description ?? "an address of family \(family)"
+            return CURL_SOCKET_BAD
+        }
+        return socket(family, address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.protocol)
+    }
+
     /// Turns a libcurl failure code into a typed error.
     func error(for code: CURLcode) -> FetchError {
         let detail = easy.errorMessage
         let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         let curlCode = Int(code.rawValue)
+        if let blockedAddress, code == CURLE_COULDNT_CONNECT {
+            return FetchError(kind: .blockedAddress, url: currentURL, curlCode: curlCode,
+                              message: "\(blockedAddress) is not a public address, and the client's address policy allows public addresses only")
+        }
         if let abortKind {
             let text = abortKind == .bodyTooLarge
                 ? "the body exceeded the limit of \(limits.maxBodySize) bytes"

@@ -41,6 +41,13 @@ public struct CrawlSettings: Sendable {
     /// Whether the crawl keeps a cookie jar (cookies set by responses go with
     /// later requests to their site, as in a browser; on by default, as in Scrapy).
     public var keepsCookies = true
+    /// Which addresses the crawl may connect to; `nil` (the default) decides
+    /// from the seeds: public seeds keep the whole crawl on public addresses
+    /// (redirects and links into loopback or private ranges are refused),
+    /// a seed on a loopback or private address allows any.
+    public var addressPolicy: AddressPolicy?
+    /// Whether TLS certificates are verified (turn off for self-signed test sites only).
+    public var verifiesTLSCertificates = true
     /// The longest URL followed.
     public var maxURLLength = 2048
 

@@ -111,6 +111,13 @@ public final class Crawler: Sendable {
         clientConfiguration.maxBodySize = settings.maxBodySize
         clientConfiguration.maxConnectionsPerHost = settings.perHostConcurrency
         clientConfiguration.keepsCookies = settings.keepsCookies
+        clientConfiguration.verifiesTLSCertificates = settings.verifiesTLSCertificates
+        let startRequests = spider.startRequests()
+        if let policy = settings.addressPolicy {
+            clientConfiguration.addressPolicy = policy
+        } else {
+            clientConfiguration.addressPolicy = await SeedAddresses.policy(forSeeds: startRequests.map(\.url))
+        }
         let client: FetchClient
         do {
             client = try FetchClient(configuration: clientConfiguration)
@@ -144,7 +151,6 @@ public final class Crawler: Sendable {
             throw .frontierUnavailable(error)
         }
         live.withLock { $0 = frontier }
-        let startRequests = spider.startRequests()
         let seedHosts = Set(startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
         let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts)
 

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Which IP addresses a client may connect to, checked on the address
+/// libcurl is about to connect to (after DNS, for every hop of a redirect),
+/// so a hostname that resolves to an internal address is caught too. A
+/// request that goes through a ``Request/proxy`` is not checked (the proxy decides).
+public struct AddressPolicy: Sendable {
+    private let predicate: (@Sendable (IPAddress) -> Bool)?
+
+    /// Any address. The default for the library.
+    public static let any = AddressPolicy(predicate: nil)
+
+    /// Public addresses only: loopback, private (RFC 1918, unique local),
+    /// link-local, carrier-grade NAT, unspecified, multicast and reserved
+    /// ranges (and their IPv4-mapped IPv6 forms) are refused before a
+    /// connection is opened. For crawlers run as a service, so a public page
+    /// cannot send them into the network they run in.
+    public static let publicOnly = AddressPolicy(predicate: { $0.isPublic })
+
+    /// The addresses for which `allows` says yes.
+    public static func only(_ allows: @escaping @Sendable (IPAddress) -> Bool) -> AddressPolicy {
+        AddressPolicy(predicate: allows)
+    }
+
+    /// Whether every address is allowed (nothing to check).
+    public var allowsEverything: Bool { predicate == nil }
+
+    /// Whether the policy lets a connection to `address` go.
+    public func allows(_ address: IPAddress) -> Bool {
+        predicate?(address) ?? true
+    }
+}
+
+/// An IPv4 or IPv6 address, as libcurl is about to connect to it.
+public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
+    /// An IPv4 address, in network order.
+    case v4(UInt8, UInt8, UInt8, UInt8)
+    /// An IPv6 address: its 16 bytes in network order.
+    case v6([UInt8])
+
+    /// Parses a numeric IPv4 or IPv6 address (`127.0.0.1`, `::1`); `nil` for anything else.
+    public init?(_ text: String) {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            self.init(ipv4NetworkOrder: v4.s_addr)
+            return
+        }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
+        self = .v6(withUnsafeBytes(of: v6) { Array($0) })
+    }
+
+    /// An IPv4 address from `in_addr.s_addr` (network order).
+    public init(ipv4NetworkOrder value: UInt32) {
+        let bytes = withUnsafeBytes(of: value) { Array($0) }
+        self = .v4(bytes[0], bytes[1], bytes[2], bytes[3])
+    }
+
+    /// Whether the address is reachable on the public internet (not in a
+    /// special-purpose range that leads into a private network or the host itself).
+    public var isPublic: Bool {
+        switch self {
+        case .v4(let a, let b, let c, _):
+            switch a {
+            case 0, 10, 127: return false                       // "this network", private, loopback
+            case 100 where b & 0xC0 == 64: return false         // 100.64.0.0/10 carrier-grade NAT
+            case 169 where b == 254: return false               // link-local (cloud metadata services)
+            case 172 where b & 0xF0 == 16: return false         // 172.16.0.0/12 private
+            case 192 where b == 168: return false               // 192.168.0.0/16 private
+            case 192 where b == 0 && c == 0: return false       // 192.0.0.0/24 protocol assignments
+            case 198 where b & 0xFE == 18: return false         // 198.18.0.0/15 benchmarking
+            case 224...255: return false                        // multicast, reserved, broadcast
+            default: return true
+            }
+        case .v6(let bytes):
+            guard bytes.count == 16 else { return false }
+            if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
+                // IPv4-mapped: judged as the IPv4 address.
+                return IPAddress.v4(bytes[12], bytes[13], bytes[14], bytes[15]).isPublic
+            }
+            if bytes[0..<15].allSatisfy({ $0 == 0 }) { return false }   // :: and ::1
+            if bytes[0] & 0xFE == 0xFC { return false }                  // fc00::/7 unique local
+            if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return false } // fe80::/10 link-local
+            if bytes[0] == 0xFF { return false }                         // multicast
+            if bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xFF && bytes[3] == 0x9B {
+                // 64:ff9b::/96 NAT64: judged as the embedded IPv4 address.
+                return IPAddress.v4(bytes[12], bytes[13], bytes[14], bytes[15]).isPublic
+            }
+            return true
+        }
+    }
+
+    /// The address in text form.
+    public var description: String {
+        switch self {
+        case .v4(let a, let b, let c, let d):
+            return "\(a).\(b).\(c).\(d)"
+        case .v6(let bytes):
+            var address = in6_addr()
+            withUnsafeMutableBytes(of: &address) { $0.copyBytes(from: bytes.prefix(16)) }
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            guard inet_ntop(AF_INET6, &address, &text, socklen_t(text.count)) != nil else { return "?" }
+            return String(cString: text)
+        }
+    }
+}
