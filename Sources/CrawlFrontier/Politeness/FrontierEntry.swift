@@ -18,9 +18,12 @@ public struct FrontierEntry: Sendable, Hashable {
     public var referrer: String?
     /// Tries so far that failed and were retried (0 on the first try).
     public var attempt: Int
+    /// Opaque bytes the crawler attaches (a request's method, headers, body
+    /// and meta); frontiers keep them with the URL and give them back as they are.
+    public var payload: [UInt8]?
 
     /// Creates an entry.
-    public init(url: String, fingerprint: UInt64, hostKey: String, depth: Int = 0, priority: Int = 0, referrer: String? = nil, attempt: Int = 0) {
+    public init(url: String, fingerprint: UInt64, hostKey: String, depth: Int = 0, priority: Int = 0, referrer: String? = nil, attempt: Int = 0, payload: [UInt8]? = nil) {
         self.url = url
         self.fingerprint = fingerprint
         self.hostKey = hostKey
@@ -28,5 +31,6 @@ public struct FrontierEntry: Sendable, Hashable {
         self.priority = priority
         self.referrer = referrer
         self.attempt = attempt
+        self.payload = payload
     }
 }

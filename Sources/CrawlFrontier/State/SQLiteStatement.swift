@@ -58,7 +58,22 @@ final class SQLiteStatement {
         }
     }
 
+    func bind(_ value: [UInt8]?, at index: Int32) throws(StateStoreError) {
+        guard let value else {
+            try check(sqlite3_bind_null(handle, index))
+            return
+        }
+        try check(value.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) })
+    }
+
     func int64(at column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    func bytes(at column: Int32) -> [UInt8]? {
+        guard sqlite3_column_type(handle, column) != SQLITE_NULL else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard count > 0, let blob = sqlite3_column_blob(handle, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: blob, count: count))
+    }
 
     func string(at column: Int32) -> String? {
         guard sqlite3_column_type(handle, column) != SQLITE_NULL, let text = sqlite3_column_text(handle, column) else {

@@ -28,7 +28,8 @@ final class StateDatabase {
                 host_key TEXT NOT NULL,
                 depth INTEGER NOT NULL,
                 priority INTEGER NOT NULL,
-                referrer TEXT);
+                referrer TEXT,
+                payload BLOB);
             CREATE TABLE IF NOT EXISTS done(
                 sequence INTEGER PRIMARY KEY,
                 fingerprint INTEGER NOT NULL,
@@ -39,7 +40,7 @@ final class StateDatabase {
             """,
             operation: "create schema")
         insertQueued = try connection.prepare(
-            "INSERT INTO queued(fingerprint, url, host_key, depth, priority, referrer) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO queued(fingerprint, url, host_key, depth, priority, referrer, payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             operation: "insert queued")
         insertDone = try connection.prepare("INSERT INTO done(fingerprint, host_key) VALUES(?1, ?2)", operation: "insert done")
         insertSeen = try connection.prepare("INSERT OR IGNORE INTO seen(fingerprint) VALUES(?1)", operation: "insert seen")
@@ -93,13 +94,14 @@ final class StateDatabase {
         var queuedFingerprints = Set<UInt64>()
         var rows = 0
         let selectQueued = try connection.prepare(
-            "SELECT fingerprint, url, host_key, depth, priority, referrer FROM queued ORDER BY sequence", operation: "load queued")
+            "SELECT fingerprint, url, host_key, depth, priority, referrer, payload FROM queued ORDER BY sequence", operation: "load queued")
         try selectQueued.forEachRow { row in
             rows += 1
             let fingerprint = UInt64(bitPattern: row.int64(at: 0))
             guard !doneFingerprints.contains(fingerprint), queuedFingerprints.insert(fingerprint).inserted else { return }
             state.queued.append(FrontierEntry(url: row.string(at: 1) ?? "", fingerprint: fingerprint, hostKey: row.string(at: 2) ?? "",
-                                              depth: Int(row.int64(at: 3)), priority: Int(row.int64(at: 4)), referrer: row.string(at: 5)))
+                                              depth: Int(row.int64(at: 3)), priority: Int(row.int64(at: 4)), referrer: row.string(at: 5),
+                                              payload: row.bytes(at: 6)))
         }
         try connection.prepare("SELECT fingerprint FROM seen", operation: "load seen").forEachRow { row in
             state.seen.append(UInt64(bitPattern: row.int64(at: 0)))
@@ -127,6 +129,7 @@ final class StateDatabase {
         try insertQueued.bind(Int64(entry.depth), at: 4)
         try insertQueued.bind(Int64(entry.priority), at: 5)
         try insertQueued.bind(entry.referrer, at: 6)
+        try insertQueued.bind(entry.payload, at: 7)
         try insertQueued.run()
     }
 

@@ -6,7 +6,7 @@ import Logging
 import AsyncURLSupport
 
 /// What the workers of one ``Crawler/run()`` share: the client, the frontier,
-/// and the details of queued requests that carry more than a URL.
+/// and the callbacks of queued requests that have one.
 struct CrawlWork: Sendable {
     let crawler: Crawler
     let client: FetchClient
@@ -14,8 +14,8 @@ struct CrawlWork: Sendable {
     let scope: CrawlScope
     /// The seeds' host keys (`scheme://host:port`).
     let seedHosts: Set<String>
-    /// Requests with a callback, method, headers or meta, by fingerprint, until they go out.
-    private let details = LockedState<[UInt64: CrawlRequest]>([:])
+    /// The callbacks of queued requests that have one, by fingerprint, until they go out.
+    private let callbacks = LockedState<[UInt64: Spider.Callback]>([:])
 
     init(crawler: Crawler, client: FetchClient, frontier: any URLFrontier, scope: CrawlScope, seedHosts: Set<String>) {
         self.seedHosts = seedHosts
@@ -39,10 +39,11 @@ struct CrawlWork: Sendable {
             // A fresh fingerprint: the seen-set lets it through.
             fingerprint ^= UInt64.random(in: 1...UInt64.max)
         }
-        if request.hasDetails {
-            details.withLock { $0[fingerprint] = request }
+        if let callback = request.callback {
+            callbacks.withLock { $0[fingerprint] = callback }
         }
-        return FrontierEntry(url: canonical.string, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority, referrer: referrer)
+        return FrontierEntry(url: canonical.string, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority,
+                             referrer: referrer, payload: RequestPayload.encode(request))
     }
 
     /// Takes URLs from the frontier until it runs dry or the crawl stops.
@@ -57,7 +58,8 @@ struct CrawlWork: Sendable {
     }
 
     private func process(_ entry: FrontierEntry) async {
-        let request = details.withLock { $0.removeValue(forKey: entry.fingerprint) } ?? CrawlRequest(url: entry.url)
+        var request = RequestPayload.request(for: entry)
+        request.callback = callbacks.withLock { $0.removeValue(forKey: entry.fingerprint) }
         var fetchRequest = Request(url: entry.url, method: request.method, headers: request.headers, body: request.body)
         let scope = scope
         let seedHosts = seedHosts
@@ -116,8 +118,8 @@ struct CrawlWork: Sendable {
             // May be retried: nothing is parsed from it unless it is final.
             let completion = await frontier.complete(entry, outcome: outcome)
             if case .retryScheduled = completion {
-                // The retry needs the request's details again.
-                if request.hasDetails { details.withLock { $0[entry.fingerprint] = request } }
+                // The retry needs the request's callback again.
+                if let callback = request.callback { callbacks.withLock { $0[entry.fingerprint] = callback } }
                 return
             }
             await finish(entry, result: result, latency: latency, request: request)

@@ -45,8 +45,4 @@ public struct CrawlRequest: Sendable {
         self.resolved = nil
     }
 
-    /// Whether the request carries anything beyond a plain `GET` of its URL.
-    var hasDetails: Bool {
-        method != .get || !headers.isEmpty || body != nil || callback != nil || !meta.isEmpty
-    }
 }

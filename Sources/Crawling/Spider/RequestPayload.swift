@@ -1,0 +1,41 @@
+import AsyncURL
+import CrawlFrontier
+import Foundation
+
+/// What a ``CrawlRequest`` carries beyond its URL, as bytes the frontier
+/// keeps with the URL (``CrawlFrontier/FrontierEntry/payload``): in memory, in
+/// a resumable crawl's state, or in a shared frontier. A callback is a
+/// closure and cannot be kept this way; spiders that must survive a resume
+/// route by ``CrawlRequest/meta`` (as ``CrawlSpider`` does).
+struct RequestPayload: Codable {
+    var method: String?
+    var headers: [[String]]?
+    var body: Data?
+    var meta: [String: String]?
+
+    /// The payload of a request, or `nil` when it has nothing beyond a plain `GET`.
+    static func encode(_ request: CrawlRequest) -> [UInt8]? {
+        guard request.method != .get || !request.headers.isEmpty || request.body != nil || !request.meta.isEmpty else { return nil }
+        let payload = RequestPayload(
+            method: request.method == .get ? nil : request.method.rawValue,
+            headers: request.headers.isEmpty ? nil : request.headers.map { [$0.name, $0.value] },
+            body: request.body,
+            meta: request.meta.isEmpty ? nil : request.meta)
+        return (try? JSONEncoder().encode(payload)).map(Array.init)
+    }
+
+    /// The request an entry stands for (without a callback).
+    static func request(for entry: FrontierEntry) -> CrawlRequest {
+        var request = CrawlRequest(url: entry.url, priority: entry.priority)
+        guard let bytes = entry.payload, let payload = try? JSONDecoder().decode(RequestPayload.self, from: Data(bytes)) else {
+            return request
+        }
+        if let method = payload.method { request.method = HTTPMethod(rawValue: method) }
+        if let headers = payload.headers {
+            request.headers = HTTPHeaders(headers.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil })
+        }
+        request.body = payload.body
+        request.meta = payload.meta ?? [:]
+        return request
+    }
+}
