@@ -30,6 +30,7 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(name: "CEpoll"),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -100,8 +101,11 @@ let package = Package(
         .executableTarget(
             name: "AsyncURLCrawlCommand",
             dependencies: [
+                "AsyncURLSupport",
+                "CMalloc",
                 "Crawling",
                 "CrawlFrontier",
+                "LinkExtraction",
                 "AsyncURL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -2,13 +2,18 @@ import ArgumentParser
 import AsyncURL
 import CrawlFrontier
 import Crawling
+import AsyncURLSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import LinkExtraction
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `asyncurl-crawl`: crawls from seed URLs and writes one JSON line (or CSV row) per fetched URL.
-@main
 struct CrawlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "asyncurl-crawl",
@@ -104,10 +109,11 @@ struct CrawlCommand: AsyncParsableCommand {
     func run() async throws {
         var urls = seeds
         if let seedsFile {
-            guard let text = try? String(contentsOfFile: seedsFile, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: seedsFile) else {
                 throw CleanExit.message("cannot read \(seedsFile)")
             }
-            urls += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            let text = String(decoding: data, as: UTF8.self)
+            urls += text.split(whereSeparator: \.isNewline).map { $0.trimmed(" \t") }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         }
         guard !urls.isEmpty else { throw ValidationError("give at least one seed URL (or --seeds-file)") }
 
@@ -171,7 +177,7 @@ struct CrawlCommand: AsyncParsableCommand {
             }
         }
         if !quiet {
-            FileHandle.standardError.write(Data((result.summary + "\n").utf8))
+            StandardError.write(result.summary + "\n")
         }
         if interrupts.wasInterrupted { throw ExitCode(130) }
         if result.pages == 0 { throw ExitCode(1) }
@@ -179,13 +185,13 @@ struct CrawlCommand: AsyncParsableCommand {
 
     /// The last two labels of each seed's host (`docs.example.com` gives `example.com`; IP addresses stay whole).
     static func registrableDomains(of urls: [String]) -> [String] {
-        Array(Set(urls.compactMap { URL(string: $0)?.host?.lowercased() }.map { host in
+        Array(Set(urls.compactMap { WebURL($0)?.host }.map { host in
             if host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) { return host }
             return host.split(separator: ".").suffix(2).joined(separator: ".")
         }))
     }
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("asyncurl-crawl: \(message)\n".utf8))
+        StandardError.write("asyncurl-crawl: \(message)\n")
     }
 }

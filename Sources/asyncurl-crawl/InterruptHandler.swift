@@ -1,5 +1,5 @@
+import AsyncURLSupport
 import Dispatch
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +8,7 @@ import Glibc
 /// stop), a second one ends the process at once with status 130.
 final class InterruptHandler {
     private let sources: [any DispatchSourceSignal]
-    private let count = ManagedAtomicCounter()
+    private let count = LockedState(0)
 
     init(onFirst: @escaping @Sendable () -> Void) {
         let queue = DispatchQueue(label: "asyncurl-crawl.signals")
@@ -18,8 +18,8 @@ final class InterruptHandler {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
             source.setEventHandler {
-                if count.increment() == 1 {
-                    FileHandle.standardError.write(Data("\nstopping: waiting for requests in flight (Ctrl-C again to quit now)\n".utf8))
+                if count.withLock({ $0 += 1; return $0 }) == 1 {
+                    StandardError.write("\nstopping: waiting for requests in flight (Ctrl-C again to quit now)\n")
                     onFirst()
                 } else {
                     exit(130)
@@ -32,25 +32,5 @@ final class InterruptHandler {
     }
 
     /// Whether a signal arrived.
-    var wasInterrupted: Bool { count.value > 0 }
-}
-
-/// A counter shared with the signal queue.
-final class ManagedAtomicCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    // Guarded by `lock`.
-    private var count = 0
-
-    func increment() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        count += 1
-        return count
-    }
-
-    var value: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return count
-    }
+    var wasInterrupted: Bool { count.withLock { $0 > 0 } }
 }

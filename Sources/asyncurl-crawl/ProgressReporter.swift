@@ -1,5 +1,5 @@
+import AsyncURLSupport
 import Crawling
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +10,7 @@ final class ProgressReporter: Sendable {
     private let crawler: Crawler
     private let enabled: Bool
     private let isTerminal = isatty(STDERR_FILENO) == 1
-    private let task = LockedTask()
+    private let task = LockedState<Task<Void, Never>?>(nil)
 
     init(crawler: Crawler, enabled: Bool) {
         self.crawler = crawler
@@ -22,7 +22,7 @@ final class ProgressReporter: Sendable {
         let crawler = crawler
         let isTerminal = isTerminal
         let started = ContinuousClock.now
-        task.set(Task {
+        task.withLock { $0 = Task {
             let interval: Duration = isTerminal ? .milliseconds(500) : .seconds(10)
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
@@ -31,35 +31,16 @@ final class ProgressReporter: Sendable {
                 let elapsed = ContinuousClock.now - started
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 let rate = seconds > 0 ? Double(stats.pages) / seconds : 0
-                let line = String(format: "pages %d (%.0f/s)  queued %d  in flight %d  errors %d  hosts %d", stats.pages, rate, queued, inFlight, stats.errors, hosts)
-                FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+                let line = formatted("pages %d (%.0f/s)  queued %d  in flight %d  errors %d  hosts %d", stats.pages, rate, queued, inFlight, stats.errors, hosts)
+                StandardError.write(isTerminal ? "\r\u{1B}[K" + line : line + "\n")
             }
-        })
+        } }
     }
 
     func finish() {
-        task.cancel()
+        task.withLock { $0?.cancel() }
         if enabled, isTerminal {
-            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            StandardError.write("\r\u{1B}[K")
         }
-    }
-}
-
-/// Holds the reporter's task.
-final class LockedTask: @unchecked Sendable {
-    private let lock = NSLock()
-    // Guarded by `lock`.
-    private var task: Task<Void, Never>?
-
-    func set(_ task: Task<Void, Never>) {
-        lock.lock()
-        self.task = task
-        lock.unlock()
-    }
-
-    func cancel() {
-        lock.lock()
-        task?.cancel()
-        lock.unlock()
     }
 }

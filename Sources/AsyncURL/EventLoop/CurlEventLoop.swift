@@ -1,6 +1,10 @@
 import CCurl
 import CEpoll
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -81,12 +85,9 @@ final class CurlEventLoop: Sendable {
         // `state` is handed to the new thread and never touched here again:
         // from now on only the loop thread uses it.
         nonisolated(unsafe) let handedOff = state
-        let thread = Thread { [self] in
-            handedOff.run(loop: self)
+        guard LoopThread.start(name: "AsyncURL.curl", stackSize: 1 << 20, { [self] in handedOff.run(loop: self) }) else {
+            throw FetchError(kind: .other, url: "", message: "cannot start the event-loop thread (pthread_create failed)")
         }
-        thread.name = "AsyncURL.curl"
-        thread.stackSize = 1 << 20
-        thread.start()
     }
 
     /// Queues a command and wakes the loop. Returns `false` once the loop is shut down.

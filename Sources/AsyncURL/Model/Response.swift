@@ -1,4 +1,9 @@
+import AsyncURLSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The HTTP version a response came over.
 public enum HTTPVersion: Sendable, Hashable, CustomStringConvertible {
@@ -102,7 +107,7 @@ public struct Response: Sendable {
     public var mediaType: String? {
         guard let value = headers["Content-Type"] else { return nil }
         let type = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value
-        return type.trimmingCharacters(in: .whitespaces).lowercased()
+        return type.trimmed(" \t").lowercased()
     }
 
     /// The `charset` parameter of the `Content-Type` header, lower-cased, if any.
@@ -110,35 +115,18 @@ public struct Response: Sendable {
         guard let value = headers["Content-Type"] else { return nil }
         for parameter in value.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { continue }
-            return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: " \"'")).lowercased()
+            guard pair.count == 2, pair[0].trimmed(" \t").lowercased() == "charset" else { continue }
+            return pair[1].trimmed(" \t\"'").lowercased()
         }
         return nil
     }
 
-    /// The body as text: decoded with the response's charset when Foundation
-    /// knows it, else as UTF-8 with invalid bytes replaced.
+    /// The body as text: decoded with the response's charset when the C
+    /// library's iconv knows it, else as UTF-8 with invalid bytes replaced.
     public var text: String {
-        if let charset, let encoding = String.Encoding(ianaCharsetName: charset),
-           let decoded = String(data: body, encoding: encoding) {
+        if let charset, let decoded = TextDecoding.decode(body, charset: charset) {
             return decoded
         }
         return String(decoding: body, as: UTF8.self)
-    }
-}
-
-extension String.Encoding {
-    /// The Foundation encoding for the common IANA charset names.
-    init?(ianaCharsetName name: String) {
-        switch name {
-        case "utf-8", "utf8": self = .utf8
-        case "iso-8859-1", "latin1", "latin-1", "iso8859-1": self = .isoLatin1
-        case "windows-1252", "cp1252": self = .windowsCP1252
-        case "us-ascii", "ascii": self = .ascii
-        case "utf-16": self = .utf16
-        case "utf-16le": self = .utf16LittleEndian
-        case "utf-16be": self = .utf16BigEndian
-        default: return nil
-        }
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One request description for ``AsyncURLFetch``, in the style of the
 /// original AsyncURL library (`session.fetch_url`, `session.fetch_method`,

@@ -1,5 +1,12 @@
 import CCurl
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The state of one request while the event loop runs it, across its redirect hops.
 ///

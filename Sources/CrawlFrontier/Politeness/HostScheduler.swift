@@ -110,6 +110,11 @@ public struct HostScheduler: Sendable {
 
     /// Queues a URL on its host.
     public mutating func enqueue(_ entry: FrontierEntry) {
+        var entry = entry
+        if let index = hosts.index(forKey: entry.hostKey) {
+            // One copy of a host's key for all its queued URLs, not one each.
+            entry.hostKey = hosts.keys[index]
+        }
         sequence += 1
         hosts[entry.hostKey, default: Host(throttleDelay: policy.autoThrottle?.startDelay ?? .zero)]
             .queue.insert(QueuedEntry(entry: entry, sequence: sequence))

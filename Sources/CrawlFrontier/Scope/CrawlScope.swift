@@ -1,4 +1,3 @@
-import Foundation
 
 /// Which URLs a crawl follows, and the limits that keep traps from running away.
 ///
@@ -45,8 +44,18 @@ public struct CrawlScope: Sendable {
     /// The most times one path segment may appear in a URL's path.
     public var maxRepeatedSegments: Int
 
-    private let allow: [NSRegularExpression]
-    private let deny: [NSRegularExpression]
+    private let allow: [CompiledPattern]
+    private let deny: [CompiledPattern]
+
+    /// A compiled regular expression. `Regex` is not declared `Sendable`; it
+    /// is immutable once compiled and matching only reads it.
+    private struct CompiledPattern: @unchecked Sendable {
+        let regex: Regex<AnyRegexOutput>
+
+        func matches(_ text: String) -> Bool {
+            (try? regex.firstMatch(in: text)) != nil
+        }
+    }
 
     /// A pattern that is not a valid regular expression.
     public struct PatternError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -73,11 +82,11 @@ public struct CrawlScope: Sendable {
         self.maxDepth = maxDepth
         self.maxURLLength = maxURLLength
         self.maxRepeatedSegments = max(1, maxRepeatedSegments)
-        func compile(_ patterns: [String]) throws(PatternError) -> [NSRegularExpression] {
-            var compiled: [NSRegularExpression] = []
+        func compile(_ patterns: [String]) throws(PatternError) -> [CompiledPattern] {
+            var compiled: [CompiledPattern] = []
             for pattern in patterns {
                 do {
-                    compiled.append(try NSRegularExpression(pattern: pattern))
+                    compiled.append(CompiledPattern(regex: try Regex(pattern)))
                 } catch {
                     throw PatternError(pattern: pattern, message: "\(error)")
                 }
@@ -101,9 +110,8 @@ public struct CrawlScope: Sendable {
         case .any:
             break
         }
-        let range = NSRange(entry.url.startIndex..., in: entry.url)
-        if deny.contains(where: { $0.firstMatch(in: entry.url, range: range) != nil }) { return .filtered }
-        if !allow.isEmpty, !allow.contains(where: { $0.firstMatch(in: entry.url, range: range) != nil }) { return .filtered }
+        if deny.contains(where: { $0.matches(entry.url) }) { return .filtered }
+        if !allow.isEmpty, !allow.contains(where: { $0.matches(entry.url) }) { return .filtered }
         if Self.maxSegmentRepetition(of: entry.url) > maxRepeatedSegments { return .repeatedSegments }
         return nil
     }

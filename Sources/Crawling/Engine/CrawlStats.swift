@@ -1,3 +1,5 @@
+import AsyncURLSupport
+
 /// What a crawl did, as counted at one moment: printed at the end of a crawl
 /// and written as JSON with `--stats FILE`.
 public struct CrawlStats: Sendable, Codable, Hashable {
@@ -49,7 +51,7 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         let statusText = statuses.keys.sorted().map { "\($0): \(statuses[$0] ?? 0)" }.joined(separator: ", ")
         let errorText = errorKinds.keys.sorted().map { "\($0): \(errorKinds[$0] ?? 0)" }.joined(separator: ", ")
         return """
-        pages:          \(pages) (\(String(format: "%.1f", pagesPerSecond)) pages/s)
+        pages:          \(pages) (\(formatted("%.1f", pagesPerSecond)) pages/s)
         bytes:          \(bytes)
         statuses:       \(statusText.isEmpty ? "-" : statusText)
         errors:         \(errors)\(errorText.isEmpty ? "" : " (\(errorText))")
@@ -62,7 +64,7 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         links found:    \(linksFound)
         items:          \(items) (dropped \(droppedItems))
         depth reached:  \(maxDepth)
-        elapsed:        \(String(format: "%.2f", elapsedSeconds)) s
+        elapsed:        \(formatted("%.2f", elapsedSeconds)) s
         """
     }
 }

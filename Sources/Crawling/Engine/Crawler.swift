@@ -1,6 +1,10 @@
 import AsyncURL
 import CrawlFrontier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LinkExtraction
 import Logging
 import AsyncURLSupport

@@ -1,4 +1,9 @@
+import AsyncURLSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Decides whether a response body is HTML: by its `Content-Type` first, and
 /// by looking at its first bytes when there is none (as browsers sniff), so a
@@ -21,7 +26,7 @@ public enum HTMLSniffer {
     public static func verdict(contentType: String?) -> Verdict {
         guard let contentType else { return .needsSniffing }
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
+            $0.trimmed(" \t").lowercased()
         } ?? ""
         if mediaType.isEmpty { return .needsSniffing }
         return mediaType == "text/html" || mediaType == "application/xhtml+xml" ? .html : .notHTML

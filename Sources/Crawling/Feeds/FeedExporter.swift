@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import AsyncURL
 import AsyncURLSupport
 
@@ -67,7 +71,7 @@ public final class FeedExporter: Sendable {
 
     /// Encodes and writes one item as one line.
     public func write(_ item: some Encodable) throws(FeedError) {
-        let fields: [String: Any]
+        let fields: [String: JSONValue]
         let jsonLine: [UInt8]
         do {
             let encoder = JSONEncoder()
@@ -79,8 +83,8 @@ public final class FeedExporter: Sendable {
                 fields = [:]
             case .csv:
                 jsonLine = []
-                let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-                fields = (object as? [String: Any]) ?? ["value": object]
+                let value = try JSONDecoder().decode(JSONValue.self, from: data)
+                if case .object(let members) = value { fields = members } else { fields = ["value": value] }
             }
         } catch {
             throw FeedError(path: path, message: "cannot encode item: \(error)")
@@ -99,7 +103,7 @@ public final class FeedExporter: Sendable {
                 }
                 let columns = state.columns ?? []
                 state.droppedFieldCount += fields.keys.filter { !columns.contains($0) }.count
-                let row = columns.map { CSVField.escape(CSVField.text(of: fields[$0])) }.joined(separator: ",")
+                let row = columns.map { CSVField.escape(fields[$0]?.fieldText ?? "") }.joined(separator: ",")
                 line += Array((row + "\r\n").utf8)
                 try file.write(line)
             }
@@ -124,7 +128,7 @@ enum CSVField {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) || field.hasPrefix(" ") || field.hasSuffix(" ") else {
             return field
         }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + field.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 
     /// The fields of one CSV record (a header line), quotes undone.
@@ -158,26 +162,5 @@ enum CSVField {
         }
         fields.append(field)
         return fields
-    }
-
-    /// The text of a decoded JSON value: strings as they are, numbers and
-    /// booleans in JSON form, nested arrays and objects as compact JSON, null as empty.
-    static func text(of value: Any?) -> String {
-        switch value {
-        case nil, is NSNull:
-            return ""
-        case let string as String:
-            return string
-        case let number as NSNumber:
-            // JSONSerialization decodes JSON booleans as NSNumbers of type "c" (char).
-            if String(cString: number.objCType) == "c" { return number.boolValue ? "true" : "false" }
-            return number.stringValue
-        case let nested?:
-            guard JSONSerialization.isValidJSONObject(nested),
-                  let data = try? JSONSerialization.data(withJSONObject: nested, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-                return String(describing: nested)
-            }
-            return String(decoding: data, as: UTF8.self)
-        }
     }
 }

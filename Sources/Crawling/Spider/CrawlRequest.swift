@@ -1,5 +1,9 @@
 import AsyncURL
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LinkExtraction
 
 /// A request a spider asks the crawler to make.

@@ -1,5 +1,9 @@
 import AsyncURL
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LinkExtraction
 
 /// A fetched page as a spider sees it: the response, where it sits in the

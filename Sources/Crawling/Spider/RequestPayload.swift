@@ -1,6 +1,10 @@
 import AsyncURL
 import CrawlFrontier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What a ``CrawlRequest`` carries beyond its URL, as bytes the frontier
 /// keeps with the URL (``CrawlFrontier/FrontierEntry/payload``): in memory, in
