@@ -142,7 +142,20 @@ struct HostSchedulerTests {
         guard let first = scheduler.next(now: t0) else { Issue.record("nothing handed out"); return }
         #expect(scheduler.next(now: t0) == nil)
         _ = scheduler.complete(first, outcome: .success(latency: .seconds(3)), now: t0 + .seconds(3))
-        #expect(scheduler.next(now: t0 + .seconds(2)) == nil)
-        #expect(scheduler.next(now: t0 + .seconds(3)) != nil)
+        // The 3 s delay the latency asked for runs from the end of that request.
+        #expect(scheduler.next(now: t0 + .seconds(5)) == nil)
+        #expect(scheduler.next(now: t0 + .seconds(6)) != nil)
+    }
+}
+
+extension HostSchedulerTests {
+    @Test("The delay runs from the end of a slow request, not only from its start")
+    func delayAfterEnd() {
+        var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 1, delay: .seconds(1)))
+        for index in 0..<2 { scheduler.enqueue(entry("a", "/\(index)")) }
+        guard let first = scheduler.next(now: t0) else { Issue.record("nothing handed out"); return }
+        _ = scheduler.complete(first, outcome: .success(latency: .seconds(5)), now: t0 + .seconds(5))
+        #expect(scheduler.next(now: t0 + .milliseconds(5_900)) == nil)
+        #expect(scheduler.next(now: t0 + .seconds(6)) != nil)
     }
 }

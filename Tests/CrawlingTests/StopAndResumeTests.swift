@@ -20,9 +20,9 @@ struct StopAndResumeTests {
 
     private var logPath: String { directory + "/pages.jsonl" }
 
-    /// Slow enough (one request at a time, 30 ms apart) to be stopped midway.
+    /// Slow enough (one request at a time, 100 ms apart: at least 7 s in all) to be stopped midway.
     private func arguments(_ site: DemoSiteServer, _ extra: [String] = []) -> [String] {
-        [site.baseURL + "/", "--state", directory + "/state", "--output", logPath, "--per-host", "1", "--delay", "0.03", "--quiet"] + extra
+        [site.baseURL + "/", "--state", directory + "/state", "--output", logPath, "--per-host", "1", "--delay", "0.1", "--quiet"] + extra
     }
 
     private func records() throws -> [PageRecord] {

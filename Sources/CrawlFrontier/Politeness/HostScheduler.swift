@@ -75,6 +75,9 @@ public struct HostScheduler: Sendable {
         var queue = Heap<QueuedEntry>()
         var inFlight = 0
         var lastStart: Instant?
+        /// When the host's last request ended: the delay also runs from there,
+        /// so a slow answer is not followed at once by the next request.
+        var lastEnd: Instant?
         var crawlDelay: Duration = .zero
         var throttleDelay: Duration
         var blockedUntil: Instant?
@@ -171,6 +174,7 @@ public struct HostScheduler: Sendable {
         let hostKey = entry.hostKey
         if var host = hosts[hostKey], host.inFlight > 0 {
             host.inFlight -= 1
+            host.lastEnd = now
             inFlightCount -= 1
             if let throttle = policy.autoThrottle {
                 switch outcome {
@@ -242,7 +246,7 @@ public struct HostScheduler: Sendable {
         if let lastStart = host.lastStart {
             let delay = max(policy.delay, host.crawlDelay, policy.autoThrottle == nil ? .zero : host.throttleDelay)
             if delay > .zero {
-                let byDelay = lastStart + delay
+                let byDelay = max(lastStart, host.lastEnd ?? lastStart) + delay
                 earliest = max(earliest ?? byDelay, byDelay)
             }
         }

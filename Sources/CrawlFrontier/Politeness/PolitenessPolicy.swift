@@ -2,7 +2,8 @@
 public struct PolitenessPolicy: Sendable, Hashable {
     /// The most requests to one host in flight at once.
     public var maxConcurrencyPerHost: Int
-    /// The least time between the starts of two requests to one host (zero allowed).
+    /// The least time between the starts of two requests to one host, and
+    /// between the end of one and the start of the next (zero allowed).
     public var delay: Duration
     /// Adapts each host's delay to its response latency, when set.
     public var autoThrottle: AutoThrottle?
