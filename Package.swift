@@ -69,7 +69,7 @@ let package = Package(
         /// HTML parsing with libxml2: links, selectors, URL resolution and canonical form.
         .target(
             name: "LinkExtraction",
-            dependencies: ["CLibXML2", "CIDN2"]
+            dependencies: ["CLibXML2", "CIDN2", "CZlib"]
         ),
         /// URL dedup, per-host politeness, robots.txt, retries, resumable state.
         .target(
