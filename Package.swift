@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LinkExtractionTests",
-            dependencies: ["LinkExtraction"]
+            dependencies: ["LinkExtraction", "TestServer"]
         ),
         .testTarget(
             name: "CrawlingTests",
