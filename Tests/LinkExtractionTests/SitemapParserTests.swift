@@ -193,13 +193,19 @@ struct SitemapParserTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sitemap-xxe-\(UUID().uuidString).txt")
         try Data(marker.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let sitemap = parse("""
+        let general = parse("""
             <?xml version="1.0"?>
-            <!DOCTYPE urlset [<!ENTITY xxe SYSTEM "\(file.absoluteString)"> <!ENTITY % remote SYSTEM "\(file.absoluteString)"> %remote;]>
-            <urlset><url><loc>http://example.com/&xxe;</loc></url><url><loc>http://example.com/x?q=&xxe;</loc></url></urlset>
+            <!DOCTYPE urlset [<!ENTITY xxe SYSTEM "\(file.absoluteString)">]>
+            <urlset><url><loc>http://example.com/&xxe;</loc></url><url><loc>http://example.com/after</loc></url></urlset>
             """)
-        #expect(!sitemap.entries.contains { $0.location.contains(marker) })
-        #expect(sitemap.entries.count <= 2)
+        #expect(!general.entries.contains { $0.location.contains(marker) })
+        #expect(general.entries.map(\.location).contains("http://example.com/after"))
+        let parameter = parse("""
+            <?xml version="1.0"?>
+            <!DOCTYPE urlset [<!ENTITY % remote SYSTEM "\(file.absoluteString)"> %remote;]>
+            <urlset><url><loc>http://example.com/ok</loc></url></urlset>
+            """)
+        #expect(!parameter.entries.contains { $0.location.contains(marker) })
     }
 
     @Test("the entry limit stops reading and is counted once")
