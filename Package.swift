@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "asyncurl-crawl", targets: ["AsyncURLCrawlCommand"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "docs-spider", targets: ["DocsSpider"]),
+        .executable(name: "sitemap-spider", targets: ["SitemapSpiderExample"]),
         .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
         .executable(name: "seen-set-benchmark", targets: ["SeenSetBenchmark"]),
         .executable(name: "link-benchmark", targets: ["LinkBenchmark"]),
@@ -112,6 +113,11 @@ let package = Package(
             name: "DocsSpider",
             dependencies: ["Crawling"],
             path: "Examples/DocsSpider"
+        ),
+        .executableTarget(
+            name: "SitemapSpiderExample",
+            dependencies: ["Crawling"],
+            path: "Examples/SitemapSpider"
         ),
         .executableTarget(
             name: "FetchBenchmark",
