@@ -239,9 +239,9 @@ struct SitemapParserTests {
         #expect(plain.entries.count > 0 && plain.entries.count < 100)
         #expect(plain.count(of: .malformedXML) == 0)
 
-        let bomb = Array("<urlset><url><loc>http://example.com/1</loc></url>".utf8) + Array(repeating: UInt8(ascii: " "), count: 64 << 20)
+        let bomb = Array("<urlset><url><loc>http://example.com/1</loc></url>".utf8) + Array(repeating: UInt8(ascii: " "), count: 16 << 20)
         let compressed = StreamingCompressor.compressAll(bomb, as: .gzip)
-        #expect(compressed.count < 1 << 20)
+        #expect(compressed.count < 64 << 10)
         let inflated = SitemapParser(limits: SitemapParser.Limits(maxDecodedBytes: 2 << 20)).parse(compressed)
         #expect(inflated.decodedBytes == 2 << 20)
         #expect(inflated.count(of: .sizeLimitExceeded) == 1)

@@ -120,15 +120,10 @@ final class SitemapXMLReader {
     /// Pushes bytes into the parser in pieces that fit libxml2's `int` sizes.
     private func push(_ bytes: UnsafeRawBufferPointer, terminate: Bool) {
         guard let context else { return }
-        let maxPiece = 1 << 20
-        var offset = 0
-        repeat {
-            let length = min(maxPiece, bytes.count - offset)
-            let isLast = offset + length >= bytes.count
-            let start = bytes.baseAddress.map { $0.advanced(by: offset).assumingMemoryBound(to: CChar.self) }
-            _ = xmlParseChunk(context, start, Int32(length), (terminate && isLast) ? 1 : 0)
-            offset += length
-        } while offset < bytes.count && !stopped
+        LibXML2.pushInPieces(bytes, terminate: terminate, maxPiece: 1 << 20) { start, length, terminate in
+            _ = xmlParseChunk(context, start, length, terminate)
+            return !stopped
+        }
     }
 
     private func stop() {
