@@ -155,20 +155,16 @@ open class SitemapSpider: Spider, @unchecked Sendable {
         }
         let sitemap = SitemapParser(limits: sitemapLimits).parse(response.body)
         let entries = sitemapFilter(sitemap.entries, kind: sitemap.kind)
-        counters.withLock { counters in
-            counters.issues.merge(sitemap.issues, uniquingKeysWith: +)
-            counters.filtered += sitemap.entries.count - entries.count
-            if sitemap.kind == .unknown { counters.notSitemaps += 1 } else { counters.sitemaps += 1 }
-        }
         let patterns = compiledPatterns()
+        var found = SitemapCounters()
         switch sitemap.kind {
         case .index:
             for entry in entries {
                 guard patterns.follow.isEmpty || patterns.follow.contains(where: { $0.matches(entry.location) }) else {
-                    counters.withLock { $0.unmatched += 1 }
+                    found.unmatched += 1
                     continue
                 }
-                counters.withLock { $0.sitemapRequests += 1 }
+                found.sitemapRequests += 1
                 output.follow(sitemapRequest(entry.location))
             }
         case .urlSet, .text:
@@ -176,15 +172,23 @@ open class SitemapSpider: Spider, @unchecked Sendable {
                 let locations = [entry.location] + (sitemapAlternateLinks ? entry.alternates : [])
                 for location in locations {
                     guard let rule = patterns.rules.first(where: { $0.pattern.matches(location) }) else {
-                        counters.withLock { $0.unmatched += 1 }
+                        found.unmatched += 1
                         continue
                     }
-                    counters.withLock { $0.pageRequests += 1 }
+                    found.pageRequests += 1
                     output.follow(CrawlRequest(url: location, meta: meta(for: entry, in: response.url), callback: rule.callback))
                 }
             }
         case .unknown:
             break
+        }
+        counters.withLock { counters in
+            counters.issues.merge(sitemap.issues, uniquingKeysWith: +)
+            counters.filtered += max(0, sitemap.entries.count - entries.count)
+            if sitemap.kind == .unknown { counters.notSitemaps += 1 } else { counters.sitemaps += 1 }
+            counters.unmatched += found.unmatched
+            counters.sitemapRequests += found.sitemapRequests
+            counters.pageRequests += found.pageRequests
         }
     }
 
