@@ -164,9 +164,11 @@ struct SitemapParserTests {
         let sitemap = parse("""
             <?xml version="1.0"?>
             <!DOCTYPE urlset [<!ENTITY injected "evil.example/INJECTED">]>
-            <urlset><url><loc>http://&injected;</loc></url><url><loc>http://example.com/ok</loc></url></urlset>
+            <urlset><url><loc>http://&injected;</loc></url><url><loc>http://example.com/ok</loc>
+            <xhtml:link xmlns:xhtml="http://www.w3.org/1999/xhtml" rel="alternate" href="http://&injected;/de"/></url></urlset>
             """)
         #expect(!sitemap.entries.contains { $0.location.contains("INJECTED") })
+        #expect(!sitemap.entries.contains { $0.alternates.contains { $0.contains("INJECTED") } })
         #expect(sitemap.entries.map(\.location).contains("http://example.com/ok"))
     }
 

@@ -12,17 +12,19 @@ import CLibXML2
 ///
 /// Safety: no entity is ever expanded or loaded. The parser runs without
 /// `XML_PARSE_NOENT`, `XML_PARSE_DTDLOAD` or `XML_PARSE_DTDATTR` and with
-/// `XML_PARSE_NONET`; the SAX handler has no `entityDecl`, `internalSubset` or
-/// `resolveEntity`, and its `getEntity`/`getParameterEntity` answer "not
-/// declared", so a DTD's entities are never stored: a billion-laughs or external
-/// (XXE) entity reference becomes a counted error and contributes no text.
+/// `XML_PARSE_NONET`; the SAX handler has no `internalSubset`, `externalSubset`
+/// or `resolveEntity`, and its `getEntity`/`getParameterEntity` answer "not
+/// declared" to every name (libxml2 still records a DTD's declarations on a
+/// throw-away document, which is freed with the context, but never hands them
+/// back), so a billion-laughs or external (XXE) reference contributes no text.
 /// The text of one field is capped at ``SitemapParser/Limits/maxLocationLength``.
 /// Errors are counted as ``SitemapIssue/malformedXML``; the parser recovers
 /// where libxml2 can (`XML_PARSE_RECOVER`), and entries completed before a
 /// fatal error are kept.
 ///
-/// Ownership: the instance owns its parser context and frees it exactly once
-/// (in `finish()` or, if that was never called, in `deinit`). The SAX user data
+/// Ownership: the instance owns its parser context, and any `myDoc` libxml2
+/// attached to it, and frees them exactly once (in `finish()` or, if that was
+/// never called, in `deinit`). The SAX user data
 /// is `Unmanaged.passUnretained(self)`, dereferenced only inside
 /// `xmlParseChunk` calls made by `self`'s own methods. Not thread-safe.
 final class SitemapXMLReader {
@@ -46,7 +48,18 @@ final class SitemapXMLReader {
     }
 
     deinit {
-        if let context { xmlFreeParserCtxt(context) }
+        if let context { Self.free(context) }
+    }
+
+    /// Frees the context and the document libxml2 may have hung on it: with a
+    /// DTD declaring entities, it makes a "SAX compatibility" `myDoc` even in
+    /// SAX mode, and `xmlFreeParserCtxt` leaves that to its caller.
+    private static func free(_ context: xmlParserCtxtPtr) {
+        if let document = context.pointee.myDoc {
+            context.pointee.myDoc = nil
+            xmlFreeDoc(document)
+        }
+        xmlFreeParserCtxt(context)
     }
 
     /// Parser options: recover, silent, no network; never `XML_PARSE_NOENT`/`DTDLOAD`/`DTDATTR`/`HUGE`.
@@ -72,7 +85,7 @@ final class SitemapXMLReader {
             push(UnsafeRawBufferPointer(start: nil, count: 0), terminate: true)
         }
         if let context {
-            xmlFreeParserCtxt(context)
+            Self.free(context)
             self.context = nil
         }
     }
