@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "asyncurl-crawl", targets: ["AsyncURLCrawlCommand"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "docs-spider", targets: ["DocsSpider"]),
+        .executable(name: "sitemap-spider", targets: ["SitemapSpiderExample"]),
         .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
         .executable(name: "seen-set-benchmark", targets: ["SeenSetBenchmark"]),
         .executable(name: "link-benchmark", targets: ["LinkBenchmark"]),
@@ -73,7 +74,7 @@ let package = Package(
         /// HTML parsing with libxml2: links, selectors, URL resolution and canonical form.
         .target(
             name: "LinkExtraction",
-            dependencies: ["CLibXML2", "CIDN2"]
+            dependencies: ["CLibXML2", "CIDN2", "CZlib"]
         ),
         /// URL dedup, per-host politeness, robots.txt, retries, resumable state.
         .target(
@@ -124,6 +125,11 @@ let package = Package(
             path: "Examples/DocsSpider"
         ),
         .executableTarget(
+            name: "SitemapSpiderExample",
+            dependencies: ["Crawling"],
+            path: "Examples/SitemapSpider"
+        ),
+        .executableTarget(
             name: "FetchBenchmark",
             dependencies: [
                 "AsyncURL",
@@ -169,7 +175,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LinkExtractionTests",
-            dependencies: ["LinkExtraction"]
+            dependencies: ["LinkExtraction", "TestServer"]
         ),
         .testTarget(
             name: "CrawlingTests",

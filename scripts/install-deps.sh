@@ -9,7 +9,7 @@ packages=(
     libcurl4-openssl-dev   # the fetch core
     libxml2-dev            # HTML parsing and XPath
     libsqlite3-dev         # resumable crawl state
-    zlib1g-dev             # test server: gzip/deflate bodies
+    zlib1g-dev             # gzip sitemaps; test server: gzip/deflate bodies
     libbrotli-dev          # test server: brotli bodies
     nginx-light            # demo site and benchmarks, served on loopback
     curl                   # the fetch benchmark's reference

@@ -4,9 +4,9 @@ import CZlib
 /// Compresses a stream with zlib (gzip or zlib format) or brotli, chunk by chunk.
 ///
 /// Owns its zlib stream or brotli encoder and frees it exactly once in `deinit`.
-final class StreamingCompressor {
+public final class StreamingCompressor {
     /// The Content-Encoding produced.
-    enum Encoding: String {
+    public enum Encoding: String, Sendable {
         case gzip
         case deflate
         case brotli = "br"
@@ -49,7 +49,7 @@ final class StreamingCompressor {
     }
 
     /// Compresses a whole body in one go.
-    static func compressAll(_ input: [UInt8], as encoding: Encoding) -> [UInt8] {
+    public static func compressAll(_ input: [UInt8], as encoding: Encoding) -> [UInt8] {
         StreamingCompressor(encoding)?.compress(input, finish: true) ?? []
     }
 

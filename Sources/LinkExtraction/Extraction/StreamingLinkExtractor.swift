@@ -157,15 +157,10 @@ public final class StreamingLinkExtractor {
     /// Pushes bytes into the parser in pieces that fit libxml2's `int` sizes.
     private func push(_ bytes: UnsafeRawBufferPointer, terminate: Bool) {
         guard let context else { return }
-        let maxPiece = 1 << 26
-        var offset = 0
-        repeat {
-            let length = min(maxPiece, bytes.count - offset)
-            let isLast = offset + length >= bytes.count
-            let start = bytes.baseAddress.map { $0.advanced(by: offset).assumingMemoryBound(to: CChar.self) }
-            _ = htmlParseChunk(context, start, Int32(length), (terminate && isLast) ? 1 : 0)
-            offset += length
-        } while offset < bytes.count
+        LibXML2.pushInPieces(bytes, terminate: terminate) { start, length, terminate in
+            _ = htmlParseChunk(context, start, length, terminate)
+            return true
+        }
     }
 
     /// SAX start of an element: reads the attributes that matter, without allocating

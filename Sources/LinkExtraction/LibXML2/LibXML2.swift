@@ -23,4 +23,22 @@ enum LibXML2 {
         HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
         | Int32(XML_PARSE_HUGE.rawValue)
+
+    /// Hands `bytes` to a push parser in pieces that fit libxml2's `int` lengths:
+    /// `parse(start, length, terminate)` runs once per piece (once with no bytes at
+    /// all for an empty buffer), with `terminate` set on the last piece when
+    /// `terminate` is. Stops early when `parse` returns `false`.
+    static func pushInPieces(
+        _ bytes: UnsafeRawBufferPointer, terminate: Bool, maxPiece: Int = 1 << 26,
+        _ parse: (UnsafePointer<CChar>?, Int32, Int32) -> Bool
+    ) {
+        var offset = 0
+        repeat {
+            let length = min(maxPiece, bytes.count - offset)
+            let isLast = offset + length >= bytes.count
+            let start = bytes.baseAddress.map { $0.advanced(by: offset).assumingMemoryBound(to: CChar.self) }
+            offset += length
+            guard parse(start, Int32(length), (terminate && isLast) ? 1 : 0) else { return }
+        } while offset < bytes.count
+    }
 }

@@ -11,6 +11,8 @@ struct DemoSiteServer {
     let port: Int
     let runDirectory: String
     let siteDirectory: String
+    /// Whether `siteDirectory` was generated for this server (and is removed by `stop()`).
+    var ownsSite = false
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -26,9 +28,42 @@ struct DemoSiteServer {
         return server
     }
 
+    /// Generates the demo site (the arguments that made Examples/demo-site) into a
+    /// temporary directory, with robots.txt and the sitemaps naming the serving
+    /// origin (the checked-in copy names port 8080), and serves it.
+    static func startGenerated(pages: Int = 40, seed: Int = 1) throws -> DemoSiteServer {
+        guard let port = try ChildProcess.freePorts(1).first else { throw SiteServerError(message: "no free port") }
+        let temporary = FileManager.default.temporaryDirectory
+        let runDirectory = temporary.appendingPathComponent("asyncurl-site-\(UUID().uuidString)").path
+        let siteDirectory = temporary.appendingPathComponent("asyncurl-generated-\(UUID().uuidString)").path
+        let generator = repositoryRoot.appendingPathComponent("scripts/generate-site.py").path
+        var server = DemoSiteServer(port: port, runDirectory: runDirectory, siteDirectory: siteDirectory)
+        server.ownsSite = true
+        do {
+            try ChildProcess.run("/usr/bin/env", ["python3", generator, siteDirectory, "--pages", String(pages), "--seed", String(seed),
+                                                  "--origin", server.baseURL])
+            try server.script(["start", siteDirectory, "--port", String(port), "--run-dir", runDirectory])
+        } catch {
+            server.stop()
+            throw error
+        }
+        return server
+    }
+
     func stop() {
         try? script(["stop", "--port", String(port), "--run-dir", runDirectory])
         try? FileManager.default.removeItem(atPath: runDirectory)
+        if ownsSite { try? FileManager.default.removeItem(atPath: siteDirectory) }
+    }
+
+    /// The manifest's `sitemap` object: the allowed `pages` and the robots-`disallowed` ones it lists, and its `files`.
+    func sitemapManifest() throws -> (pages: Set<String>, disallowed: Set<String>, files: [String]) {
+        let data = try Data(contentsOf: URL(fileURLWithPath: siteDirectory + "/manifest.json"))
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let sitemap = object?["sitemap"] as? [String: Any]
+        let index = (sitemap?["index"] as? String).map { [$0] } ?? []
+        let files = index + ((sitemap?["files"] as? [String]) ?? [])
+        return (Set((sitemap?["pages"] as? [String]) ?? []), Set((sitemap?["disallowed"] as? [String]) ?? []), files)
     }
 
     /// The manifest's URL paths.

@@ -1,0 +1,83 @@
+// Streaming gzip decoding with zlib, for compressed sitemaps.
+import CZlib
+
+/// Inflates a gzip stream piece by piece, handing each decoded piece to a sink
+/// that may stop it (so a decompression bomb is cut at the caller's size limit
+/// rather than decoded in full). Several concatenated gzip members are decoded
+/// one after another; bytes after the last member are ignored.
+///
+/// Ownership: the instance owns its `z_stream` and ends it exactly once, in `deinit`.
+/// Not thread-safe: use an instance from one task at a time.
+final class GzipInflater {
+    /// How a call to ``inflate(_:isFinal:into:)`` ended.
+    enum Outcome: Equatable {
+        /// All input was consumed; more may follow.
+        case needsInput
+        /// The gzip stream ended.
+        case finished
+        /// The sink asked to stop.
+        case stopped
+        /// The input is not valid gzip (corrupt, or truncated when `isFinal`).
+        case corrupt
+    }
+
+    /// The gzip magic bytes.
+    static let magic: [UInt8] = [0x1F, 0x8B]
+
+    private var stream = z_stream()
+    private let initialized: Bool
+    private var output = [UInt8](repeating: 0, count: 64 * 1024)
+
+    /// Creates an inflater for gzip input (zlib window bits 15, gzip header).
+    init() {
+        initialized = inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
+    }
+
+    deinit {
+        if initialized { inflateEnd(&stream) }
+    }
+
+    /// Decodes `input`, calling `sink` with each decoded piece; `sink` returns
+    /// `false` to stop. `isFinal` says that no more input follows, so a stream
+    /// that has not ended is truncated.
+    func inflate(_ input: UnsafeRawBufferPointer, isFinal: Bool, into sink: (UnsafeRawBufferPointer) -> Bool) -> Outcome {
+        guard initialized else { return .corrupt }
+        guard let base = input.baseAddress, input.count > 0 else { return isFinal ? .corrupt : .needsInput }
+        var offset = 0
+        while offset < input.count {
+            let length = min(input.count - offset, 1 << 20)
+            stream.next_in = UnsafeMutablePointer(mutating: base.advanced(by: offset).assumingMemoryBound(to: Bytef.self))
+            stream.avail_in = uInt(length)
+            offset += length
+            // Runs until this piece is consumed and zlib holds no pending output
+            // (a full output buffer means there may be more).
+            pump: while true {
+                let (status, produced, outputFull) = output.withUnsafeMutableBytes { buffer in
+                    stream.next_out = buffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                    stream.avail_out = uInt(buffer.count)
+                    let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    return (status, buffer.count - Int(stream.avail_out), stream.avail_out == 0)
+                }
+                if produced > 0 {
+                    let keepGoing = output.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
+                    if !keepGoing { return .stopped }
+                }
+                switch status {
+                case Z_OK, Z_BUF_ERROR:
+                    // Z_BUF_ERROR: no progress was possible; more input is needed.
+                    if status == Z_BUF_ERROR && produced == 0 && stream.avail_in > 0 { return .corrupt }
+                    if stream.avail_in == 0 && !outputFull { break pump }
+                case Z_STREAM_END:
+                    // Another gzip member may follow; anything else is trailing junk.
+                    guard stream.avail_in >= 2, let next = stream.next_in, next[0] == Self.magic[0], next[1] == Self.magic[1] else {
+                        return .finished
+                    }
+                    guard inflateReset(&stream) == Z_OK else { return .corrupt }
+                default:
+                    return .corrupt
+                }
+            }
+        }
+        return isFinal ? .corrupt : .needsInput
+    }
+}
