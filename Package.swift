@@ -74,7 +74,9 @@ let package = Package(
         /// HTML parsing with libxml2: links, selectors, URL resolution and canonical form.
         .target(
             name: "LinkExtraction",
-            dependencies: ["CLibXML2", "CIDN2", "CZlib"]
+            dependencies: ["CLibXML2", "CIDN2", "CZlib"],
+            // XPath number functions use the C maths library.
+            linkerSettings: [.linkedLibrary("m")]
         ),
         /// URL dedup, per-host politeness, robots.txt, retries, resumable state.
         .target(

@@ -1,3 +1,4 @@
+import AsyncURLSupport
 import AsyncURL
 import Crawling
 import Foundation

@@ -2,7 +2,7 @@
 /// regular expression matches somewhere in a page's URL wins
 /// (``SitemapSpider/sitemapRules``).
 public struct SitemapRule: Sendable {
-    /// An `NSRegularExpression` pattern, searched for anywhere in the URL; `""` matches every URL.
+    /// A regular expression (Swift `Regex` syntax), searched for anywhere in the URL; `""` matches every URL.
     public var pattern: String
     /// The callback for matching pages; `nil` uses ``Spider/parse(_:output:)``.
     public var callback: Spider.Callback?

@@ -1,6 +1,11 @@
 import AsyncURL
+import AsyncURLSupport
 import CrawlFrontier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LinkExtraction
 
 /// A spider that finds its pages in sitemaps, like Scrapy's `SitemapSpider`.
@@ -53,16 +58,17 @@ open class SitemapSpider: Spider, @unchecked Sendable {
     /// The meta key of the URL of the sitemap that listed the page.
     public static let sitemapKey = "sitemap"
 
-    /// A compiled pattern: `""` matches everything (NSRegularExpression rejects an empty pattern).
-    private enum Pattern {
+    /// A compiled pattern: `""` matches everything.
+    private enum Pattern: @unchecked Sendable {
+        // `Regex` is not declared Sendable; it is immutable once compiled and matching only reads it.
         case everything
-        case expression(NSRegularExpression)
+        case expression(Regex<AnyRegexOutput>)
         case invalid
 
         func matches(_ url: String) -> Bool {
             switch self {
             case .everything: true
-            case .expression(let expression): expression.firstMatch(in: url, range: NSRange(url.startIndex..., in: url)) != nil
+            case .expression(let expression): (try? expression.firstMatch(in: url)) != nil
             case .invalid: false
             }
         }
@@ -215,7 +221,7 @@ open class SitemapSpider: Spider, @unchecked Sendable {
         func compile(_ pattern: String) -> Pattern {
             guard !pattern.isEmpty else { return .everything }
             do {
-                return .expression(try NSRegularExpression(pattern: pattern))
+                return .expression(try Regex(pattern))
             } catch {
                 invalid += 1
                 return .invalid
