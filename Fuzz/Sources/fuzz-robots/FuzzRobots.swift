@@ -1,0 +1,81 @@
+// libFuzzer harness: robots.txt bytes → RobotsTxt parsing and isAllowed decisions.
+import CrawlFrontier
+import FuzzSupport
+
+/// User agents asked about; the input's own `User-agent` values are asked about too.
+private let fixedAgents = ["AsyncURL/1.0 (+http://127.0.0.1/bot)", "*", "googlebot", ""]
+
+/// Paths asked about besides those taken from the input.
+private let fixedPaths = ["/", "/robots.txt", "/index.html", "/private/", "/a?b=c", "", "/%7E", "/caf%C3%A9"]
+
+/// One libFuzzer input; returns 0 (an invariant violation traps).
+func fuzzRobots(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let input = FuzzInput(data, size)
+    let robots = RobotsTxt(parsing: input.bytes)
+    let twice = RobotsTxt(parsing: input.bytes)
+    require(robots == twice, "parsing the same bytes twice gave different results")
+
+    // Paths and agents from the input: every value after a colon, and every line.
+    var agents = fixedAgents
+    var paths = fixedPaths
+    let lines = input.bytes.split(whereSeparator: { $0 == 0x0A || $0 == 0x0D }).prefix(64)
+    for line in lines {
+        let text = String(decoding: line, as: UTF8.self)
+        paths.append(text)
+        if let colon = text.firstIndex(of: ":") {
+            let value = String(text[text.index(after: colon)...]).trimmingCharacters(in: " \t")
+            paths.append(value)
+            paths.append("/" + value)
+            agents.append(value)
+        }
+    }
+    for group in robots.groups.prefix(8) {
+        agents += group.agents
+        for rule in group.rules.prefix(16) {
+            // The pattern with its wildcards replaced by literal text.
+            paths.append(rule.pattern.description.replacingOccurrences(of: "*", with: "x"))
+        }
+    }
+
+    for agent in agents.prefix(24) {
+        require(robots.isAllowed("/robots.txt", userAgent: agent), "/robots.txt disallowed for \(agent)")
+        require(
+            robots.isAllowed(url: "http://example.com/robots.txt", userAgent: agent),
+            "http://example.com/robots.txt disallowed for \(agent)")
+        _ = robots.crawlDelay(for: agent)
+        _ = robots.rules(for: agent)
+        for path in paths.prefix(96) {
+            let allowed = robots.isAllowed(path, userAgent: agent)
+            require(allowed == twice.isAllowed(path, userAgent: agent), "not deterministic for \(path)")
+            // As an absolute URL, a path (without fragment) gives the same answer.
+            if path.hasPrefix("/"), !path.contains("#") {
+                let viaURL = robots.isAllowed(url: "http://example.com" + path, userAgent: agent)
+                require(viaURL == allowed, "\(path): path says \(allowed), URL says \(viaURL) for \(agent)")
+            }
+        }
+    }
+
+    // The fixed policies for non-2xx answers.
+    for status in [200, 301, 404, 429, 500] {
+        let policy = RobotsTxt.from(status: status, body: input.bytes)
+        require(policy.isAllowed("/robots.txt", userAgent: "AsyncURL"), "/robots.txt disallowed after \(status)")
+    }
+    return 0
+}
+
+extension String {
+    /// Without leading and trailing characters in `set`.
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var slice = Substring(self)
+        while let first = slice.first, set.contains(first) { slice.removeFirst() }
+        while let last = slice.last, set.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+
+    /// Every occurrence of `target` replaced by `replacement`.
+    fileprivate func replacingOccurrences(of target: Character, with replacement: String) -> String {
+        var output = ""
+        for character in self { output += character == target ? replacement : String(character) }
+        return output
+    }
+}
