@@ -33,7 +33,7 @@ mkdir -p Fuzz/.build
 printf '{ "schemaVersion": "1.0", "linker": { "path": "%s" } }\n' "$linker" > Fuzz/.build/toolset.json
 
 nice -n 15 swift build -c release --package-path Fuzz --toolset "$PWD/Fuzz/.build/toolset.json" \
-    -Xswiftc -sanitize=fuzzer,address
+    -Xswiftc -sanitize=fuzzer,address || exit 1
 
 max_len_for() {
     case "$1" in
@@ -43,14 +43,20 @@ max_len_for() {
     esac
 }
 
+failed=0
 for name in "${targets[@]}"; do
     corpus="Fuzz/.build/corpus/$name"
     findings="Fuzz/.build/findings/$name"
     mkdir -p "$corpus" "$findings" Fuzz/.build/logs
     echo "== $name for ${seconds}s (log: Fuzz/.build/logs/$name.log)"
     # ASan's leak checker runs after every input libFuzzer reports; -detect_leaks=1 is the default.
-    nice -n 15 "Fuzz/.build/release/$name" "$corpus" "Fuzz/corpus/$name" \
+    SWIFT_BACKTRACE=enable=no nice -n 15 "Fuzz/.build/release/$name" "$corpus" "Fuzz/corpus/$name" \
         -dict="Fuzz/dictionaries/$name.dict" \
         -max_total_time="$seconds" -rss_limit_mb=2048 -max_len="$(max_len_for "$name")" \
         -timeout=10 -print_final_stats=1 -artifact_prefix="$findings/" 2>&1 | tee "Fuzz/.build/logs/$name.log" | grep -E '^#[0-9]+ +(DONE|pulse)|^stat::|ERROR|invariant violated|SUMMARY|Test unit written'
+    if [[ "${PIPESTATUS[0]}" != 0 ]]; then
+        echo "== $name found a problem: see $findings/ and Fuzz/.build/logs/$name.log"
+        failed=1
+    fi
 done
+exit "$failed"
