@@ -50,7 +50,10 @@ for name in "${targets[@]}"; do
     mkdir -p "$corpus" "$findings" Fuzz/.build/logs
     echo "== $name for ${seconds}s (log: Fuzz/.build/logs/$name.log)"
     # ASan's leak checker runs after every input libFuzzer reports; -detect_leaks=1 is the default.
-    SWIFT_BACKTRACE=enable=no nice -n 15 "Fuzz/.build/release/$name" "$corpus" "Fuzz/corpus/$name" \
+    # The demo site's pages and robots.txt are seeds too (libFuzzer reads folders recursively).
+    seeds=("Fuzz/corpus/$name")
+    [[ "$name" == fuzz-urls ]] || seeds+=(Examples/demo-site)
+    SWIFT_BACKTRACE=enable=no nice -n 15 "Fuzz/.build/release/$name" "$corpus" "${seeds[@]}" \
         -dict="Fuzz/dictionaries/$name.dict" \
         -max_total_time="$seconds" -rss_limit_mb=2048 -max_len="$(max_len_for "$name")" \
         -timeout=10 -print_final_stats=1 -artifact_prefix="$findings/" 2>&1 | tee "Fuzz/.build/logs/$name.log" | grep -E '^#[0-9]+ +(DONE|pulse)|^stat::|ERROR|invariant violated|SUMMARY|Test unit written'
