@@ -57,6 +57,19 @@ func fuzzRobots(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         }
     }
 
+    // Pattern matching agrees with a plain reference matcher (set of live positions).
+    for group in robots.groups.prefix(4) {
+        for rule in group.rules.prefix(8) {
+            for path in paths.prefix(16) {
+                let normalized = RobotsPath.normalize(Array(path.utf8))
+                let expected = referenceMatch(rule.pattern, normalized)
+                require(
+                    rule.pattern.matches(normalized) == expected,
+                    "pattern \(rule.pattern) on \(String(decoding: normalized, as: UTF8.self)): expected \(expected)")
+            }
+        }
+    }
+
     // The fixed policies for non-2xx answers.
     for status in [200, 301, 404, 429, 500] {
         let policy = RobotsTxt.from(status: status, body: input.bytes)
@@ -70,6 +83,22 @@ func fuzzRobots(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         }
     }
     return 0
+}
+
+/// Whether `pattern` matches `path` from its start: the positions the pattern read so far
+/// can end at, advanced octet by octet (`*` makes every later position live).
+private func referenceMatch(_ pattern: RobotsPattern, _ path: [UInt8]) -> Bool {
+    var live = Set([0])
+    for octet in pattern.octets {
+        if octet == UInt8(ascii: "*") {
+            guard let lowest = live.min() else { return false }
+            live = Set(lowest...path.count)
+        } else {
+            live = Set(live.compactMap { $0 < path.count && path[$0] == octet ? $0 + 1 : nil })
+        }
+        if live.isEmpty { return false }
+    }
+    return pattern.isAnchored ? live.contains(path.count) : true
 }
 
 extension String {
