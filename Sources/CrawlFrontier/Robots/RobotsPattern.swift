@@ -2,14 +2,20 @@
 ///
 /// Patterns and paths are compared as octets after the same normalisation
 /// (``RobotsPath/normalize(_:)``). `*` matches any sequence of octets; a `$`
-/// at the end anchors the pattern to the end of the path. Matching keeps a
-/// set of candidate positions (no backtracking), so hostile patterns such as
-/// `/*a*a*a*a*b` cost at most pattern length × path length steps.
+/// at the end anchors the pattern to the end of the path. Matching looks for
+/// the literal pieces between `*`s in order, each at its first occurrence
+/// (which is never worse for the pieces after it), with a linear-time search,
+/// so a match costs at most pattern length + path length steps: hostile files
+/// (hundreds of 2 KB rules, `/*a*a*a*a*b`) stay cheap for every URL.
 public struct RobotsPattern: Sendable, Hashable, CustomStringConvertible {
     /// The normalised pattern octets, without a trailing `$`.
     public let octets: [UInt8]
     /// Whether the pattern ended with `$`.
     public let isAnchored: Bool
+    /// `octets` split at each `*` (empty pieces kept, so a leading `*` gives an empty first piece).
+    private let pieces: [[UInt8]]
+    /// The number of octets that are not `*`: a path shorter than this cannot match.
+    private let literalCount: Int
 
     /// Parses a rule value.
     public init(_ value: String) {
@@ -21,6 +27,8 @@ public struct RobotsPattern: Sendable, Hashable, CustomStringConvertible {
             isAnchored = false
         }
         octets = bytes
+        pieces = bytes.split(separator: UInt8(ascii: "*"), omittingEmptySubsequences: false).map(Array.init)
+        literalCount = bytes.count { $0 != UInt8(ascii: "*") }
     }
 
     /// The pattern's length for "longest match wins": the octets of the rule value as written (normalised), `$` included.
@@ -28,29 +36,44 @@ public struct RobotsPattern: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the pattern matches a normalised path from its first octet.
     public func matches(_ path: [UInt8]) -> Bool {
-        // positions[k] == true: the pattern prefix read so far can end at path index k.
-        var positions = [Bool](repeating: false, count: path.count + 1)
-        positions[0] = true
-        var lowest = 0
-        for octet in octets {
-            if octet == UInt8(ascii: "*") {
-                // Every position at or after the lowest live one is now live.
-                guard let first = positions[lowest...].firstIndex(of: true) else { return false }
-                lowest = first
-                for index in first...path.count { positions[index] = true }
-                continue
-            }
-            var anyLive = false
-            var next = [Bool](repeating: false, count: path.count + 1)
-            for index in lowest..<path.count where positions[index] && path[index] == octet {
-                next[index + 1] = true
-                anyLive = true
-            }
-            guard anyLive else { return false }
-            positions = next
-            lowest = positions.firstIndex(of: true) ?? path.count
+        guard literalCount <= path.count, let first = pieces.first else { return false }
+        // The first piece is a prefix of the path.
+        guard path.starts(with: first) else { return false }
+        if pieces.count == 1 { return !isAnchored || first.count == path.count }
+        var position = first.count
+        for piece in pieces.dropFirst().dropLast() {
+            guard let found = Self.firstIndex(of: piece, in: path, from: position) else { return false }
+            position = found + piece.count
         }
-        return isAnchored ? positions[path.count] : positions.contains(true)
+        // After the last `*`: with `$` the last piece must end the path, else it may stand anywhere later.
+        let last = pieces[pieces.count - 1]
+        if isAnchored {
+            return path.count - last.count >= position && path[(path.count - last.count)...].elementsEqual(last)
+        }
+        return Self.firstIndex(of: last, in: path, from: position) != nil
+    }
+
+    /// Where `needle` first occurs in `haystack` at or after `start` (Knuth-Morris-Pratt:
+    /// linear in both lengths, whatever the octets).
+    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty else { return start <= haystack.count ? start : nil }
+        guard haystack.count - start >= needle.count else { return nil }
+        if needle.count == 1 { return haystack[start...].firstIndex(of: needle[0]) }
+        // failure[i]: length of the longest proper prefix of needle[0...i] that is also its suffix.
+        var failure = [Int](repeating: 0, count: needle.count)
+        var length = 0
+        for index in needle.indices.dropFirst() {
+            while length > 0 && needle[index] != needle[length] { length = failure[length - 1] }
+            if needle[index] == needle[length] { length += 1 }
+            failure[index] = length
+        }
+        var matched = 0
+        for index in start..<haystack.count {
+            while matched > 0 && haystack[index] != needle[matched] { matched = failure[matched - 1] }
+            if haystack[index] == needle[matched] { matched += 1 }
+            if matched == needle.count { return index - needle.count + 1 }
+        }
+        return nil
     }
 
     /// The pattern as normalised, with `$` when anchored.

@@ -12,8 +12,10 @@ import CLibXML2
 ///
 /// Encoding: the first chunk(s) are held back until 1024 bytes have arrived (or the
 /// body ends) unless the header names a charset, so that a BOM or `<meta charset>` can
-/// be found first (see `CharsetDetector`). Memory stays bounded by the libxml2 parser's
-/// own working buffers plus at most `maxLinks` links; no document tree is built.
+/// be found first (see `CharsetDetector`). A body in another encoding than UTF-8 is
+/// decoded to UTF-8 by a `CharsetDecoder` before libxml2 sees it, so a byte the encoding
+/// does not define becomes U+FFFD instead of ending the parse. Memory stays bounded by the
+/// libxml2 parser's own working buffers plus at most `maxLinks` links; no document tree is built.
 ///
 /// Threading: an instance is **not** thread-safe and not `Sendable`; use it from one
 /// thread (or one task) at a time. It may move between threads between calls.
@@ -27,6 +29,8 @@ public final class StreamingLinkExtractor {
     private var collector: LinkCollector
     private let contentType: String?
     private var context: htmlParserCtxtPtr? = nil
+    /// Decodes a non-UTF-8 body before it reaches the parser (nil for UTF-8).
+    private var decoder: CharsetDecoder? = nil
     private var heldBack: [UInt8] = []
     private var encoding: String? = nil
     private var byteCount = 0
@@ -72,7 +76,7 @@ public final class StreamingLinkExtractor {
             }
             return
         }
-        push(bytes, terminate: false)
+        decodeAndPush(bytes, terminate: false)
     }
 
     /// Feeds the next chunk of the body from any byte collection.
@@ -92,7 +96,8 @@ public final class StreamingLinkExtractor {
             heldBack = []
             prefix.withUnsafeBytes { startParser(with: $0) }
         }
-        push(UnsafeRawBufferPointer(start: nil, count: 0), terminate: true)
+        decodeAndPush(UnsafeRawBufferPointer(start: nil, count: 0), terminate: true)
+        decoder = nil
         if let context {
             htmlFreeParserCtxt(context)
             self.context = nil
@@ -136,22 +141,26 @@ public final class StreamingLinkExtractor {
         }
         self.context = context
         htmlCtxtUseOptions(context, LibXML2.htmlOptions)
-        encoding = switchEncoding(context, to: detected.encoding)
+        // The parser always reads UTF-8; other encodings are decoded on the way in.
+        xmlSwitchEncoding(context, XML_CHAR_ENCODING_UTF8)
+        decoder = CharsetDecoder(encoding: detected.encoding)
+        let encoding = decoder?.encoding ?? "UTF-8"
+        self.encoding = encoding
         var body = prefix
         if let bom = CharsetDetector.byteOrderMark(in: prefix), bom.encoding == encoding {
             body = UnsafeRawBufferPointer(rebasing: prefix[bom.length...])
         }
-        push(body, terminate: false)
+        decodeAndPush(body, terminate: false)
     }
 
-    /// Switches the parser's input encoding; returns the name in effect (UTF-8 when
-    /// libxml2/iconv does not know `name`).
-    private func switchEncoding(_ context: htmlParserCtxtPtr, to name: String) -> String {
-        if name != "UTF-8", let handler = xmlFindCharEncodingHandler(name) {
-            if xmlSwitchToEncoding(context, handler) == 0 { return name }
+    /// Pushes `bytes` into the parser, through the decoder when the body is not UTF-8.
+    private func decodeAndPush(_ bytes: UnsafeRawBufferPointer, terminate: Bool) {
+        guard let decoder else {
+            push(bytes, terminate: terminate)
+            return
         }
-        xmlSwitchEncoding(context, XML_CHAR_ENCODING_UTF8)
-        return "UTF-8"
+        let decoded = decoder.decode(bytes, isFinal: terminate)
+        decoded.withUnsafeBytes { push($0, terminate: terminate) }
     }
 
     /// Pushes bytes into the parser in pieces that fit libxml2's `int` sizes.

@@ -59,21 +59,34 @@ public final class HTMLDocument {
         LibXML2.ensureInitialized()
         guard html.count <= Int(Int32.max) else { throw .parseFailed(url: url?.href) }
         let detected = CharsetDetector.detect(contentType: contentType, prefix: html, defaultEncoding: "UTF-8")
+        // Other encodings are decoded to UTF-8 first, so that bytes the encoding does not
+        // define become U+FFFD instead of ending the parse (as in `StreamingLinkExtractor`).
+        let decoder = CharsetDecoder(encoding: detected.encoding)
+        let encoding = decoder?.encoding ?? "UTF-8"
         var body = html
-        if let bom = CharsetDetector.byteOrderMark(in: html), bom.encoding == detected.encoding {
+        if let bom = CharsetDetector.byteOrderMark(in: html), bom.encoding == encoding {
             body = UnsafeRawBufferPointer(rebasing: html[bom.length...])
         }
-        // libxml2 returns no document for an empty buffer; parse a lone space instead.
+        let decoded = decoder?.decode(body, isFinal: true)
+        guard (decoded?.count ?? body.count) <= Int(Int32.max) else { throw .parseFailed(url: url?.href) }
         let parsed: htmlDocPtr? =
-            if let base = body.baseAddress, body.count > 0 {
-                htmlReadMemory(
-                    base.assumingMemoryBound(to: CChar.self), Int32(body.count), url?.href, detected.encoding,
-                    LibXML2.htmlOptions)
+            if let decoded {
+                decoded.withUnsafeBytes { read($0, url: url) }
             } else {
-                htmlReadMemory(" ", 1, url?.href, "UTF-8", LibXML2.htmlOptions)
+                read(body, url: url)
             }
         guard let parsed else { throw .parseFailed(url: url?.href) }
-        return (parsed, detected.encoding)
+        return (parsed, encoding)
+    }
+
+    /// Runs libxml2's HTML parser on UTF-8 `body`.
+    private static func read(_ body: UnsafeRawBufferPointer, url: WebURL?) -> htmlDocPtr? {
+        // libxml2 returns no document for an empty buffer; parse a lone space instead.
+        guard let base = body.baseAddress, body.count > 0 else {
+            return htmlReadMemory(" ", 1, url?.href, "UTF-8", LibXML2.htmlOptions)
+        }
+        return htmlReadMemory(
+            base.assumingMemoryBound(to: CChar.self), Int32(body.count), url?.href, "UTF-8", LibXML2.htmlOptions)
     }
 
     /// The root element (`<html>`), nil for an empty document.

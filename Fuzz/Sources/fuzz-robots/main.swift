@@ -1,0 +1,4 @@
+// Entry point: hands the command line to libFuzzer.
+import FuzzSupport
+
+runFuzzer { data, size in fuzzRobots(data, size) }
