@@ -9,6 +9,9 @@ import Glibc
 final class CrawlCommandProcess {
     let pid: pid_t
     private var exitStatus: Int32?
+    /// The most resident memory the process ever had, in bytes (from
+    /// `wait4`'s `ru_maxrss`), once it has ended.
+    private(set) var peakResidentBytes: Int?
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -60,10 +63,13 @@ final class CrawlCommandProcess {
         let deadline = ContinuousClock.now + limit
         while exitStatus == nil, ContinuousClock.now < deadline {
             var status: Int32 = 0
-            let result = waitpid(pid, &status, WNOHANG)
+            var usage = rusage()
+            let result = wait4(pid, &status, WNOHANG, &usage)
             if result == pid {
                 let signalled = status & 0x7f
                 exitStatus = signalled == 0 ? (status >> 8) & 0xff : 128 + signalled
+                // Linux reports ru_maxrss in KiB.
+                peakResidentBytes = Int(usage.ru_maxrss) * 1024
             } else {
                 try? await Task.sleep(for: .milliseconds(20))
             }
