@@ -24,14 +24,20 @@ struct HostileSiteTests {
         return formatter.string(from: date)
     }
 
+    /// A server on 127.0.0.1 and one on 127.0.0.2, both serving ordinary pages.
+    private static func twoHosts() async throws -> (TestServer, TestServer) {
+        let first = try await TestServer.start()
+        let second = try await TestServer.start(host: "127.0.0.2")
+        first.addOrdinaryPages()
+        second.addOrdinaryPages()
+        return (first, second)
+    }
+
     // MARK: Redirects
 
     @Test("Redirect loops, 20-hop chains and redirects to other schemes fail clearly; an off-host redirect is recorded as its 3xx")
     func redirects() async throws {
-        let server = try await TestServer.start()
-        let elsewhere = try await TestServer.start(host: "127.0.0.2")
-        server.addOrdinaryPages()
-        elsewhere.addOrdinaryPages()
+        let (server, elsewhere) = try await Self.twoHosts()
         let schemes = ["file:///etc/passwd", "ftp://127.0.0.1/file", "gopher://127.0.0.1/", "dict://127.0.0.1/", "data:text/html,<a href=/never>x</a>"]
         let toSchemes = schemes.map(Self.redirect(to:))
         let offHost = Self.redirect(to: elsewhere.url("/ok/elsewhere"))
@@ -68,10 +74,7 @@ struct HostileSiteTests {
 
     @Test("A body at 1 byte/s, headers at 1 byte/s and a server that never answers time out; the other host is not held up")
     func slowServers() async throws {
-        let slow = try await TestServer.start()
-        let quick = try await TestServer.start(host: "127.0.0.2")
-        slow.addOrdinaryPages()
-        quick.addOrdinaryPages()
+        let (slow, quick) = try await Self.twoHosts()
         let stalling = ["/slow-body?bytes=100&interval_ms=1000", "/slow-headers?interval_ms=1000", "/hang"]
         let slowOrdinary = (1...3).map { "/ok/slow-host-\($0)" }
         let quickOrdinary = (1...20).map { "/ok/\($0)" }
