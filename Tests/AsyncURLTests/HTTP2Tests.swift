@@ -1,6 +1,7 @@
 import AsyncURL
 import Foundation
 import Testing
+import TestServer
 
 /// HTTP/2 and TLS against a real nginx on loopback.
 @Suite("HTTP/2 and TLS (nginx on loopback)", .serialized)

@@ -26,6 +26,16 @@ struct CanonicalURLTests {
         #expect(CanonicalURL("http://e.com/?a=1&b=2", options: allRemoved)?.string == "http://e.com/")
     }
 
+    @Test("session ids in path parameters are removed like query parameters; other path parameters stay")
+    func pathParameters() throws {
+        let url = "http://example.com/shop/item;jsessionid=A1B2C3;v=2?x=1&PHPSESSID=9"
+        #expect(CanonicalURL(url, options: .crawler)?.string == "http://example.com/shop/item;v=2?x=1")
+        #expect(CanonicalURL("http://example.com/a;JSESSIONID=1/b;sid=2;keep", options: .crawler)?.string == "http://example.com/a/b;keep")
+        #expect(CanonicalURL(url)?.string == url, "kept without the crawler's options")
+        let variants = ["http://e.com/page;jsessionid=1", "http://e.com/page;jsessionid=2", "http://e.com/page?PHPSESSID=3", "http://e.com/page"]
+        #expect(Set(variants.compactMap { CanonicalURL($0, options: .crawler)?.fingerprint }).count == 1)
+    }
+
     @Test("equivalent URLs share a fingerprint, different ones do not")
     func fingerprints() throws {
         let a = try #require(CanonicalURL("HTTP://EXAMPLE.com:80/x?b=1&a=2#top", options: .crawler))

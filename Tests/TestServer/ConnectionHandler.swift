@@ -8,7 +8,7 @@ import NIOPosix
 /// `/echo`, `/status/{code}`, `/redirect/{n}`, `/absolute-redirect/{n}`,
 /// `/redirect-loop`, `/redirect-to?url=&status=`, `/gzip`, `/deflate`,
 /// `/brotli`, `/bytes/{n}`, `/chunked/{n}`, `/gzip-bomb/{n}`,
-/// `/deflate-bomb/{n}`, `/brotli-bomb/{n}`, `/slow-body?bytes=&interval_ms=`,
+/// `/deflate-bomb/{n}`, `/brotli-bomb/{n}`, `/gzip-gzip-bomb/{n}` (gzipped twice), `/slow-body?bytes=&interval_ms=`,
 /// `/slow-headers?interval_ms=`, `/delay/{ms}`, `/hang`,
 /// `/large-header?bytes=`, `/multi-header`, `/reset-before-headers`,
 /// `/reset-mid-body`, `/short-body`, `/retry-after?status=&value=`,
@@ -112,6 +112,8 @@ struct ConnectionHandler {
         case "gzip-bomb", "deflate-bomb", "brotli-bomb":
             let encoding: StreamingCompressor.Encoding = first.hasPrefix("gzip") ? .gzip : (first.hasPrefix("deflate") ? .deflate : .brotli)
             try await writer.streamBomb(decodedSize: min(number ?? 0, Self.maxStreamBytes), encoding: encoding)
+        case "gzip-gzip-bomb":
+            try await writer.streamLayeredBomb(decodedSize: min(number ?? 0, Self.maxStreamBytes), layers: [.gzip, .gzip])
         case "slow-body":
             let count = min(request.queryValue("bytes").flatMap(Int.init) ?? 10, 100_000)
             let interval = request.queryValue("interval_ms").flatMap(Int.init) ?? 100
@@ -236,21 +238,10 @@ struct Writer {
 
     /// `decodedSize` zero bytes, compressed on the fly, chunked.
     func streamBomb(decodedSize: Int, encoding: StreamingCompressor.Encoding) async throws {
-        try await raw(TestResponse(headers: [("Content-Type", "text/html"), ("Content-Encoding", encoding.rawValue), ("Transfer-Encoding", "chunked")]).head(contentLength: nil))
-        if isHead { return }
-        guard let compressor = StreamingCompressor(encoding) else { return }
-        let zeros = [UInt8](repeating: 0, count: 1 << 20)
-        var produced = 0
-        while produced < decodedSize {
-            let size = min(zeros.count, decodedSize - produced)
-            produced += size
-            let output = compressor.compress(size == zeros.count ? zeros : Array(zeros[0..<size]), flush: true, finish: produced >= decodedSize)
-            if !output.isEmpty { try await raw(Self.chunk(output)) }
-        }
-        try await raw(Array("0\r\n\r\n".utf8))
+        try await streamLayeredBomb(decodedSize: decodedSize, layers: [encoding])
     }
 
-    private static func chunk(_ data: [UInt8]) -> [UInt8] {
+    static func chunk(_ data: [UInt8]) -> [UInt8] {
         Array(String(data.count, radix: 16).utf8) + [0x0D, 0x0A] + data + [0x0D, 0x0A]
     }
 }

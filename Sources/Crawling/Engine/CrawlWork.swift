@@ -68,8 +68,13 @@ struct CrawlWork: Sendable {
         let scope = scope
         let seedHosts = seedHosts
         fetchRequest.redirectPolicy = RedirectPolicy(maxHops: 10) { _, target in
-            // Off-scope redirects are recorded (as the 3xx response), not followed.
-            guard let url = CanonicalURL(target), let hostKey = url.hostKey else { return false }
+            // Off-scope redirects are recorded (as the 3xx response), not
+            // followed. Targets that are not http(s) go on to the fetch core,
+            // which refuses them with forbiddenRedirect.
+            guard let parsed = WebURL(target) else { return false }
+            guard parsed.scheme == "http" || parsed.scheme == "https" else { return true }
+            let url = CanonicalURL(parsed)
+            guard let hostKey = url.hostKey else { return false }
             let probe = FrontierEntry(url: url.string, fingerprint: 0, hostKey: hostKey, depth: 0)
             return scope.rejection(of: probe, seedHosts: seedHosts) != .offScope
         }

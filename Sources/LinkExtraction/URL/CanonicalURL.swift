@@ -33,7 +33,7 @@ public struct CanonicalURL: Sendable, Hashable, CustomStringConvertible {
         let canonicalQuery = url.query.flatMap { Self.canonicalQuery($0, options: options) }
         // Without fragment or query, trailing spaces of an opaque path would not survive re-parsing.
         let path = url.hasOpaquePath && canonicalQuery == nil ? url.path.trimmingTrailingSpaces() : url.path
-        output += Self.normalized(path)
+        output += Self.normalized(url.hasOpaquePath ? path : Self.removingPathParameters(path, options: options))
         if let canonicalQuery {
             output += "?" + canonicalQuery
         }
@@ -54,6 +54,23 @@ public struct CanonicalURL: Sendable, Hashable, CustomStringConvertible {
 
     private static func normalized(_ component: String) -> String {
         String(decoding: PercentEncoding.normalize(component.utf8), as: UTF8.self)
+    }
+
+    /// The path without the `;name=value` parameters whose names the options
+    /// remove from queries: `/shop/item;jsessionid=A1B2` becomes `/shop/item`
+    /// (Java servlet containers put session ids there).
+    private static func removingPathParameters(_ path: String, options: CanonicalizationOptions) -> String {
+        guard !options.removedQueryParameters.isEmpty, path.contains(";") else { return path }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
+            let pieces = segment.split(separator: ";", omittingEmptySubsequences: false)
+            let kept = pieces.dropFirst().filter { parameter in
+                guard let equals = parameter.firstIndex(of: "=") else { return true }
+                let name = String(decoding: PercentEncoding.decode(parameter[..<equals].utf8), as: UTF8.self).lowercased()
+                return !options.removes(name)
+            }
+            return ([pieces[0]] + kept).joined(separator: ";")
+        }
+        return segments.joined(separator: "/")
     }
 
     /// The query with normalised escapes, listed parameters removed and optionally

@@ -10,6 +10,7 @@ public struct CanonicalizationOptions: Sendable, Hashable {
     public var sortsQueryParameters: Bool
     /// Names of query parameters to drop. A trailing `*` matches any suffix (`utm_*`).
     /// Names are compared case-insensitively with the percent-decoded parameter name.
+    /// Path parameters of these names (`/item;jsessionid=A1B2`) are dropped too.
     public var removedQueryParameters: [String]
 
     /// Creates options.
@@ -21,8 +22,9 @@ public struct CanonicalizationOptions: Sendable, Hashable {
     /// No query rewriting beyond percent-encoding normalisation.
     public static let minimal = CanonicalizationOptions()
 
-    /// Sorted query, and tracking/session parameters removed
-    /// (`utm_*`, `gclid`, `fbclid`, `sessionid`, `jsessionid`, `phpsessid`, `sid`).
+    /// Sorted query, and tracking/session parameters removed, from the query
+    /// and from path parameters (`utm_*`, `gclid`, `fbclid`, `sessionid`,
+    /// `jsessionid`, `phpsessid`, `sid`).
     public static let crawler = CanonicalizationOptions(
         sortsQueryParameters: true,
         removedQueryParameters: ["utm_*", "gclid", "fbclid", "sessionid", "jsessionid", "phpsessid", "sid"])

@@ -9,6 +9,11 @@ import Glibc
 final class CrawlCommandProcess {
     let pid: pid_t
     private var exitStatus: Int32?
+    /// The highest resident memory seen while ``waitForExit(limit:)`` polled
+    /// (the kernel's high-water mark, `VmHWM`), in bytes. Not `wait4`'s
+    /// `ru_maxrss`: a spawned child's counts the test process's own peak,
+    /// which the child's address space shared until it ran `exec`.
+    private(set) var peakResidentBytes: Int?
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -59,16 +64,28 @@ final class CrawlCommandProcess {
     func waitForExit(limit: Duration = .seconds(120)) async -> Int32? {
         let deadline = ContinuousClock.now + limit
         while exitStatus == nil, ContinuousClock.now < deadline {
+            if let highWater = residentHighWater() {
+                peakResidentBytes = max(peakResidentBytes ?? 0, highWater)
+            }
             var status: Int32 = 0
             let result = waitpid(pid, &status, WNOHANG)
             if result == pid {
                 let signalled = status & 0x7f
                 exitStatus = signalled == 0 ? (status >> 8) & 0xff : 128 + signalled
             } else {
-                try? await Task.sleep(for: .milliseconds(20))
+                try? await Task.sleep(for: .milliseconds(5))
             }
         }
         return exitStatus
+    }
+
+    /// The process's resident high-water mark (`VmHWM` in `/proc/PID/status`)
+    /// in bytes, while it runs; `nil` once it has ended.
+    private func residentHighWater() -> Int? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/status") else { return nil }
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+        let kibibytes = line?.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) }
+        return kibibytes.map { $0 * 1024 }
     }
 
     /// Waits until `file` contains `text` (at most `limit`); whether it did.

@@ -1,5 +1,4 @@
 import Foundation
-import TestServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,18 +6,22 @@ import Glibc
 /// An nginx process the tests start on 127.0.0.1 for what the NIO test server
 /// does not speak: HTTP/2 (cleartext prior knowledge and over TLS) and TLS
 /// with a self-signed certificate. Installed by `scripts/install-deps.sh`.
-final class NginxServer: Sendable {
-    let directory: URL
-    let h2cPort: Int
-    let tlsPort: Int
+public final class NginxServer: Sendable {
+    /// The directory holding its configuration, certificate, logs and pages.
+    public let directory: URL
+    /// The port serving HTTP/2 in clear text (prior knowledge).
+    public let h2cPort: Int
+    /// The port serving HTTPS (HTTP/2 and HTTP/1.1) with a self-signed certificate.
+    public let tlsPort: Int
     private let pid: Int32
 
     /// The nginx binary, when installed.
-    static var binary: String? {
+    public static var binary: String? {
         ["/usr/sbin/nginx", "/usr/bin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static func start() throws -> NginxServer {
+    /// Starts nginx on two free loopback ports, serving `page-0.html` ... `page-99.html`.
+    public static func start() throws -> NginxServer {
         guard let binary else { throw NginxError("nginx is not installed (scripts/install-deps.sh installs it)") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-nginx-\(UUID().uuidString)")
         let www = directory.appendingPathComponent("www")
@@ -82,7 +85,7 @@ final class NginxServer: Sendable {
     }
 
     /// Stops nginx by its own process id and removes its directory.
-    func stop() {
+    public func stop() {
         kill(pid, SIGTERM)
         var status: Int32 = 0
         for _ in 0..<200 {
@@ -93,12 +96,12 @@ final class NginxServer: Sendable {
     }
 
     /// nginx's error log so far.
-    func errorLog() -> String {
+    public func errorLog() -> String {
         (try? String(contentsOf: directory.appendingPathComponent("error.log"), encoding: .utf8)) ?? ""
     }
 
     /// The access-log lines written so far: `connection-number protocol uri`.
-    func accessLog() -> [[Substring]] {
+    public func accessLog() -> [[Substring]] {
         let text = (try? String(contentsOf: directory.appendingPathComponent("access.log"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").map { $0.split(separator: " ") }
     }
@@ -119,7 +122,9 @@ final class NginxServer: Sendable {
     }
 }
 
-struct NginxError: Error, CustomStringConvertible {
-    let description: String
+/// Why nginx could not be started.
+public struct NginxError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
     init(_ description: String) { self.description = description }
 }
