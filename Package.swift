@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LinkExtraction", targets: ["LinkExtraction"]),
         .library(name: "CrawlFrontier", targets: ["CrawlFrontier"]),
         .library(name: "Crawling", targets: ["Crawling"]),
+        .library(name: "DistributedFrontier", targets: ["DistributedFrontier"]),
         .executable(name: "asyncurl-crawl", targets: ["AsyncURLCrawlCommand"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "docs-spider", targets: ["DocsSpider"]),
@@ -46,6 +47,11 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
@@ -79,6 +85,11 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
+        /// A frontier shared by many crawler processes, kept in Redis (hiredis).
+        .target(
+            name: "DistributedFrontier",
+            dependencies: ["CrawlFrontier", "CHiredis", "AsyncURL"]
+        ),
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(
             name: "Crawling",
@@ -96,6 +107,7 @@ let package = Package(
             dependencies: [
                 "Crawling",
                 "CrawlFrontier",
+                "DistributedFrontier",
                 "AsyncURL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -164,6 +176,10 @@ let package = Package(
         .testTarget(
             name: "CrawlingTests",
             dependencies: ["Crawling", "TestServer"]
+        ),
+        .testTarget(
+            name: "DistributedFrontierTests",
+            dependencies: ["DistributedFrontier", "Crawling", "TestServer"]
         ),
         .testTarget(
             name: "CrawlFrontierTests",
