@@ -79,6 +79,13 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
         return status
     }
 
+    /// The crawl's seed URLs (empty until a worker seeds it).
+    public static func seeds(of url: RedisFrontierURL, connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> [String] {
+        let connection = try await RedisConnection.connect(host: url.host, port: url.port, connectTimeout: connectTimeout)
+        let reply = try await connection.send("SMEMBERS", url.keyPrefix + "seedurls")
+        return reply.elements.compactMap(\.text).sorted()
+    }
+
     /// Deletes every key of the crawl at `url` (to start it again from scratch). Returns how many keys went.
     public static func delete(_ url: RedisFrontierURL, connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> Int {
         let connection = try await RedisConnection.connect(host: url.host, port: url.port, connectTimeout: connectTimeout)

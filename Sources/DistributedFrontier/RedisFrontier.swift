@@ -96,8 +96,13 @@ public final class RedisFrontier: URLFrontier {
     // MARK: URLFrontier
 
     /// Adds seeds; their hosts join the crawl's seed hosts (shared by all workers).
+    /// The seed URLs are kept too (``RedisCrawlStatus/seeds(of:connectTimeout:)``), so workers started without seeds can learn them.
     public func addSeeds(_ entries: [FrontierEntry]) async -> [FrontierAddOutcome] {
-        await offer(entries, areSeeds: true)
+        if !entries.isEmpty {
+            let command = [Array("SADD".utf8), prefix + Array("seedurls".utf8)] + entries.map { Array($0.url.utf8) }
+            _ = await withRetries { () async throws(RedisError) -> RedisReply in try await self.connection.send(command) }
+        }
+        return await offer(entries, areSeeds: true)
     }
 
     /// Offers URLs found on a page: one script call per page (512 URLs at most per call).
@@ -262,6 +267,21 @@ public final class RedisFrontier: URLFrontier {
             _ = await finishLease(lease, kind: "release", counter: "", wait: .zero, payload: "")
         }
         _ = try await connection.send([Array("ZREM".utf8), prefix + Array("workers".utf8), Array(workerID.utf8)])
+    }
+
+    /// Stops renewing and listening without giving anything back, as a
+    /// worker killed with SIGKILL would (for tests of lease expiry).
+    func abandon() {
+        let listener = state.withLock { local -> CheckedContinuation<Void, Never>? in
+            local.isClosed = true
+            local.leases.removeAll()
+            let listener = local.listenerIdle
+            local.listenerIdle = nil
+            return listener
+        }
+        listener?.resume()
+        for task in tasks.withLock({ $0 }) { task.cancel() }
+        wakeAll()
     }
 
     // MARK: Adding

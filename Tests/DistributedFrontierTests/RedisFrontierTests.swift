@@ -1,0 +1,215 @@
+import AsyncURL
+import CrawlFrontier
+@testable import DistributedFrontier
+import Testing
+import TestServer
+
+/// The shared frontier against a real redis-server on loopback, with several
+/// frontier instances (each with its own connections) standing for workers.
+@Suite("RedisFrontier")
+struct RedisFrontierTests {
+    @Test("Two instances share one seen-set")
+    func dedupAcrossInstances() async throws {
+        let server = try RedisTestServer.start()
+        defer { server.stop() }
+        let first = try await RedisFixtures.frontier(server)
+        let second = try await RedisFixtures.frontier(server)
+        let a = RedisFixtures.entry(host: 1, path: "/a")
+        let b = RedisFixtures.entry(host: 1, path: "/b")
+        let c = RedisFixtures.entry(host: 2, path: "/c")
+        let d = RedisFixtures.entry(host: 2, path: "/d")
+        #expect(await first.addSeeds([a, b]) == [.queued, .queued])
+        #expect(await second.add(contentsOf: [a, b, c, c]) == [.duplicate, .duplicate, .queued, .duplicate])
+        #expect(await second.markSeen(d.fingerprint))
+        #expect(await first.markSeen(d.fingerprint) == false)
+        #expect(await first.add(contentsOf: [d]) == [.duplicate])
+        let status = try await RedisCrawlStatus.read(RedisFixtures.url(server, name: "test"))
+        #expect(status.seen == 4)
+        #expect(status.queued == 3)
+        #expect(status.duplicates == 4)
+        #expect(await first.queuedCount == 3)
+        #expect(await second.hostCount == 2)
+        try await first.close()
+        try await second.close()
+    }
+
+    @Test("Concurrent claimers on three instances never get the same URL twice")
+    func noDoubleClaims() async throws {
+        let server = try RedisTestServer.start()
+        defer { server.stop() }
+        let policy = PolitenessPolicy(maxConcurrencyPerHost: 3)
+        var frontiers: [RedisFrontier] = []
+        for _ in 0..<3 { frontiers.append(try await RedisFixtures.frontier(server, policy: policy)) }
+        let entries = (0..<300).map { RedisFixtures.entry(host: $0 % 10, path: "/page-\($0)") }
+        #expect(await frontiers[0].addSeeds(entries).allSatisfy { $0 == .queued })
+        let claimed = await RedisFixtures.drain(frontiers, tasks: 6)
+        #expect(claimed.count == 300)
+        #expect(Set(claimed.map(\.url)) == Set(entries.map(\.url)))
+        let status = try await RedisCrawlStatus.read(RedisFixtures.url(server, name: "test"))
+        #expect(status.done == 300)
+        #expect(status.isFinished)
+        for frontier in frontiers { try await frontier.close() }
+    }
+
+    @Test("The per-host limit holds across instances")
+    func perHostLimitAcrossInstances() async throws {
+        let server = try RedisTestServer.start()
+        defer { server.stop() }
+        let policy = PolitenessPolicy(maxConcurrencyPerHost: 2)
+        let first = try await RedisFixtures.frontier(server, policy: policy)
+        let second = try await RedisFixtures.frontier(server, policy: policy)
+        let entries = (0..<40).map { RedisFixtures.entry(host: 1, path: "/page-\($0)") }
+        _ = await first.addSeeds(entries)
+        // (current, most) requests "in flight" to the host, over both instances.
+        let inFlight = LockedState((current: 0, most: 0))
+        let claimed = await RedisFixtures.drain([first, second], tasks: 4) { _ in
+            inFlight.withLock { $0.current += 1; $0.most = max($0.most, $0.current) }
+            try? await Task.sleep(for: .milliseconds(3))
+            inFlight.withLock { $0.current -= 1 }
+        }
+        #expect(claimed.count == 40)
+        #expect(inFlight.withLock { $0.most } <= 2)
+        #expect(inFlight.withLock { $0.most } >= 1)
+        try await first.close()
+        try await second.close()
+    }
+
+    @Test("A dead worker's lease expires and its URL goes back to the queue")
+    func leaseExpiry() async throws {
+        let server = try RedisTestServer.start()
+        defer { server.stop() }
+        let dying = try await RedisFixtures.frontier(server, leaseTimeout: .milliseconds(400))
+        let survivor = try await RedisFixtures.frontier(server, leaseTimeout: .milliseconds(400))
+        let page = RedisFixtures.entry(host: 1, path: "/only")
+        _ = await dying.addSeeds([page])
+        let taken = await dying.next()
+        #expect(taken?.url == page.url)
+        dying.abandon()
+        let retaken = await RedisFixtures.bounded(.seconds(10)) { await survivor.next() }
+        #expect(retaken??.url == page.url)
+        let status = try await RedisCrawlStatus.read(RedisFixtures.url(server, name: "test"))
+        #expect(status.expiredLeases == 1)
+        if let entry = retaken ?? nil { await survivor.complete(entry, outcome: .success(latency: .zero)) }
+        let after = await RedisFixtures.bounded(.seconds(10)) { await survivor.next() }
+        #expect(after == .some(nil))
+        try await survivor.close()
+    }
+
+    @Test("An idle worker waits while another holds a lease, and gets the links it adds")
+    func finishedOnlyWhenNothingIsLeased() async throws {
+        let server = try RedisTestServer.start()
+        defer { server.stop() }
+        let first = try await RedisFixtures.frontier(server)
+        let second = try await RedisFixtures.frontier(server)
+        let seed = RedisFixtures.entry(host: 1, path: "/")
+        let link = RedisFixtures.entry(host: 1, path: "/linked", depth: 1)
+        _ = await first.addSeeds([seed])
+        let taken = try #require(await first.next())
+        let waiting = Task { await RedisFixtures.bounded(.seconds(20)) { await second.next() } }
+        // Give the second worker time to find the queue empty (it must wait, not leave).
+        try await Task.sleep(for: .milliseconds(300))
+        await first.add(contentsOf: [link])
+        await first.complete(taken, outcome: .success(latency: .zero))
+        let got = await waiting.value
+        #expect(got??.url == link.url)
+        if let entry = got ?? nil { await second.complete(entry, outcome: .success(latency: .zero)) }
+        #expect(await RedisFixtures.bounded(.seconds(10)) { await first.next() } == .some(nil))
+        #expect(await RedisFixtures.bounded(.seconds(10)) { await second.next() } == .some(nil))
+        try await first.close()
+        try await second.close()
+    }
+
+    @Test("A worker waits for the crawl to be seeded")
+    func waitsForSeeds() async throws {
+        let server = try RedisTestServer.start()
+        defer { server.stop() }
+        let worker = try await RedisFixtures.frontier(server)
+        let seeder = try await RedisFixtures.frontier(server)
+        let waiting = Task { await RedisFixtures.bounded(.seconds(20)) { await worker.next() } }
+        try await Task.sleep(for: .milliseconds(300))
+        let seed = RedisFixtures.entry(host: 1, path: "/")
+        _ = await seeder.addSeeds([seed])
+        #expect(await waiting.value??.url == seed.url)
+        try await worker.close()
+        try await seeder.close()
+    }
+
+    @Test("robots.txt is fetched once for all workers, and obeyed")
+    func robotsFetchedOnce() async throws {
+        let server = try RedisTestServer.start()
+        defer { server.stop() }
+        let fetches = LockedState(0)
+        let fetcher: FrontierFactory.RobotsFetcher = { _ in
+            fetches.withLock { $0 += 1 }
+            try? await Task.sleep(for: .milliseconds(100))
+            return .response(status: 200, body: Array("User-agent: *\nDisallow: /private\n".utf8))
+        }
+        let first = try await RedisFixtures.frontier(server, robots: fetcher)
+        let second = try await RedisFixtures.frontier(server, robots: fetcher)
+        let entries = ["/a", "/private/x", "/b", "/c", "/private/y"].map { RedisFixtures.entry(host: 1, path: $0) }
+        _ = await first.addSeeds(entries)
+        let claimed = await RedisFixtures.drain([first, second], tasks: 2)
+        #expect(Set(claimed.map(\.url)) == Set(["/a", "/b", "/c"].map { "http://h1.test:80" + $0 }))
+        #expect(fetches.withLock { $0 } == 1)
+        let status = try await RedisCrawlStatus.read(RedisFixtures.url(server, name: "test"))
+        #expect(status.doneByOutcome["robotsDenied"] == 2)
+        #expect(status.robotsFetched == 1)
+        // Once known, robots.txt is applied when links are added.
+        #expect(await first.add(contentsOf: [RedisFixtures.entry(host: 1, path: "/private/z")]) == [.robotsDenied])
+        try await first.close()
+        try await second.close()
+    }
+
+    @Test("Transient failures are retried after a backoff, then given up")
+    func retries() async throws {
+        let server = try RedisTestServer.start()
+        defer { server.stop() }
+        let policy = PolitenessPolicy(maxRetries: 1, retryBackoff: .milliseconds(50))
+        let frontier = try await RedisFixtures.frontier(server, policy: policy)
+        let page = RedisFixtures.entry(host: 1, path: "/flaky")
+        _ = await frontier.addSeeds([page])
+        let first = try #require(await RedisFixtures.bounded { await frontier.next() } ?? nil)
+        #expect(first.attempt == 0)
+        let result = await frontier.complete(first, outcome: .transientFailure(latency: .zero))
+        #expect(result != .done && result != .gaveUp)
+        let second = try #require(await RedisFixtures.bounded { await frontier.next() } ?? nil)
+        #expect(second.url == page.url)
+        #expect(second.attempt == 1)
+        #expect(await frontier.complete(second, outcome: .transientFailure(latency: .zero)) == .gaveUp)
+        #expect(await RedisFixtures.bounded { await frontier.next() } == .some(nil))
+        #expect(await frontier.counters.retries == 1)
+        try await frontier.close()
+    }
+
+    @Test("Page limits count across workers")
+    func pageLimits() async throws {
+        let server = try RedisTestServer.start()
+        defer { server.stop() }
+        let configuration = FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "TestBot", obeysRobots: false, maxPages: 5)
+        let url = try RedisFixtures.url(server, name: "limited")
+        let first = try await RedisFrontier(url: url, configuration: configuration, robotsFetcher: { _ in .unreachable })
+        let second = try await RedisFrontier(url: url, configuration: configuration, robotsFetcher: { _ in .unreachable })
+        let outcomes = await first.addSeeds((0..<3).map { RedisFixtures.entry(host: 1, path: "/\($0)") })
+            + (await second.add(contentsOf: (3..<8).map { RedisFixtures.entry(host: 2, path: "/\($0)") }))
+        #expect(outcomes.filter { $0 == .queued }.count == 5)
+        #expect(outcomes.filter { $0 == .pageLimitReached }.count == 3)
+        try await first.close()
+        try await second.close()
+    }
+
+    @Test("Seed hosts are shared: links to other hosts are off scope for every worker")
+    func sharedSeedHosts() async throws {
+        let server = try RedisTestServer.start()
+        defer { server.stop() }
+        let configuration = FrontierConfiguration(scope: try CrawlScope(hosts: .seedHosts), userAgent: "TestBot", obeysRobots: false)
+        let url = try RedisFixtures.url(server, name: "scoped")
+        let seeder = try await RedisFrontier(url: url, configuration: configuration, robotsFetcher: { _ in .unreachable })
+        let worker = try await RedisFrontier(url: url, configuration: configuration, robotsFetcher: { _ in .unreachable })
+        _ = await seeder.addSeeds([RedisFixtures.entry(host: 1, path: "/")])
+        #expect(await worker.add(contentsOf: [RedisFixtures.entry(host: 1, path: "/in"), RedisFixtures.entry(host: 2, path: "/out")])
+            == [.queued, .rejected(.offScope)])
+        #expect(try await RedisCrawlStatus.seeds(of: url) == ["http://h1.test:80/"])
+        try await seeder.close()
+        try await worker.close()
+    }
+}
