@@ -43,8 +43,17 @@ public final class RedisFrontier: URLFrontier {
         var leases: [UInt64: [String]] = [:]
         var robots: [String: (file: RobotsTxt, expires: ContinuousClock.Instant)] = [:]
         var counters = FrontierCounters()
+        /// Fingerprints this worker knows the crawl has seen (the shared set
+        /// only grows): most links point to pages seen already, and these
+        /// need no trip to Redis.
+        var knownSeen = FingerprintSet()
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiterID = 0
+        /// Bumped by every wake-up, so a task that looked at Redis before a
+        /// change (and found nothing) does not go to sleep after it.
+        var changes = 0
+        /// Claims on the wire now (at most ``RedisFrontier/maxConcurrentClaims``).
+        var claiming = 0
         var listenerIdle: CheckedContinuation<Void, Never>?
         var isClosed = false
         var redisErrors = 0
@@ -66,6 +75,10 @@ public final class RedisFrontier: URLFrontier {
     private let state = LockedState(LocalState())
     private let tasks = LockedState<[Task<Void, Never>]>([])
     private let prefix: [UInt8]
+
+    /// The most claims one process has on the wire at once: the others wait
+    /// for a wake-up instead of asking Redis again and again while nothing is ready.
+    static let maxConcurrentClaims = 2
 
     /// The most URLs sent to Redis in one script call.
     static let addBatchSize = 512
@@ -118,6 +131,7 @@ public final class RedisFrontier: URLFrontier {
         let reply = await withRetries { () async throws(RedisError) -> RedisReply in
             try await self.connection.evaluate(RedisFrontierScripts.markSeen, arguments: [self.prefix, bucket, member])
         }
+        if reply != nil { state.withLock { _ = $0.knownSeen.insert(fingerprint) } }
         return reply?.int != 0
     }
 
@@ -127,8 +141,18 @@ public final class RedisFrontier: URLFrontier {
     public func next() async -> FrontierEntry? {
         var failures = 0
         while !Task.isCancelled, !state.withLock({ $0.isClosed }) {
+            let (mayClaim, changesBefore) = state.withLock { local -> (Bool, Int) in
+                guard local.claiming < Self.maxConcurrentClaims else { return (false, local.changes) }
+                local.claiming += 1
+                return (true, local.changes)
+            }
+            guard mayClaim else {
+                await waitForChange(upTo: options.maxIdleWait, unlessChangedSince: changesBefore)
+                continue
+            }
             let reply: RedisReply
             do {
+                defer { state.withLock { $0.claiming -= 1 } }
                 reply = try await connection.evaluate(RedisFrontierScripts.claim, arguments: [
                     prefix, limitArgument, delayArgument, Array(String(options.leaseTimeout.wholeMilliseconds).utf8), Array(workerID.utf8),
                 ])
@@ -169,7 +193,7 @@ public final class RedisFrontier: URLFrontier {
             default:
                 let hint = parts.count > 1 ? parts[1].int ?? -1 : -1
                 let wait = hint < 0 ? options.maxIdleWait : min(options.maxIdleWait, .milliseconds(max(1, hint)))
-                await waitForChange(upTo: wait)
+                await waitForChange(upTo: wait, unlessChangedSince: changesBefore)
             }
         }
         return nil
@@ -290,9 +314,12 @@ public final class RedisFrontier: URLFrontier {
         var outcomes = [FrontierAddOutcome?](repeating: nil, count: entries.count)
         var toSend: [Int] = []
         let now = ContinuousClock.now
-        let knownRobots = state.withLock { $0.robots }
+        // Looked up under the lock, not copied out: a copy alive while the set grows would copy its storage.
+        let (knownRobots, alreadySeen) = state.withLock { local in (local.robots, entries.map { local.knownSeen.contains($0.fingerprint) }) }
         for (index, entry) in entries.enumerated() {
-            if entry.url.utf8.contains(UInt8(ascii: "\n")) || entry.hostKey.utf8.contains(UInt8(ascii: "\n")) {
+            if alreadySeen[index] {
+                outcomes[index] = .duplicate
+            } else if entry.url.utf8.contains(UInt8(ascii: "\n")) || entry.hostKey.utf8.contains(UInt8(ascii: "\n")) {
                 outcomes[index] = .rejected(.filtered)
             } else if let rejection = configuration.scope.rejection(of: entry, seedHosts: [entry.hostKey]) {
                 // Every rule but the seed hosts is checked here; those are shared, so the script checks them.
@@ -328,15 +355,20 @@ public final class RedisFrontier: URLFrontier {
                 try await self.connection.evaluate(RedisFrontierScripts.add, arguments: arguments)
             }
             let codes = reply?.elements ?? []
+            var seenNow: [UInt64] = []
             for (position, index) in batch.enumerated() {
                 // Lost to Redis errors: reported as limited (see `redisErrors`).
                 let code = position < codes.count ? codes[position].int ?? 3 : 3
+                if code <= 1 { seenNow.append(entries[index].fingerprint) }
                 outcomes[index] = switch code {
                 case 0: .queued
                 case 1: .duplicate
                 case 2: .rejected(.offScope)
                 default: .pageLimitReached
                 }
+            }
+            state.withLock { local in
+                for fingerprint in seenNow { local.knownSeen.insert(fingerprint) }
             }
         }
         let final = outcomes.map { $0 ?? .pageLimitReached }
@@ -503,18 +535,23 @@ public final class RedisFrontier: URLFrontier {
 
     // MARK: Waiting
 
-    private func waitForChange(upTo duration: Duration) async {
+    private func waitForChange(upTo duration: Duration, unlessChangedSince changes: Int) async {
         let id = state.withLock { local -> Int in
             local.nextWaiterID += 1
             return local.nextWaiterID
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let listener = state.withLock { local -> CheckedContinuation<Void, Never>? in
+                let (sleeps, listener) = state.withLock { local -> (Bool, CheckedContinuation<Void, Never>?) in
+                    guard local.changes == changes else { return (false, nil) }
                     local.waiters[id] = continuation
                     let listener = local.listenerIdle
                     local.listenerIdle = nil
-                    return listener
+                    return (true, listener)
+                }
+                guard sleeps else {
+                    continuation.resume()
+                    return
                 }
                 listener?.resume()
                 Task { [weak self] in
@@ -533,6 +570,7 @@ public final class RedisFrontier: URLFrontier {
 
     private func wakeOne() {
         let waiter = state.withLock { local -> CheckedContinuation<Void, Never>? in
+            local.changes &+= 1
             guard let id = local.waiters.keys.first else { return nil }
             return local.waiters.removeValue(forKey: id)
         }
@@ -541,6 +579,7 @@ public final class RedisFrontier: URLFrontier {
 
     private func wakeAll() {
         let all = state.withLock { local -> [CheckedContinuation<Void, Never>] in
+            local.changes &+= 1
             let all = Array(local.waiters.values)
             local.waiters.removeAll()
             return all
