@@ -175,7 +175,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlingTests",
-            dependencies: ["Crawling", "TestServer"]
+            dependencies: ["Crawling", "DistributedFrontier", "TestServer"]
         ),
         .testTarget(
             name: "DistributedFrontierTests",

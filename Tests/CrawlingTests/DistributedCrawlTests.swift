@@ -1,0 +1,153 @@
+import Crawling
+import DistributedFrontier
+import Foundation
+import Testing
+import TestServer
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Several `asyncurl-crawl` processes (the built binary) crawl the demo site
+/// through one frontier in a real redis-server on loopback.
+@Suite("Distributed crawls of the demo site", .serialized)
+struct DistributedCrawlTests {
+    /// `asyncurl-crawl`, next to the test bundle in the build directory.
+    private static func crawlerBinary() throws -> String {
+        var candidates: [URL] = []
+        if let first = CommandLine.arguments.first {
+            candidates.append(URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent())
+        }
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        candidates.append(Bundle.main.bundleURL)
+        candidates.append(DemoSiteServer.repositoryRoot.appendingPathComponent(".build/debug"))
+        for directory in candidates {
+            let path = directory.appendingPathComponent("asyncurl-crawl").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw SiteServerError(message: "asyncurl-crawl is not built (swift build --build-tests builds it)")
+    }
+
+    private struct Worker {
+        let pid: pid_t
+        let log: String
+    }
+
+    /// Starts one worker of crawl `frontier`; only the first gets the seed.
+    private static func startWorker(_ binary: String, frontier: String, directory: URL, number: Int, seed: String?, extra: [String]) throws -> Worker {
+        let log = directory.appendingPathComponent("worker-\(number).jsonl").path
+        var arguments = ["--frontier", frontier, "--quiet", "--log-level", "error", "--per-host", "4", "--output", log, "--seed-wait", "60"] + extra
+        if let seed { arguments.append(seed) }
+        let pid = try ChildProcess.spawn(binary, arguments, standardError: directory.appendingPathComponent("worker-\(number).err").path)
+        return Worker(pid: pid, log: log)
+    }
+
+    /// The page records of a log; lines cut short by a SIGKILL are skipped.
+    private static func records(_ path: String) -> [PageRecord] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        let decoder = JSONDecoder()
+        return text.split(separator: "\n").compactMap { try? decoder.decode(PageRecord.self, from: Data($0.utf8)) }
+    }
+
+    /// Every URL path fetched: requested URLs, redirect hops and final URLs.
+    private static func fetchedPaths(_ records: [PageRecord], base: String) -> Set<String> {
+        var paths: Set<String> = []
+        for record in records {
+            for url in [record.url, record.finalURL].compactMap({ $0 }) + (record.redirects ?? []) where url.hasPrefix(base) {
+                paths.insert(String(url.dropFirst(base.count)))
+            }
+        }
+        return paths
+    }
+
+    /// Waits for every worker to exit (60 s at most each; one still running is killed and reported).
+    private static func waitForAll(_ workers: [Worker]) {
+        for worker in workers where ChildProcess.waitForExit(worker.pid, timeout: .seconds(60)) == nil {
+            Issue.record("worker \(worker.pid) did not finish")
+            kill(worker.pid, SIGKILL)
+            _ = ChildProcess.waitForExit(worker.pid, timeout: .seconds(5))
+        }
+    }
+
+    private static func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-distributed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test("Three workers crawl exactly the manifest, no URL fetched twice")
+    func threeWorkers() async throws {
+        let binary = try Self.crawlerBinary()
+        let redis = try RedisTestServer.start()
+        defer { redis.stop() }
+        let site = try DemoSiteServer.start()
+        defer { site.stop() }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let frontier = "redis://127.0.0.1:\(redis.port)/demo"
+        var workers: [Worker] = []
+        for number in 1...3 {
+            workers.append(try Self.startWorker(binary, frontier: frontier, directory: directory, number: number,
+                                                seed: number == 1 ? site.baseURL + "/" : nil, extra: []))
+        }
+        Self.waitForAll(workers)
+        let records = workers.flatMap { Self.records($0.log) }
+        #expect(Self.fetchedPaths(records, base: site.baseURL) == (try site.manifest()))
+        let requested = records.map(\.url)
+        #expect(Set(requested).count == requested.count)
+        #expect(!requested.contains { $0.contains("/private/") && !$0.hasSuffix("/private/press-kit.html") })
+        let status = try await RedisCrawlStatus.read(RedisFrontierURL(parsing: frontier))
+        #expect(status.isFinished)
+        #expect(status.done == records.count)
+        #expect(status.robotsFetched == 1)
+    }
+
+    @Test("A worker killed with SIGKILL midway loses nothing: its leases expire and others finish the crawl")
+    func killedWorker() async throws {
+        let binary = try Self.crawlerBinary()
+        let redis = try RedisTestServer.start()
+        defer { redis.stop() }
+        let site = try DemoSiteServer.start()
+        defer { site.stop() }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "killed")
+        // A delay between requests makes the crawl last a few seconds; short leases expire quickly.
+        let extra = ["--delay", "0.08", "--lease-timeout", "2"]
+        var workers: [Worker] = []
+        for number in 1...3 {
+            workers.append(try Self.startWorker(binary, frontier: url.description, directory: directory, number: number,
+                                                seed: number == 1 ? site.baseURL + "/" : nil, extra: extra))
+        }
+        let victim = workers[1]
+        let connection = try await RedisConnection.connect(host: "127.0.0.1", port: redis.port)
+        // Midway: once 10 URLs are done.
+        for _ in 0..<3000 {
+            if try await RedisCrawlStatus.read(url, using: connection).done >= 10 { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        // Kill the victim while it holds a lease: stop it, look, and kill it or let it go on.
+        var killedHoldingLease = false
+        for _ in 0..<3000 where !killedHoldingLease {
+            kill(victim.pid, SIGSTOP)
+            let leases = try await connection.send("ZRANGE", url.keyPrefix + "leases", "0", "-1").elements.compactMap(\.text)
+            if leases.contains(where: { $0.contains("-\(victim.pid)-") }) {
+                kill(victim.pid, SIGKILL)
+                killedHoldingLease = true
+            } else {
+                kill(victim.pid, SIGCONT)
+                try await Task.sleep(for: .milliseconds(2))
+            }
+        }
+        if !killedHoldingLease { kill(victim.pid, SIGKILL) }
+        #expect(killedHoldingLease)
+        Self.waitForAll(workers)
+        let records = workers.flatMap { Self.records($0.log) }
+        #expect(Self.fetchedPaths(records, base: site.baseURL) == (try site.manifest()))
+        let status = try await RedisCrawlStatus.read(url, using: connection)
+        #expect(status.isFinished)
+        if killedHoldingLease { #expect(status.expiredLeases >= 1) }
+        // The survivors fetched each URL once between them.
+        let survivors = [workers[0], workers[2]].flatMap { Self.records($0.log) }.map(\.url)
+        #expect(Set(survivors).count == survivors.count)
+    }
+}
