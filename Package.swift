@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
         .executable(name: "seen-set-benchmark", targets: ["SeenSetBenchmark"]),
         .executable(name: "link-benchmark", targets: ["LinkBenchmark"]),
+        .executable(name: "redis-frontier-memory", targets: ["RedisFrontierMemory"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -142,6 +143,15 @@ let package = Package(
             path: "Benchmarks/LinkBenchmark"
         ),
 
+        .executableTarget(
+            name: "RedisFrontierMemory",
+            dependencies: [
+                "DistributedFrontier",
+                "CrawlFrontier",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/RedisFrontierMemory"
+        ),
         .executableTarget(
             name: "SeenSetBenchmark",
             dependencies: [
