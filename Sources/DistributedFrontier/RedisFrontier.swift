@@ -475,10 +475,18 @@ public final class RedisFrontier: URLFrontier {
                 if case .string(let bytes) = stored, let file = Self.decodeRobots(bytes) {
                     return remember(file, forHost: hostKey)
                 }
-                let locked = try await connection.send([
-                    Array("SET".utf8), lockKey, Array(workerID.utf8), Array("NX".utf8), Array("PX".utf8),
-                    Array(String(options.robotsLockTimeout.wholeMilliseconds).utf8),
+                // The lock, then a second look: a holder stores the file before
+                // it deletes the lock, so whoever gets the lock after that sees the file.
+                let replies = try await connection.pipeline([
+                    [Array("SET".utf8), lockKey, Array(workerID.utf8), Array("NX".utf8), Array("PX".utf8),
+                     Array(String(options.robotsLockTimeout.wholeMilliseconds).utf8)],
+                    [Array("GET".utf8), key],
                 ])
+                let locked = replies.first ?? .null
+                if replies.count == 2, case .string(let bytes) = replies[1], let file = Self.decodeRobots(bytes) {
+                    if case .status = locked { _ = try await connection.send([Array("DEL".utf8), lockKey]) }
+                    return remember(file, forHost: hostKey)
+                }
                 if case .status = locked {
                     let result = await robotsFetcher(hostKey + "/robots.txt")
                     let file = Self.robotsTxt(from: result)
