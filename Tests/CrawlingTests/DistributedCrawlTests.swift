@@ -12,7 +12,7 @@ import Glibc
 @Suite("Distributed crawls of the demo site", .serialized)
 struct DistributedCrawlTests {
     /// `asyncurl-crawl`, next to the test bundle in the build directory.
-    private static func crawlerBinary() throws -> String {
+    fileprivate static func crawlerBinary() throws -> String {
         var candidates: [URL] = []
         if let first = CommandLine.arguments.first {
             candidates.append(URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent())
@@ -27,13 +27,13 @@ struct DistributedCrawlTests {
         throw SiteServerError(message: "asyncurl-crawl is not built (swift build --build-tests builds it)")
     }
 
-    private struct Worker {
+    fileprivate struct Worker {
         let pid: pid_t
         let log: String
     }
 
     /// Starts one worker of crawl `frontier`; only the first gets the seed.
-    private static func startWorker(_ binary: String, frontier: String, directory: URL, number: Int, seed: String?, extra: [String]) throws -> Worker {
+    fileprivate static func startWorker(_ binary: String, frontier: String, directory: URL, number: Int, seed: String?, extra: [String]) throws -> Worker {
         let log = directory.appendingPathComponent("worker-\(number).jsonl").path
         var arguments = ["--frontier", frontier, "--quiet", "--log-level", "error", "--per-host", "4", "--output", log, "--seed-wait", "60"] + extra
         if let seed { arguments.append(seed) }
@@ -68,34 +68,63 @@ struct DistributedCrawlTests {
         }
     }
 
-    private static func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-distributed-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
+    /// A redis-server, the demo site, and three workers of one crawl (the first seeds it).
+    private struct Cluster {
+        let redis: RedisTestServer
+        let site: DemoSiteServer
+        let directory: URL
+        let url: RedisFrontierURL
+        let workers: [Worker]
+
+        static func start(name: String, extra: [String]) throws -> Cluster {
+            let binary = try DistributedCrawlTests.crawlerBinary()
+            let redis = try RedisTestServer.start()
+            let site: DemoSiteServer
+            do {
+                site = try DemoSiteServer.start()
+            } catch {
+                redis.stop()
+                throw error
+            }
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-distributed-\(UUID().uuidString)")
+            var workers: [Worker] = []
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                let url = try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: name)
+                for number in 1...3 {
+                    workers.append(try DistributedCrawlTests.startWorker(binary, frontier: url.description, directory: directory, number: number,
+                                                                         seed: number == 1 ? site.baseURL + "/" : nil, extra: extra))
+                }
+                return Cluster(redis: redis, site: site, directory: directory, url: url, workers: workers)
+            } catch {
+                Cluster(redis: redis, site: site, directory: directory, url: try RedisFrontierURL(host: "127.0.0.1", name: name), workers: workers).stop()
+                throw error
+            }
+        }
+
+        /// Kills any worker still running, stops the servers, removes the logs.
+        func stop() {
+            for worker in workers where kill(worker.pid, 0) == 0 {
+                kill(worker.pid, SIGKILL)
+                _ = ChildProcess.waitForExit(worker.pid, timeout: .seconds(5))
+            }
+            site.stop()
+            redis.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 
     @Test("Three workers crawl exactly the manifest, no URL fetched twice")
     func threeWorkers() async throws {
-        let binary = try Self.crawlerBinary()
-        let redis = try RedisTestServer.start()
-        defer { redis.stop() }
-        let site = try DemoSiteServer.start()
-        defer { site.stop() }
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let frontier = "redis://127.0.0.1:\(redis.port)/demo"
-        var workers: [Worker] = []
-        for number in 1...3 {
-            workers.append(try Self.startWorker(binary, frontier: frontier, directory: directory, number: number,
-                                                seed: number == 1 ? site.baseURL + "/" : nil, extra: []))
-        }
-        Self.waitForAll(workers)
-        let records = workers.flatMap { Self.records($0.log) }
-        #expect(Self.fetchedPaths(records, base: site.baseURL) == (try site.manifest()))
+        let cluster = try Cluster.start(name: "demo", extra: [])
+        defer { cluster.stop() }
+        Self.waitForAll(cluster.workers)
+        let records = cluster.workers.flatMap { Self.records($0.log) }
+        #expect(Self.fetchedPaths(records, base: cluster.site.baseURL) == (try cluster.site.manifest()))
         let requested = records.map(\.url)
         #expect(Set(requested).count == requested.count)
         #expect(!requested.contains { $0.contains("/private/") && !$0.hasSuffix("/private/press-kit.html") })
-        let status = try await RedisCrawlStatus.read(RedisFrontierURL(parsing: frontier))
+        let status = try await RedisCrawlStatus.read(cluster.url)
         #expect(status.isFinished)
         #expect(status.done == records.count)
         #expect(status.robotsFetched == 1)
@@ -103,23 +132,12 @@ struct DistributedCrawlTests {
 
     @Test("A worker killed with SIGKILL midway loses nothing: its leases expire and others finish the crawl")
     func killedWorker() async throws {
-        let binary = try Self.crawlerBinary()
-        let redis = try RedisTestServer.start()
-        defer { redis.stop() }
-        let site = try DemoSiteServer.start()
-        defer { site.stop() }
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let url = try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "killed")
         // A delay between requests makes the crawl last a few seconds; short leases expire quickly.
-        let extra = ["--delay", "0.08", "--lease-timeout", "2"]
-        var workers: [Worker] = []
-        for number in 1...3 {
-            workers.append(try Self.startWorker(binary, frontier: url.description, directory: directory, number: number,
-                                                seed: number == 1 ? site.baseURL + "/" : nil, extra: extra))
-        }
+        let cluster = try Cluster.start(name: "killed", extra: ["--delay", "0.08", "--lease-timeout", "2"])
+        defer { cluster.stop() }
+        let (url, site, workers) = (cluster.url, cluster.site, cluster.workers)
+        let connection = try await RedisConnection.connect(host: "127.0.0.1", port: cluster.redis.port)
         let victim = workers[1]
-        let connection = try await RedisConnection.connect(host: "127.0.0.1", port: redis.port)
         // Midway: once 10 URLs are done.
         for _ in 0..<3000 {
             if try await RedisCrawlStatus.read(url, using: connection).done >= 10 { break }

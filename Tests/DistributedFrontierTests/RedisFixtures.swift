@@ -36,6 +36,26 @@ enum RedisFixtures {
                                        robotsFetcher: robots ?? { _ in .unreachable })
     }
 
+    /// Starts a redis-server, opens `count` frontiers on crawl "test" (the
+    /// workers), runs `body`, then closes them and stops the server.
+    static func withFrontiers(_ count: Int, policy: PolitenessPolicy = PolitenessPolicy(), leaseTimeout: Duration = .seconds(60),
+                              robots: FrontierFactory.RobotsFetcher? = nil,
+                              _ body: (RedisTestServer, [RedisFrontier]) async throws -> Void) async throws {
+        let server = try RedisTestServer.start()
+        defer { server.stop() }
+        var frontiers: [RedisFrontier] = []
+        for _ in 0..<count {
+            frontiers.append(try await frontier(server, policy: policy, leaseTimeout: leaseTimeout, robots: robots))
+        }
+        try await body(server, frontiers)
+        for frontier in frontiers { try await frontier.close() }
+    }
+
+    /// The status of crawl "test".
+    static func status(_ server: RedisTestServer) async throws -> RedisCrawlStatus {
+        try await RedisCrawlStatus.read(url(server, name: "test"))
+    }
+
     /// Runs `body`, cancelling it after `limit` (every `next()` then returns nil).
     static func bounded<T: Sendable>(_ limit: Duration = .seconds(30), _ body: @escaping @Sendable () async -> T) async -> T? {
         await withTaskGroup(of: T?.self) { group in

@@ -10,176 +10,149 @@ import TestServer
 struct RedisFrontierTests {
     @Test("Two instances share one seen-set")
     func dedupAcrossInstances() async throws {
-        let server = try RedisTestServer.start()
-        defer { server.stop() }
-        let first = try await RedisFixtures.frontier(server)
-        let second = try await RedisFixtures.frontier(server)
-        let a = RedisFixtures.entry(host: 1, path: "/a")
-        let b = RedisFixtures.entry(host: 1, path: "/b")
-        let c = RedisFixtures.entry(host: 2, path: "/c")
-        let d = RedisFixtures.entry(host: 2, path: "/d")
-        #expect(await first.addSeeds([a, b]) == [.queued, .queued])
-        #expect(await second.add(contentsOf: [a, b, c, c]) == [.duplicate, .duplicate, .queued, .duplicate])
-        #expect(await second.markSeen(d.fingerprint))
-        #expect(await first.markSeen(d.fingerprint) == false)
-        #expect(await first.add(contentsOf: [d]) == [.duplicate])
-        let status = try await RedisCrawlStatus.read(RedisFixtures.url(server, name: "test"))
-        #expect(status.seen == 4)
-        #expect(status.queued == 3)
-        // a, b and the second c were refused by Redis; d by `first`'s own copy of what it saw.
-        #expect(status.duplicates == 3)
-        #expect(await first.queuedCount == 3)
-        #expect(await second.hostCount == 2)
-        try await first.close()
-        try await second.close()
+        try await RedisFixtures.withFrontiers(2) { server, frontiers in
+            let (first, second) = (frontiers[0], frontiers[1])
+            let a = RedisFixtures.entry(host: 1, path: "/a")
+            let b = RedisFixtures.entry(host: 1, path: "/b")
+            let c = RedisFixtures.entry(host: 2, path: "/c")
+            let d = RedisFixtures.entry(host: 2, path: "/d")
+            #expect(await first.addSeeds([a, b]) == [.queued, .queued])
+            #expect(await second.add(contentsOf: [a, b, c, c]) == [.duplicate, .duplicate, .queued, .duplicate])
+            #expect(await second.markSeen(d.fingerprint))
+            #expect(await first.markSeen(d.fingerprint) == false)
+            #expect(await first.add(contentsOf: [d]) == [.duplicate])
+            let status = try await RedisFixtures.status(server)
+            #expect(status.seen == 4)
+            #expect(status.queued == 3)
+            // a, b and the second c were refused by Redis; d by `first`'s own copy of what it saw.
+            #expect(status.duplicates == 3)
+            #expect(await first.queuedCount == 3)
+            #expect(await second.hostCount == 2)
+        }
     }
 
     @Test("Concurrent claimers on three instances never get the same URL twice")
     func noDoubleClaims() async throws {
-        let server = try RedisTestServer.start()
-        defer { server.stop() }
-        let policy = PolitenessPolicy(maxConcurrencyPerHost: 3)
-        var frontiers: [RedisFrontier] = []
-        for _ in 0..<3 { frontiers.append(try await RedisFixtures.frontier(server, policy: policy)) }
-        let entries = (0..<300).map { RedisFixtures.entry(host: $0 % 10, path: "/page-\($0)") }
-        #expect(await frontiers[0].addSeeds(entries).allSatisfy { $0 == .queued })
-        let claimed = await RedisFixtures.drain(frontiers, tasks: 6)
-        #expect(claimed.count == 300)
-        #expect(Set(claimed.map(\.url)) == Set(entries.map(\.url)))
-        let status = try await RedisCrawlStatus.read(RedisFixtures.url(server, name: "test"))
-        #expect(status.done == 300)
-        #expect(status.isFinished)
-        for frontier in frontiers { try await frontier.close() }
+        try await RedisFixtures.withFrontiers(3, policy: PolitenessPolicy(maxConcurrencyPerHost: 3)) { server, frontiers in
+            let entries = (0..<300).map { RedisFixtures.entry(host: $0 % 10, path: "/page-\($0)") }
+            #expect(await frontiers[0].addSeeds(entries).allSatisfy { $0 == .queued })
+            let claimed = await RedisFixtures.drain(frontiers, tasks: 6)
+            #expect(claimed.count == 300)
+            #expect(Set(claimed.map(\.url)) == Set(entries.map(\.url)))
+            let status = try await RedisFixtures.status(server)
+            #expect(status.done == 300)
+            #expect(status.isFinished)
+        }
     }
 
     @Test("The per-host limit holds across instances")
     func perHostLimitAcrossInstances() async throws {
-        let server = try RedisTestServer.start()
-        defer { server.stop() }
-        let policy = PolitenessPolicy(maxConcurrencyPerHost: 2)
-        let first = try await RedisFixtures.frontier(server, policy: policy)
-        let second = try await RedisFixtures.frontier(server, policy: policy)
-        let entries = (0..<40).map { RedisFixtures.entry(host: 1, path: "/page-\($0)") }
-        _ = await first.addSeeds(entries)
-        // (current, most) requests "in flight" to the host, over both instances.
-        let inFlight = LockedState((current: 0, most: 0))
-        let claimed = await RedisFixtures.drain([first, second], tasks: 4) { _ in
-            inFlight.withLock { $0.current += 1; $0.most = max($0.most, $0.current) }
-            try? await Task.sleep(for: .milliseconds(3))
-            inFlight.withLock { $0.current -= 1 }
+        try await RedisFixtures.withFrontiers(2, policy: PolitenessPolicy(maxConcurrencyPerHost: 2)) { _, frontiers in
+            _ = await frontiers[0].addSeeds((0..<40).map { RedisFixtures.entry(host: 1, path: "/page-\($0)") })
+            // (current, most) requests "in flight" to the host, over both instances.
+            let inFlight = LockedState((current: 0, most: 0))
+            let claimed = await RedisFixtures.drain(frontiers, tasks: 4) { _ in
+                inFlight.withLock { $0.current += 1; $0.most = max($0.most, $0.current) }
+                try? await Task.sleep(for: .milliseconds(3))
+                inFlight.withLock { $0.current -= 1 }
+            }
+            #expect(claimed.count == 40)
+            #expect(inFlight.withLock { $0.most } <= 2)
+            #expect(inFlight.withLock { $0.most } >= 1)
         }
-        #expect(claimed.count == 40)
-        #expect(inFlight.withLock { $0.most } <= 2)
-        #expect(inFlight.withLock { $0.most } >= 1)
-        try await first.close()
-        try await second.close()
     }
 
     @Test("A dead worker's lease expires and its URL goes back to the queue")
     func leaseExpiry() async throws {
-        let server = try RedisTestServer.start()
-        defer { server.stop() }
-        let dying = try await RedisFixtures.frontier(server, leaseTimeout: .milliseconds(400))
-        let survivor = try await RedisFixtures.frontier(server, leaseTimeout: .milliseconds(400))
-        let page = RedisFixtures.entry(host: 1, path: "/only")
-        _ = await dying.addSeeds([page])
-        let taken = await dying.next()
-        #expect(taken?.url == page.url)
-        dying.abandon()
-        let retaken = await RedisFixtures.bounded(.seconds(10)) { await survivor.next() }
-        #expect(retaken??.url == page.url)
-        let status = try await RedisCrawlStatus.read(RedisFixtures.url(server, name: "test"))
-        #expect(status.expiredLeases == 1)
-        if let entry = retaken ?? nil { await survivor.complete(entry, outcome: .success(latency: .zero)) }
-        let after = await RedisFixtures.bounded(.seconds(10)) { await survivor.next() }
-        #expect(after == .some(nil))
-        try await survivor.close()
+        try await RedisFixtures.withFrontiers(2, leaseTimeout: .milliseconds(400)) { server, frontiers in
+            let (dying, survivor) = (frontiers[0], frontiers[1])
+            let page = RedisFixtures.entry(host: 1, path: "/only")
+            _ = await dying.addSeeds([page])
+            let taken = await dying.next()
+            #expect(taken?.url == page.url)
+            dying.abandon()
+            let retaken = await RedisFixtures.bounded(.seconds(10)) { await survivor.next() }
+            #expect(retaken??.url == page.url)
+            let status = try await RedisFixtures.status(server)
+            #expect(status.expiredLeases == 1)
+            if let entry = retaken ?? nil { await survivor.complete(entry, outcome: .success(latency: .zero)) }
+            let after = await RedisFixtures.bounded(.seconds(10)) { await survivor.next() }
+            #expect(after == .some(nil))
+        }
     }
 
     @Test("An idle worker waits while another holds a lease, and gets the links it adds")
     func finishedOnlyWhenNothingIsLeased() async throws {
-        let server = try RedisTestServer.start()
-        defer { server.stop() }
-        let first = try await RedisFixtures.frontier(server)
-        let second = try await RedisFixtures.frontier(server)
-        let seed = RedisFixtures.entry(host: 1, path: "/")
-        let link = RedisFixtures.entry(host: 1, path: "/linked", depth: 1)
-        _ = await first.addSeeds([seed])
-        let taken = try #require(await first.next())
-        let waiting = Task { await RedisFixtures.bounded(.seconds(20)) { await second.next() } }
-        // Give the second worker time to find the queue empty (it must wait, not leave).
-        try await Task.sleep(for: .milliseconds(300))
-        await first.add(contentsOf: [link])
-        await first.complete(taken, outcome: .success(latency: .zero))
-        let got = await waiting.value
-        #expect(got??.url == link.url)
-        if let entry = got ?? nil { await second.complete(entry, outcome: .success(latency: .zero)) }
-        #expect(await RedisFixtures.bounded(.seconds(10)) { await first.next() } == .some(nil))
-        #expect(await RedisFixtures.bounded(.seconds(10)) { await second.next() } == .some(nil))
-        try await first.close()
-        try await second.close()
+        try await RedisFixtures.withFrontiers(2) { _, frontiers in
+            let (first, second) = (frontiers[0], frontiers[1])
+            let seed = RedisFixtures.entry(host: 1, path: "/")
+            let link = RedisFixtures.entry(host: 1, path: "/linked", depth: 1)
+            _ = await first.addSeeds([seed])
+            let taken = try #require(await first.next())
+            let waiting = Task { await RedisFixtures.bounded(.seconds(20)) { await second.next() } }
+            // Give the second worker time to find the queue empty (it must wait, not leave).
+            try await Task.sleep(for: .milliseconds(300))
+            await first.add(contentsOf: [link])
+            await first.complete(taken, outcome: .success(latency: .zero))
+            let got = await waiting.value
+            #expect(got??.url == link.url)
+            if let entry = got ?? nil { await second.complete(entry, outcome: .success(latency: .zero)) }
+            #expect(await RedisFixtures.bounded(.seconds(10)) { await first.next() } == .some(nil))
+            #expect(await RedisFixtures.bounded(.seconds(10)) { await second.next() } == .some(nil))
+        }
     }
 
     @Test("A worker waits for the crawl to be seeded")
     func waitsForSeeds() async throws {
-        let server = try RedisTestServer.start()
-        defer { server.stop() }
-        let worker = try await RedisFixtures.frontier(server)
-        let seeder = try await RedisFixtures.frontier(server)
-        let waiting = Task { await RedisFixtures.bounded(.seconds(20)) { await worker.next() } }
-        try await Task.sleep(for: .milliseconds(300))
-        let seed = RedisFixtures.entry(host: 1, path: "/")
-        _ = await seeder.addSeeds([seed])
-        #expect(await waiting.value??.url == seed.url)
-        try await worker.close()
-        try await seeder.close()
+        try await RedisFixtures.withFrontiers(2) { _, frontiers in
+            let (worker, seeder) = (frontiers[0], frontiers[1])
+            let waiting = Task { await RedisFixtures.bounded(.seconds(20)) { await worker.next() } }
+            try await Task.sleep(for: .milliseconds(300))
+            let seed = RedisFixtures.entry(host: 1, path: "/")
+            _ = await seeder.addSeeds([seed])
+            #expect(await waiting.value??.url == seed.url)
+        }
     }
 
     @Test("robots.txt is fetched once for all workers, and obeyed")
     func robotsFetchedOnce() async throws {
-        let server = try RedisTestServer.start()
-        defer { server.stop() }
         let fetches = LockedState(0)
         let fetcher: FrontierFactory.RobotsFetcher = { _ in
             fetches.withLock { $0 += 1 }
             try? await Task.sleep(for: .milliseconds(100))
             return .response(status: 200, body: Array("User-agent: *\nDisallow: /private\n".utf8))
         }
-        let first = try await RedisFixtures.frontier(server, robots: fetcher)
-        let second = try await RedisFixtures.frontier(server, robots: fetcher)
-        let entries = ["/a", "/private/x", "/b", "/c", "/private/y"].map { RedisFixtures.entry(host: 1, path: $0) }
-        _ = await first.addSeeds(entries)
-        let claimed = await RedisFixtures.drain([first, second], tasks: 2)
-        #expect(Set(claimed.map(\.url)) == Set(["/a", "/b", "/c"].map { "http://h1.test:80" + $0 }))
-        #expect(fetches.withLock { $0 } == 1)
-        let status = try await RedisCrawlStatus.read(RedisFixtures.url(server, name: "test"))
-        #expect(status.doneByOutcome["robotsDenied"] == 2)
-        #expect(status.robotsFetched == 1)
-        // Once known, robots.txt is applied when links are added.
-        #expect(await first.add(contentsOf: [RedisFixtures.entry(host: 1, path: "/private/z")]) == [.robotsDenied])
-        try await first.close()
-        try await second.close()
+        try await RedisFixtures.withFrontiers(2, robots: fetcher) { server, frontiers in
+            let entries = ["/a", "/private/x", "/b", "/c", "/private/y"].map { RedisFixtures.entry(host: 1, path: $0) }
+            _ = await frontiers[0].addSeeds(entries)
+            let claimed = await RedisFixtures.drain(frontiers, tasks: 2)
+            #expect(Set(claimed.map(\.url)) == Set(["/a", "/b", "/c"].map { "http://h1.test:80" + $0 }))
+            #expect(fetches.withLock { $0 } == 1)
+            let status = try await RedisFixtures.status(server)
+            #expect(status.doneByOutcome["robotsDenied"] == 2)
+            #expect(status.robotsFetched == 1)
+            // Once known, robots.txt is applied when links are added.
+            #expect(await frontiers[0].add(contentsOf: [RedisFixtures.entry(host: 1, path: "/private/z")]) == [.robotsDenied])
+        }
     }
 
     @Test("Transient failures are retried after a backoff, then given up")
     func retries() async throws {
-        let server = try RedisTestServer.start()
-        defer { server.stop() }
-        let policy = PolitenessPolicy(maxRetries: 1, retryBackoff: .milliseconds(50))
-        let frontier = try await RedisFixtures.frontier(server, policy: policy)
-        let page = RedisFixtures.entry(host: 1, path: "/flaky")
-        _ = await frontier.addSeeds([page])
-        let first = try #require(await RedisFixtures.bounded { await frontier.next() } ?? nil)
-        #expect(first.attempt == 0)
-        let result = await frontier.complete(first, outcome: .transientFailure(latency: .zero))
-        #expect(result != .done && result != .gaveUp)
-        let second = try #require(await RedisFixtures.bounded { await frontier.next() } ?? nil)
-        #expect(second.url == page.url)
-        #expect(second.attempt == 1)
-        #expect(await frontier.complete(second, outcome: .transientFailure(latency: .zero)) == .gaveUp)
-        #expect(await RedisFixtures.bounded { await frontier.next() } == .some(nil))
-        #expect(await frontier.counters.retries == 1)
-        try await frontier.close()
+        try await RedisFixtures.withFrontiers(1, policy: PolitenessPolicy(maxRetries: 1, retryBackoff: .milliseconds(50))) { _, frontiers in
+            let frontier = frontiers[0]
+            let page = RedisFixtures.entry(host: 1, path: "/flaky")
+            _ = await frontier.addSeeds([page])
+            let first = try #require(await RedisFixtures.bounded { await frontier.next() } ?? nil)
+            #expect(first.attempt == 0)
+            let result = await frontier.complete(first, outcome: .transientFailure(latency: .zero))
+            #expect(result != .done && result != .gaveUp)
+            let second = try #require(await RedisFixtures.bounded { await frontier.next() } ?? nil)
+            #expect(second.url == page.url)
+            #expect(second.attempt == 1)
+            #expect(await frontier.complete(second, outcome: .transientFailure(latency: .zero)) == .gaveUp)
+            #expect(await RedisFixtures.bounded { await frontier.next() } == .some(nil))
+            #expect(await frontier.counters.retries == 1)
+        }
     }
 
     @Test("Page limits count across workers")
