@@ -275,6 +275,7 @@ public final class RedisFrontier: URLFrontier {
 
     /// Stops renewing and listening, gives back any URL still claimed (it
     /// goes back to its queue for another worker) and leaves the workers set.
+    /// Call it once when done: until then the background tasks keep the frontier alive.
     public func close() async throws {
         let (leases, listener) = state.withLock { local -> ([String], CheckedContinuation<Void, Never>?) in
             local.isClosed = true
@@ -654,13 +655,5 @@ public final class RedisFrontier: URLFrontier {
         var name = [CChar](repeating: 0, count: 256)
         let host = gethostname(&name, name.count - 1) == 0 ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "worker"
         return "\(host)-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
-    }
-}
-
-extension Duration {
-    /// The duration in whole milliseconds (rounded down, never negative).
-    var wholeMilliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
 }

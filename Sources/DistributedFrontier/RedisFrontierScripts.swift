@@ -247,11 +247,13 @@ enum RedisFrontierScripts {
     return added
     """
 
-    /// Extends this worker's leases and heartbeat. ARGV: prefix, lease time
+    /// Extends this worker's leases and heartbeat (and forgets workers whose
+    /// heartbeat ran out). ARGV: prefix, lease time
     /// (ms), worker id, heartbeat time (ms), leases... Returns how many leases were still held.
     static let renew = prelude + """
     local leaseMs, worker, heartbeatMs = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
     local now = now_ms()
+    redis.call('ZREMRANGEBYSCORE', P .. 'workers', '-inf', now)
     redis.call('ZADD', P .. 'workers', now + heartbeatMs, worker)
     local held = 0
     for i = 5, #ARGV do

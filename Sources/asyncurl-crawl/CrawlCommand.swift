@@ -106,7 +106,8 @@ struct CrawlCommand: AsyncParsableCommand {
                 Self.printError("\(error)")
                 throw ExitCode(3)
             }
-            if shared.status { return }
+            // Without seeds, --reset only deletes.
+            if shared.status || (seeds.isEmpty && seedsFile == nil) { return }
         }
         var urls = seeds
         if let seedsFile {

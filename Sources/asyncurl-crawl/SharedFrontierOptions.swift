@@ -21,7 +21,7 @@ struct SharedFrontierOptions: ParsableArguments {
     @Flag(help: "With --status, print it as JSON.")
     var json = false
 
-    @Flag(help: "Delete the shared crawl's state in Redis before starting (with --frontier; run it once, before the workers).")
+    @Flag(help: "Delete the shared crawl's state in Redis (with --frontier); with seeds, then start it afresh. Run it once, before the workers.")
     var reset = false
 
     func validate() throws {
