@@ -465,7 +465,7 @@ public final class RedisFrontier: URLFrontier {
 
     /// The host's robots.txt: this worker's copy, the crawl's copy in Redis,
     /// or fetched by this worker while it holds the host's lock.
-    private func robotsFile(forHost hostKey: String) async -> RobotsTxt {
+    func robotsFile(forHost hostKey: String) async -> RobotsTxt {
         if let known = state.withLock({ $0.robots[hostKey] }), known.expires > .now { return known.file }
         let key = prefix + Array("robots:\(hostKey)".utf8)
         let lockKey = prefix + Array("robotslock:\(hostKey)".utf8)
