@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LinkExtraction", targets: ["LinkExtraction"]),
         .library(name: "CrawlFrontier", targets: ["CrawlFrontier"]),
         .library(name: "Crawling", targets: ["Crawling"]),
+        .library(name: "DistributedFrontier", targets: ["DistributedFrontier"]),
         .executable(name: "asyncurl-crawl", targets: ["AsyncURLCrawlCommand"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "docs-spider", targets: ["DocsSpider"]),
@@ -16,6 +17,7 @@ let package = Package(
         .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
         .executable(name: "seen-set-benchmark", targets: ["SeenSetBenchmark"]),
         .executable(name: "link-benchmark", targets: ["LinkBenchmark"]),
+        .executable(name: "redis-frontier-memory", targets: ["RedisFrontierMemory"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -46,6 +48,11 @@ let package = Package(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
         ),
         .systemLibrary(
             name: "CZlib",
@@ -88,6 +95,11 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
+        /// A frontier shared by many crawler processes, kept in Redis (hiredis).
+        .target(
+            name: "DistributedFrontier",
+            dependencies: ["CrawlFrontier", "CHiredis", "AsyncURLSupport"]
+        ),
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(
             name: "Crawling",
@@ -108,6 +120,7 @@ let package = Package(
                 "CMalloc",
                 "Crawling",
                 "CrawlFrontier",
+                "DistributedFrontier",
                 "LinkExtraction",
                 "AsyncURL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -149,6 +162,15 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "RedisFrontierMemory",
+            dependencies: [
+                "DistributedFrontier",
+                "CrawlFrontier",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/RedisFrontierMemory"
+        ),
+        .executableTarget(
             name: "SeenSetBenchmark",
             dependencies: [
                 "CrawlFrontier",
@@ -181,7 +203,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlingTests",
-            dependencies: ["Crawling", "TestServer"]
+            dependencies: ["Crawling", "DistributedFrontier", "TestServer"]
+        ),
+        .testTarget(
+            name: "DistributedFrontierTests",
+            dependencies: ["DistributedFrontier", "Crawling", "TestServer"]
         ),
         .testTarget(
             name: "CrawlFrontierTests",

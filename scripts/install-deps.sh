@@ -11,6 +11,8 @@ packages=(
     libsqlite3-dev         # resumable crawl state
     zlib1g-dev             # gzip sitemaps; test server: gzip/deflate bodies
     libbrotli-dev          # test server: brotli bodies
+    libhiredis-dev         # the Redis-backed distributed frontier
+    redis-server           # distributed frontier tests (and a local shared frontier)
     nginx-light            # demo site and benchmarks, served on loopback
     curl                   # the fetch benchmark's reference
     time                   # /usr/bin/time -v for peak memory in benchmarks

@@ -3,6 +3,7 @@ import AsyncURL
 import CrawlFrontier
 import Crawling
 import AsyncURLSupport
+import DistributedFrontier
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -22,6 +23,10 @@ struct CrawlCommand: AsyncParsableCommand {
         Follows every link in scope (the seeds' hosts by default), obeying robots.txt.
         With --max-depth 0 it only fetches the seeds: a list fetcher (see --seeds-file).
         The first Ctrl-C stops scheduling and lets requests in flight finish; a second one exits at once.
+
+        With --frontier redis://HOST:PORT/NAME the process is one worker of crawl NAME, whose
+        frontier lives in Redis: start as many workers as you like, on any machines; seeds are
+        needed only once. --status prints the crawl's progress.
 
         Exit codes: 0 the crawl finished; 1 it finished but no page could be fetched;
         2 bad arguments; 3 the crawl could not start (output file, HTTP client);
@@ -98,6 +103,9 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "error, warning, info or debug.")
     var logLevel = "info"
 
+    @OptionGroup(title: "Shared crawl")
+    var shared: SharedFrontierOptions
+
     func validate() throws {
         guard ["jsonl", "csv"].contains(format) else { throw ValidationError("--format must be jsonl or csv") }
         guard ["host", "domain", "any"].contains(scope) else { throw ValidationError("--scope must be host, domain or any") }
@@ -107,6 +115,17 @@ struct CrawlCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let url = shared.url, shared.status || shared.reset {
+            do {
+                if shared.reset { StandardError.write("deleted \(try await RedisCrawlStatus.delete(url)) keys of crawl \(url.name)\n") }
+                if shared.status { try await shared.printStatus(url) }
+            } catch {
+                Self.printError("\(error)")
+                throw ExitCode(3)
+            }
+            // Without seeds, --reset only deletes.
+            if shared.status || (seeds.isEmpty && seedsFile == nil) { return }
+        }
         var urls = seeds
         if let seedsFile {
             guard let data = FileManager.default.contents(atPath: seedsFile) else {
@@ -114,6 +133,15 @@ struct CrawlCommand: AsyncParsableCommand {
             }
             let text = String(decoding: data, as: UTF8.self)
             urls += text.split(whereSeparator: \.isNewline).map { $0.trimmed(" \t") }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        }
+        if urls.isEmpty, let url = shared.url {
+            // A worker joining a shared crawl learns its seeds (for the scope) from Redis.
+            do {
+                urls = try await shared.waitForSeeds(url)
+            } catch {
+                Self.printError("\(error)")
+                throw ExitCode(3)
+            }
         }
         guard !urls.isEmpty else { throw ValidationError("give at least one seed URL (or --seeds-file)") }
 
@@ -136,6 +164,7 @@ struct CrawlCommand: AsyncParsableCommand {
         // Resuming: the page log keeps what the earlier run wrote (the crawler
         // cuts it back to the last checkpoint).
         let isResuming = state.map { FileManager.default.fileExists(atPath: $0 + "/" + CrawlStateStore.fileName) } ?? false
+        if let factory = shared.factory { settings.frontier = factory }
         switch scope {
         case "any": settings.hosts = .any
         case "domain": settings.hosts = .domains(Self.registrableDomains(of: urls))
@@ -180,7 +209,8 @@ struct CrawlCommand: AsyncParsableCommand {
             StandardError.write(result.summary + "\n")
         }
         if interrupts.wasInterrupted { throw ExitCode(130) }
-        if result.pages == 0 { throw ExitCode(1) }
+        // A worker of a shared crawl may find nothing left to do.
+        if result.pages == 0, shared.url == nil { throw ExitCode(1) }
     }
 
     /// The last two labels of each seed's host (`docs.example.com` gives `example.com`; IP addresses stay whole).

@@ -55,12 +55,14 @@ struct StopAndResumeTests {
             let crawl = try CrawlCommandProcess(arguments(site), logPath: log("run\(run)"))
             #expect(await CrawlCommandProcess.waitForLines(in: logPath, atLeast: killAfter))
             crawl.send(SIGKILL)
-            #expect(await crawl.waitForExit() == 128 + SIGKILL)
+            let status = await crawl.waitForExit()
+            #expect(status == 128 + SIGKILL, "run \(run) ended with \(String(describing: status))")
         }
         let killedLines = try records().count
         #expect(killedLines < manifest.count, "the crawl was stopped before its end")
         let last = try CrawlCommandProcess(arguments(site), logPath: log("run3"))
-        #expect(await last.waitForExit() == 0)
+        let lastStatus = await last.waitForExit()
+        #expect(lastStatus == 0, "the last run ended with \(String(describing: lastStatus)): \((try? String(contentsOfFile: log("run3"), encoding: .utf8)) ?? "")")
         let (paths, twice) = summary(try records(), base: site.baseURL)
         #expect(paths == manifest)
         #expect(twice.isEmpty, "logged twice: \(twice)")

@@ -13,8 +13,9 @@ public enum ChildProcess {
         public let description: String
     }
 
-    /// Starts `tool` with `arguments`, its output discarded; returns its pid.
-    public static func spawn(_ tool: String, _ arguments: [String]) throws(Failure) -> pid_t {
+    /// Starts `tool` with `arguments`, its output discarded (standard error
+    /// appended to `standardError` when given); returns its pid.
+    public static func spawn(_ tool: String, _ arguments: [String], standardError: String? = nil) throws(Failure) -> pid_t {
         var argv: [UnsafeMutablePointer<CChar>?] = ([tool] + arguments).map { strdup($0) }
         argv.append(nil)
         defer { argv.forEach { free($0) } }
@@ -22,9 +23,23 @@ public enum ChildProcess {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, standardError ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        // The child starts with no blocked signals and default handlers: the
+        // test runner's threads may block SIGTERM, and a child inheriting that
+        // mask would ignore the signal that stops it.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signalNumber in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, signalNumber) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, tool, &actions, nil, argv, environ)
+        let result = posix_spawn(&pid, tool, &actions, &attributes, argv, environ)
         guard result == 0 else { throw Failure(description: "cannot start \(tool): \(String(cString: strerror(result)))") }
         return pid
     }
@@ -35,6 +50,34 @@ public enum ChildProcess {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         guard status == 0 else { throw Failure(description: "\(tool) \(arguments.first ?? "") failed with status \(status)") }
+    }
+
+    /// Waits (polling, at most `timeout`) for a child to exit; its wait
+    /// status, or `nil` when it is still running.
+    public static func waitForExit(_ pid: pid_t, timeout: Duration) -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        repeat {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return status }
+            if result < 0, errno != EINTR { return nil }
+            usleep(20_000)
+        } while ContinuousClock.now < deadline
+        return nil
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    public static func isListening(port: Int) -> Bool {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { return false }
+        defer { _ = close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     /// Distinct free ports on 127.0.0.1: every socket stays bound until all

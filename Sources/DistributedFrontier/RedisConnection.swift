@@ -1,0 +1,257 @@
+import AsyncURLSupport
+import CHiredis
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One connection to a Redis server through hiredis, usable from any task.
+///
+/// hiredis is blocking, so every call on the connection runs on the
+/// connection's own serial dispatch queue, never on Swift's cooperative pool;
+/// callers await a continuation. Commands sent while others are on the wire
+/// are pipelined: the queue appends every waiting command, then reads their
+/// replies in order (one round trip for many callers). Arguments go as argv
+/// with explicit lengths, so they are binary safe.
+///
+/// After an I/O error the connection is dropped; the next command reconnects.
+/// A long blocking command (`BLPOP`) holds the connection: give it its own.
+public final class RedisConnection: @unchecked Sendable {
+    // `context` is only touched on `queue` (and in deinit, when no work can be left).
+
+    /// The server's host name or address.
+    public let host: String
+    /// The server's port.
+    public let port: Int
+    /// `host:port`, for errors.
+    public var address: String { "\(host):\(port)" }
+    private let connectTimeout: Duration
+    private let commandTimeout: Duration
+    private let queue: DispatchQueue
+    private var context: UnsafeMutablePointer<redisContext>?
+    private let pending = LockedState(Pending())
+    private let scriptHashes = LockedState<[String: String]>([:])
+
+    private struct Request {
+        var commands: [[[UInt8]]]
+        var continuation: CheckedContinuation<Result<[RedisReply], RedisError>, Never>
+    }
+
+    private struct Pending {
+        var requests: [Request] = []
+        var isDraining = false
+    }
+
+    private init(host: String, port: Int, connectTimeout: Duration, commandTimeout: Duration) {
+        self.host = host
+        self.port = port
+        self.connectTimeout = connectTimeout
+        self.commandTimeout = commandTimeout
+        queue = DispatchQueue(label: "asyncurl.redis.\(host):\(port)")
+    }
+
+    deinit {
+        if let context { redisFree(context) }
+    }
+
+    /// Connects to `host:port`.
+    /// - Parameters:
+    ///   - connectTimeout: the longest wait for the connection.
+    ///   - commandTimeout: the longest wait for one reply (longer than any blocking command's own time-out).
+    public static func connect(host: String, port: Int, connectTimeout: Duration = .seconds(5),
+                               commandTimeout: Duration = .seconds(30)) async throws(RedisError) -> RedisConnection {
+        let connection = RedisConnection(host: host, port: port, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, RedisError>, Never>) in
+            connection.queue.async {
+                continuation.resume(returning: connection.ensureConnected())
+            }
+        }
+        try result.get()
+        return connection
+    }
+
+    /// Sends one command and returns its reply (an error reply is a value, not a throw).
+    public func send(_ arguments: [[UInt8]]) async throws(RedisError) -> RedisReply {
+        let replies = try await pipeline([arguments])
+        guard let reply = replies.first else { throw RedisError(address: address, cause: .unexpectedReply("no reply")) }
+        return reply
+    }
+
+    /// Sends one command given as text arguments.
+    public func send(_ arguments: String...) async throws(RedisError) -> RedisReply {
+        try await send(arguments.map { Array($0.utf8) })
+    }
+
+    /// Sends several commands in one write and reads their replies, in order.
+    public func pipeline(_ commands: [[[UInt8]]]) async throws(RedisError) -> [RedisReply] {
+        guard !commands.isEmpty else { return [] }
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[RedisReply], RedisError>, Never>) in
+            let startsDrain = pending.withLock { state -> Bool in
+                state.requests.append(Request(commands: commands, continuation: continuation))
+                guard !state.isDraining else { return false }
+                state.isDraining = true
+                return true
+            }
+            if startsDrain {
+                queue.async { self.drain() }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Runs a Lua script: `EVALSHA` with the script's hash (loaded once per
+    /// connection), and `EVAL` with its body when the server answers
+    /// `NOSCRIPT` (after a restart or `SCRIPT FLUSH`). An error reply throws.
+    public func evaluate(_ script: String, keys: [[UInt8]] = [], arguments: [[UInt8]]) async throws(RedisError) -> RedisReply {
+        var hash = scriptHashes.withLock { $0[script] }
+        if hash == nil {
+            let loaded = try await send(["SCRIPT", "LOAD", script].map { Array($0.utf8) })
+            guard case .string(let bytes) = loaded else { throw RedisError(address: address, cause: .unexpectedReply("SCRIPT LOAD: \(loaded)")) }
+            let text = String(decoding: bytes, as: UTF8.self)
+            scriptHashes.withLock { $0[script] = text }
+            hash = text
+        }
+        let tail = [Array(String(keys.count).utf8)] + keys + arguments
+        var reply = try await send([Array("EVALSHA".utf8), Array((hash ?? "").utf8)] + tail)
+        if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
+            reply = try await send([Array("EVAL".utf8), Array(script.utf8)] + tail)
+        }
+        if case .error(let message) = reply { throw RedisError(address: address, cause: .server(message)) }
+        return reply
+    }
+
+    // MARK: On the queue
+
+    /// Sends every waiting request's commands in one go, then reads and hands out the replies.
+    private func drain() {
+        while true {
+            let batch = pending.withLock { state -> [Request] in
+                let taken = state.requests
+                state.requests.removeAll()
+                if taken.isEmpty { state.isDraining = false }
+                return taken
+            }
+            if batch.isEmpty { return }
+            let results = execute(batch.map(\.commands))
+            for (request, result) in zip(batch, results) {
+                request.continuation.resume(returning: result)
+            }
+        }
+    }
+
+    /// Appends all commands of all requests, then reads one reply per command.
+    private func execute(_ requests: [[[[UInt8]]]]) -> [Result<[RedisReply], RedisError>] {
+        if case .failure(let error) = ensureConnected() {
+            return requests.map { _ in .failure(error) }
+        }
+        guard let context else { return requests.map { _ in .failure(RedisError(address: address, cause: .io("not connected"))) } }
+        for commands in requests {
+            for command in commands where !Self.append(command, to: context) {
+                return requests.map { _ in .failure(dropConnection()) }
+            }
+        }
+        var results: [Result<[RedisReply], RedisError>] = []
+        for commands in requests {
+            var replies: [RedisReply] = []
+            replies.reserveCapacity(commands.count)
+            for _ in commands {
+                var raw: UnsafeMutableRawPointer?
+                guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
+                    let error = dropConnection()
+                    return results + Array(repeating: .failure(error), count: requests.count - results.count)
+                }
+                let reply = raw.assumingMemoryBound(to: redisReply.self)
+                replies.append(Self.convert(reply))
+                freeReplyObject(raw)
+            }
+            results.append(.success(replies))
+        }
+        return results
+    }
+
+    private func ensureConnected() -> Result<Void, RedisError> {
+        if context != nil { return .success(()) }
+        guard let made = redisConnectWithTimeout(host, Int32(port), Self.timeval(connectTimeout)) else {
+            return .failure(RedisError(address: address, cause: .connect("out of memory")))
+        }
+        if made.pointee.err != 0 {
+            let message = Self.errorText(made)
+            redisFree(made)
+            return .failure(RedisError(address: address, cause: .connect(message)))
+        }
+        _ = redisSetTimeout(made, Self.timeval(commandTimeout))
+        _ = redisEnableKeepAlive(made)
+        context = made
+        return .success(())
+    }
+
+    /// Frees a broken context (hiredis cannot use it again) and says why it broke.
+    private func dropConnection() -> RedisError {
+        guard let context else { return RedisError(address: address, cause: .io("not connected")) }
+        let message = Self.errorText(context)
+        redisFree(context)
+        self.context = nil
+        return RedisError(address: address, cause: .io(message))
+    }
+
+    private static func append(_ arguments: [[UInt8]], to context: UnsafeMutablePointer<redisContext>) -> Bool {
+        let total = arguments.reduce(0) { $0 + $1.count }
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, total), alignment: 1)
+        defer { storage.deallocate() }
+        var argv: [UnsafePointer<CChar>?] = []
+        var lengths: [Int] = []
+        argv.reserveCapacity(arguments.count)
+        lengths.reserveCapacity(arguments.count)
+        var offset = 0
+        for argument in arguments {
+            argument.withUnsafeBytes { bytes in
+                if let base = bytes.baseAddress { (storage + offset).copyMemory(from: base, byteCount: bytes.count) }
+            }
+            argv.append(UnsafePointer((storage + offset).assumingMemoryBound(to: CChar.self)))
+            lengths.append(argument.count)
+            offset += argument.count
+        }
+        // hiredis copies the arguments into its output buffer here.
+        return redisAppendCommandArgv(context, Int32(arguments.count), &argv, lengths) == REDIS_OK
+    }
+
+    private static func convert(_ reply: UnsafeMutablePointer<redisReply>) -> RedisReply {
+        let value = reply.pointee
+        switch value.type {
+        case REDIS_REPLY_STRING:
+            return .string(bytes(value.str, count: value.len))
+        case REDIS_REPLY_STATUS:
+            return .status(String(decoding: bytes(value.str, count: value.len), as: UTF8.self))
+        case REDIS_REPLY_ERROR:
+            return .error(String(decoding: bytes(value.str, count: value.len), as: UTF8.self))
+        case REDIS_REPLY_INTEGER:
+            return .integer(value.integer)
+        case REDIS_REPLY_ARRAY:
+            var elements: [RedisReply] = []
+            elements.reserveCapacity(value.elements)
+            for index in 0..<value.elements {
+                if let element = value.element?[index] { elements.append(convert(element)) } else { elements.append(.null) }
+            }
+            return .array(elements)
+        default:
+            return .null
+        }
+    }
+
+    private static func bytes(_ pointer: UnsafeMutablePointer<CChar>?, count: Int) -> [UInt8] {
+        guard let pointer, count > 0 else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    private static func errorText(_ context: UnsafeMutablePointer<redisContext>) -> String {
+        withUnsafeBytes(of: context.pointee.errstr) { raw in
+            let text = raw.prefix { $0 != 0 }
+            return text.isEmpty ? "error \(context.pointee.err)" : String(decoding: text, as: UTF8.self)
+        }
+    }
+
+    private static func timeval(_ duration: Duration) -> Glibc.timeval {
+        let (seconds, attoseconds) = duration.components
+        return Glibc.timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+    }
+}

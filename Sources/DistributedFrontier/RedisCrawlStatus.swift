@@ -1,0 +1,119 @@
+/// A shared crawl's progress, read from Redis (for `asyncurl-crawl status`).
+public struct RedisCrawlStatus: Sendable, Hashable, Codable {
+    /// URLs waiting in host queues.
+    public var queued = 0
+    /// URLs claimed by a worker and not completed (leases).
+    public var inFlight = 0
+    /// URLs waiting for a retry's backoff.
+    public var retrying = 0
+    /// Fingerprints in the seen-set.
+    public var seen = 0
+    /// URLs accepted into the crawl (queued at some point; counts against the page limits).
+    public var accepted = 0
+    /// URLs completed, in all.
+    public var done = 0
+    /// Completed URLs by outcome: `success` (a response), `failed`, `gaveUp` (retries exhausted), `robotsDenied`.
+    public var doneByOutcome: [String: Int] = [:]
+    /// URLs refused as already seen.
+    public var duplicates = 0
+    /// URLs refused as off the seeds' hosts.
+    public var offScope = 0
+    /// URLs refused by the page limits.
+    public var pageLimited = 0
+    /// Retries scheduled.
+    public var retries = 0
+    /// Leases that expired (their worker died or hung) and went back to the queue.
+    public var expiredLeases = 0
+    /// robots.txt files fetched.
+    public var robotsFetched = 0
+    /// Hosts seen.
+    public var hosts = 0
+    /// Workers whose heartbeat is current.
+    public var workersAlive = 0
+    /// Whether the crawl has been seeded.
+    public var isSeeded = false
+
+    /// Creates an empty status.
+    public init() {}
+
+    /// Whether the crawl is over: seeded, and nothing queued, in flight or retrying.
+    public var isFinished: Bool { isSeeded && queued == 0 && inFlight == 0 && retrying == 0 }
+
+    /// Reads the status of the crawl at `url`.
+    public static func read(_ url: RedisFrontierURL, connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> RedisCrawlStatus {
+        let connection = try await RedisConnection.connect(host: url.host, port: url.port, connectTimeout: connectTimeout)
+        return try await read(url, using: connection)
+    }
+
+    /// Reads the status of the crawl at `url` over an open connection.
+    public static func read(_ url: RedisFrontierURL, using connection: RedisConnection) async throws(RedisError) -> RedisCrawlStatus {
+        let reply = try await connection.evaluate(RedisFrontierScripts.status, arguments: [Array(url.keyPrefix.utf8)])
+        let parts = reply.elements
+        guard parts.count == 6 else { throw RedisError(address: connection.address, cause: .unexpectedReply("status: \(reply)")) }
+        var fields: [String: Int] = [:]
+        let flat = parts[0].elements
+        var index = 0
+        while index + 1 < flat.count {
+            if let name = flat[index].text, let value = flat[index + 1].int { fields[name] = Int(value) }
+            index += 2
+        }
+        var status = RedisCrawlStatus()
+        status.queued = max(0, fields["pending"] ?? 0)
+        status.inFlight = Int(parts[1].int ?? 0)
+        status.retrying = Int(parts[2].int ?? 0)
+        status.workersAlive = Int(parts[3].int ?? 0)
+        status.hosts = Int(parts[4].int ?? 0)
+        status.seen = fields["seen"] ?? 0
+        status.accepted = fields["accepted"] ?? 0
+        status.done = fields["done"] ?? 0
+        for outcome in ["success", "failed", "gaveUp", "robotsDenied"] {
+            if let count = fields[outcome] { status.doneByOutcome[outcome] = count }
+        }
+        status.duplicates = fields["duplicates"] ?? 0
+        status.offScope = fields["offScope"] ?? 0
+        status.pageLimited = fields["pageLimited"] ?? 0
+        status.retries = fields["retries"] ?? 0
+        status.expiredLeases = fields["expired"] ?? 0
+        status.robotsFetched = fields["robotsFetched"] ?? 0
+        status.isSeeded = fields["seeded"] != nil
+        return status
+    }
+
+    /// The crawl's seed URLs (empty until a worker seeds it).
+    public static func seeds(of url: RedisFrontierURL, connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> [String] {
+        let connection = try await RedisConnection.connect(host: url.host, port: url.port, connectTimeout: connectTimeout)
+        let reply = try await connection.send("SMEMBERS", url.keyPrefix + "seedurls")
+        return reply.elements.compactMap(\.text).sorted()
+    }
+
+    /// Deletes every key of the crawl at `url` (to start it again from scratch). Returns how many keys went.
+    public static func delete(_ url: RedisFrontierURL, connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> Int {
+        let connection = try await RedisConnection.connect(host: url.host, port: url.port, connectTimeout: connectTimeout)
+        var cursor = "0"
+        var deleted = 0
+        // SCAN visits every key once per full cycle; each step is bounded by COUNT.
+        repeat {
+            let reply = try await connection.send(["SCAN", cursor, "MATCH", url.keyPrefix + "*", "COUNT", "1000"].map { Array($0.utf8) })
+            let parts = reply.elements
+            guard parts.count == 2, let next = parts[0].text else { throw RedisError(address: connection.address, cause: .unexpectedReply("SCAN: \(reply)")) }
+            let keys = parts[1].elements.compactMap { element -> [UInt8]? in if case .string(let bytes) = element { bytes } else { nil } }
+            if !keys.isEmpty {
+                deleted += Int(try await connection.send([Array("UNLINK".utf8)] + keys).int ?? 0)
+            }
+            cursor = next
+        } while cursor != "0"
+        return deleted
+    }
+
+    /// A few lines for people: queues, leases, outcomes, workers.
+    public var summary: String {
+        let outcomes = doneByOutcome.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return """
+        state: \(isFinished ? "finished" : isSeeded ? "running" : "not seeded")
+        queued \(queued)  in flight \(inFlight)  retrying \(retrying)
+        seen \(seen)  accepted \(accepted)  done \(done)\(outcomes.isEmpty ? "" : " (\(outcomes))")
+        duplicates \(duplicates)  off scope \(offScope)  page-limited \(pageLimited)  retries \(retries)  expired leases \(expiredLeases)
+        hosts \(hosts)  robots.txt fetched \(robotsFetched)  workers alive \(workersAlive)
+        """
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import CrawlFrontier
+import DistributedFrontier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The options that make `asyncurl-crawl` one worker of a crawl shared
+/// through Redis, and read that crawl's status.
+struct SharedFrontierOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Share the crawl's frontier through Redis: every process given the same redis://HOST:PORT/NAME crawls NAME together. Seeds are optional for all but the first worker.", valueName: "url"))
+    var frontier: String?
+
+    @Option(name: .customLong("lease-timeout"), help: "Seconds a claimed URL stays a worker's without renewal (with --frontier): a dead worker's URLs go back to the queue after this.")
+    var leaseTimeout = 60.0
+
+    @Option(name: .customLong("seed-wait"), help: "Seconds a worker started without seeds waits for another to seed the crawl (with --frontier).")
+    var seedWait = 600.0
+
+    @Flag(help: "Print the shared crawl's progress (with --frontier) and exit.")
+    var status = false
+
+    @Flag(help: "With --status, print it as JSON.")
+    var json = false
+
+    @Flag(help: "Delete the shared crawl's state in Redis (with --frontier); with seeds, then start it afresh. Run it once, before the workers.")
+    var reset = false
+
+    func validate() throws {
+        if let frontier {
+            do {
+                _ = try RedisFrontierURL(parsing: frontier)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        } else if status || reset {
+            throw ValidationError("--status and --reset need --frontier redis://HOST:PORT/NAME")
+        }
+        guard leaseTimeout >= 1, seedWait >= 0 else { throw ValidationError("--lease-timeout must be at least 1 second, --seed-wait not negative") }
+    }
+
+    /// The shared crawl, when one is given.
+    var url: RedisFrontierURL? {
+        frontier.flatMap { try? RedisFrontierURL(parsing: $0) }
+    }
+
+    /// The frontier factory for the settings, when the frontier is shared.
+    var factory: FrontierFactory? {
+        url.map { .redis($0, options: RedisFrontierOptions(leaseTimeout: .milliseconds(Int64(leaseTimeout * 1000)))) }
+    }
+
+    /// Prints the shared crawl's status (text or JSON) on standard output.
+    func printStatus(_ url: RedisFrontierURL) async throws(RedisError) {
+        let current = try await RedisCrawlStatus.read(url)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = (try? encoder.encode(current)) ?? Data()
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("crawl \(url)\n" + current.summary)
+        }
+    }
+
+    /// The crawl's seeds, waiting (polling every 250 ms, at most --seed-wait) until a worker seeds it.
+    func waitForSeeds(_ url: RedisFrontierURL) async throws(RedisError) -> [String] {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seedWait * 1000))
+        var announced = false
+        while true {
+            let seeds = try await RedisCrawlStatus.seeds(of: url)
+            if !seeds.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled { return seeds }
+            if !announced {
+                StandardError.write("asyncurl-crawl: waiting for crawl \(url.name) to be seeded\n")
+                announced = true
+            }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A throw-away `redis-server` on 127.0.0.1 for the distributed frontier's
+/// tests: a free port, no persistence, its own temporary directory; stopped by its pid.
+public final class RedisTestServer: Sendable {
+    /// The port it listens on.
+    public let port: Int
+    /// The server's process id.
+    public let pid: pid_t
+    /// Its working directory (removed by ``stop()``).
+    public let directory: String
+
+    private init(port: Int, pid: pid_t, directory: String) {
+        self.port = port
+        self.pid = pid
+        self.directory = directory
+    }
+
+    /// Starts a server and waits (at most 10 s) until it accepts connections.
+    public static func start() throws -> RedisTestServer {
+        guard let binary = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw ChildProcess.Failure(description: "redis-server is not installed (scripts/install-deps.sh installs it)")
+        }
+        guard let port = try ChildProcess.freePorts(1).first else { throw ChildProcess.Failure(description: "no free port") }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-redis-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let pid = try ChildProcess.spawn(binary, [
+            "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory,
+            "--logfile", directory + "/redis.log", "--daemonize", "no",
+        ])
+        let server = RedisTestServer(port: port, pid: pid, directory: directory)
+        for _ in 0..<400 {
+            if ChildProcess.isListening(port: port) { return server }
+            if ChildProcess.waitForExit(pid, timeout: .zero) != nil { break }
+            usleep(25_000)
+        }
+        server.stop()
+        throw ChildProcess.Failure(description: "redis-server did not start on port \(port)")
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its directory.
+    public func stop() {
+        kill(pid, SIGTERM)
+        if ChildProcess.waitForExit(pid, timeout: .seconds(5)) == nil {
+            kill(pid, SIGKILL)
+            _ = ChildProcess.waitForExit(pid, timeout: .seconds(5))
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
