@@ -3,10 +3,11 @@
 # (served by nginx on 127.0.0.1) in one run. Prints, for each: pages fetched
 # against the site's manifest, pages/s, peak RSS, and the ratios.
 #
-# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P] [--with-state] [--skip-scrapy]
+# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P] [--with-state] [--with-redis] [--skip-scrapy]
 #   N  pages of the generated site (default 20000, kept under .build-bench/)
 #   C  requests in flight (default 64); P  per host (default: C)
 #   --with-state   also crawl with --state (resumable) and print its cost
+#   --with-redis   also crawl with the frontier in a redis-server on 127.0.0.1 (one worker)
 #   --skip-scrapy  asyncurl only (for quick runs; no Scrapy ratios)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,6 +16,7 @@ pages=20000
 concurrency=64
 per_host=""
 with_state=0
+with_redis=0
 skip_scrapy=0
 while (($#)); do
     case "$1" in
@@ -22,8 +24,9 @@ while (($#)); do
         --concurrency) concurrency=$2; shift 2 ;;
         --per-host) per_host=$2; shift 2 ;;
         --with-state) with_state=1; shift ;;
+        --with-redis) with_redis=1; shift ;;
         --skip-scrapy) skip_scrapy=1; shift ;;
-        *) sed -n '2,11p' "$0"; exit 2 ;;
+        *) sed -n '2,12p' "$0"; exit 2 ;;
     esac
 done
 per_host=${per_host:-$concurrency}
@@ -66,6 +69,16 @@ if ((with_state)); then
     read -r t_seconds t_rss < <(measure asyncurl-state .build/release/asyncurl-crawl "$base" --output "$run_dir/asyncurl-state.jsonl" \
         --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --state "$run_dir/state")
 fi
+if ((with_redis)); then
+    redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --daemonize yes \
+        --pidfile "$run_dir/redis.pid" --logfile "$run_dir/redis.log" --dir "$run_dir"
+    for _ in $(seq 50); do [[ -s $run_dir/redis.pid ]] && break; sleep 0.1; done
+    trap 'kill "$(cat "$run_dir/redis.pid")" 2>/dev/null || true; scripts/site-server.sh stop --port "$port" --run-dir "$run_dir" >/dev/null 2>&1 || true; rm -rf "$run_dir"' EXIT
+    echo "crawling $base with asyncurl-crawl --frontier redis://127.0.0.1:$redis_port/bench..." >&2
+    read -r r_seconds r_rss < <(measure asyncurl-redis .build/release/asyncurl-crawl "$base" --output "$run_dir/asyncurl-redis.jsonl" \
+        --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --frontier "redis://127.0.0.1:$redis_port/bench")
+fi
 if ((!skip_scrapy)); then
     echo "crawling $base with Scrapy..." >&2
     read -r s_seconds s_rss < <(measure scrapy "$work/venv/bin/scrapy" runspider Benchmarks/crawl/scrapy_spider.py -a "start=$base" \
@@ -86,11 +99,15 @@ echo "settings: $concurrency requests in flight, $per_host per host, no delay, r
 printf '%-14s %8s %9s %10s %13s   %s\n' tool pages seconds pages/s "peak RSS" "against the manifest"
 report asyncurl "$a_seconds" "$a_rss"
 if ((with_state)); then report asyncurl-state "$t_seconds" "$t_rss"; fi
+if ((with_redis)); then report asyncurl-redis "$r_seconds" "$r_rss"; fi
 if ((!skip_scrapy)); then report scrapy "$s_seconds" "$s_rss"; fi
 rate() { python3 -c "print($(wc -l < "$run_dir/$1.jsonl") / $2)"; }
 a_rate=$(rate asyncurl "$a_seconds")
 if ((with_state)); then
     python3 -c "print('ratio pages/s   asyncurl --state / asyncurl = %.2fx' % ($(rate asyncurl-state "$t_seconds") / $a_rate))"
+fi
+if ((with_redis)); then
+    python3 -c "print('ratio pages/s   asyncurl --frontier redis / asyncurl = %.2fx' % ($(rate asyncurl-redis "$r_seconds") / $a_rate))"
 fi
 if ((!skip_scrapy)); then
     python3 -c "
