@@ -53,8 +53,7 @@ struct StopAndResumeTests {
         let manifest = try site.manifest()
         for (run, killAfter) in [(1, 12), (2, 35)] {
             let crawl = try CrawlCommandProcess(arguments(site), logPath: log("run\(run)"))
-            #expect(await CrawlCommandProcess.waitForLines(in: logPath, atLeast: killAfter))
-            crawl.send(SIGKILL)
+            crawl.send(SIGKILL, whenLinesIn: logPath, reach: killAfter)
             let status = await crawl.waitForExit()
             #expect(status == 128 + SIGKILL, "run \(run) ended with \(String(describing: status))")
         }
@@ -74,8 +73,7 @@ struct StopAndResumeTests {
         defer { site.stop() }
         let statsPath = directory + "/stats.json"
         let crawl = try CrawlCommandProcess(arguments(site, ["--stats", statsPath]), logPath: log("run1"))
-        #expect(await CrawlCommandProcess.waitForLines(in: logPath, atLeast: 20))
-        crawl.send(SIGINT)
+        crawl.send(SIGINT, whenLinesIn: logPath, reach: 20)
         #expect(await crawl.waitForExit() == 130)
         let stopped = try records()
         #expect(stopped.count < (try site.manifest()).count)

@@ -13,17 +13,23 @@ public enum ChildProcess {
         public let description: String
     }
 
-    /// Starts `tool` with `arguments`, its output discarded (standard error
-    /// appended to `standardError` when given); returns its pid.
-    public static func spawn(_ tool: String, _ arguments: [String], standardError: String? = nil) throws(Failure) -> pid_t {
+    /// Starts `tool` with `arguments`, standard input from /dev/null, its
+    /// output discarded (or appended to `standardOutput`, and standard error
+    /// to `standardError`, when given; the same path takes both); returns its pid.
+    public static func spawn(_ tool: String, _ arguments: [String], standardOutput: String? = nil, standardError: String? = nil) throws(Failure) -> pid_t {
         var argv: [UnsafeMutablePointer<CChar>?] = ([tool] + arguments).map { strdup($0) }
         argv.append(nil)
         defer { argv.forEach { free($0) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, standardError ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, standardOutput ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        if let standardError, standardError == standardOutput {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, standardError ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        }
         // The child starts with no blocked signals and default handlers: the
         // test runner's threads may block SIGTERM, and a child inheriting that
         // mask would ignore the signal that stops it.

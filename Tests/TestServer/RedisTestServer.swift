@@ -19,26 +19,32 @@ public final class RedisTestServer: Sendable {
         self.directory = directory
     }
 
-    /// Starts a server and waits (at most 10 s) until it accepts connections.
+    /// Starts a server and waits (at most 10 s a try, 3 tries) until it accepts connections.
     public static func start() throws -> RedisTestServer {
         guard let binary = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw ChildProcess.Failure(description: "redis-server is not installed (scripts/install-deps.sh installs it)")
         }
-        guard let port = try ChildProcess.freePorts(1).first else { throw ChildProcess.Failure(description: "no free port") }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-redis-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let pid = try ChildProcess.spawn(binary, [
-            "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory,
-            "--logfile", directory + "/redis.log", "--daemonize", "no",
-        ])
-        let server = RedisTestServer(port: port, pid: pid, directory: directory)
-        for _ in 0..<400 {
-            if ChildProcess.isListening(port: port) { return server }
-            if ChildProcess.waitForExit(pid, timeout: .zero) != nil { break }
-            usleep(25_000)
+        // A free port can be taken by another test between the check and
+        // redis-server's bind: then the server exits, and another port is tried.
+        var lastPort = 0
+        for _ in 0..<3 {
+            guard let port = try ChildProcess.freePorts(1).first else { throw ChildProcess.Failure(description: "no free port") }
+            lastPort = port
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-redis-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let pid = try ChildProcess.spawn(binary, [
+                "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory,
+                "--logfile", directory + "/redis.log", "--daemonize", "no",
+            ])
+            let server = RedisTestServer(port: port, pid: pid, directory: directory)
+            for _ in 0..<400 {
+                if ChildProcess.isListening(port: port) { return server }
+                if ChildProcess.waitForExit(pid, timeout: .zero) != nil { break }
+                usleep(25_000)
+            }
+            server.stop()
         }
-        server.stop()
-        throw ChildProcess.Failure(description: "redis-server did not start on port \(port)")
+        throw ChildProcess.Failure(description: "redis-server did not start (last port tried: \(lastPort))")
     }
 
     /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its directory.

@@ -1,4 +1,5 @@
 import Foundation
+import TestServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,18 +32,12 @@ final class CrawlCommandProcess {
         guard FileManager.default.isExecutableFile(atPath: tool) else {
             throw Failure(description: "\(tool) is missing: build it first (scripts/test.sh builds every product)")
         }
-        var argv: [UnsafeMutablePointer<CChar>?] = ([tool] + arguments).map { strdup($0) }
-        argv.append(nil)
-        defer { argv.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, tool, &actions, nil, argv, environ)
-        guard result == 0 else { throw Failure(description: "cannot start \(tool): \(String(cString: strerror(result)))") }
+        let pid: pid_t
+        do {
+            pid = try ChildProcess.spawn(tool, arguments, standardOutput: logPath, standardError: logPath)
+        } catch {
+            throw Failure(description: error.description)
+        }
         self.pid = pid
     }
 
@@ -88,23 +83,29 @@ final class CrawlCommandProcess {
         return kibibytes.map { $0 * 1024 }
     }
 
+    /// Sends `signalNumber` as soon as `file` has `count` lines, watching from a
+    /// thread of its own: the test's task may wait long for a turn on a busy
+    /// cooperative pool, and the crawl would run on meanwhile. Gives up after `limit`.
+    func send(_ signalNumber: Int32, whenLinesIn file: String, reach count: Int, limit: Duration = .seconds(60)) {
+        let pid = pid
+        let thread = Thread {
+            let deadline = ContinuousClock.now + limit
+            while ContinuousClock.now < deadline {
+                if let data = FileManager.default.contents(atPath: file), data.reduce(0, { $1 == 0x0A ? $0 + 1 : $0 }) >= count {
+                    kill(pid, signalNumber)
+                    return
+                }
+                usleep(5_000)
+            }
+        }
+        thread.start()
+    }
+
     /// Waits until `file` contains `text` (at most `limit`); whether it did.
     static func waitForText(in file: String, containing text: String, limit: Duration = .seconds(60)) async -> Bool {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if let data = FileManager.default.contents(atPath: file), String(decoding: data, as: UTF8.self).contains(text) {
-                return true
-            }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return false
-    }
-
-    /// Waits until `file` has at least `count` lines (at most `limit`); whether it did.
-    static func waitForLines(in file: String, atLeast count: Int, limit: Duration = .seconds(60)) async -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if let data = FileManager.default.contents(atPath: file), data.reduce(0, { $1 == 0x0A ? $0 + 1 : $0 }) >= count {
                 return true
             }
             try? await Task.sleep(for: .milliseconds(10))
