@@ -29,7 +29,7 @@ struct CrawlCommand: AsyncParsableCommand {
         needed only once. --status prints the crawl's progress.
 
         Exit codes: 0 the crawl finished; 1 it finished but no page could be fetched;
-        2 bad arguments; 3 the crawl could not start (output file, HTTP client);
+        64 bad arguments (EX_USAGE); 3 the crawl could not start (output file, HTTP client);
         130 stopped with Ctrl-C.
         """
     )
