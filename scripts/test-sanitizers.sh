@@ -12,6 +12,6 @@ for sanitizer in "${sanitizers[@]}"; do
     scratch=".build-${sanitizer:0:1}san"
     echo "== swift test --sanitize=$sanitizer ($scratch)" >&2
     swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch"
-    ASAN_OPTIONS=detect_leaks=1 TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/scripts/tsan-suppressions.txt" \
+    ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt" TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/scripts/tsan-suppressions.txt" \
         swift test --skip-build --disable-xctest --sanitize="$sanitizer" --scratch-path "$scratch"
 done

@@ -33,6 +33,10 @@ final class EasyHandle {
 
     /// Returns the handle to its freshly-created state, keeping its caches.
     func reset() {
+        // libcurl 7.88 loses (leaks) the cookie-file list on reset (curl
+        // issue 10694, fixed in 8.0): turning the cookie engine's file list
+        // off first frees it.
+        _ = asyncurl_easy_setopt_string(raw, CURLOPT_COOKIEFILE, nil)
         curl_easy_reset(raw)
         if let headerList {
             curl_slist_free_all(headerList)
