@@ -35,6 +35,8 @@ public final class Crawler: Sendable {
     private let abandoned = LockedState(false)
     /// The task running the workers, while ``run()`` runs.
     private let workerTask = LockedState<Task<Void, Never>?>(nil)
+    /// The timer that abandons requests still in flight after a stop's grace period.
+    private let graceTimer = LockedState<Task<Void, Never>?>(nil)
     /// The HTTP client, while ``run()`` runs.
     private let activeClient = LockedState<FetchClient?>(nil)
     private let live = LockedState<(any URLFrontier)?>(nil)
@@ -74,10 +76,12 @@ public final class Crawler: Sendable {
         // Workers waiting for a URL leave; a worker busy with a page finishes it.
         workerTask.withLock { $0 }?.cancel()
         let grace = settings.stopGracePeriod
-        Task { [weak self] in
+        let timer = Task { [weak self] in
             try? await Task.sleep(for: grace)
+            guard !Task.isCancelled else { return }
             self?.abandonInFlight()
         }
+        graceTimer.withLock { $0 = timer }
     }
 
     /// Stops now: requests in flight are abandoned (nothing is recorded for
@@ -185,6 +189,11 @@ public final class Crawler: Sendable {
             workers.cancel()
         }
         checkpoints.cancel()
+        await checkpoints.value
+        if let timer = graceTimer.withLock({ $0 }) {
+            timer.cancel()
+            await timer.value
+        }
         await client.shutdown()
         do {
             try await frontier.close()
