@@ -133,7 +133,7 @@ struct DistributedCrawlTests {
     @Test("A worker killed with SIGKILL midway loses nothing: its leases expire and others finish the crawl")
     func killedWorker() async throws {
         // A delay between requests makes the crawl last a few seconds; short leases expire quickly.
-        let cluster = try Cluster.start(name: "killed", extra: ["--delay", "0.08", "--lease-timeout", "2"])
+        let cluster = try Cluster.start(name: "killed", extra: ["--delay", "0.15", "--lease-timeout", "2"])
         defer { cluster.stop() }
         let (url, site, workers) = (cluster.url, cluster.site, cluster.workers)
         let connection = try await RedisConnection.connect(host: "127.0.0.1", port: cluster.redis.port)
