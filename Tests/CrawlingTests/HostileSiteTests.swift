@@ -97,7 +97,10 @@ struct HostileSiteTests {
             #expect(slow.requests(under: pathOnly).count == 2, "\(path): tried, then retried once")
         }
         #expect(crawl.stats.errorKinds["timeout"] == 3)
-        #expect(crawl.stats.retries == 3)
+        // The three stalling URLs were retried once each; on a loaded machine an
+        // ordinary page may also wait past the 2 s limit for a connection and be
+        // retried once (never more: maxRetries is 1).
+        #expect(crawl.stats.retries >= 3 && crawl.stats.retries <= 3 + slowOrdinary.count + quickOrdinary.count)
         // Every page of the quick host is logged before the first time-out is.
         let lastQuick = quickOrdinary.compactMap { crawl.position(of: quick.url($0)) }.max() ?? .max
         let firstTimeout = stalling.compactMap { crawl.position(of: slow.url($0)) }.min() ?? .min
