@@ -157,7 +157,7 @@ public final class RedisFrontier: URLFrontier {
             do {
                 defer { state.withLock { $0.claiming -= 1 } }
                 reply = try await connection.evaluate(RedisFrontierScripts.claim, arguments: [
-                    prefix, limitArgument, delayArgument, Array(String(options.leaseTimeout.wholeMilliseconds).utf8), Array(workerID.utf8),
+                    prefix, limitArgument, delayArgument, Array(String(options.leaseTimeout.flooredMilliseconds).utf8), Array(workerID.utf8),
                 ])
                 failures = 0
             } catch {
@@ -405,7 +405,7 @@ public final class RedisFrontier: URLFrontier {
     /// Runs the completion script; `true` when the crawl is now finished.
     private func finishLease(_ lease: String, kind: String, counter: String, wait: Duration, payload: String) async -> Bool {
         let arguments: [[UInt8]] = [prefix, limitArgument, delayArgument, Array(lease.utf8), Array(kind.utf8), Array(counter.utf8),
-                                    Array(String(wait.wholeMilliseconds).utf8), Array(payload.utf8)]
+                                    Array(String(wait.flooredMilliseconds).utf8), Array(payload.utf8)]
         let reply = await withRetries { () async throws(RedisError) -> RedisReply in
             try await self.connection.evaluate(RedisFrontierScripts.complete, arguments: arguments)
         }
@@ -415,8 +415,8 @@ public final class RedisFrontier: URLFrontier {
     /// Extends this worker's leases and its heartbeat.
     private func renew() async throws(RedisError) {
         let leases = state.withLock { $0.leases.values.flatMap { $0 } }
-        let arguments: [[UInt8]] = [prefix, Array(String(options.leaseTimeout.wholeMilliseconds).utf8), Array(workerID.utf8),
-                                    Array(String(options.leaseTimeout.wholeMilliseconds).utf8)] + leases.map { Array($0.utf8) }
+        let arguments: [[UInt8]] = [prefix, Array(String(options.leaseTimeout.flooredMilliseconds).utf8), Array(workerID.utf8),
+                                    Array(String(options.leaseTimeout.flooredMilliseconds).utf8)] + leases.map { Array($0.utf8) }
         _ = try await connection.evaluate(RedisFrontierScripts.renew, arguments: arguments)
     }
 
@@ -483,7 +483,7 @@ public final class RedisFrontier: URLFrontier {
                 // it deletes the lock, so whoever gets the lock after that sees the file.
                 let replies = try await connection.pipeline([
                     [Array("SET".utf8), lockKey, Array(workerID.utf8), Array("NX".utf8), Array("PX".utf8),
-                     Array(String(options.robotsLockTimeout.wholeMilliseconds).utf8)],
+                     Array(String(options.robotsLockTimeout.flooredMilliseconds).utf8)],
                     [Array("GET".utf8), key],
                 ])
                 let locked = replies.first ?? .null
@@ -495,12 +495,12 @@ public final class RedisFrontier: URLFrontier {
                     let result = await robotsFetcher(hostKey + "/robots.txt")
                     let file = Self.robotsTxt(from: result)
                     var commands: [[[UInt8]]] = [
-                        [Array("SET".utf8), key, Self.encodeRobots(result), Array("PX".utf8), Array(String(configuration.robotsLifetime.wholeMilliseconds).utf8)],
+                        [Array("SET".utf8), key, Self.encodeRobots(result), Array("PX".utf8), Array(String(configuration.robotsLifetime.flooredMilliseconds).utf8)],
                         [Array("HINCRBY".utf8), prefix + Array("stats".utf8), Array("robotsFetched".utf8), Array("1".utf8)],
                         [Array("DEL".utf8), lockKey],
                     ]
                     if let delay = file.crawlDelay(for: configuration.userAgent) {
-                        commands.append([Array("HSET".utf8), prefix + Array("h:\(hostKey)".utf8), Array("delay".utf8), Array(String(delay.wholeMilliseconds).utf8)])
+                        commands.append([Array("HSET".utf8), prefix + Array("h:\(hostKey)".utf8), Array("delay".utf8), Array(String(delay.flooredMilliseconds).utf8)])
                     }
                     _ = try await connection.pipeline(commands)
                     state.withLock { $0.counters.robotsFetched += 1 }
@@ -624,7 +624,7 @@ public final class RedisFrontier: URLFrontier {
     // MARK: Encoding
 
     private var limitArgument: [UInt8] { Array(String(policy.maxConcurrencyPerHost).utf8) }
-    private var delayArgument: [UInt8] { Array(String(policy.delay.wholeMilliseconds).utf8) }
+    private var delayArgument: [UInt8] { Array(String(policy.delay.flooredMilliseconds).utf8) }
 
     /// The seen-set bucket (top 16 bits, hex) and member (low 48 bits, decimal) of a fingerprint.
     static func seenKey(_ fingerprint: UInt64) -> (bucket: [UInt8], member: [UInt8]) {

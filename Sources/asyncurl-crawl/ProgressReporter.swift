@@ -28,8 +28,7 @@ final class ProgressReporter: Sendable {
                 try? await Task.sleep(for: interval)
                 if Task.isCancelled { break }
                 let (stats, queued, inFlight, hosts) = await crawler.progress()
-                let elapsed = ContinuousClock.now - started
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let seconds = (ContinuousClock.now - started).inSeconds
                 let rate = seconds > 0 ? Double(stats.pages) / seconds : 0
                 let line = formatted("pages %d (%.0f/s)  queued %d  in flight %d  errors %d  hosts %d", stats.pages, rate, queued, inFlight, stats.errors, hosts)
                 StandardError.write(isTerminal ? "\r\u{1B}[K" + line : line + "\n")

@@ -52,6 +52,19 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
         self = .v6(withUnsafeBytes(of: v6) { Array($0) })
     }
 
+    /// The address of an IPv4 or IPv6 socket address (`sockaddr_in`,
+    /// `sockaddr_in6`) of the given family; `nil` for other families.
+    public init?(socketAddress: UnsafeRawPointer, family: Int32) {
+        switch family {
+        case AF_INET:
+            self.init(ipv4NetworkOrder: socketAddress.loadUnaligned(as: sockaddr_in.self).sin_addr.s_addr)
+        case AF_INET6:
+            self = .v6(withUnsafeBytes(of: socketAddress.loadUnaligned(as: sockaddr_in6.self).sin6_addr) { Array($0) })
+        default:
+            return nil
+        }
+    }
+
     /// An IPv4 address from `in_addr.s_addr` (network order).
     public init(ipv4NetworkOrder value: UInt32) {
         let bytes = withUnsafeBytes(of: value) { Array($0) }

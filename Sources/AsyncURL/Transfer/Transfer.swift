@@ -362,11 +362,7 @@ final class Transfer {
         let family = address.pointee.family
         // libcurl's storage behind `addr` is large enough for the family's own sockaddr.
         let socketAddress = UnsafeRawPointer(address).advanced(by: MemoryLayout<curl_sockaddr>.offset(of: \curl_sockaddr.addr) ?? 16)
-        let ip: IPAddress? = switch family {
-        case AF_INET: IPAddress(ipv4NetworkOrder: socketAddress.loadUnaligned(as: sockaddr_in.self).sin_addr.s_addr)
-        case AF_INET6: IPAddress.v6(withUnsafeBytes(of: socketAddress.loadUnaligned(as: sockaddr_in6.self).sin6_addr) { Array($0) })
-        default: nil
-        }
+        let ip = IPAddress(socketAddress: socketAddress, family: family)
         guard let ip, limits.configuration.addressPolicy.allows(ip) else {
             blockedAddress = ip?.description ?? "an address of family \(family)"
             return CURL_SOCKET_BAD

@@ -53,16 +53,9 @@ public actor Frontier: URLFrontier {
         store: CrawlStateStore? = nil,
         robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult
     ) {
-        self.store = store
-        self.policy = policy
-        scheduler = HostScheduler(policy: policy)
-        self.scope = scope
-        self.userAgent = userAgent
-        self.obeysRobots = obeysRobots
-        self.maxPages = maxPages
-        self.maxPagesPerHost = maxPagesPerHost
-        self.robotsLifetime = robotsLifetime
-        self.robotsFetcher = robotsFetcher
+        self.init(configuration: FrontierConfiguration(policy: policy, scope: scope, userAgent: userAgent, obeysRobots: obeysRobots,
+                                                       maxPages: maxPages, maxPagesPerHost: maxPagesPerHost, robotsLifetime: robotsLifetime),
+                  store: store, robotsFetcher: robotsFetcher)
     }
 
     /// Creates a frontier from a configuration.
@@ -71,10 +64,16 @@ public actor Frontier: URLFrontier {
     ///   - robotsFetcher: fetches `scheme://host:port/robots.txt` (the argument) for a host.
     public init(configuration: FrontierConfiguration, store: CrawlStateStore? = nil,
                 robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult) {
-        self.init(policy: configuration.policy, scope: configuration.scope, userAgent: configuration.userAgent,
-                  obeysRobots: configuration.obeysRobots, maxPages: configuration.maxPages,
-                  maxPagesPerHost: configuration.maxPagesPerHost, robotsLifetime: configuration.robotsLifetime,
-                  store: store, robotsFetcher: robotsFetcher)
+        self.store = store
+        policy = configuration.policy
+        scheduler = HostScheduler(policy: configuration.policy)
+        scope = configuration.scope
+        userAgent = configuration.userAgent
+        obeysRobots = configuration.obeysRobots
+        maxPages = configuration.maxPages
+        maxPagesPerHost = configuration.maxPagesPerHost
+        robotsLifetime = configuration.robotsLifetime
+        self.robotsFetcher = robotsFetcher
     }
 
     /// Adds seeds: their hosts become the crawl's hosts for ``CrawlScope/Hosts/seedHosts``.

@@ -114,13 +114,16 @@ public struct HostScheduler: Sendable {
     /// Queues a URL on its host.
     public mutating func enqueue(_ entry: FrontierEntry) {
         var entry = entry
+        sequence += 1
         if let index = hosts.index(forKey: entry.hostKey) {
             // One copy of a host's key for all its queued URLs, not one each.
             entry.hostKey = hosts.keys[index]
+            hosts.values[index].queue.insert(QueuedEntry(entry: entry, sequence: sequence))
+        } else {
+            var host = Host(throttleDelay: policy.autoThrottle?.startDelay ?? .zero)
+            host.queue.insert(QueuedEntry(entry: entry, sequence: sequence))
+            hosts[entry.hostKey] = host
         }
-        sequence += 1
-        hosts[entry.hostKey, default: Host(throttleDelay: policy.autoThrottle?.startDelay ?? .zero)]
-            .queue.insert(QueuedEntry(entry: entry, sequence: sequence))
         queuedCount += 1
         activate(entry.hostKey)
     }

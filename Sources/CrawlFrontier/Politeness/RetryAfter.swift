@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import AsyncURLSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,7 +18,7 @@ public enum RetryAfter {
     /// The wait for a header value relative to `now`, clamped to `0...cap`;
     /// `nil` when the value is neither a number nor an HTTP-date.
     public static func delay(_ value: String, now: Date = Date(), cap: Duration = defaultCap) -> Duration? {
-        let trimmed = String(value.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        let trimmed = value.trimmed(" \t")
         if !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) {
             // Digits only: seconds. Very long numbers are simply capped.
             let seconds = Int64(trimmed.prefix(12)) ?? Int64.max

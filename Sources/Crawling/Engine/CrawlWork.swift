@@ -113,7 +113,7 @@ struct CrawlWork: Sendable {
                     crawler.record { $0.droppedResponses += 1 }
                     let record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
                                             referrer: entry.referrer, contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes,
-                                            links: 0, elapsedMilliseconds: latency.milliseconds, error: "dropped: \(reason)", redirects: nil)
+                                            links: 0, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: "dropped: \(reason)", redirects: nil)
                     crawler.commit(entry, record: record, items: [], redirectTarget: nil)
                     await frontier.complete(entry, outcome: .success(latency: latency))
                     return
@@ -167,7 +167,7 @@ struct CrawlWork: Sendable {
                 stats.errorKinds[error.kind.rawValue, default: 0] += 1
             }
             let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
-                                    contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: latency.milliseconds,
+                                    contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: Int(latency.flooredMilliseconds),
                                     error: "\(error.kind.rawValue): \(error.message)", redirects: nil)
             crawler.commit(entry, record: record, items: [], redirectTarget: nil)
         case .success(let response):
@@ -181,7 +181,7 @@ struct CrawlWork: Sendable {
             }
             let record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
                                     referrer: entry.referrer, contentType: response.headers["Content-Type"],
-                                    bytes: response.decodedBodyBytes, links: page.links, elapsedMilliseconds: latency.milliseconds, error: nil,
+                                    bytes: response.decodedBodyBytes, links: page.links, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: nil,
                                     redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url))
             crawler.commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget)
         }
@@ -243,12 +243,5 @@ struct CrawlWork: Sendable {
         }
         result.links = links.count
         return result
-    }
-}
-
-extension Duration {
-    /// The duration in whole milliseconds.
-    var milliseconds: Int {
-        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
     }
 }

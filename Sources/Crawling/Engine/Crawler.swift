@@ -206,7 +206,7 @@ public final class Crawler: Sendable {
         activeClient.withLock { $0 = nil }
         let counters = await frontier.counters
         return stats.withLock { stats in
-            stats.elapsedSeconds = (ContinuousClock.now - started).seconds
+            stats.elapsedSeconds = (ContinuousClock.now - started).inSeconds
             stats.duplicates = counters.duplicates
             stats.offScope = counters.rejected[.offScope] ?? 0
             stats.limited = counters.pageLimited + counters.rejected.filter { $0.key != .offScope }.values.reduce(0, +)
@@ -333,12 +333,5 @@ struct AnyEncodable: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         try value.encode(to: encoder)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -48,17 +48,8 @@ enum SeedAddresses {
         var addresses: [IPAddress] = []
         var node = list
         while let current = node {
-            if let address = current.pointee.ai_addr {
-                switch Int32(current.pointee.ai_family) {
-                case AF_INET:
-                    let v4 = UnsafeRawPointer(address).loadUnaligned(as: sockaddr_in.self).sin_addr.s_addr
-                    addresses.append(IPAddress(ipv4NetworkOrder: v4))
-                case AF_INET6:
-                    let v6 = UnsafeRawPointer(address).loadUnaligned(as: sockaddr_in6.self).sin6_addr
-                    addresses.append(.v6(withUnsafeBytes(of: v6) { Array($0) }))
-                default:
-                    break
-                }
+            if let address = current.pointee.ai_addr, let ip = IPAddress(socketAddress: address, family: current.pointee.ai_family) {
+                addresses.append(ip)
             }
             node = current.pointee.ai_next
         }

@@ -1,3 +1,4 @@
+import AsyncURLSupport
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -49,17 +50,8 @@ final class FeedFile {
     /// Writes every byte of `record`, retrying short writes and interruptions.
     func write(_ record: [UInt8]) throws(FeedError) {
         guard !isClosed else { throw FeedError(path: path, message: "write after close") }
-        var offset = 0
-        while offset < record.count {
-            let written = record.withUnsafeBytes { bytes in
-                Glibc.write(descriptor, bytes.baseAddress.map { $0 + offset }, record.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw FeedError(path: path, message: String(cString: strerror(errno)))
-            }
-            offset += written
-        }
+        let failure = record.withUnsafeBytes { writeFully(descriptor, $0) }
+        guard failure == 0 else { throw FeedError(path: path, message: String(cString: strerror(failure))) }
         length += record.count
     }
 
