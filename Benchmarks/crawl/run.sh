@@ -3,12 +3,14 @@
 # (served by nginx on 127.0.0.1) in one run. Prints, for each: pages fetched
 # against the site's manifest, pages/s, peak RSS, and the ratios.
 #
-# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P] [--with-state] [--with-redis] [--skip-scrapy]
+# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P] [--with-state] [--with-redis] [--skip-scrapy] [--baseline BINARY]
 #   N  pages of the generated site (default 20000, kept under .build-bench/)
 #   C  requests in flight (default 64); P  per host (default: C)
 #   --with-state   also crawl with --state (resumable) and print its cost
 #   --with-redis   also crawl with the frontier in a redis-server on 127.0.0.1 (one worker)
 #   --skip-scrapy  asyncurl only (for quick runs; no Scrapy ratios)
+#   --baseline B   also crawl with another asyncurl-crawl binary B (say, a release build
+#                  of an earlier commit) and print this build's pages/s against it
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -18,6 +20,7 @@ per_host=""
 with_state=0
 with_redis=0
 skip_scrapy=0
+baseline=""
 while (($#)); do
     case "$1" in
         --pages) pages=$2; shift 2 ;;
@@ -26,7 +29,8 @@ while (($#)); do
         --with-state) with_state=1; shift ;;
         --with-redis) with_redis=1; shift ;;
         --skip-scrapy) skip_scrapy=1; shift ;;
-        *) sed -n '2,12p' "$0"; exit 2 ;;
+        --baseline) baseline=$2; shift 2 ;;
+        *) sed -n '2,14p' "$0"; exit 2 ;;
     esac
 done
 per_host=${per_host:-$concurrency}
@@ -64,6 +68,11 @@ measure() {  # name, then the command; prints "seconds peak_rss_kb"
 echo "crawling $base ($pages pages) with asyncurl-crawl..." >&2
 read -r a_seconds a_rss < <(measure asyncurl .build/release/asyncurl-crawl "$base" --output "$run_dir/asyncurl.jsonl" \
     --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet)
+if [[ -n $baseline ]]; then
+    echo "crawling $base with the baseline $baseline..." >&2
+    read -r b_seconds b_rss < <(measure baseline "$baseline" "$base" --output "$run_dir/baseline.jsonl" \
+        --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet)
+fi
 if ((with_state)); then
     echo "crawling $base with asyncurl-crawl --state..." >&2
     read -r t_seconds t_rss < <(measure asyncurl-state .build/release/asyncurl-crawl "$base" --output "$run_dir/asyncurl-state.jsonl" \
@@ -98,11 +107,16 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "settings: $concurrency requests in flight, $per_host per host, no delay, robots.txt obeyed, nofollow links followed"
 printf '%-14s %8s %9s %10s %13s   %s\n' tool pages seconds pages/s "peak RSS" "against the manifest"
 report asyncurl "$a_seconds" "$a_rss"
+if [[ -n $baseline ]]; then report baseline "$b_seconds" "$b_rss"; fi
 if ((with_state)); then report asyncurl-state "$t_seconds" "$t_rss"; fi
 if ((with_redis)); then report asyncurl-redis "$r_seconds" "$r_rss"; fi
 if ((!skip_scrapy)); then report scrapy "$s_seconds" "$s_rss"; fi
 rate() { python3 -c "print($(wc -l < "$run_dir/$1.jsonl") / $2)"; }
 a_rate=$(rate asyncurl "$a_seconds")
+if [[ -n $baseline ]]; then
+    python3 -c "print('ratio pages/s   asyncurl / baseline = %.2fx' % ($a_rate / $(rate baseline "$b_seconds")))
+print('ratio peak RSS  asyncurl / baseline = %.2fx' % ($a_rss / $b_rss))"
+fi
 if ((with_state)); then
     python3 -c "print('ratio pages/s   asyncurl --state / asyncurl = %.2fx' % ($(rate asyncurl-state "$t_seconds") / $a_rate))"
 fi
