@@ -12,6 +12,8 @@ import Glibc
 ///
 /// Each record goes to the kernel with `write(2)` as soon as it is added, so a
 /// crawl that is killed, even with `SIGKILL`, leaves only whole lines behind.
+/// A file it creates is readable and writable by its owner only (0600): a
+/// feed may hold what a site shows only to the crawl's credentials.
 /// Owns its file descriptor and closes it exactly once.
 final class FeedFile {
     let path: String
@@ -31,9 +33,10 @@ final class FeedFile {
             return
         }
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC)
-        let opened = open(path, flags, 0o644)
+        let opened = open(path, flags, 0o600)
         guard opened >= 0 else {
-            throw FeedError(path: path, message: String(cString: strerror(errno)))
+            let code = errno
+            throw FeedError(path: path, message: String(cString: strerror(code)), errorNumber: code)
         }
         descriptor = opened
         ownsDescriptor = true
@@ -51,7 +54,7 @@ final class FeedFile {
     func write(_ record: [UInt8]) throws(FeedError) {
         guard !isClosed else { throw FeedError(path: path, message: "write after close") }
         let failure = record.withUnsafeBytes { writeFully(descriptor, $0) }
-        guard failure == 0 else { throw FeedError(path: path, message: String(cString: strerror(failure))) }
+        guard failure == 0 else { throw FeedError(path: path, message: String(cString: strerror(failure)), errorNumber: failure) }
         length += record.count
     }
 
@@ -75,9 +78,13 @@ final class FeedFile {
         return Array(bytes.prefix { $0 != 0x0A && $0 != 0x0D })
     }
 
-    /// Asks the kernel to put the data on disk (no-op for standard output).
-    func synchronize() {
-        if ownsDescriptor, !isClosed { _ = fsync(descriptor) }
+    /// Asks the kernel to put the data on disk with `fsync` (no-op for standard output).
+    func synchronize() throws(FeedError) {
+        guard ownsDescriptor, !isClosed else { return }
+        guard fsync(descriptor) == 0 else {
+            let code = errno
+            throw FeedError(path: path, message: "cannot synchronize: " + String(cString: strerror(code)), errorNumber: code)
+        }
     }
 
     /// Closes the file; later writes fail. Safe to call more than once.
