@@ -108,7 +108,6 @@ public final class FeedExporter: Sendable {
         } catch {
             throw FeedError(path: path, message: "cannot encode item: \(error)")
         }
-        let fieldNames = format == .csv ? FieldNameRecorder.fieldNames(of: item) : nil
         try state.withLock { (state: inout State) throws(FeedError) in
             guard let file = state.file else { throw FeedError(path: path, message: "the feed is closed") }
             switch format {
@@ -117,7 +116,7 @@ public final class FeedExporter: Sendable {
             case .csv:
                 var line: [UInt8] = []
                 if state.columns == nil {
-                    state.columns = Set(fields.keys).union(fieldNames ?? []).sorted()
+                    state.columns = Set(fields.keys).union(FieldNameRecorder.fieldNames(of: item) ?? []).sorted()
                 }
                 let columns = state.columns ?? []
                 if file.length == 0 {
