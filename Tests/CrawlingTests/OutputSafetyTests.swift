@@ -187,6 +187,35 @@ struct OutputSafetyTests {
         }
     }
 
+    @Test("Killed and resumed: the queued URLs, stored without the password, get the seed's credentials back")
+    func credentialsAfterResume() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = try await TestServer.start()
+        server.addOrdinaryPages()
+        let pages = 40
+        server.addRoute("/start") { _ in .links((1...pages).map { "/ok/\($0)" }) }
+        let secret = "s3cret-Pa55"
+        // 50 ms between requests: 15 pages take 0.75 s, past the first checkpoint (every 0.5 s).
+        let arguments = ["http://crawler:\(secret)@127.0.0.1:\(server.port)/start", "--state", directory + "/state", "--ignore-robots",
+                         "--output", directory + "/pages.jsonl", "--per-host", "1", "--delay", "0.05", "--quiet"]
+        let first = try CrawlCommandProcess(arguments, logPath: directory + "/first.txt")
+        first.send(SIGKILL, whenLinesIn: directory + "/pages.jsonl", reach: 15)
+        #expect(await first.waitForExit(limit: .seconds(60)) == 128 + SIGKILL)
+        let fetchedBefore = server.requests(under: "/ok/").count
+        let second = try CrawlCommandProcess(arguments, logPath: directory + "/second.txt")
+        let status = await second.waitForExit(limit: .seconds(60))
+        try await server.shutdown()
+        #expect(status == 0, "\(text(directory + "/second.txt"))")
+        #expect(fetchedBefore < pages, "the first run was killed midway")
+        #expect(server.recordedRequests.filter { $0.path == "/start" }.count == 1, "the second run resumed: the seed was done")
+        let expected = "Basic " + Data("crawler:\(secret)".utf8).base64EncodedString()
+        let requests = server.requests(under: "/ok/")
+        #expect(Set(requests.map(\.path)).count == pages)
+        #expect(requests.allSatisfy { $0.header("Authorization") == expected }, "\(requests.map { "\($0.path) \($0.header("Authorization") ?? "-")" })")
+        let pageLog = try Data(contentsOf: URL(fileURLWithPath: directory + "/pages.jsonl"))
+        #expect(pageLog.range(of: Data(secret.utf8)) == nil)
+    }
+
     // MARK: State directory lock
 
     @Test("A second process on a --state directory in use exits at once with status 3 and says why")
