@@ -126,6 +126,25 @@ struct CrawlStateStoreTests {
         #expect(state.metadata["written"] == "3")
     }
 
+    @Test("When the step before the transaction (the feeds' fsync) fails, nothing is written and the records wait for the next commit")
+    func failedSynchronizationKeepsRecords() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        struct SyncFailure: Error {}
+        let store = try CrawlStateStore(directory: directory)
+        store.recordQueued(entry(1))
+        store.recordDone(entry(1))
+        #expect {
+            try store.commit(metadata: { ["written": "1"] }, beforeWriting: { throw SyncFailure() })
+        } throws: { error in
+            (error as? StateStoreError)?.operation == "synchronize outputs"
+        }
+        #expect(try store.load().done.isEmpty)
+        try store.commit { ["written": "2"] }
+        let state = try store.load()
+        #expect(state.done.map(\.fingerprint) == [entry(1).fingerprint])
+        #expect(state.metadata["written"] == "2")
+    }
+
     @Test("A second store on a directory in use fails with a lock error naming the holder; the directory and files are private")
     func lockedDirectory() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -118,6 +118,26 @@ struct OutputSafetyTests {
         #expect(fetched < pages, "the crawl stopped early (\(fetched) pages fetched)")
     }
 
+    @Test("A full disk (/dev/full) stops a resumable crawl with exit 4; the page it could not log is not done, so the next run logs it")
+    func fullDiskLosesNothing() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = try await TestServer.start()
+        server.addOrdinaryPages()
+        server.addRoute("/start") { _ in .links(["/ok/1", "/ok/2"]) }
+        let state = ["--state", directory + "/state", "--ignore-robots"]
+        let full = try CrawlCommandProcess([server.url("/start"), "--output", "/dev/full"] + state, logPath: directory + "/full.txt")
+        let fullStatus = await full.waitForExit(limit: .seconds(60))
+        #expect(fullStatus == 4, "\(text(directory + "/full.txt"))")
+        #expect(text(directory + "/full.txt").contains("stopped: cannot write /dev/full: No space left on device"), "\(text(directory + "/full.txt"))")
+        let pageLog = directory + "/pages.jsonl"
+        let resumed = try CrawlCommandProcess([server.url("/start"), "--output", pageLog] + state, logPath: directory + "/resumed.txt")
+        let resumedStatus = await resumed.waitForExit(limit: .seconds(60))
+        try await server.shutdown()
+        #expect(resumedStatus == 0, "\(text(directory + "/resumed.txt"))")
+        let logged = Set(try LoggedCrawl.readRecords(atPath: pageLog).map(\.url))
+        #expect(logged == Set(["/start", "/ok/1", "/ok/2"].map(server.url)), "every page is logged by one run or the other")
+    }
+
     // MARK: Logging
 
     @Test("--log-level error keeps info lines out; --log-level info lets them through")

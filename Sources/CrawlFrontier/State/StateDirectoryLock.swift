@@ -9,12 +9,18 @@ import AsyncURLSupport
 /// first is still writing.
 ///
 /// The lock belongs to the open file, so the kernel lets it go when the
-/// process ends, however it ends. Creates the directory (mode 0700) when it
+/// process ends, however it ends. A lock found held is tried again for up to
+/// ``contentionWait`` (250 ms) before giving up: a child process another
+/// thread is starting holds a copy of every descriptor between its `fork`
+/// and its `exec`, so a lock just released can look held for that long. Creates the directory (mode 0700) when it
 /// is missing; the lock file is created with mode 0600 and holds the pid of
 /// the process that holds it.
 public final class StateDirectoryLock: Sendable {
     /// The lock file's name inside a state directory.
     public static let fileName = "lock"
+
+    /// How long a lock found held is tried again before ``init(directory:)`` fails.
+    public static let contentionWait: Duration = .milliseconds(250)
 
     /// The state directory.
     public let directory: String
@@ -35,7 +41,13 @@ public final class StateDirectoryLock: Sendable {
         guard opened >= 0 else {
             throw StateStoreError(path: path, operation: "open lock", code: -1, message: String(cString: strerror(errno)))
         }
-        guard flock(opened, LOCK_EX | LOCK_NB) == 0 else {
+        let deadline = ContinuousClock.now + Self.contentionWait
+        var locked = flock(opened, LOCK_EX | LOCK_NB) == 0
+        while !locked, errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline {
+            usleep(5_000)
+            locked = flock(opened, LOCK_EX | LOCK_NB) == 0
+        }
+        guard locked else {
             let code = errno
             let holder = Self.readPID(opened)
             _ = close(opened)
