@@ -212,7 +212,7 @@ struct CrawlCommand: AsyncParsableCommand {
         if let stats {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            if let data = try? encoder.encode(result), FileManager.default.createFile(atPath: stats, contents: data) {
+            if let data = try? encoder.encode(result), FileManager.default.createFile(atPath: stats, contents: data, attributes: [.posixPermissions: 0o600]) {
                 // Written.
             } else {
                 Self.printError("cannot write the statistics to \(stats)")

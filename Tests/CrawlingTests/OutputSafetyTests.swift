@@ -200,6 +200,7 @@ struct OutputSafetyTests {
         }
         #expect(mode(state) == 0o700)
         #expect(mode(pageLog) == 0o600)
+        #expect(mode(directory + "/stats.json") == 0o600)
         #expect(mode(state + "/frontier.sqlite") == 0o600)
         #expect(mode(state + "/lock") == 0o600)
         if FileManager.default.fileExists(atPath: state + "/frontier.sqlite-wal") {
