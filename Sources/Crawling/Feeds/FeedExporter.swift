@@ -5,6 +5,9 @@ import Foundation
 #endif
 import AsyncURL
 import AsyncURLSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes items to a JSON Lines or CSV feed, one whole line per item.
 ///
@@ -140,8 +143,12 @@ public final class FeedExporter: Sendable {
 
     /// Asks the kernel to put what was written on disk (`fsync`; nothing for
     /// standard output), so a checkpoint never counts bytes a power loss could take back.
+    /// The `fsync` goes through a duplicate descriptor, outside the feed's
+    /// lock, so writers are not held up while the disk works.
     public func synchronize() throws(FeedError) {
-        try state.withLock { (state: inout State) throws(FeedError) in try state.file?.synchronize() }
+        guard let duplicate = state.withLock({ $0.file?.duplicateDescriptor() }) else { return }
+        defer { _ = Glibc.close(duplicate) }
+        try FeedFile.synchronize(duplicate, path: path)
     }
 
     /// Flushes the feed to disk and closes it. Later writes fail.

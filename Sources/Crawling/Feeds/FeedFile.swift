@@ -40,6 +40,7 @@ final class FeedFile {
         }
         descriptor = opened
         ownsDescriptor = true
+        Self.synchronizeDirectory(of: path)
         if append {
             let end = lseek(opened, 0, SEEK_END)
             length = end > 0 ? Int(end) : 0
@@ -81,6 +82,29 @@ final class FeedFile {
     /// Asks the kernel to put the data on disk with `fsync` (no-op for standard output).
     func synchronize() throws(FeedError) {
         guard ownsDescriptor, !isClosed else { return }
+        try Self.synchronize(descriptor, path: path)
+    }
+
+    /// A second descriptor of the file (`dup`), for an `fsync` made without
+    /// holding up writers; the caller closes it. `nil` for standard output or once closed.
+    func duplicateDescriptor() -> Int32? {
+        guard ownsDescriptor, !isClosed else { return nil }
+        let duplicate = dup(descriptor)
+        return duplicate >= 0 ? duplicate : nil
+    }
+
+    /// `fsync` of the directory holding `path`, so a file just created keeps
+    /// its name after a power loss (best effort: a failure changes nothing written).
+    private static func synchronizeDirectory(of path: String) {
+        let directory = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let opened = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard opened >= 0 else { return }
+        _ = fsync(opened)
+        _ = Glibc.close(opened)
+    }
+
+    /// `fsync` of `descriptor`, a failure as a ``FeedError`` naming `path`.
+    static func synchronize(_ descriptor: Int32, path: String) throws(FeedError) {
         guard fsync(descriptor) == 0 else {
             let code = errno
             throw FeedError(path: path, message: "cannot synchronize: " + String(cString: strerror(code)), errorNumber: code)
