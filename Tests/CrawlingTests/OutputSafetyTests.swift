@@ -165,6 +165,52 @@ struct OutputSafetyTests {
         #expect(chatty.1.contains("info AsyncURL.Crawler: resuming a crawl"), "\(chatty.1)")
     }
 
+    @Test("A server's error text reaches standard error without its escape sequences (a fake Redis answering every command with ESC codes)")
+    func serverTextOnStandardError() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = try #require(try ChildProcess.freePorts(1).first)
+        let ready = directory + "/ready"
+        // Answers every command with an error reply holding escape sequences:
+        // OSC and CSI with ESC (which the Redis error's own rendering escapes
+        // as text) and the one-byte C1 CSI, U+009B (which only the clean-up removes).
+        let script = """
+        import socket, sys
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(('127.0.0.1', int(sys.argv[1])))
+        listener.listen(4)
+        listener.settimeout(60)
+        open(sys.argv[2], 'w').close()
+        for _ in range(4):
+            connection, _ = listener.accept()
+            connection.settimeout(10)
+            try:
+                while connection.recv(65536):
+                    connection.sendall(b'-ERR \\x1b]0;pwned\\x07\\x1b[2Jevil\\xc2\\x9b31m reply\\r\\n')
+            except OSError:
+                pass
+            connection.close()
+        """
+        let server = try ChildProcess.spawn("/usr/bin/env", ["python3", "-c", script, String(port), ready])
+        defer {
+            kill(server, SIGKILL)
+            _ = ChildProcess.waitForExit(server, timeout: .seconds(5))
+        }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !FileManager.default.fileExists(atPath: ready), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let log = directory + "/status.txt"
+        let crawl = try CrawlCommandProcess(["--frontier", "redis://127.0.0.1:\(port)/hostile", "--status"], logPath: log)
+        let status = await crawl.waitForExit(limit: .seconds(60))
+        let output = try Data(contentsOf: URL(fileURLWithPath: log))
+        #expect(status == 3, "\(String(decoding: output, as: UTF8.self))")
+        #expect(String(decoding: output, as: UTF8.self).contains("evil"), "the message is shown: \(String(decoding: output, as: UTF8.self))")
+        #expect(!output.contains(0x1B) && !output.contains(0x07), "\(String(decoding: output, as: UTF8.self).debugDescription)")
+        #expect(!String(decoding: output, as: UTF8.self).unicodeScalars.contains("\u{9B}"))
+        print("asyncurl-crawl --status against a hostile server printed: \(String(decoding: output, as: UTF8.self).debugDescription)")
+    }
+
     // MARK: Credentials
 
     @Test("A seed's password is sent with its requests but never written: page log, state database, feed and state modes 0600/0700")
