@@ -143,6 +143,7 @@ let package = Package(
                 "LinkExtraction",
                 "AsyncURL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/asyncurl-crawl"
         ),

@@ -10,6 +10,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import LinkExtraction
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,8 +30,9 @@ struct CrawlCommand: AsyncParsableCommand {
         needed only once. --status prints the crawl's progress.
 
         Exit codes: 0 the crawl finished; 1 it finished but no page could be fetched;
-        64 bad arguments (EX_USAGE); 3 the crawl could not start (output file, HTTP client);
-        130 stopped with Ctrl-C.
+        64 bad arguments (EX_USAGE); 3 the crawl could not start (output file, HTTP client,
+        a --state directory another process is using); 4 the crawl stopped because its output
+        could not be written (a closed pipe, a full disk); 130 stopped with Ctrl-C.
         """
     )
 
@@ -118,6 +120,8 @@ struct CrawlCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { SanitizingLogHandler(label: $0, level: level) }
         if let url = shared.url, shared.status || shared.reset {
             do {
                 if shared.reset { StandardError.write("deleted \(try await RedisCrawlStatus.delete(url)) keys of crawl \(url.name)\n") }
@@ -165,6 +169,15 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.verifiesTLSCertificates = !insecure
         settings.warc = archive.settings
         if allowPrivateAddresses { settings.addressPolicy = .any }
+        if let state {
+            // Taken before any output is opened: a second process on the directory stops here.
+            do {
+                settings.stateDirectoryLock = try StateDirectoryLock(directory: state)
+            } catch {
+                Self.printError("cannot use the state directory \(state): \(error.message)")
+                throw ExitCode(3)
+            }
+        }
         // Resuming: the page log keeps what the earlier run wrote (the crawler
         // cuts it back to the last checkpoint).
         let isResuming = state.map { FileManager.default.fileExists(atPath: $0 + "/" + CrawlStateStore.fileName) } ?? false
@@ -203,7 +216,7 @@ struct CrawlCommand: AsyncParsableCommand {
         if let stats {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            if let data = try? encoder.encode(result), FileManager.default.createFile(atPath: stats, contents: data) {
+            if let data = try? encoder.encode(result), FileManager.default.createFile(atPath: stats, contents: data, attributes: [.posixPermissions: 0o600]) {
                 // Written.
             } else {
                 Self.printError("cannot write the statistics to \(stats)")
@@ -211,6 +224,10 @@ struct CrawlCommand: AsyncParsableCommand {
         }
         if !quiet {
             StandardError.write(result.summary + "\n")
+        }
+        if let failure = crawler.outputFailure {
+            Self.printError("stopped: cannot write \(failure.path == "-" ? "standard output" : failure.path): \(failure.message)")
+            throw ExitCode(4)
         }
         if interrupts.wasInterrupted { throw ExitCode(130) }
         // A worker of a shared crawl may find nothing left to do.

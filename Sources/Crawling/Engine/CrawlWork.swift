@@ -238,7 +238,9 @@ struct CrawlWork: Sendable {
             }
         } catch {
             crawler.record { $0.errorKinds["spider", default: 0] += 1 }
-            crawler.logger.warning("spider callback failed", metadata: ["url": "\(response.finalURL)", "error": "\(error)"])
+            crawler.logger.warning("spider callback failed", metadata: [
+                "url": "\(response.finalURL.removingURLCredentials())",
+                "error": "\(String(describing: error).removingControlCharacters().removingURLCredentials())"])
         }
         for item in output.items {
             if let kept = await crawler.process(item) { result.items.append(kept) }
