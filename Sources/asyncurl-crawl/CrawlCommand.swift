@@ -167,7 +167,7 @@ struct CrawlCommand: AsyncParsableCommand {
         if let factory = shared.factory { settings.frontier = factory }
         switch scope {
         case "any": settings.hosts = .any
-        case "domain": settings.hosts = .domains(Self.registrableDomains(of: urls))
+        case "domain": settings.hosts = .registrableDomains(ofSeeds: urls)
         default: settings.hosts = .seedHosts
         }
 
@@ -211,12 +211,6 @@ struct CrawlCommand: AsyncParsableCommand {
         if interrupts.wasInterrupted { throw ExitCode(130) }
         // A worker of a shared crawl may find nothing left to do.
         if result.pages == 0, shared.url == nil { throw ExitCode(1) }
-    }
-
-    /// The registrable domain of each seed's host, from the Public Suffix List
-    /// (`www.bbc.co.uk` gives `bbc.co.uk`, `docs.example.com` gives `example.com`; IP addresses stay whole).
-    static func registrableDomains(of urls: [String]) -> [String] {
-        Array(Set(urls.compactMap { WebURL($0)?.host }.map(PublicSuffixList.registrableDomain(of:)))).sorted()
     }
 
     static func printError(_ message: String) {
