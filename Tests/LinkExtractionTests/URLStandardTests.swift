@@ -12,6 +12,14 @@ struct URLStandardTests {
         #expect(try #require(WebURL(input)).href == href)
     }
 
+    @Test("An opaque path never ends in a space: one before ? or # is %20", arguments: [
+        ("data:text/plain,hi #f", "data:text/plain,hi%20#f"), ("mailto:a@b ?subject=x", "mailto:a@b%20?subject=x"),
+        ("sc:a  b ?q", "sc:a  b%20?q"), ("javascript:void(0) ", "javascript:void(0)"),
+    ])
+    func opaquePathSpaces(input: String, href: String) throws {
+        #expect(try #require(WebURL(input)).href == href)
+    }
+
     @Test("Relative references with ^ resolve to the encoded path, and dedup to the same canonical URL")
     func caretRelative() throws {
         let base = try #require(WebURL("http://h.test/dir/page"))
