@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CrawlFrontier", targets: ["CrawlFrontier"]),
         .library(name: "Crawling", targets: ["Crawling"]),
         .library(name: "DistributedFrontier", targets: ["DistributedFrontier"]),
+        .library(name: "Archiving", targets: ["Archiving"]),
         .executable(name: "asyncurl-crawl", targets: ["AsyncURLCrawlCommand"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "docs-spider", targets: ["DocsSpider"]),
@@ -60,6 +61,11 @@ let package = Package(
             providers: [.apt(["libhiredis-dev"])]
         ),
         .systemLibrary(
+            name: "COpenSSLCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
@@ -105,10 +111,22 @@ let package = Package(
             name: "DistributedFrontier",
             dependencies: ["CrawlFrontier", "CHiredis", "AsyncURLSupport"]
         ),
+        /// WARC 1.1 archives of what a crawl fetched (zlib, OpenSSL's SHA-1).
+        .target(
+            name: "Archiving",
+            dependencies: [
+                "AsyncURLSupport",
+                "AsyncURL",
+                "CZlib",
+                "COpenSSLCrypto",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(
             name: "Crawling",
             dependencies: [
+                "Archiving",
                 "AsyncURLSupport",
                 "AsyncURL",
                 "LinkExtraction",
@@ -121,6 +139,7 @@ let package = Package(
         .executableTarget(
             name: "AsyncURLCrawlCommand",
             dependencies: [
+                "Archiving",
                 "AsyncURLSupport",
                 "CMalloc",
                 "Crawling",
@@ -213,6 +232,10 @@ let package = Package(
         .testTarget(
             name: "DistributedFrontierTests",
             dependencies: ["DistributedFrontier", "Crawling", "TestServer"]
+        ),
+        .testTarget(
+            name: "ArchivingTests",
+            dependencies: ["Archiving", "AsyncURL", "TestServer"]
         ),
         .testTarget(
             name: "CrawlFrontierTests",
