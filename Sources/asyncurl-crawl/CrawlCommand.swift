@@ -63,7 +63,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-depth"), help: "The deepest link depth to follow (0: the seeds only).")
     var maxDepth = 20
 
-    @Option(help: "Which hosts to follow: host (the seeds' hosts), domain (their domains and subdomains), any.")
+    @Option(help: "Which hosts to follow: host (the seeds' hosts), domain (their registrable domains, by the Public Suffix List, and subdomains), any.")
     var scope = "host"
 
     @Option(help: "Only follow URLs matching this regular expression (repeatable).")
@@ -81,7 +81,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-cookies"), help: "Do not keep cookies (by default cookies set by a site go with later requests to it).")
     var noCookies = false
 
-    @Flag(name: .customLong("allow-private-addresses"), help: "Let a crawl from public seeds reach loopback and private addresses (refused by default; a crawl seeded at such an address allows them anyway).")
+    @Flag(name: .customLong("allow-private-addresses"), help: "Let the crawl reach loopback and private addresses (refused by default; a seed whose host is such an address, or localhost, allows exactly that address).")
     var allowPrivateAddresses = false
 
     @Flag(help: "Do not verify TLS certificates (for self-signed test sites only).")
@@ -184,7 +184,7 @@ struct CrawlCommand: AsyncParsableCommand {
         if let factory = shared.factory { settings.frontier = factory }
         switch scope {
         case "any": settings.hosts = .any
-        case "domain": settings.hosts = .domains(Self.registrableDomains(of: urls))
+        case "domain": settings.hosts = .registrableDomains(ofSeeds: urls)
         default: settings.hosts = .seedHosts
         }
 
@@ -232,14 +232,6 @@ struct CrawlCommand: AsyncParsableCommand {
         if interrupts.wasInterrupted { throw ExitCode(130) }
         // A worker of a shared crawl may find nothing left to do.
         if result.pages == 0, shared.url == nil { throw ExitCode(1) }
-    }
-
-    /// The last two labels of each seed's host (`docs.example.com` gives `example.com`; IP addresses stay whole).
-    static func registrableDomains(of urls: [String]) -> [String] {
-        Array(Set(urls.compactMap { WebURL($0)?.host }.map { host in
-            if host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) { return host }
-            return host.split(separator: ".").suffix(2).joined(separator: ".")
-        }))
     }
 
     static func printError(_ message: String) {

@@ -135,7 +135,7 @@ public final class Crawler: Sendable {
         if let policy = settings.addressPolicy {
             clientConfiguration.addressPolicy = policy
         } else {
-            clientConfiguration.addressPolicy = await SeedAddresses.policy(forSeeds: startRequests.map(\.url))
+            clientConfiguration.addressPolicy = SeedAddresses.policy(forSeeds: startRequests.map(\.url))
         }
         let client: FetchClient
         do {
