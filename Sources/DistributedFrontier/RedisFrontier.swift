@@ -218,10 +218,21 @@ public final class RedisFrontier: URLFrontier {
             (kind, counter, result) = ("done", "success", .done)
         case .permanentFailure:
             (kind, counter, result) = ("done", "failed", .done)
-        case .retryAfter(let retryWait):
+        case .hostBusy(let retryWait) where retryWait > policy.maxRetryWait, .retryAfter(let retryWait) where retryWait > policy.maxRetryWait:
+            (kind, counter, result) = ("done", "waitTooLong", .waitTooLong(asked: retryWait))
+        case .hostBusy(let retryWait):
+            // 429: the whole host waits (shared by every worker).
             wait = max(.zero, retryWait)
             if entry.attempt < policy.maxRetries {
                 (kind, counter, result) = ("retryNow", "", .retryScheduled(at: .now + wait))
+            } else {
+                (kind, counter, result) = ("done", "gaveUp", .gaveUp)
+            }
+        case .retryAfter(let retryWait):
+            // This URL only waits; its host goes on.
+            wait = max(.zero, retryWait)
+            if entry.attempt < policy.maxRetries {
+                (kind, counter, result) = ("retryLater", "", .retryScheduled(at: .now + wait))
             } else {
                 (kind, counter, result) = ("done", "gaveUp", .gaveUp)
             }
@@ -236,7 +247,7 @@ public final class RedisFrontier: URLFrontier {
         state.withLock { local in
             switch result {
             case .retryScheduled: local.counters.retries += 1
-            case .gaveUp: local.counters.gaveUp += 1
+            case .gaveUp, .waitTooLong: local.counters.gaveUp += 1
             case .done: break
             }
         }
