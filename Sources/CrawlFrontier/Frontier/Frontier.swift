@@ -61,8 +61,7 @@ public actor Frontier: URLFrontier {
     public let robotsLifetime: Duration
     /// Where accepted and refused URLs are recorded for a resumable crawl.
     private let store: CrawlStateStore?
-    private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
-    private var nextWaiterID = 0
+    private var waiters = WaiterList()
     /// The counters so far.
     public private(set) var counters = FrontierCounters()
 
@@ -187,7 +186,7 @@ public actor Frontier: URLFrontier {
             robotsFetching += 1
             let fetcher = robotsFetcher
             Task { [weak self] in
-                let result = await fetcher(Self.robotsURL(forHostKey: hostKey))
+                let result = await fetcher(RobotsFetchResult.url(forHostKey: hostKey))
                 await self?.robotsArrived(result, hostKey: hostKey)
             }
         }
@@ -372,7 +371,7 @@ public actor Frontier: URLFrontier {
         }
         counters.robotsFetched += 1
         guard var wait = robots[hostKey] else { return }
-        if let failure = Self.robotsFailure(result) {
+        if let failure = result.failure {
             wait.failures += 1
             guard wait.failures < max(1, configuration.robotsMaxAttempts) else {
                 robots[hostKey] = nil
@@ -399,10 +398,7 @@ public actor Frontier: URLFrontier {
             return
         }
         robots[hostKey] = nil
-        let file: RobotsTxt = switch result {
-        case .response(let status, let body): RobotsTxt.from(status: status, body: body, maxRules: configuration.maxRobotsRules)
-        case .unreachable: .disallowAll
-        }
+        let file = result.robotsTxt(maxRules: configuration.maxRobotsRules)
         counters.robotsRulesIgnored += file.ignoredRules
         let matcher = RobotsMatcher(file, userAgent: userAgent)
         robotsCache.setValue(KnownRobots(matcher: matcher, expires: .now + robotsLifetime), forKey: hostKey, cost: matcher.storageBytes)
@@ -431,21 +427,11 @@ public actor Frontier: URLFrontier {
         startRobotsFetches()
     }
 
-    /// Why a robots.txt fetch counts as failed (tried again later), or `nil` when it gave an answer to obey.
-    static func robotsFailure(_ result: RobotsFetchResult) -> String? {
-        switch result {
-        case .unreachable: "unreachable"
-        case .response(let status, _) where status == 429 || status >= 500: "HTTP \(status)"
-        case .response: nil
-        }
-    }
-
     private func waitForChange(until deadline: ContinuousClock.Instant?) async {
-        let id = nextWaiterID
-        nextWaiterID += 1
+        let id = waiters.makeID()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                waiters[id] = continuation
+                waiters.insert(continuation, id: id)
                 if let deadline {
                     Task { [weak self] in
                         try? await Task.sleep(until: deadline, clock: .continuous)
@@ -459,23 +445,15 @@ public actor Frontier: URLFrontier {
     }
 
     private func wake(_ id: Int) {
-        waiters.removeValue(forKey: id)?.resume()
+        waiters.remove(id)?.resume()
     }
 
     /// Wakes one waiting worker (the others stay asleep: no thundering herd).
     private func wakeOne() {
-        guard let id = waiters.keys.first else { return }
-        wake(id)
+        waiters.takeOne()?.resume()
     }
 
     private func wakeAll() {
-        let all = waiters
-        waiters.removeAll()
-        for continuation in all.values { continuation.resume() }
-    }
-
-    /// `scheme://host:port/robots.txt` for a host key.
-    static func robotsURL(forHostKey hostKey: String) -> String {
-        hostKey + "/robots.txt"
+        for continuation in waiters.takeAll() { continuation.resume() }
     }
 }
