@@ -195,10 +195,11 @@ public final class RedisFrontier: URLFrontier {
             state.withLock { $0.counters.robotsRetries += 1 }
             configuration.eventHandler?(.hostPaused(host: entry.hostKey, reason: .robots, remaining: wait))
             return nil
-        case .givenUp(let failures, let dropped):
-            if dropped != nil {
-                configuration.eventHandler?(.hostGivenUp(host: entry.hostKey, reason: .robotsUnavailable(attempts: failures, lastFailure: "see the robots.txt log"),
-                                                         droppedURLs: (dropped ?? 0) + 1))
+        case .givenUp(let failures, let news):
+            // Told by the worker that gave the host up; the others only refuse its URLs.
+            if let news {
+                configuration.eventHandler?(.hostGivenUp(host: entry.hostKey, reason: .robotsUnavailable(attempts: failures, lastFailure: news.lastFailure),
+                                                         droppedURLs: news.dropped + 1))
             }
         }
         if let held = leases.take(for: entry) {
@@ -378,14 +379,14 @@ public final class RedisFrontier: URLFrontier {
         while start < toSend.count {
             let end = min(start + Self.addBatchSize, toSend.count)
             let batch = Array(toSend[start..<end])
-            let reply = await wire.withRetries { () async throws(RedisError) -> (codes: [RedisFrontierWire.AddCode], givenUp: [String]) in
+            let reply = await wire.withRetries { () async throws(RedisError) -> (codes: [RedisFrontierWire.AddCode], givenUp: [RedisFrontierWire.GivenUpHost]) in
                 try await self.wire.add(batch, limits: limits, areSeeds: areSeeds)
             }
             let codes = reply?.codes
-            for hostKey in reply?.givenUp ?? [] {
-                if let budget = policy.hostTimeBudget {
-                    // The queue's length was over budget / delay; the count dropped is in the crawl's status.
-                    configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .crawlDelay(policy.maxCrawlDelay, queued: 0, budget: budget), droppedURLs: 0))
+            if let budget = policy.hostTimeBudget {
+                for host in reply?.givenUp ?? [] {
+                    configuration.eventHandler?(.hostGivenUp(host: host.hostKey, reason: .crawlDelay(host.crawlDelay, queued: host.dropped, budget: budget),
+                                                             droppedURLs: host.dropped))
                 }
             }
             var seenNow: [UInt64] = []

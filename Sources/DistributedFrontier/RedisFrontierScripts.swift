@@ -99,8 +99,8 @@ enum RedisFrontierScripts {
     /// host, score, payload. KEYS after the common ones, per URL: its seen-set
     /// bucket, its host's queue and state.
     /// Returns one code per URL: 0 queued, 1 duplicate, 2 off scope, 3 page
-    /// limit (or its host was given up); then the hosts this call gave up
-    /// because their `Crawl-delay` times their queue exceeds the budget.
+    /// limit (or its host was given up); then `HOST\nDROPPED\nDELAY_MS` for
+    /// each host this call gave up because its `Crawl-delay` times its queue exceeds the budget.
     static let add = RedisScript(name: "add", source: prelude + """
     local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
     local maxPages, maxPerHost = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -149,8 +149,9 @@ enum RedisFrontierScripts {
       for host, keys in pairs(touched) do
         local delay = num(redis.call('HGET', keys[2], 'delay'))
         if budget >= 0 and delay > pdelay and redis.call('ZCARD', keys[1]) * delay > budget then
+          local queued = redis.call('ZCARD', keys[1])
           give_up(host, keys[1])
-          out[#out + 1] = host
+          out[#out + 1] = host .. '\\n' .. queued .. '\\n' .. delay
         else
           reschedule(host, keys[1], keys[2], limit, pdelay)
         end

@@ -75,8 +75,15 @@ final class RedisFrontierWire: Sendable {
 
     // MARK: Calls
 
+    /// A host the add script gave up: its `Crawl-delay` times its queue was over the per-host time budget.
+    struct GivenUpHost: Sendable, Hashable {
+        var hostKey: String
+        var dropped: Int
+        var crawlDelay: Duration
+    }
+
     /// Offers one batch of URLs; one code per URL, and the hosts given up for their time budget.
-    func add(_ batch: [FrontierEntry], limits: Limits, areSeeds: Bool) async throws(RedisError) -> (codes: [AddCode], givenUp: [String]) {
+    func add(_ batch: [FrontierEntry], limits: Limits, areSeeds: Bool) async throws(RedisError) -> (codes: [AddCode], givenUp: [GivenUpHost]) {
         var arguments: [[UInt8]] = [
             keys.prefix, limitArgument, delayArgument,
             Self.number(limits.maxPages ?? -1), Self.number(limits.maxPagesPerHost ?? -1),
@@ -100,7 +107,12 @@ final class RedisFrontierWire: Sendable {
         guard elements.count >= batch.count else { throw unexpected(RedisFrontierScripts.add, reply) }
         let codes = elements.prefix(batch.count).map { $0.int.flatMap(AddCode.init(rawValue:)) }
         guard codes.allSatisfy({ $0 != nil }) else { throw unexpected(RedisFrontierScripts.add, reply) }
-        return (codes.compactMap { $0 }, elements.dropFirst(batch.count).compactMap(\.text))
+        let givenUp = elements.dropFirst(batch.count).compactMap { element -> GivenUpHost? in
+            let fields = (element.text ?? "").split(separator: "\n")
+            guard fields.count == 3, let dropped = Int(fields[1]), let delay = Int64(fields[2]) else { return nil }
+            return GivenUpHost(hostKey: String(fields[0]), dropped: dropped, crawlDelay: .milliseconds(delay))
+        }
+        return (codes.compactMap { $0 }, givenUp)
     }
 
     /// Claims the next URL whose host may start now.

@@ -23,9 +23,9 @@ final class RedisRobotsCache: Sendable {
         case rules(RobotsMatcher)
         /// Not known yet: robots.txt failed and is tried again after this wait (the host is paused).
         case retryAfter(Duration)
-        /// The host was given up after `failures` failed fetches (`dropped`: URLs
-        /// dropped from its queue now, when this call gave it up).
-        case givenUp(failures: Int, dropped: Int?)
+        /// The host was given up after `failures` failed fetches (`news`: when
+        /// this call gave it up, the URLs dropped from its queue and the last failure).
+        case givenUp(failures: Int, news: (dropped: Int, lastFailure: String)?)
     }
 
     private struct Known {
@@ -84,7 +84,7 @@ final class RedisRobotsCache: Sendable {
         }
         // The lock holder never delivered: fetch it here, without sharing it.
         let result = await fetcher(RobotsFetchResult.url(forHostKey: hostKey))
-        if result.failure != nil, let verdict = try? await failed(hostKey) { return verdict }
+        if let failure = result.failure, let verdict = try? await failed(hostKey, failure: failure) { return verdict }
         return .rules(remember(result.robotsTxt(maxRules: configuration.maxRobotsRules), forHost: hostKey))
     }
 
@@ -105,7 +105,7 @@ final class RedisRobotsCache: Sendable {
         if case .string(let bytes) = looks[0], let file = decode(bytes) { return .rules(remember(file, forHost: hostKey)) }
         let retryState = looks[2].elements
         let failures = retryState.count == 2 ? Int(retryState[1].text ?? "") ?? 0 : 0
-        if looks[1].int == 1 { return .givenUp(failures: failures, dropped: nil) }
+        if looks[1].int == 1 { return .givenUp(failures: failures, news: nil) }
         let clock = looks[3].elements.compactMap { $0.text.flatMap { Int64($0) } }
         if retryState.count == 2, let retryAt = retryState[0].text.flatMap({ Int64($0) }), clock.count == 2 {
             let now = clock[0] * 1000 + clock[1] / 1000
@@ -125,8 +125,8 @@ final class RedisRobotsCache: Sendable {
         guard case .status = locked else { return nil }
         let result = await fetcher(RobotsFetchResult.url(forHostKey: hostKey))
         fetched.withLock { $0 += 1 }
-        if result.failure != nil {
-            let verdict = try await failed(hostKey)
+        if let failure = result.failure {
+            let verdict = try await failed(hostKey, failure: failure)
             _ = try await connection.send([Array("DEL".utf8), lockKey])
             return verdict
         }
@@ -137,10 +137,10 @@ final class RedisRobotsCache: Sendable {
     }
 
     /// Counts a failed fetch in Redis: the host pauses, or is given up.
-    private func failed(_ hostKey: String) async throws(RedisError) -> Verdict {
+    private func failed(_ hostKey: String, failure: String) async throws(RedisError) -> Verdict {
         switch try await wire.robotsFailed(host: hostKey, attempts: configuration.robotsMaxAttempts, backoff: configuration.robotsRetryBackoff) {
         case .retryAfter(let wait): .retryAfter(wait)
-        case .givenUp(let dropped): .givenUp(failures: configuration.robotsMaxAttempts, dropped: dropped)
+        case .givenUp(let dropped): .givenUp(failures: configuration.robotsMaxAttempts, news: (dropped, failure))
         }
     }
 

@@ -130,6 +130,35 @@ struct BusyHostTests {
         #expect(crawl.stats.robotsDenied == 1)
     }
 
+    @Test("A Crawl-delay of 100 s is cut to 30 s, and a host whose delay times its queue exceeds the time budget is given up with a log line; the other host is crawled")
+    func crawlDelayBudget() async throws {
+        let slow = try await TestServer.start()
+        let quick = try await TestServer.start(host: "127.0.0.2")
+        slow.addOrdinaryPages()
+        quick.addOrdinaryPages()
+        slow.addRoute("/robots.txt") { _ in TestResponse(text: "User-agent: *\nCrawl-delay: 100\n") }
+        let slowPages = (1...5).map { "/ok/\($0)" }
+        let quickPages = (1...5).map { "/ok/\($0)" }
+        slow.addRoute("/start") { _ in .links(slowPages) }
+        quick.addRoute("/start") { _ in .links(quickPages) }
+        var settings = CrawlSettings()
+        settings.hosts = .any
+        settings.hostTimeBudget = .seconds(60)
+        let log = CollectedLog()
+
+        let crawl = try await LoggedCrawl.run(seeds: [slow.url("/start"), quick.url("/start")], settings: settings, logger: log.logger())
+        try await slow.shutdown()
+        try await quick.shutdown()
+
+        #expect(!crawl.overran)
+        #expect(crawl.missing([slow.url("/start")] + quickPages.map(quick.url)) == [])
+        #expect(slow.requests(under: "/ok/").isEmpty)
+        #expect(crawl.stats.hostsGivenUp == 1)
+        #expect(crawl.stats.limited == slowPages.count)
+        let lines = log.lines
+        #expect(lines.contains { $0.hasPrefix("giving up host \(slow.baseURL)") && $0.contains("Crawl-delay 30.0 s for ") && $0.contains("time budget of 60.0 s") }, "\(lines)")
+    }
+
     @Test("The client's connection cap holds: 2 connections for 16 workers on one host")
     func connectionCap() async throws {
         let server = try await TestServer.start()

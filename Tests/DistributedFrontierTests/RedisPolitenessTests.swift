@@ -98,6 +98,31 @@ struct RedisPolitenessTests {
         }
     }
 
+    @Test("A host whose Crawl-delay (cut to 30 s) times its queue exceeds the time budget is given up, and its later URLs refused")
+    func crawlDelayBudget() async throws {
+        let fetcher: FrontierFactory.RobotsFetcher = { _ in .response(status: 200, body: Array("User-agent: *\nCrawl-delay: 100\n".utf8)) }
+        let policy = PolitenessPolicy(hostTimeBudget: .seconds(60))
+        let events = LockedState<[FrontierEvent]>([])
+        try await RedisFixtures.withFrontiers(1, policy: policy, robots: fetcher, configure: { configuration in
+            configuration.eventHandler = { event in events.withLock { $0.append(event) } }
+        }) { server, frontiers in
+            _ = await frontiers[0].addSeeds([RedisFixtures.entry(host: 1, path: "/")])
+            guard let seed = await RedisFixtures.bounded(.seconds(10), { await frontiers[0].next() }) ?? nil else {
+                Issue.record("nothing claimed: \(frontiers[0].redisErrors)")
+                return
+            }
+            // The seed's links: 3 x 30 s is over the 60 s budget.
+            let outcomes = await frontiers[0].add(contentsOf: (1...3).map { RedisFixtures.entry(host: 1, path: "/\($0)") })
+            #expect(outcomes == [.queued, .queued, .queued])
+            await frontiers[0].complete(seed, outcome: .success(latency: .zero))
+            let status = try await RedisFixtures.status(server)
+            #expect(status.givenUpHosts == 1 && status.droppedWithHost == 3)
+            #expect(status.isFinished)
+            #expect(events.withLock { $0 } == [.hostGivenUp(host: "http://h1.test:80", reason: .crawlDelay(.seconds(30), queued: 3, budget: .seconds(60)), droppedURLs: 3)])
+            #expect(await frontiers[0].add(contentsOf: [RedisFixtures.entry(host: 1, path: "/4")]) == [.pageLimitReached])
+        }
+    }
+
     @Test("Redis keeps at most robotsCacheSize robots.txt files (the oldest go first)")
     func storedRobotsBounded() async throws {
         let fetcher: FrontierFactory.RobotsFetcher = { _ in .response(status: 200, body: Array("User-agent: *\nDisallow: /private\n".utf8)) }
