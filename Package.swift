@@ -228,7 +228,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlingTests",
-            dependencies: ["Crawling", "DistributedFrontier", "TestServer"]
+            dependencies: ["Crawling", "DistributedFrontier", "TestServer", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "DistributedFrontierTests",

@@ -93,6 +93,18 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body"), help: "The largest decoded body accepted, in bytes.")
     var maxBody = 16 << 20
 
+    @Option(name: .customLong("max-retry-wait"), help: "The longest wait honoured, in seconds (Retry-After, backoff, host pause): a URL asking for more is not retried but recorded as failed.")
+    var maxRetryWait = 60.0
+
+    @Option(name: .customLong("max-crawl-delay"), help: "The longest robots.txt Crawl-delay honoured, in seconds (longer ones are cut to it).")
+    var maxCrawlDelay = 30.0
+
+    @Option(name: .customLong("host-time-budget"), help: "Seconds one host may take at its Crawl-delay for its queued URLs; a host over it is given up (0: no budget).")
+    var hostTimeBudget = 3600.0
+
+    @Option(name: .customLong("max-connections"), help: "The most open connections in all.")
+    var maxConnections = 256
+
     @Option(help: "Keep the crawl's state in this directory: run again with the same --state to resume a stopped or killed crawl.")
     var state: String?
 
@@ -116,6 +128,9 @@ struct CrawlCommand: AsyncParsableCommand {
         guard ["host", "domain", "any"].contains(scope) else { throw ValidationError("--scope must be host, domain or any") }
         guard concurrency > 0, perHost > 0 else { throw ValidationError("--concurrency and --per-host must be positive") }
         guard maxDepth >= 0, delay >= 0, timeout > 0, maxBody > 0 else { throw ValidationError("limits must not be negative") }
+        guard maxRetryWait >= 0, maxCrawlDelay >= 0, hostTimeBudget >= 0, maxConnections > 0 else {
+            throw ValidationError("--max-retry-wait, --max-crawl-delay and --host-time-budget must not be negative, --max-connections must be positive")
+        }
         guard ["error", "warning", "info", "debug"].contains(logLevel) else { throw ValidationError("--log-level must be error, warning, info or debug") }
     }
 
@@ -163,6 +178,10 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.userAgent = userAgent
         settings.obeysRobots = !ignoreRobots
         settings.timeout = .milliseconds(Int64(timeout * 1000))
+        settings.maxRetryWait = .milliseconds(Int64(min(maxRetryWait, 1e9) * 1000))
+        settings.maxCrawlDelay = .milliseconds(Int64(min(maxCrawlDelay, 1e9) * 1000))
+        settings.hostTimeBudget = hostTimeBudget > 0 ? .milliseconds(Int64(min(hostTimeBudget, 1e9) * 1000)) : nil
+        settings.maxConnections = maxConnections
         settings.maxBodySize = maxBody
         settings.stateDirectory = state
         settings.keepsCookies = !noCookies

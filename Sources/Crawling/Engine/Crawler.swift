@@ -129,6 +129,7 @@ public final class Crawler: Sendable {
         clientConfiguration.timeouts = Timeouts(connect: min(.seconds(10), settings.timeout), total: settings.timeout, idle: min(.seconds(30), settings.timeout))
         clientConfiguration.maxBodySize = settings.maxBodySize
         clientConfiguration.maxConnectionsPerHost = settings.perHostConcurrency
+        clientConfiguration.maxTotalConnections = max(1, settings.maxConnections)
         clientConfiguration.keepsCookies = settings.keepsCookies
         clientConfiguration.verifiesTLSCertificates = settings.verifiesTLSCertificates
         let startRequests = spider.startRequests()
@@ -152,9 +153,20 @@ public final class Crawler: Sendable {
             throw .archiveUnavailable(error)
         }
         let policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
-                                      autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries)
-        let configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
+                                      autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries,
+                                      maxRetryWait: settings.maxRetryWait, maxCrawlDelay: settings.maxCrawlDelay, hostTimeBudget: settings.hostTimeBudget,
+                                      hostFailureThreshold: settings.hostFailureThreshold, hostFailureWindow: settings.hostFailureWindow)
+        var configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
                                                   maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost)
+        configuration.robotsFetchConcurrency = settings.robotsFetchConcurrency
+        configuration.robotsMaxAttempts = settings.robotsMaxAttempts
+        configuration.robotsRetryBackoff = settings.robotsRetryBackoff
+        configuration.maxRobotsRules = settings.maxRobotsRules
+        configuration.robotsCacheSize = settings.robotsCacheSize
+        let logger = logger
+        configuration.eventHandler = { event in
+            logger.notice("\(Self.logLine(for: event))")
+        }
         let robotsFetcher: FrontierFactory.RobotsFetcher = { url in
             // Up to 5 redirects; bodies up to 2 MiB are read and their first
             // 500 KiB parsed; anything larger counts as unreachable.
@@ -190,6 +202,22 @@ public final class Crawler: Sendable {
             if let entry = work.entry(for: request, base: nil, depth: 0, referrer: nil) { seeds.append(entry) }
         }
         _ = await frontier.addSeeds(seeds)
+        let liveness = Task { [weak self] in
+            // Work queued and nothing in flight: the log says why, and until when.
+            var lastLogged: (key: String, at: ContinuousClock.Instant)?
+            while !Task.isCancelled, let self {
+                try? await Task.sleep(for: .seconds(1))
+                guard let message = await self.waitingMessage() else {
+                    lastLogged = nil
+                    continue
+                }
+                // Logged when the reason changes, and every 30 s while it lasts.
+                let key = message.filter { !$0.isNumber }
+                if let last = lastLogged, last.key == key, ContinuousClock.now - last.at < .seconds(30) { continue }
+                self.logger.notice("\(message)")
+                lastLogged = (key, .now)
+            }
+        }
         let checkpoints = Task { [weak self] in
             // Commits the resumable state a few times a second (none without --state).
             while !Task.isCancelled, let self, self.stateStore.withLock({ $0 != nil }) {
@@ -212,6 +240,8 @@ public final class Crawler: Sendable {
         }
         checkpoints.cancel()
         await checkpoints.value
+        liveness.cancel()
+        await liveness.value
         if let timer = graceTimer.withLock({ $0 }) {
             timer.cancel()
             await timer.value
@@ -232,7 +262,11 @@ public final class Crawler: Sendable {
         workerTask.withLock { $0 = nil }
         activeClient.withLock { $0 = nil }
         let counters = await frontier.counters
+        let activity = await frontier.activity
         return stats.withLock { stats in
+            stats.hostPauses = activity.hostPauses
+            stats.hostsGivenUp = activity.givenUpHosts
+            stats.robotsRulesIgnored = counters.robotsRulesIgnored
             stats.elapsedSeconds = (ContinuousClock.now - started).inSeconds
             stats.duplicates = counters.duplicates
             stats.offScope = counters.rejected[.offScope] ?? 0
@@ -241,6 +275,44 @@ public final class Crawler: Sendable {
             stats.retries = counters.retries
             stats.archivedRecords = archive?.recordCount ?? 0
             return stats
+        }
+    }
+
+    /// Why the crawl waits, when work is queued and nothing is in flight
+    /// (`waiting: 1 host paused until 21:37:05 (Retry-After)`); `nil` otherwise.
+    public func waitingMessage() async -> String? {
+        guard let frontier = live.withLock({ $0 }) else { return nil }
+        return Self.waitingMessage(for: await frontier.activity)
+    }
+
+    /// The waiting message for a frontier's activity (see ``waitingMessage()``).
+    public static func waitingMessage(for activity: FrontierActivity) -> String? {
+        guard activity.isStalled else { return nil }
+        var parts: [String] = []
+        if activity.pausedHosts > 0, let after = activity.nextResumeAfter {
+            let reason = activity.nextResumeReason.map { " (\($0.rawValue))" } ?? ""
+            parts.append("\(activity.pausedHosts) host\(activity.pausedHosts == 1 ? "" : "s") paused until \(WallClock.time(after: after))\(reason)")
+        }
+        let fetchingRobots = activity.robotsPending - (activity.nextResumeReason == .robots ? 1 : 0)
+        if fetchingRobots > 0, activity.pausedHosts == 0 {
+            parts.append("robots.txt of \(activity.robotsPending) host\(activity.robotsPending == 1 ? "" : "s")")
+        }
+        if activity.retrying > 0, let after = activity.nextRetryAfter {
+            parts.append("\(activity.retrying) URL\(activity.retrying == 1 ? "" : "s") to retry, the first at \(WallClock.time(after: after))")
+        }
+        if parts.isEmpty, activity.queued > 0, let after = activity.nextStartAfter {
+            parts.append("next request allowed at \(WallClock.time(after: after)) (politeness delay)")
+        }
+        return parts.isEmpty ? nil : "waiting: " + parts.joined(separator: "; ")
+    }
+
+    /// A frontier event as a log line, with wall-clock times.
+    static func logLine(for event: FrontierEvent) -> String {
+        switch event {
+        case .hostPaused(let host, let reason, let remaining):
+            "host \(host) paused until \(WallClock.time(after: remaining)) (\(reason.rawValue))"
+        case .hostGivenUp:
+            event.description
         }
     }
 
