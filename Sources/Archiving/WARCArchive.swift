@@ -54,16 +54,19 @@ public final class WARCArchive: Sendable {
 
     /// Archives every hop of `response` that the fetch captured (the request
     /// must have set ``Request/capturesExchange``; without captured hops nothing is written).
-    public func archive(_ response: Response) throws(WARCError) {
+    /// - Parameter previous: the page's capture in an earlier crawl (a
+    ///   recrawl): a final `304`, or a final payload with the same digest, is
+    ///   archived as a `revisit` record referring to it.
+    public func archive(_ response: Response, previous: WARCPreviousCapture? = nil) throws(WARCError) {
         for (index, hop) in response.capturedHops.enumerated() {
             let isFinal = index == response.capturedHops.count - 1
             let body: [UInt8] = isFinal ? Array(response.body) : []
-            try archive(hop, body: body, bodyKept: isFinal && response.request.keepsBody)
+            try archive(hop, body: body, bodyKept: isFinal && response.request.keepsBody, previous: isFinal ? previous : nil)
         }
     }
 
     /// Writes the request and response (or revisit) records of one hop.
-    private func archive(_ hop: CapturedHop, body: [UInt8], bodyKept: Bool) throws(WARCError) {
+    private func archive(_ hop: CapturedHop, body: [UInt8], bodyKept: Bool, previous: WARCPreviousCapture?) throws(WARCError) {
         let target = Self.withoutUserinfo(hop.url)
         let payloadDigest = SHA1Digest.warcLabel(of: body)
         let head = HTTPMessageHead.normalizedResponseHead(hop.responseHead, bodyLength: body.count)
@@ -78,7 +81,12 @@ public final class WARCArchive: Sendable {
             var responseFields = common + [("Content-Type", "application/http;msgtype=response"), ("WARC-Payload-Digest", payloadDigest)]
             var responseBlock = [head]
             var kind = WARCRecord.Kind.response
-            if !body.isEmpty, let first = state.payloads.firstCapture(of: payloadDigest) {
+            if let previous, status == "304" {
+                kind = .revisit
+                responseFields = common + [("Content-Type", "application/http;msgtype=response"), ("WARC-Payload-Digest", previous.payloadLabel),
+                                           ("WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/server-not-modified"),
+                                           ("WARC-Refers-To-Target-URI", previous.url), ("WARC-Refers-To-Date", WARCRecord.timestamp(previous.date))]
+            } else if !body.isEmpty, let first = Self.earlierCapture(of: payloadDigest, previous: bodyKept ? previous : nil, payloads: state.payloads) {
                 kind = .revisit
                 responseFields += [("WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"),
                                    ("WARC-Refers-To-Target-URI", first.url), ("WARC-Refers-To-Date", WARCRecord.timestamp(first.date))]
@@ -100,6 +108,13 @@ public final class WARCArchive: Sendable {
             file.index(CDXJLine.make(url: target, date: hop.date, mime: kind == .revisit ? "warc/revisit" : mime, status: status,
                                      digest: payloadDigest, length: placed.length, offset: placed.offset, fileName: file.name))
         }
+    }
+
+    /// The capture a payload with this digest repeats: the page's own capture
+    /// in an earlier crawl, else the first one of this crawl that is remembered.
+    private static func earlierCapture(of digest: String, previous: WARCPreviousCapture?, payloads: PayloadMemory) -> PayloadMemory.Capture? {
+        if let previous, previous.payloadLabel == digest { return PayloadMemory.Capture(url: previous.url, date: previous.date) }
+        return payloads.firstCapture(of: digest)
     }
 
     /// Closes the current file (and writes its index). Later archiving fails.

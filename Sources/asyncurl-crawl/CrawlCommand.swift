@@ -123,6 +123,9 @@ struct CrawlCommand: AsyncParsableCommand {
     @OptionGroup(title: "Archive")
     var archive: ArchiveOptions
 
+    @OptionGroup(title: "Recrawl")
+    var recrawl: RecrawlOptions
+
     func validate() throws {
         guard ["jsonl", "csv"].contains(format) else { throw ValidationError("--format must be jsonl or csv") }
         guard ["host", "domain", "any"].contains(scope) else { throw ValidationError("--scope must be host, domain or any") }
@@ -132,6 +135,7 @@ struct CrawlCommand: AsyncParsableCommand {
             throw ValidationError("--max-retry-wait, --max-crawl-delay and --host-time-budget must not be negative, --max-connections must be positive")
         }
         guard ["error", "warning", "info", "debug"].contains(logLevel) else { throw ValidationError("--log-level must be error, warning, info or debug") }
+        if recrawl.recrawl, state == nil { throw ValidationError("--recrawl needs --state DIR") }
     }
 
     func run() async throws {
@@ -187,6 +191,7 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.keepsCookies = !noCookies
         settings.verifiesTLSCertificates = !insecure
         settings.warc = archive.settings
+        settings.recrawl = recrawl.settings
         if allowPrivateAddresses { settings.addressPolicy = .any }
         if let state {
             // Taken before any output is opened: a second process on the directory stops here.
@@ -249,8 +254,8 @@ struct CrawlCommand: AsyncParsableCommand {
             throw ExitCode(4)
         }
         if interrupts.wasInterrupted { throw ExitCode(130) }
-        // A worker of a shared crawl may find nothing left to do.
-        if result.pages == 0, shared.url == nil { throw ExitCode(1) }
+        // A worker of a shared crawl may find nothing left to do; a recrawl, no page due.
+        if result.pages == 0, result.revisitsNotDue == 0, shared.url == nil { throw ExitCode(1) }
     }
 
     static func printError(_ message: String) {

@@ -41,6 +41,7 @@ public final class CrawlStateStore: Sendable {
         case queued(FrontierEntry)
         case done(fingerprint: UInt64, hostKey: String, redirectTarget: UInt64?)
         case seedHost(String)
+        case revisit(PageRevisit)
     }
 
     /// Records not yet committed. The lock also orders them with the writes
@@ -86,11 +87,13 @@ public final class CrawlStateStore: Sendable {
     /// Records that a URL is done (and the redirect target its page was
     /// handled as), running `write` (the page's output) in the same step, so
     /// that no commit falls between the two.
-    public func recordDone<Failure: Error>(_ entry: FrontierEntry, redirectTarget: UInt64?,
+    /// - Parameter revisit: what a later recrawl needs of the page, committed with it.
+    public func recordDone<Failure: Error>(_ entry: FrontierEntry, redirectTarget: UInt64?, revisit: PageRevisit? = nil,
                                            alongWith write: () throws(Failure) -> Void) throws(Failure) {
         try pending.withLock { (records: inout [Record]) throws(Failure) in
             try write()
             records.append(.done(fingerprint: entry.fingerprint, hostKey: entry.hostKey, redirectTarget: redirectTarget))
+            if let revisit { records.append(.revisit(revisit)) }
         }
     }
 
@@ -140,6 +143,14 @@ public final class CrawlStateStore: Sendable {
         try database.withLock { (database: inout StateDatabase?) throws(StateStoreError) in
             guard let database else { throw StateStoreError(path: path, operation: "load", code: -1, message: "the store is closed") }
             return try database.load()
+        }
+    }
+
+    /// Runs `body` with the open database, under its lock.
+    func withDatabase<Result>(operation: String, _ body: (StateDatabase) throws(StateStoreError) -> Result) throws(StateStoreError) -> Result {
+        try database.withLock { (database: inout StateDatabase?) throws(StateStoreError) -> Result in
+            guard let database else { throw StateStoreError(path: path, operation: operation, code: -1, message: "the store is closed") }
+            return try body(database)
         }
     }
 

@@ -13,6 +13,8 @@ final class StateDatabase {
     private let upsertMetadata: SQLiteStatement
     private let begin: SQLiteStatement
     private let commit: SQLiteStatement
+    /// What a recrawl needs of each page (see ``PageRevisit``).
+    let revisits: RevisitTable
 
     init(path: String) throws(StateStoreError) {
         connection = try SQLiteConnection(path: path)
@@ -52,6 +54,7 @@ final class StateDatabase {
             operation: "write metadata")
         begin = try connection.prepare("BEGIN IMMEDIATE", operation: "begin")
         commit = try connection.prepare("COMMIT", operation: "commit")
+        revisits = try RevisitTable(connection: connection)
     }
 
     /// Writes records and metadata in one transaction (all or nothing).
@@ -73,6 +76,8 @@ final class StateDatabase {
                 case .seedHost(let host):
                     try insertSeedHost.bind(host, at: 1)
                     try insertSeedHost.run()
+                case .revisit(let revisit):
+                    try revisits.write(revisit)
                 }
             }
             for (key, value) in metadata {
@@ -122,6 +127,20 @@ final class StateDatabase {
             }
         }
         return state
+    }
+
+    /// Starts a new run over a finished crawl: the queue, the done URLs, the
+    /// seen redirect targets and the seed hosts are emptied (the `revisits`
+    /// table stays), and `metadata` is written, all in one transaction.
+    func beginNewRun(metadata: [String: String]) throws(StateStoreError) {
+        try transaction { () throws(StateStoreError) in
+            try connection.execute("DELETE FROM queued; DELETE FROM done; DELETE FROM seen; DELETE FROM seed_hosts;", operation: "begin a new run")
+            for (key, value) in metadata {
+                try upsertMetadata.bind(key, at: 1)
+                try upsertMetadata.bind(value, at: 2)
+                try upsertMetadata.run()
+            }
+        }
     }
 
     private func insert(_ entry: FrontierEntry) throws(StateStoreError) {

@@ -93,6 +93,11 @@ public struct CrawlSettings: Sendable {
     /// Where a WARC archive of every fetch (robots.txt and redirect hops
     /// included) is written; `nil` (the default) writes none.
     public var warc: WARCSettings?
+    /// Revisit the pages of earlier runs (needs ``stateDirectory``): when the
+    /// state holds a finished crawl, a new run fetches only what is due, with
+    /// conditional requests, and tells what changed (see ``RecrawlSettings``);
+    /// `nil` (the default): a finished state has nothing left to do.
+    public var recrawl: RecrawlSettings?
     /// How long requests in flight may go on after ``Crawler/stop()`` before they are cancelled.
     public var stopGracePeriod: Duration = .seconds(10)
 

@@ -45,6 +45,12 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     public var elapsedSeconds = 0.0
     /// WARC records written (with ``CrawlSettings/warc``).
     public var archivedRecords = 0
+    /// Pages by ``PageChange`` (`new`, `changed`, `unchanged`, `gone`; with ``CrawlSettings/recrawl``).
+    public var changes: [String: Int] = [:]
+    /// Pages a recrawl did not fetch because they were not due (their stored links were followed).
+    public var revisitsNotDue = 0
+    /// Keyed items by ``ItemChange`` (`added`, `changed`, `removed`; with ``CrawlSettings/recrawl``).
+    public var itemChanges: [String: Int] = [:]
 
     /// Creates empty counters.
     public init() {}
@@ -52,6 +58,14 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     /// Pages per second over the whole crawl.
     public var pagesPerSecond: Double {
         elapsedSeconds > 0 ? Double(pages) / elapsedSeconds : 0
+    }
+
+    /// The recrawl's lines of the summary (empty without a recrawl).
+    private var recrawlSummary: String {
+        guard !changes.isEmpty || revisitsNotDue > 0 else { return "" }
+        let pageText = PageChange.allCases.map { "\(changes[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        let itemText = ["added", "changed", "removed"].map { "\(itemChanges[$0] ?? 0) \($0)" }.joined(separator: ", ")
+        return "\nrecrawl:        \(pageText), \(revisitsNotDue) not due\nitem changes:   \(itemText)"
     }
 
     /// A multi-line human summary.
@@ -72,7 +86,7 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         middleware:     \(skippedRequests) requests skipped, \(droppedResponses) responses dropped
         links found:    \(linksFound)
         items:          \(items) (dropped \(droppedItems))
-        depth reached:  \(maxDepth)\(archivedRecords > 0 ? "\nWARC records:   \(archivedRecords)" : "")
+        depth reached:  \(maxDepth)\(archivedRecords > 0 ? "\nWARC records:   \(archivedRecords)" : "")\(recrawlSummary)
         elapsed:        \(formatted("%.2f", elapsedSeconds)) s
         """
     }

@@ -21,10 +21,14 @@ struct CrawlWork: Sendable {
     let seedHosts: Set<String>
     /// Where fetches are archived, if anywhere.
     let archive: WARCArchive?
+    /// The recrawl of this run, if it is one (see ``RecrawlSettings``).
+    let recrawl: Recrawl?
     /// The callbacks of queued requests that have one, by fingerprint, until they go out.
     private let callbacks = LockedState<[UInt64: Spider.Callback]>([:])
 
-    init(crawler: Crawler, client: FetchClient, frontier: any URLFrontier, scope: CrawlScope, seedHosts: Set<String>, archive: WARCArchive? = nil) {
+    init(crawler: Crawler, client: FetchClient, frontier: any URLFrontier, scope: CrawlScope, seedHosts: Set<String>, archive: WARCArchive? = nil,
+         recrawl: Recrawl? = nil) {
+        self.recrawl = recrawl
         self.seedHosts = seedHosts
         self.archive = archive
         self.crawler = crawler
@@ -70,7 +74,12 @@ struct CrawlWork: Sendable {
     private func process(_ entry: FrontierEntry) async {
         var request = RequestPayload.request(for: entry)
         request.callback = callbacks.withLock { $0.removeValue(forKey: entry.fingerprint) }
+        let plan = recrawlPlan(for: entry)
+        if let plan, !plan.isDue, let previous = plan.previous {
+            return await passOver(entry, previous: previous)
+        }
         var fetchRequest = Request(url: entry.url, method: request.method, headers: request.headers, body: request.body)
+        if let plan { Recrawl.addValidators(of: plan, to: &fetchRequest) }
         let scope = scope
         let seedHosts = seedHosts
         fetchRequest.redirectPolicy = RedirectPolicy(maxHops: 10) { from, location in
@@ -101,7 +110,7 @@ struct CrawlWork: Sendable {
         var result: Result<Response, FetchError>
         do {
             let response = try await client.fetch(fetchRequest)
-            crawler.archive(response, in: archive)
+            crawler.archive(response, in: archive, previous: plan?.capture)
             result = .success(response)
         } catch {
             result = .failure(error)
@@ -146,12 +155,12 @@ struct CrawlWork: Sendable {
             if case .waitTooLong(let asked) = completion {
                 failure = "retryWaitTooLong: asked to wait \(Int(asked.inSeconds.rounded(.up))) s, more than the \(Int(frontier.policy.maxRetryWait.inSeconds)) s allowed"
             }
-            await finish(entry, result: result, latency: latency, request: request, failure: failure)
+            await finish(entry, result: result, latency: latency, request: request, plan: plan, failure: failure)
         case .success, .permanentFailure:
             // The links found go into the frontier before this URL is
             // completed: a frontier with nothing queued and nothing in
             // flight is finished, and its workers would leave.
-            await finish(entry, result: result, latency: latency, request: request)
+            await finish(entry, result: result, latency: latency, request: request, plan: plan)
             await frontier.complete(entry, outcome: outcome)
         }
     }
@@ -182,7 +191,7 @@ struct CrawlWork: Sendable {
 
     /// Records a URL's final result, and parses its page when there is one.
     /// `failure`: why a response is final although it asked for a retry (recorded in the page log and counted as an error).
-    private func finish(_ entry: FrontierEntry, result: Result<Response, FetchError>, latency: Duration, request: CrawlRequest, failure: String? = nil) async {
+    private func finish(_ entry: FrontierEntry, result: Result<Response, FetchError>, latency: Duration, request: CrawlRequest, plan: Recrawl.Plan?, failure: String? = nil) async {
         switch result {
         case .failure(let error):
             crawler.record { stats in
@@ -194,7 +203,9 @@ struct CrawlWork: Sendable {
                                     error: "\(error.kind.rawValue): \(error.message)", redirects: nil)
             crawler.commit(entry, record: record, items: [], redirectTarget: nil)
         case .success(let response):
-            let page = await handle(response, request: request, entry: entry)
+            let (page, change, revisit) = await recrawled(response, entry: entry, plan: plan) {
+                await handle(response, request: request, entry: entry)
+            }
             crawler.record { stats in
                 stats.pages += 1
                 stats.bytes += response.decodedBodyBytes
@@ -206,22 +217,25 @@ struct CrawlWork: Sendable {
                     stats.errorKinds[String(failure.prefix { $0 != ":" }), default: 0] += 1
                 }
             }
-            let record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
+            var record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
                                     referrer: entry.referrer, contentType: response.headers["Content-Type"],
                                     bytes: response.decodedBodyBytes, links: page.links, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: failure,
                                     redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url))
-            crawler.commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget)
+            record.change = change
+            crawler.commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
         }
     }
 
     /// What handling one page gave.
-    private struct PageResult {
+    struct PageResult {
         /// Links found on the page.
         var links = 0
         /// Items scraped (after the pipelines), not yet written.
         var items: [any Encodable & Sendable] = []
         /// The fingerprint of the redirect target this page was handled as.
         var redirectTarget: UInt64?
+        /// The requests it led to, as offered to the frontier.
+        var found: [FrontierEntry] = []
     }
 
     /// Parses a response, runs the spider and feeds the requests it made back
@@ -270,6 +284,7 @@ struct CrawlWork: Sendable {
         if !found.isEmpty {
             await frontier.add(contentsOf: found)
         }
+        result.found = found
         result.links = links.count
         return result
     }

@@ -116,6 +116,9 @@ public final class Crawler: Sendable {
     /// Runs the crawl to the end (or until ``stop()``) and returns its statistics.
     public func run() async throws(CrawlError) -> CrawlStats {
         let settings = settings
+        if settings.recrawl != nil, settings.stateDirectory == nil {
+            throw .invalidSettings("a recrawl needs a state directory (stateDirectory, --state)")
+        }
         let hosts: CrawlScope.Hosts = spider.allowedDomains.isEmpty ? settings.hosts : .domains(spider.allowedDomains)
         let scope: CrawlScope
         do {
@@ -194,7 +197,8 @@ public final class Crawler: Sendable {
         }
         live.withLock { $0 = frontier }
         let seedHosts = Set(startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
-        let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts, archive: archive)
+        let recrawl = settings.recrawl.flatMap { recrawl in stateStore.withLock { $0 }.map { Recrawl(settings: recrawl, store: $0) } }
+        let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts, archive: archive, recrawl: recrawl)
 
         let started = ContinuousClock.now
         var seeds: [FrontierEntry] = []
@@ -329,10 +333,11 @@ public final class Crawler: Sendable {
     /// Writes a fetch's captured exchanges to the archive. An archive that
     /// cannot be written (a full disk, say) stops the crawl: what it fetched
     /// from then on would be missing from it.
-    func archive(_ response: Response, in archive: WARCArchive?) {
+    /// `previous`: the page's capture in an earlier run (a recrawl), which an unchanged page's `revisit` record refers to.
+    func archive(_ response: Response, in archive: WARCArchive?, previous: WARCPreviousCapture? = nil) {
         guard let archive else { return }
         do {
-            try archive.archive(response)
+            try archive.archive(response, previous: previous)
         } catch {
             logger.error("cannot write the WARC archive; stopping the crawl", metadata: ["error": "\(error)"])
             record { $0.errorKinds["archive", default: 0] += 1 }
@@ -371,13 +376,16 @@ public final class Crawler: Sendable {
     /// disk) stops the crawl (``outputFailure``); the page is then not marked
     /// done, and in a resumable crawl the feeds are cut back to where they
     /// were before it, so a checkpoint still holds exactly the done pages' output.
-    func commit(_ entry: FrontierEntry, record pageRecord: PageRecord, items: [any Encodable & Sendable], redirectTarget: UInt64?) {
+    /// A page with no `record` (one a recrawl passed over) writes nothing;
+    /// `revisit` (a recrawl's record of the page) is committed with it.
+    func commit(_ entry: FrontierEntry, record pageRecord: PageRecord?, items: [any Encodable & Sendable], redirectTarget: UInt64?,
+                revisit: PageRevisit? = nil) {
         let store = stateStore.withLock { $0 }
         let write = { () throws(FeedError) in
             // Under the store's lock: no other page writes meanwhile.
             let lengths = store == nil ? [] : self.allFeeds.map(\.length)
             do throws(FeedError) {
-                try self.log(pageRecord)
+                if let pageRecord { try self.log(pageRecord) }
                 for item in items {
                     for feed in self.itemFeeds {
                         do throws(FeedError) {
@@ -396,7 +404,7 @@ public final class Crawler: Sendable {
         }
         do throws(FeedError) {
             if let store {
-                try store.recordDone(entry, redirectTarget: redirectTarget, alongWith: write)
+                try store.recordDone(entry, redirectTarget: redirectTarget, revisit: revisit, alongWith: write)
             } else {
                 try write()
             }
@@ -428,6 +436,10 @@ public final class Crawler: Sendable {
                                    robotsFetcher: @escaping FrontierFactory.RobotsFetcher, seeds: [String]) async throws -> Frontier {
         let store = try CrawlStateStore(directory: directory, lock: settings.stateDirectoryLock)
         var saved = try store.load()
+        if settings.recrawl != nil, saved.queued.isEmpty, !saved.done.isEmpty {
+            // A finished crawl: a recrawl starts a new run over it, with new feeds.
+            saved = try beginRecrawlRun(store)
+        }
         let credentials = Self.credentials(of: seeds)
         if !credentials.isEmpty {
             saved.queued = saved.queued.map { entry in
@@ -462,11 +474,11 @@ public final class Crawler: Sendable {
         return credentials
     }
 
-    private var allFeeds: [FeedExporter] {
+    var allFeeds: [FeedExporter] {
         itemFeeds + (pageLog.map { [$0] } ?? [])
     }
 
-    private static func lengthKey(_ path: String) -> String {
+    static func lengthKey(_ path: String) -> String {
         "feed-length:" + path
     }
 

@@ -24,6 +24,8 @@ public struct PageRecord: Sendable, Codable, Hashable {
     public var error: String?
     /// The URLs that redirected, in order, when redirects were followed.
     public var redirects: [String]?
+    /// How the page compares with its last visit (with ``CrawlSettings/recrawl``).
+    public var change: PageChange?
 
     /// The record as it is written out: the server's text (`Content-Type`,
     /// error messages) without control characters, URLs without credentials.
@@ -39,7 +41,7 @@ public struct PageRecord: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case url, status, depth, referrer, bytes, links, error, redirects
+        case url, status, depth, referrer, bytes, links, error, redirects, change
         case finalURL = "final_url"
         case contentType = "content_type"
         case elapsedMilliseconds = "elapsed_ms"

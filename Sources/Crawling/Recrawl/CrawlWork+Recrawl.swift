@@ -1,0 +1,76 @@
+import AsyncURL
+import CrawlFrontier
+import LinkExtraction
+
+/// The recrawl steps of a worker (see ``RecrawlSettings``): kept here so the
+/// fetch loop in CrawlWork.swift only calls them.
+extension CrawlWork {
+    /// The recrawl plan of a page; `nil` without a recrawl. A record that
+    /// cannot be read is logged, and the page is fetched as a new one.
+    func recrawlPlan(for entry: FrontierEntry) -> Recrawl.Plan? {
+        guard let recrawl else { return nil }
+        do {
+            return try recrawl.plan(for: entry)
+        } catch {
+            crawler.logger.error("cannot read the page's revisit record; it is fetched as new", metadata: ["error": "\(error)"])
+            return Recrawl.Plan(previous: nil, isDue: true)
+        }
+    }
+
+    /// A page that is not due: not fetched; the links stored from its last
+    /// visit are offered to the frontier, and it is done with no output.
+    func passOver(_ entry: FrontierEntry, previous: PageRevisit) async {
+        crawler.record { $0.revisitsNotDue += 1 }
+        let links = storedEntries(of: previous, from: entry)
+        if !links.isEmpty { await frontier.add(contentsOf: links) }
+        crawler.commit(entry, record: nil, items: [], redirectTarget: nil)
+        // Neither a success nor a failure for the host's throttle and failure window.
+        await frontier.complete(entry, outcome: .permanentFailure)
+    }
+
+    /// The links stored from a page's last visit, as frontier entries found on it now.
+    func storedEntries(of previous: PageRevisit, from entry: FrontierEntry) -> [FrontierEntry] {
+        previous.links.compactMap { link in
+            guard let url = WebURL(link.url) else { return nil }
+            let canonical = CanonicalURL(url, options: crawler.settings.canonicalization)
+            guard let hostKey = canonical.hostKey else { return nil }
+            return FrontierEntry(url: link.url, fingerprint: canonical.fingerprint, hostKey: hostKey, depth: entry.depth + 1,
+                                 priority: link.priority, referrer: previous.url, payload: link.payload)
+        }
+    }
+
+    /// What a recrawl makes of a final response: its change, the items to
+    /// write (the item diff), and the page's new record. An unchanged page is
+    /// not parsed: its stored links are offered instead, and none of its items
+    /// are written. Without a recrawl the page is handled as always.
+    func recrawled(_ response: Response, entry: FrontierEntry, plan: Recrawl.Plan?,
+                   handle: () async -> PageResult) async -> (page: PageResult, change: PageChange?, revisit: PageRevisit?) {
+        guard let plan, let recrawl else { return (await handle(), nil, nil) }
+        let assessment = Recrawl.assess(response, plan: plan)
+        // A response that says nothing of the page (a 5xx): handled as always, its record kept.
+        guard let change = assessment.change else { return (await handle(), nil, nil) }
+        var page: PageResult
+        var links: [PageRevisit.Link]
+        var items: [PageRevisit.ItemDigest]
+        if change == .unchanged, let previous = plan.previous {
+            let stored = storedEntries(of: previous, from: entry)
+            if !stored.isEmpty { await frontier.add(contentsOf: stored) }
+            page = PageResult()
+            page.links = stored.count
+            links = previous.links
+            items = previous.items
+        } else {
+            page = await handle()
+            links = page.found.map { PageRevisit.Link(url: $0.url, priority: $0.priority, payload: $0.payload) }
+            let diff = ItemDiff(items: page.items, previous: plan.previous?.items ?? [], pageURL: response.finalURL)
+            page.items = diff.output
+            items = diff.digests
+            crawler.record { stats in
+                for (change, count) in diff.counts { stats.itemChanges[change.rawValue, default: 0] += count }
+            }
+        }
+        crawler.record { $0.changes[change.rawValue, default: 0] += 1 }
+        let revisit = recrawl.revisit(of: entry, response: response, plan: plan, assessment: assessment, links: links, items: items)
+        return (page, change, revisit)
+    }
+}
