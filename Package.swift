@@ -240,7 +240,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlFrontierTests",
-            dependencies: ["CrawlFrontier", "AsyncURL", "TestServer"]
+            dependencies: ["CrawlFrontier", "CSQLite", "AsyncURL", "TestServer"]
         ),
     ]
 )
