@@ -3,10 +3,13 @@
 # (served by nginx on 127.0.0.1) in one run. Prints, for each: pages fetched
 # against the site's manifest, pages/s, peak RSS, and the ratios.
 #
-# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P] [--with-state] [--with-redis] [--skip-scrapy] [--with-docs] [--baseline BINARY]
+# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P] [--with-state] [--with-recrawl] [--with-redis] [--skip-scrapy] [--with-docs] [--baseline BINARY]
 #   N  pages of the generated site (default 20000, kept under .build-bench/)
 #   C  requests in flight (default 64); P  per host (default: C)
 #   --with-state   also crawl with --state (resumable) and print its cost
+#   --with-recrawl also crawl with --state --recrawl, then recrawl the unchanged site
+#                  (--recrawl-all: every page revisited, 304s) and print the body
+#                  bytes received and the wall time of the recrawl against the first crawl
 #   --with-redis   also crawl with the frontier in a redis-server on 127.0.0.1 (one worker)
 #   --skip-scrapy  asyncurl only (for quick runs; no Scrapy ratios)
 #   --with-docs    also crawl the "docs" profile (500 link-heavy pages of ~100 KB,
@@ -22,6 +25,7 @@ pages=20000
 concurrency=64
 per_host=""
 with_state=0
+with_recrawl=0
 with_redis=0
 skip_scrapy=0
 baseline=""
@@ -32,11 +36,12 @@ while (($#)); do
         --concurrency) concurrency=$2; shift 2 ;;
         --per-host) per_host=$2; shift 2 ;;
         --with-state) with_state=1; shift ;;
+        --with-recrawl) with_recrawl=1; shift ;;
         --with-redis) with_redis=1; shift ;;
         --skip-scrapy) skip_scrapy=1; shift ;;
         --baseline) baseline=$2; shift 2 ;;
         --with-docs) with_docs=1; shift ;;
-        *) sed -n '2,18p' "$0"; exit 2 ;;
+        *) sed -n '2,21p' "$0"; exit 2 ;;
     esac
 done
 per_host=${per_host:-$concurrency}
@@ -84,6 +89,14 @@ if ((with_state)); then
     read -r t_seconds t_rss < <(measure asyncurl-state .build/release/asyncurl-crawl "$base" --output "$run_dir/asyncurl-state.jsonl" \
         --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --state "$run_dir/state")
 fi
+if ((with_recrawl)); then
+    echo "crawling $base with asyncurl-crawl --state --recrawl, then recrawling it unchanged..." >&2
+    read -r c1_seconds c1_rss < <(measure recrawl-first .build/release/asyncurl-crawl "$base" --output "$run_dir/recrawl-first.jsonl" \
+        --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --state "$run_dir/recrawl-state" --recrawl --stats "$run_dir/recrawl-first.json")
+    read -r c2_seconds c2_rss < <(measure recrawl-again .build/release/asyncurl-crawl "$base" --output "$run_dir/recrawl-again.jsonl" \
+        --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --state "$run_dir/recrawl-state" --recrawl --recrawl-all \
+        --stats "$run_dir/recrawl-again.json")
+fi
 if ((with_redis)); then
     redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --daemonize yes \
@@ -115,6 +128,7 @@ printf '%-14s %8s %9s %10s %13s   %s\n' tool pages seconds pages/s "peak RSS" "a
 report asyncurl "$a_seconds" "$a_rss"
 if [[ -n $baseline ]]; then report baseline "$b_seconds" "$b_rss"; fi
 if ((with_state)); then report asyncurl-state "$t_seconds" "$t_rss"; fi
+if ((with_recrawl)); then report recrawl-first "$c1_seconds" "$c1_rss"; report recrawl-again "$c2_seconds" "$c2_rss"; fi
 if ((with_redis)); then report asyncurl-redis "$r_seconds" "$r_rss"; fi
 if ((!skip_scrapy)); then report scrapy "$s_seconds" "$s_rss"; fi
 rate() { python3 -c "print($(wc -l < "$run_dir/$1.jsonl") / $2)"; }
@@ -125,6 +139,16 @@ print('ratio peak RSS  asyncurl / baseline = %.2fx' % ($a_rss / $b_rss))"
 fi
 if ((with_state)); then
     python3 -c "print('ratio pages/s   asyncurl --state / asyncurl = %.2fx' % ($(rate asyncurl-state "$t_seconds") / $a_rate))"
+fi
+if ((with_recrawl)); then
+    python3 - "$run_dir/recrawl-first.json" "$run_dir/recrawl-again.json" "$c1_seconds" "$c2_seconds" <<'PY'
+import json, sys
+first, again = (json.load(open(path)) for path in sys.argv[1:3])
+t1, t2 = float(sys.argv[3]), float(sys.argv[4])
+print('recrawl: %s' % ', '.join('%s %d' % item for item in sorted(again.get('changes', {}).items())))
+print('ratio body bytes received  recrawl / first crawl = %.4f (%d / %d bytes; goal <= 0.05)' % (again['bytes'] / max(1, first['bytes']), again['bytes'], first['bytes']))
+print('ratio wall time            recrawl / first crawl = %.3f (%.2f s / %.2f s; goal <= 0.25)' % (t2 / t1 if t1 > 0 else 0, t2, t1))
+PY
 fi
 if ((with_redis)); then
     python3 -c "print('ratio pages/s   asyncurl --frontier redis / asyncurl = %.2fx' % ($(rate asyncurl-redis "$r_seconds") / $a_rate))"

@@ -64,9 +64,9 @@ struct RecrawlCommandTests {
         let venv = WARCCrawlTests.venv
         if FileManager.default.isExecutableFile(atPath: venv + "/warcio") {
             let warc = path("r2-00000.warc.gz")
-            let check = try ChildProcess.output(of: venv + "/warcio", ["check", warc])
+            let check = try await ChildProcess.output(of: venv + "/warcio", ["check", warc])
             #expect(check.status == 0, "\(check.text)")
-            let read = try ChildProcess.output(of: venv + "/python", [WARCCrawlTests.reader, warc])
+            let read = try await ChildProcess.output(of: venv + "/python", [WARCCrawlTests.reader, warc])
             let revisits = read.text.split(separator: "\n").compactMap { try? JSONDecoder().decode(ArchivedRecord.self, from: Data($0.utf8)) }
                 .filter { $0.type == "revisit" && $0.status == "304" }
             #expect(revisits.count == second.filter { $0.status == 304 }.count)
