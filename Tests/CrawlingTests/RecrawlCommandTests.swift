@@ -130,7 +130,11 @@ struct RecrawlCommandTests {
         let partial = try records("p2.jsonl")
         #expect(partial.count < first.count, "killed before the recrawl's end")
 
-        #expect(try await run(site, slow, log: "run3.log") == 0, "\(logText("run3.log"))")
+        #expect(try await run(site, slow + ["--stats", path("s3.json")], log: "run3.log") == 0, "\(logText("run3.log"))")
+        // It went on with the recrawl (a new run would have fetched every page again).
+        let resumed = try stats("s3.json")
+        #expect(resumed.pages < first.count, "the resumed run fetched \(resumed.pages) of \(first.count) pages")
+        #expect(resumed.changes == ["unchanged": resumed.pages])
         let second = try records("p2.jsonl")
         var counts: [String: Int] = [:]
         for record in second { counts[record.url, default: 0] += 1 }

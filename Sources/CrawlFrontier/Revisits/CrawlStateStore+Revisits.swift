@@ -1,9 +1,11 @@
 extension CrawlStateStore {
     /// What the last visit of the page with this fingerprint recorded for a
     /// recrawl (committed records only), or `nil` for a page never recorded.
+    /// Read through a connection of its own, so it does not wait for a commit.
     public func revisit(for fingerprint: UInt64) throws(StateStoreError) -> PageRevisit? {
-        try withDatabase(operation: "read revisit") { (database: StateDatabase) throws(StateStoreError) in
-            try database.revisits.read(fingerprint)
+        try revisitReader.withLock { (reader: inout RevisitTable?) throws(StateStoreError) -> PageRevisit? in
+            guard let reader else { throw StateStoreError(path: path, operation: "read revisit", code: -1, message: "the store is closed") }
+            return try reader.read(fingerprint)
         }
     }
 

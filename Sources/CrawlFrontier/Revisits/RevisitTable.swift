@@ -12,6 +12,7 @@ final class RevisitTable {
     init(connection: SQLiteConnection) throws(StateStoreError) {
         try connection.execute(
             """
+            PRAGMA busy_timeout=5000;
             CREATE TABLE IF NOT EXISTS revisits(
                 fingerprint INTEGER PRIMARY KEY,
                 url TEXT NOT NULL,

@@ -49,6 +49,9 @@ public final class CrawlStateStore: Sendable {
     private let pending = LockedState<[Record]>([])
     /// The database, used by one commit at a time. `nil` once closed.
     private let database: LockedState<StateDatabase?>
+    /// A second connection that reads revisit records (WAL: reads do not
+    /// wait for a commit in progress). `nil` once closed.
+    let revisitReader: LockedState<RevisitTable?>
     /// The directory's lock, held until ``close(metadata:)``.
     private let lock: StateDirectoryLock
 
@@ -72,6 +75,7 @@ public final class CrawlStateStore: Sendable {
         }
         _ = Glibc.close(created)
         database = LockedState(try StateDatabase(path: path))
+        revisitReader = LockedState(try RevisitTable(connection: SQLiteConnection(path: path)))
     }
 
     /// Records a URL the frontier accepted.
@@ -162,6 +166,7 @@ public final class CrawlStateStore: Sendable {
         guard isOpen else { return }
         defer {
             database.withLock { $0 = nil }
+            revisitReader.withLock { $0 = nil }
             lock.release()
         }
         try commit(metadata: metadata, beforeWriting: beforeWriting)
