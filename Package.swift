@@ -148,6 +148,7 @@ let package = Package(
                 "LinkExtraction",
                 "AsyncURL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/asyncurl-crawl"
         ),
@@ -227,7 +228,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlingTests",
-            dependencies: ["Crawling", "DistributedFrontier", "TestServer"]
+            dependencies: ["Crawling", "DistributedFrontier", "TestServer", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "DistributedFrontierTests",

@@ -366,7 +366,7 @@ struct HostileSiteTests {
 
     // MARK: robots.txt
 
-    @Test("robots.txt answering 500, 404, a redirect, 600 KiB, or an HTML page: each host is crawled as its robots.txt says")
+    @Test("robots.txt answering 500 (tried again, then the host given up), 404, a redirect, 600 KiB, or an HTML page: each host is crawled as its robots.txt says")
     func robotsFiles() async throws {
         let hub = try await TestServer.start()
         var hosts: [TestServer] = []
@@ -388,14 +388,16 @@ struct HostileSiteTests {
         settings.hosts = .any
         // Seeded on 127.0.0.1 only, the crawl may not reach 127.0.0.2-6 unless allowed.
         settings.addressPolicy = .any
+        settings.robotsRetryBackoff = .milliseconds(200)
 
         let crawl = try await LoggedCrawl.run(seeds: [hub.url("/start")], settings: settings)
         try await hub.shutdown()
         for host in hosts { try await host.shutdown() }
 
         #expect(!crawl.overran)
-        // 500: nothing fetched from that host but robots.txt itself.
-        #expect(failing.recordedRequests.map(\.path) == ["/robots.txt"])
+        // 500: robots.txt tried three times (the default), then the host is given up; nothing else fetched from it.
+        #expect(failing.recordedRequests.map(\.path) == ["/robots.txt", "/robots.txt", "/robots.txt"])
+        #expect(crawl.stats.hostsGivenUp == 1)
         // 404: everything; a redirect: the target's rules; 600 KiB: the early rule only; HTML: no rules.
         let denied = [redirecting.url("/ok/private"), long.url("/ok/early")]
         let fetched = linked.filter { !$0.hasPrefix(failing.baseURL) && !denied.contains($0) }

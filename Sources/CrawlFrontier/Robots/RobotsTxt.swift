@@ -38,6 +38,8 @@ public struct RobotsTxt: Sendable, Hashable {
 
     /// The most bytes of a robots.txt file that are parsed (500 KiB, as RFC 9309 requires at least).
     public static let maxParsedBytes = 500 * 1024
+    /// The most `Allow`/`Disallow` rules kept from one file by default (later ones are ignored and counted).
+    public static let defaultMaxRules = 2_000
 
     /// The groups in file order.
     public let groups: [Group]
@@ -45,7 +47,9 @@ public struct RobotsTxt: Sendable, Hashable {
     public let sitemaps: [String]
     /// What applies when no group matches: `true` for a parsed file (allow),
     /// `false` for ``disallowAll``.
-    private let defaultAllows: Bool
+    let defaultAllows: Bool
+    /// `Allow`/`Disallow` rules past the rule cap, not kept.
+    public private(set) var ignoredRules = 0
 
     /// A file that allows everything (robots.txt answered 4xx, or is empty).
     public static let allowAll = RobotsTxt(groups: [], sitemaps: [], defaultAllows: true)
@@ -62,17 +66,19 @@ public struct RobotsTxt: Sendable, Hashable {
     /// than 429 allows everything; 429, 5xx and anything else disallow
     /// everything until robots.txt can be fetched again. (Redirects are
     /// followed by the fetcher before this is called.)
-    public static func from(status: Int, body: some Collection<UInt8>) -> RobotsTxt {
+    public static func from(status: Int, body: some Collection<UInt8>, maxRules: Int = defaultMaxRules) -> RobotsTxt {
         switch status {
-        case 200..<300: RobotsTxt(parsing: body)
+        case 200..<300: RobotsTxt(parsing: body, maxRules: maxRules)
         case 429: .disallowAll
         case 400..<500: .allowAll
         default: .disallowAll
         }
     }
 
-    /// Parses a robots.txt body (only its first ``maxParsedBytes`` bytes).
-    public init(parsing body: some Collection<UInt8>) {
+    /// Parses a robots.txt body (only its first ``maxParsedBytes`` bytes, and
+    /// at most `maxRules` `Allow`/`Disallow` rules in all).
+    public init(parsing body: some Collection<UInt8>, maxRules: Int = defaultMaxRules) {
+        var ruleCount = 0
         var bytes = Array(body.prefix(Self.maxParsedBytes))
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var groups: [Group] = []
@@ -96,6 +102,8 @@ public struct RobotsTxt: Sendable, Hashable {
                 lastWasAgent = false
                 // An empty value is no rule at all ("Disallow:" allows everything).
                 guard !value.isEmpty, var group = current else { continue }
+                ruleCount += 1
+                guard ruleCount <= maxRules else { continue }
                 group.rules.append(Rule(isAllow: key == "allow", pattern: RobotsPattern(value)))
                 if key == "allow", let directory = Self.directoryOfIndexPage(value) {
                     group.rules.append(Rule(isAllow: true, pattern: RobotsPattern(directory)))
@@ -114,6 +122,7 @@ public struct RobotsTxt: Sendable, Hashable {
         }
         if let group = current { groups.append(group) }
         self.init(groups: groups, sitemaps: sitemaps, defaultAllows: true)
+        ignoredRules = max(0, ruleCount - max(0, maxRules))
     }
 
     /// The rules that apply to `userAgent`: those of every group naming its
@@ -126,22 +135,9 @@ public struct RobotsTxt: Sendable, Hashable {
     }
 
     /// Whether `userAgent` may fetch the path (with query) `pathAndQuery`.
+    /// (Many URLs of one host: compile the agent's rules once with ``RobotsMatcher``.)
     public func isAllowed(_ pathAndQuery: String, userAgent: String) -> Bool {
-        let raw = pathAndQuery.isEmpty ? "/" : pathAndQuery
-        if raw == "/robots.txt" { return true }
-        guard defaultAllows else { return false }
-        let path = RobotsPath.normalize(Array(raw.utf8))
-        var best: Rule?
-        for rule in rules(for: userAgent) where rule.pattern.matches(path) {
-            guard let current = best else {
-                best = rule
-                continue
-            }
-            if rule.pattern.priority > current.pattern.priority || (rule.pattern.priority == current.pattern.priority && rule.isAllow && !current.isAllow) {
-                best = rule
-            }
-        }
-        return best?.isAllow ?? true
+        RobotsMatcher(self, userAgent: userAgent).isAllowed(pathAndQuery)
     }
 
     /// Whether `userAgent` may fetch the absolute URL `url`.

@@ -1,6 +1,7 @@
 import Crawling
 import Foundation
 import LinkExtraction
+import Logging
 import TestServer
 
 /// A crawl run in-process with its page log read back: the statistics and
@@ -14,11 +15,12 @@ struct LoggedCrawl {
 
     /// Crawls from `seeds` with `settings` (FollowAllSpider); a crawl still
     /// running after `limit` is stopped at once and reported as ``overran``.
-    static func run(seeds: [String], settings: CrawlSettings = CrawlSettings(), limit: Duration = .seconds(40)) async throws -> LoggedCrawl {
+    static func run(seeds: [String], settings: CrawlSettings = CrawlSettings(), limit: Duration = .seconds(40),
+                    logger: Logger = Logger(label: "AsyncURL.Crawler")) async throws -> LoggedCrawl {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-hostile-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let log = try FeedExporter(path: path, format: .jsonLines)
-        let crawler = Crawler(spider: FollowAllSpider(seeds: seeds), settings: settings, pageLog: log)
+        let crawler = Crawler(spider: FollowAllSpider(seeds: seeds), settings: settings, pageLog: log, logger: logger)
         let watchdog = Task {
             try await Task.sleep(for: limit)
             crawler.abandonInFlight()
