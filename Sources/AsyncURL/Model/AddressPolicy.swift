@@ -49,7 +49,11 @@ public struct AddressPolicy: Sendable {
     /// literal (brackets allowed), or `localhost` and `*.localhost` (which libcurl
     /// resolves to loopback itself); `nil` for any other host name.
     public static func literalAddresses(ofHost host: String) -> [IPAddress]? {
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        var bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if bare.contains(":"), let zone = bare.firstIndex(of: "%") {
+            // An IPv6 zone id (`fe80::1%eth0`, `%25eth0` in a URL) does not change the address.
+            bare = String(bare[..<zone])
+        }
         if let literal = IPAddress(bare) { return [literal] }
         let lower = bare.lowercased()
         let name = lower.hasSuffix(".") ? String(lower.dropLast()) : lower
