@@ -104,11 +104,10 @@ struct OutputSafetyTests {
         let logPath = directory + "/output.txt"
         // One request at a time, 20 ms apart: head has long gone when the later lines are written.
         let script = #""$0" "$@" | head -c 10 > /dev/null; echo "crawler exit status ${PIPESTATUS[0]}""#
-        let pid = try ChildProcess.spawn("/bin/bash", ["-c", script, CrawlCommandProcess.executablePath, server.url("/start"), "--output", "-",
-                                                       "--ignore-robots", "--per-host", "1", "--delay", "0.02"],
-                                         standardOutput: logPath, standardError: logPath)
-        let waitStatus = ChildProcess.waitForExit(pid, timeout: .seconds(90))
-        if waitStatus == nil { kill(pid, SIGKILL); _ = ChildProcess.waitForExit(pid, timeout: .seconds(5)) }
+        let pipeline = try CrawlCommandProcess(running: "/bin/bash", ["-c", script, CrawlCommandProcess.executablePath, server.url("/start"),
+                                                                      "--output", "-", "--ignore-robots", "--per-host", "1", "--delay", "0.02"],
+                                               logPath: logPath)
+        let waitStatus = await pipeline.waitForExit(limit: .seconds(90))
         let fetched = server.requests(under: "/ok/").count
         try await server.shutdown()
         let output = text(logPath)
@@ -191,11 +190,8 @@ struct OutputSafetyTests {
                 pass
             connection.close()
         """
-        let server = try ChildProcess.spawn("/usr/bin/env", ["python3", "-c", script, String(port), ready])
-        defer {
-            kill(server, SIGKILL)
-            _ = ChildProcess.waitForExit(server, timeout: .seconds(5))
-        }
+        // Killed when the test ends (CrawlCommandProcess never leaves a child running).
+        let server = try CrawlCommandProcess(running: "/usr/bin/env", ["python3", "-c", script, String(port), ready], logPath: directory + "/server.txt")
         let deadline = ContinuousClock.now + .seconds(30)
         while !FileManager.default.fileExists(atPath: ready), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
@@ -203,6 +199,8 @@ struct OutputSafetyTests {
         let log = directory + "/status.txt"
         let crawl = try CrawlCommandProcess(["--frontier", "redis://127.0.0.1:\(port)/hostile", "--status"], logPath: log)
         let status = await crawl.waitForExit(limit: .seconds(60))
+        server.send(SIGKILL)
+        _ = await server.waitForExit(limit: .seconds(10))
         let output = try Data(contentsOf: URL(fileURLWithPath: log))
         #expect(status == 3, "\(String(decoding: output, as: UTF8.self))")
         #expect(String(decoding: output, as: UTF8.self).contains("evil"), "the message is shown: \(String(decoding: output, as: UTF8.self))")
