@@ -1,3 +1,4 @@
+import Archiving
 import AsyncURL
 import CrawlFrontier
 #if canImport(FoundationEssentials)
@@ -128,13 +129,14 @@ public final class Crawler: Sendable {
         clientConfiguration.timeouts = Timeouts(connect: min(.seconds(10), settings.timeout), total: settings.timeout, idle: min(.seconds(30), settings.timeout))
         clientConfiguration.maxBodySize = settings.maxBodySize
         clientConfiguration.maxConnectionsPerHost = settings.perHostConcurrency
+        clientConfiguration.maxTotalConnections = max(1, settings.maxConnections)
         clientConfiguration.keepsCookies = settings.keepsCookies
         clientConfiguration.verifiesTLSCertificates = settings.verifiesTLSCertificates
         let startRequests = spider.startRequests()
         if let policy = settings.addressPolicy {
             clientConfiguration.addressPolicy = policy
         } else {
-            clientConfiguration.addressPolicy = await SeedAddresses.policy(forSeeds: startRequests.map(\.url))
+            clientConfiguration.addressPolicy = SeedAddresses.policy(forSeeds: startRequests.map(\.url))
         }
         let client: FetchClient
         do {
@@ -143,15 +145,36 @@ public final class Crawler: Sendable {
             throw .clientUnavailable(error)
         }
         activeClient.withLock { $0 = client }
+        let archive: WARCArchive?
+        do {
+            archive = try settings.warc.map { settings throws(WARCError) in try WARCArchive(settings: settings) }
+        } catch {
+            await client.shutdown()
+            throw .archiveUnavailable(error)
+        }
         let policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
-                                      autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries)
-        let configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
+                                      autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries,
+                                      maxRetryWait: settings.maxRetryWait, maxCrawlDelay: settings.maxCrawlDelay, hostTimeBudget: settings.hostTimeBudget,
+                                      hostFailureThreshold: settings.hostFailureThreshold, hostFailureWindow: settings.hostFailureWindow)
+        var configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
                                                   maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost)
+        configuration.robotsFetchConcurrency = settings.robotsFetchConcurrency
+        configuration.robotsMaxAttempts = settings.robotsMaxAttempts
+        configuration.robotsRetryBackoff = settings.robotsRetryBackoff
+        configuration.maxRobotsRules = settings.maxRobotsRules
+        configuration.robotsCacheSize = settings.robotsCacheSize
+        let logger = logger
+        configuration.eventHandler = { event in
+            logger.notice("\(Self.logLine(for: event))")
+        }
         let robotsFetcher: FrontierFactory.RobotsFetcher = { url in
             // Up to 5 redirects; bodies up to 2 MiB are read and their first
             // 500 KiB parsed; anything larger counts as unreachable.
             do {
-                let response = try await client.fetch(Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: 2 << 20))
+                var request = Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: 2 << 20)
+                request.capturesExchange = archive != nil
+                let response = try await client.fetch(request)
+                self.archive(response, in: archive)
                 return .response(status: response.status, body: Array(response.body.prefix(RobotsTxt.maxParsedBytes)))
             } catch {
                 return .unreachable
@@ -171,7 +194,7 @@ public final class Crawler: Sendable {
         }
         live.withLock { $0 = frontier }
         let seedHosts = Set(startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
-        let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts)
+        let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts, archive: archive)
 
         let started = ContinuousClock.now
         var seeds: [FrontierEntry] = []
@@ -179,6 +202,22 @@ public final class Crawler: Sendable {
             if let entry = work.entry(for: request, base: nil, depth: 0, referrer: nil) { seeds.append(entry) }
         }
         _ = await frontier.addSeeds(seeds)
+        let liveness = Task { [weak self] in
+            // Work queued and nothing in flight: the log says why, and until when.
+            var lastLogged: (key: String, at: ContinuousClock.Instant)?
+            while !Task.isCancelled, let self {
+                try? await Task.sleep(for: .seconds(1))
+                guard let message = await self.waitingMessage() else {
+                    lastLogged = nil
+                    continue
+                }
+                // Logged when the reason changes, and every 30 s while it lasts.
+                let key = message.filter { !$0.isNumber }
+                if let last = lastLogged, last.key == key, ContinuousClock.now - last.at < .seconds(30) { continue }
+                self.logger.notice("\(message)")
+                lastLogged = (key, .now)
+            }
+        }
         let checkpoints = Task { [weak self] in
             // Commits the resumable state a few times a second (none without --state).
             while !Task.isCancelled, let self, self.stateStore.withLock({ $0 != nil }) {
@@ -201,11 +240,18 @@ public final class Crawler: Sendable {
         }
         checkpoints.cancel()
         await checkpoints.value
+        liveness.cancel()
+        await liveness.value
         if let timer = graceTimer.withLock({ $0 }) {
             timer.cancel()
             await timer.value
         }
         await client.shutdown()
+        do {
+            try archive?.close()
+        } catch {
+            logger.error("cannot finish the WARC archive", metadata: ["error": "\(error)"])
+        }
         do {
             try await frontier.close()
             try stateStore.withLock { $0 }?.close(metadata: feedLengths, beforeWriting: synchronizeFeeds)
@@ -216,14 +262,57 @@ public final class Crawler: Sendable {
         workerTask.withLock { $0 = nil }
         activeClient.withLock { $0 = nil }
         let counters = await frontier.counters
+        let activity = await frontier.activity
         return stats.withLock { stats in
+            stats.hostPauses = activity.hostPauses
+            stats.hostsGivenUp = activity.givenUpHosts
+            stats.robotsRulesIgnored = counters.robotsRulesIgnored
             stats.elapsedSeconds = (ContinuousClock.now - started).inSeconds
             stats.duplicates = counters.duplicates
             stats.offScope = counters.rejected[.offScope] ?? 0
             stats.limited = counters.pageLimited + counters.rejected.filter { $0.key != .offScope }.values.reduce(0, +)
             stats.robotsDenied = counters.robotsDenied
             stats.retries = counters.retries
+            stats.archivedRecords = archive?.recordCount ?? 0
             return stats
+        }
+    }
+
+    /// Why the crawl waits, when work is queued and nothing is in flight
+    /// (`waiting: 1 host paused until 21:37:05 (Retry-After)`); `nil` otherwise.
+    public func waitingMessage() async -> String? {
+        guard let frontier = live.withLock({ $0 }) else { return nil }
+        return Self.waitingMessage(for: await frontier.activity)
+    }
+
+    /// The waiting message for a frontier's activity (see ``waitingMessage()``).
+    public static func waitingMessage(for activity: FrontierActivity) -> String? {
+        guard activity.isStalled else { return nil }
+        var parts: [String] = []
+        if activity.pausedHosts > 0, let after = activity.nextResumeAfter {
+            let reason = activity.nextResumeReason.map { " (\($0.rawValue))" } ?? ""
+            parts.append("\(activity.pausedHosts) host\(activity.pausedHosts == 1 ? "" : "s") paused until \(WallClock.time(after: after))\(reason)")
+        }
+        let fetchingRobots = activity.robotsPending - (activity.nextResumeReason == .robots ? 1 : 0)
+        if fetchingRobots > 0, activity.pausedHosts == 0 {
+            parts.append("robots.txt of \(activity.robotsPending) host\(activity.robotsPending == 1 ? "" : "s")")
+        }
+        if activity.retrying > 0, let after = activity.nextRetryAfter {
+            parts.append("\(activity.retrying) URL\(activity.retrying == 1 ? "" : "s") to retry, the first at \(WallClock.time(after: after))")
+        }
+        if parts.isEmpty, activity.queued > 0, let after = activity.nextStartAfter {
+            parts.append("next request allowed at \(WallClock.time(after: after)) (politeness delay)")
+        }
+        return parts.isEmpty ? nil : "waiting: " + parts.joined(separator: "; ")
+    }
+
+    /// A frontier event as a log line, with wall-clock times.
+    static func logLine(for event: FrontierEvent) -> String {
+        switch event {
+        case .hostPaused(let host, let reason, let remaining):
+            "host \(host) paused until \(WallClock.time(after: remaining)) (\(reason.rawValue))"
+        case .hostGivenUp:
+            event.description
         }
     }
 
@@ -235,6 +324,20 @@ public final class Crawler: Sendable {
 
     func record(_ update: (inout CrawlStats) -> Void) {
         stats.withLock { update(&$0) }
+    }
+
+    /// Writes a fetch's captured exchanges to the archive. An archive that
+    /// cannot be written (a full disk, say) stops the crawl: what it fetched
+    /// from then on would be missing from it.
+    func archive(_ response: Response, in archive: WARCArchive?) {
+        guard let archive else { return }
+        do {
+            try archive.archive(response)
+        } catch {
+            logger.error("cannot write the WARC archive; stopping the crawl", metadata: ["error": "\(error)"])
+            record { $0.errorKinds["archive", default: 0] += 1 }
+            stop()
+        }
     }
 
     /// Writes a page's record to the page log: server text without control
