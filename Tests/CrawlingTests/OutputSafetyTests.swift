@@ -31,7 +31,7 @@ struct OutputSafetyTests {
     }
 
     /// The rows of a CSV file as Python's `csv` module reads them.
-    private func pythonCSVRows(_ path: String) throws -> [[String]] {
+    private func pythonCSVRows(_ path: String) async throws -> [[String]] {
         let output = directory + "/rows-\(UUID().uuidString).json"
         let script = """
         import csv, json, sys
@@ -40,7 +40,7 @@ struct OutputSafetyTests {
         with open(sys.argv[2], 'w', encoding='utf-8') as target:
             json.dump(rows, target)
         """
-        try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, path, output])
+        try await ChildProcess.run("/usr/bin/env", ["python3", "-c", script, path, output], limit: .seconds(60))
         return try JSONDecoder().decode([[String]].self, from: Data(contentsOf: URL(fileURLWithPath: output)))
     }
 
@@ -72,7 +72,7 @@ struct OutputSafetyTests {
         try await server.shutdown()
         #expect(status == 0, "\(text(directory + "/output.txt"))")
 
-        let rows = try pythonCSVRows(csvPath)
+        let rows = try await pythonCSVRows(csvPath)
         let header = try #require(rows.first)
         #expect(header == ["bytes", "content_type", "depth", "elapsed_ms", "error", "final_url", "links", "redirects", "referrer", "status", "url"])
         #expect(rows.count == 1 + 1 + hostile.count + 2, "\(rows)")
