@@ -167,19 +167,20 @@ struct OutputSafetyTests {
     @Test("A server's error text reaches standard error without its escape sequences (a fake Redis answering every command with ESC codes)")
     func serverTextOnStandardError() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = try #require(try ChildProcess.freePorts(1).first)
-        let ready = directory + "/ready"
+        let ready = directory + "/port"
         // Answers every command with an error reply holding escape sequences:
         // OSC and CSI with ESC (which the Redis error's own rendering escapes
         // as text) and the one-byte C1 CSI, U+009B (which only the clean-up removes).
         let script = """
-        import socket, sys
+        import os, socket, sys
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(('127.0.0.1', int(sys.argv[1])))
+        listener.bind(('127.0.0.1', 0))
         listener.listen(4)
         listener.settimeout(60)
-        open(sys.argv[2], 'w').close()
+        with open(sys.argv[1] + '.tmp', 'w') as announcement:
+            announcement.write(str(listener.getsockname()[1]))
+        os.rename(sys.argv[1] + '.tmp', sys.argv[1])
         for _ in range(4):
             connection, _ = listener.accept()
             connection.settimeout(10)
@@ -191,11 +192,13 @@ struct OutputSafetyTests {
             connection.close()
         """
         // Killed when the test ends (CrawlCommandProcess never leaves a child running).
-        let server = try CrawlCommandProcess(running: "/usr/bin/env", ["python3", "-c", script, String(port), ready], logPath: directory + "/server.txt")
+        let server = try CrawlCommandProcess(running: "/usr/bin/env", ["python3", "-c", script, ready], logPath: directory + "/server.txt")
         let deadline = ContinuousClock.now + .seconds(30)
         while !FileManager.default.fileExists(atPath: ready), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
+        // Bound by the server itself (port 0): no other test can take it meanwhile.
+        let port = try #require(Int(text(ready)))
         let log = directory + "/status.txt"
         let crawl = try CrawlCommandProcess(["--frontier", "redis://127.0.0.1:\(port)/hostile", "--status"], logPath: log)
         let status = await crawl.waitForExit(limit: .seconds(60))
