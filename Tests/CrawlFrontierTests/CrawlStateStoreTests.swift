@@ -102,7 +102,9 @@ struct CrawlStateStoreTests {
     /// Runs SQL on the store's database from another process (Python's sqlite3), as a second writer would.
     private func runSQL(_ sql: String) async throws {
         let script = "import sqlite3, sys\nconnection = sqlite3.connect(sys.argv[1])\nconnection.executescript(sys.argv[2])\nconnection.close()"
-        try await ChildProcess.run("/usr/bin/env", ["python3", "-c", script, directory + "/" + CrawlStateStore.fileName, sql], limit: .seconds(60))
+        let python = try await ChildProcess.output(of: "/usr/bin/env", ["python3", "-c", script, directory + "/" + CrawlStateStore.fileName, sql],
+                                                   timeout: .seconds(60))
+        try #require(python.status == 0, "\(python.text)")
     }
 
     @Test("A commit whose transaction fails keeps its records: the next commit writes them, nothing is lost")

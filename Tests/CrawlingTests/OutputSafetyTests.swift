@@ -40,7 +40,8 @@ struct OutputSafetyTests {
         with open(sys.argv[2], 'w', encoding='utf-8') as target:
             json.dump(rows, target)
         """
-        try await ChildProcess.run("/usr/bin/env", ["python3", "-c", script, path, output], limit: .seconds(60))
+        let python = try await ChildProcess.output(of: "/usr/bin/env", ["python3", "-c", script, path, output], timeout: .seconds(60))
+        try #require(python.status == 0, "\(python.text)")
         return try JSONDecoder().decode([[String]].self, from: Data(contentsOf: URL(fileURLWithPath: output)))
     }
 

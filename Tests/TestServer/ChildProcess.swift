@@ -87,25 +87,6 @@ public enum ChildProcess {
         return (status ?? -1, text)
     }
 
-    /// Runs `tool` to the end from an async test without holding a thread of
-    /// the cooperative pool (the in-process test servers run there): waits
-    /// by polling with `Task.sleep`. Throws unless it exits with status 0
-    /// within `limit` (then it is killed).
-    public static func run(_ tool: String, _ arguments: [String], limit: Duration) async throws(Failure) {
-        let pid = try spawn(tool, arguments)
-        let deadline = ContinuousClock.now + limit
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) != pid {
-            guard ContinuousClock.now < deadline else {
-                kill(pid, SIGKILL)
-                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-                throw Failure(description: "\(tool) \(arguments.first ?? "") still ran after \(limit)")
-            }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        guard status == 0 else { throw Failure(description: "\(tool) \(arguments.first ?? "") failed with status \(status)") }
-    }
-
     /// Waits (polling, at most `timeout`) for a child to exit; its wait
     /// status, or `nil` when it is still running.
     public static func waitForExit(_ pid: pid_t, timeout: Duration) -> Int32? {
