@@ -32,6 +32,7 @@ struct LimitTests {
             #expect(response.status == 200)
             #expect(response.body.count == 100_000)
             #expect(response.decodedBodyBytes == 100_000)
+            #expect(response.isTruncated)
         }
     }
 

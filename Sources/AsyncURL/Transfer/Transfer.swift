@@ -403,7 +403,7 @@ final class Transfer {
             lastHop: easy.info(duration: CURLINFO_TOTAL_TIME_T),
             total: ContinuousClock.now - started
         )
-        return Response(
+        var response = Response(
             request: request,
             finalURL: finalURL,
             status: status,
@@ -416,6 +416,8 @@ final class Transfer {
             decodedBodyBytes: decodedBytes,
             capturedHops: capturedHops
         )
+        response.isTruncated = isTruncated
+        return response
     }
 
     /// Opens the socket of a new connection, unless the address policy refuses
