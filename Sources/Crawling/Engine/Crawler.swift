@@ -285,7 +285,7 @@ public final class Crawler: Sendable {
         }
         let fetchingRobots = activity.robotsPending - (activity.nextResumeReason == .robots ? 1 : 0)
         if fetchingRobots > 0, activity.pausedHosts == 0 {
-            parts.append("robots.txt of \(activity.robotsPending) host\(activity.robotsPending == 1 ? "" : "s")")
+            parts.append("robots.txt of \(activity.robotsPending) host\(activity.robotsPending == 1 ? "" : "s") being fetched")
         }
         if activity.retrying > 0, let after = activity.nextRetryAfter {
             parts.append("\(activity.retrying) URL\(activity.retrying == 1 ? "" : "s") to retry, the first at \(WallClock.time(after: after))")
