@@ -245,8 +245,12 @@ struct HostileSiteTests {
         #expect(server.requests(under: "/calendar/").count == 21)
         #expect(crawl.stats.maxDepth == 20)
         // Session ids: the canonical form drops them (;jsessionid= in the path,
-        // PHPSESSID in the query), so all the variants are one page.
-        #expect(server.requests(under: "/session/").map(\.target).sorted() == ["/session/page", "/session/start"])
+        // PHPSESSID in the query), so all the variants are one page, fetched
+        // once, as the first link that reached the frontier wrote it.
+        let sessionTargets = server.requests(under: "/session/").map(\.target)
+        #expect(sessionTargets.count == 2, "\(sessionTargets)")
+        #expect(sessionTargets.contains("/session/start"))
+        #expect(sessionTargets.filter { $0.hasPrefix("/session/page") }.count == 1)
         // Growing paths: /grow/a/b/a/b/a/b/ is the last; one more "a" is one repeat too many.
         #expect(server.requests(under: "/grow/").map(\.path).sorted() == ["/grow/a/b/", "/grow/a/b/a/b/", "/grow/a/b/a/b/a/b/"])
         #expect(crawl.stats.limited >= 2)
@@ -382,6 +386,8 @@ struct HostileSiteTests {
         hub.addRoute("/start") { _ in .links(linked) }
         var settings = CrawlSettings()
         settings.hosts = .any
+        // Seeded on 127.0.0.1 only, the crawl may not reach 127.0.0.2-6 unless allowed.
+        settings.addressPolicy = .any
         settings.robotsRetryBackoff = .milliseconds(200)
 
         let crawl = try await LoggedCrawl.run(seeds: [hub.url("/start")], settings: settings)

@@ -1,5 +1,11 @@
 /// A parsed robots.txt file and the decisions it makes (RFC 9309).
 ///
+/// - Keys are read as Google's open-source parser reads them: case-insensitive,
+///   by prefix (`Disallows:` is `Disallow`), with its common misspellings of
+///   `disallow` (`dissallow`, `dissalow`, `disalow`, `diasllow`, `disallaw`),
+///   `useragent`/`user agent` and `site-map`; a missing colon is taken as one
+///   when the line is exactly a key and a value (`Disallow /private`). An
+///   `Allow` of `…/index.htm` or `…/index.html` also allows its directory (`…/`).
 /// - Groups start with one or more `User-agent` lines; rules before the first
 ///   `User-agent` line belong to no group and are ignored. Groups naming the
 ///   same agent are merged.
@@ -80,9 +86,9 @@ public struct RobotsTxt: Sendable, Hashable {
         var current: Group?
         var lastWasAgent = false
         for line in Self.lines(bytes) {
-            guard let (key, value) = Self.keyValue(line) else { continue }
+            guard let (rawKey, value) = Self.keyValue(line), let key = Self.directive(rawKey) else { continue }
             switch key {
-            case "user-agent", "useragent", "user agent":
+            case "user-agent":
                 let token = Self.productToken(value)
                 if lastWasAgent, var group = current {
                     group.agents.append(token)
@@ -99,16 +105,18 @@ public struct RobotsTxt: Sendable, Hashable {
                 ruleCount += 1
                 guard ruleCount <= maxRules else { continue }
                 group.rules.append(Rule(isAllow: key == "allow", pattern: RobotsPattern(value)))
+                if key == "allow", let directory = Self.directoryOfIndexPage(value) {
+                    group.rules.append(Rule(isAllow: true, pattern: RobotsPattern(directory)))
+                }
                 current = group
-            case "crawl-delay", "crawldelay":
+            case "crawl-delay":
                 lastWasAgent = false
                 guard var group = current, let seconds = Double(value), seconds.isFinite, seconds >= 0 else { continue }
                 group.crawlDelay = group.crawlDelay ?? seconds
                 current = group
-            case "sitemap", "site-map":
+            case "sitemap":
                 if !value.isEmpty { sitemaps.append(value) }
             default:
-                // Unknown keys end nothing and start nothing.
                 continue
             }
         }
@@ -169,13 +177,45 @@ public struct RobotsTxt: Sendable, Hashable {
         }
     }
 
-    /// `key` (lower-cased) and `value` (trimmed) of a `key: value` line.
+    /// `key` (lower-cased) and `value` (trimmed) of a `key: value` line; without a
+    /// colon, of a line that is exactly two runs of non-blank text (`disallow /x`).
     private static func keyValue(_ line: ArraySlice<UInt8>) -> (String, String)? {
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let key = String(decoding: line[line.startIndex..<colon], as: UTF8.self).trimmingSpaces.lowercased()
-        let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces
+        let key: String
+        let value: String
+        if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            key = String(decoding: line[line.startIndex..<colon], as: UTF8.self).trimmingSpaces.lowercased()
+            value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces
+        } else {
+            let words = line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
+            guard words.count == 2 else { return nil }
+            key = String(decoding: words[0], as: UTF8.self).lowercased()
+            value = String(decoding: words[1], as: UTF8.self)
+        }
         guard !key.isEmpty else { return nil }
         return (key, value)
+    }
+
+    /// The directive a lower-cased key stands for (`user-agent`, `allow`,
+    /// `disallow`, `crawl-delay`, `sitemap`), matched by prefix with the
+    /// misspellings Google's parser accepts; nil for an unknown key.
+    static func directive(_ key: String) -> String? {
+        spellings.first { $0.prefixes.contains(where: key.hasPrefix) }?.directive
+    }
+
+    /// Each directive with the key prefixes that stand for it.
+    private static let spellings: [(directive: String, prefixes: [String])] = [
+            ("user-agent", ["user-agent", "useragent", "user agent"]),
+            ("allow", ["allow"]),
+            ("disallow", ["disallow", "dissallow", "dissalow", "disalow", "diasllow", "disallaw"]),
+            ("crawl-delay", ["crawl-delay", "crawldelay"]),
+            ("sitemap", ["sitemap", "site-map"]),
+        ]
+
+    /// For an `Allow` value naming a directory's index page (`/dir/index.html`,
+    /// `/dir/index.htm`), the pattern of the directory itself (`/dir/$`).
+    static func directoryOfIndexPage(_ value: String) -> String? {
+        guard let slash = value.lastIndex(of: "/"), value[slash...].hasPrefix("/index.htm") else { return nil }
+        return value[...slash] + "$"
     }
 
     /// The product token of a user-agent value, lower-cased: its leading run

@@ -84,6 +84,10 @@ public struct CrawlSettings: Sendable {
     /// A directory where the frontier and the feeds' checkpoints are kept, so
     /// that a stopped or killed crawl resumes where it stopped (in-process frontier only).
     public var stateDirectory: String?
+    /// The lock on ``stateDirectory`` when it was taken already (the command
+    /// line takes it before opening its outputs); `nil`: the crawl takes it.
+    /// A crawl whose directory another process holds fails to start.
+    public var stateDirectoryLock: StateDirectoryLock?
     /// How often the resumable state is committed.
     public var checkpointInterval: Duration = .milliseconds(500)
     /// Where a WARC archive of every fetch (robots.txt and redirect hops

@@ -50,7 +50,9 @@ struct CrawlWork: Sendable {
         if let callback = request.callback {
             callbacks.withLock { $0[fingerprint] = callback }
         }
-        return FrontierEntry(url: canonical.string, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority,
+        // Fetched as the WHATWG serialisation of what the page wrote (`?b=%zz` stays
+        // `?b=%zz`); the canonical form only decides what counts as a duplicate.
+        return FrontierEntry(url: resolved.removingFragment.href, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority,
                              referrer: referrer, payload: RequestPayload.encode(request))
     }
 
@@ -71,16 +73,18 @@ struct CrawlWork: Sendable {
         var fetchRequest = Request(url: entry.url, method: request.method, headers: request.headers, body: request.body)
         let scope = scope
         let seedHosts = seedHosts
-        fetchRequest.redirectPolicy = RedirectPolicy(maxHops: 10) { _, target in
+        fetchRequest.redirectPolicy = RedirectPolicy(maxHops: 10) { from, location in
+            // The Location is resolved here, as the WHATWG URL Standard says, and
+            // exactly the serialisation the scope check sees is what is fetched
+            // (libcurl's own reading of an odd Location could name another host).
             // Off-scope redirects are recorded (as the 3xx response), not
             // followed. Targets that are not http(s) go on to the fetch core,
             // which refuses them with forbiddenRedirect.
-            guard let parsed = WebURL(target) else { return false }
-            guard parsed.scheme == "http" || parsed.scheme == "https" else { return true }
-            let url = CanonicalURL(parsed)
-            guard let hostKey = url.hostKey else { return false }
-            let probe = FrontierEntry(url: url.string, fingerprint: 0, hostKey: hostKey, depth: 0)
-            return scope.rejection(of: probe, seedHosts: seedHosts) != .offScope
+            guard let base = WebURL(from), let parsed = WebURL(location, relativeTo: base)?.removingFragment else { return nil }
+            guard parsed.scheme == "http" || parsed.scheme == "https" else { return parsed.href }
+            guard let hostKey = parsed.hostKey else { return nil }
+            let probe = FrontierEntry(url: parsed.href, fingerprint: 0, hostKey: hostKey, depth: 0)
+            return scope.rejection(of: probe, seedHosts: seedHosts) == .offScope ? nil : parsed.href
         }
         for middleware in crawler.middlewares {
             if case .skip(let reason) = await middleware.willSend(&fetchRequest, for: request) {
@@ -254,7 +258,9 @@ struct CrawlWork: Sendable {
             }
         } catch {
             crawler.record { $0.errorKinds["spider", default: 0] += 1 }
-            crawler.logger.warning("spider callback failed", metadata: ["url": "\(response.finalURL)", "error": "\(error)"])
+            crawler.logger.warning("spider callback failed", metadata: [
+                "url": "\(response.finalURL.removingURLCredentials())",
+                "error": "\(String(describing: error).removingControlCharacters().removingURLCredentials())"])
         }
         for item in output.items {
             if let kept = await crawler.process(item) { result.items.append(kept) }

@@ -43,6 +43,8 @@ public final class Crawler: Sendable {
     private let live = LockedState<(any URLFrontier)?>(nil)
     /// The state store of a resumable crawl, while ``run()`` runs.
     private let stateStore = LockedState<CrawlStateStore?>(nil)
+    /// The first failure to write a feed (a closed pipe, a full disk), which stopped the crawl.
+    private let feedFailure = LockedState<FeedError?>(nil)
     /// Where the crawler reports problems (spider errors, unwritable feeds).
     public let logger: Logger
 
@@ -96,6 +98,14 @@ public final class Crawler: Sendable {
         }
     }
 
+    /// The failure to write a feed or the page log (a pipe whose reader went
+    /// away, a full disk) that stopped the crawl, if one did. The page being
+    /// written when it happened is not marked done, so a resumed crawl
+    /// fetches it again.
+    public var outputFailure: FeedError? {
+        feedFailure.withLock { $0 }
+    }
+
     /// The counters so far, with the frontier's queue sizes.
     public func progress() async -> (stats: CrawlStats, queued: Int, inFlight: Int, hosts: Int) {
         let snapshot = stats.withLock { $0 }
@@ -126,7 +136,7 @@ public final class Crawler: Sendable {
         if let policy = settings.addressPolicy {
             clientConfiguration.addressPolicy = policy
         } else {
-            clientConfiguration.addressPolicy = await SeedAddresses.policy(forSeeds: startRequests.map(\.url))
+            clientConfiguration.addressPolicy = SeedAddresses.policy(forSeeds: startRequests.map(\.url))
         }
         let client: FetchClient
         do {
@@ -174,7 +184,8 @@ public final class Crawler: Sendable {
         let frontier: any URLFrontier
         do {
             if let directory = settings.stateDirectory {
-                frontier = try await resumableFrontier(directory: directory, configuration: configuration, robotsFetcher: robotsFetcher)
+                frontier = try await resumableFrontier(directory: directory, configuration: configuration, robotsFetcher: robotsFetcher,
+                                                       seeds: startRequests.map(\.url))
             } else {
                 frontier = try await settings.frontier.makeFrontier(configuration: configuration, robotsFetcher: robotsFetcher)
             }
@@ -244,7 +255,7 @@ public final class Crawler: Sendable {
         }
         do {
             try await frontier.close()
-            try stateStore.withLock { $0 }?.close(metadata: feedLengths)
+            try stateStore.withLock { $0 }?.close(metadata: feedLengths, beforeWriting: synchronizeFeeds)
         } catch {
             logger.error("cannot save the crawl's state", metadata: ["error": "\(error)"])
         }
@@ -330,12 +341,10 @@ public final class Crawler: Sendable {
         }
     }
 
-    func log(_ record: PageRecord) {
-        do {
-            try pageLog?.write(record)
-        } catch {
-            logger.error("cannot write the page log", metadata: ["error": "\(error)"])
-        }
+    /// Writes a page's record to the page log: server text without control
+    /// characters, URLs without credentials.
+    func log(_ record: PageRecord) throws(FeedError) {
+        try pageLog?.write(record.forOutput)
     }
 
     /// Runs an item through the pipelines; `nil` when one of them dropped it.
@@ -357,35 +366,78 @@ public final class Crawler: Sendable {
     /// Writes a finished page's record and items to the feeds, and (in a
     /// resumable crawl) marks the page done in the same step, so a checkpoint
     /// never holds one without the other.
+    ///
+    /// An item that cannot be encoded is logged and left out. A feed that
+    /// cannot be written (``FeedError/errorNumber`` set: a closed pipe, a full
+    /// disk) stops the crawl (``outputFailure``); the page is then not marked
+    /// done, and in a resumable crawl the feeds are cut back to where they
+    /// were before it, so a checkpoint still holds exactly the done pages' output.
     func commit(_ entry: FrontierEntry, record pageRecord: PageRecord, items: [any Encodable & Sendable], redirectTarget: UInt64?) {
-        let write = {
-            self.log(pageRecord)
-            for item in items {
-                for feed in self.itemFeeds {
-                    do {
-                        try feed.write(AnyEncodable(item))
-                    } catch {
-                        self.logger.error("cannot write an item", metadata: ["feed": "\(feed.path)", "error": "\(error)"])
+        let store = stateStore.withLock { $0 }
+        let write = { () throws(FeedError) in
+            // Under the store's lock: no other page writes meanwhile.
+            let lengths = store == nil ? [] : self.allFeeds.map(\.length)
+            do throws(FeedError) {
+                try self.log(pageRecord)
+                for item in items {
+                    for feed in self.itemFeeds {
+                        do throws(FeedError) {
+                            try feed.write(AnyEncodable(item))
+                        } catch where error.errorNumber == nil {
+                            self.logger.error("cannot write an item", metadata: ["feed": "\(feed.path)", "error": "\(error)"])
+                        }
                     }
                 }
+            } catch {
+                for (feed, length) in zip(self.allFeeds, lengths) {
+                    if let length { try? feed.truncate(to: length) }
+                }
+                throw error
             }
         }
-        if let store = stateStore.withLock({ $0 }) {
-            store.recordDone(entry, redirectTarget: redirectTarget, alongWith: write)
-        } else {
-            write()
+        do throws(FeedError) {
+            if let store {
+                try store.recordDone(entry, redirectTarget: redirectTarget, alongWith: write)
+            } else {
+                try write()
+            }
+        } catch {
+            stopForOutputFailure(error)
+            return
         }
         record { $0.items += items.count }
+    }
+
+    /// Stops the crawl after a feed could not be written (once; later failures are the same).
+    private func stopForOutputFailure(_ error: FeedError) {
+        let isFirst = feedFailure.withLock { failure in
+            defer { if failure == nil { failure = error } }
+            return failure == nil
+        }
+        guard isFirst else { return }
+        logger.error("cannot write a feed; the crawl stops", metadata: ["error": "\(error)"])
+        stop()
     }
 
     // MARK: Resumable state
 
     /// Opens the state directory, cuts the feeds back to its last checkpoint,
     /// and builds a frontier that goes on from it.
+    /// The store keeps URLs without credentials: those of the seeds (given
+    /// again on resume) go back on the queued URLs of the seeds' hosts.
     private func resumableFrontier(directory: String, configuration: FrontierConfiguration,
-                                   robotsFetcher: @escaping FrontierFactory.RobotsFetcher) async throws -> Frontier {
-        let store = try CrawlStateStore(directory: directory)
-        let saved = try store.load()
+                                   robotsFetcher: @escaping FrontierFactory.RobotsFetcher, seeds: [String]) async throws -> Frontier {
+        let store = try CrawlStateStore(directory: directory, lock: settings.stateDirectoryLock)
+        var saved = try store.load()
+        let credentials = Self.credentials(of: seeds)
+        if !credentials.isEmpty {
+            saved.queued = saved.queued.map { entry in
+                guard let userinfo = credentials[entry.hostKey], let separator = entry.url.firstRange(of: "://") else { return entry }
+                var entry = entry
+                entry.url.insert(contentsOf: userinfo, at: separator.upperBound)
+                return entry
+            }
+        }
         for feed in allFeeds {
             // What no checkpoint covers belongs to pages that will be fetched again.
             try feed.truncate(to: saved.metadata[Self.lengthKey(feed.path)].flatMap(Int.init) ?? 0)
@@ -397,6 +449,18 @@ public final class Crawler: Sendable {
             await frontier.restore(saved)
         }
         return frontier
+    }
+
+    /// The userinfo (`user:password@`) of the seeds that have one, by host key.
+    private static func credentials(of seeds: [String]) -> [String: String] {
+        var credentials: [String: String] = [:]
+        for seed in seeds {
+            guard let url = WebURL(seed), !url.username.isEmpty || !url.password.isEmpty, let hostKey = CanonicalURL(url).hostKey else { continue }
+            if credentials[hostKey] == nil {
+                credentials[hostKey] = url.username + (url.password.isEmpty ? "" : ":" + url.password) + "@"
+            }
+        }
+        return credentials
     }
 
     private var allFeeds: [FeedExporter] {
@@ -416,11 +480,16 @@ public final class Crawler: Sendable {
         return lengths
     }
 
+    /// Puts the feeds' bytes on disk, before a checkpoint counts them.
+    private func synchronizeFeeds() throws(FeedError) {
+        for feed in allFeeds { try feed.synchronize() }
+    }
+
     /// Commits the resumable state (no-op without one).
     private func checkpoint() {
         guard let store = stateStore.withLock({ $0 }) else { return }
         do {
-            try store.commit(metadata: feedLengths)
+            try store.commit(metadata: feedLengths, beforeWriting: synchronizeFeeds)
         } catch {
             logger.error("cannot save the crawl's state", metadata: ["error": "\(error)"])
         }

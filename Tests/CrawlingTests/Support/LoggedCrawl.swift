@@ -40,8 +40,7 @@ struct LoggedCrawl {
 
     /// The record of `url` (compared in the crawl's canonical form), if the crawl logged one.
     func record(_ url: String) -> PageRecord? {
-        let canonical = CanonicalURL(url, options: .crawler)?.string ?? url
-        return records.first { $0.url == canonical }
+        position(of: url).map { records[$0] }
     }
 
     /// The URLs in `urls` that have no record with status 200 and no error.
@@ -54,8 +53,10 @@ struct LoggedCrawl {
 
     /// The position of `url`'s record in the log.
     func position(of url: String) -> Int? {
-        let canonical = CanonicalURL(url, options: .crawler)?.string ?? url
-        return records.firstIndex { $0.url == canonical }
+        // Records hold the URL as fetched (the page's spelling); compare canonical forms.
+        func canonical(_ text: String) -> String { CanonicalURL(text, options: .crawler)?.string ?? text }
+        let wanted = canonical(url)
+        return records.firstIndex { canonical($0.url) == wanted }
     }
 }
 
