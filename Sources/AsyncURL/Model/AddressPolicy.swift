@@ -1,3 +1,4 @@
+import AsyncURLSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -174,7 +175,7 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
             withUnsafeMutableBytes(of: &address) { $0.copyBytes(from: bytes.prefix(16)) }
             var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
             guard inet_ntop(AF_INET6, &address, &text, socklen_t(text.count)) != nil else { return "?" }
-            return String(cString: text)
+            return AsyncURLSupport.text(of: text)
         }
     }
 }
