@@ -37,6 +37,12 @@ import Glibc
 /// `wake` list, popped with `BLPOP` by one listener per process), the next
 /// host's allowed start, or ``RedisFrontierOptions/maxIdleWait``.
 ///
+/// Shared too: a `429`'s host pause, a host's failure window (failures on
+/// ``PolitenessPolicy/hostFailureThreshold`` distinct URLs pause it), each
+/// URL's own `Retry-After` deadline (`delayed`), a failing robots.txt's
+/// backoff and give-up, and hosts given up for their `Crawl-delay` budget:
+/// what one worker learns holds for all.
+///
 /// Not shared: AutoThrottle (each host's delay is the policy's or its
 /// robots.txt `Crawl-delay`), and ``counters`` (this worker's own; the
 /// crawl's totals are in ``RedisCrawlStatus``).
