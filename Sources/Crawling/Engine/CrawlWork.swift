@@ -96,13 +96,21 @@ struct CrawlWork: Sendable {
                 return
             }
         }
+        // An archived crawl keeps a body cut at the size limit, for the
+        // archive (marked truncated); for the crawl it is still bodyTooLarge.
         fetchRequest.capturesExchange = archive != nil
+        fetchRequest.truncatesBody = archive != nil
         let started = ContinuousClock.now
         var result: Result<Response, FetchError>
         do {
             let response = try await client.fetch(fetchRequest)
             crawler.archive(response, in: archive)
-            result = .success(response)
+            if response.isTruncated {
+                result = .failure(FetchError(kind: .bodyTooLarge, url: response.finalURL,
+                                             message: "the body exceeded the limit of \(crawler.settings.maxBodySize) bytes (archived cut at the limit)"))
+            } else {
+                result = .success(response)
+            }
         } catch {
             result = .failure(error)
         }
