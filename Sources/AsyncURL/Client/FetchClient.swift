@@ -10,7 +10,7 @@ import AsyncURLSupport
 ///
 /// One `FetchClient` owns one libcurl multi handle driven by its own thread
 /// (see ``Configuration`` for connection limits, time-outs and size limits).
-/// Thousands of ``fetch(_:)`` calls may be in flight at once; they share
+/// Thousands of ``fetch(_:)-(Request)`` calls may be in flight at once; they share
 /// connections (HTTP/1.1 keep-alive and HTTP/2 multiplexing) and the DNS cache.
 ///
 /// ```swift
@@ -19,7 +19,7 @@ import AsyncURLSupport
 /// print(response.status, response.body.count)
 /// ```
 ///
-/// Cancelling the task that awaits ``fetch(_:)`` cancels the transfer: its
+/// Cancelling the task that awaits ``fetch(_:)-(Request)`` cancels the transfer: its
 /// connection is closed and the call throws ``FetchError/Kind/cancelled``.
 /// The client shuts down when the last reference goes, or with ``shutdown()``.
 public final class FetchClient: Sendable {

@@ -11,7 +11,7 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     public var errors = 0
     /// Responses by HTTP status code.
     public var statuses: [Int: Int] = [:]
-    /// Failures by ``AsyncURL/FetchError/Kind`` name.
+    /// Failures by `FetchError.Kind` name.
     public var errorKinds: [String: Int] = [:]
     /// Requests tried again after a transient failure, 429 or 503.
     public var retries = 0
