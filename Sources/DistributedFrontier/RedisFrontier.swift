@@ -384,6 +384,7 @@ public final class RedisFrontier: URLFrontier {
                 case .rejected(let reason): local.counters.rejected[reason, default: 0] += 1
                 case .pageLimitReached: local.counters.pageLimited += 1
                 case .robotsDenied: local.counters.robotsDenied += 1
+                case .queueLimitReached: local.counters.queueLimited += 1
                 }
             }
         }

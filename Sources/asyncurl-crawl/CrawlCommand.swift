@@ -106,6 +106,9 @@ struct CrawlCommand: AsyncParsableCommand {
     @OptionGroup(title: "Shared crawl")
     var shared: SharedFrontierOptions
 
+    @OptionGroup(title: "Memory bounds")
+    var bounds: BoundsOptions
+
     func validate() throws {
         guard ["jsonl", "csv"].contains(format) else { throw ValidationError("--format must be jsonl or csv") }
         guard ["host", "domain", "any"].contains(scope) else { throw ValidationError("--scope must be host, domain or any") }
@@ -161,6 +164,7 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.keepsCookies = !noCookies
         settings.verifiesTLSCertificates = !insecure
         if allowPrivateAddresses { settings.addressPolicy = .any }
+        bounds.apply(to: &settings)
         // Resuming: the page log keeps what the earlier run wrote (the crawler
         // cuts it back to the last checkpoint).
         let isResuming = state.map { FileManager.default.fileExists(atPath: $0 + "/" + CrawlStateStore.fileName) } ?? false

@@ -279,8 +279,19 @@ final class Transfer {
     /// Decides whether the finished hop is the response or a redirect to follow.
     func finishHop() -> HopOutcome {
         let status = easy.info(long: CURLINFO_RESPONSE_CODE)
+        let maxURLLength = limits.configuration.maxURLLength
+        if Self.redirectStatuses.contains(status), request.redirectPolicy.maxHops > 0,
+           let written = responseHeaders["Location"], written.utf8.count > maxURLLength {
+            // Refused before libcurl's absolute form of it is even asked for.
+            return .failed(FetchError(kind: .urlTooLong, url: currentURL,
+                                      message: "redirect refused: its Location is \(written.utf8.count) bytes, over the limit of \(maxURLLength)"))
+        }
         if Self.redirectStatuses.contains(status), request.redirectPolicy.maxHops > 0,
            let location = easy.info(string: CURLINFO_REDIRECT_URL), !location.isEmpty {
+            guard location.utf8.count <= maxURLLength else {
+                return .failed(FetchError(kind: .urlTooLong, url: currentURL,
+                                          message: "redirect refused: its target is \(location.utf8.count) bytes, over the limit of \(maxURLLength)"))
+            }
             if let shouldFollow = request.redirectPolicy.shouldFollow, !shouldFollow(currentURL, location) {
                 return .finished(makeResponse(status: status))
             }

@@ -31,6 +31,13 @@ public actor Frontier: URLFrontier {
     public let maxPagesPerHost: Int?
     /// How long a robots.txt answer is trusted.
     public let robotsLifetime: Duration
+    /// The most URLs waiting (queued or held for robots.txt) in all (nil: no limit).
+    public let maxQueued: Int?
+    /// The most URLs waiting per host (nil: no limit).
+    public let maxQueuedPerHost: Int?
+    /// URLs accepted and not yet handed out, per host (retries not counted), for the queue bounds.
+    private var waitingPerHost: [String: Int] = [:]
+    private var waitingCount = 0
     /// Where accepted and refused URLs are recorded for a resumable crawl.
     private let store: CrawlStateStore?
     private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
@@ -73,6 +80,8 @@ public actor Frontier: URLFrontier {
         maxPages = configuration.maxPages
         maxPagesPerHost = configuration.maxPagesPerHost
         robotsLifetime = configuration.robotsLifetime
+        maxQueued = configuration.maxQueued
+        maxQueuedPerHost = configuration.maxQueuedPerHost
         self.robotsFetcher = robotsFetcher
     }
 
@@ -96,13 +105,13 @@ public actor Frontier: URLFrontier {
             counters.rejected[rejection, default: 0] += 1
             return .rejected(rejection)
         }
-        if let maxPages, accepted >= maxPages {
+        if Self.isOver(maxPages, accepted) || Self.isOver(maxPagesPerHost, pagesPerHost[entry.hostKey, default: 0]) {
             counters.pageLimited += 1
             return .pageLimitReached
         }
-        if let maxPagesPerHost, pagesPerHost[entry.hostKey, default: 0] >= maxPagesPerHost {
-            counters.pageLimited += 1
-            return .pageLimitReached
+        if Self.isOver(maxQueued, waitingCount) || Self.isOver(maxQueuedPerHost, waitingPerHost[entry.hostKey, default: 0]) {
+            counters.queueLimited += 1
+            return .queueLimitReached
         }
         seen.insert(entry.fingerprint)
         if obeysRobots, case .known(let file, let expires) = robots[entry.hostKey], expires > .now,
@@ -118,6 +127,8 @@ public actor Frontier: URLFrontier {
 
     /// Queues an accepted URL, or holds it until its host's robots.txt is known.
     private func admit(_ entry: FrontierEntry) {
+        waitingCount += 1
+        waitingPerHost[entry.hostKey, default: 0] += 1
         guard obeysRobots else { return enqueue(entry) }
         switch robots[entry.hostKey] {
         case .known(let file, let expires) where expires > .now:
@@ -175,6 +186,7 @@ public actor Frontier: URLFrontier {
     public func next() async -> FrontierEntry? {
         while !Task.isCancelled {
             if let entry = scheduler.next(now: .now) {
+                if entry.attempt == 0 { leftQueue(entry) }
                 // More may be ready: pass the baton to another waiter.
                 if scheduler.queuedCount > 0 { wakeOne() }
                 return entry
@@ -231,6 +243,19 @@ public actor Frontier: URLFrontier {
 
     // MARK: Internals
 
+    /// Whether `count` has reached `limit` (never, without a limit).
+    private static func isOver(_ limit: Int?, _ count: Int) -> Bool {
+        limit.map { count >= $0 } ?? false
+    }
+
+    /// An admitted URL no longer waits: handed out, or refused by robots.txt.
+    private func leftQueue(_ entry: FrontierEntry) {
+        waitingCount -= 1
+        if let count = waitingPerHost[entry.hostKey] {
+            waitingPerHost[entry.hostKey] = count > 1 ? count - 1 : nil
+        }
+    }
+
     private func reserve(_ entry: FrontierEntry) {
         accepted += 1
         pagesPerHost[entry.hostKey, default: 0] += 1
@@ -245,6 +270,7 @@ public actor Frontier: URLFrontier {
     /// A held URL that robots.txt turned out to disallow: it no longer counts
     /// against the page limits, and it is done.
     private func refuse(_ entry: FrontierEntry) {
+        leftQueue(entry)
         counters.robotsDenied += 1
         accepted -= 1
         pagesPerHost[entry.hostKey, default: 1] -= 1

@@ -14,6 +14,11 @@ public struct FrontierConfiguration: Sendable {
     public var maxPagesPerHost: Int?
     /// How long a robots.txt answer is trusted.
     public var robotsLifetime: Duration
+    /// The most URLs waiting to be fetched, over all hosts (nil: no limit).
+    /// Further URLs are refused and counted (``FrontierCounters/queueLimited``).
+    public var maxQueued: Int?
+    /// The most URLs waiting to be fetched from one host (nil: no limit).
+    public var maxQueuedPerHost: Int?
 
     /// Creates a configuration; every value but the scope and user agent has a default.
     public init(
@@ -23,7 +28,9 @@ public struct FrontierConfiguration: Sendable {
         obeysRobots: Bool = true,
         maxPages: Int? = nil,
         maxPagesPerHost: Int? = nil,
-        robotsLifetime: Duration = .seconds(86_400)
+        robotsLifetime: Duration = .seconds(86_400),
+        maxQueued: Int? = nil,
+        maxQueuedPerHost: Int? = nil
     ) {
         self.policy = policy
         self.scope = scope
@@ -32,5 +39,7 @@ public struct FrontierConfiguration: Sendable {
         self.maxPages = maxPages
         self.maxPagesPerHost = maxPagesPerHost
         self.robotsLifetime = robotsLifetime
+        self.maxQueued = maxQueued
+        self.maxQueuedPerHost = maxQueuedPerHost
     }
 }

@@ -44,6 +44,12 @@ public final class Crawler: Sendable {
     private let stateStore = LockedState<CrawlStateStore?>(nil)
     /// Where the crawler reports problems (spider errors, unwritable feeds).
     public let logger: Logger
+    /// The callbacks of queued requests, until they go out.
+    private let callbacks = CallbackStore()
+
+    /// Callbacks kept for requests queued and not yet fetched (a diagnostic:
+    /// only requests the frontier queued keep theirs, so it is zero once a crawl has run to its end).
+    public var storedCallbackCount: Int { callbacks.count }
 
     /// Creates a crawler.
     /// - Parameters:
@@ -119,6 +125,9 @@ public final class Crawler: Sendable {
         clientConfiguration.maxBodySize = settings.maxBodySize
         clientConfiguration.maxConnectionsPerHost = settings.perHostConcurrency
         clientConfiguration.keepsCookies = settings.keepsCookies
+        clientConfiguration.maxCookiesPerHost = settings.maxCookiesPerHost
+        clientConfiguration.maxCookies = settings.maxCookies
+        clientConfiguration.maxURLLength = settings.maxURLLength
         clientConfiguration.verifiesTLSCertificates = settings.verifiesTLSCertificates
         let startRequests = spider.startRequests()
         if let policy = settings.addressPolicy {
@@ -136,7 +145,8 @@ public final class Crawler: Sendable {
         let policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
                                       autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries)
         let configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
-                                                  maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost)
+                                                  maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost,
+                                                  maxQueued: settings.maxQueuedURLs, maxQueuedPerHost: settings.maxQueuedURLsPerHost)
         let robotsFetcher: FrontierFactory.RobotsFetcher = { url in
             // Up to 5 redirects; bodies up to 2 MiB are read and their first
             // 500 KiB parsed; anything larger counts as unreachable.
@@ -160,14 +170,10 @@ public final class Crawler: Sendable {
         }
         live.withLock { $0 = frontier }
         let seedHosts = Set(startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
-        let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts)
+        let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts, callbacks: callbacks)
 
         let started = ContinuousClock.now
-        var seeds: [FrontierEntry] = []
-        for request in startRequests {
-            if let entry = work.entry(for: request, base: nil, depth: 0, referrer: nil) { seeds.append(entry) }
-        }
-        _ = await frontier.addSeeds(seeds)
+        await work.offer(startRequests, base: nil, depth: 0, referrer: nil, asSeeds: true)
         let checkpoints = Task { [weak self] in
             // Commits the resumable state a few times a second (none without --state).
             while !Task.isCancelled, let self, self.stateStore.withLock({ $0 != nil }) {
@@ -194,6 +200,7 @@ public final class Crawler: Sendable {
             timer.cancel()
             await timer.value
         }
+        let cookiesRefused = client.cookiesRefused
         await client.shutdown()
         do {
             try await frontier.close()
@@ -209,7 +216,9 @@ public final class Crawler: Sendable {
             stats.elapsedSeconds = (ContinuousClock.now - started).inSeconds
             stats.duplicates = counters.duplicates
             stats.offScope = counters.rejected[.offScope] ?? 0
-            stats.limited = counters.pageLimited + counters.rejected.filter { $0.key != .offScope }.values.reduce(0, +)
+            stats.limited = counters.pageLimited + counters.queueLimited + counters.rejected.filter { $0.key != .offScope }.values.reduce(0, +)
+            stats.queueLimited = counters.queueLimited
+            stats.cookiesRefused = cookiesRefused
             stats.robotsDenied = counters.robotsDenied
             stats.retries = counters.retries
             return stats
