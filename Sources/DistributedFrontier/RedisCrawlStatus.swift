@@ -47,7 +47,8 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
 
     /// Reads the status of the crawl at `url` over an open connection.
     public static func read(_ url: RedisFrontierURL, using connection: RedisConnection) async throws(RedisError) -> RedisCrawlStatus {
-        let reply = try await connection.evaluate(RedisFrontierScripts.status, arguments: [Array(url.keyPrefix.utf8)])
+        let keys = RedisKeys(crawl: url.name)
+        let reply = try await connection.evaluate(RedisFrontierScripts.status.source, keys: keys.common, arguments: [keys.prefix])
         let parts = reply.elements
         guard parts.count == 6 else { throw RedisError(address: connection.address, cause: .unexpectedReply("status: \(reply)")) }
         var fields: [String: Int] = [:]
@@ -82,7 +83,7 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
     /// The crawl's seed URLs (empty until a worker seeds it).
     public static func seeds(of url: RedisFrontierURL, connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> [String] {
         let connection = try await RedisConnection.connect(host: url.host, port: url.port, connectTimeout: connectTimeout)
-        let reply = try await connection.send("SMEMBERS", url.keyPrefix + "seedurls")
+        let reply = try await connection.send([Array("SMEMBERS".utf8), RedisKeys(crawl: url.name).seedURLs])
         return reply.elements.compactMap(\.text).sorted()
     }
 

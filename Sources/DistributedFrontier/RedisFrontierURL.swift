@@ -1,7 +1,7 @@
 /// Where a shared frontier lives: `redis://HOST:PORT/NAME`.
 ///
 /// Every worker given the same URL works on crawl `NAME`, whose keys all
-/// start with `asyncurl:NAME:` on that server. The port defaults to 6379.
+/// start with `asyncurl:{NAME}:` on that server (one Redis Cluster hash slot). The port defaults to 6379.
 public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
     /// Why a string is not a frontier URL.
     public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -67,8 +67,9 @@ public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// `asyncurl:NAME:`, the prefix of every key of the crawl.
-    public var keyPrefix: String { "asyncurl:\(name):" }
+    /// `asyncurl:{NAME}:`, the prefix of every key of the crawl (the braces
+    /// are a Redis Cluster hash tag: all the crawl's keys share one slot).
+    public var keyPrefix: String { RedisKeys.prefix(crawl: name) }
 
     /// `redis://HOST:PORT/NAME`.
     public var description: String {

@@ -9,7 +9,7 @@ struct RedisFrontierURLTests {
         #expect(url.host == "10.0.0.5")
         #expect(url.port == 6380)
         #expect(url.name == "news-crawl")
-        #expect(url.keyPrefix == "asyncurl:news-crawl:")
+        #expect(url.keyPrefix == "asyncurl:{news-crawl}:")
         #expect(url.description == "redis://10.0.0.5:6380/news-crawl")
         #expect(try RedisFrontierURL(parsing: "redis://cache/x").port == 6379)
         #expect(try RedisFrontierURL(parsing: "redis://[::1]:7000/x").host == "::1")

@@ -20,7 +20,8 @@ public final class RedisTestServer: Sendable {
     }
 
     /// Starts a server and waits (at most 10 s a try, 3 tries) until it accepts connections.
-    public static func start() throws -> RedisTestServer {
+    /// - Parameter options: more `redis-server` options (`--cluster-enabled yes`, `--requirepass`, ...).
+    public static func start(options: [String] = []) throws -> RedisTestServer {
         guard let binary = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw ChildProcess.Failure(description: "redis-server is not installed (scripts/install-deps.sh installs it)")
         }
@@ -35,7 +36,7 @@ public final class RedisTestServer: Sendable {
             let pid = try ChildProcess.spawn(binary, [
                 "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory,
                 "--logfile", directory + "/redis.log", "--daemonize", "no",
-            ])
+            ] + options)
             let server = RedisTestServer(port: port, pid: pid, directory: directory)
             for _ in 0..<400 {
                 if ChildProcess.isListening(port: port) { return server }

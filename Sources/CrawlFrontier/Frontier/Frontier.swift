@@ -40,8 +40,7 @@ public actor Frontier: URLFrontier {
     private var waitingCount = 0
     /// Where accepted and refused URLs are recorded for a resumable crawl.
     private let store: CrawlStateStore?
-    private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
-    private var nextWaiterID = 0
+    private var waiters = WaiterList()
     /// The counters so far.
     public private(set) var counters = FrontierCounters()
 
@@ -145,7 +144,7 @@ public actor Frontier: URLFrontier {
             let hostKey = entry.hostKey
             let fetcher = robotsFetcher
             Task { [weak self] in
-                let result = await fetcher(Self.robotsURL(forHostKey: hostKey))
+                let result = await fetcher(RobotsFetchResult.url(forHostKey: hostKey))
                 await self?.robotsArrived(result, hostKey: hostKey)
             }
         }
@@ -279,10 +278,7 @@ public actor Frontier: URLFrontier {
 
     private func robotsArrived(_ result: RobotsFetchResult, hostKey: String) {
         counters.robotsFetched += 1
-        let file: RobotsTxt = switch result {
-        case .response(let status, let body): RobotsTxt.from(status: status, body: body)
-        case .unreachable: .disallowAll
-        }
+        let file = result.robotsTxt
         var held: [FrontierEntry] = []
         if case .fetching(let waiting) = robots[hostKey] { held = waiting }
         robots[hostKey] = .known(file, expires: .now + robotsLifetime)
@@ -301,11 +297,10 @@ public actor Frontier: URLFrontier {
     }
 
     private func waitForChange(until deadline: ContinuousClock.Instant?) async {
-        let id = nextWaiterID
-        nextWaiterID += 1
+        let id = waiters.makeID()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                waiters[id] = continuation
+                waiters.insert(continuation, id: id)
                 if let deadline {
                     Task { [weak self] in
                         try? await Task.sleep(until: deadline, clock: .continuous)
@@ -319,23 +314,15 @@ public actor Frontier: URLFrontier {
     }
 
     private func wake(_ id: Int) {
-        waiters.removeValue(forKey: id)?.resume()
+        waiters.remove(id)?.resume()
     }
 
     /// Wakes one waiting worker (the others stay asleep: no thundering herd).
     private func wakeOne() {
-        guard let id = waiters.keys.first else { return }
-        wake(id)
+        waiters.takeOne()?.resume()
     }
 
     private func wakeAll() {
-        let all = waiters
-        waiters.removeAll()
-        for continuation in all.values { continuation.resume() }
-    }
-
-    /// `scheme://host:port/robots.txt` for a host key.
-    static func robotsURL(forHostKey hostKey: String) -> String {
-        hostKey + "/robots.txt"
+        for continuation in waiters.takeAll() { continuation.resume() }
     }
 }

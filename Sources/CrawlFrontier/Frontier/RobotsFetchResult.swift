@@ -9,3 +9,20 @@ public enum RobotsFetchResult: Sendable, Hashable {
     /// No response (DNS, connection, time-out, TLS, too many redirects...).
     case unreachable
 }
+
+extension RobotsFetchResult {
+    /// The rules this result means: the file's (an error status means what
+    /// ``RobotsTxt/from(status:body:)`` says), or disallow-all when the host
+    /// could not be reached. Both frontiers map results this way.
+    package var robotsTxt: RobotsTxt {
+        switch self {
+        case .response(let status, let body): RobotsTxt.from(status: status, body: body)
+        case .unreachable: .disallowAll
+        }
+    }
+
+    /// `scheme://host:port/robots.txt`: what a host's robots.txt fetcher is given.
+    package static func url(forHostKey hostKey: String) -> String {
+        hostKey + "/robots.txt"
+    }
+}

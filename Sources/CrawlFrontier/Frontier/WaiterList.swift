@@ -1,0 +1,51 @@
+/// The workers waiting in a frontier's `next()` for something to change, and
+/// the wake-up rules both frontiers follow: a change wakes one waiter (no
+/// thundering herd), the end of the crawl wakes them all.
+///
+/// A plain value: the owner keeps it under its own isolation (the
+/// ``Frontier`` actor, the shared frontier's lock) and resumes the
+/// continuations it hands back *outside* that isolation.
+package struct WaiterList: Sendable {
+    private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var lastID = 0
+    /// Bumped by every wake-up, so a task that looked for work before a
+    /// change (and found none) can tell not to go to sleep after it.
+    package private(set) var changes = 0
+
+    /// An empty list.
+    package init() {}
+
+    /// Whether nobody waits.
+    package var isEmpty: Bool { waiters.isEmpty }
+
+    /// A new waiter's id (taken before the waiter's continuation exists).
+    package mutating func makeID() -> Int {
+        lastID += 1
+        return lastID
+    }
+
+    /// Adds a waiter under an id from ``makeID()``.
+    package mutating func insert(_ continuation: CheckedContinuation<Void, Never>, id: Int) {
+        waiters[id] = continuation
+    }
+
+    /// Takes out one waiter (its time ran out, or its task was cancelled).
+    package mutating func remove(_ id: Int) -> CheckedContinuation<Void, Never>? {
+        waiters.removeValue(forKey: id)
+    }
+
+    /// Records a change and takes out one waiter to resume, if any waits.
+    package mutating func takeOne() -> CheckedContinuation<Void, Never>? {
+        changes &+= 1
+        guard let id = waiters.keys.first else { return nil }
+        return waiters.removeValue(forKey: id)
+    }
+
+    /// Records a change and takes out every waiter to resume.
+    package mutating func takeAll() -> [CheckedContinuation<Void, Never>] {
+        changes &+= 1
+        let all = Array(waiters.values)
+        waiters.removeAll()
+        return all
+    }
+}

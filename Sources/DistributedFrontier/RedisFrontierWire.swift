@@ -1,0 +1,177 @@
+import AsyncURLSupport
+import CrawlFrontier
+
+/// The shared frontier's wire protocol: one typed call per script, one
+/// decoder per script reply, every key named by ``RedisKeys``, and the
+/// retry rule for failed calls (with the errors counted).
+final class RedisFrontierWire: Sendable {
+    /// What the add script said about one URL.
+    enum AddCode: Int64, Sendable {
+        case queued = 0
+        case duplicate = 1
+        case offScope = 2
+        case pageLimited = 3
+    }
+
+    /// What the claim script answered.
+    enum ClaimReply: Sendable, Hashable {
+        /// A URL claimed; `more` when another host is ready too.
+        case claimed(RedisLease, more: Bool)
+        /// A lease this code cannot read (to be finished so it does not come back).
+        case unreadable(String)
+        /// Nothing yet: wait at most this long (`nil`: only an add or a completion can help).
+        case wait(Duration?)
+        /// The crawl is finished.
+        case finished
+    }
+
+    /// What the completion script answered.
+    struct CompletionReply: Sendable, Hashable {
+        /// Whether the lease was still this worker's.
+        var wasHeld: Bool
+        /// Whether the crawl is now finished.
+        var isFinished: Bool
+    }
+
+    /// The limits every add passes.
+    struct Limits: Sendable, Hashable {
+        var maxPages: Int?
+        var maxPagesPerHost: Int?
+        var checksSeedHosts: Bool
+    }
+
+    let connection: RedisConnection
+    let keys: RedisKeys
+    let maxAttempts: Int
+    private let policy: PolitenessPolicy
+    private let errors = LockedState((count: 0, last: RedisError?.none))
+
+    init(connection: RedisConnection, keys: RedisKeys, policy: PolitenessPolicy, maxAttempts: Int) {
+        self.connection = connection
+        self.keys = keys
+        self.policy = policy
+        self.maxAttempts = max(1, maxAttempts)
+    }
+
+    // MARK: Calls
+
+    /// Offers one batch of URLs; one code per URL.
+    func add(_ batch: [FrontierEntry], limits: Limits, areSeeds: Bool) async throws(RedisError) -> [AddCode] {
+        var arguments: [[UInt8]] = [
+            keys.prefix, limitArgument, delayArgument,
+            Self.number(limits.maxPages ?? -1), Self.number(limits.maxPagesPerHost ?? -1),
+            Self.flag(limits.checksSeedHosts), Self.flag(areSeeds),
+        ]
+        var urlKeys = keys.common
+        arguments.reserveCapacity(arguments.count + batch.count * 4)
+        urlKeys.reserveCapacity(urlKeys.count + batch.count * 3)
+        for entry in batch {
+            let (bucket, member) = RedisFrontierEntryCoding.seenKey(entry.fingerprint)
+            arguments.append(member)
+            arguments.append(Array(entry.hostKey.utf8))
+            arguments.append(Array(String(RedisFrontierEntryCoding.score(of: entry)).utf8))
+            arguments.append(Array(RedisFrontierEntryCoding.payload(of: entry).utf8))
+            urlKeys.append(keys.seenSet(bucket))
+            urlKeys.append(keys.queue(host: entry.hostKey))
+            urlKeys.append(keys.host(entry.hostKey))
+        }
+        let reply = try await evaluate(RedisFrontierScripts.add, keys: urlKeys, arguments: arguments)
+        let codes = reply.elements.map { $0.int.flatMap(AddCode.init(rawValue:)) }
+        guard codes.count == batch.count, codes.allSatisfy({ $0 != nil }) else { throw unexpected(RedisFrontierScripts.add, reply) }
+        return codes.compactMap { $0 }
+    }
+
+    /// Claims the next URL whose host may start now.
+    func claim(leaseTimeout: Duration, token: String) async throws(RedisError) -> ClaimReply {
+        let reply = try await evaluate(RedisFrontierScripts.claim, keys: keys.common, arguments: [
+            keys.prefix, limitArgument, delayArgument, Self.number(leaseTimeout.flooredMilliseconds), Array(token.utf8),
+        ])
+        let parts = reply.elements
+        switch parts.first?.text {
+        case "E":
+            guard parts.count == 3, case .string(let bytes) = parts[1] else { throw unexpected(RedisFrontierScripts.claim, reply) }
+            let raw = String(decoding: bytes, as: UTF8.self)
+            guard let lease = RedisLease(raw) else { return .unreadable(raw) }
+            return .claimed(lease, more: parts[2].text == "1")
+        case "F":
+            return .finished
+        case "W":
+            let hint = parts.count > 1 ? parts[1].int ?? -1 : -1
+            return .wait(hint < 0 ? nil : .milliseconds(max(1, hint)))
+        default:
+            throw unexpected(RedisFrontierScripts.claim, reply)
+        }
+    }
+
+    /// Ends a lease (given as Redis holds it, and the host it belongs to).
+    func complete(lease raw: String, hostKey: String, end: LeaseEnd) async throws(RedisError) -> CompletionReply {
+        let retry = end.retry.map(RedisFrontierEntryCoding.payload(of:)) ?? ""
+        let reply = try await evaluate(RedisFrontierScripts.complete, keys: keys.common + [keys.queue(host: hostKey), keys.host(hostKey)], arguments: [
+            keys.prefix, limitArgument, delayArgument, Array(raw.utf8), Array(end.kind.utf8), Array(end.counter.utf8),
+            Self.number(end.wait.flooredMilliseconds), Array(retry.utf8),
+        ])
+        let parts = reply.elements
+        guard parts.count == 2, let held = parts[0].int, let finished = parts[1].int else { throw unexpected(RedisFrontierScripts.complete, reply) }
+        return CompletionReply(wasHeld: held == 1, isFinished: finished == 1)
+    }
+
+    /// Marks a fingerprint seen; `true` when it was new.
+    func markSeen(_ fingerprint: UInt64) async throws(RedisError) -> Bool {
+        let (bucket, member) = RedisFrontierEntryCoding.seenKey(fingerprint)
+        let reply = try await evaluate(RedisFrontierScripts.markSeen, keys: keys.common + [keys.seenSet(bucket)], arguments: [keys.prefix, member])
+        guard let added = reply.int else { throw unexpected(RedisFrontierScripts.markSeen, reply) }
+        return added == 1
+    }
+
+    /// Extends leases and this worker's heartbeat; how many leases were still held.
+    @discardableResult
+    func renew(_ leases: [String], leaseTimeout: Duration, workerID: String) async throws(RedisError) -> Int {
+        let arguments: [[UInt8]] = [keys.prefix, Self.number(leaseTimeout.flooredMilliseconds), Array(workerID.utf8),
+                                    Self.number(leaseTimeout.flooredMilliseconds)] + leases.map { Array($0.utf8) }
+        let reply = try await evaluate(RedisFrontierScripts.renew, keys: keys.common, arguments: arguments)
+        guard let held = reply.int else { throw unexpected(RedisFrontierScripts.renew, reply) }
+        return Int(held)
+    }
+
+    /// Runs a script with the crawl's keys.
+    func evaluate(_ script: RedisScript, keys scriptKeys: [[UInt8]], arguments: [[UInt8]]) async throws(RedisError) -> RedisReply {
+        try await connection.evaluate(script.source, keys: scriptKeys, arguments: arguments)
+    }
+
+    // MARK: Failures
+
+    /// Redis calls that failed, and the last error.
+    var errorCount: (count: Int, last: RedisError?) {
+        errors.withLock { $0 }
+    }
+
+    /// Counts a failed call.
+    func record(_ error: RedisError) {
+        errors.withLock { $0 = ($0.count + 1, error) }
+    }
+
+    /// Runs `body` up to `maxAttempts` times, 200 ms apart; `nil` when every try failed.
+    func withRetries<Value: Sendable>(_ body: () async throws(RedisError) -> Value) async -> Value? {
+        for attempt in 1...maxAttempts {
+            do {
+                return try await body()
+            } catch {
+                record(error)
+                if attempt < maxAttempts { try? await Task.sleep(for: .milliseconds(200)) }
+            }
+        }
+        return nil
+    }
+
+    // MARK: Encoding
+
+    private var limitArgument: [UInt8] { Self.number(policy.maxConcurrencyPerHost) }
+    private var delayArgument: [UInt8] { Self.number(policy.delay.flooredMilliseconds) }
+
+    static func number<Value: BinaryInteger>(_ value: Value) -> [UInt8] { Array(String(value).utf8) }
+    static func flag(_ value: Bool) -> [UInt8] { Array((value ? "1" : "0").utf8) }
+
+    private func unexpected(_ script: RedisScript, _ reply: RedisReply) -> RedisError {
+        RedisError(address: connection.address, cause: .unexpectedReply("\(script.name): \(reply)"))
+    }
+}

@@ -1,0 +1,64 @@
+/// Names every key of one shared crawl.
+///
+/// All start with `asyncurl:{NAME}:`. The braces are a Redis Cluster hash
+/// tag: only `NAME` is hashed, so every key of a crawl lives in one hash
+/// slot (one node of a cluster, one shard behind a slot-aware proxy) and the
+/// scripts, which change many keys at once, may run there.
+///
+/// - `stats`: counters (`pending`, `accepted`, `seen`, `done`, ... and `seq`,
+///   `seeded`, `token`);
+/// - `ready`: hosts with queued URLs and a free slot, scored by when they may start;
+/// - `leases`: claimed URLs (see ``RedisLease``) scored by expiry;
+/// - `delayed`: retries waiting for their backoff (`HOST\nSCORE\nSEQUENCE\nPAYLOAD`);
+/// - `hostpages` (URLs accepted per host), `hosts`, `seedhosts`, `seedurls`,
+///   `workers` (heartbeats), `wake` (notifications);
+/// - `s:BUCKET`: the seen-set, 65,536 sets of fingerprints (the top 16 bits
+///   pick the set, the low 48 bits are the member);
+/// - `q:HOST`: a host's queue, a sorted set scored by priority then depth,
+///   members `SEQUENCE\nPAYLOAD` (the zero-padded sequence keeps arrival order);
+/// - `h:HOST`: a host's `inflight` count, `last` start, robots.txt `delay`, `blocked` until;
+/// - `robots:HOST`, `robotslock:HOST`: the stored robots.txt and the lock of the worker fetching it.
+struct RedisKeys: Sendable, Hashable {
+    /// `asyncurl:{NAME}:`.
+    let prefix: [UInt8]
+
+    /// The keys of crawl `name`.
+    init(crawl name: String) {
+        prefix = Array(Self.prefix(crawl: name).utf8)
+    }
+
+    /// `asyncurl:{NAME}:`, the prefix of every key of crawl `name`.
+    static func prefix(crawl name: String) -> String {
+        "asyncurl:{\(name)}:"
+    }
+
+    /// The key `PREFIX` + `suffix`.
+    func key(_ suffix: String) -> [UInt8] {
+        prefix + Array(suffix.utf8)
+    }
+
+    var stats: [UInt8] { key("stats") }
+    var ready: [UInt8] { key("ready") }
+    var leases: [UInt8] { key("leases") }
+    var delayed: [UInt8] { key("delayed") }
+    var hostPages: [UInt8] { key("hostpages") }
+    var hosts: [UInt8] { key("hosts") }
+    var seedHosts: [UInt8] { key("seedhosts") }
+    var seedURLs: [UInt8] { key("seedurls") }
+    var workers: [UInt8] { key("workers") }
+    var wake: [UInt8] { key("wake") }
+
+    /// The keys every script is given first, in this order (the scripts' prelude names them).
+    var common: [[UInt8]] { [stats, ready, leases, delayed, hostPages, hosts, seedHosts, workers, wake] }
+
+    /// `s:BUCKET`, one set of the seen-set.
+    func seenSet(_ bucket: [UInt8]) -> [UInt8] { prefix + Array("s:".utf8) + bucket }
+    /// `q:HOST`, a host's queue.
+    func queue(host hostKey: String) -> [UInt8] { key("q:" + hostKey) }
+    /// `h:HOST`, a host's politeness state.
+    func host(_ hostKey: String) -> [UInt8] { key("h:" + hostKey) }
+    /// `robots:HOST`, a host's stored robots.txt.
+    func robots(host hostKey: String) -> [UInt8] { key("robots:" + hostKey) }
+    /// `robotslock:HOST`, held by the worker fetching a host's robots.txt.
+    func robotsLock(host hostKey: String) -> [UInt8] { key("robotslock:" + hostKey) }
+}
