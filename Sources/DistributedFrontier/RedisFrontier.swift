@@ -327,7 +327,8 @@ public final class RedisFrontier: URLFrontier {
             }
         }
         let limits = RedisFrontierWire.Limits(maxPages: configuration.maxPages, maxPagesPerHost: configuration.maxPagesPerHost,
-                                              checksSeedHosts: configuration.scope.hosts == .seedHosts)
+                                              checksSeedHosts: configuration.scope.hosts == .seedHosts,
+                                              maxQueued: configuration.maxQueued, maxQueuedPerHost: configuration.maxQueuedPerHost)
         var start = 0
         while start < toSend.count {
             let end = min(start + Self.addBatchSize, toSend.count)
@@ -346,6 +347,7 @@ public final class RedisFrontier: URLFrontier {
                 case .duplicate: .duplicate
                 case .offScope: .rejected(.offScope)
                 case .pageLimited: .pageLimitReached
+                case .queueLimited: .queueLimitReached
                 }
             }
             state.withLock { local in
