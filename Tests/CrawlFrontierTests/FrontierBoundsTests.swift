@@ -1,4 +1,5 @@
 import CrawlFrontier
+import Foundation
 import Testing
 
 /// The frontier's memory and CPU bounds: queued URLs (in all and per host),
@@ -55,6 +56,38 @@ struct FrontierBoundsTests {
         }
         #expect(drained == 300)
         #expect(await frontier.add(entry("h0.test", "/fresh")) == .queued)
+    }
+
+    @Test("With a state directory, URLs past the bounds wait on disk: none refused, none lost, the queue in memory never over its bound",
+          arguments: [(nil, 100), (300, nil)] as [(Int?, Int?)])
+    func spillToDisk(maxQueued: Int?, maxQueuedPerHost: Int?) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-spill-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try CrawlStateStore(directory: directory)
+        let configuration = FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "AsyncURLTests", obeysRobots: false,
+                                                  maxQueued: maxQueued, maxQueuedPerHost: maxQueuedPerHost)
+        let frontier = Frontier(configuration: configuration, store: store, spill: try SpillQueue(directory: directory)) { _ in .unreachable }
+        var offered = Set<String>()
+        for host in 0..<4 {
+            let entries = (0..<250).map { entry("h\(host).test", "/\($0)") }
+            offered.formUnion(entries.map(\.url))
+            #expect(await frontier.add(contentsOf: entries).allSatisfy { $0 == .queued })
+        }
+        let bound = maxQueued ?? maxQueuedPerHost.map { $0 * 4 } ?? .max
+        var handed = Set<String>()
+        var most = 0
+        while handed.count < 1000, let next = await frontier.next() {
+            most = max(most, await frontier.queuedCount)
+            handed.insert(next.url)
+            await frontier.complete(next, outcome: .success(latency: .zero))
+        }
+        #expect(handed == offered)
+        #expect(most <= bound)
+        #expect(await frontier.isFinished)
+        let counters = await frontier.counters
+        #expect(counters.queueLimited == 0)
+        #expect(counters.spilled == 1000 - bound)
+        try store.close()
     }
 
     @Test("The repeated-segment check on 1 MB URLs finishes (linear: 170,000 distinct segments, and the same segment 500,000 times)", .timeLimit(.minutes(1)))

@@ -84,4 +84,23 @@ struct CrawlBoundsTests {
         #expect(crawl.missing((0...5).map { server.url("/hub/\($0)") }) == [])
         #expect(crawl.stats.pages > 50)
     }
+
+    @Test("With --state, links past the per-host queue bound wait on disk: none refused, every page fetched")
+    func queueBoundSpillsToDisk() async throws {
+        let server = try await TestServer.start()
+        server.addOrdinaryPages()
+        server.addRoute("/hub") { _ in .links((0..<300).map { "/ok/\($0)" }) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-spill-crawl-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var settings = CrawlSettings()
+        settings.maxQueuedURLsPerHost = 50
+        settings.stateDirectory = directory
+        let crawl = try await LoggedCrawl.run(seeds: [server.url("/hub")], settings: settings)
+        try await server.shutdown()
+
+        #expect(!crawl.overran)
+        #expect(crawl.stats.queueLimited == 0)
+        #expect(crawl.stats.queuedOnDisk == 250)
+        #expect(crawl.missing((0..<300).map { server.url("/ok/\($0)") }) == [])
+    }
 }

@@ -38,6 +38,12 @@ public actor Frontier: URLFrontier {
     /// URLs accepted and not yet handed out, per host (retries not counted), for the queue bounds.
     private var waitingPerHost: [String: Int] = [:]
     private var waitingCount = 0
+    /// Where URLs over the queue bounds wait in a resumable crawl (`nil`: they are refused).
+    private let spill: SpillQueue?
+    /// URLs to spill at the end of the current add (one transaction per page of links).
+    private var spillBuffer: [FrontierEntry] = []
+    /// The most URLs taken back from the spill file at once, per host.
+    private static let refillBatch = 1024
     /// Where accepted and refused URLs are recorded for a resumable crawl.
     private let store: CrawlStateStore?
     private var waiters = WaiterList()
@@ -67,10 +73,13 @@ public actor Frontier: URLFrontier {
     /// Creates a frontier from a configuration.
     /// - Parameters:
     ///   - store: where accepted URLs are recorded, for a resumable crawl (see ``restore(_:)``).
+    ///   - spill: where URLs over the queue bounds wait (read back as the queue
+    ///     drains); without one they are refused and counted.
     ///   - robotsFetcher: fetches `scheme://host:port/robots.txt` (the argument) for a host.
-    public init(configuration: FrontierConfiguration, store: CrawlStateStore? = nil,
+    public init(configuration: FrontierConfiguration, store: CrawlStateStore? = nil, spill: sending SpillQueue? = nil,
                 robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult) {
         self.store = store
+        self.spill = spill
         policy = configuration.policy
         scheduler = HostScheduler(policy: configuration.policy)
         scope = configuration.scope
@@ -89,12 +98,18 @@ public actor Frontier: URLFrontier {
         for entry in entries where seedHosts.insert(entry.hostKey).inserted {
             store?.recordSeedHost(entry.hostKey)
         }
-        return entries.map { add($0) }
+        return add(contentsOf: entries)
     }
 
     /// Offers a URL to the frontier.
     @discardableResult
     public func add(_ entry: FrontierEntry) -> FrontierAddOutcome {
+        defer { flushSpill() }
+        return offer(entry)
+    }
+
+    /// Offers a URL; one over a queue bound goes to ``spillBuffer`` when there is a spill file.
+    private func offer(_ entry: FrontierEntry) -> FrontierAddOutcome {
         // The seen-set first: most links of a crawl point to pages already seen.
         if seen.contains(entry.fingerprint) {
             counters.duplicates += 1
@@ -108,7 +123,8 @@ public actor Frontier: URLFrontier {
             counters.pageLimited += 1
             return .pageLimitReached
         }
-        if Self.isOver(maxQueued, waitingCount) || Self.isOver(maxQueuedPerHost, waitingPerHost[entry.hostKey, default: 0]) {
+        let isOverQueueBound = Self.isOver(maxQueued, waitingCount) || Self.isOver(maxQueuedPerHost, waitingPerHost[entry.hostKey, default: 0])
+        if isOverQueueBound, spill == nil {
             counters.queueLimited += 1
             return .queueLimitReached
         }
@@ -120,8 +136,48 @@ public actor Frontier: URLFrontier {
         }
         reserve(entry)
         store?.recordQueued(entry)
-        admit(entry)
+        if isOverQueueBound {
+            // Accepted, and waits on disk until its host's queue has room.
+            spillBuffer.append(entry)
+            counters.spilled += 1
+        } else {
+            admit(entry)
+        }
         return .queued
+    }
+
+    /// Writes the URLs left over by the queue bounds to the spill file. If it
+    /// cannot be written they are queued in memory rather than lost.
+    private func flushSpill() {
+        guard !spillBuffer.isEmpty else { return }
+        let entries = spillBuffer
+        spillBuffer = []
+        do {
+            try spill?.append(entries)
+        } catch {
+            for entry in entries { admit(entry) }
+        }
+    }
+
+    /// Takes URLs of `hostKey` back from the spill file, as many as the queue bounds allow; whether any came.
+    @discardableResult
+    private func refill(host hostKey: String) -> Bool {
+        guard let spill, spill.count(forHost: hostKey) > 0 else { return false }
+        let hostRoom = maxQueuedPerHost.map { $0 - waitingPerHost[hostKey, default: 0] } ?? Int.max
+        let globalRoom = maxQueued.map { $0 - waitingCount } ?? Int.max
+        let room = min(hostRoom, globalRoom, Self.refillBatch)
+        guard room > 0 else { return false }
+        let entries = (try? spill.take(host: hostKey, limit: room)) ?? []
+        for entry in entries { admit(entry) }
+        return !entries.isEmpty
+    }
+
+    /// Refills every host with spilled URLs; whether any came.
+    private func refillAll() -> Bool {
+        guard let spill, spill.count > 0 else { return false }
+        var any = false
+        for hostKey in Array(spill.hosts) where refill(host: hostKey) { any = true }
+        return any
     }
 
     /// Queues an accepted URL, or holds it until its host's robots.txt is known.
@@ -163,14 +219,21 @@ public actor Frontier: URLFrontier {
         }
         for entry in state.queued where seen.insert(entry.fingerprint) {
             reserve(entry)
-            admit(entry)
+            if spill != nil, Self.isOver(maxQueued, waitingCount) || Self.isOver(maxQueuedPerHost, waitingPerHost[entry.hostKey, default: 0]) {
+                spillBuffer.append(entry)
+                counters.spilled += 1
+            } else {
+                admit(entry)
+            }
         }
+        flushSpill()
     }
 
     /// Offers many URLs at once (one hop onto the actor for a whole page of links).
     @discardableResult
     public func add(contentsOf entries: [FrontierEntry]) -> [FrontierAddOutcome] {
-        entries.map { add($0) }
+        defer { flushSpill() }
+        return entries.map { offer($0) }
     }
 
     /// Marks a fingerprint as seen (for example a redirect's final URL);
@@ -185,11 +248,16 @@ public actor Frontier: URLFrontier {
     public func next() async -> FrontierEntry? {
         while !Task.isCancelled {
             if let entry = scheduler.next(now: .now) {
-                if entry.attempt == 0 { leftQueue(entry) }
+                if entry.attempt == 0 {
+                    leftQueue(entry)
+                    refillAfterTaking(entry)
+                }
                 // More may be ready: pass the baton to another waiter.
                 if scheduler.queuedCount > 0 { wakeOne() }
                 return entry
             }
+            // Nothing ready: URLs waiting on disk may be.
+            if refillAll() { continue }
             if isFinished {
                 wakeAll()
                 return nil
@@ -218,9 +286,9 @@ public actor Frontier: URLFrontier {
         return result
     }
 
-    /// Whether the crawl is over: nothing queued, in flight, retrying, or held for robots.txt.
+    /// Whether the crawl is over: nothing queued, in flight, retrying, held for robots.txt, or waiting on disk.
     public var isFinished: Bool {
-        scheduler.isIdle && !robots.values.contains { if case .fetching = $0 { true } else { false } }
+        scheduler.isIdle && !robots.values.contains { if case .fetching = $0 { true } else { false } } && (spill?.count ?? 0) == 0
     }
 
     /// Nothing to do: the state store, when there is one, is committed by its
@@ -241,6 +309,18 @@ public actor Frontier: URLFrontier {
     }
 
     // MARK: Internals
+
+    /// Takes URLs back from disk once the queue taken from is half empty (per host, or in all).
+    private func refillAfterTaking(_ entry: FrontierEntry) {
+        guard let spill, spill.count > 0 else { return }
+        if spill.count(forHost: entry.hostKey) > 0,
+           waitingPerHost[entry.hostKey, default: 0] <= (maxQueuedPerHost ?? Int.max) / 2 {
+            refill(host: entry.hostKey)
+        }
+        if let maxQueued, waitingCount <= maxQueued / 2 {
+            _ = refillAll()
+        }
+    }
 
     /// Whether `count` has reached `limit` (never, without a limit).
     private static func isOver(_ limit: Int?, _ count: Int) -> Bool {

@@ -43,6 +43,8 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     public var baseHrefsDropped = 0
     /// URLs refused because the queue was full (in all or for their host).
     public var queueLimited = 0
+    /// URLs that waited on disk because the queue was full (with `--state`, instead of being refused).
+    public var queuedOnDisk = 0
     /// Cookies refused because the jar was full (for their host or in all).
     public var cookiesRefused = 0
     /// The deepest depth fetched (seeds are depth 0).
@@ -74,7 +76,7 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         limited:        \(limited)
         middleware:     \(skippedRequests) requests skipped, \(droppedResponses) responses dropped
         links found:    \(linksFound) (dropped: \(linksTooLong) too long, \(linksOverPageCap) over the page cap, \(baseHrefsDropped) base hrefs)
-        queue limited:  \(queueLimited)
+        queue limited:  \(queueLimited) (waited on disk: \(queuedOnDisk))
         cookies refused: \(cookiesRefused)
         items:          \(items) (dropped \(droppedItems))
         depth reached:  \(maxDepth)

@@ -218,6 +218,7 @@ public final class Crawler: Sendable {
             stats.offScope = counters.rejected[.offScope] ?? 0
             stats.limited = counters.pageLimited + counters.queueLimited + counters.rejected.filter { $0.key != .offScope }.values.reduce(0, +)
             stats.queueLimited = counters.queueLimited
+            stats.queuedOnDisk = counters.spilled
             stats.cookiesRefused = cookiesRefused
             stats.robotsDenied = counters.robotsDenied
             stats.retries = counters.retries
@@ -295,7 +296,8 @@ public final class Crawler: Sendable {
             // What no checkpoint covers belongs to pages that will be fetched again.
             try feed.truncate(to: saved.metadata[Self.lengthKey(feed.path)].flatMap(Int.init) ?? 0)
         }
-        let frontier = Frontier(configuration: configuration, store: store, robotsFetcher: robotsFetcher)
+        // URLs over the queue bounds wait on disk beside the state.
+        let frontier = Frontier(configuration: configuration, store: store, spill: try SpillQueue(directory: directory), robotsFetcher: robotsFetcher)
         stateStore.withLock { $0 = store }
         if !saved.isEmpty {
             logger.info("resuming a crawl", metadata: ["state": "\(directory)", "queued": "\(saved.queued.count)", "done": "\(saved.done.count)"])
