@@ -10,7 +10,10 @@ import AsyncURLSupport
 /// touches the callback of the request queued before it.
 final class CallbackStore: Sendable {
     private struct State {
-        var nextID: UInt64 = 1
+        /// Ids start at a random point: a payload from another process (a
+        /// shared frontier) or an earlier run (a resumed crawl) carries an id
+        /// that is not one of this store's, so it finds no callback rather than another request's.
+        var nextID = UInt64.random(in: 1...(UInt64.max >> 1))
         var callbacks: [UInt64: Spider.Callback] = [:]
     }
 
