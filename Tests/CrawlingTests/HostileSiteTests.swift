@@ -474,9 +474,10 @@ struct HostileSiteTests {
         #expect(server.requests(under: "/ok/long-").isEmpty)
         #expect(server.requests(under: "/ok/query").isEmpty)
         #expect(crawl.record(server.url(longPath)) == nil)
-        // The 8 KB path is refused by the URL length limit (2,048) and counted;
-        // the 100 KB one is longer than the extractor takes as a URL at all (32 KiB).
-        #expect(crawl.stats.limited == 1)
+        // Both are longer than the crawl's URL length limit (2,048): the
+        // extractor drops them before resolving them, and counts them.
+        #expect(crawl.stats.linksTooLong == 2)
+        #expect(crawl.record(server.url("/start"))?.linksDropped == 2)
         #expect(crawl.stats.errors == 3)
     }
 
