@@ -212,7 +212,7 @@ struct CrawlWork: Sendable {
                                     referrer: entry.referrer, contentType: response.headers["Content-Type"],
                                     bytes: response.decodedBodyBytes, links: page.links, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: nil,
                                     redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url),
-                                    linksDropped: page.droppedLinks > 0 ? page.droppedLinks : nil)
+                                    linksDropped: page.droppedLinks)
             crawler.commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget)
         }
     }

@@ -24,7 +24,7 @@ public struct PageRecord: Sendable, Codable, Hashable {
     public var redirects: [String]?
     /// Links of the page dropped by a bound (longer than the URL length limit,
     /// as written or resolved, or over the page's link caps; a `<base href>`
-    /// over the limit counts as one); absent when none were.
+    /// over the limit counts as one); absent when the fetch failed or was skipped.
     public var linksDropped: Int?
 
     /// Creates a record.
