@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CrawlFrontier", targets: ["CrawlFrontier"]),
         .library(name: "Crawling", targets: ["Crawling"]),
         .library(name: "DistributedFrontier", targets: ["DistributedFrontier"]),
+        .library(name: "Archiving", targets: ["Archiving"]),
         .executable(name: "asyncurl-crawl", targets: ["AsyncURLCrawlCommand"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "docs-spider", targets: ["DocsSpider"]),
@@ -45,6 +46,11 @@ let package = Package(
             providers: [.apt(["libidn2-dev"])]
         ),
         .systemLibrary(
+            name: "CPSL",
+            pkgConfig: "libpsl",
+            providers: [.apt(["libpsl-dev"])]
+        ),
+        .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
@@ -53,6 +59,11 @@ let package = Package(
             name: "CHiredis",
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSLCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(
             name: "CZlib",
@@ -81,7 +92,7 @@ let package = Package(
         /// HTML parsing with libxml2: links, selectors, URL resolution and canonical form.
         .target(
             name: "LinkExtraction",
-            dependencies: ["CLibXML2", "CIDN2", "CZlib"],
+            dependencies: ["CLibXML2", "CIDN2", "CZlib", "CPSL"],
             // XPath number functions use the C maths library.
             linkerSettings: [.linkedLibrary("m")]
         ),
@@ -100,10 +111,22 @@ let package = Package(
             name: "DistributedFrontier",
             dependencies: ["CrawlFrontier", "CHiredis", "AsyncURLSupport"]
         ),
+        /// WARC 1.1 archives of what a crawl fetched (zlib, OpenSSL's SHA-1).
+        .target(
+            name: "Archiving",
+            dependencies: [
+                "AsyncURLSupport",
+                "AsyncURL",
+                "CZlib",
+                "COpenSSLCrypto",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(
             name: "Crawling",
             dependencies: [
+                "Archiving",
                 "AsyncURLSupport",
                 "AsyncURL",
                 "LinkExtraction",
@@ -116,6 +139,7 @@ let package = Package(
         .executableTarget(
             name: "AsyncURLCrawlCommand",
             dependencies: [
+                "Archiving",
                 "AsyncURLSupport",
                 "CMalloc",
                 "Crawling",
@@ -124,6 +148,7 @@ let package = Package(
                 "LinkExtraction",
                 "AsyncURL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/asyncurl-crawl"
         ),
@@ -203,11 +228,15 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlingTests",
-            dependencies: ["Crawling", "DistributedFrontier", "TestServer"]
+            dependencies: ["Crawling", "DistributedFrontier", "TestServer", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "DistributedFrontierTests",
             dependencies: ["DistributedFrontier", "Crawling", "TestServer"]
+        ),
+        .testTarget(
+            name: "ArchivingTests",
+            dependencies: ["Archiving", "AsyncURL", "TestServer"]
         ),
         .testTarget(
             name: "CrawlFrontierTests",

@@ -47,6 +47,14 @@ final class Transfer {
     /// The last address the address policy refused, for the error message.
     private var blockedAddress: String?
 
+    // The exchange as it crossed the wire, when the request captures it.
+    private var capturedRequestHead: [UInt8] = []
+    private var capturedResponseHead: [UInt8] = []
+    private var hopDate = Date()
+    private var capturedHops: [CapturedHop] = []
+    /// The most of a request head kept for ``CapturedHop/requestHead``.
+    private static let maxCapturedRequestHead = 256 * 1024
+
     struct Limits {
         var maxBodySize: Int
         var maxHeaderBytes: Int
@@ -77,7 +85,15 @@ final class Transfer {
         guard Self.hasHTTPScheme(currentURL) else {
             return FetchError(kind: .invalidURL, url: currentURL, message: "only http and https URLs can be fetched")
         }
+        guard currentMethod.isValidToken else {
+            return FetchError(kind: .invalidRequest, url: currentURL,
+                              message: "the method \(currentMethod.rawValue.debugDescription) is not an HTTP token (RFC 9110)")
+        }
         let configuration = limits.configuration
+        if request.proxy != nil, !configuration.addressPolicy.allowsEverything, let refused = refusedLiteralHost() {
+            // The proxy resolves host names itself; a literal private address is refused here.
+            return FetchError(kind: .blockedAddress, url: currentURL, message: Self.blockedMessage(refused) + " (checked on the URL's host: the request goes through a proxy)")
+        }
         let timeouts = limits.timeouts
         easy.clearErrorMessage()
         easy.set(CURLOPT_URL, currentURL, name: "URL")
@@ -137,7 +153,7 @@ final class Transfer {
         configureMethodAndBody()
 
         var lines: [String] = []
-        for field in currentHeaders where Self.isValidHeaderName(field.name) {
+        for field in currentHeaders where HTTPToken.isValid(field.name) {
             let value = Self.sanitizedHeaderValue(field.value)
             // "Name;" sends a header with an empty value; "Name:" would remove it.
             lines.append(value.isEmpty ? "\(field.name);" : "\(field.name): \(value)")
@@ -146,9 +162,14 @@ final class Transfer {
             // Do not wait for "100 Continue" before sending a body.
             lines.append("Expect:")
         }
+        if currentBody?.isEmpty == true, !currentHeaders.contains("Content-Type") {
+            // An empty body (one dropped at a cross-origin redirect too) gets no form type from libcurl.
+            lines.append("Content-Type:")
+        }
         easy.setHeaderLines(lines)
 
         let context = Unmanaged.passUnretained(self).toOpaque()
+        configureCapture(context: context)
         easy.setPointer(CURLOPT_WRITEDATA, context, name: "WRITEDATA")
         easy.setPointer(CURLOPT_HEADERDATA, context, name: "HEADERDATA")
         _ = asyncurl_easy_setopt_write_function(easy.raw) { data, size, count, userdata in
@@ -167,6 +188,40 @@ final class Transfer {
             return FetchError(kind: .other, url: currentURL, curlCode: Int(failure.code.rawValue), message: "libcurl refused option \(failure.option): \(message)")
         }
         return nil
+    }
+
+    /// Turns libcurl's debug callback on for a request that captures its
+    /// exchange (the request head as sent arrives as `CURLINFO_HEADER_OUT`),
+    /// and off otherwise, since pooled handles are reused.
+    private func configureCapture(context: UnsafeMutableRawPointer) {
+        capturedRequestHead = []
+        capturedResponseHead = []
+        hopDate = Date()
+        guard request.capturesExchange else {
+            easy.set(CURLOPT_VERBOSE, false, name: "VERBOSE")
+            return
+        }
+        easy.setPointer(CURLOPT_DEBUGDATA, context, name: "DEBUGDATA")
+        _ = asyncurl_easy_setopt_debug_function(easy.raw) { _, type, data, size, userdata in
+            guard type == CURLINFO_HEADER_OUT, let data, let userdata else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+            transfer.captureRequestHead(UnsafeRawBufferPointer(start: data, count: size))
+            return 0
+        }
+        easy.set(CURLOPT_VERBOSE, true, name: "VERBOSE")
+    }
+
+    private func captureRequestHead(_ bytes: UnsafeRawBufferPointer) {
+        let room = Self.maxCapturedRequestHead - capturedRequestHead.count
+        guard room > 0 else { return }
+        capturedRequestHead.append(contentsOf: bytes.prefix(room))
+    }
+
+    /// Keeps the finished hop's exchange (when the request captures it).
+    private func keepCapturedHop() {
+        guard request.capturesExchange else { return }
+        capturedHops.append(CapturedHop(url: currentURL, date: hopDate, requestHead: capturedRequestHead, requestBody: currentBody,
+                                        responseHead: capturedResponseHead, remoteAddress: easy.info(string: CURLINFO_PRIMARY_IP)))
     }
 
     private func configureMethodAndBody() {
@@ -211,8 +266,10 @@ final class Transfer {
             status = Self.parseStatus(line)
             responseHeaders = HTTPHeaders()
             headerBlockEnded = false
+            if request.capturesExchange { capturedResponseHead = Array(line) }
             return line.count
         }
+        if request.capturesExchange { capturedResponseHead.append(contentsOf: line) }
         let content = Self.trimmed(line)
         if content.isEmpty {
             headerBlockEnded = true
@@ -282,18 +339,17 @@ final class Transfer {
         let maxURLLength = limits.configuration.maxURLLength
         if Self.redirectStatuses.contains(status), request.redirectPolicy.maxHops > 0,
            let written = responseHeaders["Location"], written.utf8.count > maxURLLength {
-            // Refused before libcurl's absolute form of it is even asked for.
+            // Refused before any absolute form of it is built.
+            keepCapturedHop()
             return .failed(FetchError(kind: .urlTooLong, url: currentURL,
                                       message: "redirect refused: its Location is \(written.utf8.count) bytes, over the limit of \(maxURLLength)"))
         }
-        if Self.redirectStatuses.contains(status), request.redirectPolicy.maxHops > 0,
-           let location = easy.info(string: CURLINFO_REDIRECT_URL), !location.isEmpty {
+        if Self.redirectStatuses.contains(status), request.redirectPolicy.maxHops > 0, let location = redirectTarget() {
+            // (A refused redirect is the final response: its hop is kept below.)
+            keepCapturedHop()
             guard location.utf8.count <= maxURLLength else {
                 return .failed(FetchError(kind: .urlTooLong, url: currentURL,
                                           message: "redirect refused: its target is \(location.utf8.count) bytes, over the limit of \(maxURLLength)"))
-            }
-            if let shouldFollow = request.redirectPolicy.shouldFollow, !shouldFollow(currentURL, location) {
-                return .finished(makeResponse(status: status))
             }
             guard Self.hasHTTPScheme(location) else {
                 return .failed(FetchError(kind: .forbiddenRedirect, url: currentURL, message: "redirect to \(location) refused: only http and https are followed"))
@@ -307,7 +363,23 @@ final class Transfer {
             }
             return .redirected
         }
+        keepCapturedHop()
         return .finished(makeResponse(status: status))
+    }
+
+    /// Where the redirect of the finished hop leads: the policy's ``RedirectPolicy/target``
+    /// when it has one (exactly the string it returns is fetched next), else the URL
+    /// libcurl resolved from `Location` if ``RedirectPolicy/shouldFollow`` agrees;
+    /// nil to return the 3xx response as it is.
+    private func redirectTarget() -> String? {
+        let policy = request.redirectPolicy
+        if let target = policy.target {
+            guard let location = responseHeaders["Location"], !location.isEmpty else { return nil }
+            return target(currentURL, location)
+        }
+        guard let location = easy.info(string: CURLINFO_REDIRECT_URL), !location.isEmpty else { return nil }
+        if let shouldFollow = policy.shouldFollow, !shouldFollow(currentURL, location) { return nil }
+        return location
     }
 
     private func prepareRedirect(status: Int, to location: String) {
@@ -320,10 +392,15 @@ final class Transfer {
             currentHeaders.remove(name: "Content-Length")
         }
         if Self.origin(of: location) != Self.origin(of: currentURL) {
-            // Credentials are for the host they were given for.
-            currentHeaders.remove(name: "Authorization")
-            currentHeaders.remove(name: "Cookie")
-            currentHeaders.remove(name: "Proxy-Authorization")
+            // What the request added (credentials, tokens, its body) is for the
+            // origin it was made for: only the policy's allow-listed fields go on.
+            let forwarded = request.redirectPolicy.crossOriginHeaders
+            var kept = HTTPHeaders()
+            for field in currentHeaders where forwarded.contains(where: { HTTPHeaders.namesMatch($0, field.name) }) {
+                kept.add(name: field.name, value: field.value)
+            }
+            currentHeaders = kept
+            if currentBody != nil { currentBody = Data() }
         }
         currentURL = location
         self.status = 0
@@ -363,7 +440,8 @@ final class Transfer {
             timings: timings,
             httpVersion: version,
             bytesOnWire: Int(easy.info(offset: CURLINFO_SIZE_DOWNLOAD_T)),
-            decodedBodyBytes: decodedBytes
+            decodedBodyBytes: decodedBytes,
+            capturedHops: capturedHops
         )
     }
 
@@ -381,14 +459,25 @@ final class Transfer {
         return socket(family, address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.protocol)
     }
 
+    /// The first address the current URL's host stands for literally (an IP
+    /// literal, or `localhost`) that the address policy refuses, as text.
+    private func refusedLiteralHost() -> String? {
+        guard let host = Self.urlParts(of: currentURL)?.host,
+              let addresses = AddressPolicy.literalAddresses(ofHost: host) else { return nil }
+        return addresses.first { !limits.configuration.addressPolicy.allows($0) }?.description
+    }
+
+    private static func blockedMessage(_ address: String) -> String {
+        "\(address) is not a public address, and the client's address policy refuses it"
+    }
+
     /// Turns a libcurl failure code into a typed error.
     func error(for code: CURLcode) -> FetchError {
         let detail = easy.errorMessage
         let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         let curlCode = Int(code.rawValue)
         if let blockedAddress, code == CURLE_COULDNT_CONNECT {
-            return FetchError(kind: .blockedAddress, url: currentURL, curlCode: curlCode,
-                              message: "\(blockedAddress) is not a public address, and the client's address policy allows public addresses only")
+            return FetchError(kind: .blockedAddress, url: currentURL, curlCode: curlCode, message: Self.blockedMessage(blockedAddress))
         }
         if let abortKind {
             let text = abortKind == .bodyTooLarge
@@ -456,6 +545,12 @@ final class Transfer {
 
     /// `scheme://host:port` of an absolute URL, lower-cased, as libcurl parses it.
     static func origin(of url: String) -> String? {
+        guard let parts = urlParts(of: url) else { return nil }
+        return "\(parts.scheme.lowercased())://\(parts.host.lowercased()):\(parts.port)"
+    }
+
+    /// Scheme, host and port (the default one when none is given) of an absolute URL, as libcurl parses it.
+    static func urlParts(of url: String) -> (scheme: String, host: String, port: String)? {
         guard let handle = curl_url() else { return nil }
         defer { curl_url_cleanup(handle) }
         guard curl_url_set(handle, CURLUPART_URL, url, 0) == CURLUE_OK else { return nil }
@@ -466,15 +561,7 @@ final class Transfer {
             return String(cString: value)
         }
         guard let scheme = part(CURLUPART_SCHEME), let host = part(CURLUPART_HOST) else { return nil }
-        let port = part(CURLUPART_PORT, UInt32(CURLU_DEFAULT_PORT)) ?? ""
-        return "\(scheme.lowercased())://\(host.lowercased()):\(port)"
-    }
-
-    /// Whether `name` is an HTTP token (RFC 9110): no separators, controls or spaces.
-    private static func isValidHeaderName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { byte in
-            byte > 0x20 && byte < 0x7F && !"\"(),/:;<=>?@[\\]{}".utf8.contains(byte)
-        }
+        return (scheme, host, part(CURLUPART_PORT, UInt32(CURLU_DEFAULT_PORT)) ?? "")
     }
 
     /// Removes CR and LF so a header value cannot inject another header.

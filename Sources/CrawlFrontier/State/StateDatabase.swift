@@ -1,3 +1,5 @@
+import AsyncURLSupport
+
 /// The SQLite side of a ``CrawlStateStore``: the schema, its prepared
 /// statements, one transaction per commit, and loading.
 ///
@@ -111,7 +113,11 @@ final class StateDatabase {
     }
 
     private func insert(_ entry: FrontierEntry) throws(StateStoreError) {
-        try insertQueued.bind(entry)
+        var stored = entry
+        // Credentials stay in memory: the crawler gives them back on resume.
+        stored.url = entry.url.removingURLCredentials()
+        stored.referrer = entry.referrer?.removingURLCredentials()
+        try insertQueued.bind(stored)
         try insertQueued.run()
     }
 

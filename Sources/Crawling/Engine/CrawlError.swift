@@ -1,3 +1,4 @@
+import Archiving
 import AsyncURL
 
 /// Why a crawl could not run.
@@ -8,6 +9,8 @@ public enum CrawlError: Error, Sendable, CustomStringConvertible {
     case clientUnavailable(FetchError)
     /// The frontier could not be opened (a state directory or a shared store).
     case frontierUnavailable(any Error)
+    /// The WARC archive could not be opened.
+    case archiveUnavailable(WARCError)
 
     /// A readable explanation.
     public var description: String {
@@ -15,6 +18,7 @@ public enum CrawlError: Error, Sendable, CustomStringConvertible {
         case .invalidSettings(let message): "invalid settings: \(message)"
         case .clientUnavailable(let error): "cannot start the HTTP client: \(error)"
         case .frontierUnavailable(let error): "cannot open the frontier: \(error)"
+        case .archiveUnavailable(let error): "cannot open the WARC archive: \(error)"
         }
     }
 }

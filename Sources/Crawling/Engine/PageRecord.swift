@@ -1,3 +1,5 @@
+import AsyncURLSupport
+
 /// One line of the crawl log: what happened to one fetched URL.
 public struct PageRecord: Sendable, Codable, Hashable {
     /// The URL requested.
@@ -42,6 +44,19 @@ public struct PageRecord: Sendable, Codable, Hashable {
         self.error = error
         self.redirects = redirects
         self.linksDropped = linksDropped
+    }
+
+    /// The record as it is written out: the server's text (`Content-Type`,
+    /// error messages) without control characters, URLs without credentials.
+    var forOutput: PageRecord {
+        var record = self
+        record.url = url.removingURLCredentials()
+        record.finalURL = finalURL?.removingURLCredentials()
+        record.referrer = referrer?.removingURLCredentials()
+        record.contentType = contentType?.removingControlCharacters()
+        record.error = error?.removingControlCharacters().removingURLCredentials()
+        record.redirects = redirects?.map { $0.removingURLCredentials() }
+        return record
     }
 
     enum CodingKeys: String, CodingKey {
