@@ -81,6 +81,12 @@ public final class FetchClient: Sendable {
         await loop.shutdown()
     }
 
+    /// Cookies the jar refused (removed to stay within
+    /// ``Configuration/maxCookiesPerHost`` and ``Configuration/maxCookies``), so far.
+    public var cookiesRefused: Int {
+        loop.cookiesRefused.load(ordering: .relaxed)
+    }
+
     /// The libcurl version and features in use, for example `libcurl/7.88.1 OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9 ...`.
     public static var libcurlVersion: String {
         CurlGlobal.versionDescription
