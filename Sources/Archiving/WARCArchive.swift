@@ -53,7 +53,7 @@ public final class WARCArchive: Sendable {
     public var fileCount: Int { state.withLock { $0.fileIndex + 1 } }
 
     /// Archives every hop of `response` that the fetch captured (the request
-    /// must have set ``Request/capturesExchange``; without captured hops nothing is written).
+    /// must have set `Request.capturesExchange`; without captured hops nothing is written).
     /// - Parameter previous: the page's capture in an earlier crawl (a
     ///   recrawl): a final `304`, or a final payload with the same digest, is
     ///   archived as a `revisit` record referring to it.
@@ -61,12 +61,13 @@ public final class WARCArchive: Sendable {
         for (index, hop) in response.capturedHops.enumerated() {
             let isFinal = index == response.capturedHops.count - 1
             let body: [UInt8] = isFinal ? Array(response.body) : []
-            try archive(hop, body: body, bodyKept: isFinal && response.request.keepsBody, previous: isFinal ? previous : nil)
+            try archive(hop, body: body, bodyKept: isFinal && response.request.keepsBody, cut: isFinal && response.isTruncated,
+                        previous: isFinal ? previous : nil)
         }
     }
 
     /// Writes the request and response (or revisit) records of one hop.
-    private func archive(_ hop: CapturedHop, body: [UInt8], bodyKept: Bool, previous: WARCPreviousCapture?) throws(WARCError) {
+    private func archive(_ hop: CapturedHop, body: [UInt8], bodyKept: Bool, cut: Bool, previous: WARCPreviousCapture?) throws(WARCError) {
         let target = Self.withoutUserinfo(hop.url)
         let payloadDigest = SHA1Digest.warcLabel(of: body)
         let head = HTTPMessageHead.normalizedResponseHead(hop.responseHead, bodyLength: body.count)
@@ -92,7 +93,12 @@ public final class WARCArchive: Sendable {
                                    ("WARC-Refers-To-Target-URI", first.url), ("WARC-Refers-To-Date", WARCRecord.timestamp(first.date))]
             } else {
                 if !body.isEmpty { state.payloads.remember(payloadDigest, url: target, date: hop.date) }
-                if !bodyKept { responseFields.append(("WARC-Truncated", "unspecified")) }
+                if cut {
+                    // Cut at the fetch's body size limit.
+                    responseFields.append(("WARC-Truncated", "length"))
+                } else if !bodyKept {
+                    responseFields.append(("WARC-Truncated", "unspecified"))
+                }
                 responseBlock.append(body)
             }
             let responseRecord = WARCRecord(kind: kind, date: hop.date, fields: responseFields, block: responseBlock)

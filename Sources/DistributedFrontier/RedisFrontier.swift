@@ -37,6 +37,12 @@ import Glibc
 /// `wake` list, popped with `BLPOP` by one listener per process), the next
 /// host's allowed start, or ``RedisFrontierOptions/maxIdleWait``.
 ///
+/// Shared too: a `429`'s host pause, a host's failure window (failures on
+/// ``PolitenessPolicy/hostFailureThreshold`` distinct URLs pause it), each
+/// URL's own `Retry-After` deadline (`delayed`), a failing robots.txt's
+/// backoff and give-up, and hosts given up for their `Crawl-delay` budget:
+/// what one worker learns holds for all.
+///
 /// Not shared: AutoThrottle (each host's delay is the policy's or its
 /// robots.txt `Crawl-delay`), and ``counters`` (this worker's own; the
 /// crawl's totals are in ``RedisCrawlStatus``).
@@ -374,7 +380,8 @@ public final class RedisFrontier: URLFrontier {
             }
         }
         let limits = RedisFrontierWire.Limits(maxPages: configuration.maxPages, maxPagesPerHost: configuration.maxPagesPerHost,
-                                              checksSeedHosts: configuration.scope.hosts == .seedHosts)
+                                              checksSeedHosts: configuration.scope.hosts == .seedHosts,
+                                              maxQueued: configuration.maxQueued, maxQueuedPerHost: configuration.maxQueuedPerHost)
         var start = 0
         while start < toSend.count {
             let end = min(start + Self.addBatchSize, toSend.count)
@@ -400,6 +407,7 @@ public final class RedisFrontier: URLFrontier {
                 case .duplicate: .duplicate
                 case .offScope: .rejected(.offScope)
                 case .pageLimited: .pageLimitReached
+                case .queueLimited: .queueLimitReached
                 }
             }
             state.withLock { local in
@@ -416,6 +424,7 @@ public final class RedisFrontier: URLFrontier {
                 case .rejected(let reason): local.counters.rejected[reason, default: 0] += 1
                 case .pageLimitReached: local.counters.pageLimited += 1
                 case .robotsDenied: local.counters.robotsDenied += 1
+                case .queueLimitReached: local.counters.queueLimited += 1
                 }
             }
         }

@@ -43,6 +43,8 @@ public final class FeedExporter: Sendable {
     private let state: LockedState<State>
 
     /// Opens the feed at `path` (`-` for standard output).
+    /// - Parameter path: the file written (created 0600), or `-` for standard output.
+    /// - Parameter format: JSON Lines or CSV.
     /// - Parameter append: keep what the file holds and write after it (a
     ///   resumed crawl), instead of starting it empty. A CSV feed then keeps
     ///   the columns of its header line.
@@ -55,12 +57,12 @@ public final class FeedExporter: Sendable {
         self.format = format
         self.redactsCredentials = redactsCredentials
         let file = try FeedFile(path: path, append: append)
-        var columns = columns
+        var current = columns
         if append, format == .csv {
             let header = file.firstLine()
-            if !header.isEmpty { columns = CSVField.parseRecord(String(decoding: header, as: UTF8.self)) }
+            if !header.isEmpty { current = CSVField.parseRecord(String(decoding: header, as: UTF8.self)) }
         }
-        state = LockedState(State(file: file, columns: columns, givenColumns: columns))
+        state = LockedState(State(file: file, columns: current, givenColumns: columns))
     }
 
     /// Bytes in the feed's file so far; `nil` for standard output.

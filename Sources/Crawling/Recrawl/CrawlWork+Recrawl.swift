@@ -61,7 +61,11 @@ extension CrawlWork {
             items = previous.items
         } else {
             page = await handle()
-            links = page.found.map { PageRevisit.Link(url: $0.url, priority: $0.priority, payload: $0.payload) }
+            // Without this run's callback ids: a later run's ids mean other callbacks.
+            links = page.found.map { found in
+                PageRevisit.Link(url: found.url, priority: found.priority,
+                                 payload: found.payload == nil ? nil : RequestPayload.encode(RequestPayload.request(for: found).request))
+            }
             let diff = ItemDiff(items: page.items, previous: plan.previous?.items ?? [], pageURL: response.finalURL)
             page.items = diff.output
             items = diff.digests
