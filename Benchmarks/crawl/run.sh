@@ -9,7 +9,8 @@
 #   --with-state   also crawl with --state (resumable) and print its cost
 #   --with-recrawl also crawl with --state --recrawl, then recrawl the unchanged site
 #                  (--recrawl-all: every page revisited, 304s) and print the body
-#                  bytes received and the wall time of the recrawl against the first crawl
+#                  bytes received and the wall time of the recrawl against the first crawl;
+#                  then once more without --recrawl-all (nothing due: no page fetched)
 #   --with-redis   also crawl with the frontier in a redis-server on 127.0.0.1 (one worker)
 #   --skip-scrapy  asyncurl only (for quick runs; no Scrapy ratios)
 #   --with-docs    also crawl the "docs" profile (500 link-heavy pages of ~100 KB,
@@ -96,6 +97,9 @@ if ((with_recrawl)); then
     read -r c2_seconds c2_rss < <(measure recrawl-again .build/release/asyncurl-crawl "$base" --output "$run_dir/recrawl-again.jsonl" \
         --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --state "$run_dir/recrawl-state" --recrawl --recrawl-all \
         --stats "$run_dir/recrawl-again.json")
+    read -r c3_seconds c3_rss < <(measure recrawl-not-due .build/release/asyncurl-crawl "$base" --output "$run_dir/recrawl-not-due.jsonl" \
+        --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --state "$run_dir/recrawl-state" --recrawl \
+        --stats "$run_dir/recrawl-not-due.json")
 fi
 if ((with_redis)); then
     redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -141,13 +145,15 @@ if ((with_state)); then
     python3 -c "print('ratio pages/s   asyncurl --state / asyncurl = %.2fx' % ($(rate asyncurl-state "$t_seconds") / $a_rate))"
 fi
 if ((with_recrawl)); then
-    python3 - "$run_dir/recrawl-first.json" "$run_dir/recrawl-again.json" "$c1_seconds" "$c2_seconds" <<'PY'
+    python3 - "$run_dir/recrawl-first.json" "$run_dir/recrawl-again.json" "$c1_seconds" "$c2_seconds" "$run_dir/recrawl-not-due.json" "$c3_seconds" <<'PY'
 import json, sys
 first, again = (json.load(open(path)) for path in sys.argv[1:3])
 t1, t2 = float(sys.argv[3]), float(sys.argv[4])
+not_due, t3 = json.load(open(sys.argv[5])), float(sys.argv[6])
 print('recrawl: %s' % ', '.join('%s %d' % item for item in sorted(again.get('changes', {}).items())))
 print('ratio body bytes received  recrawl / first crawl = %.4f (%d / %d bytes; goal <= 0.05)' % (again['bytes'] / max(1, first['bytes']), again['bytes'], first['bytes']))
 print('ratio wall time            recrawl / first crawl = %.3f (%.2f s / %.2f s; goal <= 0.25)' % (t2 / t1 if t1 > 0 else 0, t2, t1))
+print('nothing due (no --recrawl-all): %d pages passed over, %d fetched, %.2f s = %.3f of the first crawl' % (not_due.get('revisitsNotDue', 0), not_due['pages'], t3, t3 / t1 if t1 > 0 else 0))
 PY
 fi
 if ((with_redis)); then

@@ -14,12 +14,24 @@ public struct PageRevisit: Sendable, Hashable {
         public var priority: Int
         /// What the request carries beyond its URL (see ``FrontierEntry/payload``).
         public var payload: [UInt8]?
+        /// The URL's fingerprint and host key as the run that found it computed
+        /// them (so offering it again needs no URL parsing); `nil`: compute them.
+        public var identity: (fingerprint: UInt64, hostKey: String)? {
+            get { hostKey.isEmpty ? nil : (fingerprint, hostKey) }
+            set {
+                fingerprint = newValue?.fingerprint ?? 0
+                hostKey = newValue?.hostKey ?? ""
+            }
+        }
+        private var fingerprint: UInt64 = 0
+        private var hostKey = ""
 
         /// Creates a link.
-        public init(url: String, priority: Int = 0, payload: [UInt8]? = nil) {
+        public init(url: String, priority: Int = 0, payload: [UInt8]? = nil, identity: (fingerprint: UInt64, hostKey: String)? = nil) {
             self.url = url
             self.priority = priority
             self.payload = payload
+            self.identity = identity
         }
     }
 

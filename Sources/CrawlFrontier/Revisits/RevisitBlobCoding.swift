@@ -7,6 +7,8 @@ enum RevisitBlobCoding {
         for link in links {
             writer.bytes(Array(link.url.utf8))
             writer.integer(UInt64(bitPattern: Int64(link.priority)))
+            writer.integer(link.identity?.fingerprint ?? 0)
+            writer.bytes(Array((link.identity?.hostKey ?? "").utf8))
             if let payload = link.payload {
                 writer.integer(1)
                 writer.bytes(payload)
@@ -21,13 +23,16 @@ enum RevisitBlobCoding {
         var reader = Reader(blob)
         var links: [PageRevisit.Link] = []
         while !reader.isAtEnd {
-            guard let url = reader.bytes(), let priority = reader.integer(), let hasPayload = reader.integer() else { return nil }
+            guard let url = reader.bytes(), let priority = reader.integer(), let fingerprint = reader.integer(), let hostKey = reader.bytes(),
+                  let hasPayload = reader.integer() else { return nil }
             var payload: [UInt8]?
             if hasPayload == 1 {
                 guard let bytes = reader.bytes() else { return nil }
                 payload = bytes
             }
-            links.append(PageRevisit.Link(url: String(decoding: url, as: UTF8.self), priority: Int(Int64(bitPattern: priority)), payload: payload))
+            let host = String(decoding: hostKey, as: UTF8.self)
+            links.append(PageRevisit.Link(url: String(decoding: url, as: UTF8.self), priority: Int(Int64(bitPattern: priority)), payload: payload,
+                                          identity: host.isEmpty ? nil : (fingerprint, host)))
         }
         return links
     }

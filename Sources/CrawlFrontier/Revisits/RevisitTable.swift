@@ -54,7 +54,7 @@ final class RevisitTable {
         try upsert.bind(revisit.lastVisitMilliseconds, at: 8)
         try upsert.bind(revisit.intervalMilliseconds, at: 9)
         let links = revisit.links.map { link in
-            PageRevisit.Link(url: link.url.removingURLCredentials(), priority: link.priority, payload: link.payload)
+            PageRevisit.Link(url: link.url.removingURLCredentials(), priority: link.priority, payload: link.payload, identity: link.identity)
         }
         try upsert.bind(RevisitBlobCoding.encode(links), at: 10)
         try upsert.bind(RevisitBlobCoding.encode(revisit.items), at: 11)

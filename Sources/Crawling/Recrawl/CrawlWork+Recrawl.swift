@@ -31,6 +31,10 @@ extension CrawlWork {
     /// The links stored from a page's last visit, as frontier entries found on it now.
     func storedEntries(of previous: PageRevisit, from entry: FrontierEntry) -> [FrontierEntry] {
         previous.links.compactMap { link in
+            if let identity = link.identity {
+                return FrontierEntry(url: link.url, fingerprint: identity.fingerprint, hostKey: identity.hostKey, depth: entry.depth + 1,
+                                     priority: link.priority, referrer: previous.url, payload: link.payload)
+            }
             guard let url = WebURL(link.url) else { return nil }
             let canonical = CanonicalURL(url, options: crawler.settings.canonicalization)
             guard let hostKey = canonical.hostKey else { return nil }
@@ -64,7 +68,8 @@ extension CrawlWork {
             // Without this run's callback ids: a later run's ids mean other callbacks.
             links = page.found.map { found in
                 PageRevisit.Link(url: found.url, priority: found.priority,
-                                 payload: found.payload == nil ? nil : RequestPayload.encode(RequestPayload.request(for: found).request))
+                                 payload: found.payload == nil ? nil : RequestPayload.encode(RequestPayload.request(for: found).request),
+                                 identity: (found.fingerprint, found.hostKey))
             }
             let diff = ItemDiff(items: page.items, previous: plan.previous?.items ?? [], pageURL: response.finalURL)
             page.items = diff.output
