@@ -110,12 +110,31 @@ public final class RedisFrontier: URLFrontier {
 
     /// Adds seeds; their hosts join the crawl's seed hosts (shared by all workers).
     /// The seed URLs are kept too (``RedisCrawlStatus/seeds(of:connectTimeout:)``), so workers started without seeds can learn them.
+    /// They are kept without user name and password: a worker that learned a
+    /// seed from Redis, and gives it back, finds it recorded and it counts as a duplicate.
     public func addSeeds(_ entries: [FrontierEntry]) async -> [FrontierAddOutcome] {
-        if !entries.isEmpty {
-            let command = [Array("SADD".utf8), wire.keys.seedURLs] + entries.map { Array($0.url.utf8) }
-            _ = await wire.withRetries { () async throws(RedisError) -> RedisReply in try await self.wire.connection.send(command) }
+        guard !entries.isEmpty else { return [] }
+        let shown = entries.map { Array(RedisFrontierEntryCoding.withoutUserInfo($0.url).utf8) }
+        let keys = wire.keys
+        let replies = await wire.withRetries { () async throws(RedisError) -> [RedisReply] in
+            try await self.wire.connection.pipeline([[Array("HGET".utf8), keys.stats, Array("seeded".utf8)]]
+                + shown.map { [Array("SISMEMBER".utf8), keys.seedURLs, $0] }
+                + [[Array("SADD".utf8), keys.seedURLs] + shown])
+        } ?? []
+        let isSeeded = replies.first.map { $0 != .null } ?? false
+        var outcomes = [FrontierAddOutcome?](repeating: nil, count: entries.count)
+        var offered: [Int] = []
+        for index in entries.indices {
+            if isSeeded, replies.count > index + 1, replies[index + 1].int == 1 {
+                outcomes[index] = .duplicate
+                state.withLock { $0.counters.duplicates += 1 }
+            } else {
+                offered.append(index)
+            }
         }
-        return await offer(entries, areSeeds: true)
+        let added = await offer(offered.map { entries[$0] }, areSeeds: true)
+        for (position, index) in offered.enumerated() { outcomes[index] = added[position] }
+        return outcomes.map { $0 ?? .duplicate }
     }
 
     /// Offers URLs found on a page: one script call per page (512 URLs at most per call).
@@ -148,6 +167,7 @@ public final class RedisFrontier: URLFrontier {
                 continue
             }
             let reply: RedisFrontierWire.ClaimReply
+            let claimedAt = ContinuousClock.now
             do {
                 defer { state.withLock { $0.claiming -= 1 } }
                 reply = try await wire.claim(leaseTimeout: options.leaseTimeout, token: workerID)
@@ -161,7 +181,7 @@ public final class RedisFrontier: URLFrontier {
             }
             switch reply {
             case .claimed(let lease, let more):
-                leases.hold(lease)
+                leases.hold(lease, claimedAt: claimedAt)
                 if more { wakeOne() }
                 if let entry = await admitted(lease.entry) { return entry }
             case .unreadable(let raw):
@@ -232,6 +252,13 @@ public final class RedisFrontier: URLFrontier {
         return result
     }
 
+    /// Whether a claimed URL's lease is still this worker's (see
+    /// ``URLFrontier/confirmClaim(_:)``): when it expired and went back to the
+    /// queue, another worker owns the URL, and this one must write nothing for it.
+    public func confirmClaim(_ entry: FrontierEntry) async -> Bool {
+        await leases.confirm(entry)
+    }
+
     /// This worker's counters (the crawl's totals: ``RedisCrawlStatus``).
     public var counters: FrontierCounters {
         get async {
@@ -283,6 +310,20 @@ public final class RedisFrontier: URLFrontier {
     func abandon() {
         stopBackgroundWork()
         _ = leases.takeAll()
+    }
+
+    /// Stops renewing leases, as a worker cut off from Redis would (for tests of stale leases).
+    func stopRenewing() {
+        tasks.withLock { $0.first }?.cancel()
+    }
+
+    /// Ends the lease of a claimed entry as `end`; whether it was still this
+    /// worker's (`nil`: this worker holds none for it, or Redis could not be reached).
+    func endLease(of entry: FrontierEntry, as end: LeaseEnd) async -> Bool? {
+        guard let lease = leases.take(for: entry) else { return nil }
+        return await wire.withRetries { () async throws(RedisError) -> RedisFrontierWire.CompletionReply in
+            try await self.wire.complete(lease: lease.raw, hostKey: lease.hostKey, end: end)
+        }?.wasHeld
     }
 
     /// The host's robots.txt (see ``RedisRobotsCache``).

@@ -130,7 +130,10 @@ enum RedisFrontierScripts {
     """)
 
     /// Claims the next URL whose host may start now. ARGV: prefix, per-host
-    /// limit, policy delay (ms), lease time (ms), lease token.
+    /// limit, policy delay (ms), lease time (ms), worker id. The lease's token
+    /// is `WORKER#FENCE`, FENCE a number no other claim of the crawl gets
+    /// (`stats.fence`): a URL claimed again after its lease expired gets a
+    /// different lease, so the late worker's completion no longer matches.
     /// First returns expired leases and due retries to their queues.
     /// Returns `{'E', lease, more}` (more = '1' when another host is ready),
     /// `{'W', ms}` (nothing yet: wait at most ms, -1 when only a completion
@@ -174,7 +177,9 @@ enum RedisFrontierScripts {
         redis.call('HINCRBY', hk, 'inflight', 1)
         redis.call('HSET', hk, 'last', now)
         redis.call('HINCRBY', STATS, 'pending', -1)
-        local lease = host .. '\\n' .. popped[2] .. '\\n' .. token .. '\\n' .. popped[1]
+        -- The fencing token: this claim's number, never used again in this crawl.
+        local fence = redis.call('HINCRBY', STATS, 'fence', 1)
+        local lease = host .. '\\n' .. popped[2] .. '\\n' .. token .. '#' .. fence .. '\\n' .. popped[1]
         redis.call('ZADD', LEASES, now + leaseMs, lease)
         reschedule(host, qk, hk, limit, pdelay)
         local more = #redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, 1) > 0
@@ -200,6 +205,9 @@ enum RedisFrontierScripts {
     /// failed, gaveUp, robotsDenied), `denied` (robots.txt: also gives back
     /// the page limits), `retryNow` (requeued at once, the host blocked for
     /// wait ms), `retryLater` (requeued after wait ms), `release` (requeued as it was).
+    /// A lease no longer held (it expired; its URL was queued again by a
+    /// claim) is refused whatever the kind: the URL stays where it is, so none
+    /// is lost and none is counted twice (`stats.stale` counts the refusals).
     /// Returns `{lease still held (0/1), crawl finished (0/1)}`.
     static let complete = RedisScript(name: "complete", source: prelude + """
     local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -210,31 +218,28 @@ enum RedisFrontierScripts {
     if not f then return redis.error_reply('malformed lease') end
     local host, score, qmember = f[1], f[2], f[4]
     local held = redis.call('ZREM', LEASES, lease)
-    if held == 1 then
-      redis.call('HINCRBY', hk, 'inflight', -1)
-    elseif redis.call('ZREM', qk, qmember) == 1 then
-      -- The lease had expired and the URL was queued again: it is handled now.
-      redis.call('HINCRBY', STATS, 'pending', -1)
+    if held == 0 then
+      -- A stale lease: it expired, and its URL went back to the queue (and
+      -- maybe to another worker). It is that URL's owner now: nothing changes.
+      redis.call('HINCRBY', STATS, 'stale', 1)
+      return {0, finished() and 1 or 0}
     end
+    redis.call('HINCRBY', hk, 'inflight', -1)
     if kind == 'retryNow' or kind == 'retryLater' then
       redis.call('HINCRBY', STATS, 'retries', 1)
-      if held == 1 then
-        local seq = redis.call('HINCRBY', STATS, 'seq', 1)
-        local member = string.format('%015d', seq) .. '\\n' .. payload
-        if kind == 'retryNow' then
-          redis.call('ZADD', qk, score, member)
-          redis.call('HINCRBY', STATS, 'pending', 1)
-          local blocked = num(redis.call('HGET', hk, 'blocked'))
-          redis.call('HSET', hk, 'blocked', math.max(blocked, now + wait))
-        else
-          redis.call('ZADD', DELAYED, now + wait, host .. '\\n' .. score .. '\\n' .. member)
-        end
+      local seq = redis.call('HINCRBY', STATS, 'seq', 1)
+      local member = string.format('%015d', seq) .. '\\n' .. payload
+      if kind == 'retryNow' then
+        redis.call('ZADD', qk, score, member)
+        redis.call('HINCRBY', STATS, 'pending', 1)
+        local blocked = num(redis.call('HGET', hk, 'blocked'))
+        redis.call('HSET', hk, 'blocked', math.max(blocked, now + wait))
+      else
+        redis.call('ZADD', DELAYED, now + wait, host .. '\\n' .. score .. '\\n' .. member)
       end
     elseif kind == 'release' then
-      if held == 1 then
-        redis.call('ZADD', qk, score, qmember)
-        redis.call('HINCRBY', STATS, 'pending', 1)
-      end
+      redis.call('ZADD', qk, score, qmember)
+      redis.call('HINCRBY', STATS, 'pending', 1)
     else
       redis.call('HINCRBY', STATS, 'done', 1)
       redis.call('HINCRBY', STATS, counter, 1)

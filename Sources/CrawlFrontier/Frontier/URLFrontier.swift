@@ -20,6 +20,12 @@ public protocol URLFrontier: AnyObject, Sendable {
     /// Records how a URL from ``next()`` ended, and schedules a retry when the outcome calls for one.
     @discardableResult
     func complete(_ entry: FrontierEntry, outcome: HostScheduler.Outcome) async -> HostScheduler.CompletionResult
+    /// Whether a URL from ``next()`` is still this worker's to finish; asked
+    /// just before its page record and items are written. A shared frontier's
+    /// claim can expire (its worker was cut off for longer than the lease) and
+    /// go to another worker: this one then writes nothing, so each URL's
+    /// output appears once. A frontier in one process always answers `true`.
+    func confirmClaim(_ entry: FrontierEntry) async -> Bool
     /// The counters so far.
     var counters: FrontierCounters { get async }
     /// URLs waiting in host queues.
@@ -30,4 +36,9 @@ public protocol URLFrontier: AnyObject, Sendable {
     var hostCount: Int { get async }
     /// Writes out whatever state the frontier keeps (called once when the crawl ends or stops).
     func close() async throws
+}
+
+extension URLFrontier {
+    /// `true`: a frontier in one process never takes a URL back.
+    public func confirmClaim(_ entry: FrontierEntry) async -> Bool { true }
 }

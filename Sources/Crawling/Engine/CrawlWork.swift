@@ -83,7 +83,7 @@ struct CrawlWork: Sendable {
                 crawler.record { $0.skippedRequests += 1 }
                 let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
                                         contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: 0, error: "skipped: \(reason)", redirects: nil)
-                crawler.commit(entry, record: record, items: [], redirectTarget: nil)
+                await commit(entry, record: record, items: [], redirectTarget: nil)
                 await frontier.complete(entry, outcome: .permanentFailure)
                 return
             }
@@ -114,7 +114,7 @@ struct CrawlWork: Sendable {
                     let record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
                                             referrer: entry.referrer, contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes,
                                             links: 0, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: "dropped: \(reason)", redirects: nil)
-                    crawler.commit(entry, record: record, items: [], redirectTarget: nil)
+                    await commit(entry, record: record, items: [], redirectTarget: nil)
                     await frontier.complete(entry, outcome: .success(latency: latency))
                     return
                 }
@@ -169,7 +169,7 @@ struct CrawlWork: Sendable {
             let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
                                     contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: Int(latency.flooredMilliseconds),
                                     error: "\(error.kind.rawValue): \(error.message)", redirects: nil)
-            crawler.commit(entry, record: record, items: [], redirectTarget: nil)
+            await commit(entry, record: record, items: [], redirectTarget: nil)
         case .success(let response):
             let page = await handle(response, request: request, entry: entry)
             crawler.record { stats in
@@ -183,8 +183,19 @@ struct CrawlWork: Sendable {
                                     referrer: entry.referrer, contentType: response.headers["Content-Type"],
                                     bytes: response.decodedBodyBytes, links: page.links, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: nil,
                                     redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url))
-            crawler.commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget)
+            await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget)
         }
+    }
+
+    /// Writes a URL's record and items, unless the frontier took the URL back
+    /// (a shared frontier's lease that expired: another worker fetches it and writes them).
+    private func commit(_ entry: FrontierEntry, record: PageRecord, items: [any Encodable & Sendable], redirectTarget: UInt64?) async {
+        guard await frontier.confirmClaim(entry) else {
+            crawler.record { $0.errorKinds["leaseLost", default: 0] += 1 }
+            crawler.logger.warning("claim expired before the page was written; another worker fetches it", metadata: ["url": "\(entry.url)"])
+            return
+        }
+        crawler.commit(entry, record: record, items: items, redirectTarget: redirectTarget)
     }
 
     /// What handling one page gave.
