@@ -90,11 +90,12 @@ public final class RedisFrontier: URLFrontier {
         self.options = options
         self.configuration = configuration
         policy = configuration.policy
-        let connection = try await RedisConnection.connect(host: url.host, port: url.port, connectTimeout: options.connectTimeout)
-        listenerConnection = try await RedisConnection.connect(host: url.host, port: url.port, connectTimeout: options.connectTimeout)
+        let connection = try await url.connect(connectTimeout: options.connectTimeout)
+        listenerConnection = try await url.connect(connectTimeout: options.connectTimeout)
         let workerID = Self.makeWorkerID()
         self.workerID = workerID
-        wire = RedisFrontierWire(connection: connection, keys: RedisKeys(crawl: url.name), policy: configuration.policy, maxAttempts: options.maxAttempts)
+        wire = RedisFrontierWire(connection: connection, keys: RedisKeys(crawl: url.name), policy: configuration.policy,
+                                 maxAttempts: options.maxAttempts, outageTimeout: options.outageTimeout)
         leases = RedisLeaseKeeper(wire: wire, leaseTimeout: options.leaseTimeout, workerID: workerID)
         robots = RedisRobotsCache(wire: wire, configuration: configuration, lockTimeout: options.robotsLockTimeout, workerID: workerID,
                                   fetcher: robotsFetcher)
@@ -155,7 +156,6 @@ public final class RedisFrontier: URLFrontier {
     /// until there is one. `nil` when the crawl is finished everywhere, the
     /// task is cancelled, the frontier is closed, or Redis stayed unreachable.
     public func next() async -> FrontierEntry? {
-        var failures = 0
         while !Task.isCancelled, !state.withLock({ $0.isClosed }) {
             let (mayClaim, changesBefore) = state.withLock { local -> (Bool, Int) in
                 guard local.claiming < Self.maxConcurrentClaims else { return (false, local.waiters.changes) }
@@ -166,18 +166,15 @@ public final class RedisFrontier: URLFrontier {
                 await waitForChange(upTo: options.maxIdleWait, unlessChangedSince: changesBefore)
                 continue
             }
-            let reply: RedisFrontierWire.ClaimReply
             let claimedAt = ContinuousClock.now
-            do {
-                defer { state.withLock { $0.claiming -= 1 } }
-                reply = try await wire.claim(leaseTimeout: options.leaseTimeout, token: workerID)
-                failures = 0
-            } catch {
-                failures += 1
-                wire.record(error)
-                if failures >= options.maxAttempts { return nil }
-                try? await Task.sleep(for: .milliseconds(200))
-                continue
+            let answer = await wire.withRetries { () async throws(RedisError) -> RedisFrontierWire.ClaimReply in
+                try await self.wire.claim(leaseTimeout: self.options.leaseTimeout, token: self.workerID)
+            }
+            state.withLock { $0.claiming -= 1 }
+            guard let reply = answer else {
+                // Redis stayed unreachable: the worker gives up (see `failure`).
+                if wire.failure != nil { stopBackgroundWork() }
+                return nil
             }
             switch reply {
             case .claimed(let lease, let more):
@@ -289,9 +286,17 @@ public final class RedisFrontier: URLFrontier {
         }
     }
 
-    /// Redis calls that failed (each retried up to ``RedisFrontierOptions/maxAttempts`` times), and the last error.
+    /// Redis calls that failed (each retried, see ``RedisFrontierOptions/outageTimeout``), and the last error.
     public var redisErrors: (count: Int, last: RedisError?) {
         wire.errorCount
+    }
+
+    /// Why this worker gave up on Redis (unreachable for longer than
+    /// ``RedisFrontierOptions/outageTimeout``, or the credentials refused);
+    /// `nil` while it works. ``next()`` returns `nil` from then on (the crawl
+    /// stops, and `Crawler.run()` throws it).
+    public var failure: (any Error)? {
+        get async { wire.failure }
     }
 
     /// Stops renewing and listening, gives back any URL still claimed (it
@@ -299,6 +304,8 @@ public final class RedisFrontier: URLFrontier {
     /// Call it once when done: until then the background tasks keep the frontier alive.
     public func close() async throws {
         stopBackgroundWork()
+        // Gave up on Redis: nothing can be given back (the leases expire by themselves).
+        if wire.failure != nil { return }
         for lease in leases.takeAll() {
             _ = await finish(lease.raw, hostKey: lease.hostKey, end: .release)
         }
@@ -426,7 +433,7 @@ public final class RedisFrontier: URLFrontier {
             while !Task.isCancelled {
                 guard let self else { return }
                 await self.listen()
-                if self.state.withLock({ $0.isClosed }) { return }
+                if self.state.withLock({ $0.isClosed }) || self.wire.failure != nil { return }
             }
         }
         tasks.withLock { $0 = [renewal, listener] }

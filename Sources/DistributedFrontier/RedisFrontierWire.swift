@@ -40,17 +40,28 @@ final class RedisFrontierWire: Sendable {
         var checksSeedHosts: Bool
     }
 
+    private struct Health {
+        var errorCount = 0
+        var lastError: RedisError?
+        /// When the calls started failing (nil while the last call succeeded).
+        var outageStarted: ContinuousClock.Instant?
+        /// Set once the worker gave up: every call fails at once from then on.
+        var failure: RedisError?
+    }
+
     let connection: RedisConnection
     let keys: RedisKeys
     let maxAttempts: Int
+    let outageTimeout: Duration
     private let policy: PolitenessPolicy
-    private let errors = LockedState((count: 0, last: RedisError?.none))
+    private let health = LockedState(Health())
 
-    init(connection: RedisConnection, keys: RedisKeys, policy: PolitenessPolicy, maxAttempts: Int) {
+    init(connection: RedisConnection, keys: RedisKeys, policy: PolitenessPolicy, maxAttempts: Int, outageTimeout: Duration) {
         self.connection = connection
         self.keys = keys
         self.policy = policy
         self.maxAttempts = max(1, maxAttempts)
+        self.outageTimeout = outageTimeout
     }
 
     // MARK: Calls
@@ -142,22 +153,53 @@ final class RedisFrontierWire: Sendable {
 
     /// Redis calls that failed, and the last error.
     var errorCount: (count: Int, last: RedisError?) {
-        errors.withLock { $0 }
+        health.withLock { ($0.errorCount, $0.lastError) }
     }
 
-    /// Counts a failed call.
+    /// Why the worker gave up on Redis, once it did.
+    var failure: RedisError? {
+        health.withLock { $0.failure }
+    }
+
+    /// Counts a failed call; gives up when Redis has been unreachable for
+    /// longer than ``outageTimeout``, or refused the credentials.
     func record(_ error: RedisError) {
-        errors.withLock { $0 = ($0.count + 1, error) }
+        health.withLock { health in
+            health.errorCount += 1
+            health.lastError = error
+            let now = ContinuousClock.now
+            let started = health.outageStarted ?? now
+            health.outageStarted = started
+            guard health.failure == nil else { return }
+            if case .authentication = error.cause {
+                health.failure = error
+            } else if now - started >= outageTimeout {
+                health.failure = RedisError(address: error.address, cause: .unavailable(since: now - started, last: "\(error.cause)"))
+            }
+        }
     }
 
-    /// Runs `body` up to `maxAttempts` times, 200 ms apart; `nil` when every try failed.
+    private func recordSuccess() {
+        health.withLock { $0.outageStarted = nil }
+    }
+
+    /// Runs `body` until it succeeds (reconnecting each time: the connection
+    /// does that by itself), waiting 50 ms after the first failure, twice as
+    /// long after each next one, 2 s at most; `nil` when `maxAttempts` tries
+    /// failed or the worker gave up on Redis (``failure``).
     func withRetries<Value: Sendable>(_ body: () async throws(RedisError) -> Value) async -> Value? {
+        var delay = Duration.milliseconds(50)
         for attempt in 1...maxAttempts {
+            if failure != nil { return nil }
             do {
-                return try await body()
+                let value = try await body()
+                recordSuccess()
+                return value
             } catch {
                 record(error)
-                if attempt < maxAttempts { try? await Task.sleep(for: .milliseconds(200)) }
+                guard attempt < maxAttempts, failure == nil else { return nil }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(2))
             }
         }
         return nil

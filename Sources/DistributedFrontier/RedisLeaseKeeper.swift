@@ -94,17 +94,22 @@ final class RedisLeaseKeeper: Sendable {
         }
     }
 
-    /// Renews every third of the lease time until cancelled (failures are counted, and tried again next time).
+    /// Renews every third of the lease time until cancelled or the worker gave
+    /// up on Redis (a failure is counted, and tried again after 250 ms).
     func startRenewing() -> Task<Void, Never> {
         let interval = leaseTimeout / 3
         return Task { [weak self] in
+            var wait = interval
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                guard let self, !Task.isCancelled else { return }
+                try? await Task.sleep(for: wait)
+                guard let self, !Task.isCancelled, self.wire.failure == nil else { return }
                 do throws(RedisError) {
                     try await self.renew()
+                    wait = interval
                 } catch {
+                    // Lost Redis: try again soon (the connection reconnects), so the leases are renewed as soon as it is back.
                     self.wire.record(error)
+                    wait = min(interval, .milliseconds(250))
                 }
             }
         }

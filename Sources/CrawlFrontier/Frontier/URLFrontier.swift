@@ -26,6 +26,9 @@ public protocol URLFrontier: AnyObject, Sendable {
     /// go to another worker: this one then writes nothing, so each URL's
     /// output appears once. A frontier in one process always answers `true`.
     func confirmClaim(_ entry: FrontierEntry) async -> Bool
+    /// Why the frontier stopped working (a shared store lost for good), or
+    /// `nil`. The crawl stops and ``close()`` throws it; a frontier in one process never fails.
+    var failure: (any Error)? { get async }
     /// The counters so far.
     var counters: FrontierCounters { get async }
     /// URLs waiting in host queues.
@@ -41,4 +44,7 @@ public protocol URLFrontier: AnyObject, Sendable {
 extension URLFrontier {
     /// `true`: a frontier in one process never takes a URL back.
     public func confirmClaim(_ entry: FrontierEntry) async -> Bool { true }
+
+    /// `nil`: a frontier in one process does not fail.
+    public var failure: (any Error)? { get async { nil } }
 }

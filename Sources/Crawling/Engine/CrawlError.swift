@@ -8,6 +8,8 @@ public enum CrawlError: Error, Sendable, CustomStringConvertible {
     case clientUnavailable(FetchError)
     /// The frontier could not be opened (a state directory or a shared store).
     case frontierUnavailable(any Error)
+    /// The frontier failed during the crawl (a shared store unreachable for too long); the crawl stopped.
+    case frontierFailed(any Error)
 
     /// A readable explanation.
     public var description: String {
@@ -15,6 +17,7 @@ public enum CrawlError: Error, Sendable, CustomStringConvertible {
         case .invalidSettings(let message): "invalid settings: \(message)"
         case .clientUnavailable(let error): "cannot start the HTTP client: \(error)"
         case .frontierUnavailable(let error): "cannot open the frontier: \(error)"
+        case .frontierFailed(let error): "the frontier failed, the crawl stopped: \(error)"
         }
     }
 }

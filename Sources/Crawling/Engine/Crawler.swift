@@ -195,6 +195,7 @@ public final class Crawler: Sendable {
             await timer.value
         }
         await client.shutdown()
+        let failure = await frontier.failure
         do {
             try await frontier.close()
             try stateStore.withLock { $0 }?.close(metadata: feedLengths)
@@ -204,6 +205,7 @@ public final class Crawler: Sendable {
         stateStore.withLock { $0 = nil }
         workerTask.withLock { $0 = nil }
         activeClient.withLock { $0 = nil }
+        if let failure { throw .frontierFailed(failure) }
         let counters = await frontier.counters
         return stats.withLock { stats in
             stats.elapsedSeconds = (ContinuousClock.now - started).inSeconds
