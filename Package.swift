@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CrawlFrontier", targets: ["CrawlFrontier"]),
         .library(name: "Crawling", targets: ["Crawling"]),
         .library(name: "DistributedFrontier", targets: ["DistributedFrontier"]),
+        .library(name: "Archiving", targets: ["Archiving"]),
         .executable(name: "asyncurl-crawl", targets: ["AsyncURLCrawlCommand"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "docs-spider", targets: ["DocsSpider"]),
@@ -53,6 +54,11 @@ let package = Package(
             name: "CHiredis",
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSLCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(
             name: "CZlib",
@@ -100,10 +106,22 @@ let package = Package(
             name: "DistributedFrontier",
             dependencies: ["CrawlFrontier", "CHiredis", "AsyncURLSupport"]
         ),
+        /// WARC 1.1 archives of what a crawl fetched (zlib, OpenSSL's SHA-1).
+        .target(
+            name: "Archiving",
+            dependencies: [
+                "AsyncURLSupport",
+                "AsyncURL",
+                "CZlib",
+                "COpenSSLCrypto",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(
             name: "Crawling",
             dependencies: [
+                "Archiving",
                 "AsyncURLSupport",
                 "AsyncURL",
                 "LinkExtraction",
@@ -116,6 +134,7 @@ let package = Package(
         .executableTarget(
             name: "AsyncURLCrawlCommand",
             dependencies: [
+                "Archiving",
                 "AsyncURLSupport",
                 "CMalloc",
                 "Crawling",
@@ -208,6 +227,10 @@ let package = Package(
         .testTarget(
             name: "DistributedFrontierTests",
             dependencies: ["DistributedFrontier", "Crawling", "TestServer"]
+        ),
+        .testTarget(
+            name: "ArchivingTests",
+            dependencies: ["Archiving", "AsyncURL", "TestServer"]
         ),
         .testTarget(
             name: "CrawlFrontierTests",

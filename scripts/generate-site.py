@@ -2,7 +2,11 @@
 """Deterministic generator of a static benchmark web site for crawlers.
 
 Usage:
-    generate-site.py OUTDIR [--pages N] [--seed S] [--base-path /] [--origin URL]
+    generate-site.py OUTDIR [--pages N] [--seed S] [--base-path /] [--origin URL] [--profile news|docs]
+
+--profile docs writes a documentation site of link-heavy 100 KB pages instead
+(scripts/docs_site.py says what it holds); the rest of this text is the default
+"news" profile.
 
 The same arguments always produce byte-identical output (a single
 random.Random(seed) drives every choice; nothing depends on hash order, the
@@ -710,6 +714,8 @@ def main() -> int:
     ap.add_argument("--origin", default="http://127.0.0.1:8080",
                     help="origin written into the sitemaps and robots.txt (regenerate with another "
                          "origin to serve the site elsewhere); does not affect the manifest")
+    ap.add_argument("--profile", choices=("news", "docs"), default="news",
+                    help="news: the site described above (default); docs: link-heavy documentation pages")
     args = ap.parse_args()
     if args.pages < 1 or args.pages > 1_000_000:
         print("generate-site.py: --pages must be between 1 and 1000000", file=sys.stderr)
@@ -723,7 +729,11 @@ def main() -> int:
         print("generate-site.py: --origin must look like http://host:port", file=sys.stderr)
         return 2
     t0 = time.monotonic()
-    site = Site(args.pages, args.seed, base, args.origin)
+    if args.profile == "docs":
+        from docs_site import DocsSite
+        site = DocsSite(args.pages, args.seed, base)
+    else:
+        site = Site(args.pages, args.seed, base, args.origin)
     site.build()
     os.makedirs(args.outdir, exist_ok=True)
     site.write(args.outdir)

@@ -12,6 +12,7 @@ packages=(
     zlib1g-dev             # gzip sitemaps; test server: gzip/deflate bodies
     libbrotli-dev          # test server: brotli bodies
     libhiredis-dev         # the Redis-backed distributed frontier
+    libssl-dev             # SHA-1 digests of WARC records (libcrypto)
     redis-server           # distributed frontier tests (and a local shared frontier)
     nginx-light            # demo site and benchmarks, served on loopback
     curl                   # the fetch benchmark's reference
@@ -32,6 +33,15 @@ if ((${#missing[@]})); then
     if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Python tools the tests read the crawler's output with (warcio checks and
+# reads WARC files), in a venv of the project's own under .build-python/.
+venv="$(cd "$(dirname "$0")/.." && pwd)/.build-python/venv"
+if [[ ! -x $venv/bin/warcio ]]; then
+    echo "installing warcio into $venv" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet "warcio==1.8.1"
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

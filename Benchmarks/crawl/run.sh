@@ -3,12 +3,18 @@
 # (served by nginx on 127.0.0.1) in one run. Prints, for each: pages fetched
 # against the site's manifest, pages/s, peak RSS, and the ratios.
 #
-# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P] [--with-state] [--with-redis] [--skip-scrapy]
+# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P] [--with-state] [--with-redis] [--skip-scrapy] [--with-docs] [--baseline BINARY]
 #   N  pages of the generated site (default 20000, kept under .build-bench/)
 #   C  requests in flight (default 64); P  per host (default: C)
 #   --with-state   also crawl with --state (resumable) and print its cost
 #   --with-redis   also crawl with the frontier in a redis-server on 127.0.0.1 (one worker)
 #   --skip-scrapy  asyncurl only (for quick runs; no Scrapy ratios)
+#   --with-docs    also crawl the "docs" profile (500 link-heavy pages of ~100 KB,
+#                  scripts/docs_site.py) and print the crawl's wall time against libxml2's
+#                  own ceiling: Benchmarks/ceiling/sax_ceiling.c's SAX parse of the same
+#                  pages from memory on one core, divided by the machine's cores
+#   --baseline B   also crawl with another asyncurl-crawl binary B (say, a release build
+#                  of an earlier commit) and print this build's pages/s against it
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -18,6 +24,8 @@ per_host=""
 with_state=0
 with_redis=0
 skip_scrapy=0
+baseline=""
+with_docs=0
 while (($#)); do
     case "$1" in
         --pages) pages=$2; shift 2 ;;
@@ -26,7 +34,9 @@ while (($#)); do
         --with-state) with_state=1; shift ;;
         --with-redis) with_redis=1; shift ;;
         --skip-scrapy) skip_scrapy=1; shift ;;
-        *) sed -n '2,12p' "$0"; exit 2 ;;
+        --baseline) baseline=$2; shift 2 ;;
+        --with-docs) with_docs=1; shift ;;
+        *) sed -n '2,18p' "$0"; exit 2 ;;
     esac
 done
 per_host=${per_host:-$concurrency}
@@ -64,6 +74,11 @@ measure() {  # name, then the command; prints "seconds peak_rss_kb"
 echo "crawling $base ($pages pages) with asyncurl-crawl..." >&2
 read -r a_seconds a_rss < <(measure asyncurl .build/release/asyncurl-crawl "$base" --output "$run_dir/asyncurl.jsonl" \
     --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet)
+if [[ -n $baseline ]]; then
+    echo "crawling $base with the baseline $baseline..." >&2
+    read -r b_seconds b_rss < <(measure baseline "$baseline" "$base" --output "$run_dir/baseline.jsonl" \
+        --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet)
+fi
 if ((with_state)); then
     echo "crawling $base with asyncurl-crawl --state..." >&2
     read -r t_seconds t_rss < <(measure asyncurl-state .build/release/asyncurl-crawl "$base" --output "$run_dir/asyncurl-state.jsonl" \
@@ -98,11 +113,16 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "settings: $concurrency requests in flight, $per_host per host, no delay, robots.txt obeyed, nofollow links followed"
 printf '%-14s %8s %9s %10s %13s   %s\n' tool pages seconds pages/s "peak RSS" "against the manifest"
 report asyncurl "$a_seconds" "$a_rss"
+if [[ -n $baseline ]]; then report baseline "$b_seconds" "$b_rss"; fi
 if ((with_state)); then report asyncurl-state "$t_seconds" "$t_rss"; fi
 if ((with_redis)); then report asyncurl-redis "$r_seconds" "$r_rss"; fi
 if ((!skip_scrapy)); then report scrapy "$s_seconds" "$s_rss"; fi
 rate() { python3 -c "print($(wc -l < "$run_dir/$1.jsonl") / $2)"; }
 a_rate=$(rate asyncurl "$a_seconds")
+if [[ -n $baseline ]]; then
+    python3 -c "print('ratio pages/s   asyncurl / baseline = %.2fx' % ($a_rate / $(rate baseline "$b_seconds")))
+print('ratio peak RSS  asyncurl / baseline = %.2fx' % ($a_rss / $b_rss))"
+fi
 if ((with_state)); then
     python3 -c "print('ratio pages/s   asyncurl --state / asyncurl = %.2fx' % ($(rate asyncurl-state "$t_seconds") / $a_rate))"
 fi
@@ -114,4 +134,36 @@ if ((!skip_scrapy)); then
 s_rate = $(rate scrapy "$s_seconds")
 print('ratio pages/s   asyncurl / scrapy = %.1fx' % ($a_rate / s_rate))
 print('ratio peak RSS  asyncurl / scrapy = %.2fx' % ($a_rss / $s_rss))"
+fi
+
+if ((with_docs)); then
+    docs_site=$work/docs-500
+    if [[ ! -f $docs_site/manifest.txt ]]; then
+        python3 scripts/generate-site.py "$docs_site" --profile docs --pages 500 --seed 1 >&2
+    fi
+    cc -O2 -o "$work/sax_ceiling" Benchmarks/ceiling/sax_ceiling.c $(pkg-config --cflags --libs libxml-2.0)
+    docs_port=8081
+    docs_run=$run_dir/docs
+    mkdir -p "$docs_run"
+    trap 'scripts/site-server.sh stop --port "$docs_port" --run-dir "$docs_run" >/dev/null 2>&1 || true; kill "$(cat "$run_dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; scripts/site-server.sh stop --port "$port" --run-dir "$run_dir" >/dev/null 2>&1 || true; rm -rf "$run_dir"' EXIT
+    docs_base=$(scripts/site-server.sh start "$docs_site" --port "$docs_port" --run-dir "$docs_run")
+    echo "crawling $docs_base (docs profile) with asyncurl-crawl (defaults)..." >&2
+    read -r d_seconds d_rss < <(measure docs .build/release/asyncurl-crawl "$docs_base" --output "$run_dir/docs.jsonl" --quiet)
+    if [[ -n $baseline ]]; then
+        read -r db_seconds db_rss < <(measure docs-baseline "$baseline" "$docs_base" --output "$run_dir/docs-baseline.jsonl" --quiet)
+    fi
+    read -r c_pages c_links c_bytes c_seconds < <(find "$docs_site" -name '*.html' | sort | "$work/sax_ceiling" --rounds 3)
+    cores=$(nproc)
+    echo
+    echo "docs profile: $c_pages pages, $c_links links, $((c_bytes / 1000000)) MB; crawl with defaults"
+    printf '%-14s %8s %9s %10s %13s   %s\n' tool pages seconds pages/s "peak RSS" "against the manifest"
+    site=$docs_site base=$docs_base report docs "$d_seconds" "$d_rss"
+    if [[ -n $baseline ]]; then site=$docs_site base=$docs_base report docs-baseline "$db_seconds" "$db_rss"; fi
+    python3 -c "
+ceiling = $c_seconds / $cores
+print('libxml2 SAX ceiling: %.2f s on one core, %.2f s on $cores cores' % ($c_seconds, ceiling))
+print('share of the ceiling  asyncurl = %.0f%%' % (100 * ceiling / $d_seconds))"
+    if [[ -n $baseline ]]; then
+        python3 -c "print('share of the ceiling  baseline = %.0f%%' % (100 * $c_seconds / $cores / $db_seconds))"
+    fi
 fi

@@ -46,6 +46,12 @@ static inline CURLcode asyncurl_easy_setopt_header_function(CURL *handle, asyncu
     return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
 }
 
+typedef int (*asyncurl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *userptr);
+
+static inline CURLcode asyncurl_easy_setopt_debug_function(CURL *handle, asyncurl_debug_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, callback);
+}
+
 typedef curl_socket_t (*asyncurl_opensocket_callback)(void *clientp, curlsocktype purpose, struct curl_sockaddr *address);
 
 static inline CURLcode asyncurl_easy_setopt_opensocket_function(CURL *handle, asyncurl_opensocket_callback callback) {

@@ -106,6 +106,9 @@ struct CrawlCommand: AsyncParsableCommand {
     @OptionGroup(title: "Shared crawl")
     var shared: SharedFrontierOptions
 
+    @OptionGroup(title: "Archive")
+    var archive: ArchiveOptions
+
     func validate() throws {
         guard ["jsonl", "csv"].contains(format) else { throw ValidationError("--format must be jsonl or csv") }
         guard ["host", "domain", "any"].contains(scope) else { throw ValidationError("--scope must be host, domain or any") }
@@ -160,6 +163,7 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.stateDirectory = state
         settings.keepsCookies = !noCookies
         settings.verifiesTLSCertificates = !insecure
+        settings.warc = archive.settings
         if allowPrivateAddresses { settings.addressPolicy = .any }
         // Resuming: the page log keeps what the earlier run wrote (the crawler
         // cuts it back to the last checkpoint).

@@ -58,6 +58,21 @@ public enum ChildProcess {
         guard status == 0 else { throw Failure(description: "\(tool) \(arguments.first ?? "") failed with status \(status)") }
     }
 
+    /// Runs `tool` to the end (killed after `timeout`); its wait status (-1
+    /// when it was killed) and what it printed on standard output and error.
+    public static func output(of tool: String, _ arguments: [String], timeout: Duration = .seconds(120)) throws(Failure) -> (status: Int32, text: String) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let pid = try spawn(tool, arguments, standardOutput: path, standardError: path)
+        let status = waitForExit(pid, timeout: timeout)
+        if status == nil {
+            kill(pid, SIGKILL)
+            _ = waitForExit(pid, timeout: .seconds(5))
+        }
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return (status ?? -1, text)
+    }
+
     /// Waits (polling, at most `timeout`) for a child to exit; its wait
     /// status, or `nil` when it is still running.
     public static func waitForExit(_ pid: pid_t, timeout: Duration) -> Int32? {

@@ -32,6 +32,9 @@ public struct Request: Sendable {
     /// Whether the body is collected into ``Response/body``. Turn it off when
     /// a ``bodyConsumer`` does all the work, to save memory.
     public var keepsBody: Bool
+    /// Whether the response records each hop's request and response heads as
+    /// they crossed the wire (``Response/capturedHops``), for archiving. Off by default.
+    public var capturesExchange: Bool
     /// Any value the caller wants back with the response (an identifier, a
     /// crawl depth, a callback key...). AsyncURL does not look at it.
     public var userData: (any Sendable)?
@@ -60,6 +63,7 @@ public struct Request: Sendable {
         self.maxBodySize = maxBodySize
         self.bodyConsumer = nil
         self.keepsBody = true
+        self.capturesExchange = false
         self.userData = userData
         self.proxy = nil
     }

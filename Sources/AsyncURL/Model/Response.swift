@@ -82,9 +82,12 @@ public struct Response: Sendable {
     public var bytesOnWire: Int
     /// The number of decoded body bytes delivered (to ``body`` and any consumer).
     public var decodedBodyBytes: Int
+    /// Every hop's exchange as it crossed the wire, redirects first, when the
+    /// request set ``Request/capturesExchange``; empty otherwise.
+    public var capturedHops: [CapturedHop]
 
     /// Creates a response record.
-    public init(request: Request, finalURL: String, status: Int, headers: HTTPHeaders, body: Data, redirectChain: [RedirectHop], timings: TransferTimings, httpVersion: HTTPVersion, bytesOnWire: Int, decodedBodyBytes: Int) {
+    public init(request: Request, finalURL: String, status: Int, headers: HTTPHeaders, body: Data, redirectChain: [RedirectHop], timings: TransferTimings, httpVersion: HTTPVersion, bytesOnWire: Int, decodedBodyBytes: Int, capturedHops: [CapturedHop] = []) {
         self.request = request
         self.finalURL = finalURL
         self.status = status
@@ -95,6 +98,7 @@ public struct Response: Sendable {
         self.httpVersion = httpVersion
         self.bytesOnWire = bytesOnWire
         self.decodedBodyBytes = decodedBodyBytes
+        self.capturedHops = capturedHops
     }
 
     /// The request's URL (before redirects).

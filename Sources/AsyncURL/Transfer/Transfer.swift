@@ -47,6 +47,14 @@ final class Transfer {
     /// The last address the address policy refused, for the error message.
     private var blockedAddress: String?
 
+    // The exchange as it crossed the wire, when the request captures it.
+    private var capturedRequestHead: [UInt8] = []
+    private var capturedResponseHead: [UInt8] = []
+    private var hopDate = Date()
+    private var capturedHops: [CapturedHop] = []
+    /// The most of a request head kept for ``CapturedHop/requestHead``.
+    private static let maxCapturedRequestHead = 256 * 1024
+
     struct Limits {
         var maxBodySize: Int
         var maxHeaderBytes: Int
@@ -149,6 +157,7 @@ final class Transfer {
         easy.setHeaderLines(lines)
 
         let context = Unmanaged.passUnretained(self).toOpaque()
+        configureCapture(context: context)
         easy.setPointer(CURLOPT_WRITEDATA, context, name: "WRITEDATA")
         easy.setPointer(CURLOPT_HEADERDATA, context, name: "HEADERDATA")
         _ = asyncurl_easy_setopt_write_function(easy.raw) { data, size, count, userdata in
@@ -167,6 +176,40 @@ final class Transfer {
             return FetchError(kind: .other, url: currentURL, curlCode: Int(failure.code.rawValue), message: "libcurl refused option \(failure.option): \(message)")
         }
         return nil
+    }
+
+    /// Turns libcurl's debug callback on for a request that captures its
+    /// exchange (the request head as sent arrives as `CURLINFO_HEADER_OUT`),
+    /// and off otherwise, since pooled handles are reused.
+    private func configureCapture(context: UnsafeMutableRawPointer) {
+        capturedRequestHead = []
+        capturedResponseHead = []
+        hopDate = Date()
+        guard request.capturesExchange else {
+            easy.set(CURLOPT_VERBOSE, false, name: "VERBOSE")
+            return
+        }
+        easy.setPointer(CURLOPT_DEBUGDATA, context, name: "DEBUGDATA")
+        _ = asyncurl_easy_setopt_debug_function(easy.raw) { _, type, data, size, userdata in
+            guard type == CURLINFO_HEADER_OUT, let data, let userdata else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+            transfer.captureRequestHead(UnsafeRawBufferPointer(start: data, count: size))
+            return 0
+        }
+        easy.set(CURLOPT_VERBOSE, true, name: "VERBOSE")
+    }
+
+    private func captureRequestHead(_ bytes: UnsafeRawBufferPointer) {
+        let room = Self.maxCapturedRequestHead - capturedRequestHead.count
+        guard room > 0 else { return }
+        capturedRequestHead.append(contentsOf: bytes.prefix(room))
+    }
+
+    /// Keeps the finished hop's exchange (when the request captures it).
+    private func keepCapturedHop() {
+        guard request.capturesExchange else { return }
+        capturedHops.append(CapturedHop(url: currentURL, date: hopDate, requestHead: capturedRequestHead, requestBody: currentBody,
+                                        responseHead: capturedResponseHead, remoteAddress: easy.info(string: CURLINFO_PRIMARY_IP)))
     }
 
     private func configureMethodAndBody() {
@@ -211,8 +254,10 @@ final class Transfer {
             status = Self.parseStatus(line)
             responseHeaders = HTTPHeaders()
             headerBlockEnded = false
+            if request.capturesExchange { capturedResponseHead = Array(line) }
             return line.count
         }
+        if request.capturesExchange { capturedResponseHead.append(contentsOf: line) }
         let content = Self.trimmed(line)
         if content.isEmpty {
             headerBlockEnded = true
@@ -281,6 +326,7 @@ final class Transfer {
         let status = easy.info(long: CURLINFO_RESPONSE_CODE)
         if Self.redirectStatuses.contains(status), request.redirectPolicy.maxHops > 0,
            let location = easy.info(string: CURLINFO_REDIRECT_URL), !location.isEmpty {
+            keepCapturedHop()
             if let shouldFollow = request.redirectPolicy.shouldFollow, !shouldFollow(currentURL, location) {
                 return .finished(makeResponse(status: status))
             }
@@ -296,6 +342,7 @@ final class Transfer {
             }
             return .redirected
         }
+        keepCapturedHop()
         return .finished(makeResponse(status: status))
     }
 
@@ -352,7 +399,8 @@ final class Transfer {
             timings: timings,
             httpVersion: version,
             bytesOnWire: Int(easy.info(offset: CURLINFO_SIZE_DOWNLOAD_T)),
-            decodedBodyBytes: decodedBytes
+            decodedBodyBytes: decodedBytes,
+            capturedHops: capturedHops
         )
     }
 

@@ -1,3 +1,4 @@
+import Archiving
 import AsyncURL
 
 /// Why a crawl could not run.
@@ -10,6 +11,8 @@ public enum CrawlError: Error, Sendable, CustomStringConvertible {
     case frontierUnavailable(any Error)
     /// The frontier failed during the crawl (a shared store unreachable for too long); the crawl stopped.
     case frontierFailed(any Error)
+    /// The WARC archive could not be opened.
+    case archiveUnavailable(WARCError)
 
     /// A readable explanation.
     public var description: String {
@@ -18,6 +21,7 @@ public enum CrawlError: Error, Sendable, CustomStringConvertible {
         case .clientUnavailable(let error): "cannot start the HTTP client: \(error)"
         case .frontierUnavailable(let error): "cannot open the frontier: \(error)"
         case .frontierFailed(let error): "the frontier failed, the crawl stopped: \(error)"
+        case .archiveUnavailable(let error): "cannot open the WARC archive: \(error)"
         }
     }
 }

@@ -1,3 +1,4 @@
+import Archiving
 import AsyncURL
 import CrawlFrontier
 import LinkExtraction
@@ -60,6 +61,9 @@ public struct CrawlSettings: Sendable {
     public var stateDirectory: String?
     /// How often the resumable state is committed.
     public var checkpointInterval: Duration = .milliseconds(500)
+    /// Where a WARC archive of every fetch (robots.txt and redirect hops
+    /// included) is written; `nil` (the default) writes none.
+    public var warc: WARCSettings?
     /// How long requests in flight may go on after ``Crawler/stop()`` before they are cancelled.
     public var stopGracePeriod: Duration = .seconds(10)
 

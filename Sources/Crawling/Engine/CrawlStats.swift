@@ -37,6 +37,8 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     public var maxDepth = 0
     /// Seconds since the crawl started.
     public var elapsedSeconds = 0.0
+    /// WARC records written (with ``CrawlSettings/warc``).
+    public var archivedRecords = 0
 
     /// Creates empty counters.
     public init() {}
@@ -63,7 +65,7 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         middleware:     \(skippedRequests) requests skipped, \(droppedResponses) responses dropped
         links found:    \(linksFound)
         items:          \(items) (dropped \(droppedItems))
-        depth reached:  \(maxDepth)
+        depth reached:  \(maxDepth)\(archivedRecords > 0 ? "\nWARC records:   \(archivedRecords)" : "")
         elapsed:        \(formatted("%.2f", elapsedSeconds)) s
         """
     }

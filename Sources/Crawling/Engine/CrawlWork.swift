@@ -1,3 +1,4 @@
+import Archiving
 import AsyncURL
 import CrawlFrontier
 #if canImport(FoundationEssentials)
@@ -18,11 +19,14 @@ struct CrawlWork: Sendable {
     let scope: CrawlScope
     /// The seeds' host keys (`scheme://host:port`).
     let seedHosts: Set<String>
+    /// Where fetches are archived, if anywhere.
+    let archive: WARCArchive?
     /// The callbacks of queued requests that have one, by fingerprint, until they go out.
     private let callbacks = LockedState<[UInt64: Spider.Callback]>([:])
 
-    init(crawler: Crawler, client: FetchClient, frontier: any URLFrontier, scope: CrawlScope, seedHosts: Set<String>) {
+    init(crawler: Crawler, client: FetchClient, frontier: any URLFrontier, scope: CrawlScope, seedHosts: Set<String>, archive: WARCArchive? = nil) {
         self.seedHosts = seedHosts
+        self.archive = archive
         self.crawler = crawler
         self.client = client
         self.frontier = frontier
@@ -88,10 +92,13 @@ struct CrawlWork: Sendable {
                 return
             }
         }
+        fetchRequest.capturesExchange = archive != nil
         let started = ContinuousClock.now
         var result: Result<Response, FetchError>
         do {
-            result = .success(try await client.fetch(fetchRequest))
+            let response = try await client.fetch(fetchRequest)
+            crawler.archive(response, in: archive)
+            result = .success(response)
         } catch {
             result = .failure(error)
         }

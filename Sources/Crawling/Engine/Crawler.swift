@@ -1,3 +1,4 @@
+import Archiving
 import AsyncURL
 import CrawlFrontier
 #if canImport(FoundationEssentials)
@@ -133,6 +134,13 @@ public final class Crawler: Sendable {
             throw .clientUnavailable(error)
         }
         activeClient.withLock { $0 = client }
+        let archive: WARCArchive?
+        do {
+            archive = try settings.warc.map { settings throws(WARCError) in try WARCArchive(settings: settings) }
+        } catch {
+            await client.shutdown()
+            throw .archiveUnavailable(error)
+        }
         let policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
                                       autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries)
         let configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
@@ -141,7 +149,10 @@ public final class Crawler: Sendable {
             // Up to 5 redirects; bodies up to 2 MiB are read and their first
             // 500 KiB parsed; anything larger counts as unreachable.
             do {
-                let response = try await client.fetch(Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: 2 << 20))
+                var request = Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: 2 << 20)
+                request.capturesExchange = archive != nil
+                let response = try await client.fetch(request)
+                self.archive(response, in: archive)
                 return .response(status: response.status, body: Array(response.body.prefix(RobotsTxt.maxParsedBytes)))
             } catch {
                 return .unreachable
@@ -160,7 +171,7 @@ public final class Crawler: Sendable {
         }
         live.withLock { $0 = frontier }
         let seedHosts = Set(startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
-        let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts)
+        let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts, archive: archive)
 
         let started = ContinuousClock.now
         var seeds: [FrontierEntry] = []
@@ -197,6 +208,11 @@ public final class Crawler: Sendable {
         await client.shutdown()
         let failure = await frontier.failure
         do {
+            try archive?.close()
+        } catch {
+            logger.error("cannot finish the WARC archive", metadata: ["error": "\(error)"])
+        }
+        do {
             try await frontier.close()
             try stateStore.withLock { $0 }?.close(metadata: feedLengths)
         } catch {
@@ -214,6 +230,7 @@ public final class Crawler: Sendable {
             stats.limited = counters.pageLimited + counters.rejected.filter { $0.key != .offScope }.values.reduce(0, +)
             stats.robotsDenied = counters.robotsDenied
             stats.retries = counters.retries
+            stats.archivedRecords = archive?.recordCount ?? 0
             return stats
         }
     }
@@ -226,6 +243,20 @@ public final class Crawler: Sendable {
 
     func record(_ update: (inout CrawlStats) -> Void) {
         stats.withLock { update(&$0) }
+    }
+
+    /// Writes a fetch's captured exchanges to the archive. An archive that
+    /// cannot be written (a full disk, say) stops the crawl: what it fetched
+    /// from then on would be missing from it.
+    func archive(_ response: Response, in archive: WARCArchive?) {
+        guard let archive else { return }
+        do {
+            try archive.archive(response)
+        } catch {
+            logger.error("cannot write the WARC archive; stopping the crawl", metadata: ["error": "\(error)"])
+            record { $0.errorKinds["archive", default: 0] += 1 }
+            stop()
+        }
     }
 
     func log(_ record: PageRecord) {

@@ -1,3 +1,4 @@
+import AsyncURLSupport
 /// A decoded JSON value, for turning an encoded item into CSV fields
 /// without Foundation's `JSONSerialization`.
 enum JSONValue: Decodable, Equatable {
@@ -45,25 +46,9 @@ enum JSONValue: Decodable, Equatable {
         case .bool(let value): value ? "true" : "false"
         case .integer(let value): String(value)
         case .number(let value): value.isFinite ? String(value) : "null"
-        case .string(let text): Self.quoted(text)
+        case .string(let text): jsonQuoted(text)
         case .array(let values): "[" + values.map(\.json).joined(separator: ",") + "]"
-        case .object(let members): "{" + members.keys.sorted().map { Self.quoted($0) + ":" + (members[$0]?.json ?? "null") }.joined(separator: ",") + "}"
+        case .object(let members): "{" + members.keys.sorted().map { jsonQuoted($0) + ":" + (members[$0]?.json ?? "null") }.joined(separator: ",") + "}"
         }
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }
