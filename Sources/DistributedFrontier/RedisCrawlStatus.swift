@@ -117,7 +117,7 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
         state: \(isFinished ? "finished" : isSeeded ? "running" : "not seeded")
         queued \(queued)  in flight \(inFlight)  retrying \(retrying)
         seen \(seen)  accepted \(accepted)  done \(done)\(outcomes.isEmpty ? "" : " (\(outcomes))")
-        duplicates \(duplicates)  off scope \(offScope)  page-limited \(pageLimited)  retries \(retries)  expired leases \(expiredLeases)
+        duplicates \(duplicates)  off scope \(offScope)  page-limited \(pageLimited)  retries \(retries)  expired leases \(expiredLeases)  stale completions \(staleCompletions)
         hosts \(hosts)  robots.txt fetched \(robotsFetched)  workers alive \(workersAlive)
         """
     }

@@ -37,9 +37,11 @@ import Glibc
 /// `wake` list, popped with `BLPOP` by one listener per process), the next
 /// host's allowed start, or ``RedisFrontierOptions/maxIdleWait``.
 ///
-/// Not shared: AutoThrottle (each host's delay is the policy's or its
-/// robots.txt `Crawl-delay`), and ``counters`` (this worker's own; the
-/// crawl's totals are in ``RedisCrawlStatus``).
+/// AutoThrottle (when the policy has it) keeps one estimate per host in
+/// Redis, moved by every worker's responses: a host's delay is the longest
+/// of the policy's, its robots.txt `Crawl-delay` and that estimate. Not
+/// shared: ``counters`` (this worker's own; the crawl's totals are in
+/// ``RedisCrawlStatus``).
 public final class RedisFrontier: URLFrontier {
     private struct LocalState {
         var counters = FrontierCounters()
@@ -244,7 +246,12 @@ public final class RedisFrontier: URLFrontier {
             case .done: break
             }
         }
-        let finished = await finish(lease.raw, hostKey: lease.hostKey, end: end)
+        let sample: RedisFrontierWire.LatencySample? = switch outcome {
+        case .success(let latency): .init(latency: latency, succeeded: true)
+        case .transientFailure(let latency): .init(latency: latency, succeeded: false)
+        case .retryAfter, .permanentFailure: nil
+        }
+        let finished = await finish(lease.raw, hostKey: lease.hostKey, end: end, sample: sample)
         if finished { wakeAll() } else { wakeOne() }
         return result
     }
@@ -420,9 +427,9 @@ public final class RedisFrontier: URLFrontier {
     // MARK: Leases
 
     /// Runs the completion script; `true` when the crawl is now finished.
-    private func finish(_ lease: String, hostKey: String, end: LeaseEnd) async -> Bool {
+    private func finish(_ lease: String, hostKey: String, end: LeaseEnd, sample: RedisFrontierWire.LatencySample? = nil) async -> Bool {
         let reply = await wire.withRetries { () async throws(RedisError) -> RedisFrontierWire.CompletionReply in
-            try await self.wire.complete(lease: lease, hostKey: hostKey, end: end)
+            try await self.wire.complete(lease: lease, hostKey: hostKey, end: end, sample: sample)
         }
         return reply?.isFinished == true
     }

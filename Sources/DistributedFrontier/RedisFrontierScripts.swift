@@ -36,13 +36,13 @@ enum RedisFrontierScripts {
         redis.call('ZREM', READY, host)
         return
       end
-      local f = redis.call('HMGET', hk, 'inflight', 'last', 'delay', 'blocked')
+      local f = redis.call('HMGET', hk, 'inflight', 'last', 'delay', 'blocked', 'throttle')
       if num(f[1]) >= limit then
         redis.call('ZREM', READY, host)
         return
       end
       local at = 0
-      if f[2] then at = num(f[2]) + math.max(pdelay, num(f[3])) end
+      if f[2] then at = num(f[2]) + math.max(pdelay, num(f[3]), num(f[5])) end
       at = math.max(at, num(f[4]))
       redis.call('ZADD', READY, at, host)
     end
@@ -80,16 +80,17 @@ enum RedisFrontierScripts {
     local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
     local maxPages, maxPerHost = tonumber(ARGV[4]), tonumber(ARGV[5])
     local checkSeeds, isSeeds = ARGV[6] == '1', ARGV[7] == '1'
-    local n = (#ARGV - 7) / 4
+    local throttleStart = tonumber(ARGV[8])
+    local n = (#ARGV - 8) / 4
     if isSeeds then
-      for i = 0, n - 1 do redis.call('SADD', SEEDHOSTS, ARGV[8 + i * 4 + 1]) end
+      for i = 0, n - 1 do redis.call('SADD', SEEDHOSTS, ARGV[9 + i * 4 + 1]) end
     end
     local accepted = num(redis.call('HGET', STATS, 'accepted'))
     local seq = redis.call('HINCRBY', STATS, 'seq', n) - n
     local out, touched = {}, {}
     local counts = {0, 0, 0, 0}
     for i = 0, n - 1 do
-      local a, k = 8 + i * 4, 10 + i * 3
+      local a, k = 9 + i * 4, 10 + i * 3
       local member, host, score, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
       local bucket, qk, hk = KEYS[k], KEYS[k + 1], KEYS[k + 2]
       local code = 0
@@ -110,6 +111,7 @@ enum RedisFrontierScripts {
         if not touched[host] then
           touched[host] = {qk, hk}
           redis.call('SADD', HOSTS, host)
+          if throttleStart >= 0 then redis.call('HSETNX', hk, 'throttle', throttleStart) end
         end
       end
       counts[code + 1] = counts[code + 1] + 1
@@ -199,7 +201,11 @@ enum RedisFrontierScripts {
     """)
 
     /// Ends a lease. ARGV: prefix, per-host limit, policy delay (ms), lease,
-    /// kind, counter, wait (ms), retry member (`SEQUENCE`-less payload).
+    /// kind, counter, wait (ms), retry member (`SEQUENCE`-less payload), then
+    /// AutoThrottle's sample: the response's latency (ms, -1: none, or no
+    /// AutoThrottle), whether it succeeded (0/1), the target concurrency and
+    /// the least and most delay (ms); the host's estimate (`h:HOST` `throttle`)
+    /// moves as ``AutoThrottle/adjusted(_:latency:succeeded:)`` says, for every worker.
     /// KEYS after the common ones: the lease's host's queue and state.
     /// Kinds (``LeaseEnd``): `done` (counted under the counter: success,
     /// failed, gaveUp, robotsDenied), `denied` (robots.txt: also gives back
@@ -212,6 +218,8 @@ enum RedisFrontierScripts {
     static let complete = RedisScript(name: "complete", source: prelude + """
     local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
     local lease, kind, counter, wait, payload = ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8]
+    local latency, succeeded = tonumber(ARGV[9]), ARGV[10] == '1'
+    local tconcurrency, tmin, tmax = tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13])
     local qk, hk = KEYS[10], KEYS[11]
     local now = now_ms()
     local f = split(lease, 4)
@@ -225,6 +233,14 @@ enum RedisFrontierScripts {
       return {0, finished() and 1 or 0}
     end
     redis.call('HINCRBY', hk, 'inflight', -1)
+    if latency >= 0 then
+      -- AutoThrottle, as AutoThrottle.adjusted does it, on the host's shared estimate.
+      local current = num(redis.call('HGET', hk, 'throttle'))
+      local target = latency / tconcurrency
+      local nextDelay = math.min(math.max(math.max(target, (current + target) / 2), tmin), tmax)
+      if not succeeded and nextDelay < current then nextDelay = current end
+      redis.call('HSET', hk, 'throttle', math.floor(nextDelay))
+    end
     if kind == 'retryNow' or kind == 'retryLater' then
       redis.call('HINCRBY', STATS, 'retries', 1)
       local seq = redis.call('HINCRBY', STATS, 'seq', 1)

@@ -72,6 +72,7 @@ final class RedisFrontierWire: Sendable {
             keys.prefix, limitArgument, delayArgument,
             Self.number(limits.maxPages ?? -1), Self.number(limits.maxPagesPerHost ?? -1),
             Self.flag(limits.checksSeedHosts), Self.flag(areSeeds),
+            Self.number(policy.autoThrottle.map { $0.startDelay.flooredMilliseconds } ?? -1),
         ]
         var urlKeys = keys.common
         arguments.reserveCapacity(arguments.count + batch.count * 4)
@@ -114,12 +115,23 @@ final class RedisFrontierWire: Sendable {
         }
     }
 
-    /// Ends a lease (given as Redis holds it, and the host it belongs to).
-    func complete(lease raw: String, hostKey: String, end: LeaseEnd) async throws(RedisError) -> CompletionReply {
+    /// A response's latency and whether it succeeded, for AutoThrottle.
+    struct LatencySample: Sendable, Hashable {
+        var latency: Duration
+        var succeeded: Bool
+    }
+
+    /// Ends a lease (given as Redis holds it, and the host it belongs to);
+    /// `sample` moves the host's shared AutoThrottle estimate (when the policy has AutoThrottle).
+    func complete(lease raw: String, hostKey: String, end: LeaseEnd, sample: LatencySample? = nil) async throws(RedisError) -> CompletionReply {
         let retry = end.retry.map(RedisFrontierEntryCoding.payload(of:)) ?? ""
+        let throttle = policy.autoThrottle
+        let latency = throttle == nil ? -1 : sample.map { max(0, $0.latency.flooredMilliseconds) } ?? -1
         let reply = try await evaluate(RedisFrontierScripts.complete, keys: keys.common + [keys.queue(host: hostKey), keys.host(hostKey)], arguments: [
             keys.prefix, limitArgument, delayArgument, Array(raw.utf8), Array(end.kind.utf8), Array(end.counter.utf8),
             Self.number(end.wait.flooredMilliseconds), Array(retry.utf8),
+            Self.number(latency), Self.flag(sample?.succeeded ?? false), Array(String(throttle?.targetConcurrency ?? 1).utf8),
+            Self.number(throttle?.minimumDelay.flooredMilliseconds ?? 0), Self.number(throttle?.maximumDelay.flooredMilliseconds ?? 0),
         ])
         let parts = reply.elements
         guard parts.count == 2, let held = parts[0].int, let finished = parts[1].int else { throw unexpected(RedisFrontierScripts.complete, reply) }

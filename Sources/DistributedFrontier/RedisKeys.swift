@@ -16,7 +16,8 @@
 ///   pick the set, the low 48 bits are the member);
 /// - `q:HOST`: a host's queue, a sorted set scored by priority then depth,
 ///   members `SEQUENCE\nPAYLOAD` (the zero-padded sequence keeps arrival order);
-/// - `h:HOST`: a host's `inflight` count, `last` start, robots.txt `delay`, `blocked` until;
+/// - `h:HOST`: a host's `inflight` count, `last` start, robots.txt `delay`, `blocked` until,
+///   AutoThrottle's `throttle` delay (shared by all workers);
 /// - `robots:HOST`, `robotslock:HOST`: the stored robots.txt and the lock of the worker fetching it.
 struct RedisKeys: Sendable, Hashable {
     /// `asyncurl:{NAME}:`.
