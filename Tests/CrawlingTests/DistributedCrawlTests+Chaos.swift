@@ -10,10 +10,10 @@ import Glibc
 /// Three `asyncurl-crawl` workers share a crawl of a generated site through a
 /// password-protected redis-server with AOF on; mid-crawl one worker is
 /// SIGKILLed, redis-server is SIGKILLed and restarted, and a new worker joins.
-@Suite("Shared crawl through kills and a Redis restart", .serialized)
-struct DistributedChaosTests {
+/// (In the serialized distributed suite: its processes do not compete with the other crawls'.)
+extension DistributedCrawlTests {
     /// Each worker's concurrency: the most URLs a killed worker can have fetched and not completed.
-    static let concurrency = 4
+    static let chaosConcurrency = 4
 
     /// Polls (every 20 ms, at most `limit`) until the crawl has done at least `count` URLs or is finished.
     private static func waitForDone(_ count: Int, url: RedisFrontierURL, limit: Duration = .seconds(60)) async -> Int {
@@ -31,7 +31,7 @@ struct DistributedChaosTests {
 
     @Test("Worker and Redis killed mid-crawl, a worker joins: the page logs hold the manifest; duplicates bounded; a wrong password exits 3")
     func chaos() async throws {
-        let binary = try DistributedCrawlTests.crawlerBinary()
+        let binary = try Self.crawlerBinary()
         let redis = try RedisTestServer.start(options: ["--appendonly", "yes", "--appendfsync", "always", "--requirepass", "chaos-pw"])
         defer { redis.stop() }
         let site = try DemoSiteServer.startGenerated(pages: 120, seed: 7)
@@ -41,8 +41,8 @@ struct DistributedChaosTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let frontier = "redis://:chaos-pw@127.0.0.1:\(redis.port)/chaos"
         let url = try RedisFrontierURL(parsing: frontier)
-        let extra = ["--delay", "0.03", "--lease-timeout", "3", "--concurrency", String(Self.concurrency), "--redis-timeout", "30"]
-        var workers: [DistributedCrawlTests.Worker] = []
+        let extra = ["--delay", "0.03", "--lease-timeout", "3", "--concurrency", String(Self.chaosConcurrency), "--redis-timeout", "30"]
+        var workers: [Worker] = []
         defer {
             for worker in workers where kill(worker.pid, 0) == 0 {
                 kill(worker.pid, SIGKILL)
@@ -50,7 +50,7 @@ struct DistributedChaosTests {
             }
         }
         for number in 1...3 {
-            workers.append(try DistributedCrawlTests.startWorker(binary, frontier: frontier, directory: directory, number: number,
+            workers.append(try Self.startWorker(binary, frontier: frontier, directory: directory, number: number,
                                                                  seed: number == 1 ? site.baseURL + "/" : nil, extra: extra))
         }
         let manifest = try site.manifest()
@@ -65,7 +65,7 @@ struct DistributedChaosTests {
         redis.kill()
         try await Task.sleep(for: .milliseconds(500))
         try redis.restart()
-        workers.append(try DistributedCrawlTests.startWorker(binary, frontier: frontier, directory: directory, number: 4, seed: nil, extra: extra))
+        workers.append(try Self.startWorker(binary, frontier: frontier, directory: directory, number: 4, seed: nil, extra: extra))
 
         // A worker with the wrong password exits 3 with a clear message.
         let wrongLog = directory.appendingPathComponent("wrong.err").path
@@ -78,15 +78,15 @@ struct DistributedChaosTests {
         #expect(!message.contains("not-it"))
 
         let survivors = workers.filter { $0.pid != victim.pid }
-        DistributedCrawlTests.waitForAll(survivors)
-        let records = workers.flatMap { DistributedCrawlTests.records($0.log) }
-        #expect(DistributedCrawlTests.fetchedPaths(records, base: site.baseURL) == manifest,
+        Self.waitForAll(survivors)
+        let records = workers.flatMap { Self.records($0.log) }
+        #expect(Self.fetchedPaths(records, base: site.baseURL) == manifest,
                 "killed at \(killedAt) done, Redis restarted at \(restartedAt) done")
         let requested = records.map(\.url)
         let duplicates = requested.count - Set(requested).count
         // Only the killed worker's fetches that never completed can be fetched again (fencing keeps everyone else's output single).
-        #expect(duplicates <= Self.concurrency, "\(duplicates) duplicates")
-        let survivorURLs = survivors.flatMap { DistributedCrawlTests.records($0.log) }.map(\.url)
+        #expect(duplicates <= Self.chaosConcurrency, "\(duplicates) duplicates")
+        let survivorURLs = survivors.flatMap { Self.records($0.log) }.map(\.url)
         #expect(Set(survivorURLs).count == survivorURLs.count, "the survivors wrote each URL once")
         let status = try await RedisCrawlStatus.read(url)
         #expect(status.isFinished)
