@@ -460,6 +460,7 @@ public final class RedisFrontier: URLFrontier {
         if state.withLock({ $0.isClosed }) { return }
         do {
             let reply = try await listenerConnection.send([Array("BLPOP".utf8), wire.keys.wake, Array("0.25".utf8)])
+            wire.recordSuccess()
             if reply != .null { wakeOne() }
         } catch {
             wire.record(error)

@@ -191,7 +191,8 @@ final class RedisFrontierWire: Sendable {
         }
     }
 
-    private func recordSuccess() {
+    /// Ends an outage: a call got through.
+    func recordSuccess() {
         health.withLock { $0.outageStarted = nil }
     }
 

@@ -77,6 +77,7 @@ final class RedisLeaseKeeper: Sendable {
         let sentAt = ContinuousClock.now
         let leases = held.withLock { $0.values.flatMap { $0.map(\.lease.raw) } }
         let stillHeld = try await wire.renew(leases, leaseTimeout: leaseTimeout, workerID: workerID)
+        wire.recordSuccess()
         // When some expired, which is not known here: ``confirm(_:)`` asks about each one before it counts.
         if stillHeld == leases.count { extend(leases, sentAt: sentAt) }
     }
