@@ -46,6 +46,11 @@ let package = Package(
             providers: [.apt(["libidn2-dev"])]
         ),
         .systemLibrary(
+            name: "CPSL",
+            pkgConfig: "libpsl",
+            providers: [.apt(["libpsl-dev"])]
+        ),
+        .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
@@ -87,7 +92,7 @@ let package = Package(
         /// HTML parsing with libxml2: links, selectors, URL resolution and canonical form.
         .target(
             name: "LinkExtraction",
-            dependencies: ["CLibXML2", "CIDN2", "CZlib"],
+            dependencies: ["CLibXML2", "CIDN2", "CZlib", "CPSL"],
             // XPath number functions use the C maths library.
             linkerSettings: [.linkedLibrary("m")]
         ),
@@ -143,6 +148,7 @@ let package = Package(
                 "LinkExtraction",
                 "AsyncURL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/asyncurl-crawl"
         ),
@@ -222,7 +228,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlingTests",
-            dependencies: ["Crawling", "DistributedFrontier", "TestServer"]
+            dependencies: ["Crawling", "DistributedFrontier", "TestServer", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "DistributedFrontierTests",

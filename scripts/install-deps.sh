@@ -9,6 +9,7 @@ packages=(
     libcurl4-openssl-dev   # the fetch core
     libxml2-dev            # HTML parsing and XPath
     libsqlite3-dev         # resumable crawl state
+    libpsl-dev             # --scope domain: registrable domains from the Public Suffix List
     zlib1g-dev             # gzip sitemaps; test server: gzip/deflate bodies
     libbrotli-dev          # test server: brotli bodies
     libhiredis-dev         # the Redis-backed distributed frontier

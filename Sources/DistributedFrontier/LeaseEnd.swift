@@ -11,6 +11,8 @@ enum LeaseEnd: Sendable, Hashable {
         case failed
         /// Its retries ran out.
         case gaveUp
+        /// It asked to wait longer than the policy's ``PolitenessPolicy/maxRetryWait``.
+        case waitTooLong
         /// robots.txt forbids it.
         case robotsDenied
     }

@@ -34,6 +34,20 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
     public var isSeeded = false
     /// Lease ends refused because the lease had expired (a worker cut off from Redis for longer than its lease).
     public var staleCompletions = 0
+    /// Hosts paused now (429, failures on several URLs, robots.txt failing).
+    public var pausedHosts = 0
+    /// Host pauses so far.
+    public var hostPauses = 0
+    /// Hosts given up (robots.txt unavailable, or over the per-host time budget).
+    public var givenUpHosts = 0
+    /// URLs dropped with their given-up host.
+    public var droppedWithHost = 0
+    /// Milliseconds until the soonest host pause ends, and that pause's reason.
+    public var nextResumeMilliseconds: Int64?
+    /// Why the host whose pause ends soonest is paused (`Retry-After`, `failures`, `robots.txt`).
+    public var nextResumeReason: String?
+    /// Milliseconds until the soonest URL waiting for its retry may go.
+    public var nextRetryMilliseconds: Int64?
 
     /// Creates an empty status.
     public init() {}
@@ -49,10 +63,18 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
 
     /// Reads the status of the crawl at `url` over an open connection.
     public static func read(_ url: RedisFrontierURL, using connection: RedisConnection) async throws(RedisError) -> RedisCrawlStatus {
-        let keys = RedisKeys(crawl: url.name)
+        try await read(keys: RedisKeys(crawl: url.name), connection: connection)
+    }
+
+    /// Reads the status of a worker's crawl.
+    static func read(using wire: RedisFrontierWire) async throws(RedisError) -> RedisCrawlStatus {
+        try await read(keys: wire.keys, connection: wire.connection)
+    }
+
+    private static func read(keys: RedisKeys, connection: RedisConnection) async throws(RedisError) -> RedisCrawlStatus {
         let reply = try await connection.evaluate(RedisFrontierScripts.status.source, keys: keys.common, arguments: [keys.prefix])
         let parts = reply.elements
-        guard parts.count == 6 else { throw RedisError(address: connection.address, cause: .unexpectedReply("status: \(reply)")) }
+        guard parts.count == 11 else { throw RedisError(address: connection.address, cause: .unexpectedReply("status: \(reply)")) }
         var fields: [String: Int] = [:]
         let flat = parts[0].elements
         var index = 0
@@ -66,10 +88,17 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
         status.retrying = Int(parts[2].int ?? 0)
         status.workersAlive = Int(parts[3].int ?? 0)
         status.hosts = Int(parts[4].int ?? 0)
+        status.pausedHosts = Int(parts[6].int ?? 0)
+        status.givenUpHosts = Int(parts[7].int ?? 0)
+        status.nextResumeMilliseconds = parts[8].int.flatMap { $0 >= 0 ? $0 : nil }
+        status.nextResumeReason = parts[9].text.flatMap { $0.isEmpty ? nil : $0 }
+        status.nextRetryMilliseconds = parts[10].int.flatMap { $0 >= 0 ? $0 : nil }
+        status.hostPauses = fields["hostPauses"] ?? 0
+        status.droppedWithHost = fields["droppedWithHost"] ?? 0
         status.seen = fields["seen"] ?? 0
         status.accepted = fields["accepted"] ?? 0
         status.done = fields["done"] ?? 0
-        for outcome in ["success", "failed", "gaveUp", "robotsDenied"] {
+        for outcome in ["success", "failed", "gaveUp", "waitTooLong", "robotsDenied"] {
             if let count = fields[outcome] { status.doneByOutcome[outcome] = count }
         }
         status.duplicates = fields["duplicates"] ?? 0
@@ -118,7 +147,8 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
         queued \(queued)  in flight \(inFlight)  retrying \(retrying)
         seen \(seen)  accepted \(accepted)  done \(done)\(outcomes.isEmpty ? "" : " (\(outcomes))")
         duplicates \(duplicates)  off scope \(offScope)  page-limited \(pageLimited)  retries \(retries)  expired leases \(expiredLeases)  stale completions \(staleCompletions)
-        hosts \(hosts)  robots.txt fetched \(robotsFetched)  workers alive \(workersAlive)
+        hosts \(hosts)  paused now \(pausedHosts)\(nextResumeMilliseconds.map { " (the first for \($0 / 1000) s more, \(nextResumeReason ?? "?"))" } ?? "")  pauses \(hostPauses)  given up \(givenUpHosts) (\(droppedWithHost) URLs dropped)
+        robots.txt fetched \(robotsFetched)  workers alive \(workersAlive)
         """
     }
 }

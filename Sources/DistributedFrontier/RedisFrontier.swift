@@ -198,11 +198,29 @@ public final class RedisFrontier: URLFrontier {
         return nil
     }
 
-    /// The claimed entry, or `nil` when robots.txt forbids it (its lease then ends as denied).
+    /// The claimed entry, or `nil` when robots.txt forbids it (its lease then
+    /// ends as denied), or cannot be fetched yet (the URL goes back to its
+    /// queue and the host pauses until robots.txt is tried again), or never
+    /// could (the host is given up).
     private func admitted(_ entry: FrontierEntry) async -> FrontierEntry? {
         guard configuration.obeysRobots else { return entry }
-        let file = await robots.file(forHost: entry.hostKey)
-        if file.isAllowed(url: entry.url, userAgent: configuration.userAgent) { return entry }
+        switch await robots.rules(forHost: entry.hostKey) {
+        case .rules(let matcher):
+            if matcher.isAllowed(url: entry.url) { return entry }
+        case .retryAfter(let wait):
+            if let held = leases.take(for: entry) {
+                _ = await finish(held.raw, hostKey: held.hostKey, end: .release)
+            }
+            state.withLock { $0.counters.robotsRetries += 1 }
+            configuration.eventHandler?(.hostPaused(host: entry.hostKey, reason: .robots, remaining: wait))
+            return nil
+        case .givenUp(let failures, let news):
+            // Told by the worker that gave the host up; the others only refuse its URLs.
+            if let news {
+                configuration.eventHandler?(.hostGivenUp(host: entry.hostKey, reason: .robotsUnavailable(attempts: failures, lastFailure: news.lastFailure),
+                                                         droppedURLs: news.dropped + 1))
+            }
+        }
         if let held = leases.take(for: entry) {
             _ = await finish(held.raw, hostKey: held.hostKey, end: .denied)
         }
@@ -219,39 +237,44 @@ public final class RedisFrontier: URLFrontier {
         retry.attempt += 1
         let result: HostScheduler.CompletionResult
         let end: LeaseEnd
+        let signal: RedisFrontierWire.HostSignal = switch outcome {
+        case .success: .success
+        case .hostBusy(let wait): .pause(wait)
+        case .retryAfter, .transientFailure: .failure(entry.fingerprint)
+        case .permanentFailure: .none
+        }
         switch outcome {
         case .success:
             (end, result) = (.done(.success), .done)
         case .permanentFailure:
             (end, result) = (.done(.failed), .done)
-        case .retryAfter(let retryWait):
-            let wait = max(.zero, retryWait)
-            if entry.attempt < policy.maxRetries {
-                (end, result) = (.retryNow(wait: wait, retry: retry), .retryScheduled(at: .now + wait))
-            } else {
+        case .hostBusy(let retryWait) where retryWait > policy.maxRetryWait, .retryAfter(let retryWait) where retryWait > policy.maxRetryWait:
+            (end, result) = (.done(.waitTooLong), .waitTooLong(asked: retryWait))
+        case .hostBusy(let asked), .retryAfter(let asked), .transientFailure(let asked):
+            // 429: queued again at once, its host paused (the signal, shared by
+            // every worker); 503 and other failures: this URL only waits.
+            // (For a transient failure `asked` is its latency: the backoff applies.)
+            let isHostWide = if case .hostBusy = outcome { true } else { false }
+            let wait = if case .transientFailure = outcome { policy.backoff(beforeRetry: retry.attempt) } else { max(.zero, asked) }
+            if entry.attempt >= policy.maxRetries {
                 (end, result) = (.done(.gaveUp), .gaveUp)
-            }
-        case .transientFailure:
-            let wait = policy.backoff(beforeRetry: retry.attempt)
-            if entry.attempt < policy.maxRetries {
-                (end, result) = (.retryLater(wait: wait, retry: retry), .retryScheduled(at: .now + wait))
             } else {
-                (end, result) = (.done(.gaveUp), .gaveUp)
+                (end, result) = (isHostWide ? .retryNow(wait: wait, retry: retry) : .retryLater(wait: wait, retry: retry), .retryScheduled(at: .now + wait))
             }
         }
         state.withLock { local in
             switch result {
             case .retryScheduled: local.counters.retries += 1
-            case .gaveUp: local.counters.gaveUp += 1
+            case .gaveUp, .waitTooLong: local.counters.gaveUp += 1
             case .done: break
             }
         }
         let sample: RedisFrontierWire.LatencySample? = switch outcome {
         case .success(let latency): .init(latency: latency, succeeded: true)
         case .transientFailure(let latency): .init(latency: latency, succeeded: false)
-        case .retryAfter, .permanentFailure: nil
+        case .hostBusy, .retryAfter, .permanentFailure: nil
         }
-        let finished = await finish(lease.raw, hostKey: lease.hostKey, end: end, sample: sample)
+        let finished = await finish(lease.raw, hostKey: lease.hostKey, end: end, signal: signal, sample: sample)
         if finished { wakeAll() } else { wakeOne() }
         return result
     }
@@ -261,6 +284,30 @@ public final class RedisFrontier: URLFrontier {
     /// queue, another worker owns the URL, and this one must write nothing for it.
     public func confirmClaim(_ entry: FrontierEntry) async -> Bool {
         await leases.confirm(entry)
+    }
+
+    /// The crawl's activity (all workers'), read from Redis: queues, pauses,
+    /// given-up hosts, and when the soonest pause or retry ends. Only this
+    /// worker's queue sizes when Redis cannot be read.
+    public var activity: FrontierActivity {
+        get async {
+            var activity = FrontierActivity()
+            guard let status = try? await RedisCrawlStatus.read(using: wire) else {
+                activity.inFlight = leases.count
+                return activity
+            }
+            activity.queued = status.queued
+            activity.inFlight = status.inFlight
+            activity.retrying = status.retrying
+            activity.hosts = status.hosts
+            activity.pausedHosts = status.pausedHosts
+            activity.hostPauses = status.hostPauses
+            activity.givenUpHosts = status.givenUpHosts
+            activity.nextResumeAfter = status.nextResumeMilliseconds.map { .milliseconds($0) }
+            activity.nextResumeReason = status.nextResumeReason.flatMap(HostPause.Reason.init(rawValue:))
+            activity.nextRetryAfter = status.nextRetryMilliseconds.map { .milliseconds($0) }
+            return activity
+        }
     }
 
     /// This worker's counters (the crawl's totals: ``RedisCrawlStatus``).
@@ -340,9 +387,9 @@ public final class RedisFrontier: URLFrontier {
         }?.wasHeld
     }
 
-    /// The host's robots.txt (see ``RedisRobotsCache``).
-    func robotsFile(forHost hostKey: String) async -> RobotsTxt {
-        await robots.file(forHost: hostKey)
+    /// The host's robots.txt rules, or why they are not known (see ``RedisRobotsCache``).
+    func robotsRules(forHost hostKey: String) async -> RedisRobotsCache.Verdict {
+        await robots.rules(forHost: hostKey)
     }
 
     private func stopBackgroundWork() {
@@ -387,8 +434,15 @@ public final class RedisFrontier: URLFrontier {
         while start < toSend.count {
             let end = min(start + Self.addBatchSize, toSend.count)
             let batch = Array(toSend[start..<end])
-            let codes = await wire.withRetries { () async throws(RedisError) -> [RedisFrontierWire.AddCode] in
+            let reply = await wire.withRetries { () async throws(RedisError) -> (codes: [RedisFrontierWire.AddCode], givenUp: [RedisFrontierWire.GivenUpHost]) in
                 try await self.wire.add(batch, limits: limits, areSeeds: areSeeds)
+            }
+            let codes = reply?.codes
+            if let budget = policy.hostTimeBudget {
+                for host in reply?.givenUp ?? [] {
+                    configuration.eventHandler?(.hostGivenUp(host: host.hostKey, reason: .crawlDelay(host.crawlDelay, queued: host.dropped, budget: budget),
+                                                             droppedURLs: host.dropped))
+                }
             }
             var seenNow: [UInt64] = []
             for position in 0..<batch.count {
@@ -427,9 +481,10 @@ public final class RedisFrontier: URLFrontier {
     // MARK: Leases
 
     /// Runs the completion script; `true` when the crawl is now finished.
-    private func finish(_ lease: String, hostKey: String, end: LeaseEnd, sample: RedisFrontierWire.LatencySample? = nil) async -> Bool {
+    private func finish(_ lease: String, hostKey: String, end: LeaseEnd, signal: RedisFrontierWire.HostSignal = .none,
+                        sample: RedisFrontierWire.LatencySample? = nil) async -> Bool {
         let reply = await wire.withRetries { () async throws(RedisError) -> RedisFrontierWire.CompletionReply in
-            try await self.wire.complete(lease: lease, hostKey: hostKey, end: end, sample: sample)
+            try await self.wire.complete(lease: lease, hostKey: hostKey, end: end, signal: signal, sample: sample)
         }
         return reply?.isFinished == true
     }

@@ -12,7 +12,7 @@ struct RedisScript: Sendable, Hashable {
 /// per-host counts stay exact. Times come from Redis' own clock (`TIME`), so
 /// workers on machines whose clocks differ still agree.
 ///
-/// Every call passes ``RedisKeys/common`` as `KEYS[1...9]`, then the keys of
+/// Every call passes ``RedisKeys/common`` as `KEYS[1...11]`, then the keys of
 /// the hosts and seen-set buckets it names (see each script). The claim
 /// script also reaches the queues of hosts it finds in `ready`, `leases` and
 /// `delayed`, which no caller can know beforehand: it builds their names
@@ -24,6 +24,7 @@ enum RedisFrontierScripts {
     local P = ARGV[1]
     local STATS, READY, LEASES, DELAYED, HOSTPAGES, HOSTS, SEEDHOSTS, WORKERS, WAKE =
       KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+    local PAUSED, GIVENUP = KEYS[10], KEYS[11]
     local function now_ms()
       local t = redis.call('TIME')
       return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -62,6 +63,27 @@ enum RedisFrontierScripts {
       for i = 1, n do redis.call('LPUSH', WAKE, '1') end
       redis.call('LTRIM', WAKE, 0, 255)
     end
+    -- A whole host waits until untilMs (a longer pause in force stays); counted, and listed in PAUSED.
+    local function pause_host(host, hk, untilMs, reason)
+      if untilMs <= num(redis.call('HGET', hk, 'blocked')) then return end
+      redis.call('HSET', hk, 'blocked', untilMs, 'reason', reason)
+      redis.call('ZADD', PAUSED, untilMs, host)
+      redis.call('HINCRBY', STATS, 'hostPauses', 1)
+    end
+    -- Drops a host's queue and refuses its later URLs; returns how many URLs went.
+    local function give_up(host, qk)
+      local dropped = redis.call('ZCARD', qk)
+      redis.call('DEL', qk)
+      redis.call('ZREM', READY, host)
+      redis.call('ZREM', PAUSED, host)
+      if redis.call('SADD', GIVENUP, host) == 1 then redis.call('HINCRBY', STATS, 'hostsGivenUp', 1) end
+      if dropped > 0 then
+        redis.call('HINCRBY', STATS, 'pending', -dropped)
+        redis.call('HINCRBY', STATS, 'done', dropped)
+        redis.call('HINCRBY', STATS, 'droppedWithHost', dropped)
+      end
+      return dropped
+    end
     local function finished()
       return num(redis.call('HGET', STATS, 'pending')) <= 0
         and redis.call('ZCARD', LEASES) == 0
@@ -73,24 +95,27 @@ enum RedisFrontierScripts {
 
     /// Offers URLs. ARGV: prefix, per-host limit, policy delay (ms), max pages
     /// (-1: none), max per host (-1: none), check seed hosts (0/1), these are
-    /// seeds (0/1), then per URL: member, host, score, payload. KEYS after
-    /// the common ones, per URL: its seen-set bucket, its host's queue and state.
-    /// Returns one code per URL: 0 queued, 1 duplicate, 2 off scope, 3 page limit.
+    /// seeds (0/1), per-host time budget (ms, -1: none), then per URL: member,
+    /// host, score, payload. KEYS after the common ones, per URL: its seen-set
+    /// bucket, its host's queue and state.
+    /// Returns one code per URL: 0 queued, 1 duplicate, 2 off scope, 3 page
+    /// limit (or its host was given up); then `HOST\nDROPPED\nDELAY_MS` for
+    /// each host this call gave up because its `Crawl-delay` times its queue exceeds the budget.
     static let add = RedisScript(name: "add", source: prelude + """
     local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
     local maxPages, maxPerHost = tonumber(ARGV[4]), tonumber(ARGV[5])
-    local checkSeeds, isSeeds = ARGV[6] == '1', ARGV[7] == '1'
-    local throttleStart = tonumber(ARGV[8])
-    local n = (#ARGV - 8) / 4
+    local checkSeeds, isSeeds, budget = ARGV[6] == '1', ARGV[7] == '1', tonumber(ARGV[8])
+    local throttleStart = tonumber(ARGV[9])
+    local n = (#ARGV - 9) / 4
     if isSeeds then
-      for i = 0, n - 1 do redis.call('SADD', SEEDHOSTS, ARGV[9 + i * 4 + 1]) end
+      for i = 0, n - 1 do redis.call('SADD', SEEDHOSTS, ARGV[10 + i * 4 + 1]) end
     end
     local accepted = num(redis.call('HGET', STATS, 'accepted'))
     local seq = redis.call('HINCRBY', STATS, 'seq', n) - n
     local out, touched = {}, {}
     local counts = {0, 0, 0, 0}
     for i = 0, n - 1 do
-      local a, k = 9 + i * 4, 10 + i * 3
+      local a, k = 10 + i * 4, 12 + i * 3
       local member, host, score, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
       local bucket, qk, hk = KEYS[k], KEYS[k + 1], KEYS[k + 2]
       local code = 0
@@ -101,6 +126,8 @@ enum RedisFrontierScripts {
       elseif maxPages >= 0 and accepted >= maxPages then
         code = 3
       elseif maxPerHost >= 0 and num(redis.call('HGET', HOSTPAGES, host)) >= maxPerHost then
+        code = 3
+      elseif redis.call('SISMEMBER', GIVENUP, host) == 1 then
         code = 3
       else
         redis.call('SADD', bucket, member)
@@ -121,7 +148,16 @@ enum RedisFrontierScripts {
       redis.call('HINCRBY', STATS, 'accepted', counts[1])
       redis.call('HINCRBY', STATS, 'seen', counts[1])
       redis.call('HINCRBY', STATS, 'pending', counts[1])
-      for host, keys in pairs(touched) do reschedule(host, keys[1], keys[2], limit, pdelay) end
+      for host, keys in pairs(touched) do
+        local delay = num(redis.call('HGET', keys[2], 'delay'))
+        if budget >= 0 and delay > pdelay and redis.call('ZCARD', keys[1]) * delay > budget then
+          local queued = redis.call('ZCARD', keys[1])
+          give_up(host, keys[1])
+          out[#out + 1] = host .. '\\n' .. queued .. '\\n' .. delay
+        else
+          reschedule(host, keys[1], keys[2], limit, pdelay)
+        end
+      end
       wake(math.min(counts[1], 16))
     end
     if counts[2] > 0 then redis.call('HINCRBY', STATS, 'duplicates', counts[2]) end
@@ -157,7 +193,10 @@ enum RedisFrontierScripts {
     for _, retry in ipairs(redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 64)) do
       redis.call('ZREM', DELAYED, retry)
       local f = split(retry, 3)
-      if f then
+      if f and redis.call('SISMEMBER', GIVENUP, f[1]) == 1 then
+        redis.call('HINCRBY', STATS, 'done', 1)
+        redis.call('HINCRBY', STATS, 'droppedWithHost', 1)
+      elseif f then
         redis.call('ZADD', qkey(f[1]), f[2], f[3])
         redis.call('HINCRBY', STATS, 'pending', 1)
         reschedule(f[1], qkey(f[1]), hkey(f[1]), limit, pdelay)
@@ -201,26 +240,34 @@ enum RedisFrontierScripts {
     """)
 
     /// Ends a lease. ARGV: prefix, per-host limit, policy delay (ms), lease,
-    /// kind, counter, wait (ms), retry member (`SEQUENCE`-less payload), then
+    /// kind, counter, wait (ms), retry member (`SEQUENCE`-less payload), host
+    /// pause (ms, 0: none), pause reason, failure (the URL's fingerprint when
+    /// it failed, `S` for a success, empty otherwise), failure threshold,
+    /// failure window (ms), failure pause backoff (ms), longest wait (ms), then
     /// AutoThrottle's sample: the response's latency (ms, -1: none, or no
     /// AutoThrottle), whether it succeeded (0/1), the target concurrency and
     /// the least and most delay (ms); the host's estimate (`h:HOST` `throttle`)
     /// moves as ``AutoThrottle/adjusted(_:latency:succeeded:)`` says, for every worker.
-    /// KEYS after the common ones: the lease's host's queue and state.
+    /// KEYS after the common ones: the lease's host's queue, state and recent failures.
     /// Kinds (``LeaseEnd``): `done` (counted under the counter: success,
-    /// failed, gaveUp, robotsDenied), `denied` (robots.txt: also gives back
-    /// the page limits), `retryNow` (requeued at once, the host blocked for
-    /// wait ms), `retryLater` (requeued after wait ms), `release` (requeued as it was).
+    /// failed, gaveUp, waitTooLong, robotsDenied), `denied` (robots.txt: also
+    /// gives back the page limits), `retryNow` (requeued at once; with a host
+    /// pause, a 429), `retryLater` (requeued after wait ms), `release` (requeued as it was).
+    /// Failures of `threshold` distinct URLs of a host within the window pause
+    /// the host for the backoff, doubled for each such pause in a row (a success resets).
     /// A lease no longer held (it expired; its URL was queued again by a
     /// claim) is refused whatever the kind: the URL stays where it is, so none
-    /// is lost and none is counted twice (`stats.stale` counts the refusals).
+    /// is lost and none is counted twice (`stats.stale` counts the refusals);
+    /// what the response says about its host (failures, pauses, latency) still counts.
     /// Returns `{lease still held (0/1), crawl finished (0/1)}`.
     static let complete = RedisScript(name: "complete", source: prelude + """
     local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
     local lease, kind, counter, wait, payload = ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8]
-    local latency, succeeded = tonumber(ARGV[9]), ARGV[10] == '1'
-    local tconcurrency, tmin, tmax = tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13])
-    local qk, hk = KEYS[10], KEYS[11]
+    local pauseMs, reason, failure = tonumber(ARGV[9]), ARGV[10], ARGV[11]
+    local threshold, windowMs, backoffMs, capMs = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
+    local latency, succeeded = tonumber(ARGV[16]), ARGV[17] == '1'
+    local tconcurrency, tmin, tmax = tonumber(ARGV[18]), tonumber(ARGV[19]), tonumber(ARGV[20])
+    local qk, hk, fk = KEYS[12], KEYS[13], KEYS[14]
     local now = now_ms()
     local f = split(lease, 4)
     if not f then return redis.error_reply('malformed lease') end
@@ -228,11 +275,32 @@ enum RedisFrontierScripts {
     local held = redis.call('ZREM', LEASES, lease)
     if held == 0 then
       -- A stale lease: it expired, and its URL went back to the queue (and
-      -- maybe to another worker). It is that URL's owner now: nothing changes.
+      -- maybe to another worker). It is that URL's owner now: the URL stays.
       redis.call('HINCRBY', STATS, 'stale', 1)
-      return {0, finished() and 1 or 0}
+    else
+      redis.call('HINCRBY', hk, 'inflight', -1)
+      if kind == 'retryNow' or kind == 'retryLater' then
+        redis.call('HINCRBY', STATS, 'retries', 1)
+        local seq = redis.call('HINCRBY', STATS, 'seq', 1)
+        local member = string.format('%015d', seq) .. '\\n' .. payload
+        if kind == 'retryNow' then
+          redis.call('ZADD', qk, score, member)
+          redis.call('HINCRBY', STATS, 'pending', 1)
+        else
+          redis.call('ZADD', DELAYED, now + wait, host .. '\\n' .. score .. '\\n' .. member)
+        end
+      elseif kind == 'release' then
+        redis.call('ZADD', qk, score, qmember)
+        redis.call('HINCRBY', STATS, 'pending', 1)
+      else
+        redis.call('HINCRBY', STATS, 'done', 1)
+        redis.call('HINCRBY', STATS, counter, 1)
+        if kind == 'denied' then
+          redis.call('HINCRBY', STATS, 'accepted', -1)
+          redis.call('HINCRBY', HOSTPAGES, host, -1)
+        end
+      end
     end
-    redis.call('HINCRBY', hk, 'inflight', -1)
     if latency >= 0 then
       -- AutoThrottle, as AutoThrottle.adjusted does it, on the host's shared estimate.
       local current = num(redis.call('HGET', hk, 'throttle'))
@@ -241,29 +309,20 @@ enum RedisFrontierScripts {
       if not succeeded and nextDelay < current then nextDelay = current end
       redis.call('HSET', hk, 'throttle', math.floor(nextDelay))
     end
-    if kind == 'retryNow' or kind == 'retryLater' then
-      redis.call('HINCRBY', STATS, 'retries', 1)
-      local seq = redis.call('HINCRBY', STATS, 'seq', 1)
-      local member = string.format('%015d', seq) .. '\\n' .. payload
-      if kind == 'retryNow' then
-        redis.call('ZADD', qk, score, member)
-        redis.call('HINCRBY', STATS, 'pending', 1)
-        local blocked = num(redis.call('HGET', hk, 'blocked'))
-        redis.call('HSET', hk, 'blocked', math.max(blocked, now + wait))
-      else
-        redis.call('ZADD', DELAYED, now + wait, host .. '\\n' .. score .. '\\n' .. member)
-      end
-    elseif kind == 'release' then
-      redis.call('ZADD', qk, score, qmember)
-      redis.call('HINCRBY', STATS, 'pending', 1)
-    else
-      redis.call('HINCRBY', STATS, 'done', 1)
-      redis.call('HINCRBY', STATS, counter, 1)
-      if kind == 'denied' then
-        redis.call('HINCRBY', STATS, 'accepted', -1)
-        redis.call('HINCRBY', HOSTPAGES, host, -1)
+    if failure == 'S' then
+      redis.call('DEL', fk)
+      redis.call('HDEL', hk, 'streak')
+    elseif failure ~= '' then
+      redis.call('ZREMRANGEBYSCORE', fk, '-inf', '(' .. tostring(now - windowMs))
+      redis.call('ZADD', fk, now, failure)
+      redis.call('PEXPIRE', fk, windowMs + 1000)
+      if redis.call('ZCARD', fk) >= threshold then
+        redis.call('DEL', fk)
+        local streak = redis.call('HINCRBY', hk, 'streak', 1)
+        pause_host(host, hk, now + math.min(backoffMs * 2 ^ math.min(streak - 1, 30), capMs), 'failures')
       end
     end
+    if pauseMs > 0 then pause_host(host, hk, now + pauseMs, reason) end
     reschedule(host, qk, hk, limit, pdelay)
     local isFinished = finished()
     wake(isFinished and 64 or 1)
@@ -273,7 +332,7 @@ enum RedisFrontierScripts {
     /// Marks a fingerprint seen. ARGV: prefix, member. KEYS after the common
     /// ones: the fingerprint's seen-set bucket. Returns 1 when it was new.
     static let markSeen = RedisScript(name: "markSeen", source: prelude + """
-    local added = redis.call('SADD', KEYS[10], ARGV[2])
+    local added = redis.call('SADD', KEYS[12], ARGV[2])
     if added == 1 then redis.call('HINCRBY', STATS, 'seen', 1) end
     return added
     """)
@@ -297,16 +356,79 @@ enum RedisFrontierScripts {
     """)
 
     /// Reads a crawl's progress. ARGV: prefix. Returns
-    /// `{stats (flat field/value list), leases, delayed, live workers, hosts, ready hosts}`.
+    /// `{stats (flat field/value list), leases, delayed, live workers, hosts, ready hosts,
+    /// paused hosts, given-up hosts, ms until the soonest pause ends (-1: none), its reason,
+    /// ms until the soonest retry (-1: none)}`.
     static let status = RedisScript(name: "status", source: prelude + """
     local now = now_ms()
+    local resume, reason, retry = -1, '', -1
+    local first = redis.call('ZRANGEBYSCORE', PAUSED, '(' .. tostring(now), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    if #first == 2 then
+      resume = tonumber(first[2]) - now
+      reason = redis.call('HGET', hkey(first[1]), 'reason') or ''
+    end
+    redis.call('ZREMRANGEBYSCORE', PAUSED, '-inf', now)
+    local due = redis.call('ZRANGE', DELAYED, 0, 0, 'WITHSCORES')
+    if #due == 2 then retry = math.max(0, tonumber(due[2]) - now) end
     return {
       redis.call('HGETALL', STATS),
       redis.call('ZCARD', LEASES),
       redis.call('ZCARD', DELAYED),
       redis.call('ZCOUNT', WORKERS, now, '+inf'),
       redis.call('SCARD', HOSTS),
-      redis.call('ZCOUNT', READY, '-inf', now)
+      redis.call('ZCOUNT', READY, '-inf', now),
+      redis.call('ZCOUNT', PAUSED, '(' .. tostring(now), '+inf'),
+      redis.call('SCARD', GIVENUP),
+      resume, reason,
+      retry
     }
+    """)
+
+    /// Counts a failed robots.txt fetch of a host. ARGV: prefix, host, tries
+    /// before giving up, backoff (ms, doubling), longest wait (ms), per-host
+    /// limit, policy delay (ms). KEYS after the common ones: the host's queue and state.
+    /// Returns `{'R', ms}` (the host is paused for ms, robots.txt is tried
+    /// again after it) or `{'G', dropped}` (the host was given up, its queued URLs dropped).
+    static let robotsFailed = RedisScript(name: "robotsFailed", source: prelude + """
+    local host, attempts, backoffMs, capMs = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+    local limit, pdelay = tonumber(ARGV[6]), tonumber(ARGV[7])
+    local qk, hk = KEYS[12], KEYS[13]
+    local now = now_ms()
+    local failures = redis.call('HINCRBY', hk, 'robotsfails', 1)
+    if failures >= attempts then
+      local dropped = give_up(host, qk)
+      if dropped > 0 then redis.call('HINCRBY', STATS, 'robotsDenied', dropped) end
+      wake(finished() and 64 or 1)
+      return {'G', dropped}
+    end
+    local waitMs = math.min(backoffMs * 2 ^ math.min(failures - 1, 30), capMs)
+    redis.call('HSET', hk, 'robotsretry', now + waitMs)
+    pause_host(host, hk, now + waitMs, 'robots.txt')
+    reschedule(host, qk, hk, limit, pdelay)
+    return {'R', tostring(waitMs)}
+    """)
+
+    /// Stores a host's robots.txt for every worker, and keeps at most a
+    /// number of them (the least recently stored go first). ARGV: prefix,
+    /// host, encoded file, lifetime (ms), `Crawl-delay` (ms, -1: none), most
+    /// files kept. KEYS after the common ones: the file's key, the host's
+    /// state, the index of stored files, the host's lock. Returns how many older files were dropped.
+    static let storeRobots = RedisScript(name: "storeRobots", source: prelude + """
+    local host, body, lifetimeMs, delayMs, most = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+    local rk, hk, index, lock = KEYS[12], KEYS[13], KEYS[14], KEYS[15]
+    local now = now_ms()
+    redis.call('SET', rk, body, 'PX', lifetimeMs)
+    redis.call('HDEL', hk, 'robotsfails', 'robotsretry')
+    if delayMs >= 0 then redis.call('HSET', hk, 'delay', delayMs) end
+    redis.call('ZADD', index, now, host)
+    redis.call('HINCRBY', STATS, 'robotsFetched', 1)
+    redis.call('DEL', lock)
+    local dropped = 0
+    while redis.call('ZCARD', index) > most do
+      local oldest = redis.call('ZPOPMIN', index)
+      redis.call('DEL', P .. 'robots:' .. oldest[1])
+      dropped = dropped + 1
+    end
+    return dropped
     """)
 }

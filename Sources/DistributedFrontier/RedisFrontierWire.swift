@@ -33,6 +33,26 @@ final class RedisFrontierWire: Sendable {
         var isFinished: Bool
     }
 
+    /// What a completion tells the host's failure window.
+    enum HostSignal: Sendable, Hashable {
+        /// Nothing (a permanent failure, a release, robots.txt).
+        case none
+        /// A response: the host's failures are forgotten.
+        case success
+        /// This URL (by fingerprint) failed.
+        case failure(UInt64)
+        /// The host asked to wait (429): it pauses for the wait (at most the policy's longest wait).
+        case pause(Duration)
+    }
+
+    /// What the robots.txt failure script answered.
+    enum RobotsFailureReply: Sendable, Hashable {
+        /// Paused; robots.txt is tried again after this.
+        case retryAfter(Duration)
+        /// Given up; this many queued URLs were dropped.
+        case givenUp(dropped: Int)
+    }
+
     /// The limits every add passes.
     struct Limits: Sendable, Hashable {
         var maxPages: Int?
@@ -66,12 +86,19 @@ final class RedisFrontierWire: Sendable {
 
     // MARK: Calls
 
-    /// Offers one batch of URLs; one code per URL.
-    func add(_ batch: [FrontierEntry], limits: Limits, areSeeds: Bool) async throws(RedisError) -> [AddCode] {
+    /// A host the add script gave up: its `Crawl-delay` times its queue was over the per-host time budget.
+    struct GivenUpHost: Sendable, Hashable {
+        var hostKey: String
+        var dropped: Int
+        var crawlDelay: Duration
+    }
+
+    /// Offers one batch of URLs; one code per URL, and the hosts given up for their time budget.
+    func add(_ batch: [FrontierEntry], limits: Limits, areSeeds: Bool) async throws(RedisError) -> (codes: [AddCode], givenUp: [GivenUpHost]) {
         var arguments: [[UInt8]] = [
             keys.prefix, limitArgument, delayArgument,
             Self.number(limits.maxPages ?? -1), Self.number(limits.maxPagesPerHost ?? -1),
-            Self.flag(limits.checksSeedHosts), Self.flag(areSeeds),
+            Self.flag(limits.checksSeedHosts), Self.flag(areSeeds), Self.number(policy.hostTimeBudget?.flooredMilliseconds ?? -1),
             Self.number(policy.autoThrottle.map { $0.startDelay.flooredMilliseconds } ?? -1),
         ]
         var urlKeys = keys.common
@@ -88,9 +115,16 @@ final class RedisFrontierWire: Sendable {
             urlKeys.append(keys.host(entry.hostKey))
         }
         let reply = try await evaluate(RedisFrontierScripts.add, keys: urlKeys, arguments: arguments)
-        let codes = reply.elements.map { $0.int.flatMap(AddCode.init(rawValue:)) }
-        guard codes.count == batch.count, codes.allSatisfy({ $0 != nil }) else { throw unexpected(RedisFrontierScripts.add, reply) }
-        return codes.compactMap { $0 }
+        let elements = reply.elements
+        guard elements.count >= batch.count else { throw unexpected(RedisFrontierScripts.add, reply) }
+        let codes = elements.prefix(batch.count).map { $0.int.flatMap(AddCode.init(rawValue:)) }
+        guard codes.allSatisfy({ $0 != nil }) else { throw unexpected(RedisFrontierScripts.add, reply) }
+        let givenUp = elements.dropFirst(batch.count).compactMap { element -> GivenUpHost? in
+            let fields = (element.text ?? "").split(separator: "\n")
+            guard fields.count == 3, let dropped = Int(fields[1]), let delay = Int64(fields[2]) else { return nil }
+            return GivenUpHost(hostKey: String(fields[0]), dropped: dropped, crawlDelay: .milliseconds(delay))
+        }
+        return (codes.compactMap { $0 }, givenUp)
     }
 
     /// Claims the next URL whose host may start now.
@@ -123,19 +157,56 @@ final class RedisFrontierWire: Sendable {
 
     /// Ends a lease (given as Redis holds it, and the host it belongs to);
     /// `sample` moves the host's shared AutoThrottle estimate (when the policy has AutoThrottle).
-    func complete(lease raw: String, hostKey: String, end: LeaseEnd, sample: LatencySample? = nil) async throws(RedisError) -> CompletionReply {
+    func complete(lease raw: String, hostKey: String, end: LeaseEnd, signal: HostSignal = .none,
+                  sample: LatencySample? = nil) async throws(RedisError) -> CompletionReply {
         let retry = end.retry.map(RedisFrontierEntryCoding.payload(of:)) ?? ""
+        var pause: Duration = .zero
+        var failure = ""
+        switch signal {
+        case .none: break
+        case .success: failure = "S"
+        case .failure(let fingerprint): failure = String(fingerprint, radix: 16)
+        case .pause(let wait): pause = min(max(.zero, wait), policy.maxRetryWait)
+        }
         let throttle = policy.autoThrottle
         let latency = throttle == nil ? -1 : sample.map { max(0, $0.latency.flooredMilliseconds) } ?? -1
-        let reply = try await evaluate(RedisFrontierScripts.complete, keys: keys.common + [keys.queue(host: hostKey), keys.host(hostKey)], arguments: [
+        let scriptKeys = keys.common + [keys.queue(host: hostKey), keys.host(hostKey), keys.failures(host: hostKey)]
+        let reply = try await evaluate(RedisFrontierScripts.complete, keys: scriptKeys, arguments: [
             keys.prefix, limitArgument, delayArgument, Array(raw.utf8), Array(end.kind.utf8), Array(end.counter.utf8),
             Self.number(end.wait.flooredMilliseconds), Array(retry.utf8),
+            Self.number(pause.flooredMilliseconds), Array(HostPause.Reason.retryAfter.rawValue.utf8), Array(failure.utf8),
+            Self.number(policy.hostFailureThreshold), Self.number(policy.hostFailureWindow.flooredMilliseconds),
+            Self.number(policy.retryBackoff.flooredMilliseconds), Self.number(min(policy.maxRetryBackoff, policy.maxRetryWait).flooredMilliseconds),
             Self.number(latency), Self.flag(sample?.succeeded ?? false), Array(String(throttle?.targetConcurrency ?? 1).utf8),
             Self.number(throttle?.minimumDelay.flooredMilliseconds ?? 0), Self.number(throttle?.maximumDelay.flooredMilliseconds ?? 0),
         ])
         let parts = reply.elements
         guard parts.count == 2, let held = parts[0].int, let finished = parts[1].int else { throw unexpected(RedisFrontierScripts.complete, reply) }
         return CompletionReply(wasHeld: held == 1, isFinished: finished == 1)
+    }
+
+    /// Counts a failed robots.txt fetch of a host: it pauses, or is given up after `attempts` failures.
+    func robotsFailed(host hostKey: String, attempts: Int, backoff: Duration) async throws(RedisError) -> RobotsFailureReply {
+        let reply = try await evaluate(RedisFrontierScripts.robotsFailed, keys: keys.common + [keys.queue(host: hostKey), keys.host(hostKey)], arguments: [
+            keys.prefix, Array(hostKey.utf8), Self.number(max(1, attempts)), Self.number(backoff.flooredMilliseconds),
+            Self.number(policy.maxRetryWait.flooredMilliseconds), limitArgument, delayArgument,
+        ])
+        let parts = reply.elements
+        guard parts.count == 2, let value = parts[1].int else { throw unexpected(RedisFrontierScripts.robotsFailed, reply) }
+        switch parts[0].text {
+        case "R": return .retryAfter(.milliseconds(value))
+        case "G": return .givenUp(dropped: Int(value))
+        default: throw unexpected(RedisFrontierScripts.robotsFailed, reply)
+        }
+    }
+
+    /// Stores a host's robots.txt (encoded) for every worker, keeping at most `most` files; releases the host's lock.
+    func storeRobots(_ encoded: [UInt8], host hostKey: String, lifetime: Duration, crawlDelay: Duration?, most: Int) async throws(RedisError) {
+        let scriptKeys = keys.common + [keys.robots(host: hostKey), keys.host(hostKey), keys.robotsIndex, keys.robotsLock(host: hostKey)]
+        _ = try await evaluate(RedisFrontierScripts.storeRobots, keys: scriptKeys, arguments: [
+            keys.prefix, Array(hostKey.utf8), encoded, Self.number(lifetime.flooredMilliseconds),
+            Self.number(crawlDelay.map { policy.cappedCrawlDelay($0).flooredMilliseconds } ?? -1), Self.number(max(1, most)),
+        ])
     }
 
     /// Marks a fingerprint seen; `true` when it was new.

@@ -11,13 +11,18 @@
 /// - `leases`: claimed URLs (see ``RedisLease``) scored by expiry;
 /// - `delayed`: retries waiting for their backoff (`HOST\nSCORE\nSEQUENCE\nPAYLOAD`);
 /// - `hostpages` (URLs accepted per host), `hosts`, `seedhosts`, `seedurls`,
-///   `workers` (heartbeats), `wake` (notifications);
+///   `workers` (heartbeats), `wake` (notifications), `paused` (hosts paused,
+///   scored by the pause's end), `givenup` (hosts given up), `robotsindex`
+///   (hosts whose robots.txt is stored, scored by when: the oldest go first over the cap);
 /// - `s:BUCKET`: the seen-set, 65,536 sets of fingerprints (the top 16 bits
 ///   pick the set, the low 48 bits are the member);
 /// - `q:HOST`: a host's queue, a sorted set scored by priority then depth,
 ///   members `SEQUENCE\nPAYLOAD` (the zero-padded sequence keeps arrival order);
-/// - `h:HOST`: a host's `inflight` count, `last` start, robots.txt `delay`, `blocked` until,
+/// - `h:HOST`: a host's `inflight` count, `last` start, robots.txt `delay`,
+///   `blocked` until and the pause's `reason`, failure-pause `streak`,
+///   `robotsfails` and `robotsretry` (robots.txt failures and when to try again),
 ///   AutoThrottle's `throttle` delay (shared by all workers);
+/// - `f:HOST`: the host's recent failures, fingerprints scored by time;
 /// - `robots:HOST`, `robotslock:HOST`: the stored robots.txt and the lock of the worker fetching it.
 struct RedisKeys: Sendable, Hashable {
     /// `asyncurl:{NAME}:`.
@@ -48,9 +53,12 @@ struct RedisKeys: Sendable, Hashable {
     var seedURLs: [UInt8] { key("seedurls") }
     var workers: [UInt8] { key("workers") }
     var wake: [UInt8] { key("wake") }
+    var paused: [UInt8] { key("paused") }
+    var givenUp: [UInt8] { key("givenup") }
+    var robotsIndex: [UInt8] { key("robotsindex") }
 
     /// The keys every script is given first, in this order (the scripts' prelude names them).
-    var common: [[UInt8]] { [stats, ready, leases, delayed, hostPages, hosts, seedHosts, workers, wake] }
+    var common: [[UInt8]] { [stats, ready, leases, delayed, hostPages, hosts, seedHosts, workers, wake, paused, givenUp] }
 
     /// `s:BUCKET`, one set of the seen-set.
     func seenSet(_ bucket: [UInt8]) -> [UInt8] { prefix + Array("s:".utf8) + bucket }
@@ -60,6 +68,8 @@ struct RedisKeys: Sendable, Hashable {
     func host(_ hostKey: String) -> [UInt8] { key("h:" + hostKey) }
     /// `robots:HOST`, a host's stored robots.txt.
     func robots(host hostKey: String) -> [UInt8] { key("robots:" + hostKey) }
+    /// `f:HOST`, a host's recent failures (fingerprints scored by time).
+    func failures(host hostKey: String) -> [UInt8] { key("f:" + hostKey) }
     /// `robotslock:HOST`, held by the worker fetching a host's robots.txt.
     func robotsLock(host hostKey: String) -> [UInt8] { key("robotslock:" + hostKey) }
 }

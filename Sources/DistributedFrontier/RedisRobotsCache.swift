@@ -2,16 +2,34 @@ import AsyncURLSupport
 import CrawlFrontier
 
 /// robots.txt for a shared crawl: fetched by one worker per host, stored in
-/// Redis for the others, and kept in this worker's memory for the robots lifetime.
+/// Redis for the others (at most ``FrontierConfiguration/robotsCacheSize``
+/// files: the least recently stored go first), and kept compiled in this
+/// worker's memory for the robots lifetime (in a bounded LRU cache).
 ///
 /// The first worker to need a host's file takes the host's lock key (with an
 /// expiry, in case it dies), fetches the file and stores it; the others wait
 /// for it. A lock holder that never delivers is given
 /// ``RedisFrontierOptions/robotsLockTimeout`` (plus 5 s); then this worker
 /// fetches the file itself, without sharing it.
+///
+/// A fetch that fails (unreachable, 429, 5xx) is not stored: the host is
+/// paused for a backoff (doubling) shared by every worker, and robots.txt is
+/// tried again after it; after ``FrontierConfiguration/robotsMaxAttempts``
+/// failures the host is given up (its queue dropped, later URLs refused).
 final class RedisRobotsCache: Sendable {
+    /// What a host's robots.txt says for now.
+    enum Verdict: Sendable {
+        /// Its rules (compiled for this crawl's user agent).
+        case rules(RobotsMatcher)
+        /// Not known yet: robots.txt failed and is tried again after this wait (the host is paused).
+        case retryAfter(Duration)
+        /// The host was given up after `failures` failed fetches (`news`: when
+        /// this call gave it up, the URLs dropped from its queue and the last failure).
+        case givenUp(failures: Int, news: (dropped: Int, lastFailure: String)?)
+    }
+
     private struct Known {
-        var file: RobotsTxt
+        var matcher: RobotsMatcher
         var expires: ContinuousClock.Instant
     }
 
@@ -20,7 +38,7 @@ final class RedisRobotsCache: Sendable {
     private let lockTimeout: Duration
     private let workerID: String
     private let fetcher: FrontierFactory.RobotsFetcher
-    private let known = LockedState<[String: Known]>([:])
+    private let known: LockedState<LRUCache<String, Known>>
     private let fetched = LockedState(0)
 
     init(wire: RedisFrontierWire, configuration: FrontierConfiguration, lockTimeout: Duration, workerID: String,
@@ -30,6 +48,7 @@ final class RedisRobotsCache: Sendable {
         self.lockTimeout = lockTimeout
         self.workerID = workerID
         self.fetcher = fetcher
+        known = LockedState(LRUCache(capacity: configuration.robotsCacheSize, maxCost: configuration.robotsCacheBytes))
     }
 
     /// robots.txt files this worker fetched.
@@ -43,20 +62,20 @@ final class RedisRobotsCache: Sendable {
         // Looked up under the lock, not copied out.
         return known.withLock { known in
             entries.map { entry in
-                guard let file = known[entry.hostKey], file.expires > now else { return false }
-                return !file.file.isAllowed(url: entry.url, userAgent: configuration.userAgent)
+                guard let file = known.value(forKey: entry.hostKey), file.expires > now else { return false }
+                return !file.matcher.isAllowed(url: entry.url)
             }
         }
     }
 
-    /// The host's robots.txt: this worker's copy, the crawl's copy in Redis,
-    /// or fetched by this worker while it holds the host's lock.
-    func file(forHost hostKey: String) async -> RobotsTxt {
-        if let current = known.withLock({ $0[hostKey] }), current.expires > .now { return current.file }
+    /// The host's robots.txt rules: this worker's copy, the crawl's copy in
+    /// Redis, or fetched by this worker while it holds the host's lock.
+    func rules(forHost hostKey: String) async -> Verdict {
+        if let current = known.withLock({ $0.value(forKey: hostKey) }), current.expires > .now { return .rules(current.matcher) }
         let deadline = ContinuousClock.now + lockTimeout + .seconds(5)
         while ContinuousClock.now < deadline, !Task.isCancelled {
             do {
-                if let file = try await sharedOrFetched(hostKey) { return remember(file, forHost: hostKey) }
+                if let verdict = try await sharedOrFetched(hostKey) { return verdict }
             } catch {
                 wire.record(error)
             }
@@ -64,17 +83,34 @@ final class RedisRobotsCache: Sendable {
             try? await Task.sleep(for: .milliseconds(50))
         }
         // The lock holder never delivered: fetch it here, without sharing it.
-        return remember(await fetcher(RobotsFetchResult.url(forHostKey: hostKey)).robotsTxt, forHost: hostKey)
+        let result = await fetcher(RobotsFetchResult.url(forHostKey: hostKey))
+        if let failure = result.failure, let verdict = try? await failed(hostKey, failure: failure) { return verdict }
+        return .rules(remember(result.robotsTxt(maxRules: configuration.maxRobotsRules), forHost: hostKey))
     }
 
-    /// The stored file, or the file this worker fetched and stored because it
-    /// got the lock; `nil` while another worker holds the lock.
-    private func sharedOrFetched(_ hostKey: String) async throws(RedisError) -> RobotsTxt? {
+    /// The stored file, the verdict on a host whose robots.txt failed, or the
+    /// file this worker fetched and stored because it got the lock; `nil`
+    /// while another worker holds the lock.
+    private func sharedOrFetched(_ hostKey: String) async throws(RedisError) -> Verdict? {
         let connection = wire.connection
         let key = wire.keys.robots(host: hostKey)
         let lockKey = wire.keys.robotsLock(host: hostKey)
-        let stored = try await connection.send([Array("GET".utf8), key])
-        if case .string(let bytes) = stored, let file = Self.decode(bytes) { return file }
+        let looks = try await connection.pipeline([
+            [Array("GET".utf8), key],
+            [Array("SISMEMBER".utf8), wire.keys.givenUp, Array(hostKey.utf8)],
+            [Array("HMGET".utf8), wire.keys.host(hostKey), Array("robotsretry".utf8), Array("robotsfails".utf8)],
+            [Array("TIME".utf8)],
+        ])
+        guard looks.count == 4 else { return nil }
+        if case .string(let bytes) = looks[0], let file = decode(bytes) { return .rules(remember(file, forHost: hostKey)) }
+        let retryState = looks[2].elements
+        let failures = retryState.count == 2 ? Int(retryState[1].text ?? "") ?? 0 : 0
+        if looks[1].int == 1 { return .givenUp(failures: failures, news: nil) }
+        let clock = looks[3].elements.compactMap { $0.text.flatMap { Int64($0) } }
+        if retryState.count == 2, let retryAt = retryState[0].text.flatMap({ Int64($0) }), clock.count == 2 {
+            let now = clock[0] * 1000 + clock[1] / 1000
+            if retryAt > now { return .retryAfter(.milliseconds(retryAt - now)) }
+        }
         // The lock, then a second look: a holder stores the file before it
         // deletes the lock, so whoever gets the lock after that sees the file.
         let replies = try await connection.pipeline([
@@ -82,33 +118,40 @@ final class RedisRobotsCache: Sendable {
             [Array("GET".utf8), key],
         ])
         let locked = replies.first ?? .null
-        if replies.count == 2, case .string(let bytes) = replies[1], let file = Self.decode(bytes) {
+        if replies.count == 2, case .string(let bytes) = replies[1], let file = decode(bytes) {
             if case .status = locked { _ = try await connection.send([Array("DEL".utf8), lockKey]) }
-            return file
+            return .rules(remember(file, forHost: hostKey))
         }
         guard case .status = locked else { return nil }
         let result = await fetcher(RobotsFetchResult.url(forHostKey: hostKey))
-        let file = result.robotsTxt
-        var commands: [[[UInt8]]] = [
-            [Array("SET".utf8), key, Self.encode(result), Array("PX".utf8), RedisFrontierWire.number(configuration.robotsLifetime.flooredMilliseconds)],
-            [Array("HINCRBY".utf8), wire.keys.stats, Array("robotsFetched".utf8), Array("1".utf8)],
-            [Array("DEL".utf8), lockKey],
-        ]
-        if let delay = file.crawlDelay(for: configuration.userAgent) {
-            commands.append([Array("HSET".utf8), wire.keys.host(hostKey), Array("delay".utf8), RedisFrontierWire.number(delay.flooredMilliseconds)])
-        }
-        _ = try await connection.pipeline(commands)
         fetched.withLock { $0 += 1 }
-        return file
+        if let failure = result.failure {
+            let verdict = try await failed(hostKey, failure: failure)
+            _ = try await connection.send([Array("DEL".utf8), lockKey])
+            return verdict
+        }
+        let file = result.robotsTxt(maxRules: configuration.maxRobotsRules)
+        try await wire.storeRobots(Self.encode(result), host: hostKey, lifetime: configuration.robotsLifetime,
+                                   crawlDelay: file.crawlDelay(for: configuration.userAgent), most: configuration.robotsCacheSize)
+        return .rules(remember(file, forHost: hostKey))
     }
 
-    private func remember(_ file: RobotsTxt, forHost hostKey: String) -> RobotsTxt {
+    /// Counts a failed fetch in Redis: the host pauses, or is given up.
+    private func failed(_ hostKey: String, failure: String) async throws(RedisError) -> Verdict {
+        switch try await wire.robotsFailed(host: hostKey, attempts: configuration.robotsMaxAttempts, backoff: configuration.robotsRetryBackoff) {
+        case .retryAfter(let wait): .retryAfter(wait)
+        case .givenUp(let dropped): .givenUp(failures: configuration.robotsMaxAttempts, news: (dropped, failure))
+        }
+    }
+
+    private func remember(_ file: RobotsTxt, forHost hostKey: String) -> RobotsMatcher {
+        let matcher = RobotsMatcher(file, userAgent: configuration.userAgent)
         let expires = ContinuousClock.now + configuration.robotsLifetime
-        known.withLock { $0[hostKey] = Known(file: file, expires: expires) }
-        return file
+        known.withLock { $0.setValue(Known(matcher: matcher, expires: expires), forKey: hostKey, cost: matcher.storageBytes) }
+        return matcher
     }
 
-    /// `U` (unreachable) or `R<status>\n<body>`.
+    /// `R<status>\n<body>` (failures are not stored).
     static func encode(_ result: RobotsFetchResult) -> [UInt8] {
         switch result {
         case .unreachable: Array("U".utf8)
@@ -117,10 +160,15 @@ final class RedisRobotsCache: Sendable {
     }
 
     /// The rules a stored file means; `nil` when it is not something ``encode(_:)`` wrote.
-    static func decode(_ bytes: [UInt8]) -> RobotsTxt? {
-        if bytes == Array("U".utf8) { return RobotsFetchResult.unreachable.robotsTxt }
+    private func decode(_ bytes: [UInt8]) -> RobotsTxt? {
+        Self.decode(bytes, maxRules: configuration.maxRobotsRules)
+    }
+
+    /// The rules a stored file means; `nil` when it is not something ``encode(_:)`` wrote.
+    static func decode(_ bytes: [UInt8], maxRules: Int = RobotsTxt.defaultMaxRules) -> RobotsTxt? {
+        if bytes == Array("U".utf8) { return RobotsFetchResult.unreachable.robotsTxt() }
         guard bytes.first == UInt8(ascii: "R"), let newline = bytes.firstIndex(of: UInt8(ascii: "\n")),
               let status = Int(String(decoding: bytes[1..<newline], as: UTF8.self)) else { return nil }
-        return RobotsTxt.from(status: status, body: bytes[(newline + 1)...])
+        return RobotsTxt.from(status: status, body: bytes[(newline + 1)...], maxRules: maxRules)
     }
 }

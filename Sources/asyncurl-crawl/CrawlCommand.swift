@@ -10,6 +10,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import LinkExtraction
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,8 +30,9 @@ struct CrawlCommand: AsyncParsableCommand {
         needed only once. --status prints the crawl's progress.
 
         Exit codes: 0 the crawl finished; 1 it finished but no page could be fetched;
-        64 bad arguments (EX_USAGE); 3 the crawl could not start (output file, HTTP client);
-        130 stopped with Ctrl-C.
+        64 bad arguments (EX_USAGE); 3 the crawl could not start (output file, HTTP client,
+        a --state directory another process is using); 4 the crawl stopped because its output
+        could not be written (a closed pipe, a full disk); 130 stopped with Ctrl-C.
         """
     )
 
@@ -61,7 +63,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-depth"), help: "The deepest link depth to follow (0: the seeds only).")
     var maxDepth = 20
 
-    @Option(help: "Which hosts to follow: host (the seeds' hosts), domain (their domains and subdomains), any.")
+    @Option(help: "Which hosts to follow: host (the seeds' hosts), domain (their registrable domains, by the Public Suffix List, and subdomains), any.")
     var scope = "host"
 
     @Option(help: "Only follow URLs matching this regular expression (repeatable).")
@@ -79,7 +81,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-cookies"), help: "Do not keep cookies (by default cookies set by a site go with later requests to it).")
     var noCookies = false
 
-    @Flag(name: .customLong("allow-private-addresses"), help: "Let a crawl from public seeds reach loopback and private addresses (refused by default; a crawl seeded at such an address allows them anyway).")
+    @Flag(name: .customLong("allow-private-addresses"), help: "Let the crawl reach loopback and private addresses (refused by default; a seed whose host is such an address, or localhost, allows exactly that address).")
     var allowPrivateAddresses = false
 
     @Flag(help: "Do not verify TLS certificates (for self-signed test sites only).")
@@ -90,6 +92,18 @@ struct CrawlCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("max-body"), help: "The largest decoded body accepted, in bytes.")
     var maxBody = 16 << 20
+
+    @Option(name: .customLong("max-retry-wait"), help: "The longest wait honoured, in seconds (Retry-After, backoff, host pause): a URL asking for more is not retried but recorded as failed.")
+    var maxRetryWait = 60.0
+
+    @Option(name: .customLong("max-crawl-delay"), help: "The longest robots.txt Crawl-delay honoured, in seconds (longer ones are cut to it).")
+    var maxCrawlDelay = 30.0
+
+    @Option(name: .customLong("host-time-budget"), help: "Seconds one host may take at its Crawl-delay for its queued URLs; a host over it is given up (0: no budget).")
+    var hostTimeBudget = 3600.0
+
+    @Option(name: .customLong("max-connections"), help: "The most open connections in all.")
+    var maxConnections = 256
 
     @Option(help: "Keep the crawl's state in this directory: run again with the same --state to resume a stopped or killed crawl.")
     var state: String?
@@ -114,10 +128,15 @@ struct CrawlCommand: AsyncParsableCommand {
         guard ["host", "domain", "any"].contains(scope) else { throw ValidationError("--scope must be host, domain or any") }
         guard concurrency > 0, perHost > 0 else { throw ValidationError("--concurrency and --per-host must be positive") }
         guard maxDepth >= 0, delay >= 0, timeout > 0, maxBody > 0 else { throw ValidationError("limits must not be negative") }
+        guard maxRetryWait >= 0, maxCrawlDelay >= 0, hostTimeBudget >= 0, maxConnections > 0 else {
+            throw ValidationError("--max-retry-wait, --max-crawl-delay and --host-time-budget must not be negative, --max-connections must be positive")
+        }
         guard ["error", "warning", "info", "debug"].contains(logLevel) else { throw ValidationError("--log-level must be error, warning, info or debug") }
     }
 
     func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { SanitizingLogHandler(label: $0, level: level) }
         if let url = shared.url, shared.status || shared.reset {
             do {
                 if shared.reset { StandardError.write("deleted \(try await RedisCrawlStatus.delete(url)) keys of crawl \(url.name)\n") }
@@ -159,19 +178,32 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.userAgent = userAgent
         settings.obeysRobots = !ignoreRobots
         settings.timeout = .milliseconds(Int64(timeout * 1000))
+        settings.maxRetryWait = .milliseconds(Int64(min(maxRetryWait, 1e9) * 1000))
+        settings.maxCrawlDelay = .milliseconds(Int64(min(maxCrawlDelay, 1e9) * 1000))
+        settings.hostTimeBudget = hostTimeBudget > 0 ? .milliseconds(Int64(min(hostTimeBudget, 1e9) * 1000)) : nil
+        settings.maxConnections = maxConnections
         settings.maxBodySize = maxBody
         settings.stateDirectory = state
         settings.keepsCookies = !noCookies
         settings.verifiesTLSCertificates = !insecure
         settings.warc = archive.settings
         if allowPrivateAddresses { settings.addressPolicy = .any }
+        if let state {
+            // Taken before any output is opened: a second process on the directory stops here.
+            do {
+                settings.stateDirectoryLock = try StateDirectoryLock(directory: state)
+            } catch {
+                Self.printError("cannot use the state directory \(state): \(error.message)")
+                throw ExitCode(3)
+            }
+        }
         // Resuming: the page log keeps what the earlier run wrote (the crawler
         // cuts it back to the last checkpoint).
         let isResuming = state.map { FileManager.default.fileExists(atPath: $0 + "/" + CrawlStateStore.fileName) } ?? false
         if let factory = shared.factory { settings.frontier = factory }
         switch scope {
         case "any": settings.hosts = .any
-        case "domain": settings.hosts = .domains(Self.registrableDomains(of: urls))
+        case "domain": settings.hosts = .registrableDomains(ofSeeds: urls)
         default: settings.hosts = .seedHosts
         }
 
@@ -203,7 +235,7 @@ struct CrawlCommand: AsyncParsableCommand {
         if let stats {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            if let data = try? encoder.encode(result), FileManager.default.createFile(atPath: stats, contents: data) {
+            if let data = try? encoder.encode(result), FileManager.default.createFile(atPath: stats, contents: data, attributes: [.posixPermissions: 0o600]) {
                 // Written.
             } else {
                 Self.printError("cannot write the statistics to \(stats)")
@@ -212,17 +244,13 @@ struct CrawlCommand: AsyncParsableCommand {
         if !quiet {
             StandardError.write(result.summary + "\n")
         }
+        if let failure = crawler.outputFailure {
+            Self.printError("stopped: cannot write \(failure.path == "-" ? "standard output" : failure.path): \(failure.message)")
+            throw ExitCode(4)
+        }
         if interrupts.wasInterrupted { throw ExitCode(130) }
         // A worker of a shared crawl may find nothing left to do.
         if result.pages == 0, shared.url == nil { throw ExitCode(1) }
-    }
-
-    /// The last two labels of each seed's host (`docs.example.com` gives `example.com`; IP addresses stay whole).
-    static func registrableDomains(of urls: [String]) -> [String] {
-        Array(Set(urls.compactMap { WebURL($0)?.host }.map { host in
-            if host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) { return host }
-            return host.split(separator: ".").suffix(2).joined(separator: ".")
-        }))
     }
 
     static func printError(_ message: String) {

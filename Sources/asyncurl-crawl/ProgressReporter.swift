@@ -30,8 +30,10 @@ final class ProgressReporter: Sendable {
                 let (stats, queued, inFlight, hosts) = await crawler.progress()
                 let seconds = (ContinuousClock.now - started).inSeconds
                 let rate = seconds > 0 ? Double(stats.pages) / seconds : 0
-                let line = formatted("pages %d (%.0f/s)  queued %d  in flight %d  errors %d  hosts %d", stats.pages, rate, queued, inFlight, stats.errors, hosts)
-                StandardError.write(isTerminal ? "\r\u{1B}[K" + line : line + "\n")
+                var line = formatted("pages %d (%.0f/s)  queued %d  in flight %d  errors %d  hosts %d", stats.pages, rate, queued, inFlight, stats.errors, hosts)
+                // Work waiting with nothing in flight: why, and until when.
+                if let waiting = await crawler.waitingMessage() { line += "  " + waiting }
+                if isTerminal { StandardError.rewriteLine(line) } else { StandardError.write(line + "\n") }
             }
         } }
     }
@@ -39,7 +41,7 @@ final class ProgressReporter: Sendable {
     func finish() {
         task.withLock { $0?.cancel() }
         if enabled, isTerminal {
-            StandardError.write("\r\u{1B}[K")
+            StandardError.clearLine()
         }
     }
 }

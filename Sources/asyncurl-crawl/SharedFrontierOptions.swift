@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncURLSupport
 import CrawlFrontier
 import DistributedFrontier
 #if canImport(Glibc)
@@ -78,7 +79,8 @@ struct SharedFrontierOptions: ParsableArguments {
             let data = (try? encoder.encode(current)) ?? Data()
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print("crawl \(url)\n" + current.summary)
+            // Outcome names come from Redis, which any client can write.
+            print(("crawl \(url)\n" + current.summary).removingControlCharacters(keepingLineFeeds: true))
         }
     }
 

@@ -1,4 +1,7 @@
 import CMalloc
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // One malloc arena for the whole process, set here, on the main thread,
 // before any other thread starts: with one arena per thread (glibc's
@@ -6,6 +9,11 @@ import CMalloc
 // (Benchmarks/crawl/run.sh, 20,000 pages); glibc's per-thread caches keep
 // small allocations off the arena's lock.
 _ = asyncurl_use_one_malloc_arena()
+
+// A write to a pipe whose reader went away (`--output - | head`) fails with
+// EPIPE, which stops the crawl with a message and exit status 4, instead of
+// the signal killing the process.
+signal(SIGPIPE, SIG_IGN)
 
 /// Parses the command line and runs the crawl (in a function of its own: top-level
 /// code would pick ArgumentParser's synchronous `main`, which only prints help).

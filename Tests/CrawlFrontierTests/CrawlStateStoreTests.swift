@@ -1,6 +1,10 @@
 import CrawlFrontier
 import Foundation
 import Testing
+import TestServer
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The SQLite state of a resumable crawl, and a frontier restored from it.
 @Suite("Resumable frontier state")
@@ -93,5 +97,89 @@ struct CrawlStateStoreTests {
     @Test("An unusable state directory is a clear error")
     func unusableDirectory() throws {
         #expect(throws: StateStoreError.self) { try CrawlStateStore(directory: "/proc/asyncurl-no-such-dir/state") }
+    }
+
+    /// Runs SQL on the store's database from another process (Python's sqlite3), as a second writer would.
+    private func runSQL(_ sql: String) throws {
+        let script = "import sqlite3, sys\nconnection = sqlite3.connect(sys.argv[1])\nconnection.executescript(sys.argv[2])\nconnection.close()"
+        try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, directory + "/" + CrawlStateStore.fileName, sql])
+    }
+
+    @Test("A commit whose transaction fails keeps its records: the next commit writes them, nothing is lost")
+    func failedCommitKeepsRecords() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try CrawlStateStore(directory: directory)
+        for number in 0..<4 { store.recordQueued(entry(number)) }
+        store.recordDone(entry(0))
+        try store.commit { ["written": "1"] }
+        // Every insert into `done` now fails, so the whole next transaction does.
+        try runSQL("CREATE TRIGGER refuse BEFORE INSERT ON done BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;")
+        for number in 4..<6 { store.recordQueued(entry(number)) }
+        store.recordDone(entry(1))
+        #expect(throws: StateStoreError.self) { try store.commit { ["written": "2"] } }
+        store.recordDone(entry(2))
+        try runSQL("DROP TRIGGER refuse;")
+        try store.commit { ["written": "3"] }
+        let state = try store.load()
+        #expect(Set(state.done.map(\.fingerprint)) == Set([0, 1, 2].map { entry($0).fingerprint }))
+        #expect(state.queued == [3, 4, 5].map { entry($0) })
+        #expect(state.metadata["written"] == "3")
+    }
+
+    @Test("When the step before the transaction (the feeds' fsync) fails, nothing is written and the records wait for the next commit")
+    func failedSynchronizationKeepsRecords() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        struct SyncFailure: Error {}
+        let store = try CrawlStateStore(directory: directory)
+        store.recordQueued(entry(1))
+        store.recordDone(entry(1))
+        #expect {
+            try store.commit(metadata: { ["written": "1"] }, beforeWriting: { throw SyncFailure() })
+        } throws: { error in
+            (error as? StateStoreError)?.operation == "synchronize outputs"
+        }
+        #expect(try store.load().done.isEmpty)
+        try store.commit { ["written": "2"] }
+        let state = try store.load()
+        #expect(state.done.map(\.fingerprint) == [entry(1).fingerprint])
+        #expect(state.metadata["written"] == "2")
+    }
+
+    @Test("A second store on a directory in use fails with a lock error naming the holder; the directory and files are private")
+    func lockedDirectory() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try CrawlStateStore(directory: directory)
+        #expect {
+            try CrawlStateStore(directory: directory)
+        } throws: { error in
+            guard let error = error as? StateStoreError else { return false }
+            return error.operation == "lock" && error.message == "in use by another process (pid \(getpid()))"
+        }
+        func mode(_ path: String) -> Int {
+            ((try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]) as? Int) ?? -1
+        }
+        #expect(mode(directory) == 0o700)
+        #expect(mode(directory + "/" + CrawlStateStore.fileName) == 0o600)
+        #expect(mode(directory + "/" + StateDirectoryLock.fileName) == 0o600)
+        try store.close()
+        // Closed: the directory is free again.
+        _ = try CrawlStateStore(directory: directory)
+    }
+
+    @Test("URLs are stored without their userinfo")
+    func credentialsNotStored() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try CrawlStateStore(directory: directory)
+        let secret = FrontierEntry(url: "http://user:pa55word@h:80/page", fingerprint: 1, hostKey: "http://h:80", depth: 1,
+                                   referrer: "http://user:pa55word@h:80/")
+        store.recordQueued(secret)
+        try store.close()
+        let state = try CrawlStateStore(directory: directory).load()
+        #expect(state.queued.first?.url == "http://h:80/page")
+        #expect(state.queued.first?.referrer == "http://h:80/")
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))
+            #expect(bytes.range(of: Data("pa55word".utf8)) == nil, "\(file)")
+        }
     }
 }

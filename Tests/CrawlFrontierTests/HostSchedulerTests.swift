@@ -74,8 +74,8 @@ struct HostSchedulerTests {
         #expect(drain(&scheduler, at: t0).map(\.url) == ["http://a/urgent", "http://a/seed", "http://a/mid", "http://a/mid2", "http://a/deep"])
     }
 
-    @Test("Retry-After blocks the host, the URL is retried after the wait, other hosts go on")
-    func retryAfter() {
+    @Test("A 503's Retry-After delays that URL only: its host's other URLs go at once")
+    func retryAfterDelaysTheURLOnly() {
         var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 4))
         scheduler.enqueue(entry("busy", "/page"))
         scheduler.enqueue(entry("busy", "/other"))
@@ -85,12 +85,93 @@ struct HostSchedulerTests {
         let busyPage = first.first { $0.url == "http://busy/page" }
         guard let busyPage else { Issue.record("no busy page"); return }
         #expect(scheduler.complete(busyPage, outcome: .retryAfter(.seconds(30)), now: t0) == .retryScheduled(at: t0 + .seconds(30)))
+        scheduler.enqueue(entry("busy", "/next"))
         scheduler.enqueue(entry("calm", "/next"))
-        #expect(drain(&scheduler, at: t0 + .seconds(10)).map(\.url) == ["http://calm/next"])
+        #expect(Set(drain(&scheduler, at: t0 + .seconds(10)).map(\.url)) == ["http://busy/next", "http://calm/next"])
+        #expect(scheduler.pausedHosts(now: t0 + .seconds(10)).isEmpty)
+        #expect(scheduler.retryingCount == 1)
         #expect(scheduler.nextEventTime(now: t0 + .seconds(10)) == t0 + .seconds(30))
         let retried = drain(&scheduler, at: t0 + .seconds(30))
         #expect(retried.map(\.url) == ["http://busy/page"])
         #expect(retried.first?.attempt == 1)
+    }
+
+    @Test("429 pauses the whole host until its Retry-After; other hosts go on")
+    func tooManyRequestsPausesTheHost() {
+        var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 4))
+        scheduler.enqueue(entry("busy", "/page"))
+        scheduler.enqueue(entry("calm", "/page"))
+        let first = drain(&scheduler, at: t0)
+        guard let busyPage = first.first(where: { $0.url == "http://busy/page" }) else { Issue.record("no busy page"); return }
+        #expect(scheduler.complete(busyPage, outcome: .hostBusy(retryAfter: .seconds(30)), now: t0) == .retryScheduled(at: t0 + .seconds(30)))
+        scheduler.enqueue(entry("busy", "/next"))
+        scheduler.enqueue(entry("calm", "/next"))
+        #expect(drain(&scheduler, at: t0 + .seconds(10)).map(\.url) == ["http://calm/next"])
+        #expect(scheduler.pausedHosts(now: t0 + .seconds(10)) == ["http://busy:80": HostPause(until: t0 + .seconds(30), reason: .retryAfter)])
+        #expect(scheduler.pauseCount == 1)
+        #expect(scheduler.nextEventTime(now: t0 + .seconds(10)) == t0 + .seconds(30))
+        #expect(Set(drain(&scheduler, at: t0 + .seconds(30)).map(\.url)) == ["http://busy/page", "http://busy/next"])
+        #expect(scheduler.pausedHosts(now: t0 + .seconds(30)).isEmpty)
+    }
+
+    @Test("A wait over maxRetryWait is not retried: the URL comes back with the wait it asked for; a 429's host pause is cut to the cap")
+    func waitOverTheCap() {
+        var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 4, maxRetryWait: .seconds(60)))
+        scheduler.enqueue(entry("a", "/503"))
+        scheduler.enqueue(entry("b", "/429"))
+        let taken = drain(&scheduler, at: t0)
+        guard taken.count == 2 else { Issue.record("\(taken)"); return }
+        #expect(scheduler.complete(taken[0], outcome: .retryAfter(.seconds(120)), now: t0) == .waitTooLong(asked: .seconds(120)))
+        #expect(scheduler.complete(taken[1], outcome: .hostBusy(retryAfter: .seconds(3600)), now: t0) == .waitTooLong(asked: .seconds(3600)))
+        #expect(scheduler.pause(ofHost: "http://b:80", now: t0)?.until == t0 + .seconds(60))
+        #expect(scheduler.pause(ofHost: "http://a:80", now: t0) == nil)
+        #expect(scheduler.isIdle)
+    }
+
+    @Test("Failures on 5 distinct URLs of a host within 30 s pause it; fewer, a success between, or a slower pace do not")
+    func failuresOnSeveralURLsPauseTheHost() {
+        let policy = PolitenessPolicy(maxConcurrencyPerHost: 10, maxRetries: 0, retryBackoff: .seconds(4))
+        var scheduler = HostScheduler(policy: policy)
+        func fail(_ path: String, at now: ContinuousClock.Instant, outcome: HostScheduler.Outcome = .transientFailure(latency: .zero)) {
+            scheduler.enqueue(entry("a", path))
+            guard let taken = scheduler.next(now: now) else { Issue.record("\(path) not handed out"); return }
+            _ = scheduler.complete(taken, outcome: outcome, now: now)
+        }
+        // The same URL failing again and again is one URL.
+        for _ in 0..<6 { fail("/same", at: t0) }
+        #expect(scheduler.pauseCount == 0)
+        fail("/reset", at: t0, outcome: .success(latency: .zero))
+        // Four distinct URLs, a success, four more: no pause.
+        for index in 0..<4 { fail("/first-\(index)", at: t0) }
+        fail("/fine", at: t0, outcome: .success(latency: .zero))
+        for index in 0..<4 { fail("/second-\(index)", at: t0) }
+        #expect(scheduler.pauseCount == 0)
+        // Spread over more than the window: no pause.
+        fail("/late", at: t0 + .seconds(31))
+        #expect(scheduler.pauseCount == 0)
+        for index in 0..<4 { fail("/burst-\(index)", at: t0 + .seconds(32)) }
+        #expect(scheduler.pauseCount == 1)
+        #expect(scheduler.pause(ofHost: "http://a:80", now: t0 + .seconds(32)) == HostPause(until: t0 + .seconds(36), reason: .failures))
+        scheduler.enqueue(entry("a", "/waits"))
+        #expect(scheduler.next(now: t0 + .seconds(35)) == nil)
+        #expect(scheduler.next(now: t0 + .seconds(36))?.url == "http://a/waits")
+    }
+
+    @Test("Crawl-delay is cut to maxCrawlDelay; a host whose Crawl-delay times its URLs exceed the budget is given up")
+    func crawlDelayCapAndBudget() {
+        let policy = PolitenessPolicy(maxCrawlDelay: .seconds(30), hostTimeBudget: .seconds(300))
+        var scheduler = HostScheduler(policy: policy)
+        scheduler.setCrawlDelay(.seconds(86_400), forHost: "http://slow:80")
+        #expect(scheduler.crawlDelay(ofHost: "http://slow:80") == .seconds(30))
+        for index in 0..<10 { scheduler.enqueue(entry("slow", "/\(index)")) }
+        #expect(!scheduler.exceedsTimeBudget("http://slow:80"))
+        scheduler.enqueue(entry("slow", "/10"))
+        #expect(scheduler.exceedsTimeBudget("http://slow:80"))
+        let dropped = scheduler.giveUp(host: "http://slow:80")
+        #expect(dropped.count == 11)
+        let queuedAfter = scheduler.enqueue(entry("slow", "/11"))
+        #expect(!queuedAfter)
+        #expect(scheduler.isIdle && scheduler.givenUpHostCount == 1)
     }
 
     @Test("Transient failures back off exponentially, bounded, then give up")
@@ -109,7 +190,7 @@ struct HostSchedulerTests {
                 now = at
             case .gaveUp:
                 #expect(next.attempt == 3)
-            case .done:
+            case .done, .waitTooLong:
                 Issue.record("a failure was recorded as done")
             }
         }

@@ -79,4 +79,62 @@ struct FeedExporterTests {
             (error as? FeedError)?.path == "/nonexistent-dir/items.jsonl"
         }
     }
+
+    struct Record: Encodable {
+        var url: String
+        var note: String?
+        var count: Int?
+    }
+
+    @Test("CSV quoting is decided on scalars: a comma or quote followed by a combining mark is still quoted")
+    func csvCombiningMarks() throws {
+        let path = temporaryPath("marks.csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let feed = try FeedExporter(path: path, format: .csv)
+        try feed.write(Record(url: "a,\u{301}b", note: "q\"\u{301}x", count: 1))
+        feed.close()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == "count,note,url\r\n1,\"q\"\"\u{301}x\",\"a,\u{301}b\"\r\n")
+    }
+
+    @Test("CSV text cells starting with =, +, -, @, tab or CR get a leading quote mark; numbers do not")
+    func csvFormulas() throws {
+        let path = temporaryPath("formulas.csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let feed = try FeedExporter(path: path, format: .csv)
+        for note in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "plain"] {
+            try feed.write(Record(url: "u", note: note, count: -5))
+        }
+        feed.close()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n")
+        #expect(Array(lines.dropFirst().prefix(7)) == ["-5,'=1+1,u", "-5,'+1,u", "-5,'-1,u", "-5,'@SUM(A1),u", "-5,'\tx,u", "-5,\"'\rx\",u", "-5,plain,u"])
+    }
+
+    @Test("The CSV header has every field of the first item's type, nil optionals included")
+    func csvHeaderHasEveryField() throws {
+        let path = temporaryPath("header.csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let feed = try FeedExporter(path: path, format: .csv)
+        try feed.write(Record(url: "first", note: nil, count: nil))
+        try feed.write(Record(url: "second", note: "n", count: 2))
+        feed.close()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "count,note,url\r\n,,first\r\n2,n,second\r\n")
+        #expect(feed.droppedFieldCount == 0)
+    }
+
+    @Test("URLs lose their userinfo in both formats, anywhere in an item's text; the file is created 0600")
+    func credentialsRedacted() throws {
+        for format in FeedFormat.allCases {
+            let path = temporaryPath("secret.\(format.rawValue)")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let feed = try FeedExporter(path: path, format: format)
+            try feed.write(Record(url: "http://user:pa55@127.0.0.1:8080/a?b=c", note: "see https://pa55@127.0.0.1/x and mail@example.com", count: 1))
+            feed.close()
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(!text.contains("pa55"), "\(format): \(text)")
+            #expect(text.contains("http://127.0.0.1:8080/a?b=c") && text.contains("https://127.0.0.1/x and mail@example.com"), "\(format): \(text)")
+            let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0
+            #expect(mode == 0o600)
+        }
+    }
 }

@@ -11,7 +11,11 @@ import TestServer
 struct RedisClusterTests {
     /// A redis-server in cluster mode serving all 16,384 slots.
     static func startClusterNode() async throws -> RedisTestServer {
-        let server = try RedisTestServer.start(options: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"])
+        // The cluster bus port is named: by default it is the port + 10,000,
+        // which does not exist for a free port above 55,535 (redis-server then exits).
+        let busPort = try #require(try ChildProcess.freePorts(1).first)
+        let server = try RedisTestServer.start(options: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                                                         "--cluster-port", String(busPort)])
         let connection = try await RedisConnection.connect(host: "127.0.0.1", port: server.port)
         #expect(try await connection.send("CLUSTER", "ADDSLOTSRANGE", "0", "16383") == .status("OK"))
         // The node says ok once it has taken its slots (bounded: 10 s).

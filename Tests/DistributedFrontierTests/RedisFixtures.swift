@@ -30,8 +30,10 @@ enum RedisFixtures {
     /// A frontier on `server` for crawl `name`: any host in scope, robots.txt obeyed only when a fetcher is given.
     static func frontier(_ server: RedisTestServer, name: String = "test", policy: PolitenessPolicy = PolitenessPolicy(),
                          leaseTimeout: Duration = .seconds(60),
-                         robots: FrontierFactory.RobotsFetcher? = nil) async throws -> RedisFrontier {
-        let configuration = FrontierConfiguration(policy: policy, scope: try CrawlScope(hosts: .any), userAgent: "TestBot/1.0", obeysRobots: robots != nil)
+                         robots: FrontierFactory.RobotsFetcher? = nil,
+                         configure: (inout FrontierConfiguration) -> Void = { _ in }) async throws -> RedisFrontier {
+        var configuration = FrontierConfiguration(policy: policy, scope: try CrawlScope(hosts: .any), userAgent: "TestBot/1.0", obeysRobots: robots != nil)
+        configure(&configuration)
         let options = RedisFrontierOptions(leaseTimeout: leaseTimeout, maxIdleWait: .milliseconds(100), maxAttempts: 3)
         return try await RedisFrontier(url: url(server, name: name), configuration: configuration, options: options,
                                        robotsFetcher: robots ?? { _ in .unreachable })
@@ -41,12 +43,13 @@ enum RedisFixtures {
     /// workers), runs `body`, then closes them and stops the server.
     static func withFrontiers(_ count: Int, policy: PolitenessPolicy = PolitenessPolicy(), leaseTimeout: Duration = .seconds(60),
                               robots: FrontierFactory.RobotsFetcher? = nil,
+                              configure: (inout FrontierConfiguration) -> Void = { _ in },
                               _ body: (RedisTestServer, [RedisFrontier]) async throws -> Void) async throws {
         let server = try RedisTestServer.start()
         defer { server.stop() }
         var frontiers: [RedisFrontier] = []
         for _ in 0..<count {
-            frontiers.append(try await frontier(server, policy: policy, leaseTimeout: leaseTimeout, robots: robots))
+            frontiers.append(try await frontier(server, policy: policy, leaseTimeout: leaseTimeout, robots: robots, configure: configure))
         }
         try await body(server, frontiers)
         for frontier in frontiers { try await frontier.close() }

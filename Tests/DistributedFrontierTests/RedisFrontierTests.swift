@@ -134,7 +134,7 @@ struct RedisFrontierTests {
             #expect(status.robotsFetched == 1)
             // A worker that did not fetch it reads the stored copy (no second
             // fetch); once known, robots.txt is applied when links are added.
-            for frontier in frontiers { _ = await frontier.robotsFile(forHost: "http://h1.test:80") }
+            for frontier in frontiers { _ = await frontier.robotsRules(forHost: "http://h1.test:80") }
             #expect(fetches.withLock { $0 } == 1)
             #expect(await frontiers[0].add(contentsOf: [RedisFixtures.entry(host: 1, path: "/private/z")]) == [.robotsDenied])
         }

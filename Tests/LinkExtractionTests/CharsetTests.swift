@@ -71,10 +71,10 @@ struct CharsetTests {
         #expect(result.links.map(\.url) == ["http://example.com/one", "http://example.com/two"])
     }
 
-    @Test("an unknown charset label falls back to the default")
+    @Test("an unknown charset label falls back to windows-1252")
     func unknownLabel() throws {
         let result = try streamLinks("<a href=/x>x</a>", contentType: "text/html; charset=no-such-charset")
-        #expect(result.encoding == "UTF-8")
+        #expect(result.encoding == "WINDOWS-1252")
         #expect(result.links.first?.url == "http://example.com/x")
     }
 

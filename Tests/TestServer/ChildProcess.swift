@@ -60,11 +60,25 @@ public enum ChildProcess {
 
     /// Runs `tool` to the end (killed after `timeout`); its wait status (-1
     /// when it was killed) and what it printed on standard output and error.
-    public static func output(of tool: String, _ arguments: [String], timeout: Duration = .seconds(120)) throws(Failure) -> (status: Int32, text: String) {
+    /// Waits with `Task.sleep`, so a slow tool does not hold one of the few
+    /// threads of the cooperative pool that the tests and their servers share.
+    public static func output(of tool: String, _ arguments: [String], timeout: Duration = .seconds(120)) async throws(Failure) -> (status: Int32, text: String) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).out").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let pid = try spawn(tool, arguments, standardOutput: path, standardError: path)
-        let status = waitForExit(pid, timeout: timeout)
+        let deadline = ContinuousClock.now + timeout
+        var status: Int32?
+        while status == nil, ContinuousClock.now < deadline {
+            var value: Int32 = 0
+            let result = waitpid(pid, &value, WNOHANG)
+            if result == pid {
+                status = value
+            } else if result < 0, errno != EINTR {
+                break
+            } else {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
         if status == nil {
             kill(pid, SIGKILL)
             _ = waitForExit(pid, timeout: .seconds(5))

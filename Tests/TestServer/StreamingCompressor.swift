@@ -3,7 +3,8 @@ import CZlib
 
 /// Compresses a stream with zlib (gzip or zlib format) or brotli, chunk by chunk.
 ///
-/// Owns its zlib stream or brotli encoder and frees it exactly once in `deinit`.
+/// Owns its zlib stream (allocated once, at an address that never moves: zlib keeps
+/// a pointer back to it) or brotli encoder and frees it exactly once in `deinit`.
 public final class StreamingCompressor {
     /// The Content-Encoding produced.
     public enum Encoding: String, Sendable {
@@ -13,29 +14,34 @@ public final class StreamingCompressor {
     }
 
     let encoding: Encoding
-    private var zlib = z_stream()
+    private let zlib: UnsafeMutablePointer<z_stream>
     private var zlibReady = false
     private let brotli: OpaquePointer?
 
     init?(_ encoding: Encoding) {
         self.encoding = encoding
+        zlib = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        zlib.initialize(to: z_stream())
         switch encoding {
         case .gzip, .deflate:
             brotli = nil
             // windowBits 15 + 16 writes a gzip wrapper; plain 15 writes the zlib format.
             let windowBits: Int32 = encoding == .gzip ? 31 : 15
-            let status = deflateInit2_(&zlib, 6, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            let status = deflateInit2_(zlib, 6, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
             guard status == Z_OK else { return nil }
             zlibReady = true
         case .brotli:
-            guard let instance = BrotliEncoderCreateInstance(nil, nil, nil) else { return nil }
-            brotli = instance
-            _ = BrotliEncoderSetParameter(instance, BROTLI_PARAM_QUALITY, 5)
+            // Set before the check, so a failed init still runs deinit (which frees the zlib storage).
+            brotli = BrotliEncoderCreateInstance(nil, nil, nil)
+            guard let brotli else { return nil }
+            _ = BrotliEncoderSetParameter(brotli, BROTLI_PARAM_QUALITY, 5)
         }
     }
 
     deinit {
-        if zlibReady { deflateEnd(&zlib) }
+        if zlibReady { deflateEnd(zlib) }
+        zlib.deinitialize(count: 1)
+        zlib.deallocate()
         if let brotli { BrotliEncoderDestroyInstance(brotli) }
     }
 
@@ -58,18 +64,18 @@ public final class StreamingCompressor {
         var scratch = [UInt8](repeating: 0, count: 64 << 10)
         var source = input
         source.withUnsafeMutableBufferPointer { sourceBytes in
-            zlib.next_in = sourceBytes.baseAddress
-            zlib.avail_in = UInt32(sourceBytes.count)
+            zlib.pointee.next_in = sourceBytes.baseAddress
+            zlib.pointee.avail_in = UInt32(sourceBytes.count)
             repeat {
                 let produced = scratch.withUnsafeMutableBufferPointer { out -> Int in
-                    zlib.next_out = out.baseAddress
-                    zlib.avail_out = UInt32(out.count)
-                    _ = deflate(&zlib, mode)
-                    return out.count - Int(zlib.avail_out)
+                    zlib.pointee.next_out = out.baseAddress
+                    zlib.pointee.avail_out = UInt32(out.count)
+                    _ = deflate(zlib, mode)
+                    return out.count - Int(zlib.pointee.avail_out)
                 }
                 output += scratch[0..<produced]
-            } while zlib.avail_out == 0 || zlib.avail_in > 0
-            zlib.next_in = nil
+            } while zlib.pointee.avail_out == 0 || zlib.pointee.avail_in > 0
+            zlib.pointee.next_in = nil
         }
         return output
     }

@@ -42,7 +42,8 @@ public final class TestServer: Sendable {
                 }
             }
         let server = TestServer(listener: listener, host: host, documentRoot: documentRoot)
-        let task = Task { [server] in
+        // On threads of its own, not the cooperative pool's (see ServerTaskExecutor).
+        let task = Task(executorPreference: ServerTaskExecutor.shared) { [server] in
             await server.acceptLoop(listener)
         }
         server.acceptTask.withLockedValue { $0 = task }
@@ -69,7 +70,7 @@ public final class TestServer: Sendable {
                             state.channels[state.accepted] = connection.channel
                             return state.accepted
                         }
-                        group.addTask {
+                        group.addTask(executorPreference: ServerTaskExecutor.shared) {
                             await ConnectionHandler(server: self, id: id).run(connection)
                             self.state.withLockedValue { state in
                                 state.open -= 1

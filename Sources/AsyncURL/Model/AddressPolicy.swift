@@ -5,7 +5,10 @@ import Glibc
 /// Which IP addresses a client may connect to, checked on the address
 /// libcurl is about to connect to (after DNS, for every hop of a redirect),
 /// so a hostname that resolves to an internal address is caught too. A
-/// request that goes through a ``Request/proxy`` is not checked (the proxy decides).
+/// request that goes through a ``Request/proxy`` is checked on its URL's host
+/// when that is an IP literal (or `localhost`) on every hop, so a proxy cannot be
+/// used to reach a private literal address; a host name is resolved by the proxy,
+/// which decides for those.
 public struct AddressPolicy: Sendable {
     private let predicate: (@Sendable (IPAddress) -> Bool)?
 
@@ -30,6 +33,29 @@ public struct AddressPolicy: Sendable {
     /// Whether the policy lets a connection to `address` go.
     public func allows(_ address: IPAddress) -> Bool {
         predicate?(address) ?? true
+    }
+
+    /// Public addresses, and exactly the listed ones besides (a local crawl's own
+    /// seeds: `127.0.0.1` lets `127.0.0.1` through, not `127.0.0.2` or `10.0.0.1`).
+    /// An IPv4 address and its IPv4-mapped IPv6 form count as the same address.
+    public static func publicOnly(allowing addresses: Set<IPAddress>) -> AddressPolicy {
+        guard !addresses.isEmpty else { return .publicOnly }
+        let allowed = Set(addresses.map(\.unmapped))
+        return AddressPolicy(predicate: { $0.isPublic || allowed.contains($0.unmapped) })
+    }
+
+    /// The addresses a URL host given literally stands for: an IPv4 or IPv6
+    /// literal (brackets allowed), or `localhost` and `*.localhost` (which libcurl
+    /// resolves to loopback itself); `nil` for any other host name.
+    public static func literalAddresses(ofHost host: String) -> [IPAddress]? {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if let literal = IPAddress(bare) { return [literal] }
+        let lower = bare.lowercased()
+        let name = lower.hasSuffix(".") ? String(lower.dropLast()) : lower
+        if name == "localhost" || name.hasSuffix(".localhost") {
+            return [.v4(127, 0, 0, 1), .v6([UInt8](repeating: 0, count: 15) + [1])]
+        }
+        return nil
     }
 }
 
@@ -71,8 +97,24 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
         self = .v4(bytes[0], bytes[1], bytes[2], bytes[3])
     }
 
+    /// An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) as its IPv4 address; others as they are.
+    var unmapped: IPAddress {
+        if case .v6(let bytes) = self, bytes.count == 16, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
+            return .v4(bytes[12], bytes[13], bytes[14], bytes[15])
+        }
+        return self
+    }
+
     /// Whether the address is reachable on the public internet (not in a
     /// special-purpose range that leads into a private network or the host itself).
+    ///
+    /// IPv6 forms that carry an IPv4 address are judged by it: IPv4-mapped
+    /// (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`), NAT64 (`64:ff9b::/96`),
+    /// 6to4 (`2002::/16`, the IPv4 address in bits 16-47) and Teredo (`2001::/32`,
+    /// both its server and its obfuscated client address). Reserved ranges that lead
+    /// into a local network are not public: local-use NAT64 (`64:ff9b:1::/48`), the
+    /// rest of `64:ff9b::/32`, site-local `fec0::/10`, unique local `fc00::/7`,
+    /// link-local, multicast, discard-only `100::/64` and documentation `2001:db8::/32`.
     public var isPublic: Bool {
         switch self {
         case .v4(let a, let b, let c, _):
@@ -83,24 +125,41 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
             case 172 where b & 0xF0 == 16: return false         // 172.16.0.0/12 private
             case 192 where b == 168: return false               // 192.168.0.0/16 private
             case 192 where b == 0 && c == 0: return false       // 192.0.0.0/24 protocol assignments
+            case 192 where b == 0 && c == 2: return false       // 192.0.2.0/24 documentation
             case 198 where b & 0xFE == 18: return false         // 198.18.0.0/15 benchmarking
+            case 198 where b == 51 && c == 100: return false    // 198.51.100.0/24 documentation
+            case 203 where b == 0 && c == 113: return false     // 203.0.113.0/24 documentation
             case 224...255: return false                        // multicast, reserved, broadcast
             default: return true
             }
         case .v6(let bytes):
             guard bytes.count == 16 else { return false }
+            func embedded(_ at: Int, inverted: Bool = false) -> IPAddress {
+                let mask: UInt8 = inverted ? 0xFF : 0
+                return .v4(bytes[at] ^ mask, bytes[at + 1] ^ mask, bytes[at + 2] ^ mask, bytes[at + 3] ^ mask)
+            }
             if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
-                // IPv4-mapped: judged as the IPv4 address.
-                return IPAddress.v4(bytes[12], bytes[13], bytes[14], bytes[15]).isPublic
+                return embedded(12).isPublic                                  // ::ffff:a.b.c.d IPv4-mapped
             }
-            if bytes[0..<15].allSatisfy({ $0 == 0 }) { return false }   // :: and ::1
-            if bytes[0] & 0xFE == 0xFC { return false }                  // fc00::/7 unique local
-            if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return false } // fe80::/10 link-local
-            if bytes[0] == 0xFF { return false }                         // multicast
+            if bytes[0..<12].allSatisfy({ $0 == 0 }) {
+                return embedded(12).isPublic                                  // ::a.b.c.d IPv4-compatible (:: and ::1 too)
+            }
             if bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xFF && bytes[3] == 0x9B {
-                // 64:ff9b::/96 NAT64: judged as the embedded IPv4 address.
-                return IPAddress.v4(bytes[12], bytes[13], bytes[14], bytes[15]).isPublic
+                // 64:ff9b::/96 NAT64 carries an IPv4 address; the rest of
+                // 64:ff9b::/32 (64:ff9b:1::/48 among it) is for local use.
+                return bytes[4..<12].allSatisfy({ $0 == 0 }) && embedded(12).isPublic
             }
+            if bytes[0] == 0x20 && bytes[1] == 0x02 { return embedded(2).isPublic } // 2002::/16 6to4
+            if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x00 && bytes[3] == 0x00 {
+                // 2001::/32 Teredo: the server's address, and the client's (inverted).
+                return embedded(4).isPublic && embedded(12, inverted: true).isPublic
+            }
+            if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0D && bytes[3] == 0xB8 { return false } // 2001:db8::/32 documentation
+            if bytes[0] == 0x01 && bytes[1..<8].allSatisfy({ $0 == 0 }) { return false } // 100::/64 discard-only
+            if bytes[0] & 0xFE == 0xFC { return false }                        // fc00::/7 unique local
+            if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return false }    // fe80::/10 link-local
+            if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0xC0 { return false }    // fec0::/10 site-local
+            if bytes[0] == 0xFF { return false }                               // multicast
             return true
         }
     }

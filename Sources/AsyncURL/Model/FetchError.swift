@@ -7,6 +7,8 @@ public struct FetchError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         /// The URL could not be parsed, or its scheme is not `http`/`https`.
         case invalidURL
+        /// The request cannot be sent as it is: its method is not an HTTP token.
+        case invalidRequest
         /// The host name did not resolve.
         case dnsFailure
         /// No connection could be made (refused, unreachable).

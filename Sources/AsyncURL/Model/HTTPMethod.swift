@@ -33,4 +33,9 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
 
     /// The method token.
     public var description: String { rawValue }
+
+    /// Whether the method is a valid RFC 9110 token (letters, digits and
+    /// ``!#$%&'*+-.^_`|~`` only). A request with any other method fails with
+    /// ``FetchError/Kind/invalidRequest`` before anything is sent.
+    public var isValidToken: Bool { HTTPToken.isValid(rawValue) }
 }

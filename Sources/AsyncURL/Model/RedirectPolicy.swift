@@ -2,9 +2,14 @@
 ///
 /// AsyncURL follows redirects itself (not inside libcurl) so that each hop is
 /// recorded in ``Response/redirectChain``, the method is rewritten as browsers
-/// do (303 always, and 301/302 for `POST`, become `GET`), credentials are not
-/// sent to another host, only `http` and `https` targets are ever followed, and
-/// a caller can refuse a hop (for example one that leaves the crawl's scope).
+/// do (303 always, and 301/302 for `POST`, become `GET`), only `http` and
+/// `https` targets are ever followed, and a caller can refuse a hop (for example
+/// one that leaves the crawl's scope) or resolve it itself (``target``).
+///
+/// On a hop to another origin (scheme, host or port), every header field the
+/// request added is dropped unless ``crossOriginHeaders`` lists its name
+/// (`Authorization`, `Cookie`, API keys and any other field never reach another
+/// origin), and a body that is still sent (307/308) is sent empty.
 public struct RedirectPolicy: Sendable {
     /// The most redirects followed before the transfer fails with
     /// ``FetchError/Kind/tooManyRedirects``. Zero means redirects are not
@@ -16,10 +21,35 @@ public struct RedirectPolicy: Sendable {
     /// response (its `Location` is in its headers). `nil` follows every hop.
     public var shouldFollow: (@Sendable (_ from: String, _ to: String) -> Bool)?
 
+    /// Resolves a redirect itself: given the URL that answered and its
+    /// `Location` value as the server sent it, returns the absolute URL to fetch
+    /// next, or `nil` to return the 3xx response as it is. Exactly the returned
+    /// string is handed to libcurl, so a check made on it (a crawl's scope) holds
+    /// for what is fetched. When set, ``shouldFollow`` is not consulted.
+    public var target: (@Sendable (_ from: String, _ location: String) -> String?)?
+
+    /// The header fields (names, case-insensitive) a request keeps on a hop to
+    /// another origin; every other field it added is dropped there. By default
+    /// `Accept`, `Accept-Language` and `User-Agent`.
+    public var crossOriginHeaders: Set<String>
+
+    /// The fields kept across origins by default.
+    public static let defaultCrossOriginHeaders: Set<String> = ["Accept", "Accept-Language", "User-Agent"]
+
     /// Creates a policy.
-    public init(maxHops: Int = 10, shouldFollow: (@Sendable (_ from: String, _ to: String) -> Bool)? = nil) {
+    public init(maxHops: Int = 10, shouldFollow: (@Sendable (_ from: String, _ to: String) -> Bool)? = nil,
+                crossOriginHeaders: Set<String> = RedirectPolicy.defaultCrossOriginHeaders) {
         self.maxHops = max(0, maxHops)
         self.shouldFollow = shouldFollow
+        self.target = nil
+        self.crossOriginHeaders = crossOriginHeaders
+    }
+
+    /// A policy that resolves each redirect with `target` (see ``target``).
+    public init(maxHops: Int = 10, crossOriginHeaders: Set<String> = RedirectPolicy.defaultCrossOriginHeaders,
+                target: @escaping @Sendable (_ from: String, _ location: String) -> String?) {
+        self.init(maxHops: maxHops, shouldFollow: nil, crossOriginHeaders: crossOriginHeaders)
+        self.target = target
     }
 
     /// Follows up to 10 redirects: the default.

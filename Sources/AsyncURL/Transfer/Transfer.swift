@@ -85,7 +85,15 @@ final class Transfer {
         guard Self.hasHTTPScheme(currentURL) else {
             return FetchError(kind: .invalidURL, url: currentURL, message: "only http and https URLs can be fetched")
         }
+        guard currentMethod.isValidToken else {
+            return FetchError(kind: .invalidRequest, url: currentURL,
+                              message: "the method \(currentMethod.rawValue.debugDescription) is not an HTTP token (RFC 9110)")
+        }
         let configuration = limits.configuration
+        if request.proxy != nil, !configuration.addressPolicy.allowsEverything, let refused = refusedLiteralHost() {
+            // The proxy resolves host names itself; a literal private address is refused here.
+            return FetchError(kind: .blockedAddress, url: currentURL, message: Self.blockedMessage(refused) + " (checked on the URL's host: the request goes through a proxy)")
+        }
         let timeouts = limits.timeouts
         easy.clearErrorMessage()
         easy.set(CURLOPT_URL, currentURL, name: "URL")
@@ -145,7 +153,7 @@ final class Transfer {
         configureMethodAndBody()
 
         var lines: [String] = []
-        for field in currentHeaders where Self.isValidHeaderName(field.name) {
+        for field in currentHeaders where HTTPToken.isValid(field.name) {
             let value = Self.sanitizedHeaderValue(field.value)
             // "Name;" sends a header with an empty value; "Name:" would remove it.
             lines.append(value.isEmpty ? "\(field.name);" : "\(field.name): \(value)")
@@ -153,6 +161,10 @@ final class Transfer {
         if !currentHeaders.contains("Expect") {
             // Do not wait for "100 Continue" before sending a body.
             lines.append("Expect:")
+        }
+        if currentBody?.isEmpty == true, !currentHeaders.contains("Content-Type") {
+            // An empty body (one dropped at a cross-origin redirect too) gets no form type from libcurl.
+            lines.append("Content-Type:")
         }
         easy.setHeaderLines(lines)
 
@@ -324,12 +336,9 @@ final class Transfer {
     /// Decides whether the finished hop is the response or a redirect to follow.
     func finishHop() -> HopOutcome {
         let status = easy.info(long: CURLINFO_RESPONSE_CODE)
-        if Self.redirectStatuses.contains(status), request.redirectPolicy.maxHops > 0,
-           let location = easy.info(string: CURLINFO_REDIRECT_URL), !location.isEmpty {
+        if Self.redirectStatuses.contains(status), request.redirectPolicy.maxHops > 0, let location = redirectTarget() {
+            // (A refused redirect is the final response: its hop is kept below.)
             keepCapturedHop()
-            if let shouldFollow = request.redirectPolicy.shouldFollow, !shouldFollow(currentURL, location) {
-                return .finished(makeResponse(status: status))
-            }
             guard Self.hasHTTPScheme(location) else {
                 return .failed(FetchError(kind: .forbiddenRedirect, url: currentURL, message: "redirect to \(location) refused: only http and https are followed"))
             }
@@ -346,6 +355,21 @@ final class Transfer {
         return .finished(makeResponse(status: status))
     }
 
+    /// Where the redirect of the finished hop leads: the policy's ``RedirectPolicy/target``
+    /// when it has one (exactly the string it returns is fetched next), else the URL
+    /// libcurl resolved from `Location` if ``RedirectPolicy/shouldFollow`` agrees;
+    /// nil to return the 3xx response as it is.
+    private func redirectTarget() -> String? {
+        let policy = request.redirectPolicy
+        if let target = policy.target {
+            guard let location = responseHeaders["Location"], !location.isEmpty else { return nil }
+            return target(currentURL, location)
+        }
+        guard let location = easy.info(string: CURLINFO_REDIRECT_URL), !location.isEmpty else { return nil }
+        if let shouldFollow = policy.shouldFollow, !shouldFollow(currentURL, location) { return nil }
+        return location
+    }
+
     private func prepareRedirect(status: Int, to location: String) {
         redirectChain.append(RedirectHop(url: currentURL, status: status, location: location))
         // 303 turns every method but HEAD into GET; 301 and 302 turn POST into GET, as browsers do.
@@ -356,10 +380,15 @@ final class Transfer {
             currentHeaders.remove(name: "Content-Length")
         }
         if Self.origin(of: location) != Self.origin(of: currentURL) {
-            // Credentials are for the host they were given for.
-            currentHeaders.remove(name: "Authorization")
-            currentHeaders.remove(name: "Cookie")
-            currentHeaders.remove(name: "Proxy-Authorization")
+            // What the request added (credentials, tokens, its body) is for the
+            // origin it was made for: only the policy's allow-listed fields go on.
+            let forwarded = request.redirectPolicy.crossOriginHeaders
+            var kept = HTTPHeaders()
+            for field in currentHeaders where forwarded.contains(where: { HTTPHeaders.namesMatch($0, field.name) }) {
+                kept.add(name: field.name, value: field.value)
+            }
+            currentHeaders = kept
+            if currentBody != nil { currentBody = Data() }
         }
         currentURL = location
         self.status = 0
@@ -418,14 +447,25 @@ final class Transfer {
         return socket(family, address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.protocol)
     }
 
+    /// The first address the current URL's host stands for literally (an IP
+    /// literal, or `localhost`) that the address policy refuses, as text.
+    private func refusedLiteralHost() -> String? {
+        guard let host = Self.urlParts(of: currentURL)?.host,
+              let addresses = AddressPolicy.literalAddresses(ofHost: host) else { return nil }
+        return addresses.first { !limits.configuration.addressPolicy.allows($0) }?.description
+    }
+
+    private static func blockedMessage(_ address: String) -> String {
+        "\(address) is not a public address, and the client's address policy refuses it"
+    }
+
     /// Turns a libcurl failure code into a typed error.
     func error(for code: CURLcode) -> FetchError {
         let detail = easy.errorMessage
         let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         let curlCode = Int(code.rawValue)
         if let blockedAddress, code == CURLE_COULDNT_CONNECT {
-            return FetchError(kind: .blockedAddress, url: currentURL, curlCode: curlCode,
-                              message: "\(blockedAddress) is not a public address, and the client's address policy allows public addresses only")
+            return FetchError(kind: .blockedAddress, url: currentURL, curlCode: curlCode, message: Self.blockedMessage(blockedAddress))
         }
         if let abortKind {
             let text = abortKind == .bodyTooLarge
@@ -493,6 +533,12 @@ final class Transfer {
 
     /// `scheme://host:port` of an absolute URL, lower-cased, as libcurl parses it.
     static func origin(of url: String) -> String? {
+        guard let parts = urlParts(of: url) else { return nil }
+        return "\(parts.scheme.lowercased())://\(parts.host.lowercased()):\(parts.port)"
+    }
+
+    /// Scheme, host and port (the default one when none is given) of an absolute URL, as libcurl parses it.
+    static func urlParts(of url: String) -> (scheme: String, host: String, port: String)? {
         guard let handle = curl_url() else { return nil }
         defer { curl_url_cleanup(handle) }
         guard curl_url_set(handle, CURLUPART_URL, url, 0) == CURLUE_OK else { return nil }
@@ -503,15 +549,7 @@ final class Transfer {
             return String(cString: value)
         }
         guard let scheme = part(CURLUPART_SCHEME), let host = part(CURLUPART_HOST) else { return nil }
-        let port = part(CURLUPART_PORT, UInt32(CURLU_DEFAULT_PORT)) ?? ""
-        return "\(scheme.lowercased())://\(host.lowercased()):\(port)"
-    }
-
-    /// Whether `name` is an HTTP token (RFC 9110): no separators, controls or spaces.
-    private static func isValidHeaderName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { byte in
-            byte > 0x20 && byte < 0x7F && !"\"(),/:;<=>?@[\\]{}".utf8.contains(byte)
-        }
+        return (scheme, host, part(CURLUPART_PORT, UInt32(CURLU_DEFAULT_PORT)) ?? "")
     }
 
     /// Removes CR and LF so a header value cannot inject another header.

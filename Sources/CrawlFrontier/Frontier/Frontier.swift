@@ -1,16 +1,36 @@
+import DequeModule
+
 /// The crawl's frontier: which URL to fetch next, and which never.
 ///
 /// It puts together the seen-set (``FingerprintSet``: a URL is queued once),
 /// the scope and trap limits (``CrawlScope``), page limits, robots.txt
 /// (fetched once per host before the host's first page, through the
-/// `robotsFetcher` the crawler provides, cached for ``robotsLifetime``), and
-/// per-host politeness (``HostScheduler``). Many workers call ``next()`` and
+/// `robotsFetcher` the crawler provides, at most
+/// ``FrontierConfiguration/robotsFetchConcurrency`` at once, compiled once
+/// and cached for ``robotsLifetime`` in a bounded LRU cache), and per-host
+/// politeness (``HostScheduler``).
+///
+/// A robots.txt that cannot be fetched (time-out, 5xx, 429) is tried again
+/// after a backoff while the host's URLs wait (RFC 9309: disallow while
+/// unreachable); after ``FrontierConfiguration/robotsMaxAttempts`` tries the
+/// host is given up, and so is a host whose `Crawl-delay` would keep its
+/// queued URLs past the policy's ``PolitenessPolicy/hostTimeBudget``. Both
+/// are told to the ``FrontierConfiguration/eventHandler``. Many workers call ``next()`` and
 /// ``complete(_:outcome:)`` at once; ``next()`` waits, without polling, until
 /// a URL may go, and returns `nil` when the crawl is finished.
 public actor Frontier: URLFrontier {
-    private enum RobotsState {
-        case fetching(held: [FrontierEntry])
-        case known(RobotsTxt, expires: ContinuousClock.Instant)
+    /// A host whose robots.txt is not known yet: its URLs are held.
+    private struct RobotsWait {
+        var held: [FrontierEntry]
+        /// Failed tries so far.
+        var failures = 0
+        /// When it may be tried again, after a failure.
+        var retryAt: ContinuousClock.Instant?
+    }
+
+    private struct KnownRobots {
+        var matcher: RobotsMatcher
+        var expires: ContinuousClock.Instant
     }
 
     /// The politeness and retry policy in force.
@@ -22,7 +42,15 @@ public actor Frontier: URLFrontier {
     private let userAgent: String
     private let obeysRobots: Bool
     private let robotsFetcher: @Sendable (String) async -> RobotsFetchResult
-    private var robots: [String: RobotsState] = [:]
+    private let configuration: FrontierConfiguration
+    /// Hosts waiting for their robots.txt (only these: known files are in `robotsCache`).
+    private var robots: [String: RobotsWait] = [:]
+    private var robotsCache: LRUCache<String, KnownRobots>
+    /// Hosts waiting for a robots.txt fetch slot, and the fetches running.
+    private var robotsQueue = Deque<String>()
+    private var robotsFetching = 0
+    /// Hosts given up because their robots.txt could not be fetched.
+    private var robotsGivenUp: Set<String> = []
     private var pagesPerHost: [String: Int] = [:]
     private var accepted = 0
     /// The most URLs accepted in all (nil: no limit).
@@ -64,6 +92,8 @@ public actor Frontier: URLFrontier {
     public init(configuration: FrontierConfiguration, store: CrawlStateStore? = nil,
                 robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult) {
         self.store = store
+        self.configuration = configuration
+        robotsCache = LRUCache(capacity: configuration.robotsCacheSize, maxCost: configuration.robotsCacheBytes)
         policy = configuration.policy
         scheduler = HostScheduler(policy: configuration.policy)
         scope = configuration.scope
@@ -104,8 +134,15 @@ public actor Frontier: URLFrontier {
             return .pageLimitReached
         }
         seen.insert(entry.fingerprint)
-        if obeysRobots, case .known(let file, let expires) = robots[entry.hostKey], expires > .now,
-           !file.isAllowed(url: entry.url, userAgent: userAgent) {
+        if robotsGivenUp.contains(entry.hostKey) {
+            counters.robotsDenied += 1
+            return .robotsDenied
+        }
+        if scheduler.isGivenUp(entry.hostKey) {
+            counters.pageLimited += 1
+            return .pageLimitReached
+        }
+        if obeysRobots, let known = knownRobots(forHost: entry.hostKey), !known.isAllowed(url: entry.url) {
             counters.robotsDenied += 1
             return .robotsDenied
         }
@@ -118,19 +155,35 @@ public actor Frontier: URLFrontier {
     /// Queues an accepted URL, or holds it until its host's robots.txt is known.
     private func admit(_ entry: FrontierEntry) {
         guard obeysRobots else { return enqueue(entry) }
-        switch robots[entry.hostKey] {
-        case .known(let file, let expires) where expires > .now:
-            if file.isAllowed(url: entry.url, userAgent: userAgent) {
+        if let known = knownRobots(forHost: entry.hostKey) {
+            if known.isAllowed(url: entry.url) {
                 enqueue(entry)
             } else {
                 refuse(entry)
             }
-        case .fetching(var held):
-            held.append(entry)
-            robots[entry.hostKey] = .fetching(held: held)
-        case .known, nil:
-            robots[entry.hostKey] = .fetching(held: [entry])
-            let hostKey = entry.hostKey
+        } else if robots[entry.hostKey] != nil {
+            robots[entry.hostKey]?.held.append(entry)
+        } else {
+            robots[entry.hostKey] = RobotsWait(held: [entry])
+            robotsQueue.append(entry.hostKey)
+            startRobotsFetches()
+        }
+    }
+
+    /// A host's compiled robots.txt while it is cached and fresh.
+    private func knownRobots(forHost hostKey: String) -> RobotsMatcher? {
+        guard let known = robotsCache.value(forKey: hostKey) else { return nil }
+        guard known.expires > .now else {
+            robotsCache.removeValue(forKey: hostKey)
+            return nil
+        }
+        return known.matcher
+    }
+
+    /// Starts robots.txt fetches for waiting hosts while fewer than the limit run.
+    private func startRobotsFetches() {
+        while robotsFetching < max(1, configuration.robotsFetchConcurrency), let hostKey = robotsQueue.popFirst() {
+            robotsFetching += 1
             let fetcher = robotsFetcher
             Task { [weak self] in
                 let result = await fetcher(RobotsFetchResult.url(forHostKey: hostKey))
@@ -188,18 +241,25 @@ public actor Frontier: URLFrontier {
     }
 
     /// Records how a URL from ``next()`` ended: frees its host's slot, and
-    /// queues a retry when the outcome calls for one.
+    /// queues a retry when the outcome calls for one (see ``HostScheduler``
+    /// for which outcomes pause the whole host).
     ///
     /// Add the URLs found on the page *before* completing it: once nothing is
     /// queued or in flight the frontier is finished, and waiting workers leave.
     @discardableResult
     public func complete(_ entry: FrontierEntry, outcome: HostScheduler.Outcome) -> HostScheduler.CompletionResult {
-        let result = scheduler.complete(entry, outcome: outcome, now: .now)
+        let pausesBefore = scheduler.pauseCount
+        let now = ContinuousClock.now
+        let result = scheduler.complete(entry, outcome: outcome, now: now)
         switch result {
         case .retryScheduled: counters.retries += 1
-        case .gaveUp: counters.gaveUp += 1
+        case .gaveUp, .waitTooLong: counters.gaveUp += 1
         case .done: break
         }
+        if scheduler.pauseCount > pausesBefore, let pause = scheduler.pause(ofHost: entry.hostKey, now: now) {
+            configuration.eventHandler?(.hostPaused(host: entry.hostKey, reason: pause.reason, remaining: pause.until - now))
+        }
+        dropGivenUpRetries()
         // A slot is free (and a retry may be queued): one waiter can use it;
         // if the crawl is over, that waiter wakes the others.
         wakeOne()
@@ -208,7 +268,36 @@ public actor Frontier: URLFrontier {
 
     /// Whether the crawl is over: nothing queued, in flight, retrying, or held for robots.txt.
     public var isFinished: Bool {
-        scheduler.isIdle && !robots.values.contains { if case .fetching = $0 { true } else { false } }
+        scheduler.isIdle && robots.isEmpty
+    }
+
+    /// What the frontier is doing, and why work waits when it does.
+    public var activity: FrontierActivity {
+        let now = ContinuousClock.now
+        var activity = FrontierActivity()
+        activity.queued = scheduler.queuedCount
+        activity.inFlight = scheduler.inFlightCount
+        activity.retrying = scheduler.retryingCount
+        activity.robotsPending = robots.count
+        activity.hosts = scheduler.hostCount
+        activity.hostPauses = scheduler.pauseCount + counters.robotsRetries
+        activity.givenUpHosts = scheduler.givenUpHostCount
+        var soonest: HostPause?
+        for pause in scheduler.pausedHosts(now: now).values where soonest.map({ pause.until < $0.until }) ?? true {
+            soonest = pause
+        }
+        var pausedHosts = scheduler.pausedHosts(now: now).count
+        for wait in robots.values {
+            guard let retryAt = wait.retryAt, retryAt > now else { continue }
+            pausedHosts += 1
+            if soonest.map({ retryAt < $0.until }) ?? true { soonest = HostPause(until: retryAt, reason: .robots) }
+        }
+        activity.pausedHosts = pausedHosts
+        activity.nextResumeAfter = soonest.map { $0.until - now }
+        activity.nextResumeReason = soonest?.reason
+        activity.nextRetryAfter = scheduler.nextRetryTime.map { max(.zero, $0 - now) }
+        activity.nextStartAfter = scheduler.nextEventTime(now: now).map { max(.zero, $0 - now) }
+        return activity
     }
 
     /// Nothing to do: the state store, when there is one, is committed by its
@@ -223,10 +312,12 @@ public actor Frontier: URLFrontier {
     public var hostCount: Int { scheduler.hostCount }
 
     /// The robots.txt in force for a host, when known.
-    public func robotsTxt(forHost hostKey: String) -> RobotsTxt? {
-        if case .known(let file, _) = robots[hostKey] { return file }
-        return nil
+    public func robotsRules(forHost hostKey: String) -> RobotsMatcher? {
+        knownRobots(forHost: hostKey)
     }
+
+    /// Hosts whose robots.txt rules are cached.
+    public var robotsCacheCount: Int { robotsCache.count }
 
     // MARK: Internals
 
@@ -236,9 +327,31 @@ public actor Frontier: URLFrontier {
     }
 
     private func enqueue(_ entry: FrontierEntry) {
-        scheduler.enqueue(entry)
+        guard scheduler.enqueue(entry) else { return drop(entry) }
         counters.queued += 1
+        checkTimeBudget(of: entry.hostKey)
         wakeOne()
+    }
+
+    /// A URL of a given-up host: it no longer counts against the page limits, and it is done.
+    private func drop(_ entry: FrontierEntry) {
+        counters.pageLimited += 1
+        accepted -= 1
+        pagesPerHost[entry.hostKey, default: 1] -= 1
+        store?.recordDone(entry)
+    }
+
+    private func dropGivenUpRetries() {
+        for entry in scheduler.takeDropped() { drop(entry) }
+    }
+
+    /// Gives a host up when its `Crawl-delay` would keep its URLs past the per-host time budget.
+    private func checkTimeBudget(of hostKey: String) {
+        guard scheduler.exceedsTimeBudget(hostKey), let budget = policy.hostTimeBudget else { return }
+        let delay = scheduler.crawlDelay(ofHost: hostKey)
+        let dropped = scheduler.giveUp(host: hostKey)
+        for entry in dropped { drop(entry) }
+        configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .crawlDelay(delay, queued: dropped.count, budget: budget), droppedURLs: dropped.count))
     }
 
     /// A held URL that robots.txt turned out to disallow: it no longer counts
@@ -251,23 +364,67 @@ public actor Frontier: URLFrontier {
     }
 
     private func robotsArrived(_ result: RobotsFetchResult, hostKey: String) {
+        robotsFetching -= 1
+        defer {
+            startRobotsFetches()
+            wakeAll()
+        }
         counters.robotsFetched += 1
-        let file = result.robotsTxt
-        var held: [FrontierEntry] = []
-        if case .fetching(let waiting) = robots[hostKey] { held = waiting }
-        robots[hostKey] = .known(file, expires: .now + robotsLifetime)
-        if let delay = file.crawlDelay(for: userAgent) {
+        guard var wait = robots[hostKey] else { return }
+        if let failure = result.failure {
+            wait.failures += 1
+            guard wait.failures < max(1, configuration.robotsMaxAttempts) else {
+                robots[hostKey] = nil
+                robotsGivenUp.insert(hostKey)
+                _ = scheduler.giveUp(host: hostKey)
+                for entry in wait.held { refuse(entry) }
+                configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .robotsUnavailable(attempts: wait.failures, lastFailure: failure),
+                                                         droppedURLs: wait.held.count))
+                return
+            }
+            // RFC 9309 §2.3.1.4: disallow while unreachable; the URLs wait and robots.txt is tried again.
+            var backoff = configuration.robotsRetryBackoff
+            for _ in 1..<wait.failures { backoff = min(backoff * 2, policy.maxRetryWait) }
+            backoff = min(backoff, policy.maxRetryWait)
+            let retryAt = ContinuousClock.now + backoff
+            wait.retryAt = retryAt
+            robots[hostKey] = wait
+            counters.robotsRetries += 1
+            configuration.eventHandler?(.hostPaused(host: hostKey, reason: .robots, remaining: backoff))
+            Task { [weak self] in
+                try? await Task.sleep(until: retryAt, clock: .continuous)
+                await self?.retryRobots(of: hostKey)
+            }
+            return
+        }
+        robots[hostKey] = nil
+        let file = result.robotsTxt(maxRules: configuration.maxRobotsRules)
+        counters.robotsRulesIgnored += file.ignoredRules
+        let matcher = RobotsMatcher(file, userAgent: userAgent)
+        robotsCache.setValue(KnownRobots(matcher: matcher, expires: .now + robotsLifetime), forKey: hostKey, cost: matcher.storageBytes)
+        if let delay = matcher.crawlDelay {
             scheduler.setCrawlDelay(delay, forHost: hostKey)
         }
-        for entry in held {
-            if file.isAllowed(url: entry.url, userAgent: userAgent) {
-                scheduler.enqueue(entry)
+        for entry in wait.held {
+            if matcher.isAllowed(url: entry.url) {
+                guard scheduler.enqueue(entry) else {
+                    drop(entry)
+                    continue
+                }
                 counters.queued += 1
             } else {
                 refuse(entry)
             }
         }
-        wakeAll()
+        checkTimeBudget(of: hostKey)
+    }
+
+    /// Queues a host's robots.txt for another try once its backoff has passed.
+    private func retryRobots(of hostKey: String) {
+        guard robots[hostKey] != nil else { return }
+        robots[hostKey]?.retryAt = nil
+        robotsQueue.append(hostKey)
+        startRobotsFetches()
     }
 
     private func waitForChange(until deadline: ContinuousClock.Instant?) async {

@@ -14,6 +14,23 @@ public struct FrontierConfiguration: Sendable {
     public var maxPagesPerHost: Int?
     /// How long a robots.txt answer is trusted.
     public var robotsLifetime: Duration
+    /// The most robots.txt fetches at once (8 by default): hosts beyond wait their turn.
+    public var robotsFetchConcurrency = 8
+    /// Tries of a host's robots.txt (time-out, 5xx, 429) before the host is
+    /// given up (3 by default); meanwhile its URLs wait (RFC 9309: disallow while unreachable).
+    public var robotsMaxAttempts = 3
+    /// The wait before robots.txt is tried again (2 s by default); it doubles
+    /// with each failure, up to the policy's ``PolitenessPolicy/maxRetryWait``.
+    public var robotsRetryBackoff: Duration = .seconds(2)
+    /// The most `Allow`/`Disallow` rules kept from one robots.txt (``RobotsTxt/defaultMaxRules``).
+    public var maxRobotsRules = RobotsTxt.defaultMaxRules
+    /// The most hosts whose robots.txt rules are kept in memory (10,000 by
+    /// default; the least recently used go first and are fetched again when needed).
+    public var robotsCacheSize = 10_000
+    /// The most bytes of compiled robots.txt rules kept in memory (64 MiB by default).
+    public var robotsCacheBytes = 64 << 20
+    /// Told about pauses and given-up hosts as they happen (for the crawl's log).
+    public var eventHandler: (@Sendable (FrontierEvent) -> Void)?
 
     /// Creates a configuration; every value but the scope and user agent has a default.
     public init(

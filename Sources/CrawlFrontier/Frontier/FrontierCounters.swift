@@ -16,6 +16,10 @@ public struct FrontierCounters: Sendable, Hashable, Codable {
     public var gaveUp = 0
     /// robots.txt files fetched.
     public var robotsFetched = 0
+    /// robots.txt fetches that failed and are tried again after a backoff.
+    public var robotsRetries = 0
+    /// robots.txt rules past the per-file rule cap, not kept.
+    public var robotsRulesIgnored = 0
 
     /// Counters at zero.
     public init() {}

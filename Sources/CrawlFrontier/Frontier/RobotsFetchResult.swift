@@ -12,12 +12,23 @@ public enum RobotsFetchResult: Sendable, Hashable {
 
 extension RobotsFetchResult {
     /// The rules this result means: the file's (an error status means what
-    /// ``RobotsTxt/from(status:body:)`` says), or disallow-all when the host
+    /// ``RobotsTxt/from(status:body:maxRules:)`` says), or disallow-all when the host
     /// could not be reached. Both frontiers map results this way.
-    package var robotsTxt: RobotsTxt {
+    package func robotsTxt(maxRules: Int = RobotsTxt.defaultMaxRules) -> RobotsTxt {
         switch self {
-        case .response(let status, let body): RobotsTxt.from(status: status, body: body)
+        case .response(let status, let body): RobotsTxt.from(status: status, body: body, maxRules: maxRules)
         case .unreachable: .disallowAll
+        }
+    }
+
+    /// Why the fetch counts as failed, to be tried again after a backoff
+    /// (unreachable, 429, 5xx), or `nil` when it gave an answer to obey.
+    /// Both frontiers retry robots.txt this way.
+    package var failure: String? {
+        switch self {
+        case .unreachable: "unreachable"
+        case .response(let status, _) where status == 429 || status >= 500: "HTTP \(status)"
+        case .response: nil
         }
     }
 

@@ -37,6 +37,8 @@ public protocol URLFrontier: AnyObject, Sendable {
     var inFlightCount: Int { get async }
     /// Hosts seen.
     var hostCount: Int { get async }
+    /// What it is doing, and why work waits when it does.
+    var activity: FrontierActivity { get async }
     /// Writes out whatever state the frontier keeps (called once when the crawl ends or stops).
     func close() async throws
 }
@@ -47,4 +49,15 @@ extension URLFrontier {
 
     /// `nil`: a frontier in one process does not fail.
     public var failure: (any Error)? { get async { nil } }
+
+    /// The queue sizes only (for frontiers that know no more).
+    public var activity: FrontierActivity {
+        get async {
+            var activity = FrontierActivity()
+            activity.queued = await queuedCount
+            activity.inFlight = await inFlightCount
+            activity.hosts = await hostCount
+            return activity
+        }
+    }
 }

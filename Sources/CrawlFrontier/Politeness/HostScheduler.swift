@@ -7,9 +7,18 @@ import HeapModule
 /// then depth (breadth-first), then arrival. A host's next URL is handed out
 /// only while it has fewer than ``PolitenessPolicy/maxConcurrencyPerHost``
 /// requests in flight and its delay since the last start has passed (the
-/// policy's delay, its robots.txt `Crawl-delay`, its AutoThrottle delay,
-/// whichever is longest, and any `Retry-After` wait). Hosts take turns
+/// policy's delay, its robots.txt `Crawl-delay` (capped), its AutoThrottle
+/// delay, whichever is longest), unless the host is paused. Hosts take turns
 /// (round robin), so one slow or huge host never starves the others.
+///
+/// A URL that asks to wait (`503` with `Retry-After`, a 5xx, a time-out)
+/// waits alone: its host goes on with its other URLs. The host pauses only
+/// on host-level signals: `429`, or failures on
+/// ``PolitenessPolicy/hostFailureThreshold`` distinct URLs within
+/// ``PolitenessPolicy/hostFailureWindow`` (no success in between); such a
+/// pause lasts the policy's backoff, doubling with each pause in a row. No
+/// wait exceeds ``PolitenessPolicy/maxRetryWait``: a URL asking for more is
+/// given back as ``CompletionResult/waitTooLong(asked:)``.
 ///
 /// The scheduler is a plain value with no clock of its own: every call takes
 /// `now`, so its behaviour is deterministic and testable without sleeping.
@@ -27,14 +36,19 @@ public struct HostScheduler: Sendable {
         case retryScheduled(at: Instant)
         /// It failed too often and was dropped.
         case gaveUp
+        /// It asked to wait longer than ``PolitenessPolicy/maxRetryWait``: not retried.
+        case waitTooLong(asked: Duration)
     }
 
     /// How a request ended, as far as politeness and retries care.
     public enum Outcome: Sendable, Hashable {
         /// A response came back after `latency` (any status but 429 and 503).
         case success(latency: Duration)
-        /// 429 or 503: the host asks to wait (the `Retry-After` value, or a backoff).
+        /// This URL asks to wait (`503` or another 5xx with `Retry-After`, or
+        /// a backoff): only this URL waits; it counts as a failure of its host.
         case retryAfter(Duration)
+        /// `429`: the host asks to wait (its `Retry-After`, or a backoff); the whole host pauses.
+        case hostBusy(retryAfter: Duration)
         /// A time-out, a lost connection, a 5xx: worth trying again later.
         case transientFailure(latency: Duration)
         /// Will not get better by trying again.
@@ -80,7 +94,11 @@ public struct HostScheduler: Sendable {
         var lastEnd: Instant?
         var crawlDelay: Duration = .zero
         var throttleDelay: Duration
-        var blockedUntil: Instant?
+        var pause: HostPause?
+        /// Recent failures of distinct URLs (fingerprint, when), oldest first.
+        var failures: [(fingerprint: UInt64, at: Instant)] = []
+        /// Pauses for failures in a row (reset by a success).
+        var pauseStreak = 0
     }
 
     /// The policy in force.
@@ -92,6 +110,14 @@ public struct HostScheduler: Sendable {
     private var timers = Heap<Timed>()
     private var sequence = 0
     private var pendingRetries = 0
+    /// Hosts that were paused (some pauses may have ended since).
+    private var pausedHostKeys: Set<String> = []
+    /// Hosts given up: their URLs are dropped.
+    private var givenUpHostKeys: Set<String> = []
+    /// Retries of given-up hosts dropped when their time came, until ``takeDropped()``.
+    private var dropped: [FrontierEntry] = []
+    /// Host pauses so far (429 and failures).
+    public private(set) var pauseCount = 0
     /// URLs waiting in host queues.
     public private(set) var queuedCount = 0
     /// URLs handed out and not completed yet.
@@ -111,8 +137,18 @@ public struct HostScheduler: Sendable {
     /// Whether nothing is queued, in flight, or waiting to be retried.
     public var isIdle: Bool { queuedCount == 0 && inFlightCount == 0 && pendingRetries == 0 }
 
-    /// Queues a URL on its host.
-    public mutating func enqueue(_ entry: FrontierEntry) {
+    /// Hosts given up (see ``giveUp(host:)``).
+    public var givenUpHostCount: Int { givenUpHostKeys.count }
+
+    /// Whether a host was given up.
+    public func isGivenUp(_ hostKey: String) -> Bool {
+        givenUpHostKeys.contains(hostKey)
+    }
+
+    /// Queues a URL on its host; `false` (and nothing queued) when the host was given up.
+    @discardableResult
+    public mutating func enqueue(_ entry: FrontierEntry) -> Bool {
+        guard !givenUpHostKeys.contains(entry.hostKey) else { return false }
         var entry = entry
         sequence += 1
         if let index = hosts.index(forKey: entry.hostKey) {
@@ -126,11 +162,64 @@ public struct HostScheduler: Sendable {
         }
         queuedCount += 1
         activate(entry.hostKey)
+        return true
     }
 
-    /// Sets a host's robots.txt `Crawl-delay` (it applies when longer than the policy's delay).
+    /// Sets a host's robots.txt `Crawl-delay`, cut to ``PolitenessPolicy/maxCrawlDelay``
+    /// (it applies when longer than the policy's delay).
     public mutating func setCrawlDelay(_ delay: Duration, forHost hostKey: String) {
-        hosts[hostKey, default: Host(throttleDelay: policy.autoThrottle?.startDelay ?? .zero)].crawlDelay = max(.zero, delay)
+        hosts[hostKey, default: Host(throttleDelay: policy.autoThrottle?.startDelay ?? .zero)].crawlDelay = policy.cappedCrawlDelay(delay)
+    }
+
+    /// A host's `Crawl-delay` as honoured (zero when it gave none).
+    public func crawlDelay(ofHost hostKey: String) -> Duration {
+        hosts[hostKey]?.crawlDelay ?? .zero
+    }
+
+    /// Whether a host's queued and in-flight URLs at its `Crawl-delay` would
+    /// take longer than ``PolitenessPolicy/hostTimeBudget``.
+    public func exceedsTimeBudget(_ hostKey: String) -> Bool {
+        guard let host = hosts[hostKey] else { return false }
+        return policy.exceedsHostBudget(queued: host.queue.count + host.inFlight, crawlDelay: host.crawlDelay)
+    }
+
+    /// Gives a host up: its queued URLs are taken out and returned, and its
+    /// later URLs and retries are dropped (see ``takeDropped()``).
+    public mutating func giveUp(host hostKey: String) -> [FrontierEntry] {
+        givenUpHostKeys.insert(hostKey)
+        pausedHostKeys.remove(hostKey)
+        guard var host = hosts.removeValue(forKey: hostKey) else { return [] }
+        let entries = host.queue.unordered.map(\.entry)
+        host.queue = Heap()
+        host.pause = nil
+        queuedCount -= entries.count
+        hosts[hostKey] = host
+        return entries
+    }
+
+    /// Retries of given-up hosts dropped since the last call.
+    public mutating func takeDropped() -> [FrontierEntry] {
+        defer { dropped.removeAll() }
+        return dropped
+    }
+
+    /// A host's pause, when it has one in force at `now`.
+    public func pause(ofHost hostKey: String, now: Instant) -> HostPause? {
+        hosts[hostKey]?.pause.flatMap { $0.until > now ? $0 : nil }
+    }
+
+    /// The hosts paused at `now`, with their pauses.
+    public func pausedHosts(now: Instant) -> [String: HostPause] {
+        var paused: [String: HostPause] = [:]
+        for hostKey in pausedHostKeys {
+            if let pause = hosts[hostKey]?.pause, pause.until > now { paused[hostKey] = pause }
+        }
+        return paused
+    }
+
+    /// When the earliest URL waiting for its own retry may go, if any waits.
+    public var nextRetryTime: Instant? {
+        pendingRetries == 0 ? nil : timers.unordered.lazy.filter { $0.entry != nil }.map(\.time).min()
     }
 
     /// The next URL whose host's politeness allows it at `now`, marked as in
@@ -185,13 +274,20 @@ public struct HostScheduler: Sendable {
                     host.throttleDelay = throttle.adjusted(host.throttleDelay, latency: latency, succeeded: true)
                 case .transientFailure(let latency):
                     host.throttleDelay = throttle.adjusted(host.throttleDelay, latency: latency, succeeded: false)
-                case .retryAfter, .permanentFailure:
+                case .retryAfter, .hostBusy, .permanentFailure:
                     break
                 }
             }
-            if case .retryAfter(let wait) = outcome {
-                let until = now + max(.zero, wait)
-                host.blockedUntil = max(host.blockedUntil ?? until, until)
+            switch outcome {
+            case .success:
+                host.failures.removeAll()
+                host.pauseStreak = 0
+            case .hostBusy(let wait):
+                pause(&host, hostKey, until: now + min(max(.zero, wait), policy.maxRetryWait), reason: .retryAfter)
+            case .retryAfter, .transientFailure:
+                noteFailure(&host, hostKey, fingerprint: entry.fingerprint, now: now)
+            case .permanentFailure:
+                break
             }
             hosts[hostKey] = host
             activate(hostKey)
@@ -199,26 +295,52 @@ public struct HostScheduler: Sendable {
         switch outcome {
         case .success, .permanentFailure:
             return .done
-        case .retryAfter(let wait):
+        case .hostBusy(let wait):
+            if wait > policy.maxRetryWait { return .waitTooLong(asked: wait) }
             guard entry.attempt < policy.maxRetries else { return .gaveUp }
             var retry = entry
             retry.attempt += 1
-            // The host itself is blocked until then; the URL waits in its queue.
-            enqueue(retry)
+            // The host itself is paused until then; the URL waits in its queue.
+            guard enqueue(retry) else { return .gaveUp }
             return .retryScheduled(at: now + max(.zero, wait))
+        case .retryAfter(let wait):
+            if wait > policy.maxRetryWait { return .waitTooLong(asked: wait) }
+            return scheduleRetry(of: entry, at: now + max(.zero, wait))
         case .transientFailure:
-            guard entry.attempt < policy.maxRetries else { return .gaveUp }
-            var retry = entry
-            retry.attempt += 1
-            let at = now + policy.backoff(beforeRetry: retry.attempt)
-            sequence += 1
-            timers.insert(Timed(time: at, sequence: sequence, hostKey: hostKey, entry: retry))
-            pendingRetries += 1
-            return .retryScheduled(at: at)
+            return scheduleRetry(of: entry, at: now + policy.backoff(beforeRetry: entry.attempt + 1))
         }
     }
 
     // MARK: Internals
+
+    /// Puts a URL aside until `at` (its host goes on with its other URLs).
+    private mutating func scheduleRetry(of entry: FrontierEntry, at: Instant) -> CompletionResult {
+        guard entry.attempt < policy.maxRetries, !givenUpHostKeys.contains(entry.hostKey) else { return .gaveUp }
+        var retry = entry
+        retry.attempt += 1
+        sequence += 1
+        timers.insert(Timed(time: at, sequence: sequence, hostKey: entry.hostKey, entry: retry))
+        pendingRetries += 1
+        return .retryScheduled(at: at)
+    }
+
+    /// Pauses a host until `until` (a longer pause already in force stays).
+    private mutating func pause(_ host: inout Host, _ hostKey: String, until: Instant, reason: HostPause.Reason) {
+        if let current = host.pause, current.until >= until { return }
+        host.pause = HostPause(until: until, reason: reason)
+        pausedHostKeys.insert(hostKey)
+        pauseCount += 1
+    }
+
+    /// Counts a failure of a distinct URL; enough of them within the window pause the host.
+    private mutating func noteFailure(_ host: inout Host, _ hostKey: String, fingerprint: UInt64, now: Instant) {
+        host.failures.removeAll { now - $0.at > policy.hostFailureWindow || $0.fingerprint == fingerprint }
+        host.failures.append((fingerprint, now))
+        guard host.failures.count >= policy.hostFailureThreshold else { return }
+        host.failures.removeAll()
+        host.pauseStreak += 1
+        pause(&host, hostKey, until: now + policy.backoff(beforeRetry: host.pauseStreak), reason: .failures)
+    }
 
     /// Whether a host has URLs and a free slot, and when its politeness next
     /// allows a start. (A separate function, so no copy of the host, and of
@@ -235,6 +357,10 @@ public struct HostScheduler: Sendable {
     /// uniquely referenced and changes in place (no copy of the whole queue).
     private mutating func takeNext(from hostKey: String, now: Instant) -> QueuedEntry? {
         guard var host = hosts.removeValue(forKey: hostKey) else { return nil }
+        if let pause = host.pause, pause.until <= now {
+            host.pause = nil
+            pausedHostKeys.remove(hostKey)
+        }
         let queued = host.queue.popMin()
         if queued != nil {
             host.inFlight += 1
@@ -245,7 +371,7 @@ public struct HostScheduler: Sendable {
     }
 
     private func earliestStart(of host: Host) -> Instant? {
-        var earliest = host.blockedUntil
+        var earliest = host.pause?.until
         if let lastStart = host.lastStart {
             let delay = max(policy.delay, host.crawlDelay, policy.autoThrottle == nil ? .zero : host.throttleDelay)
             if delay > .zero {
@@ -273,7 +399,7 @@ public struct HostScheduler: Sendable {
             _ = timers.popMin()
             if let entry = first.entry {
                 pendingRetries -= 1
-                enqueue(entry)
+                if !enqueue(entry) { dropped.append(entry) }
             } else {
                 activate(first.hostKey)
             }

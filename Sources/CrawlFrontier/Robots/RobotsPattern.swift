@@ -4,9 +4,10 @@
 /// (``RobotsPath/normalize(_:)``). `*` matches any sequence of octets; a `$`
 /// at the end anchors the pattern to the end of the path. Matching looks for
 /// the literal pieces between `*`s in order, each at its first occurrence
-/// (which is never worse for the pieces after it), with a linear-time search,
-/// so a match costs at most pattern length + path length steps: hostile files
-/// (hundreds of 2 KB rules, `/*a*a*a*a*b`) stay cheap for every URL.
+/// (which is never worse for the pieces after it), with a linear-time search
+/// whose tables are built once, when the pattern is parsed, so a match costs
+/// at most path length steps: hostile files (hundreds of 2 KB rules,
+/// `/*a*a*a*a*b`) stay cheap for every URL.
 public struct RobotsPattern: Sendable, Hashable, CustomStringConvertible {
     /// The normalised pattern octets, without a trailing `$`.
     public let octets: [UInt8]
@@ -14,6 +15,8 @@ public struct RobotsPattern: Sendable, Hashable, CustomStringConvertible {
     public let isAnchored: Bool
     /// `octets` split at each `*` (empty pieces kept, so a leading `*` gives an empty first piece).
     private let pieces: [[UInt8]]
+    /// Each piece's Knuth-Morris-Pratt failure table, built once.
+    private let failureTables: [[Int32]]
     /// The number of octets that are not `*`: a path shorter than this cannot match.
     private let literalCount: Int
 
@@ -28,6 +31,7 @@ public struct RobotsPattern: Sendable, Hashable, CustomStringConvertible {
         }
         octets = bytes
         pieces = bytes.split(separator: UInt8(ascii: "*"), omittingEmptySubsequences: false).map(Array.init)
+        failureTables = pieces.map(Self.failureTable)
         literalCount = bytes.count { $0 != UInt8(ascii: "*") }
     }
 
@@ -41,35 +45,43 @@ public struct RobotsPattern: Sendable, Hashable, CustomStringConvertible {
         guard path.starts(with: first) else { return false }
         if pieces.count == 1 { return !isAnchored || first.count == path.count }
         var position = first.count
-        for piece in pieces.dropFirst().dropLast() {
-            guard let found = Self.firstIndex(of: piece, in: path, from: position) else { return false }
-            position = found + piece.count
+        for index in pieces.indices.dropFirst().dropLast() {
+            guard let found = Self.firstIndex(of: pieces[index], failure: failureTables[index], in: path, from: position) else { return false }
+            position = found + pieces[index].count
         }
         // After the last `*`: with `$` the last piece must end the path, else it may stand anywhere later.
         let last = pieces[pieces.count - 1]
         if isAnchored {
             return path.count - last.count >= position && path[(path.count - last.count)...].elementsEqual(last)
         }
-        return Self.firstIndex(of: last, in: path, from: position) != nil
+        return Self.firstIndex(of: last, failure: failureTables[pieces.count - 1], in: path, from: position) != nil
     }
 
-    /// Where `needle` first occurs in `haystack` at or after `start` (Knuth-Morris-Pratt:
-    /// linear in both lengths, whatever the octets).
-    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+    /// The octets this pattern holds (for cache accounting).
+    var storageBytes: Int { octets.count * 6 + pieces.count * 48 + 64 }
+
+    /// failure[i]: the length of the longest proper prefix of needle[0...i] that is also its suffix.
+    private static func failureTable(_ needle: [UInt8]) -> [Int32] {
+        guard needle.count > 1 else { return [] }
+        var failure = [Int32](repeating: 0, count: needle.count)
+        var length = 0
+        for index in needle.indices.dropFirst() {
+            while length > 0 && needle[index] != needle[length] { length = Int(failure[length - 1]) }
+            if needle[index] == needle[length] { length += 1 }
+            failure[index] = Int32(length)
+        }
+        return failure
+    }
+
+    /// Where `needle` first occurs in `haystack` at or after `start` (Knuth-Morris-Pratt
+    /// with the needle's prebuilt table: linear in the haystack, whatever the octets).
+    private static func firstIndex(of needle: [UInt8], failure: [Int32], in haystack: [UInt8], from start: Int) -> Int? {
         guard !needle.isEmpty else { return start <= haystack.count ? start : nil }
         guard haystack.count - start >= needle.count else { return nil }
         if needle.count == 1 { return haystack[start...].firstIndex(of: needle[0]) }
-        // failure[i]: length of the longest proper prefix of needle[0...i] that is also its suffix.
-        var failure = [Int](repeating: 0, count: needle.count)
-        var length = 0
-        for index in needle.indices.dropFirst() {
-            while length > 0 && needle[index] != needle[length] { length = failure[length - 1] }
-            if needle[index] == needle[length] { length += 1 }
-            failure[index] = length
-        }
         var matched = 0
         for index in start..<haystack.count {
-            while matched > 0 && haystack[index] != needle[matched] { matched = failure[matched - 1] }
+            while matched > 0 && haystack[index] != needle[matched] { matched = Int(failure[matched - 1]) }
             if haystack[index] == needle[matched] { matched += 1 }
             if matched == needle.count { return index - needle.count + 1 }
         }

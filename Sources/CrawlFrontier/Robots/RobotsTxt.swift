@@ -1,5 +1,11 @@
 /// A parsed robots.txt file and the decisions it makes (RFC 9309).
 ///
+/// - Keys are read as Google's open-source parser reads them: case-insensitive,
+///   by prefix (`Disallows:` is `Disallow`), with its common misspellings of
+///   `disallow` (`dissallow`, `dissalow`, `disalow`, `diasllow`, `disallaw`),
+///   `useragent`/`user agent` and `site-map`; a missing colon is taken as one
+///   when the line is exactly a key and a value (`Disallow /private`). An
+///   `Allow` of `…/index.htm` or `…/index.html` also allows its directory (`…/`).
 /// - Groups start with one or more `User-agent` lines; rules before the first
 ///   `User-agent` line belong to no group and are ignored. Groups naming the
 ///   same agent are merged.
@@ -32,6 +38,8 @@ public struct RobotsTxt: Sendable, Hashable {
 
     /// The most bytes of a robots.txt file that are parsed (500 KiB, as RFC 9309 requires at least).
     public static let maxParsedBytes = 500 * 1024
+    /// The most `Allow`/`Disallow` rules kept from one file by default (later ones are ignored and counted).
+    public static let defaultMaxRules = 2_000
 
     /// The groups in file order.
     public let groups: [Group]
@@ -39,7 +47,9 @@ public struct RobotsTxt: Sendable, Hashable {
     public let sitemaps: [String]
     /// What applies when no group matches: `true` for a parsed file (allow),
     /// `false` for ``disallowAll``.
-    private let defaultAllows: Bool
+    let defaultAllows: Bool
+    /// `Allow`/`Disallow` rules past the rule cap, not kept.
+    public private(set) var ignoredRules = 0
 
     /// A file that allows everything (robots.txt answered 4xx, or is empty).
     public static let allowAll = RobotsTxt(groups: [], sitemaps: [], defaultAllows: true)
@@ -56,17 +66,19 @@ public struct RobotsTxt: Sendable, Hashable {
     /// than 429 allows everything; 429, 5xx and anything else disallow
     /// everything until robots.txt can be fetched again. (Redirects are
     /// followed by the fetcher before this is called.)
-    public static func from(status: Int, body: some Collection<UInt8>) -> RobotsTxt {
+    public static func from(status: Int, body: some Collection<UInt8>, maxRules: Int = defaultMaxRules) -> RobotsTxt {
         switch status {
-        case 200..<300: RobotsTxt(parsing: body)
+        case 200..<300: RobotsTxt(parsing: body, maxRules: maxRules)
         case 429: .disallowAll
         case 400..<500: .allowAll
         default: .disallowAll
         }
     }
 
-    /// Parses a robots.txt body (only its first ``maxParsedBytes`` bytes).
-    public init(parsing body: some Collection<UInt8>) {
+    /// Parses a robots.txt body (only its first ``maxParsedBytes`` bytes, and
+    /// at most `maxRules` `Allow`/`Disallow` rules in all).
+    public init(parsing body: some Collection<UInt8>, maxRules: Int = defaultMaxRules) {
+        var ruleCount = 0
         var bytes = Array(body.prefix(Self.maxParsedBytes))
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var groups: [Group] = []
@@ -74,9 +86,9 @@ public struct RobotsTxt: Sendable, Hashable {
         var current: Group?
         var lastWasAgent = false
         for line in Self.lines(bytes) {
-            guard let (key, value) = Self.keyValue(line) else { continue }
+            guard let (rawKey, value) = Self.keyValue(line), let key = Self.directive(rawKey) else { continue }
             switch key {
-            case "user-agent", "useragent", "user agent":
+            case "user-agent":
                 let token = Self.productToken(value)
                 if lastWasAgent, var group = current {
                     group.agents.append(token)
@@ -90,22 +102,27 @@ public struct RobotsTxt: Sendable, Hashable {
                 lastWasAgent = false
                 // An empty value is no rule at all ("Disallow:" allows everything).
                 guard !value.isEmpty, var group = current else { continue }
+                ruleCount += 1
+                guard ruleCount <= maxRules else { continue }
                 group.rules.append(Rule(isAllow: key == "allow", pattern: RobotsPattern(value)))
+                if key == "allow", let directory = Self.directoryOfIndexPage(value) {
+                    group.rules.append(Rule(isAllow: true, pattern: RobotsPattern(directory)))
+                }
                 current = group
-            case "crawl-delay", "crawldelay":
+            case "crawl-delay":
                 lastWasAgent = false
                 guard var group = current, let seconds = Double(value), seconds.isFinite, seconds >= 0 else { continue }
                 group.crawlDelay = group.crawlDelay ?? seconds
                 current = group
-            case "sitemap", "site-map":
+            case "sitemap":
                 if !value.isEmpty { sitemaps.append(value) }
             default:
-                // Unknown keys end nothing and start nothing.
                 continue
             }
         }
         if let group = current { groups.append(group) }
         self.init(groups: groups, sitemaps: sitemaps, defaultAllows: true)
+        ignoredRules = max(0, ruleCount - max(0, maxRules))
     }
 
     /// The rules that apply to `userAgent`: those of every group naming its
@@ -118,22 +135,9 @@ public struct RobotsTxt: Sendable, Hashable {
     }
 
     /// Whether `userAgent` may fetch the path (with query) `pathAndQuery`.
+    /// (Many URLs of one host: compile the agent's rules once with ``RobotsMatcher``.)
     public func isAllowed(_ pathAndQuery: String, userAgent: String) -> Bool {
-        let raw = pathAndQuery.isEmpty ? "/" : pathAndQuery
-        if raw == "/robots.txt" { return true }
-        guard defaultAllows else { return false }
-        let path = RobotsPath.normalize(Array(raw.utf8))
-        var best: Rule?
-        for rule in rules(for: userAgent) where rule.pattern.matches(path) {
-            guard let current = best else {
-                best = rule
-                continue
-            }
-            if rule.pattern.priority > current.pattern.priority || (rule.pattern.priority == current.pattern.priority && rule.isAllow && !current.isAllow) {
-                best = rule
-            }
-        }
-        return best?.isAllow ?? true
+        RobotsMatcher(self, userAgent: userAgent).isAllowed(pathAndQuery)
     }
 
     /// Whether `userAgent` may fetch the absolute URL `url`.
@@ -173,13 +177,45 @@ public struct RobotsTxt: Sendable, Hashable {
         }
     }
 
-    /// `key` (lower-cased) and `value` (trimmed) of a `key: value` line.
+    /// `key` (lower-cased) and `value` (trimmed) of a `key: value` line; without a
+    /// colon, of a line that is exactly two runs of non-blank text (`disallow /x`).
     private static func keyValue(_ line: ArraySlice<UInt8>) -> (String, String)? {
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let key = String(decoding: line[line.startIndex..<colon], as: UTF8.self).trimmingSpaces.lowercased()
-        let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces
+        let key: String
+        let value: String
+        if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            key = String(decoding: line[line.startIndex..<colon], as: UTF8.self).trimmingSpaces.lowercased()
+            value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces
+        } else {
+            let words = line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
+            guard words.count == 2 else { return nil }
+            key = String(decoding: words[0], as: UTF8.self).lowercased()
+            value = String(decoding: words[1], as: UTF8.self)
+        }
         guard !key.isEmpty else { return nil }
         return (key, value)
+    }
+
+    /// The directive a lower-cased key stands for (`user-agent`, `allow`,
+    /// `disallow`, `crawl-delay`, `sitemap`), matched by prefix with the
+    /// misspellings Google's parser accepts; nil for an unknown key.
+    static func directive(_ key: String) -> String? {
+        spellings.first { $0.prefixes.contains(where: key.hasPrefix) }?.directive
+    }
+
+    /// Each directive with the key prefixes that stand for it.
+    private static let spellings: [(directive: String, prefixes: [String])] = [
+            ("user-agent", ["user-agent", "useragent", "user agent"]),
+            ("allow", ["allow"]),
+            ("disallow", ["disallow", "dissallow", "dissalow", "disalow", "diasllow", "disallaw"]),
+            ("crawl-delay", ["crawl-delay", "crawldelay"]),
+            ("sitemap", ["sitemap", "site-map"]),
+        ]
+
+    /// For an `Allow` value naming a directory's index page (`/dir/index.html`,
+    /// `/dir/index.htm`), the pattern of the directory itself (`/dir/$`).
+    static func directoryOfIndexPage(_ value: String) -> String? {
+        guard let slash = value.lastIndex(of: "/"), value[slash...].hasPrefix("/index.htm") else { return nil }
+        return value[...slash] + "$"
     }
 
     /// The product token of a user-agent value, lower-cased: its leading run

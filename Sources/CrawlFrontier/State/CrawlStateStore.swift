@@ -17,6 +17,15 @@ import AsyncURLSupport
 /// on resume those pages are fetched again and the feeds are cut back to the
 /// stored lengths, so every page is in the output once.
 ///
+/// A commit that fails (a full disk, say) keeps its records for the next one:
+/// nothing recorded is lost while the store stays open.
+///
+/// The store holds the directory's ``StateDirectoryLock`` while open: a second
+/// store (in this process or another) on the same directory fails with
+/// operation `lock`. The directory is created with mode 0700 and the database
+/// (with its WAL files) with 0600. URLs are stored without their userinfo
+/// (`user:password@`): credentials stay in memory, with the requests that use them.
+///
 /// Tables (WAL journal): `queued` and `done` are append-only logs (rows go to
 /// the end of the B-tree rather than all over it), `seen` holds redirect
 /// targets, `seed_hosts` the seeds' hosts, `metadata` key–value pairs.
@@ -39,13 +48,28 @@ public final class CrawlStateStore: Sendable {
     private let pending = LockedState<[Record]>([])
     /// The database, used by one commit at a time. `nil` once closed.
     private let database: LockedState<StateDatabase?>
+    /// The directory's lock, held until ``close(metadata:)``.
+    private let lock: StateDirectoryLock
 
     /// Opens (creating if needed) the store in `directory` (created if missing).
-    public init(directory: String) throws(StateStoreError) {
-        if mkdir(directory, 0o755) != 0, errno != EEXIST {
-            throw StateStoreError(path: directory, operation: "create directory", code: -1, message: String(cString: strerror(errno)))
+    /// - Parameter lock: the directory's lock, when the caller took it already
+    ///   (before opening its outputs, say); `nil`: the store takes it.
+    /// - Throws: ``StateStoreError`` with operation `lock` when another
+    ///   process uses the directory.
+    public init(directory: String, lock: StateDirectoryLock? = nil) throws(StateStoreError) {
+        if let lock {
+            self.lock = lock
+        } else {
+            self.lock = try StateDirectoryLock(directory: directory)
         }
         path = directory + (directory.hasSuffix("/") ? "" : "/") + Self.fileName
+        // Created here, so SQLite's WAL and shared-memory files, which take
+        // the database's mode, are private too.
+        let created = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard created >= 0 else {
+            throw StateStoreError(path: path, operation: "create", code: -1, message: String(cString: strerror(errno)))
+        }
+        _ = Glibc.close(created)
         database = LockedState(try StateDatabase(path: path))
     }
 
@@ -77,15 +101,36 @@ public final class CrawlStateStore: Sendable {
 
     /// Writes every record so far in one transaction, with `metadata()`'s
     /// key–value pairs, which is called at the cut (under the same lock as
-    /// ``recordDone(_:redirectTarget:alongWith:)``).
-    public func commit(metadata: () -> [String: String] = { [:] }) throws(StateStoreError) {
+    /// ``recordDone(_:redirectTarget:alongWith:)``). `beforeWriting` runs after
+    /// the cut and before the transaction (the crawler puts its feeds on disk
+    /// there, so the lengths committed never count bytes a power loss could
+    /// take back); when it or the transaction fails, the records stay pending
+    /// for the next commit.
+    public func commit(metadata: () -> [String: String] = { [:] },
+                       beforeWriting: () throws -> Void = {}) throws(StateStoreError) {
         try database.withLock { (database: inout StateDatabase?) throws(StateStoreError) in
             guard let database else { throw StateStoreError(path: path, operation: "commit", code: -1, message: "the store is closed") }
             let (records, values) = pending.withLock { records in
                 defer { records.removeAll(keepingCapacity: true) }
                 return (records, metadata())
             }
-            try database.write(records, metadata: values)
+            let failure: StateStoreError?
+            do {
+                try beforeWriting()
+                do throws(StateStoreError) {
+                    try database.write(records, metadata: values)
+                    failure = nil
+                } catch {
+                    failure = error
+                }
+            } catch {
+                failure = StateStoreError(path: path, operation: "synchronize outputs", code: -1, message: "\(error)")
+            }
+            if let failure {
+                // Back in front of what was recorded meanwhile, in their order.
+                pending.withLock { $0.insert(contentsOf: records, at: 0) }
+                throw failure
+            }
         }
     }
 
@@ -100,10 +145,14 @@ public final class CrawlStateStore: Sendable {
 
     /// Commits what is pending (with `metadata()`) and closes the database;
     /// later commits fail. Closing twice is harmless.
-    public func close(metadata: () -> [String: String] = { [:] }) throws(StateStoreError) {
+    /// The directory's lock is released, even when the last commit fails.
+    public func close(metadata: () -> [String: String] = { [:] }, beforeWriting: () throws -> Void = {}) throws(StateStoreError) {
         let isOpen = database.withLock { $0 != nil }
         guard isOpen else { return }
-        try commit(metadata: metadata)
-        database.withLock { $0 = nil }
+        defer {
+            database.withLock { $0 = nil }
+            lock.release()
+        }
+        try commit(metadata: metadata, beforeWriting: beforeWriting)
     }
 }

@@ -1,3 +1,5 @@
+import AsyncURLSupport
+
 /// The SQLite side of a ``CrawlStateStore``: the schema, its prepared
 /// statements, one transaction per commit, and loading.
 ///
@@ -124,11 +126,12 @@ final class StateDatabase {
 
     private func insert(_ entry: FrontierEntry) throws(StateStoreError) {
         try insertQueued.bind(Int64(bitPattern: entry.fingerprint), at: 1)
-        try insertQueued.bind(entry.url, at: 2)
+        // Credentials stay in memory: the crawler gives them back on resume.
+        try insertQueued.bind(entry.url.removingURLCredentials(), at: 2)
         try insertQueued.bind(entry.hostKey, at: 3)
         try insertQueued.bind(Int64(entry.depth), at: 4)
         try insertQueued.bind(Int64(entry.priority), at: 5)
-        try insertQueued.bind(entry.referrer, at: 6)
+        try insertQueued.bind(entry.referrer?.removingURLCredentials(), at: 6)
         try insertQueued.bind(entry.payload, at: 7)
         try insertQueued.run()
     }

@@ -37,6 +37,31 @@ public struct CrawlSettings: Sendable {
     public var maxBodySize = 16 << 20
     /// Retries after a transient failure, 429 or 503.
     public var maxRetries = 2
+    /// The longest wait honoured (`Retry-After`, backoff, host pause; 60 s):
+    /// a URL asking for more is not retried but recorded as failed (`retryWaitTooLong`).
+    public var maxRetryWait: Duration = .seconds(60)
+    /// The longest robots.txt `Crawl-delay` honoured (30 s); longer ones are cut to it.
+    public var maxCrawlDelay: Duration = .seconds(30)
+    /// How long one host may take at its `Crawl-delay` for its queued URLs
+    /// (one hour); a host over it is given up with a log line. `nil`: no budget.
+    public var hostTimeBudget: Duration? = .seconds(3600)
+    /// Failures (5xx, time-outs, lost connections) on this many distinct URLs
+    /// of one host within ``hostFailureWindow`` pause the whole host (5).
+    public var hostFailureThreshold = 5
+    /// The window in which failures of distinct URLs are counted (30 s).
+    public var hostFailureWindow: Duration = .seconds(30)
+    /// The most robots.txt fetches at once (8).
+    public var robotsFetchConcurrency = 8
+    /// Tries of a host's robots.txt (time-out, 5xx, 429) before the host is given up (3).
+    public var robotsMaxAttempts = 3
+    /// The wait before a failed robots.txt is tried again (2 s, doubling).
+    public var robotsRetryBackoff: Duration = .seconds(2)
+    /// The most `Allow`/`Disallow` rules kept from one robots.txt (2,000).
+    public var maxRobotsRules = RobotsTxt.defaultMaxRules
+    /// The most hosts whose robots.txt rules are kept in memory (10,000; least recently used go first).
+    public var robotsCacheSize = 10_000
+    /// The most open connections of the crawl's HTTP client in all (256).
+    public var maxConnections = 256
     /// How URLs are canonicalised for dedup (session ids and `utm_*` removed by default).
     public var canonicalization: CanonicalizationOptions = .crawler
     /// Whether the crawl keeps a cookie jar (cookies set by responses go with
@@ -59,6 +84,10 @@ public struct CrawlSettings: Sendable {
     /// A directory where the frontier and the feeds' checkpoints are kept, so
     /// that a stopped or killed crawl resumes where it stopped (in-process frontier only).
     public var stateDirectory: String?
+    /// The lock on ``stateDirectory`` when it was taken already (the command
+    /// line takes it before opening its outputs); `nil`: the crawl takes it.
+    /// A crawl whose directory another process holds fails to start.
+    public var stateDirectoryLock: StateDirectoryLock?
     /// How often the resumable state is committed.
     public var checkpointInterval: Duration = .milliseconds(500)
     /// Where a WARC archive of every fetch (robots.txt and redirect hops

@@ -23,6 +23,12 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     public var duplicates = 0
     /// URLs dropped by a limit (depth, pages, per-host pages, URL length, trap).
     public var limited = 0
+    /// Times a whole host was paused (429, failures on several URLs, robots.txt failing).
+    public var hostPauses = 0
+    /// Hosts given up (robots.txt unavailable after its tries, or over the per-host time budget).
+    public var hostsGivenUp = 0
+    /// robots.txt rules past the per-file rule cap, not kept.
+    public var robotsRulesIgnored = 0
     /// Requests a middleware skipped before they went out.
     public var skippedRequests = 0
     /// Responses a middleware dropped before they were parsed.
@@ -58,7 +64,8 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         statuses:       \(statusText.isEmpty ? "-" : statusText)
         errors:         \(errors)\(errorText.isEmpty ? "" : " (\(errorText))")
         retries:        \(retries)
-        robots denied:  \(robotsDenied)
+        hosts:          \(hostPauses) pauses, \(hostsGivenUp) given up
+        robots denied:  \(robotsDenied)\(robotsRulesIgnored > 0 ? " (\(robotsRulesIgnored) rules over the cap ignored)" : "")
         off scope:      \(offScope)
         duplicates:     \(duplicates)
         limited:        \(limited)

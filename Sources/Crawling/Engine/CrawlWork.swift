@@ -50,7 +50,9 @@ struct CrawlWork: Sendable {
         if let callback = request.callback {
             callbacks.withLock { $0[fingerprint] = callback }
         }
-        return FrontierEntry(url: canonical.string, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority,
+        // Fetched as the WHATWG serialisation of what the page wrote (`?b=%zz` stays
+        // `?b=%zz`); the canonical form only decides what counts as a duplicate.
+        return FrontierEntry(url: resolved.removingFragment.href, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority,
                              referrer: referrer, payload: RequestPayload.encode(request))
     }
 
@@ -71,16 +73,18 @@ struct CrawlWork: Sendable {
         var fetchRequest = Request(url: entry.url, method: request.method, headers: request.headers, body: request.body)
         let scope = scope
         let seedHosts = seedHosts
-        fetchRequest.redirectPolicy = RedirectPolicy(maxHops: 10) { _, target in
+        fetchRequest.redirectPolicy = RedirectPolicy(maxHops: 10) { from, location in
+            // The Location is resolved here, as the WHATWG URL Standard says, and
+            // exactly the serialisation the scope check sees is what is fetched
+            // (libcurl's own reading of an odd Location could name another host).
             // Off-scope redirects are recorded (as the 3xx response), not
             // followed. Targets that are not http(s) go on to the fetch core,
             // which refuses them with forbiddenRedirect.
-            guard let parsed = WebURL(target) else { return false }
-            guard parsed.scheme == "http" || parsed.scheme == "https" else { return true }
-            let url = CanonicalURL(parsed)
-            guard let hostKey = url.hostKey else { return false }
-            let probe = FrontierEntry(url: url.string, fingerprint: 0, hostKey: hostKey, depth: 0)
-            return scope.rejection(of: probe, seedHosts: seedHosts) != .offScope
+            guard let base = WebURL(from), let parsed = WebURL(location, relativeTo: base)?.removingFragment else { return nil }
+            guard parsed.scheme == "http" || parsed.scheme == "https" else { return parsed.href }
+            guard let hostKey = parsed.hostKey else { return nil }
+            let probe = FrontierEntry(url: parsed.href, fingerprint: 0, hostKey: hostKey, depth: 0)
+            return scope.rejection(of: probe, seedHosts: seedHosts) == .offScope ? nil : parsed.href
         }
         for middleware in crawler.middlewares {
             if case .skip(let reason) = await middleware.willSend(&fetchRequest, for: request) {
@@ -130,7 +134,7 @@ struct CrawlWork: Sendable {
         }
         let outcome = decided ?? Self.outcome(of: result, latency: latency, attempt: entry.attempt, policy: frontier.policy)
         switch outcome {
-        case .retryAfter, .transientFailure:
+        case .retryAfter, .hostBusy, .transientFailure:
             // May be retried: nothing is parsed from it unless it is final.
             let completion = await frontier.complete(entry, outcome: outcome)
             if case .retryScheduled = completion {
@@ -138,7 +142,11 @@ struct CrawlWork: Sendable {
                 if let callback = request.callback { callbacks.withLock { $0[entry.fingerprint] = callback } }
                 return
             }
-            await finish(entry, result: result, latency: latency, request: request)
+            var failure: String?
+            if case .waitTooLong(let asked) = completion {
+                failure = "retryWaitTooLong: asked to wait \(Int(asked.inSeconds.rounded(.up))) s, more than the \(Int(frontier.policy.maxRetryWait.inSeconds)) s allowed"
+            }
+            await finish(entry, result: result, latency: latency, request: request, failure: failure)
         case .success, .permanentFailure:
             // The links found go into the frontier before this URL is
             // completed: a frontier with nothing queued and nothing in
@@ -148,15 +156,22 @@ struct CrawlWork: Sendable {
         }
     }
 
-    /// How a fetch ended, for the frontier: 429 and 503 wait (for
-    /// `Retry-After`, or the backoff), 500, 502, 504 and transient transport
-    /// failures are retried, other failures are final.
+    /// How a fetch ended, for the frontier: 429 pauses the host (for its
+    /// `Retry-After`, or the backoff); 503 and a 500, 502 or 504 with
+    /// `Retry-After` delay that URL only; 500, 502, 504 and transient transport
+    /// failures are retried after the backoff; other failures are final.
     private static func outcome(of result: Result<Response, FetchError>, latency: Duration, attempt: Int, policy: PolitenessPolicy) -> HostScheduler.Outcome {
+        // The wait asked for, up to a year: a wait over the policy's cap is refused, and recorded as asked.
+        func askedWait(_ response: Response) -> Duration? {
+            response.headers["Retry-After"].flatMap { RetryAfter.delay($0, cap: .seconds(365 * 86_400)) }
+        }
         switch result {
-        case .success(let response) where response.status == 429 || response.status == 503:
-            let wait = response.headers["Retry-After"].flatMap { RetryAfter.delay($0) }
-            return .retryAfter(wait ?? policy.backoff(beforeRetry: attempt + 1))
+        case .success(let response) where response.status == 429:
+            return .hostBusy(retryAfter: askedWait(response) ?? policy.backoff(beforeRetry: attempt + 1))
+        case .success(let response) where response.status == 503:
+            return .retryAfter(askedWait(response) ?? policy.backoff(beforeRetry: attempt + 1))
         case .success(let response) where response.status == 500 || response.status == 502 || response.status == 504:
+            if let wait = askedWait(response) { return .retryAfter(wait) }
             return .transientFailure(latency: latency)
         case .success:
             return .success(latency: latency)
@@ -166,7 +181,8 @@ struct CrawlWork: Sendable {
     }
 
     /// Records a URL's final result, and parses its page when there is one.
-    private func finish(_ entry: FrontierEntry, result: Result<Response, FetchError>, latency: Duration, request: CrawlRequest) async {
+    /// `failure`: why a response is final although it asked for a retry (recorded in the page log and counted as an error).
+    private func finish(_ entry: FrontierEntry, result: Result<Response, FetchError>, latency: Duration, request: CrawlRequest, failure: String? = nil) async {
         switch result {
         case .failure(let error):
             crawler.record { stats in
@@ -185,10 +201,14 @@ struct CrawlWork: Sendable {
                 stats.statuses[response.status, default: 0] += 1
                 stats.maxDepth = max(stats.maxDepth, entry.depth)
                 stats.linksFound += page.links
+                if let failure {
+                    stats.errors += 1
+                    stats.errorKinds[String(failure.prefix { $0 != ":" }), default: 0] += 1
+                }
             }
             let record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
                                     referrer: entry.referrer, contentType: response.headers["Content-Type"],
-                                    bytes: response.decodedBodyBytes, links: page.links, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: nil,
+                                    bytes: response.decodedBodyBytes, links: page.links, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: failure,
                                     redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url))
             await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget)
         }
@@ -249,7 +269,9 @@ struct CrawlWork: Sendable {
             }
         } catch {
             crawler.record { $0.errorKinds["spider", default: 0] += 1 }
-            crawler.logger.warning("spider callback failed", metadata: ["url": "\(response.finalURL)", "error": "\(error)"])
+            crawler.logger.warning("spider callback failed", metadata: [
+                "url": "\(response.finalURL.removingURLCredentials())",
+                "error": "\(String(describing: error).removingControlCharacters().removingURLCredentials())"])
         }
         for item in output.items {
             if let kept = await crawler.process(item) { result.items.append(kept) }

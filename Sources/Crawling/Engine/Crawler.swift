@@ -43,6 +43,8 @@ public final class Crawler: Sendable {
     private let live = LockedState<(any URLFrontier)?>(nil)
     /// The state store of a resumable crawl, while ``run()`` runs.
     private let stateStore = LockedState<CrawlStateStore?>(nil)
+    /// The first failure to write a feed (a closed pipe, a full disk), which stopped the crawl.
+    private let feedFailure = LockedState<FeedError?>(nil)
     /// Where the crawler reports problems (spider errors, unwritable feeds).
     public let logger: Logger
 
@@ -96,6 +98,14 @@ public final class Crawler: Sendable {
         }
     }
 
+    /// The failure to write a feed or the page log (a pipe whose reader went
+    /// away, a full disk) that stopped the crawl, if one did. The page being
+    /// written when it happened is not marked done, so a resumed crawl
+    /// fetches it again.
+    public var outputFailure: FeedError? {
+        feedFailure.withLock { $0 }
+    }
+
     /// The counters so far, with the frontier's queue sizes.
     public func progress() async -> (stats: CrawlStats, queued: Int, inFlight: Int, hosts: Int) {
         let snapshot = stats.withLock { $0 }
@@ -119,13 +129,14 @@ public final class Crawler: Sendable {
         clientConfiguration.timeouts = Timeouts(connect: min(.seconds(10), settings.timeout), total: settings.timeout, idle: min(.seconds(30), settings.timeout))
         clientConfiguration.maxBodySize = settings.maxBodySize
         clientConfiguration.maxConnectionsPerHost = settings.perHostConcurrency
+        clientConfiguration.maxTotalConnections = max(1, settings.maxConnections)
         clientConfiguration.keepsCookies = settings.keepsCookies
         clientConfiguration.verifiesTLSCertificates = settings.verifiesTLSCertificates
         let startRequests = spider.startRequests()
         if let policy = settings.addressPolicy {
             clientConfiguration.addressPolicy = policy
         } else {
-            clientConfiguration.addressPolicy = await SeedAddresses.policy(forSeeds: startRequests.map(\.url))
+            clientConfiguration.addressPolicy = SeedAddresses.policy(forSeeds: startRequests.map(\.url))
         }
         let client: FetchClient
         do {
@@ -142,9 +153,20 @@ public final class Crawler: Sendable {
             throw .archiveUnavailable(error)
         }
         let policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
-                                      autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries)
-        let configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
+                                      autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries,
+                                      maxRetryWait: settings.maxRetryWait, maxCrawlDelay: settings.maxCrawlDelay, hostTimeBudget: settings.hostTimeBudget,
+                                      hostFailureThreshold: settings.hostFailureThreshold, hostFailureWindow: settings.hostFailureWindow)
+        var configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
                                                   maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost)
+        configuration.robotsFetchConcurrency = settings.robotsFetchConcurrency
+        configuration.robotsMaxAttempts = settings.robotsMaxAttempts
+        configuration.robotsRetryBackoff = settings.robotsRetryBackoff
+        configuration.maxRobotsRules = settings.maxRobotsRules
+        configuration.robotsCacheSize = settings.robotsCacheSize
+        let logger = logger
+        configuration.eventHandler = { event in
+            logger.notice("\(Self.logLine(for: event))")
+        }
         let robotsFetcher: FrontierFactory.RobotsFetcher = { url in
             // Up to 5 redirects; bodies up to 2 MiB are read and their first
             // 500 KiB parsed; anything larger counts as unreachable.
@@ -161,7 +183,8 @@ public final class Crawler: Sendable {
         let frontier: any URLFrontier
         do {
             if let directory = settings.stateDirectory {
-                frontier = try await resumableFrontier(directory: directory, configuration: configuration, robotsFetcher: robotsFetcher)
+                frontier = try await resumableFrontier(directory: directory, configuration: configuration, robotsFetcher: robotsFetcher,
+                                                       seeds: startRequests.map(\.url))
             } else {
                 frontier = try await settings.frontier.makeFrontier(configuration: configuration, robotsFetcher: robotsFetcher)
             }
@@ -179,6 +202,22 @@ public final class Crawler: Sendable {
             if let entry = work.entry(for: request, base: nil, depth: 0, referrer: nil) { seeds.append(entry) }
         }
         _ = await frontier.addSeeds(seeds)
+        let liveness = Task { [weak self] in
+            // Work queued and nothing in flight: the log says why, and until when.
+            var lastLogged: (key: String, at: ContinuousClock.Instant)?
+            while !Task.isCancelled, let self {
+                try? await Task.sleep(for: .seconds(1))
+                guard let message = await self.waitingMessage() else {
+                    lastLogged = nil
+                    continue
+                }
+                // Logged when the reason changes, and every 30 s while it lasts.
+                let key = message.filter { !$0.isNumber }
+                if let last = lastLogged, last.key == key, ContinuousClock.now - last.at < .seconds(30) { continue }
+                self.logger.notice("\(message)")
+                lastLogged = (key, .now)
+            }
+        }
         let checkpoints = Task { [weak self] in
             // Commits the resumable state a few times a second (none without --state).
             while !Task.isCancelled, let self, self.stateStore.withLock({ $0 != nil }) {
@@ -201,6 +240,8 @@ public final class Crawler: Sendable {
         }
         checkpoints.cancel()
         await checkpoints.value
+        liveness.cancel()
+        await liveness.value
         if let timer = graceTimer.withLock({ $0 }) {
             timer.cancel()
             await timer.value
@@ -214,7 +255,7 @@ public final class Crawler: Sendable {
         }
         do {
             try await frontier.close()
-            try stateStore.withLock { $0 }?.close(metadata: feedLengths)
+            try stateStore.withLock { $0 }?.close(metadata: feedLengths, beforeWriting: synchronizeFeeds)
         } catch {
             logger.error("cannot save the crawl's state", metadata: ["error": "\(error)"])
         }
@@ -223,7 +264,11 @@ public final class Crawler: Sendable {
         activeClient.withLock { $0 = nil }
         if let failure { throw .frontierFailed(failure) }
         let counters = await frontier.counters
+        let activity = await frontier.activity
         return stats.withLock { stats in
+            stats.hostPauses = activity.hostPauses
+            stats.hostsGivenUp = activity.givenUpHosts
+            stats.robotsRulesIgnored = counters.robotsRulesIgnored
             stats.elapsedSeconds = (ContinuousClock.now - started).inSeconds
             stats.duplicates = counters.duplicates
             stats.offScope = counters.rejected[.offScope] ?? 0
@@ -232,6 +277,44 @@ public final class Crawler: Sendable {
             stats.retries = counters.retries
             stats.archivedRecords = archive?.recordCount ?? 0
             return stats
+        }
+    }
+
+    /// Why the crawl waits, when work is queued and nothing is in flight
+    /// (`waiting: 1 host paused until 21:37:05 (Retry-After)`); `nil` otherwise.
+    public func waitingMessage() async -> String? {
+        guard let frontier = live.withLock({ $0 }) else { return nil }
+        return Self.waitingMessage(for: await frontier.activity)
+    }
+
+    /// The waiting message for a frontier's activity (see ``waitingMessage()``).
+    public static func waitingMessage(for activity: FrontierActivity) -> String? {
+        guard activity.isStalled else { return nil }
+        var parts: [String] = []
+        if activity.pausedHosts > 0, let after = activity.nextResumeAfter {
+            let reason = activity.nextResumeReason.map { " (\($0.rawValue))" } ?? ""
+            parts.append("\(activity.pausedHosts) host\(activity.pausedHosts == 1 ? "" : "s") paused until \(WallClock.time(after: after))\(reason)")
+        }
+        let fetchingRobots = activity.robotsPending - (activity.nextResumeReason == .robots ? 1 : 0)
+        if fetchingRobots > 0, activity.pausedHosts == 0 {
+            parts.append("robots.txt of \(activity.robotsPending) host\(activity.robotsPending == 1 ? "" : "s")")
+        }
+        if activity.retrying > 0, let after = activity.nextRetryAfter {
+            parts.append("\(activity.retrying) URL\(activity.retrying == 1 ? "" : "s") to retry, the first at \(WallClock.time(after: after))")
+        }
+        if parts.isEmpty, activity.queued > 0, let after = activity.nextStartAfter {
+            parts.append("next request allowed at \(WallClock.time(after: after)) (politeness delay)")
+        }
+        return parts.isEmpty ? nil : "waiting: " + parts.joined(separator: "; ")
+    }
+
+    /// A frontier event as a log line, with wall-clock times.
+    static func logLine(for event: FrontierEvent) -> String {
+        switch event {
+        case .hostPaused(let host, let reason, let remaining):
+            "host \(host) paused until \(WallClock.time(after: remaining)) (\(reason.rawValue))"
+        case .hostGivenUp:
+            event.description
         }
     }
 
@@ -259,12 +342,10 @@ public final class Crawler: Sendable {
         }
     }
 
-    func log(_ record: PageRecord) {
-        do {
-            try pageLog?.write(record)
-        } catch {
-            logger.error("cannot write the page log", metadata: ["error": "\(error)"])
-        }
+    /// Writes a page's record to the page log: server text without control
+    /// characters, URLs without credentials.
+    func log(_ record: PageRecord) throws(FeedError) {
+        try pageLog?.write(record.forOutput)
     }
 
     /// Runs an item through the pipelines; `nil` when one of them dropped it.
@@ -286,35 +367,78 @@ public final class Crawler: Sendable {
     /// Writes a finished page's record and items to the feeds, and (in a
     /// resumable crawl) marks the page done in the same step, so a checkpoint
     /// never holds one without the other.
+    ///
+    /// An item that cannot be encoded is logged and left out. A feed that
+    /// cannot be written (``FeedError/errorNumber`` set: a closed pipe, a full
+    /// disk) stops the crawl (``outputFailure``); the page is then not marked
+    /// done, and in a resumable crawl the feeds are cut back to where they
+    /// were before it, so a checkpoint still holds exactly the done pages' output.
     func commit(_ entry: FrontierEntry, record pageRecord: PageRecord, items: [any Encodable & Sendable], redirectTarget: UInt64?) {
-        let write = {
-            self.log(pageRecord)
-            for item in items {
-                for feed in self.itemFeeds {
-                    do {
-                        try feed.write(AnyEncodable(item))
-                    } catch {
-                        self.logger.error("cannot write an item", metadata: ["feed": "\(feed.path)", "error": "\(error)"])
+        let store = stateStore.withLock { $0 }
+        let write = { () throws(FeedError) in
+            // Under the store's lock: no other page writes meanwhile.
+            let lengths = store == nil ? [] : self.allFeeds.map(\.length)
+            do throws(FeedError) {
+                try self.log(pageRecord)
+                for item in items {
+                    for feed in self.itemFeeds {
+                        do throws(FeedError) {
+                            try feed.write(AnyEncodable(item))
+                        } catch where error.errorNumber == nil {
+                            self.logger.error("cannot write an item", metadata: ["feed": "\(feed.path)", "error": "\(error)"])
+                        }
                     }
                 }
+            } catch {
+                for (feed, length) in zip(self.allFeeds, lengths) {
+                    if let length { try? feed.truncate(to: length) }
+                }
+                throw error
             }
         }
-        if let store = stateStore.withLock({ $0 }) {
-            store.recordDone(entry, redirectTarget: redirectTarget, alongWith: write)
-        } else {
-            write()
+        do throws(FeedError) {
+            if let store {
+                try store.recordDone(entry, redirectTarget: redirectTarget, alongWith: write)
+            } else {
+                try write()
+            }
+        } catch {
+            stopForOutputFailure(error)
+            return
         }
         record { $0.items += items.count }
+    }
+
+    /// Stops the crawl after a feed could not be written (once; later failures are the same).
+    private func stopForOutputFailure(_ error: FeedError) {
+        let isFirst = feedFailure.withLock { failure in
+            defer { if failure == nil { failure = error } }
+            return failure == nil
+        }
+        guard isFirst else { return }
+        logger.error("cannot write a feed; the crawl stops", metadata: ["error": "\(error)"])
+        stop()
     }
 
     // MARK: Resumable state
 
     /// Opens the state directory, cuts the feeds back to its last checkpoint,
     /// and builds a frontier that goes on from it.
+    /// The store keeps URLs without credentials: those of the seeds (given
+    /// again on resume) go back on the queued URLs of the seeds' hosts.
     private func resumableFrontier(directory: String, configuration: FrontierConfiguration,
-                                   robotsFetcher: @escaping FrontierFactory.RobotsFetcher) async throws -> Frontier {
-        let store = try CrawlStateStore(directory: directory)
-        let saved = try store.load()
+                                   robotsFetcher: @escaping FrontierFactory.RobotsFetcher, seeds: [String]) async throws -> Frontier {
+        let store = try CrawlStateStore(directory: directory, lock: settings.stateDirectoryLock)
+        var saved = try store.load()
+        let credentials = Self.credentials(of: seeds)
+        if !credentials.isEmpty {
+            saved.queued = saved.queued.map { entry in
+                guard let userinfo = credentials[entry.hostKey], let separator = entry.url.firstRange(of: "://") else { return entry }
+                var entry = entry
+                entry.url.insert(contentsOf: userinfo, at: separator.upperBound)
+                return entry
+            }
+        }
         for feed in allFeeds {
             // What no checkpoint covers belongs to pages that will be fetched again.
             try feed.truncate(to: saved.metadata[Self.lengthKey(feed.path)].flatMap(Int.init) ?? 0)
@@ -326,6 +450,18 @@ public final class Crawler: Sendable {
             await frontier.restore(saved)
         }
         return frontier
+    }
+
+    /// The userinfo (`user:password@`) of the seeds that have one, by host key.
+    private static func credentials(of seeds: [String]) -> [String: String] {
+        var credentials: [String: String] = [:]
+        for seed in seeds {
+            guard let url = WebURL(seed), !url.username.isEmpty || !url.password.isEmpty, let hostKey = CanonicalURL(url).hostKey else { continue }
+            if credentials[hostKey] == nil {
+                credentials[hostKey] = url.username + (url.password.isEmpty ? "" : ":" + url.password) + "@"
+            }
+        }
+        return credentials
     }
 
     private var allFeeds: [FeedExporter] {
@@ -345,11 +481,16 @@ public final class Crawler: Sendable {
         return lengths
     }
 
+    /// Puts the feeds' bytes on disk, before a checkpoint counts them.
+    private func synchronizeFeeds() throws(FeedError) {
+        for feed in allFeeds { try feed.synchronize() }
+    }
+
     /// Commits the resumable state (no-op without one).
     private func checkpoint() {
         guard let store = stateStore.withLock({ $0 }) else { return }
         do {
-            try store.commit(metadata: feedLengths)
+            try store.commit(metadata: feedLengths, beforeWriting: synchronizeFeeds)
         } catch {
             logger.error("cannot save the crawl's state", metadata: ["error": "\(error)"])
         }

@@ -1,3 +1,5 @@
+import AsyncURLSupport
+
 /// One line of the crawl log: what happened to one fetched URL.
 public struct PageRecord: Sendable, Codable, Hashable {
     /// The URL requested.
@@ -22,6 +24,19 @@ public struct PageRecord: Sendable, Codable, Hashable {
     public var error: String?
     /// The URLs that redirected, in order, when redirects were followed.
     public var redirects: [String]?
+
+    /// The record as it is written out: the server's text (`Content-Type`,
+    /// error messages) without control characters, URLs without credentials.
+    var forOutput: PageRecord {
+        var record = self
+        record.url = url.removingURLCredentials()
+        record.finalURL = finalURL?.removingURLCredentials()
+        record.referrer = referrer?.removingURLCredentials()
+        record.contentType = contentType?.removingControlCharacters()
+        record.error = error?.removingControlCharacters().removingURLCredentials()
+        record.redirects = redirects?.map { $0.removingURLCredentials() }
+        return record
+    }
 
     enum CodingKeys: String, CodingKey {
         case url, status, depth, referrer, bytes, links, error, redirects

@@ -1,58 +1,29 @@
 import AsyncURL
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LinkExtraction
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Decides a crawl's ``AsyncURL/AddressPolicy`` from its seeds: a crawl whose
-/// seeds are all public stays on public addresses (so a page cannot send it
-/// into the network it runs in); a crawl that starts at a loopback or private
-/// address (a local crawl) may go anywhere.
+/// Decides a crawl's ``AsyncURL/AddressPolicy`` from its seeds. A crawl is local
+/// only where its seeds say so literally: a seed whose host is a loopback or
+/// private IP literal, or `localhost`, lets the crawl reach exactly that
+/// address (for `localhost`, `127.0.0.1` and `::1`), and public addresses; every
+/// other non-public address stays refused (a seed on `127.0.0.1` does not open
+/// `127.0.0.2`, nor `10.0.0.1`). Host names are not resolved for this: a public
+/// name that resolves to a private address does not make a crawl local (the
+/// address check on every connection refuses it). Set
+/// ``CrawlSettings/addressPolicy`` (the CLI's `--allow-private-addresses`) to
+/// allow more.
 enum SeedAddresses {
-    /// At most this many seed hosts are resolved; the rest are judged by those.
-    static let maxResolvedHosts = 32
-
-    /// `.any` when some seed host is (or resolves to) a non-public address, `.publicOnly` otherwise.
-    static func policy(forSeeds urls: [String]) async -> AddressPolicy {
-        var hosts: [String] = []
-        for url in urls {
-            guard let host = WebURL(url)?.host, !hosts.contains(host) else { continue }
-            hosts.append(host)
-            if hosts.count == maxResolvedHosts { break }
-        }
-        for host in hosts {
-            let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-            if let literal = IPAddress(bare) {
-                if !literal.isPublic { return .any }
-                continue
-            }
-            if bare == "localhost" || bare.hasSuffix(".localhost") { return .any }
-            let addresses = await Task.detached { resolve(bare) }.value
-            if addresses.contains(where: { !$0.isPublic }) { return .any }
-        }
-        return .publicOnly
+    /// The policy for a crawl from `urls`: public addresses, plus the seeds' own literal non-public ones.
+    static func policy(forSeeds urls: [String]) -> AddressPolicy {
+        .publicOnly(allowing: allowedPrivateAddresses(forSeeds: urls))
     }
 
-    /// The host's addresses (blocking `getaddrinfo`, so it runs off the cooperative pool's hot path).
-    private static func resolve(_ host: String) -> [IPAddress] {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, nil, &hints, &list) == 0 else { return [] }
-        defer { freeaddrinfo(list) }
-        var addresses: [IPAddress] = []
-        var node = list
-        while let current = node {
-            if let address = current.pointee.ai_addr, let ip = IPAddress(socketAddress: address, family: current.pointee.ai_family) {
-                addresses.append(ip)
-            }
-            node = current.pointee.ai_next
+    /// The non-public addresses the seeds name literally.
+    static func allowedPrivateAddresses(forSeeds urls: [String]) -> Set<IPAddress> {
+        var allowed = Set<IPAddress>()
+        for url in urls {
+            guard let host = WebURL(url)?.host, let addresses = AddressPolicy.literalAddresses(ofHost: host) else { continue }
+            allowed.formUnion(addresses.filter { !$0.isPublic })
         }
-        return addresses
+        return allowed
     }
 }

@@ -4,13 +4,17 @@ public struct FeedError: Error, Sendable, CustomStringConvertible {
     public var path: String
     /// What went wrong.
     public var message: String
+    /// The system's error number (`errno`), when a system call failed:
+    /// `EPIPE` when the reader of a pipe went away, `ENOSPC` for a full disk.
+    public var errorNumber: Int32?
 
     /// Creates an error value.
-    public init(path: String, message: String) {
+    public init(path: String, message: String, errorNumber: Int32? = nil) {
         self.path = path
         self.message = message
+        self.errorNumber = errorNumber
     }
 
-    /// `feed PATH: message`.
-    public var description: String { "feed \(path): \(message)" }
+    /// `feed PATH: message` (`standard output` for `-`).
+    public var description: String { "feed \(path == "-" ? "standard output" : path): \(message)" }
 }

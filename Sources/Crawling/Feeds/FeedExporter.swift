@@ -5,22 +5,36 @@ import Foundation
 #endif
 import AsyncURL
 import AsyncURLSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes items to a JSON Lines or CSV feed, one whole line per item.
 ///
 /// Items are any `Encodable` value. JSON Lines gets one object per line with
-/// sorted keys. CSV takes its columns from the first item (as Scrapy does);
-/// later items' fields outside those columns are dropped and counted, nested
-/// values are written as JSON. Safe to use from many tasks at once.
+/// sorted keys. CSV takes its columns from the fields of the first item's
+/// type, its `nil` optionals included (so no column is missing because the
+/// first item lacked a value), unless they are given; later items' fields
+/// outside those columns are dropped and counted, nested values are written
+/// as JSON, and text cells that a spreadsheet would run as a formula (starting
+/// with `=`, `+`, `-`, `@`, a tab or CR) get a leading `'`.
+///
+/// By default the userinfo of every URL in an item's text (`http://user:secret@host/`)
+/// is removed before it is written (``redactsCredentials``). A file the exporter
+/// creates is readable by its owner only (mode 0600). Safe to use from many tasks at once.
 public final class FeedExporter: Sendable {
     /// The format written.
     public let format: FeedFormat
     /// The output path, `-` for standard output.
     public let path: String
+    /// Whether URLs' userinfo (credentials) is removed from the text written.
+    public let redactsCredentials: Bool
 
     private struct State {
         var file: FeedFile?
         var columns: [String]?
+        /// The columns given to the initializer.
+        let givenColumns: [String]?
         var itemCount = 0
         var droppedFieldCount = 0
     }
@@ -32,16 +46,21 @@ public final class FeedExporter: Sendable {
     /// - Parameter append: keep what the file holds and write after it (a
     ///   resumed crawl), instead of starting it empty. A CSV feed then keeps
     ///   the columns of its header line.
-    public init(path: String, format: FeedFormat, append: Bool = false) throws(FeedError) {
+    /// - Parameter columns: a CSV feed's columns, in order; `nil`: the field
+    ///   names of the first item's type, sorted.
+    /// - Parameter redactsCredentials: remove the userinfo of URLs in the text written.
+    public init(path: String, format: FeedFormat, append: Bool = false, columns: [String]? = nil,
+                redactsCredentials: Bool = true) throws(FeedError) {
         self.path = path
         self.format = format
+        self.redactsCredentials = redactsCredentials
         let file = try FeedFile(path: path, append: append)
-        var columns: [String]?
+        var columns = columns
         if append, format == .csv {
             let header = file.firstLine()
             if !header.isEmpty { columns = CSVField.parseRecord(String(decoding: header, as: UTF8.self)) }
         }
-        state = LockedState(State(file: file, columns: columns))
+        state = LockedState(State(file: file, columns: columns, givenColumns: columns))
     }
 
     /// Bytes in the feed's file so far; `nil` for standard output.
@@ -55,7 +74,7 @@ public final class FeedExporter: Sendable {
     public func truncate(to length: Int) throws(FeedError) {
         try state.withLock { (state: inout State) throws(FeedError) in
             try state.file?.truncate(to: length)
-            if length == 0 { state.columns = nil }
+            if length == 0 { state.columns = state.givenColumns }
         }
     }
 
@@ -79,7 +98,10 @@ public final class FeedExporter: Sendable {
             let data = try encoder.encode(item)
             switch format {
             case .jsonLines:
-                jsonLine = Array(data) + [0x0A]
+                // Slashes are not escaped, so a URL's `://` is in the text as it is.
+                let redacted = redactsCredentials && data.contains(UInt8(ascii: "@"))
+                    ? Array(String(decoding: data, as: UTF8.self).removingURLCredentials().utf8) : Array(data)
+                jsonLine = redacted + [0x0A]
                 fields = [:]
             case .csv:
                 jsonLine = []
@@ -97,13 +119,14 @@ public final class FeedExporter: Sendable {
             case .csv:
                 var line: [UInt8] = []
                 if state.columns == nil {
-                    let columns = fields.keys.sorted()
-                    state.columns = columns
-                    line += Array((columns.map(CSVField.escape).joined(separator: ",") + "\r\n").utf8)
+                    state.columns = Set(fields.keys).union(FieldNameRecorder.fieldNames(of: item) ?? []).sorted()
                 }
                 let columns = state.columns ?? []
+                if file.length == 0 {
+                    line += Array((columns.map(CSVField.escape).joined(separator: ",") + "\r\n").utf8)
+                }
                 state.droppedFieldCount += fields.keys.filter { !columns.contains($0) }.count
-                let row = columns.map { CSVField.escape(fields[$0]?.fieldText ?? "") }.joined(separator: ",")
+                let row = columns.map { CSVField.escape(cell(fields[$0] ?? .null)) }.joined(separator: ",")
                 line += Array((row + "\r\n").utf8)
                 try file.write(line)
             }
@@ -111,56 +134,29 @@ public final class FeedExporter: Sendable {
         }
     }
 
+    /// The text of a CSV cell: credentials removed and formulas neutralized in text.
+    private func cell(_ value: JSONValue) -> String {
+        let text = redactsCredentials ? value.fieldText.removingURLCredentials() : value.fieldText
+        if case .string = value { return CSVField.neutralized(text) }
+        return text
+    }
+
+    /// Asks the kernel to put what was written on disk (`fsync`; nothing for
+    /// standard output), so a checkpoint never counts bytes a power loss could take back.
+    /// The `fsync` goes through a duplicate descriptor, outside the feed's
+    /// lock, so writers are not held up while the disk works.
+    public func synchronize() throws(FeedError) {
+        guard let duplicate = state.withLock({ $0.file?.duplicateDescriptor() }) else { return }
+        defer { _ = Glibc.close(duplicate) }
+        try FeedFile.synchronize(duplicate, path: path)
+    }
+
     /// Flushes the feed to disk and closes it. Later writes fail.
     public func close() {
         state.withLock { state in
-            state.file?.synchronize()
+            try? state.file?.synchronize()
             state.file?.close()
             state.file = nil
         }
-    }
-}
-
-/// CSV field rendering (RFC 4180).
-enum CSVField {
-    /// Quotes a field when it holds a comma, quote, CR or LF (or starts with space).
-    static func escape(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) || field.hasPrefix(" ") || field.hasSuffix(" ") else {
-            return field
-        }
-        return "\"" + field.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
-    }
-
-    /// The fields of one CSV record (a header line), quotes undone.
-    static func parseRecord(_ line: String) -> [String] {
-        var fields: [String] = []
-        var field = ""
-        var isQuoted = false
-        var characters = line.makeIterator()
-        while let character = characters.next() {
-            if isQuoted {
-                if character == "\"" {
-                    // A doubled quote is a quote; a single one ends the quoted part.
-                    var lookahead = characters
-                    if lookahead.next() == "\"" {
-                        field.append("\"")
-                        characters = lookahead
-                    } else {
-                        isQuoted = false
-                    }
-                } else {
-                    field.append(character)
-                }
-            } else if character == "\"" {
-                isQuoted = true
-            } else if character == "," {
-                fields.append(field)
-                field = ""
-            } else {
-                field.append(character)
-            }
-        }
-        fields.append(field)
-        return fields
     }
 }

@@ -12,6 +12,8 @@ import Glibc
 ///
 /// Each record goes to the kernel with `write(2)` as soon as it is added, so a
 /// crawl that is killed, even with `SIGKILL`, leaves only whole lines behind.
+/// A file it creates is readable and writable by its owner only (0600): a
+/// feed may hold what a site shows only to the crawl's credentials.
 /// Owns its file descriptor and closes it exactly once.
 final class FeedFile {
     let path: String
@@ -31,12 +33,14 @@ final class FeedFile {
             return
         }
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC)
-        let opened = open(path, flags, 0o644)
+        let opened = open(path, flags, 0o600)
         guard opened >= 0 else {
-            throw FeedError(path: path, message: String(cString: strerror(errno)))
+            let code = errno
+            throw FeedError(path: path, message: String(cString: strerror(code)), errorNumber: code)
         }
         descriptor = opened
         ownsDescriptor = true
+        Self.synchronizeDirectory(of: path)
         if append {
             let end = lseek(opened, 0, SEEK_END)
             length = end > 0 ? Int(end) : 0
@@ -51,7 +55,7 @@ final class FeedFile {
     func write(_ record: [UInt8]) throws(FeedError) {
         guard !isClosed else { throw FeedError(path: path, message: "write after close") }
         let failure = record.withUnsafeBytes { writeFully(descriptor, $0) }
-        guard failure == 0 else { throw FeedError(path: path, message: String(cString: strerror(failure))) }
+        guard failure == 0 else { throw FeedError(path: path, message: String(cString: strerror(failure)), errorNumber: failure) }
         length += record.count
     }
 
@@ -75,9 +79,36 @@ final class FeedFile {
         return Array(bytes.prefix { $0 != 0x0A && $0 != 0x0D })
     }
 
-    /// Asks the kernel to put the data on disk (no-op for standard output).
-    func synchronize() {
-        if ownsDescriptor, !isClosed { _ = fsync(descriptor) }
+    /// Asks the kernel to put the data on disk with `fsync` (no-op for standard output).
+    func synchronize() throws(FeedError) {
+        guard ownsDescriptor, !isClosed else { return }
+        try Self.synchronize(descriptor, path: path)
+    }
+
+    /// A second descriptor of the file (`dup`), for an `fsync` made without
+    /// holding up writers; the caller closes it. `nil` for standard output or once closed.
+    func duplicateDescriptor() -> Int32? {
+        guard ownsDescriptor, !isClosed else { return nil }
+        let duplicate = dup(descriptor)
+        return duplicate >= 0 ? duplicate : nil
+    }
+
+    /// `fsync` of the directory holding `path`, so a file just created keeps
+    /// its name after a power loss (best effort: a failure changes nothing written).
+    private static func synchronizeDirectory(of path: String) {
+        let directory = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let opened = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard opened >= 0 else { return }
+        _ = fsync(opened)
+        _ = Glibc.close(opened)
+    }
+
+    /// `fsync` of `descriptor`, a failure as a ``FeedError`` naming `path`.
+    static func synchronize(_ descriptor: Int32, path: String) throws(FeedError) {
+        guard fsync(descriptor) == 0 else {
+            let code = errno
+            throw FeedError(path: path, message: "cannot synchronize: " + String(cString: strerror(code)), errorNumber: code)
+        }
     }
 
     /// Closes the file; later writes fail. Safe to call more than once.

@@ -15,14 +15,21 @@ import CLibXML2
 /// the end of the body becomes U+FFFD. In UTF-16 a bad code unit (a lone surrogate) is
 /// replaced as a whole, so the bytes after it stay aligned.
 ///
-/// Ownership: the instance owns its libxml2 encoding handler and two `xmlBuffer`s and
-/// frees each exactly once, in `deinit`. Not thread-safe and not `Sendable`.
+/// Only the encodings of the WHATWG label table (``EncodingLabels``) are accepted; its
+/// `replacement` encoding (one U+FFFD for the whole body) and `x-user-defined` (bytes
+/// 0x80-0xFF to U+F780-U+F7FF) are decoded here, without iconv.
+///
+/// Ownership: the instance owns its libxml2 encoding handler and two `xmlBuffer`s (none
+/// for the two built-in encodings) and frees each exactly once, in `deinit`. Not
+/// thread-safe and not `Sendable`.
 final class CharsetDecoder {
     /// The encoding decoded from (libxml2's name for it).
     let encoding: String
-    private let handler: UnsafeMutablePointer<xmlCharEncodingHandler>
-    private let input: xmlBufferPtr
-    private let output: xmlBufferPtr
+    private let handler: UnsafeMutablePointer<xmlCharEncodingHandler>?
+    private let input: xmlBufferPtr?
+    private let output: xmlBufferPtr?
+    /// Whether the `replacement` encoding has written its one U+FFFD.
+    private var replacedBody = false
     /// What replaces an undecodable byte at the front of the pending input.
     private let replacement: (UInt8) -> [UInt8]
     /// How many bytes one replacement stands for: a UTF-16 code unit, else one byte.
@@ -33,10 +40,19 @@ final class CharsetDecoder {
     /// An incomplete sequence is never longer than this; more undecodable bytes are an error.
     private static let maxIncompleteSequence = 8
 
-    /// A decoder from `encoding`, or nil when it is UTF-8 (nothing to do) or libxml2/iconv
-    /// does not know it.
+    /// A decoder from `encoding` (a name from ``EncodingLabels``), or nil when it is UTF-8
+    /// (nothing to do), not in the table, or libxml2/iconv does not know it.
     init?(encoding: String) {
-        guard encoding != "UTF-8" else { return nil }
+        guard encoding != "UTF-8", EncodingLabels.encodingNames.contains(encoding) else { return nil }
+        if encoding == EncodingLabels.replacement || encoding == EncodingLabels.userDefined {
+            self.encoding = encoding
+            handler = nil
+            input = nil
+            output = nil
+            unitLength = 1
+            replacement = { _ in CharsetDecoder.replacementCharacter }
+            return
+        }
         LibXML2.ensureInitialized()
         guard let handler = xmlFindCharEncodingHandler(encoding) else { return nil }
         guard let input = xmlBufferCreate() else {
@@ -63,14 +79,15 @@ final class CharsetDecoder {
     }
 
     deinit {
-        xmlCharEncCloseFunc(handler)
-        xmlBufferFree(input)
-        xmlBufferFree(output)
+        if let handler { xmlCharEncCloseFunc(handler) }
+        if let input { xmlBufferFree(input) }
+        if let output { xmlBufferFree(output) }
     }
 
     /// Decodes `bytes` (the next chunk) and returns the UTF-8 produced so far; with
     /// `isFinal`, a trailing incomplete sequence is replaced too. Never fails.
     func decode(_ bytes: UnsafeRawBufferPointer, isFinal: Bool) -> [UInt8] {
+        guard let input else { return decodeBuiltIn(bytes) }
         var decoded: [UInt8] = []
         var offset = 0
         // xmlBufferAdd takes an `int` length: add big chunks in pieces.
@@ -85,8 +102,30 @@ final class CharsetDecoder {
         return decoded
     }
 
+    /// The two encodings of the standard that iconv does not have.
+    private func decodeBuiltIn(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        if encoding == EncodingLabels.replacement {
+            guard !replacedBody, !bytes.isEmpty else { return [] }
+            replacedBody = true
+            return Self.replacementCharacter
+        }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        for byte in bytes {
+            if byte < 0x80 {
+                decoded.append(byte)
+            } else {
+                // U+F780 + (byte - 0x80) = U+F700 + byte, three bytes in UTF-8.
+                let scalar = 0xF700 + UInt32(byte)
+                decoded += [0xE0 | UInt8(scalar >> 12), 0x80 | UInt8((scalar >> 6) & 0x3F), 0x80 | UInt8(scalar & 0x3F)]
+            }
+        }
+        return decoded
+    }
+
     /// Converts the pending input, replacing what cannot be converted.
     private func convertPending(into decoded: inout [UInt8], isFinal: Bool) {
+        guard let handler, let input, let output else { return }
         while xmlBufferLength(input) > 0 {
             let pending = Int(xmlBufferLength(input))
             let status = withSilencedErrors { xmlCharEncInFunc(handler, output, input) }

@@ -18,6 +18,9 @@ public enum CharsetDetector {
         case meta
         /// Nothing named an encoding.
         case defaultEncoding
+        /// A label was given but is not in the WHATWG Encoding Standard's table, and
+        /// nothing else named an encoding: windows-1252 is used.
+        case unknownLabel
     }
 
     /// The `charset` parameter of a `Content-Type` header value, if any.
@@ -70,50 +73,47 @@ public enum CharsetDetector {
     }
 
     /// Chooses the encoding for a document: header, BOM, `<meta>` pre-scan, default.
+    ///
+    /// Labels are resolved through the WHATWG Encoding Standard's label table
+    /// (``encodingName(forLabel:)``). A label that is not in it is passed over, as browsers
+    /// do; when no later source names a known encoding the document is read as
+    /// windows-1252 (``Source/unknownLabel``), and the label itself never reaches iconv.
+    /// `defaultEncoding` is a label or one of the table's encoding names; anything else
+    /// means windows-1252 too.
     public static func detect(
         contentType: String?, prefix: UnsafeRawBufferPointer, defaultEncoding: String
     ) -> (encoding: String, source: Source) {
-        if let contentType, let label = charset(fromContentType: contentType), let name = encodingName(forLabel: label) {
-            return (name, .httpHeader)
+        var sawUnknownLabel = false
+        if let contentType, let label = charset(fromContentType: contentType) {
+            if let name = encodingName(forLabel: label) { return (name, .httpHeader) }
+            sawUnknownLabel = true
         }
         if let bom = byteOrderMark(in: prefix) { return (bom.encoding, .byteOrderMark) }
-        if let label = prescanMeta(prefix), let name = encodingName(forLabel: label) {
-            // A document that reaches the pre-scan is ASCII-compatible; UTF-16 labels mean UTF-8.
-            return (name.hasPrefix("UTF-16") ? "UTF-8" : name, .meta)
+        if let label = prescanMeta(prefix) {
+            if let name = encodingName(forLabel: label) {
+                // A document that reaches the pre-scan is ASCII-compatible: UTF-16 labels mean
+                // UTF-8, and x-user-defined means windows-1252 (the standard's pre-scan rules).
+                if name.hasPrefix("UTF-16") { return ("UTF-8", .meta) }
+                return (name == EncodingLabels.userDefined ? EncodingLabels.fallback : name, .meta)
+            }
+            sawUnknownLabel = true
         }
-        return (defaultEncoding, .defaultEncoding)
+        if sawUnknownLabel { return (EncodingLabels.fallback, .unknownLabel) }
+        return (encoding(named: defaultEncoding), .defaultEncoding)
     }
 
-    /// The encoding name handed to libxml2/iconv for a WHATWG encoding label; labels not
-    /// in the table are passed through uppercased (iconv knows most of them) and nil is
-    /// returned for empty labels.
+    /// The encoding name handed to libxml2/iconv for a WHATWG encoding label (trimmed of
+    /// ASCII whitespace, case-insensitive); nil for an empty label or one that is not in
+    /// the standard's table.
     public static func encodingName(forLabel label: String) -> String? {
-        let trimmed = label.trimmingASCIIWhitespace().lowercased()
-        guard !trimmed.isEmpty else { return nil }
-        switch trimmed {
-        case "utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8":
-            return "UTF-8"
-        case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "ascii", "us-ascii", "windows-1252", "cp1252",
-            "x-cp1252", "cp819", "ibm819", "iso-ir-100", "csisolatin1", "iso88591", "iso_8859-1:1987", "ansi_x3.4-1968":
-            return "WINDOWS-1252"
-        case "shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "ms932", "windows-31j", "csshiftjis":
-            return "CP932"
-        case "euc-jp", "x-euc-jp", "cseucpkdfmtjapanese": return "EUC-JP"
-        case "iso-2022-jp", "csiso2022jp": return "ISO-2022-JP"
-        case "gb2312", "gbk", "x-gbk", "chinese", "csgb2312", "iso-ir-58", "gb_2312", "gb_2312-80", "cp936", "windows-936":
-            return "GBK"
-        case "gb18030": return "GB18030"
-        case "big5", "big5-hkscs", "cn-big5", "x-x-big5", "csbig5": return "BIG5-HKSCS"
-        case "euc-kr", "ks_c_5601-1987", "windows-949", "cseuckr", "korean": return "CP949"
-        case "koi8-r", "koi8", "koi", "cskoi8r": return "KOI8-R"
-        case "koi8-u", "koi8-ru": return "KOI8-U"
-        case "utf-16", "utf-16le": return "UTF-16LE"
-        case "utf-16be": return "UTF-16BE"
-        case "iso-8859-9", "latin5", "windows-1254", "cp1254": return "WINDOWS-1254"
-        case "tis-620", "iso-8859-11", "windows-874": return "CP874"
-        default:
-            return trimmed.uppercased()
-        }
+        EncodingLabels.encodingName(forLabel: label)
+    }
+
+    /// `name` as a label or one of the table's encoding names; windows-1252 for anything else.
+    static func encoding(named name: String) -> String {
+        if let resolved = encodingName(forLabel: name) { return resolved }
+        let upper = name.trimmingASCIIWhitespace().uppercased()
+        return EncodingLabels.encodingNames.contains(upper) ? upper : EncodingLabels.fallback
     }
 
     // MARK: Internals

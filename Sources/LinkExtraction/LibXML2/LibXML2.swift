@@ -17,12 +17,19 @@ enum LibXML2 {
 
     /// HTML parser options: recover from errors, stay silent, no network, compact text
     /// nodes, ignore in-document encoding declarations (the encoding is chosen by
-    /// `CharsetDetector` before parsing), and `XML_PARSE_HUGE` to lift the hard-coded
-    /// limits (name/text lengths, nesting depth).
+    /// `CharsetDetector` before parsing). Never `XML_PARSE_HUGE`: libxml2 keeps its own
+    /// limits on (names and text nodes of at most 10,000,000 bytes, bounded nesting), so a
+    /// hostile page cannot make it hold more than those.
     static let htmlOptions: Int32 = Int32(
         HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
-        | Int32(XML_PARSE_HUGE.rawValue)
+
+    /// Options for building a tree (`HTMLDocument`): ``htmlOptions`` plus
+    /// `XML_PARSE_HUGE`, without which libxml2 stops the whole parse at an element
+    /// nested 256 deep, losing everything after it. Its memory is bounded instead
+    /// by the input cap, `HTMLDocument.defaultMaxBytes` (the tree holds what the
+    /// input holds).
+    static let treeOptions: Int32 = htmlOptions | Int32(XML_PARSE_HUGE.rawValue)
 
     /// Hands `bytes` to a push parser in pieces that fit libxml2's `int` lengths:
     /// `parse(start, length, terminate)` runs once per piece (once with no bytes at

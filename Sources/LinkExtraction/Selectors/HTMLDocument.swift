@@ -22,30 +22,39 @@ public final class HTMLDocument {
         self.encoding = encoding
     }
 
+    /// The largest document parsed into a tree by default: 32 MiB. The tree parser
+    /// runs without libxml2's nesting limit (which would end the parse at depth 256),
+    /// so its memory is bounded by this cap on its input instead.
+    public static let defaultMaxBytes = 32 << 20
+
     /// Parses `html` (bytes as received) from `url`, choosing the encoding from the
     /// `Content-Type` header, a BOM, `<meta charset>`, else UTF-8.
     ///
-    /// - Throws: `SelectorError.parseFailed` only if libxml2 returns no document at all
-    ///   (malformed HTML is recovered from) or the body exceeds 2 GiB.
-    public convenience init(html: UnsafeRawBufferPointer, url: WebURL? = nil, contentType: String? = nil) throws(SelectorError) {
-        let (document, encoding) = try Self.parse(html, url: url, contentType: contentType)
+    /// - Throws: `SelectorError.tooLarge` for more than `maxBytes` bytes (or 2 GiB once
+    ///   decoded); `SelectorError.parseFailed` only if libxml2 returns no document at all
+    ///   (malformed HTML is recovered from).
+    public convenience init(
+        html: UnsafeRawBufferPointer, url: WebURL? = nil, contentType: String? = nil, maxBytes: Int = HTMLDocument.defaultMaxBytes
+    ) throws(SelectorError) {
+        let (document, encoding) = try Self.parse(html, url: url, contentType: contentType, maxBytes: maxBytes)
         self.init(document: document, url: url, encoding: encoding)
     }
 
     /// Parses `html` given as bytes.
     public convenience init<Bytes: Collection>(
-        bytes html: Bytes, url: WebURL? = nil, contentType: String? = nil
+        bytes html: Bytes, url: WebURL? = nil, contentType: String? = nil, maxBytes: Int = HTMLDocument.defaultMaxBytes
     ) throws(SelectorError) where Bytes.Element == UInt8 {
+        guard html.count <= maxBytes else { throw .tooLarge(url: url?.href, bytes: html.count, limit: maxBytes) }
         let parsed = Array(html).withUnsafeBytes { buffer in
-            Result { () throws(SelectorError) in try Self.parse(buffer, url: url, contentType: contentType) }
+            Result { () throws(SelectorError) in try Self.parse(buffer, url: url, contentType: contentType, maxBytes: maxBytes) }
         }
         let (document, encoding) = try parsed.get()
         self.init(document: document, url: url, encoding: encoding)
     }
 
     /// Parses `html` given as a string (UTF-8).
-    public convenience init(string html: String, url: WebURL? = nil) throws(SelectorError) {
-        try self.init(bytes: Array(html.utf8), url: url, contentType: "text/html; charset=utf-8")
+    public convenience init(string html: String, url: WebURL? = nil, maxBytes: Int = HTMLDocument.defaultMaxBytes) throws(SelectorError) {
+        try self.init(bytes: Array(html.utf8), url: url, contentType: "text/html; charset=utf-8", maxBytes: maxBytes)
     }
 
     deinit {
@@ -54,10 +63,11 @@ public final class HTMLDocument {
 
     /// Runs libxml2's HTML parser; the caller owns the returned tree.
     private static func parse(
-        _ html: UnsafeRawBufferPointer, url: WebURL?, contentType: String?
+        _ html: UnsafeRawBufferPointer, url: WebURL?, contentType: String?, maxBytes: Int
     ) throws(SelectorError) -> (xmlDocPtr, String) {
         LibXML2.ensureInitialized()
-        guard html.count <= Int(Int32.max) else { throw .parseFailed(url: url?.href) }
+        let limit = min(maxBytes, Int(Int32.max))
+        guard html.count <= limit else { throw .tooLarge(url: url?.href, bytes: html.count, limit: limit) }
         let detected = CharsetDetector.detect(contentType: contentType, prefix: html, defaultEncoding: "UTF-8")
         // Other encodings are decoded to UTF-8 first, so that bytes the encoding does not
         // define become U+FFFD instead of ending the parse (as in `StreamingLinkExtractor`).
@@ -68,7 +78,8 @@ public final class HTMLDocument {
             body = UnsafeRawBufferPointer(rebasing: html[bom.length...])
         }
         let decoded = decoder?.decode(body, isFinal: true)
-        guard (decoded?.count ?? body.count) <= Int(Int32.max) else { throw .parseFailed(url: url?.href) }
+        // Decoding can grow the text (up to 3 bytes for one): the cap holds for what libxml2 reads.
+        if let decoded, decoded.count > limit { throw .tooLarge(url: url?.href, bytes: decoded.count, limit: limit) }
         let parsed: htmlDocPtr? =
             if let decoded {
                 decoded.withUnsafeBytes { read($0, url: url) }
@@ -83,10 +94,10 @@ public final class HTMLDocument {
     private static func read(_ body: UnsafeRawBufferPointer, url: WebURL?) -> htmlDocPtr? {
         // libxml2 returns no document for an empty buffer; parse a lone space instead.
         guard let base = body.baseAddress, body.count > 0 else {
-            return htmlReadMemory(" ", 1, url?.href, "UTF-8", LibXML2.htmlOptions)
+            return htmlReadMemory(" ", 1, url?.href, "UTF-8", LibXML2.treeOptions)
         }
         return htmlReadMemory(
-            base.assumingMemoryBound(to: CChar.self), Int32(body.count), url?.href, "UTF-8", LibXML2.htmlOptions)
+            base.assumingMemoryBound(to: CChar.self), Int32(body.count), url?.href, "UTF-8", LibXML2.treeOptions)
     }
 
     /// The root element (`<html>`), nil for an empty document.

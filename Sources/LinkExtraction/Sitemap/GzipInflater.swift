@@ -6,8 +6,10 @@ import CZlib
 /// rather than decoded in full). Several concatenated gzip members are decoded
 /// one after another; bytes after the last member are ignored.
 ///
-/// Ownership: the instance owns its `z_stream` and ends it exactly once, in `deinit`.
-/// Not thread-safe: use an instance from one task at a time.
+/// Ownership: the instance owns its `z_stream`, allocated once in `init` at a stable
+/// address (zlib keeps a pointer back to it in its internal state, so it must never
+/// move, as a Swift stored property may), ended with `inflateEnd` and freed exactly
+/// once, in `deinit`. Not thread-safe: use an instance from one task at a time.
 final class GzipInflater {
     /// How a call to ``inflate(_:isFinal:into:)`` ended.
     enum Outcome: Equatable {
@@ -24,17 +26,25 @@ final class GzipInflater {
     /// The gzip magic bytes.
     static let magic: [UInt8] = [0x1F, 0x8B]
 
-    private var stream = z_stream()
+    /// The zlib stream, at an address that does not change for the instance's life.
+    private let stream: UnsafeMutablePointer<z_stream>
     private let initialized: Bool
     private var output = [UInt8](repeating: 0, count: 64 * 1024)
 
     /// Creates an inflater for gzip input (zlib window bits 15, gzip header).
     init() {
-        initialized = inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        initialized = inflateInit2_(stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
     }
 
+    /// Where the `z_stream` lives (for tests: it never changes).
+    var streamAddress: UnsafeRawPointer { UnsafeRawPointer(stream) }
+
     deinit {
-        if initialized { inflateEnd(&stream) }
+        if initialized { inflateEnd(stream) }
+        stream.deinitialize(count: 1)
+        stream.deallocate()
     }
 
     /// Decodes `input`, calling `sink` with each decoded piece; `sink` returns
@@ -46,17 +56,17 @@ final class GzipInflater {
         var offset = 0
         while offset < input.count {
             let length = min(input.count - offset, 1 << 20)
-            stream.next_in = UnsafeMutablePointer(mutating: base.advanced(by: offset).assumingMemoryBound(to: Bytef.self))
-            stream.avail_in = uInt(length)
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: base.advanced(by: offset).assumingMemoryBound(to: Bytef.self))
+            stream.pointee.avail_in = uInt(length)
             offset += length
             // Runs until this piece is consumed and zlib holds no pending output
             // (a full output buffer means there may be more).
             pump: while true {
                 let (status, produced, outputFull) = output.withUnsafeMutableBytes { buffer in
-                    stream.next_out = buffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_out = uInt(buffer.count)
-                    let status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                    return (status, buffer.count - Int(stream.avail_out), stream.avail_out == 0)
+                    stream.pointee.next_out = buffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                    stream.pointee.avail_out = uInt(buffer.count)
+                    let status = CZlib.inflate(stream, Z_NO_FLUSH)
+                    return (status, buffer.count - Int(stream.pointee.avail_out), stream.pointee.avail_out == 0)
                 }
                 if produced > 0 {
                     let keepGoing = output.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
@@ -65,14 +75,14 @@ final class GzipInflater {
                 switch status {
                 case Z_OK, Z_BUF_ERROR:
                     // Z_BUF_ERROR: no progress was possible; more input is needed.
-                    if status == Z_BUF_ERROR && produced == 0 && stream.avail_in > 0 { return .corrupt }
-                    if stream.avail_in == 0 && !outputFull { break pump }
+                    if status == Z_BUF_ERROR && produced == 0 && stream.pointee.avail_in > 0 { return .corrupt }
+                    if stream.pointee.avail_in == 0 && !outputFull { break pump }
                 case Z_STREAM_END:
                     // Another gzip member may follow; anything else is trailing junk.
-                    guard stream.avail_in >= 2, let next = stream.next_in, next[0] == Self.magic[0], next[1] == Self.magic[1] else {
+                    guard stream.pointee.avail_in >= 2, let next = stream.pointee.next_in, next[0] == Self.magic[0], next[1] == Self.magic[1] else {
                         return .finished
                     }
-                    guard inflateReset(&stream) == Z_OK else { return .corrupt }
+                    guard inflateReset(stream) == Z_OK else { return .corrupt }
                 default:
                     return .corrupt
                 }

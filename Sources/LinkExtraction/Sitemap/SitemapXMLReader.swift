@@ -63,9 +63,11 @@ final class SitemapXMLReader {
     }
 
     /// Parser options: recover, silent, no network; never `XML_PARSE_NOENT`/`DTDLOAD`/`DTDATTR`/`HUGE`.
+    /// The document's `encoding="..."` declaration is ignored (`XML_PARSE_IGNORE_ENC`):
+    /// sitemaps are UTF-8 by the protocol, and a declared label never reaches iconv.
     private static let options = Int32(
         XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
-            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_IGNORE_ENC.rawValue)
 
     /// Feeds the next chunk; returns `false` once the reader has stopped (limit reached or unknown root).
     func feed(_ bytes: UnsafeRawBufferPointer) -> Bool {

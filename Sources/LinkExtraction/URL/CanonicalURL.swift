@@ -31,9 +31,9 @@ public struct CanonicalURL: Sendable, Hashable, CustomStringConvertible {
             output += "/."
         }
         let canonicalQuery = url.query.flatMap { Self.canonicalQuery($0, options: options) }
-        // Without fragment or query, trailing spaces of an opaque path would not survive re-parsing.
-        let path = url.hasOpaquePath && canonicalQuery == nil ? url.path.trimmingTrailingSpaces() : url.path
-        output += Self.normalized(url.hasOpaquePath ? path : Self.removingPathParameters(path, options: options))
+        // An opaque path never ends in a raw space (the parser writes one before `?`/`#` as %20),
+        // so it survives re-parsing without its query.
+        output += Self.normalized(url.hasOpaquePath ? url.path : Self.removingPathParameters(url.path, options: options))
         if let canonicalQuery {
             output += "?" + canonicalQuery
         }

@@ -13,7 +13,7 @@ enum PercentEncodeSet: Sendable {
     case query
     /// Query set plus `'`, for special schemes.
     case specialQuery
-    /// Path set: query set plus `?`, `` ` ``, `{`, `}`.
+    /// Path set: query set plus `?`, `^`, `` ` ``, `{`, `}` (`^` since the standard's 2024 change).
     case path
     /// Userinfo set: path set plus `/ : ; = @ [ \ ] ^ |`.
     case userinfo
@@ -33,7 +33,7 @@ enum PercentEncodeSet: Sendable {
             return byte == 0x20 || byte == 0x22 || byte == 0x23 || byte == 0x3C || byte == 0x3E || byte == 0x27
         case .path:
             return byte == 0x20 || byte == 0x22 || byte == 0x23 || byte == 0x3C || byte == 0x3E
-                || byte == 0x3F || byte == 0x60 || byte == 0x7B || byte == 0x7D
+                || byte == 0x3F || byte == 0x5E || byte == 0x60 || byte == 0x7B || byte == 0x7D
         case .userinfo:
             switch byte {
             case 0x20, 0x22, 0x23, 0x3C, 0x3E, 0x3F, 0x60, 0x7B, 0x7D,

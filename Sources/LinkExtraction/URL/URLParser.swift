@@ -141,7 +141,14 @@ enum URLParser {
         var opaque: [UInt8] = []
         var index = rest.startIndex
         while index < rest.endIndex, rest[index] != question, rest[index] != hash {
-            PercentEncoding.append(rest[index], to: &opaque, set: .c0Control)
+            let next = index + 1 < rest.endIndex ? rest[index + 1] : nil
+            if rest[index] == 0x20, next == question || next == hash {
+                // The standard's opaque path state (2025): a space right before the
+                // query or fragment is written %20, so an opaque path never ends in a space.
+                opaque += Array("%20".utf8)
+            } else {
+                PercentEncoding.append(rest[index], to: &opaque, set: .c0Control)
+            }
             index += 1
         }
         parts.opaquePath = opaque

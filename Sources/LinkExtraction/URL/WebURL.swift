@@ -103,14 +103,13 @@ public struct WebURL: Sendable, Hashable, CustomStringConvertible {
 
     /// This URL without its fragment.
     ///
-    /// As the standard does when a fragment is removed, trailing spaces of an opaque path
-    /// are dropped when no query follows (`foo: #x` becomes `foo:`).
+    /// The path stays as it is: under the current standard an opaque path never ends in
+    /// a space (a space before `?` or `#` is parsed as `%20`: `foo:a #x` becomes `foo:a%20`).
     public var removingFragment: WebURL {
         guard fragment != nil else { return self }
         return WebURL(
             scheme: scheme, username: username, password: password, host: host, port: port,
-            path: hasOpaquePath && query == nil ? path.trimmingTrailingSpaces() : path,
-            query: query, fragment: nil, hasOpaquePath: hasOpaquePath)
+            path: path, query: query, fragment: nil, hasOpaquePath: hasOpaquePath)
     }
 
     /// The default port of a special scheme (`http` 80, `https` 443, `ws` 80, `wss` 443, `ftp` 21).
@@ -121,14 +120,5 @@ public struct WebURL: Sendable, Hashable, CustomStringConvertible {
         case "ftp": return 21
         default: return nil
         }
-    }
-}
-
-extension String {
-    /// The string without trailing U+0020 spaces.
-    func trimmingTrailingSpaces() -> String {
-        var bytes = Array(utf8)
-        while bytes.last == 0x20 { bytes.removeLast() }
-        return bytes.count == utf8.count ? self : String(decoding: bytes, as: UTF8.self)
     }
 }

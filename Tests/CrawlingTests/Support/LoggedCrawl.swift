@@ -1,6 +1,7 @@
 import Crawling
 import Foundation
 import LinkExtraction
+import Logging
 import TestServer
 
 /// A crawl run in-process with its page log read back: the statistics and
@@ -14,11 +15,12 @@ struct LoggedCrawl {
 
     /// Crawls from `seeds` with `settings` (FollowAllSpider); a crawl still
     /// running after `limit` is stopped at once and reported as ``overran``.
-    static func run(seeds: [String], settings: CrawlSettings = CrawlSettings(), limit: Duration = .seconds(40)) async throws -> LoggedCrawl {
+    static func run(seeds: [String], settings: CrawlSettings = CrawlSettings(), limit: Duration = .seconds(40),
+                    logger: Logger = Logger(label: "AsyncURL.Crawler")) async throws -> LoggedCrawl {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-hostile-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let log = try FeedExporter(path: path, format: .jsonLines)
-        let crawler = Crawler(spider: FollowAllSpider(seeds: seeds), settings: settings, pageLog: log)
+        let crawler = Crawler(spider: FollowAllSpider(seeds: seeds), settings: settings, pageLog: log, logger: logger)
         let watchdog = Task {
             try await Task.sleep(for: limit)
             crawler.abandonInFlight()
@@ -38,8 +40,7 @@ struct LoggedCrawl {
 
     /// The record of `url` (compared in the crawl's canonical form), if the crawl logged one.
     func record(_ url: String) -> PageRecord? {
-        let canonical = CanonicalURL(url, options: .crawler)?.string ?? url
-        return records.first { $0.url == canonical }
+        position(of: url).map { records[$0] }
     }
 
     /// The URLs in `urls` that have no record with status 200 and no error.
@@ -52,8 +53,10 @@ struct LoggedCrawl {
 
     /// The position of `url`'s record in the log.
     func position(of url: String) -> Int? {
-        let canonical = CanonicalURL(url, options: .crawler)?.string ?? url
-        return records.firstIndex { $0.url == canonical }
+        // Records hold the URL as fetched (the page's spelling); compare canonical forms.
+        func canonical(_ text: String) -> String { CanonicalURL(text, options: .crawler)?.string ?? text }
+        let wanted = canonical(url)
+        return records.firstIndex { canonical($0.url) == wanted }
     }
 }
 

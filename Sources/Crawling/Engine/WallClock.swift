@@ -1,0 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Local wall-clock times for log lines and the progress line.
+enum WallClock {
+    /// `HH:MM:SS` local time, `after` from now.
+    static func time(after: Duration) -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = time_t(Int(now.tv_sec) + Int(max(.zero, after).components.seconds))
+        var fields = tm()
+        guard localtime_r(&seconds, &fields) != nil else { return "?" }
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(two(fields.tm_hour)):\(two(fields.tm_min)):\(two(fields.tm_sec))"
+    }
+}
