@@ -93,3 +93,32 @@ extension DistributedCrawlTests {
         #expect(status.done == Set(requested).count)
     }
 }
+
+extension DistributedCrawlTests {
+    @Test("The password can come from ASYNCURL_REDIS_PASSWORD (out of the command line); it is never printed")
+    func passwordFromEnvironment() async throws {
+        let binary = try Self.crawlerBinary()
+        let redis = try RedisTestServer.start(options: ["--requirepass", "env-pw-123"])
+        defer { redis.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-envpw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let arguments = ["--frontier", "redis://127.0.0.1:\(redis.port)/envcrawl", "--status"]
+        /// `--status` with the password in the environment: its exit code and what it printed.
+        func status(password: String) throws -> (exit: Int32?, printed: String) {
+            let output = directory.appendingPathComponent("status-\(password).txt").path
+            let pid = try ChildProcess.spawn(binary, arguments, standardOutput: output, standardError: output,
+                                             environment: [RedisCredentials.passwordVariable: password])
+            let exit = ChildProcess.waitForExit(pid, timeout: .seconds(30)).map { $0 >> 8 & 0xFF }
+            return (exit, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
+        }
+        let right = try status(password: "env-pw-123")
+        #expect(right.exit == 0)
+        #expect(right.printed.contains("not seeded"), "\(right.printed)")
+        #expect(!right.printed.contains("env-pw-123"))
+        let wrong = try status(password: "nope")
+        #expect(wrong.exit == 3)
+        #expect(wrong.printed.contains("authentication failed"), "\(wrong.printed)")
+        #expect(!wrong.printed.contains("nope"))
+    }
+}
