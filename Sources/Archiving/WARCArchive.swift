@@ -53,7 +53,7 @@ public final class WARCArchive: Sendable {
     public var fileCount: Int { state.withLock { $0.fileIndex + 1 } }
 
     /// Archives every hop of `response` that the fetch captured (the request
-    /// must have set ``Request/capturesExchange``; without captured hops nothing is written).
+    /// must have set `Request.capturesExchange`; without captured hops nothing is written).
     public func archive(_ response: Response) throws(WARCError) {
         for (index, hop) in response.capturedHops.enumerated() {
             let isFinal = index == response.capturedHops.count - 1

@@ -63,6 +63,8 @@ public final class RedisConnection: @unchecked Sendable {
 
     /// Connects to `host:port`.
     /// - Parameters:
+    ///   - host: the server's host name or address.
+    ///   - port: the server's port.
     ///   - connectTimeout: the longest wait for the connection.
     ///   - commandTimeout: the longest wait for one reply (longer than any blocking command's own time-out).
     ///   - credentials: sent with `AUTH` on this and every later connection; a refusal throws ``RedisError/Cause/authentication(_:)``.

@@ -9,22 +9,22 @@ import Glibc
 /// you like and they crawl `NAME` together (as scrapy-redis does).
 ///
 /// Everything the workers must agree on lives under `asyncurl:{NAME}:` (one
-/// Redis Cluster hash slot, see ``RedisKeys``) and changes only through
-/// atomic Lua scripts (``RedisFrontierScripts``, called by
-/// ``RedisFrontierWire``): the
+/// Redis Cluster hash slot, see `RedisKeys`) and changes only through
+/// atomic Lua scripts (`RedisFrontierScripts`, called by
+/// `RedisFrontierWire`): the
 /// seen-set of 64-bit fingerprints, one queue per host (priority, then depth:
 /// breadth-first), each host's in-flight count and next allowed start (the
 /// politeness delay and the per-host limit hold across all workers together),
 /// robots.txt answers, the page limits and the counters.
 ///
-/// A URL handed out by ``next()`` is a *lease* (``RedisLeaseKeeper``): this worker renews it every
+/// A URL handed out by ``next()`` is a *lease* (`RedisLeaseKeeper`): this worker renews it every
 /// third of ``RedisFrontierOptions/leaseTimeout`` while the fetch runs. A
 /// worker that dies (even with SIGKILL) stops renewing; once its leases
 /// expire the next claim by any worker puts those URLs back in their queues.
 /// A URL is therefore fetched at least once; twice only if a worker lost its
 /// lease (it hung or lost Redis for a whole lease time) and still finished.
 ///
-/// robots.txt is fetched by one worker per host (``RedisRobotsCache``): the first to need it takes
+/// robots.txt is fetched by one worker per host (`RedisRobotsCache`): the first to need it takes
 /// a lock key (with an expiry, in case it dies), fetches and stores the body
 /// (for the robots lifetime); the others wait for it. It is checked when a
 /// URL is claimed (and when links are added, once this worker knows the host's
@@ -36,6 +36,12 @@ import Glibc
 /// links may be more work. Waiting workers sleep until a notification (the
 /// `wake` list, popped with `BLPOP` by one listener per process), the next
 /// host's allowed start, or ``RedisFrontierOptions/maxIdleWait``.
+///
+/// Shared too: a `429`'s host pause, a host's failure window (failures on
+/// `PolitenessPolicy/hostFailureThreshold` distinct URLs pause it), each
+/// URL's own `Retry-After` deadline (`delayed`), a failing robots.txt's
+/// backoff and give-up, and hosts given up for their `Crawl-delay` budget:
+/// what one worker learns holds for all.
 ///
 /// AutoThrottle (when the policy has it) keeps one estimate per host in
 /// Redis, moved by every worker's responses: a host's delay is the longest
@@ -85,6 +91,9 @@ public final class RedisFrontier: URLFrontier {
     /// Connects to the crawl's Redis server (two connections: commands, and
     /// one that waits for notifications) and registers this worker.
     /// - Parameters:
+    ///   - url: the server, the crawl's name and the credentials.
+    ///   - configuration: the crawl's rules (every worker should give the same).
+    ///   - options: leases, time-outs and retries.
     ///   - robotsFetcher: fetches `scheme://host:port/robots.txt` (the argument).
     public init(url: RedisFrontierURL, configuration: FrontierConfiguration, options: RedisFrontierOptions = RedisFrontierOptions(),
                 robotsFetcher: @escaping FrontierFactory.RobotsFetcher) async throws(RedisError) {
@@ -280,7 +289,7 @@ public final class RedisFrontier: URLFrontier {
     }
 
     /// Whether a claimed URL's lease is still this worker's (see
-    /// ``URLFrontier/confirmClaim(_:)``): when it expired and went back to the
+    /// `URLFrontier.confirmClaim(_:)`): when it expired and went back to the
     /// queue, another worker owns the URL, and this one must write nothing for it.
     public func confirmClaim(_ entry: FrontierEntry) async -> Bool {
         await leases.confirm(entry)

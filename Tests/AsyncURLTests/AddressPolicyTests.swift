@@ -52,6 +52,8 @@ struct AddressPolicyTests {
     func literalHosts() throws {
         #expect(AddressPolicy.literalAddresses(ofHost: "127.0.0.2") == [try #require(IPAddress("127.0.0.2"))])
         #expect(AddressPolicy.literalAddresses(ofHost: "[::1]") == [try #require(IPAddress("::1"))])
+        #expect(AddressPolicy.literalAddresses(ofHost: "[fe80::1%25eth0]") == [try #require(IPAddress("fe80::1"))])
+        #expect(AddressPolicy.literalAddresses(ofHost: "fe80::1%eth0") == [try #require(IPAddress("fe80::1"))])
         let loopback = [try #require(IPAddress("127.0.0.1")), try #require(IPAddress("::1"))]
         #expect(AddressPolicy.literalAddresses(ofHost: "localhost") == loopback)
         #expect(AddressPolicy.literalAddresses(ofHost: "Docs.LOCALHOST.") == loopback)
@@ -61,7 +63,7 @@ struct AddressPolicyTests {
 
     @Test("Through a proxy, a private literal host is still refused, in every spelling libcurl accepts; host names go to the proxy", arguments: [
         "http://127.0.0.2/", "http://[::1]/", "http://10.0.0.1:8080/x", "http://2130706433/", "http://0x7f.1/", "http://localhost/",
-        "http://[::ffff:7f00:1]/", "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:7f00:1]/", "http://169.254.169.254/latest/meta-data/", "http://[fe80::1%25lo]/",
     ])
     func proxiedLiteral(url: String) async throws {
         try await withServer(configuration: FetchClient.Configuration(addressPolicy: .publicOnly)) { server, client in

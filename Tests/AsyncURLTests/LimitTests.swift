@@ -23,6 +23,19 @@ struct LimitTests {
         }
     }
 
+    @Test("With truncatesBody, a body over the limit (declared, chunked, or a gzip bomb) is cut at the limit and the response stands", arguments: ["/bytes/2000000", "/chunked/5000000", "/gzip-bomb/1073741824"])
+    func truncated(path: String) async throws {
+        try await withServer { server, client in
+            var request = Request(url: server.url(path), maxBodySize: 100_000)
+            request.truncatesBody = true
+            let response = try await client.fetch(request)
+            #expect(response.status == 200)
+            #expect(response.body.count == 100_000)
+            #expect(response.decodedBodyBytes == 100_000)
+            #expect(response.isTruncated)
+        }
+    }
+
     @Test("A body just under the limit is accepted whole, byte for byte")
     func underLimit() async throws {
         try await withServer { server, client in

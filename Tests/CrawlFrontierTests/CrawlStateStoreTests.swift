@@ -100,25 +100,27 @@ struct CrawlStateStoreTests {
     }
 
     /// Runs SQL on the store's database from another process (Python's sqlite3), as a second writer would.
-    private func runSQL(_ sql: String) throws {
+    private func runSQL(_ sql: String) async throws {
         let script = "import sqlite3, sys\nconnection = sqlite3.connect(sys.argv[1])\nconnection.executescript(sys.argv[2])\nconnection.close()"
-        try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, directory + "/" + CrawlStateStore.fileName, sql])
+        let python = try await ChildProcess.output(of: "/usr/bin/env", ["python3", "-c", script, directory + "/" + CrawlStateStore.fileName, sql],
+                                                   timeout: .seconds(60))
+        try #require(python.status == 0, "\(python.text)")
     }
 
     @Test("A commit whose transaction fails keeps its records: the next commit writes them, nothing is lost")
-    func failedCommitKeepsRecords() throws {
+    func failedCommitKeepsRecords() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try CrawlStateStore(directory: directory)
         for number in 0..<4 { store.recordQueued(entry(number)) }
         store.recordDone(entry(0))
         try store.commit { ["written": "1"] }
         // Every insert into `done` now fails, so the whole next transaction does.
-        try runSQL("CREATE TRIGGER refuse BEFORE INSERT ON done BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;")
+        try await runSQL("CREATE TRIGGER refuse BEFORE INSERT ON done BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;")
         for number in 4..<6 { store.recordQueued(entry(number)) }
         store.recordDone(entry(1))
         #expect(throws: StateStoreError.self) { try store.commit { ["written": "2"] } }
         store.recordDone(entry(2))
-        try runSQL("DROP TRIGGER refuse;")
+        try await runSQL("DROP TRIGGER refuse;")
         try store.commit { ["written": "3"] }
         let state = try store.load()
         #expect(Set(state.done.map(\.fingerprint)) == Set([0, 1, 2].map { entry($0).fingerprint }))

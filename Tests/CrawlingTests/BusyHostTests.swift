@@ -111,6 +111,25 @@ struct BusyHostTests {
         #expect(crawl.stats.hostPauses == 1)
     }
 
+    @Test("A 3 MB robots.txt (refused whole before: over the 2 MiB read limit, so disallow-all) is read and parsed up to its first 500 KiB: the early rule is obeyed, the late one never read")
+    func robotsOverTheSizeCap() async throws {
+        let server = try await TestServer.start()
+        server.addOrdinaryPages()
+        let padding = String(repeating: "# padding to push the next rule far past 500 KiB\n", count: 3_000_000 / 50)
+        server.addRoute("/robots.txt") { _ in TestResponse(text: "User-agent: *\nDisallow: /ok/early\n" + padding + "Disallow: /ok/late\n") }
+        let ordinary = (1...5).map { "/ok/\($0)" }
+        server.addRoute("/start") { _ in .links(ordinary + ["/ok/early", "/ok/late"]) }
+
+        let crawl = try await LoggedCrawl.run(seeds: [server.url("/start")])
+        try await server.shutdown()
+
+        #expect(!crawl.overran)
+        #expect(crawl.missing([server.url("/start"), server.url("/ok/late")] + ordinary.map(server.url)) == [])
+        #expect(server.requests(under: "/ok/early").isEmpty)
+        #expect(server.requests(under: "/robots.txt").count == 1)
+        #expect(crawl.stats.robotsDenied == 1)
+    }
+
     @Test("A robots.txt of 10,000 rules: the first 2,000 are kept and obeyed, the rest counted and ignored, and the crawl goes on")
     func robotsRuleCap() async throws {
         let server = try await TestServer.start()

@@ -122,6 +122,17 @@ struct FeedExporterTests {
         #expect(feed.droppedFieldCount == 0)
     }
 
+    @Test("Given CSV columns are kept in their order; fields outside them are counted as dropped")
+    func csvGivenColumns() throws {
+        let path = temporaryPath("given.csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let feed = try FeedExporter(path: path, format: .csv, columns: ["url", "note"])
+        try feed.write(Record(url: "u", note: nil, count: 3))
+        feed.close()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "url,note\r\nu,\r\n")
+        #expect(feed.droppedFieldCount == 1)
+    }
+
     @Test("URLs lose their userinfo in both formats, anywhere in an item's text; the file is created 0600")
     func credentialsRedacted() throws {
         for format in FeedFormat.allCases {

@@ -31,7 +31,7 @@ struct OutputSafetyTests {
     }
 
     /// The rows of a CSV file as Python's `csv` module reads them.
-    private func pythonCSVRows(_ path: String) throws -> [[String]] {
+    private func pythonCSVRows(_ path: String) async throws -> [[String]] {
         let output = directory + "/rows-\(UUID().uuidString).json"
         let script = """
         import csv, json, sys
@@ -40,7 +40,8 @@ struct OutputSafetyTests {
         with open(sys.argv[2], 'w', encoding='utf-8') as target:
             json.dump(rows, target)
         """
-        try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, path, output])
+        let python = try await ChildProcess.output(of: "/usr/bin/env", ["python3", "-c", script, path, output], timeout: .seconds(60))
+        try #require(python.status == 0, "\(python.text)")
         return try JSONDecoder().decode([[String]].self, from: Data(contentsOf: URL(fileURLWithPath: output)))
     }
 
@@ -72,7 +73,7 @@ struct OutputSafetyTests {
         try await server.shutdown()
         #expect(status == 0, "\(text(directory + "/output.txt"))")
 
-        let rows = try pythonCSVRows(csvPath)
+        let rows = try await pythonCSVRows(csvPath)
         let header = try #require(rows.first)
         #expect(header == ["bytes", "content_type", "depth", "elapsed_ms", "error", "final_url", "links", "redirects", "referrer", "status", "url"])
         #expect(rows.count == 1 + 1 + hostile.count + 2, "\(rows)")
@@ -104,11 +105,10 @@ struct OutputSafetyTests {
         let logPath = directory + "/output.txt"
         // One request at a time, 20 ms apart: head has long gone when the later lines are written.
         let script = #""$0" "$@" | head -c 10 > /dev/null; echo "crawler exit status ${PIPESTATUS[0]}""#
-        let pid = try ChildProcess.spawn("/bin/bash", ["-c", script, CrawlCommandProcess.executablePath, server.url("/start"), "--output", "-",
-                                                       "--ignore-robots", "--per-host", "1", "--delay", "0.02"],
-                                         standardOutput: logPath, standardError: logPath)
-        let waitStatus = ChildProcess.waitForExit(pid, timeout: .seconds(90))
-        if waitStatus == nil { kill(pid, SIGKILL); _ = ChildProcess.waitForExit(pid, timeout: .seconds(5)) }
+        let pipeline = try CrawlCommandProcess(running: "/bin/bash", ["-c", script, CrawlCommandProcess.executablePath, server.url("/start"),
+                                                                      "--output", "-", "--ignore-robots", "--per-host", "1", "--delay", "0.02"],
+                                               logPath: logPath)
+        let waitStatus = await pipeline.waitForExit(limit: .seconds(90))
         let fetched = server.requests(under: "/ok/").count
         try await server.shutdown()
         let output = text(logPath)
@@ -168,19 +168,20 @@ struct OutputSafetyTests {
     @Test("A server's error text reaches standard error without its escape sequences (a fake Redis answering every command with ESC codes)")
     func serverTextOnStandardError() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = try #require(try ChildProcess.freePorts(1).first)
-        let ready = directory + "/ready"
+        let ready = directory + "/port"
         // Answers every command with an error reply holding escape sequences:
         // OSC and CSI with ESC (which the Redis error's own rendering escapes
         // as text) and the one-byte C1 CSI, U+009B (which only the clean-up removes).
         let script = """
-        import socket, sys
+        import os, socket, sys
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(('127.0.0.1', int(sys.argv[1])))
+        listener.bind(('127.0.0.1', 0))
         listener.listen(4)
         listener.settimeout(60)
-        open(sys.argv[2], 'w').close()
+        with open(sys.argv[1] + '.tmp', 'w') as announcement:
+            announcement.write(str(listener.getsockname()[1]))
+        os.rename(sys.argv[1] + '.tmp', sys.argv[1])
         for _ in range(4):
             connection, _ = listener.accept()
             connection.settimeout(10)
@@ -191,18 +192,19 @@ struct OutputSafetyTests {
                 pass
             connection.close()
         """
-        let server = try ChildProcess.spawn("/usr/bin/env", ["python3", "-c", script, String(port), ready])
-        defer {
-            kill(server, SIGKILL)
-            _ = ChildProcess.waitForExit(server, timeout: .seconds(5))
-        }
+        // Killed when the test ends (CrawlCommandProcess never leaves a child running).
+        let server = try CrawlCommandProcess(running: "/usr/bin/env", ["python3", "-c", script, ready], logPath: directory + "/server.txt")
         let deadline = ContinuousClock.now + .seconds(30)
         while !FileManager.default.fileExists(atPath: ready), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
+        // Bound by the server itself (port 0): no other test can take it meanwhile.
+        let port = try #require(Int(text(ready)))
         let log = directory + "/status.txt"
         let crawl = try CrawlCommandProcess(["--frontier", "redis://127.0.0.1:\(port)/hostile", "--status"], logPath: log)
         let status = await crawl.waitForExit(limit: .seconds(60))
+        server.send(SIGKILL)
+        _ = await server.waitForExit(limit: .seconds(10))
         let output = try Data(contentsOf: URL(fileURLWithPath: log))
         #expect(status == 3, "\(String(decoding: output, as: UTF8.self))")
         #expect(String(decoding: output, as: UTF8.self).contains("evil"), "the message is shown: \(String(decoding: output, as: UTF8.self))")

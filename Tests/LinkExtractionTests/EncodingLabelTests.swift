@@ -69,4 +69,12 @@ struct EncodingLabelTests {
         let decoded = [UInt8]([0x41, 0x80, 0xFF]).withUnsafeBytes { userDefined.decode($0, isFinal: true) }
         #expect(String(decoding: decoded, as: UTF8.self) == "A\u{F780}\u{F7FF}")
     }
+
+    @Test("The default encoding option is a label or a table name; anything else means windows-1252", arguments: [
+        ("latin1", "WINDOWS-1252"), ("CP932", "CP932"), ("shift_jis", "CP932"), ("cp037", "WINDOWS-1252"), ("UTF-7", "WINDOWS-1252"),
+    ])
+    func defaultEncodingOption(option: String, encoding: String) throws {
+        let result = try streamLinks("<a href=/x>x</a>", options: LinkExtractionOptions(defaultEncoding: option))
+        #expect(result.encoding == encoding)
+    }
 }

@@ -269,7 +269,8 @@ private final class LoopState {
             let code = asyncurl_message_result(message)
             // The handle leaves the multi handle before anything about it changes.
             _ = curl_multi_remove_handle(multi, raw)
-            guard code == CURLE_OK else {
+            // A body cut at the limit on purpose ends the transfer with a write error: the response stands.
+            guard code == CURLE_OK || transfer.isTruncated else {
                 finish(transfer, with: .failure(transfer.error(for: code)), alreadyRemoved: true)
                 continue
             }

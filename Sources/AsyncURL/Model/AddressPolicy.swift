@@ -1,3 +1,4 @@
+import AsyncURLSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,7 +49,11 @@ public struct AddressPolicy: Sendable {
     /// literal (brackets allowed), or `localhost` and `*.localhost` (which libcurl
     /// resolves to loopback itself); `nil` for any other host name.
     public static func literalAddresses(ofHost host: String) -> [IPAddress]? {
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        var bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if bare.contains(":"), let zone = bare.firstIndex(of: "%") {
+            // An IPv6 zone id (`fe80::1%eth0`, `%25eth0` in a URL) does not change the address.
+            bare = String(bare[..<zone])
+        }
         if let literal = IPAddress(bare) { return [literal] }
         let lower = bare.lowercased()
         let name = lower.hasSuffix(".") ? String(lower.dropLast()) : lower
@@ -174,7 +179,7 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
             withUnsafeMutableBytes(of: &address) { $0.copyBytes(from: bytes.prefix(16)) }
             var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
             guard inet_ntop(AF_INET6, &address, &text, socklen_t(text.count)) != nil else { return "?" }
-            return String(cString: text)
+            return AsyncURLSupport.text(of: text)
         }
     }
 }

@@ -23,8 +23,13 @@ public struct Request: Sendable {
     /// How redirects are followed.
     public var redirectPolicy: RedirectPolicy
     /// The largest decoded body accepted, in bytes; `nil` uses the client's
-    /// limit. A larger body fails the transfer with ``FetchError/Kind/bodyTooLarge``.
+    /// limit. A larger body fails the transfer with ``FetchError/Kind/bodyTooLarge``,
+    /// unless ``truncatesBody`` is set.
     public var maxBodySize: Int?
+    /// Whether a body over ``maxBodySize`` is cut at the limit and the
+    /// response delivered (reading stops there) instead of failing: for
+    /// files whose first bytes are all that is used (robots.txt). Off by default.
+    public var truncatesBody: Bool
     /// A receiver for the body as it arrives, for example a streaming HTML
     /// parser. When set, the body is also kept in ``Response/body`` unless
     /// ``keepsBody`` is `false`.
@@ -63,6 +68,7 @@ public struct Request: Sendable {
         self.maxBodySize = maxBodySize
         self.bodyConsumer = nil
         self.keepsBody = true
+        self.truncatesBody = false
         self.capturesExchange = false
         self.userData = userData
         self.proxy = nil

@@ -85,6 +85,9 @@ public struct Response: Sendable {
     /// Every hop's exchange as it crossed the wire, redirects first, when the
     /// request set ``Request/capturesExchange``; empty otherwise.
     public var capturedHops: [CapturedHop]
+    /// Whether the body was cut at the size limit (only for a request that
+    /// ``Request/truncatesBody``): what was read is all there is here.
+    public var isTruncated = false
 
     /// Creates a response record.
     public init(request: Request, finalURL: String, status: Int, headers: HTTPHeaders, body: Data, redirectChain: [RedirectHop], timings: TransferTimings, httpVersion: HTTPVersion, bytesOnWire: Int, decodedBodyBytes: Int, capturedHops: [CapturedHop] = []) {

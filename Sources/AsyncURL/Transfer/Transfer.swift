@@ -44,6 +44,8 @@ final class Transfer {
     private var deliversToConsumer = false
     /// Set when a callback stopped the transfer on purpose (a limit was hit).
     private(set) var abortKind: FetchError.Kind?
+    /// Set when the body was cut at the limit of a request that ``Request/truncatesBody``: the response stands.
+    private(set) var isTruncated = false
     /// The last address the address policy refused, for the error message.
     private var blockedAddress: String?
 
@@ -148,7 +150,10 @@ final class Transfer {
         // A declared Content-Length over the limit stops the transfer before
         // the body; bodies without one (chunked, compressed) are counted in
         // `receiveBody`, on decoded bytes.
-        easy.setLarge(CURLOPT_MAXFILESIZE_LARGE, Int64(limits.maxBodySize), name: "MAXFILESIZE_LARGE")
+        // (Not for a request that truncates: its body is cut in `receiveBody`.)
+        if !request.truncatesBody {
+            easy.setLarge(CURLOPT_MAXFILESIZE_LARGE, Int64(limits.maxBodySize), name: "MAXFILESIZE_LARGE")
+        }
 
         configureMethodAndBody()
 
@@ -294,7 +299,16 @@ final class Transfer {
     func receiveBody(_ chunk: UnsafeRawBufferPointer) -> Int {
         decodedBytes += chunk.count
         if decodedBytes > limits.maxBodySize {
-            abortKind = .bodyTooLarge
+            guard request.truncatesBody, !willFollowRedirect else {
+                abortKind = .bodyTooLarge
+                return 0
+            }
+            // Keep what fits, then stop reading: the response stands, cut at the limit.
+            let fits = UnsafeRawBufferPointer(rebasing: chunk.prefix(max(0, chunk.count - (decodedBytes - limits.maxBodySize))))
+            decodedBytes = limits.maxBodySize
+            isTruncated = true
+            if request.keepsBody { body.append(fits.assumingMemoryBound(to: UInt8.self)) }
+            if deliversToConsumer, let consumer = request.bodyConsumer { consumer.consume(fits) }
             return 0
         }
         if willFollowRedirect {
@@ -418,7 +432,7 @@ final class Transfer {
             lastHop: easy.info(duration: CURLINFO_TOTAL_TIME_T),
             total: ContinuousClock.now - started
         )
-        return Response(
+        var response = Response(
             request: request,
             finalURL: finalURL,
             status: status,
@@ -431,6 +445,8 @@ final class Transfer {
             decodedBodyBytes: decodedBytes,
             capturedHops: capturedHops
         )
+        response.isTruncated = isTruncated
+        return response
     }
 
     /// Opens the socket of a new connection, unless the address policy refuses

@@ -283,10 +283,11 @@ public actor Frontier: URLFrontier {
         activity.hostPauses = scheduler.pauseCount + counters.robotsRetries
         activity.givenUpHosts = scheduler.givenUpHostCount
         var soonest: HostPause?
-        for pause in scheduler.pausedHosts(now: now).values where soonest.map({ pause.until < $0.until }) ?? true {
+        let paused = scheduler.pausedHosts(now: now)
+        for pause in paused.values where soonest.map({ pause.until < $0.until }) ?? true {
             soonest = pause
         }
-        var pausedHosts = scheduler.pausedHosts(now: now).count
+        var pausedHosts = paused.count
         for wait in robots.values {
             guard let retryAt = wait.retryAt, retryAt > now else { continue }
             pausedHosts += 1

@@ -9,7 +9,7 @@ import AsyncURLSupport
 ///
 /// The ``Frontier`` records each URL it accepts; the crawler records each URL
 /// it is done with, together with that page's output (``recordDone(_:redirectTarget:alongWith:)``).
-/// Records are buffered in memory and written by ``commit(metadata:)`` in one
+/// Records are buffered in memory and written by ``commit(metadata:beforeWriting:)`` in one
 /// transaction, which the crawler calls every fraction of a second, so the
 /// database costs the crawl little. Each commit is a consistent cut: the
 /// metadata it stores (the crawler's feed lengths) holds exactly the output of
@@ -48,7 +48,7 @@ public final class CrawlStateStore: Sendable {
     private let pending = LockedState<[Record]>([])
     /// The database, used by one commit at a time. `nil` once closed.
     private let database: LockedState<StateDatabase?>
-    /// The directory's lock, held until ``close(metadata:)``.
+    /// The directory's lock, held until ``close(metadata:beforeWriting:)``.
     private let lock: StateDirectoryLock
 
     /// Opens (creating if needed) the store in `directory` (created if missing).

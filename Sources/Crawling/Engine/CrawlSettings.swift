@@ -63,14 +63,18 @@ public struct CrawlSettings: Sendable {
     /// The most open connections of the crawl's HTTP client in all (256).
     public var maxConnections = 256
     /// How URLs are canonicalised for dedup (session ids and `utm_*` removed by default).
+    /// The canonical form only decides what is a duplicate: a URL is fetched as
+    /// the WHATWG serialisation of what its page wrote.
     public var canonicalization: CanonicalizationOptions = .crawler
     /// Whether the crawl keeps a cookie jar (cookies set by responses go with
     /// later requests to their site, as in a browser; on by default, as in Scrapy).
     public var keepsCookies = true
     /// Which addresses the crawl may connect to; `nil` (the default) decides
-    /// from the seeds: public seeds keep the whole crawl on public addresses
-    /// (redirects and links into loopback or private ranges are refused),
-    /// a seed on a loopback or private address allows any.
+    /// from the seeds: public addresses, plus exactly the non-public addresses
+    /// the seeds name literally (an IP literal, or `localhost` for `127.0.0.1`
+    /// and `::1`). Redirects and links to any other loopback or private address
+    /// are refused; seed host names are not resolved for this. `.any` allows
+    /// every address (the CLI's `--allow-private-addresses`).
     public var addressPolicy: AddressPolicy?
     /// Whether TLS certificates are verified (turn off for self-signed test sites only).
     public var verifiesTLSCertificates = true

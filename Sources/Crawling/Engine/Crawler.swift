@@ -168,14 +168,15 @@ public final class Crawler: Sendable {
             logger.notice("\(Self.logLine(for: event))")
         }
         let robotsFetcher: FrontierFactory.RobotsFetcher = { url in
-            // Up to 5 redirects; bodies up to 2 MiB are read and their first
-            // 500 KiB parsed; anything larger counts as unreachable.
+            // Up to 5 redirects; a file is read up to 500 KiB and parsed up
+            // to there, however long it is (RFC 9309 §2.5).
             do {
-                var request = Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: 2 << 20)
+                var request = Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: RobotsTxt.maxParsedBytes)
+                request.truncatesBody = true
                 request.capturesExchange = archive != nil
                 let response = try await client.fetch(request)
                 self.archive(response, in: archive)
-                return .response(status: response.status, body: Array(response.body.prefix(RobotsTxt.maxParsedBytes)))
+                return .response(status: response.status, body: Array(response.body))
             } catch {
                 return .unreachable
             }
@@ -297,7 +298,7 @@ public final class Crawler: Sendable {
         }
         let fetchingRobots = activity.robotsPending - (activity.nextResumeReason == .robots ? 1 : 0)
         if fetchingRobots > 0, activity.pausedHosts == 0 {
-            parts.append("robots.txt of \(activity.robotsPending) host\(activity.robotsPending == 1 ? "" : "s")")
+            parts.append("robots.txt of \(activity.robotsPending) host\(activity.robotsPending == 1 ? "" : "s") being fetched")
         }
         if activity.retrying > 0, let after = activity.nextRetryAfter {
             parts.append("\(activity.retrying) URL\(activity.retrying == 1 ? "" : "s") to retry, the first at \(WallClock.time(after: after))")

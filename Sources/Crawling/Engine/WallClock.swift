@@ -4,11 +4,13 @@ import Glibc
 
 /// Local wall-clock times for log lines and the progress line.
 enum WallClock {
-    /// `HH:MM:SS` local time, `after` from now.
+    /// `HH:MM:SS` local time, `after` from now (rounded up to the second: never earlier than the moment meant).
     static func time(after: Duration) -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = time_t(Int(now.tv_sec) + Int(max(.zero, after).components.seconds))
+        let (wait, attoseconds) = max(.zero, after).components
+        let nanoseconds = Int(now.tv_nsec) + Int(attoseconds / 1_000_000_000)
+        var seconds = time_t(Int(now.tv_sec) + Int(wait) + nanoseconds / 1_000_000_000 + (nanoseconds % 1_000_000_000 > 0 ? 1 : 0))
         var fields = tm()
         guard localtime_r(&seconds, &fields) != nil else { return "?" }
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }

@@ -55,12 +55,12 @@ public final class FeedExporter: Sendable {
         self.format = format
         self.redactsCredentials = redactsCredentials
         let file = try FeedFile(path: path, append: append)
-        var columns = columns
+        var current = columns
         if append, format == .csv {
             let header = file.firstLine()
-            if !header.isEmpty { columns = CSVField.parseRecord(String(decoding: header, as: UTF8.self)) }
+            if !header.isEmpty { current = CSVField.parseRecord(String(decoding: header, as: UTF8.self)) }
         }
-        state = LockedState(State(file: file, columns: columns, givenColumns: columns))
+        state = LockedState(State(file: file, columns: current, givenColumns: columns))
     }
 
     /// Bytes in the feed's file so far; `nil` for standard output.

@@ -21,7 +21,7 @@ enum EncodingLabels {
     }
 
     /// Every name the table gives (what libxml2/iconv may be asked for, plus the two built-in ones).
-    static var encodingNames: Set<String> { Set(table.values) }
+    static let encodingNames: Set<String> = Set(table.values)
 
     /// Label → encoding name, built from the standard's table (encoding: its labels).
     private static let table: [String: String] = {

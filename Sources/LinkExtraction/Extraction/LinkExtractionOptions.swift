@@ -16,9 +16,10 @@ public struct LinkExtractionOptions: Sendable, Hashable {
     public var maxAnchorTextLength: Int
     /// Attribute values longer than this many bytes are not treated as URLs (counted).
     public var maxURLLength: Int
-    /// Charset used when neither the HTTP header, a BOM nor a `<meta>` names one.
-    /// `UTF-8` by default; libxml2 falls back to ISO-8859-1 for the rest of the document
-    /// at the first byte sequence that is not UTF-8, so mislabelled legacy pages still parse.
+    /// Charset used when neither the HTTP header, a BOM nor a `<meta>` names one:
+    /// `UTF-8` by default; a label or encoding name of the WHATWG Encoding Standard's
+    /// table (anything else means windows-1252). Bytes that are not valid in it become
+    /// U+FFFD. (A label that is given but not in the table means windows-1252.)
     public var defaultEncoding: String
 
     /// Creates options; the defaults suit crawling.

@@ -30,6 +30,8 @@ final class GzipInflater {
     private let stream: UnsafeMutablePointer<z_stream>
     private let initialized: Bool
     private var output = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Whether the input so far ended exactly where a gzip member ended.
+    private var memberEnded = false
 
     /// Creates an inflater for gzip input (zlib window bits 15, gzip header).
     init() {
@@ -49,13 +51,25 @@ final class GzipInflater {
 
     /// Decodes `input`, calling `sink` with each decoded piece; `sink` returns
     /// `false` to stop. `isFinal` says that no more input follows, so a stream
-    /// that has not ended is truncated.
-    func inflate(_ input: UnsafeRawBufferPointer, isFinal: Bool, into sink: (UnsafeRawBufferPointer) -> Bool) -> Outcome {
+    /// that has not ended is truncated. A gzip member may end anywhere: at the
+    /// end of one call's input, or of one of the pieces (`pieceSize` bytes, a
+    /// parameter for tests) the input is handed to zlib in; whether another
+    /// member follows is decided on the bytes after it, wherever they are.
+    func inflate(
+        _ input: UnsafeRawBufferPointer, isFinal: Bool, pieceSize: Int = 1 << 20, into sink: (UnsafeRawBufferPointer) -> Bool
+    ) -> Outcome {
         guard initialized else { return .corrupt }
+        if memberEnded {
+            // The last call ended exactly at the end of a member.
+            guard let first = input.first else { return isFinal ? .finished : .needsInput }
+            guard first == Self.magic[0], input.count < 2 ? !isFinal : input[1] == Self.magic[1] else { return .finished }
+            guard inflateReset(stream) == Z_OK else { return .corrupt }
+            memberEnded = false
+        }
         guard let base = input.baseAddress, input.count > 0 else { return isFinal ? .corrupt : .needsInput }
         var offset = 0
         while offset < input.count {
-            let length = min(input.count - offset, 1 << 20)
+            let length = min(input.count - offset, max(1, pieceSize))
             stream.pointee.next_in = UnsafeMutablePointer(mutating: base.advanced(by: offset).assumingMemoryBound(to: Bytef.self))
             stream.pointee.avail_in = uInt(length)
             offset += length
@@ -78,11 +92,19 @@ final class GzipInflater {
                     if status == Z_BUF_ERROR && produced == 0 && stream.pointee.avail_in > 0 { return .corrupt }
                     if stream.pointee.avail_in == 0 && !outputFull { break pump }
                 case Z_STREAM_END:
-                    // Another gzip member may follow; anything else is trailing junk.
-                    guard stream.pointee.avail_in >= 2, let next = stream.pointee.next_in, next[0] == Self.magic[0], next[1] == Self.magic[1] else {
+                    // Another gzip member may follow (in this piece, a later one, or the
+                    // next call); anything else is trailing junk.
+                    let next = offset - Int(stream.pointee.avail_in)
+                    if next == input.count {
+                        if isFinal { return .finished }
+                        memberEnded = true
+                        return .needsInput
+                    }
+                    guard input[next] == Self.magic[0], next + 1 < input.count ? input[next + 1] == Self.magic[1] : !isFinal else {
                         return .finished
                     }
                     guard inflateReset(stream) == Z_OK else { return .corrupt }
+                    if stream.pointee.avail_in == 0 { break pump }
                 default:
                     return .corrupt
                 }

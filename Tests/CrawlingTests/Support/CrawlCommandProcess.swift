@@ -27,11 +27,17 @@ final class CrawlCommandProcess {
     }
 
     /// Starts the crawler with `arguments`; standard output and error go to `logPath`.
-    init(_ arguments: [String], logPath: String) throws {
+    convenience init(_ arguments: [String], logPath: String) throws {
         let tool = Self.executablePath
         guard FileManager.default.isExecutableFile(atPath: tool) else {
             throw Failure(description: "\(tool) is missing: build it first (scripts/test.sh builds every product)")
         }
+        try self.init(running: tool, arguments, logPath: logPath)
+    }
+
+    /// Starts `tool` (a shell running the crawler in a pipeline, say) with
+    /// `arguments`; standard output and error go to `logPath`.
+    init(running tool: String, _ arguments: [String], logPath: String) throws {
         let pid: pid_t
         do {
             pid = try ChildProcess.spawn(tool, arguments, standardOutput: logPath, standardError: logPath)
