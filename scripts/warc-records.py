@@ -26,4 +26,5 @@ for path in sys.argv[1:]:
                 "concurrent": headers.get_header("WARC-Concurrent-To"),
                 "refers": headers.get_header("WARC-Refers-To-Target-URI"),
                 "ip": headers.get_header("WARC-IP-Address"),
+                "truncated": headers.get_header("WARC-Truncated"),
             }))

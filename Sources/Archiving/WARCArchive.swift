@@ -58,12 +58,12 @@ public final class WARCArchive: Sendable {
         for (index, hop) in response.capturedHops.enumerated() {
             let isFinal = index == response.capturedHops.count - 1
             let body: [UInt8] = isFinal ? Array(response.body) : []
-            try archive(hop, body: body, bodyKept: isFinal && response.request.keepsBody)
+            try archive(hop, body: body, bodyKept: isFinal && response.request.keepsBody, cut: isFinal && response.isTruncated)
         }
     }
 
     /// Writes the request and response (or revisit) records of one hop.
-    private func archive(_ hop: CapturedHop, body: [UInt8], bodyKept: Bool) throws(WARCError) {
+    private func archive(_ hop: CapturedHop, body: [UInt8], bodyKept: Bool, cut: Bool) throws(WARCError) {
         let target = Self.withoutUserinfo(hop.url)
         let payloadDigest = SHA1Digest.warcLabel(of: body)
         let head = HTTPMessageHead.normalizedResponseHead(hop.responseHead, bodyLength: body.count)
@@ -84,7 +84,12 @@ public final class WARCArchive: Sendable {
                                    ("WARC-Refers-To-Target-URI", first.url), ("WARC-Refers-To-Date", WARCRecord.timestamp(first.date))]
             } else {
                 if !body.isEmpty { state.payloads.remember(payloadDigest, url: target, date: hop.date) }
-                if !bodyKept { responseFields.append(("WARC-Truncated", "unspecified")) }
+                if cut {
+                    // Cut at the fetch's body size limit.
+                    responseFields.append(("WARC-Truncated", "length"))
+                } else if !bodyKept {
+                    responseFields.append(("WARC-Truncated", "unspecified"))
+                }
                 responseBlock.append(body)
             }
             let responseRecord = WARCRecord(kind: kind, date: hop.date, fields: responseFields, block: responseBlock)

@@ -76,6 +76,10 @@ static inline CURLcode asyncurl_easy_getinfo_pointer(CURL *handle, CURLINFO info
     return curl_easy_getinfo(handle, info, value);
 }
 
+static inline CURLcode asyncurl_easy_getinfo_slist(CURL *handle, CURLINFO info, struct curl_slist **value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
 // MARK: multi handle options
 
 typedef int (*asyncurl_socket_callback)(CURL *easy, curl_socket_t socket, int what, void *userp, void *socketp);

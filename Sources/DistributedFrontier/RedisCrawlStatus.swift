@@ -20,6 +20,8 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
     public var offScope = 0
     /// URLs refused by the page limits.
     public var pageLimited = 0
+    /// URLs refused because the queue was full (their host's, or the pending URLs in all).
+    public var queueLimited = 0
     /// Retries scheduled.
     public var retries = 0
     /// Leases that expired (their worker died or hung) and went back to the queue.
@@ -104,6 +106,7 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
         status.duplicates = fields["duplicates"] ?? 0
         status.offScope = fields["offScope"] ?? 0
         status.pageLimited = fields["pageLimited"] ?? 0
+        status.queueLimited = fields["queueLimited"] ?? 0
         status.retries = fields["retries"] ?? 0
         status.expiredLeases = fields["expired"] ?? 0
         status.robotsFetched = fields["robotsFetched"] ?? 0
@@ -146,7 +149,7 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
         state: \(isFinished ? "finished" : isSeeded ? "running" : "not seeded")
         queued \(queued)  in flight \(inFlight)  retrying \(retrying)
         seen \(seen)  accepted \(accepted)  done \(done)\(outcomes.isEmpty ? "" : " (\(outcomes))")
-        duplicates \(duplicates)  off scope \(offScope)  page-limited \(pageLimited)  retries \(retries)  expired leases \(expiredLeases)  stale completions \(staleCompletions)
+        duplicates \(duplicates)  off scope \(offScope)  page-limited \(pageLimited)  queue-limited \(queueLimited)  retries \(retries)  expired leases \(expiredLeases)  stale completions \(staleCompletions)
         hosts \(hosts)  paused now \(pausedHosts)\(nextResumeMilliseconds.map { " (the first for \($0 / 1000) s more, \(nextResumeReason ?? "?"))" } ?? "")  pauses \(hostPauses)  given up \(givenUpHosts) (\(droppedWithHost) URLs dropped)
         robots.txt fetched \(robotsFetched)  workers alive \(workersAlive)
         """

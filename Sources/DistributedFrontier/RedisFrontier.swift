@@ -438,7 +438,8 @@ public final class RedisFrontier: URLFrontier {
             }
         }
         let limits = RedisFrontierWire.Limits(maxPages: configuration.maxPages, maxPagesPerHost: configuration.maxPagesPerHost,
-                                              checksSeedHosts: configuration.scope.hosts == .seedHosts)
+                                              checksSeedHosts: configuration.scope.hosts == .seedHosts,
+                                              maxQueued: configuration.maxQueued, maxQueuedPerHost: configuration.maxQueuedPerHost)
         var start = 0
         while start < toSend.count {
             let end = min(start + Self.addBatchSize, toSend.count)
@@ -464,6 +465,7 @@ public final class RedisFrontier: URLFrontier {
                 case .duplicate: .duplicate
                 case .offScope: .rejected(.offScope)
                 case .pageLimited: .pageLimitReached
+                case .queueLimited: .queueLimitReached
                 }
             }
             state.withLock { local in
@@ -480,6 +482,7 @@ public final class RedisFrontier: URLFrontier {
                 case .rejected(let reason): local.counters.rejected[reason, default: 0] += 1
                 case .pageLimitReached: local.counters.pageLimited += 1
                 case .robotsDenied: local.counters.robotsDenied += 1
+                case .queueLimitReached: local.counters.queueLimited += 1
                 }
             }
         }

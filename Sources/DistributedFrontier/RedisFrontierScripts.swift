@@ -95,27 +95,33 @@ enum RedisFrontierScripts {
 
     /// Offers URLs. ARGV: prefix, per-host limit, policy delay (ms), max pages
     /// (-1: none), max per host (-1: none), check seed hosts (0/1), these are
-    /// seeds (0/1), per-host time budget (ms, -1: none), then per URL: member,
-    /// host, score, payload. KEYS after the common ones, per URL: its seen-set
+    /// seeds (0/1), per-host time budget (ms, -1: none), max pending (-1:
+    /// none), max queued per host (-1: none), AutoThrottle's start delay (ms,
+    /// -1: no AutoThrottle), then per URL: member, host,
+    /// score, payload. KEYS after the common ones, per URL: its seen-set
     /// bucket, its host's queue and state.
     /// Returns one code per URL: 0 queued, 1 duplicate, 2 off scope, 3 page
-    /// limit (or its host was given up); then `HOST\nDROPPED\nDELAY_MS` for
-    /// each host this call gave up because its `Crawl-delay` times its queue exceeds the budget.
+    /// limit (or its host was given up), 4 queue limit (the host's queue, or
+    /// the URLs pending in all, is full: not marked seen, counted
+    /// `queueLimited`); then `HOST\nDROPPED\nDELAY_MS` for each host this
+    /// call gave up because its `Crawl-delay` times its queue exceeds the budget.
     static let add = RedisScript(name: "add", source: prelude + """
     local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
     local maxPages, maxPerHost = tonumber(ARGV[4]), tonumber(ARGV[5])
     local checkSeeds, isSeeds, budget = ARGV[6] == '1', ARGV[7] == '1', tonumber(ARGV[8])
-    local throttleStart = tonumber(ARGV[9])
-    local n = (#ARGV - 9) / 4
+    local maxPending, maxQueuedPerHost = tonumber(ARGV[9]), tonumber(ARGV[10])
+    local throttleStart = tonumber(ARGV[11])
+    local n = (#ARGV - 11) / 4
     if isSeeds then
-      for i = 0, n - 1 do redis.call('SADD', SEEDHOSTS, ARGV[10 + i * 4 + 1]) end
+      for i = 0, n - 1 do redis.call('SADD', SEEDHOSTS, ARGV[12 + i * 4 + 1]) end
     end
     local accepted = num(redis.call('HGET', STATS, 'accepted'))
+    local pending = num(redis.call('HGET', STATS, 'pending'))
     local seq = redis.call('HINCRBY', STATS, 'seq', n) - n
     local out, touched = {}, {}
-    local counts = {0, 0, 0, 0}
+    local counts = {0, 0, 0, 0, 0}
     for i = 0, n - 1 do
-      local a, k = 10 + i * 4, 12 + i * 3
+      local a, k = 12 + i * 4, 12 + i * 3
       local member, host, score, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
       local bucket, qk, hk = KEYS[k], KEYS[k + 1], KEYS[k + 2]
       local code = 0
@@ -129,7 +135,12 @@ enum RedisFrontierScripts {
         code = 3
       elseif redis.call('SISMEMBER', GIVENUP, host) == 1 then
         code = 3
+      elseif maxPending >= 0 and pending >= maxPending then
+        code = 4
+      elseif maxQueuedPerHost >= 0 and redis.call('ZCARD', qk) >= maxQueuedPerHost then
+        code = 4
       else
+        pending = pending + 1
         redis.call('SADD', bucket, member)
         accepted = accepted + 1
         seq = seq + 1
@@ -163,6 +174,7 @@ enum RedisFrontierScripts {
     if counts[2] > 0 then redis.call('HINCRBY', STATS, 'duplicates', counts[2]) end
     if counts[3] > 0 then redis.call('HINCRBY', STATS, 'offScope', counts[3]) end
     if counts[4] > 0 then redis.call('HINCRBY', STATS, 'pageLimited', counts[4]) end
+    if counts[5] > 0 then redis.call('HINCRBY', STATS, 'queueLimited', counts[5]) end
     if isSeeds then redis.call('HSET', STATS, 'seeded', '1') end
     return out
     """)

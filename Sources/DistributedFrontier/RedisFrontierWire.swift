@@ -11,6 +11,7 @@ final class RedisFrontierWire: Sendable {
         case duplicate = 1
         case offScope = 2
         case pageLimited = 3
+        case queueLimited = 4
     }
 
     /// What the claim script answered.
@@ -58,6 +59,10 @@ final class RedisFrontierWire: Sendable {
         var maxPages: Int?
         var maxPagesPerHost: Int?
         var checksSeedHosts: Bool
+        /// The most URLs pending (queued, claimed or waiting to retry) in all.
+        var maxQueued: Int?
+        /// The most URLs in one host's queue.
+        var maxQueuedPerHost: Int?
     }
 
     private struct Health {
@@ -99,6 +104,7 @@ final class RedisFrontierWire: Sendable {
             keys.prefix, limitArgument, delayArgument,
             Self.number(limits.maxPages ?? -1), Self.number(limits.maxPagesPerHost ?? -1),
             Self.flag(limits.checksSeedHosts), Self.flag(areSeeds), Self.number(policy.hostTimeBudget?.flooredMilliseconds ?? -1),
+            Self.number(limits.maxQueued ?? -1), Self.number(limits.maxQueuedPerHost ?? -1),
             Self.number(policy.autoThrottle.map { $0.startDelay.flooredMilliseconds } ?? -1),
         ]
         var urlKeys = keys.common

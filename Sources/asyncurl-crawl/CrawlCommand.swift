@@ -120,6 +120,9 @@ struct CrawlCommand: AsyncParsableCommand {
     @OptionGroup(title: "Shared crawl")
     var shared: SharedFrontierOptions
 
+    @OptionGroup(title: "Memory bounds")
+    var bounds: BoundsOptions
+
     @OptionGroup(title: "Archive")
     var archive: ArchiveOptions
 
@@ -188,6 +191,7 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.verifiesTLSCertificates = !insecure
         settings.warc = archive.settings
         if allowPrivateAddresses { settings.addressPolicy = .any }
+        bounds.apply(to: &settings)
         if let state {
             // Taken before any output is opened: a second process on the directory stops here.
             do {

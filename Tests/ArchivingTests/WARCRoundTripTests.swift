@@ -25,6 +25,7 @@ struct WARCRoundTripTests {
         var id: String
         var refers: String?
         var ip: String?
+        var truncated: String?
     }
 
     static func run(_ tool: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
@@ -55,9 +56,14 @@ struct WARCRoundTripTests {
         let archive = try WARCArchive(settings: WARCSettings(path: directory + "/crawl.warc.gz", maxFileSize: 4_000, writesCDXJ: true))
         let client = try FetchClient()
         var expected: [String: [UInt8]] = [:]
-        for path in ["/page-a", "/gzip", "/chunked/70000", "/redirect/2", "/page-b", "/echo"] {
+        for path in ["/page-a", "/gzip", "/chunked/70000", "/redirect/2", "/page-b", "/echo", "/bytes/100000"] {
             var request = Request(url: server.url(path), method: path == "/echo" ? .post : .get)
             if path == "/echo" { request.body = Data("name=value".utf8) }
+            if path.hasPrefix("/bytes/") {
+                // Cut at the size limit, and archived as cut.
+                request.maxBodySize = 10_000
+                request.truncatesBody = true
+            }
             request.capturesExchange = true
             let response = try await client.fetch(request)
             #expect(response.capturedHops.count == response.redirectChain.count + 1)
@@ -87,9 +93,13 @@ struct WARCRoundTripTests {
         let responses = records.filter { $0.type == "response" }
         let requests = records.filter { $0.type == "request" }
         let revisits = records.filter { $0.type == "revisit" }
-        // Six fetches, two of them through two redirect hops: eight exchanges.
-        #expect(responses.count + revisits.count == 8)
-        #expect(requests.count == 8)
+        // Seven fetches, one of them through two redirect hops: nine exchanges.
+        #expect(responses.count + revisits.count == 9)
+        #expect(requests.count == 9)
+        let cut = responses.first { $0.uri == server.url("/bytes/100000") }
+        #expect(cut?.truncated == "length")
+        #expect(cut?.payload.count == 20_000)
+        #expect(responses.filter { $0.truncated == "length" }.count == 1)
         for (url, body) in expected where url != server.url("/page-b") {
             let record = responses.first { $0.uri == url }
             #expect(record?.payload == Self.hex(body), "payload of \(url)")

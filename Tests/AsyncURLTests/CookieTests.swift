@@ -63,4 +63,26 @@ struct CookieTests {
             await second.shutdown()
         }
     }
+
+    @Test("The jar keeps at most its per-host and total bounds, however many cookies a site sets; the rest are counted")
+    func bounded() async throws {
+        try await withServer(configuration: FetchClient.Configuration(keepsCookies: true, maxCookiesPerHost: 50)) { server, client in
+            // 10 pages of 40 fresh cookies each: 400 cookies offered.
+            server.addRoute("/many-cookies/") { request in
+                let page = request.path.split(separator: "/").last.map(String.init) ?? "0"
+                return TestResponse(text: "cookies", headers: (0..<40).map { ("Set-Cookie", "c\(page)_\($0)=v; Path=/") })
+            }
+            for page in 0..<10 { _ = try await client.fetch(server.url("/many-cookies/\(page)")) }
+            let sent = try await cookieHeader(client, server)?.split(separator: ";").count ?? 0
+            #expect(sent == 50)
+            #expect(client.cookiesRefused == 350)
+
+            let small = try FetchClient(configuration: FetchClient.Configuration(keepsCookies: true, maxCookiesPerHost: 50, maxCookies: 30))
+            for page in 0..<3 { _ = try await small.fetch(server.url("/many-cookies/\(page)")) }
+            let sentBySmall = try await cookieHeader(small, server)?.split(separator: ";").count ?? 0
+            #expect(sentBySmall == 30)
+            #expect(small.cookiesRefused == 90)
+            await small.shutdown()
+        }
+    }
 }

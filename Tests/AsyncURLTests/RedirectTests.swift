@@ -1,5 +1,6 @@
 import AsyncURL
 import Foundation
+import TestServer
 import Testing
 
 @Suite("Redirects")
@@ -105,6 +106,30 @@ struct RedirectTests {
             let kept = try Echo(try await client.fetch(Request(url: server.url("/redirect-to?url=\(sameOrigin)"), headers: ["Authorization": "Bearer secret"])))
             #expect(kept.header("authorization") == "Bearer secret")
             }
+        }
+    }
+
+    @Test("A redirect to a URL over the length limit fails with urlTooLong, and the long URL is never requested")
+    func tooLongTarget() async throws {
+        try await withServer(configuration: FetchClient.Configuration(maxURLLength: 2048)) { server, client in
+            server.addRoute("/long-redirect/") { request in
+                let length = Int(request.path.split(separator: "/").last ?? "") ?? 0
+                return TestResponse(status: 302, text: "", headers: [("Location", "/landing/" + String(repeating: "x", count: length))])
+            }
+            server.addRoute("/landing/") { _ in TestResponse(text: "landed") }
+            for length in [3000, 100_000] {
+                let error = await fetchError { () async throws(FetchError) in try await client.fetch(server.url("/long-redirect/\(length)")) }
+                #expect(error?.kind == .urlTooLong, "\(length): \(String(describing: error))")
+            }
+            // Under the limit as written, over it once absolute (the long part is in the current URL).
+            let nearLimit = String(repeating: "y", count: 2000)
+            server.addRoute("/near/") { _ in TestResponse(status: 302, text: "", headers: [("Location", "?q=" + nearLimit)]) }
+            let error = await fetchError { () async throws(FetchError) in try await client.fetch(server.url("/near/" + String(repeating: "p", count: 100))) }
+            #expect(error?.kind == .urlTooLong)
+            #expect(server.recordedRequests.filter { $0.path.hasPrefix("/landing/") || $0.target.contains("?q=") }.isEmpty)
+            // Under the limit: followed.
+            let followed = try await client.fetch(server.url("/long-redirect/1000"))
+            #expect(followed.status == 200 && followed.text == "landed")
         }
     }
 }

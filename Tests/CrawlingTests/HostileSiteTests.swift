@@ -140,6 +140,49 @@ struct HostileSiteTests {
         #expect(peak < 400 << 20, "peak RSS \(peak >> 20) MiB")
     }
 
+    // MARK: Link amplification
+
+    @Test("A 1 MB and a 9 MB page of <base href> and 2,000 links ?N: the base is refused, peak memory stays bounded, the crawl goes on")
+    func hugeBaseHref() async throws {
+        let server = try await TestServer.start()
+        server.addOrdinaryPages()
+        // The ?N pages are left out by robots.txt: the test is about what the page costs, not about 4,000 more fetches.
+        server.addRoute("/robots.txt") { _ in TestResponse(text: "User-agent: *\nDisallow: /hostile/base-1mb?\nDisallow: /hostile/base-9mb?\n") }
+        for (name, size) in [("1mb", 1_000_000), ("9mb", 9_000_000)] {
+            let body = Array(("<html><head><base href=\"http://127.0.0.1:\(server.port)/" + String(repeating: "b", count: size) + "\"></head><body>"
+                + (0..<2000).map { "<a href=\"?\($0)\">\($0)</a>" }.joined()
+                + "<a href=\"/ok/after-base-\(name)\">after</a><a href=\"/ok/" + String(repeating: "l", count: 3000) + "\">long</a></body></html>").utf8)
+            server.addRoute("/hostile/base-\(name)") { _ in TestResponse(headers: [("Content-Type", "text/html")], body: body) }
+        }
+        let ordinary = (1...5).map { "/ok/\($0)" }
+        server.addRoute("/start") { _ in .links(["/hostile/base-1mb", "/hostile/base-9mb"] + ordinary) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-base-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+
+        let process = try CrawlCommandProcess([server.url("/start"), "--output", directory + "/pages.jsonl", "--stats", directory + "/stats.json",
+                                               "--quiet"], logPath: directory + "/output.txt")
+        let exitCode = await process.waitForExit(limit: .seconds(50))
+        try await server.shutdown()
+
+        #expect(exitCode == 0, "\((try? String(contentsOfFile: directory + "/output.txt", encoding: .utf8)) ?? "")")
+        let stats = try JSONDecoder().decode(CrawlStats.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/stats.json")))
+        let crawl = LoggedCrawl(stats: stats, records: try LoggedCrawl.readRecords(atPath: directory + "/pages.jsonl"), overran: false)
+        // Past the pages: their own links and the start page's others are fetched.
+        #expect(crawl.missing((ordinary + ["/ok/after-base-1mb", "/ok/after-base-9mb"]).map(server.url)) == [])
+        #expect(stats.baseHrefsDropped == 2)
+        // Each page: the 3,000-byte link is too long; with the base refused, ?N resolves against the page (and robots.txt denies it).
+        #expect(stats.linksTooLong == 2)
+        #expect(stats.robotsDenied == 4000)
+        for name in ["1mb", "9mb"] {
+            let record = crawl.record(server.url("/hostile/base-\(name)"))
+            #expect(record?.status == 200 && record?.linksDropped == 2, "\(String(describing: record))")
+        }
+        let peak = process.peakResidentBytes ?? .max
+        print("asyncurl-crawl peak RSS with 1 MB and 9 MB <base href> pages: \(peak >> 20) MiB")
+        #expect(peak < 400 << 20, "peak RSS \(peak >> 20) MiB")
+    }
+
     // MARK: Charsets
 
     @Test("Latin-1, invalid UTF-8, a charset only in <meta>, a wrong header charset and UTF-16 with a BOM: every page's links are followed")
@@ -439,9 +482,10 @@ struct HostileSiteTests {
         #expect(server.requests(under: "/ok/long-").isEmpty)
         #expect(server.requests(under: "/ok/query").isEmpty)
         #expect(crawl.record(server.url(longPath)) == nil)
-        // The 8 KB path is refused by the URL length limit (2,048) and counted;
-        // the 100 KB one is longer than the extractor takes as a URL at all (32 KiB).
-        #expect(crawl.stats.limited == 1)
+        // Both are longer than the crawl's URL length limit (2,048): the
+        // extractor drops them before resolving them, and counts them.
+        #expect(crawl.stats.linksTooLong == 2)
+        #expect(crawl.record(server.url("/start"))?.linksDropped == 2)
         #expect(crawl.stats.errors == 3)
     }
 

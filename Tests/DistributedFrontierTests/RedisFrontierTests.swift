@@ -159,18 +159,51 @@ struct RedisFrontierTests {
         }
     }
 
+    /// Two workers of crawl `name` on `server`, without robots.txt.
+    private static func twoWorkers(_ server: RedisTestServer, name: String,
+                                   configuration: FrontierConfiguration) async throws -> (RedisFrontier, RedisFrontier) {
+        let url = try RedisFixtures.url(server, name: name)
+        let first = try await RedisFrontier(url: url, configuration: configuration, robotsFetcher: { _ in .unreachable })
+        let second = try await RedisFrontier(url: url, configuration: configuration, robotsFetcher: { _ in .unreachable })
+        return (first, second)
+    }
+
     @Test("Page limits count across workers")
     func pageLimits() async throws {
         let server = try RedisTestServer.start()
         defer { server.stop() }
         let configuration = FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "TestBot", obeysRobots: false, maxPages: 5)
-        let url = try RedisFixtures.url(server, name: "limited")
-        let first = try await RedisFrontier(url: url, configuration: configuration, robotsFetcher: { _ in .unreachable })
-        let second = try await RedisFrontier(url: url, configuration: configuration, robotsFetcher: { _ in .unreachable })
+        let (first, second) = try await Self.twoWorkers(server, name: "limited", configuration: configuration)
         let outcomes = await first.addSeeds((0..<3).map { RedisFixtures.entry(host: 1, path: "/\($0)") })
             + (await second.add(contentsOf: (3..<8).map { RedisFixtures.entry(host: 2, path: "/\($0)") }))
         #expect(outcomes.filter { $0 == .queued }.count == 5)
         #expect(outcomes.filter { $0 == .pageLimitReached }.count == 3)
+        try await first.close()
+        try await second.close()
+    }
+
+    @Test("Queue bounds hold across workers: past a host's queue bound its URLs are queue-limited, not seen; taking one frees a place")
+    func queueBounds() async throws {
+        let server = try RedisTestServer.start()
+        defer { server.stop() }
+        let configuration = FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "TestBot", obeysRobots: false,
+                                                  maxQueued: 150, maxQueuedPerHost: 100)
+        let url = try RedisFixtures.url(server, name: "queue-bounded")
+        let (first, second) = try await Self.twoWorkers(server, name: "queue-bounded", configuration: configuration)
+        let outcomes = await first.addSeeds((0..<80).map { RedisFixtures.entry(host: 1, path: "/\($0)") })
+            + (await second.add(contentsOf: (80..<300).map { RedisFixtures.entry(host: 1, path: "/\($0)") }))
+        #expect(outcomes.filter { $0 == .queued }.count == 100)
+        #expect(outcomes.filter { $0 == .queueLimitReached }.count == 200)
+        // The global bound: another host gets the 50 places left of 150.
+        let other = await second.add(contentsOf: (0..<80).map { RedisFixtures.entry(host: 2, path: "/\($0)") })
+        #expect(other.filter { $0 == .queued }.count == 50)
+        #expect(try await RedisCrawlStatus.read(url).queueLimited == 230)
+        // Not seen: once a URL is taken and done, one refused before queues.
+        let taken = try #require(await RedisFixtures.bounded { await first.next() } ?? nil)
+        await first.complete(taken, outcome: .success(latency: .zero))
+        let refusedBefore = taken.hostKey.contains("h1.test") ? RedisFixtures.entry(host: 1, path: "/299") : RedisFixtures.entry(host: 2, path: "/79")
+        #expect(await first.add(contentsOf: [refusedBefore]) == [.queued])
+        #expect(await first.counters.queueLimited + (await second.counters.queueLimited) == 230)
         try await first.close()
         try await second.close()
     }

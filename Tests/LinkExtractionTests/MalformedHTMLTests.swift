@@ -105,7 +105,7 @@ struct MalformedHTMLTests {
         var html = "<html><body>"
         for index in 0..<200_000 { html += "<a href=/p\(index)>\(index)</a>\n" }
         html += "</body></html>"
-        let options = LinkExtractionOptions(maxLinks: 250_000)
+        let options = LinkExtractionOptions(maxLinks: 250_000, maxLinkBytes: 64 << 20)
         let result = try streamLinks(html, options: options, chunkSize: 65_536)
         #expect(result.links.count == 200_000)
         #expect(result.links.last?.url == "http://example.com/p199999")

@@ -10,7 +10,7 @@ import AsyncURLSupport
 ///
 /// One `FetchClient` owns one libcurl multi handle driven by its own thread
 /// (see ``Configuration`` for connection limits, time-outs and size limits).
-/// Thousands of ``fetch(_:)`` calls may be in flight at once; they share
+/// Thousands of ``fetch(_:)-(Request)`` calls may be in flight at once; they share
 /// connections (HTTP/1.1 keep-alive and HTTP/2 multiplexing) and the DNS cache.
 ///
 /// ```swift
@@ -19,7 +19,7 @@ import AsyncURLSupport
 /// print(response.status, response.body.count)
 /// ```
 ///
-/// Cancelling the task that awaits ``fetch(_:)`` cancels the transfer: its
+/// Cancelling the task that awaits ``fetch(_:)-(Request)`` cancels the transfer: its
 /// connection is closed and the call throws ``FetchError/Kind/cancelled``.
 /// The client shuts down when the last reference goes, or with ``shutdown()``.
 public final class FetchClient: Sendable {
@@ -79,6 +79,12 @@ public final class FetchClient: Sendable {
     /// flight fail with ``FetchError/Kind/cancelled``. Returns when all is freed.
     public func shutdown() async {
         await loop.shutdown()
+    }
+
+    /// Cookies the jar refused (removed to stay within
+    /// ``Configuration/maxCookiesPerHost`` and ``Configuration/maxCookies``), so far.
+    public var cookiesRefused: Int {
+        loop.cookiesRefused.load(ordering: .relaxed)
     }
 
     /// The libcurl version and features in use, for example `libcurl/7.88.1 OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9 ...`.

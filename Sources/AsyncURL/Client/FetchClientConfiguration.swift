@@ -68,6 +68,15 @@ extension FetchClient {
         /// RFC 6265's domain, path, expiry and `Secure` rules (libcurl's
         /// cookie engine). Off by default; each client has its own jar.
         public var keepsCookies: Bool
+        /// The most cookies the jar keeps for one host (50 by default, RFC 6265's
+        /// minimum); further ones are removed and counted (``FetchClient/cookiesRefused``).
+        public var maxCookiesPerHost: Int
+        /// The most cookies the jar keeps in all (3,000 by default, RFC 6265's minimum).
+        public var maxCookies: Int
+        /// The longest redirect target followed, in bytes (8,192 by default): a
+        /// `Location` longer than this fails with ``FetchError/Kind/urlTooLong``,
+        /// checked before the target URL is built.
+        public var maxURLLength: Int
         /// Which addresses connections may go to (any by default; see ``AddressPolicy/publicOnly``).
         public var addressPolicy: AddressPolicy
         /// How long resolved addresses are cached.
@@ -93,6 +102,9 @@ extension FetchClient {
             automaticDecompression: Bool = true,
             verifiesTLSCertificates: Bool = true,
             keepsCookies: Bool = false,
+            maxCookiesPerHost: Int = 50,
+            maxCookies: Int = 3000,
+            maxURLLength: Int = 8192,
             addressPolicy: AddressPolicy = .any,
             dnsCacheTimeout: Duration = .seconds(60),
             idleHandlePoolSize: Int = 1024,
@@ -111,6 +123,9 @@ extension FetchClient {
             self.automaticDecompression = automaticDecompression
             self.verifiesTLSCertificates = verifiesTLSCertificates
             self.keepsCookies = keepsCookies
+            self.maxCookiesPerHost = maxCookiesPerHost
+            self.maxCookies = maxCookies
+            self.maxURLLength = maxURLLength
             self.addressPolicy = addressPolicy
             self.dnsCacheTimeout = dnsCacheTimeout
             self.idleHandlePoolSize = idleHandlePoolSize

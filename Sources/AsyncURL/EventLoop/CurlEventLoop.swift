@@ -6,6 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 import AsyncURLSupport
@@ -50,6 +51,8 @@ final class CurlEventLoop: Sendable {
     }
 
     private let inbox = LockedState(Inbox())
+    /// Cookies removed from the jar to keep it within its bounds.
+    let cookiesRefused = Atomic<Int>(0)
     /// The multi handle, used from other threads only for
     /// `curl_multi_wakeup`, and only while `inbox.closed` is false (checked
     /// under the inbox lock, which the loop thread takes before freeing it).
@@ -190,7 +193,7 @@ private final class LoopState {
         self.pool = EasyHandlePool(capacity: configuration.idleHandlePoolSize)
         self.logger = configuration.logger
         if configuration.keepsCookies {
-            cookieJar = CookieJar()
+            cookieJar = CookieJar(maxPerHost: configuration.maxCookiesPerHost, maxTotal: configuration.maxCookies)
             if cookieJar == nil { logger.error("cannot create the cookie jar (curl_share_init failed); cookies are not kept") }
         }
         _ = asyncurl_multi_setopt_long(multi, CURLMOPT_PIPELINING, configuration.multiplexing ? Int(CURLPIPE_MULTIPLEX) : 0)
@@ -210,11 +213,11 @@ private final class LoopState {
             if shutdown { break }
             if let driver {
                 driver.waitAndPerform()
-                collectFinished()
+                collectFinished(loop: loop)
             } else {
                 var running: Int32 = 0
                 _ = curl_multi_perform(multi, &running)
-                collectFinished()
+                collectFinished(loop: loop)
                 var ready: Int32 = 0
                 // Waits for socket activity, libcurl's next timer, or a wake-up.
                 _ = curl_multi_poll(multi, nil, 0, 1000, &ready)
@@ -261,7 +264,7 @@ private final class LoopState {
         handleByID[id] = easy.raw
     }
 
-    private func collectFinished() {
+    private func collectFinished(loop: CurlEventLoop) {
         var queued: Int32 = 0
         while let message = curl_multi_info_read(multi, &queued) {
             guard message.pointee.msg == CURLMSG_DONE, let raw = message.pointee.easy_handle,
@@ -269,6 +272,10 @@ private final class LoopState {
             let code = asyncurl_message_result(message)
             // The handle leaves the multi handle before anything about it changes.
             _ = curl_multi_remove_handle(multi, raw)
+            if let cookieJar, transfer.responseHeaders.contains("Set-Cookie") {
+                let removed = cookieJar.enforceBounds(using: transfer.easy)
+                if removed > 0 { loop.cookiesRefused.add(removed, ordering: .relaxed) }
+            }
             // A body cut at the limit on purpose ends the transfer with a write error: the response stands.
             guard code == CURLE_OK || transfer.isTruncated else {
                 finish(transfer, with: .failure(transfer.error(for: code)), alreadyRemoved: true)

@@ -21,6 +21,8 @@ public struct FetchError: Error, Sendable, Hashable, CustomStringConvertible {
         case tooManyRedirects
         /// A redirect pointed to a scheme other than `http`/`https` (`file:`, `ftp:`...).
         case forbiddenRedirect
+        /// A redirect pointed to a URL longer than ``FetchClient/Configuration/maxURLLength``.
+        case urlTooLong
         /// The decoded body was larger than the limit.
         case bodyTooLarge
         /// The response header block was larger than the limit.

@@ -34,8 +34,9 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
     /// The method token.
     public var description: String { rawValue }
 
-    /// Whether the method is a valid RFC 9110 token (letters, digits and
-    /// ``!#$%&'*+-.^_`|~`` only). A request with any other method fails with
+    /// Whether the method is a valid RFC 9110 token: letters, digits and
+    /// RFC 9110's `tchar` symbols only (`!#$%&'*+-.^_|~` and the backtick).
+    /// A request with any other method fails with
     /// ``FetchError/Kind/invalidRequest`` before anything is sent.
     public var isValidToken: Bool { HTTPToken.isValid(rawValue) }
 }

@@ -6,7 +6,7 @@ import Foundation
 
 /// A description of one HTTP request: what to fetch and how.
 ///
-/// Requests are plain values: build one, hand it to ``FetchClient/fetch(_:)``
+/// Requests are plain values: build one, hand it to ``FetchClient/fetch(_:)-(Request)``
 /// (or put it on an ``AsyncURLFetch`` queue), and get a ``Response`` back.
 public struct Request: Sendable {
     /// The absolute `http` or `https` URL to fetch.

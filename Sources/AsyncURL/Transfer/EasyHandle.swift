@@ -125,6 +125,20 @@ final class EasyHandle {
         return String(cString: value)
     }
 
+    /// A libcurl string-list value (`CURLINFO_COOKIELIST`) as strings; the list is freed here.
+    func info(lines option: CURLINFO) -> [String] {
+        var list: UnsafeMutablePointer<curl_slist>?
+        guard asyncurl_easy_getinfo_slist(raw, option, &list) == CURLE_OK, let head = list else { return [] }
+        defer { curl_slist_free_all(head) }
+        var lines: [String] = []
+        var node: UnsafeMutablePointer<curl_slist>? = head
+        while let current = node {
+            if let data = current.pointee.data { lines.append(String(cString: data)) }
+            node = current.pointee.next
+        }
+        return lines
+    }
+
     /// A libcurl `*_TIME_T` value (microseconds) as a `Duration`.
     func info(duration option: CURLINFO) -> Duration {
         .microseconds(info(offset: option))

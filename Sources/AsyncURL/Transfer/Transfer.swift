@@ -350,9 +350,21 @@ final class Transfer {
     /// Decides whether the finished hop is the response or a redirect to follow.
     func finishHop() -> HopOutcome {
         let status = easy.info(long: CURLINFO_RESPONSE_CODE)
+        let maxURLLength = limits.configuration.maxURLLength
+        if Self.redirectStatuses.contains(status), request.redirectPolicy.maxHops > 0,
+           let written = responseHeaders["Location"], written.utf8.count > maxURLLength {
+            // Refused before any absolute form of it is built.
+            keepCapturedHop()
+            return .failed(FetchError(kind: .urlTooLong, url: currentURL,
+                                      message: "redirect refused: its Location is \(written.utf8.count) bytes, over the limit of \(maxURLLength)"))
+        }
         if Self.redirectStatuses.contains(status), request.redirectPolicy.maxHops > 0, let location = redirectTarget() {
             // (A refused redirect is the final response: its hop is kept below.)
             keepCapturedHop()
+            guard location.utf8.count <= maxURLLength else {
+                return .failed(FetchError(kind: .urlTooLong, url: currentURL,
+                                          message: "redirect refused: its target is \(location.utf8.count) bytes, over the limit of \(maxURLLength)"))
+            }
             guard Self.hasHTTPScheme(location) else {
                 return .failed(FetchError(kind: .forbiddenRedirect, url: currentURL, message: "redirect to \(location) refused: only http and https are followed"))
             }

@@ -1,3 +1,4 @@
+import AsyncURLSupport
 import DequeModule
 
 /// The crawl's frontier: which URL to fetch next, and which never.
@@ -59,6 +60,19 @@ public actor Frontier: URLFrontier {
     public let maxPagesPerHost: Int?
     /// How long a robots.txt answer is trusted.
     public let robotsLifetime: Duration
+    /// The most URLs waiting (queued or held for robots.txt) in all (nil: no limit).
+    public let maxQueued: Int?
+    /// The most URLs waiting per host (nil: no limit).
+    public let maxQueuedPerHost: Int?
+    /// URLs accepted and not yet handed out, per host (retries not counted), for the queue bounds.
+    private var waitingPerHost: [String: Int] = [:]
+    private var waitingCount = 0
+    /// Where URLs over the queue bounds wait in a resumable crawl (`nil`: they are refused).
+    private let spill: SpillQueue?
+    /// URLs to spill at the end of the current add (one transaction per page of links).
+    private var spillBuffer: [FrontierEntry] = []
+    /// The most URLs taken back from the spill file at once, per host.
+    private static let refillBatch = 1024
     /// Where accepted and refused URLs are recorded for a resumable crawl.
     private let store: CrawlStateStore?
     private var waiters = WaiterList()
@@ -88,10 +102,13 @@ public actor Frontier: URLFrontier {
     /// Creates a frontier from a configuration.
     /// - Parameters:
     ///   - store: where accepted URLs are recorded, for a resumable crawl (see ``restore(_:)``).
+    ///   - spill: where URLs over the queue bounds wait (read back as the queue
+    ///     drains); without one they are refused and counted.
     ///   - robotsFetcher: fetches `scheme://host:port/robots.txt` (the argument) for a host.
-    public init(configuration: FrontierConfiguration, store: CrawlStateStore? = nil,
+    public init(configuration: FrontierConfiguration, store: CrawlStateStore? = nil, spill: sending SpillQueue? = nil,
                 robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult) {
         self.store = store
+        self.spill = spill
         self.configuration = configuration
         robotsCache = LRUCache(capacity: configuration.robotsCacheSize, maxCost: configuration.robotsCacheBytes)
         policy = configuration.policy
@@ -102,6 +119,8 @@ public actor Frontier: URLFrontier {
         maxPages = configuration.maxPages
         maxPagesPerHost = configuration.maxPagesPerHost
         robotsLifetime = configuration.robotsLifetime
+        maxQueued = configuration.maxQueued
+        maxQueuedPerHost = configuration.maxQueuedPerHost
         self.robotsFetcher = robotsFetcher
     }
 
@@ -110,12 +129,18 @@ public actor Frontier: URLFrontier {
         for entry in entries where seedHosts.insert(entry.hostKey).inserted {
             store?.recordSeedHost(entry.hostKey)
         }
-        return entries.map { add($0) }
+        return add(contentsOf: entries)
     }
 
     /// Offers a URL to the frontier.
     @discardableResult
     public func add(_ entry: FrontierEntry) -> FrontierAddOutcome {
+        defer { flushSpill() }
+        return offer(entry)
+    }
+
+    /// Offers a URL; one over a queue bound goes to ``spillBuffer`` when there is a spill file.
+    private func offer(_ entry: FrontierEntry) -> FrontierAddOutcome {
         // The seen-set first: most links of a crawl point to pages already seen.
         if seen.contains(entry.fingerprint) {
             counters.duplicates += 1
@@ -125,13 +150,14 @@ public actor Frontier: URLFrontier {
             counters.rejected[rejection, default: 0] += 1
             return .rejected(rejection)
         }
-        if let maxPages, accepted >= maxPages {
+        if Self.isOver(maxPages, accepted) || Self.isOver(maxPagesPerHost, pagesPerHost[entry.hostKey, default: 0]) {
             counters.pageLimited += 1
             return .pageLimitReached
         }
-        if let maxPagesPerHost, pagesPerHost[entry.hostKey, default: 0] >= maxPagesPerHost {
-            counters.pageLimited += 1
-            return .pageLimitReached
+        let isOverQueueBound = Self.isOver(maxQueued, waitingCount) || Self.isOver(maxQueuedPerHost, waitingPerHost[entry.hostKey, default: 0])
+        if isOverQueueBound, !mayWaitOnDisk(entry) {
+            counters.queueLimited += 1
+            return .queueLimitReached
         }
         seen.insert(entry.fingerprint)
         if robotsGivenUp.contains(entry.hostKey) {
@@ -148,12 +174,60 @@ public actor Frontier: URLFrontier {
         }
         reserve(entry)
         store?.recordQueued(entry)
-        admit(entry)
+        if isOverQueueBound {
+            // Accepted, and waits on disk until its host's queue has room.
+            spillBuffer.append(entry)
+            counters.spilled += 1
+        } else {
+            admit(entry)
+        }
         return .queued
+    }
+
+    /// Whether `entry` may wait in the spill file: there is one, and its URL
+    /// holds no credentials (which are never written to disk).
+    private func mayWaitOnDisk(_ entry: FrontierEntry) -> Bool {
+        spill != nil && entry.url.removingURLCredentials() == entry.url && entry.referrer?.removingURLCredentials() == entry.referrer
+    }
+
+    /// Writes the URLs left over by the queue bounds to the spill file. If it
+    /// cannot be written they are queued in memory rather than lost.
+    private func flushSpill() {
+        guard !spillBuffer.isEmpty else { return }
+        let entries = spillBuffer
+        spillBuffer = []
+        do {
+            try spill?.append(entries)
+        } catch {
+            for entry in entries { admit(entry) }
+        }
+    }
+
+    /// Takes URLs of `hostKey` back from the spill file, as many as the queue bounds allow; whether any came.
+    @discardableResult
+    private func refill(host hostKey: String) -> Bool {
+        guard let spill, spill.count(forHost: hostKey) > 0 else { return false }
+        let hostRoom = maxQueuedPerHost.map { $0 - waitingPerHost[hostKey, default: 0] } ?? Int.max
+        let globalRoom = maxQueued.map { $0 - waitingCount } ?? Int.max
+        let room = min(hostRoom, globalRoom, Self.refillBatch)
+        guard room > 0 else { return false }
+        let entries = (try? spill.take(host: hostKey, limit: room)) ?? []
+        for entry in entries { admit(entry) }
+        return !entries.isEmpty
+    }
+
+    /// Refills every host with spilled URLs; whether any came.
+    private func refillAll() -> Bool {
+        guard let spill, spill.count > 0 else { return false }
+        var any = false
+        for hostKey in Array(spill.hosts) where refill(host: hostKey) { any = true }
+        return any
     }
 
     /// Queues an accepted URL, or holds it until its host's robots.txt is known.
     private func admit(_ entry: FrontierEntry) {
+        waitingCount += 1
+        waitingPerHost[entry.hostKey, default: 0] += 1
         guard obeysRobots else { return enqueue(entry) }
         if let known = knownRobots(forHost: entry.hostKey) {
             if known.isAllowed(url: entry.url) {
@@ -205,14 +279,22 @@ public actor Frontier: URLFrontier {
         }
         for entry in state.queued where seen.insert(entry.fingerprint) {
             reserve(entry)
-            admit(entry)
+            // Restored URLs are not refused: over a bound they wait on disk, or (with credentials) in memory.
+            if mayWaitOnDisk(entry), Self.isOver(maxQueued, waitingCount) || Self.isOver(maxQueuedPerHost, waitingPerHost[entry.hostKey, default: 0]) {
+                spillBuffer.append(entry)
+                counters.spilled += 1
+            } else {
+                admit(entry)
+            }
         }
+        flushSpill()
     }
 
     /// Offers many URLs at once (one hop onto the actor for a whole page of links).
     @discardableResult
     public func add(contentsOf entries: [FrontierEntry]) -> [FrontierAddOutcome] {
-        entries.map { add($0) }
+        defer { flushSpill() }
+        return entries.map { offer($0) }
     }
 
     /// Marks a fingerprint as seen (for example a redirect's final URL);
@@ -227,10 +309,16 @@ public actor Frontier: URLFrontier {
     public func next() async -> FrontierEntry? {
         while !Task.isCancelled {
             if let entry = scheduler.next(now: .now) {
+                if entry.attempt == 0 {
+                    leftQueue(entry)
+                    refillAfterTaking(entry)
+                }
                 // More may be ready: pass the baton to another waiter.
                 if scheduler.queuedCount > 0 { wakeOne() }
                 return entry
             }
+            // Nothing ready: URLs waiting on disk may be.
+            if refillAll() { continue }
             if isFinished {
                 wakeAll()
                 return nil
@@ -266,9 +354,9 @@ public actor Frontier: URLFrontier {
         return result
     }
 
-    /// Whether the crawl is over: nothing queued, in flight, retrying, or held for robots.txt.
+    /// Whether the crawl is over: nothing queued, in flight, retrying, held for robots.txt, or waiting on disk.
     public var isFinished: Bool {
-        scheduler.isIdle && robots.isEmpty
+        scheduler.isIdle && robots.isEmpty && (spill?.count ?? 0) == 0
     }
 
     /// What the frontier is doing, and why work waits when it does.
@@ -322,6 +410,31 @@ public actor Frontier: URLFrontier {
 
     // MARK: Internals
 
+    /// Takes URLs back from disk once the queue taken from is half empty (per host, or in all).
+    private func refillAfterTaking(_ entry: FrontierEntry) {
+        guard let spill, spill.count > 0 else { return }
+        if spill.count(forHost: entry.hostKey) > 0,
+           waitingPerHost[entry.hostKey, default: 0] <= (maxQueuedPerHost ?? Int.max) / 2 {
+            refill(host: entry.hostKey)
+        }
+        if let maxQueued, waitingCount <= maxQueued / 2 {
+            _ = refillAll()
+        }
+    }
+
+    /// Whether `count` has reached `limit` (never, without a limit).
+    private static func isOver(_ limit: Int?, _ count: Int) -> Bool {
+        limit.map { count >= $0 } ?? false
+    }
+
+    /// An admitted URL no longer waits: handed out, or refused by robots.txt.
+    private func leftQueue(_ entry: FrontierEntry) {
+        waitingCount -= 1
+        if let count = waitingPerHost[entry.hostKey] {
+            waitingPerHost[entry.hostKey] = count > 1 ? count - 1 : nil
+        }
+    }
+
     private func reserve(_ entry: FrontierEntry) {
         accepted += 1
         pagesPerHost[entry.hostKey, default: 0] += 1
@@ -336,6 +449,7 @@ public actor Frontier: URLFrontier {
 
     /// A URL of a given-up host: it no longer counts against the page limits, and it is done.
     private func drop(_ entry: FrontierEntry) {
+        if entry.attempt == 0 { leftQueue(entry) }
         counters.pageLimited += 1
         accepted -= 1
         pagesPerHost[entry.hostKey, default: 1] -= 1
@@ -358,6 +472,7 @@ public actor Frontier: URLFrontier {
     /// A held URL that robots.txt turned out to disallow: it no longer counts
     /// against the page limits, and it is done.
     private func refuse(_ entry: FrontierEntry) {
+        leftQueue(entry)
         counters.robotsDenied += 1
         accepted -= 1
         pagesPerHost[entry.hostKey, default: 1] -= 1
@@ -377,7 +492,8 @@ public actor Frontier: URLFrontier {
             guard wait.failures < max(1, configuration.robotsMaxAttempts) else {
                 robots[hostKey] = nil
                 robotsGivenUp.insert(hostKey)
-                _ = scheduler.giveUp(host: hostKey)
+                // Queued URLs of the host leave the queue bounds' count too.
+                for entry in scheduler.giveUp(host: hostKey) where entry.attempt == 0 { leftQueue(entry) }
                 for entry in wait.held { refuse(entry) }
                 configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .robotsUnavailable(attempts: wait.failures, lastFailure: failure),
                                                          droppedURLs: wait.held.count))

@@ -10,4 +10,7 @@ public enum FrontierAddOutcome: Sendable, Hashable {
     case pageLimitReached
     /// Not followed: robots.txt disallows it.
     case robotsDenied
+    /// Not queued: the queue is full (in all, or for its host). It is not
+    /// marked seen, so a link to it found later may still queue it.
+    case queueLimitReached
 }

@@ -14,6 +14,11 @@ public struct FrontierConfiguration: Sendable {
     public var maxPagesPerHost: Int?
     /// How long a robots.txt answer is trusted.
     public var robotsLifetime: Duration
+    /// The most URLs waiting to be fetched, over all hosts (nil: no limit).
+    /// Further URLs are refused and counted (``FrontierCounters/queueLimited``).
+    public var maxQueued: Int?
+    /// The most URLs waiting to be fetched from one host (nil: no limit).
+    public var maxQueuedPerHost: Int?
     /// The most robots.txt fetches at once (8 by default): hosts beyond wait their turn.
     public var robotsFetchConcurrency = 8
     /// Tries of a host's robots.txt (time-out, 5xx, 429) before the host is
@@ -40,7 +45,9 @@ public struct FrontierConfiguration: Sendable {
         obeysRobots: Bool = true,
         maxPages: Int? = nil,
         maxPagesPerHost: Int? = nil,
-        robotsLifetime: Duration = .seconds(86_400)
+        robotsLifetime: Duration = .seconds(86_400),
+        maxQueued: Int? = nil,
+        maxQueuedPerHost: Int? = nil
     ) {
         self.policy = policy
         self.scope = scope
@@ -49,5 +56,7 @@ public struct FrontierConfiguration: Sendable {
         self.maxPages = maxPages
         self.maxPagesPerHost = maxPagesPerHost
         self.robotsLifetime = robotsLifetime
+        self.maxQueued = maxQueued
+        self.maxQueuedPerHost = maxQueuedPerHost
     }
 }

@@ -10,6 +10,10 @@ public struct FrontierCounters: Sendable, Hashable, Codable {
     public var robotsDenied = 0
     /// URLs refused by the page limits.
     public var pageLimited = 0
+    /// URLs refused because the queue was full (in all or for their host).
+    public var queueLimited = 0
+    /// URLs that waited on disk because the queue was full (resumable crawls).
+    public var spilled = 0
     /// Retries scheduled.
     public var retries = 0
     /// URLs dropped after their last retry.

@@ -112,7 +112,7 @@ public struct CrawlScope: Sendable {
         }
         if deny.contains(where: { $0.matches(entry.url) }) { return .filtered }
         if !allow.isEmpty, !allow.contains(where: { $0.matches(entry.url) }) { return .filtered }
-        if Self.maxSegmentRepetition(of: entry.url) > maxRepeatedSegments { return .repeatedSegments }
+        if Self.repeatsSegment(in: entry.url, moreThan: maxRepeatedSegments) { return .repeatedSegments }
         return nil
     }
 
@@ -133,8 +133,26 @@ public struct CrawlScope: Sendable {
         return String(rest.prefix { $0 != ":" })
     }
 
-    /// How often the most frequent non-empty path segment appears in the URL's path.
-    static func maxSegmentRepetition(of url: String) -> Int {
+    /// Whether a non-empty path segment appears more than `limit` times in the URL's path.
+    ///
+    /// One pass over the path: each segment is counted in a table (hashing is
+    /// linear in its bytes, and the standard library's hash is seeded per
+    /// process), and the check stops at the first segment over the limit. So
+    /// the work is linear in the URL's length, whatever its segments.
+    static func repeatsSegment(in url: String, moreThan limit: Int) -> Bool {
+        var counts: [ArraySlice<UInt8>: Int] = [:]
+        var exceeded = false
+        forEachPathSegment(of: url) { segment in
+            let count = counts[segment, default: 0] + 1
+            counts[segment] = count
+            if count > limit { exceeded = true }
+            return !exceeded
+        }
+        return exceeded
+    }
+
+    /// Calls `body` with each non-empty segment of the URL's path, in order, until it returns `false`.
+    static func forEachPathSegment(of url: String, _ body: (ArraySlice<UInt8>) -> Bool) {
         let bytes = Array(url.utf8)
         var start = 0
         if let authority = authorityStart(url) {
@@ -143,24 +161,16 @@ public struct CrawlScope: Sendable {
                 start += 1
             }
         }
-        var end = start
-        while end < bytes.count, bytes[end] != UInt8(ascii: "?"), bytes[end] != UInt8(ascii: "#") { end += 1 }
-        // Segment boundaries, as ranges into `bytes`; paths are short, so a
-        // pairwise count beats hashing.
-        var segments: [Range<Int>] = []
         var segmentStart = start
-        for index in start...end where index == end || bytes[index] == UInt8(ascii: "/") {
-            if index > segmentStart { segments.append(segmentStart..<index) }
-            segmentStart = index + 1
-        }
-        var most = segments.isEmpty ? 0 : 1
-        for (position, segment) in segments.enumerated() {
-            var count = 1
-            for other in segments[(position + 1)...] where bytes[other].elementsEqual(bytes[segment]) {
-                count += 1
+        var index = start
+        while true {
+            let atEnd = index == bytes.count || bytes[index] == UInt8(ascii: "?") || bytes[index] == UInt8(ascii: "#")
+            if atEnd || bytes[index] == UInt8(ascii: "/") {
+                if index > segmentStart, !body(bytes[segmentStart..<index]) { return }
+                if atEnd { return }
+                segmentStart = index + 1
             }
-            most = max(most, count)
+            index += 1
         }
-        return most
     }
 }

@@ -40,6 +40,18 @@ final class SQLiteConnection {
         }
     }
 
+    /// Runs `body` between the prepared `begin` and `commit` statements; rolls back when it throws.
+    func transaction(begin: SQLiteStatement, commit: SQLiteStatement, _ body: () throws(StateStoreError) -> Void) throws(StateStoreError) {
+        try begin.run()
+        do {
+            try body()
+            try commit.run()
+        } catch {
+            try? execute("ROLLBACK", operation: "rollback")
+            throw error
+        }
+    }
+
     /// Compiles a statement.
     func prepare(_ sql: String, operation: String) throws(StateStoreError) -> SQLiteStatement {
         try SQLiteStatement(connection: self, sql: sql, operation: operation)

@@ -23,15 +23,7 @@ final class StateDatabase {
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;
             PRAGMA busy_timeout=5000;
-            CREATE TABLE IF NOT EXISTS queued(
-                sequence INTEGER PRIMARY KEY,
-                fingerprint INTEGER NOT NULL,
-                url TEXT NOT NULL,
-                host_key TEXT NOT NULL,
-                depth INTEGER NOT NULL,
-                priority INTEGER NOT NULL,
-                referrer TEXT,
-                payload BLOB);
+            CREATE TABLE IF NOT EXISTS queued(sequence INTEGER PRIMARY KEY, \(FrontierEntryRow.columnDefinitions));
             CREATE TABLE IF NOT EXISTS done(
                 sequence INTEGER PRIMARY KEY,
                 fingerprint INTEGER NOT NULL,
@@ -41,9 +33,7 @@ final class StateDatabase {
             CREATE TABLE IF NOT EXISTS metadata(key TEXT PRIMARY KEY, value TEXT NOT NULL);
             """,
             operation: "create schema")
-        insertQueued = try connection.prepare(
-            "INSERT INTO queued(fingerprint, url, host_key, depth, priority, referrer, payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            operation: "insert queued")
+        insertQueued = try connection.prepare(FrontierEntryRow.insert(into: "queued"), operation: "insert queued")
         insertDone = try connection.prepare("INSERT INTO done(fingerprint, host_key) VALUES(?1, ?2)", operation: "insert done")
         insertSeen = try connection.prepare("INSERT OR IGNORE INTO seen(fingerprint) VALUES(?1)", operation: "insert seen")
         insertSeedHost = try connection.prepare("INSERT OR IGNORE INTO seed_hosts(host) VALUES(?1)", operation: "insert seed host")
@@ -96,14 +86,12 @@ final class StateDatabase {
         var queuedFingerprints = Set<UInt64>()
         var rows = 0
         let selectQueued = try connection.prepare(
-            "SELECT fingerprint, url, host_key, depth, priority, referrer, payload FROM queued ORDER BY sequence", operation: "load queued")
+            "SELECT \(FrontierEntryRow.columnNames) FROM queued ORDER BY sequence", operation: "load queued")
         try selectQueued.forEachRow { row in
             rows += 1
             let fingerprint = UInt64(bitPattern: row.int64(at: 0))
             guard !doneFingerprints.contains(fingerprint), queuedFingerprints.insert(fingerprint).inserted else { return }
-            state.queued.append(FrontierEntry(url: row.string(at: 1) ?? "", fingerprint: fingerprint, hostKey: row.string(at: 2) ?? "",
-                                              depth: Int(row.int64(at: 3)), priority: Int(row.int64(at: 4)), referrer: row.string(at: 5),
-                                              payload: row.bytes(at: 6)))
+            state.queued.append(row.entry)
         }
         try connection.prepare("SELECT fingerprint FROM seen", operation: "load seen").forEachRow { row in
             state.seen.append(UInt64(bitPattern: row.int64(at: 0)))
@@ -125,25 +113,15 @@ final class StateDatabase {
     }
 
     private func insert(_ entry: FrontierEntry) throws(StateStoreError) {
-        try insertQueued.bind(Int64(bitPattern: entry.fingerprint), at: 1)
+        var stored = entry
         // Credentials stay in memory: the crawler gives them back on resume.
-        try insertQueued.bind(entry.url.removingURLCredentials(), at: 2)
-        try insertQueued.bind(entry.hostKey, at: 3)
-        try insertQueued.bind(Int64(entry.depth), at: 4)
-        try insertQueued.bind(Int64(entry.priority), at: 5)
-        try insertQueued.bind(entry.referrer?.removingURLCredentials(), at: 6)
-        try insertQueued.bind(entry.payload, at: 7)
+        stored.url = entry.url.removingURLCredentials()
+        stored.referrer = entry.referrer?.removingURLCredentials()
+        try insertQueued.bind(stored)
         try insertQueued.run()
     }
 
     private func transaction(_ body: () throws(StateStoreError) -> Void) throws(StateStoreError) {
-        try begin.run()
-        do {
-            try body()
-            try commit.run()
-        } catch {
-            try? connection.execute("ROLLBACK", operation: "rollback")
-            throw error
-        }
+        try connection.transaction(begin: begin, commit: commit, body)
     }
 }

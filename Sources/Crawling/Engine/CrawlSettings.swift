@@ -78,8 +78,20 @@ public struct CrawlSettings: Sendable {
     public var addressPolicy: AddressPolicy?
     /// Whether TLS certificates are verified (turn off for self-signed test sites only).
     public var verifiesTLSCertificates = true
-    /// The longest URL followed.
+    /// The longest URL followed, in bytes: links (as written and resolved),
+    /// `<base href>` and redirect targets beyond it are dropped and counted.
     public var maxURLLength = 2048
+    /// The most bytes of links (URLs and anchor text) kept from one page; further links are counted, not kept.
+    public var maxLinkBytesPerPage = 8 << 20
+    /// The most URLs waiting to be fetched, over all hosts (`nil`: no limit).
+    /// Further URLs are counted in ``CrawlStats/queueLimited`` and not marked seen.
+    public var maxQueuedURLs: Int? = 1_000_000
+    /// The most URLs waiting to be fetched from one host (`nil`: no limit).
+    public var maxQueuedURLsPerHost: Int? = 100_000
+    /// The most cookies the jar keeps for one host (RFC 6265's minimum).
+    public var maxCookiesPerHost = 50
+    /// The most cookies the jar keeps in all (RFC 6265's minimum).
+    public var maxCookies = 3000
 
     /// Where the frontier lives: in memory by default, on disk for a resumable
     /// crawl, or shared by many processes.

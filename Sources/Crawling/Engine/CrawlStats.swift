@@ -11,7 +11,7 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     public var errors = 0
     /// Responses by HTTP status code.
     public var statuses: [Int: Int] = [:]
-    /// Failures by ``AsyncURL/FetchError/Kind`` name.
+    /// Failures by `FetchError.Kind` name.
     public var errorKinds: [String: Int] = [:]
     /// Requests tried again after a transient failure, 429 or 503.
     public var retries = 0
@@ -39,6 +39,20 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     public var droppedItems = 0
     /// Links found in parsed pages.
     public var linksFound = 0
+    /// Links and requests dropped for being longer than the URL length limit,
+    /// as written or once resolved (checked before the resolved string is built).
+    public var linksTooLong = 0
+    /// Links dropped for being beyond a page's link caps (count or bytes).
+    public var linksOverPageCap = 0
+    /// Pages whose `<base href>` was longer than the URL length limit (ignored:
+    /// their links were resolved against the page's URL).
+    public var baseHrefsDropped = 0
+    /// URLs refused because the queue was full (in all or for their host).
+    public var queueLimited = 0
+    /// URLs that waited on disk because the queue was full (with `--state`, instead of being refused).
+    public var queuedOnDisk = 0
+    /// Cookies refused because the jar was full (for their host or in all).
+    public var cookiesRefused = 0
     /// The deepest depth fetched (seeds are depth 0).
     public var maxDepth = 0
     /// Seconds since the crawl started.
@@ -70,7 +84,9 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         duplicates:     \(duplicates)
         limited:        \(limited)
         middleware:     \(skippedRequests) requests skipped, \(droppedResponses) responses dropped
-        links found:    \(linksFound)
+        links found:    \(linksFound) (dropped: \(linksTooLong) too long, \(linksOverPageCap) over the page cap, \(baseHrefsDropped) base hrefs)
+        queue limited:  \(queueLimited) (waited on disk: \(queuedOnDisk))
+        cookies refused: \(cookiesRefused)
         items:          \(items) (dropped \(droppedItems))
         depth reached:  \(maxDepth)\(archivedRecords > 0 ? "\nWARC records:   \(archivedRecords)" : "")
         elapsed:        \(formatted("%.2f", elapsedSeconds)) s

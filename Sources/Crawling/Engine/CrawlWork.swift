@@ -21,11 +21,13 @@ struct CrawlWork: Sendable {
     let seedHosts: Set<String>
     /// Where fetches are archived, if anywhere.
     let archive: WARCArchive?
-    /// The callbacks of queued requests that have one, by fingerprint, until they go out.
-    private let callbacks = LockedState<[UInt64: Spider.Callback]>([:])
+    /// The callbacks of queued requests that have one, until they go out.
+    let callbacks: CallbackStore
 
-    init(crawler: Crawler, client: FetchClient, frontier: any URLFrontier, scope: CrawlScope, seedHosts: Set<String>, archive: WARCArchive? = nil) {
+    init(crawler: Crawler, client: FetchClient, frontier: any URLFrontier, scope: CrawlScope, seedHosts: Set<String>, callbacks: CallbackStore,
+         archive: WARCArchive? = nil) {
         self.seedHosts = seedHosts
+        self.callbacks = callbacks
         self.archive = archive
         self.crawler = crawler
         self.client = client
@@ -33,8 +35,34 @@ struct CrawlWork: Sendable {
         self.scope = scope
     }
 
-    /// A frontier entry for a request found on `base` (or a seed), or `nil` when its URL is unusable.
-    func entry(for request: CrawlRequest, base: WebURL?, depth: Int, referrer: String?) -> FrontierEntry? {
+    /// Offers requests found on `base` (or seeds) to the frontier. A request's
+    /// callback is kept only when the frontier queued it.
+    func offer(_ requests: [CrawlRequest], base: WebURL?, depth: Int, referrer: String?, asSeeds: Bool = false) async {
+        var entries: [FrontierEntry] = []
+        var callbackIDs: [UInt64?] = []
+        for request in requests {
+            guard let made = entry(for: request, base: base, depth: depth, referrer: referrer) else { continue }
+            entries.append(made.entry)
+            callbackIDs.append(made.callbackID)
+        }
+        guard !entries.isEmpty else { return }
+        let outcomes = asSeeds ? await frontier.addSeeds(entries) : await frontier.add(contentsOf: entries)
+        var refused: [UInt64] = []
+        for (index, callbackID) in callbackIDs.enumerated() {
+            guard let callbackID else { continue }
+            if index >= outcomes.count || outcomes[index] != .queued { refused.append(callbackID) }
+        }
+        if !refused.isEmpty { callbacks.discard(refused) }
+    }
+
+    /// A frontier entry for a request found on `base` (or a seed), with the id
+    /// its callback was registered under; `nil` when its URL is unusable.
+    private func entry(for request: CrawlRequest, base: WebURL?, depth: Int, referrer: String?) -> (entry: FrontierEntry, callbackID: UInt64?)? {
+        if request.resolved == nil, let base, ResolvedLength.lowerBound(of: request.url, against: base) > crawler.settings.maxURLLength {
+            // Refused before the resolved string is built.
+            crawler.record { $0.linksTooLong += 1 }
+            return nil
+        }
         guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
               resolved.scheme == "http" || resolved.scheme == "https" else {
             crawler.record { $0.errorKinds["invalidURL", default: 0] += 1 }
@@ -47,13 +75,13 @@ struct CrawlWork: Sendable {
             // A fresh fingerprint: the seen-set lets it through.
             fingerprint ^= UInt64.random(in: 1...UInt64.max)
         }
-        if let callback = request.callback {
-            callbacks.withLock { $0[fingerprint] = callback }
-        }
+        // Registered before the frontier sees the entry: a worker may take it at once.
+        let callbackID = request.callback.map { callbacks.register($0) }
         // Fetched as the WHATWG serialisation of what the page wrote (`?b=%zz` stays
         // `?b=%zz`); the canonical form only decides what counts as a duplicate.
-        return FrontierEntry(url: resolved.removingFragment.href, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority,
-                             referrer: referrer, payload: RequestPayload.encode(request))
+        let entry = FrontierEntry(url: resolved.removingFragment.href, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority,
+                                  referrer: referrer, payload: RequestPayload.encode(request, callbackID: callbackID))
+        return (entry, callbackID)
     }
 
     /// Takes URLs from the frontier until it runs dry or the crawl stops.
@@ -68,8 +96,10 @@ struct CrawlWork: Sendable {
     }
 
     private func process(_ entry: FrontierEntry) async {
-        var request = RequestPayload.request(for: entry)
-        request.callback = callbacks.withLock { $0.removeValue(forKey: entry.fingerprint) }
+        let decoded = RequestPayload.request(for: entry)
+        var request = decoded.request
+        let callbackID = decoded.callbackID
+        request.callback = callbackID.flatMap { callbacks.take($0) }
         var fetchRequest = Request(url: entry.url, method: request.method, headers: request.headers, body: request.body)
         let scope = scope
         let seedHosts = seedHosts
@@ -96,13 +126,21 @@ struct CrawlWork: Sendable {
                 return
             }
         }
+        // An archived crawl keeps a body cut at the size limit, for the
+        // archive (marked truncated); for the crawl it is still bodyTooLarge.
         fetchRequest.capturesExchange = archive != nil
+        fetchRequest.truncatesBody = archive != nil
         let started = ContinuousClock.now
         var result: Result<Response, FetchError>
         do {
             let response = try await client.fetch(fetchRequest)
             crawler.archive(response, in: archive)
-            result = .success(response)
+            if response.isTruncated {
+                result = .failure(FetchError(kind: .bodyTooLarge, url: response.finalURL,
+                                             message: "the body exceeded the limit of \(crawler.settings.maxBodySize) bytes (archived cut at the limit)"))
+            } else {
+                result = .success(response)
+            }
         } catch {
             result = .failure(error)
         }
@@ -139,7 +177,7 @@ struct CrawlWork: Sendable {
             let completion = await frontier.complete(entry, outcome: outcome)
             if case .retryScheduled = completion {
                 // The retry needs the request's callback again.
-                if let callback = request.callback { callbacks.withLock { $0[entry.fingerprint] = callback } }
+                if let callback = request.callback, let callbackID { callbacks.restore(callback, id: callbackID) }
                 return
             }
             var failure: String?
@@ -209,7 +247,8 @@ struct CrawlWork: Sendable {
             let record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
                                     referrer: entry.referrer, contentType: response.headers["Content-Type"],
                                     bytes: response.decodedBodyBytes, links: page.links, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: failure,
-                                    redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url))
+                                    redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url),
+                                    linksDropped: page.droppedLinks)
             await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget)
         }
     }
@@ -229,6 +268,8 @@ struct CrawlWork: Sendable {
     private struct PageResult {
         /// Links found on the page.
         var links = 0
+        /// Links dropped: too long (as written or resolved) or over the page's link caps.
+        var droppedLinks = 0
         /// Items scraped (after the pipelines), not yet written.
         var items: [any Encodable & Sendable] = []
         /// The fingerprint of the redirect target this page was handled as.
@@ -254,9 +295,18 @@ struct CrawlWork: Sendable {
             // Every link is offered to the frontier (PDFs and images too, as
             // Scrapy's CrawlSpider with deny_extensions=[] does); scope,
             // robots.txt and the seen-set decide. Only HTML is parsed.
-            let extractor = StreamingLinkExtractor(documentURL: documentURL, contentType: response.headers["Content-Type"])
+            var options = LinkExtractionOptions()
+            options.maxURLLength = crawler.settings.maxURLLength
+            options.maxLinkBytes = crawler.settings.maxLinkBytesPerPage
+            let extractor = StreamingLinkExtractor(documentURL: documentURL, contentType: response.headers["Content-Type"], options: options)
             extractor.feed(response.body)
             let extracted = extractor.finish()
+            result.droppedLinks = extracted.tooLongURLCount + extracted.excessLinkCount + (extracted.droppedBaseHref ? 1 : 0)
+            crawler.record { stats in
+                stats.linksTooLong += extracted.tooLongURLCount
+                stats.linksOverPageCap += extracted.excessLinkCount
+                if extracted.droppedBaseHref { stats.baseHrefsDropped += 1 }
+            }
             links = crawler.settings.followsNofollow ? extracted.links : extracted.links.filter { !$0.isNofollow && !extracted.isNofollowPage }
         }
         let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: links, isHTML: isHTML)
@@ -276,11 +326,7 @@ struct CrawlWork: Sendable {
         for item in output.items {
             if let kept = await crawler.process(item) { result.items.append(kept) }
         }
-        let base = WebURL(response.finalURL)
-        let found = output.requests.compactMap { self.entry(for: $0, base: base, depth: entry.depth + 1, referrer: response.finalURL) }
-        if !found.isEmpty {
-            await frontier.add(contentsOf: found)
-        }
+        await offer(output.requests, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL)
         result.links = links.count
         return result
     }

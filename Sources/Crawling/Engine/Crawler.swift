@@ -47,6 +47,12 @@ public final class Crawler: Sendable {
     private let feedFailure = LockedState<FeedError?>(nil)
     /// Where the crawler reports problems (spider errors, unwritable feeds).
     public let logger: Logger
+    /// The callbacks of queued requests, until they go out.
+    private let callbacks = CallbackStore()
+
+    /// Callbacks kept for requests queued and not yet fetched (a diagnostic:
+    /// only requests the frontier queued keep theirs, so it is zero once a crawl has run to its end).
+    public var storedCallbackCount: Int { callbacks.count }
 
     /// Creates a crawler.
     /// - Parameters:
@@ -131,6 +137,9 @@ public final class Crawler: Sendable {
         clientConfiguration.maxConnectionsPerHost = settings.perHostConcurrency
         clientConfiguration.maxTotalConnections = max(1, settings.maxConnections)
         clientConfiguration.keepsCookies = settings.keepsCookies
+        clientConfiguration.maxCookiesPerHost = settings.maxCookiesPerHost
+        clientConfiguration.maxCookies = settings.maxCookies
+        clientConfiguration.maxURLLength = settings.maxURLLength
         clientConfiguration.verifiesTLSCertificates = settings.verifiesTLSCertificates
         let startRequests = spider.startRequests()
         if let policy = settings.addressPolicy {
@@ -157,7 +166,8 @@ public final class Crawler: Sendable {
                                       maxRetryWait: settings.maxRetryWait, maxCrawlDelay: settings.maxCrawlDelay, hostTimeBudget: settings.hostTimeBudget,
                                       hostFailureThreshold: settings.hostFailureThreshold, hostFailureWindow: settings.hostFailureWindow)
         var configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
-                                                  maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost)
+                                                  maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost,
+                                                  maxQueued: settings.maxQueuedURLs, maxQueuedPerHost: settings.maxQueuedURLsPerHost)
         configuration.robotsFetchConcurrency = settings.robotsFetchConcurrency
         configuration.robotsMaxAttempts = settings.robotsMaxAttempts
         configuration.robotsRetryBackoff = settings.robotsRetryBackoff
@@ -195,14 +205,11 @@ public final class Crawler: Sendable {
         }
         live.withLock { $0 = frontier }
         let seedHosts = Set(startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
-        let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts, archive: archive)
+        let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts, callbacks: callbacks,
+                             archive: archive)
 
         let started = ContinuousClock.now
-        var seeds: [FrontierEntry] = []
-        for request in startRequests {
-            if let entry = work.entry(for: request, base: nil, depth: 0, referrer: nil) { seeds.append(entry) }
-        }
-        _ = await frontier.addSeeds(seeds)
+        await work.offer(startRequests, base: nil, depth: 0, referrer: nil, asSeeds: true)
         let liveness = Task { [weak self] in
             // Work queued and nothing in flight: the log says why, and until when.
             var lastLogged: (key: String, at: ContinuousClock.Instant)?
@@ -247,6 +254,7 @@ public final class Crawler: Sendable {
             timer.cancel()
             await timer.value
         }
+        let cookiesRefused = client.cookiesRefused
         await client.shutdown()
         let failure = await frontier.failure
         do {
@@ -273,7 +281,10 @@ public final class Crawler: Sendable {
             stats.elapsedSeconds = (ContinuousClock.now - started).inSeconds
             stats.duplicates = counters.duplicates
             stats.offScope = counters.rejected[.offScope] ?? 0
-            stats.limited = counters.pageLimited + counters.rejected.filter { $0.key != .offScope }.values.reduce(0, +)
+            stats.limited = counters.pageLimited + counters.queueLimited + counters.rejected.filter { $0.key != .offScope }.values.reduce(0, +)
+            stats.queueLimited = counters.queueLimited
+            stats.queuedOnDisk = counters.spilled
+            stats.cookiesRefused = cookiesRefused
             stats.robotsDenied = counters.robotsDenied
             stats.retries = counters.retries
             stats.archivedRecords = archive?.recordCount ?? 0
@@ -444,7 +455,8 @@ public final class Crawler: Sendable {
             // What no checkpoint covers belongs to pages that will be fetched again.
             try feed.truncate(to: saved.metadata[Self.lengthKey(feed.path)].flatMap(Int.init) ?? 0)
         }
-        let frontier = Frontier(configuration: configuration, store: store, robotsFetcher: robotsFetcher)
+        // URLs over the queue bounds wait on disk beside the state.
+        let frontier = Frontier(configuration: configuration, store: store, spill: try SpillQueue(directory: directory), robotsFetcher: robotsFetcher)
         stateStore.withLock { $0 = store }
         if !saved.isEmpty {
             logger.info("resuming a crawl", metadata: ["state": "\(directory)", "queued": "\(saved.queued.count)", "done": "\(saved.done.count)"])

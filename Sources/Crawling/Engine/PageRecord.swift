@@ -24,6 +24,27 @@ public struct PageRecord: Sendable, Codable, Hashable {
     public var error: String?
     /// The URLs that redirected, in order, when redirects were followed.
     public var redirects: [String]?
+    /// Links of the page dropped by a bound (longer than the URL length limit,
+    /// as written or resolved, or over the page's link caps; a `<base href>`
+    /// over the limit counts as one); absent when the fetch failed or was skipped.
+    public var linksDropped: Int?
+
+    /// Creates a record.
+    public init(url: String, finalURL: String?, status: Int?, depth: Int, referrer: String?, contentType: String?, bytes: Int, links: Int,
+                elapsedMilliseconds: Int, error: String?, redirects: [String]?, linksDropped: Int? = nil) {
+        self.url = url
+        self.finalURL = finalURL
+        self.status = status
+        self.depth = depth
+        self.referrer = referrer
+        self.contentType = contentType
+        self.bytes = bytes
+        self.links = links
+        self.elapsedMilliseconds = elapsedMilliseconds
+        self.error = error
+        self.redirects = redirects
+        self.linksDropped = linksDropped
+    }
 
     /// The record as it is written out: the server's text (`Content-Type`,
     /// error messages) without control characters, URLs without credentials.
@@ -40,6 +61,7 @@ public struct PageRecord: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case url, status, depth, referrer, bytes, links, error, redirects
+        case linksDropped = "links_dropped"
         case finalURL = "final_url"
         case contentType = "content_type"
         case elapsedMilliseconds = "elapsed_ms"

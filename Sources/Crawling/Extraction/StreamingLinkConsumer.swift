@@ -2,15 +2,15 @@ import AsyncURL
 import LinkExtraction
 
 /// Extracts links from a response while its body streams in: a
-/// ``AsyncURL/ResponseBodyConsumer`` that feeds each chunk from the fetch
+/// `ResponseBodyConsumer` that feeds each chunk from the fetch
 /// core's write callback into a libxml2 push parser
-/// (``LinkExtraction/StreamingLinkExtractor``), so a crawl needs neither the
+/// (`StreamingLinkExtractor`), so a crawl needs neither the
 /// whole body nor a document tree to find links.
 ///
 /// Only HTML is parsed (see ``HTMLSniffer``): the `Content-Type` decides, and
 /// without one the first bytes do.
 ///
-/// Set it as ``AsyncURL/Request/bodyConsumer`` of one request, then call
+/// Set it as `Request.bodyConsumer` of one request, then call
 /// ``finish()`` after the fetch returned. The fetch core calls the consumer
 /// methods on its event-loop thread, one transfer at a time, and the fetch
 /// returns only after the last call (the continuation's resumption orders

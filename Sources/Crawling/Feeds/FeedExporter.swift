@@ -43,6 +43,8 @@ public final class FeedExporter: Sendable {
     private let state: LockedState<State>
 
     /// Opens the feed at `path` (`-` for standard output).
+    /// - Parameter path: the file written (created 0600), or `-` for standard output.
+    /// - Parameter format: JSON Lines or CSV.
     /// - Parameter append: keep what the file holds and write after it (a
     ///   resumed crawl), instead of starting it empty. A CSV feed then keeps
     ///   the columns of its header line.

@@ -32,7 +32,7 @@ public struct CrawlResponse: Sendable {
     public var meta: [String: String] { request.meta }
 
     /// The page parsed into a document for XPath and CSS queries.
-    /// - Throws: ``LinkExtraction/SelectorError`` when the body cannot be parsed.
+    /// - Throws: `SelectorError` when the body cannot be parsed.
     public func document() throws(SelectorError) -> HTMLDocument {
         try HTMLDocument(bytes: response.body, url: WebURL(response.finalURL), contentType: response.headers["Content-Type"])
     }

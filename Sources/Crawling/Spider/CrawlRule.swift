@@ -1,7 +1,7 @@
 import LinkExtraction
 
 /// One rule of a ``CrawlSpider``: which links of a page it takes (a
-/// ``LinkExtraction/LinkExtractor`` with allow/deny patterns, domains,
+/// `LinkExtractor` with allow/deny patterns, domains,
 /// extensions and XPath/CSS regions), what parses the pages they lead to,
 /// and whether links are followed from those pages in turn.
 public struct CrawlRule: Sendable {
@@ -16,7 +16,10 @@ public struct CrawlRule: Sendable {
 
     /// Creates a rule.
     /// - Parameters:
+    ///   - linkExtractor: which links of a page the rule takes.
+    ///   - callback: what parses the pages of the links it takes (`nil`: none).
     ///   - follow: `nil` follows from the rule's pages when it has no callback (as Scrapy does).
+    ///   - processLinks: a last say over the links the rule took (filter or rewrite them).
     public init(_ linkExtractor: LinkExtractor, callback: Spider.Callback? = nil, follow: Bool? = nil,
                 processLinks: (@Sendable ([Link]) -> [Link])? = nil) {
         self.linkExtractor = linkExtractor

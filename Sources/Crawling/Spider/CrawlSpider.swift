@@ -2,7 +2,7 @@ import AsyncURLSupport
 import LinkExtraction
 
 /// A spider driven by rules (Scrapy's `CrawlSpider`): each page's links are
-/// offered to the ``rules`` in order, a link goes with the first rule that
+/// offered to the rules (``makeRules()``) in order, a link goes with the first rule that
 /// takes it, and the pages it leads to are parsed by that rule's callback and
 /// followed further when the rule says so.
 ///

@@ -16,23 +16,27 @@ struct RequestPayload: Codable {
     var headers: [[String]]?
     var body: Data?
     var meta: [String: String]?
+    /// The id of the request's callback in the ``CallbackStore`` of the process that queued it.
+    var callback: UInt64?
 
     /// The payload of a request, or `nil` when it has nothing beyond a plain `GET`.
-    static func encode(_ request: CrawlRequest) -> [UInt8]? {
-        guard request.method != .get || !request.headers.isEmpty || request.body != nil || !request.meta.isEmpty else { return nil }
+    static func encode(_ request: CrawlRequest, callbackID: UInt64? = nil) -> [UInt8]? {
+        guard request.method != .get || !request.headers.isEmpty || request.body != nil || !request.meta.isEmpty || callbackID != nil
+        else { return nil }
         let payload = RequestPayload(
             method: request.method == .get ? nil : request.method.rawValue,
             headers: request.headers.isEmpty ? nil : request.headers.map { [$0.name, $0.value] },
             body: request.body,
-            meta: request.meta.isEmpty ? nil : request.meta)
+            meta: request.meta.isEmpty ? nil : request.meta,
+            callback: callbackID)
         return (try? JSONEncoder().encode(payload)).map(Array.init)
     }
 
-    /// The request an entry stands for (without a callback).
-    static func request(for entry: FrontierEntry) -> CrawlRequest {
+    /// The request an entry stands for (without a callback), and the id of its callback if it had one.
+    static func request(for entry: FrontierEntry) -> (request: CrawlRequest, callbackID: UInt64?) {
         var request = CrawlRequest(url: entry.url, priority: entry.priority)
         guard let bytes = entry.payload, let payload = try? JSONDecoder().decode(RequestPayload.self, from: Data(bytes)) else {
-            return request
+            return (request, nil)
         }
         if let method = payload.method { request.method = HTTPMethod(rawValue: method) }
         if let headers = payload.headers {
@@ -40,6 +44,6 @@ struct RequestPayload: Codable {
         }
         request.body = payload.body
         request.meta = payload.meta ?? [:]
-        return request
+        return (request, payload.callback)
     }
 }

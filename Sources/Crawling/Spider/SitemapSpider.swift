@@ -23,7 +23,7 @@ import LinkExtraction
 /// ```
 ///
 /// - Sitemap files may be sitemap indexes, urlsets, gzip-compressed, or plain
-///   text (see ``LinkExtraction/SitemapParser``); each file is bounded by
+///   text (see `SitemapParser`); each file is bounded by
 ///   ``sitemapLimits``. A URL whose path is `/robots.txt` is read for its
 ///   `Sitemap:` lines, which are always followed.
 /// - An index's child sitemaps are followed when they match one of
@@ -117,8 +117,8 @@ open class SitemapSpider: Spider, @unchecked Sendable {
 
     /// Chooses the entries of a sitemap file that are used (by default all):
     /// override to drop pages by `lastModified`, for example. `kind` says whether
-    /// the entries are pages (``LinkExtraction/Sitemap/Kind/urlSet``,
-    /// ``LinkExtraction/Sitemap/Kind/text``) or child sitemaps (``LinkExtraction/Sitemap/Kind/index``).
+    /// the entries are pages (`Sitemap.Kind.urlSet`,
+    /// `Sitemap.Kind.text`) or child sitemaps (`Sitemap.Kind.index`).
     open func sitemapFilter(_ entries: [SitemapEntry], kind: Sitemap.Kind) -> [SitemapEntry] {
         entries
     }

@@ -17,11 +17,18 @@ struct LinkCollector {
     let options: LinkExtractionOptions
     private var candidates: [Candidate] = []
     private var baseHref: String? = nil
+    /// Whether a `<base href>` was seen (only the first one counts).
+    private var sawBaseHref = false
+    /// Whether the first `<base href>` was too long to use.
+    private var droppedBaseHref = false
+    /// Bytes of hrefs and anchor text held, against `options.maxLinkBytes`.
+    private var collectedBytes = 0
     private var openAnchor: Int? = nil
     private var anchorTextLimit: Int
     private(set) var isNofollowPage = false
     private(set) var excessLinkCount = 0
     private(set) var invalidURLCount = 0
+    private(set) var tooLongURLCount = 0
 
     init(documentURL: WebURL, options: LinkExtractionOptions) {
         self.documentURL = documentURL
@@ -50,7 +57,13 @@ struct LinkCollector {
     mutating func start(_ kind: ElementKind, url: String?, rel: String?, alt: String?, name: String?, content: String?) {
         switch kind {
         case .base:
-            if baseHref == nil, let url { baseHref = url }
+            guard !sawBaseHref, let url else { return }
+            sawBaseHref = true
+            if url.utf8.count <= options.maxURLLength {
+                baseHref = url
+            } else {
+                droppedBaseHref = true
+            }
             return
         case .meta:
             if let name, let content, name.trimmingASCIIWhitespace().lowercased() == "robots" {
@@ -66,18 +79,22 @@ struct LinkCollector {
             break
         }
         guard let url else { return }
-        guard url.utf8.count <= options.maxURLLength else {
+        let length = url.utf8.count
+        guard length <= options.maxURLLength else {
             invalidURLCount += 1
+            tooLongURLCount += 1
             return
         }
-        guard candidates.count < options.maxLinks else {
+        guard candidates.count < options.maxLinks, collectedBytes + length <= options.maxLinkBytes else {
             excessLinkCount += 1
             return
         }
+        collectedBytes += length
         let isNofollow = rel.map { hasToken(in: $0) { $0 == "nofollow" } } ?? false
         var text: [UInt8] = []
         if kind == .area || kind == .image, let alt {
-            Self.appendCollapsed(Array(alt.utf8)[...], to: &text, limit: anchorTextLimit)
+            Self.appendCollapsed(alt.utf8, to: &text, limit: min(anchorTextLimit, options.maxLinkBytes - collectedBytes))
+            collectedBytes += text.count
         }
         candidates.append(Candidate(href: url, text: text, isNofollow: isNofollow, kind: kind))
         if kind == .anchor { openAnchor = candidates.count - 1 }
@@ -96,7 +113,10 @@ struct LinkCollector {
     /// Text inside the open `<a>`, if any; whitespace is collapsed and the total bounded.
     mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let index = openAnchor else { return }
-        Self.appendCollapsed(bytes[...], to: &candidates[index].text, limit: anchorTextLimit)
+        let before = candidates[index].text.count
+        let limit = min(anchorTextLimit, before + options.maxLinkBytes - collectedBytes)
+        Self.appendCollapsed(bytes[...], to: &candidates[index].text, limit: limit)
+        collectedBytes += candidates[index].text.count - before
     }
 
     /// Static, so that appending into `candidates[i].text` never copies `self`.
@@ -124,17 +144,36 @@ struct LinkCollector {
     /// Resolves every candidate and builds the result.
     func finish(encoding: String, byteCount: Int) -> LinkExtractionResult {
         var base = documentURL
-        if let baseHref, let resolved = WebURL(baseHref, relativeTo: documentURL), !resolved.hasOpaquePath {
-            base = resolved
+        var droppedBaseHref = droppedBaseHref
+        if let baseHref {
+            // The href is at most `maxURLLength` bytes, so resolving it builds a bounded string.
+            if ResolvedLength.lowerBound(of: baseHref, against: documentURL) > options.maxURLLength {
+                droppedBaseHref = true
+            } else if let resolved = WebURL(baseHref, relativeTo: documentURL), !resolved.hasOpaquePath {
+                if resolved.href.utf8.count <= options.maxURLLength {
+                    base = resolved
+                } else {
+                    droppedBaseHref = true
+                }
+            }
         }
         var links: [Link] = []
         links.reserveCapacity(candidates.count)
         var skippedScheme = 0
         var skippedFragment = 0
         var invalid = invalidURLCount
+        var tooLong = tooLongURLCount
+        var excess = excessLinkCount
+        var keptBytes = 0
         for candidate in candidates {
             if isFragmentOnly(candidate.href) {
                 skippedFragment += 1
+                continue
+            }
+            // Checked from the parts first: a resolved string over the limit is never built.
+            guard ResolvedLength.lowerBound(of: candidate.href, against: base) <= options.maxURLLength else {
+                invalid += 1
+                tooLong += 1
                 continue
             }
             guard let resolved = WebURL(candidate.href, relativeTo: base) else {
@@ -145,9 +184,21 @@ struct LinkCollector {
                 skippedScheme += 1
                 continue
             }
+            let url = resolved.removingFragment
+            let length = url.href.utf8.count
+            guard length <= options.maxURLLength else {
+                invalid += 1
+                tooLong += 1
+                continue
+            }
+            guard keptBytes + length + candidate.text.count <= options.maxLinkBytes else {
+                excess += 1
+                continue
+            }
+            keptBytes += length + candidate.text.count
             links.append(
                 Link(
-                    resolvedURL: resolved.removingFragment,
+                    resolvedURL: url,
                     text: anchorText(candidate.text),
                     isNofollow: candidate.isNofollow,
                     tag: candidate.kind.tagName,
@@ -156,7 +207,7 @@ struct LinkCollector {
         return LinkExtractionResult(
             links: links, documentURL: documentURL, baseURL: base, encoding: encoding, isNofollowPage: isNofollowPage,
             skippedSchemeCount: skippedScheme, skippedFragmentCount: skippedFragment, invalidURLCount: invalid,
-            excessLinkCount: excessLinkCount, byteCount: byteCount)
+            excessLinkCount: excess, tooLongURLCount: tooLong, droppedBaseHref: droppedBaseHref, byteCount: byteCount)
     }
 
     /// `#...` after trimming whitespace.

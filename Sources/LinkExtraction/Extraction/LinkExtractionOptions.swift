@@ -14,8 +14,14 @@ public struct LinkExtractionOptions: Sendable, Hashable {
     public var maxLinks: Int
     /// Anchor text is cut to this many characters.
     public var maxAnchorTextLength: Int
-    /// Attribute values longer than this many bytes are not treated as URLs (counted).
+    /// The longest URL kept, in bytes: an attribute value, the `<base href>`, or a link
+    /// resolved against the base that is longer is dropped and counted
+    /// (``LinkExtractionResult/tooLongURLCount``). Resolved lengths are bounded from the
+    /// parts before a resolved string is built, so a long base cannot multiply.
     public var maxURLLength: Int
+    /// At most this many bytes of links (URL plus anchor text) are kept per page, both
+    /// while collecting and after resolution; further links are only counted (8 MiB by default).
+    public var maxLinkBytes: Int
     /// Charset used when neither the HTTP header, a BOM nor a `<meta>` names one:
     /// `UTF-8` by default; a label or encoding name of the WHATWG Encoding Standard's
     /// table (anything else means windows-1252). Bytes that are not valid in it become
@@ -31,6 +37,7 @@ public struct LinkExtractionOptions: Sendable, Hashable {
         maxLinks: Int = 100_000,
         maxAnchorTextLength: Int = 256,
         maxURLLength: Int = 32_768,
+        maxLinkBytes: Int = 8 << 20,
         defaultEncoding: String = "UTF-8"
     ) {
         self.includesImages = includesImages
@@ -40,6 +47,7 @@ public struct LinkExtractionOptions: Sendable, Hashable {
         self.maxLinks = maxLinks
         self.maxAnchorTextLength = maxAnchorTextLength
         self.maxURLLength = maxURLLength
+        self.maxLinkBytes = maxLinkBytes
         self.defaultEncoding = defaultEncoding
     }
 }

@@ -20,8 +20,16 @@ public struct LinkExtractionResult: Sendable {
     public var skippedFragmentCount: Int
     /// Values that did not resolve to a valid URL, or were longer than the limit.
     public var invalidURLCount: Int
-    /// Links beyond `LinkExtractionOptions.maxLinks`, counted but not kept.
+    /// Links beyond `LinkExtractionOptions.maxLinks` or `LinkExtractionOptions.maxLinkBytes`,
+    /// counted but not kept.
     public var excessLinkCount: Int
+    /// Links dropped for being longer than `LinkExtractionOptions.maxURLLength`, as written
+    /// or once resolved (also counted in ``invalidURLCount``).
+    public var tooLongURLCount: Int = 0
+    /// Whether the first `<base href>` was ignored for being longer than
+    /// `LinkExtractionOptions.maxURLLength` (as written or resolved); links were then
+    /// resolved against the document URL, as for a `<base href>` that does not parse.
+    public var droppedBaseHref: Bool = false
     /// Bytes of HTML fed to the parser.
     public var byteCount: Int
 }
