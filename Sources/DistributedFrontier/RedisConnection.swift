@@ -14,7 +14,12 @@ import Glibc
 /// replies in order (one round trip for many callers). Arguments go as argv
 /// with explicit lengths, so they are binary safe.
 ///
-/// After an I/O error the connection is dropped; the next command reconnects.
+/// After an I/O error the connection is dropped; the next command reconnects
+/// (and authenticates again, when there are credentials). A server that went
+/// away while a command was written gives an error (`EPIPE`), never a
+/// SIGPIPE: the signal is blocked on the connection's thread while hiredis
+/// reads and writes, and one it raised is consumed there (the process's own
+/// SIGPIPE handling is left as it is).
 /// A long blocking command (`BLPOP`) holds the connection: give it its own.
 public final class RedisConnection: @unchecked Sendable {
     // `context` is only touched on `queue` (and in deinit, when no work can be left).
@@ -27,6 +32,7 @@ public final class RedisConnection: @unchecked Sendable {
     public var address: String { "\(host):\(port)" }
     private let connectTimeout: Duration
     private let commandTimeout: Duration
+    private let credentials: RedisCredentials?
     private let queue: DispatchQueue
     private var context: UnsafeMutablePointer<redisContext>?
     private let pending = LockedState(Pending())
@@ -42,9 +48,10 @@ public final class RedisConnection: @unchecked Sendable {
         var isDraining = false
     }
 
-    private init(host: String, port: Int, connectTimeout: Duration, commandTimeout: Duration) {
+    private init(host: String, port: Int, connectTimeout: Duration, commandTimeout: Duration, credentials: RedisCredentials?) {
         self.host = host
         self.port = port
+        self.credentials = credentials
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
         queue = DispatchQueue(label: "asyncurl.redis.\(host):\(port)")
@@ -56,14 +63,17 @@ public final class RedisConnection: @unchecked Sendable {
 
     /// Connects to `host:port`.
     /// - Parameters:
+    ///   - host: the server's host name or address.
+    ///   - port: the server's port.
     ///   - connectTimeout: the longest wait for the connection.
     ///   - commandTimeout: the longest wait for one reply (longer than any blocking command's own time-out).
+    ///   - credentials: sent with `AUTH` on this and every later connection; a refusal throws ``RedisError/Cause/authentication(_:)``.
     public static func connect(host: String, port: Int, connectTimeout: Duration = .seconds(5),
-                               commandTimeout: Duration = .seconds(30)) async throws(RedisError) -> RedisConnection {
-        let connection = RedisConnection(host: host, port: port, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
+                               commandTimeout: Duration = .seconds(30), credentials: RedisCredentials? = nil) async throws(RedisError) -> RedisConnection {
+        let connection = RedisConnection(host: host, port: port, connectTimeout: connectTimeout, commandTimeout: commandTimeout, credentials: credentials)
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, RedisError>, Never>) in
             connection.queue.async {
-                continuation.resume(returning: connection.ensureConnected())
+                continuation.resume(returning: Self.withoutSIGPIPE { connection.ensureConnected() })
             }
         }
         try result.get()
@@ -132,7 +142,7 @@ public final class RedisConnection: @unchecked Sendable {
                 return taken
             }
             if batch.isEmpty { return }
-            let results = execute(batch.map(\.commands))
+            let results = Self.withoutSIGPIPE { execute(batch.map(\.commands)) }
             for (request, result) in zip(batch, results) {
                 request.continuation.resume(returning: result)
             }
@@ -181,8 +191,47 @@ public final class RedisConnection: @unchecked Sendable {
         }
         _ = redisSetTimeout(made, Self.timeval(commandTimeout))
         _ = redisEnableKeepAlive(made)
+        // AUTH with the credentials, or a PING that says whether the server wants them.
+        do {
+            var raw: UnsafeMutableRawPointer?
+            guard Self.append(credentials?.command ?? [Array("PING".utf8)], to: made), redisGetReply(made, &raw) == REDIS_OK, let raw else {
+                let message = Self.errorText(made)
+                redisFree(made)
+                return .failure(RedisError(address: address, cause: .connect(message)))
+            }
+            let reply = Self.convert(raw.assumingMemoryBound(to: redisReply.self))
+            freeReplyObject(raw)
+            if case .error(let message) = reply, credentials != nil || message.hasPrefix("NOAUTH") {
+                redisFree(made)
+                return .failure(RedisError(address: address, cause: .authentication(message)))
+            }
+        }
         context = made
         return .success(())
+    }
+
+    /// Runs hiredis I/O with SIGPIPE blocked on this thread; a SIGPIPE it
+    /// raised (writing to a connection the server closed) is consumed, so the
+    /// write fails with `EPIPE` and nothing else happens.
+    private static func withoutSIGPIPE<Result>(_ body: () -> Result) -> Result {
+        var pipeOnly = sigset_t()
+        sigemptyset(&pipeOnly)
+        sigaddset(&pipeOnly, SIGPIPE)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &pipeOnly, &previous)
+        var pending = sigset_t()
+        sigpending(&pending)
+        let wasPending = sigismember(&pending, SIGPIPE) == 1
+        let result = body()
+        if !wasPending {
+            sigpending(&pending)
+            if sigismember(&pending, SIGPIPE) == 1 {
+                var noWait = timespec(tv_sec: 0, tv_nsec: 0)
+                _ = sigtimedwait(&pipeOnly, nil, &noWait)
+            }
+        }
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        return result
     }
 
     /// Frees a broken context (hiredis cannot use it again) and says why it broke.

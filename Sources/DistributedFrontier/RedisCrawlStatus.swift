@@ -34,6 +34,8 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
     public var workersAlive = 0
     /// Whether the crawl has been seeded.
     public var isSeeded = false
+    /// Lease ends refused because the lease had expired (a worker cut off from Redis for longer than its lease).
+    public var staleCompletions = 0
     /// Hosts paused now (429, failures on several URLs, robots.txt failing).
     public var pausedHosts = 0
     /// Host pauses so far.
@@ -57,7 +59,7 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
 
     /// Reads the status of the crawl at `url`.
     public static func read(_ url: RedisFrontierURL, connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> RedisCrawlStatus {
-        let connection = try await RedisConnection.connect(host: url.host, port: url.port, connectTimeout: connectTimeout)
+        let connection = try await url.connect(connectTimeout: connectTimeout)
         return try await read(url, using: connection)
     }
 
@@ -109,19 +111,21 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
         status.expiredLeases = fields["expired"] ?? 0
         status.robotsFetched = fields["robotsFetched"] ?? 0
         status.isSeeded = fields["seeded"] != nil
+        status.staleCompletions = fields["stale"] ?? 0
         return status
     }
 
     /// The crawl's seed URLs (empty until a worker seeds it).
     public static func seeds(of url: RedisFrontierURL, connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> [String] {
-        let connection = try await RedisConnection.connect(host: url.host, port: url.port, connectTimeout: connectTimeout)
+        let connection = try await url.connect(connectTimeout: connectTimeout)
         let reply = try await connection.send([Array("SMEMBERS".utf8), RedisKeys(crawl: url.name).seedURLs])
+        if case .error(let message) = reply { throw RedisError(address: connection.address, cause: .server(message)) }
         return reply.elements.compactMap(\.text).sorted()
     }
 
     /// Deletes every key of the crawl at `url` (to start it again from scratch). Returns how many keys went.
     public static func delete(_ url: RedisFrontierURL, connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> Int {
-        let connection = try await RedisConnection.connect(host: url.host, port: url.port, connectTimeout: connectTimeout)
+        let connection = try await url.connect(connectTimeout: connectTimeout)
         var cursor = "0"
         var deleted = 0
         // SCAN visits every key once per full cycle; each step is bounded by COUNT.
@@ -145,7 +149,7 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
         state: \(isFinished ? "finished" : isSeeded ? "running" : "not seeded")
         queued \(queued)  in flight \(inFlight)  retrying \(retrying)
         seen \(seen)  accepted \(accepted)  done \(done)\(outcomes.isEmpty ? "" : " (\(outcomes))")
-        duplicates \(duplicates)  off scope \(offScope)  page-limited \(pageLimited)  queue-limited \(queueLimited)  retries \(retries)  expired leases \(expiredLeases)
+        duplicates \(duplicates)  off scope \(offScope)  page-limited \(pageLimited)  queue-limited \(queueLimited)  retries \(retries)  expired leases \(expiredLeases)  stale completions \(staleCompletions)
         hosts \(hosts)  paused now \(pausedHosts)\(nextResumeMilliseconds.map { " (the first for \($0 / 1000) s more, \(nextResumeReason ?? "?"))" } ?? "")  pauses \(hostPauses)  given up \(givenUpHosts) (\(droppedWithHost) URLs dropped)
         robots.txt fetched \(robotsFetched)  workers alive \(workersAlive)
         """

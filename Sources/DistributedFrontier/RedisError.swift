@@ -1,3 +1,5 @@
+import AsyncURLSupport
+
 /// Why a Redis command failed: where, and the cause.
 public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
@@ -10,6 +12,10 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case server(String)
         /// The reply did not have the expected shape.
         case unexpectedReply(String)
+        /// `AUTH` was refused (wrong user name or password), or the server wants a password and none was given.
+        case authentication(String)
+        /// Redis stayed unreachable for longer than the worker waits (`--redis-timeout`).
+        case unavailable(since: Duration, last: String)
     }
 
     /// `host:port` of the Redis server.
@@ -30,6 +36,9 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case .io(let message): "redis \(address): connection failed: \(message)"
         case .server(let message): "redis \(address): \(message)"
         case .unexpectedReply(let message): "redis \(address): unexpected reply: \(message)"
+        case .authentication(let message): "redis \(address): authentication failed: \(message) (check the user name and password in the URL or in $ASYNCURL_REDIS_PASSWORD)"
+        case .unavailable(let since, let last):
+            "redis \(address): unreachable for \(since.flooredMilliseconds / 1000) s, giving up (--redis-timeout); last error: \(last)"
         }
     }
 }

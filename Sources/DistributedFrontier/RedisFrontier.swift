@@ -9,22 +9,22 @@ import Glibc
 /// you like and they crawl `NAME` together (as scrapy-redis does).
 ///
 /// Everything the workers must agree on lives under `asyncurl:{NAME}:` (one
-/// Redis Cluster hash slot, see ``RedisKeys``) and changes only through
-/// atomic Lua scripts (``RedisFrontierScripts``, called by
-/// ``RedisFrontierWire``): the
+/// Redis Cluster hash slot, see `RedisKeys`) and changes only through
+/// atomic Lua scripts (`RedisFrontierScripts`, called by
+/// `RedisFrontierWire`): the
 /// seen-set of 64-bit fingerprints, one queue per host (priority, then depth:
 /// breadth-first), each host's in-flight count and next allowed start (the
 /// politeness delay and the per-host limit hold across all workers together),
 /// robots.txt answers, the page limits and the counters.
 ///
-/// A URL handed out by ``next()`` is a *lease* (``RedisLeaseKeeper``): this worker renews it every
+/// A URL handed out by ``next()`` is a *lease* (`RedisLeaseKeeper`): this worker renews it every
 /// third of ``RedisFrontierOptions/leaseTimeout`` while the fetch runs. A
 /// worker that dies (even with SIGKILL) stops renewing; once its leases
 /// expire the next claim by any worker puts those URLs back in their queues.
 /// A URL is therefore fetched at least once; twice only if a worker lost its
 /// lease (it hung or lost Redis for a whole lease time) and still finished.
 ///
-/// robots.txt is fetched by one worker per host (``RedisRobotsCache``): the first to need it takes
+/// robots.txt is fetched by one worker per host (`RedisRobotsCache`): the first to need it takes
 /// a lock key (with an expiry, in case it dies), fetches and stores the body
 /// (for the robots lifetime); the others wait for it. It is checked when a
 /// URL is claimed (and when links are added, once this worker knows the host's
@@ -38,14 +38,16 @@ import Glibc
 /// host's allowed start, or ``RedisFrontierOptions/maxIdleWait``.
 ///
 /// Shared too: a `429`'s host pause, a host's failure window (failures on
-/// ``PolitenessPolicy/hostFailureThreshold`` distinct URLs pause it), each
+/// `PolitenessPolicy/hostFailureThreshold` distinct URLs pause it), each
 /// URL's own `Retry-After` deadline (`delayed`), a failing robots.txt's
 /// backoff and give-up, and hosts given up for their `Crawl-delay` budget:
 /// what one worker learns holds for all.
 ///
-/// Not shared: AutoThrottle (each host's delay is the policy's or its
-/// robots.txt `Crawl-delay`), and ``counters`` (this worker's own; the
-/// crawl's totals are in ``RedisCrawlStatus``).
+/// AutoThrottle (when the policy has it) keeps one estimate per host in
+/// Redis, moved by every worker's responses: a host's delay is the longest
+/// of the policy's, its robots.txt `Crawl-delay` and that estimate. Not
+/// shared: ``counters`` (this worker's own; the crawl's totals are in
+/// ``RedisCrawlStatus``).
 public final class RedisFrontier: URLFrontier {
     private struct LocalState {
         var counters = FrontierCounters()
@@ -89,6 +91,9 @@ public final class RedisFrontier: URLFrontier {
     /// Connects to the crawl's Redis server (two connections: commands, and
     /// one that waits for notifications) and registers this worker.
     /// - Parameters:
+    ///   - url: the server, the crawl's name and the credentials.
+    ///   - configuration: the crawl's rules (every worker should give the same).
+    ///   - options: leases, time-outs and retries.
     ///   - robotsFetcher: fetches `scheme://host:port/robots.txt` (the argument).
     public init(url: RedisFrontierURL, configuration: FrontierConfiguration, options: RedisFrontierOptions = RedisFrontierOptions(),
                 robotsFetcher: @escaping FrontierFactory.RobotsFetcher) async throws(RedisError) {
@@ -96,11 +101,12 @@ public final class RedisFrontier: URLFrontier {
         self.options = options
         self.configuration = configuration
         policy = configuration.policy
-        let connection = try await RedisConnection.connect(host: url.host, port: url.port, connectTimeout: options.connectTimeout)
-        listenerConnection = try await RedisConnection.connect(host: url.host, port: url.port, connectTimeout: options.connectTimeout)
+        let connection = try await url.connect(connectTimeout: options.connectTimeout)
+        listenerConnection = try await url.connect(connectTimeout: options.connectTimeout)
         let workerID = Self.makeWorkerID()
         self.workerID = workerID
-        wire = RedisFrontierWire(connection: connection, keys: RedisKeys(crawl: url.name), policy: configuration.policy, maxAttempts: options.maxAttempts)
+        wire = RedisFrontierWire(connection: connection, keys: RedisKeys(crawl: url.name), policy: configuration.policy,
+                                 maxAttempts: options.maxAttempts, outageTimeout: options.outageTimeout)
         leases = RedisLeaseKeeper(wire: wire, leaseTimeout: options.leaseTimeout, workerID: workerID)
         robots = RedisRobotsCache(wire: wire, configuration: configuration, lockTimeout: options.robotsLockTimeout, workerID: workerID,
                                   fetcher: robotsFetcher)
@@ -116,12 +122,31 @@ public final class RedisFrontier: URLFrontier {
 
     /// Adds seeds; their hosts join the crawl's seed hosts (shared by all workers).
     /// The seed URLs are kept too (``RedisCrawlStatus/seeds(of:connectTimeout:)``), so workers started without seeds can learn them.
+    /// They are kept without user name and password: a worker that learned a
+    /// seed from Redis, and gives it back, finds it recorded and it counts as a duplicate.
     public func addSeeds(_ entries: [FrontierEntry]) async -> [FrontierAddOutcome] {
-        if !entries.isEmpty {
-            let command = [Array("SADD".utf8), wire.keys.seedURLs] + entries.map { Array($0.url.utf8) }
-            _ = await wire.withRetries { () async throws(RedisError) -> RedisReply in try await self.wire.connection.send(command) }
+        guard !entries.isEmpty else { return [] }
+        let shown = entries.map { Array(RedisFrontierEntryCoding.withoutUserInfo($0.url).utf8) }
+        let keys = wire.keys
+        let replies = await wire.withRetries { () async throws(RedisError) -> [RedisReply] in
+            try await self.wire.connection.pipeline([[Array("HGET".utf8), keys.stats, Array("seeded".utf8)]]
+                + shown.map { [Array("SISMEMBER".utf8), keys.seedURLs, $0] }
+                + [[Array("SADD".utf8), keys.seedURLs] + shown])
+        } ?? []
+        let isSeeded = replies.first.map { $0 != .null } ?? false
+        var outcomes = [FrontierAddOutcome?](repeating: nil, count: entries.count)
+        var offered: [Int] = []
+        for index in entries.indices {
+            if isSeeded, replies.count > index + 1, replies[index + 1].int == 1 {
+                outcomes[index] = .duplicate
+                state.withLock { $0.counters.duplicates += 1 }
+            } else {
+                offered.append(index)
+            }
         }
-        return await offer(entries, areSeeds: true)
+        let added = await offer(offered.map { entries[$0] }, areSeeds: true)
+        for (position, index) in offered.enumerated() { outcomes[index] = added[position] }
+        return outcomes.map { $0 ?? .duplicate }
     }
 
     /// Offers URLs found on a page: one script call per page (512 URLs at most per call).
@@ -142,7 +167,6 @@ public final class RedisFrontier: URLFrontier {
     /// until there is one. `nil` when the crawl is finished everywhere, the
     /// task is cancelled, the frontier is closed, or Redis stayed unreachable.
     public func next() async -> FrontierEntry? {
-        var failures = 0
         while !Task.isCancelled, !state.withLock({ $0.isClosed }) {
             let (mayClaim, changesBefore) = state.withLock { local -> (Bool, Int) in
                 guard local.claiming < Self.maxConcurrentClaims else { return (false, local.waiters.changes) }
@@ -153,21 +177,19 @@ public final class RedisFrontier: URLFrontier {
                 await waitForChange(upTo: options.maxIdleWait, unlessChangedSince: changesBefore)
                 continue
             }
-            let reply: RedisFrontierWire.ClaimReply
-            do {
-                defer { state.withLock { $0.claiming -= 1 } }
-                reply = try await wire.claim(leaseTimeout: options.leaseTimeout, token: workerID)
-                failures = 0
-            } catch {
-                failures += 1
-                wire.record(error)
-                if failures >= options.maxAttempts { return nil }
-                try? await Task.sleep(for: .milliseconds(200))
-                continue
+            let claimedAt = ContinuousClock.now
+            let answer = await wire.withRetries { () async throws(RedisError) -> RedisFrontierWire.ClaimReply in
+                try await self.wire.claim(leaseTimeout: self.options.leaseTimeout, token: self.workerID)
+            }
+            state.withLock { $0.claiming -= 1 }
+            guard let reply = answer else {
+                // Redis stayed unreachable: the worker gives up (see `failure`).
+                if wire.failure != nil { stopBackgroundWork() }
+                return nil
             }
             switch reply {
             case .claimed(let lease, let more):
-                leases.hold(lease)
+                leases.hold(lease, claimedAt: claimedAt)
                 if more { wakeOne() }
                 if let entry = await admitted(lease.entry) { return entry }
             case .unreadable(let raw):
@@ -256,9 +278,21 @@ public final class RedisFrontier: URLFrontier {
             case .done: break
             }
         }
-        let finished = await finish(lease.raw, hostKey: lease.hostKey, end: end, signal: signal)
+        let sample: RedisFrontierWire.LatencySample? = switch outcome {
+        case .success(let latency): .init(latency: latency, succeeded: true)
+        case .transientFailure(let latency): .init(latency: latency, succeeded: false)
+        case .hostBusy, .retryAfter, .permanentFailure: nil
+        }
+        let finished = await finish(lease.raw, hostKey: lease.hostKey, end: end, signal: signal, sample: sample)
         if finished { wakeAll() } else { wakeOne() }
         return result
+    }
+
+    /// Whether a claimed URL's lease is still this worker's (see
+    /// `URLFrontier.confirmClaim(_:)`): when it expired and went back to the
+    /// queue, another worker owns the URL, and this one must write nothing for it.
+    public func confirmClaim(_ entry: FrontierEntry) async -> Bool {
+        await leases.confirm(entry)
     }
 
     /// The crawl's activity (all workers'), read from Redis: queues, pauses,
@@ -315,9 +349,17 @@ public final class RedisFrontier: URLFrontier {
         }
     }
 
-    /// Redis calls that failed (each retried up to ``RedisFrontierOptions/maxAttempts`` times), and the last error.
+    /// Redis calls that failed (each retried, see ``RedisFrontierOptions/outageTimeout``), and the last error.
     public var redisErrors: (count: Int, last: RedisError?) {
         wire.errorCount
+    }
+
+    /// Why this worker gave up on Redis (unreachable for longer than
+    /// ``RedisFrontierOptions/outageTimeout``, or the credentials refused);
+    /// `nil` while it works. ``next()`` returns `nil` from then on (the crawl
+    /// stops, and `Crawler.run()` throws it).
+    public var failure: (any Error)? {
+        get async { wire.failure }
     }
 
     /// Stops renewing and listening, gives back any URL still claimed (it
@@ -325,6 +367,8 @@ public final class RedisFrontier: URLFrontier {
     /// Call it once when done: until then the background tasks keep the frontier alive.
     public func close() async throws {
         stopBackgroundWork()
+        // Gave up on Redis: nothing can be given back (the leases expire by themselves).
+        if wire.failure != nil { return }
         for lease in leases.takeAll() {
             _ = await finish(lease.raw, hostKey: lease.hostKey, end: .release)
         }
@@ -336,6 +380,20 @@ public final class RedisFrontier: URLFrontier {
     func abandon() {
         stopBackgroundWork()
         _ = leases.takeAll()
+    }
+
+    /// Stops renewing leases, as a worker cut off from Redis would (for tests of stale leases).
+    func stopRenewing() {
+        tasks.withLock { $0.first }?.cancel()
+    }
+
+    /// Ends the lease of a claimed entry as `end`; whether it was still this
+    /// worker's (`nil`: this worker holds none for it, or Redis could not be reached).
+    func endLease(of entry: FrontierEntry, as end: LeaseEnd) async -> Bool? {
+        guard let lease = leases.take(for: entry) else { return nil }
+        return await wire.withRetries { () async throws(RedisError) -> RedisFrontierWire.CompletionReply in
+            try await self.wire.complete(lease: lease.raw, hostKey: lease.hostKey, end: end)
+        }?.wasHeld
     }
 
     /// The host's robots.txt rules, or why they are not known (see ``RedisRobotsCache``).
@@ -435,9 +493,10 @@ public final class RedisFrontier: URLFrontier {
     // MARK: Leases
 
     /// Runs the completion script; `true` when the crawl is now finished.
-    private func finish(_ lease: String, hostKey: String, end: LeaseEnd, signal: RedisFrontierWire.HostSignal = .none) async -> Bool {
+    private func finish(_ lease: String, hostKey: String, end: LeaseEnd, signal: RedisFrontierWire.HostSignal = .none,
+                        sample: RedisFrontierWire.LatencySample? = nil) async -> Bool {
         let reply = await wire.withRetries { () async throws(RedisError) -> RedisFrontierWire.CompletionReply in
-            try await self.wire.complete(lease: lease, hostKey: hostKey, end: end, signal: signal)
+            try await self.wire.complete(lease: lease, hostKey: hostKey, end: end, signal: signal, sample: sample)
         }
         return reply?.isFinished == true
     }
@@ -448,7 +507,7 @@ public final class RedisFrontier: URLFrontier {
             while !Task.isCancelled {
                 guard let self else { return }
                 await self.listen()
-                if self.state.withLock({ $0.isClosed }) { return }
+                if self.state.withLock({ $0.isClosed }) || self.wire.failure != nil { return }
             }
         }
         tasks.withLock { $0 = [renewal, listener] }
@@ -468,6 +527,7 @@ public final class RedisFrontier: URLFrontier {
         if state.withLock({ $0.isClosed }) { return }
         do {
             let reply = try await listenerConnection.send([Array("BLPOP".utf8), wire.keys.wake, Array("0.25".utf8)])
+            wire.recordSuccess()
             if reply != .null { wakeOne() }
         } catch {
             wire.record(error)

@@ -12,17 +12,25 @@ public struct RedisFrontierOptions: Sendable, Hashable {
     public var maxIdleWait: Duration
     /// How long a worker waits for another worker's robots.txt fetch before fetching it itself.
     public var robotsLockTimeout: Duration
-    /// How many times a failed Redis call is tried before the URL (or the worker) gives up.
+    /// How many times one failed Redis call is tried before that call gives up
+    /// (its URL is then reported as limited); unlimited by default, so that
+    /// ``outageTimeout`` decides.
     public var maxAttempts: Int
+    /// How long Redis may stay unreachable (every call failing, retried with
+    /// a backoff from 50 ms up to 2 s, reconnecting each time) before the
+    /// worker gives up: the frontier then fails, the crawl stops, and
+    /// `Crawler.run()` throws (`asyncurl-crawl --redis-timeout`, exit 3). Default 60 s.
+    public var outageTimeout: Duration
 
     /// Creates options: 60 s leases, 5 s connect time-out, 500 ms idle
-    /// wait, 60 s robots.txt lock, 20 attempts per call.
+    /// wait, 60 s robots.txt lock, unlimited tries per call within a 60 s outage.
     public init(leaseTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(5), maxIdleWait: Duration = .milliseconds(500),
-                robotsLockTimeout: Duration = .seconds(60), maxAttempts: Int = 20) {
+                robotsLockTimeout: Duration = .seconds(60), maxAttempts: Int = .max, outageTimeout: Duration = .seconds(60)) {
         self.leaseTimeout = max(.milliseconds(300), leaseTimeout)
         self.connectTimeout = max(.milliseconds(10), connectTimeout)
         self.maxIdleWait = max(.milliseconds(10), maxIdleWait)
         self.robotsLockTimeout = max(.seconds(1), robotsLockTimeout)
         self.maxAttempts = max(1, maxAttempts)
+        self.outageTimeout = max(.zero, outageTimeout)
     }
 }

@@ -37,13 +37,13 @@ enum RedisFrontierScripts {
         redis.call('ZREM', READY, host)
         return
       end
-      local f = redis.call('HMGET', hk, 'inflight', 'last', 'delay', 'blocked')
+      local f = redis.call('HMGET', hk, 'inflight', 'last', 'delay', 'blocked', 'throttle')
       if num(f[1]) >= limit then
         redis.call('ZREM', READY, host)
         return
       end
       local at = 0
-      if f[2] then at = num(f[2]) + math.max(pdelay, num(f[3])) end
+      if f[2] then at = num(f[2]) + math.max(pdelay, num(f[3]), num(f[5])) end
       at = math.max(at, num(f[4]))
       redis.call('ZADD', READY, at, host)
     end
@@ -96,7 +96,8 @@ enum RedisFrontierScripts {
     /// Offers URLs. ARGV: prefix, per-host limit, policy delay (ms), max pages
     /// (-1: none), max per host (-1: none), check seed hosts (0/1), these are
     /// seeds (0/1), per-host time budget (ms, -1: none), max pending (-1:
-    /// none), max queued per host (-1: none), then per URL: member, host,
+    /// none), max queued per host (-1: none), AutoThrottle's start delay (ms,
+    /// -1: no AutoThrottle), then per URL: member, host,
     /// score, payload. KEYS after the common ones, per URL: its seen-set
     /// bucket, its host's queue and state.
     /// Returns one code per URL: 0 queued, 1 duplicate, 2 off scope, 3 page
@@ -109,9 +110,10 @@ enum RedisFrontierScripts {
     local maxPages, maxPerHost = tonumber(ARGV[4]), tonumber(ARGV[5])
     local checkSeeds, isSeeds, budget = ARGV[6] == '1', ARGV[7] == '1', tonumber(ARGV[8])
     local maxPending, maxQueuedPerHost = tonumber(ARGV[9]), tonumber(ARGV[10])
-    local n = (#ARGV - 10) / 4
+    local throttleStart = tonumber(ARGV[11])
+    local n = (#ARGV - 11) / 4
     if isSeeds then
-      for i = 0, n - 1 do redis.call('SADD', SEEDHOSTS, ARGV[11 + i * 4 + 1]) end
+      for i = 0, n - 1 do redis.call('SADD', SEEDHOSTS, ARGV[12 + i * 4 + 1]) end
     end
     local accepted = num(redis.call('HGET', STATS, 'accepted'))
     local pending = num(redis.call('HGET', STATS, 'pending'))
@@ -119,7 +121,7 @@ enum RedisFrontierScripts {
     local out, touched = {}, {}
     local counts = {0, 0, 0, 0, 0}
     for i = 0, n - 1 do
-      local a, k = 11 + i * 4, 12 + i * 3
+      local a, k = 12 + i * 4, 12 + i * 3
       local member, host, score, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
       local bucket, qk, hk = KEYS[k], KEYS[k + 1], KEYS[k + 2]
       local code = 0
@@ -147,6 +149,7 @@ enum RedisFrontierScripts {
         if not touched[host] then
           touched[host] = {qk, hk}
           redis.call('SADD', HOSTS, host)
+          if throttleStart >= 0 then redis.call('HSETNX', hk, 'throttle', throttleStart) end
         end
       end
       counts[code + 1] = counts[code + 1] + 1
@@ -177,7 +180,10 @@ enum RedisFrontierScripts {
     """)
 
     /// Claims the next URL whose host may start now. ARGV: prefix, per-host
-    /// limit, policy delay (ms), lease time (ms), lease token.
+    /// limit, policy delay (ms), lease time (ms), worker id. The lease's token
+    /// is `WORKER#FENCE`, FENCE a number no other claim of the crawl gets
+    /// (`stats.fence`): a URL claimed again after its lease expired gets a
+    /// different lease, so the late worker's completion no longer matches.
     /// First returns expired leases and due retries to their queues.
     /// Returns `{'E', lease, more}` (more = '1' when another host is ready),
     /// `{'W', ms}` (nothing yet: wait at most ms, -1 when only a completion
@@ -224,7 +230,9 @@ enum RedisFrontierScripts {
         redis.call('HINCRBY', hk, 'inflight', 1)
         redis.call('HSET', hk, 'last', now)
         redis.call('HINCRBY', STATS, 'pending', -1)
-        local lease = host .. '\\n' .. popped[2] .. '\\n' .. token .. '\\n' .. popped[1]
+        -- The fencing token: this claim's number, never used again in this crawl.
+        local fence = redis.call('HINCRBY', STATS, 'fence', 1)
+        local lease = host .. '\\n' .. popped[2] .. '\\n' .. token .. '#' .. fence .. '\\n' .. popped[1]
         redis.call('ZADD', LEASES, now + leaseMs, lease)
         reschedule(host, qk, hk, limit, pdelay)
         local more = #redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, 1) > 0
@@ -247,7 +255,11 @@ enum RedisFrontierScripts {
     /// kind, counter, wait (ms), retry member (`SEQUENCE`-less payload), host
     /// pause (ms, 0: none), pause reason, failure (the URL's fingerprint when
     /// it failed, `S` for a success, empty otherwise), failure threshold,
-    /// failure window (ms), failure pause backoff (ms), longest wait (ms).
+    /// failure window (ms), failure pause backoff (ms), longest wait (ms), then
+    /// AutoThrottle's sample: the response's latency (ms, -1: none, or no
+    /// AutoThrottle), whether it succeeded (0/1), the target concurrency and
+    /// the least and most delay (ms); the host's estimate (`h:HOST` `throttle`)
+    /// moves as ``AutoThrottle/adjusted(_:latency:succeeded:)`` says, for every worker.
     /// KEYS after the common ones: the lease's host's queue, state and recent failures.
     /// Kinds (``LeaseEnd``): `done` (counted under the counter: success,
     /// failed, gaveUp, waitTooLong, robotsDenied), `denied` (robots.txt: also
@@ -255,27 +267,32 @@ enum RedisFrontierScripts {
     /// pause, a 429), `retryLater` (requeued after wait ms), `release` (requeued as it was).
     /// Failures of `threshold` distinct URLs of a host within the window pause
     /// the host for the backoff, doubled for each such pause in a row (a success resets).
+    /// A lease no longer held (it expired; its URL was queued again by a
+    /// claim) is refused whatever the kind: the URL stays where it is, so none
+    /// is lost and none is counted twice (`stats.stale` counts the refusals);
+    /// what the response says about its host (failures, pauses, latency) still counts.
     /// Returns `{lease still held (0/1), crawl finished (0/1)}`.
     static let complete = RedisScript(name: "complete", source: prelude + """
     local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
     local lease, kind, counter, wait, payload = ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8]
     local pauseMs, reason, failure = tonumber(ARGV[9]), ARGV[10], ARGV[11]
     local threshold, windowMs, backoffMs, capMs = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
+    local latency, succeeded = tonumber(ARGV[16]), ARGV[17] == '1'
+    local tconcurrency, tmin, tmax = tonumber(ARGV[18]), tonumber(ARGV[19]), tonumber(ARGV[20])
     local qk, hk, fk = KEYS[12], KEYS[13], KEYS[14]
     local now = now_ms()
     local f = split(lease, 4)
     if not f then return redis.error_reply('malformed lease') end
     local host, score, qmember = f[1], f[2], f[4]
     local held = redis.call('ZREM', LEASES, lease)
-    if held == 1 then
+    if held == 0 then
+      -- A stale lease: it expired, and its URL went back to the queue (and
+      -- maybe to another worker). It is that URL's owner now: the URL stays.
+      redis.call('HINCRBY', STATS, 'stale', 1)
+    else
       redis.call('HINCRBY', hk, 'inflight', -1)
-    elseif redis.call('ZREM', qk, qmember) == 1 then
-      -- The lease had expired and the URL was queued again: it is handled now.
-      redis.call('HINCRBY', STATS, 'pending', -1)
-    end
-    if kind == 'retryNow' or kind == 'retryLater' then
-      redis.call('HINCRBY', STATS, 'retries', 1)
-      if held == 1 then
+      if kind == 'retryNow' or kind == 'retryLater' then
+        redis.call('HINCRBY', STATS, 'retries', 1)
         local seq = redis.call('HINCRBY', STATS, 'seq', 1)
         local member = string.format('%015d', seq) .. '\\n' .. payload
         if kind == 'retryNow' then
@@ -284,19 +301,25 @@ enum RedisFrontierScripts {
         else
           redis.call('ZADD', DELAYED, now + wait, host .. '\\n' .. score .. '\\n' .. member)
         end
-      end
-    elseif kind == 'release' then
-      if held == 1 then
+      elseif kind == 'release' then
         redis.call('ZADD', qk, score, qmember)
         redis.call('HINCRBY', STATS, 'pending', 1)
+      else
+        redis.call('HINCRBY', STATS, 'done', 1)
+        redis.call('HINCRBY', STATS, counter, 1)
+        if kind == 'denied' then
+          redis.call('HINCRBY', STATS, 'accepted', -1)
+          redis.call('HINCRBY', HOSTPAGES, host, -1)
+        end
       end
-    else
-      redis.call('HINCRBY', STATS, 'done', 1)
-      redis.call('HINCRBY', STATS, counter, 1)
-      if kind == 'denied' then
-        redis.call('HINCRBY', STATS, 'accepted', -1)
-        redis.call('HINCRBY', HOSTPAGES, host, -1)
-      end
+    end
+    if latency >= 0 then
+      -- AutoThrottle, as AutoThrottle.adjusted does it, on the host's shared estimate.
+      local current = num(redis.call('HGET', hk, 'throttle'))
+      local target = latency / tconcurrency
+      local nextDelay = math.min(math.max(math.max(target, (current + target) / 2), tmin), tmax)
+      if not succeeded and nextDelay < current then nextDelay = current end
+      redis.call('HSET', hk, 'throttle', math.floor(nextDelay))
     end
     if failure == 'S' then
       redis.call('DEL', fk)

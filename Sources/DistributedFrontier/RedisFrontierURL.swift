@@ -1,4 +1,10 @@
-/// Where a shared frontier lives: `redis://HOST:PORT/NAME`.
+/// Where a shared frontier lives: `redis://[USER[:PASSWORD]@]HOST:PORT/NAME`.
+///
+/// The user name and password (percent-encoded in the URL, as in any URL)
+/// are sent with `AUTH` on every connection; the password can also come
+/// from the environment (``RedisCredentials/passwordVariable``) so that it
+/// stays out of the command line. `rediss://` (TLS) is recognised and
+/// refused: the hiredis this builds with (Debian's 0.14) has no TLS support.
 ///
 /// Every worker given the same URL works on crawl `NAME`, whose keys all
 /// start with `asyncurl:{NAME}:` on that server (one Redis Cluster hash slot). The port defaults to 6379.
@@ -10,7 +16,7 @@ public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
         /// What is wrong with it.
         public var reason: String
         /// `invalid frontier URL "…": reason`.
-        public var description: String { "invalid frontier URL \"\(input)\": \(reason) (expected redis://HOST:PORT/NAME)" }
+        public var description: String { "invalid frontier URL \"\(input)\": \(reason) (expected redis://[USER[:PASSWORD]@]HOST:PORT/NAME)" }
     }
 
     /// The server's host name or address.
@@ -19,6 +25,8 @@ public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
     public var port: Int
     /// The crawl's name.
     public var name: String
+    /// What `AUTH` is sent on each connection (`nil`: no `AUTH`).
+    public var credentials: RedisCredentials?
 
     /// The longest crawl name accepted.
     public static let maxNameLength = 200
@@ -37,43 +45,95 @@ public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
         self.name = name
     }
 
-    /// Parses `redis://HOST[:PORT]/NAME`.
-    public init(parsing text: String) throws(ParseError) {
+    /// Parses `redis://[USER[:PASSWORD]@]HOST[:PORT]/NAME`; a password in the
+    /// URL wins over `environmentPassword` (the CLI passes ``RedisCredentials/passwordVariable``'s value).
+    public init(parsing text: String, environmentPassword: String? = nil) throws(ParseError) {
         let scheme = "redis://"
-        guard text.hasPrefix(scheme) else { throw ParseError(input: text, reason: "not a redis:// URL") }
+        let shown = Self.redacted(text)
+        if text.hasPrefix("rediss://") {
+            throw ParseError(input: shown, reason: "rediss:// (TLS) is not supported: this build's hiredis (Debian's libhiredis 0.14) has no TLS; "
+                + "reach a remote Redis through a TLS tunnel on loopback (stunnel, spiped, ssh -L) and give redis://127.0.0.1:PORT/NAME")
+        }
+        guard text.hasPrefix(scheme) else { throw ParseError(input: shown, reason: "not a redis:// URL") }
         let rest = text.dropFirst(scheme.count)
-        guard let slash = rest.firstIndex(of: "/") else { throw ParseError(input: text, reason: "no crawl name") }
-        let authority = rest[..<slash]
+        guard let slash = rest.firstIndex(of: "/") else { throw ParseError(input: shown, reason: "no crawl name") }
+        var authority = rest[..<slash]
+        var credentials: RedisCredentials?
+        if let at = authority.lastIndex(of: "@") {
+            let userInfo = authority[..<at]
+            authority = authority[authority.index(after: at)...]
+            let user = userInfo.firstIndex(of: ":").map { userInfo[..<$0] } ?? userInfo
+            let password = userInfo.firstIndex(of: ":").map { userInfo[userInfo.index(after: $0)...] }
+            guard let decodedUser = Self.percentDecoded(user), let decodedPassword = password.map(Self.percentDecoded) ?? environmentPassword else {
+                throw ParseError(input: shown, reason: "bad user name or password (percent-encode reserved characters)")
+            }
+            credentials = RedisCredentials(username: decodedUser.isEmpty ? nil : decodedUser, password: decodedPassword)
+        } else if let environmentPassword {
+            credentials = RedisCredentials(password: environmentPassword)
+        }
         let name = String(rest[rest.index(after: slash)...])
         var host = String(authority)
         var port = 6379
         if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw ParseError(input: text, reason: "unclosed '['") }
+            guard let close = authority.firstIndex(of: "]") else { throw ParseError(input: shown, reason: "unclosed '['") }
             host = String(authority[authority.index(after: authority.startIndex)..<close])
             let tail = authority[authority.index(after: close)...]
             if !tail.isEmpty {
-                guard tail.hasPrefix(":"), let value = Int(tail.dropFirst()) else { throw ParseError(input: text, reason: "bad port") }
+                guard tail.hasPrefix(":"), let value = Int(tail.dropFirst()) else { throw ParseError(input: shown, reason: "bad port") }
                 port = value
             }
         } else if let colon = authority.lastIndex(of: ":") {
             host = String(authority[..<colon])
-            guard let value = Int(authority[authority.index(after: colon)...]) else { throw ParseError(input: text, reason: "bad port") }
+            guard let value = Int(authority[authority.index(after: colon)...]) else { throw ParseError(input: shown, reason: "bad port") }
             port = value
         }
         do {
             try self.init(host: host, port: port, name: name)
         } catch {
-            throw ParseError(input: text, reason: error.reason)
+            throw ParseError(input: shown, reason: error.reason)
         }
+        self.credentials = credentials
+    }
+
+    /// Opens a connection to the server (and authenticates, when there are credentials).
+    public func connect(connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> RedisConnection {
+        try await RedisConnection.connect(host: host, port: port, connectTimeout: connectTimeout, credentials: credentials)
     }
 
     /// `asyncurl:{NAME}:`, the prefix of every key of the crawl (the braces
     /// are a Redis Cluster hash tag: all the crawl's keys share one slot).
     public var keyPrefix: String { RedisKeys.prefix(crawl: name) }
 
-    /// `redis://HOST:PORT/NAME`.
+    /// `redis://HOST:PORT/NAME` (with `USER:***@` when there are credentials: never the password).
     public var description: String {
-        host.contains(":") ? "redis://[\(host)]:\(port)/\(name)" : "redis://\(host):\(port)/\(name)"
+        let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        return "redis://" + (credentials.map { "\($0)@" } ?? "") + authority + "/\(name)"
+    }
+
+    /// `text` with the password of its user information replaced by `***`, for errors.
+    private static func redacted(_ text: String) -> String {
+        guard let colon = text.firstIndex(of: ":"), text[colon...].hasPrefix("://") else { return text }
+        let start = text.index(colon, offsetBy: 3)
+        let authorityEnd = text[start...].firstIndex(of: "/") ?? text.endIndex
+        guard let at = text[start..<authorityEnd].lastIndex(of: "@") else { return text }
+        let user = text[start..<at].split(separator: ":", maxSplits: 1).first ?? ""
+        return String(text[..<start]) + user + ":***" + text[at...]
+    }
+
+    /// `%XX` escapes decoded; `nil` when an escape is malformed or the result is not UTF-8.
+    private static func percentDecoded(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next(), let low = iterator.next(),
+                  let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(value)
+        }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {

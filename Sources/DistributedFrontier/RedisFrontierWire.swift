@@ -65,17 +65,28 @@ final class RedisFrontierWire: Sendable {
         var maxQueuedPerHost: Int?
     }
 
+    private struct Health {
+        var errorCount = 0
+        var lastError: RedisError?
+        /// When the calls started failing (nil while the last call succeeded).
+        var outageStarted: ContinuousClock.Instant?
+        /// Set once the worker gave up: every call fails at once from then on.
+        var failure: RedisError?
+    }
+
     let connection: RedisConnection
     let keys: RedisKeys
     let maxAttempts: Int
+    let outageTimeout: Duration
     private let policy: PolitenessPolicy
-    private let errors = LockedState((count: 0, last: RedisError?.none))
+    private let health = LockedState(Health())
 
-    init(connection: RedisConnection, keys: RedisKeys, policy: PolitenessPolicy, maxAttempts: Int) {
+    init(connection: RedisConnection, keys: RedisKeys, policy: PolitenessPolicy, maxAttempts: Int, outageTimeout: Duration) {
         self.connection = connection
         self.keys = keys
         self.policy = policy
         self.maxAttempts = max(1, maxAttempts)
+        self.outageTimeout = outageTimeout
     }
 
     // MARK: Calls
@@ -94,6 +105,7 @@ final class RedisFrontierWire: Sendable {
             Self.number(limits.maxPages ?? -1), Self.number(limits.maxPagesPerHost ?? -1),
             Self.flag(limits.checksSeedHosts), Self.flag(areSeeds), Self.number(policy.hostTimeBudget?.flooredMilliseconds ?? -1),
             Self.number(limits.maxQueued ?? -1), Self.number(limits.maxQueuedPerHost ?? -1),
+            Self.number(policy.autoThrottle.map { $0.startDelay.flooredMilliseconds } ?? -1),
         ]
         var urlKeys = keys.common
         arguments.reserveCapacity(arguments.count + batch.count * 4)
@@ -143,8 +155,16 @@ final class RedisFrontierWire: Sendable {
         }
     }
 
-    /// Ends a lease (given as Redis holds it, and the host it belongs to).
-    func complete(lease raw: String, hostKey: String, end: LeaseEnd, signal: HostSignal = .none) async throws(RedisError) -> CompletionReply {
+    /// A response's latency and whether it succeeded, for AutoThrottle.
+    struct LatencySample: Sendable, Hashable {
+        var latency: Duration
+        var succeeded: Bool
+    }
+
+    /// Ends a lease (given as Redis holds it, and the host it belongs to);
+    /// `sample` moves the host's shared AutoThrottle estimate (when the policy has AutoThrottle).
+    func complete(lease raw: String, hostKey: String, end: LeaseEnd, signal: HostSignal = .none,
+                  sample: LatencySample? = nil) async throws(RedisError) -> CompletionReply {
         let retry = end.retry.map(RedisFrontierEntryCoding.payload(of:)) ?? ""
         var pause: Duration = .zero
         var failure = ""
@@ -154,6 +174,8 @@ final class RedisFrontierWire: Sendable {
         case .failure(let fingerprint): failure = String(fingerprint, radix: 16)
         case .pause(let wait): pause = min(max(.zero, wait), policy.maxRetryWait)
         }
+        let throttle = policy.autoThrottle
+        let latency = throttle == nil ? -1 : sample.map { max(0, $0.latency.flooredMilliseconds) } ?? -1
         let scriptKeys = keys.common + [keys.queue(host: hostKey), keys.host(hostKey), keys.failures(host: hostKey)]
         let reply = try await evaluate(RedisFrontierScripts.complete, keys: scriptKeys, arguments: [
             keys.prefix, limitArgument, delayArgument, Array(raw.utf8), Array(end.kind.utf8), Array(end.counter.utf8),
@@ -161,6 +183,8 @@ final class RedisFrontierWire: Sendable {
             Self.number(pause.flooredMilliseconds), Array(HostPause.Reason.retryAfter.rawValue.utf8), Array(failure.utf8),
             Self.number(policy.hostFailureThreshold), Self.number(policy.hostFailureWindow.flooredMilliseconds),
             Self.number(policy.retryBackoff.flooredMilliseconds), Self.number(min(policy.maxRetryBackoff, policy.maxRetryWait).flooredMilliseconds),
+            Self.number(latency), Self.flag(sample?.succeeded ?? false), Array(String(throttle?.targetConcurrency ?? 1).utf8),
+            Self.number(throttle?.minimumDelay.flooredMilliseconds ?? 0), Self.number(throttle?.maximumDelay.flooredMilliseconds ?? 0),
         ])
         let parts = reply.elements
         guard parts.count == 2, let held = parts[0].int, let finished = parts[1].int else { throw unexpected(RedisFrontierScripts.complete, reply) }
@@ -218,22 +242,54 @@ final class RedisFrontierWire: Sendable {
 
     /// Redis calls that failed, and the last error.
     var errorCount: (count: Int, last: RedisError?) {
-        errors.withLock { $0 }
+        health.withLock { ($0.errorCount, $0.lastError) }
     }
 
-    /// Counts a failed call.
+    /// Why the worker gave up on Redis, once it did.
+    var failure: RedisError? {
+        health.withLock { $0.failure }
+    }
+
+    /// Counts a failed call; gives up when Redis has been unreachable for
+    /// longer than ``outageTimeout``, or refused the credentials.
     func record(_ error: RedisError) {
-        errors.withLock { $0 = ($0.count + 1, error) }
+        health.withLock { health in
+            health.errorCount += 1
+            health.lastError = error
+            let now = ContinuousClock.now
+            let started = health.outageStarted ?? now
+            health.outageStarted = started
+            guard health.failure == nil else { return }
+            if case .authentication = error.cause {
+                health.failure = error
+            } else if now - started >= outageTimeout {
+                health.failure = RedisError(address: error.address, cause: .unavailable(since: now - started, last: "\(error.cause)"))
+            }
+        }
     }
 
-    /// Runs `body` up to `maxAttempts` times, 200 ms apart; `nil` when every try failed.
+    /// Ends an outage: a call got through.
+    func recordSuccess() {
+        health.withLock { $0.outageStarted = nil }
+    }
+
+    /// Runs `body` until it succeeds (reconnecting each time: the connection
+    /// does that by itself), waiting 50 ms after the first failure, twice as
+    /// long after each next one, 2 s at most; `nil` when `maxAttempts` tries
+    /// failed or the worker gave up on Redis (``failure``).
     func withRetries<Value: Sendable>(_ body: () async throws(RedisError) -> Value) async -> Value? {
+        var delay = Duration.milliseconds(50)
         for attempt in 1...maxAttempts {
+            if failure != nil { return nil }
             do {
-                return try await body()
+                let value = try await body()
+                recordSuccess()
+                return value
             } catch {
                 record(error)
-                if attempt < maxAttempts { try? await Task.sleep(for: .milliseconds(200)) }
+                guard attempt < maxAttempts, failure == nil else { return nil }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(2))
             }
         }
         return nil

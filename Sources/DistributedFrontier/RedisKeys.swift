@@ -20,7 +20,8 @@
 ///   members `SEQUENCE\nPAYLOAD` (the zero-padded sequence keeps arrival order);
 /// - `h:HOST`: a host's `inflight` count, `last` start, robots.txt `delay`,
 ///   `blocked` until and the pause's `reason`, failure-pause `streak`,
-///   `robotsfails` and `robotsretry` (robots.txt failures and when to try again);
+///   `robotsfails` and `robotsretry` (robots.txt failures and when to try again),
+///   AutoThrottle's `throttle` delay (shared by all workers);
 /// - `f:HOST`: the host's recent failures, fingerprints scored by time;
 /// - `robots:HOST`, `robotslock:HOST`: the stored robots.txt and the lock of the worker fetching it.
 struct RedisKeys: Sendable, Hashable {

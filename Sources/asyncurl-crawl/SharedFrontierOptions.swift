@@ -2,6 +2,9 @@ import ArgumentParser
 import AsyncURLSupport
 import CrawlFrontier
 import DistributedFrontier
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -11,8 +14,11 @@ import Foundation
 /// The options that make `asyncurl-crawl` one worker of a crawl shared
 /// through Redis, and read that crawl's status.
 struct SharedFrontierOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Share the crawl's frontier through Redis: every process given the same redis://HOST:PORT/NAME crawls NAME together. Seeds are optional for all but the first worker.", valueName: "url"))
+    @Option(help: ArgumentHelp("Share the crawl's frontier through Redis: every process given the same redis://[USER[:PASSWORD]@]HOST:PORT/NAME crawls NAME together. Seeds are optional for all but the first worker. The password may come from $ASYNCURL_REDIS_PASSWORD instead (out of sight of ps).", valueName: "url"))
     var frontier: String?
+
+    @Option(name: .customLong("redis-timeout"), help: "Seconds Redis may stay unreachable (with --frontier) before the worker gives up with an error (exit 3); meanwhile it retries and reconnects with a backoff.")
+    var redisTimeout = 60.0
 
     @Option(name: .customLong("lease-timeout"), help: "Seconds a claimed URL stays a worker's without renewal (with --frontier): a dead worker's URLs go back to the queue after this.")
     var leaseTimeout = 60.0
@@ -32,24 +38,36 @@ struct SharedFrontierOptions: ParsableArguments {
     func validate() throws {
         if let frontier {
             do {
-                _ = try RedisFrontierURL(parsing: frontier)
+                _ = try RedisFrontierURL(parsing: frontier, environmentPassword: Self.environmentPassword)
             } catch {
                 throw ValidationError("\(error)")
             }
         } else if status || reset {
             throw ValidationError("--status and --reset need --frontier redis://HOST:PORT/NAME")
         }
-        guard leaseTimeout >= 1, seedWait >= 0 else { throw ValidationError("--lease-timeout must be at least 1 second, --seed-wait not negative") }
+        guard leaseTimeout >= 1, seedWait >= 0, redisTimeout >= 0 else {
+            throw ValidationError("--lease-timeout must be at least 1 second, --seed-wait and --redis-timeout not negative")
+        }
+    }
+
+    /// The password in the environment (``RedisCredentials/passwordVariable``), when set and not empty.
+    static var environmentPassword: String? {
+        guard let value = getenv(RedisCredentials.passwordVariable) else { return nil }
+        let password = String(decoding: UnsafeRawBufferPointer(start: value, count: strlen(value)), as: UTF8.self)
+        return password.isEmpty ? nil : password
     }
 
     /// The shared crawl, when one is given.
     var url: RedisFrontierURL? {
-        frontier.flatMap { try? RedisFrontierURL(parsing: $0) }
+        frontier.flatMap { try? RedisFrontierURL(parsing: $0, environmentPassword: Self.environmentPassword) }
     }
 
     /// The frontier factory for the settings, when the frontier is shared.
     var factory: FrontierFactory? {
-        url.map { .redis($0, options: RedisFrontierOptions(leaseTimeout: .milliseconds(Int64(leaseTimeout * 1000)))) }
+        url.map {
+            .redis($0, options: RedisFrontierOptions(leaseTimeout: .milliseconds(Int64(leaseTimeout * 1000)),
+                                                     outageTimeout: .milliseconds(Int64(redisTimeout * 1000))))
+        }
     }
 
     /// Prints the shared crawl's status (text or JSON) on standard output.

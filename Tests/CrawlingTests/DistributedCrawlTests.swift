@@ -12,7 +12,7 @@ import Glibc
 @Suite("Distributed crawls of the demo site", .serialized)
 struct DistributedCrawlTests {
     /// `asyncurl-crawl`, next to the test bundle in the build directory.
-    fileprivate static func crawlerBinary() throws -> String {
+    static func crawlerBinary() throws -> String {
         var candidates: [URL] = []
         if let first = CommandLine.arguments.first {
             candidates.append(URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent())
@@ -27,13 +27,13 @@ struct DistributedCrawlTests {
         throw SiteServerError(message: "asyncurl-crawl is not built (swift build --build-tests builds it)")
     }
 
-    fileprivate struct Worker {
+    struct Worker {
         let pid: pid_t
         let log: String
     }
 
     /// Starts one worker of crawl `frontier`; only the first gets the seed.
-    fileprivate static func startWorker(_ binary: String, frontier: String, directory: URL, number: Int, seed: String?, extra: [String]) throws -> Worker {
+    static func startWorker(_ binary: String, frontier: String, directory: URL, number: Int, seed: String?, extra: [String]) throws -> Worker {
         let log = directory.appendingPathComponent("worker-\(number).jsonl").path
         var arguments = ["--frontier", frontier, "--quiet", "--log-level", "error", "--per-host", "4", "--output", log, "--seed-wait", "60"] + extra
         if let seed { arguments.append(seed) }
@@ -42,14 +42,14 @@ struct DistributedCrawlTests {
     }
 
     /// The page records of a log; lines cut short by a SIGKILL are skipped.
-    private static func records(_ path: String) -> [PageRecord] {
+    static func records(_ path: String) -> [PageRecord] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         let decoder = JSONDecoder()
         return text.split(separator: "\n").compactMap { try? decoder.decode(PageRecord.self, from: Data($0.utf8)) }
     }
 
     /// Every URL path fetched: requested URLs, redirect hops and final URLs.
-    private static func fetchedPaths(_ records: [PageRecord], base: String) -> Set<String> {
+    static func fetchedPaths(_ records: [PageRecord], base: String) -> Set<String> {
         var paths: Set<String> = []
         for record in records {
             for url in [record.url, record.finalURL].compactMap({ $0 }) + (record.redirects ?? []) where url.hasPrefix(base) {
@@ -60,7 +60,7 @@ struct DistributedCrawlTests {
     }
 
     /// Waits for every worker to exit (60 s at most each; one still running is killed and reported).
-    private static func waitForAll(_ workers: [Worker]) {
+    static func waitForAll(_ workers: [Worker]) {
         for worker in workers where ChildProcess.waitForExit(worker.pid, timeout: .seconds(60)) == nil {
             Issue.record("worker \(worker.pid) did not finish")
             kill(worker.pid, SIGKILL)

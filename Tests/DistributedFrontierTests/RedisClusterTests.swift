@@ -70,5 +70,10 @@ struct RedisClusterTests {
         }
         #expect(slots.count == 1, "keys in slots \(slots.sorted())")
         #expect(slots == [try await connection.send("CLUSTER", "KEYSLOT", "cluster-crawl").int ?? -1])
+        // --reset deletes exactly the crawl's keys (the braces are no glob characters for SCAN MATCH).
+        _ = try await connection.send("SET", "asyncurl:other:keep", "1")
+        #expect(try await RedisCrawlStatus.delete(url) == keys.count)
+        #expect(try await connection.send("KEYS", url.keyPrefix + "*").elements.isEmpty)
+        #expect(try await connection.send("GET", "asyncurl:other:keep").text == "1")
     }
 }

@@ -23,3 +23,39 @@ struct RedisFrontierURLTests {
         #expect(throws: RedisFrontierURL.ParseError.self) { try RedisFrontierURL(parsing: text) }
     }
 }
+
+@Suite("RedisFrontierURL credentials")
+struct RedisFrontierURLCredentialsTests {
+    @Test("User name and password come from the URL (percent-decoded) or the environment, and are never shown")
+    func credentials() throws {
+        let url = try RedisFrontierURL(parsing: "redis://crawler:p%40ss%3Aw0rd@10.0.0.5:6380/news")
+        #expect(url.credentials == RedisCredentials(username: "crawler", password: "p@ss:w0rd"))
+        #expect(url.host == "10.0.0.5" && url.port == 6380 && url.name == "news")
+        #expect(url.description == "redis://crawler:***@10.0.0.5:6380/news")
+        #expect(!"\(url)".contains("w0rd"))
+        #expect(try RedisFrontierURL(parsing: "redis://:secret@cache/x").credentials == RedisCredentials(password: "secret"))
+        #expect(try RedisFrontierURL(parsing: "redis://cache/x", environmentPassword: "fromenv").credentials == RedisCredentials(password: "fromenv"))
+        #expect(try RedisFrontierURL(parsing: "redis://ops@cache/x", environmentPassword: "fromenv").credentials
+            == RedisCredentials(username: "ops", password: "fromenv"))
+        #expect(try RedisFrontierURL(parsing: "redis://:inurl@cache/x", environmentPassword: "fromenv").credentials?.password == "inurl")
+        #expect(try RedisFrontierURL(parsing: "redis://cache/x").credentials == nil)
+    }
+
+    @Test("rediss:// is refused with the reason, and errors never show the password")
+    func refusals() {
+        do {
+            _ = try RedisFrontierURL(parsing: "rediss://u:topsecret@cache:6380/x")
+            Issue.record("rediss:// accepted")
+        } catch {
+            #expect(error.description.contains("TLS"))
+            #expect(!error.description.contains("topsecret"))
+        }
+        do {
+            _ = try RedisFrontierURL(parsing: "redis://u:topsecret@cache:port/x")
+            Issue.record("bad port accepted")
+        } catch {
+            #expect(!error.description.contains("topsecret"))
+        }
+        #expect(throws: RedisFrontierURL.ParseError.self) { try RedisFrontierURL(parsing: "redis://u:%zz@cache/x") }
+    }
+}

@@ -15,8 +15,10 @@ public enum ChildProcess {
 
     /// Starts `tool` with `arguments`, standard input from /dev/null, its
     /// output discarded (or appended to `standardOutput`, and standard error
-    /// to `standardError`, when given; the same path takes both); returns its pid.
-    public static func spawn(_ tool: String, _ arguments: [String], standardOutput: String? = nil, standardError: String? = nil) throws(Failure) -> pid_t {
+    /// to `standardError`, when given; the same path takes both), this
+    /// process's environment plus `environment`; returns its pid.
+    public static func spawn(_ tool: String, _ arguments: [String], standardOutput: String? = nil, standardError: String? = nil,
+                             environment: [String: String] = [:]) throws(Failure) -> pid_t {
         var argv: [UnsafeMutablePointer<CChar>?] = ([tool] + arguments).map { strdup($0) }
         argv.append(nil)
         defer { argv.forEach { free($0) } }
@@ -44,8 +46,17 @@ public enum ChildProcess {
         for signalNumber in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, signalNumber) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") }
+        var inherited = environ
+        while let variable = inherited.pointee {
+            let name = String(cString: variable).split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            if environment[name] == nil { envp.append(strdup(variable)) }
+            inherited += 1
+        }
+        envp.append(nil)
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, tool, &actions, &attributes, argv, environ)
+        let result = posix_spawn(&pid, tool, &actions, &attributes, argv, envp)
         guard result == 0 else { throw Failure(description: "cannot start \(tool): \(String(cString: strerror(result)))") }
         return pid
     }

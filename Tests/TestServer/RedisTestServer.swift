@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,15 +9,40 @@ import Glibc
 public final class RedisTestServer: Sendable {
     /// The port it listens on.
     public let port: Int
-    /// The server's process id.
-    public let pid: pid_t
+    /// The server's process id (a new one after ``restart()``).
+    public var pid: pid_t { currentPID.withLockedValue { $0 } }
     /// Its working directory (removed by ``stop()``).
     public let directory: String
+    private let binary: String
+    private let arguments: [String]
+    private let currentPID: NIOLockedValueBox<pid_t>
 
-    private init(port: Int, pid: pid_t, directory: String) {
+    private init(port: Int, pid: pid_t, directory: String, binary: String, arguments: [String]) {
         self.port = port
-        self.pid = pid
+        self.currentPID = NIOLockedValueBox(pid)
         self.directory = directory
+        self.binary = binary
+        self.arguments = arguments
+    }
+
+    /// Kills the server with SIGKILL (no shutdown, no final save) and waits for it to exit.
+    public func kill() {
+        let pid = self.pid
+        Glibc.kill(pid, SIGKILL)
+        _ = ChildProcess.waitForExit(pid, timeout: .seconds(5))
+    }
+
+    /// Starts the server again on the same port, in the same directory (an
+    /// append-only file there is loaded), and waits (at most 10 s) until it accepts connections.
+    public func restart() throws {
+        let pid = try ChildProcess.spawn(binary, arguments)
+        currentPID.withLockedValue { $0 = pid }
+        for _ in 0..<400 {
+            if ChildProcess.isListening(port: port) { return }
+            if ChildProcess.waitForExit(pid, timeout: .zero) != nil { break }
+            usleep(25_000)
+        }
+        throw ChildProcess.Failure(description: "redis-server did not restart on port \(port)")
     }
 
     /// Starts a server and waits (at most 10 s a try, 3 tries) until it accepts connections.
@@ -33,11 +59,13 @@ public final class RedisTestServer: Sendable {
             lastPort = port
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-redis-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let pid = try ChildProcess.spawn(binary, [
+            // Later options win: `--appendonly yes` in `options` turns persistence on.
+            let arguments = [
                 "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory,
                 "--logfile", directory + "/redis.log", "--daemonize", "no",
-            ] + options)
-            let server = RedisTestServer(port: port, pid: pid, directory: directory)
+            ] + options
+            let pid = try ChildProcess.spawn(binary, arguments)
+            let server = RedisTestServer(port: port, pid: pid, directory: directory, binary: binary, arguments: arguments)
             for _ in 0..<400 {
                 if ChildProcess.isListening(port: port) { return server }
                 if ChildProcess.waitForExit(pid, timeout: .zero) != nil { break }
@@ -50,9 +78,10 @@ public final class RedisTestServer: Sendable {
 
     /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its directory.
     public func stop() {
-        kill(pid, SIGTERM)
+        let pid = self.pid
+        Glibc.kill(pid, SIGTERM)
         if ChildProcess.waitForExit(pid, timeout: .seconds(5)) == nil {
-            kill(pid, SIGKILL)
+            Glibc.kill(pid, SIGKILL)
             _ = ChildProcess.waitForExit(pid, timeout: .seconds(5))
         }
         try? FileManager.default.removeItem(atPath: directory)

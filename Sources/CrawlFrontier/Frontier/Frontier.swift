@@ -81,6 +81,13 @@ public actor Frontier: URLFrontier {
 
     /// Creates a frontier.
     /// - Parameters:
+    ///   - policy: per-host concurrency, delay, AutoThrottle and retries.
+    ///   - scope: which URLs the crawl may follow.
+    ///   - userAgent: the agent matched against robots.txt groups.
+    ///   - obeysRobots: whether robots.txt is fetched and obeyed.
+    ///   - maxPages: the most URLs handed out in all (`nil`: no limit).
+    ///   - maxPagesPerHost: the most URLs handed out per host (`nil`: no limit).
+    ///   - robotsLifetime: how long a host's robots.txt answer is kept.
     ///   - store: where accepted URLs are recorded, for a resumable crawl (see ``restore(_:)``).
     ///   - robotsFetcher: fetches `scheme://host:port/robots.txt` (the argument) for a host.
     public init(
@@ -101,6 +108,7 @@ public actor Frontier: URLFrontier {
 
     /// Creates a frontier from a configuration.
     /// - Parameters:
+    ///   - configuration: politeness, scope, robots.txt and limits.
     ///   - store: where accepted URLs are recorded, for a resumable crawl (see ``restore(_:)``).
     ///   - spill: where URLs over the queue bounds wait (read back as the queue
     ///     drains); without one they are refused and counted.

@@ -20,6 +20,15 @@ public protocol URLFrontier: AnyObject, Sendable {
     /// Records how a URL from ``next()`` ended, and schedules a retry when the outcome calls for one.
     @discardableResult
     func complete(_ entry: FrontierEntry, outcome: HostScheduler.Outcome) async -> HostScheduler.CompletionResult
+    /// Whether a URL from ``next()`` is still this worker's to finish; asked
+    /// just before its page record and items are written. A shared frontier's
+    /// claim can expire (its worker was cut off for longer than the lease) and
+    /// go to another worker: this one then writes nothing, so each URL's
+    /// output appears once. A frontier in one process always answers `true`.
+    func confirmClaim(_ entry: FrontierEntry) async -> Bool
+    /// Why the frontier stopped working (a shared store lost for good), or
+    /// `nil`. The crawl stops and ``close()`` throws it; a frontier in one process never fails.
+    var failure: (any Error)? { get async }
     /// The counters so far.
     var counters: FrontierCounters { get async }
     /// URLs waiting in host queues.
@@ -35,6 +44,12 @@ public protocol URLFrontier: AnyObject, Sendable {
 }
 
 extension URLFrontier {
+    /// `true`: a frontier in one process never takes a URL back.
+    public func confirmClaim(_ entry: FrontierEntry) async -> Bool { true }
+
+    /// `nil`: a frontier in one process does not fail.
+    public var failure: (any Error)? { get async { nil } }
+
     /// The queue sizes only (for frontiers that know no more).
     public var activity: FrontierActivity {
         get async {

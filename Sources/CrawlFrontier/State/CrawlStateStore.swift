@@ -56,6 +56,7 @@ public final class CrawlStateStore: Sendable {
     private let lock: StateDirectoryLock
 
     /// Opens (creating if needed) the store in `directory` (created if missing).
+    /// - Parameter directory: the state directory (created 0700 when missing).
     /// - Parameter lock: the directory's lock, when the caller took it already
     ///   (before opening its outputs, say); `nil`: the store takes it.
     /// - Throws: ``StateStoreError`` with operation `lock` when another

@@ -9,6 +9,8 @@ public enum CrawlError: Error, Sendable, CustomStringConvertible {
     case clientUnavailable(FetchError)
     /// The frontier could not be opened (a state directory or a shared store).
     case frontierUnavailable(any Error)
+    /// The frontier failed during the crawl (a shared store unreachable for too long); the crawl stopped.
+    case frontierFailed(any Error)
     /// The WARC archive could not be opened.
     case archiveUnavailable(WARCError)
 
@@ -18,6 +20,7 @@ public enum CrawlError: Error, Sendable, CustomStringConvertible {
         case .invalidSettings(let message): "invalid settings: \(message)"
         case .clientUnavailable(let error): "cannot start the HTTP client: \(error)"
         case .frontierUnavailable(let error): "cannot open the frontier: \(error)"
+        case .frontierFailed(let error): "the frontier failed, the crawl stopped: \(error)"
         case .archiveUnavailable(let error): "cannot open the WARC archive: \(error)"
         }
     }

@@ -131,7 +131,7 @@ struct CrawlWork: Sendable {
                 crawler.record { $0.skippedRequests += 1 }
                 let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
                                         contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: 0, error: "skipped: \(reason)", redirects: nil)
-                crawler.commit(entry, record: record, items: [], redirectTarget: nil)
+                await commit(entry, record: record, items: [], redirectTarget: nil)
                 await frontier.complete(entry, outcome: .permanentFailure)
                 return
             }
@@ -173,7 +173,7 @@ struct CrawlWork: Sendable {
                     let record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
                                             referrer: entry.referrer, contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes,
                                             links: 0, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: "dropped: \(reason)", redirects: nil)
-                    crawler.commit(entry, record: record, items: [], redirectTarget: nil)
+                    await commit(entry, record: record, items: [], redirectTarget: nil)
                     await frontier.complete(entry, outcome: .success(latency: latency))
                     return
                 }
@@ -240,7 +240,7 @@ struct CrawlWork: Sendable {
             let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
                                     contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: Int(latency.flooredMilliseconds),
                                     error: "\(error.kind.rawValue): \(error.message)", redirects: nil)
-            crawler.commit(entry, record: record, items: [], redirectTarget: nil)
+            await commit(entry, record: record, items: [], redirectTarget: nil)
         case .success(let response):
             let (page, change, revisit) = await recrawled(response, entry: entry, plan: plan) {
                 await handle(response, request: request, entry: entry)
@@ -262,8 +262,21 @@ struct CrawlWork: Sendable {
                                     redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url),
                                     linksDropped: page.droppedLinks)
             record.change = change
-            crawler.commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
+            await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
         }
+    }
+
+    /// Writes a URL's record (none for a page a recrawl passed over), items and
+    /// revisit record, unless the frontier took the URL back
+    /// (a shared frontier's lease that expired: another worker fetches it and writes them).
+    func commit(_ entry: FrontierEntry, record: PageRecord?, items: [any Encodable & Sendable], redirectTarget: UInt64?,
+                revisit: PageRevisit? = nil) async {
+        guard await frontier.confirmClaim(entry) else {
+            crawler.record { $0.errorKinds["leaseLost", default: 0] += 1 }
+            crawler.logger.warning("claim expired before the page was written; another worker fetches it", metadata: ["url": "\(entry.url)"])
+            return
+        }
+        crawler.commit(entry, record: record, items: items, redirectTarget: redirectTarget, revisit: revisit)
     }
 
     /// What handling one page gave.

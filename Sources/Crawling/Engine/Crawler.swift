@@ -14,7 +14,7 @@ import AsyncURLSupport
 /// and the links and requests found on each page back into the frontier.
 ///
 /// ``CrawlSettings/concurrency`` workers run as tasks in the cooperative pool:
-/// each takes the next URL the ``CrawlFrontier/Frontier`` allows, awaits the
+/// each takes the next URL the frontier (`CrawlFrontier.Frontier`) allows, awaits the
 /// fetch (libcurl works on its own thread meanwhile), extracts links and runs
 /// the spider's callback, then reports back. Parsing never runs on the fetch
 /// thread, and with many workers both cores are busy. 429 and 503 answers,
@@ -56,10 +56,13 @@ public final class Crawler: Sendable {
 
     /// Creates a crawler.
     /// - Parameters:
+    ///   - spider: what the crawl starts from and how its pages are parsed.
+    ///   - settings: limits, politeness, scope and where the frontier lives.
     ///   - itemFeeds: where scraped items go.
     ///   - pageLog: where one ``PageRecord`` per fetched URL goes, if anywhere.
     ///   - pipelines: steps every item passes before the feeds, in order.
     ///   - middlewares: hooks every request and response passes, in order.
+    ///   - logger: where the crawler reports problems (spider errors, unwritable outputs, waits).
     public init(spider: Spider, settings: CrawlSettings = CrawlSettings(), itemFeeds: [FeedExporter] = [], pageLog: FeedExporter? = nil,
                 pipelines: [any ItemPipeline] = [], middlewares: [any CrawlMiddleware] = [], logger: Logger = Logger(label: "AsyncURL.Crawler")) {
         self.middlewares = middlewares
@@ -260,6 +263,7 @@ public final class Crawler: Sendable {
         }
         let cookiesRefused = client.cookiesRefused
         await client.shutdown()
+        let failure = await frontier.failure
         do {
             try archive?.close()
         } catch {
@@ -274,6 +278,7 @@ public final class Crawler: Sendable {
         stateStore.withLock { $0 = nil }
         workerTask.withLock { $0 = nil }
         activeClient.withLock { $0 = nil }
+        if let failure { throw .frontierFailed(failure) }
         let counters = await frontier.counters
         let activity = await frontier.activity
         return stats.withLock { stats in

@@ -23,7 +23,7 @@ extension CrawlWork {
         crawler.record { $0.revisitsNotDue += 1 }
         let links = storedEntries(of: previous, from: entry)
         if !links.isEmpty { await frontier.add(contentsOf: links) }
-        crawler.commit(entry, record: nil, items: [], redirectTarget: nil)
+        await commit(entry, record: nil, items: [], redirectTarget: nil)
         // Neither a success nor a failure for the host's throttle and failure window.
         await frontier.complete(entry, outcome: .permanentFailure)
     }

@@ -101,6 +101,8 @@ public struct LinkExtractor: Sendable {
     /// Links in `body` (the raw response bytes) of the document at `url`, filtered.
     ///
     /// - Parameters:
+    ///   - body: the response body as received (any charset).
+    ///   - url: the absolute URL the document was fetched at (its base, unless it has a `<base href>`).
     ///   - contentType: the response's `Content-Type` header value, for the charset.
     /// - Throws: `LinkExtractionError.invalidDocumentURL` when `url` is not absolute,
     ///   `LinkExtractionError.invalidRestrictXPath` when a restriction does not evaluate.
