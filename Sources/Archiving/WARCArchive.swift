@@ -54,6 +54,7 @@ public final class WARCArchive: Sendable {
 
     /// Archives every hop of `response` that the fetch captured (the request
     /// must have set `Request.capturesExchange`; without captured hops nothing is written).
+    /// - Parameter response: a response whose request captured its exchange.
     /// - Parameter previous: the page's capture in an earlier crawl (a
     ///   recrawl): a final `304`, or a final payload with the same digest, is
     ///   archived as a `revisit` record referring to it.

@@ -8,7 +8,7 @@ import AsyncURLSupport
 /// fetched again and queued ones are not lost.
 ///
 /// The ``Frontier`` records each URL it accepts; the crawler records each URL
-/// it is done with, together with that page's output (``recordDone(_:redirectTarget:alongWith:)``).
+/// it is done with, together with that page's output (``recordDone(_:redirectTarget:revisit:alongWith:)``).
 /// Records are buffered in memory and written by ``commit(metadata:beforeWriting:)`` in one
 /// transaction, which the crawler calls every fraction of a second, so the
 /// database costs the crawl little. Each commit is a consistent cut: the
@@ -45,7 +45,7 @@ public final class CrawlStateStore: Sendable {
     }
 
     /// Records not yet committed. The lock also orders them with the writes
-    /// done in ``recordDone(_:redirectTarget:alongWith:)``.
+    /// done in ``recordDone(_:redirectTarget:revisit:alongWith:)``.
     private let pending = LockedState<[Record]>([])
     /// The database, used by one commit at a time. `nil` once closed.
     private let database: LockedState<StateDatabase?>
@@ -92,7 +92,10 @@ public final class CrawlStateStore: Sendable {
     /// Records that a URL is done (and the redirect target its page was
     /// handled as), running `write` (the page's output) in the same step, so
     /// that no commit falls between the two.
+    /// - Parameter entry: the URL done.
+    /// - Parameter redirectTarget: the fingerprint of the redirect target its page was handled as, if any.
     /// - Parameter revisit: what a later recrawl needs of the page, committed with it.
+    /// - Parameter write: writes the page's output (page-log line, items).
     public func recordDone<Failure: Error>(_ entry: FrontierEntry, redirectTarget: UInt64?, revisit: PageRevisit? = nil,
                                            alongWith write: () throws(Failure) -> Void) throws(Failure) {
         try pending.withLock { (records: inout [Record]) throws(Failure) in
@@ -109,7 +112,7 @@ public final class CrawlStateStore: Sendable {
 
     /// Writes every record so far in one transaction, with `metadata()`'s
     /// key–value pairs, which is called at the cut (under the same lock as
-    /// ``recordDone(_:redirectTarget:alongWith:)``). `beforeWriting` runs after
+    /// ``recordDone(_:redirectTarget:revisit:alongWith:)``). `beforeWriting` runs after
     /// the cut and before the transaction (the crawler puts its feeds on disk
     /// there, so the lengths committed never count bytes a power loss could
     /// take back); when it or the transaction fails, the records stay pending
