@@ -49,10 +49,15 @@ package final class SHA1Digest {
         "sha1:" + Base32.encode(finish())
     }
 
-    /// The WARC label of `bytes`' digest.
-    package static func warcLabel(of bytes: [UInt8]) -> String {
+    /// The 20 bytes of the digest of `bytes`.
+    package static func digest(of bytes: UnsafeRawBufferPointer) -> [UInt8] {
         let digest = SHA1Digest()
         digest.update(bytes)
-        return digest.warcLabel()
+        return digest.finish()
+    }
+
+    /// The WARC label of `bytes`' digest.
+    package static func warcLabel(of bytes: [UInt8]) -> String {
+        "sha1:" + Base32.encode(bytes.withUnsafeBytes { digest(of: $0) })
     }
 }

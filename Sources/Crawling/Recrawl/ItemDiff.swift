@@ -37,9 +37,7 @@ struct ItemDiff {
             let key = keyed.itemKey
             guard seen.insert(key).inserted, let data = try? encoder.encode(keyed),
                   let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { continue }
-            let digest = SHA1Digest()
-            digest.update(Array(data))
-            let bytes = digest.finish()
+            let bytes = data.withUnsafeBytes { SHA1Digest.digest(of: $0) }
             digests.append(PageRevisit.ItemDigest(key: key, digest: bytes))
             let earlier = before[key]
             if earlier == bytes { continue }

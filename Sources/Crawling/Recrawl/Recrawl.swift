@@ -66,9 +66,7 @@ struct Recrawl: Sendable {
 
     /// How `response` compares with the plan's last visit.
     static func assess(_ response: Response, plan: Plan) -> Assessment {
-        let digest = SHA1Digest()
-        response.body.withUnsafeBytes { digest.update($0) }
-        let bytes = digest.finish()
+        let bytes = response.body.withUnsafeBytes { SHA1Digest.digest(of: $0) }
         let status = response.status
         guard status < 500, status != 429 else { return Assessment(change: nil, digest: bytes) }
         guard let previous = plan.previous else {
