@@ -116,6 +116,9 @@ public struct CrawlSettings: Sendable {
     public var recrawl: RecrawlSettings?
     /// How long requests in flight may go on after ``Crawler/stop()`` before they are cancelled.
     public var stopGracePeriod: Duration = .seconds(10)
+    /// Which pages are rendered through headless Chromium, and how; `nil`
+    /// (the default) renders nothing.
+    public var rendering: CrawlRendering?
 
     /// Creates the default settings.
     public init() {}

@@ -18,17 +18,21 @@ struct RequestPayload: Codable {
     var meta: [String: String]?
     /// The id of the request's callback in the ``CallbackStore`` of the process that queued it.
     var callback: UInt64?
+    /// ``CrawlRequest/render``, when the request says.
+    var render: Bool?
 
     /// The payload of a request, or `nil` when it has nothing beyond a plain `GET`.
     static func encode(_ request: CrawlRequest, callbackID: UInt64? = nil) -> [UInt8]? {
         guard request.method != .get || !request.headers.isEmpty || request.body != nil || !request.meta.isEmpty || callbackID != nil
+            || request.render != nil
         else { return nil }
         let payload = RequestPayload(
             method: request.method == .get ? nil : request.method.rawValue,
             headers: request.headers.isEmpty ? nil : request.headers.map { [$0.name, $0.value] },
             body: request.body,
             meta: request.meta.isEmpty ? nil : request.meta,
-            callback: callbackID)
+            callback: callbackID,
+            render: request.render)
         return (try? JSONEncoder().encode(payload)).map(Array.init)
     }
 
@@ -44,6 +48,7 @@ struct RequestPayload: Codable {
         }
         request.body = payload.body
         request.meta = payload.meta ?? [:]
+        request.render = payload.render
         return (request, payload.callback)
     }
 }
