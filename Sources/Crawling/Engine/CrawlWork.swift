@@ -70,7 +70,7 @@ struct CrawlWork: Sendable {
         }
         guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
               resolved.scheme == "http" || resolved.scheme == "https" else {
-            crawler.record { $0.errorKinds["invalidURL", default: 0] += 1 }
+            crawler.record { $0.errorKinds[FetchError.Kind.invalidURL.rawValue, default: 0] += 1 }
             return nil
         }
         let canonical = CanonicalURL(resolved, options: crawler.settings.canonicalization)
@@ -129,8 +129,7 @@ struct CrawlWork: Sendable {
         for middleware in crawler.middlewares {
             if case .skip(let reason) = await middleware.willSend(&fetchRequest, for: request) {
                 crawler.record { $0.skippedRequests += 1 }
-                let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
-                                        contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: 0, error: "skipped: \(reason)", redirects: nil)
+                let record = PageRecord(entry: entry, error: "skipped: \(reason)")
                 await commit(entry, record: record, items: [], redirectTarget: nil)
                 await frontier.complete(entry, outcome: .permanentFailure)
                 return
@@ -170,9 +169,7 @@ struct CrawlWork: Sendable {
                     break middlewares
                 case .drop(let reason):
                     crawler.record { $0.droppedResponses += 1 }
-                    let record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
-                                            referrer: entry.referrer, contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes,
-                                            links: 0, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: "dropped: \(reason)", redirects: nil)
+                    let record = PageRecord(entry: entry, dropped: response, reason: reason, elapsed: latency)
                     await commit(entry, record: record, items: [], redirectTarget: nil)
                     await frontier.complete(entry, outcome: .success(latency: latency))
                     return
@@ -237,9 +234,7 @@ struct CrawlWork: Sendable {
                 stats.errors += 1
                 stats.errorKinds[error.kind.rawValue, default: 0] += 1
             }
-            let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
-                                    contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: Int(latency.flooredMilliseconds),
-                                    error: "\(error.kind.rawValue): \(error.message)", redirects: nil)
+            let record = PageRecord(entry: entry, error: "\(error.kind.rawValue): \(error.message)", elapsed: latency)
             await commit(entry, record: record, items: [], redirectTarget: nil)
         case .success(let response):
             let (page, change, revisit) = await recrawled(response, entry: entry, plan: plan) {
@@ -256,12 +251,8 @@ struct CrawlWork: Sendable {
                     stats.errorKinds[String(failure.prefix { $0 != ":" }), default: 0] += 1
                 }
             }
-            var record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
-                                    referrer: entry.referrer, contentType: response.headers["Content-Type"],
-                                    bytes: response.decodedBodyBytes, links: page.links, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: failure,
-                                    redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url),
-                                    linksDropped: page.droppedLinks)
-            record.change = change
+            let record = PageRecord(entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
+                                    error: failure, change: change)
             await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
         }
     }
