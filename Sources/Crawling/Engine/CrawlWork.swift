@@ -158,7 +158,7 @@ struct CrawlWork: Sendable {
             // The crawl was stopped at once: nothing is recorded, so a resumed crawl fetches it again.
             return
         }
-        var decided: HostScheduler.Outcome?
+        var decided: FetchOutcome?
         if case .success(var response) = result {
             middlewares: for middleware in crawler.middlewares {
                 switch await middleware.didReceive(response, for: fetchRequest) {
@@ -205,7 +205,7 @@ struct CrawlWork: Sendable {
     /// `Retry-After`, or the backoff); 503 and a 500, 502 or 504 with
     /// `Retry-After` delay that URL only; 500, 502, 504 and transient transport
     /// failures are retried after the backoff; other failures are final.
-    private static func outcome(of result: Result<Response, FetchError>, latency: Duration, attempt: Int, policy: PolitenessPolicy) -> HostScheduler.Outcome {
+    private static func outcome(of result: Result<Response, FetchError>, latency: Duration, attempt: Int, policy: PolitenessPolicy) -> FetchOutcome {
         // The wait asked for, up to a year: a wait over the policy's cap is refused, and recorded as asked.
         func askedWait(_ response: Response) -> Duration? {
             response.headers["Retry-After"].flatMap { RetryAfter.delay($0, cap: .seconds(365 * 86_400)) }
