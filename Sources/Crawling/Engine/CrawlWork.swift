@@ -105,7 +105,7 @@ struct CrawlWork: Sendable {
         var request = decoded.request
         let callbackID = decoded.callbackID
         request.callback = callbackID.flatMap { callbacks.take($0) }
-        let plan = recrawlPlan(for: entry)
+        var plan = recrawlPlan(for: entry)
         if let plan, !plan.isDue, let previous = plan.previous {
             return await passOver(entry, previous: previous)
         }
@@ -139,11 +139,14 @@ struct CrawlWork: Sendable {
         // archive (marked truncated); for the crawl it is still bodyTooLarge.
         fetchRequest.capturesExchange = archive != nil
         fetchRequest.truncatesBody = archive != nil
+        let spool = bodySpool(for: fetchRequest)
+        if let spool { fetchRequest.bodyConsumer = spool }
         let started = ContinuousClock.now
         var result: Result<Response, FetchError>
         do {
             let response = try await client.fetch(fetchRequest)
-            crawler.archive(response, in: archive, previous: plan?.capture)
+            crawler.archive(response, in: archive, spool: spool, previous: plan?.capture)
+            plan?.payloadDigest = spool?.payloadDigest
             if response.isTruncated {
                 result = .failure(FetchError(kind: .bodyTooLarge, url: response.finalURL,
                                              message: "the body exceeded the limit of \(crawler.settings.maxBodySize) bytes (archived cut at the limit)"))
