@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Crawling", targets: ["Crawling"]),
         .library(name: "DistributedFrontier", targets: ["DistributedFrontier"]),
         .library(name: "Archiving", targets: ["Archiving"]),
+        .library(name: "Rendering", targets: ["Rendering"]),
         .executable(name: "asyncurl-crawl", targets: ["AsyncURLCrawlCommand"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "docs-spider", targets: ["DocsSpider"]),
@@ -83,7 +84,7 @@ let package = Package(
 
         // MARK: The framework
         /// Small concurrency helpers shared by the modules (not a product).
-        .target(name: "AsyncURLSupport"),
+        .target(name: "AsyncURLSupport", dependencies: ["CEpoll"]),
         /// The fetch core: libcurl's multi interface on its own event-loop thread.
         .target(
             name: "AsyncURL",
@@ -126,6 +127,12 @@ let package = Package(
                 "COpenSSLCrypto",
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
+        ),
+        /// JavaScript pages rendered by headless Chromium over its DevTools pipe,
+        /// every request of the page fetched through the fetch core.
+        .target(
+            name: "Rendering",
+            dependencies: ["AsyncURL", "AsyncURLSupport"]
         ),
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(
@@ -248,6 +255,10 @@ let package = Package(
         .testTarget(
             name: "ArchivingTests",
             dependencies: ["Archiving", "AsyncURL", "TestServer"]
+        ),
+        .testTarget(
+            name: "RenderingTests",
+            dependencies: ["Rendering", "AsyncURL", "TestServer"]
         ),
         .testTarget(
             name: "CrawlFrontierTests",

@@ -19,6 +19,7 @@ packages=(
     curl                   # the fetch benchmark's reference
     time                   # /usr/bin/time -v for peak memory in benchmarks
     python3 python3-venv   # site generator, benchmark comparisons
+    chromium               # rendering JavaScript pages (Rendering, --render)
 )
 
 missing=()
