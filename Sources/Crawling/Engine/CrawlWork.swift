@@ -71,6 +71,7 @@ struct CrawlWork: Sendable {
         guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
               resolved.scheme == "http" || resolved.scheme == "https" else {
             crawler.record { $0.errorKinds[FetchError.Kind.invalidURL.rawValue, default: 0] += 1 }
+            crawler.metrics.countError(FetchError.Kind.invalidURL.rawValue)
             return nil
         }
         let canonical = CanonicalURL(resolved, options: crawler.settings.canonicalization)
@@ -157,6 +158,7 @@ struct CrawlWork: Sendable {
             result = .failure(error)
         }
         let latency = ContinuousClock.now - started
+        crawler.metrics.fetchDuration.record(duration: latency)
         if crawler.isAbandoned {
             // The crawl was stopped at once: nothing is recorded, so a resumed crawl fetches it again.
             return
@@ -237,6 +239,7 @@ struct CrawlWork: Sendable {
                 stats.errors += 1
                 stats.errorKinds[error.kind.rawValue, default: 0] += 1
             }
+            crawler.metrics.countError(error.kind.rawValue)
             let record = PageRecord(entry: entry, error: "\(error.kind.rawValue): \(error.message)", elapsed: latency)
             await commit(entry, record: record, items: [], redirectTarget: nil)
         case .success(let response):
@@ -254,6 +257,8 @@ struct CrawlWork: Sendable {
                     stats.errorKinds[String(failure.prefix { $0 != ":" }), default: 0] += 1
                 }
             }
+            crawler.metrics.countPage(status: response.status, bytes: response.decodedBodyBytes)
+            if let failure { crawler.metrics.countError(String(failure.prefix { $0 != ":" })) }
             let record = PageRecord(entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
                                     error: failure, change: change)
             await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
@@ -267,6 +272,7 @@ struct CrawlWork: Sendable {
                 revisit: PageRevisit? = nil) async {
         guard await frontier.confirmClaim(entry) else {
             crawler.record { $0.errorKinds["leaseLost", default: 0] += 1 }
+            crawler.metrics.countError("leaseLost")
             crawler.logger.warning("claim expired before the page was written; another worker fetches it", metadata: ["url": "\(entry.url)"])
             return
         }
@@ -296,6 +302,7 @@ struct CrawlWork: Sendable {
             guard await frontier.markSeen(final.fingerprint) else { return result }
             result.redirectTarget = final.fingerprint
         }
+        let parseStarted = ContinuousClock.now
         let isHTML: Bool = switch HTMLSniffer.verdict(contentType: response.headers["Content-Type"]) {
         case .html: true
         case .notHTML: false
@@ -330,10 +337,12 @@ struct CrawlWork: Sendable {
             }
         } catch {
             crawler.record { $0.errorKinds["spider", default: 0] += 1 }
+            crawler.metrics.countError("spider")
             crawler.logger.warning("spider callback failed", metadata: [
                 "url": "\(response.finalURL.removingURLCredentials())",
                 "error": "\(String(describing: error).removingControlCharacters().removingURLCredentials())"])
         }
+        crawler.metrics.parseDuration.record(duration: ContinuousClock.now - parseStarted)
         for item in output.items {
             if let kept = await crawler.process(item) { result.items.append(kept) }
         }
