@@ -138,6 +138,7 @@ let package = Package(
         .target(
             name: "Crawling",
             dependencies: [
+                "Rendering",
                 "Archiving",
                 "AsyncURLSupport",
                 "AsyncURL",
@@ -152,6 +153,7 @@ let package = Package(
         .executableTarget(
             name: "AsyncURLCrawlCommand",
             dependencies: [
+                "Rendering",
                 "Archiving",
                 "AsyncURLSupport",
                 "CMalloc",

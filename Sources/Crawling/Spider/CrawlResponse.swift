@@ -5,6 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import LinkExtraction
+import Rendering
 
 /// A fetched page as a spider sees it: the response, where it sits in the
 /// crawl, its links, and selectors over its HTML.
@@ -19,6 +20,11 @@ public struct CrawlResponse: Sendable {
     public let links: [Link]
     /// Whether the body was parsed as HTML.
     public let isHTML: Bool
+    /// The page as headless Chromium rendered it, when it was rendered
+    /// (``CrawlSettings/rendering``): the body, links and selectors are then
+    /// the rendered document's, the status and headers the fetched response's
+    /// (with `Content-Type` saying `charset=utf-8`).
+    public let rendering: RenderedPage?
 
     /// The final URL.
     public var url: String { response.finalURL }
