@@ -43,6 +43,8 @@ final class Transfer {
     private(set) var body = Data()
     private(set) var decodedBytes = 0
     private var deliversToConsumer = false
+    /// Whether this hop's body goes into ``body`` (the request and its consumer agree).
+    private var keepsBodyOfHop = true
     /// Set when a callback stopped the transfer on purpose (a limit was hit).
     private(set) var abortKind: FetchError.Kind?
     /// Set when the body was cut at the limit of a request that ``Request/truncatesBody``: the response stands.
@@ -78,6 +80,7 @@ final class Transfer {
         currentMethod = request.method
         currentBody = request.body
         currentHeaders = request.headers
+        keepsBodyOfHop = request.keepsBody
     }
 
     // MARK: Configuring a hop
@@ -303,6 +306,7 @@ final class Transfer {
             status = Self.parseStatus(line)
             responseHeaders = HTTPHeaders()
             headerBlockEnded = false
+            keepsBodyOfHop = request.keepsBody
             if request.capturesExchange { capturedResponseHead = Array(line) }
             return line.count
         }
@@ -339,7 +343,7 @@ final class Transfer {
             let fits = UnsafeRawBufferPointer(rebasing: chunk.prefix(max(0, chunk.count - (decodedBytes - limits.maxBodySize))))
             decodedBytes = limits.maxBodySize
             isTruncated = true
-            if request.keepsBody { body.append(fits.assumingMemoryBound(to: UInt8.self)) }
+            if keepsBodyOfHop { body.append(fits.assumingMemoryBound(to: UInt8.self)) }
             if deliversToConsumer, let consumer = request.bodyConsumer { consumer.consume(fits) }
             return 0
         }
@@ -347,7 +351,7 @@ final class Transfer {
             // The body of a redirect that will be followed is not kept.
             return chunk.count
         }
-        if request.keepsBody {
+        if keepsBodyOfHop {
             body.append(chunk.assumingMemoryBound(to: UInt8.self))
         }
         if deliversToConsumer, let consumer = request.bodyConsumer {
@@ -360,6 +364,7 @@ final class Transfer {
         guard (200...599).contains(status), !willFollowRedirect, let consumer = request.bodyConsumer else { return }
         deliversToConsumer = true
         consumer.responseStarted(url: currentURL, status: status, headers: responseHeaders)
+        keepsBodyOfHop = request.keepsBody && consumer.keepsBodyInResponse
     }
 
     /// Whether the current response is a redirect the policy will try to follow.
