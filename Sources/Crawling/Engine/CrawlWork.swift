@@ -72,7 +72,7 @@ struct CrawlWork: Sendable {
             return nil
         }
         guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
-              resolved.scheme == "http" || resolved.scheme == "https" else {
+              resolved.scheme.isHTTPScheme else {
             crawler.record { $0.errorKinds[FetchError.Kind.invalidURL.rawValue, default: 0] += 1 }
             crawler.metrics.countError(FetchError.Kind.invalidURL.rawValue)
             return nil
@@ -153,7 +153,7 @@ struct CrawlWork: Sendable {
             // followed. Targets that are not http(s) go on to the fetch core,
             // which refuses them with forbiddenRedirect.
             guard let base = WebURL(from), let parsed = WebURL(location, relativeTo: base)?.removingFragment else { return nil }
-            guard parsed.scheme == "http" || parsed.scheme == "https" else { return parsed.href }
+            guard parsed.scheme.isHTTPScheme else { return parsed.href }
             guard let hostKey = parsed.hostKey else { return nil }
             let probe = FrontierEntry(url: parsed.href, fingerprint: 0, hostKey: hostKey, depth: 0)
             return scope.rejection(of: probe, seedHosts: seedHosts) == .offScope ? nil : parsed.href
