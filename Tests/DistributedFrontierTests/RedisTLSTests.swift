@@ -2,6 +2,9 @@ import CrawlFrontier
 @testable import DistributedFrontier
 import Testing
 import TestServer
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `rediss://`: a redis-server listening for TLS only on 127.0.0.1, with
 /// certificates made by the `openssl` command for each test.
@@ -60,6 +63,36 @@ struct RedisTLSTests {
             }
             #expect(answered)
         }
+    }
+
+    @Test("A server that stops answering: the command times out through the relay, and the next one reconnects; a freed connection closes its TLS connection")
+    func timeoutAndRelease() async throws {
+        let fixture = try Fixture()
+        defer { fixture.stop() }
+        let observer = try await RedisConnection.connect(host: "127.0.0.1", port: fixture.server.port, tls: fixture.trusting)
+        func clients() async throws -> Int {
+            try await observer.send("CLIENT", "LIST").text?.split(separator: "\n").count ?? 0
+        }
+        do {
+            let connection = try await RedisConnection.connect(host: "127.0.0.1", port: fixture.server.port, commandTimeout: .milliseconds(300),
+                                                               tls: fixture.trusting)
+            #expect(try await clients() == 2)
+            kill(fixture.server.pid, SIGSTOP)
+            await #expect(throws: RedisError.self) { _ = try await connection.send("PING") }
+            kill(fixture.server.pid, SIGCONT)
+            var answered = false
+            for _ in 0..<20 where !answered {
+                answered = (try? await connection.send("PING")) == .status("PONG")
+            }
+            #expect(answered)
+        }
+        // The connection is gone: its relay ends and the server sees its client leave (within 10 s).
+        var remaining = try await clients()
+        for _ in 0..<200 where remaining > 1 {
+            try await Task.sleep(for: .milliseconds(50))
+            remaining = try await clients()
+        }
+        #expect(remaining == 1)
     }
 
     @Test("A certificate from an authority the client does not trust is refused as not trusted")
