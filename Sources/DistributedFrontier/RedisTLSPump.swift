@@ -1,3 +1,4 @@
+import AsyncURLSupport
 import COpenSSL
 #if canImport(Glibc)
 import Glibc
@@ -32,7 +33,7 @@ final class RedisTLSPump: @unchecked Sendable {
 
     /// Relays until either side closes, then frees everything.
     func run() {
-        RedisConnection.withoutSIGPIPE {
+        withSIGPIPEBlocked {
             _ = fcntl(server, F_SETFL, fcntl(server, F_GETFL) | O_NONBLOCK)
             _ = fcntl(local, F_SETFL, fcntl(local, F_GETFL) | O_NONBLOCK)
             var keepAlive: Int32 = 1
