@@ -101,11 +101,26 @@ struct CrawlWork: Sendable {
         }
     }
 
+    /// The callback registered under `id` in this process; when there is
+    /// none (another worker of a shared crawl, or an earlier run, queued the
+    /// request) the spider's `parse` handles the page, with a warning once per callback name.
+    private func callback(of request: CrawlRequest, id: UInt64?, url: String) -> Spider.Callback? {
+        guard let id else { return nil }
+        if let callback = callbacks.take(id) { return callback }
+        if let name = callbacks.shouldWarnMissing(request.callbackName) {
+            crawler.logger.warning("""
+                a request's callback cannot run in this process (another worker of a shared crawl, or an earlier run, queued it): \
+                the spider's parse handles it instead; route by meta to choose the parsing in any process
+                """, metadata: ["callback": "\(name)", "url": "\(url)"])
+        }
+        return nil
+    }
+
     private func process(_ entry: FrontierEntry) async {
         let decoded = RequestPayload.request(for: entry)
         var request = decoded.request
         let callbackID = decoded.callbackID
-        request.callback = callbackID.flatMap { callbacks.take($0) }
+        request.callback = callback(of: request, id: callbackID, url: entry.url)
         var plan = recrawlPlan(for: entry)
         if let plan, !plan.isDue, let previous = plan.previous {
             return await passOver(entry, previous: previous)
