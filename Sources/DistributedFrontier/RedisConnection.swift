@@ -23,7 +23,7 @@ import Glibc
 /// A long blocking command (`BLPOP`) holds the connection: give it its own.
 ///
 /// With ``RedisTLS`` settings the connection is TLS (`rediss://`): hiredis
-/// talks plain RESP over a local socket pair, and a ``RedisTLSBridge`` owned
+/// talks plain RESP over a local socket pair, and a TLS relay (`RedisTLSBridge`) owned
 /// by the connection relays it through a verified TLS connection to the
 /// server; reconnects and time-outs work the same way through it.
 public final class RedisConnection: @unchecked Sendable {
