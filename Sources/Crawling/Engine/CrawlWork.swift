@@ -104,6 +104,21 @@ struct CrawlWork: Sendable {
         }
     }
 
+    /// The callback registered under `id` in this process; when there is
+    /// none (another worker of a shared crawl, or an earlier run, queued the
+    /// request) the spider's `parse` handles the page, with a warning once per callback name.
+    private func callback(of request: CrawlRequest, id: UInt64?, url: String) -> Spider.Callback? {
+        guard let id else { return nil }
+        if let callback = callbacks.take(id) { return callback }
+        if let name = callbacks.shouldWarnMissing(request.callbackName) {
+            crawler.logger.warning("""
+                a request's callback cannot run in this process (another worker of a shared crawl, or an earlier run, queued it): \
+                the spider's parse handles it instead; route by meta to choose the parsing in any process
+                """, metadata: ["callback": "\(name)", "url": "\(url)"])
+        }
+        return nil
+    }
+
     /// Fetches one URL and records what came of it: the steps of a page, in order.
     private func process(_ entry: FrontierEntry) async {
         let (request, callbackID) = takeRequest(of: entry)
@@ -134,7 +149,7 @@ struct CrawlWork: Sendable {
     private func takeRequest(of entry: FrontierEntry) -> (request: CrawlRequest, callbackID: UInt64?) {
         let decoded = RequestPayload.request(for: entry)
         var request = decoded.request
-        request.callback = decoded.callbackID.flatMap { callbacks.take($0) }
+        request.callback = callback(of: request, id: decoded.callbackID, url: entry.url)
         return (request, decoded.callbackID)
     }
 
