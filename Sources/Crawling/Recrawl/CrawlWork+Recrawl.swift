@@ -61,8 +61,9 @@ extension CrawlWork {
             if !stored.isEmpty { await frontier.add(contentsOf: stored) }
             page = PageResult()
             page.links = stored.count
-            links = previous.links
-            items = previous.items
+            // Left as stored: the record written holds none (see PageRevisit.keepsStoredLinks).
+            links = []
+            items = []
         } else {
             page = await handle()
             // Without this run's callback ids: a later run's ids mean other callbacks.
@@ -79,7 +80,8 @@ extension CrawlWork {
             }
         }
         crawler.record { $0.changes[change.rawValue, default: 0] += 1 }
-        let revisit = recrawl.revisit(of: entry, response: response, plan: plan, assessment: assessment, links: links, items: items)
+        var revisit = recrawl.revisit(of: entry, response: response, plan: plan, assessment: assessment, links: links, items: items)
+        revisit?.keepsStoredLinks = change == .unchanged && plan.previous != nil
         return (page, change, revisit)
     }
 }
