@@ -105,7 +105,7 @@ struct CrawlWork: Sendable {
         var request = decoded.request
         let callbackID = decoded.callbackID
         request.callback = callbackID.flatMap { callbacks.take($0) }
-        var plan = recrawlPlan(for: entry)
+        var plan = recrawlPlan(for: entry, request: request)
         if let plan, !plan.isDue, let previous = plan.previous {
             return await passOver(entry, previous: previous)
         }
