@@ -49,6 +49,8 @@ public final class Crawler: Sendable {
     public let logger: Logger
     /// The callbacks of queued requests, until they go out.
     private let callbacks = CallbackStore()
+    /// What the crawl emits through swift-metrics (see ``CrawlMetricLabel``).
+    let metrics = CrawlMetrics()
 
     /// Callbacks kept for requests queued and not yet fetched (a diagnostic:
     /// only requests the frontier queued keep theirs, so it is zero once a crawl has run to its end).
@@ -210,6 +212,7 @@ public final class Crawler: Sendable {
             throw .frontierUnavailable(error)
         }
         live.withLock { $0 = frontier }
+        let metricsSampler = metrics.sample(frontier)
         let seedHosts = Set(startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
         let recrawl = settings.recrawl.flatMap { recrawl in stateStore.withLock { $0 }.map { Recrawl(settings: recrawl, store: $0) } }
         let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts, callbacks: callbacks,
@@ -255,6 +258,8 @@ public final class Crawler: Sendable {
         }
         checkpoints.cancel()
         await checkpoints.value
+        metricsSampler.cancel()
+        await metricsSampler.value
         liveness.cancel()
         await liveness.value
         if let timer = graceTimer.withLock({ $0 }) {
@@ -359,6 +364,7 @@ public final class Crawler: Sendable {
         } catch {
             logger.error("cannot write the WARC archive; stopping the crawl", metadata: ["error": "\(error)"])
             record { $0.errorKinds["archive", default: 0] += 1 }
+            metrics.countError("archive")
             stop()
         }
     }
