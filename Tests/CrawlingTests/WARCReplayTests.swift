@@ -14,16 +14,12 @@ struct WARCReplayTests {
 
     @Test("pywb replays an archived HTML page and a gzip-encoded text with the bodies the server sent")
     func replay() async throws {
+        guard let wayback = VenvTool.path("wayback", package: "pywb") else { return }
         let venv = WARCCrawlTests.venv
-        guard FileManager.default.isExecutableFile(atPath: venv + "/wayback") else {
-            Issue.record("pywb is missing: run scripts/install-deps.sh")
-            return
-        }
         let server = try await TestServer.start()
         server.addRoute("/robots.txt") { _ in TestResponse(status: 404, text: "none") }
         server.addRoute("/page.html") { _ in TestResponse(headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(Self.page.utf8)) }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warc-replay-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try VenvTool.makeTemporaryDirectory("warc-replay")
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
         let crawl = try CrawlCommandProcess([server.url("/page.html"), "--output", directory + "/pages.jsonl", "--warc", directory + "/crawl.warc.gz",
@@ -35,12 +31,12 @@ struct WARCReplayTests {
                                                                  "sh", directory, venv], timeout: .seconds(300))
         #expect(setUp.status == 0, "wb-manager: \(setUp.text)")
         let port = try await Self.freePort()
-        let wayback = try ChildProcess.spawn(venv + "/wayback", ["-p", String(port), "-b", "127.0.0.1", "-d", directory],
+        let replayer = try ChildProcess.spawn(wayback, ["-p", String(port), "-b", "127.0.0.1", "-d", directory],
                                              standardOutput: directory + "/wayback.log", standardError: directory + "/wayback.log")
         defer {
-            kill(wayback, SIGTERM)
+            kill(replayer, SIGTERM)
             var status: Int32 = 0
-            _ = waitpid(wayback, &status, 0)
+            _ = waitpid(replayer, &status, 0)
         }
         let client = try FetchClient()
         let replayBase = "http://127.0.0.1:\(port)/crawl/id_/"
