@@ -122,7 +122,7 @@ struct CrawlWork: Sendable {
     /// Fetches one URL and records what came of it: the steps of a page, in order.
     private func process(_ entry: FrontierEntry) async {
         let (request, callbackID) = takeRequest(of: entry)
-        var plan = recrawlPlan(for: entry)
+        var plan = recrawlPlan(for: entry, request: request)
         if let plan, !plan.isDue, let previous = plan.previous {
             return await passOver(entry, previous: previous)
         }
