@@ -267,6 +267,7 @@ struct CrawlWork: Sendable {
                                     redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url),
                                     linksDropped: page.droppedLinks)
             record.change = change
+            if crawler.settings.recordsOutlinks { record.outlinks = PageRecord.outlinks(of: page.found) }
             await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
         }
     }

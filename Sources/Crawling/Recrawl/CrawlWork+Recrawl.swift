@@ -61,6 +61,7 @@ extension CrawlWork {
             if !stored.isEmpty { await frontier.add(contentsOf: stored) }
             page = PageResult()
             page.links = stored.count
+            page.found = stored
             links = previous.links
             items = previous.items
         } else {
