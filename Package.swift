@@ -98,7 +98,7 @@ let package = Package(
         /// HTML parsing with libxml2: links, selectors, URL resolution and canonical form.
         .target(
             name: "LinkExtraction",
-            dependencies: ["CLibXML2", "CIDN2", "CZlib", "CPSL"],
+            dependencies: ["AsyncURLSupport", "CLibXML2", "CIDN2", "CZlib", "CPSL"],
             // XPath number functions use the C maths library.
             linkerSettings: [.linkedLibrary("m")]
         ),

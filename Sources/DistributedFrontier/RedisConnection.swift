@@ -276,7 +276,6 @@ public final class RedisConnection: @unchecked Sendable {
     }
 
     private static func timeval(_ duration: Duration) -> Glibc.timeval {
-        let (seconds, attoseconds) = duration.components
-        return Glibc.timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+        Glibc.timeval(tv_sec: duration.wholeSeconds, tv_usec: duration.fractionNanoseconds / 1000)
     }
 }

@@ -355,11 +355,12 @@ public final class Crawler: Sendable {
     /// Writes a fetch's captured exchanges to the archive. An archive that
     /// cannot be written (a full disk, say) stops the crawl: what it fetched
     /// from then on would be missing from it.
-    /// `previous`: the page's capture in an earlier run (a recrawl), which an unchanged page's `revisit` record refers to.
-    func archive(_ response: Response, in archive: WARCArchive?, previous: WARCPreviousCapture? = nil) {
+    /// `previous`: the page's capture in an earlier run (a recrawl), which an unchanged page's `revisit` record refers to;
+    /// `spool`: where the final body streamed to (see `CrawlWork.bodySpool(for:)`).
+    func archive(_ response: Response, in archive: WARCArchive?, spool: WARCBodySpool? = nil, previous: WARCPreviousCapture? = nil) {
         guard let archive else { return }
         do {
-            try archive.archive(response, previous: previous)
+            try archive.archive(response, spool: spool, previous: previous)
         } catch {
             logger.error("cannot write the WARC archive; stopping the crawl", metadata: ["error": "\(error)"])
             record { $0.errorKinds["archive", default: 0] += 1 }
