@@ -315,8 +315,9 @@ struct CrawlWork: Sendable {
             }
             crawler.metrics.countPage(status: response.status, bytes: response.decodedBodyBytes)
             if let failure { crawler.metrics.countError(String(failure.prefix { $0 != ":" })) }
-            let record = PageRecord(entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
+            var record = PageRecord(entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
                                     error: failure, change: change)
+            if crawler.settings.recordsOutlinks { record.outlinks = PageRecord.outlinks(of: page.found) }
             await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
         }
     }
