@@ -18,4 +18,11 @@ struct PageRenderer: Sendable {
             throw CrawlError.invalidSettings("rendering pattern: \(error)")
         }
     }
+
+    /// Closes the browser and removes its profile; returns what the renderer did.
+    func shutdown() async -> RenderCounters {
+        let counters = await renderer.counters
+        await renderer.shutdown()
+        return counters
+    }
 }
