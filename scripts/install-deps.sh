@@ -13,7 +13,8 @@ packages=(
     zlib1g-dev             # gzip sitemaps; test server: gzip/deflate bodies
     libbrotli-dev          # test server: brotli bodies
     libhiredis-dev         # the Redis-backed distributed frontier
-    libssl-dev             # SHA-1 digests of WARC records (libcrypto)
+    libssl-dev             # SHA-1 digests of WARC records (libcrypto); rediss:// (libssl)
+    openssl                # tests: certificates for the TLS redis-server
     redis-server           # distributed frontier tests (and a local shared frontier)
     nginx-light            # demo site and benchmarks, served on loopback
     curl                   # the fetch benchmark's reference

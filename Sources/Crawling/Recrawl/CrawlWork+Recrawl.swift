@@ -69,6 +69,7 @@ extension CrawlWork {
             if !stored.isEmpty { await frontier.add(contentsOf: stored) }
             page = PageResult()
             page.links = stored.count
+            page.found = stored
             // Left as stored: the record written holds none (see PageRevisit.keepsStoredLinks).
             links = []
             items = []

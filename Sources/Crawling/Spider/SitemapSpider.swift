@@ -79,6 +79,8 @@ open class SitemapSpider: Spider, @unchecked Sendable {
 
     private struct CompiledRule {
         let pattern: Pattern
+        /// The rule's pattern as written, to name its callback in the log.
+        let source: String
         let callback: Spider.Callback?
     }
 
@@ -185,7 +187,8 @@ open class SitemapSpider: Spider, @unchecked Sendable {
                         continue
                     }
                     found.pageRequests += 1
-                    output.follow(CrawlRequest(url: location, meta: meta(for: entry, in: response.url), callback: rule.callback))
+                    output.follow(CrawlRequest(url: location, meta: meta(for: entry, in: response.url), callback: rule.callback,
+                                               callbackName: "sitemap rule \(rule.source)"))
                 }
             }
         case .unknown:
@@ -231,7 +234,7 @@ open class SitemapSpider: Spider, @unchecked Sendable {
                 return .invalid
             }
         }
-        let fresh = Compiled(rules: sitemapRules.map { CompiledRule(pattern: compile($0.pattern), callback: $0.callback) },
+        let fresh = Compiled(rules: sitemapRules.map { CompiledRule(pattern: compile($0.pattern), source: $0.pattern, callback: $0.callback) },
                              follow: sitemapFollow.map(compile))
         return compiled.withLock { stored in
             if let stored { return stored }
