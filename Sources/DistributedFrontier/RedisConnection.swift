@@ -1,5 +1,5 @@
 import AsyncURLSupport
-import CHiredis
+internal import CHiredis
 import Dispatch
 #if canImport(Glibc)
 import Glibc

@@ -57,6 +57,10 @@ open class SitemapSpider: Spider, @unchecked Sendable {
     public static let priorityKey = "sitemap_priority"
     /// The meta key of the URL of the sitemap that listed the page.
     public static let sitemapKey = "sitemap"
+    /// The meta key that marks a request for a sitemap file (or robots.txt)
+    /// itself: a recrawl revisits it on every run, due or not, since the
+    /// `<lastmod>` values it lists decide which pages are due.
+    public static let sitemapFileKey = "sitemap_file"
 
     /// A compiled pattern: `""` matches everything.
     private enum Pattern {
@@ -203,7 +207,7 @@ open class SitemapSpider: Spider, @unchecked Sendable {
     // MARK: Helpers
 
     private func sitemapRequest(_ url: String) -> CrawlRequest {
-        CrawlRequest(url: url) { [self] response, output in
+        CrawlRequest(url: url, meta: [Self.sitemapFileKey: "1"]) { [self] response, output in
             try await self.parseSitemap(response, output: output)
         }
     }
