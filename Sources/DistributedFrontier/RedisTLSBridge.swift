@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 import Dispatch
 #if canImport(Glibc)
 import Glibc
