@@ -94,6 +94,47 @@ struct MetricsCommandTests {
         #expect(samples["asyncurl_parse_duration_seconds_count{}"] == 4)
     }
 
+    @Test("--metrics [::1]:0 binds the address written out; other paths get 404, other methods 405")
+    func explicitAddress() async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.python) else {
+            Issue.record("the test venv is missing: run scripts/install-deps.sh")
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let released = LockedState(false)
+        let server = try await TestServer.start()
+        server.addRoute("/held") { _ in
+            for _ in 0..<600 where !released.withLock({ $0 }) {
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            return TestResponse(headers: [("Content-Type", "text/plain")], body: Array("held".utf8))
+        }
+        let log = directory + "/crawl.log"
+        let crawl = try CrawlCommandProcess([server.url("/held"), "--ignore-robots", "--metrics", "[::1]:0", "--quiet"], logPath: log)
+        #expect(await CrawlCommandProcess.waitForText(in: log, containing: "/metrics\n"), "\(Self.text(log))")
+        let url = try #require(Self.text(log).firstMatch(of: /metrics at (http:\/\/\[::1\]:\d+)\/metrics/)?.1)
+        let script = """
+        import sys, urllib.request, urllib.error
+        from prometheus_client.parser import text_string_to_metric_families
+        def status(path, method='GET'):
+            try:
+                with urllib.request.urlopen(urllib.request.Request(sys.argv[1] + path, method=method), timeout=10) as response:
+                    if path == '/metrics':
+                        list(text_string_to_metric_families(response.read().decode('utf-8')))
+                    return response.status
+            except urllib.error.HTTPError as error:
+                return error.code
+        print(status('/metrics'), status('/other'), status('/metrics', 'POST'))
+        """
+        let result = try await ChildProcess.output(of: Self.python, ["-c", script, String(url)], timeout: .seconds(60))
+        released.withLock { $0 = true }
+        #expect(await crawl.waitForExit(limit: .seconds(60)) == 0, "\(Self.text(log))")
+        try await server.shutdown()
+        #expect(result.text == "200 404 405\n", "\(result.text)")
+    }
+
     @Test("--metrics refuses what is not PORT, HOST:PORT or [IPV6]:PORT with a usage error (exit 64)", arguments: ["http://x", "127.0.0.1:70000", "::1:9100", "host:"])
     func badEndpoint(value: String) async throws {
         let result = try await ChildProcess.output(of: CrawlCommandProcess.executablePath, ["http://127.0.0.1:1/", "--metrics", value])
