@@ -198,6 +198,7 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.recrawl = recrawl.settings
         if allowPrivateAddresses { settings.addressPolicy = .any }
         bounds.apply(to: &settings)
+        output.apply(to: &settings)
         if let state {
             // Taken before any output is opened: a second process on the directory stops here.
             do {

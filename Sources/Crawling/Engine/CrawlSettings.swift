@@ -92,6 +92,9 @@ public struct CrawlSettings: Sendable {
     public var maxCookiesPerHost = 50
     /// The most cookies the jar keeps in all (RFC 6265's minimum).
     public var maxCookies = 3000
+    /// Whether each page's record in the page log lists its outlinks
+    /// (``PageRecord/outlinks``; off by default, the CLI's `--outlinks`).
+    public var recordsOutlinks = false
 
     /// Where the frontier lives: in memory by default, on disk for a resumable
     /// crawl, or shared by many processes.

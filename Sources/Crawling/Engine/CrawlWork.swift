@@ -72,7 +72,7 @@ struct CrawlWork: Sendable {
             return nil
         }
         guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
-              resolved.scheme == "http" || resolved.scheme == "https" else {
+              resolved.scheme.isHTTPScheme else {
             crawler.record { $0.errorKinds[FetchError.Kind.invalidURL.rawValue, default: 0] += 1 }
             crawler.metrics.countError(FetchError.Kind.invalidURL.rawValue)
             return nil
@@ -104,10 +104,25 @@ struct CrawlWork: Sendable {
         }
     }
 
+    /// The callback registered under `id` in this process; when there is
+    /// none (another worker of a shared crawl, or an earlier run, queued the
+    /// request) the spider's `parse` handles the page, with a warning once per callback name.
+    private func callback(of request: CrawlRequest, id: UInt64?, url: String) -> Spider.Callback? {
+        guard let id else { return nil }
+        if let callback = callbacks.take(id) { return callback }
+        if let name = callbacks.shouldWarnMissing(request.callbackName) {
+            crawler.logger.warning("""
+                a request's callback cannot run in this process (another worker of a shared crawl, or an earlier run, queued it): \
+                the spider's parse handles it instead; route by meta to choose the parsing in any process
+                """, metadata: ["callback": "\(name)", "url": "\(url)"])
+        }
+        return nil
+    }
+
     /// Fetches one URL and records what came of it: the steps of a page, in order.
     private func process(_ entry: FrontierEntry) async {
         let (request, callbackID) = takeRequest(of: entry)
-        var plan = recrawlPlan(for: entry)
+        var plan = recrawlPlan(for: entry, request: request)
         if let plan, !plan.isDue, let previous = plan.previous {
             return await passOver(entry, previous: previous)
         }
@@ -134,7 +149,7 @@ struct CrawlWork: Sendable {
     private func takeRequest(of entry: FrontierEntry) -> (request: CrawlRequest, callbackID: UInt64?) {
         let decoded = RequestPayload.request(for: entry)
         var request = decoded.request
-        request.callback = decoded.callbackID.flatMap { callbacks.take($0) }
+        request.callback = callback(of: request, id: decoded.callbackID, url: entry.url)
         return (request, decoded.callbackID)
     }
 
@@ -153,7 +168,7 @@ struct CrawlWork: Sendable {
             // followed. Targets that are not http(s) go on to the fetch core,
             // which refuses them with forbiddenRedirect.
             guard let base = WebURL(from), let parsed = WebURL(location, relativeTo: base)?.removingFragment else { return nil }
-            guard parsed.scheme == "http" || parsed.scheme == "https" else { return parsed.href }
+            guard parsed.scheme.isHTTPScheme else { return parsed.href }
             guard let hostKey = parsed.hostKey else { return nil }
             let probe = FrontierEntry(url: parsed.href, fingerprint: 0, hostKey: hostKey, depth: 0)
             return scope.rejection(of: probe, seedHosts: seedHosts) == .offScope ? nil : parsed.href
@@ -300,8 +315,9 @@ struct CrawlWork: Sendable {
             }
             crawler.metrics.countPage(status: response.status, bytes: response.decodedBodyBytes)
             if let failure { crawler.metrics.countError(String(failure.prefix { $0 != ":" })) }
-            let record = PageRecord(entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
+            var record = PageRecord(entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
                                     error: failure, change: change)
+            if crawler.settings.recordsOutlinks { record.outlinks = PageRecord.outlinks(of: page.found) }
             await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
         }
     }
