@@ -245,6 +245,8 @@ struct CrawlCommand: AsyncParsableCommand {
         } catch {
             progress.finish()
             await metricsServer?.stop()
+            // A frontier that failed mid-crawl (Redis gone): what the crawl did is still reported.
+            if let error = error as? CrawlError, case .frontierFailed = error { report.write(crawler.statsSoFar) }
             Self.printError("\(error)")
             throw ExitCode(3)
         }
