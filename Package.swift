@@ -138,7 +138,7 @@ let package = Package(
         /// every request of the page fetched through the fetch core.
         .target(
             name: "Rendering",
-            dependencies: ["AsyncURL", "AsyncURLSupport"]
+            dependencies: ["AsyncURL", "AsyncURLSupport", .product(name: "Logging", package: "swift-log")]
         ),
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(

@@ -18,6 +18,8 @@ public struct RenderCounters: Sendable, Equatable {
     public var requestsBlocked = 0
     /// Main-frame navigations scripts tried (reported to the crawler, not followed).
     public var navigations = 0
+    /// The most resident memory the browser's processes held together, read after each page, in bytes.
+    public var peakBrowserMemory = 0
 
     /// Creates empty counters.
     public init() {}

@@ -29,6 +29,12 @@ public struct RenderSettings: Sendable {
     public var pagesPerTab: Int
     /// Where the browser's temporary profile directory is made.
     public var temporaryDirectory: String
+    /// Requests of rendered pages to one host at once (a crawl sets its per-host concurrency). Default 2.
+    public var subresourcesPerHost: Int
+    /// The least time between two requests of rendered pages to one host (a crawl sets its delay). Default none.
+    public var subresourceDelay: Duration
+    /// Where a PNG screenshot of each rendered page is written, if anywhere.
+    public var screenshotDirectory: String?
 
     /// Creates settings.
     /// - Parameters:
@@ -45,6 +51,9 @@ public struct RenderSettings: Sendable {
     ///   - maxBrowserMemory: resident memory past which the browser is restarted.
     ///   - pagesPerTab: pages a tab renders before it is replaced.
     ///   - temporaryDirectory: where the profile directory is made.
+    ///   - subresourcesPerHost: requests of rendered pages to one host at once.
+    ///   - subresourceDelay: the least time between two such requests' starts.
+    ///   - screenshotDirectory: where a PNG screenshot of each page is written.
     public init(
         browserExecutable: String = "/usr/bin/chromium",
         extraBrowserArguments: [String] = [],
@@ -58,7 +67,10 @@ public struct RenderSettings: Sendable {
         blockedResourceTypes: Set<String> = [],
         maxBrowserMemory: Int = 2 << 30,
         pagesPerTab: Int = 100,
-        temporaryDirectory: String = "/tmp"
+        temporaryDirectory: String = "/tmp",
+        subresourcesPerHost: Int = 2,
+        subresourceDelay: Duration = .zero,
+        screenshotDirectory: String? = nil
     ) {
         self.browserExecutable = browserExecutable
         self.extraBrowserArguments = extraBrowserArguments
@@ -73,5 +85,8 @@ public struct RenderSettings: Sendable {
         self.maxBrowserMemory = maxBrowserMemory
         self.pagesPerTab = max(1, pagesPerTab)
         self.temporaryDirectory = temporaryDirectory
+        self.subresourcesPerHost = max(1, subresourcesPerHost)
+        self.subresourceDelay = subresourceDelay
+        self.screenshotDirectory = screenshotDirectory
     }
 }

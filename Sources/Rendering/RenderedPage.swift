@@ -18,4 +18,6 @@ public struct RenderedPage: Sendable {
     public let requestsBlocked: Int
     /// Subresource body bytes loaded.
     public let bytesLoaded: Int
+    /// The PNG screenshot written for the page (``RenderSettings/screenshotDirectory``), if any.
+    public let screenshot: String?
 }

@@ -1,4 +1,5 @@
 import AsyncURL
+import Logging
 
 /// Renders pages through one headless Chromium, so spiders see the document
 /// a browser builds with JavaScript.
@@ -30,10 +31,16 @@ public final class Renderer: Sendable {
     ///   - userAgent: the user agent pages see in `navigator.userAgent` (the
     ///     fetch core sends its own on the wire).
     ///   - attempts: renders tried per page after crashes or hangs. Default 3.
-    public init(settings: RenderSettings = RenderSettings(), client: FetchClient, userAgent: String, attempts: Int = 3) {
+    ///   - archiving: called with every response a page's requests got, their
+    ///     exchanges captured (`Request.capturesExchange`), for a WARC archive.
+    ///   - logger: where refused requests of pages are reported.
+    public init(settings: RenderSettings = RenderSettings(), client: FetchClient, userAgent: String, attempts: Int = 3,
+                archiving: (@Sendable (Response) -> Void)? = nil, logger: Logger = Logger(label: "AsyncURL.Renderer")) {
         self.settings = settings
         self.attempts = max(1, attempts)
-        pool = BrowserPool(settings: settings, loader: SubresourceLoader(client: client), userAgent: userAgent)
+        let gate = HostGate(perHost: settings.subresourcesPerHost, delay: settings.subresourceDelay)
+        let loader = SubresourceLoader(client: client, gate: gate, observer: archiving, capturesExchanges: archiving != nil)
+        pool = BrowserPool(settings: settings, loader: loader, userAgent: userAgent, logger: logger)
     }
 
     /// Renders a fetched page.

@@ -1,8 +1,11 @@
 /// The browser and its tabs: at most ``RenderSettings/tabs`` pages at once,
 /// idle tabs kept for the next page, the browser started on first use and
 /// again after it crashed, hung or grew past its memory limit.
+import Logging
+
 actor BrowserPool {
     private let settings: RenderSettings
+    private let logger: Logger
     private let loader: SubresourceLoader
     private let userAgent: String
     private var browser: BrowserInstance?
@@ -16,8 +19,9 @@ actor BrowserPool {
     private var isShutDown = false
     private(set) var counters = RenderCounters()
 
-    init(settings: RenderSettings, loader: SubresourceLoader, userAgent: String) {
+    init(settings: RenderSettings, loader: SubresourceLoader, userAgent: String, logger: Logger) {
         self.settings = settings
+        self.logger = logger
         self.loader = loader
         self.userAgent = userAgent
     }
@@ -34,7 +38,7 @@ actor BrowserPool {
             busy[ObjectIdentifier(instance), default: 0] += 1
             if let tab = idleTabs.popLast() { return (tab, instance) }
             do throws(RenderError) {
-                return (try await BrowserTab.open(on: instance.connection, settings: settings, loader: loader, userAgent: userAgent), instance)
+                return (try await BrowserTab.open(on: instance.connection, settings: settings, loader: loader, userAgent: userAgent, logger: logger), instance)
             } catch {
                 await finished(with: instance)
                 throw error
@@ -56,7 +60,9 @@ actor BrowserPool {
         } else if instance.isAlive {
             await tab.close()
         }
-        if instance === browser, instance.process.residentBytes() > settings.maxBrowserMemory {
+        let resident = instance.isAlive ? instance.process.residentBytes() : 0
+        counters.peakBrowserMemory = max(counters.peakBrowserMemory, resident)
+        if instance === browser, resident > settings.maxBrowserMemory {
             counters.memoryRestarts += 1
             retire(instance)
         }

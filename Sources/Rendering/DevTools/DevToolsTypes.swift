@@ -38,6 +38,9 @@ enum DevTools {
         let result: Value
     }
 
+    struct CaptureScreenshot: Encodable { var format = "png" }
+    struct Screenshot: Decodable { let data: String }
+
     struct HeaderEntry: Encodable {
         let name: String
         let value: String

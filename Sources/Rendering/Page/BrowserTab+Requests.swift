@@ -1,4 +1,5 @@
 import AsyncURL
+import Logging
 
 extension BrowserTab {
     /// Handles the tab's events (on the DevTools reader thread: nothing here blocks).
@@ -40,6 +41,9 @@ extension BrowserTab {
             else { nil }
         if let refusal {
             job.requestsBlocked += 1
+            let level: Logger.Level = refusal == "AccessDenied" ? .notice : .debug
+            logger.log(level: level, "a rendered page's request was refused", metadata: [
+                "page": "\(job.url)", "request": "\(request.url.prefix(300))", "type": "\(paused.resourceType)", "reason": "\(refusal)"])
             return .fail(refusal)
         }
         job.requestsMade += 1
@@ -83,6 +87,10 @@ extension BrowserTab {
                                        session: sessionID, timeout: timeout)
         case .failure(let error):
             let reason = SubresourceLoader.failureReason(for: error)
+            if error.kind == .blockedAddress || error.kind == .forbiddenRedirect {
+                logger.notice("a rendered page's request was refused by the address policy", metadata: [
+                    "request": "\(paused.request.url.prefix(300))", "error": "\(error)"])
+            }
             try? await connection.call("Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: reason),
                                        session: sessionID, timeout: timeout)
         }

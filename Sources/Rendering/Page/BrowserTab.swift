@@ -1,5 +1,6 @@
 import AsyncURL
 import AsyncURLSupport
+import Logging
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -18,11 +19,13 @@ final class BrowserTab: Sendable {
     let connection: DevToolsConnection
     let settings: RenderSettings
     let loader: SubresourceLoader
+    let logger: Logger
     private let job = LockedState<PageJob?>(nil)
     private let rendered = LockedState(0)
 
     private init(targetID: String, sessionID: String, contextID: String, connection: DevToolsConnection,
-                 settings: RenderSettings, loader: SubresourceLoader) {
+                 settings: RenderSettings, loader: SubresourceLoader, logger: Logger) {
+        self.logger = logger
         self.targetID = targetID
         self.sessionID = sessionID
         self.contextID = contextID
@@ -34,7 +37,7 @@ final class BrowserTab: Sendable {
     /// Opens a tab in a new browser context, with request interception and
     /// dialogs dismissed.
     static func open(on connection: DevToolsConnection, settings: RenderSettings, loader: SubresourceLoader,
-                     userAgent: String) async throws(RenderError) -> BrowserTab {
+                     userAgent: String, logger: Logger) async throws(RenderError) -> BrowserTab {
         let timeout = settings.commandTimeout
         let context = try await connection.call("Target.createBrowserContext", DevTools.CreateBrowserContext(),
                                                 timeout: timeout, returning: DevTools.BrowserContextCreated.self).browserContextId
@@ -42,7 +45,7 @@ final class BrowserTab: Sendable {
                                                timeout: timeout, returning: DevTools.TargetCreated.self).targetId
         let session = try await connection.call("Target.attachToTarget", DevTools.AttachToTarget(targetId: target),
                                                 timeout: timeout, returning: DevTools.Attached.self).sessionId
-        let tab = BrowserTab(targetID: target, sessionID: session, contextID: context, connection: connection, settings: settings, loader: loader)
+        let tab = BrowserTab(targetID: target, sessionID: session, contextID: context, connection: connection, settings: settings, loader: loader, logger: logger)
         connection.setHandler(session: session) { [tab] event in tab.handle(event) }
         try await connection.call("Page.enable", NoParameters(), session: session, timeout: timeout)
         try await connection.call("Fetch.enable", DevTools.FetchEnable(), session: session, timeout: timeout)
@@ -87,9 +90,35 @@ final class BrowserTab: Sendable {
         guard html.utf8.count <= limit, html.first != "\u{0}" else {
             throw RenderError(.documentTooLarge, detail: "the rendered document passed the limit of \(limit) bytes", url: url)
         }
+        let screenshot = try await takeScreenshot(of: url)
         let state = job.withLock { $0 } ?? PageJob(url: url, document: document, deadline: deadline)
         return RenderedPage(url: url, html: html, waitCompleted: completed, navigations: state.navigations,
-                            requestsMade: state.requestsMade, requestsBlocked: state.requestsBlocked, bytesLoaded: state.bytesLoaded)
+                            requestsMade: state.requestsMade, requestsBlocked: state.requestsBlocked, bytesLoaded: state.bytesLoaded,
+                            screenshot: screenshot)
+    }
+
+    /// Writes a PNG of the page into ``RenderSettings/screenshotDirectory``
+    /// (named after a hash of the URL); returns its path, `nil` without a directory.
+    private func takeScreenshot(of url: String) async throws(RenderError) -> String? {
+        guard let directory = settings.screenshotDirectory else { return nil }
+        let shot = try await connection.call("Page.captureScreenshot", DevTools.CaptureScreenshot(), session: sessionID,
+                                             timeout: settings.commandTimeout, returning: DevTools.Screenshot.self)
+        guard let png = Data(base64Encoded: shot.data) else {
+            throw RenderError(.protocolError, detail: "the screenshot was not base64", url: url)
+        }
+        let path = directory + "/" + Self.fileName(for: url) + ".png"
+        guard FileManager.default.createFile(atPath: path, contents: png) else {
+            throw RenderError(.protocolError, detail: "cannot write \(path)", url: url)
+        }
+        return path
+    }
+
+    /// A file name for a URL: its 64-bit FNV-1a hash in hex.
+    static func fileName(for url: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in url.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// Leaves the page (its scripts and timers stop) for the next one.

@@ -11,6 +11,13 @@ import Foundation
 /// browser itself never opens a connection.
 struct SubresourceLoader: Sendable {
     let client: FetchClient
+    /// Per-host concurrency and delay, shared by every tab.
+    let gate: HostGate
+    /// Called with every response fetched (with its exchange captured when
+    /// ``capturesExchanges``), for an archive.
+    let observer: (@Sendable (Response) -> Void)?
+    /// Whether requests capture their exchange for ``observer``.
+    let capturesExchanges: Bool
 
     /// Header fields of the browser's request that are not forwarded: the
     /// fetch core sets its own (connection handling, its user agent, the
@@ -35,11 +42,18 @@ struct SubresourceLoader: Sendable {
         var request = Request(url: paused.url, method: HTTPMethod(rawValue: paused.method), headers: headers,
                               body: paused.postData.map { Data($0.utf8) }, maxBodySize: max(0, maxBytes))
         request.redirectPolicy = .default
+        request.capturesExchange = capturesExchanges
+        let host = HostGate.key(of: paused.url)
+        await gate.enter(host)
+        let result: Result<Response, FetchError>
         do {
-            return .success(try await client.fetch(request))
+            result = .success(try await client.fetch(request))
         } catch {
-            return .failure(error)
+            result = .failure(error)
         }
+        await gate.leave(host)
+        if case .success(let response) = result { observer?(response) }
+        return result
     }
 
     /// The response as `Fetch.fulfillRequest` wants it.
