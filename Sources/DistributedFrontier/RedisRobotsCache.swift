@@ -132,7 +132,7 @@ final class RedisRobotsCache: Sendable {
         }
         let file = result.robotsTxt(maxRules: configuration.maxRobotsRules)
         try await wire.storeRobots(Self.encode(result), host: hostKey, lifetime: configuration.robotsLifetime,
-                                   crawlDelay: file.crawlDelay(for: configuration.userAgent), most: configuration.robotsCacheSize)
+                                   crawlDelay: file.crawlDelay(for: userAgent(forHost: hostKey)), most: configuration.robotsCacheSize)
         return .rules(remember(file, forHost: hostKey))
     }
 
@@ -145,10 +145,15 @@ final class RedisRobotsCache: Sendable {
     }
 
     private func remember(_ file: RobotsTxt, forHost hostKey: String) -> RobotsMatcher {
-        let matcher = RobotsMatcher(file, userAgent: configuration.userAgent)
+        let matcher = RobotsMatcher(file, userAgent: userAgent(forHost: hostKey))
         let expires = ContinuousClock.now + configuration.robotsLifetime
         known.withLock { $0.setValue(Known(matcher: matcher, expires: expires), forKey: hostKey, cost: matcher.storageBytes) }
         return matcher
+    }
+
+    /// The user agent robots.txt groups are matched against for a host: its host rule's, or the crawl's.
+    private func userAgent(forHost hostKey: String) -> String {
+        configuration.policy.hostSettings.userAgent(forHostKey: hostKey, fallback: configuration.userAgent)
     }
 
     /// `R<status>\n<body>` (failures are not stored).

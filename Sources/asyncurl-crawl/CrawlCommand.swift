@@ -120,6 +120,12 @@ struct CrawlCommand: AsyncParsableCommand {
     @OptionGroup(title: "Shared crawl")
     var shared: SharedFrontierOptions
 
+    @OptionGroup(title: "Explain")
+    var explain: ExplainOptions
+
+    @OptionGroup(title: "Per-host settings")
+    var hostRules: HostSettingsOptions
+
     @OptionGroup(title: "Memory bounds")
     var bounds: BoundsOptions
 
@@ -139,11 +145,13 @@ struct CrawlCommand: AsyncParsableCommand {
         }
         guard ["error", "warning", "info", "debug"].contains(logLevel) else { throw ValidationError("--log-level must be error, warning, info or debug") }
         if recrawl.recrawl, state == nil { throw ValidationError("--recrawl needs --state DIR") }
+        try explain.validate(state: state, sharedFrontier: shared.url != nil)
     }
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { SanitizingLogHandler(label: $0, level: level) }
+        if let state, explain.isRequested { return try explain.run(stateDirectory: state, json: shared.json) }
         if let url = shared.url, shared.status || shared.reset {
             do {
                 if shared.reset { StandardError.write("deleted \(try await RedisCrawlStatus.delete(url)) keys of crawl \(url.name)\n") }
@@ -197,6 +205,7 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.recrawl = recrawl.settings
         if allowPrivateAddresses { settings.addressPolicy = .any }
         bounds.apply(to: &settings)
+        try hostRules.apply(to: &settings)
         if let state {
             // Taken before any output is opened: a second process on the directory stops here.
             do {

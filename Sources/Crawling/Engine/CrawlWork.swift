@@ -41,7 +41,7 @@ struct CrawlWork: Sendable {
     /// Offers requests found on `base` (or seeds) to the frontier. A request's
     /// callback is kept only when the frontier queued it. Returns the entries offered.
     @discardableResult
-    func offer(_ requests: [CrawlRequest], base: WebURL?, depth: Int, referrer: String?, asSeeds: Bool = false) async -> [FrontierEntry] {
+    func offer(_ requests: [CrawlRequest], base: WebURL?, depth: Int, referrer: String?, parent: UInt64? = nil, asSeeds: Bool = false) async -> [FrontierEntry] {
         var entries: [FrontierEntry] = []
         var callbackIDs: [UInt64?] = []
         for request in requests {
@@ -51,6 +51,7 @@ struct CrawlWork: Sendable {
         }
         guard !entries.isEmpty else { return [] }
         let outcomes = asSeeds ? await frontier.addSeeds(entries) : await frontier.add(contentsOf: entries)
+        recordDecisions(entries, outcomes, parent: parent)
         var refused: [UInt64] = []
         for (index, callbackID) in callbackIDs.enumerated() {
             guard let callbackID else { continue }
@@ -111,6 +112,10 @@ struct CrawlWork: Sendable {
         }
         var fetchRequest = Request(url: entry.url, method: request.method, headers: request.headers, body: request.body)
         if let plan { Recrawl.addValidators(of: plan, to: &fetchRequest) }
+        if let agent = crawler.settings.hostSettings.settings(forHostKey: entry.hostKey)?.userAgent, !fetchRequest.headers.contains("User-Agent") {
+            // The host's own user agent (a header of the spider's request wins).
+            fetchRequest.headers.add(name: "User-Agent", value: agent)
+        }
         let scope = scope
         let seedHosts = seedHosts
         fetchRequest.redirectPolicy = RedirectPolicy(maxHops: 10) { from, location in
@@ -343,7 +348,8 @@ struct CrawlWork: Sendable {
         for item in output.items {
             if let kept = await crawler.process(item) { result.items.append(kept) }
         }
-        result.found = await offer(output.requests, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL)
+        result.found = await offer(output.requests, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL,
+                                   parent: entry.fingerprint)
         result.links = links.count
         return result
     }

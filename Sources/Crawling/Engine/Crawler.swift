@@ -42,7 +42,7 @@ public final class Crawler: Sendable {
     private let activeClient = LockedState<FetchClient?>(nil)
     private let live = LockedState<(any URLFrontier)?>(nil)
     /// The state store of a resumable crawl, while ``run()`` runs.
-    private let stateStore = LockedState<CrawlStateStore?>(nil)
+    let stateStore = LockedState<CrawlStateStore?>(nil)
     /// The first failure to write a feed (a closed pipe, a full disk), which stopped the crawl.
     private let feedFailure = LockedState<FeedError?>(nil)
     /// Where the crawler reports problems (spider errors, unwritable feeds).
@@ -140,7 +140,7 @@ public final class Crawler: Sendable {
         clientConfiguration.userAgent = settings.userAgent
         clientConfiguration.timeouts = Timeouts(connect: min(.seconds(10), settings.timeout), total: settings.timeout, idle: min(.seconds(30), settings.timeout))
         clientConfiguration.maxBodySize = settings.maxBodySize
-        clientConfiguration.maxConnectionsPerHost = settings.perHostConcurrency
+        clientConfiguration.maxConnectionsPerHost = max(settings.perHostConcurrency, settings.hostSettings.largestConcurrency ?? 0)
         clientConfiguration.maxTotalConnections = max(1, settings.maxConnections)
         clientConfiguration.keepsCookies = settings.keepsCookies
         clientConfiguration.maxCookiesPerHost = settings.maxCookiesPerHost
@@ -167,10 +167,11 @@ public final class Crawler: Sendable {
             await client.shutdown()
             throw .archiveUnavailable(error)
         }
-        let policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
+        var policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
                                       autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries,
                                       maxRetryWait: settings.maxRetryWait, maxCrawlDelay: settings.maxCrawlDelay, hostTimeBudget: settings.hostTimeBudget,
                                       hostFailureThreshold: settings.hostFailureThreshold, hostFailureWindow: settings.hostFailureWindow)
+        policy.hostSettings = settings.hostSettings
         var configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
                                                   maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost,
                                                   maxQueued: settings.maxQueuedURLs, maxQueuedPerHost: settings.maxQueuedURLsPerHost)
@@ -190,6 +191,7 @@ public final class Crawler: Sendable {
                 var request = Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: RobotsTxt.maxParsedBytes)
                 request.truncatesBody = true
                 request.capturesExchange = archive != nil
+                if let agent = settings.hostSettings.settings(forHostKey: url)?.userAgent { request.headers.add(name: "User-Agent", value: agent) }
                 let response = try await client.fetch(request)
                 self.archive(response, in: archive)
                 return .response(status: response.status, body: Array(response.body))
@@ -422,6 +424,7 @@ public final class Crawler: Sendable {
         do throws(FeedError) {
             if let store {
                 try store.recordDone(entry, redirectTarget: redirectTarget, revisit: revisit, alongWith: write)
+                if let pageRecord { CrawlWork.recordFetch(of: entry, record: pageRecord, in: store) }
             } else {
                 try write()
             }
