@@ -301,7 +301,7 @@ final class RedisFrontierWire: Sendable {
     private var limitArgument: [UInt8] { Self.number(policy.maxConcurrencyPerHost) }
 
     /// The add script's host rules: `HOST\nLIMIT\nDELAY_MS\nTHROTTLE_MS` for
-    /// each host of the batch that a ``PolitenessPolicy/hostSettings`` rule
+    /// each host of the batch that a `PolitenessPolicy.hostSettings` rule
     /// matches (empty without rules, so a crawl without them pays nothing).
     private func hostRulesArgument(for batch: [FrontierEntry]) -> [UInt8] {
         guard !policy.hostSettings.isEmpty else { return [] }

@@ -113,10 +113,7 @@ struct CrawlWork: Sendable {
         }
         var fetchRequest = Request(url: entry.url, method: request.method, headers: request.headers, body: request.body)
         if let plan { Recrawl.addValidators(of: plan, to: &fetchRequest) }
-        if let agent = crawler.settings.hostSettings.settings(forHostKey: entry.hostKey)?.userAgent, !fetchRequest.headers.contains("User-Agent") {
-            // The host's own user agent (a header of the spider's request wins).
-            fetchRequest.headers.add(name: "User-Agent", value: agent)
-        }
+        applyHostUserAgent(to: &fetchRequest, hostKey: entry.hostKey)
         let scope = scope
         let seedHosts = seedHosts
         fetchRequest.redirectPolicy = RedirectPolicy(maxHops: 10) { from, location in
