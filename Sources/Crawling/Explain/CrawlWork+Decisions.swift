@@ -9,7 +9,7 @@ extension CrawlWork {
     ///   - outcomes: the frontier's answers, in the same order.
     ///   - parent: the fingerprint of the page they were found on (`nil` for seeds).
     func recordDecisions(_ entries: [FrontierEntry], _ outcomes: [FrontierAddOutcome], parent: UInt64?) {
-        guard let store = crawler.stateStore.withLock({ $0 }) else { return }
+        guard let store = decisions else { return }
         for (entry, outcome) in zip(entries, outcomes) {
             let (code, detail): (URLDecision.Code, String?)
             switch outcome {
