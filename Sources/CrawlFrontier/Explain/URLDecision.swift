@@ -52,6 +52,14 @@ public struct URLDecision: Sendable, Hashable {
     public var time: Int64
 
     /// Creates a decision.
+    /// - Parameters:
+    ///   - fingerprint: the URL's fingerprint.
+    ///   - url: the URL.
+    ///   - referrer: the fingerprint of the page it was found on (`nil` for a seed).
+    ///   - depth: its depth.
+    ///   - code: the decision.
+    ///   - detail: what decided it.
+    ///   - time: when, in milliseconds since 1970.
     public init(fingerprint: UInt64, url: String, referrer: UInt64?, depth: Int, code: Code, detail: String?, time: Int64) {
         self.fingerprint = fingerprint
         self.url = url

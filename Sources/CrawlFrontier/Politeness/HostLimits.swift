@@ -9,6 +9,10 @@ public struct HostLimits: Sendable, Hashable {
     public var autoThrottle: AutoThrottle?
 
     /// Creates limits.
+    /// - Parameters:
+    ///   - maxConcurrency: requests in flight at once (at least 1).
+    ///   - delay: the least time between two requests (at least zero).
+    ///   - autoThrottle: AutoThrottle's settings, or `nil` for none.
     public init(maxConcurrency: Int, delay: Duration, autoThrottle: AutoThrottle?) {
         self.maxConcurrency = max(1, maxConcurrency)
         self.delay = max(.zero, delay)
@@ -19,6 +23,7 @@ public struct HostLimits: Sendable, Hashable {
 extension PolitenessPolicy {
     /// The limits for a host key (`scheme://host:port`): the policy's own,
     /// overridden by the most specific rule of ``hostSettings`` matching the host.
+    /// - Parameter hostKey: the host's key, `scheme://host:port`.
     public func limits(forHost hostKey: String) -> HostLimits {
         guard let settings = hostSettings.settings(forHostKey: hostKey) else {
             return HostLimits(maxConcurrency: maxConcurrencyPerHost, delay: delay, autoThrottle: autoThrottle)

@@ -13,6 +13,7 @@ public struct HostPattern: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads a pattern: `host`, `*.domain`, or an IP literal (`127.0.0.1`,
     /// `[::1]`); `nil` when it is empty or holds a character no host name has.
+    /// - Parameter text: the pattern as written.
     public init?(_ text: String) {
         var text = Substring(text.lowercased())
         isSuffix = text.hasPrefix("*.")
@@ -31,6 +32,7 @@ public struct HostPattern: Sendable, Hashable, CustomStringConvertible {
     public var specificity: Int { isSuffix ? name.utf8.count : Int.max }
 
     /// Whether `hostName` (lower case, no port) is one of the pattern's hosts.
+    /// - Parameter hostName: the host name to test.
     public func matches(hostName: some StringProtocol) -> Bool {
         guard isSuffix else { return hostName == name }
         return hostName.utf8.count > name.utf8.count + 1 && hostName.hasSuffix("." + name)

@@ -12,6 +12,11 @@ public struct HostSettings: Sendable, Hashable {
     public var userAgent: String?
 
     /// Creates settings; every value left `nil` is the crawl's.
+    /// - Parameters:
+    ///   - maxConcurrency: requests in flight at once (at least 1).
+    ///   - delay: the least time between two requests (at least zero).
+    ///   - autoThrottle: AutoThrottle on (`true`) or off (`false`).
+    ///   - userAgent: the `User-Agent` for the host.
     public init(maxConcurrency: Int? = nil, delay: Duration? = nil, autoThrottle: Bool? = nil, userAgent: String? = nil) {
         self.maxConcurrency = maxConcurrency.map { max(1, $0) }
         self.delay = delay.map { max(.zero, $0) }

@@ -6,6 +6,9 @@ public struct HostSettingsRule: Sendable, Hashable {
     public var settings: HostSettings
 
     /// Creates a rule.
+    /// - Parameters:
+    ///   - pattern: the hosts it applies to.
+    ///   - settings: what it sets for them.
     public init(pattern: HostPattern, settings: HostSettings) {
         self.pattern = pattern
         self.settings = settings

@@ -12,6 +12,7 @@ public struct HostSettingsTable: Sendable, Hashable {
     private var suffixes: [(pattern: HostPattern, settings: HostSettings)] = []
 
     /// Creates a table from rules (none: every host keeps the crawl's settings).
+    /// - Parameter rules: the rules, in the order given (later ones win within a pattern).
     public init(_ rules: [HostSettingsRule] = []) {
         self.rules = rules
         var bySuffix: [String: HostSettings] = [:]
@@ -30,6 +31,7 @@ public struct HostSettingsTable: Sendable, Hashable {
     public var isEmpty: Bool { rules.isEmpty }
 
     /// The settings for a host name (lower case, no port), when a rule matches it.
+    /// - Parameter hostName: the host name, or an IP literal (`[::1]` with brackets).
     public func settings(forHostName hostName: some StringProtocol) -> HostSettings? {
         guard !rules.isEmpty else { return nil }
         if let settings = exact[String(hostName)] { return settings }
@@ -37,12 +39,16 @@ public struct HostSettingsTable: Sendable, Hashable {
     }
 
     /// The settings for a host key (`scheme://host:port`) or an absolute URL, when a rule matches its host.
+    /// - Parameter hostKey: the host key, or an absolute URL.
     public func settings(forHostKey hostKey: String) -> HostSettings? {
         guard !rules.isEmpty else { return nil }
         return settings(forHostName: Self.hostName(of: hostKey))
     }
 
     /// The user agent for a host key or URL: its rule's, or `fallback`.
+    /// - Parameters:
+    ///   - hostKey: the host key, or an absolute URL.
+    ///   - fallback: the crawl's user agent.
     public func userAgent(forHostKey hostKey: String, fallback: String) -> String {
         settings(forHostKey: hostKey)?.userAgent ?? fallback
     }
@@ -71,8 +77,12 @@ public struct HostSettingsTable: Sendable, Hashable {
     }
 
     /// Tables are equal when their rules are.
+    /// - Parameters:
+    ///   - lhs: a table.
+    ///   - rhs: another table.
     public static func == (lhs: HostSettingsTable, rhs: HostSettingsTable) -> Bool { lhs.rules == rhs.rules }
 
     /// Hashes the rules.
+    /// - Parameter hasher: the hasher to feed.
     public func hash(into hasher: inout Hasher) { hasher.combine(rules) }
 }

@@ -44,6 +44,7 @@ public struct RobotsMatcher: Sendable, Hashable {
 
     /// Why `url` is refused: the group and the `Disallow` line that decide
     /// (`User-agent: bot, line 4: Disallow: /private`); `nil` when it is allowed.
+    /// - Parameter url: an absolute URL of the host.
     public func refusal(url: String) -> String? {
         let raw = RobotsPath.pathAndQuery(ofURL: url)
         guard !isAllowed(raw) else { return nil }

@@ -137,6 +137,7 @@ public struct RobotsTxt: Sendable, Hashable {
 
     /// The rules that apply to `userAgent` (see ``rules(for:)``) and the
     /// `User-agent` token of their groups (`*`, or `nil` when no group applies).
+    /// - Parameter userAgent: the crawler's user agent (its product token is matched).
     public func applicableGroup(for userAgent: String) -> (agent: String?, rules: [Rule]) {
         let token = Self.productToken(userAgent)
         let named = groups.filter { $0.agents.contains(token) }
