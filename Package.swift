@@ -145,6 +145,7 @@ let package = Package(
         .target(
             name: "Crawling",
             dependencies: [
+                "Rendering",
                 "Archiving",
                 "AsyncURLSupport",
                 "AsyncURL",
@@ -159,6 +160,7 @@ let package = Package(
         .executableTarget(
             name: "AsyncURLCrawlCommand",
             dependencies: [
+                "Rendering",
                 "Archiving",
                 "AsyncURLSupport",
                 "CMalloc",
@@ -258,7 +260,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlingTests",
-            dependencies: ["Crawling", "DistributedFrontier", "TestServer", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Crawling", "DistributedFrontier", "Rendering", "TestServer", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "DistributedFrontierTests",

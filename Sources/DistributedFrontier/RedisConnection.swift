@@ -197,7 +197,7 @@ public final class RedisConnection: @unchecked Sendable {
         case .success(let context): made = context
         case .failure(let error): return .failure(error)
         }
-        _ = redisSetTimeout(made, Self.timeval(commandTimeout))
+        _ = redisSetTimeout(made, commandTimeout.timeval)
         // AUTH with the credentials, or a PING that says whether the server wants them.
         do {
             var raw: UnsafeMutableRawPointer?
@@ -231,7 +231,7 @@ public final class RedisConnection: @unchecked Sendable {
                 return .failure(RedisError(address: address, cause: failure.cause))
             }
         } else {
-            made = redisConnectWithTimeout(host, Int32(port), Self.timeval(connectTimeout))
+            made = redisConnectWithTimeout(host, Int32(port), connectTimeout.timeval)
             if let made, made.pointee.err == 0 { _ = redisEnableKeepAlive(made) }
         }
         guard let made else { return .failure(RedisError(address: address, cause: .connect("out of memory"))) }
@@ -306,9 +306,5 @@ public final class RedisConnection: @unchecked Sendable {
             let text = raw.prefix { $0 != 0 }
             return text.isEmpty ? "error \(context.pointee.err)" : String(decoding: text, as: UTF8.self)
         }
-    }
-
-    private static func timeval(_ duration: Duration) -> Glibc.timeval {
-        Glibc.timeval(tv_sec: duration.wholeSeconds, tv_usec: duration.fractionNanoseconds / 1000)
     }
 }

@@ -1,4 +1,5 @@
-import COpenSSL
+import AsyncURLSupport
+internal import COpenSSL
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -99,7 +100,7 @@ enum RedisTLSBridge {
             current = address.pointee.ai_next
             let socket = Glibc.socket(address.pointee.ai_family, address.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.ai_protocol)
             guard socket >= 0 else { continue }
-            var limit = timeval(timeout)
+            var limit = timeout.timeval
             setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
             setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
             if Glibc.connect(socket, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 { return socket }
@@ -148,13 +149,8 @@ enum RedisTLSBridge {
         let code = ERR_get_error()
         ERR_clear_error()
         guard code != 0 else { return errno != 0 ? "\(context): \(String(cString: strerror(errno)))" : context }
-        var text = [CChar](repeating: 0, count: 256)
-        ERR_error_string_n(code, &text, text.count)
-        return "\(context): " + String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    private static func timeval(_ duration: Duration) -> Glibc.timeval {
-        let (seconds, attoseconds) = duration.components
-        return Glibc.timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+        var buffer = [CChar](repeating: 0, count: 256)
+        ERR_error_string_n(code, &buffer, buffer.count)
+        return "\(context): " + text(of: buffer)
     }
 }

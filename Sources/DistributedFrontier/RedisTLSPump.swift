@@ -1,5 +1,5 @@
 import AsyncURLSupport
-import COpenSSL
+internal import COpenSSL
 #if canImport(Glibc)
 import Glibc
 #endif

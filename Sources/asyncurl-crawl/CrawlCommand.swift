@@ -134,6 +134,9 @@ struct CrawlCommand: AsyncParsableCommand {
     @OptionGroup(title: "Output")
     var output: OutputOptions
 
+    @OptionGroup(title: "Rendering JavaScript pages")
+    var render: RenderOptions
+
     @OptionGroup(title: "Metrics")
     var metrics: MetricsOptions
 
@@ -207,6 +210,7 @@ struct CrawlCommand: AsyncParsableCommand {
         if allowPrivateAddresses { settings.addressPolicy = .any }
         bounds.apply(to: &settings)
         try hostRules.apply(to: &settings)
+        settings.rendering = render.rendering
         output.apply(to: &settings)
         if let state {
             // Taken before any output is opened: a second process on the directory stops here.
@@ -250,6 +254,8 @@ struct CrawlCommand: AsyncParsableCommand {
         } catch {
             progress.finish()
             await metricsServer?.stop()
+            // A frontier that failed mid-crawl (Redis gone): what the crawl did is still reported.
+            if let error = error as? CrawlError, case .frontierFailed = error { report.write(crawler.statsSoFar) }
             Self.printError("\(error)")
             throw ExitCode(3)
         }

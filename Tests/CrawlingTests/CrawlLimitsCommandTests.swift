@@ -9,7 +9,7 @@ import Glibc
 /// `asyncurl-crawl --max-time/--max-bytes` (and `CrawlSettings.maxItems`)
 /// against an endless loopback site: each limit stops the crawl gracefully
 /// with exit 0; and however a crawl ends (a limit, Ctrl-C, SIGTERM, a second
-/// Ctrl-C) the `--stats` file is written.
+/// Ctrl-C, a shared frontier failing) the `--stats` file is written.
 @Suite("Crawl limits (time, bytes, items) and the stats file", .serialized, .timeLimit(.minutes(3)))
 struct CrawlLimitsCommandTests {
     private let directory: String
@@ -141,6 +141,21 @@ struct CrawlLimitsCommandTests {
         try await server.shutdown()
     }
 
+    @Test("A shared crawl whose Redis goes away ends with exit 3 (--redis-timeout) and still writes the stats so far")
+    func frontierFailureWritesStats() async throws {
+        let server = try await endlessSite()
+        let redis = try RedisTestServer.start()
+        defer { redis.stop() }
+        let process = try crawl(server, ["--frontier", "redis://127.0.0.1:\(redis.port)/limits-\(UUID().uuidString)", "--redis-timeout", "1",
+                                         "--quiet"])
+        await poll(tries: 6000) { pageLogLines() >= 5 }
+        redis.kill()
+        #expect(await process.waitForExit() == 3, "\(log())")
+        let stats = try stats()
+        #expect(stats.pages >= 5, "the pages fetched before Redis went away")
+        try await server.shutdown()
+    }
+
     @Test("A second Ctrl-C, with a request that never ends, still writes the stats so far and the summary")
     func secondInterruptWritesStats() async throws {
         let server = try await TestServer.start()
@@ -148,9 +163,7 @@ struct CrawlLimitsCommandTests {
         server.addRoute("/start") { _ in .links(["/ok/1", "/ok/2", "/hang"]) }
         let process = try CrawlCommandProcess([server.url("/start"), "--ignore-robots", "--timeout", "600", "--output", path("pages.jsonl"),
                                                "--stats", path("stats.json")], logPath: path("run.log"))
-        for _ in 0..<6000 where !server.recordedRequests.contains(where: { $0.path == "/hang" }) || pageLogLines() < 3 {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        await poll(tries: 6000) { server.recordedRequests.contains { $0.path == "/hang" } && pageLogLines() >= 3 }
         process.send(SIGINT)
         #expect(await CrawlCommandProcess.waitForText(in: path("run.log"), containing: "stopping"), "the first Ctrl-C is acknowledged")
         process.send(SIGINT)

@@ -38,17 +38,13 @@ struct CrawlerLifecycleTests {
         settings.frontier = FrontierFactory { configuration, robotsFetcher in
             // A frontier that takes long to open (a shared store far away), at most 20 s.
             entered.withLock { $0 = true }
-            for _ in 0..<2000 where !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(10))
-            }
+            await poll { Task.isCancelled }
             sawCancellation.withLock { $0 = Task.isCancelled }
             return Frontier(configuration: configuration, robotsFetcher: robotsFetcher)
         }
         let crawler = Crawler(spider: FollowAllSpider(seeds: [server.url("/ok/1")]), settings: settings)
         let run = Task { try await crawler.run() }
-        for _ in 0..<2000 where !entered.withLock({ $0 }) {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        await poll { entered.withLock { $0 } }
         #expect(entered.withLock { $0 }, "the start-up reached the frontier")
         crawler.stop()
         let stats = try await run.value
@@ -69,9 +65,7 @@ struct CrawlerLifecycleTests {
         }
         let crawler = Crawler(spider: FollowAllSpider(seeds: [server.url("/chain/0")]), settings: settings())
         let run = Task { try await crawler.run() }
-        for _ in 0..<2000 where server.requests(under: "/chain/").count < 3 {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        await poll { server.requests(under: "/chain/").count >= 3 }
         crawler.stop()
         crawler.stop()
         let stats = try await run.value
@@ -93,9 +87,7 @@ struct CrawlerLifecycleTests {
         settings.timeout = .seconds(600)
         let crawler = Crawler(spider: FollowAllSpider(seeds: [server.url("/hang")]), settings: settings)
         let run = Task { try await crawler.run() }
-        for _ in 0..<2000 where !server.recordedRequests.contains(where: { $0.path == "/hang" }) {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        await poll { server.recordedRequests.contains { $0.path == "/hang" } }
         crawler.stop()
         crawler.abandonInFlight()
         let stats = try await run.value

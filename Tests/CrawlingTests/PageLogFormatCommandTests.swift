@@ -27,12 +27,7 @@ struct PageLogFormatCommandTests {
         let server = try await TestServer.start()
         server.addRoute("/start") { _ in .links((0..<10).map { "/page-\($0)" } + ["/held"]) }
         server.addRoute("/page-") { request in TestResponse(headers: [("Content-Type", "text/plain")], body: Array(request.path.utf8)) }
-        server.addRoute("/held") { _ in
-            for _ in 0..<600 where !released.withLock({ $0 }) {
-                try? await Task.sleep(for: .milliseconds(100))
-            }
-            return TestResponse(headers: [("Content-Type", "text/plain")], body: Array("held".utf8))
-        }
+        server.addHeldRoute("/held", until: released)
         return server
     }
 

@@ -31,9 +31,7 @@ struct SpiderStateTests {
             }
             if order == 2 {
                 // The first linked page waits here until the next one is being parsed.
-                for _ in 0..<2000 where running.value.started < 3 {
-                    try await Task.sleep(for: .milliseconds(5))
-                }
+                await poll { running.value.started >= 3 }
             }
             pages.withLock { $0 += 1 }
             titles.withLock { _ = $0.insert(response.url) }

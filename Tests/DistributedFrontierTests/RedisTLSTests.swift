@@ -15,11 +15,11 @@ struct RedisTLSTests {
         let certificates: TestCertificates
         let server: RedisTestServer
 
-        init(alternativeNames: [String] = ["DNS:localhost", "IP:127.0.0.1"], options: [String] = []) throws {
-            certificates = try TestCertificates.makeAuthority()
+        static func start(alternativeNames: [String] = ["DNS:localhost", "IP:127.0.0.1"], options: [String] = []) async throws -> Fixture {
+            let certificates = try await TestCertificates.makeAuthority()
             do {
-                let issued = try certificates.issueServer("redis", alternativeNames: alternativeNames)
-                server = try RedisTestServer.start(options: options, tls: (certificates, issued))
+                let issued = try await certificates.issueServer("redis", alternativeNames: alternativeNames)
+                return Fixture(certificates: certificates, server: try RedisTestServer.start(options: options, tls: (certificates, issued)))
             } catch {
                 certificates.remove()
                 throw error
@@ -46,7 +46,7 @@ struct RedisTLSTests {
 
     @Test("Commands go through the TLS bridge, by address and by name; a reconnect after the server dropped the connection works")
     func commandsAndReconnect() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture.start()
         defer { fixture.stop() }
         for host in ["127.0.0.1", "localhost"] {
             let connection = try await RedisConnection.connect(host: host, port: fixture.server.port, tls: fixture.trusting)
@@ -67,7 +67,7 @@ struct RedisTLSTests {
 
     @Test("A server that stops answering: the command times out through the relay, and the next one reconnects; a freed connection closes its TLS connection")
     func timeoutAndRelease() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture.start()
         defer { fixture.stop() }
         let observer = try await RedisConnection.connect(host: "127.0.0.1", port: fixture.server.port, tls: fixture.trusting)
         func clients() async throws -> Int {
@@ -97,9 +97,9 @@ struct RedisTLSTests {
 
     @Test("A certificate from an authority the client does not trust is refused as not trusted")
     func untrustedAuthority() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture.start()
         defer { fixture.stop() }
-        let other = try TestCertificates.makeAuthority()
+        let other = try await TestCertificates.makeAuthority()
         defer { other.remove() }
         for tls in [RedisTLS(caFile: other.caFile), RedisTLS()] {
             let cause = await failure { () async throws(RedisError) in
@@ -116,7 +116,7 @@ struct RedisTLSTests {
 
     @Test("A certificate for another name is refused as a hostname mismatch, for an address and for a name")
     func hostnameMismatch() async throws {
-        let fixture = try Fixture(alternativeNames: ["DNS:redis.example"])
+        let fixture = try await Fixture.start(alternativeNames: ["DNS:redis.example"])
         defer { fixture.stop() }
         for host in ["127.0.0.1", "localhost"] {
             let cause = await failure { () async throws(RedisError) in
@@ -132,7 +132,7 @@ struct RedisTLSTests {
 
     @Test("AUTH over TLS: the password works, a wrong one is an authentication error; the frontier runs over rediss://")
     func authenticationOverTLS() async throws {
-        let fixture = try Fixture(options: ["--requirepass", "s3cret"])
+        let fixture = try await Fixture.start(options: ["--requirepass", "s3cret"])
         defer { fixture.stop() }
         let good = try await RedisConnection.connect(host: "127.0.0.1", port: fixture.server.port, credentials: RedisCredentials(password: "s3cret"),
                                                      tls: fixture.trusting)
@@ -158,9 +158,9 @@ struct RedisTLSTests {
 
     @Test("Mutual TLS: a server that requires client certificates takes one from the CA, and refuses a client without")
     func clientCertificate() async throws {
-        let fixture = try Fixture(options: ["--tls-auth-clients", "yes"])
+        let fixture = try await Fixture.start(options: ["--tls-auth-clients", "yes"])
         defer { fixture.stop() }
-        let client = try fixture.certificates.issueServer("client", alternativeNames: ["DNS:crawler"])
+        let client = try await fixture.certificates.issueServer("client", alternativeNames: ["DNS:crawler"])
         var tls = fixture.trusting
         tls.certificateFile = client.certificateFile
         tls.keyFile = client.keyFile

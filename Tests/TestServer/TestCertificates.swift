@@ -1,7 +1,9 @@
 import Foundation
 
 /// A throw-away certificate authority and server certificates for TLS tests,
-/// made with the `openssl` command in a temporary directory (removed by ``remove()``).
+/// made with the `openssl` command in a temporary directory (removed by
+/// ``remove()``); the command is awaited without holding a thread of the
+/// cooperative pool.
 public struct TestCertificates: Sendable {
     /// The directory holding every file.
     public let directory: String
@@ -21,11 +23,11 @@ public struct TestCertificates: Sendable {
     }
 
     /// Makes a new authority (an EC P-256 key, valid one day).
-    public static func makeAuthority() throws -> TestCertificates {
+    public static func makeAuthority() async throws -> TestCertificates {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let certificates = TestCertificates(directory: directory)
-        try ChildProcess.run("/usr/bin/openssl", [
+        try await Self.openssl([
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
             "-subj", "/CN=AsyncURL test CA", "-keyout", directory + "/ca-key.pem", "-out", directory + "/ca.pem",
         ])
@@ -37,21 +39,29 @@ public struct TestCertificates: Sendable {
     /// - Parameters:
     ///   - name: the files' base name.
     ///   - alternativeNames: what the certificate is for.
-    public func issueServer(_ name: String, alternativeNames: [String]) throws -> Server {
+    public func issueServer(_ name: String, alternativeNames: [String]) async throws -> Server {
         let key = directory + "/\(name)-key.pem"
         let request = directory + "/\(name).csr"
         let certificate = directory + "/\(name).pem"
         let extensions = directory + "/\(name).ext"
         try Data("subjectAltName=\(alternativeNames.joined(separator: ","))\n".utf8).write(to: URL(fileURLWithPath: extensions))
-        try ChildProcess.run("/usr/bin/openssl", [
+        try await Self.openssl([
             "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
             "-subj", "/CN=\(name)", "-keyout", key, "-out", request,
         ])
-        try ChildProcess.run("/usr/bin/openssl", [
+        try await Self.openssl([
             "x509", "-req", "-in", request, "-CA", caFile, "-CAkey", directory + "/ca-key.pem", "-CAcreateserial",
             "-days", "1", "-extfile", extensions, "-out", certificate,
         ])
         return Server(certificateFile: certificate, keyFile: key)
+    }
+
+    /// Runs `openssl` with `arguments`; throws with its output unless it succeeds.
+    private static func openssl(_ arguments: [String]) async throws {
+        let result = try await ChildProcess.output(of: "/usr/bin/openssl", arguments, timeout: .seconds(60))
+        guard result.status == 0 else {
+            throw ChildProcess.Failure(description: "openssl \(arguments.first ?? "") failed (\(result.status)): \(result.text)")
+        }
     }
 
     /// Removes every file.

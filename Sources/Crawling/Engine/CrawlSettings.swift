@@ -123,6 +123,9 @@ public struct CrawlSettings: Sendable {
     public var recrawl: RecrawlSettings?
     /// How long requests in flight may go on after ``Crawler/stop()`` before they are cancelled.
     public var stopGracePeriod: Duration = .seconds(10)
+    /// Which pages are rendered through headless Chromium, and how; `nil`
+    /// (the default) renders nothing.
+    public var rendering: CrawlRendering?
     /// How long the crawl may run (`nil`, the default: no limit). Then it
     /// stops as ``Crawler/stop()`` does: no new request starts, those in
     /// flight finish (within ``stopGracePeriod``), and ``Crawler/run()`` returns its statistics.

@@ -8,6 +8,7 @@ import Foundation
 #endif
 import LinkExtraction
 import Logging
+import Rendering
 import AsyncURLSupport
 
 /// What the workers of one ``Crawler/run()`` share: the client, the frontier,
@@ -27,11 +28,15 @@ struct CrawlWork: Sendable {
     let recrawl: Recrawl?
     /// The callbacks of queued requests that have one, until they go out.
     let callbacks: CallbackStore
+    /// Renders the pages ``CrawlSettings/rendering`` chooses, if any.
+    let renderer: PageRenderer?
     /// Where what the frontier decided about each URL is recorded, in a resumable crawl (for `--explain`).
     let decisions: CrawlStateStore?
 
     init(crawler: Crawler, client: FetchClient, frontier: any URLFrontier, output: CrawlOutput, scope: CrawlScope, seedHosts: Set<String>,
-         callbacks: CallbackStore, archive: WARCArchive? = nil, recrawl: Recrawl? = nil, decisions: CrawlStateStore? = nil) {
+         callbacks: CallbackStore, archive: WARCArchive? = nil, recrawl: Recrawl? = nil, renderer: PageRenderer? = nil,
+         decisions: CrawlStateStore? = nil) {
+        self.renderer = renderer
         self.output = output
         self.decisions = decisions
         self.recrawl = recrawl
@@ -377,6 +382,9 @@ struct CrawlWork: Sendable {
         case .notHTML: false
         case .needsSniffing: HTMLSniffer.sniff(response.body.prefix(HTMLSniffer.sniffLength))
         }
+        var response = response
+        var rendering: RenderedPage?
+        if isHTML, (200..<300).contains(response.status) { (response, rendering) = await rendered(response, request: request) }
         var links: [Link] = []
         if isHTML, (200..<300).contains(response.status), let documentURL = WebURL(response.finalURL) {
             // Every link is offered to the frontier (PDFs and images too, as
@@ -396,7 +404,7 @@ struct CrawlWork: Sendable {
             }
             links = crawler.settings.followsNofollow ? extracted.links : extracted.links.filter { !$0.isNofollow && !extracted.isNofollowPage }
         }
-        let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: links, isHTML: isHTML)
+        let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: links, isHTML: isHTML, rendering: rendering)
         let output = SpiderOutput()
         do {
             if let callback = request.callback {
@@ -415,7 +423,9 @@ struct CrawlWork: Sendable {
         for item in output.items {
             if let kept = await crawler.process(item) { result.items.append(kept) }
         }
-        result.found = await offer(output.requests, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL,
+        // Navigations the page's scripts tried are followed as links: robots.txt, scope and the seen-set decide.
+        let navigations = rendering?.navigations.map { CrawlRequest(url: $0) } ?? []
+        result.found = await offer(output.requests + navigations, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL,
                                    parent: entry.fingerprint)
         result.links = links.count
         return result

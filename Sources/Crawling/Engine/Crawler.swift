@@ -88,6 +88,8 @@ public final class Crawler: Sendable {
         let client: FetchClient
         let archive: WARCArchive?
         let output: CrawlOutput
+        /// Renders the pages ``CrawlSettings/rendering`` chooses, if any.
+        let renderer: PageRenderer?
     }
 
     // MARK: Lifecycle
@@ -220,8 +222,18 @@ public final class Crawler: Sendable {
             await client.shutdown()
             throw .archiveUnavailable(error)
         }
+        let renderer: PageRenderer?
+        do {
+            renderer = try settings.rendering.map { rendering throws(CrawlError) in
+                try PageRenderer(rendering, client: client, userAgent: settings.userAgent)
+            }
+        } catch {
+            try? archive?.close()
+            await client.shutdown()
+            throw error
+        }
         let output = CrawlOutput(itemFeeds: itemFeeds, pageLog: pageLog, logger: logger)
-        return OpenedRun(scope: scope, startRequests: startRequests, client: client, archive: archive, output: output)
+        return OpenedRun(scope: scope, startRequests: startRequests, client: client, archive: archive, output: output, renderer: renderer)
     }
 
     /// The crawl's scope: the spider's allowed domains, or the settings' hosts, with the settings' patterns and limits.
@@ -286,7 +298,8 @@ public final class Crawler: Sendable {
         let seedHosts = Set(opened.startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
         let recrawl = settings.recrawl.flatMap { recrawl in store.map { Recrawl(settings: recrawl, store: $0) } }
         let work = CrawlWork(crawler: self, client: opened.client, frontier: frontier, output: opened.output, scope: opened.scope,
-                             seedHosts: seedHosts, callbacks: callbacks, archive: opened.archive, recrawl: recrawl, decisions: store)
+                             seedHosts: seedHosts, callbacks: callbacks, archive: opened.archive, recrawl: recrawl, renderer: opened.renderer,
+                             decisions: store)
         if !Task.isCancelled {
             await work.offer(opened.startRequests, base: nil, depth: 0, referrer: nil, asSeeds: true)
         }
@@ -403,6 +416,8 @@ public final class Crawler: Sendable {
     /// writers, and returns the run's statistics.
     private func close(_ opened: OpenedRun, frontier: (any URLFrontier)?, started: ContinuousClock.Instant) async throws(CrawlError) -> CrawlStats {
         let cookiesRefused = opened.client.cookiesRefused
+        // The browser first: its pages' requests go through the client.
+        let rendering = await opened.renderer?.shutdown()
         await opened.client.shutdown()
         let failure = await frontier?.failure
         await closeOutputs(opened, frontier: frontier)
@@ -416,6 +431,7 @@ public final class Crawler: Sendable {
             stats.elapsedSeconds = elapsed
             stats.cookiesRefused = cookiesRefused
             stats.archivedRecords = opened.archive?.recordCount ?? 0
+            stats.browserRestarts = rendering?.browserRestarts ?? 0
             shared.stats = stats
             return stats
         }

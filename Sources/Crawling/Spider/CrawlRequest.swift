@@ -34,6 +34,9 @@ public struct CrawlRequest: Sendable {
     public var meta: [String: String]
     /// Whether the seen-set is bypassed (the URL is fetched even if seen).
     public var skipsDuplicateFilter: Bool
+    /// Whether the page is rendered through headless Chromium (``CrawlSettings/rendering``
+    /// must be set); `nil` leaves it to the crawl's rendering settings.
+    public var render: Bool?
     /// The URL already parsed and resolved (for links from the extractor), to save parsing it again.
     var resolved: WebURL?
 
@@ -58,6 +61,7 @@ public struct CrawlRequest: Sendable {
         priority: Int = 0,
         meta: [String: String] = [:],
         skipsDuplicateFilter: Bool = false,
+        render: Bool? = nil,
         callback: Spider.Callback? = nil,
         callbackName: String? = nil,
         fileID: String = #fileID,
@@ -70,6 +74,7 @@ public struct CrawlRequest: Sendable {
         self.priority = priority
         self.meta = meta
         self.skipsDuplicateFilter = skipsDuplicateFilter
+        self.render = render
         self.callback = callback
         self.callbackName = callback == nil ? nil : callbackName ?? "\(fileID):\(line)"
         self.resolved = nil

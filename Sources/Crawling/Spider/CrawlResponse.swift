@@ -6,6 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import LinkExtraction
+import Rendering
 
 /// A fetched page as a spider sees it: the response, where it sits in the
 /// crawl, its links, and selectors over its HTML.
@@ -20,6 +21,11 @@ public struct CrawlResponse: Sendable {
     public let links: [Link]
     /// Whether the body was parsed as HTML.
     public let isHTML: Bool
+    /// The page as headless Chromium rendered it, when it was rendered
+    /// (``CrawlSettings/rendering``): the body, links and selectors are then
+    /// the rendered document's, the status and headers the fetched response's
+    /// (with `Content-Type` saying `charset=utf-8`).
+    public let rendering: RenderedPage?
     /// The page's document, parsed on the first selector call and shared by
     /// every later one (on this response and its copies).
     private let parsed = ParsedDocument()

@@ -18,12 +18,15 @@ struct RequestPayload: Codable {
     var meta: [String: String]?
     /// The id of the request's callback in the ``CallbackStore`` of the process that queued it.
     var callback: UInt64?
+    /// ``CrawlRequest/render``, when the request says.
+    var render: Bool?
     /// What the log calls that callback where it cannot run (``CrawlRequest/callbackName``).
     var callbackName: String?
 
     /// The payload of a request, or `nil` when it has nothing beyond a plain `GET`.
     static func encode(_ request: CrawlRequest, callbackID: UInt64? = nil) -> [UInt8]? {
         guard request.method != .get || !request.headers.isEmpty || request.body != nil || !request.meta.isEmpty || callbackID != nil
+            || request.render != nil
         else { return nil }
         let payload = RequestPayload(
             method: request.method == .get ? nil : request.method.rawValue,
@@ -31,6 +34,7 @@ struct RequestPayload: Codable {
             body: request.body,
             meta: request.meta.isEmpty ? nil : request.meta,
             callback: callbackID,
+            render: request.render,
             callbackName: callbackID == nil ? nil : request.callbackName)
         return (try? JSONEncoder().encode(payload)).map(Array.init)
     }
@@ -47,6 +51,7 @@ struct RequestPayload: Codable {
         }
         request.body = payload.body
         request.meta = payload.meta ?? [:]
+        request.render = payload.render
         request.callbackName = payload.callbackName
         return (request, payload.callback)
     }

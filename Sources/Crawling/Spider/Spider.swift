@@ -55,7 +55,7 @@ open class Spider: @unchecked Sendable {
     /// responses that are not HTML (`true`). A spider that answers `false`
     /// lets an archived crawl (``CrawlSettings/warc``) stream such bodies to
     /// the archive without holding them in memory: their
-    /// ``CrawlResponse/body`` is then empty.
+    /// ``CrawlResponse/body`` (and the `Response.body` middlewares see) is then empty.
     open var readsNonHTMLBodies: Bool { true }
 
     /// Settings this spider needs, applied over the crawler's.
