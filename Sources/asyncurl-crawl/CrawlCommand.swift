@@ -15,24 +15,29 @@ import Logging
 import Glibc
 #endif
 
-/// `asyncurl-crawl`: crawls from seed URLs and writes one JSON line (or CSV row) per fetched URL.
+/// `asyncurl-crawl crawl` (the default subcommand): crawls from seed URLs and
+/// writes one JSON line (or CSV row) per fetched URL.
 struct CrawlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "asyncurl-crawl",
+        commandName: "crawl",
         abstract: "Crawl from seed URLs, politely, and log every fetched page.",
         discussion: """
-        Follows every link in scope (the seeds' hosts by default), obeying robots.txt.
-        With --max-depth 0 it only fetches the seeds: a list fetcher (see --seeds-file).
-        The first Ctrl-C stops scheduling and lets requests in flight finish; a second one exits at once.
+        Follows every link in scope (the seeds' hosts by default), obeying \
+        robots.txt. With --max-depth 0 it only fetches the seeds: a list fetcher \
+        (see --seeds-file). The first Ctrl-C stops scheduling and lets requests \
+        in flight finish; a second one exits at once.
 
-        With --frontier redis://HOST:PORT/NAME the process is one worker of crawl NAME, whose
-        frontier lives in Redis: start as many workers as you like, on any machines; seeds are
-        needed only once. --status prints the crawl's progress.
+        With --frontier redis://HOST:PORT/NAME the process is one worker of crawl \
+        NAME, whose frontier lives in Redis: start as many workers as you like, \
+        on any machines; seeds are needed only once. --status prints the crawl's \
+        progress.
 
-        Exit codes: 0 the crawl finished; 1 it finished but no page could be fetched;
-        64 bad arguments (EX_USAGE); 3 the crawl could not start (output file, HTTP client,
-        a --state directory another process is using); 4 the crawl stopped because its output
-        could not be written (a closed pipe, a full disk); 130 stopped with Ctrl-C.
+        Exit codes: 0 the crawl finished; 1 it finished but no page could be \
+        fetched; 64 bad arguments (a seed that is not an http or https URL, say); \
+        3 the crawl could not start (output file, HTTP client, a --state \
+        directory another process is using); 4 the crawl stopped because its \
+        output could not be written (a closed pipe, a full disk); 130 stopped \
+        with Ctrl-C.
         """
     )
 
@@ -72,27 +77,6 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(help: "Do not follow URLs matching this regular expression (repeatable).")
     var deny: [String] = []
 
-    @Option(name: .customLong("user-agent"), help: "The User-Agent sent, and matched against robots.txt.")
-    var userAgent = "AsyncURL/1.0 (+https://github.com/asyncurl)"
-
-    @Flag(name: .customLong("ignore-robots"), help: "Do not fetch or obey robots.txt.")
-    var ignoreRobots = false
-
-    @Flag(name: .customLong("no-cookies"), help: "Do not keep cookies (by default cookies set by a site go with later requests to it).")
-    var noCookies = false
-
-    @Flag(name: .customLong("allow-private-addresses"), help: "Let the crawl reach loopback and private addresses (refused by default; a seed whose host is such an address, or localhost, allows exactly that address).")
-    var allowPrivateAddresses = false
-
-    @Flag(help: "Do not verify TLS certificates (for self-signed test sites only).")
-    var insecure = false
-
-    @Option(help: "Seconds one request may take in all.")
-    var timeout = 30.0
-
-    @Option(name: .customLong("max-body"), help: "The largest decoded body accepted, in bytes.")
-    var maxBody = 16 << 20
-
     @Option(name: .customLong("max-retry-wait"), help: "The longest wait honoured, in seconds (Retry-After, backoff, host pause): a URL asking for more is not retried but recorded as failed.")
     var maxRetryWait = 60.0
 
@@ -117,6 +101,9 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "error, warning, info or debug.")
     var logLevel = "info"
 
+    @OptionGroup(title: "Fetching")
+    var fetching: FetchOptions
+
     @OptionGroup(title: "Shared crawl")
     var shared: SharedFrontierOptions
 
@@ -133,35 +120,72 @@ struct CrawlCommand: AsyncParsableCommand {
         guard ["jsonl", "csv"].contains(format) else { throw ValidationError("--format must be jsonl or csv") }
         guard ["host", "domain", "any"].contains(scope) else { throw ValidationError("--scope must be host, domain or any") }
         guard concurrency > 0, perHost > 0 else { throw ValidationError("--concurrency and --per-host must be positive") }
-        guard maxDepth >= 0, delay >= 0, timeout > 0, maxBody > 0 else { throw ValidationError("limits must not be negative") }
+        guard maxDepth >= 0, delay >= 0 else { throw ValidationError("--max-depth and --delay must not be negative") }
         guard maxRetryWait >= 0, maxCrawlDelay >= 0, hostTimeBudget >= 0, maxConnections > 0 else {
             throw ValidationError("--max-retry-wait, --max-crawl-delay and --host-time-budget must not be negative, --max-connections must be positive")
         }
         guard ["error", "warning", "info", "debug"].contains(logLevel) else { throw ValidationError("--log-level must be error, warning, info or debug") }
         if recrawl.recrawl, state == nil { throw ValidationError("--recrawl needs --state DIR") }
+        try SeedCheck.validate(arguments: seeds)
     }
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { SanitizingLogHandler(label: $0, level: level) }
-        if let url = shared.url, shared.status || shared.reset {
+        if try await runSharedCrawlCommands() { return }
+        let urls = try await seedURLs()
+        var settings = try makeSettings(seeds: urls)
+        // Resuming: the page log keeps what the earlier run wrote (the crawler
+        // cuts it back to the last checkpoint).
+        let isResuming = state.map { FileManager.default.fileExists(atPath: $0 + "/" + CrawlStateStore.fileName) } ?? false
+        if let state {
+            // Taken before any output is opened: a second process on the directory stops here.
             do {
-                if shared.reset { StandardError.write("deleted \(try await RedisCrawlStatus.delete(url)) keys of crawl \(url.name)\n") }
-                if shared.status { try await shared.printStatus(url) }
+                settings.stateDirectoryLock = try StateDirectoryLock(directory: state)
             } catch {
-                Self.printError("\(error)")
+                Self.printError("cannot use the state directory \(state): \(error.message)")
                 throw ExitCode(3)
             }
-            // Without seeds, --reset only deletes.
-            if shared.status || (seeds.isEmpty && seedsFile == nil) { return }
         }
+        let pageLog: FeedExporter?
+        do {
+            pageLog = try output.map { try FeedExporter(path: $0, format: format == "csv" ? .csv : .jsonLines, append: isResuming) }
+        } catch {
+            Self.printError("\(error)")
+            throw ExitCode(3)
+        }
+        let crawler = Crawler(spider: FollowAllSpider(seeds: urls), settings: settings, pageLog: pageLog)
+        let interrupts = InterruptHandler { crawler.stop() }
+        let result = try await crawl(with: crawler)
+        pageLog?.close()
+        try report(result, of: crawler, interrupted: interrupts.wasInterrupted)
+    }
+
+    /// Runs --status and --reset of a shared crawl; whether the command is done then.
+    private func runSharedCrawlCommands() async throws -> Bool {
+        guard let url = shared.url, shared.status || shared.reset else { return false }
+        do {
+            if shared.reset { StandardError.write("deleted \(try await RedisCrawlStatus.delete(url)) keys of crawl \(url.name)\n") }
+            if shared.status { try await shared.printStatus(url) }
+        } catch {
+            Self.printError("\(error)")
+            throw ExitCode(3)
+        }
+        // Without seeds, --reset only deletes.
+        return shared.status || (seeds.isEmpty && seedsFile == nil)
+    }
+
+    /// The seeds: the arguments, the --seeds-file's, or (a worker joining a
+    /// shared crawl) those the crawl was started with, from Redis.
+    private func seedURLs() async throws -> [String] {
         var urls = seeds
         if let seedsFile {
-            guard let data = FileManager.default.contents(atPath: seedsFile) else {
-                throw CleanExit.message("cannot read \(seedsFile)")
+            do {
+                urls += try SeedCheck.seeds(inFile: seedsFile)
+            } catch {
+                Self.printError("\(error)")
+                throw ExitCode.validationFailure
             }
-            let text = String(decoding: data, as: UTF8.self)
-            urls += text.split(whereSeparator: \.isNewline).map { $0.trimmed(" \t") }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         }
         if urls.isEmpty, let url = shared.url {
             // A worker joining a shared crawl learns its seeds (for the scope) from Redis.
@@ -173,7 +197,11 @@ struct CrawlCommand: AsyncParsableCommand {
             }
         }
         guard !urls.isEmpty else { throw ValidationError("give at least one seed URL (or --seeds-file)") }
+        return urls
+    }
 
+    /// The crawl's settings, from the options.
+    private func makeSettings(seeds urls: [String]) throws -> CrawlSettings {
         var settings = CrawlSettings()
         settings.concurrency = concurrency
         settings.perHostConcurrency = perHost
@@ -182,65 +210,42 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.maxDepth = maxDepth
         settings.allowPatterns = allow
         settings.denyPatterns = deny
-        settings.userAgent = userAgent
-        settings.obeysRobots = !ignoreRobots
-        settings.timeout = .milliseconds(Int64(timeout * 1000))
         settings.maxRetryWait = .milliseconds(Int64(min(maxRetryWait, 1e9) * 1000))
         settings.maxCrawlDelay = .milliseconds(Int64(min(maxCrawlDelay, 1e9) * 1000))
         settings.hostTimeBudget = hostTimeBudget > 0 ? .milliseconds(Int64(min(hostTimeBudget, 1e9) * 1000)) : nil
         settings.maxConnections = maxConnections
-        settings.maxBodySize = maxBody
         settings.stateDirectory = state
-        settings.keepsCookies = !noCookies
-        settings.verifiesTLSCertificates = !insecure
         settings.warc = archive.settings
         settings.recrawl = recrawl.settings
-        if allowPrivateAddresses { settings.addressPolicy = .any }
+        fetching.apply(to: &settings)
         bounds.apply(to: &settings)
-        if let state {
-            // Taken before any output is opened: a second process on the directory stops here.
-            do {
-                settings.stateDirectoryLock = try StateDirectoryLock(directory: state)
-            } catch {
-                Self.printError("cannot use the state directory \(state): \(error.message)")
-                throw ExitCode(3)
-            }
-        }
-        // Resuming: the page log keeps what the earlier run wrote (the crawler
-        // cuts it back to the last checkpoint).
-        let isResuming = state.map { FileManager.default.fileExists(atPath: $0 + "/" + CrawlStateStore.fileName) } ?? false
         if let factory = shared.factory { settings.frontier = factory }
         switch scope {
         case "any": settings.hosts = .any
         case "domain": settings.hosts = .registrableDomains(ofSeeds: urls)
         default: settings.hosts = .seedHosts
         }
+        return settings
+    }
 
-        let pageLog: FeedExporter?
-        do {
-            pageLog = try output.map { try FeedExporter(path: $0, format: format == "csv" ? .csv : .jsonLines, append: isResuming) }
-        } catch {
-            Self.printError("\(error)")
-            throw ExitCode(3)
-        }
-        let crawler = Crawler(spider: FollowAllSpider(seeds: urls), settings: settings, pageLog: pageLog)
-        let interrupts = InterruptHandler { crawler.stop() }
+    /// Runs the crawl off the main actor, with the progress line.
+    private func crawl(with crawler: Crawler) async throws -> CrawlStats {
         let progress = ProgressReporter(crawler: crawler, enabled: !quiet && logLevel != "error")
         progress.start()
-
-        let result: CrawlStats
+        defer { progress.finish() }
         do {
             // Off the main actor: the crawl's tasks belong on the cooperative pool.
-            result = try await Task.detached { () async throws(CrawlError) -> CrawlStats in
+            return try await Task.detached { () async throws(CrawlError) -> CrawlStats in
                 try await crawler.run()
             }.value
         } catch {
-            progress.finish()
             Self.printError("\(error)")
             throw ExitCode(3)
         }
-        progress.finish()
-        pageLog?.close()
+    }
+
+    /// Writes the statistics and the summary, and ends with the crawl's exit code.
+    private func report(_ result: CrawlStats, of crawler: Crawler, interrupted: Bool) throws {
         if let stats {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -257,7 +262,7 @@ struct CrawlCommand: AsyncParsableCommand {
             Self.printError("stopped: cannot write \(failure.path == "-" ? "standard output" : failure.path): \(failure.message)")
             throw ExitCode(4)
         }
-        if interrupts.wasInterrupted { throw ExitCode(130) }
+        if interrupted { throw ExitCode(130) }
         // A worker of a shared crawl may find nothing left to do; a recrawl, no page due.
         if result.pages == 0, result.revisitsNotDue == 0, shared.url == nil { throw ExitCode(1) }
     }

@@ -504,7 +504,10 @@ struct HostileSiteTests {
 
         #expect(!crawl.overran)
         #expect(crawl.missing([server.url("/ok/1")]) == [])
-        #expect(crawl.stats.robotsDenied == unreachable.count)
+        // Counted apart from robots.txt denials, one robotsUnavailable error per host.
+        #expect(crawl.stats.robotsUnavailable == unreachable.count)
+        #expect(crawl.stats.robotsDenied == 0)
+        #expect(crawl.stats.errorKinds["robotsUnavailable"] == unreachable.count)
         #expect(unreachable.allSatisfy { crawl.record($0) == nil })
     }
 

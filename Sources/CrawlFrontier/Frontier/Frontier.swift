@@ -169,7 +169,7 @@ public actor Frontier: URLFrontier {
         }
         seen.insert(entry.fingerprint)
         if robotsGivenUp.contains(entry.hostKey) {
-            counters.robotsDenied += 1
+            counters.robotsUnavailable += 1
             return .robotsDenied
         }
         if scheduler.isGivenUp(entry.hostKey) {
@@ -477,11 +477,12 @@ public actor Frontier: URLFrontier {
         configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .crawlDelay(delay, queued: dropped.count, budget: budget), droppedURLs: dropped.count))
     }
 
-    /// A held URL that robots.txt turned out to disallow: it no longer counts
-    /// against the page limits, and it is done.
-    private func refuse(_ entry: FrontierEntry) {
+    /// A held URL that robots.txt turned out to disallow (or that waited for
+    /// a robots.txt that could not be fetched): it no longer counts against
+    /// the page limits, and it is done.
+    private func refuse(_ entry: FrontierEntry, robotsUnavailable: Bool = false) {
         leftQueue(entry)
-        counters.robotsDenied += 1
+        if robotsUnavailable { counters.robotsUnavailable += 1 } else { counters.robotsDenied += 1 }
         accepted -= 1
         pagesPerHost[entry.hostKey, default: 1] -= 1
         store?.recordDone(entry)
@@ -502,7 +503,7 @@ public actor Frontier: URLFrontier {
                 robotsGivenUp.insert(hostKey)
                 // Queued URLs of the host leave the queue bounds' count too.
                 for entry in scheduler.giveUp(host: hostKey) where entry.attempt == 0 { leftQueue(entry) }
-                for entry in wait.held { refuse(entry) }
+                for entry in wait.held { refuse(entry, robotsUnavailable: true) }
                 configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .robotsUnavailable(attempts: wait.failures, lastFailure: failure),
                                                          droppedURLs: wait.held.count))
                 return

@@ -70,7 +70,7 @@ struct CrawlWork: Sendable {
         }
         guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
               resolved.scheme == "http" || resolved.scheme == "https" else {
-            crawler.record { $0.errorKinds["invalidURL", default: 0] += 1 }
+            crawler.record { $0.recordError("invalidURL") }
             return nil
         }
         let canonical = CanonicalURL(resolved, options: crawler.settings.canonicalization)
@@ -81,7 +81,7 @@ struct CrawlWork: Sendable {
             fingerprint ^= UInt64.random(in: 1...UInt64.max)
         }
         // Registered before the frontier sees the entry: a worker may take it at once.
-        let callbackID = request.callback.map { callbacks.register($0) }
+        let callbackID = CallbackStore.Handlers(of: request).map { callbacks.register($0) }
         // Fetched as the WHATWG serialisation of what the page wrote (`?b=%zz` stays
         // `?b=%zz`); the canonical form only decides what counts as a duplicate.
         let entry = FrontierEntry(url: resolved.removingFragment.href, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority,
@@ -104,7 +104,9 @@ struct CrawlWork: Sendable {
         let decoded = RequestPayload.request(for: entry)
         var request = decoded.request
         let callbackID = decoded.callbackID
-        request.callback = callbackID.flatMap { callbacks.take($0) }
+        let handlers = callbackID.flatMap { callbacks.take($0) }
+        request.callback = handlers?.callback
+        request.errback = handlers?.errback
         let plan = recrawlPlan(for: entry)
         if let plan, !plan.isDue, let previous = plan.previous {
             return await passOver(entry, previous: previous)
@@ -182,12 +184,16 @@ struct CrawlWork: Sendable {
         }
         let outcome = decided ?? Self.outcome(of: result, latency: latency, attempt: entry.attempt, policy: frontier.policy)
         switch outcome {
+        case .transientFailure where isLastTry(entry, result: result):
+            // Final: what its errback asks for goes into the frontier before it is completed.
+            await finish(entry, result: result, latency: latency, request: request, plan: plan)
+            await frontier.complete(entry, outcome: outcome)
         case .retryAfter, .hostBusy, .transientFailure:
             // May be retried: nothing is parsed from it unless it is final.
             let completion = await frontier.complete(entry, outcome: outcome)
             if case .retryScheduled = completion {
-                // The retry needs the request's callback again.
-                if let callback = request.callback, let callbackID { callbacks.restore(callback, id: callbackID) }
+                // The retry needs the request's callback and errback again.
+                if let handlers, let callbackID { callbacks.restore(handlers, id: callbackID) }
                 return
             }
             var failure: String?
@@ -233,14 +239,13 @@ struct CrawlWork: Sendable {
     private func finish(_ entry: FrontierEntry, result: Result<Response, FetchError>, latency: Duration, request: CrawlRequest, plan: Recrawl.Plan?, failure: String? = nil) async {
         switch result {
         case .failure(let error):
-            crawler.record { stats in
-                stats.errors += 1
-                stats.errorKinds[error.kind.rawValue, default: 0] += 1
-            }
+            crawler.record { $0.recordError(error.kind.rawValue) }
+            let failure = CrawlFailure(cause: .fetchFailed(error), request: request, url: entry.url, depth: entry.depth)
+            let handled = await handleFailure(failure, entry: entry, base: WebURL(entry.url))
             let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
                                     contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: Int(latency.flooredMilliseconds),
                                     error: "\(error.kind.rawValue): \(error.message)", redirects: nil)
-            await commit(entry, record: record, items: [], redirectTarget: nil)
+            await commit(entry, record: record, items: handled.items, redirectTarget: nil)
         case .success(let response):
             let (page, change, revisit) = await recrawled(response, entry: entry, plan: plan) {
                 await handle(response, request: request, entry: entry)
@@ -251,10 +256,7 @@ struct CrawlWork: Sendable {
                 stats.statuses[response.status, default: 0] += 1
                 stats.maxDepth = max(stats.maxDepth, entry.depth)
                 stats.linksFound += page.links
-                if let failure {
-                    stats.errors += 1
-                    stats.errorKinds[String(failure.prefix { $0 != ":" }), default: 0] += 1
-                }
+                if let failure { stats.recordError(String(failure.prefix { $0 != ":" })) }
             }
             var record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
                                     referrer: entry.referrer, contentType: response.headers["Content-Type"],
@@ -272,7 +274,7 @@ struct CrawlWork: Sendable {
     func commit(_ entry: FrontierEntry, record: PageRecord?, items: [any Encodable & Sendable], redirectTarget: UInt64?,
                 revisit: PageRevisit? = nil) async {
         guard await frontier.confirmClaim(entry) else {
-            crawler.record { $0.errorKinds["leaseLost", default: 0] += 1 }
+            crawler.record { $0.recordError("leaseLost") }
             crawler.logger.warning("claim expired before the page was written; another worker fetches it", metadata: ["url": "\(entry.url)"])
             return
         }
@@ -302,31 +304,23 @@ struct CrawlWork: Sendable {
             guard await frontier.markSeen(final.fingerprint) else { return result }
             result.redirectTarget = final.fingerprint
         }
-        let isHTML: Bool = switch HTMLSniffer.verdict(contentType: response.headers["Content-Type"]) {
-        case .html: true
-        case .notHTML: false
-        case .needsSniffing: HTMLSniffer.sniff(response.body.prefix(HTMLSniffer.sniffLength))
+        let extracted = PageLinks(of: response, settings: crawler.settings)
+        let links = extracted.links
+        result.droppedLinks = extracted.dropped
+        crawler.record { stats in
+            stats.linksTooLong += extracted.tooLong
+            stats.linksOverPageCap += extracted.overPageCap
+            if extracted.droppedBaseHref { stats.baseHrefsDropped += 1 }
         }
-        var links: [Link] = []
-        if isHTML, (200..<300).contains(response.status), let documentURL = WebURL(response.finalURL) {
-            // Every link is offered to the frontier (PDFs and images too, as
-            // Scrapy's CrawlSpider with deny_extensions=[] does); scope,
-            // robots.txt and the seen-set decide. Only HTML is parsed.
-            var options = LinkExtractionOptions()
-            options.maxURLLength = crawler.settings.maxURLLength
-            options.maxLinkBytes = crawler.settings.maxLinkBytesPerPage
-            let extractor = StreamingLinkExtractor(documentURL: documentURL, contentType: response.headers["Content-Type"], options: options)
-            extractor.feed(response.body)
-            let extracted = extractor.finish()
-            result.droppedLinks = extracted.tooLongURLCount + extracted.excessLinkCount + (extracted.droppedBaseHref ? 1 : 0)
-            crawler.record { stats in
-                stats.linksTooLong += extracted.tooLongURLCount
-                stats.linksOverPageCap += extracted.excessLinkCount
-                if extracted.droppedBaseHref { stats.baseHrefsDropped += 1 }
-            }
-            links = crawler.settings.followsNofollow ? extracted.links : extracted.links.filter { !$0.isNofollow && !extracted.isNofollowPage }
+        let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: links, isHTML: extracted.isHTML)
+        result.links = links.count
+        if errbackStatuses(of: request).contains(response.status) {
+            let failure = CrawlFailure(cause: .status(response.status), request: request, url: entry.url, depth: entry.depth, response: page)
+            let handled = await handleFailure(failure, entry: entry, base: WebURL(response.finalURL))
+            result.items = handled.items
+            result.found = handled.found
+            return result
         }
-        let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: links, isHTML: isHTML)
         let output = SpiderOutput()
         do {
             if let callback = request.callback {
@@ -335,16 +329,11 @@ struct CrawlWork: Sendable {
                 try await crawler.spider.parse(page, output: output)
             }
         } catch {
-            crawler.record { $0.errorKinds["spider", default: 0] += 1 }
-            crawler.logger.warning("spider callback failed", metadata: [
-                "url": "\(response.finalURL.removingURLCredentials())",
-                "error": "\(String(describing: error).removingControlCharacters().removingURLCredentials())"])
+            recordSpiderFailure(error, url: response.finalURL, in: "callback")
         }
-        for item in output.items {
-            if let kept = await crawler.process(item) { result.items.append(kept) }
-        }
-        result.found = await offer(output.requests, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL)
-        result.links = links.count
+        let produced = await take(output, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL)
+        result.items = produced.items
+        result.found = produced.found
         return result
     }
 }

@@ -136,23 +136,8 @@ public final class Crawler: Sendable {
         } catch {
             throw .invalidSettings(error.description)
         }
-        var clientConfiguration = FetchClient.Configuration()
-        clientConfiguration.userAgent = settings.userAgent
-        clientConfiguration.timeouts = Timeouts(connect: min(.seconds(10), settings.timeout), total: settings.timeout, idle: min(.seconds(30), settings.timeout))
-        clientConfiguration.maxBodySize = settings.maxBodySize
-        clientConfiguration.maxConnectionsPerHost = settings.perHostConcurrency
-        clientConfiguration.maxTotalConnections = max(1, settings.maxConnections)
-        clientConfiguration.keepsCookies = settings.keepsCookies
-        clientConfiguration.maxCookiesPerHost = settings.maxCookiesPerHost
-        clientConfiguration.maxCookies = settings.maxCookies
-        clientConfiguration.maxURLLength = settings.maxURLLength
-        clientConfiguration.verifiesTLSCertificates = settings.verifiesTLSCertificates
         let startRequests = spider.startRequests()
-        if let policy = settings.addressPolicy {
-            clientConfiguration.addressPolicy = policy
-        } else {
-            clientConfiguration.addressPolicy = SeedAddresses.policy(forSeeds: startRequests.map(\.url))
-        }
+        let clientConfiguration = settings.fetchClientConfiguration(seeds: startRequests.map(\.url))
         let client: FetchClient
         do {
             client = try FetchClient(configuration: clientConfiguration)
@@ -182,19 +167,19 @@ public final class Crawler: Sendable {
         let logger = logger
         configuration.eventHandler = { event in
             logger.notice("\(Self.logLine(for: event))")
+            if case .hostGivenUp(let host, .robotsUnavailable(_, let reason), _) = event {
+                self.record { $0.recordRobotsUnavailable(hostKey: host, reason: reason) }
+            }
         }
         let robotsFetcher: FrontierFactory.RobotsFetcher = { url in
-            // Up to 5 redirects; a file is read up to 500 KiB and parsed up
-            // to there, however long it is (RFC 9309 §2.5).
-            do {
-                var request = Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: RobotsTxt.maxParsedBytes)
-                request.truncatesBody = true
+            do throws(FetchError) {
+                var request = Request.robotsTxt(url)
                 request.capturesExchange = archive != nil
                 let response = try await client.fetch(request)
                 self.archive(response, in: archive)
                 return .response(status: response.status, body: Array(response.body))
             } catch {
-                return .unreachable
+                return .failed(reason: error.reason)
             }
         }
         let frontier: any URLFrontier
@@ -293,6 +278,7 @@ public final class Crawler: Sendable {
             stats.queuedOnDisk = counters.spilled
             stats.cookiesRefused = cookiesRefused
             stats.robotsDenied = counters.robotsDenied
+            stats.robotsUnavailable = counters.robotsUnavailable
             stats.retries = counters.retries
             stats.archivedRecords = archive?.recordCount ?? 0
             return stats
@@ -357,7 +343,7 @@ public final class Crawler: Sendable {
             try archive.archive(response, previous: previous)
         } catch {
             logger.error("cannot write the WARC archive; stopping the crawl", metadata: ["error": "\(error)"])
-            record { $0.errorKinds["archive", default: 0] += 1 }
+            record { $0.recordError("archive") }
             stop()
         }
     }

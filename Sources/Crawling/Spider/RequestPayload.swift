@@ -8,27 +8,33 @@ import Foundation
 
 /// What a ``CrawlRequest`` carries beyond its URL, as bytes the frontier
 /// keeps with the URL (``CrawlFrontier/FrontierEntry/payload``): in memory, in
-/// a resumable crawl's state, or in a shared frontier. A callback is a
-/// closure and cannot be kept this way; spiders that must survive a resume
-/// route by ``CrawlRequest/meta`` (as ``CrawlSpider`` does).
+/// a resumable crawl's state, or in a shared frontier. A callback or errback
+/// is a closure and cannot be kept this way (only its id in this process's
+/// ``CallbackStore``); spiders that must survive a resume or share a crawl
+/// route by ``CrawlRequest/meta`` in `parse` and `handleFailure` (as
+/// ``CrawlSpider`` does). ``CrawlRequest/errbackStatuses`` is kept.
 struct RequestPayload: Codable {
     var method: String?
     var headers: [[String]]?
     var body: Data?
     var meta: [String: String]?
-    /// The id of the request's callback in the ``CallbackStore`` of the process that queued it.
+    /// The id of the request's callback and errback in the ``CallbackStore`` of the process that queued it.
     var callback: UInt64?
+    /// The statuses that go to the errback (``CrawlRequest/errbackStatuses``), sorted.
+    var errbackStatuses: [Int]?
 
     /// The payload of a request, or `nil` when it has nothing beyond a plain `GET`.
     static func encode(_ request: CrawlRequest, callbackID: UInt64? = nil) -> [UInt8]? {
         guard request.method != .get || !request.headers.isEmpty || request.body != nil || !request.meta.isEmpty || callbackID != nil
+                || request.errbackStatuses != nil
         else { return nil }
         let payload = RequestPayload(
             method: request.method == .get ? nil : request.method.rawValue,
             headers: request.headers.isEmpty ? nil : request.headers.map { [$0.name, $0.value] },
             body: request.body,
             meta: request.meta.isEmpty ? nil : request.meta,
-            callback: callbackID)
+            callback: callbackID,
+            errbackStatuses: request.errbackStatuses.map { $0.sorted() })
         return (try? JSONEncoder().encode(payload)).map(Array.init)
     }
 
@@ -44,6 +50,7 @@ struct RequestPayload: Codable {
         }
         request.body = payload.body
         request.meta = payload.meta ?? [:]
+        request.errbackStatuses = payload.errbackStatuses.map(Set.init)
         return (request, payload.callback)
     }
 }

@@ -25,14 +25,24 @@ public final class SpiderOutput: Sendable {
         collected.withLock { $0.requests.append(request) }
     }
 
-    /// Asks the crawler to follow a URL (relative URLs resolve against the page), optionally with its own callback.
-    public func follow(_ url: String, priority: Int = 0, callback: Spider.Callback? = nil) {
-        follow(CrawlRequest(url: url, priority: priority, callback: callback))
+    /// Asks the crawler to follow a URL (relative URLs resolve against the page), optionally with its own callback and errback.
+    /// - Parameters:
+    ///   - url: absolute, or relative to the page.
+    ///   - priority: runs first among the queued URLs of its host when higher.
+    ///   - callback: parses the response (`nil`: the spider's `parse`).
+    ///   - errback: handles the request's failure (`nil`: the spider's `handleFailure`).
+    public func follow(_ url: String, priority: Int = 0, callback: Spider.Callback? = nil, errback: Spider.Errback? = nil) {
+        follow(CrawlRequest(url: url, priority: priority, callback: callback, errback: errback))
     }
 
-    /// Asks the crawler to follow an extracted link, optionally with its own callback.
-    public func follow(_ link: Link, priority: Int = 0, callback: Spider.Callback? = nil) {
-        var request = CrawlRequest(url: link.url, priority: priority, callback: callback)
+    /// Asks the crawler to follow an extracted link, optionally with its own callback and errback.
+    /// - Parameters:
+    ///   - link: a link of the page.
+    ///   - priority: runs first among the queued URLs of its host when higher.
+    ///   - callback: parses the response (`nil`: the spider's `parse`).
+    ///   - errback: handles the request's failure (`nil`: the spider's `handleFailure`).
+    public func follow(_ link: Link, priority: Int = 0, callback: Spider.Callback? = nil, errback: Spider.Errback? = nil) {
+        var request = CrawlRequest(url: link.url, priority: priority, callback: callback, errback: errback)
         request.resolved = link.resolvedURL
         follow(request)
     }

@@ -1,0 +1,111 @@
+import AsyncURL
+import Crawling
+import Foundation
+import Testing
+import TestServer
+
+/// Errbacks: a failed request (connection refused, a time-out, a status the
+/// spider handles as a failure) reaches its own errback, else the spider's
+/// `handleFailure`; what they yield and follow goes where a callback's does.
+@Suite("Errbacks")
+struct ErrbackTests {
+    /// One item per errback call, and one per page a follow-up reached.
+    struct Item: Codable, Sendable, Hashable {
+        var via: String
+        var path: String
+        var cause: String
+    }
+
+    /// `/` links (through `parse`) to failing URLs: `?with=errback` ones with an
+    /// errback of their own, the others without. Each errback follows
+    /// `/recovered?from=PATH`, whose callback yields an item.
+    final class FailingSpider: Spider, @unchecked Sendable {
+        let base: String
+        let refusedBase: String
+
+        init(base: String, refusedBase: String) {
+            self.base = base
+            self.refusedBase = refusedBase
+        }
+
+        override var startURLs: [String] { [base + "/"] }
+        override var errbackStatuses: Set<Int> { [404] }
+
+        static func cause(of failure: CrawlFailure) -> String {
+            failure.status.map { "status \($0)" } ?? failure.error.map(\.kind.rawValue) ?? "?"
+        }
+
+        static func path(of url: String) -> String {
+            URLComponents(string: url).map { $0.path + ($0.query.map { "?" + $0 } ?? "") } ?? url
+        }
+
+        /// Yields an item, and follows the test server's `/recovered` (absolute: a
+        /// relative URL would resolve against the failed URL, on the refused port too).
+        func recover(_ failure: CrawlFailure, via: String, output: SpiderOutput) {
+            output.yield(Item(via: via, path: Self.path(of: failure.url), cause: Self.cause(of: failure)))
+            output.follow(base + "/recovered?from=" + Self.path(of: failure.url).replacingOccurrences(of: "?", with: "_")) { page, output in
+                output.yield(Item(via: "recovered", path: Self.path(of: page.url), cause: "depth \(page.depth)"))
+            }
+        }
+
+        override func parse(_ response: CrawlResponse, output: SpiderOutput) async throws {
+            guard Self.path(of: response.url) == "/" else { return }
+            let errback: Spider.Errback = { [unowned self] failure, output in recover(failure, via: "request", output: output) }
+            for target in [base + "/missing", refusedBase + "/gone", base + "/slow"] {
+                output.follow(CrawlRequest(url: target + "?with=errback", errback: errback))
+                output.follow(CrawlRequest(url: target + "?with=spider"))
+            }
+            // Its own statuses: 410 goes to its errback, 404 (the spider's) to its callback.
+            output.follow(CrawlRequest(url: base + "/missing?with=own-statuses", callback: { page, output in
+                output.yield(Item(via: "callback", path: Self.path(of: page.url), cause: "status \(page.status)"))
+            }, errback: errback, errbackStatuses: [410]))
+        }
+
+        override func handleFailure(_ failure: CrawlFailure, output: SpiderOutput) async throws {
+            recover(failure, via: "spider", output: output)
+        }
+    }
+
+    @Test("Refused, 404 and time-out reach the request's errback, else the spider's; their items land in the feed and their requests are crawled")
+    func errbacks() async throws {
+        let server = try await TestServer.start()
+        server.addRoute("/slow") { _ in
+            try? await Task.sleep(for: .seconds(5))
+            return TestResponse(text: "late")
+        }
+        server.addRoute("/missing") { _ in TestResponse(status: 404, text: "not here") }
+        server.addRoute("/recovered") { _ in TestResponse(headers: [("Content-Type", "text/html")], body: Array("<p>recovered</p>".utf8)) }
+        server.addRoute("/") { _ in TestResponse(headers: [("Content-Type", "text/html")], body: Array("<p>start</p>".utf8)) }
+        let refusedPort = try ChildProcess.freePorts(1)[0]
+        let spider = FailingSpider(base: server.baseURL, refusedBase: "http://127.0.0.1:\(refusedPort)")
+        var settings = CrawlSettings()
+        settings.obeysRobots = false
+        settings.hosts = .any
+        settings.maxRetries = 0
+        settings.timeout = .seconds(1)
+        settings.maxDepth = 2
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-errback-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let feed = try FeedExporter(path: directory + "/items.jsonl", format: .jsonLines)
+        let crawler = Crawler(spider: spider, settings: settings, itemFeeds: [feed])
+        let stats = try await crawler.run()
+        feed.close()
+        try await server.shutdown()
+        let items = try String(contentsOfFile: directory + "/items.jsonl", encoding: .utf8).split(separator: "\n")
+            .map { try JSONDecoder().decode(Item.self, from: Data($0.utf8)) }
+        var expected: Set<Item> = []
+        for (via, query) in [("request", "with=errback"), ("spider", "with=spider")] {
+            for (path, cause) in [("/missing", "status 404"), ("/gone", "connectionFailed"), ("/slow", "timeout")] {
+                expected.insert(Item(via: via, path: path + "?" + query, cause: cause))
+                expected.insert(Item(via: "recovered", path: "/recovered?from=\(path)_\(query)", cause: "depth 2"))
+            }
+        }
+        expected.insert(Item(via: "callback", path: "/missing?with=own-statuses", cause: "status 404"))
+        #expect(Set(items) == expected)
+        #expect(items.count == expected.count, "each failure handled once")
+        #expect(stats.items == expected.count)
+        #expect(stats.errorKinds["connectionFailed"] == 2 && stats.errorKinds["timeout"] == 2)
+        #expect(crawler.storedCallbackCount == 0, "no errback is kept once its request went out")
+    }
+}
