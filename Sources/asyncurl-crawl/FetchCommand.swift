@@ -11,16 +11,17 @@ struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
         abstract: "Fetch one page as a crawl would, and print what a spider sees.",
+        usage: "asyncurl-crawl fetch [<options>] <url>",
         discussion: """
-        Fetches URL with the crawl's settings: its site's robots.txt first \\
-        (unless --ignore-robots), the same user agent, address guard, time-out \\
-        and body limit. Prints the status line, the redirects followed and the \\
-        response headers, a blank line, then the page's links (--links), what \\
-        an XPath expression or CSS selector selects (--xpath, --css: one result \\
+        Fetches URL with the crawl's settings: its site's robots.txt first \
+        (unless --ignore-robots), the same user agent, address guard, time-out \
+        and body limit. Prints the status line, the redirects followed and the \
+        response headers, a blank line, then the page's links (--links), what \
+        an XPath expression or CSS selector selects (--xpath, --css: one result \
         per line, elements as HTML), or else the body when it is text.
 
-        Exit codes: 0 a response was received (any status); 1 the page could \\
-        not be fetched, or robots.txt disallows it or could not be fetched; \\
+        Exit codes: 0 a response was received (any status); 1 the page could \
+        not be fetched, or robots.txt disallows it or could not be fetched; \
         64 bad arguments.
         """
     )
@@ -68,9 +69,7 @@ struct FetchCommand: AsyncParsableCommand {
         }
         print(Self.head(of: page.response))
         do {
-            for line in try results(of: page) {
-                print(line.removingControlCharacters(keepingLineFeeds: true))
-            }
+            for line in try results(of: page) { print(line) }
         } catch {
             CrawlCommand.printError("\(error)")
             throw ExitCode(1)
@@ -89,15 +88,16 @@ struct FetchCommand: AsyncParsableCommand {
         return lines.map { $0.removingControlCharacters() }.joined(separator: "\n") + "\n"
     }
 
-    /// What is printed after the head: links, selected nodes, or the body.
+    /// What is printed after the head: links, selected nodes, or the body,
+    /// without control characters (a page's text could move the terminal's cursor).
     private func results(of page: CrawlResponse) throws(SelectorError) -> [String] {
         if links {
-            return page.links.map { "\($0.url)\t\($0.text.removingControlCharacters())" }
+            return page.links.map { $0.url.removingControlCharacters() + "\t" + $0.text.removingControlCharacters() }
         }
         if let xpath {
             switch try page.document().evaluate(xpath) {
             case .nodes(let nodes): return nodes.map(Self.printed)
-            case let value: return [value.stringValue]
+            case let value: return [value.stringValue.removingControlCharacters(keepingLineFeeds: true)]
             }
         }
         if let css {
@@ -105,11 +105,11 @@ struct FetchCommand: AsyncParsableCommand {
         }
         let type = page.response.headers["Content-Type"]?.lowercased() ?? ""
         let isText = page.isHTML || type.hasPrefix("text/") || type.contains("json") || type.contains("xml")
-        return isText ? [page.text] : ["(\(page.body.count) bytes of \(type.isEmpty ? "unknown type" : type), not printed)"]
+        return isText ? [page.text.removingControlCharacters(keepingLineFeeds: true)] : ["(\(page.body.count) bytes of \(type.isEmpty ? "unknown type" : type), not printed)"]
     }
 
     /// An element as HTML; other nodes as their text.
     private static func printed(_ node: HTMLNode) -> String {
-        node.kind == .element ? node.html : node.text
+        (node.kind == .element ? node.html : node.text).removingControlCharacters(keepingLineFeeds: true)
     }
 }
