@@ -29,24 +29,18 @@ public actor Frontier: URLFrontier {
         var retryAt: ContinuousClock.Instant?
     }
 
-    private struct KnownRobots {
-        var matcher: RobotsMatcher
-        var expires: ContinuousClock.Instant
-    }
-
     /// The politeness and retry policy in force.
     public nonisolated let policy: PolitenessPolicy
     private var scheduler: HostScheduler
     private var seen = FingerprintSet()
     private let scope: CrawlScope
     private var seedHosts: Set<String> = []
-    private let userAgent: String
     private let obeysRobots: Bool
     private let robotsFetcher: @Sendable (String) async -> RobotsFetchResult
     private let configuration: FrontierConfiguration
     /// Hosts waiting for their robots.txt (only these: known files are in `robotsCache`).
     private var robots: [String: RobotsWait] = [:]
-    private var robotsCache: LRUCache<String, KnownRobots>
+    private var robotsCache: RobotsRulesCache
     /// Hosts waiting for a robots.txt fetch slot, and the fetches running.
     private var robotsQueue = Deque<String>()
     private var robotsFetching = 0
@@ -75,7 +69,7 @@ public actor Frontier: URLFrontier {
     private static let refillBatch = 1024
     /// Where accepted and refused URLs are recorded for a resumable crawl.
     private let store: CrawlStateStore?
-    private var waiters = WaiterList()
+    private let wakeUps = FrontierWakeUps()
     /// The counters so far.
     public private(set) var counters = FrontierCounters()
 
@@ -118,11 +112,10 @@ public actor Frontier: URLFrontier {
         self.store = store
         self.spill = spill
         self.configuration = configuration
-        robotsCache = LRUCache(capacity: configuration.robotsCacheSize, maxCost: configuration.robotsCacheBytes)
+        robotsCache = RobotsRulesCache(configuration: configuration)
         policy = configuration.policy
         scheduler = HostScheduler(policy: configuration.policy)
         scope = configuration.scope
-        userAgent = configuration.userAgent
         obeysRobots = configuration.obeysRobots
         maxPages = configuration.maxPages
         maxPagesPerHost = configuration.maxPagesPerHost
@@ -176,7 +169,7 @@ public actor Frontier: URLFrontier {
             counters.pageLimited += 1
             return .pageLimitReached
         }
-        if obeysRobots, let known = knownRobots(forHost: entry.hostKey), !known.isAllowed(url: entry.url) {
+        if obeysRobots, robotsCache.denies(entry) {
             counters.robotsDenied += 1
             return .robotsDenied
         }
@@ -254,12 +247,7 @@ public actor Frontier: URLFrontier {
 
     /// A host's compiled robots.txt while it is cached and fresh.
     private func knownRobots(forHost hostKey: String) -> RobotsMatcher? {
-        guard let known = robotsCache.value(forKey: hostKey) else { return nil }
-        guard known.expires > .now else {
-            robotsCache.removeValue(forKey: hostKey)
-            return nil
-        }
-        return known.matcher
+        robotsCache.rules(forHost: hostKey)
     }
 
     /// Starts robots.txt fetches for waiting hosts while fewer than the limit run.
@@ -316,6 +304,7 @@ public actor Frontier: URLFrontier {
     /// robots.txt, or when the calling task is cancelled.
     public func next() async -> FrontierEntry? {
         while !Task.isCancelled {
+            let changes = wakeUps.changes
             if let entry = scheduler.next(now: .now) {
                 if entry.attempt == 0 {
                     leftQueue(entry)
@@ -331,7 +320,7 @@ public actor Frontier: URLFrontier {
                 wakeAll()
                 return nil
             }
-            await waitForChange(until: scheduler.nextEventTime(now: .now))
+            await wakeUps.wait(until: scheduler.nextEventTime(now: .now), unlessChangedSince: changes)
         }
         return nil
     }
@@ -343,7 +332,7 @@ public actor Frontier: URLFrontier {
     /// Add the URLs found on the page *before* completing it: once nothing is
     /// queued or in flight the frontier is finished, and waiting workers leave.
     @discardableResult
-    public func complete(_ entry: FrontierEntry, outcome: HostScheduler.Outcome) -> HostScheduler.CompletionResult {
+    public func complete(_ entry: FrontierEntry, outcome: FetchOutcome) -> FrontierCompletion {
         let pausesBefore = scheduler.pauseCount
         let now = ContinuousClock.now
         let result = scheduler.complete(entry, outcome: outcome, now: now)
@@ -526,8 +515,7 @@ public actor Frontier: URLFrontier {
         robots[hostKey] = nil
         let file = result.robotsTxt(maxRules: configuration.maxRobotsRules)
         counters.robotsRulesIgnored += file.ignoredRules
-        let matcher = RobotsMatcher(file, userAgent: userAgent)
-        robotsCache.setValue(KnownRobots(matcher: matcher, expires: .now + robotsLifetime), forKey: hostKey, cost: matcher.storageBytes)
+        let matcher = robotsCache.remember(file, forHost: hostKey)
         if let delay = matcher.crawlDelay {
             scheduler.setCrawlDelay(delay, forHost: hostKey)
         }
@@ -553,33 +541,12 @@ public actor Frontier: URLFrontier {
         startRobotsFetches()
     }
 
-    private func waitForChange(until deadline: ContinuousClock.Instant?) async {
-        let id = waiters.makeID()
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                waiters.insert(continuation, id: id)
-                if let deadline {
-                    Task { [weak self] in
-                        try? await Task.sleep(until: deadline, clock: .continuous)
-                        await self?.wake(id)
-                    }
-                }
-            }
-        } onCancel: {
-            Task { [weak self] in await self?.wake(id) }
-        }
-    }
-
-    private func wake(_ id: Int) {
-        waiters.remove(id)?.resume()
-    }
-
     /// Wakes one waiting worker (the others stay asleep: no thundering herd).
     private func wakeOne() {
-        waiters.takeOne()?.resume()
+        wakeUps.wakeOne()
     }
 
     private func wakeAll() {
-        for continuation in waiters.takeAll() { continuation.resume() }
+        wakeUps.wakeAll()
     }
 }

@@ -3,7 +3,7 @@ import AsyncURLSupport
 import CrawlFrontier
 import LinkExtraction
 
-/// Errbacks: what runs when a request fails, and where its output goes.
+/// Running the spider on a page or a failure, and taking what it produced.
 extension CrawlWork {
     /// What a callback or errback produced: items kept by the pipelines (not
     /// yet written) and the requests offered to the frontier.
@@ -24,10 +24,23 @@ extension CrawlWork {
         return entry.attempt >= frontier.policy.maxRetries
     }
 
-    /// Runs the request's errback (else the spider's `handleFailure`) and
-    /// takes its output: items through the pipelines, requests to the
-    /// frontier one level deeper, with the failed URL as their referrer.
-    func handleFailure(_ failure: CrawlFailure, entry: FrontierEntry, base: WebURL?) async -> Produced {
+    /// Runs the request's callback, else the spider's `parse`, on `page`.
+    func callParse(_ page: CrawlResponse) async -> SpiderOutput {
+        let output = SpiderOutput()
+        do {
+            if let callback = page.request.callback {
+                try await callback(page, output)
+            } else {
+                try await crawler.spider.parse(page, output: output)
+            }
+        } catch {
+            recordSpiderFailure(error, url: page.url, in: "callback")
+        }
+        return output
+    }
+
+    /// Runs the request's errback, else the spider's `handleFailure`, on `failure`.
+    func callErrback(_ failure: CrawlFailure) async -> SpiderOutput {
         let output = SpiderOutput()
         do {
             if let errback = failure.request.errback {
@@ -38,7 +51,14 @@ extension CrawlWork {
         } catch {
             recordSpiderFailure(error, url: failure.url, in: "errback")
         }
-        return await take(output, base: base, depth: entry.depth + 1, referrer: failure.response?.url ?? entry.url)
+        return output
+    }
+
+    /// Runs a failed fetch's errback and takes its output: items through the
+    /// pipelines, requests to the frontier one level deeper, with the failed
+    /// URL as their referrer.
+    func handleFailure(_ failure: CrawlFailure, entry: FrontierEntry, base: WebURL?) async -> Produced {
+        await take(await callErrback(failure), base: base, depth: entry.depth + 1, referrer: entry.url)
     }
 
     /// Items (through the pipelines) and requests (offered at `depth`) from a callback's or errback's output.
@@ -52,8 +72,8 @@ extension CrawlWork {
     }
 
     /// Counts and logs a callback or errback that threw.
-    func recordSpiderFailure(_ error: any Error, url: String, in handler: String) {
-        crawler.record { $0.recordError("spider") }
+    private func recordSpiderFailure(_ error: any Error, url: String, in handler: String) {
+        crawler.recordError("spider")
         crawler.logger.warning("spider \(handler) failed", metadata: [
             "url": "\(url.removingURLCredentials())",
             "error": "\(String(describing: error).removingControlCharacters().removingURLCredentials())"])

@@ -70,7 +70,7 @@ struct CrawlWork: Sendable {
         }
         guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
               resolved.scheme == "http" || resolved.scheme == "https" else {
-            crawler.record { $0.recordError("invalidURL") }
+            crawler.recordError(FetchError.Kind.invalidURL.rawValue)
             return nil
         }
         let canonical = CanonicalURL(resolved, options: crawler.settings.canonicalization)
@@ -107,7 +107,7 @@ struct CrawlWork: Sendable {
         let handlers = callbackID.flatMap { callbacks.take($0) }
         request.callback = handlers?.callback
         request.errback = handlers?.errback
-        let plan = recrawlPlan(for: entry)
+        var plan = recrawlPlan(for: entry)
         if let plan, !plan.isDue, let previous = plan.previous {
             return await passOver(entry, previous: previous)
         }
@@ -131,8 +131,7 @@ struct CrawlWork: Sendable {
         for middleware in crawler.middlewares {
             if case .skip(let reason) = await middleware.willSend(&fetchRequest, for: request) {
                 crawler.record { $0.skippedRequests += 1 }
-                let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
-                                        contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: 0, error: "skipped: \(reason)", redirects: nil)
+                let record = PageRecord(entry: entry, error: "skipped: \(reason)")
                 await commit(entry, record: record, items: [], redirectTarget: nil)
                 await frontier.complete(entry, outcome: .permanentFailure)
                 return
@@ -142,11 +141,14 @@ struct CrawlWork: Sendable {
         // archive (marked truncated); for the crawl it is still bodyTooLarge.
         fetchRequest.capturesExchange = archive != nil
         fetchRequest.truncatesBody = archive != nil
+        let spool = bodySpool(for: fetchRequest)
+        if let spool { fetchRequest.bodyConsumer = spool }
         let started = ContinuousClock.now
         var result: Result<Response, FetchError>
         do {
             let response = try await client.fetch(fetchRequest)
-            crawler.archive(response, in: archive, previous: plan?.capture)
+            crawler.archive(response, in: archive, spool: spool, previous: plan?.capture)
+            plan?.payloadDigest = spool?.payloadDigest
             if response.isTruncated {
                 result = .failure(FetchError(kind: .bodyTooLarge, url: response.finalURL,
                                              message: "the body exceeded the limit of \(crawler.settings.maxBodySize) bytes (archived cut at the limit)"))
@@ -157,11 +159,12 @@ struct CrawlWork: Sendable {
             result = .failure(error)
         }
         let latency = ContinuousClock.now - started
+        crawler.metrics.fetchDuration.record(duration: latency)
         if crawler.isAbandoned {
             // The crawl was stopped at once: nothing is recorded, so a resumed crawl fetches it again.
             return
         }
-        var decided: HostScheduler.Outcome?
+        var decided: FetchOutcome?
         if case .success(var response) = result {
             middlewares: for middleware in crawler.middlewares {
                 switch await middleware.didReceive(response, for: fetchRequest) {
@@ -172,9 +175,7 @@ struct CrawlWork: Sendable {
                     break middlewares
                 case .drop(let reason):
                     crawler.record { $0.droppedResponses += 1 }
-                    let record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
-                                            referrer: entry.referrer, contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes,
-                                            links: 0, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: "dropped: \(reason)", redirects: nil)
+                    let record = PageRecord(entry: entry, dropped: response, reason: reason, elapsed: latency)
                     await commit(entry, record: record, items: [], redirectTarget: nil)
                     await frontier.complete(entry, outcome: .success(latency: latency))
                     return
@@ -214,7 +215,7 @@ struct CrawlWork: Sendable {
     /// `Retry-After`, or the backoff); 503 and a 500, 502 or 504 with
     /// `Retry-After` delay that URL only; 500, 502, 504 and transient transport
     /// failures are retried after the backoff; other failures are final.
-    private static func outcome(of result: Result<Response, FetchError>, latency: Duration, attempt: Int, policy: PolitenessPolicy) -> HostScheduler.Outcome {
+    private static func outcome(of result: Result<Response, FetchError>, latency: Duration, attempt: Int, policy: PolitenessPolicy) -> FetchOutcome {
         // The wait asked for, up to a year: a wait over the policy's cap is refused, and recorded as asked.
         func askedWait(_ response: Response) -> Duration? {
             response.headers["Retry-After"].flatMap { RetryAfter.delay($0, cap: .seconds(365 * 86_400)) }
@@ -239,12 +240,10 @@ struct CrawlWork: Sendable {
     private func finish(_ entry: FrontierEntry, result: Result<Response, FetchError>, latency: Duration, request: CrawlRequest, plan: Recrawl.Plan?, failure: String? = nil) async {
         switch result {
         case .failure(let error):
-            crawler.record { $0.recordError(error.kind.rawValue) }
+            crawler.recordError(error.kind.rawValue)
             let failure = CrawlFailure(cause: .fetchFailed(error), request: request, url: entry.url, depth: entry.depth)
             let handled = await handleFailure(failure, entry: entry, base: WebURL(entry.url))
-            let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
-                                    contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: Int(latency.flooredMilliseconds),
-                                    error: "\(error.kind.rawValue): \(error.message)", redirects: nil)
+            let record = PageRecord(entry: entry, error: "\(error.kind.rawValue): \(error.message)", elapsed: latency)
             await commit(entry, record: record, items: handled.items, redirectTarget: nil)
         case .success(let response):
             let (page, change, revisit) = await recrawled(response, entry: entry, plan: plan) {
@@ -256,14 +255,11 @@ struct CrawlWork: Sendable {
                 stats.statuses[response.status, default: 0] += 1
                 stats.maxDepth = max(stats.maxDepth, entry.depth)
                 stats.linksFound += page.links
-                if let failure { stats.recordError(String(failure.prefix { $0 != ":" })) }
             }
-            var record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
-                                    referrer: entry.referrer, contentType: response.headers["Content-Type"],
-                                    bytes: response.decodedBodyBytes, links: page.links, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: failure,
-                                    redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url),
-                                    linksDropped: page.droppedLinks)
-            record.change = change
+            crawler.metrics.countPage(status: response.status, bytes: response.decodedBodyBytes)
+            if let failure { crawler.recordError(String(failure.prefix { $0 != ":" })) }
+            let record = PageRecord(entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
+                                    error: failure, change: change)
             await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
         }
     }
@@ -274,7 +270,7 @@ struct CrawlWork: Sendable {
     func commit(_ entry: FrontierEntry, record: PageRecord?, items: [any Encodable & Sendable], redirectTarget: UInt64?,
                 revisit: PageRevisit? = nil) async {
         guard await frontier.confirmClaim(entry) else {
-            crawler.record { $0.recordError("leaseLost") }
+            crawler.recordError("leaseLost")
             crawler.logger.warning("claim expired before the page was written; another worker fetches it", metadata: ["url": "\(entry.url)"])
             return
         }
@@ -304,33 +300,23 @@ struct CrawlWork: Sendable {
             guard await frontier.markSeen(final.fingerprint) else { return result }
             result.redirectTarget = final.fingerprint
         }
+        let parseStarted = ContinuousClock.now
         let extracted = PageLinks(of: response, settings: crawler.settings)
-        let links = extracted.links
+        result.links = extracted.links.count
         result.droppedLinks = extracted.dropped
         crawler.record { stats in
             stats.linksTooLong += extracted.tooLong
             stats.linksOverPageCap += extracted.overPageCap
             if extracted.droppedBaseHref { stats.baseHrefsDropped += 1 }
         }
-        let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: links, isHTML: extracted.isHTML)
-        result.links = links.count
+        let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: extracted.links, isHTML: extracted.isHTML)
+        let output: SpiderOutput
         if errbackStatuses(of: request).contains(response.status) {
-            let failure = CrawlFailure(cause: .status(response.status), request: request, url: entry.url, depth: entry.depth, response: page)
-            let handled = await handleFailure(failure, entry: entry, base: WebURL(response.finalURL))
-            result.items = handled.items
-            result.found = handled.found
-            return result
+            output = await callErrback(CrawlFailure(cause: .status(response.status), request: request, url: entry.url, depth: entry.depth, response: page))
+        } else {
+            output = await callParse(page)
         }
-        let output = SpiderOutput()
-        do {
-            if let callback = request.callback {
-                try await callback(page, output)
-            } else {
-                try await crawler.spider.parse(page, output: output)
-            }
-        } catch {
-            recordSpiderFailure(error, url: response.finalURL, in: "callback")
-        }
+        crawler.metrics.parseDuration.record(duration: ContinuousClock.now - parseStarted)
         let produced = await take(output, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL)
         result.items = produced.items
         result.found = produced.found

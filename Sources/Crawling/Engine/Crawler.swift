@@ -49,6 +49,8 @@ public final class Crawler: Sendable {
     public let logger: Logger
     /// The callbacks of queued requests, until they go out.
     private let callbacks = CallbackStore()
+    /// What the crawl emits through swift-metrics (see ``CrawlMetricLabel``).
+    let metrics = CrawlMetrics()
 
     /// Callbacks kept for requests queued and not yet fetched (a diagnostic:
     /// only requests the frontier queued keep theirs, so it is zero once a crawl has run to its end).
@@ -169,6 +171,7 @@ public final class Crawler: Sendable {
             logger.notice("\(Self.logLine(for: event))")
             if case .hostGivenUp(let host, .robotsUnavailable(_, let reason), _) = event {
                 self.record { $0.recordRobotsUnavailable(hostKey: host, reason: reason) }
+                self.metrics.countError("robotsUnavailable")
             }
         }
         let robotsFetcher: FrontierFactory.RobotsFetcher = { url in
@@ -195,6 +198,7 @@ public final class Crawler: Sendable {
             throw .frontierUnavailable(error)
         }
         live.withLock { $0 = frontier }
+        let metricsSampler = metrics.sample(frontier)
         let seedHosts = Set(startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
         let recrawl = settings.recrawl.flatMap { recrawl in stateStore.withLock { $0 }.map { Recrawl(settings: recrawl, store: $0) } }
         let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts, callbacks: callbacks,
@@ -240,6 +244,8 @@ public final class Crawler: Sendable {
         }
         checkpoints.cancel()
         await checkpoints.value
+        metricsSampler.cancel()
+        await metricsSampler.value
         liveness.cancel()
         await liveness.value
         if let timer = graceTimer.withLock({ $0 }) {
@@ -336,14 +342,15 @@ public final class Crawler: Sendable {
     /// Writes a fetch's captured exchanges to the archive. An archive that
     /// cannot be written (a full disk, say) stops the crawl: what it fetched
     /// from then on would be missing from it.
-    /// `previous`: the page's capture in an earlier run (a recrawl), which an unchanged page's `revisit` record refers to.
-    func archive(_ response: Response, in archive: WARCArchive?, previous: WARCPreviousCapture? = nil) {
+    /// `previous`: the page's capture in an earlier run (a recrawl), which an unchanged page's `revisit` record refers to;
+    /// `spool`: where the final body streamed to (see `CrawlWork.bodySpool(for:)`).
+    func archive(_ response: Response, in archive: WARCArchive?, spool: WARCBodySpool? = nil, previous: WARCPreviousCapture? = nil) {
         guard let archive else { return }
         do {
-            try archive.archive(response, previous: previous)
+            try archive.archive(response, spool: spool, previous: previous)
         } catch {
             logger.error("cannot write the WARC archive; stopping the crawl", metadata: ["error": "\(error)"])
-            record { $0.recordError("archive") }
+            recordError("archive")
             stop()
         }
     }
