@@ -41,10 +41,10 @@ struct CrawlCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: "Seed URLs.")
+    @Argument(help: "The URLs the crawl starts from (absolute http or https URLs).")
     var seeds: [String] = []
 
-    @Option(name: .long, help: "Also read seed URLs from this file, one per line.")
+    @Option(name: .long, help: ArgumentHelp("Also read seed URLs from this file, one per line (blank lines and # comments are skipped).", valueName: "file"))
     var seedsFile: String?
 
     @Option(help: "Requests in flight at once.")
@@ -53,7 +53,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .customLong("per-host"), help: "Requests in flight at once to one host.")
     var perHost = 2
 
-    @Option(help: "Seconds between two requests to one host.")
+    @Option(help: ArgumentHelp("Seconds between two requests to one host.", valueName: "seconds"))
     var delay = 0.0
 
     @Option(name: .customLong("max-pages"), help: "The most pages to fetch.")
@@ -65,10 +65,10 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(help: "Which hosts to follow: host (the seeds' hosts), domain (their registrable domains, by the Public Suffix List, and subdomains), any.")
     var scope = "host"
 
-    @Option(help: "Only follow URLs matching this regular expression (repeatable).")
+    @Option(help: ArgumentHelp("Only follow URLs matching this regular expression (repeatable).", valueName: "regex"))
     var allow: [String] = []
 
-    @Option(help: "Do not follow URLs matching this regular expression (repeatable).")
+    @Option(help: ArgumentHelp("Do not follow URLs matching this regular expression (repeatable).", valueName: "regex"))
     var deny: [String] = []
 
     @Option(name: .customLong("max-retry-wait"), help: "The longest wait honoured, in seconds (Retry-After, backoff, host pause): a URL asking for more is not retried but recorded as failed.")
@@ -83,10 +83,10 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: "The most open connections in all.")
     var maxConnections = 256
 
-    @Option(help: "Keep the crawl's state in this directory: run again with the same --state to resume a stopped or killed crawl.")
+    @Option(help: ArgumentHelp("Keep the crawl's state in this directory: run again with the same --state to resume a stopped or killed crawl.", valueName: "dir"))
     var state: String?
 
-    @Option(help: "Write the final statistics as JSON to this file.")
+    @Option(help: ArgumentHelp("Write the final statistics as JSON to this file.", valueName: "file"))
     var stats: String?
 
     @Flag(help: "No progress line or summary.")

@@ -4,7 +4,7 @@ import Crawling
 /// The options of how one page is fetched, shared by `crawl` and `fetch`:
 /// user agent, robots.txt, cookies, the address guard, TLS, time and size limits.
 struct FetchOptions: ParsableArguments {
-    @Option(name: .customLong("user-agent"), help: "The User-Agent sent, and matched against robots.txt.")
+    @Option(name: .customLong("user-agent"), help: ArgumentHelp("The User-Agent sent, and matched against robots.txt.", valueName: "agent"))
     var userAgent = CrawlSettings().userAgent
 
     @Flag(name: .customLong("ignore-robots"), help: "Do not fetch or obey robots.txt.")
@@ -22,10 +22,10 @@ struct FetchOptions: ParsableArguments {
     @Flag(help: "Do not verify TLS certificates (for self-signed test sites only).")
     var insecure = false
 
-    @Option(help: "Seconds one request may take in all.")
+    @Option(help: ArgumentHelp("Seconds one request may take in all.", valueName: "seconds"))
     var timeout = 30.0
 
-    @Option(name: .customLong("max-body"), help: "The largest decoded body accepted, in bytes.")
+    @Option(name: .customLong("max-body"), help: ArgumentHelp("The largest decoded body accepted, in bytes.", valueName: "bytes"))
     var maxBody = CrawlSettings().maxBodySize
 
     func validate() throws {

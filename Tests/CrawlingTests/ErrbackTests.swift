@@ -109,3 +109,23 @@ struct ErrbackTests {
         #expect(crawler.storedCallbackCount == 0, "no errback is kept once its request went out")
     }
 }
+
+/// Start URLs a crawl cannot use are told and counted, and the crawl goes on.
+@Suite("Unusable start URLs")
+struct UnusableStartURLTests {
+    @Test("A start URL that is not http(s) is logged, counted as an invalidURL error (in errors too), and the other seeds are crawled")
+    func unusableStartURL() async throws {
+        let server = try await TestServer.start()
+        server.addRoute("/") { _ in TestResponse(text: "ok") }
+        let log = CollectedLog()
+        var settings = CrawlSettings()
+        settings.obeysRobots = false
+        let crawler = Crawler(spider: FollowAllSpider(seeds: ["ftp://127.0.0.1/file", server.url("/")]), settings: settings,
+                              logger: log.logger(level: .warning))
+        let stats = try await crawler.run()
+        try await server.shutdown()
+        #expect(stats.pages == 1)
+        #expect(stats.errors == 1 && stats.errorKinds["invalidURL"] == 1)
+        #expect(log.lines.contains("start URL skipped: not an http or https URL"), "\(log.lines)")
+    }
+}

@@ -45,7 +45,11 @@ struct CrawlWork: Sendable {
         var entries: [FrontierEntry] = []
         var callbackIDs: [UInt64?] = []
         for request in requests {
-            guard let made = entry(for: request, base: base, depth: depth, referrer: referrer) else { continue }
+            guard let made = entry(for: request, base: base, depth: depth, referrer: referrer) else {
+                // A start URL (or a sitemap's) that cannot be crawled is told, not only counted.
+                if asSeeds { crawler.logger.warning("start URL skipped: not an http or https URL", metadata: ["url": "\(request.url.removingURLCredentials())"]) }
+                continue
+            }
             entries.append(made.entry)
             callbackIDs.append(made.callbackID)
         }
