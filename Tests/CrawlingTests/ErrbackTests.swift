@@ -1,4 +1,5 @@
 import AsyncURL
+import AsyncURLSupport
 import Crawling
 import Foundation
 import Testing
@@ -127,5 +128,64 @@ struct UnusableStartURLTests {
         #expect(stats.pages == 1)
         #expect(stats.errors == 1 && stats.errorKinds["invalidURL"] == 1)
         #expect(log.lines.contains("start URL skipped: not an http or https URL"), "\(log.lines)")
+    }
+}
+
+/// A request's errback is a closure of the process that queued it: a request
+/// fetched by another run (a resumed crawl; a shared frontier's other worker
+/// alike) comes to the spider's `handleFailure`, with its meta and its
+/// `errbackStatuses`, which travel in the payload.
+@Suite("Errbacks across runs")
+struct ErrbackResumeTests {
+    final class StoppingSpider: Spider, @unchecked Sendable {
+        let base: String
+        let stopOnSeed: LockedState<Crawler?>
+
+        init(base: String, stopOnSeed: LockedState<Crawler?>) {
+            self.base = base
+            self.stopOnSeed = stopOnSeed
+        }
+
+        override var startURLs: [String] { [base + "/"] }
+
+        override func parse(_ response: CrawlResponse, output: SpiderOutput) async throws {
+            guard response.url == base + "/" else { return }
+            // Queued, then left for the next run: the crawl stops before it is fetched.
+            output.follow(CrawlRequest(url: base + "/missing", meta: ["route": "stock"], errback: { failure, output in
+                output.yield(["via": "request", "url": failure.url])
+            }, errbackStatuses: [404]))
+            stopOnSeed.withLock { $0 }?.stop()
+        }
+
+        override func handleFailure(_ failure: CrawlFailure, output: SpiderOutput) async throws {
+            output.yield(["via": "spider", "route": failure.meta["route"] ?? "", "status": String(failure.status ?? 0)])
+        }
+    }
+
+    @Test("Resumed, a 404 listed in the request's errbackStatuses reaches the spider's handleFailure with the request's meta")
+    func resumedErrback() async throws {
+        let server = try await TestServer.start()
+        server.addRoute("/missing") { _ in TestResponse(status: 404, text: "gone") }
+        server.addRoute("/") { _ in TestResponse(headers: [("Content-Type", "text/html")], body: Array("<p>start</p>".utf8)) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-errback-resume-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var settings = CrawlSettings()
+        settings.obeysRobots = false
+        settings.stateDirectory = directory + "/state"
+        let base = String(server.url("/").dropLast())
+        let stopper = LockedState<Crawler?>(nil)
+        let first = Crawler(spider: StoppingSpider(base: base, stopOnSeed: stopper), settings: settings)
+        stopper.withLock { $0 = first }
+        _ = try await first.run()
+        #expect(!server.recordedRequests.contains { $0.path == "/missing" }, "left for the next run")
+        let feed = try FeedExporter(path: directory + "/items.jsonl", format: .jsonLines)
+        let second = Crawler(spider: StoppingSpider(base: base, stopOnSeed: LockedState(nil)), settings: settings, itemFeeds: [feed])
+        _ = try await second.run()
+        feed.close()
+        try await server.shutdown()
+        let items = try String(contentsOfFile: directory + "/items.jsonl", encoding: .utf8).split(separator: "\n")
+            .map { try JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+        #expect(items == [["via": "spider", "route": "stock", "status": "404"]])
     }
 }
