@@ -71,6 +71,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        /// OpenSSL's TLS, for `rediss://` (Debian's hiredis 0.14 has none of its own).
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -115,7 +121,7 @@ let package = Package(
         /// A frontier shared by many crawler processes, kept in Redis (hiredis).
         .target(
             name: "DistributedFrontier",
-            dependencies: ["CrawlFrontier", "CHiredis", "AsyncURLSupport"]
+            dependencies: ["CrawlFrontier", "CHiredis", "COpenSSL", "AsyncURLSupport"]
         ),
         /// WARC 1.1 archives of what a crawl fetched (zlib, OpenSSL's SHA-1).
         .target(

@@ -25,7 +25,9 @@ struct CrawlCommand: AsyncParsableCommand {
         Follows every link in scope (the seeds' hosts by default), obeying \
         robots.txt. With --max-depth 0 it only fetches the seeds: a list fetcher \
         (see --seeds-file). The first Ctrl-C stops scheduling and lets requests \
-        in flight finish; a second one exits at once.
+        in flight finish; a second one exits at once. --max-time, --max-bytes \
+        and --max-items stop the crawl the same way, with exit status 0. \
+        However the crawl ends, --stats and the summary are written.
 
         With --frontier redis://HOST:PORT/NAME the process is one worker of crawl \
         NAME, whose frontier lives in Redis: start as many workers as you like, \
@@ -101,7 +103,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @OptionGroup(title: "Shared crawl")
     var shared: SharedFrontierOptions
 
-    @OptionGroup(title: "Memory bounds")
+    @OptionGroup(title: "Bounds and limits")
     var bounds: BoundsOptions
 
     @OptionGroup(title: "Archive")
@@ -155,7 +157,8 @@ struct CrawlCommand: AsyncParsableCommand {
         }
         let metricsServer = try await metrics.startServer()
         let crawler = Crawler(spider: FollowAllSpider(seeds: urls), settings: settings, pageLog: pageLog)
-        let interrupts = InterruptHandler { crawler.stop() }
+        let report = StatsReport(path: stats, quiet: quiet)
+        let interrupts = InterruptHandler(onFirst: crawler.stop) { report.write(crawler.statsSoFar) }
         let result: CrawlStats
         do {
             result = try await crawl(with: crawler)
@@ -165,7 +168,7 @@ struct CrawlCommand: AsyncParsableCommand {
         }
         await metricsServer?.stop()
         pageLog?.close()
-        try report(result, of: crawler, interrupted: interrupts.wasInterrupted)
+        try self.report(result, to: report, of: crawler, interrupted: interrupts.wasInterrupted)
     }
 
     /// Runs --status and --reset of a shared crawl; whether the command is done then.
@@ -226,6 +229,7 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.recrawl = recrawl.settings
         fetching.apply(to: &settings)
         bounds.apply(to: &settings)
+        output.apply(to: &settings)
         if let factory = shared.factory { settings.frontier = factory }
         switch scope {
         case "any": settings.hosts = .any
@@ -252,19 +256,8 @@ struct CrawlCommand: AsyncParsableCommand {
     }
 
     /// Writes the statistics and the summary, and ends with the crawl's exit code.
-    private func report(_ result: CrawlStats, of crawler: Crawler, interrupted: Bool) throws {
-        if let stats {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            if let data = try? encoder.encode(result), FileManager.default.createFile(atPath: stats, contents: data, attributes: [.posixPermissions: 0o600]) {
-                // Written.
-            } else {
-                Self.printError("cannot write the statistics to \(stats)")
-            }
-        }
-        if !quiet {
-            StandardError.write(result.summary + "\n")
-        }
+    private func report(_ result: CrawlStats, to report: StatsReport, of crawler: Crawler, interrupted: Bool) throws {
+        report.write(result)
         if let failure = crawler.outputFailure {
             Self.printError("stopped: cannot write \(failure.path == "-" ? "standard output" : failure.path): \(failure.message)")
             throw ExitCode(4)

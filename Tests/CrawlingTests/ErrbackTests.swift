@@ -70,8 +70,12 @@ struct ErrbackTests {
     @Test("Refused, 404 and time-out reach the request's errback, else the spider's; their items land in the feed and their requests are crawled")
     func errbacks() async throws {
         let server = try await TestServer.start()
+        let released = LockedState(false)
         server.addRoute("/slow") { _ in
-            try? await Task.sleep(for: .seconds(5))
+            // Held past the crawl's time-out, until the crawl is over (at most 60 s).
+            for _ in 0..<600 where !released.withLock({ $0 }) {
+                try? await Task.sleep(for: .milliseconds(100))
+            }
             return TestResponse(text: "late")
         }
         server.addRoute("/missing") { _ in TestResponse(status: 404, text: "not here") }
@@ -83,7 +87,8 @@ struct ErrbackTests {
         settings.obeysRobots = false
         settings.hosts = .any
         settings.maxRetries = 0
-        settings.timeout = .seconds(1)
+        // Long enough for a loaded machine's ordinary pages; /slow outlasts it.
+        settings.timeout = .seconds(5)
         settings.maxDepth = 2
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-errback-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -91,6 +96,7 @@ struct ErrbackTests {
         let feed = try FeedExporter(path: directory + "/items.jsonl", format: .jsonLines)
         let crawler = Crawler(spider: spider, settings: settings, itemFeeds: [feed])
         let stats = try await crawler.run()
+        released.withLock { $0 = true }
         feed.close()
         try await server.shutdown()
         let items = try String(contentsOfFile: directory + "/items.jsonl", encoding: .utf8).split(separator: "\n")
@@ -180,12 +186,17 @@ struct ErrbackResumeTests {
         _ = try await first.run()
         #expect(!server.recordedRequests.contains { $0.path == "/missing" }, "left for the next run")
         let feed = try FeedExporter(path: directory + "/items.jsonl", format: .jsonLines)
-        let second = Crawler(spider: StoppingSpider(base: base, stopOnSeed: LockedState(nil)), settings: settings, itemFeeds: [feed])
+        let log = CollectedLog()
+        let second = Crawler(spider: StoppingSpider(base: base, stopOnSeed: LockedState(nil)), settings: settings, itemFeeds: [feed],
+                             logger: log.logger(level: .warning))
         _ = try await second.run()
         feed.close()
         try await server.shutdown()
         let items = try String(contentsOfFile: directory + "/items.jsonl", encoding: .utf8).split(separator: "\n")
             .map { try JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
         #expect(items == [["via": "spider", "route": "stock", "status": "404"]])
+        // Told once, by the errback's name (no callback was set: no callback warning).
+        #expect(log.lines.filter { $0.contains("errback cannot run in this process") }.count == 1, "\(log.lines)")
+        #expect(!log.lines.contains { $0.contains("callback cannot run") }, "\(log.lines)")
     }
 }

@@ -74,6 +74,10 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     public var changes: [String: Int] = [:]
     /// Pages a recrawl did not fetch because they were not due (their stored links were followed).
     public var revisitsNotDue = 0
+    /// Pages a recrawl fetched before they were due because their sitemap `<lastmod>` is newer than the last visit.
+    public var revisitsDueBySitemap = 0
+    /// Sitemap `<lastmod>` or `<changefreq>` values a recrawl could not read, and scheduled without.
+    public var sitemapHintsIgnored = 0
     /// Keyed items by ``ItemChange`` (`added`, `changed`, `removed`; with ``CrawlSettings/recrawl``).
     public var itemChanges: [String: Int] = [:]
 
@@ -111,7 +115,8 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         guard !changes.isEmpty || revisitsNotDue > 0 else { return "" }
         let pageText = PageChange.allCases.map { "\(changes[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
         let itemText = ["added", "changed", "removed"].map { "\(itemChanges[$0] ?? 0) \($0)" }.joined(separator: ", ")
-        return "\nrecrawl:        \(pageText), \(revisitsNotDue) not due\nitem changes:   \(itemText)"
+        let sitemapText = revisitsDueBySitemap > 0 ? ", \(revisitsDueBySitemap) due by sitemap lastmod" : ""
+        return "\nrecrawl:        \(pageText), \(revisitsNotDue) not due\(sitemapText)\nitem changes:   \(itemText)"
     }
 
     /// The sentences of ``robotsFailures``, each on a line of its own (empty without any).

@@ -20,6 +20,10 @@ struct RequestPayload: Codable {
     var meta: [String: String]?
     /// The id of the request's callback and errback in the ``CallbackStore`` of the process that queued it.
     var callback: UInt64?
+    /// What the log calls that callback where it cannot run (``CrawlRequest/callbackName``).
+    var callbackName: String?
+    /// What the log calls that errback where it cannot run (``CrawlRequest/errbackName``).
+    var errbackName: String?
     /// The statuses that go to the errback (``CrawlRequest/errbackStatuses``), sorted.
     var errbackStatuses: [Int]?
 
@@ -34,11 +38,13 @@ struct RequestPayload: Codable {
             body: request.body,
             meta: request.meta.isEmpty ? nil : request.meta,
             callback: callbackID,
+            callbackName: callbackID == nil ? nil : request.callbackName,
+            errbackName: callbackID == nil ? nil : request.errbackName,
             errbackStatuses: request.errbackStatuses.map { $0.sorted() })
         return (try? JSONEncoder().encode(payload)).map(Array.init)
     }
 
-    /// The request an entry stands for (without a callback), and the id of its callback if it had one.
+    /// The request an entry stands for (without a callback, its name kept), and the id of its callback if it had one.
     static func request(for entry: FrontierEntry) -> (request: CrawlRequest, callbackID: UInt64?) {
         var request = CrawlRequest(url: entry.url, priority: entry.priority)
         guard let bytes = entry.payload, let payload = try? JSONDecoder().decode(RequestPayload.self, from: Data(bytes)) else {
@@ -50,6 +56,8 @@ struct RequestPayload: Codable {
         }
         request.body = payload.body
         request.meta = payload.meta ?? [:]
+        request.callbackName = payload.callbackName
+        request.errbackName = payload.errbackName
         request.errbackStatuses = payload.errbackStatuses.map(Set.init)
         return (request, payload.callback)
     }

@@ -31,18 +31,24 @@ public final class SpiderOutput: Sendable {
     ///   - priority: runs first among the queued URLs of its host when higher.
     ///   - callback: parses the response (`nil`: the spider's `parse`).
     ///   - errback: handles the request's failure (`nil`: the spider's `handleFailure`).
-    public func follow(_ url: String, priority: Int = 0, callback: Spider.Callback? = nil, errback: Spider.Errback? = nil) {
-        follow(CrawlRequest(url: url, priority: priority, callback: callback, errback: errback))
+    ///   - fileID: the calling file, naming the callback and errback in the log (see `CrawlRequest.callbackName`).
+    ///   - line: the calling line, naming the callback and errback in the log.
+    public func follow(_ url: String, priority: Int = 0, callback: Spider.Callback? = nil, errback: Spider.Errback? = nil,
+                       fileID: String = #fileID, line: Int = #line) {
+        follow(CrawlRequest(url: url, priority: priority, callback: callback, errback: errback, fileID: fileID, line: line))
     }
 
     /// Asks the crawler to follow an extracted link, optionally with its own callback and errback.
     /// - Parameters:
-    ///   - link: a link of the page.
+    ///   - link: a link from the page.
     ///   - priority: runs first among the queued URLs of its host when higher.
     ///   - callback: parses the response (`nil`: the spider's `parse`).
     ///   - errback: handles the request's failure (`nil`: the spider's `handleFailure`).
-    public func follow(_ link: Link, priority: Int = 0, callback: Spider.Callback? = nil, errback: Spider.Errback? = nil) {
-        var request = CrawlRequest(url: link.url, priority: priority, callback: callback, errback: errback)
+    ///   - fileID: the calling file, naming the callback and errback in the log (see `CrawlRequest.callbackName`).
+    ///   - line: the calling line, naming the callback and errback in the log.
+    public func follow(_ link: Link, priority: Int = 0, callback: Spider.Callback? = nil, errback: Spider.Errback? = nil,
+                       fileID: String = #fileID, line: Int = #line) {
+        var request = CrawlRequest(url: link.url, priority: priority, callback: callback, errback: errback, fileID: fileID, line: line)
         request.resolved = link.resolvedURL
         follow(request)
     }
