@@ -146,7 +146,7 @@ final class RedisRobotsCache: Sendable {
     /// `R<status>\n<body>` (failures are not stored).
     static func encode(_ result: RobotsFetchResult) -> [UInt8] {
         switch result {
-        case .unreachable: Array("U".utf8)
+        case .unreachable, .failed: Array("U".utf8)
         case .response(let status, let body): Array("R\(status)\n".utf8) + body.prefix(RobotsTxt.maxParsedBytes)
         }
     }

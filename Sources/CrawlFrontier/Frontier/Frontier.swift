@@ -162,7 +162,7 @@ public actor Frontier: URLFrontier {
         }
         seen.insert(entry.fingerprint)
         if robotsGivenUp.contains(entry.hostKey) {
-            counters.robotsDenied += 1
+            counters.robotsUnavailable += 1
             store?.recordOutcome(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(entry.hostKey))
             return .robotsDenied
         }
@@ -480,11 +480,12 @@ public actor Frontier: URLFrontier {
         configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .crawlDelay(delay, queued: dropped.count, budget: budget), droppedURLs: dropped.count))
     }
 
-    /// A held URL that robots.txt turned out to disallow: it no longer counts
-    /// against the page limits, and it is done.
-    private func refuse(_ entry: FrontierEntry, code: URLDecision.Code, detail: String?) {
+    /// A held URL that robots.txt turned out to disallow (or that waited for
+    /// a robots.txt that could not be fetched): it no longer counts against
+    /// the page limits, and it is done.
+    private func refuse(_ entry: FrontierEntry, code: URLDecision.Code, detail: String?, robotsUnavailable: Bool = false) {
         leftQueue(entry)
-        counters.robotsDenied += 1
+        if robotsUnavailable { counters.robotsUnavailable += 1 } else { counters.robotsDenied += 1 }
         accepted -= 1
         pagesPerHost[entry.hostKey, default: 1] -= 1
         store?.recordDone(entry)
@@ -506,7 +507,7 @@ public actor Frontier: URLFrontier {
                 robotsGivenUp.insert(hostKey)
                 // Queued URLs of the host leave the queue bounds' count too.
                 for entry in scheduler.giveUp(host: hostKey) where entry.attempt == 0 { leftQueue(entry) }
-                for entry in wait.held { refuse(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(hostKey)) }
+                for entry in wait.held { refuse(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(hostKey), robotsUnavailable: true) }
                 configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .robotsUnavailable(attempts: wait.failures, lastFailure: failure),
                                                          droppedURLs: wait.held.count))
                 return
