@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "sitemap-spider", targets: ["SitemapSpiderExample"]),
         .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
         .executable(name: "seen-set-benchmark", targets: ["SeenSetBenchmark"]),
+        .executable(name: "decision-log-benchmark", targets: ["DecisionLogBenchmark"]),
         .executable(name: "link-benchmark", targets: ["LinkBenchmark"]),
         .executable(name: "redis-frontier-memory", targets: ["RedisFrontierMemory"]),
     ],
@@ -229,6 +230,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/SeenSetBenchmark"
+        ),
+        .executableTarget(
+            name: "DecisionLogBenchmark",
+            dependencies: ["CrawlFrontier"],
+            path: "Benchmarks/DecisionLogBenchmark"
         ),
 
         // MARK: Tests

@@ -213,6 +213,7 @@ public final class RedisFrontier: URLFrontier {
     /// could (the host is given up).
     private func admitted(_ entry: FrontierEntry) async -> FrontierEntry? {
         guard configuration.obeysRobots else { return entry }
+        var isUnavailable = false
         switch await robots.rules(forHost: entry.hostKey) {
         case .rules(let matcher):
             if matcher.isAllowed(url: entry.url) { return entry }
@@ -229,11 +230,15 @@ public final class RedisFrontier: URLFrontier {
                 configuration.eventHandler?(.hostGivenUp(host: entry.hostKey, reason: .robotsUnavailable(attempts: failures, lastFailure: news.lastFailure),
                                                          droppedURLs: news.dropped + 1))
             }
+            isUnavailable = true
         }
         if let held = leases.take(for: entry) {
             _ = await finish(held.raw, hostKey: held.hostKey, end: .denied)
         }
-        state.withLock { $0.counters.robotsDenied += 1 }
+        // This worker's count; the shared statistics count both as robotsDenied.
+        state.withLock { local in
+            if isUnavailable { local.counters.robotsUnavailable += 1 } else { local.counters.robotsDenied += 1 }
+        }
         return nil
     }
 

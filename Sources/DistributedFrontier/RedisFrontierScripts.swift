@@ -37,13 +37,15 @@ enum RedisFrontierScripts {
         redis.call('ZREM', READY, host)
         return
       end
-      local f = redis.call('HMGET', hk, 'inflight', 'last', 'delay', 'blocked', 'throttle')
-      if num(f[1]) >= limit then
+      -- plimit, pdelay, pthrottle: the host's own rule (see the add script), over the crawl's.
+      local f = redis.call('HMGET', hk, 'inflight', 'last', 'delay', 'blocked', 'throttle', 'plimit', 'pdelay', 'pthrottle')
+      if num(f[1]) >= (f[6] and num(f[6]) or limit) then
         redis.call('ZREM', READY, host)
         return
       end
       local at = 0
-      if f[2] then at = num(f[2]) + math.max(pdelay, num(f[3]), num(f[5])) end
+      local throttle = f[8] == '0' and 0 or num(f[5])
+      if f[2] then at = num(f[2]) + math.max(f[7] and num(f[7]) or pdelay, num(f[3]), throttle) end
       at = math.max(at, num(f[4]))
       redis.call('ZADD', READY, at, host)
     end
@@ -97,7 +99,9 @@ enum RedisFrontierScripts {
     /// (-1: none), max per host (-1: none), check seed hosts (0/1), these are
     /// seeds (0/1), per-host time budget (ms, -1: none), max pending (-1:
     /// none), max queued per host (-1: none), AutoThrottle's start delay (ms,
-    /// -1: no AutoThrottle), then per URL: member, host,
+    /// -1: no AutoThrottle), host rules (`HOST\nLIMIT\nDELAY_MS\nTHROTTLE_MS`
+    /// per host with a rule, THROTTLE_MS -1 when AutoThrottle is off for it:
+    /// kept in the host's state as plimit, pdelay, pthrottle), then per URL: member, host,
     /// score, payload. KEYS after the common ones, per URL: its seen-set
     /// bucket, its host's queue and state.
     /// Returns one code per URL: 0 queued, 1 duplicate, 2 off scope, 3 page
@@ -111,9 +115,19 @@ enum RedisFrontierScripts {
     local checkSeeds, isSeeds, budget = ARGV[6] == '1', ARGV[7] == '1', tonumber(ARGV[8])
     local maxPending, maxQueuedPerHost = tonumber(ARGV[9]), tonumber(ARGV[10])
     local throttleStart = tonumber(ARGV[11])
-    local n = (#ARGV - 11) / 4
+    local n = (#ARGV - 12) / 4
+    local rule = {}
+    for field in string.gmatch(ARGV[12], '[^\\n]+') do
+      rule[#rule + 1] = field
+      if #rule == 4 then
+        local hk = hkey(rule[1])
+        redis.call('HSET', hk, 'plimit', rule[2], 'pdelay', rule[3], 'pthrottle', tonumber(rule[4]) >= 0 and '1' or '0')
+        if tonumber(rule[4]) >= 0 then redis.call('HSETNX', hk, 'throttle', rule[4]) end
+        rule = {}
+      end
+    end
     if isSeeds then
-      for i = 0, n - 1 do redis.call('SADD', SEEDHOSTS, ARGV[12 + i * 4 + 1]) end
+      for i = 0, n - 1 do redis.call('SADD', SEEDHOSTS, ARGV[13 + i * 4 + 1]) end
     end
     local accepted = num(redis.call('HGET', STATS, 'accepted'))
     local pending = num(redis.call('HGET', STATS, 'pending'))
@@ -121,7 +135,7 @@ enum RedisFrontierScripts {
     local out, touched = {}, {}
     local counts = {0, 0, 0, 0, 0}
     for i = 0, n - 1 do
-      local a, k = 12 + i * 4, 12 + i * 3
+      local a, k = 13 + i * 4, 12 + i * 3
       local member, host, score, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
       local bucket, qk, hk = KEYS[k], KEYS[k + 1], KEYS[k + 2]
       local code = 0
@@ -220,7 +234,8 @@ enum RedisFrontierScripts {
       local host = hosts[1]
       local qk, hk = qkey(host), hkey(host)
       local popped = {}
-      if num(redis.call('HGET', hk, 'inflight')) < limit then
+      local state = redis.call('HMGET', hk, 'inflight', 'plimit')
+      if num(state[1]) < (state[2] and num(state[2]) or limit) then
         popped = redis.call('ZPOPMIN', qk)
       end
       if #popped == 0 then

@@ -106,6 +106,7 @@ final class RedisFrontierWire: Sendable {
             Self.flag(limits.checksSeedHosts), Self.flag(areSeeds), Self.number(policy.hostTimeBudget?.flooredMilliseconds ?? -1),
             Self.number(limits.maxQueued ?? -1), Self.number(limits.maxQueuedPerHost ?? -1),
             Self.number(policy.autoThrottle.map { $0.startDelay.flooredMilliseconds } ?? -1),
+            hostRulesArgument(for: batch),
         ]
         var urlKeys = keys.common
         arguments.reserveCapacity(arguments.count + batch.count * 4)
@@ -174,7 +175,7 @@ final class RedisFrontierWire: Sendable {
         case .failure(let fingerprint): failure = String(fingerprint, radix: 16)
         case .pause(let wait): pause = min(max(.zero, wait), policy.maxRetryWait)
         }
-        let throttle = policy.autoThrottle
+        let throttle = policy.limits(forHost: hostKey).autoThrottle
         let latency = throttle == nil ? -1 : sample.map { max(0, $0.latency.flooredMilliseconds) } ?? -1
         let scriptKeys = keys.common + [keys.queue(host: hostKey), keys.host(hostKey), keys.failures(host: hostKey)]
         let reply = try await evaluate(RedisFrontierScripts.complete, keys: scriptKeys, arguments: [
@@ -304,6 +305,21 @@ final class RedisFrontierWire: Sendable {
     // MARK: Encoding
 
     private var limitArgument: [UInt8] { Self.number(policy.maxConcurrencyPerHost) }
+
+    /// The add script's host rules: `HOST\nLIMIT\nDELAY_MS\nTHROTTLE_MS` for
+    /// each host of the batch that a `PolitenessPolicy.hostSettings` rule
+    /// matches (empty without rules, so a crawl without them pays nothing).
+    private func hostRulesArgument(for batch: [FrontierEntry]) -> [UInt8] {
+        guard !policy.hostSettings.isEmpty else { return [] }
+        var text = ""
+        var done: Set<String> = []
+        for entry in batch where done.insert(entry.hostKey).inserted && policy.hostSettings.settings(forHostKey: entry.hostKey) != nil {
+            let limits = policy.limits(forHost: entry.hostKey)
+            let throttle = limits.autoThrottle.map { $0.startDelay.flooredMilliseconds } ?? -1
+            text += "\(entry.hostKey)\n\(limits.maxConcurrency)\n\(limits.delay.flooredMilliseconds)\n\(throttle)\n"
+        }
+        return Array(text.utf8)
+    }
     private var delayArgument: [UInt8] { Self.number(policy.delay.flooredMilliseconds) }
 
     static func number<Value: BinaryInteger>(_ value: Value) -> [UInt8] { Array(String(value).utf8) }

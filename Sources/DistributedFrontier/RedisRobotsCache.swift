@@ -122,7 +122,7 @@ final class RedisRobotsCache: Sendable {
         }
         let file = result.robotsTxt(maxRules: configuration.maxRobotsRules)
         try await wire.storeRobots(Self.encode(result), host: hostKey, lifetime: configuration.robotsLifetime,
-                                   crawlDelay: file.crawlDelay(for: configuration.userAgent), most: configuration.robotsCacheSize)
+                                   crawlDelay: file.crawlDelay(for: userAgent(forHost: hostKey)), most: configuration.robotsCacheSize)
         return .rules(remember(file, forHost: hostKey))
     }
 
@@ -138,10 +138,15 @@ final class RedisRobotsCache: Sendable {
         known.withLock { $0.remember(file, forHost: hostKey) }
     }
 
+    /// The user agent robots.txt groups are matched against for a host: its host rule's, or the crawl's.
+    private func userAgent(forHost hostKey: String) -> String {
+        configuration.policy.hostSettings.userAgent(forHostKey: hostKey, fallback: configuration.userAgent)
+    }
+
     /// `R<status>\n<body>` (failures are not stored).
     static func encode(_ result: RobotsFetchResult) -> [UInt8] {
         switch result {
-        case .unreachable: Array("U".utf8)
+        case .unreachable, .failed: Array("U".utf8)
         case .response(let status, let body): Array("R\(status)\n".utf8) + body.prefix(RobotsTxt.maxParsedBytes)
         }
     }

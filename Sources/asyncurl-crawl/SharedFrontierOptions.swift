@@ -38,7 +38,7 @@ struct SharedFrontierOptions: ParsableArguments {
     @Flag(help: "Print the shared crawl's progress (with --frontier) and exit.")
     var status = false
 
-    @Flag(help: "With --status, print it as JSON.")
+    @Flag(help: "With --status or --explain, print it as JSON.")
     var json = false
 
     @Flag(help: "Delete the shared crawl's state in Redis (with --frontier); with seeds, then start it afresh. Run it once, before the workers.")

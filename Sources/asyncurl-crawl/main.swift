@@ -15,10 +15,10 @@ _ = asyncurl_use_one_malloc_arena()
 // the signal killing the process.
 signal(SIGPIPE, SIG_IGN)
 
-/// Parses the command line and runs the crawl (in a function of its own: top-level
+/// Parses the command line and runs its subcommand (in a function of its own: top-level
 /// code would pick ArgumentParser's synchronous `main`, which only prints help).
 func runCrawlCommand() async {
-    await CrawlCommand.main()
+    await AsyncURLCrawl.main()
 }
 
 await runCrawlCommand()

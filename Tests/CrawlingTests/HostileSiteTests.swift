@@ -448,7 +448,10 @@ struct HostileSiteTests {
         #expect(redirecting.requests(under: "/rules/robots.txt").count == 1)
         #expect(redirecting.requests(under: "/ok/private").isEmpty)
         #expect(long.requests(under: "/ok/early").isEmpty)
-        #expect(crawl.stats.robotsDenied == 4 + denied.count)
+        #expect(crawl.stats.robotsDenied == denied.count)
+        // The given-up host's 4 URLs: not crawled because its robots.txt failed, not denied by it.
+        #expect(crawl.stats.robotsUnavailable == 4)
+        #expect(crawl.stats.robotsFailures == ["robots.txt of \(failing.host):\(failing.port) could not be fetched: HTTP 500; its URLs were not crawled"])
         #expect(missing.requests(under: "/ok/").count == 4)
     }
 
@@ -504,7 +507,10 @@ struct HostileSiteTests {
 
         #expect(!crawl.overran)
         #expect(crawl.missing([server.url("/ok/1")]) == [])
-        #expect(crawl.stats.robotsDenied == unreachable.count)
+        // Counted apart from robots.txt denials, one robotsUnavailable error per host.
+        #expect(crawl.stats.robotsUnavailable == unreachable.count)
+        #expect(crawl.stats.robotsDenied == 0)
+        #expect(crawl.stats.errorKinds["robotsUnavailable"] == unreachable.count)
         #expect(unreachable.allSatisfy { crawl.record($0) == nil })
     }
 

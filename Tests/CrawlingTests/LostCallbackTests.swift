@@ -72,7 +72,7 @@ struct LostCallbackTests {
     }
 
     @Test("The names warned about are bounded: 100 names of at most 200 bytes, later names not logged")
-    func warnedNamesAreBounded() {
+    func warnedNamesAreBounded() throws {
         let store = CallbackStore()
         let long = String(repeating: "n", count: 5000)
         #expect(store.shouldWarnMissing(long)?.utf8.count == CallbackStore.maxNameLength)
@@ -82,7 +82,8 @@ struct LostCallbackTests {
         #expect(warned.count == CallbackStore.maxWarnedNames - 2)
         #expect(store.shouldWarnMissing("Spider.swift:0") == nil)
         // A callback registered in this process is still found after all that.
-        let id = store.register { _, _ in }
+        let handlers = try #require(CallbackStore.Handlers(of: CrawlRequest(url: "http://127.0.0.1/", callback: { _, _ in })))
+        let id = store.register(handlers)
         #expect(store.take(id) != nil)
     }
 }

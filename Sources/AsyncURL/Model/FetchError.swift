@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Why a transfer failed, with the URL and libcurl's own code and message.
 ///
 /// HTTP error statuses (404, 500...) are not `FetchError`s: they arrive as a
@@ -83,13 +87,38 @@ public struct FetchError: Error, Sendable, Hashable, CustomStringConvertible {
     public var curlCode: Int?
     /// A human-readable explanation (libcurl's error buffer when it had one).
     public var message: String
+    /// The system's error number (`errno`) behind a failed connection
+    /// (`ECONNREFUSED`, `ENETUNREACH`...), when libcurl reported one.
+    public var systemErrorNumber: Int32?
 
     /// Creates an error value.
-    public init(kind: Kind, url: String, curlCode: Int? = nil, message: String) {
+    /// - Parameters:
+    ///   - kind: the class of failure.
+    ///   - url: the URL being fetched when it happened.
+    ///   - curlCode: libcurl's `CURLcode`, when libcurl reported the failure.
+    ///   - message: a human-readable explanation.
+    ///   - systemErrorNumber: the system's error number behind a failed connection.
+    public init(kind: Kind, url: String, curlCode: Int? = nil, message: String, systemErrorNumber: Int32? = nil) {
         self.kind = kind
         self.url = url
         self.curlCode = curlCode
         self.message = message
+        self.systemErrorNumber = systemErrorNumber
+    }
+
+    /// A few words saying what happened, for one-line reports: `connection
+    /// refused`, `timed out`, `host name not found`; the message for kinds
+    /// without a short phrase.
+    public var reason: String {
+        switch kind {
+        case .connectionFailed:
+            guard let number = systemErrorNumber, let text = strerror(number) else { return "connection failed" }
+            return String(cString: text).lowercased()
+        case .timeout: return "timed out"
+        case .dnsFailure: return "host name not found"
+        case .cancelled: return "cancelled"
+        default: return message
+        }
     }
 
     /// Whether trying again later may succeed (time-outs, lost connections,

@@ -556,6 +556,12 @@ final class Transfer {
         case CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_WEIRD_SERVER_REPLY, CURLE_UNSUPPORTED_PROTOCOL: kind = .protocolError
         default: kind = .other
         }
+        if kind == .connectionFailed {
+            // errno says what libcurl's message does not: refused, unreachable...
+            let number = easy.info(long: CURLINFO_OS_ERRNO)
+            return FetchError(kind: kind, url: currentURL, curlCode: curlCode, message: message,
+                              systemErrorNumber: number > 0 ? Int32(truncatingIfNeeded: number) : nil)
+        }
         if kind == .bodyTooLarge {
             return FetchError(kind: kind, url: currentURL, curlCode: curlCode, message: "the declared body size exceeds the limit of \(limits.maxBodySize) bytes")
         }

@@ -162,15 +162,18 @@ public actor Frontier: URLFrontier {
         }
         seen.insert(entry.fingerprint)
         if robotsGivenUp.contains(entry.hostKey) {
-            counters.robotsDenied += 1
+            counters.robotsUnavailable += 1
+            store?.recordOutcome(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(entry.hostKey))
             return .robotsDenied
         }
         if scheduler.isGivenUp(entry.hostKey) {
             counters.pageLimited += 1
+            store?.recordOutcome(entry, code: .hostGivenUp, detail: Self.overBudget(entry.hostKey))
             return .pageLimitReached
         }
         if obeysRobots, robotsCache.denies(entry) {
             counters.robotsDenied += 1
+            store?.recordOutcome(entry, code: .robots, detail: knownRobots(forHost: entry.hostKey)?.refusal(url: entry.url))
             return .robotsDenied
         }
         reserve(entry)
@@ -234,7 +237,7 @@ public actor Frontier: URLFrontier {
             if known.isAllowed(url: entry.url) {
                 enqueue(entry)
             } else {
-                refuse(entry)
+                refuse(entry, code: .robots, detail: known.refusal(url: entry.url))
             }
         } else if robots[entry.hostKey] != nil {
             robots[entry.hostKey]?.held.append(entry)
@@ -451,6 +454,17 @@ public actor Frontier: URLFrontier {
         accepted -= 1
         pagesPerHost[entry.hostKey, default: 1] -= 1
         store?.recordDone(entry)
+        store?.recordOutcome(entry, code: .hostGivenUp, detail: Self.overBudget(entry.hostKey))
+    }
+
+    /// Why URLs of a host whose robots.txt could not be fetched are not (for `--explain`).
+    private static func robotsUnavailable(_ hostKey: String) -> String {
+        "robots.txt of \(hostKey) could not be fetched; its URLs were not crawled"
+    }
+
+    /// Why URLs of a host given up for its time budget are not fetched (for `--explain`).
+    private static func overBudget(_ hostKey: String) -> String {
+        "\(hostKey) was given up: its Crawl-delay would keep its URLs past the per-host time budget"
     }
 
     private func dropGivenUpRetries() {
@@ -466,14 +480,16 @@ public actor Frontier: URLFrontier {
         configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .crawlDelay(delay, queued: dropped.count, budget: budget), droppedURLs: dropped.count))
     }
 
-    /// A held URL that robots.txt turned out to disallow: it no longer counts
-    /// against the page limits, and it is done.
-    private func refuse(_ entry: FrontierEntry) {
+    /// A held URL that robots.txt turned out to disallow (or that waited for
+    /// a robots.txt that could not be fetched): it no longer counts against
+    /// the page limits, and it is done.
+    private func refuse(_ entry: FrontierEntry, code: URLDecision.Code, detail: String?, robotsUnavailable: Bool = false) {
         leftQueue(entry)
-        counters.robotsDenied += 1
+        if robotsUnavailable { counters.robotsUnavailable += 1 } else { counters.robotsDenied += 1 }
         accepted -= 1
         pagesPerHost[entry.hostKey, default: 1] -= 1
         store?.recordDone(entry)
+        store?.recordOutcome(entry, code: code, detail: detail)
     }
 
     private func robotsArrived(_ result: RobotsFetchResult, hostKey: String) {
@@ -491,7 +507,7 @@ public actor Frontier: URLFrontier {
                 robotsGivenUp.insert(hostKey)
                 // Queued URLs of the host leave the queue bounds' count too.
                 for entry in scheduler.giveUp(host: hostKey) where entry.attempt == 0 { leftQueue(entry) }
-                for entry in wait.held { refuse(entry) }
+                for entry in wait.held { refuse(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(hostKey), robotsUnavailable: true) }
                 configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .robotsUnavailable(attempts: wait.failures, lastFailure: failure),
                                                          droppedURLs: wait.held.count))
                 return
@@ -526,7 +542,7 @@ public actor Frontier: URLFrontier {
                 }
                 counters.queued += 1
             } else {
-                refuse(entry)
+                refuse(entry, code: .robots, detail: matcher.refusal(url: entry.url))
             }
         }
         checkTimeBudget(of: hostKey)

@@ -8,6 +8,9 @@ public struct FrontierCounters: Sendable, Hashable, Codable {
     public var rejected: [CrawlScope.Rejection: Int] = [:]
     /// URLs refused by robots.txt.
     public var robotsDenied = 0
+    /// URLs not fetched because their host's robots.txt could not be fetched
+    /// (the host was given up after its tries): not counted in ``robotsDenied``.
+    public var robotsUnavailable = 0
     /// URLs refused by the page limits.
     public var pageLimited = 0
     /// URLs refused because the queue was full (in all or for their host).

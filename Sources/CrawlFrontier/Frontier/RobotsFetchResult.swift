@@ -8,6 +8,9 @@ public enum RobotsFetchResult: Sendable, Hashable {
     case response(status: Int, body: [UInt8])
     /// No response (DNS, connection, time-out, TLS, too many redirects...).
     case unreachable
+    /// No response, and why, in a few words (`connection refused`, `timed
+    /// out`): reported when the host is given up. Means what ``unreachable`` means.
+    case failed(reason: String)
 }
 
 extension RobotsFetchResult {
@@ -17,7 +20,7 @@ extension RobotsFetchResult {
     package func robotsTxt(maxRules: Int = RobotsTxt.defaultMaxRules) -> RobotsTxt {
         switch self {
         case .response(let status, let body): RobotsTxt.from(status: status, body: body, maxRules: maxRules)
-        case .unreachable: .disallowAll
+        case .unreachable, .failed: .disallowAll
         }
     }
 
@@ -27,6 +30,7 @@ extension RobotsFetchResult {
     package var failure: String? {
         switch self {
         case .unreachable: "unreachable"
+        case .failed(let reason): reason
         case .response(let status, _) where status == 429 || status >= 500: "HTTP \(status)"
         case .response: nil
         }

@@ -6,8 +6,9 @@ import HeapModule
 /// Each host (`scheme://host:port`) has its own queue, ordered by priority,
 /// then depth (breadth-first), then arrival. A host's next URL is handed out
 /// only while it has fewer than ``PolitenessPolicy/maxConcurrencyPerHost``
-/// requests in flight and its delay since the last start has passed (the
-/// policy's delay, its robots.txt `Crawl-delay` (capped), its AutoThrottle
+/// requests in flight (or its ``HostSettings`` rule's count, see
+/// ``PolitenessPolicy/limits(forHost:)``) and its delay since the last start
+/// has passed (the policy's or its rule's delay, its robots.txt `Crawl-delay` (capped), its AutoThrottle
 /// delay, whichever is longest), unless the host is paused. Hosts take turns
 /// (round robin), so one slow or huge host never starves the others.
 ///
@@ -65,6 +66,8 @@ public struct HostScheduler: Sendable {
     }
 
     private struct Host {
+        /// The host's concurrency, delay and AutoThrottle (the policy's, or its host rule's).
+        var limits: HostLimits
         var queue = Heap<QueuedEntry>()
         var inFlight = 0
         var lastStart: Instant?
@@ -72,12 +75,17 @@ public struct HostScheduler: Sendable {
         /// so a slow answer is not followed at once by the next request.
         var lastEnd: Instant?
         var crawlDelay: Duration = .zero
-        var throttleDelay: Duration
+        var throttleDelay: Duration = .zero
         var pause: HostPause?
         /// Recent failures of distinct URLs (fingerprint, when), oldest first.
         var failures: [(fingerprint: UInt64, at: Instant)] = []
         /// Pauses for failures in a row (reset by a success).
         var pauseStreak = 0
+
+        init(limits: HostLimits) {
+            self.limits = limits
+            throttleDelay = limits.autoThrottle?.startDelay ?? .zero
+        }
     }
 
     /// The policy in force.
@@ -135,7 +143,7 @@ public struct HostScheduler: Sendable {
             entry.hostKey = hosts.keys[index]
             hosts.values[index].queue.insert(QueuedEntry(entry: entry, sequence: sequence))
         } else {
-            var host = Host(throttleDelay: policy.autoThrottle?.startDelay ?? .zero)
+            var host = Host(limits: policy.limits(forHost: entry.hostKey))
             host.queue.insert(QueuedEntry(entry: entry, sequence: sequence))
             hosts[entry.hostKey] = host
         }
@@ -147,7 +155,7 @@ public struct HostScheduler: Sendable {
     /// Sets a host's robots.txt `Crawl-delay`, cut to ``PolitenessPolicy/maxCrawlDelay``
     /// (it applies when longer than the policy's delay).
     public mutating func setCrawlDelay(_ delay: Duration, forHost hostKey: String) {
-        hosts[hostKey, default: Host(throttleDelay: policy.autoThrottle?.startDelay ?? .zero)].crawlDelay = policy.cappedCrawlDelay(delay)
+        hosts[hostKey, default: Host(limits: policy.limits(forHost: hostKey))].crawlDelay = policy.cappedCrawlDelay(delay)
     }
 
     /// A host's `Crawl-delay` as honoured (zero when it gave none).
@@ -233,7 +241,7 @@ public struct HostScheduler: Sendable {
     public func nextEventTime(now: Instant) -> Instant? {
         var earliest = timers.min?.time
         for hostKey in ready {
-            guard let host = hosts[hostKey], !host.queue.isEmpty, host.inFlight < policy.maxConcurrencyPerHost else { continue }
+            guard let host = hosts[hostKey], !host.queue.isEmpty, host.inFlight < host.limits.maxConcurrency else { continue }
             let start = earliestStart(of: host) ?? now
             earliest = min(earliest ?? start, start)
         }
@@ -247,7 +255,7 @@ public struct HostScheduler: Sendable {
             host.inFlight -= 1
             host.lastEnd = now
             inFlightCount -= 1
-            if let throttle = policy.autoThrottle {
+            if let throttle = host.limits.autoThrottle {
                 switch outcome {
                 case .success(let latency):
                     host.throttleDelay = throttle.adjusted(host.throttleDelay, latency: latency, succeeded: true)
@@ -325,7 +333,7 @@ public struct HostScheduler: Sendable {
     /// allows a start. (A separate function, so no copy of the host, and of
     /// its queue's storage, is alive while ``takeNext(from:now:)`` changes it.)
     private func dispatchState(of hostKey: String) -> (eligible: Bool, allowedAt: Instant?) {
-        guard let host = hosts[hostKey], !host.queue.isEmpty, host.inFlight < policy.maxConcurrencyPerHost else {
+        guard let host = hosts[hostKey], !host.queue.isEmpty, host.inFlight < host.limits.maxConcurrency else {
             return (false, nil)
         }
         return (true, earliestStart(of: host))
@@ -352,7 +360,7 @@ public struct HostScheduler: Sendable {
     private func earliestStart(of host: Host) -> Instant? {
         var earliest = host.pause?.until
         if let lastStart = host.lastStart {
-            let delay = max(policy.delay, host.crawlDelay, policy.autoThrottle == nil ? .zero : host.throttleDelay)
+            let delay = max(host.limits.delay, host.crawlDelay, host.limits.autoThrottle == nil ? .zero : host.throttleDelay)
             if delay > .zero {
                 let byDelay = max(lastStart, host.lastEnd ?? lastStart) + delay
                 earliest = max(earliest ?? byDelay, byDelay)

@@ -32,6 +32,9 @@ public struct PolitenessPolicy: Sendable, Hashable {
     public var hostFailureThreshold: Int
     /// The window in which failures of distinct URLs are counted.
     public var hostFailureWindow: Duration
+    /// Concurrency, delay and AutoThrottle for chosen hosts, over the values
+    /// above (see ``limits(forHost:)``); empty by default.
+    public var hostSettings = HostSettingsTable()
 
     /// Creates a policy: 2 requests per host at once, no delay, 3 retries
     /// with a backoff from 1 s doubling up to 5 minutes; waits capped at

@@ -7,6 +7,8 @@
 public struct RobotsMatcher: Sendable, Hashable {
     private let rules: [RobotsTxt.Rule]
     private let defaultAllows: Bool
+    /// The `User-agent` token of the groups that apply (`*`, or `nil` for none).
+    public let groupAgent: String?
     /// The agent's `Crawl-delay`, as the file gives it.
     public let crawlDelay: Duration?
 
@@ -14,7 +16,9 @@ public struct RobotsMatcher: Sendable, Hashable {
     public init(_ file: RobotsTxt, userAgent: String) {
         defaultAllows = file.defaultAllows
         crawlDelay = file.crawlDelay(for: userAgent)
-        rules = file.rules(for: userAgent).enumerated().sorted { lhs, rhs in
+        let group = file.applicableGroup(for: userAgent)
+        groupAgent = group.agent
+        rules = group.rules.enumerated().sorted { lhs, rhs in
             let (left, right) = (lhs.element, rhs.element)
             if left.pattern.priority != right.pattern.priority { return left.pattern.priority > right.pattern.priority }
             if left.isAllow != right.isAllow { return left.isAllow }
@@ -36,6 +40,18 @@ public struct RobotsMatcher: Sendable, Hashable {
             return rule.isAllow
         }
         return true
+    }
+
+    /// Why `url` is refused: the group and the `Disallow` line that decide
+    /// (`User-agent: bot, line 4: Disallow: /private`); `nil` when it is allowed.
+    /// - Parameter url: an absolute URL of the host.
+    public func refusal(url: String) -> String? {
+        let raw = RobotsPath.pathAndQuery(ofURL: url)
+        guard !isAllowed(raw) else { return nil }
+        guard defaultAllows else { return "robots.txt could not be fetched: every URL of the host is disallowed" }
+        let path = RobotsPath.normalize(Array((raw.isEmpty ? "/" : raw).utf8))
+        guard let rule = rules.first(where: { $0.pattern.matches(path) }) else { return nil }
+        return "User-agent: \(groupAgent ?? "*"), line \(rule.line): Disallow: \(rule.pattern)"
     }
 
     /// Whether the absolute URL `url` may be fetched.

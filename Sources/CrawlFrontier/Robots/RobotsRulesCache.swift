@@ -13,6 +13,8 @@ package struct RobotsRulesCache: Sendable {
 
     private var cache: LRUCache<String, Known>
     private let userAgent: String
+    /// Per-host user agents, matched instead of ``userAgent`` for their hosts.
+    private let hostSettings: HostSettingsTable
     private let lifetime: Duration
 
     /// An empty cache sized, and its rules compiled, as `configuration` says.
@@ -20,6 +22,7 @@ package struct RobotsRulesCache: Sendable {
     package init(configuration: FrontierConfiguration) {
         cache = LRUCache(capacity: configuration.robotsCacheSize, maxCost: configuration.robotsCacheBytes)
         userAgent = configuration.userAgent
+        hostSettings = configuration.policy.hostSettings
         lifetime = configuration.robotsLifetime
     }
 
@@ -48,13 +51,14 @@ package struct RobotsRulesCache: Sendable {
         return !rules.isAllowed(url: entry.url)
     }
 
-    /// Compiles a host's file for the crawl's user agent and keeps it for the robots lifetime.
+    /// Compiles a host's file for the crawl's user agent (or the host rule's)
+    /// and keeps it for the robots lifetime.
     /// - Parameters:
     ///   - file: the parsed file (see `RobotsFetchResult.robotsTxt(maxRules:)`).
     ///   - hostKey: `scheme://host:port`.
     /// - Returns: the compiled rules.
     package mutating func remember(_ file: RobotsTxt, forHost hostKey: String) -> RobotsMatcher {
-        let matcher = RobotsMatcher(file, userAgent: userAgent)
+        let matcher = RobotsMatcher(file, userAgent: hostSettings.userAgent(forHostKey: hostKey, fallback: userAgent))
         cache.setValue(Known(matcher: matcher, expires: .now + lifetime), forKey: hostKey, cost: matcher.storageBytes)
         return matcher
     }

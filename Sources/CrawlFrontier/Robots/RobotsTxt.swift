@@ -26,6 +26,8 @@ public struct RobotsTxt: Sendable, Hashable {
         public var isAllow: Bool
         /// The path pattern.
         public var pattern: RobotsPattern
+        /// The rule's line in the file (1 for the first; 0 when not from a file).
+        public var line = 0
     }
 
     /// One group: the agents it names and its rules.
@@ -87,7 +89,7 @@ public struct RobotsTxt: Sendable, Hashable {
         var sitemaps: [String] = []
         var current: Group?
         var lastWasAgent = false
-        for line in Self.lines(bytes) {
+        for (lineIndex, line) in Self.lines(bytes).enumerated() {
             guard let (rawKey, value) = Self.keyValue(line), let key = Self.directive(rawKey) else { continue }
             switch key {
             case "user-agent":
@@ -106,9 +108,9 @@ public struct RobotsTxt: Sendable, Hashable {
                 guard !value.isEmpty, var group = current else { continue }
                 ruleCount += 1
                 guard ruleCount <= maxRules else { continue }
-                group.rules.append(Rule(isAllow: key == "allow", pattern: RobotsPattern(value)))
+                group.rules.append(Rule(isAllow: key == "allow", pattern: RobotsPattern(value), line: lineIndex + 1))
                 if key == "allow", let directory = Self.directoryOfIndexPage(value) {
-                    group.rules.append(Rule(isAllow: true, pattern: RobotsPattern(directory)))
+                    group.rules.append(Rule(isAllow: true, pattern: RobotsPattern(directory), line: lineIndex + 1))
                 }
                 current = group
             case "crawl-delay":
@@ -130,10 +132,18 @@ public struct RobotsTxt: Sendable, Hashable {
     /// The rules that apply to `userAgent`: those of every group naming its
     /// product token, else those of every `*` group, else none.
     public func rules(for userAgent: String) -> [Rule] {
+        applicableGroup(for: userAgent).rules
+    }
+
+    /// The rules that apply to `userAgent` (see ``rules(for:)``) and the
+    /// `User-agent` token of their groups (`*`, or `nil` when no group applies).
+    /// - Parameter userAgent: the crawler's user agent (its product token is matched).
+    public func applicableGroup(for userAgent: String) -> (agent: String?, rules: [Rule]) {
         let token = Self.productToken(userAgent)
         let named = groups.filter { $0.agents.contains(token) }
-        if !named.isEmpty { return named.flatMap(\.rules) }
-        return groups.filter { $0.agents.contains("*") }.flatMap(\.rules)
+        if !named.isEmpty { return (token, named.flatMap(\.rules)) }
+        let any = groups.filter { $0.agents.contains("*") }
+        return (any.isEmpty ? nil : "*", any.flatMap(\.rules))
     }
 
     /// Whether `userAgent` may fetch the path (with query) `pathAndQuery`.

@@ -42,11 +42,16 @@ public final class CrawlStateStore: Sendable {
         case done(fingerprint: UInt64, hostKey: String, redirectTarget: UInt64?)
         case seedHost(String)
         case revisit(PageRevisit)
+        /// An offer (`isOutcome` false) or an outcome, for `--explain` (see ``URLDecisionTable``).
+        case decision(URLDecision, isOutcome: Bool)
     }
 
     /// Records not yet committed. The lock also orders them with the writes
     /// done in ``recordDone(_:redirectTarget:revisit:alongWith:)``.
-    private let pending = LockedState<[Record]>([])
+    let pending = LockedState<[Record]>([])
+    /// Fingerprints of refusals recorded lately (one slot per hash bucket), so
+    /// a URL refused on every page of a site is written about once, in bounded memory.
+    let recentRefusals = LockedState([UInt64](repeating: 0, count: 1 << 14))
     /// The database, used by one commit at a time. `nil` once closed.
     private let database: LockedState<StateDatabase?>
     /// A second connection that reads revisit records (WAL: reads do not

@@ -15,6 +15,8 @@ final class StateDatabase {
     private let commit: SQLiteStatement
     /// What a recrawl needs of each page (see ``PageRevisit``).
     let revisits: RevisitTable
+    /// Why each offered URL was, or was not, fetched (see ``URLDecisionTable``).
+    let decisions: URLDecisionTable
 
     init(path: String) throws(StateStoreError) {
         connection = try SQLiteConnection(path: path)
@@ -45,6 +47,7 @@ final class StateDatabase {
         begin = try connection.prepare("BEGIN IMMEDIATE", operation: "begin")
         commit = try connection.prepare("COMMIT", operation: "commit")
         revisits = try RevisitTable(connection: connection)
+        decisions = try URLDecisionTable(connection: connection)
     }
 
     /// Writes records and metadata in one transaction (all or nothing).
@@ -68,6 +71,8 @@ final class StateDatabase {
                     try insertSeedHost.run()
                 case .revisit(let revisit):
                     try revisits.write(revisit)
+                case .decision(let decision, let isOutcome):
+                    try decisions.write(decision, isOutcome: isOutcome)
                 }
             }
             for (key, value) in metadata {
@@ -122,7 +127,7 @@ final class StateDatabase {
     /// table stays), and `metadata` is written, all in one transaction.
     func beginNewRun(metadata: [String: String]) throws(StateStoreError) {
         try transaction { () throws(StateStoreError) in
-            try connection.execute("DELETE FROM queued; DELETE FROM done; DELETE FROM seen; DELETE FROM seed_hosts;", operation: "begin a new run")
+            try connection.execute("DELETE FROM queued; DELETE FROM done; DELETE FROM seen; DELETE FROM seed_hosts; DELETE FROM decisions;", operation: "begin a new run")
             for (key, value) in metadata {
                 try upsertMetadata.bind(key, at: 1)
                 try upsertMetadata.bind(value, at: 2)

@@ -1,7 +1,8 @@
 import AsyncURLSupport
 
-/// The callbacks of requests the frontier queued, each under an id of its own
-/// (carried in the request's payload), until the request goes out.
+/// The callbacks and errbacks of requests the frontier queued, each request's
+/// pair under an id of its own (carried in the request's payload), until the
+/// request goes out.
 ///
 /// A callback is registered before its request is offered to the frontier
 /// (a worker may take the request the moment it is queued) and discarded at
@@ -9,13 +10,26 @@ import AsyncURLSupport
 /// limit): so only queued requests hold a callback, and a duplicate never
 /// touches the callback of the request queued before it.
 final class CallbackStore: Sendable {
+    /// A request's callback and errback (one of them at least).
+    struct Handlers {
+        var callback: Spider.Callback?
+        var errback: Spider.Errback?
+
+        /// The handlers of `request`, or `nil` when it has neither.
+        init?(of request: CrawlRequest) {
+            guard request.callback != nil || request.errback != nil else { return nil }
+            callback = request.callback
+            errback = request.errback
+        }
+    }
+
     private struct State {
         /// Ids start at a random point: a payload from another process (a
         /// shared frontier) or an earlier run (a resumed crawl) carries an id
         /// that is not one of this store's, so it finds no callback rather than another request's.
         var nextID = UInt64.random(in: 1...(UInt64.max >> 1))
-        var callbacks: [UInt64: Spider.Callback] = [:]
-        /// Names of callbacks found missing and warned about.
+        var callbacks: [UInt64: Handlers] = [:]
+        /// Names of callbacks and errbacks found missing and warned about.
         var warnedNames: Set<String> = []
     }
 
@@ -29,27 +43,27 @@ final class CallbackStore: Sendable {
 
     private let state = LockedState(State())
 
-    /// Keeps `callback`; returns its id.
-    func register(_ callback: @escaping Spider.Callback) -> UInt64 {
+    /// Keeps `handlers`; returns their id.
+    func register(_ handlers: Handlers) -> UInt64 {
         state.withLock { state in
             let id = state.nextID
             state.nextID += 1
-            state.callbacks[id] = callback
+            state.callbacks[id] = handlers
             return id
         }
     }
 
-    /// Keeps `callback` again under `id` (a request going back to the queue for a retry).
-    func restore(_ callback: @escaping Spider.Callback, id: UInt64) {
-        state.withLock { $0.callbacks[id] = callback }
+    /// Keeps `handlers` again under `id` (a request going back to the queue for a retry).
+    func restore(_ handlers: Handlers, id: UInt64) {
+        state.withLock { $0.callbacks[id] = handlers }
     }
 
-    /// Removes and returns the callback with `id`.
-    func take(_ id: UInt64) -> Spider.Callback? {
+    /// Removes and returns the handlers with `id`.
+    func take(_ id: UInt64) -> Handlers? {
         state.withLock { $0.callbacks.removeValue(forKey: id) }
     }
 
-    /// Drops the callbacks with `ids` (their requests were not queued).
+    /// Drops the handlers with `ids` (their requests were not queued).
     func discard(_ ids: some Sequence<UInt64>) {
         state.withLock { state in
             for id in ids { state.callbacks[id] = nil }
@@ -70,7 +84,7 @@ final class CallbackStore: Sendable {
         }
     }
 
-    /// Callbacks kept.
+    /// Requests whose handlers are kept.
     var count: Int {
         state.withLock { $0.callbacks.count }
     }

@@ -13,6 +13,10 @@ public struct CrawlSettings: Sendable {
     public var delay: Duration = .zero
     /// Adapt each host's delay to its latency (Scrapy's AutoThrottle).
     public var autoThrottle: AutoThrottle?
+    /// Concurrency, delay, AutoThrottle and user agent for chosen hosts or
+    /// `*.domain` patterns, over the values here (Scrapy's `DOWNLOAD_SLOTS`):
+    /// a host takes its most specific rule (see `HostSettingsTable`); empty by default.
+    public var hostSettings = HostSettingsTable()
     /// The deepest depth followed (seeds are 0).
     public var maxDepth = 20
     /// The most pages fetched; `nil` for no limit.

@@ -7,16 +7,27 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     public var pages = 0
     /// Decoded body bytes received.
     public var bytes = 0
-    /// Requests that ended in a transport failure (after retries).
+    /// Errors of every kind in ``errorKinds``: requests that ended in a
+    /// transport failure (after retries), unusable URLs, spider callbacks that threw...
     public var errors = 0
     /// Responses by HTTP status code.
     public var statuses: [Int: Int] = [:]
-    /// Failures by `FetchError.Kind` name.
+    /// Errors by kind: a `FetchError.Kind` name, or `invalidURL`, `spider`,
+    /// `retryWaitTooLong`, `leaseLost`, `archive`, `robotsUnavailable`.
     public var errorKinds: [String: Int] = [:]
     /// Requests tried again after a transient failure, 429 or 503.
     public var retries = 0
     /// URLs not fetched because robots.txt disallows them.
     public var robotsDenied = 0
+    /// URLs not fetched because their host's robots.txt could not be fetched
+    /// (refused, timed out, 5xx after its tries): not counted in ``robotsDenied``.
+    public var robotsUnavailable = 0
+    /// What happened to the first hosts whose robots.txt could not be fetched
+    /// (at most ``maxRobotsFailuresKept``), one sentence each; every such host
+    /// counts one `robotsUnavailable` error.
+    public var robotsFailures: [String] = []
+    /// The most sentences kept in ``robotsFailures``.
+    public static let maxRobotsFailuresKept = 5
     /// URLs not followed because they are outside the crawl's scope.
     public var offScope = 0
     /// URLs not queued because they were already seen.
@@ -81,6 +92,27 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     /// Creates empty counters.
     public init() {}
 
+    /// Counts one error of `kind` (in ``errors`` and ``errorKinds``).
+    /// - Parameter kind: the error's kind (see ``errorKinds``).
+    public mutating func recordError(_ kind: String) {
+        errors += 1
+        errorKinds[kind, default: 0] += 1
+    }
+
+    /// Counts a host given up because its robots.txt could not be fetched.
+    /// - Parameters:
+    ///   - hostKey: the host (`scheme://host:port`).
+    ///   - reason: why its robots.txt could not be fetched (`connection refused`, `HTTP 503`).
+    public mutating func recordRobotsUnavailable(hostKey: String, reason: String) {
+        recordError("robotsUnavailable")
+        guard robotsFailures.count < Self.maxRobotsFailuresKept else { return }
+        var host = hostKey.firstRange(of: "://").map { String(hostKey[$0.upperBound...]) } ?? hostKey
+        for suffix in [":80", ":443"] where host.hasSuffix(suffix) && hostKey.hasPrefix(suffix == ":80" ? "http:" : "https:") {
+            host.removeLast(suffix.count)
+        }
+        robotsFailures.append("robots.txt of \(host) could not be fetched: \(reason); its URLs were not crawled")
+    }
+
     /// Pages per second over the whole crawl.
     public var pagesPerSecond: Double {
         elapsedSeconds > 0 ? Double(pages) / elapsedSeconds : 0
@@ -103,6 +135,14 @@ public struct CrawlStats: Sendable, Codable, Hashable {
             + "\(failureText.isEmpty ? "0" : failureText); browser restarts: \(browserRestarts))"
     }
 
+    /// The sentences of ``robotsFailures``, each on a line of its own (empty without any).
+    private var robotsFailureSummary: String {
+        guard !robotsFailures.isEmpty else { return "" }
+        let hosts = errorKinds["robotsUnavailable"] ?? robotsFailures.count
+        let more = hosts > robotsFailures.count ? "\n(and \(hosts - robotsFailures.count) more hosts)" : ""
+        return "\n" + robotsFailures.joined(separator: "\n") + more
+    }
+
     /// A multi-line human summary.
     public var summary: String {
         let statusText = statuses.keys.sorted().map { "\($0): \(statuses[$0] ?? 0)" }.joined(separator: ", ")
@@ -115,6 +155,7 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         retries:        \(retries)
         hosts:          \(hostPauses) pauses, \(hostsGivenUp) given up
         robots denied:  \(robotsDenied)\(robotsRulesIgnored > 0 ? " (\(robotsRulesIgnored) rules over the cap ignored)" : "")
+        robots failed:  \(robotsUnavailable) URLs not crawled (robots.txt unavailable)
         off scope:      \(offScope)
         duplicates:     \(duplicates)
         limited:        \(limited)
@@ -124,7 +165,7 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         cookies refused: \(cookiesRefused)
         items:          \(items) (dropped \(droppedItems))
         depth reached:  \(maxDepth)\(archivedRecords > 0 ? "\nWARC records:   \(archivedRecords)" : "")\(recrawlSummary)\(renderSummary)
-        elapsed:        \(formatted("%.2f", elapsedSeconds)) s
+        elapsed:        \(formatted("%.2f", elapsedSeconds)) s\(robotsFailureSummary)
         """
     }
 }

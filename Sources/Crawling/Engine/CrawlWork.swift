@@ -30,11 +30,15 @@ struct CrawlWork: Sendable {
     let callbacks: CallbackStore
     /// Renders the pages ``CrawlSettings/rendering`` chooses, if any.
     let renderer: PageRenderer?
+    /// Where what the frontier decided about each URL is recorded, in a resumable crawl (for `--explain`).
+    let decisions: CrawlStateStore?
 
     init(crawler: Crawler, client: FetchClient, frontier: any URLFrontier, output: CrawlOutput, scope: CrawlScope, seedHosts: Set<String>,
-         callbacks: CallbackStore, archive: WARCArchive? = nil, recrawl: Recrawl? = nil, renderer: PageRenderer? = nil) {
+         callbacks: CallbackStore, archive: WARCArchive? = nil, recrawl: Recrawl? = nil, renderer: PageRenderer? = nil,
+         decisions: CrawlStateStore? = nil) {
         self.renderer = renderer
         self.output = output
+        self.decisions = decisions
         self.recrawl = recrawl
         self.seedHosts = seedHosts
         self.callbacks = callbacks
@@ -48,16 +52,21 @@ struct CrawlWork: Sendable {
     /// Offers requests found on `base` (or seeds) to the frontier. A request's
     /// callback is kept only when the frontier queued it. Returns the entries offered.
     @discardableResult
-    func offer(_ requests: [CrawlRequest], base: WebURL?, depth: Int, referrer: String?, asSeeds: Bool = false) async -> [FrontierEntry] {
+    func offer(_ requests: [CrawlRequest], base: WebURL?, depth: Int, referrer: String?, parent: UInt64? = nil, asSeeds: Bool = false) async -> [FrontierEntry] {
         var entries: [FrontierEntry] = []
         var callbackIDs: [UInt64?] = []
         for request in requests {
-            guard let made = entry(for: request, base: base, depth: depth, referrer: referrer) else { continue }
+            guard let made = entry(for: request, base: base, depth: depth, referrer: referrer) else {
+                // A start URL (or a sitemap's) that cannot be crawled is told, not only counted.
+                if asSeeds { crawler.logger.warning("start URL skipped: not an http or https URL", metadata: ["url": "\(request.url.removingURLCredentials())"]) }
+                continue
+            }
             entries.append(made.entry)
             callbackIDs.append(made.callbackID)
         }
         guard !entries.isEmpty else { return [] }
         let outcomes = asSeeds ? await frontier.addSeeds(entries) : await frontier.add(contentsOf: entries)
+        recordDecisions(entries, outcomes, parent: parent)
         var refused: [UInt64] = []
         for (index, callbackID) in callbackIDs.enumerated() {
             guard let callbackID else { continue }
@@ -77,8 +86,7 @@ struct CrawlWork: Sendable {
         }
         guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
               resolved.scheme.isHTTPScheme else {
-            crawler.record { $0.errorKinds[FetchError.Kind.invalidURL.rawValue, default: 0] += 1 }
-            crawler.metrics.countError(FetchError.Kind.invalidURL.rawValue)
+            crawler.recordError(FetchError.Kind.invalidURL.rawValue)
             return nil
         }
         let canonical = CanonicalURL(resolved, options: crawler.settings.canonicalization)
@@ -89,7 +97,7 @@ struct CrawlWork: Sendable {
             fingerprint ^= UInt64.random(in: 1...UInt64.max)
         }
         // Registered before the frontier sees the entry: a worker may take it at once.
-        let callbackID = request.callback.map { callbacks.register($0) }
+        let callbackID = CallbackStore.Handlers(of: request).map { callbacks.register($0) }
         // Fetched as the WHATWG serialisation of what the page wrote (`?b=%zz` stays
         // `?b=%zz`); the canonical form only decides what counts as a duplicate.
         let entry = FrontierEntry(url: resolved.removingFragment.href, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority,
@@ -108,17 +116,21 @@ struct CrawlWork: Sendable {
         }
     }
 
-    /// The callback registered under `id` in this process; when there is
-    /// none (another worker of a shared crawl, or an earlier run, queued the
-    /// request) the spider's `parse` handles the page, with a warning once per callback name.
-    private func callback(of request: CrawlRequest, id: UInt64?, url: String) -> Spider.Callback? {
+    /// The callback and errback registered under `id` in this process; when
+    /// there are none (another worker of a shared crawl, or an earlier run,
+    /// queued the request) the spider's `parse` and `handleFailure` handle
+    /// it, with a warning once per callback or errback name.
+    private func handlers(of request: CrawlRequest, id: UInt64?, url: String) -> CallbackStore.Handlers? {
         guard let id else { return nil }
-        if let callback = callbacks.take(id) { return callback }
-        if let name = callbacks.shouldWarnMissing(request.callbackName) {
+        if let handlers = callbacks.take(id) { return handlers }
+        let missing = [("callback", "parse", request.callbackName), ("errback", "handleFailure", request.errbackName)]
+            .filter { $0.2 != nil || (request.callbackName == nil && request.errbackName == nil && $0.0 == "callback") }
+        for (kind, method, name) in missing {
+            guard let shown = callbacks.shouldWarnMissing(name) else { continue }
             crawler.logger.warning("""
-                a request's callback cannot run in this process (another worker of a shared crawl, or an earlier run, queued it): \
-                the spider's parse handles it instead; route by meta to choose the parsing in any process
-                """, metadata: ["callback": "\(name)", "url": "\(url)"])
+                a request's \(kind) cannot run in this process (another worker of a shared crawl, or an earlier run, queued it): \
+                the spider's \(method) handles it instead; route by meta to choose the handling in any process
+                """, metadata: ["\(kind)": "\(shown)", "url": "\(url)"])
         }
         return nil
     }
@@ -153,7 +165,9 @@ struct CrawlWork: Sendable {
     private func takeRequest(of entry: FrontierEntry) -> (request: CrawlRequest, callbackID: UInt64?) {
         let decoded = RequestPayload.request(for: entry)
         var request = decoded.request
-        request.callback = callback(of: request, id: decoded.callbackID, url: entry.url)
+        let handlers = handlers(of: request, id: decoded.callbackID, url: entry.url)
+        request.callback = handlers?.callback
+        request.errback = handlers?.errback
         return (request, decoded.callbackID)
     }
 
@@ -162,6 +176,7 @@ struct CrawlWork: Sendable {
     private func fetchRequest(for entry: FrontierEntry, request: CrawlRequest, plan: Recrawl.Plan?) -> Request {
         var fetchRequest = Request(url: entry.url, method: request.method, headers: request.headers, body: request.body)
         if let plan { Recrawl.addValidators(of: plan, to: &fetchRequest) }
+        applyHostUserAgent(to: &fetchRequest, hostKey: entry.hostKey)
         let scope = scope
         let seedHosts = seedHosts
         fetchRequest.redirectPolicy = RedirectPolicy(maxHops: 10) { from, location in
@@ -244,12 +259,16 @@ struct CrawlWork: Sendable {
     private func conclude(_ entry: FrontierEntry, outcome: FetchOutcome, result: Result<Response, FetchError>, latency: Duration,
                           request: CrawlRequest, callbackID: UInt64?, plan: Recrawl.Plan?) async {
         switch outcome {
+        case .transientFailure where isLastTry(entry, result: result):
+            // Final: what its errback asks for goes into the frontier before it is completed.
+            await finish(entry, result: result, latency: latency, request: request, plan: plan)
+            await frontier.complete(entry, outcome: outcome)
         case .retryAfter, .hostBusy, .transientFailure:
             // May be retried: nothing is parsed from it unless it is final.
             let completion = await frontier.complete(entry, outcome: outcome)
             if case .retryScheduled = completion {
-                // The retry needs the request's callback again.
-                if let callback = request.callback, let callbackID { callbacks.restore(callback, id: callbackID) }
+                // The retry needs the request's callback and errback again.
+                if let handlers = CallbackStore.Handlers(of: request), let callbackID { callbacks.restore(handlers, id: callbackID) }
                 return
             }
             var failure: String?
@@ -295,13 +314,11 @@ struct CrawlWork: Sendable {
     private func finish(_ entry: FrontierEntry, result: Result<Response, FetchError>, latency: Duration, request: CrawlRequest, plan: Recrawl.Plan?, failure: String? = nil) async {
         switch result {
         case .failure(let error):
-            crawler.record { stats in
-                stats.errors += 1
-                stats.errorKinds[error.kind.rawValue, default: 0] += 1
-            }
-            crawler.metrics.countError(error.kind.rawValue)
+            crawler.recordError(error.kind.rawValue)
+            let failure = CrawlFailure(cause: .fetchFailed(error), request: request, url: entry.url, depth: entry.depth)
+            let handled = await handleFailure(failure, entry: entry, base: WebURL(entry.url))
             let record = PageRecord(entry: entry, error: "\(error.kind.rawValue): \(error.message)", elapsed: latency)
-            await commit(entry, record: record, items: [], redirectTarget: nil)
+            await commit(entry, record: record, items: handled.items, redirectTarget: nil)
         case .success(let response):
             let (page, change, revisit) = await recrawled(response, entry: entry, plan: plan) {
                 await handle(response, request: request, entry: entry)
@@ -312,13 +329,9 @@ struct CrawlWork: Sendable {
                 stats.statuses[response.status, default: 0] += 1
                 stats.maxDepth = max(stats.maxDepth, entry.depth)
                 stats.linksFound += page.links
-                if let failure {
-                    stats.errors += 1
-                    stats.errorKinds[String(failure.prefix { $0 != ":" }), default: 0] += 1
-                }
             }
             crawler.metrics.countPage(status: response.status, bytes: response.decodedBodyBytes)
-            if let failure { crawler.metrics.countError(String(failure.prefix { $0 != ":" })) }
+            if let failure { crawler.recordError(String(failure.prefix { $0 != ":" })) }
             var record = PageRecord(entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
                                     error: failure, change: change)
             if crawler.settings.recordsOutlinks { record.outlinks = PageRecord.outlinks(of: page.found) }
@@ -333,8 +346,7 @@ struct CrawlWork: Sendable {
     func commit(_ entry: FrontierEntry, record: PageRecord?, items: [any Encodable & Sendable], redirectTarget: UInt64?,
                 revisit: PageRevisit? = nil) async {
         guard await frontier.confirmClaim(entry) else {
-            crawler.record { $0.errorKinds["leaseLost", default: 0] += 1 }
-            crawler.metrics.countError("leaseLost")
+            crawler.recordError("leaseLost")
             crawler.logger.warning("claim expired before the page was written; another worker fetches it", metadata: ["url": "\(entry.url)"])
             return
         }
@@ -371,56 +383,29 @@ struct CrawlWork: Sendable {
             result.redirectTarget = final.fingerprint
         }
         let parseStarted = ContinuousClock.now
-        let isHTML: Bool = switch HTMLSniffer.verdict(contentType: response.headers["Content-Type"]) {
-        case .html: true
-        case .notHTML: false
-        case .needsSniffing: HTMLSniffer.sniff(response.body.prefix(HTMLSniffer.sniffLength))
+        let (response, rendering) = await rendered(response, request: request)
+        let extracted = PageLinks(of: response, settings: crawler.settings)
+        result.links = extracted.links.count
+        result.droppedLinks = extracted.dropped
+        crawler.record { stats in
+            stats.linksTooLong += extracted.tooLong
+            stats.linksOverPageCap += extracted.overPageCap
+            if extracted.droppedBaseHref { stats.baseHrefsDropped += 1 }
         }
-        var response = response
-        var rendering: RenderedPage?
-        if isHTML, (200..<300).contains(response.status) { (response, rendering) = await rendered(response, request: request) }
-        var links: [Link] = []
-        if isHTML, (200..<300).contains(response.status), let documentURL = WebURL(response.finalURL) {
-            // Every link is offered to the frontier (PDFs and images too, as
-            // Scrapy's CrawlSpider with deny_extensions=[] does); scope,
-            // robots.txt and the seen-set decide. Only HTML is parsed.
-            var options = LinkExtractionOptions()
-            options.maxURLLength = crawler.settings.maxURLLength
-            options.maxLinkBytes = crawler.settings.maxLinkBytesPerPage
-            let extractor = StreamingLinkExtractor(documentURL: documentURL, contentType: response.headers["Content-Type"], options: options)
-            extractor.feed(response.body)
-            let extracted = extractor.finish()
-            result.droppedLinks = extracted.tooLongURLCount + extracted.excessLinkCount + (extracted.droppedBaseHref ? 1 : 0)
-            crawler.record { stats in
-                stats.linksTooLong += extracted.tooLongURLCount
-                stats.linksOverPageCap += extracted.excessLinkCount
-                if extracted.droppedBaseHref { stats.baseHrefsDropped += 1 }
-            }
-            links = crawler.settings.followsNofollow ? extracted.links : extracted.links.filter { !$0.isNofollow && !extracted.isNofollowPage }
-        }
-        let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: links, isHTML: isHTML, rendering: rendering)
-        let output = SpiderOutput()
-        do {
-            if let callback = request.callback {
-                try await callback(page, output)
-            } else {
-                try await crawler.spider.parse(page, output: output)
-            }
-        } catch {
-            crawler.record { $0.errorKinds["spider", default: 0] += 1 }
-            crawler.metrics.countError("spider")
-            crawler.logger.warning("spider callback failed", metadata: [
-                "url": "\(response.finalURL.removingURLCredentials())",
-                "error": "\(String(describing: error).removingControlCharacters().removingURLCredentials())"])
-        }
-        crawler.metrics.parseDuration.record(duration: ContinuousClock.now - parseStarted)
-        for item in output.items {
-            if let kept = await crawler.process(item) { result.items.append(kept) }
+        let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: extracted.links, isHTML: extracted.isHTML,
+                                 rendering: rendering)
+        let output: SpiderOutput
+        if errbackStatuses(of: request).contains(response.status) {
+            output = await callErrback(CrawlFailure(cause: .status(response.status), request: request, url: entry.url, depth: entry.depth, response: page))
+        } else {
+            output = await callParse(page)
         }
         // Navigations the page's scripts tried are followed as links: robots.txt, scope and the seen-set decide.
-        let navigations = rendering?.navigations.map { CrawlRequest(url: $0) } ?? []
-        result.found = await offer(output.requests + navigations, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL)
-        result.links = links.count
+        for navigation in rendering?.navigations ?? [] { output.follow(CrawlRequest(url: navigation)) }
+        crawler.metrics.parseDuration.record(duration: ContinuousClock.now - parseStarted)
+        let produced = await take(output, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL, parent: entry.fingerprint)
+        result.items = produced.items
+        result.found = produced.found
         return result
     }
 }

@@ -211,7 +211,7 @@ public final class Crawler: Sendable {
         let startRequests = spider.startRequests()
         let client: FetchClient
         do {
-            client = try FetchClient(configuration: clientConfiguration(seeds: startRequests.map(\.url)))
+            client = try FetchClient(configuration: settings.fetchClientConfiguration(seeds: startRequests.map(\.url)))
         } catch {
             throw .clientUnavailable(error)
         }
@@ -245,23 +245,6 @@ public final class Crawler: Sendable {
         } catch {
             throw .invalidSettings(error.description)
         }
-    }
-
-    /// The HTTP client's configuration from the settings; without an address policy, the seeds decide it.
-    private func clientConfiguration(seeds: [String]) -> FetchClient.Configuration {
-        var configuration = FetchClient.Configuration()
-        configuration.userAgent = settings.userAgent
-        configuration.timeouts = Timeouts(connect: min(.seconds(10), settings.timeout), total: settings.timeout, idle: min(.seconds(30), settings.timeout))
-        configuration.maxBodySize = settings.maxBodySize
-        configuration.maxConnectionsPerHost = settings.perHostConcurrency
-        configuration.maxTotalConnections = max(1, settings.maxConnections)
-        configuration.keepsCookies = settings.keepsCookies
-        configuration.maxCookiesPerHost = settings.maxCookiesPerHost
-        configuration.maxCookies = settings.maxCookies
-        configuration.maxURLLength = settings.maxURLLength
-        configuration.verifiesTLSCertificates = settings.verifiesTLSCertificates
-        configuration.addressPolicy = settings.addressPolicy ?? SeedAddresses.policy(forSeeds: seeds)
-        return configuration
     }
 
     /// Opens the state (of a resumable crawl), builds the frontier and queues
@@ -298,7 +281,8 @@ public final class Crawler: Sendable {
         let seedHosts = Set(opened.startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
         let recrawl = settings.recrawl.flatMap { recrawl in store.map { Recrawl(settings: recrawl, store: $0) } }
         let work = CrawlWork(crawler: self, client: opened.client, frontier: frontier, output: opened.output, scope: opened.scope,
-                             seedHosts: seedHosts, callbacks: callbacks, archive: opened.archive, recrawl: recrawl, renderer: opened.renderer)
+                             seedHosts: seedHosts, callbacks: callbacks, archive: opened.archive, recrawl: recrawl, renderer: opened.renderer,
+                             decisions: store)
         if !Task.isCancelled {
             await work.offer(opened.startRequests, base: nil, depth: 0, referrer: nil, asSeeds: true)
         }
@@ -318,10 +302,11 @@ public final class Crawler: Sendable {
 
     /// The frontier's configuration from the settings; its events go to the log.
     private func frontierConfiguration(scope: CrawlScope) -> FrontierConfiguration {
-        let policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
+        var policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
                                       autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries,
                                       maxRetryWait: settings.maxRetryWait, maxCrawlDelay: settings.maxCrawlDelay, hostTimeBudget: settings.hostTimeBudget,
                                       hostFailureThreshold: settings.hostFailureThreshold, hostFailureWindow: settings.hostFailureWindow)
+        policy.hostSettings = settings.hostSettings
         var configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
                                                   maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost,
                                                   maxQueued: settings.maxQueuedURLs, maxQueuedPerHost: settings.maxQueuedURLsPerHost)
@@ -333,23 +318,27 @@ public final class Crawler: Sendable {
         let logger = logger
         configuration.eventHandler = { event in
             logger.notice("\(Self.logLine(for: event))")
+            if case .hostGivenUp(let host, .robotsUnavailable(_, let reason), _) = event {
+                self.record { $0.recordRobotsUnavailable(hostKey: host, reason: reason) }
+                self.metrics.countError("robotsUnavailable")
+            }
         }
         return configuration
     }
 
-    /// Fetches a host's robots.txt with `client`: up to 5 redirects; a file
-    /// is read up to 500 KiB and parsed up to there, however long it is (RFC 9309 §2.5).
+    /// Fetches a host's robots.txt with `client` (see `Request.robotsTxt(_:)`);
+    /// a failure is told with its reason (`connection refused`).
     private func robotsFetcher(client: FetchClient, archive: WARCArchive?) -> FrontierFactory.RobotsFetcher {
         { url in
-            do {
-                var request = Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: RobotsTxt.maxParsedBytes)
-                request.truncatesBody = true
+            do throws(FetchError) {
+                var request = Request.robotsTxt(url)
                 request.capturesExchange = archive != nil
+                if let agent = self.settings.hostSettings.settings(forHostKey: url)?.userAgent { request.headers.add(name: "User-Agent", value: agent) }
                 let response = try await client.fetch(request)
                 self.archive(response, in: archive)
                 return .response(status: response.status, body: Array(response.body))
             } catch {
-                return .unreachable
+                return .failed(reason: error.reason)
             }
         }
     }
@@ -445,6 +434,7 @@ public final class Crawler: Sendable {
         stats.queueLimited = counters.queueLimited
         stats.queuedOnDisk = counters.spilled
         stats.robotsDenied = counters.robotsDenied
+        stats.robotsUnavailable = counters.robotsUnavailable
         stats.retries = counters.retries
     }
 
@@ -548,8 +538,7 @@ public final class Crawler: Sendable {
             try archive.archive(response, spool: spool, previous: previous)
         } catch {
             logger.error("cannot write the WARC archive; stopping the crawl", metadata: ["error": "\(error)"])
-            record { $0.errorKinds["archive", default: 0] += 1 }
-            metrics.countError("archive")
+            recordError("archive")
             stop()
         }
     }

@@ -20,7 +20,15 @@ extension CrawlWork {
     /// as fetched), and the rendered page. When rendering fails, the response as
     /// fetched (the failure is counted by kind and logged).
     func rendered(_ response: Response, request: CrawlRequest) async -> (Response, RenderedPage?) {
-        guard let rendering = renderer, rendersPage(of: request, url: response.finalURL) else { return (response, nil) }
+        guard let rendering = renderer, (200..<300).contains(response.status), rendersPage(of: request, url: response.finalURL) else {
+            return (response, nil)
+        }
+        let isHTML = switch HTMLSniffer.verdict(contentType: response.headers["Content-Type"]) {
+        case .html: true
+        case .notHTML: false
+        case .needsSniffing: HTMLSniffer.sniff(response.body.prefix(HTMLSniffer.sniffLength))
+        }
+        guard isHTML else { return (response, nil) }
         do {
             let page = try await rendering.renderer.render(url: response.finalURL, document: response)
             var document = response

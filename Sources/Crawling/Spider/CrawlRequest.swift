@@ -30,6 +30,20 @@ public struct CrawlRequest: Sendable {
     /// that takes the request; by default the source location of the call
     /// that made the request (`MySpider.swift:42`).
     public var callbackName: String?
+    /// Handles the request's failure (see ``CrawlFailure``); `nil` uses ``Spider/handleFailure(_:output:)``.
+    ///
+    /// As a callback, it stays in the process that made the request: a
+    /// request taken by another worker of a shared crawl (or a resumed crawl)
+    /// goes to ``Spider/handleFailure(_:output:)`` there, with a warning naming
+    /// ``errbackName`` (once per name).
+    public var errback: Spider.Errback?
+    /// What the log calls ``errback`` when it cannot run in the process that
+    /// takes the request; by default the source location of the call that made the request.
+    public var errbackName: String?
+    /// HTTP statuses whose responses go to the errback instead of the
+    /// callback; `nil` uses ``Spider/errbackStatuses``. Kept with the request
+    /// in the frontier, across processes and resumes.
+    public var errbackStatuses: Set<Int>?
     /// Values passed along to the response (``CrawlResponse/meta``).
     public var meta: [String: String]
     /// Whether the seen-set is bypassed (the URL is fetched even if seen).
@@ -51,8 +65,11 @@ public struct CrawlRequest: Sendable {
     ///   - skipsDuplicateFilter: whether the seen-set is bypassed.
     ///   - callback: parses the response (`nil`: the spider's `parse`).
     ///   - callbackName: what the log calls the callback (`nil`: where this call is, `fileID:line`).
-    ///   - fileID: the calling file, for the default callback name.
-    ///   - line: the calling line, for the default callback name.
+    ///   - errback: handles the request's failure (`nil`: the spider's `handleFailure`).
+    ///   - errbackName: what the log calls the errback (`nil`: where this call is, `fileID:line`).
+    ///   - errbackStatuses: statuses sent to the errback (`nil`: the spider's).
+    ///   - fileID: the calling file, for the default callback and errback names.
+    ///   - line: the calling line, for the default callback and errback names.
     public init(
         url: String,
         method: HTTPMethod = .get,
@@ -64,6 +81,9 @@ public struct CrawlRequest: Sendable {
         render: Bool? = nil,
         callback: Spider.Callback? = nil,
         callbackName: String? = nil,
+        errback: Spider.Errback? = nil,
+        errbackName: String? = nil,
+        errbackStatuses: Set<Int>? = nil,
         fileID: String = #fileID,
         line: Int = #line
     ) {
@@ -77,6 +97,9 @@ public struct CrawlRequest: Sendable {
         self.render = render
         self.callback = callback
         self.callbackName = callback == nil ? nil : callbackName ?? "\(fileID):\(line)"
+        self.errback = errback
+        self.errbackName = errback == nil ? nil : errbackName ?? "\(fileID):\(line)"
+        self.errbackStatuses = errbackStatuses
         self.resolved = nil
     }
 

@@ -8,25 +8,31 @@ import Foundation
 
 /// What a ``CrawlRequest`` carries beyond its URL, as bytes the frontier
 /// keeps with the URL (``CrawlFrontier/FrontierEntry/payload``): in memory, in
-/// a resumable crawl's state, or in a shared frontier. A callback is a
-/// closure and cannot be kept this way; spiders that must survive a resume
-/// route by ``CrawlRequest/meta`` (as ``CrawlSpider`` does).
+/// a resumable crawl's state, or in a shared frontier. A callback or errback
+/// is a closure and cannot be kept this way (only its id in this process's
+/// ``CallbackStore``); spiders that must survive a resume or share a crawl
+/// route by ``CrawlRequest/meta`` in `parse` and `handleFailure` (as
+/// ``CrawlSpider`` does). ``CrawlRequest/errbackStatuses`` is kept.
 struct RequestPayload: Codable {
     var method: String?
     var headers: [[String]]?
     var body: Data?
     var meta: [String: String]?
-    /// The id of the request's callback in the ``CallbackStore`` of the process that queued it.
+    /// The id of the request's callback and errback in the ``CallbackStore`` of the process that queued it.
     var callback: UInt64?
     /// ``CrawlRequest/render``, when the request says.
     var render: Bool?
     /// What the log calls that callback where it cannot run (``CrawlRequest/callbackName``).
     var callbackName: String?
+    /// What the log calls that errback where it cannot run (``CrawlRequest/errbackName``).
+    var errbackName: String?
+    /// The statuses that go to the errback (``CrawlRequest/errbackStatuses``), sorted.
+    var errbackStatuses: [Int]?
 
     /// The payload of a request, or `nil` when it has nothing beyond a plain `GET`.
     static func encode(_ request: CrawlRequest, callbackID: UInt64? = nil) -> [UInt8]? {
         guard request.method != .get || !request.headers.isEmpty || request.body != nil || !request.meta.isEmpty || callbackID != nil
-            || request.render != nil
+            || request.render != nil || request.errbackStatuses != nil
         else { return nil }
         let payload = RequestPayload(
             method: request.method == .get ? nil : request.method.rawValue,
@@ -35,7 +41,9 @@ struct RequestPayload: Codable {
             meta: request.meta.isEmpty ? nil : request.meta,
             callback: callbackID,
             render: request.render,
-            callbackName: callbackID == nil ? nil : request.callbackName)
+            callbackName: callbackID == nil ? nil : request.callbackName,
+            errbackName: callbackID == nil ? nil : request.errbackName,
+            errbackStatuses: request.errbackStatuses.map { $0.sorted() })
         return (try? JSONEncoder().encode(payload)).map(Array.init)
     }
 
@@ -53,6 +61,8 @@ struct RequestPayload: Codable {
         request.meta = payload.meta ?? [:]
         request.render = payload.render
         request.callbackName = payload.callbackName
+        request.errbackName = payload.errbackName
+        request.errbackStatuses = payload.errbackStatuses.map(Set.init)
         return (request, payload.callback)
     }
 }

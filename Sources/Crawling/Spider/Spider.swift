@@ -38,6 +38,9 @@ import LinkExtraction
 open class Spider: @unchecked Sendable {
     /// A callback that parses a response into items and further requests.
     public typealias Callback = @Sendable (CrawlResponse, SpiderOutput) async throws -> Void
+    /// An error callback (Scrapy's errback): handles a request that failed,
+    /// and yields items and follows requests exactly as a callback does.
+    public typealias Errback = @Sendable (CrawlFailure, SpiderOutput) async throws -> Void
 
     /// Creates the spider.
     public init() {}
@@ -50,6 +53,12 @@ open class Spider: @unchecked Sendable {
 
     /// The domains (with their subdomains) the crawl may visit; empty keeps it to the start URLs' hosts.
     open var allowedDomains: [String] { [] }
+
+    /// HTTP statuses whose responses go to the errback (the request's, else
+    /// ``handleFailure(_:output:)``) instead of the callback, for requests
+    /// that do not set ``CrawlRequest/errbackStatuses``. Empty by default:
+    /// every response goes to its callback (as after their last retry, 429, 503 and 5xx do).
+    open var errbackStatuses: Set<Int> { [] }
 
     /// Whether ``parse(_:output:)`` and the callbacks read the bodies of
     /// responses that are not HTML (`true`). A spider that answers `false`
@@ -73,4 +82,19 @@ open class Spider: @unchecked Sendable {
             output.follow(link)
         }
     }
+
+    /// Handles a request that failed and has no errback of its own: its fetch
+    /// failed after its last try (``CrawlFailure/error``), or its response
+    /// has a status listed in ``errbackStatuses`` (``CrawlFailure/response``).
+    /// Items and requests go where a callback's go (pipelines, feeds, the
+    /// frontier at the next depth). By default does nothing: the failure is
+    /// in the page log and the statistics.
+    ///
+    /// A request queued in another process (a shared frontier) or an earlier
+    /// run (a resumed crawl) comes here even if it had an errback, as it goes
+    /// to ``parse(_:output:)`` without its callback: route by ``CrawlRequest/meta``.
+    /// - Parameters:
+    ///   - failure: what failed, and the request.
+    ///   - output: where items and further requests go.
+    open func handleFailure(_ failure: CrawlFailure, output: SpiderOutput) async throws {}
 }

@@ -25,26 +25,30 @@ public final class SpiderOutput: Sendable {
         collected.withLock { $0.requests.append(request) }
     }
 
-    /// Asks the crawler to follow a URL (relative URLs resolve against the page), optionally with its own callback.
+    /// Asks the crawler to follow a URL (relative URLs resolve against the page), optionally with its own callback and errback.
     /// - Parameters:
     ///   - url: absolute, or relative to the page.
     ///   - priority: runs first among the queued URLs of its host when higher.
     ///   - callback: parses the response (`nil`: the spider's `parse`).
-    ///   - fileID: the calling file, naming the callback in the log (see `CrawlRequest.callbackName`).
-    ///   - line: the calling line, naming the callback in the log.
-    public func follow(_ url: String, priority: Int = 0, callback: Spider.Callback? = nil, fileID: String = #fileID, line: Int = #line) {
-        follow(CrawlRequest(url: url, priority: priority, callback: callback, fileID: fileID, line: line))
+    ///   - errback: handles the request's failure (`nil`: the spider's `handleFailure`).
+    ///   - fileID: the calling file, naming the callback and errback in the log (see `CrawlRequest.callbackName`).
+    ///   - line: the calling line, naming the callback and errback in the log.
+    public func follow(_ url: String, priority: Int = 0, callback: Spider.Callback? = nil, errback: Spider.Errback? = nil,
+                       fileID: String = #fileID, line: Int = #line) {
+        follow(CrawlRequest(url: url, priority: priority, callback: callback, errback: errback, fileID: fileID, line: line))
     }
 
-    /// Asks the crawler to follow an extracted link, optionally with its own callback.
+    /// Asks the crawler to follow an extracted link, optionally with its own callback and errback.
     /// - Parameters:
     ///   - link: a link from the page.
     ///   - priority: runs first among the queued URLs of its host when higher.
     ///   - callback: parses the response (`nil`: the spider's `parse`).
-    ///   - fileID: the calling file, naming the callback in the log (see `CrawlRequest.callbackName`).
-    ///   - line: the calling line, naming the callback in the log.
-    public func follow(_ link: Link, priority: Int = 0, callback: Spider.Callback? = nil, fileID: String = #fileID, line: Int = #line) {
-        var request = CrawlRequest(url: link.url, priority: priority, callback: callback, fileID: fileID, line: line)
+    ///   - errback: handles the request's failure (`nil`: the spider's `handleFailure`).
+    ///   - fileID: the calling file, naming the callback and errback in the log (see `CrawlRequest.callbackName`).
+    ///   - line: the calling line, naming the callback and errback in the log.
+    public func follow(_ link: Link, priority: Int = 0, callback: Spider.Callback? = nil, errback: Spider.Errback? = nil,
+                       fileID: String = #fileID, line: Int = #line) {
+        var request = CrawlRequest(url: link.url, priority: priority, callback: callback, errback: errback, fileID: fileID, line: line)
         request.resolved = link.resolvedURL
         follow(request)
     }

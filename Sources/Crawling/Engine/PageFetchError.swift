@@ -1,0 +1,27 @@
+import AsyncURL
+
+/// Why ``PageFetcher`` did not return a page.
+public enum PageFetchError: Error, Sendable, CustomStringConvertible {
+    /// The URL is not an absolute `http` or `https` URL.
+    case invalidURL(String)
+    /// The HTTP client could not be created.
+    case clientUnavailable(FetchError)
+    /// The site's robots.txt disallows the URL for the user agent.
+    case robotsDenied(url: String, robotsURL: String)
+    /// The site's robots.txt could not be fetched (`reason`: refused, timed
+    /// out, HTTP 503...): a crawl would not fetch the URL either.
+    case robotsUnavailable(url: String, robotsURL: String, reason: String)
+    /// The page could not be fetched.
+    case fetchFailed(FetchError)
+
+    /// One line saying what happened.
+    public var description: String {
+        switch self {
+        case .invalidURL(let url): "\(url) is not an http or https URL"
+        case .clientUnavailable(let error): "cannot create the HTTP client: \(error)"
+        case .robotsDenied(let url, let robotsURL): "\(url) is disallowed by \(robotsURL) (--ignore-robots fetches it anyway)"
+        case .robotsUnavailable(_, let robotsURL, let reason): "\(robotsURL) could not be fetched: \(reason); a crawl would not fetch its site's URLs"
+        case .fetchFailed(let error): "\(error)"
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import CrawlFrontier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LinkExtraction
+
+/// Why a URL was, or was not, fetched, read from a resumable crawl's state
+/// (`asyncurl-crawl --state DIR --explain URL`): fetched (status, time, the
+/// chain of pages back to a seed), refused and by what (robots.txt group and
+/// line, scope rule, depth limit, page limit, queue bound, trap rule), a
+/// duplicate of another URL, or never seen.
+public struct CrawlExplanation: Sendable, Hashable, Codable {
+    /// One page of the chain from the explained URL back to its seed.
+    public struct Step: Sendable, Hashable, Codable {
+        /// The page's URL.
+        public var url: String
+        /// Its depth (0 for a seed).
+        public var depth: Int
+        /// What became of it (`fetched`, `queued`, ...).
+        public var verdict: String
+    }
+
+    /// The URL asked about.
+    public var url: String
+    /// `fetched`, `failed`, `refused`, `queued` or `neverSeen`.
+    public var verdict: String
+    /// What decided a refusal: `robots`, `scope`, `pageLimit`, `queueLimit`, `hostGivenUp`.
+    public var reason: String?
+    /// The rule, limit, status or error, in words.
+    public var detail: String?
+    /// The HTTP status of a fetched URL.
+    public var status: Int?
+    /// When it was decided (ISO 8601, UTC).
+    public var time: String?
+    /// The URL's depth (links from a seed).
+    public var depth: Int?
+    /// The URL recorded under the same canonical form, when it is not the one asked about.
+    public var duplicateOf: String?
+    /// The pages it was found through, its referrer first, back to a seed.
+    public var referrers: [Step]
+
+    /// Explains `url` from the state in `stateDirectory`.
+    /// - Parameters:
+    ///   - url: an absolute http(s) URL.
+    ///   - stateDirectory: the crawl's `--state` directory.
+    ///   - canonicalization: the crawl's canonical form (its default unless changed).
+    /// - Throws: `StateStoreError` when the state cannot be read.
+    public static func explain(_ url: String, stateDirectory: String,
+                               canonicalization: CanonicalizationOptions = .crawler) throws(StateStoreError) -> CrawlExplanation {
+        let log = try URLDecisionLog(directory: stateDirectory)
+        guard let canonical = CanonicalURL(url, options: canonicalization), let decision = try log.decision(for: canonical.fingerprint) else {
+            return CrawlExplanation(url: url, verdict: "neverSeen", referrers: [])
+        }
+        var explanation = CrawlExplanation(decision, asked: url)
+        if let asked = WebURL(url)?.removingFragment.href, asked != decision.url {
+            explanation.duplicateOf = decision.url
+        }
+        // The chain back to a seed; bounded, in case of a cycle.
+        var next = decision.referrer
+        var visited: Set<UInt64> = [decision.fingerprint]
+        while let fingerprint = next, visited.insert(fingerprint).inserted, visited.count <= 1000,
+              let parent = try log.decision(for: fingerprint) {
+            explanation.referrers.append(Step(url: parent.url, depth: parent.depth, verdict: Self.verdict(of: parent.code)))
+            next = parent.referrer
+        }
+        return explanation
+    }
+
+    private init(url: String, verdict: String, referrers: [Step]) {
+        self.url = url
+        self.verdict = verdict
+        self.referrers = referrers
+    }
+
+    private init(_ decision: URLDecision, asked url: String) {
+        self.init(url: url, verdict: Self.verdict(of: decision.code), referrers: [])
+        reason = [.queued, .fetched, .failed].contains(decision.code) ? nil : decision.code.name
+        detail = decision.detail
+        if decision.code == .fetched { status = decision.detail.flatMap { Int($0) } }
+        depth = decision.depth
+        time = Date(timeIntervalSince1970: Double(decision.time) / 1000).formatted(.iso8601)
+    }
+
+    private static func verdict(of code: URLDecision.Code) -> String {
+        switch code {
+        case .queued: "queued"
+        case .fetched: "fetched"
+        case .failed: "failed"
+        default: "refused"
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import AsyncURL
+import LinkExtraction
+
+/// The links of a fetched page, as a crawl takes them: only HTML (by
+/// `Content-Type`, else sniffed) with a 2xx status is parsed, within the
+/// settings' URL length and link-bytes caps; `rel=nofollow` links are left
+/// out unless the settings follow them.
+struct PageLinks {
+    /// Whether the body is HTML.
+    let isHTML: Bool
+    /// The links kept, resolved, fragments stripped.
+    var links: [Link] = []
+    /// Links dropped for being longer than the URL length limit.
+    var tooLong = 0
+    /// Links dropped for being beyond the page's link caps.
+    var overPageCap = 0
+    /// Whether the page's `<base href>` was too long (and ignored).
+    var droppedBaseHref = false
+
+    /// Links dropped in all (`<base href>` included).
+    var dropped: Int { tooLong + overPageCap + (droppedBaseHref ? 1 : 0) }
+
+    /// Extracts the links of `response` as a crawl with `settings` does.
+    init(of response: Response, settings: CrawlSettings) {
+        isHTML = switch HTMLSniffer.verdict(contentType: response.headers["Content-Type"]) {
+        case .html: true
+        case .notHTML: false
+        case .needsSniffing: HTMLSniffer.sniff(response.body.prefix(HTMLSniffer.sniffLength))
+        }
+        guard isHTML, (200..<300).contains(response.status), let documentURL = WebURL(response.finalURL) else { return }
+        // Every link is offered to the frontier (PDFs and images too, as
+        // Scrapy's CrawlSpider with deny_extensions=[] does); scope,
+        // robots.txt and the seen-set decide. Only HTML is parsed.
+        var options = LinkExtractionOptions()
+        options.maxURLLength = settings.maxURLLength
+        options.maxLinkBytes = settings.maxLinkBytesPerPage
+        let extractor = StreamingLinkExtractor(documentURL: documentURL, contentType: response.headers["Content-Type"], options: options)
+        extractor.feed(response.body)
+        let extracted = extractor.finish()
+        tooLong = extracted.tooLongURLCount
+        overPageCap = extracted.excessLinkCount
+        droppedBaseHref = extracted.droppedBaseHref
+        links = settings.followsNofollow ? extracted.links : extracted.links.filter { !$0.isNofollow && !extracted.isNofollowPage }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import AsyncURLSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LinkExtraction
+
+/// Checks seed URLs before anything starts: each must be an absolute
+/// `http` or `https` URL, or the command stops with a usage error (exit 64)
+/// naming the seed and why.
+enum SeedCheck {
+    /// Why `seed` cannot start a crawl, or `nil` when it can.
+    static func problem(with seed: String) -> String? {
+        guard let url = WebURL(seed) else {
+            if !seed.contains("://"), let guess = WebURL("http://" + seed), guess.host?.contains(".") == true {
+                return "is not a URL: it has no scheme (did you mean \(guess.href)?)"
+            }
+            return "is not a URL (a seed is an absolute http:// or https:// URL)"
+        }
+        guard url.scheme == "http" || url.scheme == "https" else {
+            return "has the scheme \(url.scheme): only http and https URLs can be crawled"
+        }
+        return nil
+    }
+
+    /// `seed` as it is quoted in a message: on one line, without credentials, at most 200 characters.
+    static func quoted(_ seed: String) -> String {
+        let safe = seed.removingControlCharacters().removingURLCredentials()
+        return "'" + (safe.count > 200 ? safe.prefix(200) + "…" : safe) + "'"
+    }
+
+    /// Throws a usage error for the first seed argument that cannot start a crawl.
+    static func validate(arguments seeds: [String]) throws {
+        for seed in seeds {
+            if let problem = problem(with: seed) { throw ValidationError("the seed \(quoted(seed)) \(problem)") }
+        }
+    }
+
+    /// The seeds of a `--seeds-file` (one per line; blank lines and `#` comments
+    /// skipped); a usage error when it cannot be read or a line is no seed.
+    static func seeds(inFile path: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read --seeds-file \(quoted(path))")
+        }
+        var seeds: [String] = []
+        var bad: [(line: Int, seed: String, problem: String)] = []
+        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let seed = line.trimmed(" \t\r")
+            if seed.isEmpty || seed.hasPrefix("#") { continue }
+            if let problem = problem(with: seed) {
+                bad.append((index + 1, seed, problem))
+            } else {
+                seeds.append(seed)
+            }
+        }
+        if let first = bad.first {
+            let others = bad.count > 1 ? " (and \(bad.count - 1) more line\(bad.count > 2 ? "s" : ""))" : ""
+            throw ValidationError("--seeds-file \(quoted(path)), line \(first.line): the seed \(quoted(first.seed)) \(first.problem)\(others)")
+        }
+        return seeds
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import TestServer
+
+/// `asyncurl-crawl --state DIR --explain URL` after a crawl of a loopback
+/// site with a robots.txt disallow, a depth limit, a duplicate and an
+/// external link: the right answer for each, in text and in JSON.
+@Suite("asyncurl-crawl --explain", .serialized)
+struct ExplainCommandTests {
+    private let directory: String
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-explain-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    private func logText(_ name: String) -> String {
+        (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? ""
+    }
+
+    /// `/` links to /a, /private/x (disallowed), /dup twice (the second with
+    /// utm_source, the same canonical URL) and an external host; /a links to
+    /// /b, /b to /c (one past --max-depth 2).
+    private static func site() async throws -> TestServer {
+        let server = try await TestServer.start()
+        let pages = [
+            "/": "<a href=/a>a</a><a href=/private/x>p</a><a href=/dup>d</a><a href=/dup?utm_source=news>d2</a>"
+                + "<a href=http://127.0.0.2:9/ext>e</a>",
+            "/a": "<a href=/b>b</a>", "/b": "<a href=/c>c</a>", "/dup": "dup", "/c": "c",
+        ]
+        server.addRoute("/robots.txt") { _ in TestResponse(status: 200, text: "User-agent: *\nDisallow: /private/\n") }
+        server.addRoute("/") { request in
+            guard let body = pages[request.path] else { return TestResponse(status: 404, text: "not found") }
+            return TestResponse(headers: [("Content-Type", "text/html")], body: Array("<html><body>\(body)</body></html>".utf8))
+        }
+        return server
+    }
+
+    /// Runs `--explain url` (with `--json` when asked) and returns its exit status and output.
+    private func explain(_ url: String, json: Bool, name: String) async throws -> (status: Int32?, text: String) {
+        let process = try CrawlCommandProcess(["--state", directory + "/state", "--explain", url] + (json ? ["--json"] : []), logPath: directory + "/" + name)
+        let status = await process.waitForExit()
+        return (status, logText(name))
+    }
+
+    private func object(_ text: String) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test("Fetched (status and the chain to the seed), robots.txt (group and line), depth limit, duplicate, external, never seen")
+    func explainEachCase() async throws {
+        let server = try await Self.site()
+        let crawl = try CrawlCommandProcess([server.url("/"), "--state", directory + "/state", "--max-depth", "2", "--quiet"],
+                                            logPath: directory + "/crawl.log")
+        #expect(await crawl.waitForExit() == 0, "\(logText("crawl.log"))")
+        try await server.shutdown()
+
+        var (status, text) = try await explain(server.url("/b"), json: false, name: "b.txt")
+        #expect(status == 0)
+        #expect(text.contains("was fetched: status 200"), "\(text)")
+        #expect(text.contains("found on \(server.url("/a")) (depth 1, fetched)") && text.contains("from \(server.url("/")) (depth 0, fetched)"), "\(text)")
+        var json = try object(try await explain(server.url("/b"), json: true, name: "b.json").text)
+        #expect(json["verdict"] as? String == "fetched" && json["status"] as? Int == 200 && json["depth"] as? Int == 2)
+        #expect((json["referrers"] as? [[String: Any]])?.compactMap { $0["url"] as? String } == [server.url("/a"), server.url("/")])
+
+        (status, text) = try await explain(server.url("/private/x"), json: false, name: "robots.txt")
+        #expect(status == 0 && text.contains("refused by robots.txt: User-agent: *, line 2: Disallow: /private/"), "\(text)")
+        json = try object(try await explain(server.url("/private/x"), json: true, name: "robots.json").text)
+        #expect(json["verdict"] as? String == "refused" && json["reason"] as? String == "robots")
+
+        (status, text) = try await explain(server.url("/c"), json: false, name: "deep.txt")
+        #expect(status == 0 && text.contains("depth 3 is over the depth limit (--max-depth 2)"), "\(text)")
+        json = try object(try await explain(server.url("/c"), json: true, name: "deep.json").text)
+        #expect(json["reason"] as? String == "scope" && json["depth"] as? Int == 3)
+
+        (status, text) = try await explain(server.url("/dup?utm_source=news"), json: false, name: "dup.txt")
+        #expect(status == 0 && text.contains("is a duplicate of \(server.url("/dup"))") && text.contains("was fetched: status 200"), "\(text)")
+        json = try object(try await explain(server.url("/dup?utm_source=news"), json: true, name: "dup.json").text)
+        #expect(json["duplicateOf"] as? String == server.url("/dup"))
+
+        (status, text) = try await explain("http://127.0.0.2:9/ext", json: false, name: "ext.txt")
+        #expect(status == 0 && text.contains("refused by the scope: host http://127.0.0.2:9 is not in scope"), "\(text)")
+        json = try object(try await explain("http://127.0.0.2:9/ext", json: true, name: "ext.json").text)
+        #expect(json["reason"] as? String == "scope")
+
+        (status, text) = try await explain(server.url("/never"), json: false, name: "never.txt")
+        #expect(status == 0 && text.contains("was never seen"), "\(text)")
+        json = try object(try await explain(server.url("/never"), json: true, name: "never.json").text)
+        #expect(json["verdict"] as? String == "neverSeen")
+    }
+
+    @Test("--explain without --state is a usage error")
+    func needsState() async throws {
+        let process = try CrawlCommandProcess(["--explain", "http://127.0.0.1:1/"], logPath: directory + "/usage.log")
+        #expect(await process.waitForExit() == 64)
+        #expect(logText("usage.log").contains("--explain needs --state DIR"))
+    }
+}
