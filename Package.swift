@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "sitemap-spider", targets: ["SitemapSpiderExample"]),
         .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
         .executable(name: "seen-set-benchmark", targets: ["SeenSetBenchmark"]),
+        .executable(name: "frontier-benchmark", targets: ["FrontierBenchmark"]),
         .executable(name: "link-benchmark", targets: ["LinkBenchmark"]),
         .executable(name: "redis-frontier-memory", targets: ["RedisFrontierMemory"]),
     ],
@@ -206,6 +207,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/SeenSetBenchmark"
+        ),
+        .executableTarget(
+            name: "FrontierBenchmark",
+            dependencies: [
+                "CrawlFrontier",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            path: "Benchmarks/FrontierBenchmark"
         ),
 
         // MARK: Tests

@@ -22,7 +22,7 @@ import DequeModule
 public actor Frontier: URLFrontier {
     /// A host whose robots.txt is not known yet: its URLs are held.
     private struct RobotsWait {
-        var held: [FrontierEntry]
+        var held: [(entry: FrontierEntry, arrival: Int)]
         /// Failed tries so far.
         var failures = 0
         /// When it may be tried again, after a failure.
@@ -37,7 +37,7 @@ public actor Frontier: URLFrontier {
     /// The politeness and retry policy in force.
     public nonisolated let policy: PolitenessPolicy
     private var scheduler: HostScheduler
-    private var seen = FingerprintSet()
+    private let seen: SpilledFingerprintSet
     private let scope: CrawlScope
     private var seedHosts: Set<String> = []
     private let userAgent: String
@@ -64,15 +64,18 @@ public actor Frontier: URLFrontier {
     public let maxQueued: Int?
     /// The most URLs waiting per host (nil: no limit).
     public let maxQueuedPerHost: Int?
-    /// URLs accepted and not yet handed out, per host (retries not counted), for the queue bounds.
+    /// URLs in memory (queued or held for robots.txt) and not yet handed out,
+    /// per host (retries not counted), for the queue bounds.
     private var waitingPerHost: [String: Int] = [:]
     private var waitingCount = 0
-    /// Where URLs over the queue bounds wait in a resumable crawl (`nil`: they are refused).
+    /// The estimated bytes of the URLs counted in `waitingCount`.
+    private var waitingBytes = 0
+    /// Where URLs over the queue bounds or the memory budget wait (`nil`: they are refused).
     private let spill: SpillQueue?
-    /// URLs to spill at the end of the current add (one transaction per page of links).
-    private var spillBuffer: [FrontierEntry] = []
-    /// The most URLs taken back from the spill file at once, per host.
-    private static let refillBatch = 1024
+    /// The most bytes of queued URLs kept in memory (half the memory budget; `nil`: no budget).
+    private let queueMemoryCap: Int?
+    /// Hosts with URLs on disk and none in memory: refilled when nothing else is ready.
+    private var starvedHosts: Set<String> = []
     /// Where accepted and refused URLs are recorded for a resumable crawl.
     private let store: CrawlStateStore?
     private var waiters = WaiterList()
@@ -116,7 +119,11 @@ public actor Frontier: URLFrontier {
     public init(configuration: FrontierConfiguration, store: CrawlStateStore? = nil, spill: sending SpillQueue? = nil,
                 robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult) {
         self.store = store
-        self.spill = spill
+        // With a memory budget and no spill file given, URLs wait in a temporary one.
+        self.spill = spill ?? (configuration.memoryBudget == nil ? nil : try? SpillQueue())
+        queueMemoryCap = configuration.memoryBudget.map { $0 / 2 }
+        // A quarter of the budget for recent fingerprints; older ones go to runs beside the spill file.
+        seen = SpilledFingerprintSet(directory: self.spill?.directory, memoryBytes: configuration.memoryBudget.map { $0 / 4 })
         self.configuration = configuration
         robotsCache = LRUCache(capacity: configuration.robotsCacheSize, maxCost: configuration.robotsCacheBytes)
         policy = configuration.policy
@@ -147,7 +154,7 @@ public actor Frontier: URLFrontier {
         return offer(entry)
     }
 
-    /// Offers a URL; one over a queue bound goes to ``spillBuffer`` when there is a spill file.
+    /// Offers a URL; one over a queue bound waits on disk when there is a spill file.
     private func offer(_ entry: FrontierEntry) -> FrontierAddOutcome {
         // The seen-set first: most links of a crawl point to pages already seen.
         if seen.contains(entry.fingerprint) {
@@ -167,7 +174,7 @@ public actor Frontier: URLFrontier {
             counters.queueLimited += 1
             return .queueLimitReached
         }
-        seen.insert(entry.fingerprint)
+        seen.insertAbsent(entry.fingerprint)
         if robotsGivenUp.contains(entry.hostKey) {
             counters.robotsDenied += 1
             return .robotsDenied
@@ -182,14 +189,66 @@ public actor Frontier: URLFrontier {
         }
         reserve(entry)
         store?.recordQueued(entry)
-        if isOverQueueBound {
-            // Accepted, and waits on disk until its host's queue has room.
-            spillBuffer.append(entry)
-            counters.spilled += 1
-        } else {
-            admit(entry)
-        }
+        place(entry, arrival: scheduler.takeArrivalNumber())
         return .queued
+    }
+
+    /// Keeps an accepted URL in memory, or on disk when memory is full or its
+    /// host already has URLs on disk. Every URL of a host in memory goes out
+    /// before every one on disk: a URL that goes out before the host's last
+    /// one in memory takes its place, and that one goes to disk.
+    private func place(_ entry: FrontierEntry, arrival: Int) {
+        let hostKey = entry.hostKey
+        guard let spill, mayWaitOnDisk(entry) else { return admit(entry, arrival: arrival) }
+        let isFull = isMemoryFull(forHost: hostKey)
+        guard isFull || spill.count(forHost: hostKey) > 0 else { return admit(entry, arrival: arrival) }
+        if let last = lastInMemory(ofHost: hostKey), HostScheduler.precedes((entry, arrival), last) {
+            admit(entry, arrival: arrival)
+            if isFull, let evicted = removeLastInMemory(ofHost: hostKey) {
+                leftQueue(evicted.entry)
+                spill.append(evicted.entry, arrival: evicted.arrival)
+                counters.spilled += 1
+            }
+        } else {
+            spill.append(entry, arrival: arrival)
+            counters.spilled += 1
+            // A host with URLs keeps at least one in memory, so it keeps its turn.
+            if waitingPerHost[hostKey, default: 0] == 0 { starvedHosts.insert(hostKey) }
+        }
+    }
+
+    /// Whether the queues in memory are at a bound: the host's, the global
+    /// count, or half the memory budget.
+    private func isMemoryFull(forHost hostKey: String) -> Bool {
+        Self.isOver(maxQueuedPerHost, waitingPerHost[hostKey, default: 0]) || Self.isOver(maxQueued, waitingCount)
+            || Self.isOver(queueMemoryCap, waitingBytes)
+    }
+
+    /// The host's URL in memory that goes out last (queued or held for robots.txt).
+    private func lastInMemory(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
+        var last = scheduler.lastQueued(ofHost: hostKey)
+        for held in robots[hostKey]?.held ?? [] where last.map({ HostScheduler.precedes($0, held) }) ?? true {
+            last = held
+        }
+        return last
+    }
+
+    /// Takes out the host's URL in memory that goes out last.
+    private func removeLastInMemory(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
+        let queued = scheduler.lastQueued(ofHost: hostKey)
+        if let held = robots[hostKey]?.held,
+           let index = held.indices.max(by: { HostScheduler.precedes(held[$0], held[$1]) }),
+           queued.map({ HostScheduler.precedes($0, held[index]) }) ?? true {
+            return robots[hostKey]?.held.remove(at: index)
+        }
+        guard let removed = scheduler.removeLastQueued(ofHost: hostKey) else { return nil }
+        counters.queued -= 1
+        return removed
+    }
+
+    /// The estimated bytes one URL takes in memory.
+    private static func memoryCost(of entry: FrontierEntry) -> Int {
+        192 + entry.url.utf8.count + (entry.referrer?.utf8.count ?? 0) + (entry.payload?.count ?? 0)
     }
 
     /// Whether `entry` may wait in the spill file: there is one, and its URL
@@ -198,55 +257,60 @@ public actor Frontier: URLFrontier {
         spill != nil && entry.url.removingURLCredentials() == entry.url && entry.referrer?.removingURLCredentials() == entry.referrer
     }
 
-    /// Writes the URLs left over by the queue bounds to the spill file. If it
+    /// Writes the URLs put on disk during this call to the spill file. If it
     /// cannot be written they are queued in memory rather than lost.
     private func flushSpill() {
-        guard !spillBuffer.isEmpty else { return }
-        let entries = spillBuffer
-        spillBuffer = []
-        do {
-            try spill?.append(entries)
-        } catch {
-            for entry in entries { admit(entry) }
-        }
+        guard let spill else { return }
+        for (entry, arrival) in spill.flush() { admit(entry, arrival: arrival) }
     }
 
-    /// Takes URLs of `hostKey` back from the spill file, as many as the queue bounds allow; whether any came.
+    /// Takes URLs of `hostKey` back from the spill file, up to its head
+    /// (``FrontierConfiguration/queueHeadPerHost``) as far as the queue
+    /// bounds allow, and at least one when it has none in memory; whether any came.
     @discardableResult
     private func refill(host hostKey: String) -> Bool {
-        guard let spill, spill.count(forHost: hostKey) > 0 else { return false }
-        let hostRoom = maxQueuedPerHost.map { $0 - waitingPerHost[hostKey, default: 0] } ?? Int.max
-        let globalRoom = maxQueued.map { $0 - waitingCount } ?? Int.max
-        let room = min(hostRoom, globalRoom, Self.refillBatch)
+        guard let spill, spill.count(forHost: hostKey) > 0 else {
+            starvedHosts.remove(hostKey)
+            return false
+        }
+        let inMemory = waitingPerHost[hostKey, default: 0]
+        let hostRoom = min(max(1, configuration.queueHeadPerHost), maxQueuedPerHost ?? .max) - inMemory
+        let averageCost = waitingCount > 0 ? max(1, waitingBytes / waitingCount) : 256
+        let globalRoom = min(maxQueued.map { $0 - waitingCount } ?? .max, queueMemoryCap.map { ($0 - waitingBytes) / averageCost } ?? .max)
+        let room = max(min(hostRoom, globalRoom), inMemory == 0 ? 1 : 0)
         guard room > 0 else { return false }
         let entries = (try? spill.take(host: hostKey, limit: room)) ?? []
-        for entry in entries { admit(entry) }
+        starvedHosts.remove(hostKey)
+        for (entry, arrival) in entries { admit(entry, arrival: arrival) }
         return !entries.isEmpty
     }
 
-    /// Refills every host with spilled URLs; whether any came.
-    private func refillAll() -> Bool {
-        guard let spill, spill.count > 0 else { return false }
+    /// Refills the hosts with URLs on disk and none in memory; whether any came.
+    private func refillStarved() -> Bool {
+        guard !starvedHosts.isEmpty else { return false }
         var any = false
-        for hostKey in Array(spill.hosts) where refill(host: hostKey) { any = true }
+        for hostKey in Array(starvedHosts) where refill(host: hostKey) { any = true }
         return any
     }
 
     /// Queues an accepted URL, or holds it until its host's robots.txt is known.
-    private func admit(_ entry: FrontierEntry) {
+    private func admit(_ entry: FrontierEntry, arrival: Int) {
         waitingCount += 1
+        waitingBytes += Self.memoryCost(of: entry)
         waitingPerHost[entry.hostKey, default: 0] += 1
-        guard obeysRobots else { return enqueue(entry) }
-        if let known = knownRobots(forHost: entry.hostKey) {
+        guard obeysRobots else { return enqueue(entry, arrival: arrival) }
+        if robotsGivenUp.contains(entry.hostKey) {
+            refuse(entry)
+        } else if let known = knownRobots(forHost: entry.hostKey) {
             if known.isAllowed(url: entry.url) {
-                enqueue(entry)
+                enqueue(entry, arrival: arrival)
             } else {
                 refuse(entry)
             }
         } else if robots[entry.hostKey] != nil {
-            robots[entry.hostKey]?.held.append(entry)
+            robots[entry.hostKey]?.held.append((entry, arrival))
         } else {
-            robots[entry.hostKey] = RobotsWait(held: [entry])
+            robots[entry.hostKey] = RobotsWait(held: [(entry, arrival)])
             robotsQueue.append(entry.hostKey)
             startRobotsFetches()
         }
@@ -288,12 +352,7 @@ public actor Frontier: URLFrontier {
         for entry in state.queued where seen.insert(entry.fingerprint) {
             reserve(entry)
             // Restored URLs are not refused: over a bound they wait on disk, or (with credentials) in memory.
-            if mayWaitOnDisk(entry), Self.isOver(maxQueued, waitingCount) || Self.isOver(maxQueuedPerHost, waitingPerHost[entry.hostKey, default: 0]) {
-                spillBuffer.append(entry)
-                counters.spilled += 1
-            } else {
-                admit(entry)
-            }
+            place(entry, arrival: scheduler.takeArrivalNumber())
         }
         flushSpill()
     }
@@ -325,8 +384,8 @@ public actor Frontier: URLFrontier {
                 if scheduler.queuedCount > 0 { wakeOne() }
                 return entry
             }
-            // Nothing ready: URLs waiting on disk may be.
-            if refillAll() { continue }
+            // Nothing ready: URLs of hosts with none in memory may be.
+            if refillStarved() { continue }
             if isFinished {
                 wakeAll()
                 return nil
@@ -334,6 +393,34 @@ public actor Frontier: URLFrontier {
             await waitForChange(until: scheduler.nextEventTime(now: .now))
         }
         return nil
+    }
+
+    /// The next URL whose host's politeness allows it at `now`, without
+    /// waiting: `nil` when none may go yet (for simulations with a clock of
+    /// their own; see ``nextEventTime(now:)``).
+    package func next(now: ContinuousClock.Instant) -> FrontierEntry? {
+        while true {
+            if let entry = scheduler.next(now: now) {
+                if entry.attempt == 0 {
+                    leftQueue(entry)
+                    refillAfterTaking(entry)
+                }
+                return entry
+            }
+            guard refillStarved() else { return nil }
+        }
+    }
+
+    /// When a URL may next be ready without a completion (see ``HostScheduler/nextEventTime(now:)``).
+    package func nextEventTime(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        scheduler.nextEventTime(now: now)
+    }
+
+    /// What the seen-set and the spill file take, for benchmarks and tests.
+    package var storage: FrontierStorage {
+        FrontierStorage(seenCount: seen.count, seenOnDisk: seen.countOnDisk, seenDiskBytes: seen.diskBytes, seenMemoryBytes: seen.memoryBytes,
+                        seenRuns: seen.runCount, seenMerges: seen.mergeCount, queuedInMemory: waitingCount, queuedMemoryBytes: waitingBytes,
+                        queuedOnDisk: spill?.count ?? 0, spillDiskBytes: spill?.diskBytes ?? 0)
     }
 
     /// Records how a URL from ``next()`` ended: frees its host's slot, and
@@ -344,8 +431,13 @@ public actor Frontier: URLFrontier {
     /// queued or in flight the frontier is finished, and waiting workers leave.
     @discardableResult
     public func complete(_ entry: FrontierEntry, outcome: HostScheduler.Outcome) -> HostScheduler.CompletionResult {
+        complete(entry, outcome: outcome, now: .now)
+    }
+
+    /// ``complete(_:outcome:)`` at a given time (for simulations with a clock of their own).
+    @discardableResult
+    package func complete(_ entry: FrontierEntry, outcome: HostScheduler.Outcome, now: ContinuousClock.Instant) -> HostScheduler.CompletionResult {
         let pausesBefore = scheduler.pauseCount
-        let now = ContinuousClock.now
         let result = scheduler.complete(entry, outcome: outcome, now: now)
         switch result {
         case .retryScheduled: counters.retries += 1
@@ -418,15 +510,12 @@ public actor Frontier: URLFrontier {
 
     // MARK: Internals
 
-    /// Takes URLs back from disk once the queue taken from is half empty (per host, or in all).
+    /// Takes URLs of the host back from disk once its head in memory is half empty.
     private func refillAfterTaking(_ entry: FrontierEntry) {
-        guard let spill, spill.count > 0 else { return }
-        if spill.count(forHost: entry.hostKey) > 0,
-           waitingPerHost[entry.hostKey, default: 0] <= (maxQueuedPerHost ?? Int.max) / 2 {
+        guard let spill, spill.count(forHost: entry.hostKey) > 0 else { return }
+        let head = min(max(1, configuration.queueHeadPerHost), maxQueuedPerHost ?? .max)
+        if waitingPerHost[entry.hostKey, default: 0] <= head / 2 {
             refill(host: entry.hostKey)
-        }
-        if let maxQueued, waitingCount <= maxQueued / 2 {
-            _ = refillAll()
         }
     }
 
@@ -438,8 +527,10 @@ public actor Frontier: URLFrontier {
     /// An admitted URL no longer waits: handed out, or refused by robots.txt.
     private func leftQueue(_ entry: FrontierEntry) {
         waitingCount -= 1
+        waitingBytes -= Self.memoryCost(of: entry)
         if let count = waitingPerHost[entry.hostKey] {
             waitingPerHost[entry.hostKey] = count > 1 ? count - 1 : nil
+            if count == 1, let spill, spill.count(forHost: entry.hostKey) > 0 { starvedHosts.insert(entry.hostKey) }
         }
     }
 
@@ -448,8 +539,8 @@ public actor Frontier: URLFrontier {
         pagesPerHost[entry.hostKey, default: 0] += 1
     }
 
-    private func enqueue(_ entry: FrontierEntry) {
-        guard scheduler.enqueue(entry) else { return drop(entry) }
+    private func enqueue(_ entry: FrontierEntry, arrival: Int) {
+        guard scheduler.enqueue(entry, arrival: arrival) else { return drop(entry) }
         counters.queued += 1
         checkTimeBudget(of: entry.hostKey)
         wakeOne()
@@ -502,7 +593,7 @@ public actor Frontier: URLFrontier {
                 robotsGivenUp.insert(hostKey)
                 // Queued URLs of the host leave the queue bounds' count too.
                 for entry in scheduler.giveUp(host: hostKey) where entry.attempt == 0 { leftQueue(entry) }
-                for entry in wait.held { refuse(entry) }
+                for (entry, _) in wait.held { refuse(entry) }
                 configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .robotsUnavailable(attempts: wait.failures, lastFailure: failure),
                                                          droppedURLs: wait.held.count))
                 return
@@ -530,9 +621,9 @@ public actor Frontier: URLFrontier {
         if let delay = matcher.crawlDelay {
             scheduler.setCrawlDelay(delay, forHost: hostKey)
         }
-        for entry in wait.held {
+        for (entry, arrival) in wait.held {
             if matcher.isAllowed(url: entry.url) {
-                guard scheduler.enqueue(entry) else {
+                guard scheduler.enqueue(entry, arrival: arrival) else {
                     drop(entry)
                     continue
                 }
