@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Crawling", targets: ["Crawling"]),
         .library(name: "DistributedFrontier", targets: ["DistributedFrontier"]),
         .library(name: "Archiving", targets: ["Archiving"]),
+        .library(name: "Rendering", targets: ["Rendering"]),
         .executable(name: "asyncurl-crawl", targets: ["AsyncURLCrawlCommand"]),
         .executable(name: "queue-example", targets: ["QueueExample"]),
         .executable(name: "docs-spider", targets: ["DocsSpider"]),
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: C libraries (the only place C is imported)
@@ -82,7 +85,7 @@ let package = Package(
 
         // MARK: The framework
         /// Small concurrency helpers shared by the modules (not a product).
-        .target(name: "AsyncURLSupport"),
+        .target(name: "AsyncURLSupport", dependencies: ["CEpoll"]),
         /// The fetch core: libcurl's multi interface on its own event-loop thread.
         .target(
             name: "AsyncURL",
@@ -96,7 +99,7 @@ let package = Package(
         /// HTML parsing with libxml2: links, selectors, URL resolution and canonical form.
         .target(
             name: "LinkExtraction",
-            dependencies: ["CLibXML2", "CIDN2", "CZlib", "CPSL"],
+            dependencies: ["AsyncURLSupport", "CLibXML2", "CIDN2", "CZlib", "CPSL"],
             // XPath number functions use the C maths library.
             linkerSettings: [.linkedLibrary("m")]
         ),
@@ -126,6 +129,12 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        /// JavaScript pages rendered by headless Chromium over its DevTools pipe,
+        /// every request of the page fetched through the fetch core.
+        .target(
+            name: "Rendering",
+            dependencies: ["AsyncURL", "AsyncURLSupport"]
+        ),
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(
             name: "Crawling",
@@ -136,6 +145,7 @@ let package = Package(
                 "LinkExtraction",
                 "CrawlFrontier",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
 
@@ -153,6 +163,11 @@ let package = Package(
                 "AsyncURL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Sources/asyncurl-crawl"
         ),
@@ -250,6 +265,10 @@ let package = Package(
         .testTarget(
             name: "ArchivingTests",
             dependencies: ["Archiving", "AsyncURL", "TestServer"]
+        ),
+        .testTarget(
+            name: "RenderingTests",
+            dependencies: ["Rendering", "AsyncURL", "TestServer"]
         ),
         .testTarget(
             name: "CrawlFrontierTests",

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(AsyncURL LinkExtraction CrawlFrontier Crawling DistributedFrontier Archiving)
+targets=(AsyncURL LinkExtraction CrawlFrontier Crawling DistributedFrontier Archiving Rendering)
 arguments=()
 for target in "${targets[@]}"; do arguments+=(--target "$target"); done
 log=$(mktemp)

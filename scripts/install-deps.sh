@@ -19,6 +19,7 @@ packages=(
     curl                   # the fetch benchmark's reference
     time                   # /usr/bin/time -v for peak memory in benchmarks
     python3 python3-venv   # site generator, benchmark comparisons
+    chromium               # rendering JavaScript pages (Rendering, --render)
 )
 
 missing=()
@@ -36,13 +37,20 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Python tools the tests read the crawler's output with (warcio checks and
-# reads WARC files), in a venv of the project's own under .build-python/.
+# Python tools the tests read the crawler's output with, in a venv of the
+# project's own under .build-python/: warcio checks and reads WARC files,
+# prometheus_client parses what --metrics serves.
 venv="$(cd "$(dirname "$0")/.." && pwd)/.build-python/venv"
+if [[ ! -x $venv/bin/python ]]; then
+    python3 -m venv "$venv"
+fi
 if [[ ! -x $venv/bin/warcio ]]; then
     echo "installing warcio into $venv" >&2
-    python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet "warcio==1.8.1"
+fi
+if ! "$venv/bin/python" -c "import prometheus_client" 2>/dev/null; then
+    echo "installing prometheus_client into $venv" >&2
+    "$venv/bin/pip" install --quiet "prometheus_client==0.26.0"
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

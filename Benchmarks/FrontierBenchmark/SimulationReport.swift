@@ -44,6 +44,7 @@ struct SimulationReport {
         Swift.print(String(format: "seen-set: %d fingerprints, %d on disk in %d runs (%d merges), %.2f disk bytes per URL on disk, %.1f MiB in memory",
                            storage.seenCount, storage.seenOnDisk, storage.seenRuns, storage.seenMerges,
                            storage.seenOnDisk > 0 ? Double(storage.seenDiskBytes) / Double(storage.seenOnDisk) : 0, Double(storage.seenMemoryBytes) / 1_048_576))
+        Swift.print("URLs that waited on disk: \(await frontier.counters.spilled)")
         Swift.print(String(format: "disk at the end: %.1f MiB (seen runs %.1f MiB, spill file %.1f MiB), %.2f bytes per distinct URL",
                            Double(disk) / 1_048_576, Double(storage.seenDiskBytes) / 1_048_576, Double(storage.spillDiskBytes) / 1_048_576,
                            Double(disk) / Double(max(1, uniqueURLs))))

@@ -7,13 +7,13 @@ import CZlib
 /// Ownership: the `z_stream` lives at an address of its own, allocated once in
 /// `init` and ended and freed exactly once in `deinit`, so zlib's internal
 /// back-pointer to it stays valid. Not thread-safe: one user at a time.
-final class GzipMemberWriter {
+package final class GzipMemberWriter {
     private let stream: UnsafeMutablePointer<z_stream>
     private let initialized: Bool
     private var output = [UInt8](repeating: 0, count: 64 * 1024)
 
     /// Creates a writer (zlib level 6, gzip wrapper).
-    init() {
+    package init() {
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         initialized = deflateInit2_(stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
@@ -27,12 +27,12 @@ final class GzipMemberWriter {
     }
 
     /// Whether zlib could be set up.
-    var isUsable: Bool { initialized }
+    package var isUsable: Bool { initialized }
 
     /// Compresses `input` into the current member, handing compressed bytes to
     /// `sink`; `finish` ends the member (and readies the next one). Returns
     /// `false` when zlib or the sink failed.
-    func compress(_ input: UnsafeRawBufferPointer, finish: Bool, sink: (UnsafeRawBufferPointer) -> Bool) -> Bool {
+    package func compress(_ input: UnsafeRawBufferPointer, finish: Bool, sink: (UnsafeRawBufferPointer) -> Bool) -> Bool {
         guard initialized else { return false }
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
         stream.pointee.avail_in = uInt(input.count)

@@ -55,23 +55,55 @@ public final class WARCArchive: Sendable {
     /// Archives every hop of `response` that the fetch captured (the request
     /// must have set `Request.capturesExchange`; without captured hops nothing is written).
     /// - Parameter response: a response whose request captured its exchange.
+    /// - Parameter spool: the spool the request streamed its body into (its
+    ///   `Request.bodyConsumer`): the final hop's body is copied from it rather
+    ///   than taken from `Response.body`, so it need not be held in memory.
     /// - Parameter previous: the page's capture in an earlier crawl (a
     ///   recrawl): a final `304`, or a final payload with the same digest, is
     ///   archived as a `revisit` record referring to it.
-    public func archive(_ response: Response, previous: WARCPreviousCapture? = nil) throws(WARCError) {
+    /// - Throws: ``WARCError`` when the archive cannot be written (or the spool read).
+    public func archive(_ response: Response, spool: WARCBodySpool? = nil, previous: WARCPreviousCapture? = nil) throws(WARCError) {
         for (index, hop) in response.capturedHops.enumerated() {
             let isFinal = index == response.capturedHops.count - 1
-            let body: [UInt8] = isFinal ? Array(response.body) : []
-            try archive(hop, body: body, bodyKept: isFinal && response.request.keepsBody, cut: isFinal && response.isTruncated,
+            let body: Body
+            if !isFinal {
+                body = Body(bytes: [])
+            } else if let spool, spool.isStarted, let digest = spool.payloadDigest {
+                body = Body(spool: spool, digest: digest)
+            } else {
+                body = Body(bytes: Array(response.body))
+            }
+            try archive(hop, body: body, bodyKept: isFinal && (response.request.keepsBody || body.spool != nil), cut: isFinal && response.isTruncated,
                         previous: isFinal ? previous : nil)
         }
     }
 
+    /// A hop's body as archived: in memory, or in a spool file.
+    private struct Body {
+        var bytes: [UInt8] = []
+        var spool: WARCBodySpool?
+        /// `sha1:` and the payload digest in base32.
+        var digestLabel: String
+
+        init(bytes: [UInt8]) {
+            self.bytes = bytes
+            digestLabel = SHA1Digest.warcLabel(of: bytes)
+        }
+
+        init(spool: WARCBodySpool, digest: [UInt8]) {
+            self.spool = spool
+            digestLabel = "sha1:" + Base32.encode(digest)
+        }
+
+        var length: Int { spool?.length ?? bytes.count }
+        var isEmpty: Bool { length == 0 }
+    }
+
     /// Writes the request and response (or revisit) records of one hop.
-    private func archive(_ hop: CapturedHop, body: [UInt8], bodyKept: Bool, cut: Bool, previous: WARCPreviousCapture?) throws(WARCError) {
+    private func archive(_ hop: CapturedHop, body: Body, bodyKept: Bool, cut: Bool, previous: WARCPreviousCapture?) throws(WARCError) {
         let target = Self.withoutUserinfo(hop.url)
-        let payloadDigest = SHA1Digest.warcLabel(of: body)
-        let head = HTTPMessageHead.normalizedResponseHead(hop.responseHead, bodyLength: body.count)
+        let payloadDigest = body.digestLabel
+        let head = HTTPMessageHead.normalizedResponseHead(hop.responseHead, bodyLength: body.length)
         var common: [(String, String)] = [("WARC-Target-URI", target)]
         if let address = hop.remoteAddress, !address.isEmpty { common.append(("WARC-IP-Address", address)) }
         let status = HTTPMessageHead.status(of: hop.responseHead)
@@ -100,9 +132,10 @@ public final class WARCArchive: Sendable {
                 } else if !bodyKept {
                     responseFields.append(("WARC-Truncated", "unspecified"))
                 }
-                responseBlock.append(body)
+                if body.spool == nil { responseBlock.append(body.bytes) }
             }
-            let responseRecord = WARCRecord(kind: kind, date: hop.date, fields: responseFields, block: responseBlock)
+            let spooledTail = kind == .response ? body.spool : nil
+            let responseRecord = WARCRecord(kind: kind, date: hop.date, fields: responseFields, block: responseBlock, spooledTail: spooledTail)
             var requestBlock = [hop.requestHead]
             if let requestBody = hop.requestBody, !requestBody.isEmpty { requestBlock.append(Array(requestBody)) }
             let requestRecord = WARCRecord(kind: .request, date: hop.date,

@@ -50,29 +50,40 @@ final class WARCFile {
     func append(_ record: WARCRecord) throws(WARCError) -> (offset: Int, length: Int) {
         guard !isClosed else { throw WARCError(path: path, message: "write after close") }
         let offset = length
-        let pieces = [record.header()] + record.block + [Array("\r\n\r\n".utf8)]
-        if let gzip {
-            var failure: Int32 = 0
-            for (index, piece) in pieces.enumerated() {
-                let ok = piece.withUnsafeBytes { bytes in
-                    gzip.compress(bytes, finish: index == pieces.count - 1) { compressed in
-                        failure = writeFully(descriptor, compressed)
-                        if failure == 0 { length += compressed.count }
-                        return failure == 0
-                    }
-                }
-                guard ok else {
-                    throw WARCError(path: path, message: failure == 0 ? "gzip compression failed" : String(cString: strerror(failure)))
-                }
-            }
-        } else {
-            for piece in pieces {
-                let failure = piece.withUnsafeBytes { writeFully(descriptor, $0) }
-                guard failure == 0 else { throw WARCError(path: path, message: String(cString: strerror(failure))) }
-                length += piece.count
-            }
+        var failure: WARCError?
+        let write = { (bytes: UnsafeRawBufferPointer, finish: Bool) -> Bool in
+            do throws(WARCError) { try self.write(bytes, finish: finish) } catch { failure = error }
+            return failure == nil
         }
+        for piece in [try record.header()] + record.block where failure == nil {
+            _ = piece.withUnsafeBytes { write($0, false) }
+        }
+        if failure == nil, let spool = record.spooledTail {
+            try spool.forEachPiece { write($0, false) }
+        }
+        if failure == nil { _ = Array("\r\n\r\n".utf8).withUnsafeBytes { write($0, true) } }
+        if let failure { throw failure }
         return (offset, length - offset)
+    }
+
+    /// Writes bytes of the current record (through its gzip member when
+    /// compressed); `finish` ends the record.
+    private func write(_ bytes: UnsafeRawBufferPointer, finish: Bool) throws(WARCError) {
+        guard let gzip else {
+            let failure = writeFully(descriptor, bytes)
+            guard failure == 0 else { throw WARCError(path: path, message: String(cString: strerror(failure))) }
+            length += bytes.count
+            return
+        }
+        var failure: Int32 = 0
+        let ok = gzip.compress(bytes, finish: finish) { compressed in
+            failure = writeFully(descriptor, compressed)
+            if failure == 0 { length += compressed.count }
+            return failure == 0
+        }
+        guard ok else {
+            throw WARCError(path: path, message: failure == 0 ? "gzip compression failed" : String(cString: strerror(failure)))
+        }
     }
 
     /// Adds a line to the CDXJ index (no-op without one).

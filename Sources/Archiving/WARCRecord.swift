@@ -25,13 +25,16 @@ struct WARCRecord {
     var fields: [(String, String)]
     /// The content block, in pieces (a head and a body, say).
     var block: [[UInt8]]
+    /// The rest of the block, read from a spool file (a body too large to hold), after ``block``.
+    var spooledTail: WARCBodySpool?
 
-    init(kind: Kind, date: Date, fields: [(String, String)], block: [[UInt8]]) {
+    init(kind: Kind, date: Date, fields: [(String, String)], block: [[UInt8]], spooledTail: WARCBodySpool? = nil) {
         self.kind = kind
         self.id = Self.newID()
         self.date = date
         self.fields = fields
         self.block = block
+        self.spooledTail = spooledTail
     }
 
     /// A fresh record id.
@@ -39,13 +42,23 @@ struct WARCRecord {
         "<urn:uuid:\(UUID().uuidString.lowercased())>"
     }
 
-    /// The record's header block (ending with the empty line).
-    func header() -> [UInt8] {
+    /// The record's header block (ending with the empty line). A spooled
+    /// tail is read once here for the block digest (the head before it is
+    /// only final once the body's length is known).
+    /// - Throws: ``WARCError`` when the spool cannot be read.
+    func header() throws(WARCError) -> [UInt8] {
         let digest = SHA1Digest()
         var length = 0
         for piece in block {
             digest.update(piece)
             length += piece.count
+        }
+        if let spooledTail {
+            try spooledTail.forEachPiece { piece in
+                digest.update(piece)
+                return true
+            }
+            length += spooledTail.length
         }
         var text = "WARC/1.1\r\nWARC-Type: \(kind.rawValue)\r\nWARC-Record-ID: \(id)\r\nWARC-Date: \(Self.timestamp(date))\r\n"
         for (name, value) in fields {

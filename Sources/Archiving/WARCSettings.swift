@@ -30,6 +30,13 @@ public struct WARCSettings: Sendable, Hashable {
     /// Whether records are gzip-compressed (the path ends in `.gz`).
     public var isCompressed: Bool { path.hasSuffix(".gz") }
 
+    /// The directory the files are written in (`.` for a bare file name);
+    /// spool files of bodies being archived are made there too (see ``WARCBodySpool``).
+    public var directory: String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     /// The name of file number `index`: `stem-NNNNN.warc[.gz]`.
     public func fileName(index: Int) -> String {
         let suffixes = [".warc.gz", ".warc", ".gz"]

@@ -73,7 +73,7 @@ public final class RedisConnection: @unchecked Sendable {
         let connection = RedisConnection(host: host, port: port, connectTimeout: connectTimeout, commandTimeout: commandTimeout, credentials: credentials)
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, RedisError>, Never>) in
             connection.queue.async {
-                continuation.resume(returning: Self.withoutSIGPIPE { connection.ensureConnected() })
+                continuation.resume(returning: withSIGPIPEBlocked { connection.ensureConnected() })
             }
         }
         try result.get()
@@ -142,7 +142,7 @@ public final class RedisConnection: @unchecked Sendable {
                 return taken
             }
             if batch.isEmpty { return }
-            let results = Self.withoutSIGPIPE { execute(batch.map(\.commands)) }
+            let results = withSIGPIPEBlocked { execute(batch.map(\.commands)) }
             for (request, result) in zip(batch, results) {
                 request.continuation.resume(returning: result)
             }
@@ -208,30 +208,6 @@ public final class RedisConnection: @unchecked Sendable {
         }
         context = made
         return .success(())
-    }
-
-    /// Runs hiredis I/O with SIGPIPE blocked on this thread; a SIGPIPE it
-    /// raised (writing to a connection the server closed) is consumed, so the
-    /// write fails with `EPIPE` and nothing else happens.
-    private static func withoutSIGPIPE<Result>(_ body: () -> Result) -> Result {
-        var pipeOnly = sigset_t()
-        sigemptyset(&pipeOnly)
-        sigaddset(&pipeOnly, SIGPIPE)
-        var previous = sigset_t()
-        pthread_sigmask(SIG_BLOCK, &pipeOnly, &previous)
-        var pending = sigset_t()
-        sigpending(&pending)
-        let wasPending = sigismember(&pending, SIGPIPE) == 1
-        let result = body()
-        if !wasPending {
-            sigpending(&pending)
-            if sigismember(&pending, SIGPIPE) == 1 {
-                var noWait = timespec(tv_sec: 0, tv_nsec: 0)
-                _ = sigtimedwait(&pipeOnly, nil, &noWait)
-            }
-        }
-        pthread_sigmask(SIG_SETMASK, &previous, nil)
-        return result
     }
 
     /// Frees a broken context (hiredis cannot use it again) and says why it broke.
@@ -300,7 +276,6 @@ public final class RedisConnection: @unchecked Sendable {
     }
 
     private static func timeval(_ duration: Duration) -> Glibc.timeval {
-        let (seconds, attoseconds) = duration.components
-        return Glibc.timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+        Glibc.timeval(tv_sec: duration.wholeSeconds, tv_usec: duration.fractionNanoseconds / 1000)
     }
 }

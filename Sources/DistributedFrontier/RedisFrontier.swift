@@ -55,10 +55,8 @@ public final class RedisFrontier: URLFrontier {
         /// only grows): most links point to pages seen already, and these
         /// need no trip to Redis.
         var knownSeen = FingerprintSet()
-        var waiters = WaiterList()
         /// Claims on the wire now (at most ``RedisFrontier/maxConcurrentClaims``).
         var claiming = 0
-        var listenerIdle: CheckedContinuation<Void, Never>?
         var isClosed = false
     }
 
@@ -76,6 +74,7 @@ public final class RedisFrontier: URLFrontier {
     private let leases: RedisLeaseKeeper
     private let robots: RedisRobotsCache
     private let state = LockedState(LocalState())
+    private let wakeUps = FrontierWakeUps()
     private let tasks = LockedState<[Task<Void, Never>]>([])
 
     /// The most claims one process has on the wire at once: the others wait
@@ -168,10 +167,11 @@ public final class RedisFrontier: URLFrontier {
     /// task is cancelled, the frontier is closed, or Redis stayed unreachable.
     public func next() async -> FrontierEntry? {
         while !Task.isCancelled, !state.withLock({ $0.isClosed }) {
-            let (mayClaim, changesBefore) = state.withLock { local -> (Bool, Int) in
-                guard local.claiming < Self.maxConcurrentClaims else { return (false, local.waiters.changes) }
+            let changesBefore = wakeUps.changes
+            let mayClaim = state.withLock { local -> Bool in
+                guard local.claiming < Self.maxConcurrentClaims else { return false }
                 local.claiming += 1
-                return (true, local.waiters.changes)
+                return true
             }
             guard mayClaim else {
                 await waitForChange(upTo: options.maxIdleWait, unlessChangedSince: changesBefore)
@@ -240,11 +240,11 @@ public final class RedisFrontier: URLFrontier {
     /// Records how a claimed URL ended: ends its lease, frees its host's
     /// slot, and queues a retry (with the attempt counted) when the outcome calls for one.
     @discardableResult
-    public func complete(_ entry: FrontierEntry, outcome: HostScheduler.Outcome) async -> HostScheduler.CompletionResult {
+    public func complete(_ entry: FrontierEntry, outcome: FetchOutcome) async -> FrontierCompletion {
         guard let lease = leases.take(for: entry) else { return .done }
         var retry = entry
         retry.attempt += 1
-        let result: HostScheduler.CompletionResult
+        let result: FrontierCompletion
         let end: LeaseEnd
         let signal: RedisFrontierWire.HostSignal = switch outcome {
         case .success: .success
@@ -402,80 +402,92 @@ public final class RedisFrontier: URLFrontier {
     }
 
     private func stopBackgroundWork() {
-        let listener = state.withLock { local -> CheckedContinuation<Void, Never>? in
-            local.isClosed = true
-            let listener = local.listenerIdle
-            local.listenerIdle = nil
-            return listener
-        }
-        listener?.resume()
+        state.withLock { $0.isClosed = true }
         for task in tasks.withLock({ $0 }) { task.cancel() }
-        wakeAll()
+        wakeUps.close()
     }
 
     // MARK: Adding
 
+    /// Offers URLs: those this worker can answer for alone are answered
+    /// here, the others go to Redis in batches; the outcomes are counted.
     private func offer(_ entries: [FrontierEntry], areSeeds: Bool) async -> [FrontierAddOutcome] {
-        var outcomes = [FrontierAddOutcome?](repeating: nil, count: entries.count)
-        var toSend: [FrontierEntry] = []
-        var sentIndices: [Int] = []
-        // Looked up under the lock, not copied out: a copy alive while the set grows would copy its storage.
-        let alreadySeen = state.withLock { local in entries.map { local.knownSeen.contains($0.fingerprint) } }
-        let denied = configuration.obeysRobots ? robots.knownDenials(of: entries) : []
-        for (index, entry) in entries.enumerated() {
-            if alreadySeen[index] {
-                outcomes[index] = .duplicate
-            } else if entry.url.utf8.contains(UInt8(ascii: "\n")) || entry.hostKey.utf8.contains(UInt8(ascii: "\n")) {
-                outcomes[index] = .rejected(.filtered)
-            } else if let rejection = configuration.scope.rejection(of: entry, seedHosts: [entry.hostKey]) {
-                // Every rule but the seed hosts is checked here; those are shared, so the script checks them.
-                outcomes[index] = .rejected(rejection)
-            } else if configuration.obeysRobots, denied[index] {
-                outcomes[index] = .robotsDenied
-            } else {
-                toSend.append(entry)
-                sentIndices.append(index)
-            }
-        }
+        var outcomes = screen(entries)
+        let toSend = outcomes.indices.filter { outcomes[$0] == nil }
         let limits = RedisFrontierWire.Limits(maxPages: configuration.maxPages, maxPagesPerHost: configuration.maxPagesPerHost,
                                               checksSeedHosts: configuration.scope.hosts == .seedHosts,
                                               maxQueued: configuration.maxQueued, maxQueuedPerHost: configuration.maxQueuedPerHost)
         var start = 0
         while start < toSend.count {
             let end = min(start + Self.addBatchSize, toSend.count)
-            let batch = Array(toSend[start..<end])
-            let reply = await wire.withRetries { () async throws(RedisError) -> (codes: [RedisFrontierWire.AddCode], givenUp: [RedisFrontierWire.GivenUpHost]) in
-                try await self.wire.add(batch, limits: limits, areSeeds: areSeeds)
-            }
-            let codes = reply?.codes
-            if let budget = policy.hostTimeBudget {
-                for host in reply?.givenUp ?? [] {
-                    configuration.eventHandler?(.hostGivenUp(host: host.hostKey, reason: .crawlDelay(host.crawlDelay, queued: host.dropped, budget: budget),
-                                                             droppedURLs: host.dropped))
-                }
-            }
-            var seenNow: [UInt64] = []
-            for position in 0..<batch.count {
-                let index = sentIndices[start + position]
+            let indices = toSend[start..<end]
+            let codes = await send(indices.map { entries[$0] }, limits: limits, areSeeds: areSeeds)
+            for (position, index) in indices.enumerated() {
                 // Lost to Redis errors: reported as limited (see `redisErrors`).
-                let code = codes?[position] ?? .pageLimited
-                if code == .queued || code == .duplicate { seenNow.append(batch[position].fingerprint) }
-                outcomes[index] = switch code {
-                case .queued: .queued
-                case .duplicate: .duplicate
-                case .offScope: .rejected(.offScope)
-                case .pageLimited: .pageLimitReached
-                case .queueLimited: .queueLimitReached
-                }
-            }
-            state.withLock { local in
-                for fingerprint in seenNow { local.knownSeen.insert(fingerprint) }
+                let code = codes.flatMap { position < $0.count ? $0[position] : nil } ?? .pageLimited
+                outcomes[index] = Self.outcome(of: code)
             }
             start = end
         }
         let final = outcomes.map { $0 ?? .pageLimitReached }
+        count(final)
+        if final.contains(.queued) { wakeOne() }
+        return final
+    }
+
+    /// The outcome of each URL this worker can decide alone (known seen, a
+    /// newline in it, out of scope, denied by a robots.txt it knows); `nil`
+    /// for those only Redis can decide.
+    private func screen(_ entries: [FrontierEntry]) -> [FrontierAddOutcome?] {
+        // Looked up under the lock, not copied out: a copy alive while the set grows would copy its storage.
+        let alreadySeen = state.withLock { local in entries.map { local.knownSeen.contains($0.fingerprint) } }
+        let denied = configuration.obeysRobots ? robots.knownDenials(of: entries) : []
+        return entries.indices.map { index -> FrontierAddOutcome? in
+            let entry = entries[index]
+            if alreadySeen[index] { return .duplicate }
+            if entry.url.utf8.contains(UInt8(ascii: "\n")) || entry.hostKey.utf8.contains(UInt8(ascii: "\n")) { return .rejected(.filtered) }
+            // Every rule but the seed hosts is checked here; those are shared, so the script checks them.
+            if let rejection = configuration.scope.rejection(of: entry, seedHosts: [entry.hostKey]) { return .rejected(rejection) }
+            if configuration.obeysRobots, denied[index] { return .robotsDenied }
+            return nil
+        }
+    }
+
+    /// Runs the add script for one batch; its codes (`nil`: Redis could not
+    /// be reached). Hosts it gave up are told to the event handler, and the
+    /// URLs it found seen are remembered.
+    private func send(_ batch: [FrontierEntry], limits: RedisFrontierWire.Limits, areSeeds: Bool) async -> [RedisFrontierWire.AddCode]? {
+        let reply = await wire.withRetries { () async throws(RedisError) -> (codes: [RedisFrontierWire.AddCode], givenUp: [RedisFrontierWire.GivenUpHost]) in
+            try await self.wire.add(batch, limits: limits, areSeeds: areSeeds)
+        }
+        guard let reply else { return nil }
+        if let budget = policy.hostTimeBudget {
+            for host in reply.givenUp {
+                configuration.eventHandler?(.hostGivenUp(host: host.hostKey, reason: .crawlDelay(host.crawlDelay, queued: host.dropped, budget: budget),
+                                                         droppedURLs: host.dropped))
+            }
+        }
+        let seenNow = zip(batch, reply.codes).filter { $0.1 == .queued || $0.1 == .duplicate }.map(\.0.fingerprint)
         state.withLock { local in
-            for outcome in final {
+            for fingerprint in seenNow { local.knownSeen.insert(fingerprint) }
+        }
+        return reply.codes
+    }
+
+    private static func outcome(of code: RedisFrontierWire.AddCode) -> FrontierAddOutcome {
+        switch code {
+        case .queued: .queued
+        case .duplicate: .duplicate
+        case .offScope: .rejected(.offScope)
+        case .pageLimited: .pageLimitReached
+        case .queueLimited: .queueLimitReached
+        }
+    }
+
+    /// Adds the outcomes of offered URLs to this worker's counters.
+    private func count(_ outcomes: [FrontierAddOutcome]) {
+        state.withLock { local in
+            for outcome in outcomes {
                 switch outcome {
                 case .queued: local.counters.queued += 1
                 case .duplicate: local.counters.duplicates += 1
@@ -486,8 +498,6 @@ public final class RedisFrontier: URLFrontier {
                 }
             }
         }
-        if final.contains(.queued) { wakeOne() }
-        return final
     }
 
     // MARK: Leases
@@ -516,14 +526,7 @@ public final class RedisFrontier: URLFrontier {
     /// Once some task of this process waits: pops one notification (or times
     /// out after 250 ms) and wakes one waiting task for it.
     private func listen() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let proceed = state.withLock { local -> Bool in
-                if local.isClosed || !local.waiters.isEmpty { return true }
-                local.listenerIdle = continuation
-                return false
-            }
-            if proceed { continuation.resume() }
-        }
+        await wakeUps.untilSomeoneWaits()
         if state.withLock({ $0.isClosed }) { return }
         do {
             let reply = try await listenerConnection.send([Array("BLPOP".utf8), wire.keys.wake, Array("0.25".utf8)])
@@ -538,41 +541,15 @@ public final class RedisFrontier: URLFrontier {
     // MARK: Waiting
 
     private func waitForChange(upTo duration: Duration, unlessChangedSince changes: Int) async {
-        let id = state.withLock { $0.waiters.makeID() }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let (sleeps, listener) = state.withLock { local -> (Bool, CheckedContinuation<Void, Never>?) in
-                    guard local.waiters.changes == changes else { return (false, nil) }
-                    local.waiters.insert(continuation, id: id)
-                    let listener = local.listenerIdle
-                    local.listenerIdle = nil
-                    return (true, listener)
-                }
-                guard sleeps else {
-                    continuation.resume()
-                    return
-                }
-                listener?.resume()
-                Task { [weak self] in
-                    try? await Task.sleep(for: duration)
-                    self?.wake(id)
-                }
-            }
-        } onCancel: {
-            self.wake(id)
-        }
-    }
-
-    private func wake(_ id: Int) {
-        state.withLock { $0.waiters.remove(id) }?.resume()
+        await wakeUps.wait(until: .now + duration, unlessChangedSince: changes)
     }
 
     private func wakeOne() {
-        state.withLock { $0.waiters.takeOne() }?.resume()
+        wakeUps.wakeOne()
     }
 
     private func wakeAll() {
-        for waiter in state.withLock({ $0.waiters.takeAll() }) { waiter.resume() }
+        wakeUps.wakeAll()
     }
 
     private static func makeWorkerID() -> String {

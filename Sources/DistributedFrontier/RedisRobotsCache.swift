@@ -28,17 +28,12 @@ final class RedisRobotsCache: Sendable {
         case givenUp(failures: Int, news: (dropped: Int, lastFailure: String)?)
     }
 
-    private struct Known {
-        var matcher: RobotsMatcher
-        var expires: ContinuousClock.Instant
-    }
-
     private let wire: RedisFrontierWire
     private let configuration: FrontierConfiguration
     private let lockTimeout: Duration
     private let workerID: String
     private let fetcher: FrontierFactory.RobotsFetcher
-    private let known: LockedState<LRUCache<String, Known>>
+    private let known: LockedState<RobotsRulesCache>
     private let fetched = LockedState(0)
 
     init(wire: RedisFrontierWire, configuration: FrontierConfiguration, lockTimeout: Duration, workerID: String,
@@ -48,7 +43,7 @@ final class RedisRobotsCache: Sendable {
         self.lockTimeout = lockTimeout
         self.workerID = workerID
         self.fetcher = fetcher
-        known = LockedState(LRUCache(capacity: configuration.robotsCacheSize, maxCost: configuration.robotsCacheBytes))
+        known = LockedState(RobotsRulesCache(configuration: configuration))
     }
 
     /// robots.txt files this worker fetched.
@@ -60,18 +55,13 @@ final class RedisRobotsCache: Sendable {
     func knownDenials(of entries: [FrontierEntry]) -> [Bool] {
         let now = ContinuousClock.now
         // Looked up under the lock, not copied out.
-        return known.withLock { known in
-            entries.map { entry in
-                guard let file = known.value(forKey: entry.hostKey), file.expires > now else { return false }
-                return !file.matcher.isAllowed(url: entry.url)
-            }
-        }
+        return known.withLock { known in entries.map { known.denies($0, now: now) } }
     }
 
     /// The host's robots.txt rules: this worker's copy, the crawl's copy in
     /// Redis, or fetched by this worker while it holds the host's lock.
     func rules(forHost hostKey: String) async -> Verdict {
-        if let current = known.withLock({ $0.value(forKey: hostKey) }), current.expires > .now { return .rules(current.matcher) }
+        if let current = known.withLock({ $0.rules(forHost: hostKey) }) { return .rules(current) }
         let deadline = ContinuousClock.now + lockTimeout + .seconds(5)
         while ContinuousClock.now < deadline, !Task.isCancelled {
             do {
@@ -145,10 +135,7 @@ final class RedisRobotsCache: Sendable {
     }
 
     private func remember(_ file: RobotsTxt, forHost hostKey: String) -> RobotsMatcher {
-        let matcher = RobotsMatcher(file, userAgent: configuration.userAgent)
-        let expires = ContinuousClock.now + configuration.robotsLifetime
-        known.withLock { $0.setValue(Known(matcher: matcher, expires: expires), forKey: hostKey, cost: matcher.storageBytes) }
-        return matcher
+        known.withLock { $0.remember(file, forHost: hostKey) }
     }
 
     /// `R<status>\n<body>` (failures are not stored).

@@ -42,12 +42,6 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Also read seed URLs from this file, one per line.")
     var seedsFile: String?
 
-    @Option(name: .shortAndLong, help: "Where the page log goes ('-' for standard output).")
-    var output: String?
-
-    @Option(help: "The page log's format: jsonl or csv.")
-    var format: String = "jsonl"
-
     @Option(help: "Requests in flight at once.")
     var concurrency = 64
 
@@ -129,8 +123,13 @@ struct CrawlCommand: AsyncParsableCommand {
     @OptionGroup(title: "Recrawl")
     var recrawl: RecrawlOptions
 
+    @OptionGroup(title: "Output")
+    var output: OutputOptions
+
+    @OptionGroup(title: "Metrics")
+    var metrics: MetricsOptions
+
     func validate() throws {
-        guard ["jsonl", "csv"].contains(format) else { throw ValidationError("--format must be jsonl or csv") }
         guard ["host", "domain", "any"].contains(scope) else { throw ValidationError("--scope must be host, domain or any") }
         guard concurrency > 0, perHost > 0 else { throw ValidationError("--concurrency and --per-host must be positive") }
         guard maxDepth >= 0, delay >= 0, timeout > 0, maxBody > 0 else { throw ValidationError("limits must not be negative") }
@@ -218,11 +217,12 @@ struct CrawlCommand: AsyncParsableCommand {
 
         let pageLog: FeedExporter?
         do {
-            pageLog = try output.map { try FeedExporter(path: $0, format: format == "csv" ? .csv : .jsonLines, append: isResuming) }
+            pageLog = try output.pageLog(append: isResuming)
         } catch {
             Self.printError("\(error)")
             throw ExitCode(3)
         }
+        let metricsServer = try await metrics.startServer()
         let crawler = Crawler(spider: FollowAllSpider(seeds: urls), settings: settings, pageLog: pageLog)
         let interrupts = InterruptHandler { crawler.stop() }
         let progress = ProgressReporter(crawler: crawler, enabled: !quiet && logLevel != "error")
@@ -236,10 +236,12 @@ struct CrawlCommand: AsyncParsableCommand {
             }.value
         } catch {
             progress.finish()
+            await metricsServer?.stop()
             Self.printError("\(error)")
             throw ExitCode(3)
         }
         progress.finish()
+        await metricsServer?.stop()
         pageLog?.close()
         if let stats {
             let encoder = JSONEncoder()

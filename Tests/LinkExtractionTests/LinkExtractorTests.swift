@@ -184,7 +184,9 @@ struct LinkExtractorTests {
 
     @Test("LinkExtractor: bad patterns and XPaths are typed errors")
     func errors() throws {
-        #expect(throws: LinkExtractorError.self) { _ = try LinkExtractor(allow: ["(unclosed"]) }
+        let error = #expect(throws: LinkExtractor.PatternError.self) { _ = try LinkExtractor(deny: ["/ok/", "(unclosed"]) }
+        #expect(error?.pattern == "(unclosed")
+        #expect(error?.description.hasPrefix("invalid pattern \"(unclosed\": ") == true)
         let extractor = try LinkExtractor(restrictXPaths: ["//div[@id="])
         #expect(throws: LinkExtractionError.invalidRestrictXPath(expression: "//div[@id=", url: "http://example.com/")) {
             _ = try extractor.extract(from: Array(filterPage.utf8), url: "http://example.com/", contentType: nil)

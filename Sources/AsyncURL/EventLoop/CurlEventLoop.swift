@@ -88,7 +88,7 @@ final class CurlEventLoop: Sendable {
         // `state` is handed to the new thread and never touched here again:
         // from now on only the loop thread uses it.
         nonisolated(unsafe) let handedOff = state
-        guard LoopThread.start(name: "AsyncURL.curl", stackSize: 1 << 20, { [self] in handedOff.run(loop: self) }) else {
+        guard DetachedThread.start(name: "AsyncURL.curl", stackSize: 1 << 20, { [self] in handedOff.run(loop: self) }) else {
             throw FetchError(kind: .other, url: "", message: "cannot start the event-loop thread (pthread_create failed)")
         }
     }

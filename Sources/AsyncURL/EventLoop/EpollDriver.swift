@@ -1,3 +1,4 @@
+import AsyncURLSupport
 import CCurl
 import CEpoll
 #if canImport(Glibc)
@@ -56,7 +57,7 @@ final class EpollDriver {
     func waitAndPerform() {
         var timeout: Int32 = 1000
         if let timerDeadline {
-            let remaining = (timerDeadline - .now).wholeMilliseconds
+            let remaining = (timerDeadline - .now).roundedUpMilliseconds
             timeout = Int32(clamping: min(max(remaining, 0), 1000))
         }
         let count = readyFDs.withUnsafeMutableBufferPointer { fds in

@@ -4,41 +4,75 @@
 /// ``Response``. A `FetchError` means no complete response was had.
 public struct FetchError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The class of failure.
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+    ///
+    /// A struct of static values rather than an enum, so that new kinds can be
+    /// added without breaking clients (as swift-nio does for its error codes):
+    /// compare with `==`, or `switch` over the kinds you handle with a
+    /// `default` case. ``rawValue`` (also the ``description``) is the kind's
+    /// stable name, as used in crawl statistics and logs.
+    public struct Kind: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        private enum Base: String, CaseIterable {
+            case invalidURL, invalidRequest, dnsFailure, connectionFailed, timeout, tls, tooManyRedirects, forbiddenRedirect
+            case urlTooLong, bodyTooLarge, headersTooLarge, connectionLost, decodingFailed, protocolError, cancelled
+            case blockedAddress, other
+        }
+
+        private let base: Base
+
+        private init(_ base: Base) {
+            self.base = base
+        }
+
+        /// The kind named `rawValue`, or `nil` when no kind has that name.
+        /// - Parameter rawValue: a kind's name, such as `"timeout"`.
+        public init?(rawValue: String) {
+            guard let base = Base(rawValue: rawValue) else { return nil }
+            self.base = base
+        }
+
+        /// The kind's name, such as `"timeout"`.
+        public var rawValue: String { base.rawValue }
+
+        /// The kind's name, such as `"timeout"`.
+        public var description: String { base.rawValue }
+
+        /// Every kind this version of the library reports (more may come).
+        public static var allCases: [Kind] { Base.allCases.map(Kind.init) }
+
         /// The URL could not be parsed, or its scheme is not `http`/`https`.
-        case invalidURL
+        public static let invalidURL = Kind(.invalidURL)
         /// The request cannot be sent as it is: its method is not an HTTP token.
-        case invalidRequest
+        public static let invalidRequest = Kind(.invalidRequest)
         /// The host name did not resolve.
-        case dnsFailure
+        public static let dnsFailure = Kind(.dnsFailure)
         /// No connection could be made (refused, unreachable).
-        case connectionFailed
+        public static let connectionFailed = Kind(.connectionFailed)
         /// A time limit was reached (connect, total or idle).
-        case timeout
+        public static let timeout = Kind(.timeout)
         /// TLS failed: handshake, certificate or verification.
-        case tls
+        public static let tls = Kind(.tls)
         /// More redirects than the policy allows.
-        case tooManyRedirects
+        public static let tooManyRedirects = Kind(.tooManyRedirects)
         /// A redirect pointed to a scheme other than `http`/`https` (`file:`, `ftp:`...).
-        case forbiddenRedirect
+        public static let forbiddenRedirect = Kind(.forbiddenRedirect)
         /// A redirect pointed to a URL longer than ``FetchClient/Configuration/maxURLLength``.
-        case urlTooLong
+        public static let urlTooLong = Kind(.urlTooLong)
         /// The decoded body was larger than the limit.
-        case bodyTooLarge
+        public static let bodyTooLarge = Kind(.bodyTooLarge)
         /// The response header block was larger than the limit.
-        case headersTooLarge
+        public static let headersTooLarge = Kind(.headersTooLarge)
         /// The connection broke: reset, closed early, or a body shorter than declared.
-        case connectionLost
+        public static let connectionLost = Kind(.connectionLost)
         /// The body could not be decoded (bad gzip, brotli, ...).
-        case decodingFailed
+        public static let decodingFailed = Kind(.decodingFailed)
         /// The server broke the HTTP protocol.
-        case protocolError
+        public static let protocolError = Kind(.protocolError)
         /// The task was cancelled, or the client shut down.
-        case cancelled
+        public static let cancelled = Kind(.cancelled)
         /// The address the host resolved to is refused by the client's ``AddressPolicy``.
-        case blockedAddress
-        /// Any other libcurl failure.
-        case other
+        public static let blockedAddress = Kind(.blockedAddress)
+        /// Any other failure (of libcurl, or of the event loop).
+        public static let other = Kind(.other)
     }
 
     /// The class of failure.
@@ -61,10 +95,7 @@ public struct FetchError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether trying again later may succeed (time-outs, lost connections,
     /// DNS and connection failures); `false` for failures that would repeat.
     public var isTransient: Bool {
-        switch kind {
-        case .timeout, .connectionLost, .connectionFailed, .dnsFailure, .protocolError: true
-        default: false
-        }
+        [.timeout, .connectionLost, .connectionFailed, .dnsFailure, .protocolError].contains(kind)
     }
 
     /// `kind: message (url)`, with the libcurl code when there is one.

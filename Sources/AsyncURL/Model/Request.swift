@@ -92,4 +92,15 @@ public protocol ResponseBodyConsumer: AnyObject, Sendable {
     func responseStarted(url: String, status: Int, headers: HTTPHeaders)
     /// Called with each decoded chunk of the body. The bytes are valid only during the call.
     func consume(_ chunk: UnsafeRawBufferPointer)
+    /// Whether the final response's body is also collected into ``Response/body``
+    /// (when ``Request/keepsBody`` allows it). Read once, right after
+    /// ``responseStarted(url:status:headers:)``, so the answer may depend on the
+    /// headers: a consumer that stores a large download itself answers `false`.
+    /// `true` unless the consumer says otherwise.
+    var keepsBodyInResponse: Bool { get }
+}
+
+extension ResponseBodyConsumer {
+    /// The body is kept in ``Response/body`` (as ``Request/keepsBody`` says).
+    public var keepsBodyInResponse: Bool { true }
 }

@@ -23,14 +23,3 @@ public struct Timeouts: Sendable, Hashable {
         Timeouts(connect: connect ?? defaults.connect, total: total ?? defaults.total, idle: idle ?? defaults.idle)
     }
 }
-
-extension Duration {
-    /// The duration in whole milliseconds, rounded up, clamped to `Int` range.
-    var wholeMilliseconds: Int {
-        let (seconds, attoseconds) = components
-        if seconds >= Int64(Int.max / 1000) { return Int.max }
-        if seconds < 0 { return 0 }
-        let millis = Int(seconds) * 1000 + Int((attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
-        return millis
-    }
-}

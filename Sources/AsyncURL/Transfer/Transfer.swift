@@ -1,3 +1,4 @@
+import AsyncURLSupport
 import CCurl
 #if canImport(Glibc)
 import Glibc
@@ -42,6 +43,8 @@ final class Transfer {
     private(set) var body = Data()
     private(set) var decodedBytes = 0
     private var deliversToConsumer = false
+    /// Whether this hop's body goes into ``body`` (the request and its consumer agree).
+    private var keepsBodyOfHop = true
     /// Set when a callback stopped the transfer on purpose (a limit was hit).
     private(set) var abortKind: FetchError.Kind?
     /// Set when the body was cut at the limit of a request that ``Request/truncatesBody``: the response stands.
@@ -77,6 +80,7 @@ final class Transfer {
         currentMethod = request.method
         currentBody = request.body
         currentHeaders = request.headers
+        keepsBodyOfHop = request.keepsBody
     }
 
     // MARK: Configuring a hop
@@ -84,6 +88,31 @@ final class Transfer {
     /// Sets every libcurl option for the current hop. Returns an error when
     /// the hop cannot start (bad URL scheme, option refused, time used up).
     func configureHop() -> FetchError? {
+        if let refusal = hopRefusal() { return refusal }
+        easy.clearErrorMessage()
+        configureConnection()
+        configureAddressPolicy()
+        if let timeUsedUp = configureTimeouts() { return timeUsedUp }
+        // A declared Content-Length over the limit stops the transfer before
+        // the body; bodies without one (chunked, compressed) are counted in
+        // `receiveBody`, on decoded bytes.
+        // (Not for a request that truncates: its body is cut in `receiveBody`.)
+        if !request.truncatesBody {
+            easy.setLarge(CURLOPT_MAXFILESIZE_LARGE, Int64(limits.maxBodySize), name: "MAXFILESIZE_LARGE")
+        }
+        configureMethodAndBody()
+        configureHeaderLines()
+        configureCallbacks()
+        if let failure = easy.firstOptionFailure {
+            let message = String(cString: curl_easy_strerror(failure.code))
+            return FetchError(kind: .other, url: currentURL, curlCode: Int(failure.code.rawValue), message: "libcurl refused option \(failure.option): \(message)")
+        }
+        return nil
+    }
+
+    /// Why the current hop cannot start at all (scheme, method, a literal
+    /// private host behind a proxy), or `nil`.
+    private func hopRefusal() -> FetchError? {
         guard Self.hasHTTPScheme(currentURL) else {
             return FetchError(kind: .invalidURL, url: currentURL, message: "only http and https URLs can be fetched")
         }
@@ -91,13 +120,16 @@ final class Transfer {
             return FetchError(kind: .invalidRequest, url: currentURL,
                               message: "the method \(currentMethod.rawValue.debugDescription) is not an HTTP token (RFC 9110)")
         }
-        let configuration = limits.configuration
-        if request.proxy != nil, !configuration.addressPolicy.allowsEverything, let refused = refusedLiteralHost() {
+        if request.proxy != nil, !limits.configuration.addressPolicy.allowsEverything, let refused = refusedLiteralHost() {
             // The proxy resolves host names itself; a literal private address is refused here.
             return FetchError(kind: .blockedAddress, url: currentURL, message: Self.blockedMessage(refused) + " (checked on the URL's host: the request goes through a proxy)")
         }
-        let timeouts = limits.timeouts
-        easy.clearErrorMessage()
+        return nil
+    }
+
+    /// The URL, protocols, HTTP version, TLS, DNS cache, cookies and proxy of the hop.
+    private func configureConnection() {
+        let configuration = limits.configuration
         easy.set(CURLOPT_URL, currentURL, name: "URL")
         easy.set(CURLOPT_NOSIGNAL, true, name: "NOSIGNAL")
         easy.set(CURLOPT_PROTOCOLS_STR, "http,https", name: "PROTOCOLS_STR")
@@ -119,44 +151,49 @@ final class Transfer {
         easy.set(CURLOPT_PIPEWAIT, configuration.multiplexing && mayMultiplex, name: "PIPEWAIT")
         easy.set(CURLOPT_SSL_VERIFYPEER, configuration.verifiesTLSCertificates, name: "SSL_VERIFYPEER")
         easy.set(CURLOPT_SSL_VERIFYHOST, configuration.verifiesTLSCertificates ? 2 : 0, name: "SSL_VERIFYHOST")
-        easy.set(CURLOPT_DNS_CACHE_TIMEOUT, Int(configuration.dnsCacheTimeout.components.seconds), name: "DNS_CACHE_TIMEOUT")
+        easy.set(CURLOPT_DNS_CACHE_TIMEOUT, configuration.dnsCacheTimeout.wholeSeconds, name: "DNS_CACHE_TIMEOUT")
         easy.set(CURLOPT_TCP_NODELAY, true, name: "TCP_NODELAY")
         limits.cookieJar?.attach(to: easy)
         // An empty string turns off the proxy environment variables too.
         easy.set(CURLOPT_PROXY, request.proxy ?? "", name: "PROXY")
-        if !configuration.addressPolicy.allowsEverything && request.proxy == nil {
-            easy.setPointer(CURLOPT_OPENSOCKETDATA, Unmanaged.passUnretained(self).toOpaque(), name: "OPENSOCKETDATA")
-            _ = asyncurl_easy_setopt_opensocket_function(easy.raw) { clientp, _, address in
-                guard let clientp, let address else { return CURL_SOCKET_BAD }
-                let transfer = Unmanaged<Transfer>.fromOpaque(clientp).takeUnretainedValue()
-                return transfer.openSocket(address)
-            }
-        }
+    }
 
+    /// Checks every address the hop connects to against the address policy
+    /// (in `openSocket`), unless the policy allows everything or a proxy connects.
+    private func configureAddressPolicy() {
+        guard !limits.configuration.addressPolicy.allowsEverything && request.proxy == nil else { return }
+        easy.setPointer(CURLOPT_OPENSOCKETDATA, Unmanaged.passUnretained(self).toOpaque(), name: "OPENSOCKETDATA")
+        easy.record(asyncurl_easy_setopt_opensocket_function(easy.raw) { clientp, _, address in
+            guard let clientp, let address else { return CURL_SOCKET_BAD }
+            let transfer = Unmanaged<Transfer>.fromOpaque(clientp).takeUnretainedValue()
+            return transfer.openSocket(address)
+        }, name: "OPENSOCKETFUNCTION")
+    }
+
+    /// The connect, total (what redirects left of it) and idle limits; an
+    /// error when redirects used up the total time.
+    private func configureTimeouts() -> FetchError? {
+        let timeouts = limits.timeouts
         if let connect = timeouts.connect {
-            easy.set(CURLOPT_CONNECTTIMEOUT_MS, max(1, connect.wholeMilliseconds), name: "CONNECTTIMEOUT_MS")
+            easy.set(CURLOPT_CONNECTTIMEOUT_MS, max(1, connect.roundedUpMilliseconds), name: "CONNECTTIMEOUT_MS")
         }
         if let total = timeouts.total {
             let remaining = total - (ContinuousClock.now - started)
             guard remaining > .zero else {
                 return FetchError(kind: .timeout, url: currentURL, message: "the total time limit of \(total) was used up by redirects")
             }
-            easy.set(CURLOPT_TIMEOUT_MS, max(1, remaining.wholeMilliseconds), name: "TIMEOUT_MS")
+            easy.set(CURLOPT_TIMEOUT_MS, max(1, remaining.roundedUpMilliseconds), name: "TIMEOUT_MS")
         }
         if let idle = timeouts.idle {
             easy.set(CURLOPT_LOW_SPEED_LIMIT, 1, name: "LOW_SPEED_LIMIT")
-            easy.set(CURLOPT_LOW_SPEED_TIME, max(1, Int(idle.components.seconds)), name: "LOW_SPEED_TIME")
+            easy.set(CURLOPT_LOW_SPEED_TIME, max(1, idle.wholeSeconds), name: "LOW_SPEED_TIME")
         }
-        // A declared Content-Length over the limit stops the transfer before
-        // the body; bodies without one (chunked, compressed) are counted in
-        // `receiveBody`, on decoded bytes.
-        // (Not for a request that truncates: its body is cut in `receiveBody`.)
-        if !request.truncatesBody {
-            easy.setLarge(CURLOPT_MAXFILESIZE_LARGE, Int64(limits.maxBodySize), name: "MAXFILESIZE_LARGE")
-        }
+        return nil
+    }
 
-        configureMethodAndBody()
-
+    /// The request's header fields (valid names only, values sanitized), with
+    /// `Expect` and an empty body's `Content-Type` turned off unless given.
+    private func configureHeaderLines() {
         var lines: [String] = []
         for field in currentHeaders where HTTPToken.isValid(field.name) {
             let value = Self.sanitizedHeaderValue(field.value)
@@ -172,27 +209,25 @@ final class Transfer {
             lines.append("Content-Type:")
         }
         easy.setHeaderLines(lines)
+    }
 
+    /// The write, header and (when capturing) debug callbacks, which reach
+    /// this transfer through an unretained pointer.
+    private func configureCallbacks() {
         let context = Unmanaged.passUnretained(self).toOpaque()
         configureCapture(context: context)
         easy.setPointer(CURLOPT_WRITEDATA, context, name: "WRITEDATA")
         easy.setPointer(CURLOPT_HEADERDATA, context, name: "HEADERDATA")
-        _ = asyncurl_easy_setopt_write_function(easy.raw) { data, size, count, userdata in
+        easy.record(asyncurl_easy_setopt_write_function(easy.raw) { data, size, count, userdata in
             guard let userdata else { return 0 }
             let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
             return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
-        }
-        _ = asyncurl_easy_setopt_header_function(easy.raw) { data, size, count, userdata in
+        }, name: "WRITEFUNCTION")
+        easy.record(asyncurl_easy_setopt_header_function(easy.raw) { data, size, count, userdata in
             guard let userdata else { return 0 }
             let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
             return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
-        }
-
-        if let failure = easy.firstOptionFailure {
-            let message = String(cString: curl_easy_strerror(failure.code))
-            return FetchError(kind: .other, url: currentURL, curlCode: Int(failure.code.rawValue), message: "libcurl refused option \(failure.option): \(message)")
-        }
-        return nil
+        }, name: "HEADERFUNCTION")
     }
 
     /// Turns libcurl's debug callback on for a request that captures its
@@ -207,12 +242,12 @@ final class Transfer {
             return
         }
         easy.setPointer(CURLOPT_DEBUGDATA, context, name: "DEBUGDATA")
-        _ = asyncurl_easy_setopt_debug_function(easy.raw) { _, type, data, size, userdata in
+        easy.record(asyncurl_easy_setopt_debug_function(easy.raw) { _, type, data, size, userdata in
             guard type == CURLINFO_HEADER_OUT, let data, let userdata else { return 0 }
             let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
             transfer.captureRequestHead(UnsafeRawBufferPointer(start: data, count: size))
             return 0
-        }
+        }, name: "DEBUGFUNCTION")
         easy.set(CURLOPT_VERBOSE, true, name: "VERBOSE")
     }
 
@@ -271,6 +306,7 @@ final class Transfer {
             status = Self.parseStatus(line)
             responseHeaders = HTTPHeaders()
             headerBlockEnded = false
+            keepsBodyOfHop = request.keepsBody
             if request.capturesExchange { capturedResponseHead = Array(line) }
             return line.count
         }
@@ -307,7 +343,7 @@ final class Transfer {
             let fits = UnsafeRawBufferPointer(rebasing: chunk.prefix(max(0, chunk.count - (decodedBytes - limits.maxBodySize))))
             decodedBytes = limits.maxBodySize
             isTruncated = true
-            if request.keepsBody { body.append(fits.assumingMemoryBound(to: UInt8.self)) }
+            if keepsBodyOfHop { body.append(fits.assumingMemoryBound(to: UInt8.self)) }
             if deliversToConsumer, let consumer = request.bodyConsumer { consumer.consume(fits) }
             return 0
         }
@@ -315,7 +351,7 @@ final class Transfer {
             // The body of a redirect that will be followed is not kept.
             return chunk.count
         }
-        if request.keepsBody {
+        if keepsBodyOfHop {
             body.append(chunk.assumingMemoryBound(to: UInt8.self))
         }
         if deliversToConsumer, let consumer = request.bodyConsumer {
@@ -328,6 +364,7 @@ final class Transfer {
         guard (200...599).contains(status), !willFollowRedirect, let consumer = request.bodyConsumer else { return }
         deliversToConsumer = true
         consumer.responseStarted(url: currentURL, status: status, headers: responseHeaders)
+        keepsBodyOfHop = request.keepsBody && consumer.keepsBodyInResponse
     }
 
     /// Whether the current response is a redirect the policy will try to follow.

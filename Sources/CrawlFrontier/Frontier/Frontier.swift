@@ -29,29 +29,25 @@ public actor Frontier: URLFrontier {
         var retryAt: ContinuousClock.Instant?
     }
 
-    private struct KnownRobots {
-        var matcher: RobotsMatcher
-        var expires: ContinuousClock.Instant
-    }
-
     /// The politeness and retry policy in force.
     public nonisolated let policy: PolitenessPolicy
     private var scheduler: HostScheduler
     private let seen: SpilledFingerprintSet
     private let scope: CrawlScope
     private var seedHosts: Set<String> = []
-    private let userAgent: String
     private let obeysRobots: Bool
     private let robotsFetcher: @Sendable (String) async -> RobotsFetchResult
     private let configuration: FrontierConfiguration
     /// Hosts waiting for their robots.txt (only these: known files are in `robotsCache`).
     private var robots: [String: RobotsWait] = [:]
-    private var robotsCache: LRUCache<String, KnownRobots>
+    private var robotsCache: RobotsRulesCache
     /// Hosts waiting for a robots.txt fetch slot, and the fetches running.
     private var robotsQueue = Deque<String>()
     private var robotsFetching = 0
     /// Hosts given up because their robots.txt could not be fetched.
     private var robotsGivenUp: Set<String> = []
+    /// URLs accepted per host, kept only when there is a per-host page limit
+    /// (a million hosts then cost no count each).
     private var pagesPerHost: [String: Int] = [:]
     private var accepted = 0
     /// The most URLs accepted in all (nil: no limit).
@@ -78,7 +74,7 @@ public actor Frontier: URLFrontier {
     private var starvedHosts: Set<String> = []
     /// Where accepted and refused URLs are recorded for a resumable crawl.
     private let store: CrawlStateStore?
-    private var waiters = WaiterList()
+    private let wakeUps = FrontierWakeUps()
     /// The counters so far.
     public private(set) var counters = FrontierCounters()
 
@@ -125,11 +121,10 @@ public actor Frontier: URLFrontier {
         // A quarter of the budget for recent fingerprints; older ones go to runs beside the spill file.
         seen = SpilledFingerprintSet(directory: self.spill?.directory, memoryBytes: configuration.memoryBudget.map { $0 / 4 })
         self.configuration = configuration
-        robotsCache = LRUCache(capacity: configuration.robotsCacheSize, maxCost: configuration.robotsCacheBytes)
+        robotsCache = RobotsRulesCache(configuration: configuration)
         policy = configuration.policy
         scheduler = HostScheduler(policy: configuration.policy)
         scope = configuration.scope
-        userAgent = configuration.userAgent
         obeysRobots = configuration.obeysRobots
         maxPages = configuration.maxPages
         maxPagesPerHost = configuration.maxPagesPerHost
@@ -183,7 +178,7 @@ public actor Frontier: URLFrontier {
             counters.pageLimited += 1
             return .pageLimitReached
         }
-        if obeysRobots, let known = knownRobots(forHost: entry.hostKey), !known.isAllowed(url: entry.url) {
+        if obeysRobots, robotsCache.denies(entry) {
             counters.robotsDenied += 1
             return .robotsDenied
         }
@@ -318,12 +313,7 @@ public actor Frontier: URLFrontier {
 
     /// A host's compiled robots.txt while it is cached and fresh.
     private func knownRobots(forHost hostKey: String) -> RobotsMatcher? {
-        guard let known = robotsCache.value(forKey: hostKey) else { return nil }
-        guard known.expires > .now else {
-            robotsCache.removeValue(forKey: hostKey)
-            return nil
-        }
-        return known.matcher
+        robotsCache.rules(forHost: hostKey)
     }
 
     /// Starts robots.txt fetches for waiting hosts while fewer than the limit run.
@@ -347,7 +337,7 @@ public actor Frontier: URLFrontier {
         for done in state.done {
             seen.insert(done.fingerprint)
             accepted += 1
-            pagesPerHost[done.hostKey, default: 0] += 1
+            countPage(ofHost: done.hostKey, 1)
         }
         for entry in state.queued where seen.insert(entry.fingerprint) {
             reserve(entry)
@@ -375,6 +365,7 @@ public actor Frontier: URLFrontier {
     /// robots.txt, or when the calling task is cancelled.
     public func next() async -> FrontierEntry? {
         while !Task.isCancelled {
+            let changes = wakeUps.changes
             if let entry = scheduler.next(now: .now) {
                 if entry.attempt == 0 {
                     leftQueue(entry)
@@ -390,7 +381,7 @@ public actor Frontier: URLFrontier {
                 wakeAll()
                 return nil
             }
-            await waitForChange(until: scheduler.nextEventTime(now: .now))
+            await wakeUps.wait(until: scheduler.nextEventTime(now: .now), unlessChangedSince: changes)
         }
         return nil
     }
@@ -430,13 +421,13 @@ public actor Frontier: URLFrontier {
     /// Add the URLs found on the page *before* completing it: once nothing is
     /// queued or in flight the frontier is finished, and waiting workers leave.
     @discardableResult
-    public func complete(_ entry: FrontierEntry, outcome: HostScheduler.Outcome) -> HostScheduler.CompletionResult {
+    public func complete(_ entry: FrontierEntry, outcome: FetchOutcome) -> FrontierCompletion {
         complete(entry, outcome: outcome, now: .now)
     }
 
     /// ``complete(_:outcome:)`` at a given time (for simulations with a clock of their own).
     @discardableResult
-    package func complete(_ entry: FrontierEntry, outcome: HostScheduler.Outcome, now: ContinuousClock.Instant) -> HostScheduler.CompletionResult {
+    package func complete(_ entry: FrontierEntry, outcome: FetchOutcome, now: ContinuousClock.Instant) -> FrontierCompletion {
         let pausesBefore = scheduler.pauseCount
         let result = scheduler.complete(entry, outcome: outcome, now: now)
         switch result {
@@ -534,9 +525,14 @@ public actor Frontier: URLFrontier {
         }
     }
 
+    private func countPage(ofHost hostKey: String, _ change: Int) {
+        guard maxPagesPerHost != nil else { return }
+        pagesPerHost[hostKey, default: 0] += change
+    }
+
     private func reserve(_ entry: FrontierEntry) {
         accepted += 1
-        pagesPerHost[entry.hostKey, default: 0] += 1
+        countPage(ofHost: entry.hostKey, 1)
     }
 
     private func enqueue(_ entry: FrontierEntry, arrival: Int) {
@@ -551,7 +547,7 @@ public actor Frontier: URLFrontier {
         if entry.attempt == 0 { leftQueue(entry) }
         counters.pageLimited += 1
         accepted -= 1
-        pagesPerHost[entry.hostKey, default: 1] -= 1
+        countPage(ofHost: entry.hostKey, -1)
         store?.recordDone(entry)
     }
 
@@ -574,7 +570,7 @@ public actor Frontier: URLFrontier {
         leftQueue(entry)
         counters.robotsDenied += 1
         accepted -= 1
-        pagesPerHost[entry.hostKey, default: 1] -= 1
+        countPage(ofHost: entry.hostKey, -1)
         store?.recordDone(entry)
     }
 
@@ -616,8 +612,7 @@ public actor Frontier: URLFrontier {
         robots[hostKey] = nil
         let file = result.robotsTxt(maxRules: configuration.maxRobotsRules)
         counters.robotsRulesIgnored += file.ignoredRules
-        let matcher = RobotsMatcher(file, userAgent: userAgent)
-        robotsCache.setValue(KnownRobots(matcher: matcher, expires: .now + robotsLifetime), forKey: hostKey, cost: matcher.storageBytes)
+        let matcher = robotsCache.remember(file, forHost: hostKey)
         if let delay = matcher.crawlDelay {
             scheduler.setCrawlDelay(delay, forHost: hostKey)
         }
@@ -643,33 +638,12 @@ public actor Frontier: URLFrontier {
         startRobotsFetches()
     }
 
-    private func waitForChange(until deadline: ContinuousClock.Instant?) async {
-        let id = waiters.makeID()
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                waiters.insert(continuation, id: id)
-                if let deadline {
-                    Task { [weak self] in
-                        try? await Task.sleep(until: deadline, clock: .continuous)
-                        await self?.wake(id)
-                    }
-                }
-            }
-        } onCancel: {
-            Task { [weak self] in await self?.wake(id) }
-        }
-    }
-
-    private func wake(_ id: Int) {
-        waiters.remove(id)?.resume()
-    }
-
     /// Wakes one waiting worker (the others stay asleep: no thundering herd).
     private func wakeOne() {
-        waiters.takeOne()?.resume()
+        wakeUps.wakeOne()
     }
 
     private func wakeAll() {
-        for continuation in waiters.takeAll() { continuation.resume() }
+        wakeUps.wakeAll()
     }
 }

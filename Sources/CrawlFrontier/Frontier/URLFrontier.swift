@@ -19,7 +19,7 @@ public protocol URLFrontier: AnyObject, Sendable {
     func next() async -> FrontierEntry?
     /// Records how a URL from ``next()`` ended, and schedules a retry when the outcome calls for one.
     @discardableResult
-    func complete(_ entry: FrontierEntry, outcome: HostScheduler.Outcome) async -> HostScheduler.CompletionResult
+    func complete(_ entry: FrontierEntry, outcome: FetchOutcome) async -> FrontierCompletion
     /// Whether a URL from ``next()`` is still this worker's to finish; asked
     /// just before its page record and items are written. A shared frontier's
     /// claim can expire (its worker was cut off for longer than the lease) and

@@ -2,9 +2,9 @@
 /// the wake-up rules both frontiers follow: a change wakes one waiter (no
 /// thundering herd), the end of the crawl wakes them all.
 ///
-/// A plain value: the owner keeps it under its own isolation (the
-/// ``Frontier`` actor, the shared frontier's lock) and resumes the
-/// continuations it hands back *outside* that isolation.
+/// A plain value: its owner (``FrontierWakeUps``, used by both frontiers)
+/// keeps it under a lock and resumes the continuations it hands back
+/// *outside* that lock.
 package struct WaiterList: Sendable {
     private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     private var lastID = 0

@@ -18,7 +18,7 @@ import HeapModule
 /// ``PolitenessPolicy/hostFailureWindow`` (no success in between); such a
 /// pause lasts the policy's backoff, doubling with each pause in a row. No
 /// wait exceeds ``PolitenessPolicy/maxRetryWait``: a URL asking for more is
-/// given back as ``CompletionResult/waitTooLong(asked:)``.
+/// given back as ``FrontierCompletion/waitTooLong(asked:)``.
 ///
 /// The scheduler is a plain value with no clock of its own: every call takes
 /// `now`, so its behaviour is deterministic and testable without sleeping.
@@ -28,32 +28,11 @@ public struct HostScheduler: Sendable {
     /// A point in time, as the caller's clock gives it.
     public typealias Instant = ContinuousClock.Instant
 
-    /// What happened to a completed request's URL.
-    public enum CompletionResult: Sendable, Hashable {
-        /// Finished (fetched, or failed for good).
-        case done
-        /// Queued again; it may go out again at that time.
-        case retryScheduled(at: Instant)
-        /// It failed too often and was dropped.
-        case gaveUp
-        /// It asked to wait longer than ``PolitenessPolicy/maxRetryWait``: not retried.
-        case waitTooLong(asked: Duration)
-    }
+    /// What happened to a completed request's URL (the frontier's own type).
+    public typealias CompletionResult = FrontierCompletion
 
-    /// How a request ended, as far as politeness and retries care.
-    public enum Outcome: Sendable, Hashable {
-        /// A response came back after `latency` (any status but 429 and 503).
-        case success(latency: Duration)
-        /// This URL asks to wait (`503` or another 5xx with `Retry-After`, or
-        /// a backoff): only this URL waits; it counts as a failure of its host.
-        case retryAfter(Duration)
-        /// `429`: the host asks to wait (its `Retry-After`, or a backoff); the whole host pauses.
-        case hostBusy(retryAfter: Duration)
-        /// A time-out, a lost connection, a 5xx: worth trying again later.
-        case transientFailure(latency: Duration)
-        /// Will not get better by trying again.
-        case permanentFailure
-    }
+    /// How a request ended, as far as politeness and retries care (the frontier's own type).
+    public typealias Outcome = FetchOutcome
 
     private struct QueuedEntry: Comparable {
         var entry: FrontierEntry

@@ -1,3 +1,4 @@
+import AsyncURLSupport
 
 /// Which URLs a crawl follows, and the limits that keep traps from running away.
 ///
@@ -47,25 +48,8 @@ public struct CrawlScope: Sendable {
     private let allow: [CompiledPattern]
     private let deny: [CompiledPattern]
 
-    /// A compiled regular expression. `Regex` is not declared `Sendable`; it
-    /// is immutable once compiled and matching only reads it.
-    private struct CompiledPattern: @unchecked Sendable {
-        let regex: Regex<AnyRegexOutput>
-
-        func matches(_ text: String) -> Bool {
-            (try? regex.firstMatch(in: text)) != nil
-        }
-    }
-
-    /// A pattern that is not a valid regular expression.
-    public struct PatternError: Error, Sendable, Hashable, CustomStringConvertible {
-        /// The pattern as given.
-        public var pattern: String
-        /// What the regular-expression engine said.
-        public var message: String
-        /// `invalid pattern "…": message`.
-        public var description: String { "invalid pattern \"\(pattern)\": \(message)" }
-    }
+    /// A pattern that is not a valid regular expression (`invalid pattern "…": message`).
+    public typealias PatternError = AsyncURLSupport.PatternError
 
     /// Creates a scope. Throws when a pattern is not a valid regular expression.
     public init(
@@ -82,19 +66,8 @@ public struct CrawlScope: Sendable {
         self.maxDepth = maxDepth
         self.maxURLLength = maxURLLength
         self.maxRepeatedSegments = max(1, maxRepeatedSegments)
-        func compile(_ patterns: [String]) throws(PatternError) -> [CompiledPattern] {
-            var compiled: [CompiledPattern] = []
-            for pattern in patterns {
-                do {
-                    compiled.append(CompiledPattern(regex: try Regex(pattern)))
-                } catch {
-                    throw PatternError(pattern: pattern, message: "\(error)")
-                }
-            }
-            return compiled
-        }
-        allow = try compile(allowPatterns)
-        deny = try compile(denyPatterns)
+        allow = try CompiledPattern.compileAll(allowPatterns)
+        deny = try CompiledPattern.compileAll(denyPatterns)
     }
 
     /// Why `entry` is not followed from seeds on `seedHosts`, or `nil` when it is.

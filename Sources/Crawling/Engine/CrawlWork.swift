@@ -70,7 +70,8 @@ struct CrawlWork: Sendable {
         }
         guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
               resolved.scheme == "http" || resolved.scheme == "https" else {
-            crawler.record { $0.errorKinds["invalidURL", default: 0] += 1 }
+            crawler.record { $0.errorKinds[FetchError.Kind.invalidURL.rawValue, default: 0] += 1 }
+            crawler.metrics.countError(FetchError.Kind.invalidURL.rawValue)
             return nil
         }
         let canonical = CanonicalURL(resolved, options: crawler.settings.canonicalization)
@@ -105,7 +106,7 @@ struct CrawlWork: Sendable {
         var request = decoded.request
         let callbackID = decoded.callbackID
         request.callback = callbackID.flatMap { callbacks.take($0) }
-        let plan = recrawlPlan(for: entry)
+        var plan = recrawlPlan(for: entry)
         if let plan, !plan.isDue, let previous = plan.previous {
             return await passOver(entry, previous: previous)
         }
@@ -129,8 +130,7 @@ struct CrawlWork: Sendable {
         for middleware in crawler.middlewares {
             if case .skip(let reason) = await middleware.willSend(&fetchRequest, for: request) {
                 crawler.record { $0.skippedRequests += 1 }
-                let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
-                                        contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: 0, error: "skipped: \(reason)", redirects: nil)
+                let record = PageRecord(entry: entry, error: "skipped: \(reason)")
                 await commit(entry, record: record, items: [], redirectTarget: nil)
                 await frontier.complete(entry, outcome: .permanentFailure)
                 return
@@ -140,11 +140,14 @@ struct CrawlWork: Sendable {
         // archive (marked truncated); for the crawl it is still bodyTooLarge.
         fetchRequest.capturesExchange = archive != nil
         fetchRequest.truncatesBody = archive != nil
+        let spool = bodySpool(for: fetchRequest)
+        if let spool { fetchRequest.bodyConsumer = spool }
         let started = ContinuousClock.now
         var result: Result<Response, FetchError>
         do {
             let response = try await client.fetch(fetchRequest)
-            crawler.archive(response, in: archive, previous: plan?.capture)
+            crawler.archive(response, in: archive, spool: spool, previous: plan?.capture)
+            plan?.payloadDigest = spool?.payloadDigest
             if response.isTruncated {
                 result = .failure(FetchError(kind: .bodyTooLarge, url: response.finalURL,
                                              message: "the body exceeded the limit of \(crawler.settings.maxBodySize) bytes (archived cut at the limit)"))
@@ -155,11 +158,12 @@ struct CrawlWork: Sendable {
             result = .failure(error)
         }
         let latency = ContinuousClock.now - started
+        crawler.metrics.fetchDuration.record(duration: latency)
         if crawler.isAbandoned {
             // The crawl was stopped at once: nothing is recorded, so a resumed crawl fetches it again.
             return
         }
-        var decided: HostScheduler.Outcome?
+        var decided: FetchOutcome?
         if case .success(var response) = result {
             middlewares: for middleware in crawler.middlewares {
                 switch await middleware.didReceive(response, for: fetchRequest) {
@@ -170,9 +174,7 @@ struct CrawlWork: Sendable {
                     break middlewares
                 case .drop(let reason):
                     crawler.record { $0.droppedResponses += 1 }
-                    let record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
-                                            referrer: entry.referrer, contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes,
-                                            links: 0, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: "dropped: \(reason)", redirects: nil)
+                    let record = PageRecord(entry: entry, dropped: response, reason: reason, elapsed: latency)
                     await commit(entry, record: record, items: [], redirectTarget: nil)
                     await frontier.complete(entry, outcome: .success(latency: latency))
                     return
@@ -208,7 +210,7 @@ struct CrawlWork: Sendable {
     /// `Retry-After`, or the backoff); 503 and a 500, 502 or 504 with
     /// `Retry-After` delay that URL only; 500, 502, 504 and transient transport
     /// failures are retried after the backoff; other failures are final.
-    private static func outcome(of result: Result<Response, FetchError>, latency: Duration, attempt: Int, policy: PolitenessPolicy) -> HostScheduler.Outcome {
+    private static func outcome(of result: Result<Response, FetchError>, latency: Duration, attempt: Int, policy: PolitenessPolicy) -> FetchOutcome {
         // The wait asked for, up to a year: a wait over the policy's cap is refused, and recorded as asked.
         func askedWait(_ response: Response) -> Duration? {
             response.headers["Retry-After"].flatMap { RetryAfter.delay($0, cap: .seconds(365 * 86_400)) }
@@ -237,9 +239,8 @@ struct CrawlWork: Sendable {
                 stats.errors += 1
                 stats.errorKinds[error.kind.rawValue, default: 0] += 1
             }
-            let record = PageRecord(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer,
-                                    contentType: nil, bytes: 0, links: 0, elapsedMilliseconds: Int(latency.flooredMilliseconds),
-                                    error: "\(error.kind.rawValue): \(error.message)", redirects: nil)
+            crawler.metrics.countError(error.kind.rawValue)
+            let record = PageRecord(entry: entry, error: "\(error.kind.rawValue): \(error.message)", elapsed: latency)
             await commit(entry, record: record, items: [], redirectTarget: nil)
         case .success(let response):
             let (page, change, revisit) = await recrawled(response, entry: entry, plan: plan) {
@@ -256,12 +257,10 @@ struct CrawlWork: Sendable {
                     stats.errorKinds[String(failure.prefix { $0 != ":" }), default: 0] += 1
                 }
             }
-            var record = PageRecord(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth,
-                                    referrer: entry.referrer, contentType: response.headers["Content-Type"],
-                                    bytes: response.decodedBodyBytes, links: page.links, elapsedMilliseconds: Int(latency.flooredMilliseconds), error: failure,
-                                    redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url),
-                                    linksDropped: page.droppedLinks)
-            record.change = change
+            crawler.metrics.countPage(status: response.status, bytes: response.decodedBodyBytes)
+            if let failure { crawler.metrics.countError(String(failure.prefix { $0 != ":" })) }
+            let record = PageRecord(entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
+                                    error: failure, change: change)
             await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
         }
     }
@@ -273,6 +272,7 @@ struct CrawlWork: Sendable {
                 revisit: PageRevisit? = nil) async {
         guard await frontier.confirmClaim(entry) else {
             crawler.record { $0.errorKinds["leaseLost", default: 0] += 1 }
+            crawler.metrics.countError("leaseLost")
             crawler.logger.warning("claim expired before the page was written; another worker fetches it", metadata: ["url": "\(entry.url)"])
             return
         }
@@ -302,6 +302,7 @@ struct CrawlWork: Sendable {
             guard await frontier.markSeen(final.fingerprint) else { return result }
             result.redirectTarget = final.fingerprint
         }
+        let parseStarted = ContinuousClock.now
         let isHTML: Bool = switch HTMLSniffer.verdict(contentType: response.headers["Content-Type"]) {
         case .html: true
         case .notHTML: false
@@ -336,10 +337,12 @@ struct CrawlWork: Sendable {
             }
         } catch {
             crawler.record { $0.errorKinds["spider", default: 0] += 1 }
+            crawler.metrics.countError("spider")
             crawler.logger.warning("spider callback failed", metadata: [
                 "url": "\(response.finalURL.removingURLCredentials())",
                 "error": "\(String(describing: error).removingControlCharacters().removingURLCredentials())"])
         }
+        crawler.metrics.parseDuration.record(duration: ContinuousClock.now - parseStarted)
         for item in output.items {
             if let kept = await crawler.process(item) { result.items.append(kept) }
         }

@@ -49,6 +49,8 @@ public final class Crawler: Sendable {
     public let logger: Logger
     /// The callbacks of queued requests, until they go out.
     private let callbacks = CallbackStore()
+    /// What the crawl emits through swift-metrics (see ``CrawlMetricLabel``).
+    let metrics = CrawlMetrics()
 
     /// Callbacks kept for requests queued and not yet fetched (a diagnostic:
     /// only requests the frontier queued keep theirs, so it is zero once a crawl has run to its end).
@@ -211,6 +213,7 @@ public final class Crawler: Sendable {
             throw .frontierUnavailable(error)
         }
         live.withLock { $0 = frontier }
+        let metricsSampler = metrics.sample(frontier)
         let seedHosts = Set(startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
         let recrawl = settings.recrawl.flatMap { recrawl in stateStore.withLock { $0 }.map { Recrawl(settings: recrawl, store: $0) } }
         let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts, callbacks: callbacks,
@@ -256,6 +259,8 @@ public final class Crawler: Sendable {
         }
         checkpoints.cancel()
         await checkpoints.value
+        metricsSampler.cancel()
+        await metricsSampler.value
         liveness.cancel()
         await liveness.value
         if let timer = graceTimer.withLock({ $0 }) {
@@ -351,14 +356,16 @@ public final class Crawler: Sendable {
     /// Writes a fetch's captured exchanges to the archive. An archive that
     /// cannot be written (a full disk, say) stops the crawl: what it fetched
     /// from then on would be missing from it.
-    /// `previous`: the page's capture in an earlier run (a recrawl), which an unchanged page's `revisit` record refers to.
-    func archive(_ response: Response, in archive: WARCArchive?, previous: WARCPreviousCapture? = nil) {
+    /// `previous`: the page's capture in an earlier run (a recrawl), which an unchanged page's `revisit` record refers to;
+    /// `spool`: where the final body streamed to (see `CrawlWork.bodySpool(for:)`).
+    func archive(_ response: Response, in archive: WARCArchive?, spool: WARCBodySpool? = nil, previous: WARCPreviousCapture? = nil) {
         guard let archive else { return }
         do {
-            try archive.archive(response, previous: previous)
+            try archive.archive(response, spool: spool, previous: previous)
         } catch {
             logger.error("cannot write the WARC archive; stopping the crawl", metadata: ["error": "\(error)"])
             record { $0.errorKinds["archive", default: 0] += 1 }
+            metrics.countError("archive")
             stop()
         }
     }

@@ -1,4 +1,6 @@
+import AsyncURL
 import AsyncURLSupport
+import CrawlFrontier
 
 /// One line of the crawl log: what happened to one fetched URL.
 public struct PageRecord: Sendable, Codable, Hashable {
@@ -47,6 +49,45 @@ public struct PageRecord: Sendable, Codable, Hashable {
         self.redirects = redirects
         self.linksDropped = linksDropped
         self.change = change
+    }
+
+    /// The record of a URL that got no response: its fetch failed, or a
+    /// middleware skipped it before it was sent.
+    /// - Parameters:
+    ///   - entry: the URL as the frontier gave it out.
+    ///   - error: why (`kind: message`).
+    ///   - elapsed: the time from request to failure (zero when never sent).
+    init(entry: FrontierEntry, error: String, elapsed: Duration = .zero) {
+        self.init(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer, contentType: nil, bytes: 0, links: 0,
+                  elapsedMilliseconds: Int(elapsed.flooredMilliseconds), error: error, redirects: nil)
+    }
+
+    /// The record of a response a middleware dropped: no links, no redirect chain.
+    /// - Parameters:
+    ///   - entry: the URL as the frontier gave it out.
+    ///   - response: the response dropped.
+    ///   - reason: the middleware's reason.
+    ///   - elapsed: the time from request to response.
+    init(entry: FrontierEntry, dropped response: Response, reason: String, elapsed: Duration) {
+        self.init(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth, referrer: entry.referrer,
+                  contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes, links: 0,
+                  elapsedMilliseconds: Int(elapsed.flooredMilliseconds), error: "dropped: \(reason)", redirects: nil)
+    }
+
+    /// The record of a response the crawl handled.
+    /// - Parameters:
+    ///   - entry: the URL as the frontier gave it out.
+    ///   - response: the response.
+    ///   - elapsed: the time from request to response.
+    ///   - links: links found on the page.
+    ///   - linksDropped: links of the page dropped by a bound.
+    ///   - error: why a response is final although it asked for a retry, if it did.
+    ///   - change: how the page compares with its last visit, on a recrawl.
+    init(entry: FrontierEntry, response: Response, elapsed: Duration, links: Int, linksDropped: Int?, error: String?, change: PageChange?) {
+        self.init(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth, referrer: entry.referrer,
+                  contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes, links: links,
+                  elapsedMilliseconds: Int(elapsed.flooredMilliseconds), error: error,
+                  redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url), linksDropped: linksDropped, change: change)
     }
 
     /// The record as it is written out: the server's text (`Content-Type`,

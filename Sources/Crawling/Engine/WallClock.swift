@@ -1,3 +1,4 @@
+import AsyncURLSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,9 +9,9 @@ enum WallClock {
     static func time(after: Duration) -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        let (wait, attoseconds) = max(.zero, after).components
-        let nanoseconds = Int(now.tv_nsec) + Int(attoseconds / 1_000_000_000)
-        var seconds = time_t(Int(now.tv_sec) + Int(wait) + nanoseconds / 1_000_000_000 + (nanoseconds % 1_000_000_000 > 0 ? 1 : 0))
+        let wait = max(.zero, after)
+        let nanoseconds = Int(now.tv_nsec) + wait.fractionNanoseconds
+        var seconds = time_t(Int(now.tv_sec) + wait.wholeSeconds + nanoseconds / 1_000_000_000 + (nanoseconds % 1_000_000_000 > 0 ? 1 : 0))
         var fields = tm()
         guard localtime_r(&seconds, &fields) != nil else { return "?" }
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }

@@ -18,6 +18,10 @@ struct Recrawl: Sendable {
         var previous: PageRevisit?
         /// Whether it is fetched (a new page always is).
         var isDue: Bool
+        /// The SHA-1 digest of the body fetched, when the fetch already made
+        /// it (an archived fetch's spool hashes the body as it streams), so the
+        /// body is hashed once.
+        var payloadDigest: [UInt8]? = nil
 
         /// The page's capture in the last visit, for a WARC `revisit` record.
         var capture: WARCPreviousCapture? {
@@ -66,7 +70,7 @@ struct Recrawl: Sendable {
 
     /// How `response` compares with the plan's last visit.
     static func assess(_ response: Response, plan: Plan) -> Assessment {
-        let bytes = response.body.withUnsafeBytes { SHA1Digest.digest(of: $0) }
+        let bytes = plan.payloadDigest ?? response.body.withUnsafeBytes { SHA1Digest.digest(of: $0) }
         let status = response.status
         guard status < 500, status != 429 else { return Assessment(change: nil, digest: bytes) }
         guard let previous = plan.previous else {

@@ -14,4 +14,8 @@ public final class FollowAllSpider: Spider, @unchecked Sendable {
 
     /// The seeds.
     public override var startURLs: [String] { seeds }
+
+    /// `false`: only HTML is parsed (for its links), so an archived crawl
+    /// streams other bodies to the archive without holding them in memory.
+    public override var readsNonHTMLBodies: Bool { false }
 }

@@ -59,16 +59,15 @@ open class SitemapSpider: Spider, @unchecked Sendable {
     public static let sitemapKey = "sitemap"
 
     /// A compiled pattern: `""` matches everything.
-    private enum Pattern: @unchecked Sendable {
-        // `Regex` is not declared Sendable; it is immutable once compiled and matching only reads it.
+    private enum Pattern {
         case everything
-        case expression(Regex<AnyRegexOutput>)
+        case expression(CompiledPattern)
         case invalid
 
         func matches(_ url: String) -> Bool {
             switch self {
             case .everything: true
-            case .expression(let expression): (try? expression.firstMatch(in: url)) != nil
+            case .expression(let expression): expression.matches(url)
             case .invalid: false
             }
         }
@@ -220,9 +219,10 @@ open class SitemapSpider: Spider, @unchecked Sendable {
         var invalid = 0
         func compile(_ pattern: String) -> Pattern {
             guard !pattern.isEmpty else { return .everything }
-            do {
-                return .expression(try Regex(pattern))
+            do throws(PatternError) {
+                return .expression(try CompiledPattern(pattern))
             } catch {
+                // No caller to throw to (the patterns are overridable properties): counted, never matches.
                 invalid += 1
                 return .invalid
             }

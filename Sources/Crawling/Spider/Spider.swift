@@ -36,6 +36,13 @@ open class Spider: @unchecked Sendable {
     /// The domains (with their subdomains) the crawl may visit; empty keeps it to the start URLs' hosts.
     open var allowedDomains: [String] { [] }
 
+    /// Whether ``parse(_:output:)`` and the callbacks read the bodies of
+    /// responses that are not HTML (`true`). A spider that answers `false`
+    /// lets an archived crawl (``CrawlSettings/warc``) stream such bodies to
+    /// the archive without holding them in memory: their
+    /// ``CrawlResponse/body`` is then empty.
+    open var readsNonHTMLBodies: Bool { true }
+
     /// Settings this spider needs, applied over the crawler's.
     open func customize(_ settings: inout CrawlSettings) {}
 

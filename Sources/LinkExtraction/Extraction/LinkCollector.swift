@@ -143,71 +143,75 @@ struct LinkCollector {
 
     /// Resolves every candidate and builds the result.
     func finish(encoding: String, byteCount: Int) -> LinkExtractionResult {
-        var base = documentURL
-        var droppedBaseHref = droppedBaseHref
-        if let baseHref {
-            // The href is at most `maxURLLength` bytes, so resolving it builds a bounded string.
-            if ResolvedLength.lowerBound(of: baseHref, against: documentURL) > options.maxURLLength {
-                droppedBaseHref = true
-            } else if let resolved = WebURL(baseHref, relativeTo: documentURL), !resolved.hasOpaquePath {
-                if resolved.href.utf8.count <= options.maxURLLength {
-                    base = resolved
-                } else {
-                    droppedBaseHref = true
-                }
-            }
-        }
+        let (base, baseDropped) = resolvedBase()
+        var tally = Tally(invalid: invalidURLCount, tooLong: tooLongURLCount, excess: excessLinkCount)
         var links: [Link] = []
         links.reserveCapacity(candidates.count)
-        var skippedScheme = 0
-        var skippedFragment = 0
-        var invalid = invalidURLCount
-        var tooLong = tooLongURLCount
-        var excess = excessLinkCount
-        var keptBytes = 0
         for candidate in candidates {
-            if isFragmentOnly(candidate.href) {
-                skippedFragment += 1
-                continue
-            }
-            // Checked from the parts first: a resolved string over the limit is never built.
-            guard ResolvedLength.lowerBound(of: candidate.href, against: base) <= options.maxURLLength else {
-                invalid += 1
-                tooLong += 1
-                continue
-            }
-            guard let resolved = WebURL(candidate.href, relativeTo: base) else {
-                invalid += 1
-                continue
-            }
-            if options.skippedSchemes.contains(resolved.scheme) {
-                skippedScheme += 1
-                continue
-            }
-            let url = resolved.removingFragment
-            let length = url.href.utf8.count
-            guard length <= options.maxURLLength else {
-                invalid += 1
-                tooLong += 1
-                continue
-            }
-            guard keptBytes + length + candidate.text.count <= options.maxLinkBytes else {
-                excess += 1
-                continue
-            }
-            keptBytes += length + candidate.text.count
-            links.append(
-                Link(
-                    resolvedURL: url,
-                    text: anchorText(candidate.text),
-                    isNofollow: candidate.isNofollow,
-                    tag: candidate.kind.tagName,
-                    attribute: candidate.kind.urlAttribute ?? ""))
+            if let link = resolve(candidate, against: base, tally: &tally) { links.append(link) }
         }
         return LinkExtractionResult(
             links: links, documentURL: documentURL, baseURL: base, encoding: encoding, isNofollowPage: isNofollowPage,
-            skippedSchemeCount: skippedScheme, skippedFragmentCount: skippedFragment, invalidURLCount: invalid,
-            excessLinkCount: excess, tooLongURLCount: tooLong, droppedBaseHref: droppedBaseHref, byteCount: byteCount)
+            skippedSchemeCount: tally.skippedScheme, skippedFragmentCount: tally.skippedFragment, invalidURLCount: tally.invalid,
+            excessLinkCount: tally.excess, tooLongURLCount: tally.tooLong, droppedBaseHref: droppedBaseHref || baseDropped, byteCount: byteCount)
+    }
+
+    /// What resolving the candidates skipped, and the bytes kept so far.
+    private struct Tally {
+        var invalid: Int
+        var tooLong: Int
+        var excess: Int
+        var skippedScheme = 0
+        var skippedFragment = 0
+        var keptBytes = 0
+    }
+
+    /// The base links resolve against: the first `<base href>`, resolved against
+    /// the document's URL, or that URL; and whether the `<base href>` was
+    /// dropped for being over the URL length limit.
+    private func resolvedBase() -> (base: WebURL, dropped: Bool) {
+        guard let baseHref else { return (documentURL, false) }
+        // The href is at most `maxURLLength` bytes, so resolving it builds a bounded string.
+        if ResolvedLength.lowerBound(of: baseHref, against: documentURL) > options.maxURLLength { return (documentURL, true) }
+        guard let resolved = WebURL(baseHref, relativeTo: documentURL), !resolved.hasOpaquePath else { return (documentURL, false) }
+        return resolved.href.utf8.count <= options.maxURLLength ? (resolved, false) : (documentURL, true)
+    }
+
+    /// One candidate resolved against `base`, or `nil` (counted in `tally`)
+    /// when it is fragment-only, invalid, of a skipped scheme, too long or over the page's byte cap.
+    private func resolve(_ candidate: Candidate, against base: WebURL, tally: inout Tally) -> Link? {
+        if isFragmentOnly(candidate.href) {
+            tally.skippedFragment += 1
+            return nil
+        }
+        // Checked from the parts first: a resolved string over the limit is never built.
+        guard ResolvedLength.lowerBound(of: candidate.href, against: base) <= options.maxURLLength else {
+            tally.invalid += 1
+            tally.tooLong += 1
+            return nil
+        }
+        guard let resolved = WebURL(candidate.href, relativeTo: base) else {
+            tally.invalid += 1
+            return nil
+        }
+        if options.skippedSchemes.contains(resolved.scheme) {
+            tally.skippedScheme += 1
+            return nil
+        }
+        let url = resolved.removingFragment
+        let length = url.href.utf8.count
+        guard length <= options.maxURLLength else {
+            tally.invalid += 1
+            tally.tooLong += 1
+            return nil
+        }
+        guard tally.keptBytes + length + candidate.text.count <= options.maxLinkBytes else {
+            tally.excess += 1
+            return nil
+        }
+        tally.keptBytes += length + candidate.text.count
+        return Link(resolvedURL: url, text: anchorText(candidate.text), isNofollow: candidate.isNofollow,
+                    tag: candidate.kind.tagName, attribute: candidate.kind.urlAttribute ?? "")
     }
 
     /// `#...` after trimming whitespace.

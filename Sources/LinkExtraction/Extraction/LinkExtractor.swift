@@ -1,4 +1,5 @@
 // One-shot link extraction with Scrapy-style filters.
+import AsyncURLSupport
 import CLibXML2
 
 /// Extracts links from a whole response body and filters them like Scrapy's
@@ -30,16 +31,11 @@ public struct LinkExtractor: Sendable {
     public var allowedSchemes: Set<String>
     /// Drop links whose canonical URL (`CanonicalizationOptions.minimal`) was already seen on the page.
     public var unique: Bool
-    private let allowPatterns: [Pattern]
-    private let denyPatterns: [Pattern]
+    private let allowPatterns: [CompiledPattern]
+    private let denyPatterns: [CompiledPattern]
 
-    /// A compiled regular expression with its source.
-    private struct Pattern: @unchecked Sendable {
-        // `Regex<AnyRegexOutput>` is not declared Sendable; it is immutable after
-        // compilation here and only read (matching does not mutate it).
-        let source: String
-        let regex: Regex<AnyRegexOutput>
-    }
+    /// An allow or deny pattern that is not a valid regular expression (`invalid pattern "…": message`).
+    public typealias PatternError = AsyncURLSupport.PatternError
 
     /// Extensions Scrapy-style crawlers skip: images, audio, video, archives, office
     /// documents and other binaries.
@@ -62,7 +58,7 @@ public struct LinkExtractor: Sendable {
 
     /// Creates an extractor.
     ///
-    /// - Throws: `LinkExtractorError.invalidPattern` when an allow/deny pattern does not compile.
+    /// - Throws: ``PatternError`` naming the first allow/deny pattern that does not compile.
     public init(
         options: LinkExtractionOptions = LinkExtractionOptions(),
         allow: [String] = [],
@@ -74,21 +70,10 @@ public struct LinkExtractor: Sendable {
         restrictCSS: [String] = [],
         allowedSchemes: Set<String> = ["http", "https"],
         unique: Bool = true
-    ) throws(LinkExtractorError) {
-        func compile(_ sources: [String]) throws(LinkExtractorError) -> [Pattern] {
-            var patterns: [Pattern] = []
-            for source in sources {
-                do {
-                    patterns.append(Pattern(source: source, regex: try Regex(source)))
-                } catch {
-                    throw .invalidPattern(source, reason: String(describing: error))
-                }
-            }
-            return patterns
-        }
+    ) throws(PatternError) {
         self.options = options
-        self.allowPatterns = try compile(allow)
-        self.denyPatterns = try compile(deny)
+        self.allowPatterns = try CompiledPattern.compileAll(allow)
+        self.denyPatterns = try CompiledPattern.compileAll(deny)
         self.allowedDomains = allowedDomains.map { $0.lowercased() }
         self.deniedDomains = deniedDomains.map { $0.lowercased() }
         self.deniedExtensions = Set(deniedExtensions.map { $0.lowercased() })
@@ -153,10 +138,10 @@ public struct LinkExtractor: Sendable {
         if deniedDomains.contains(where: { Self.host(host, isIn: $0) }) { return false }
         if let pathExtension = Self.pathExtension(of: url.path), deniedExtensions.contains(pathExtension) { return false }
         let href = url.href
-        if !allowPatterns.isEmpty && !allowPatterns.contains(where: { (try? $0.regex.firstMatch(in: href)) != nil }) {
+        if !allowPatterns.isEmpty && !allowPatterns.contains(where: { $0.matches(href) }) {
             return false
         }
-        if denyPatterns.contains(where: { (try? $0.regex.firstMatch(in: href)) != nil }) { return false }
+        if denyPatterns.contains(where: { $0.matches(href) }) { return false }
         return true
     }
 

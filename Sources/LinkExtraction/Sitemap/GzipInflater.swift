@@ -10,9 +10,9 @@ import CZlib
 /// address (zlib keeps a pointer back to it in its internal state, so it must never
 /// move, as a Swift stored property may), ended with `inflateEnd` and freed exactly
 /// once, in `deinit`. Not thread-safe: use an instance from one task at a time.
-final class GzipInflater {
+package final class GzipInflater {
     /// How a call to ``inflate(_:isFinal:into:)`` ended.
-    enum Outcome: Equatable {
+    package enum Outcome: Equatable {
         /// All input was consumed; more may follow.
         case needsInput
         /// The gzip stream ended.
@@ -34,7 +34,7 @@ final class GzipInflater {
     private var memberEnded = false
 
     /// Creates an inflater for gzip input (zlib window bits 15, gzip header).
-    init() {
+    package init() {
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         initialized = inflateInit2_(stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
@@ -55,7 +55,7 @@ final class GzipInflater {
     /// end of one call's input, or of one of the pieces (`pieceSize` bytes, a
     /// parameter for tests) the input is handed to zlib in; whether another
     /// member follows is decided on the bytes after it, wherever they are.
-    func inflate(
+    package func inflate(
         _ input: UnsafeRawBufferPointer, isFinal: Bool, pieceSize: Int = 1 << 20, into sink: (UnsafeRawBufferPointer) -> Bool
     ) -> Outcome {
         guard initialized else { return .corrupt }

@@ -3,9 +3,10 @@ import CEpoll
 import Glibc
 #endif
 
-/// Starts the event loop's own thread: a detached pthread (Foundation's
-/// `Thread` would pull all of Foundation into every program that fetches).
-enum LoopThread {
+/// Starts a thread of its own for a loop that blocks (the fetch core's event
+/// loop, the browser pipe's reader): a detached pthread (Foundation's `Thread`
+/// would pull all of Foundation into every program that fetches).
+package enum DetachedThread {
     /// The closure handed to the new thread, retained until it runs.
     private final class Body {
         let run: @Sendable () -> Void
@@ -14,7 +15,7 @@ enum LoopThread {
 
     /// Runs `body` on a new detached thread named `name` (at most 15 bytes show).
     /// Returns `false` when the thread could not be created.
-    static func start(name: String, stackSize: Int, _ body: @escaping @Sendable () -> Void) -> Bool {
+    package static func start(name: String, stackSize: Int, _ body: @escaping @Sendable () -> Void) -> Bool {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }

@@ -1,0 +1,102 @@
+import AsyncURLSupport
+
+/// How a frontier's `next()` waits for work and is woken, written once for
+/// the in-process ``Frontier`` and the shared Redis frontier.
+///
+/// A caller reads ``changes`` before it looks for work and passes it to
+/// ``wait(until:unlessChangedSince:)``: a wake-up in between (work added, a
+/// slot freed) makes the wait return at once, so no wake-up is lost. A
+/// change wakes one waiter (``wakeOne()``: no thundering herd); the end of the
+/// crawl wakes them all (``wakeAll()``). A waiter also leaves at its
+/// deadline, when its task is cancelled, or when the frontier closes.
+///
+/// It keeps its own lock, so the timers and cancellation handlers that wake
+/// a waiter need no hop onto the frontier's isolation.
+package final class FrontierWakeUps: Sendable {
+    private struct State {
+        var waiters = WaiterList()
+        /// A task that sleeps while nobody waits (see ``untilSomeoneWaits()``).
+        var watcher: CheckedContinuation<Void, Never>?
+        var isClosed = false
+    }
+
+    private let state = LockedState(State())
+
+    /// No waiter yet.
+    package init() {}
+
+    /// Bumped by every wake-up: read it before looking for work.
+    package var changes: Int { state.withLock { $0.waiters.changes } }
+
+    /// Whether nobody waits.
+    package var isEmpty: Bool { state.withLock { $0.waiters.isEmpty } }
+
+    /// Sleeps until a wake-up, `deadline` (`nil`: none), cancellation of the
+    /// calling task or ``close()``; returns at once when any of them came
+    /// already, or a wake-up came since `changes` was read.
+    /// - Parameters:
+    ///   - deadline: when to stop waiting anyway.
+    ///   - changes: ``changes`` as read before the caller looked for work.
+    package func wait(until deadline: ContinuousClock.Instant?, unlessChangedSince changes: Int) async {
+        let id = state.withLock { $0.waiters.makeID() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let (sleeps, watcher) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+                    // Checked under the lock: a cancellation after this finds the waiter to wake.
+                    guard !state.isClosed, !Task.isCancelled, state.waiters.changes == changes else { return (false, nil) }
+                    state.waiters.insert(continuation, id: id)
+                    defer { state.watcher = nil }
+                    return (true, state.watcher)
+                }
+                guard sleeps else { return continuation.resume() }
+                watcher?.resume()
+                guard let deadline else { return }
+                Task { [weak self] in
+                    try? await Task.sleep(until: deadline, clock: .continuous)
+                    self?.wake(id)
+                }
+            }
+        } onCancel: {
+            wake(id)
+        }
+    }
+
+    /// Returns once some task waits, or the frontier is closed: for a task
+    /// that looks for news on the waiters' behalf (the shared frontier's
+    /// listener) and should sleep while nobody needs any.
+    package func untilSomeoneWaits() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let proceeds = state.withLock { state -> Bool in
+                if state.isClosed || !state.waiters.isEmpty { return true }
+                state.watcher = continuation
+                return false
+            }
+            if proceeds { continuation.resume() }
+        }
+    }
+
+    /// Wakes one waiter (the others stay asleep), and records a change.
+    package func wakeOne() {
+        state.withLock { $0.waiters.takeOne() }?.resume()
+    }
+
+    /// Wakes every waiter, and records a change.
+    package func wakeAll() {
+        for waiter in state.withLock({ $0.waiters.takeAll() }) { waiter.resume() }
+    }
+
+    /// Wakes everyone, the watcher too; later waits return at once.
+    package func close() {
+        let (waiters, watcher) = state.withLock { state in
+            state.isClosed = true
+            defer { state.watcher = nil }
+            return (state.waiters.takeAll(), state.watcher)
+        }
+        watcher?.resume()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func wake(_ id: Int) {
+        state.withLock { $0.waiters.remove(id) }?.resume()
+    }
+}

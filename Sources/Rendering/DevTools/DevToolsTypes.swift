@@ -1,0 +1,75 @@
+/// The parameters and replies of the DevTools commands and events the
+/// renderer uses, typed (the protocol's names, so they encode as it expects).
+enum DevTools {
+    struct CreateBrowserContext: Encodable { var disposeOnDetach = true }
+    struct BrowserContextCreated: Decodable { let browserContextId: String }
+    struct BrowserContext: Encodable { let browserContextId: String }
+    struct CreateTarget: Encodable {
+        let url: String
+        let browserContextId: String
+    }
+    struct TargetCreated: Decodable { let targetId: String }
+    struct AttachToTarget: Encodable {
+        let targetId: String
+        var flatten = true
+    }
+    struct Attached: Decodable { let sessionId: String }
+    struct Target: Encodable { let targetId: String }
+    struct DownloadBehavior: Encodable { var behavior = "deny" }
+    struct UserAgentOverride: Encodable { let userAgent: String }
+
+    struct RequestPattern: Encodable {
+        var urlPattern = "*"
+        var requestStage = "Request"
+    }
+    struct FetchEnable: Encodable { var patterns = [RequestPattern()] }
+    struct Navigate: Encodable { let url: String }
+    struct Navigated: Decodable { let errorText: String? }
+    struct DialogAnswer: Encodable { var accept = false }
+    struct Evaluate: Encodable {
+        let expression: String
+        var returnByValue = true
+    }
+    struct Evaluated: Decodable {
+        struct Value: Decodable {
+            let type: String
+            let value: String?
+        }
+        let result: Value
+    }
+
+    struct HeaderEntry: Encodable {
+        let name: String
+        let value: String
+    }
+    struct FulfillRequest: Encodable {
+        let requestId: String
+        let responseCode: Int
+        let responseHeaders: [HeaderEntry]
+        let body: String
+    }
+    struct FailRequest: Encodable {
+        let requestId: String
+        let errorReason: String
+    }
+
+    /// `Fetch.requestPaused`: a request of the page, held until it is fulfilled or failed.
+    struct RequestPaused: Decodable {
+        struct Request: Decodable {
+            let url: String
+            let method: String
+            let headers: [String: String]
+            let postData: String?
+            let hasPostData: Bool?
+        }
+        let requestId: String
+        let request: Request
+        let frameId: String
+        let resourceType: String
+    }
+    /// `Target.targetCrashed` and `Target.detachedFromTarget`.
+    struct TargetEvent: Decodable {
+        let targetId: String?
+        let sessionId: String?
+    }
+}

@@ -1,0 +1,90 @@
+import AsyncURL
+
+extension BrowserTab {
+    /// Handles the tab's events (on the DevTools reader thread: nothing here blocks).
+    func handle(_ event: DevToolsEvent) {
+        switch event.method {
+        case "Fetch.requestPaused":
+            guard let paused = event.parameters(DevTools.RequestPaused.self) else { return }
+            answer(paused)
+        case "Page.loadEventFired":
+            updateJob { $0.loadFired = true }
+        case "Page.javascriptDialogOpening":
+            // An alert or confirm would block the page's scripts until answered.
+            Task { try? await connection.call("Page.handleJavaScriptDialog", DevTools.DialogAnswer(), session: sessionID, timeout: settings.commandTimeout) }
+        case "Inspector.targetCrashed":
+            updateJob { $0.crashed = true }
+        default:
+            break
+        }
+    }
+
+    /// Decides how a paused request is answered and counts it in the job.
+    func decide(_ paused: DevTools.RequestPaused, in job: inout PageJob) -> RequestDecision {
+        let request = paused.request
+        let isMainFrame = paused.resourceType == "Document" && paused.frameId == targetID
+        if isMainFrame {
+            guard !job.documentServed else {
+                job.navigations.append(request.url)
+                return .navigation
+            }
+            job.documentServed = true
+            return .serveDocument(job.document)
+        }
+        let scheme = request.url.prefix { $0 != ":" }.lowercased()
+        let refusal: String? =
+            if scheme != "http" && scheme != "https" { "AccessDenied" }
+            else if settings.blockedResourceTypes.contains(paused.resourceType.lowercased()) { "BlockedByClient" }
+            else if job.requestsMade >= settings.maxRequestsPerPage || job.bytesLoaded >= settings.maxBytesPerPage { "BlockedByClient" }
+            else if request.hasPostData == true && request.postData == nil { "BlockedByClient" }
+            else { nil }
+        if let refusal {
+            job.requestsBlocked += 1
+            return .fail(refusal)
+        }
+        job.requestsMade += 1
+        job.inFlight += 1
+        job.lastActivity = .now
+        return .fetch(maxBytes: settings.maxBytesPerPage - job.bytesLoaded)
+    }
+
+    private func answer(_ paused: DevTools.RequestPaused) {
+        let decision = updateJob { decide(paused, in: &$0) } ?? .fail("Aborted")
+        let timeout = settings.commandTimeout
+        Task {
+            switch decision {
+            case .serveDocument(let response):
+                try? await connection.call("Fetch.fulfillRequest", SubresourceLoader.fulfilment(of: response, requestID: paused.requestId),
+                                           session: sessionID, timeout: timeout)
+            case .navigation:
+                try? await connection.call("Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: "Aborted"),
+                                           session: sessionID, timeout: timeout)
+            case .fail(let reason):
+                try? await connection.call("Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: reason),
+                                           session: sessionID, timeout: timeout)
+            case .fetch(let maxBytes):
+                await fetchAndAnswer(paused, maxBytes: maxBytes)
+            }
+        }
+    }
+
+    private func fetchAndAnswer(_ paused: DevTools.RequestPaused, maxBytes: Int) async {
+        let result = await loader.load(paused.request, maxBytes: maxBytes)
+        updateJob { job in
+            job.inFlight -= 1
+            job.lastActivity = .now
+            if case .success(let response) = result { job.bytesLoaded += response.body.count }
+            if case .failure = result { job.requestsBlocked += 1 }
+        }
+        let timeout = settings.commandTimeout
+        switch result {
+        case .success(let response):
+            try? await connection.call("Fetch.fulfillRequest", SubresourceLoader.fulfilment(of: response, requestID: paused.requestId),
+                                       session: sessionID, timeout: timeout)
+        case .failure(let error):
+            let reason = SubresourceLoader.failureReason(for: error)
+            try? await connection.call("Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: reason),
+                                       session: sessionID, timeout: timeout)
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import AsyncURL
+import AsyncURLSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// One tab of the browser, in a browser context of its own (its own cookies
+/// and storage), reused for page after page. Every request the tab makes is
+/// paused by the DevTools `Fetch` domain and answered by ``decide(_:in:)``:
+/// the navigation gets the crawler's own response, other requests go through
+/// the fetch core or are refused, and nothing reaches the network directly.
+final class BrowserTab: Sendable {
+    let targetID: String
+    let sessionID: String
+    private let contextID: String
+    let connection: DevToolsConnection
+    let settings: RenderSettings
+    let loader: SubresourceLoader
+    private let job = LockedState<PageJob?>(nil)
+    private let rendered = LockedState(0)
+
+    private init(targetID: String, sessionID: String, contextID: String, connection: DevToolsConnection,
+                 settings: RenderSettings, loader: SubresourceLoader) {
+        self.targetID = targetID
+        self.sessionID = sessionID
+        self.contextID = contextID
+        self.connection = connection
+        self.settings = settings
+        self.loader = loader
+    }
+
+    /// Opens a tab in a new browser context, with request interception and
+    /// dialogs dismissed.
+    static func open(on connection: DevToolsConnection, settings: RenderSettings, loader: SubresourceLoader,
+                     userAgent: String) async throws(RenderError) -> BrowserTab {
+        let timeout = settings.commandTimeout
+        let context = try await connection.call("Target.createBrowserContext", DevTools.CreateBrowserContext(),
+                                                timeout: timeout, returning: DevTools.BrowserContextCreated.self).browserContextId
+        let target = try await connection.call("Target.createTarget", DevTools.CreateTarget(url: "about:blank", browserContextId: context),
+                                               timeout: timeout, returning: DevTools.TargetCreated.self).targetId
+        let session = try await connection.call("Target.attachToTarget", DevTools.AttachToTarget(targetId: target),
+                                                timeout: timeout, returning: DevTools.Attached.self).sessionId
+        let tab = BrowserTab(targetID: target, sessionID: session, contextID: context, connection: connection, settings: settings, loader: loader)
+        connection.setHandler(session: session) { [tab] event in tab.handle(event) }
+        try await connection.call("Page.enable", NoParameters(), session: session, timeout: timeout)
+        try await connection.call("Fetch.enable", DevTools.FetchEnable(), session: session, timeout: timeout)
+        try await connection.call("Network.setUserAgentOverride", DevTools.UserAgentOverride(userAgent: userAgent), session: session, timeout: timeout)
+        return tab
+    }
+
+    /// Runs `body` on the page being rendered; `nil` when there is none.
+    @discardableResult
+    func updateJob<Value>(_ body: (inout PageJob) -> Value) -> Value? {
+        job.withLock { job in
+            guard var current = job else { return nil }
+            defer { job = current }
+            return body(&current)
+        }
+    }
+
+    /// Pages rendered in this tab so far.
+    var pagesRendered: Int { rendered.withLock { $0 } }
+
+    /// Whether the tab's renderer crashed while rendering.
+    var hasCrashed: Bool { job.withLock { $0?.crashed ?? false } }
+
+    /// Renders `document` (the crawler's response for `url`) and reads the
+    /// document back once ``RenderSettings/wait`` is met or the time limit is near.
+    func render(url: String, document: Response) async throws(RenderError) -> RenderedPage {
+        let deadline = ContinuousClock.now + settings.pageTimeLimit
+        job.withLock { $0 = PageJob(url: url, document: document, deadline: deadline) }
+        rendered.withLock { $0 += 1 }
+        defer { job.withLock { $0 = nil } }
+        let navigated = try await connection.call("Page.navigate", DevTools.Navigate(url: url), session: sessionID,
+                                                  timeout: settings.commandTimeout, returning: DevTools.Navigated.self)
+        if let error = navigated.errorText, !error.isEmpty, !(job.withLock { $0?.documentServed ?? false }) {
+            throw RenderError(.protocolError, detail: "navigation failed: \(error)", url: url)
+        }
+        let completed = try await waitUntilRendered(deadline: deadline, url: url)
+        // The size is checked in the page, so a huge document never crosses the pipe.
+        let limit = settings.maxDocumentBytes
+        let html = try await evaluate(
+            "(() => { const h = document.documentElement ? document.documentElement.outerHTML : ''; return h.length > \(limit) ? '\\u{0}' + h.length : h })()",
+            url: url)
+        guard html.utf8.count <= limit, html.first != "\u{0}" else {
+            throw RenderError(.documentTooLarge, detail: "the rendered document passed the limit of \(limit) bytes", url: url)
+        }
+        let state = job.withLock { $0 } ?? PageJob(url: url, document: document, deadline: deadline)
+        return RenderedPage(url: url, html: html, waitCompleted: completed, navigations: state.navigations,
+                            requestsMade: state.requestsMade, requestsBlocked: state.requestsBlocked, bytesLoaded: state.bytesLoaded)
+    }
+
+    /// Leaves the page (its scripts and timers stop) for the next one.
+    func reset() async throws(RenderError) {
+        try await connection.call("Page.navigate", DevTools.Navigate(url: "about:blank"), session: sessionID, timeout: settings.commandTimeout)
+    }
+
+    /// Closes the tab and disposes of its browser context (best effort: the browser may be gone).
+    func close() async {
+        connection.setHandler(session: sessionID, nil)
+        try? await connection.call("Target.closeTarget", DevTools.Target(targetId: targetID), timeout: .seconds(5))
+        try? await connection.call("Target.disposeBrowserContext", DevTools.BrowserContext(browserContextId: contextID), timeout: .seconds(5))
+    }
+
+    /// Waits (polling the job every 50 ms) until the wait strategy is met: `true`;
+    /// or until a second before the deadline: `false` (the document is read as it is).
+    private func waitUntilRendered(deadline: ContinuousClock.Instant, url: String) async throws(RenderError) -> Bool {
+        let readBy = deadline - .seconds(1)
+        while ContinuousClock.now < readBy {
+            let state = job.withLock { $0 }
+            if state?.crashed == true { throw RenderError(.tabCrashed, detail: "the page's renderer crashed", url: url) }
+            if let state, state.loadFired, try await isWaitMet(state, url: url) { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+            if Task.isCancelled { throw RenderError(.shutDown, detail: "the render was cancelled", url: url) }
+            if let end = connection.end { throw RenderError(end.kind, detail: end.detail, url: url) }
+        }
+        return false
+    }
+
+    private func isWaitMet(_ state: PageJob, url: String) async throws(RenderError) -> Bool {
+        switch settings.wait {
+        case .load:
+            return true
+        case .networkIdle(let quiet):
+            return state.isIdle(for: quiet, now: .now)
+        case .selector(let css):
+            let literal = String(decoding: (try? JSONEncoder().encode(css)) ?? Data("\"\"".utf8), as: UTF8.self)
+            return try await evaluate("document.querySelector(\(literal)) !== null ? 'yes' : 'no'", url: url) == "yes"
+        }
+    }
+
+    private func evaluate(_ expression: String, url: String) async throws(RenderError) -> String {
+        let reply = try await connection.call("Runtime.evaluate", DevTools.Evaluate(expression: expression), session: sessionID,
+                                              timeout: settings.commandTimeout, returning: DevTools.Evaluated.self)
+        return reply.result.value ?? ""
+    }
+}

@@ -1,0 +1,64 @@
+import AsyncURL
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Fetches a page's requests through the fetch core, so every guard of the
+/// crawl (address policy on the resolved address, schemes, time-outs, size
+/// limits, the crawl's user agent) applies to what the browser loads: the
+/// browser itself never opens a connection.
+struct SubresourceLoader: Sendable {
+    let client: FetchClient
+
+    /// Header fields of the browser's request that are not forwarded: the
+    /// fetch core sets its own (connection handling, its user agent, the
+    /// encodings it decodes) or they describe the browser's transport.
+    static let droppedRequestFields: Set<String> = [
+        "host", "connection", "content-length", "accept-encoding", "user-agent", "transfer-encoding", "upgrade", "keep-alive", "te",
+    ]
+    /// Response fields not passed to the browser: the body it gets is already
+    /// decoded and whole.
+    static let droppedResponseFields: Set<String> = ["content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"]
+
+    /// Fetches one paused request with at most `maxBytes` of body.
+    /// - Parameters:
+    ///   - paused: the browser's request.
+    ///   - maxBytes: the body budget left to the page.
+    /// - Returns: the response, or the fetch core's error.
+    func load(_ paused: DevTools.RequestPaused.Request, maxBytes: Int) async -> Result<Response, FetchError> {
+        var headers = HTTPHeaders()
+        for (name, value) in paused.headers where !Self.droppedRequestFields.contains(name.lowercased()) {
+            headers.add(name: name, value: value)
+        }
+        var request = Request(url: paused.url, method: HTTPMethod(rawValue: paused.method), headers: headers,
+                              body: paused.postData.map { Data($0.utf8) }, maxBodySize: max(0, maxBytes))
+        request.redirectPolicy = .default
+        do {
+            return .success(try await client.fetch(request))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The response as `Fetch.fulfillRequest` wants it.
+    static func fulfilment(of response: Response, requestID: String) -> DevTools.FulfillRequest {
+        let headers = response.headers.filter { !droppedResponseFields.contains($0.name.lowercased()) }
+            .map { DevTools.HeaderEntry(name: $0.name, value: $0.value) }
+        return DevTools.FulfillRequest(requestId: requestID, responseCode: response.status, responseHeaders: headers,
+                                       body: response.body.base64EncodedString())
+    }
+
+    /// The DevTools error reason for a failed fetch.
+    static func failureReason(for error: FetchError) -> String {
+        switch error.kind {
+        case .blockedAddress, .bodyTooLarge, .urlTooLong, .forbiddenRedirect: "BlockedByClient"
+        case .timeout: "TimedOut"
+        case .connectionFailed: "ConnectionRefused"
+        case .dnsFailure: "NameNotResolved"
+        case .connectionLost: "ConnectionReset"
+        default: "Failed"
+        }
+    }
+}
