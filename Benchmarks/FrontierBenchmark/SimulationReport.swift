@@ -41,9 +41,10 @@ struct SimulationReport {
                            Double(claims) / (claimTime + completeTime).seconds, Double(claims) / wall.seconds))
         Swift.print(String(format: "largest claim latency %.1f ms", largestClaim.seconds * 1000))
         Swift.print(String(format: "peak RSS (VmHWM) %.0f MiB", Double(Self.peakResidentBytes()) / 1_048_576))
-        Swift.print(String(format: "seen-set: %d fingerprints, %d on disk in %d runs (%d merges), %.2f disk bytes per URL on disk, %.1f MiB in memory",
-                           storage.seenCount, storage.seenOnDisk, storage.seenRuns, storage.seenMerges,
-                           storage.seenOnDisk > 0 ? Double(storage.seenDiskBytes) / Double(storage.seenOnDisk) : 0, Double(storage.seenMemoryBytes) / 1_048_576))
+        let bytesPerRunKey = storage.seenOnDisk > 0 ? Double(storage.seenDiskBytes) / Double(storage.seenOnDisk) : 0.0
+        Swift.print("seen-set: \(storage.seenCount) fingerprints, \(storage.seenOnDisk) on disk in \(storage.seenRuns) runs "
+                    + "(\(storage.seenMerges) merges), " + String(format: "%.2f disk bytes per fingerprint on disk, %.1f MiB in memory",
+                                                                 bytesPerRunKey, Double(storage.seenMemoryBytes) / 1_048_576))
         Swift.print("URLs that waited on disk: \(await frontier.counters.spilled)")
         Swift.print(String(format: "disk at the end: %.1f MiB (seen runs %.1f MiB, spill file %.1f MiB), %.2f bytes per distinct URL",
                            Double(disk) / 1_048_576, Double(storage.seenDiskBytes) / 1_048_576, Double(storage.spillDiskBytes) / 1_048_576,

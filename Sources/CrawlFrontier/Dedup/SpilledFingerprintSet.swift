@@ -10,7 +10,7 @@ import Dispatch
 /// Recent fingerprints live in a ``FingerprintSet``. When it holds
 /// ``maxRecent`` of them it is frozen (still answering lookups) and a
 /// background thread (a Dispatch queue, not the Swift concurrency pool) sorts
-/// it into a ``FingerprintRun`` on disk: about 6 bytes a fingerprint, with a
+/// it into a `FingerprintRun` on disk: about 6 bytes a fingerprint, with a
 /// sparse index and a Bloom filter in memory (about 1.4 bytes a fingerprint).
 /// When there are ``mergeFanIn`` runs, another background thread merges them
 /// into one, so a lookup probes at most a few runs, and each run is read only
@@ -66,6 +66,7 @@ public final class SpilledFingerprintSet {
     }
 
     /// Whether `fingerprint` is in the set.
+    /// - Parameter fingerprint: a URL's fingerprint.
     public func contains(_ fingerprint: UInt64) -> Bool {
         if recent.contains(fingerprint) { return true }
         guard maxRecent != nil else { return false }
@@ -83,6 +84,7 @@ public final class SpilledFingerprintSet {
     }
 
     /// Adds `fingerprint`; `true` when it was not in the set yet.
+    /// - Parameter fingerprint: a URL's fingerprint.
     @discardableResult
     public func insert(_ fingerprint: UInt64) -> Bool {
         guard !contains(fingerprint) else { return false }
@@ -94,6 +96,7 @@ public final class SpilledFingerprintSet {
 
     /// Adds `fingerprint`, which ``contains(_:)`` has just reported absent
     /// (no second lookup).
+    /// - Parameter fingerprint: a URL's fingerprint.
     public func insertAbsent(_ fingerprint: UInt64) {
         guard recent.insert(fingerprint) else { return }
         count += 1

@@ -156,17 +156,20 @@ public struct HostScheduler: Sendable {
     }
 
     /// URLs of a host waiting in its queue.
+    /// - Parameter hostKey: the host.
     public func queuedCount(ofHost hostKey: String) -> Int {
         hosts[hostKey]?.queue.count ?? 0
     }
 
     /// The host's queued URL that would go out last, with its arrival number.
+    /// - Parameter hostKey: the host.
     public func lastQueued(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
         hosts[hostKey]?.queue.max.map { ($0.entry, $0.sequence) }
     }
 
     /// Takes out the host's queued URL that would go out last (to keep it
     /// elsewhere), with its arrival number.
+    /// - Parameter hostKey: the host.
     public mutating func removeLastQueued(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
         guard var host = hosts.removeValue(forKey: hostKey) else { return nil }
         let last = host.queue.popMax()
@@ -177,6 +180,9 @@ public struct HostScheduler: Sendable {
 
     /// Whether URL `lhs` goes out before `rhs` of the same host: higher
     /// priority, then lower depth, then lower arrival number.
+    /// - Parameters:
+    ///   - lhs: a URL and its arrival number.
+    ///   - rhs: another URL of the same host and its arrival number.
     public static func precedes(_ lhs: (entry: FrontierEntry, arrival: Int), _ rhs: (entry: FrontierEntry, arrival: Int)) -> Bool {
         QueuedEntry(entry: lhs.entry, sequence: lhs.arrival) < QueuedEntry(entry: rhs.entry, sequence: rhs.arrival)
     }
