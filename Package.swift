@@ -72,6 +72,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        /// OpenSSL's TLS, for `rediss://` (Debian's hiredis 0.14 has none of its own).
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -116,7 +122,7 @@ let package = Package(
         /// A frontier shared by many crawler processes, kept in Redis (hiredis).
         .target(
             name: "DistributedFrontier",
-            dependencies: ["CrawlFrontier", "CHiredis", "AsyncURLSupport"]
+            dependencies: ["CrawlFrontier", "CHiredis", "COpenSSL", "AsyncURLSupport"]
         ),
         /// WARC 1.1 archives of what a crawl fetched (zlib, OpenSSL's SHA-1).
         .target(
@@ -139,6 +145,7 @@ let package = Package(
         .target(
             name: "Crawling",
             dependencies: [
+                "Rendering",
                 "Archiving",
                 "AsyncURLSupport",
                 "AsyncURL",
@@ -153,6 +160,7 @@ let package = Package(
         .executableTarget(
             name: "AsyncURLCrawlCommand",
             dependencies: [
+                "Rendering",
                 "Archiving",
                 "AsyncURLSupport",
                 "CMalloc",
@@ -256,7 +264,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlingTests",
-            dependencies: ["Crawling", "DistributedFrontier", "TestServer", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Crawling", "DistributedFrontier", "Rendering", "TestServer", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "DistributedFrontierTests",

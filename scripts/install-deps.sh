@@ -13,7 +13,8 @@ packages=(
     zlib1g-dev             # gzip sitemaps; test server: gzip/deflate bodies
     libbrotli-dev          # test server: brotli bodies
     libhiredis-dev         # the Redis-backed distributed frontier
-    libssl-dev             # SHA-1 digests of WARC records (libcrypto)
+    libssl-dev             # SHA-1 digests of WARC records (libcrypto); rediss:// (libssl)
+    openssl                # tests: certificates for the TLS redis-server
     redis-server           # distributed frontier tests (and a local shared frontier)
     nginx-light            # demo site and benchmarks, served on loopback
     curl                   # the fetch benchmark's reference
@@ -39,7 +40,7 @@ fi
 
 # Python tools the tests read the crawler's output with, in a venv of the
 # project's own under .build-python/: warcio checks and reads WARC files,
-# prometheus_client parses what --metrics serves.
+# pywb replays them, prometheus_client parses what --metrics serves.
 venv="$(cd "$(dirname "$0")/.." && pwd)/.build-python/venv"
 if [[ ! -x $venv/bin/python ]]; then
     python3 -m venv "$venv"
@@ -47,6 +48,11 @@ fi
 if [[ ! -x $venv/bin/warcio ]]; then
     echo "installing warcio into $venv" >&2
     "$venv/bin/pip" install --quiet "warcio==1.8.1"
+fi
+if [[ ! -x $venv/bin/wayback ]]; then
+    # pywb replays an archived page in the WARC tests (WARCReplayTests).
+    echo "installing pywb into $venv" >&2
+    "$venv/bin/pip" install --quiet "pywb==2.10.0"
 fi
 if ! "$venv/bin/python" -c "import prometheus_client" 2>/dev/null; then
     echo "installing prometheus_client into $venv" >&2

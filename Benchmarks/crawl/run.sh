@@ -3,7 +3,8 @@
 # (served by nginx on 127.0.0.1) in one run. Prints, for each: pages fetched
 # against the site's manifest, pages/s, peak RSS, and the ratios.
 #
-# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P] [--with-state] [--with-recrawl] [--with-redis] [--skip-scrapy] [--with-docs] [--baseline BINARY]
+# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P] [--with-state] [--with-recrawl] [--with-redis]
+#        [--redis-workers W] [--skip-scrapy] [--with-docs] [--baseline BINARY] [--binary BINARY]
 #   N  pages of the generated site (default 20000, kept under .build-bench/)
 #   C  requests in flight (default 64); P  per host (default: C)
 #   --with-state   also crawl with --state (resumable) and print its cost
@@ -12,6 +13,9 @@
 #                  bytes received and the wall time of the recrawl against the first crawl;
 #                  then once more without --recrawl-all (nothing due: no page fetched)
 #   --with-redis   also crawl with the frontier in a redis-server on 127.0.0.1 (one worker)
+#   --redis-workers W  with --with-redis, also crawl with W workers (processes, each with C
+#                  requests in flight; the per-host limit P holds across them) against the same
+#                  redis-server, and print their pages/s against one worker's (default 1: no such run)
 #   --skip-scrapy  asyncurl only (for quick runs; no Scrapy ratios)
 #   --with-docs    also crawl the "docs" profile (500 link-heavy pages of ~100 KB,
 #                  scripts/docs_site.py) and print the crawl's wall time against libxml2's
@@ -19,6 +23,8 @@
 #                  pages from memory on one core, divided by the machine's cores
 #   --baseline B   also crawl with another asyncurl-crawl binary B (say, a release build
 #                  of an earlier commit) and print this build's pages/s against it
+#   --binary B     crawl with B instead of building a release asyncurl-crawl (quick checks
+#                  with a debug build; the figures are not comparable)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -31,6 +37,8 @@ with_redis=0
 skip_scrapy=0
 baseline=""
 with_docs=0
+redis_workers=1
+binary=""
 while (($#)); do
     case "$1" in
         --pages) pages=$2; shift 2 ;;
@@ -42,16 +50,22 @@ while (($#)); do
         --skip-scrapy) skip_scrapy=1; shift ;;
         --baseline) baseline=$2; shift 2 ;;
         --with-docs) with_docs=1; shift ;;
-        *) sed -n '2,21p' "$0"; exit 2 ;;
+        --redis-workers) redis_workers=$2; shift 2 ;;
+        --binary) binary=$2; shift 2 ;;
+        *) sed -n '2,27p' "$0"; exit 2 ;;
     esac
 done
 per_host=${per_host:-$concurrency}
+[[ $redis_workers =~ ^[1-9][0-9]*$ ]] || { echo "--redis-workers needs a positive number" >&2; exit 2; }
 
 scripts/install-deps.sh
-swift build -c release --product asyncurl-crawl >&2
+if [[ -z $binary ]]; then
+    swift build -c release --product asyncurl-crawl >&2
+    binary=.build/release/asyncurl-crawl
+fi
 work=.build-bench
 mkdir -p "$work"
-if [[ ! -x $work/venv/bin/scrapy ]]; then
+if ((!skip_scrapy)) && [[ ! -x $work/venv/bin/scrapy ]]; then
     echo "installing Scrapy into $work/venv" >&2
     python3 -m venv "$work/venv"
     "$work/venv/bin/pip" install --quiet scrapy
@@ -78,7 +92,7 @@ measure() {  # name, then the command; prints "seconds peak_rss_kb"
 }
 
 echo "crawling $base ($pages pages) with asyncurl-crawl..." >&2
-read -r a_seconds a_rss < <(measure asyncurl .build/release/asyncurl-crawl "$base" --output "$run_dir/asyncurl.jsonl" \
+read -r a_seconds a_rss < <(measure asyncurl "$binary" "$base" --output "$run_dir/asyncurl.jsonl" \
     --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet)
 if [[ -n $baseline ]]; then
     echo "crawling $base with the baseline $baseline..." >&2
@@ -87,17 +101,17 @@ if [[ -n $baseline ]]; then
 fi
 if ((with_state)); then
     echo "crawling $base with asyncurl-crawl --state..." >&2
-    read -r t_seconds t_rss < <(measure asyncurl-state .build/release/asyncurl-crawl "$base" --output "$run_dir/asyncurl-state.jsonl" \
+    read -r t_seconds t_rss < <(measure asyncurl-state "$binary" "$base" --output "$run_dir/asyncurl-state.jsonl" \
         --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --state "$run_dir/state")
 fi
 if ((with_recrawl)); then
     echo "crawling $base with asyncurl-crawl --state --recrawl, then recrawling it unchanged..." >&2
-    read -r c1_seconds c1_rss < <(measure recrawl-first .build/release/asyncurl-crawl "$base" --output "$run_dir/recrawl-first.jsonl" \
+    read -r c1_seconds c1_rss < <(measure recrawl-first "$binary" "$base" --output "$run_dir/recrawl-first.jsonl" \
         --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --state "$run_dir/recrawl-state" --recrawl --stats "$run_dir/recrawl-first.json")
-    read -r c2_seconds c2_rss < <(measure recrawl-again .build/release/asyncurl-crawl "$base" --output "$run_dir/recrawl-again.jsonl" \
+    read -r c2_seconds c2_rss < <(measure recrawl-again "$binary" "$base" --output "$run_dir/recrawl-again.jsonl" \
         --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --state "$run_dir/recrawl-state" --recrawl --recrawl-all \
         --stats "$run_dir/recrawl-again.json")
-    read -r c3_seconds c3_rss < <(measure recrawl-not-due .build/release/asyncurl-crawl "$base" --output "$run_dir/recrawl-not-due.jsonl" \
+    read -r c3_seconds c3_rss < <(measure recrawl-not-due "$binary" "$base" --output "$run_dir/recrawl-not-due.jsonl" \
         --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --state "$run_dir/recrawl-state" --recrawl \
         --stats "$run_dir/recrawl-not-due.json")
 fi
@@ -108,8 +122,15 @@ if ((with_redis)); then
     for _ in $(seq 50); do [[ -s $run_dir/redis.pid ]] && break; sleep 0.1; done
     trap 'kill "$(cat "$run_dir/redis.pid")" 2>/dev/null || true; scripts/site-server.sh stop --port "$port" --run-dir "$run_dir" >/dev/null 2>&1 || true; rm -rf "$run_dir"' EXIT
     echo "crawling $base with asyncurl-crawl --frontier redis://127.0.0.1:$redis_port/bench..." >&2
-    read -r r_seconds r_rss < <(measure asyncurl-redis .build/release/asyncurl-crawl "$base" --output "$run_dir/asyncurl-redis.jsonl" \
+    read -r r_seconds r_rss < <(measure asyncurl-redis "$binary" "$base" --output "$run_dir/asyncurl-redis.jsonl" \
         --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --frontier "redis://127.0.0.1:$redis_port/bench")
+    if ((redis_workers > 1)); then
+        # Another crawl name on the same server: a fresh crawl, the one-worker crawl's keys left alone.
+        echo "crawling $base with $redis_workers asyncurl-crawl workers --frontier redis://127.0.0.1:$redis_port/bench$redis_workers..." >&2
+        read -r w_seconds w_rss < <(measure "asyncurl-redis-$redis_workers" Benchmarks/crawl/redis-workers.sh "$binary" "$redis_workers" \
+            "redis://127.0.0.1:$redis_port/bench$redis_workers" "$base" "$run_dir/asyncurl-redis-$redis_workers.jsonl" \
+            --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet)
+    fi
 fi
 if ((!skip_scrapy)); then
     echo "crawling $base with Scrapy..." >&2
@@ -123,17 +144,18 @@ report() {  # name seconds rss
     local fetched
     fetched=$(wc -l < "$run_dir/$1.jsonl")
     python3 -c "
-print('%-14s %8d %9.2f %10.0f %10.1f MB   %s' % ('$1', $fetched, $2, $fetched / $2 if $2 > 0 else 0, $3 / 1024, '''$check'''))"
+print('%-18s %8d %9.2f %10.0f %10.1f MB   %s' % ('$1', $fetched, $2, $fetched / $2 if $2 > 0 else 0, $3 / 1024, '''$check'''))"
 }
 echo
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); site: $pages pages, $(wc -l < "$site/manifest.txt") URLs in the manifest"
 echo "settings: $concurrency requests in flight, $per_host per host, no delay, robots.txt obeyed, nofollow links followed"
-printf '%-14s %8s %9s %10s %13s   %s\n' tool pages seconds pages/s "peak RSS" "against the manifest"
+printf '%-18s %8s %9s %10s %13s   %s\n' tool pages seconds pages/s "peak RSS" "against the manifest"
 report asyncurl "$a_seconds" "$a_rss"
 if [[ -n $baseline ]]; then report baseline "$b_seconds" "$b_rss"; fi
 if ((with_state)); then report asyncurl-state "$t_seconds" "$t_rss"; fi
 if ((with_recrawl)); then report recrawl-first "$c1_seconds" "$c1_rss"; report recrawl-again "$c2_seconds" "$c2_rss"; fi
 if ((with_redis)); then report asyncurl-redis "$r_seconds" "$r_rss"; fi
+if ((with_redis && redis_workers > 1)); then report "asyncurl-redis-$redis_workers" "$w_seconds" "$w_rss"; fi
 if ((!skip_scrapy)); then report scrapy "$s_seconds" "$s_rss"; fi
 rate() { python3 -c "print($(wc -l < "$run_dir/$1.jsonl") / $2)"; }
 a_rate=$(rate asyncurl "$a_seconds")
@@ -159,6 +181,12 @@ fi
 if ((with_redis)); then
     python3 -c "print('ratio pages/s   asyncurl --frontier redis / asyncurl = %.2fx' % ($(rate asyncurl-redis "$r_seconds") / $a_rate))"
 fi
+if ((with_redis && redis_workers > 1)); then
+    python3 -c "
+workers = $(rate "asyncurl-redis-$redis_workers" "$w_seconds")
+print('ratio pages/s   asyncurl --frontier redis, $redis_workers workers / 1 worker = %.2fx' % (workers / $(rate asyncurl-redis "$r_seconds")))
+print('ratio pages/s   asyncurl --frontier redis, $redis_workers workers / asyncurl = %.2fx' % (workers / $a_rate))"
+fi
 if ((!skip_scrapy)); then
     python3 -c "
 s_rate = $(rate scrapy "$s_seconds")
@@ -178,7 +206,7 @@ if ((with_docs)); then
     trap 'scripts/site-server.sh stop --port "$docs_port" --run-dir "$docs_run" >/dev/null 2>&1 || true; kill "$(cat "$run_dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; scripts/site-server.sh stop --port "$port" --run-dir "$run_dir" >/dev/null 2>&1 || true; rm -rf "$run_dir"' EXIT
     docs_base=$(scripts/site-server.sh start "$docs_site" --port "$docs_port" --run-dir "$docs_run")
     echo "crawling $docs_base (docs profile) with asyncurl-crawl (defaults)..." >&2
-    read -r d_seconds d_rss < <(measure docs .build/release/asyncurl-crawl "$docs_base" --output "$run_dir/docs.jsonl" --quiet)
+    read -r d_seconds d_rss < <(measure docs "$binary" "$docs_base" --output "$run_dir/docs.jsonl" --quiet)
     if [[ -n $baseline ]]; then
         read -r db_seconds db_rss < <(measure docs-baseline "$baseline" "$docs_base" --output "$run_dir/docs-baseline.jsonl" --quiet)
     fi
@@ -186,7 +214,7 @@ if ((with_docs)); then
     cores=$(nproc)
     echo
     echo "docs profile: $c_pages pages, $c_links links, $((c_bytes / 1000000)) MB; crawl with defaults"
-    printf '%-14s %8s %9s %10s %13s   %s\n' tool pages seconds pages/s "peak RSS" "against the manifest"
+    printf '%-18s %8s %9s %10s %13s   %s\n' tool pages seconds pages/s "peak RSS" "against the manifest"
     site=$docs_site base=$docs_base report docs "$d_seconds" "$d_rss"
     if [[ -n $baseline ]]; then site=$docs_site base=$docs_base report docs-baseline "$db_seconds" "$db_rss"; fi
     python3 -c "

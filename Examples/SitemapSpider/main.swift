@@ -15,6 +15,9 @@ struct SitemapPage: Encodable, Sendable {
     var lastmod: String?
 }
 
+// Swift asks every subclass of Spider to restate `@unchecked Sendable`: the
+// promise holds, as the only stored property is a `let` String (mutable state
+// would go in a SpiderState: parse runs concurrently for different pages).
 final class DemoSitemapSpider: SitemapSpider, @unchecked Sendable {
     private let robots: String
 

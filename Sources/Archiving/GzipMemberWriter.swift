@@ -1,4 +1,4 @@
-import CZlib
+internal import CZlib
 
 /// Compresses one piece of output at a time into its own gzip member, as
 /// `.warc.gz` files hold one member per record (so a reader can seek to any

@@ -47,7 +47,7 @@ enum HTTPMessageHead {
     /// The essence of the head's `Content-Type` (`text/html`), lower-cased.
     static func mediaType(of head: [UInt8]) -> String? {
         for line in split(head).dropFirst() {
-            guard let (name, value) = field(line), name.lowercased() == "content-type" else { continue }
+            guard let (name, value) = field(line), name.equalsIgnoringASCIICase("content-type") else { continue }
             let essence = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value
             let trimmed = essence.filter { $0 != " " && $0 != "\t" }.lowercased()
             return trimmed.isEmpty ? nil : trimmed

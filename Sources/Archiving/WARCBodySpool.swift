@@ -23,7 +23,9 @@ import Glibc
 /// The fetch core calls ``responseStarted(url:status:headers:)`` and
 /// ``consume(_:)`` on its event-loop thread, for one transfer at a time, and
 /// the fetch returns only after the last call, so the state below is never
-/// touched by two threads at once (hence `@unchecked Sendable`).
+/// touched by two threads at once (hence `@unchecked Sendable`). The writes
+/// to the spool file happen on that thread: they go to the page cache, as
+/// libcurl's own downloads to a file do, and the body is not copied anywhere else.
 public final class WARCBodySpool: ResponseBodyConsumer, @unchecked Sendable {
     private let directory: String
     private let keepsBody: @Sendable (HTTPHeaders) -> Bool

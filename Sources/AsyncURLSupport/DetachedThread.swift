@@ -1,4 +1,4 @@
-import CEpoll
+internal import CEpoll
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,9 @@
 // Every conversion of a `Duration` to the numbers C APIs, logs and settings
 // take, in one place: the modules do not take `components` apart themselves.
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension Duration {
     /// The duration in seconds, as a `Double`.
     package var inSeconds: Double {
@@ -30,5 +34,11 @@ extension Duration {
     /// The fraction of a second beyond ``wholeSeconds``, in nanoseconds (rounded down).
     package var fractionNanoseconds: Int {
         Int(components.attoseconds / 1_000_000_000)
+    }
+
+    /// The duration as a C `timeval` (microseconds rounded down), for socket
+    /// options and hiredis' time-outs.
+    package var timeval: Glibc.timeval {
+        Glibc.timeval(tv_sec: wholeSeconds, tv_usec: fractionNanoseconds / 1000)
     }
 }

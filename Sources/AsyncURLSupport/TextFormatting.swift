@@ -22,15 +22,3 @@ package func formatted(_ format: String, _ arguments: CVarArg...) -> String {
 package func text(of buffer: [CChar]) -> String {
     String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
-
-extension StringProtocol {
-    /// The text without the given characters at either end.
-    /// Compared on scalars: `"\r\n"` is one `Character`, so a set of
-    /// characters built from `" \t\r\n"` would hold neither a lone CR nor a lone LF.
-    package func trimmed(_ characters: String = " \t\r\n") -> String {
-        let set = Set(characters.unicodeScalars)
-        let isTrimmed = { (character: Character) in character.unicodeScalars.allSatisfy(set.contains) }
-        guard let first = firstIndex(where: { !isTrimmed($0) }), let last = lastIndex(where: { !isTrimmed($0) }) else { return "" }
-        return String(self[first...last])
-    }
-}

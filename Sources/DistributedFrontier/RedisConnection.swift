@@ -1,5 +1,5 @@
 import AsyncURLSupport
-import CHiredis
+internal import CHiredis
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -21,6 +21,11 @@ import Glibc
 /// reads and writes, and one it raised is consumed there (the process's own
 /// SIGPIPE handling is left as it is).
 /// A long blocking command (`BLPOP`) holds the connection: give it its own.
+///
+/// With ``RedisTLS`` settings the connection is TLS (`rediss://`): hiredis
+/// talks plain RESP over a local socket pair, and a TLS relay (`RedisTLSBridge`) owned
+/// by the connection relays it through a verified TLS connection to the
+/// server; reconnects and time-outs work the same way through it.
 public final class RedisConnection: @unchecked Sendable {
     // `context` is only touched on `queue` (and in deinit, when no work can be left).
 
@@ -33,6 +38,7 @@ public final class RedisConnection: @unchecked Sendable {
     private let connectTimeout: Duration
     private let commandTimeout: Duration
     private let credentials: RedisCredentials?
+    private let tls: RedisTLS?
     private let queue: DispatchQueue
     private var context: UnsafeMutablePointer<redisContext>?
     private let pending = LockedState(Pending())
@@ -48,8 +54,9 @@ public final class RedisConnection: @unchecked Sendable {
         var isDraining = false
     }
 
-    private init(host: String, port: Int, connectTimeout: Duration, commandTimeout: Duration, credentials: RedisCredentials?) {
+    private init(host: String, port: Int, connectTimeout: Duration, commandTimeout: Duration, credentials: RedisCredentials?, tls: RedisTLS?) {
         self.host = host
+        self.tls = tls
         self.port = port
         self.credentials = credentials
         self.connectTimeout = connectTimeout
@@ -68,9 +75,13 @@ public final class RedisConnection: @unchecked Sendable {
     ///   - connectTimeout: the longest wait for the connection.
     ///   - commandTimeout: the longest wait for one reply (longer than any blocking command's own time-out).
     ///   - credentials: sent with `AUTH` on this and every later connection; a refusal throws ``RedisError/Cause/authentication(_:)``.
+    ///   - tls: connect over TLS with these settings (`nil`: plain TCP).
+    /// - Throws: ``RedisError`` when no connection can be made, TLS or its certificate check fails, or `AUTH` is refused.
     public static func connect(host: String, port: Int, connectTimeout: Duration = .seconds(5),
-                               commandTimeout: Duration = .seconds(30), credentials: RedisCredentials? = nil) async throws(RedisError) -> RedisConnection {
-        let connection = RedisConnection(host: host, port: port, connectTimeout: connectTimeout, commandTimeout: commandTimeout, credentials: credentials)
+                               commandTimeout: Duration = .seconds(30), credentials: RedisCredentials? = nil,
+                               tls: RedisTLS? = nil) async throws(RedisError) -> RedisConnection {
+        let connection = RedisConnection(host: host, port: port, connectTimeout: connectTimeout, commandTimeout: commandTimeout,
+                                         credentials: credentials, tls: tls)
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, RedisError>, Never>) in
             connection.queue.async {
                 continuation.resume(returning: withSIGPIPEBlocked { connection.ensureConnected() })
@@ -181,16 +192,12 @@ public final class RedisConnection: @unchecked Sendable {
 
     private func ensureConnected() -> Result<Void, RedisError> {
         if context != nil { return .success(()) }
-        guard let made = redisConnectWithTimeout(host, Int32(port), Self.timeval(connectTimeout)) else {
-            return .failure(RedisError(address: address, cause: .connect("out of memory")))
+        let made: UnsafeMutablePointer<redisContext>
+        switch makeContext() {
+        case .success(let context): made = context
+        case .failure(let error): return .failure(error)
         }
-        if made.pointee.err != 0 {
-            let message = Self.errorText(made)
-            redisFree(made)
-            return .failure(RedisError(address: address, cause: .connect(message)))
-        }
-        _ = redisSetTimeout(made, Self.timeval(commandTimeout))
-        _ = redisEnableKeepAlive(made)
+        _ = redisSetTimeout(made, commandTimeout.timeval)
         // AUTH with the credentials, or a PING that says whether the server wants them.
         do {
             var raw: UnsafeMutableRawPointer?
@@ -208,6 +215,32 @@ public final class RedisConnection: @unchecked Sendable {
         }
         context = made
         return .success(())
+    }
+
+    /// A connected hiredis context: over TCP (with keep-alive), or over a
+    /// local socket to a TLS bridge (whose TCP connection has keep-alive).
+    private func makeContext() -> Result<UnsafeMutablePointer<redisContext>, RedisError> {
+        var made: UnsafeMutablePointer<redisContext>?
+        if let tls {
+            switch RedisTLSBridge.open(host: host, port: port, tls: tls, timeout: connectTimeout) {
+            case .success(let socket):
+                made = redisConnectFd(socket)
+                // hiredis owns the socket once it has a context; without one it is closed here.
+                if made == nil { close(socket) }
+            case .failure(let failure):
+                return .failure(RedisError(address: address, cause: failure.cause))
+            }
+        } else {
+            made = redisConnectWithTimeout(host, Int32(port), connectTimeout.timeval)
+            if let made, made.pointee.err == 0 { _ = redisEnableKeepAlive(made) }
+        }
+        guard let made else { return .failure(RedisError(address: address, cause: .connect("out of memory"))) }
+        if made.pointee.err != 0 {
+            let message = Self.errorText(made)
+            redisFree(made)
+            return .failure(RedisError(address: address, cause: .connect(message)))
+        }
+        return .success(made)
     }
 
     /// Frees a broken context (hiredis cannot use it again) and says why it broke.
@@ -273,9 +306,5 @@ public final class RedisConnection: @unchecked Sendable {
             let text = raw.prefix { $0 != 0 }
             return text.isEmpty ? "error \(context.pointee.err)" : String(decoding: text, as: UTF8.self)
         }
-    }
-
-    private static func timeval(_ duration: Duration) -> Glibc.timeval {
-        Glibc.timeval(tv_sec: duration.wholeSeconds, tv_usec: duration.fractionNanoseconds / 1000)
     }
 }

@@ -14,6 +14,14 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case unexpectedReply(String)
         /// `AUTH` was refused (wrong user name or password), or the server wants a password and none was given.
         case authentication(String)
+        /// The TLS connection could not be set up (a CA or client certificate
+        /// file that cannot be read, no common protocol, the handshake failed).
+        case tls(String)
+        /// The server's certificate does not chain to a trusted authority
+        /// (`--redis-ca`, or the system's store), or is expired or malformed.
+        case certificateNotTrusted(String)
+        /// The server's certificate is not for the host in the URL.
+        case hostnameMismatch(String)
         /// Redis stayed unreachable for longer than the worker waits (`--redis-timeout`).
         case unavailable(since: Duration, last: String)
     }
@@ -37,6 +45,10 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case .server(let message): "redis \(address): \(message)"
         case .unexpectedReply(let message): "redis \(address): unexpected reply: \(message)"
         case .authentication(let message): "redis \(address): authentication failed: \(message) (check the user name and password in the URL or in $ASYNCURL_REDIS_PASSWORD)"
+        case .tls(let message): "redis \(address): TLS failed: \(message)"
+        case .certificateNotTrusted(let message):
+            "redis \(address): the server's certificate is not trusted: \(message) (give its CA with --redis-ca or $ASYNCURL_REDIS_CA)"
+        case .hostnameMismatch(let message): "redis \(address): TLS hostname mismatch: \(message)"
         case .unavailable(let since, let last):
             "redis \(address): unreachable for \(since.flooredMilliseconds / 1000) s, giving up (--redis-timeout); last error: \(last)"
         }

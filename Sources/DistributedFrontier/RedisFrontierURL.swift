@@ -1,10 +1,12 @@
-/// Where a shared frontier lives: `redis://[USER[:PASSWORD]@]HOST:PORT/NAME`.
+/// Where a shared frontier lives: `redis://[USER[:PASSWORD]@]HOST:PORT/NAME`,
+/// or `rediss://…` for TLS.
 ///
 /// The user name and password (percent-encoded in the URL, as in any URL)
 /// are sent with `AUTH` on every connection; the password can also come
 /// from the environment (``RedisCredentials/passwordVariable``) so that it
-/// stays out of the command line. `rediss://` (TLS) is recognised and
-/// refused: the hiredis this builds with (Debian's 0.14) has no TLS support.
+/// stays out of the command line. `rediss://` connects over TLS with the
+/// server's certificate verified (``RedisTLS``: the trusted authorities and
+/// an optional client certificate).
 ///
 /// Every worker given the same URL works on crawl `NAME`, whose keys all
 /// start with `asyncurl:{NAME}:` on that server (one Redis Cluster hash slot). The port defaults to 6379.
@@ -16,7 +18,7 @@ public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
         /// What is wrong with it.
         public var reason: String
         /// `invalid frontier URL "…": reason`.
-        public var description: String { "invalid frontier URL \"\(input)\": \(reason) (expected redis://[USER[:PASSWORD]@]HOST:PORT/NAME)" }
+        public var description: String { "invalid frontier URL \"\(input)\": \(reason) (expected redis[s]://[USER[:PASSWORD]@]HOST:PORT/NAME)" }
     }
 
     /// The server's host name or address.
@@ -27,6 +29,8 @@ public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
     public var name: String
     /// What `AUTH` is sent on each connection (`nil`: no `AUTH`).
     public var credentials: RedisCredentials?
+    /// How the connection is secured (`nil`: plain TCP, `redis://`).
+    public var tls: RedisTLS?
 
     /// The longest crawl name accepted.
     public static let maxNameLength = 200
@@ -45,16 +49,18 @@ public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
         self.name = name
     }
 
-    /// Parses `redis://[USER[:PASSWORD]@]HOST[:PORT]/NAME`; a password in the
-    /// URL wins over `environmentPassword` (the CLI passes ``RedisCredentials/passwordVariable``'s value).
-    public init(parsing text: String, environmentPassword: String? = nil) throws(ParseError) {
-        let scheme = "redis://"
+    /// Parses `redis[s]://[USER[:PASSWORD]@]HOST[:PORT]/NAME`.
+    /// - Parameters:
+    ///   - text: the URL.
+    ///   - environmentPassword: the password when the URL has none (the CLI
+    ///     passes ``RedisCredentials/passwordVariable``'s value); one in the URL wins.
+    ///   - tls: how a `rediss://` URL's connection is verified (ignored for `redis://`).
+    /// - Throws: ``ParseError`` when the text is not such a URL.
+    public init(parsing text: String, environmentPassword: String? = nil, tls: RedisTLS = RedisTLS()) throws(ParseError) {
         let shown = Self.redacted(text)
-        if text.hasPrefix("rediss://") {
-            throw ParseError(input: shown, reason: "rediss:// (TLS) is not supported: this build's hiredis (Debian's libhiredis 0.14) has no TLS; "
-                + "reach a remote Redis through a TLS tunnel on loopback (stunnel, spiped, ssh -L) and give redis://127.0.0.1:PORT/NAME")
-        }
-        guard text.hasPrefix(scheme) else { throw ParseError(input: shown, reason: "not a redis:// URL") }
+        let isTLS = text.hasPrefix("rediss://")
+        let scheme = isTLS ? "rediss://" : "redis://"
+        guard text.hasPrefix(scheme) else { throw ParseError(input: shown, reason: "not a redis:// or rediss:// URL") }
         let rest = text.dropFirst(scheme.count)
         guard let slash = rest.firstIndex(of: "/") else { throw ParseError(input: shown, reason: "no crawl name") }
         var authority = rest[..<slash]
@@ -93,21 +99,22 @@ public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
             throw ParseError(input: shown, reason: error.reason)
         }
         self.credentials = credentials
+        self.tls = isTLS ? tls : nil
     }
 
     /// Opens a connection to the server (and authenticates, when there are credentials).
     public func connect(connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> RedisConnection {
-        try await RedisConnection.connect(host: host, port: port, connectTimeout: connectTimeout, credentials: credentials)
+        try await RedisConnection.connect(host: host, port: port, connectTimeout: connectTimeout, credentials: credentials, tls: tls)
     }
 
     /// `asyncurl:{NAME}:`, the prefix of every key of the crawl (the braces
     /// are a Redis Cluster hash tag: all the crawl's keys share one slot).
     public var keyPrefix: String { RedisKeys.prefix(crawl: name) }
 
-    /// `redis://HOST:PORT/NAME` (with `USER:***@` when there are credentials: never the password).
+    /// `redis[s]://HOST:PORT/NAME` (with `USER:***@` when there are credentials: never the password).
     public var description: String {
         let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        return "redis://" + (credentials.map { "\($0)@" } ?? "") + authority + "/\(name)"
+        return (tls == nil ? "redis://" : "rediss://") + (credentials.map { "\($0)@" } ?? "") + authority + "/\(name)"
     }
 
     /// `text` with the password of its user information replaced by `***`, for errors.

@@ -251,7 +251,7 @@ final class RedisFrontierWire: Sendable {
     }
 
     /// Counts a failed call; gives up when Redis has been unreachable for
-    /// longer than ``outageTimeout``, or refused the credentials.
+    /// longer than ``outageTimeout``, refused the credentials, or its TLS certificate failed the check.
     func record(_ error: RedisError) {
         health.withLock { health in
             health.errorCount += 1
@@ -260,9 +260,15 @@ final class RedisFrontierWire: Sendable {
             let started = health.outageStarted ?? now
             health.outageStarted = started
             guard health.failure == nil else { return }
-            if case .authentication = error.cause {
+            switch error.cause {
+            case .authentication, .certificateNotTrusted, .hostnameMismatch:
+                // Trying again will not change the answer.
                 health.failure = error
-            } else if now - started >= outageTimeout {
+                return
+            default:
+                break
+            }
+            if now - started >= outageTimeout {
                 health.failure = RedisError(address: error.address, cause: .unavailable(since: now - started, last: "\(error.cause)"))
             }
         }

@@ -1,9 +1,19 @@
 import ArgumentParser
 import Crawling
 
-/// The options that bound what one crawl keeps in memory, whatever its sites
-/// send: URL lengths, links per page, queued URLs and cookies.
+/// The options that bound a crawl: what it keeps in memory, whatever its
+/// sites send (URL lengths, links per page, queued URLs and cookies), and how
+/// long it runs (time, bytes, items).
 struct BoundsOptions: ParsableArguments {
+    @Option(name: .customLong("max-time"), help: "Stop after this many seconds, as a first Ctrl-C does (requests in flight finish), but with exit status 0 (0: no limit).")
+    var maxTime = 0.0
+
+    @Option(name: .customLong("max-bytes"), help: "Stop once this many body bytes (decoded) were received, as a first Ctrl-C does, with exit status 0 (0: no limit).")
+    var maxBytes = 0
+
+    @Option(name: .customLong("max-items"), help: "Stop once this many items were written, as a first Ctrl-C does, with exit status 0 (0: no limit).")
+    var maxItems = 0
+
     @Option(name: .customLong("max-url-length"), help: "The longest URL followed, in bytes: longer links, <base href> values and redirect targets are dropped and counted.")
     var maxURLLength = CrawlSettings().maxURLLength
 
@@ -28,6 +38,9 @@ struct BoundsOptions: ParsableArguments {
 
     func validate() throws {
         guard maxURLLength > 0, maxLinkBytes > 0 else { throw ValidationError("--max-url-length and --max-link-bytes must be positive") }
+        guard maxTime >= 0, maxTime.isFinite, maxBytes >= 0, maxItems >= 0 else {
+            throw ValidationError("--max-time, --max-bytes and --max-items must not be negative")
+        }
         guard maxQueued >= 0, maxQueuedPerHost >= 0, maxCookiesPerHost >= 0, maxCookies >= 0, memoryBudget >= 0 else {
             throw ValidationError("--max-queued, --max-queued-per-host, --max-cookies-per-host, --max-cookies and --memory-budget must not be negative")
         }
@@ -35,6 +48,9 @@ struct BoundsOptions: ParsableArguments {
 
     /// Sets the bounds in `settings`.
     func apply(to settings: inout CrawlSettings) {
+        settings.maxTime = maxTime > 0 ? .milliseconds(Int64(min(maxTime, 1e9) * 1000)) : nil
+        settings.maxBytes = maxBytes > 0 ? maxBytes : nil
+        settings.maxItems = maxItems > 0 ? maxItems : nil
         settings.maxURLLength = maxURLLength
         settings.maxLinkBytesPerPage = maxLinkBytes
         settings.maxQueuedURLs = maxQueued > 0 ? maxQueued : nil

@@ -24,6 +24,8 @@ struct CrawlCommand: AsyncParsableCommand {
         Follows every link in scope (the seeds' hosts by default), obeying robots.txt.
         With --max-depth 0 it only fetches the seeds: a list fetcher (see --seeds-file).
         The first Ctrl-C stops scheduling and lets requests in flight finish; a second one exits at once.
+        --max-time, --max-bytes and --max-items stop the crawl the same way, with exit status 0.
+        However the crawl ends, --stats and the summary are written.
 
         With --frontier redis://HOST:PORT/NAME the process is one worker of crawl NAME, whose
         frontier lives in Redis: start as many workers as you like, on any machines; seeds are
@@ -114,7 +116,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @OptionGroup(title: "Shared crawl")
     var shared: SharedFrontierOptions
 
-    @OptionGroup(title: "Memory bounds")
+    @OptionGroup(title: "Bounds and limits")
     var bounds: BoundsOptions
 
     @OptionGroup(title: "Archive")
@@ -125,6 +127,9 @@ struct CrawlCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Output")
     var output: OutputOptions
+
+    @OptionGroup(title: "Rendering JavaScript pages")
+    var render: RenderOptions
 
     @OptionGroup(title: "Metrics")
     var metrics: MetricsOptions
@@ -196,6 +201,8 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.recrawl = recrawl.settings
         if allowPrivateAddresses { settings.addressPolicy = .any }
         bounds.apply(to: &settings)
+        settings.rendering = render.rendering
+        output.apply(to: &settings)
         if let state {
             // Taken before any output is opened: a second process on the directory stops here.
             do {
@@ -224,7 +231,8 @@ struct CrawlCommand: AsyncParsableCommand {
         }
         let metricsServer = try await metrics.startServer()
         let crawler = Crawler(spider: FollowAllSpider(seeds: urls), settings: settings, pageLog: pageLog)
-        let interrupts = InterruptHandler { crawler.stop() }
+        let report = StatsReport(path: stats, quiet: quiet)
+        let interrupts = InterruptHandler(onFirst: crawler.stop) { report.write(crawler.statsSoFar) }
         let progress = ProgressReporter(crawler: crawler, enabled: !quiet && logLevel != "error")
         progress.start()
 
@@ -237,24 +245,15 @@ struct CrawlCommand: AsyncParsableCommand {
         } catch {
             progress.finish()
             await metricsServer?.stop()
+            // A frontier that failed mid-crawl (Redis gone): what the crawl did is still reported.
+            if let error = error as? CrawlError, case .frontierFailed = error { report.write(crawler.statsSoFar) }
             Self.printError("\(error)")
             throw ExitCode(3)
         }
         progress.finish()
         await metricsServer?.stop()
         pageLog?.close()
-        if let stats {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            if let data = try? encoder.encode(result), FileManager.default.createFile(atPath: stats, contents: data, attributes: [.posixPermissions: 0o600]) {
-                // Written.
-            } else {
-                Self.printError("cannot write the statistics to \(stats)")
-            }
-        }
-        if !quiet {
-            StandardError.write(result.summary + "\n")
-        }
+        report.write(result)
         if let failure = crawler.outputFailure {
             Self.printError("stopped: cannot write \(failure.path == "-" ? "standard output" : failure.path): \(failure.message)")
             throw ExitCode(4)

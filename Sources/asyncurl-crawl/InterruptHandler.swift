@@ -5,12 +5,13 @@ import Glibc
 #endif
 
 /// Ctrl-C handling: the first SIGINT (or SIGTERM) runs `onFirst` (a graceful
-/// stop), a second one ends the process at once with status 130.
+/// stop), a second one runs `onSecond` (the statistics so far) and ends the
+/// process at once with status 130.
 final class InterruptHandler {
     private let sources: [any DispatchSourceSignal]
     private let count = LockedState(0)
 
-    init(onFirst: @escaping @Sendable () -> Void) {
+    init(onFirst: @escaping @Sendable () -> Void, onSecond: @escaping @Sendable () -> Void = {}) {
         let queue = DispatchQueue(label: "asyncurl-crawl.signals")
         var sources: [any DispatchSourceSignal] = []
         let count = self.count
@@ -24,6 +25,7 @@ final class InterruptHandler {
                 } else {
                     // At once: feeds are written with write(2) and the state commits are
                     // atomic, so nothing is left in a buffer; no exit handlers run.
+                    onSecond()
                     _exit(130)
                 }
             }

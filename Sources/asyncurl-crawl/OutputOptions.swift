@@ -13,10 +13,18 @@ struct OutputOptions: ParsableArguments {
         valueName: "format"))
     var format: String?
 
+    @Flag(help: "Add each page's outlinks to its page-log line, as an outlinks array: the absolute URLs of the links kept, as offered to the frontier.")
+    var outlinks = false
+
     func validate() throws {
         if let format, FeedFormat(rawValue: format) == nil {
             throw ValidationError("--format must be jsonl, json, csv or xml")
         }
+    }
+
+    /// Sets what the page log records in `settings`.
+    func apply(to settings: inout CrawlSettings) {
+        settings.recordsOutlinks = outlinks
     }
 
     /// The page log's format: `--format`, else the one the output's name tells, else JSON Lines.

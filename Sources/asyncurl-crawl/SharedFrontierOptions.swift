@@ -14,8 +14,17 @@ import Foundation
 /// The options that make `asyncurl-crawl` one worker of a crawl shared
 /// through Redis, and read that crawl's status.
 struct SharedFrontierOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Share the crawl's frontier through Redis: every process given the same redis://[USER[:PASSWORD]@]HOST:PORT/NAME crawls NAME together. Seeds are optional for all but the first worker. The password may come from $ASYNCURL_REDIS_PASSWORD instead (out of sight of ps).", valueName: "url"))
+    @Option(help: ArgumentHelp("Share the crawl's frontier through Redis: every process given the same redis://[USER[:PASSWORD]@]HOST:PORT/NAME crawls NAME together (rediss:// for TLS, the server's certificate verified). Seeds are optional for all but the first worker. The password may come from $ASYNCURL_REDIS_PASSWORD instead (out of sight of ps).", valueName: "url"))
     var frontier: String?
+
+    @Option(name: .customLong("redis-ca"), help: ArgumentHelp("With a rediss:// --frontier: a PEM file of the certificate authorities to trust instead of the system's store (or $ASYNCURL_REDIS_CA).", valueName: "file"))
+    var redisCA: String?
+
+    @Option(name: .customLong("redis-cert"), help: ArgumentHelp("With a rediss:// --frontier: a PEM client certificate, for servers that require one (mutual TLS).", valueName: "file"))
+    var redisCertificate: String?
+
+    @Option(name: .customLong("redis-key"), help: ArgumentHelp("The private key of --redis-cert (default: read from the --redis-cert file).", valueName: "file"))
+    var redisKey: String?
 
     @Option(name: .customLong("redis-timeout"), help: "Seconds Redis may stay unreachable (with --frontier) before the worker gives up with an error (exit 3); meanwhile it retries and reconnects with a backoff.")
     var redisTimeout = 60.0
@@ -37,11 +46,16 @@ struct SharedFrontierOptions: ParsableArguments {
 
     func validate() throws {
         if let frontier {
+            let url: RedisFrontierURL
             do {
-                _ = try RedisFrontierURL(parsing: frontier, environmentPassword: Self.environmentPassword)
+                url = try RedisFrontierURL(parsing: frontier, environmentPassword: Self.environmentPassword)
             } catch {
                 throw ValidationError("\(error)")
             }
+            guard url.tls != nil || (redisCA == nil && redisCertificate == nil && redisKey == nil) else {
+                throw ValidationError("--redis-ca, --redis-cert and --redis-key need a rediss:// (TLS) --frontier")
+            }
+            guard redisKey == nil || redisCertificate != nil else { throw ValidationError("--redis-key needs --redis-cert") }
         } else if status || reset {
             throw ValidationError("--status and --reset need --frontier redis://HOST:PORT/NAME")
         }
@@ -51,15 +65,23 @@ struct SharedFrontierOptions: ParsableArguments {
     }
 
     /// The password in the environment (``RedisCredentials/passwordVariable``), when set and not empty.
-    static var environmentPassword: String? {
-        guard let value = getenv(RedisCredentials.passwordVariable) else { return nil }
-        let password = String(decoding: UnsafeRawBufferPointer(start: value, count: strlen(value)), as: UTF8.self)
-        return password.isEmpty ? nil : password
+    static var environmentPassword: String? { environment(RedisCredentials.passwordVariable) }
+
+    /// An environment variable's value, when set and not empty.
+    private static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        let text = String(decoding: UnsafeRawBufferPointer(start: value, count: strlen(value)), as: UTF8.self)
+        return text.isEmpty ? nil : text
+    }
+
+    /// How a rediss:// connection is verified: `--redis-ca` (or `$ASYNCURL_REDIS_CA`), `--redis-cert`, `--redis-key`.
+    var tls: RedisTLS {
+        RedisTLS(caFile: redisCA ?? Self.environment(RedisTLS.caFileVariable), certificateFile: redisCertificate, keyFile: redisKey)
     }
 
     /// The shared crawl, when one is given.
     var url: RedisFrontierURL? {
-        frontier.flatMap { try? RedisFrontierURL(parsing: $0, environmentPassword: Self.environmentPassword) }
+        frontier.flatMap { try? RedisFrontierURL(parsing: $0, environmentPassword: Self.environmentPassword, tls: tls) }
     }
 
     /// The frontier factory for the settings, when the frontier is shared.

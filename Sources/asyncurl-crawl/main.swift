@@ -1,4 +1,4 @@
-import CMalloc
+internal import CMalloc
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -75,4 +75,25 @@ struct EventLoopStrategyTests {
             }
         }
     }
+
+    @Test("A persistent epoll_wait error is counted and backed off (no spinning), time-outs still fire, and the client shuts down")
+    func brokenWaitBacksOff() async throws {
+        try await withServer(configuration: configuration(.epoll)) { server, client in
+            let before = try await client.fetch(server.url("/status/404"))
+            #expect(before.status == 404)
+            #expect(client.eventLoopErrors == 0)
+            // From now on every epoll_wait of the loop fails with EINVAL.
+            client.breakEventLoopWaitForTesting()
+            let hung = await fetchError { () async throws(FetchError) in
+                try await client.fetch(Request(url: server.url("/hang"), timeouts: Timeouts(total: .seconds(2))))
+            }
+            #expect(hung?.kind == .timeout)
+            let errors = client.eventLoopErrors
+            #expect(errors > 0)
+            // A loop that retried at once would fail millions of times in these
+            // seconds; pausing 1 ms doubling to 1 s allows about a dozen.
+            #expect(errors < 100, "\(errors) failed waits")
+        }
+    }
 }
+

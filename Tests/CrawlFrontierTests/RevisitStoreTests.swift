@@ -44,6 +44,34 @@ struct RevisitStoreTests {
         try store.close()
     }
 
+    @Test("An unchanged page's record updates its visit and leaves its stored links and items as they are, so it need not carry them")
+    func keepsStoredLinks() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let entry = FrontierEntry(url: "http://h:80/page", fingerprint: 42, hostKey: "http://h:80", depth: 2)
+        let store = try CrawlStateStore(directory: directory)
+        try store.recordDone(entry, redirectTarget: nil, revisit: revisit(42)) { () throws(Never) in }
+        try store.commit()
+        let stored = try #require(try store.revisit(for: 42))
+
+        var visit = revisit(42)
+        visit.links = []
+        visit.items = []
+        visit.keepsStoredLinks = true
+        visit.lastVisitMilliseconds += 5_000
+        visit.intervalMilliseconds *= 2
+        visit.etag = "\"def\""
+        try store.recordDone(entry, redirectTarget: nil, revisit: visit) { () throws(Never) in }
+        try store.commit()
+        let updated = try #require(try store.revisit(for: 42))
+        #expect(updated.links == stored.links)
+        #expect(updated.links.count == 3)
+        #expect(updated.items == stored.items)
+        #expect(updated.lastVisitMilliseconds == stored.lastVisitMilliseconds + 5_000)
+        #expect(updated.intervalMilliseconds == stored.intervalMilliseconds * 2)
+        #expect(updated.etag == "\"def\"")
+        try store.close()
+    }
+
     @Test("A damaged links blob reads as no record, not a crash")
     func damagedBlob() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -85,13 +85,7 @@ struct CrawlerEndToEndTests {
 
     @Test("A spider's callbacks scrape items with XPath and choose what to follow")
     func customSpider() async throws {
-        final class TitleSpider: Spider, @unchecked Sendable {
-            let start: String
-            init(start: String) {
-                self.start = start
-                super.init()
-            }
-            override var startURLs: [String] { [start] }
+        final class TitleSpider: SingleStartSpider, @unchecked Sendable {
             override func parse(_ response: CrawlResponse, output: SpiderOutput) async throws {
                 guard response.isHTML else { return }
                 let title = try response.xpath("//title/text()").first ?? ""
@@ -111,4 +105,38 @@ struct CrawlerEndToEndTests {
         #expect(itemURLs.allSatisfy { $0 == site.baseURL + "/" || $0.contains("/section-1/") })
         #expect(result.stats.items == result.items.count)
     }
+
+    @Test("A page is parsed once for all of a spider's selector calls, and its text is decoded as the selectors see it")
+    func selectorsShareOneParse() async throws {
+        final class SelectorSpider: SingleStartSpider, @unchecked Sendable {
+            override func parse(_ response: CrawlResponse, output: SpiderOutput) async throws {
+                let before = response.documentParseCount
+                let title = try response.xpath("//title/text()").first ?? ""
+                let links = try response.xpath("//a/@href").count
+                let headings = try response.css("h1").count
+                output.yield(["before": "\(before)", "after": "\(response.documentParseCount)", "title": title,
+                              "links": "\(links)", "headings": "\(headings)", "textHasTitle": "\(response.text.contains(title))"])
+            }
+        }
+        let site = try DemoSiteServer.start()
+        defer { site.stop() }
+        let result = try await crawl(site, spider: SelectorSpider(start: site.baseURL + "/")) { $0.maxDepth = 0 }
+        let item = try #require(result.items.first)
+        #expect(item["before"] == "0")
+        #expect(item["after"] == "1")
+        #expect(!(item["title"] ?? "").isEmpty && item["links"] != "0")
+        #expect(item["textHasTitle"] == "true")
+    }
+}
+
+/// A spider that starts from one URL; subclasses give `parse`.
+class SingleStartSpider: Spider, @unchecked Sendable {
+    let start: String
+
+    init(start: String) {
+        self.start = start
+        super.init()
+    }
+
+    override var startURLs: [String] { [start] }
 }

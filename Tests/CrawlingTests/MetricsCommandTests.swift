@@ -10,8 +10,6 @@ import Glibc
 /// read by prometheus_client's parser (installed by scripts/install-deps.sh).
 @Suite("asyncurl-crawl --metrics", .serialized, .timeLimit(.minutes(2)))
 struct MetricsCommandTests {
-    static let python = DemoSiteServer.repositoryRoot.appendingPathComponent(".build-python/venv/bin/python").path
-
     /// Polls the metrics URL (at most 300 times) until `asyncurl_pages_total`
     /// reaches the count given, the body-too-large error is counted and one
     /// request is in flight (the gauge is sampled each second); prints what
@@ -41,12 +39,8 @@ struct MetricsCommandTests {
 
     @Test("/metrics is scraped during a crawl held open by a slow page: prometheus_client parses pages, statuses, errors, bytes, gauges and the duration histograms")
     func scrapeDuringCrawl() async throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.python) else {
-            Issue.record("the test venv is missing: run scripts/install-deps.sh")
-            return
-        }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        guard let python = VenvTool.path("python", package: "prometheus_client") else { return }
+        let directory = try VenvTool.makeTemporaryDirectory("metrics")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let released = LockedState(false)
         let server = try await TestServer.start()
@@ -54,20 +48,15 @@ struct MetricsCommandTests {
         server.addRoute("/page-a") { _ in TestResponse(headers: [("Content-Type", "text/plain")], body: Array(repeating: 0x61, count: 100)) }
         server.addRoute("/page-b") { _ in TestResponse(headers: [("Content-Type", "text/plain")], body: Array(repeating: 0x62, count: 200)) }
         server.addRoute("/missing") { _ in TestResponse(status: 404, text: "gone") }
-        server.addRoute("/slow") { _ in
-            // Held until the test has scraped (at most 60 s).
-            for _ in 0..<600 where !released.withLock({ $0 }) {
-                try? await Task.sleep(for: .milliseconds(100))
-            }
-            return TestResponse(headers: [("Content-Type", "text/plain")], body: Array("slow".utf8))
-        }
+        // Held until the test has scraped.
+        server.addHeldRoute("/slow", until: released)
         let log = directory + "/crawl.log"
         let crawl = try CrawlCommandProcess([server.url("/start"), "--ignore-robots", "--max-body", "1000", "--metrics", "0",
                                              "--output", directory + "/pages.jsonl", "--quiet"], logPath: log)
         #expect(await CrawlCommandProcess.waitForText(in: log, containing: "/metrics\n"), "\(Self.text(log))")
         let url = try #require(Self.text(log).firstMatch(of: /metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/)?.1)
         // The seed, /page-a, /page-b and /missing are recorded (4 pages); /bytes/5000 fails; /slow is in flight.
-        let scraped = try await ChildProcess.output(of: Self.python, ["-c", Self.scraper, String(url), "4"], timeout: .seconds(90))
+        let scraped = try await ChildProcess.output(of: python, ["-c", Self.scraper, String(url), "4"], timeout: .seconds(90))
         released.withLock { $0 = true }
         let status = await crawl.waitForExit(limit: .seconds(60))
         try await server.shutdown()
@@ -92,6 +81,38 @@ struct MetricsCommandTests {
         #expect(samples["asyncurl_fetch_duration_seconds_count{}"] == 5)
         #expect(samples["asyncurl_fetch_duration_seconds_bucket{\"le\": \"+Inf\"}"] == 5)
         #expect(samples["asyncurl_parse_duration_seconds_count{}"] == 4)
+    }
+
+    @Test("--metrics [::1]:0 binds the address written out; other paths get 404, other methods 405")
+    func explicitAddress() async throws {
+        guard let python = VenvTool.path("python", package: "prometheus_client") else { return }
+        let directory = try VenvTool.makeTemporaryDirectory("metrics")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let released = LockedState(false)
+        let server = try await TestServer.start()
+        server.addHeldRoute("/held", until: released)
+        let log = directory + "/crawl.log"
+        let crawl = try CrawlCommandProcess([server.url("/held"), "--ignore-robots", "--metrics", "[::1]:0", "--quiet"], logPath: log)
+        #expect(await CrawlCommandProcess.waitForText(in: log, containing: "/metrics\n"), "\(Self.text(log))")
+        let url = try #require(Self.text(log).firstMatch(of: /metrics at (http:\/\/\[::1\]:\d+)\/metrics/)?.1)
+        let script = """
+        import sys, urllib.request, urllib.error
+        from prometheus_client.parser import text_string_to_metric_families
+        def status(path, method='GET'):
+            try:
+                with urllib.request.urlopen(urllib.request.Request(sys.argv[1] + path, method=method), timeout=10) as response:
+                    if path == '/metrics':
+                        list(text_string_to_metric_families(response.read().decode('utf-8')))
+                    return response.status
+            except urllib.error.HTTPError as error:
+                return error.code
+        print(status('/metrics'), status('/other'), status('/metrics', 'POST'))
+        """
+        let result = try await ChildProcess.output(of: python, ["-c", script, String(url)], timeout: .seconds(60))
+        released.withLock { $0 = true }
+        #expect(await crawl.waitForExit(limit: .seconds(60)) == 0, "\(Self.text(log))")
+        try await server.shutdown()
+        #expect(result.text == "200 404 405\n", "\(result.text)")
     }
 
     @Test("--metrics refuses what is not PORT, HOST:PORT or [IPV6]:PORT with a usage error (exit 64)", arguments: ["http://x", "127.0.0.1:70000", "::1:9100", "host:"])

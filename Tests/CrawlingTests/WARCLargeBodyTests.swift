@@ -23,14 +23,10 @@ struct WARCLargeBodyTests {
 
     @Test("A 200 MB body is archived as it streams: peak RSS stays within 64 MB of a tiny body's crawl; warcio reads it back whole, with its digest")
     func largeBody() async throws {
+        guard let warcio = VenvTool.path("warcio", package: "warcio") else { return }
         let venv = WARCCrawlTests.venv
-        guard FileManager.default.isExecutableFile(atPath: venv + "/warcio") else {
-            Issue.record("warcio is missing: run scripts/install-deps.sh")
-            return
-        }
         let server = try await TestServer.start()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warc-large-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try VenvTool.makeTemporaryDirectory("warc-large")
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
         let baseline = try await crawl(server.url("/bytes/1000"), name: "small", in: directory)
@@ -42,7 +38,7 @@ struct WARCLargeBodyTests {
         #expect(!names.contains { $0.hasPrefix(".asyncurl-spool") })
 
         let file = directory + "/large-00000.warc.gz"
-        let check = try await ChildProcess.output(of: venv + "/warcio", ["check", file], timeout: .seconds(600))
+        let check = try await ChildProcess.output(of: warcio, ["check", file], timeout: .seconds(600))
         #expect(check.status == 0, "warcio check: \(check.text)")
         let read = try await ChildProcess.output(of: venv + "/python", [WARCCrawlTests.reader, "--digests", file], timeout: .seconds(600))
         #expect(read.status == 0, "\(read.text)")

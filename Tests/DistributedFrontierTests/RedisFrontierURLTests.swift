@@ -41,13 +41,17 @@ struct RedisFrontierURLCredentialsTests {
         #expect(try RedisFrontierURL(parsing: "redis://cache/x").credentials == nil)
     }
 
-    @Test("rediss:// is refused with the reason, and errors never show the password")
-    func refusals() {
+    @Test("rediss:// is TLS (its settings kept), redis:// is not; errors never show the password")
+    func tlsAndRefusals() throws {
+        let secure = try RedisFrontierURL(parsing: "rediss://u:topsecret@cache:6380/x", tls: RedisTLS(caFile: "/ca.pem"))
+        #expect(secure.tls == RedisTLS(caFile: "/ca.pem"))
+        #expect(secure.description == "rediss://u:***@cache:6380/x")
+        #expect(try RedisFrontierURL(parsing: "redis://cache/x", tls: RedisTLS(caFile: "/ca.pem")).tls == nil)
         do {
-            _ = try RedisFrontierURL(parsing: "rediss://u:topsecret@cache:6380/x")
-            Issue.record("rediss:// accepted")
+            _ = try RedisFrontierURL(parsing: "http://u:topsecret@cache:6380/x")
+            Issue.record("http:// accepted")
         } catch {
-            #expect(error.description.contains("TLS"))
+            #expect(error.description.contains("rediss://"))
             #expect(!error.description.contains("topsecret"))
         }
         do {

@@ -87,6 +87,19 @@ public final class FetchClient: Sendable {
         loop.cookiesRefused.load(ordering: .relaxed)
     }
 
+    /// Calls of the event loop that failed so far: its wait (`epoll_wait`,
+    /// `curl_multi_poll`) or libcurl's multi interface. Each is logged; after
+    /// one the loop pauses (1 ms, doubling up to 1 s while they go on) instead of spinning.
+    public var eventLoopErrors: Int {
+        loop.loopErrors.load(ordering: .relaxed)
+    }
+
+    /// Makes every later wait of an epoll event loop fail (its descriptor
+    /// replaced by `/dev/null`), to test the back-off. No effect on the poll loop.
+    package func breakEventLoopWaitForTesting() {
+        loop.submit(.breakWaitForTesting)
+    }
+
     /// The libcurl version and features in use, for example `libcurl/7.88.1 OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9 ...`.
     public static var libcurlVersion: String {
         CurlGlobal.versionDescription

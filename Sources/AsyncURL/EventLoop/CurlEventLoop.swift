@@ -1,5 +1,5 @@
-import CCurl
-import CEpoll
+internal import CCurl
+internal import CEpoll
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -39,6 +39,8 @@ final class CurlEventLoop: Sendable {
     enum Command: Sendable {
         case start(id: UInt64, request: Request, completion: Transfer.Completion)
         case cancel(id: UInt64)
+        /// Makes every later wait of an epoll loop fail (tests of the back-off).
+        case breakWaitForTesting
     }
 
     private struct Inbox {
@@ -53,6 +55,8 @@ final class CurlEventLoop: Sendable {
     private let inbox = LockedState(Inbox())
     /// Cookies removed from the jar to keep it within its bounds.
     let cookiesRefused = Atomic<Int>(0)
+    /// Calls of the loop (its wait, libcurl's multi interface) that failed.
+    let loopErrors = Atomic<Int>(0)
     /// The multi handle, used from other threads only for
     /// `curl_multi_wakeup`, and only while `inbox.closed` is false (checked
     /// under the inbox lock, which the loop thread takes before freeing it).
@@ -139,8 +143,9 @@ final class CurlEventLoop: Sendable {
     private func wake() {
         if wakeFD >= 0 {
             asyncurl_eventfd_signal(wakeFD)
-        } else {
-            _ = curl_multi_wakeup(multi)
+        } else if curl_multi_wakeup(multi) != CURLM_OK {
+            // The loop still wakes within a second (curl_multi_poll's time-out).
+            loopErrors.add(1, ordering: .relaxed)
         }
     }
 
@@ -196,34 +201,63 @@ private final class LoopState {
             cookieJar = CookieJar(maxPerHost: configuration.maxCookiesPerHost, maxTotal: configuration.maxCookies)
             if cookieJar == nil { logger.error("cannot create the cookie jar (curl_share_init failed); cookies are not kept") }
         }
-        _ = asyncurl_multi_setopt_long(multi, CURLMOPT_PIPELINING, configuration.multiplexing ? Int(CURLPIPE_MULTIPLEX) : 0)
-        _ = asyncurl_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, configuration.maxTotalConnections)
-        _ = asyncurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
+        setOption(CURLMOPT_PIPELINING, configuration.multiplexing ? Int(CURLPIPE_MULTIPLEX) : 0, name: "PIPELINING")
+        setOption(CURLMOPT_MAX_TOTAL_CONNECTIONS, configuration.maxTotalConnections, name: "MAX_TOTAL_CONNECTIONS")
+        setOption(CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost, name: "MAX_HOST_CONNECTIONS")
         if configuration.maxCachedConnections > 0 {
-            _ = asyncurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, configuration.maxCachedConnections)
+            setOption(CURLMOPT_MAXCONNECTS, configuration.maxCachedConnections, name: "MAXCONNECTS")
         }
     }
 
+    /// Sets a multi option; a refusal is logged (the loop runs on with libcurl's default).
+    private func setOption(_ option: CURLMoption, _ value: Int, name: String) {
+        let code = asyncurl_multi_setopt_long(multi, option, value)
+        guard code != CURLM_OK else { return }
+        logger.error("libcurl refused multi option \(name); its default applies", metadata: ["error": "\(String(cString: curl_multi_strerror(code)))"])
+    }
+
     func run(loop: CurlEventLoop) {
+        var backoff = LoopBackoff()
         while true {
             let (commands, shutdown) = loop.takeCommands()
             for command in commands {
                 handle(command)
             }
             if shutdown { break }
+            let failure: String?
             if let driver {
-                driver.waitAndPerform()
+                failure = driver.waitAndPerform()
                 collectFinished(loop: loop)
             } else {
-                var running: Int32 = 0
-                _ = curl_multi_perform(multi, &running)
-                collectFinished(loop: loop)
-                var ready: Int32 = 0
-                // Waits for socket activity, libcurl's next timer, or a wake-up.
-                _ = curl_multi_poll(multi, nil, 0, 1000, &ready)
+                failure = performAndPoll(loop: loop)
+            }
+            if let failure {
+                // A persistent error must not spin this thread: count, log, pause.
+                backoff.recordFailure()
+                loop.loopErrors.add(1, ordering: .relaxed)
+                if backoff.logsLatestFailure {
+                    logger.error("event loop call failed; pausing before the next wait", metadata: [
+                        "error": "\(failure)", "failuresInARow": "\(backoff.consecutiveFailures)", "pause": "\(backoff.pause)"])
+                }
+                backoff.sleep()
+            } else {
+                backoff.recordSuccess()
             }
         }
         tearDown(loop: loop)
+    }
+
+    /// One round of the poll loop: libcurl works, then waits for socket
+    /// activity, its next timer, or a wake-up. Returns what failed, if anything.
+    private func performAndPoll(loop: CurlEventLoop) -> String? {
+        var running: Int32 = 0
+        let performed = curl_multi_perform(multi, &running)
+        collectFinished(loop: loop)
+        var ready: Int32 = 0
+        let polled = curl_multi_poll(multi, nil, 0, 1000, &ready)
+        if performed != CURLM_OK { return "curl_multi_perform: \(String(cString: curl_multi_strerror(performed)))" }
+        if polled != CURLM_OK { return "curl_multi_poll: \(String(cString: curl_multi_strerror(polled)))" }
+        return nil
     }
 
     private func handle(_ command: CurlEventLoop.Command) {
@@ -233,6 +267,8 @@ private final class LoopState {
         case let .cancel(id):
             guard let raw = handleByID[id], let transfer = transfers[raw] else { return }
             finish(transfer, with: .failure(FetchError(kind: .cancelled, url: transfer.currentURL, message: "the task was cancelled")))
+        case .breakWaitForTesting:
+            driver?.breakWaitForTesting()
         }
     }
 
@@ -271,7 +307,7 @@ private final class LoopState {
                   let transfer = transfers[raw] else { continue }
             let code = asyncurl_message_result(message)
             // The handle leaves the multi handle before anything about it changes.
-            _ = curl_multi_remove_handle(multi, raw)
+            removeHandle(raw)
             if let cookieJar, transfer.responseHeaders.contains("Set-Cookie") {
                 let removed = cookieJar.enforceBounds(using: transfer.easy)
                 if removed > 0 { loop.cookiesRefused.add(removed, ordering: .relaxed) }
@@ -301,12 +337,19 @@ private final class LoopState {
     private func finish(_ transfer: Transfer, with result: Result<Response, FetchError>, alreadyRemoved: Bool = false) {
         let raw = transfer.easy.raw
         if !alreadyRemoved {
-            _ = curl_multi_remove_handle(multi, raw)
+            removeHandle(raw)
         }
         transfers[raw] = nil
         handleByID[transfer.id] = nil
         pool.giveBack(transfer.easy)
         transfer.completion(result)
+    }
+
+    /// Detaches an easy handle; a refusal (a handle libcurl no longer knows) is logged.
+    private func removeHandle(_ raw: UnsafeMutableRawPointer) {
+        let code = curl_multi_remove_handle(multi, raw)
+        guard code != CURLM_OK else { return }
+        logger.error("curl_multi_remove_handle failed", metadata: ["error": "\(String(cString: curl_multi_strerror(code)))"])
     }
 
     private func tearDown(loop: CurlEventLoop) {
@@ -320,7 +363,10 @@ private final class LoopState {
             completion(.failure(FetchError(kind: .cancelled, url: request.url, message: "the client was shut down")))
         }
         pool.drain()
-        curl_multi_cleanup(multi)
+        let cleanedUp = curl_multi_cleanup(multi)
+        if cleanedUp != CURLM_OK {
+            logger.error("curl_multi_cleanup failed", metadata: ["error": "\(String(cString: curl_multi_strerror(cleanedUp)))"])
+        }
         // Every easy handle that used the jar is freed now.
         cookieJar = nil
         driver = nil

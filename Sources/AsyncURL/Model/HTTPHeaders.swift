@@ -1,3 +1,5 @@
+import AsyncURLSupport
+
 /// An ordered list of HTTP header fields with case-insensitive lookup.
 ///
 /// Header names compare case-insensitively, as HTTP requires. A name may
@@ -109,27 +111,6 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     }
 
     static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.count == rhs.utf8.count && lhs.caseInsensitiveEquals(rhs)
-    }
-}
-
-extension String {
-    /// ASCII case-insensitive equality, which is what HTTP field names need.
-    func caseInsensitiveEquals(_ other: String) -> Bool {
-        var lhs = utf8.makeIterator()
-        var rhs = other.utf8.makeIterator()
-        while true {
-            switch (lhs.next(), rhs.next()) {
-            case (nil, nil):
-                return true
-            case let (a?, b?):
-                if a == b { continue }
-                let lowerA = (a >= 0x41 && a <= 0x5A) ? a | 0x20 : a
-                let lowerB = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
-                if lowerA != lowerB { return false }
-            default:
-                return false
-            }
-        }
+        lhs.equalsIgnoringASCIICase(rhs)
     }
 }

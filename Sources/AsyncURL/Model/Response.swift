@@ -112,20 +112,12 @@ public struct Response: Sendable {
 
     /// The media type of the `Content-Type` header, lower-cased, without parameters.
     public var mediaType: String? {
-        guard let value = headers["Content-Type"] else { return nil }
-        let type = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value
-        return type.trimmed(" \t").lowercased()
+        headers["Content-Type"].map { MediaType(contentType: $0).essence }
     }
 
     /// The `charset` parameter of the `Content-Type` header, lower-cased, if any.
     public var charset: String? {
-        guard let value = headers["Content-Type"] else { return nil }
-        for parameter in value.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmed(" \t").lowercased() == "charset" else { continue }
-            return pair[1].trimmed(" \t\"'").lowercased()
-        }
-        return nil
+        headers["Content-Type"].flatMap { MediaType(contentType: $0).charset }
     }
 
     /// The body as text: decoded with the response's charset when the C

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// A client's cookie jar: libcurl's cookie engine (RFC 6265 domain, path,
 /// expiry and `Secure` rules) in a `CURLSH` share object that every transfer

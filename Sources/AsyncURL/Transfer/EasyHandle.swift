@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// Owns one libcurl easy handle (`CURL *`) and its error buffer.
 ///
@@ -36,7 +36,8 @@ final class EasyHandle {
         // libcurl 7.88 loses (leaks) the cookie-file list on reset (curl
         // issue 10694, fixed in 8.0): turning the cookie engine's file list
         // off first frees it.
-        _ = asyncurl_easy_setopt_string(raw, CURLOPT_COOKIEFILE, nil)
+        // (A refusal needs nothing more: curl_easy_reset follows either way.)
+        record(asyncurl_easy_setopt_string(raw, CURLOPT_COOKIEFILE, nil), name: "COOKIEFILE")
         curl_easy_reset(raw)
         if let headerList {
             curl_slist_free_all(headerList)
@@ -109,13 +110,14 @@ final class EasyHandle {
 
     func info(long option: CURLINFO) -> Int {
         var value = 0
-        _ = asyncurl_easy_getinfo_long(raw, option, &value)
+        // An item this libcurl does not know reads as 0, like one not yet measured.
+        guard asyncurl_easy_getinfo_long(raw, option, &value) == CURLE_OK else { return 0 }
         return value
     }
 
     func info(offset option: CURLINFO) -> Int64 {
         var value: curl_off_t = 0
-        _ = asyncurl_easy_getinfo_off_t(raw, option, &value)
+        guard asyncurl_easy_getinfo_off_t(raw, option, &value) == CURLE_OK else { return 0 }
         return Int64(value)
     }
 

@@ -1,5 +1,5 @@
 import AsyncURLSupport
-import CCurl
+internal import CCurl
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -113,7 +113,7 @@ final class Transfer {
     /// Why the current hop cannot start at all (scheme, method, a literal
     /// private host behind a proxy), or `nil`.
     private func hopRefusal() -> FetchError? {
-        guard Self.hasHTTPScheme(currentURL) else {
+        guard currentURL.hasHTTPScheme else {
             return FetchError(kind: .invalidURL, url: currentURL, message: "only http and https URLs can be fetched")
         }
         guard currentMethod.isValidToken else {
@@ -147,7 +147,7 @@ final class Transfer {
         // first response on the connection, so one hanging server would stall
         // every other transfer to that host.
         let mayMultiplex = configuration.httpVersion == .http2PriorKnowledge
-            || (configuration.httpVersion == .http2OverTLS && currentURL.prefix(8).lowercased() == "https://")
+            || (configuration.httpVersion == .http2OverTLS && currentURL.utf8.prefix(8).equalsIgnoringASCIICase("https://".utf8))
         easy.set(CURLOPT_PIPEWAIT, configuration.multiplexing && mayMultiplex, name: "PIPEWAIT")
         easy.set(CURLOPT_SSL_VERIFYPEER, configuration.verifiesTLSCertificates, name: "SSL_VERIFYPEER")
         easy.set(CURLOPT_SSL_VERIFYHOST, configuration.verifiesTLSCertificates ? 2 : 0, name: "SSL_VERIFYHOST")
@@ -402,7 +402,7 @@ final class Transfer {
                 return .failed(FetchError(kind: .urlTooLong, url: currentURL,
                                           message: "redirect refused: its target is \(location.utf8.count) bytes, over the limit of \(maxURLLength)"))
             }
-            guard Self.hasHTTPScheme(location) else {
+            guard location.hasHTTPScheme else {
                 return .failed(FetchError(kind: .forbiddenRedirect, url: currentURL, message: "redirect to \(location) refused: only http and https are followed"))
             }
             guard redirectChain.count < request.redirectPolicy.maxHops else {
@@ -569,12 +569,7 @@ final class Transfer {
 
     /// The bytes without leading and trailing spaces, tabs, CR and LF.
     private static func trimmed(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
-        var start = 0
-        var end = bytes.count
-        while start < end, isSpace(bytes[start]) { start += 1 }
-        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+        UnsafeRawBufferPointer(rebasing: bytes[bytes.rangeTrimming { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }])
     }
 
     private static func parseStatus(_ line: UnsafeRawBufferPointer) -> Int {
@@ -589,11 +584,6 @@ final class Transfer {
             digits += 1
         }
         return digits == 3 ? value : 0
-    }
-
-    static func hasHTTPScheme(_ url: String) -> Bool {
-        let lower = url.prefix(8).lowercased()
-        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
     }
 
     /// `scheme://host:port` of an absolute URL, lower-cased, as libcurl parses it.

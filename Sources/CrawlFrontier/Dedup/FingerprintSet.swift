@@ -17,29 +17,29 @@
 /// Zero marks an empty slot, so the fingerprint 0 is stored as
 /// ``zeroSubstitute``: it then shares a slot with that value, a collision as
 /// unlikely as any other 64-bit one.
-public struct FingerprintSet: Sendable, Hashable {
+package struct FingerprintSet: Sendable, Hashable {
     /// The value the fingerprint 0 is stored as.
-    public static let zeroSubstitute: UInt64 = 0x9E37_79B9_7F4A_7C15
+    package static let zeroSubstitute: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     private var slots: [UInt64]
     /// The random key mixed into every slot index.
     private let key: UInt64 = .random(in: .min ... .max)
     /// The number of fingerprints in the set.
-    public private(set) var count = 0
+    package private(set) var count = 0
 
     /// Creates an empty set with room for `minimumCapacity` fingerprints before it grows.
-    public init(minimumCapacity: Int = 1024) {
+    package init(minimumCapacity: Int = 1024) {
         slots = [UInt64](repeating: 0, count: max(16, minimumCapacity * 5 / 4 + 1))
     }
 
     /// The bytes the table takes (its slots).
-    public var memoryBytes: Int { slots.count * MemoryLayout<UInt64>.stride }
+    package var memoryBytes: Int { slots.count * MemoryLayout<UInt64>.stride }
 
     /// Whether the set is empty.
-    public var isEmpty: Bool { count == 0 }
+    package var isEmpty: Bool { count == 0 }
 
     /// Whether `fingerprint` is in the set.
-    public func contains(_ fingerprint: UInt64) -> Bool {
+    package func contains(_ fingerprint: UInt64) -> Bool {
         let key = fingerprint == 0 ? Self.zeroSubstitute : fingerprint
         return slots.withUnsafeBufferPointer { table in
             var index = Self.slot(for: key, capacity: table.count, secret: self.key)
@@ -55,7 +55,7 @@ public struct FingerprintSet: Sendable, Hashable {
 
     /// Adds `fingerprint`; returns `true` when it was not in the set yet.
     @discardableResult
-    public mutating func insert(_ fingerprint: UInt64) -> Bool {
+    package mutating func insert(_ fingerprint: UInt64) -> Bool {
         if (count + 1) * 5 > slots.count * 4 { grow() }
         let key = fingerprint == 0 ? Self.zeroSubstitute : fingerprint
         let secret = self.key
@@ -83,13 +83,13 @@ public struct FingerprintSet: Sendable, Hashable {
     }
 
     /// Every fingerprint in the set, in table order (for saving the set).
-    public var fingerprints: [UInt64] {
+    package var fingerprints: [UInt64] {
         slots.filter { $0 != 0 }
     }
 
     /// The longest run of occupied slots: the most probes one lookup can take.
     /// Linear in the table's size; meant for tests and diagnostics.
-    public var longestProbeRun: Int {
+    package var longestProbeRun: Int {
         var longest = 0
         var run = 0
         // Twice round, so a run that wraps past the end is measured whole.

@@ -3,7 +3,7 @@ import DequeModule
 
 /// The crawl's frontier: which URL to fetch next, and which never.
 ///
-/// It puts together the seen-set (``FingerprintSet``: a URL is queued once),
+/// It puts together the seen-set (`FingerprintSet`: a URL is queued once),
 /// the scope and trap limits (``CrawlScope``), page limits, robots.txt
 /// (fetched once per host before the host's first page, through the
 /// `robotsFetcher` the crawler provides, at most

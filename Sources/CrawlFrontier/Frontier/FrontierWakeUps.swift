@@ -37,27 +37,31 @@ package final class FrontierWakeUps: Sendable {
     /// - Parameters:
     ///   - deadline: when to stop waiting anyway.
     ///   - changes: ``changes`` as read before the caller looked for work.
-    package func wait(until deadline: ContinuousClock.Instant?, unlessChangedSince changes: Int) async {
+    /// - Returns: why the wait ended (the first of them to come decides).
+    @discardableResult
+    package func wait(until deadline: ContinuousClock.Instant?, unlessChangedSince changes: Int) async -> WakeUpReason {
         let id = state.withLock { $0.waiters.makeID() }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let (sleeps, watcher) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<WakeUpReason, Never>) in
+                let (refusal, watcher) = state.withLock { state -> (WakeUpReason?, CheckedContinuation<Void, Never>?) in
                     // Checked under the lock: a cancellation after this finds the waiter to wake.
-                    guard !state.isClosed, !Task.isCancelled, state.waiters.changes == changes else { return (false, nil) }
+                    if state.isClosed { return (.closed, nil) }
+                    if Task.isCancelled { return (.cancelled, nil) }
+                    if state.waiters.changes != changes { return (.changedAlready, nil) }
                     state.waiters.insert(continuation, id: id)
                     defer { state.watcher = nil }
-                    return (true, state.watcher)
+                    return (nil, state.watcher)
                 }
-                guard sleeps else { return continuation.resume() }
+                if let refusal { return continuation.resume(returning: refusal) }
                 watcher?.resume()
                 guard let deadline else { return }
                 Task { [weak self] in
                     try? await Task.sleep(until: deadline, clock: .continuous)
-                    self?.wake(id)
+                    self?.wake(id, reason: .deadline)
                 }
             }
         } onCancel: {
-            wake(id)
+            wake(id, reason: .cancelled)
         }
     }
 
@@ -77,12 +81,12 @@ package final class FrontierWakeUps: Sendable {
 
     /// Wakes one waiter (the others stay asleep), and records a change.
     package func wakeOne() {
-        state.withLock { $0.waiters.takeOne() }?.resume()
+        state.withLock { $0.waiters.takeOne() }?.resume(returning: .wokenUp)
     }
 
     /// Wakes every waiter, and records a change.
     package func wakeAll() {
-        for waiter in state.withLock({ $0.waiters.takeAll() }) { waiter.resume() }
+        for waiter in state.withLock({ $0.waiters.takeAll() }) { waiter.resume(returning: .wokenUp) }
     }
 
     /// Wakes everyone, the watcher too; later waits return at once.
@@ -93,10 +97,10 @@ package final class FrontierWakeUps: Sendable {
             return (state.waiters.takeAll(), state.watcher)
         }
         watcher?.resume()
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters { waiter.resume(returning: .closed) }
     }
 
-    private func wake(_ id: Int) {
-        state.withLock { $0.waiters.remove(id) }?.resume()
+    private func wake(_ id: Int, reason: WakeUpReason) {
+        state.withLock { $0.waiters.remove(id) }?.resume(returning: reason)
     }
 }

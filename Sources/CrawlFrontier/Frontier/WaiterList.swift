@@ -6,7 +6,7 @@
 /// keeps it under a lock and resumes the continuations it hands back
 /// *outside* that lock.
 package struct WaiterList: Sendable {
-    private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var waiters: [Int: CheckedContinuation<WakeUpReason, Never>] = [:]
     private var lastID = 0
     /// Bumped by every wake-up, so a task that looked for work before a
     /// change (and found none) can tell not to go to sleep after it.
@@ -25,27 +25,42 @@ package struct WaiterList: Sendable {
     }
 
     /// Adds a waiter under an id from ``makeID()``.
-    package mutating func insert(_ continuation: CheckedContinuation<Void, Never>, id: Int) {
+    package mutating func insert(_ continuation: CheckedContinuation<WakeUpReason, Never>, id: Int) {
         waiters[id] = continuation
     }
 
     /// Takes out one waiter (its time ran out, or its task was cancelled).
-    package mutating func remove(_ id: Int) -> CheckedContinuation<Void, Never>? {
+    package mutating func remove(_ id: Int) -> CheckedContinuation<WakeUpReason, Never>? {
         waiters.removeValue(forKey: id)
     }
 
     /// Records a change and takes out one waiter to resume, if any waits.
-    package mutating func takeOne() -> CheckedContinuation<Void, Never>? {
+    package mutating func takeOne() -> CheckedContinuation<WakeUpReason, Never>? {
         changes &+= 1
         guard let id = waiters.keys.first else { return nil }
         return waiters.removeValue(forKey: id)
     }
 
     /// Records a change and takes out every waiter to resume.
-    package mutating func takeAll() -> [CheckedContinuation<Void, Never>] {
+    package mutating func takeAll() -> [CheckedContinuation<WakeUpReason, Never>] {
         changes &+= 1
         let all = Array(waiters.values)
         waiters.removeAll()
         return all
     }
+}
+
+/// Why a wait in ``FrontierWakeUps/wait(until:unlessChangedSince:)`` ended.
+package enum WakeUpReason: Sendable, Hashable {
+    /// ``FrontierWakeUps/wakeOne()`` or ``FrontierWakeUps/wakeAll()`` woke it.
+    case wokenUp
+    /// A wake-up came after the caller read the changes and before it would
+    /// have slept: it did not sleep.
+    case changedAlready
+    /// Its deadline passed.
+    case deadline
+    /// Its task was cancelled.
+    case cancelled
+    /// The frontier closed.
+    case closed
 }

@@ -11,13 +11,13 @@ import Glibc
 /// The wait a `Retry-After` header asks for (RFC 9110 §10.2.3): a number of
 /// seconds, or an HTTP-date in any of the three formats HTTP allows
 /// (IMF-fixdate, the obsolete RFC 850 form, and asctime).
-public enum RetryAfter {
+package enum RetryAfter {
     /// The longest wait honoured unless the caller asks for another cap.
-    public static let defaultCap: Duration = .seconds(3600)
+    package static let defaultCap: Duration = .seconds(3600)
 
     /// The wait for a header value relative to `now`, clamped to `0...cap`;
     /// `nil` when the value is neither a number nor an HTTP-date.
-    public static func delay(_ value: String, now: Date = Date(), cap: Duration = defaultCap) -> Duration? {
+    package static func delay(_ value: String, now: Date = Date(), cap: Duration = defaultCap) -> Duration? {
         let trimmed = value.trimmed(" \t")
         if !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) {
             // Digits only: seconds. Very long numbers are simply capped.
@@ -33,7 +33,7 @@ public enum RetryAfter {
     /// Parses an HTTP-date (always GMT) in any of its three formats:
     /// `Sun, 06 Nov 1994 08:49:37 GMT`, `Sunday, 06-Nov-94 08:49:37 GMT`,
     /// `Sun Nov  6 08:49:37 1994`. The weekday is not checked.
-    public static func httpDate(_ text: String) -> Date? {
+    package static func httpDate(_ text: String) -> Date? {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         var day: Int?, month: Int?, year: Int?, time: [Int]?
         switch words.count {

@@ -71,6 +71,12 @@ public struct PageRevisit: Sendable, Hashable {
     public var links: [Link]
     /// Its keyed items.
     public var items: [ItemDigest]
+    /// Whether the stored ``links`` and ``items`` stay as they are when this
+    /// record is written (a page a recrawl found unchanged and did not parse
+    /// again): only the other fields are written, and ``links`` and ``items``
+    /// may be left empty, so records waiting for a commit hold no links.
+    /// `false` for a new record.
+    public var keepsStoredLinks = false
 
     /// Creates a record.
     public init(fingerprint: UInt64, url: String, status: Int, etag: String?, lastModified: String?, digest: [UInt8], depth: Int,

@@ -6,6 +6,7 @@ import AsyncURLSupport
 /// Not `Sendable`: used only under the lock of the ``CrawlStateStore`` that owns it.
 final class RevisitTable {
     private let upsert: SQLiteStatement
+    private let updateVisit: SQLiteStatement
     private let select: SQLiteStatement
     private let count: SQLiteStatement
 
@@ -33,6 +34,12 @@ final class RevisitTable {
             VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
             """,
             operation: "write revisit")
+        updateVisit = try connection.prepare(
+            """
+            UPDATE revisits SET url = ?2, status = ?3, etag = ?4, last_modified = ?5, digest = ?6, depth = ?7, last_visit_ms = ?8, interval_ms = ?9
+            WHERE fingerprint = ?1
+            """,
+            operation: "update revisit")
         select = try connection.prepare(
             """
             SELECT url, status, etag, last_modified, digest, depth, last_visit_ms, interval_ms, links, items
@@ -42,17 +49,24 @@ final class RevisitTable {
         count = try connection.prepare("SELECT COUNT(*) FROM revisits", operation: "count revisits")
     }
 
-    /// Writes (or replaces) a page's record; URLs lose their userinfo.
+    /// Writes (or replaces) a page's record; URLs lose their userinfo. A
+    /// record that keeps its stored links (``PageRevisit/keepsStoredLinks``)
+    /// updates the other fields only.
     func write(_ revisit: PageRevisit) throws(StateStoreError) {
-        try upsert.bind(Int64(bitPattern: revisit.fingerprint), at: 1)
-        try upsert.bind(revisit.url.removingURLCredentials(), at: 2)
-        try upsert.bind(Int64(revisit.status), at: 3)
-        try upsert.bind(revisit.etag, at: 4)
-        try upsert.bind(revisit.lastModified, at: 5)
-        try upsert.bind(revisit.digest, at: 6)
-        try upsert.bind(Int64(revisit.depth), at: 7)
-        try upsert.bind(revisit.lastVisitMilliseconds, at: 8)
-        try upsert.bind(revisit.intervalMilliseconds, at: 9)
+        let statement = revisit.keepsStoredLinks ? updateVisit : upsert
+        try statement.bind(Int64(bitPattern: revisit.fingerprint), at: 1)
+        try statement.bind(revisit.url.removingURLCredentials(), at: 2)
+        try statement.bind(Int64(revisit.status), at: 3)
+        try statement.bind(revisit.etag, at: 4)
+        try statement.bind(revisit.lastModified, at: 5)
+        try statement.bind(revisit.digest, at: 6)
+        try statement.bind(Int64(revisit.depth), at: 7)
+        try statement.bind(revisit.lastVisitMilliseconds, at: 8)
+        try statement.bind(revisit.intervalMilliseconds, at: 9)
+        if revisit.keepsStoredLinks {
+            try updateVisit.run()
+            return
+        }
         let links = revisit.links.map { link in
             PageRevisit.Link(url: link.url.removingURLCredentials(), priority: link.priority, payload: link.payload, identity: link.identity)
         }

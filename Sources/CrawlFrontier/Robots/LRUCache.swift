@@ -1,7 +1,7 @@
 /// A cache that keeps at most ``capacity`` values and at most ``maxCost`` in
 /// total cost, dropping the least recently used first. Every operation is
 /// O(1) (a dictionary and a doubly linked list kept in an array).
-public struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+package struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct Node: Sendable {
         var key: Key
         var value: Value?
@@ -17,25 +17,25 @@ public struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private var newest = -1
     private var oldest = -1
     /// The most values kept.
-    public let capacity: Int
+    package let capacity: Int
     /// The most total cost kept (a single value costing more is not kept).
-    public let maxCost: Int
+    package let maxCost: Int
     /// The cost of the values kept.
-    public private(set) var totalCost = 0
+    package private(set) var totalCost = 0
     /// Values dropped to make room so far.
-    public private(set) var evictions = 0
+    package private(set) var evictions = 0
 
     /// Creates an empty cache.
-    public init(capacity: Int, maxCost: Int = .max) {
+    package init(capacity: Int, maxCost: Int = .max) {
         self.capacity = max(1, capacity)
         self.maxCost = max(1, maxCost)
     }
 
     /// Values kept.
-    public var count: Int { slots.count }
+    package var count: Int { slots.count }
 
     /// The value for `key`, which becomes the most recently used.
-    public mutating func value(forKey key: Key) -> Value? {
+    package mutating func value(forKey key: Key) -> Value? {
         guard let slot = slots[key] else { return nil }
         unlink(slot)
         linkAsNewest(slot)
@@ -43,7 +43,7 @@ public struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     /// Keeps `value` for `key` (replacing any), dropping the least recently used values over the bounds.
-    public mutating func setValue(_ value: Value, forKey key: Key, cost: Int = 1) {
+    package mutating func setValue(_ value: Value, forKey key: Key, cost: Int = 1) {
         removeValue(forKey: key)
         let cost = max(0, cost)
         guard cost <= maxCost else { return }
@@ -66,7 +66,7 @@ public struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     /// Drops the value for `key`, if any.
-    public mutating func removeValue(forKey key: Key) {
+    package mutating func removeValue(forKey key: Key) {
         guard let slot = slots.removeValue(forKey: key) else { return }
         unlink(slot)
         totalCost -= nodes[slot].cost

@@ -1,3 +1,5 @@
+import AsyncURLSupport
+
 /// A parsed robots.txt file and the decisions it makes (RFC 9309).
 ///
 /// - Keys are read as Google's open-source parser reads them: case-insensitive,
@@ -183,8 +185,8 @@ public struct RobotsTxt: Sendable, Hashable {
         let key: String
         let value: String
         if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-            key = String(decoding: line[line.startIndex..<colon], as: UTF8.self).trimmingSpaces.lowercased()
-            value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces
+            key = String(decoding: line[line.startIndex..<colon], as: UTF8.self).trimmed(" \t").lowercased()
+            value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmed(" \t")
         } else {
             let words = line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
             guard words.count == 2 else { return nil }
@@ -221,19 +223,9 @@ public struct RobotsTxt: Sendable, Hashable {
     /// The product token of a user-agent value, lower-cased: its leading run
     /// of letters, `-` and `_` (`AsyncURL/1.0 (+url)` gives `asyncurl`); `*` stays `*`.
     static func productToken(_ value: String) -> String {
-        let trimmed = value.trimmingSpaces
+        let trimmed = value.trimmed(" \t")
         if trimmed.hasPrefix("*") { return "*" }
         let token = trimmed.prefix { $0.isASCII && ($0.isLetter || $0 == "-" || $0 == "_") }
         return token.lowercased()
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces and tabs.
-    var trimmingSpaces: String {
-        var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-        return String(slice)
     }
 }

@@ -1,4 +1,4 @@
-import CSQLite
+internal import CSQLite
 
 /// Owns one prepared `sqlite3_stmt*`, finalized exactly once in `deinit`. It keeps its
 /// connection alive, so the connection is closed only after its statements are finalized.

@@ -15,7 +15,17 @@ final class CallbackStore: Sendable {
         /// that is not one of this store's, so it finds no callback rather than another request's.
         var nextID = UInt64.random(in: 1...(UInt64.max >> 1))
         var callbacks: [UInt64: Spider.Callback] = [:]
+        /// Names of callbacks found missing and warned about.
+        var warnedNames: Set<String> = []
     }
+
+    /// The most callback names warned about by ``shouldWarnMissing(_:)``
+    /// (100): names come with the requests in a shared frontier, where any
+    /// client can write them, so the set of names is bounded (100 names of
+    /// at most ``maxNameLength`` bytes); later names are not logged.
+    static let maxWarnedNames = 100
+    /// The longest callback name kept and logged (200 bytes; longer names are cut).
+    static let maxNameLength = 200
 
     private let state = LockedState(State())
 
@@ -43,6 +53,20 @@ final class CallbackStore: Sendable {
     func discard(_ ids: some Sequence<UInt64>) {
         state.withLock { state in
             for id in ids { state.callbacks[id] = nil }
+        }
+    }
+
+    /// Records that a request's callback is not in this store (another
+    /// process of a shared crawl, or an earlier run, registered it); the
+    /// name to warn about the first time a name is missing (cut to
+    /// ``maxNameLength`` bytes), `nil` after that or once
+    /// ``maxWarnedNames`` names were warned about.
+    func shouldWarnMissing(_ name: String?) -> String? {
+        var shown = String(decoding: (name ?? "unnamed").utf8.prefix(Self.maxNameLength), as: UTF8.self)
+        shown = shown.isEmpty ? "unnamed" : shown
+        return state.withLock { state in
+            guard state.warnedNames.count < Self.maxWarnedNames, state.warnedNames.insert(shown).inserted else { return nil }
+            return shown
         }
     }
 

@@ -13,6 +13,8 @@ public enum CrawlError: Error, Sendable, CustomStringConvertible {
     case frontierFailed(any Error)
     /// The WARC archive could not be opened.
     case archiveUnavailable(WARCError)
+    /// ``Crawler/run()`` was called while the crawler was running.
+    case alreadyRunning
 
     /// A readable explanation.
     public var description: String {
@@ -22,6 +24,7 @@ public enum CrawlError: Error, Sendable, CustomStringConvertible {
         case .frontierUnavailable(let error): "cannot open the frontier: \(error)"
         case .frontierFailed(let error): "the frontier failed, the crawl stopped: \(error)"
         case .archiveUnavailable(let error): "cannot open the WARC archive: \(error)"
+        case .alreadyRunning: "the crawler is running already"
         }
     }
 }

@@ -101,6 +101,9 @@ public struct CrawlSettings: Sendable {
     public var maxCookiesPerHost = 50
     /// The most cookies the jar keeps in all (RFC 6265's minimum).
     public var maxCookies = 3000
+    /// Whether each page's record in the page log lists its outlinks
+    /// (``PageRecord/outlinks``; off by default, the CLI's `--outlinks`).
+    public var recordsOutlinks = false
 
     /// Where the frontier lives: in memory by default, on disk for a resumable
     /// crawl, or shared by many processes.
@@ -125,6 +128,22 @@ public struct CrawlSettings: Sendable {
     public var recrawl: RecrawlSettings?
     /// How long requests in flight may go on after ``Crawler/stop()`` before they are cancelled.
     public var stopGracePeriod: Duration = .seconds(10)
+    /// Which pages are rendered through headless Chromium, and how; `nil`
+    /// (the default) renders nothing.
+    public var rendering: CrawlRendering?
+    /// How long the crawl may run (`nil`, the default: no limit). Then it
+    /// stops as ``Crawler/stop()`` does: no new request starts, those in
+    /// flight finish (within ``stopGracePeriod``), and ``Crawler/run()`` returns its statistics.
+    public var maxTime: Duration?
+    /// The most body bytes (decoded, as ``CrawlStats/bytes`` counts them)
+    /// received before the crawl stops as ``Crawler/stop()`` does (`nil`, the
+    /// default: no limit). Requests in flight when it is reached still finish,
+    /// so the crawl ends a little over it.
+    public var maxBytes: Int?
+    /// The most items written to the item feeds before the crawl stops as
+    /// ``Crawler/stop()`` does (`nil`, the default: no limit). Items of pages
+    /// in flight when it is reached are still written.
+    public var maxItems: Int?
 
     /// Creates the default settings.
     public init() {}

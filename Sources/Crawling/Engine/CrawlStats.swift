@@ -63,8 +63,20 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     public var changes: [String: Int] = [:]
     /// Pages a recrawl did not fetch because they were not due (their stored links were followed).
     public var revisitsNotDue = 0
+    /// Pages a recrawl fetched before they were due because their sitemap `<lastmod>` is newer than the last visit.
+    public var revisitsDueBySitemap = 0
+    /// Sitemap `<lastmod>` or `<changefreq>` values a recrawl could not read, and scheduled without.
+    public var sitemapHintsIgnored = 0
     /// Keyed items by ``ItemChange`` (`added`, `changed`, `removed`; with ``CrawlSettings/recrawl``).
     public var itemChanges: [String: Int] = [:]
+    /// Pages rendered through headless Chromium.
+    public var renderedPages = 0
+    /// Rendered pages whose wait was cut short by the time limit (read as they were).
+    public var renderWaitsCutShort = 0
+    /// Pages whose rendering failed, by kind (the page was used as fetched).
+    public var renderFailures: [String: Int] = [:]
+    /// Browsers started after the first (crashed, hung, or past their memory limit).
+    public var browserRestarts = 0
 
     /// Creates empty counters.
     public init() {}
@@ -79,7 +91,16 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         guard !changes.isEmpty || revisitsNotDue > 0 else { return "" }
         let pageText = PageChange.allCases.map { "\(changes[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
         let itemText = ["added", "changed", "removed"].map { "\(itemChanges[$0] ?? 0) \($0)" }.joined(separator: ", ")
-        return "\nrecrawl:        \(pageText), \(revisitsNotDue) not due\nitem changes:   \(itemText)"
+        let sitemapText = revisitsDueBySitemap > 0 ? ", \(revisitsDueBySitemap) due by sitemap lastmod" : ""
+        return "\nrecrawl:        \(pageText), \(revisitsNotDue) not due\(sitemapText)\nitem changes:   \(itemText)"
+    }
+
+    /// The rendering line of the summary (empty when nothing was rendered).
+    private var renderSummary: String {
+        guard renderedPages > 0 || !renderFailures.isEmpty else { return "" }
+        let failureText = renderFailures.keys.sorted().map { "\($0): \(renderFailures[$0] ?? 0)" }.joined(separator: ", ")
+        return "\nrendered:       \(renderedPages) (\(renderWaitsCutShort) cut short by the time limit; failed: "
+            + "\(failureText.isEmpty ? "0" : failureText); browser restarts: \(browserRestarts))"
     }
 
     /// A multi-line human summary.
@@ -102,7 +123,7 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         queue limited:  \(queueLimited) (waited on disk: \(queuedOnDisk))
         cookies refused: \(cookiesRefused)
         items:          \(items) (dropped \(droppedItems))
-        depth reached:  \(maxDepth)\(archivedRecords > 0 ? "\nWARC records:   \(archivedRecords)" : "")\(recrawlSummary)
+        depth reached:  \(maxDepth)\(archivedRecords > 0 ? "\nWARC records:   \(archivedRecords)" : "")\(recrawlSummary)\(renderSummary)
         elapsed:        \(formatted("%.2f", elapsedSeconds)) s
         """
     }

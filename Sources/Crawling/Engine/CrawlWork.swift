@@ -8,6 +8,7 @@ import Foundation
 #endif
 import LinkExtraction
 import Logging
+import Rendering
 import AsyncURLSupport
 
 /// What the workers of one ``Crawler/run()`` share: the client, the frontier,
@@ -16,6 +17,8 @@ struct CrawlWork: Sendable {
     let crawler: Crawler
     let client: FetchClient
     let frontier: any URLFrontier
+    /// The owner of the feeds, the page log and the state store.
+    let output: CrawlOutput
     let scope: CrawlScope
     /// The seeds' host keys (`scheme://host:port`).
     let seedHosts: Set<String>
@@ -25,9 +28,13 @@ struct CrawlWork: Sendable {
     let recrawl: Recrawl?
     /// The callbacks of queued requests that have one, until they go out.
     let callbacks: CallbackStore
+    /// Renders the pages ``CrawlSettings/rendering`` chooses, if any.
+    let renderer: PageRenderer?
 
-    init(crawler: Crawler, client: FetchClient, frontier: any URLFrontier, scope: CrawlScope, seedHosts: Set<String>, callbacks: CallbackStore,
-         archive: WARCArchive? = nil, recrawl: Recrawl? = nil) {
+    init(crawler: Crawler, client: FetchClient, frontier: any URLFrontier, output: CrawlOutput, scope: CrawlScope, seedHosts: Set<String>,
+         callbacks: CallbackStore, archive: WARCArchive? = nil, recrawl: Recrawl? = nil, renderer: PageRenderer? = nil) {
+        self.renderer = renderer
+        self.output = output
         self.recrawl = recrawl
         self.seedHosts = seedHosts
         self.callbacks = callbacks
@@ -69,7 +76,7 @@ struct CrawlWork: Sendable {
             return nil
         }
         guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
-              resolved.scheme == "http" || resolved.scheme == "https" else {
+              resolved.scheme.isHTTPScheme else {
             crawler.record { $0.errorKinds[FetchError.Kind.invalidURL.rawValue, default: 0] += 1 }
             crawler.metrics.countError(FetchError.Kind.invalidURL.rawValue)
             return nil
@@ -101,15 +108,58 @@ struct CrawlWork: Sendable {
         }
     }
 
+    /// The callback registered under `id` in this process; when there is
+    /// none (another worker of a shared crawl, or an earlier run, queued the
+    /// request) the spider's `parse` handles the page, with a warning once per callback name.
+    private func callback(of request: CrawlRequest, id: UInt64?, url: String) -> Spider.Callback? {
+        guard let id else { return nil }
+        if let callback = callbacks.take(id) { return callback }
+        if let name = callbacks.shouldWarnMissing(request.callbackName) {
+            crawler.logger.warning("""
+                a request's callback cannot run in this process (another worker of a shared crawl, or an earlier run, queued it): \
+                the spider's parse handles it instead; route by meta to choose the parsing in any process
+                """, metadata: ["callback": "\(name)", "url": "\(url)"])
+        }
+        return nil
+    }
+
+    /// Fetches one URL and records what came of it: the steps of a page, in order.
     private func process(_ entry: FrontierEntry) async {
-        let decoded = RequestPayload.request(for: entry)
-        var request = decoded.request
-        let callbackID = decoded.callbackID
-        request.callback = callbackID.flatMap { callbacks.take($0) }
-        var plan = recrawlPlan(for: entry)
+        let (request, callbackID) = takeRequest(of: entry)
+        var plan = recrawlPlan(for: entry, request: request)
         if let plan, !plan.isDue, let previous = plan.previous {
             return await passOver(entry, previous: previous)
         }
+        var fetchRequest = fetchRequest(for: entry, request: request, plan: plan)
+        guard await sendThroughMiddlewares(&fetchRequest, for: request, entry: entry) else { return }
+        // An archived crawl keeps a body cut at the size limit, for the
+        // archive (marked truncated); for the crawl it is still bodyTooLarge.
+        fetchRequest.capturesExchange = archive != nil
+        fetchRequest.truncatesBody = archive != nil
+        let spool = bodySpool(for: fetchRequest)
+        if let spool { fetchRequest.bodyConsumer = spool }
+        let (fetched, latency) = await fetch(fetchRequest, spool: spool, plan: &plan)
+        crawler.metrics.fetchDuration.record(duration: latency)
+        if crawler.isAbandoned {
+            // The crawl was stopped at once: nothing is recorded, so a resumed crawl fetches it again.
+            return
+        }
+        guard let (result, decided) = await receiveThroughMiddlewares(fetched, for: fetchRequest, entry: entry, latency: latency) else { return }
+        let outcome = decided ?? Self.outcome(of: result, latency: latency, attempt: entry.attempt, policy: frontier.policy)
+        await conclude(entry, outcome: outcome, result: result, latency: latency, request: request, callbackID: callbackID, plan: plan)
+    }
+
+    /// The spider's request behind a frontier entry, with its callback (taken from the store), and the callback's id.
+    private func takeRequest(of entry: FrontierEntry) -> (request: CrawlRequest, callbackID: UInt64?) {
+        let decoded = RequestPayload.request(for: entry)
+        var request = decoded.request
+        request.callback = callback(of: request, id: decoded.callbackID, url: entry.url)
+        return (request, decoded.callbackID)
+    }
+
+    /// The fetch core's request for an entry: the spider's method, headers and
+    /// body, a recrawl's validators, and redirects checked against the scope.
+    private func fetchRequest(for entry: FrontierEntry, request: CrawlRequest, plan: Recrawl.Plan?) -> Request {
         var fetchRequest = Request(url: entry.url, method: request.method, headers: request.headers, body: request.body)
         if let plan { Recrawl.addValidators(of: plan, to: &fetchRequest) }
         let scope = scope
@@ -122,28 +172,34 @@ struct CrawlWork: Sendable {
             // followed. Targets that are not http(s) go on to the fetch core,
             // which refuses them with forbiddenRedirect.
             guard let base = WebURL(from), let parsed = WebURL(location, relativeTo: base)?.removingFragment else { return nil }
-            guard parsed.scheme == "http" || parsed.scheme == "https" else { return parsed.href }
+            guard parsed.scheme.isHTTPScheme else { return parsed.href }
             guard let hostKey = parsed.hostKey else { return nil }
             let probe = FrontierEntry(url: parsed.href, fingerprint: 0, hostKey: hostKey, depth: 0)
             return scope.rejection(of: probe, seedHosts: seedHosts) == .offScope ? nil : parsed.href
         }
+        return fetchRequest
+    }
+
+    /// Passes the request through the middlewares' `willSend`; `false` when
+    /// one skipped it (then recorded as skipped, and done).
+    private func sendThroughMiddlewares(_ fetchRequest: inout Request, for request: CrawlRequest, entry: FrontierEntry) async -> Bool {
         for middleware in crawler.middlewares {
             if case .skip(let reason) = await middleware.willSend(&fetchRequest, for: request) {
                 crawler.record { $0.skippedRequests += 1 }
                 let record = PageRecord(entry: entry, error: "skipped: \(reason)")
                 await commit(entry, record: record, items: [], redirectTarget: nil)
                 await frontier.complete(entry, outcome: .permanentFailure)
-                return
+                return false
             }
         }
-        // An archived crawl keeps a body cut at the size limit, for the
-        // archive (marked truncated); for the crawl it is still bodyTooLarge.
-        fetchRequest.capturesExchange = archive != nil
-        fetchRequest.truncatesBody = archive != nil
-        let spool = bodySpool(for: fetchRequest)
-        if let spool { fetchRequest.bodyConsumer = spool }
+        return true
+    }
+
+    /// Fetches the request (archiving what it captured, and giving the plan
+    /// the digest the spool made) and measures how long it took.
+    private func fetch(_ fetchRequest: Request, spool: WARCBodySpool?, plan: inout Recrawl.Plan?) async -> (Result<Response, FetchError>, latency: Duration) {
         let started = ContinuousClock.now
-        var result: Result<Response, FetchError>
+        let result: Result<Response, FetchError>
         do {
             let response = try await client.fetch(fetchRequest)
             crawler.archive(response, in: archive, spool: spool, previous: plan?.capture)
@@ -157,32 +213,36 @@ struct CrawlWork: Sendable {
         } catch {
             result = .failure(error)
         }
-        let latency = ContinuousClock.now - started
-        crawler.metrics.fetchDuration.record(duration: latency)
-        if crawler.isAbandoned {
-            // The crawl was stopped at once: nothing is recorded, so a resumed crawl fetches it again.
-            return
-        }
-        var decided: FetchOutcome?
-        if case .success(var response) = result {
-            middlewares: for middleware in crawler.middlewares {
-                switch await middleware.didReceive(response, for: fetchRequest) {
-                case .accept(let accepted):
-                    response = accepted
-                case .retry(let delay):
-                    decided = .retryAfter(delay ?? frontier.policy.backoff(beforeRetry: entry.attempt + 1))
-                    break middlewares
-                case .drop(let reason):
-                    crawler.record { $0.droppedResponses += 1 }
-                    let record = PageRecord(entry: entry, dropped: response, reason: reason, elapsed: latency)
-                    await commit(entry, record: record, items: [], redirectTarget: nil)
-                    await frontier.complete(entry, outcome: .success(latency: latency))
-                    return
-                }
+        return (result, ContinuousClock.now - started)
+    }
+
+    /// Passes a response through the middlewares' `didReceive`: the response
+    /// they accepted, and the outcome when one asked for a retry; `nil` when
+    /// one dropped it (then recorded as dropped, and done).
+    private func receiveThroughMiddlewares(_ result: Result<Response, FetchError>, for fetchRequest: Request, entry: FrontierEntry,
+                                           latency: Duration) async -> (Result<Response, FetchError>, decided: FetchOutcome?)? {
+        guard case .success(var response) = result else { return (result, nil) }
+        for middleware in crawler.middlewares {
+            switch await middleware.didReceive(response, for: fetchRequest) {
+            case .accept(let accepted):
+                response = accepted
+            case .retry(let delay):
+                return (.success(response), .retryAfter(delay ?? frontier.policy.backoff(beforeRetry: entry.attempt + 1)))
+            case .drop(let reason):
+                crawler.record { $0.droppedResponses += 1 }
+                let record = PageRecord(entry: entry, dropped: response, reason: reason, elapsed: latency)
+                await commit(entry, record: record, items: [], redirectTarget: nil)
+                await frontier.complete(entry, outcome: .success(latency: latency))
+                return nil
             }
-            result = .success(response)
         }
-        let outcome = decided ?? Self.outcome(of: result, latency: latency, attempt: entry.attempt, policy: frontier.policy)
+        return (.success(response), nil)
+    }
+
+    /// Completes the entry in the frontier and records its result: a URL that
+    /// may be retried is parsed only when its result is final.
+    private func conclude(_ entry: FrontierEntry, outcome: FetchOutcome, result: Result<Response, FetchError>, latency: Duration,
+                          request: CrawlRequest, callbackID: UInt64?, plan: Recrawl.Plan?) async {
         switch outcome {
         case .retryAfter, .hostBusy, .transientFailure:
             // May be retried: nothing is parsed from it unless it is final.
@@ -259,8 +319,9 @@ struct CrawlWork: Sendable {
             }
             crawler.metrics.countPage(status: response.status, bytes: response.decodedBodyBytes)
             if let failure { crawler.metrics.countError(String(failure.prefix { $0 != ":" })) }
-            let record = PageRecord(entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
+            var record = PageRecord(entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
                                     error: failure, change: change)
+            if crawler.settings.recordsOutlinks { record.outlinks = PageRecord.outlinks(of: page.found) }
             await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
         }
     }
@@ -268,6 +329,7 @@ struct CrawlWork: Sendable {
     /// Writes a URL's record (none for a page a recrawl passed over), items and
     /// revisit record, unless the frontier took the URL back
     /// (a shared frontier's lease that expired: another worker fetches it and writes them).
+    /// A feed that cannot be written stops the crawl (`Crawler.outputFailure`).
     func commit(_ entry: FrontierEntry, record: PageRecord?, items: [any Encodable & Sendable], redirectTarget: UInt64?,
                 revisit: PageRevisit? = nil) async {
         guard await frontier.confirmClaim(entry) else {
@@ -276,7 +338,13 @@ struct CrawlWork: Sendable {
             crawler.logger.warning("claim expired before the page was written; another worker fetches it", metadata: ["url": "\(entry.url)"])
             return
         }
-        crawler.commit(entry, record: record, items: items, redirectTarget: redirectTarget, revisit: revisit)
+        do throws(FeedError) {
+            try await output.commit(entry, record: record, items: items, redirectTarget: redirectTarget, revisit: revisit)
+        } catch {
+            crawler.stopForOutputFailure(error)
+            return
+        }
+        crawler.record { $0.items += items.count }
     }
 
     /// What handling one page gave.
@@ -308,6 +376,9 @@ struct CrawlWork: Sendable {
         case .notHTML: false
         case .needsSniffing: HTMLSniffer.sniff(response.body.prefix(HTMLSniffer.sniffLength))
         }
+        var response = response
+        var rendering: RenderedPage?
+        if isHTML, (200..<300).contains(response.status) { (response, rendering) = await rendered(response, request: request) }
         var links: [Link] = []
         if isHTML, (200..<300).contains(response.status), let documentURL = WebURL(response.finalURL) {
             // Every link is offered to the frontier (PDFs and images too, as
@@ -327,7 +398,7 @@ struct CrawlWork: Sendable {
             }
             links = crawler.settings.followsNofollow ? extracted.links : extracted.links.filter { !$0.isNofollow && !extracted.isNofollowPage }
         }
-        let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: links, isHTML: isHTML)
+        let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: links, isHTML: isHTML, rendering: rendering)
         let output = SpiderOutput()
         do {
             if let callback = request.callback {
@@ -346,7 +417,9 @@ struct CrawlWork: Sendable {
         for item in output.items {
             if let kept = await crawler.process(item) { result.items.append(kept) }
         }
-        result.found = await offer(output.requests, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL)
+        // Navigations the page's scripts tried are followed as links: robots.txt, scope and the seen-set decide.
+        let navigations = rendering?.navigations.map { CrawlRequest(url: $0) } ?? []
+        result.found = await offer(output.requests + navigations, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL)
         result.links = links.count
         return result
     }

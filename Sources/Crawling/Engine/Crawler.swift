@@ -30,21 +30,8 @@ public final class Crawler: Sendable {
     private let pipelines: [any ItemPipeline]
     /// The hooks every request and response passes, in order.
     let middlewares: [any CrawlMiddleware]
-    private let stats = LockedState(CrawlStats())
-    private let stopping = LockedState(false)
-    /// Set by ``abandonInFlight()``: pages in flight are not recorded.
-    private let abandoned = LockedState(false)
-    /// The task running the workers, while ``run()`` runs.
-    private let workerTask = LockedState<Task<Void, Never>?>(nil)
-    /// The timer that abandons requests still in flight after a stop's grace period.
-    private let graceTimer = LockedState<Task<Void, Never>?>(nil)
-    /// The HTTP client, while ``run()`` runs.
-    private let activeClient = LockedState<FetchClient?>(nil)
-    private let live = LockedState<(any URLFrontier)?>(nil)
-    /// The state store of a resumable crawl, while ``run()`` runs.
-    private let stateStore = LockedState<CrawlStateStore?>(nil)
-    /// The first failure to write a feed (a closed pipe, a full disk), which stopped the crawl.
-    private let feedFailure = LockedState<FeedError?>(nil)
+    /// The lifecycle, the counters and the first output failure, under one lock.
+    private let state = LockedState(Shared())
     /// Where the crawler reports problems (spider errors, unwritable feeds).
     public let logger: Logger
     /// The callbacks of queued requests, until they go out.
@@ -78,33 +65,52 @@ public final class Crawler: Sendable {
         self.pipelines = pipelines
     }
 
+    /// What ``state`` guards.
+    private struct Shared {
+        var lifecycle = CrawlerStateMachine<LiveCrawl>()
+        var stats = CrawlStats()
+        /// When ``run()`` started.
+        var started: ContinuousClock.Instant?
+        /// The first failure to write a feed (a closed pipe, a full disk), which stopped the crawl.
+        var outputFailure: FeedError?
+    }
+
+    /// What a running crawl opened, kept by the lifecycle while the workers run.
+    struct LiveCrawl: Sendable {
+        let client: FetchClient
+        let frontier: any URLFrontier
+    }
+
+    /// What a run opens before its start-up, used by every later step.
+    private struct OpenedRun: Sendable {
+        let scope: CrawlScope
+        let startRequests: [CrawlRequest]
+        let client: FetchClient
+        let archive: WARCArchive?
+        let output: CrawlOutput
+        /// Renders the pages ``CrawlSettings/rendering`` chooses, if any.
+        let renderer: PageRenderer?
+    }
+
+    // MARK: Lifecycle
+
     /// Stops scheduling new requests; requests in flight finish, then ``run()``
     /// returns. Those still running after ``CrawlSettings/stopGracePeriod`` are
     /// abandoned (and, in a resumable crawl, fetched again on resume).
+    ///
+    /// A stop during the start-up cancels it (opening a shared frontier,
+    /// queueing the seeds) and no request goes out; a stop before ``run()``
+    /// makes it return empty statistics at once. A second stop does nothing.
     public func stop() {
-        let isFirst = stopping.withLock { stopping in
-            defer { stopping = true }
-            return !stopping
-        }
-        guard isFirst else { return }
-        // Workers waiting for a URL leave; a worker busy with a page finishes it.
-        workerTask.withLock { $0 }?.cancel()
-        let grace = settings.stopGracePeriod
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: grace)
-            guard !Task.isCancelled else { return }
-            self?.abandonInFlight()
-        }
-        graceTimer.withLock { $0 = timer }
+        perform(state.withLock { $0.lifecycle.stop() })
     }
 
     /// Stops now: requests in flight are abandoned (nothing is recorded for
     /// them, so a resumed crawl fetches them again) and ``run()`` returns.
     public func abandonInFlight() {
-        stopping.withLock { $0 = true }
-        abandoned.withLock { $0 = true }
-        workerTask.withLock { $0 }?.cancel()
-        if let client = activeClient.withLock({ $0 }) {
+        guard case .abandon(let work, let live) = state.withLock({ $0.lifecycle.graceExpired() }) else { return }
+        for item in work { item.cancel() }
+        if let client = live?.client {
             Task { await client.shutdown() }
         }
     }
@@ -114,54 +120,101 @@ public final class Crawler: Sendable {
     /// written when it happened is not marked done, so a resumed crawl
     /// fetches it again.
     public var outputFailure: FeedError? {
-        feedFailure.withLock { $0 }
+        state.withLock { $0.outputFailure }
+    }
+
+    /// The counters so far, with the seconds since ``run()`` started: what a
+    /// process that must end at once (a second Ctrl-C) can still report.
+    /// The frontier's counts (duplicates, robots.txt denials and the like) are
+    /// added only when ``run()`` returns.
+    public var statsSoFar: CrawlStats {
+        state.withLock { shared in
+            var stats = shared.stats
+            if let started = shared.started { stats.elapsedSeconds = (ContinuousClock.now - started).inSeconds }
+            return stats
+        }
     }
 
     /// The counters so far, with the frontier's queue sizes.
     public func progress() async -> (stats: CrawlStats, queued: Int, inFlight: Int, hosts: Int) {
-        let snapshot = stats.withLock { $0 }
-        guard let frontier = live.withLock({ $0 }) else { return (snapshot, 0, 0, 0) }
+        let (snapshot, frontier) = state.withLock { ($0.stats, $0.lifecycle.resources?.frontier) }
+        guard let frontier else { return (snapshot, 0, 0, 0) }
         return (snapshot, await frontier.queuedCount, await frontier.inFlightCount, await frontier.hostCount)
     }
 
     /// Runs the crawl to the end (or until ``stop()``) and returns its statistics.
+    ///
+    /// A crawler runs once: called again (or after ``stop()``), it returns
+    /// empty statistics at once.
+    /// - Throws: `CrawlError` when the crawl cannot start, or its frontier failed.
     public func run() async throws(CrawlError) -> CrawlStats {
-        let settings = settings
+        let started = ContinuousClock.now
+        let action = state.withLock { shared in
+            let action = shared.lifecycle.run()
+            if case .start = action { shared.started = started }
+            return action
+        }
+        switch action {
+        case .returnEmpty: return CrawlStats()
+        case .refuse: throw .alreadyRunning
+        case .start: break
+        }
+        let deadline = startDeadline()
+        defer {
+            deadline?.cancel()
+            state.withLock { $0.lifecycle.finished() }?.cancel()
+        }
+        let opened = try await openRun()
+        let work: CrawlWork?
+        do {
+            work = try await startUp(opened)
+        } catch {
+            await opened.client.shutdown()
+            await closeOutputs(opened, frontier: nil)
+            throw error
+        }
+        if let work {
+            await runWorkers(work, opened: opened)
+        }
+        return try await close(opened, frontier: work?.frontier, started: started)
+    }
+
+    /// Performs what the lifecycle asked after a stop: cancels the start-up or
+    /// the workers, and starts the timer that abandons requests still in
+    /// flight after the grace period.
+    private func perform(_ action: CrawlerStateMachine<LiveCrawl>.StopAction) {
+        guard case .cancelAndStartGraceTimer(let work) = action else { return }
+        // Workers waiting for a URL leave; a worker busy with a page finishes it.
+        work?.cancel()
+        let grace = settings.stopGracePeriod
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: grace)
+            guard !Task.isCancelled else { return }
+            self?.abandonInFlight()
+        }
+        perform(state.withLock { $0.lifecycle.graceTimerStarted(timer) })
+    }
+
+    /// Cancels a task the lifecycle no longer wants.
+    private func perform(_ action: CrawlerStateMachine<LiveCrawl>.RegistrationAction) {
+        if case .cancel(let work) = action { work.cancel() }
+    }
+
+    // MARK: The steps of a run
+
+    /// Checks the settings and opens the client, the archive and the writers.
+    private func openRun() async throws(CrawlError) -> OpenedRun {
         if settings.recrawl != nil, settings.stateDirectory == nil {
             throw .invalidSettings("a recrawl needs a state directory (stateDirectory, --state)")
         }
-        let hosts: CrawlScope.Hosts = spider.allowedDomains.isEmpty ? settings.hosts : .domains(spider.allowedDomains)
-        let scope: CrawlScope
-        do {
-            scope = try CrawlScope(hosts: hosts, allowPatterns: settings.allowPatterns, denyPatterns: settings.denyPatterns,
-                                   maxDepth: settings.maxDepth, maxURLLength: settings.maxURLLength)
-        } catch {
-            throw .invalidSettings(error.description)
-        }
-        var clientConfiguration = FetchClient.Configuration()
-        clientConfiguration.userAgent = settings.userAgent
-        clientConfiguration.timeouts = Timeouts(connect: min(.seconds(10), settings.timeout), total: settings.timeout, idle: min(.seconds(30), settings.timeout))
-        clientConfiguration.maxBodySize = settings.maxBodySize
-        clientConfiguration.maxConnectionsPerHost = settings.perHostConcurrency
-        clientConfiguration.maxTotalConnections = max(1, settings.maxConnections)
-        clientConfiguration.keepsCookies = settings.keepsCookies
-        clientConfiguration.maxCookiesPerHost = settings.maxCookiesPerHost
-        clientConfiguration.maxCookies = settings.maxCookies
-        clientConfiguration.maxURLLength = settings.maxURLLength
-        clientConfiguration.verifiesTLSCertificates = settings.verifiesTLSCertificates
+        let scope = try makeScope()
         let startRequests = spider.startRequests()
-        if let policy = settings.addressPolicy {
-            clientConfiguration.addressPolicy = policy
-        } else {
-            clientConfiguration.addressPolicy = SeedAddresses.policy(forSeeds: startRequests.map(\.url))
-        }
         let client: FetchClient
         do {
-            client = try FetchClient(configuration: clientConfiguration)
+            client = try FetchClient(configuration: clientConfiguration(seeds: startRequests.map(\.url)))
         } catch {
             throw .clientUnavailable(error)
         }
-        activeClient.withLock { $0 = client }
         let archive: WARCArchive?
         do {
             archive = try settings.warc.map { settings throws(WARCError) in try WARCArchive(settings: settings) }
@@ -169,6 +222,102 @@ public final class Crawler: Sendable {
             await client.shutdown()
             throw .archiveUnavailable(error)
         }
+        let renderer: PageRenderer?
+        do {
+            renderer = try settings.rendering.map { rendering throws(CrawlError) in
+                try PageRenderer(rendering, client: client, userAgent: settings.userAgent)
+            }
+        } catch {
+            try? archive?.close()
+            await client.shutdown()
+            throw error
+        }
+        let output = CrawlOutput(itemFeeds: itemFeeds, pageLog: pageLog, logger: logger)
+        return OpenedRun(scope: scope, startRequests: startRequests, client: client, archive: archive, output: output, renderer: renderer)
+    }
+
+    /// The crawl's scope: the spider's allowed domains, or the settings' hosts, with the settings' patterns and limits.
+    private func makeScope() throws(CrawlError) -> CrawlScope {
+        let hosts: CrawlScope.Hosts = spider.allowedDomains.isEmpty ? settings.hosts : .domains(spider.allowedDomains)
+        do {
+            return try CrawlScope(hosts: hosts, allowPatterns: settings.allowPatterns, denyPatterns: settings.denyPatterns,
+                                  maxDepth: settings.maxDepth, maxURLLength: settings.maxURLLength)
+        } catch {
+            throw .invalidSettings(error.description)
+        }
+    }
+
+    /// The HTTP client's configuration from the settings; without an address policy, the seeds decide it.
+    private func clientConfiguration(seeds: [String]) -> FetchClient.Configuration {
+        var configuration = FetchClient.Configuration()
+        configuration.userAgent = settings.userAgent
+        configuration.timeouts = Timeouts(connect: min(.seconds(10), settings.timeout), total: settings.timeout, idle: min(.seconds(30), settings.timeout))
+        configuration.maxBodySize = settings.maxBodySize
+        configuration.maxConnectionsPerHost = settings.perHostConcurrency
+        configuration.maxTotalConnections = max(1, settings.maxConnections)
+        configuration.keepsCookies = settings.keepsCookies
+        configuration.maxCookiesPerHost = settings.maxCookiesPerHost
+        configuration.maxCookies = settings.maxCookies
+        configuration.maxURLLength = settings.maxURLLength
+        configuration.verifiesTLSCertificates = settings.verifiesTLSCertificates
+        configuration.addressPolicy = settings.addressPolicy ?? SeedAddresses.policy(forSeeds: seeds)
+        return configuration
+    }
+
+    /// Opens the state (of a resumable crawl), builds the frontier and queues
+    /// the seeds, in a task a stop cancels. `nil` when a stop came before the
+    /// frontier was built.
+    private func startUp(_ opened: OpenedRun) async throws(CrawlError) -> CrawlWork? {
+        let task = Task { () async -> Result<CrawlWork?, CrawlError> in
+            do throws(CrawlError) {
+                return .success(try await self.buildAndSeed(opened))
+            } catch {
+                return .failure(error)
+            }
+        }
+        perform(state.withLock { $0.lifecycle.startupBegan(task) })
+        let result = await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
+        return try result.get()
+    }
+
+    /// Builds the frontier and queues the seeds, unless the start-up was cancelled meanwhile.
+    private func buildAndSeed(_ opened: OpenedRun) async throws(CrawlError) -> CrawlWork? {
+        let frontier: any URLFrontier
+        let store: CrawlStateStore?
+        do {
+            (frontier, store) = try await buildFrontier(opened)
+        } catch {
+            // Stopped during the start-up: the frontier's failure says nothing more.
+            if Task.isCancelled { return nil }
+            throw .frontierUnavailable(error)
+        }
+        let seedHosts = Set(opened.startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
+        let recrawl = settings.recrawl.flatMap { recrawl in store.map { Recrawl(settings: recrawl, store: $0) } }
+        let work = CrawlWork(crawler: self, client: opened.client, frontier: frontier, output: opened.output, scope: opened.scope,
+                             seedHosts: seedHosts, callbacks: callbacks, archive: opened.archive, recrawl: recrawl, renderer: opened.renderer)
+        if !Task.isCancelled {
+            await work.offer(opened.startRequests, base: nil, depth: 0, referrer: nil, asSeeds: true)
+        }
+        return work
+    }
+
+    /// The frontier of the run (resumable with a state directory), and the state store of a resumable one.
+    private func buildFrontier(_ opened: OpenedRun) async throws -> (any URLFrontier, CrawlStateStore?) {
+        let configuration = frontierConfiguration(scope: opened.scope)
+        let robotsFetcher = robotsFetcher(client: opened.client, archive: opened.archive)
+        guard let directory = settings.stateDirectory else {
+            return (try await settings.frontier.makeFrontier(configuration: configuration, robotsFetcher: robotsFetcher), nil)
+        }
+        return try await resumableFrontier(directory: directory, configuration: configuration, robotsFetcher: robotsFetcher,
+                                           output: opened.output, seeds: opened.startRequests.map(\.url))
+    }
+
+    /// The frontier's configuration from the settings; its events go to the log.
+    private func frontierConfiguration(scope: CrawlScope) -> FrontierConfiguration {
         let policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
                                       autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries,
                                       maxRetryWait: settings.maxRetryWait, maxCrawlDelay: settings.maxCrawlDelay, hostTimeBudget: settings.hostTimeBudget,
@@ -186,9 +335,13 @@ public final class Crawler: Sendable {
         configuration.eventHandler = { event in
             logger.notice("\(Self.logLine(for: event))")
         }
-        let robotsFetcher: FrontierFactory.RobotsFetcher = { url in
-            // Up to 5 redirects; a file is read up to 500 KiB and parsed up
-            // to there, however long it is (RFC 9309 §2.5).
+        return configuration
+    }
+
+    /// Fetches a host's robots.txt with `client`: up to 5 redirects; a file
+    /// is read up to 500 KiB and parsed up to there, however long it is (RFC 9309 §2.5).
+    private func robotsFetcher(client: FetchClient, archive: WARCArchive?) -> FrontierFactory.RobotsFetcher {
+        { url in
             do {
                 var request = Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: RobotsTxt.maxParsedBytes)
                 request.truncatesBody = true
@@ -200,29 +353,36 @@ public final class Crawler: Sendable {
                 return .unreachable
             }
         }
-        let frontier: any URLFrontier
-        do {
-            if let directory = settings.stateDirectory {
-                frontier = try await resumableFrontier(directory: directory, configuration: configuration, robotsFetcher: robotsFetcher,
-                                                       seeds: startRequests.map(\.url))
-            } else {
-                frontier = try await settings.frontier.makeFrontier(configuration: configuration, robotsFetcher: robotsFetcher)
-            }
-        } catch {
-            await client.shutdown()
-            throw .frontierUnavailable(error)
-        }
-        live.withLock { $0 = frontier }
-        let metricsSampler = metrics.sample(frontier)
-        let seedHosts = Set(startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
-        let recrawl = settings.recrawl.flatMap { recrawl in stateStore.withLock { $0 }.map { Recrawl(settings: recrawl, store: $0) } }
-        let work = CrawlWork(crawler: self, client: client, frontier: frontier, scope: scope, seedHosts: seedHosts, callbacks: callbacks,
-                             archive: archive, recrawl: recrawl)
+    }
 
-        let started = ContinuousClock.now
-        await work.offer(startRequests, base: nil, depth: 0, referrer: nil, asSeeds: true)
-        let liveness = Task { [weak self] in
-            // Work queued and nothing in flight: the log says why, and until when.
+    /// Runs the workers until the frontier runs dry or the crawl stops, with
+    /// the waiting log and (in a resumable crawl) the checkpoints beside them.
+    private func runWorkers(_ work: CrawlWork, opened: OpenedRun) async {
+        let concurrency = max(1, settings.concurrency)
+        let workers = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<concurrency {
+                    group.addTask { await work.runWorker() }
+                }
+            }
+        }
+        let background = [startWaitingLog(), startCheckpoints(opened.output), metrics.sample(work.frontier)].compactMap { $0 }
+        perform(state.withLock { $0.lifecycle.started(LiveCrawl(client: opened.client, frontier: work.frontier), workers: workers) })
+        await withTaskCancellationHandler {
+            await workers.value
+        } onCancel: {
+            workers.cancel()
+        }
+        for task in background {
+            task.cancel()
+            await task.value
+        }
+    }
+
+    /// Logs why the crawl waits, when work is queued and nothing is in flight:
+    /// when the reason changes, and every 30 s while it lasts.
+    private func startWaitingLog() -> Task<Void, Never> {
+        Task { [weak self] in
             var lastLogged: (key: String, at: ContinuousClock.Instant)?
             while !Task.isCancelled, let self {
                 try? await Task.sleep(for: .seconds(1))
@@ -230,85 +390,79 @@ public final class Crawler: Sendable {
                     lastLogged = nil
                     continue
                 }
-                // Logged when the reason changes, and every 30 s while it lasts.
                 let key = message.filter { !$0.isNumber }
                 if let last = lastLogged, last.key == key, ContinuousClock.now - last.at < .seconds(30) { continue }
                 self.logger.notice("\(message)")
                 lastLogged = (key, .now)
             }
         }
-        let checkpoints = Task { [weak self] in
-            // Commits the resumable state a few times a second (none without --state).
-            while !Task.isCancelled, let self, self.stateStore.withLock({ $0 != nil }) {
-                try? await Task.sleep(for: settings.checkpointInterval)
-                self.checkpoint()
+    }
+
+    /// Commits the resumable state a few times a second (no task without a state directory).
+    private func startCheckpoints(_ output: CrawlOutput) -> Task<Void, Never>? {
+        guard settings.stateDirectory != nil else { return nil }
+        let interval = settings.checkpointInterval
+        return Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                await output.checkpoint()
             }
         }
-        let workers = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<max(1, settings.concurrency) {
-                    group.addTask { await work.runWorker() }
-                }
-            }
+    }
+
+    /// Shuts the client down, closes the archive, the frontier and the
+    /// writers, and returns the run's statistics.
+    private func close(_ opened: OpenedRun, frontier: (any URLFrontier)?, started: ContinuousClock.Instant) async throws(CrawlError) -> CrawlStats {
+        let cookiesRefused = opened.client.cookiesRefused
+        // The browser first: its pages' requests go through the client.
+        let rendering = await opened.renderer?.shutdown()
+        await opened.client.shutdown()
+        let failure = await frontier?.failure
+        await closeOutputs(opened, frontier: frontier)
+        if let failure { throw .frontierFailed(failure) }
+        var counts: (counters: FrontierCounters, activity: FrontierActivity)?
+        if let frontier { counts = (await frontier.counters, await frontier.activity) }
+        let elapsed = (ContinuousClock.now - started).inSeconds
+        return state.withLock { shared in
+            var stats = shared.stats
+            if let counts { Self.add(counts.counters, counts.activity, to: &stats) }
+            stats.elapsedSeconds = elapsed
+            stats.cookiesRefused = cookiesRefused
+            stats.archivedRecords = opened.archive?.recordCount ?? 0
+            stats.browserRestarts = rendering?.browserRestarts ?? 0
+            shared.stats = stats
+            return stats
         }
-        workerTask.withLock { $0 = workers }
-        await withTaskCancellationHandler {
-            await workers.value
-        } onCancel: {
-            workers.cancel()
-        }
-        checkpoints.cancel()
-        await checkpoints.value
-        metricsSampler.cancel()
-        await metricsSampler.value
-        liveness.cancel()
-        await liveness.value
-        if let timer = graceTimer.withLock({ $0 }) {
-            timer.cancel()
-            await timer.value
-        }
-        let cookiesRefused = client.cookiesRefused
-        await client.shutdown()
-        let failure = await frontier.failure
+    }
+
+    /// Sets the frontier's counts in a run's statistics.
+    private static func add(_ counters: FrontierCounters, _ activity: FrontierActivity, to stats: inout CrawlStats) {
+        stats.hostPauses = activity.hostPauses
+        stats.hostsGivenUp = activity.givenUpHosts
+        stats.robotsRulesIgnored = counters.robotsRulesIgnored
+        stats.duplicates = counters.duplicates
+        stats.offScope = counters.rejected[.offScope] ?? 0
+        stats.limited = counters.pageLimited + counters.queueLimited + counters.rejected.filter { $0.key != .offScope }.values.reduce(0, +)
+        stats.queueLimited = counters.queueLimited
+        stats.queuedOnDisk = counters.spilled
+        stats.robotsDenied = counters.robotsDenied
+        stats.retries = counters.retries
+    }
+
+    /// Closes the archive, then the frontier, the state store and the writers.
+    private func closeOutputs(_ opened: OpenedRun, frontier: (any URLFrontier)?) async {
         do {
-            try archive?.close()
+            try opened.archive?.close()
         } catch {
             logger.error("cannot finish the WARC archive", metadata: ["error": "\(error)"])
         }
-        do {
-            try await frontier.close()
-            try stateStore.withLock { $0 }?.close(metadata: feedLengths, beforeWriting: synchronizeFeeds)
-        } catch {
-            logger.error("cannot save the crawl's state", metadata: ["error": "\(error)"])
-        }
-        stateStore.withLock { $0 = nil }
-        workerTask.withLock { $0 = nil }
-        activeClient.withLock { $0 = nil }
-        if let failure { throw .frontierFailed(failure) }
-        let counters = await frontier.counters
-        let activity = await frontier.activity
-        return stats.withLock { stats in
-            stats.hostPauses = activity.hostPauses
-            stats.hostsGivenUp = activity.givenUpHosts
-            stats.robotsRulesIgnored = counters.robotsRulesIgnored
-            stats.elapsedSeconds = (ContinuousClock.now - started).inSeconds
-            stats.duplicates = counters.duplicates
-            stats.offScope = counters.rejected[.offScope] ?? 0
-            stats.limited = counters.pageLimited + counters.queueLimited + counters.rejected.filter { $0.key != .offScope }.values.reduce(0, +)
-            stats.queueLimited = counters.queueLimited
-            stats.queuedOnDisk = counters.spilled
-            stats.cookiesRefused = cookiesRefused
-            stats.robotsDenied = counters.robotsDenied
-            stats.retries = counters.retries
-            stats.archivedRecords = archive?.recordCount ?? 0
-            return stats
-        }
+        await opened.output.close(frontier: frontier)
     }
 
     /// Why the crawl waits, when work is queued and nothing is in flight
     /// (`waiting: 1 host paused until 21:37:05 (Retry-After)`); `nil` otherwise.
     public func waitingMessage() async -> String? {
-        guard let frontier = live.withLock({ $0 }) else { return nil }
+        guard let frontier = state.withLock({ $0.lifecycle.resources?.frontier }) else { return nil }
         return Self.waitingMessage(for: await frontier.activity)
     }
 
@@ -345,12 +499,43 @@ public final class Crawler: Sendable {
 
     // MARK: Used by the workers
 
-    var isStopping: Bool { stopping.withLock { $0 } }
+    var isStopping: Bool { state.withLock { $0.lifecycle.isStopping } }
 
-    var isAbandoned: Bool { abandoned.withLock { $0 } }
+    var isAbandoned: Bool { state.withLock { $0.lifecycle.isAbandoned } }
 
+    /// Updates the counters; a crawl that reaches ``CrawlSettings/maxBytes``
+    /// or ``CrawlSettings/maxItems`` with it stops (as ``stop()`` does).
     func record(_ update: (inout CrawlStats) -> Void) {
-        stats.withLock { update(&$0) }
+        let stop: (reason: String, action: CrawlerStateMachine<LiveCrawl>.StopAction)? = state.withLock { shared in
+            update(&shared.stats)
+            guard let reason = reachedLimit(shared.stats), !shared.lifecycle.isStopping else { return nil }
+            return (reason, shared.lifecycle.stop())
+        }
+        guard let stop else { return }
+        logger.notice("stopping: \(stop.reason)")
+        perform(stop.action)
+    }
+
+    /// Which of ``CrawlSettings/maxBytes`` and ``CrawlSettings/maxItems`` `stats` reached, as a log line; `nil`: neither.
+    private func reachedLimit(_ stats: CrawlStats) -> String? {
+        if let maxBytes = settings.maxBytes, stats.bytes >= maxBytes {
+            return "\(stats.bytes) body bytes received, the limit is \(maxBytes) (maxBytes)"
+        }
+        if let maxItems = settings.maxItems, stats.items >= maxItems {
+            return "\(stats.items) items written, the limit is \(maxItems) (maxItems)"
+        }
+        return nil
+    }
+
+    /// Stops the crawl gracefully once ``CrawlSettings/maxTime`` has passed (no task without a limit).
+    private func startDeadline() -> Task<Void, Never>? {
+        guard let maxTime = settings.maxTime else { return nil }
+        return Task { [weak self] in
+            try? await Task.sleep(for: maxTime)
+            guard !Task.isCancelled, let self, !self.isStopping else { return }
+            self.logger.notice("stopping: the crawl ran for \(maxTime.inSeconds) s (maxTime)")
+            self.stop()
+        }
     }
 
     /// Writes a fetch's captured exchanges to the archive. An archive that
@@ -370,12 +555,6 @@ public final class Crawler: Sendable {
         }
     }
 
-    /// Writes a page's record to the page log: server text without control
-    /// characters, URLs without credentials.
-    func log(_ record: PageRecord) throws(FeedError) {
-        try pageLog?.write(record.forOutput)
-    }
-
     /// Runs an item through the pipelines; `nil` when one of them dropped it.
     func process(_ item: any Encodable & Sendable) async -> (any Encodable & Sendable)? {
         var current: (any Encodable & Sendable)? = item
@@ -392,79 +571,27 @@ public final class Crawler: Sendable {
         return current
     }
 
-    /// Writes a finished page's record and items to the feeds, and (in a
-    /// resumable crawl) marks the page done in the same step, so a checkpoint
-    /// never holds one without the other.
-    ///
-    /// An item that cannot be encoded is logged and left out. A feed that
-    /// cannot be written (``FeedError/errorNumber`` set: a closed pipe, a full
-    /// disk) stops the crawl (``outputFailure``); the page is then not marked
-    /// done, and in a resumable crawl the feeds are cut back to where they
-    /// were before it, so a checkpoint still holds exactly the done pages' output.
-    /// A page with no `record` (one a recrawl passed over) writes nothing;
-    /// `revisit` (a recrawl's record of the page) is committed with it.
-    func commit(_ entry: FrontierEntry, record pageRecord: PageRecord?, items: [any Encodable & Sendable], redirectTarget: UInt64?,
-                revisit: PageRevisit? = nil) {
-        let store = stateStore.withLock { $0 }
-        let write = { () throws(FeedError) in
-            // Under the store's lock: no other page writes meanwhile.
-            let lengths = store == nil ? [] : self.allFeeds.map(\.length)
-            do throws(FeedError) {
-                if let pageRecord { try self.log(pageRecord) }
-                for item in items {
-                    for feed in self.itemFeeds {
-                        do throws(FeedError) {
-                            try feed.write(AnyEncodable(item))
-                        } catch where error.errorNumber == nil {
-                            self.logger.error("cannot write an item", metadata: ["feed": "\(feed.path)", "error": "\(error)"])
-                        }
-                    }
-                }
-            } catch {
-                for (feed, length) in zip(self.allFeeds, lengths) {
-                    if let length { try? feed.truncate(to: length) }
-                }
-                throw error
-            }
+    /// Stops the crawl after a feed could not be written (once: later failures are the same).
+    func stopForOutputFailure(_ error: FeedError) {
+        let action: CrawlerStateMachine<LiveCrawl>.StopAction? = state.withLock { shared in
+            guard shared.outputFailure == nil else { return nil }
+            shared.outputFailure = error
+            return shared.lifecycle.stop()
         }
-        do throws(FeedError) {
-            if let store {
-                try store.recordDone(entry, redirectTarget: redirectTarget, revisit: revisit, alongWith: write)
-            } else {
-                try write()
-            }
-        } catch {
-            stopForOutputFailure(error)
-            return
-        }
-        record { $0.items += items.count }
-    }
-
-    /// Stops the crawl after a feed could not be written (once; later failures are the same).
-    private func stopForOutputFailure(_ error: FeedError) {
-        let isFirst = feedFailure.withLock { failure in
-            defer { if failure == nil { failure = error } }
-            return failure == nil
-        }
-        guard isFirst else { return }
+        guard let action else { return }
         logger.error("cannot write a feed; the crawl stops", metadata: ["error": "\(error)"])
-        stop()
+        perform(action)
     }
 
     // MARK: Resumable state
 
-    /// Opens the state directory, cuts the feeds back to its last checkpoint,
-    /// and builds a frontier that goes on from it.
+    /// Opens the state directory (cutting the feeds back to its last
+    /// checkpoint) and builds a frontier that goes on from it.
     /// The store keeps URLs without credentials: those of the seeds (given
     /// again on resume) go back on the queued URLs of the seeds' hosts.
-    private func resumableFrontier(directory: String, configuration: FrontierConfiguration,
-                                   robotsFetcher: @escaping FrontierFactory.RobotsFetcher, seeds: [String]) async throws -> Frontier {
-        let store = try CrawlStateStore(directory: directory, lock: settings.stateDirectoryLock)
-        var saved = try store.load()
-        if settings.recrawl != nil, saved.queued.isEmpty, !saved.done.isEmpty {
-            // A finished crawl: a recrawl starts a new run over it, with new feeds.
-            saved = try beginRecrawlRun(store)
-        }
+    private func resumableFrontier(directory: String, configuration: FrontierConfiguration, robotsFetcher: @escaping FrontierFactory.RobotsFetcher,
+                                   output: CrawlOutput, seeds: [String]) async throws -> (Frontier, CrawlStateStore) {
+        var (store, saved) = try await output.openState(directory: directory, lock: settings.stateDirectoryLock, recrawls: settings.recrawl != nil)
         let credentials = Self.credentials(of: seeds)
         if !credentials.isEmpty {
             saved.queued = saved.queued.map { entry in
@@ -474,18 +601,13 @@ public final class Crawler: Sendable {
                 return entry
             }
         }
-        for feed in allFeeds {
-            // What no checkpoint covers belongs to pages that will be fetched again.
-            try feed.truncate(to: saved.metadata[Self.lengthKey(feed.path)].flatMap(Int.init) ?? 0)
-        }
         // URLs over the queue bounds wait on disk beside the state.
         let frontier = Frontier(configuration: configuration, store: store, spill: try SpillQueue(directory: directory), robotsFetcher: robotsFetcher)
-        stateStore.withLock { $0 = store }
         if !saved.isEmpty {
             logger.info("resuming a crawl", metadata: ["state": "\(directory)", "queued": "\(saved.queued.count)", "done": "\(saved.done.count)"])
             await frontier.restore(saved)
         }
-        return frontier
+        return (frontier, store)
     }
 
     /// The userinfo (`user:password@`) of the seeds that have one, by host key.
@@ -498,50 +620,5 @@ public final class Crawler: Sendable {
             }
         }
         return credentials
-    }
-
-    var allFeeds: [FeedExporter] {
-        itemFeeds + (pageLog.map { [$0] } ?? [])
-    }
-
-    static func lengthKey(_ path: String) -> String {
-        "feed-length:" + path
-    }
-
-    /// The feeds' lengths, stored with each checkpoint.
-    private func feedLengths() -> [String: String] {
-        var lengths: [String: String] = [:]
-        for feed in allFeeds {
-            if let length = feed.length { lengths[Self.lengthKey(feed.path)] = String(length) }
-        }
-        return lengths
-    }
-
-    /// Puts the feeds' bytes on disk, before a checkpoint counts them.
-    private func synchronizeFeeds() throws(FeedError) {
-        for feed in allFeeds { try feed.synchronize() }
-    }
-
-    /// Commits the resumable state (no-op without one).
-    private func checkpoint() {
-        guard let store = stateStore.withLock({ $0 }) else { return }
-        do {
-            try store.commit(metadata: feedLengths, beforeWriting: synchronizeFeeds)
-        } catch {
-            logger.error("cannot save the crawl's state", metadata: ["error": "\(error)"])
-        }
-    }
-}
-
-/// An `Encodable` box, so items of any type can be written through one call.
-struct AnyEncodable: Encodable {
-    let value: any Encodable
-
-    init(_ value: any Encodable) {
-        self.value = value
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        try value.encode(to: encoder)
     }
 }

@@ -32,6 +32,9 @@ public struct PageRecord: Sendable, Codable, Hashable {
     /// as written or resolved, or over the page's link caps; a `<base href>`
     /// over the limit counts as one); absent when the fetch failed or was skipped.
     public var linksDropped: Int?
+    /// The page's kept links as offered to the frontier (absolute, without
+    /// fragments, once each, in the page's order), with ``CrawlSettings/recordsOutlinks``.
+    public var outlinks: [String]?
 
     /// Creates a record.
     public init(url: String, finalURL: String?, status: Int?, depth: Int, referrer: String?, contentType: String?, bytes: Int, links: Int,
@@ -100,11 +103,12 @@ public struct PageRecord: Sendable, Codable, Hashable {
         record.contentType = contentType?.removingControlCharacters()
         record.error = error?.removingControlCharacters().removingURLCredentials()
         record.redirects = redirects?.map { $0.removingURLCredentials() }
+        record.outlinks = outlinks?.map { $0.removingURLCredentials() }
         return record
     }
 
     enum CodingKeys: String, CodingKey {
-        case url, status, depth, referrer, bytes, links, error, redirects, change
+        case url, status, depth, referrer, bytes, links, error, redirects, change, outlinks
         case linksDropped = "links_dropped"
         case finalURL = "final_url"
         case contentType = "content_type"

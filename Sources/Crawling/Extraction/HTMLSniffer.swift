@@ -25,11 +25,9 @@ public enum HTMLSniffer {
     /// The verdict from a `Content-Type` header value (`nil` when absent).
     public static func verdict(contentType: String?) -> Verdict {
         guard let contentType else { return .needsSniffing }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
-            $0.trimmed(" \t").lowercased()
-        } ?? ""
-        if mediaType.isEmpty { return .needsSniffing }
-        return mediaType == "text/html" || mediaType == "application/xhtml+xml" ? .html : .notHTML
+        let mediaType = MediaType(contentType: contentType)
+        if mediaType.essence.isEmpty { return .needsSniffing }
+        return mediaType.isHTML ? .html : .notHTML
     }
 
     /// Whether the first bytes of a body look like HTML: after a BOM and white

@@ -128,7 +128,16 @@ public final class FeedExporter: Sendable {
     /// - Throws: ``FeedError`` when the file cannot be cut or the document restarted.
     public func truncate(to length: Int) throws(FeedError) {
         try state.withLock { (state: inout State) throws(FeedError) in
-            try state.file?.truncate(to: length)
+            guard let file = state.file else { return }
+            let content = length - encodedTrailer.count
+            if document.isClosed, file.isSeekable, length < file.length, content >= encodedHeader.count {
+                // The length was taken after an item, with the closing part
+                // after it, which later items have overwritten: cut before it, close again.
+                try file.truncate(to: content)
+                try file.write(encodedTrailer)
+            } else {
+                try file.truncate(to: document.isClosed && content < encodedHeader.count ? 0 : length)
+            }
             if length == 0 { state.columns = state.givenColumns }
             try Self.takeUp(&state, document: document, header: encodedHeader, trailer: encodedTrailer)
         }

@@ -50,7 +50,9 @@ final class FeedFile {
             isSeekable = false
             return
         }
-        let flags = O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC)
+        // Always O_APPEND: after `truncate(to:)` the next write goes to the
+        // new end, not to the old offset (which would leave a hole of zeros).
+        let flags = O_CREAT | O_CLOEXEC | O_APPEND | (append ? 0 : O_TRUNC)
         // Read and write, so a resumed feed's header and a document's end can
         // be read back; write only where reading is refused (a write-only device).
         var opened = open(path, O_RDWR | flags, 0o600)

@@ -1,7 +1,7 @@
 import AsyncURLSupport
 /// A decoded JSON value, for turning an encoded item into CSV fields
 /// without Foundation's `JSONSerialization`.
-enum JSONValue: Decodable, Equatable {
+enum JSONValue: Decodable, Equatable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)

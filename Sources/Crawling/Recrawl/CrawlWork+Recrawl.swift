@@ -7,10 +7,18 @@ import LinkExtraction
 extension CrawlWork {
     /// The recrawl plan of a page; `nil` without a recrawl. A record that
     /// cannot be read is logged, and the page is fetched as a new one.
-    func recrawlPlan(for entry: FrontierEntry) -> Recrawl.Plan? {
+    /// `request`'s meta may hold what a sitemap said of the page (see `SitemapHint`).
+    func recrawlPlan(for entry: FrontierEntry, request: CrawlRequest) -> Recrawl.Plan? {
         guard let recrawl else { return nil }
+        let hint = SitemapHint(meta: request.meta)
+        if hint?.hasUnreadableValue == true { crawler.record { $0.sitemapHintsIgnored += 1 } }
         do {
-            return try recrawl.plan(for: entry)
+            let plan = try recrawl.plan(for: entry, hint: hint)
+            if let previous = plan.previous, let lastModified = hint?.lastModifiedMilliseconds, lastModified > previous.lastVisitMilliseconds,
+               !recrawl.schedule.isDue(previous, now: Recrawl.now) {
+                crawler.record { $0.revisitsDueBySitemap += 1 }
+            }
+            return plan
         } catch {
             crawler.logger.error("cannot read the page's revisit record; it is fetched as new", metadata: ["error": "\(error)"])
             return Recrawl.Plan(previous: nil, isDue: true)
@@ -61,8 +69,10 @@ extension CrawlWork {
             if !stored.isEmpty { await frontier.add(contentsOf: stored) }
             page = PageResult()
             page.links = stored.count
-            links = previous.links
-            items = previous.items
+            page.found = stored
+            // Left as stored: the record written holds none (see PageRevisit.keepsStoredLinks).
+            links = []
+            items = []
         } else {
             page = await handle()
             // Without this run's callback ids: a later run's ids mean other callbacks.
@@ -79,7 +89,8 @@ extension CrawlWork {
             }
         }
         crawler.record { $0.changes[change.rawValue, default: 0] += 1 }
-        let revisit = recrawl.revisit(of: entry, response: response, plan: plan, assessment: assessment, links: links, items: items)
+        var revisit = recrawl.revisit(of: entry, response: response, plan: plan, assessment: assessment, links: links, items: items)
+        revisit?.keepsStoredLinks = change == .unchanged && plan.previous != nil
         return (page, change, revisit)
     }
 }

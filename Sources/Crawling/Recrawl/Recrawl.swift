@@ -22,6 +22,8 @@ struct Recrawl: Sendable {
         /// it (an archived fetch's spool hashes the body as it streams), so the
         /// body is hashed once.
         var payloadDigest: [UInt8]? = nil
+        /// What a sitemap said of the page, if it was found in one.
+        var hint: SitemapHint? = nil
 
         /// The page's capture in the last visit, for a WARC `revisit` record.
         var capture: WARCPreviousCapture? {
@@ -51,9 +53,10 @@ struct Recrawl: Sendable {
     }
 
     /// The plan for a page; a record that cannot be read counts as none (the page is fetched as new).
-    func plan(for entry: FrontierEntry) throws(StateStoreError) -> Plan {
-        guard let previous = try store.revisit(for: entry.fingerprint) else { return Plan(previous: nil, isDue: true) }
-        return Plan(previous: previous, isDue: schedule.isDue(previous, now: Self.now))
+    /// - Parameter hint: what a sitemap said of the page (its `lastmod` and `changefreq`), if anything.
+    func plan(for entry: FrontierEntry, hint: SitemapHint? = nil) throws(StateStoreError) -> Plan {
+        guard let previous = try store.revisit(for: entry.fingerprint) else { return Plan(previous: nil, isDue: true, hint: hint) }
+        return Plan(previous: previous, isDue: schedule.isDue(previous, now: Self.now, hint: hint), hint: hint)
     }
 
     /// Adds `If-None-Match` and `If-Modified-Since` from the last visit's validators
@@ -95,7 +98,7 @@ struct Recrawl: Sendable {
                            etag: response.headers["ETag"] ?? (isNotModified ? previous?.etag : nil),
                            lastModified: response.headers["Last-Modified"] ?? (isNotModified ? previous?.lastModified : nil),
                            digest: assessment.digest, depth: entry.depth, lastVisitMilliseconds: Self.now,
-                           intervalMilliseconds: schedule.interval(after: change, previous: previous?.intervalMilliseconds),
+                           intervalMilliseconds: schedule.interval(after: change, previous: previous?.intervalMilliseconds, hint: plan.hint),
                            links: links, items: items)
     }
 }

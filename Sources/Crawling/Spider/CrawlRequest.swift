@@ -19,15 +19,40 @@ public struct CrawlRequest: Sendable {
     /// Runs first among the queued URLs of its host when higher.
     public var priority: Int
     /// The callback that parses the response; `nil` uses ``Spider/parse(_:output:)``.
+    ///
+    /// A closure stays in the process that made the request: a request taken
+    /// by another worker of a shared crawl (or by a resumed crawl) is parsed
+    /// by ``Spider/parse(_:output:)`` there, with a warning naming
+    /// ``callbackName`` (once per name). Route by ``meta`` to choose the
+    /// parsing in any process, as ``CrawlSpider`` does.
     public var callback: Spider.Callback?
+    /// What the log calls ``callback`` when it cannot run in the process
+    /// that takes the request; by default the source location of the call
+    /// that made the request (`MySpider.swift:42`).
+    public var callbackName: String?
     /// Values passed along to the response (``CrawlResponse/meta``).
     public var meta: [String: String]
     /// Whether the seen-set is bypassed (the URL is fetched even if seen).
     public var skipsDuplicateFilter: Bool
+    /// Whether the page is rendered through headless Chromium (``CrawlSettings/rendering``
+    /// must be set); `nil` leaves it to the crawl's rendering settings.
+    public var render: Bool?
     /// The URL already parsed and resolved (for links from the extractor), to save parsing it again.
     var resolved: WebURL?
 
     /// Creates a request.
+    /// - Parameters:
+    ///   - url: absolute, or relative to the page it was found on.
+    ///   - method: `GET` by default.
+    ///   - headers: extra header fields.
+    ///   - body: a body, for `POST` and friends.
+    ///   - priority: runs first among the queued URLs of its host when higher.
+    ///   - meta: values passed along to the response.
+    ///   - skipsDuplicateFilter: whether the seen-set is bypassed.
+    ///   - callback: parses the response (`nil`: the spider's `parse`).
+    ///   - callbackName: what the log calls the callback (`nil`: where this call is, `fileID:line`).
+    ///   - fileID: the calling file, for the default callback name.
+    ///   - line: the calling line, for the default callback name.
     public init(
         url: String,
         method: HTTPMethod = .get,
@@ -36,7 +61,11 @@ public struct CrawlRequest: Sendable {
         priority: Int = 0,
         meta: [String: String] = [:],
         skipsDuplicateFilter: Bool = false,
-        callback: Spider.Callback? = nil
+        render: Bool? = nil,
+        callback: Spider.Callback? = nil,
+        callbackName: String? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) {
         self.url = url
         self.method = method
@@ -45,7 +74,9 @@ public struct CrawlRequest: Sendable {
         self.priority = priority
         self.meta = meta
         self.skipsDuplicateFilter = skipsDuplicateFilter
+        self.render = render
         self.callback = callback
+        self.callbackName = callback == nil ? nil : callbackName ?? "\(fileID):\(line)"
         self.resolved = nil
     }
 

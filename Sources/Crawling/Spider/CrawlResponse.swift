@@ -1,10 +1,12 @@
 import AsyncURL
+import AsyncURLSupport
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
 import LinkExtraction
+import Rendering
 
 /// A fetched page as a spider sees it: the response, where it sits in the
 /// crawl, its links, and selectors over its HTML.
@@ -19,6 +21,14 @@ public struct CrawlResponse: Sendable {
     public let links: [Link]
     /// Whether the body was parsed as HTML.
     public let isHTML: Bool
+    /// The page as headless Chromium rendered it, when it was rendered
+    /// (``CrawlSettings/rendering``): the body, links and selectors are then
+    /// the rendered document's, the status and headers the fetched response's
+    /// (with `Content-Type` saying `charset=utf-8`).
+    public let rendering: RenderedPage?
+    /// The page's document, parsed on the first selector call and shared by
+    /// every later one (on this response and its copies).
+    private let parsed = ParsedDocument()
 
     /// The final URL.
     public var url: String { response.finalURL }
@@ -26,24 +36,34 @@ public struct CrawlResponse: Sendable {
     public var status: Int { response.status }
     /// The decoded body.
     public var body: Data { response.body }
-    /// The body as text.
-    public var text: String { response.text }
+    /// The body as text, decoded as the selectors' document is (the
+    /// `Content-Type` charset, a byte order mark, a `<meta>` charset, else
+    /// UTF-8; undefined bytes become U+FFFD).
+    public var text: String { DocumentText.decode(response.body, contentType: response.headers["Content-Type"]).text }
     /// The request's meta values.
     public var meta: [String: String] { request.meta }
 
-    /// The page parsed into a document for XPath and CSS queries.
+    /// The page parsed into a new document for XPath and CSS queries, owned
+    /// by the caller (``xpath(_:)`` and ``css(_:)`` share one parse instead).
     /// - Throws: `SelectorError` when the body cannot be parsed.
     public func document() throws(SelectorError) -> HTMLDocument {
         try HTMLDocument(bytes: response.body, url: WebURL(response.finalURL), contentType: response.headers["Content-Type"])
     }
 
     /// The string values an XPath expression selects (text nodes, attributes, ...).
+    /// - Parameter expression: the XPath expression.
+    /// - Throws: `SelectorError` when the page cannot be parsed or the expression is invalid.
     public func xpath(_ expression: String) throws(SelectorError) -> [String] {
-        try document().strings(xpath: expression)
+        try parsed.query(parse: document) { document throws(SelectorError) in try document.strings(xpath: expression) }
     }
 
     /// The text of the nodes a CSS selector selects.
+    /// - Parameter selector: the CSS selector.
+    /// - Throws: `SelectorError` when the page cannot be parsed or the selector is invalid.
     public func css(_ selector: String) throws(SelectorError) -> [String] {
-        try document().css(selector).map(\.text)
+        try parsed.query(parse: document) { document throws(SelectorError) in try document.css(selector).map(\.text) }
     }
+
+    /// How many times the selectors parsed this page (0 or 1).
+    package var documentParseCount: Int { parsed.parseCount }
 }

@@ -18,21 +18,28 @@ struct RequestPayload: Codable {
     var meta: [String: String]?
     /// The id of the request's callback in the ``CallbackStore`` of the process that queued it.
     var callback: UInt64?
+    /// ``CrawlRequest/render``, when the request says.
+    var render: Bool?
+    /// What the log calls that callback where it cannot run (``CrawlRequest/callbackName``).
+    var callbackName: String?
 
     /// The payload of a request, or `nil` when it has nothing beyond a plain `GET`.
     static func encode(_ request: CrawlRequest, callbackID: UInt64? = nil) -> [UInt8]? {
         guard request.method != .get || !request.headers.isEmpty || request.body != nil || !request.meta.isEmpty || callbackID != nil
+            || request.render != nil
         else { return nil }
         let payload = RequestPayload(
             method: request.method == .get ? nil : request.method.rawValue,
             headers: request.headers.isEmpty ? nil : request.headers.map { [$0.name, $0.value] },
             body: request.body,
             meta: request.meta.isEmpty ? nil : request.meta,
-            callback: callbackID)
+            callback: callbackID,
+            render: request.render,
+            callbackName: callbackID == nil ? nil : request.callbackName)
         return (try? JSONEncoder().encode(payload)).map(Array.init)
     }
 
-    /// The request an entry stands for (without a callback), and the id of its callback if it had one.
+    /// The request an entry stands for (without a callback, its name kept), and the id of its callback if it had one.
     static func request(for entry: FrontierEntry) -> (request: CrawlRequest, callbackID: UInt64?) {
         var request = CrawlRequest(url: entry.url, priority: entry.priority)
         guard let bytes = entry.payload, let payload = try? JSONDecoder().decode(RequestPayload.self, from: Data(bytes)) else {
@@ -44,6 +51,8 @@ struct RequestPayload: Codable {
         }
         request.body = payload.body
         request.meta = payload.meta ?? [:]
+        request.render = payload.render
+        request.callbackName = payload.callbackName
         return (request, payload.callback)
     }
 }

@@ -57,6 +57,10 @@ open class SitemapSpider: Spider, @unchecked Sendable {
     public static let priorityKey = "sitemap_priority"
     /// The meta key of the URL of the sitemap that listed the page.
     public static let sitemapKey = "sitemap"
+    /// The meta key that marks a request for a sitemap file (or robots.txt)
+    /// itself: a recrawl revisits it on every run, due or not, since the
+    /// `<lastmod>` values it lists decide which pages are due.
+    public static let sitemapFileKey = "sitemap_file"
 
     /// A compiled pattern: `""` matches everything.
     private enum Pattern {
@@ -75,6 +79,8 @@ open class SitemapSpider: Spider, @unchecked Sendable {
 
     private struct CompiledRule {
         let pattern: Pattern
+        /// The rule's pattern as written, to name its callback in the log.
+        let source: String
         let callback: Spider.Callback?
     }
 
@@ -181,7 +187,8 @@ open class SitemapSpider: Spider, @unchecked Sendable {
                         continue
                     }
                     found.pageRequests += 1
-                    output.follow(CrawlRequest(url: location, meta: meta(for: entry, in: response.url), callback: rule.callback))
+                    output.follow(CrawlRequest(url: location, meta: meta(for: entry, in: response.url), callback: rule.callback,
+                                               callbackName: "sitemap rule \(rule.source)"))
                 }
             }
         case .unknown:
@@ -200,7 +207,7 @@ open class SitemapSpider: Spider, @unchecked Sendable {
     // MARK: Helpers
 
     private func sitemapRequest(_ url: String) -> CrawlRequest {
-        CrawlRequest(url: url) { [self] response, output in
+        CrawlRequest(url: url, meta: [Self.sitemapFileKey: "1"]) { [self] response, output in
             try await self.parseSitemap(response, output: output)
         }
     }
@@ -227,7 +234,7 @@ open class SitemapSpider: Spider, @unchecked Sendable {
                 return .invalid
             }
         }
-        let fresh = Compiled(rules: sitemapRules.map { CompiledRule(pattern: compile($0.pattern), callback: $0.callback) },
+        let fresh = Compiled(rules: sitemapRules.map { CompiledRule(pattern: compile($0.pattern), source: $0.pattern, callback: $0.callback) },
                              follow: sitemapFollow.map(compile))
         return compiled.withLock { stored in
             if let stored { return stored }

@@ -17,9 +17,24 @@ import LinkExtraction
 /// let stats = try await Crawler(spider: TitleSpider()).run()
 /// ```
 ///
-/// Callbacks run concurrently, on many pages at once: keep a subclass's
-/// stored state immutable (or protect it), which is why `Spider` is
-/// `@unchecked Sendable`.
+/// ## Threading
+///
+/// One spider object serves the whole crawl. ``parse(_:output:)`` and
+/// request callbacks run concurrently for different pages: up to
+/// ``CrawlSettings/concurrency`` at once, on the threads of Swift's
+/// cooperative pool (never on the fetch thread), and a call may resume on
+/// another thread after each `await`. Calls for one page never overlap. The
+/// ``SpiderOutput`` a call gets is its own. ``startRequests()`` and
+/// ``customize(_:)`` run once, before any page.
+///
+/// So a subclass's stored properties are `let`s of `Sendable` types, and what
+/// it changes while the crawl runs lives in a ``SpiderState`` (counters, sets
+/// of seen values), changed in one ``SpiderState/withLock(_:)`` call.
+///
+/// `Spider` is `@unchecked Sendable` (a class that can be subclassed cannot
+/// be checked), and Swift asks every subclass to say so again: write
+/// `final class MySpider: Spider, @unchecked Sendable`. With the rules above
+/// that promise holds; the compiler does not check it.
 open class Spider: @unchecked Sendable {
     /// A callback that parses a response into items and further requests.
     public typealias Callback = @Sendable (CrawlResponse, SpiderOutput) async throws -> Void
@@ -40,7 +55,7 @@ open class Spider: @unchecked Sendable {
     /// responses that are not HTML (`true`). A spider that answers `false`
     /// lets an archived crawl (``CrawlSettings/warc``) stream such bodies to
     /// the archive without holding them in memory: their
-    /// ``CrawlResponse/body`` is then empty.
+    /// ``CrawlResponse/body`` (and the `Response.body` middlewares see) is then empty.
     open var readsNonHTMLBodies: Bool { true }
 
     /// Settings this spider needs, applied over the crawler's.

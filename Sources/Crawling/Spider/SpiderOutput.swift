@@ -26,13 +26,25 @@ public final class SpiderOutput: Sendable {
     }
 
     /// Asks the crawler to follow a URL (relative URLs resolve against the page), optionally with its own callback.
-    public func follow(_ url: String, priority: Int = 0, callback: Spider.Callback? = nil) {
-        follow(CrawlRequest(url: url, priority: priority, callback: callback))
+    /// - Parameters:
+    ///   - url: absolute, or relative to the page.
+    ///   - priority: runs first among the queued URLs of its host when higher.
+    ///   - callback: parses the response (`nil`: the spider's `parse`).
+    ///   - fileID: the calling file, naming the callback in the log (see `CrawlRequest.callbackName`).
+    ///   - line: the calling line, naming the callback in the log.
+    public func follow(_ url: String, priority: Int = 0, callback: Spider.Callback? = nil, fileID: String = #fileID, line: Int = #line) {
+        follow(CrawlRequest(url: url, priority: priority, callback: callback, fileID: fileID, line: line))
     }
 
     /// Asks the crawler to follow an extracted link, optionally with its own callback.
-    public func follow(_ link: Link, priority: Int = 0, callback: Spider.Callback? = nil) {
-        var request = CrawlRequest(url: link.url, priority: priority, callback: callback)
+    /// - Parameters:
+    ///   - link: a link from the page.
+    ///   - priority: runs first among the queued URLs of its host when higher.
+    ///   - callback: parses the response (`nil`: the spider's `parse`).
+    ///   - fileID: the calling file, naming the callback in the log (see `CrawlRequest.callbackName`).
+    ///   - line: the calling line, naming the callback in the log.
+    public func follow(_ link: Link, priority: Int = 0, callback: Spider.Callback? = nil, fileID: String = #fileID, line: Int = #line) {
+        var request = CrawlRequest(url: link.url, priority: priority, callback: callback, fileID: fileID, line: line)
         request.resolved = link.resolvedURL
         follow(request)
     }

@@ -1,5 +1,5 @@
 // Incremental decoding of a legacy-encoded body to UTF-8, with replacement of bad bytes.
-import CLibXML2
+internal import CLibXML2
 
 /// Decodes bytes in a legacy encoding (`WINDOWS-1252`, `CP932`, `UTF-16LE`, ...) to UTF-8
 /// chunk by chunk, with libxml2's encoding handler (iconv underneath) doing the work.

@@ -1,4 +1,5 @@
 // Choosing a document's character encoding: HTTP header, then BOM, then <meta> pre-scan.
+import AsyncURLSupport
 
 /// Determines the character encoding of an HTML document the way browsers do, in order:
 /// the `charset` parameter of the HTTP `Content-Type` header, a byte order mark, a
@@ -25,7 +26,7 @@ public enum CharsetDetector {
 
     /// The `charset` parameter of a `Content-Type` header value, if any.
     public static func charset(fromContentType contentType: String) -> String? {
-        charset(inParameters: Array(contentType.utf8))
+        MediaType(contentType: contentType).charsetLabel
     }
 
     /// The encoding a BOM at the start of `bytes` announces, and the BOM's length.
@@ -167,7 +168,7 @@ public enum CharsetDetector {
                 let trimmed = value.trimmingASCIIWhitespace()
                 if !trimmed.isEmpty { return trimmed }
             case "http-equiv":
-                isContentType = value.trimmingASCIIWhitespace().lowercased() == "content-type"
+                isContentType = value.trimmingASCIIWhitespace().equalsIgnoringASCIICase("content-type")
             case "content":
                 content = value
             default:
@@ -214,19 +215,5 @@ public enum CharsetDetector {
             index += 1
         }
         return nil
-    }
-}
-
-extension String {
-    /// The string without leading and trailing ASCII whitespace.
-    func trimmingASCIIWhitespace() -> String {
-        let bytes = Array(utf8)
-        var start = 0
-        var end = bytes.count
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
-        while start < end, isSpace(bytes[start]) { start += 1 }
-        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-        if start == 0 && end == bytes.count { return self }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }

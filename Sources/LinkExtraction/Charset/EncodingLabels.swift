@@ -1,4 +1,5 @@
 // The WHATWG Encoding Standard's label table, mapped to the names handed to libxml2/iconv.
+import AsyncURLSupport
 
 /// Resolves an encoding label (`latin1`, `Shift_JIS`, `ks_c_5601-1987`...) to an encoding
 /// the way the WHATWG Encoding Standard's "get an encoding" does: the label is trimmed of

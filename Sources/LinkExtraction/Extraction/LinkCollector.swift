@@ -1,4 +1,5 @@
 // The link rules shared by the streaming (SAX) extractor and tree-based extraction.
+import AsyncURLSupport
 
 /// Collects link candidates element by element and resolves them at the end.
 ///
@@ -66,7 +67,7 @@ struct LinkCollector {
             }
             return
         case .meta:
-            if let name, let content, name.trimmingASCIIWhitespace().lowercased() == "robots" {
+            if let name, let content, name.trimmingASCIIWhitespace().equalsIgnoringASCIICase("robots") {
                 let directives = content.lowercased().split { $0 == "," || $0 == " " }
                 if directives.contains("nofollow") || directives.contains("none") { isNofollowPage = true }
             }

@@ -1,6 +1,6 @@
 // One-shot link extraction with Scrapy-style filters.
 import AsyncURLSupport
-import CLibXML2
+internal import CLibXML2
 
 /// Extracts links from a whole response body and filters them like Scrapy's
 /// `LinkExtractor`: allow/deny regular expressions, allowed/denied domains, denied file

@@ -12,10 +12,10 @@
 /// and the reference's query (percent-encoding only lengthens it). Path segments are
 /// not counted, since `..` can remove them; the fragment is not, since links drop it.
 /// Whatever passes the bound is still checked against the limit once resolved.
-public enum ResolvedLength {
+package enum ResolvedLength {
     /// The fewest bytes `reference`, resolved against `base` and without its fragment,
     /// can serialise to. Zero when nothing is known (a base with an opaque path).
-    public static func lowerBound(of reference: String, against base: WebURL) -> Int {
+    package static func lowerBound(of reference: String, against base: WebURL) -> Int {
         guard !base.hasOpaquePath else { return 0 }
         let bytes = reference.utf8
         // The standard trims leading and trailing C0 controls and spaces.

@@ -1,5 +1,5 @@
 // Link extraction while a response body streams in: libxml2's HTML push parser in SAX mode.
-import CLibXML2
+internal import CLibXML2
 
 /// Extracts links from an HTML body fed in chunks, without building a tree or keeping
 /// the body: a libxml2 HTML push parser (`htmlCreatePushParserCtxt`) with SAX callbacks

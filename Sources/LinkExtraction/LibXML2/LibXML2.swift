@@ -1,5 +1,5 @@
 // Process-wide libxml2 setup and the parser options every parse uses.
-import CLibXML2
+internal import CLibXML2
 
 /// libxml2 settings shared by the streaming extractor and `HTMLDocument`.
 enum LibXML2 {

@@ -1,5 +1,5 @@
 // An HTML document tree from libxml2, queried with XPath and CSS selectors.
-import CLibXML2
+internal import CLibXML2
 
 /// A parsed HTML document (libxml2 tree) for spiders: XPath queries on libxml2's XPath
 /// engine and CSS selectors translated to XPath.
@@ -68,16 +68,7 @@ public final class HTMLDocument {
         LibXML2.ensureInitialized()
         let limit = min(maxBytes, Int(Int32.max))
         guard html.count <= limit else { throw .tooLarge(url: url?.href, bytes: html.count, limit: limit) }
-        let detected = CharsetDetector.detect(contentType: contentType, prefix: html, defaultEncoding: "UTF-8")
-        // Other encodings are decoded to UTF-8 first, so that bytes the encoding does not
-        // define become U+FFFD instead of ending the parse (as in `StreamingLinkExtractor`).
-        let decoder = CharsetDecoder(encoding: detected.encoding)
-        let encoding = decoder?.encoding ?? "UTF-8"
-        var body = html
-        if let bom = CharsetDetector.byteOrderMark(in: html), bom.encoding == encoding {
-            body = UnsafeRawBufferPointer(rebasing: html[bom.length...])
-        }
-        let decoded = decoder?.decode(body, isFinal: true)
+        let (decoded, body, encoding) = DocumentText.utf8Bytes(of: html, contentType: contentType)
         // Decoding can grow the text (up to 3 bytes for one): the cap holds for what libxml2 reads.
         if let decoded, decoded.count > limit { throw .tooLarge(url: url?.href, bytes: decoded.count, limit: limit) }
         let parsed: htmlDocPtr? =

@@ -1,5 +1,5 @@
 // A node of an HTMLDocument.
-import CLibXML2
+internal import CLibXML2
 
 /// A node of an `HTMLDocument`: an element, text, attribute or comment.
 ///

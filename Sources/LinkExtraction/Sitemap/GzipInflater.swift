@@ -1,5 +1,5 @@
 // Streaming gzip decoding with zlib, for compressed sitemaps.
-import CZlib
+internal import CZlib
 
 /// Inflates a gzip stream piece by piece, handing each decoded piece to a sink
 /// that may stop it (so a decompression bomb is cut at the caller's size limit

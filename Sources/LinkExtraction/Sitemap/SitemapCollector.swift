@@ -1,3 +1,5 @@
+import AsyncURLSupport
+
 /// What the sitemap readers have found so far: entries (up to the limit),
 /// the file's kind, and counted issues. Shared by reference between
 /// ``SitemapParser``'s stream and the reader it chose; not thread-safe.
@@ -32,7 +34,7 @@ final class SitemapCollector {
     func location(_ text: String) -> String? {
         let trimmed = text.trimmingASCIIWhitespace()
         guard trimmed.utf8.count <= limits.maxLocationLength, let url = WebURL(trimmed),
-              url.scheme == "http" || url.scheme == "https", let host = url.host, !host.isEmpty else {
+              url.scheme.isHTTPScheme, let host = url.host, !host.isEmpty else {
             count(.skippedLocation)
             return nil
         }

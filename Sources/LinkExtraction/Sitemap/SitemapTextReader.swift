@@ -1,3 +1,5 @@
+import AsyncURLSupport
+
 /// Reads a plain-text sitemap fed in chunks: one URL per line (LF or CRLF),
 /// surrounding whitespace ignored, blank lines skipped, anything that is not an
 /// absolute `http`/`https` URL skipped and counted. A line longer than

@@ -1,5 +1,6 @@
 // XML sitemaps (urlset and sitemapindex) with libxml2's push parser in SAX2 mode.
-import CLibXML2
+import AsyncURLSupport
+internal import CLibXML2
 
 /// Reads an XML sitemap fed in chunks, without building a tree: a libxml2 push
 /// parser (`xmlCreatePushParserCtxt`) with SAX2 callbacks.
@@ -245,7 +246,7 @@ final class SitemapXMLReader {
                 href = value
             }
         }
-        guard let rel, rel.split(separator: " ").contains(where: { $0.lowercased() == "alternate" }), let href else { return }
+        guard let rel, rel.split(separator: " ").contains(where: { $0.equalsIgnoringASCIICase("alternate") }), let href else { return }
         if let url = collector.location(href) { entry?.alternates.append(url) }
     }
 }

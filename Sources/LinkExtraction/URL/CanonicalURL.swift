@@ -17,26 +17,13 @@ public struct CanonicalURL: Sendable, Hashable, CustomStringConvertible {
 
     /// The canonical form of `url`.
     public init(_ url: WebURL, options: CanonicalizationOptions = .minimal) {
-        var output = url.scheme + ":"
-        if let host = url.host {
-            output += "//"
-            if !url.username.isEmpty || !url.password.isEmpty {
-                output += Self.normalized(url.username)
-                if !url.password.isEmpty { output += ":" + Self.normalized(url.password) }
-                output += "@"
-            }
-            output += host
-            if let port = url.port { output += ":\(port)" }
-        } else if !url.hasOpaquePath && url.path.hasPrefix("//") {
-            output += "/."
-        }
-        let canonicalQuery = url.query.flatMap { Self.canonicalQuery($0, options: options) }
         // An opaque path never ends in a raw space (the parser writes one before `?`/`#` as %20),
         // so it survives re-parsing without its query.
-        output += Self.normalized(url.hasOpaquePath ? url.path : Self.removingPathParameters(url.path, options: options))
-        if let canonicalQuery {
-            output += "?" + canonicalQuery
-        }
+        let path = url.hasOpaquePath ? url.path : Self.removingPathParameters(url.path, options: options)
+        let output = URLSerializer.serialize(
+            scheme: url.scheme, username: Self.normalized(url.username), password: Self.normalized(url.password),
+            host: url.host, port: url.port, path: Self.normalized(path),
+            query: url.query.flatMap { Self.canonicalQuery($0, options: options) }, fragment: nil, hasOpaquePath: url.hasOpaquePath)
         self.string = output
         self.fingerprint = XXHash64.hash(output)
         self.hostKey = url.hostKey

@@ -1,5 +1,5 @@
 // Internationalized domain names through GNU libidn2.
-import CIDN2
+internal import CIDN2
 
 /// Converts Unicode host names to their ASCII (punycode) form with libidn2
 /// (`idn2_lookup_u8`, NFC input, UTS 46 non-transitional processing), which is what

@@ -1,5 +1,5 @@
 // Registrable domains from the Public Suffix List, through libpsl.
-import CPSL
+internal import CPSL
 
 /// The Public Suffix List (publicsuffix.org) as libpsl ships it: which part of a
 /// host name is registrable. `www.bbc.co.uk` belongs to `bbc.co.uk` (`co.uk` is a

@@ -55,23 +55,9 @@ public struct WebURL: Sendable, Hashable, CustomStringConvertible {
         self.query = query
         self.fragment = fragment
         self.hasOpaquePath = hasOpaquePath
-        var output = scheme + ":"
-        if let host {
-            output += "//"
-            if !username.isEmpty || !password.isEmpty {
-                output += username
-                if !password.isEmpty { output += ":" + password }
-                output += "@"
-            }
-            output += host
-            if let port { output += ":\(port)" }
-        } else if !hasOpaquePath && path.hasPrefix("//") {
-            output += "/."
-        }
-        output += path
-        if let query { output += "?" + query }
-        if let fragment { output += "#" + fragment }
-        self.href = output
+        self.href = URLSerializer.serialize(
+            scheme: scheme, username: username, password: password, host: host, port: port,
+            path: path, query: query, fragment: fragment, hasOpaquePath: hasOpaquePath)
     }
 
     /// Parses `string`, resolving it against `base` when it is relative.

@@ -2,7 +2,7 @@
 
 /// The XXH64 hash: fast, well mixed, and identical across runs, processes and machines
 /// (unlike Swift's randomly seeded `Hasher`), so it can be stored and compared later.
-public enum XXHash64 {
+package enum XXHash64 {
     private static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
     private static let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
     private static let prime3: UInt64 = 0x1656_67B1_9E37_79F9
@@ -10,13 +10,13 @@ public enum XXHash64 {
     private static let prime5: UInt64 = 0x27D4_EB2F_1656_67C5
 
     /// The XXH64 hash of `string`'s UTF-8 bytes.
-    public static func hash(_ string: String, seed: UInt64 = 0) -> UInt64 {
+    package static func hash(_ string: String, seed: UInt64 = 0) -> UInt64 {
         var copy = string
         return copy.withUTF8 { hash(UnsafeRawBufferPointer($0), seed: seed) }
     }
 
     /// The XXH64 hash of `bytes`.
-    public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
+    package static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
         let count = bytes.count
         var offset = 0
         var result: UInt64

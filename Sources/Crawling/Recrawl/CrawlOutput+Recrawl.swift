@@ -1,6 +1,6 @@
 import CrawlFrontier
 
-extension Crawler {
+extension CrawlOutput {
     /// Starts a new run of a recrawl over a finished crawl's state: the
     /// queue and the done URLs are emptied (each page's revisit record stays)
     /// and the feeds start empty; returns the state the frontier starts from.

@@ -1,0 +1,88 @@
+import CrawlFrontier
+@testable import Crawling
+import DistributedFrontier
+import Foundation
+import LinkExtraction
+import Testing
+import TestServer
+
+/// A request's callback closure cannot cross processes: a worker that takes
+/// a request queued with another process's callback runs the spider's
+/// `parse`, and says so once per callback name.
+@Suite("Callbacks that cannot cross processes")
+struct LostCallbackTests {
+    /// Yields every page's path from `parse`; follows nothing. Its seeds
+    /// (the pages already queued: duplicates) allow the loopback site.
+    final class PathSpider: Spider, @unchecked Sendable {
+        struct Item: Codable, Sendable, Hashable {
+            var path: String
+        }
+
+        let seeds: [String]
+
+        init(seeds: [String]) {
+            self.seeds = seeds
+        }
+
+        override func startRequests() -> [CrawlRequest] { seeds.map { CrawlRequest(url: $0) } }
+
+        override func parse(_ response: CrawlResponse, output: SpiderOutput) async throws {
+            output.yield(Item(path: URL(string: response.url)?.path ?? ""))
+        }
+    }
+
+    @Test("Requests queued by another process with callbacks: parse handles them, one warning per callback name")
+    func warnsOncePerName() async throws {
+        let site = try await TestServer.start()
+        for path in ["/a1", "/a2", "/a3", "/b1"] { site.addRoute(path) { _ in .html("<p>\(path)</p>") } }
+        site.addRoute("/robots.txt") { _ in TestResponse(status: 404, text: "none") }
+        let redis = try RedisTestServer.start()
+        defer { redis.stop() }
+        let url = try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "lost")
+
+        // What another worker queued: payloads naming callbacks that live in its process only.
+        let named = [("/a1", "DetailSpider.swift:12"), ("/a2", "DetailSpider.swift:12"), ("/a3", "DetailSpider.swift:12"), ("/b1", "sitemap rule /b")]
+        let entries = try named.enumerated().map { index, page in
+            let address = site.url(page.0)
+            let canonical = try #require(CanonicalURL(address))
+            let request = CrawlRequest(url: address, callback: { _, _ in }, callbackName: page.1)
+            return FrontierEntry(url: canonical.string, fingerprint: canonical.fingerprint, hostKey: try #require(canonical.hostKey),
+                                 payload: RequestPayload.encode(request, callbackID: UInt64(1000 + index)))
+        }
+        let other = try await RedisFrontier(url: url, configuration: FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "T", obeysRobots: false),
+                                            robotsFetcher: { _ in .unreachable })
+        #expect(await other.addSeeds(entries) == Array(repeating: .queued, count: 4))
+        try await other.close()
+
+        let itemsPath = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-lost-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: itemsPath) }
+        let feed = try FeedExporter(path: itemsPath, format: .jsonLines)
+        var settings = CrawlSettings()
+        settings.frontier = .redis(url)
+        let log = CollectedLog()
+        _ = try await Crawler(spider: PathSpider(seeds: named.map { site.url($0.0) }), settings: settings, itemFeeds: [feed], logger: log.logger(level: .warning)).run()
+        feed.close()
+        try await site.shutdown()
+
+        let items = try String(contentsOfFile: itemsPath, encoding: .utf8).split(separator: "\n")
+            .map { try JSONDecoder().decode(PathSpider.Item.self, from: Data($0.utf8)).path }
+        #expect(Set(items) == ["/a1", "/a2", "/a3", "/b1"])
+        let warnings = log.lines.filter { $0.contains("callback cannot run in this process") }
+        #expect(warnings.count == 2, "\(log.lines)")
+    }
+
+    @Test("The names warned about are bounded: 100 names of at most 200 bytes, later names not logged")
+    func warnedNamesAreBounded() {
+        let store = CallbackStore()
+        let long = String(repeating: "n", count: 5000)
+        #expect(store.shouldWarnMissing(long)?.utf8.count == CallbackStore.maxNameLength)
+        #expect(store.shouldWarnMissing(long) == nil)
+        #expect(store.shouldWarnMissing(nil) == "unnamed")
+        let warned = (0..<150).compactMap { store.shouldWarnMissing("Spider.swift:\($0)") }
+        #expect(warned.count == CallbackStore.maxWarnedNames - 2)
+        #expect(store.shouldWarnMissing("Spider.swift:0") == nil)
+        // A callback registered in this process is still found after all that.
+        let id = store.register { _, _ in }
+        #expect(store.take(id) != nil)
+    }
+}

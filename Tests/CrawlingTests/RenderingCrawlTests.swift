@@ -1,0 +1,114 @@
+import Crawling
+import Foundation
+import Rendering
+import Testing
+import TestServer
+
+/// A crawl that renders JavaScript pages through headless Chromium: the links
+/// and items come from the document the scripts built, navigations the
+/// scripts try go through the frontier (robots.txt decides), and nothing is
+/// rendered unless asked.
+@Suite("Crawling rendered pages", .serialized, .timeLimit(.minutes(3)))
+struct RenderingCrawlTests {
+    static func html(_ body: String) -> TestResponse {
+        TestResponse(headers: [("Content-Type", "text/html; charset=utf-8")], body: Array("<!doctype html><html><head><title>t</title></head><body>\(body)</body></html>".utf8))
+    }
+
+    /// A site whose start page builds its links in a script; one of them is
+    /// disallowed by robots.txt, and the script also tries to navigate.
+    static func scriptedSite() async throws -> TestServer {
+        let server = try await TestServer.start()
+        server.addRoute("/robots.txt") { _ in TestResponse(text: "User-agent: *\nDisallow: /private\n") }
+        server.addRoute("/start") { _ in
+            html("""
+            <p id="static">static</p>
+            <script src="/app.js"></script>
+            """)
+        }
+        server.addRoute("/app.js") { _ in
+            TestResponse(headers: [("Content-Type", "application/javascript")], body: Array("""
+            document.body.insertAdjacentHTML('beforeend', '<a href="/built/1">one</a><a href="/built/2">two</a><a href="/private/x">private</a>');
+            setTimeout(() => { location.href = '/navigated'; }, 50);
+            """.utf8))
+        }
+        for path in ["/built/1", "/built/2", "/navigated", "/private/x"] {
+            server.addRoute(path) { _ in html("<p>\(path)</p>") }
+        }
+        return server
+    }
+
+    static func settings(rendering: CrawlRendering?) -> CrawlSettings {
+        var settings = CrawlSettings()
+        settings.rendering = rendering
+        settings.concurrency = 4
+        return settings
+    }
+
+    @Test("--render: links built by a script are crawled, the tried navigation too, robots.txt still refuses /private")
+    func rendersAndFollows() async throws {
+        let server = try await Self.scriptedSite()
+        let rendering = CrawlRendering(settings: RenderSettings(tabs: 2, wait: .networkIdle(.milliseconds(300))), rendersAll: true)
+        let crawl = try await LoggedCrawl.run(seeds: [server.url("/start")], settings: Self.settings(rendering: rendering), limit: .seconds(120))
+        try await server.shutdown()
+        #expect(!crawl.overran)
+        #expect(crawl.missing([server.url("/built/1"), server.url("/built/2"), server.url("/navigated")]).isEmpty)
+        #expect(crawl.record(server.url("/private/x")) == nil, "robots.txt refuses it")
+        #expect(!server.recordedRequests.contains { $0.path.hasPrefix("/private") })
+        #expect(crawl.stats.renderedPages >= 4)
+        #expect(crawl.stats.robotsDenied >= 1)
+        // The browser fetched the start page's script through the fetch core, and not the start page again.
+        #expect(server.recordedRequests.filter { $0.path == "/start" }.count == 1)
+        #expect(server.recordedRequests.contains { $0.path == "/app.js" })
+    }
+
+    @Test("Without rendering the script's links are not seen; with a pattern only matching pages are rendered")
+    func patternChoosesPages() async throws {
+        let server = try await Self.scriptedSite()
+        let plain = try await LoggedCrawl.run(seeds: [server.url("/start")], settings: Self.settings(rendering: nil))
+        #expect(plain.records.map(\.url) == [server.url("/start")])
+        #expect(plain.stats.renderedPages == 0)
+        let rendering = CrawlRendering(settings: RenderSettings(tabs: 1), patterns: ["/start$"])
+        let patterned = try await LoggedCrawl.run(seeds: [server.url("/start")], settings: Self.settings(rendering: rendering), limit: .seconds(120))
+        try await server.shutdown()
+        #expect(patterned.missing([server.url("/built/1"), server.url("/built/2")]).isEmpty)
+        #expect(patterned.stats.renderedPages == 1, "only /start matches")
+    }
+
+    @Test("A spider's XPath sees the rendered document and the original status")
+    func spiderSeesRenderedDocument() async throws {
+        let server = try await TestServer.start()
+        server.addRoute("/app") { _ in
+            Self.html("<div id=app></div><script>document.getElementById('app').innerHTML = '<h1 class=title>Built by script</h1>';</script>")
+        }
+        let spider = TitleSpider(start: server.url("/app"))
+        let rendering = CrawlRendering(settings: RenderSettings(tabs: 1), rendersAll: true)
+        let crawler = Crawler(spider: spider, settings: Self.settings(rendering: rendering))
+        let stats = try await crawler.run()
+        try await server.shutdown()
+        #expect(spider.seen.value == ["200 rendered Built by script"])
+        #expect(stats.renderedPages == 1)
+    }
+
+    @Test("A browser that cannot start: the page is used as fetched, the failure counted, the crawl goes on")
+    func browserUnavailable() async throws {
+        let server = try await Self.scriptedSite()
+        let rendering = CrawlRendering(settings: RenderSettings(browserExecutable: "/nonexistent/chromium"), rendersAll: true)
+        let crawl = try await LoggedCrawl.run(seeds: [server.url("/start")], settings: Self.settings(rendering: rendering))
+        try await server.shutdown()
+        #expect(crawl.record(server.url("/start"))?.status == 200)
+        #expect(crawl.stats.renderFailures["browserUnavailable"] == 1)
+        #expect(crawl.stats.renderedPages == 0)
+    }
+}
+
+/// Records, for each page, its status, whether it was rendered and its title.
+final class TitleSpider: Spider, @unchecked Sendable {
+    let start: String
+    let seen = SpiderState<[String]>([])
+    init(start: String) { self.start = start }
+    override var startURLs: [String] { [start] }
+    override func parse(_ response: CrawlResponse, output: SpiderOutput) async throws {
+        let title = try response.xpath("//h1[@class='title']/text()").first ?? "-"
+        seen.withLock { $0.append("\(response.status) \(response.rendering == nil ? "fetched" : "rendered") \(title)") }
+    }
+}
