@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "fetch-benchmark", targets: ["FetchBenchmark"]),
         .executable(name: "seen-set-benchmark", targets: ["SeenSetBenchmark"]),
         .executable(name: "decision-log-benchmark", targets: ["DecisionLogBenchmark"]),
+        .executable(name: "frontier-benchmark", targets: ["FrontierBenchmark"]),
         .executable(name: "link-benchmark", targets: ["LinkBenchmark"]),
         .executable(name: "redis-frontier-memory", targets: ["RedisFrontierMemory"]),
     ],
@@ -235,6 +236,15 @@ let package = Package(
             name: "DecisionLogBenchmark",
             dependencies: ["CrawlFrontier"],
             path: "Benchmarks/DecisionLogBenchmark"
+        ),
+        .executableTarget(
+            name: "FrontierBenchmark",
+            dependencies: [
+                "CrawlFrontier",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            path: "Benchmarks/FrontierBenchmark"
         ),
 
         // MARK: Tests

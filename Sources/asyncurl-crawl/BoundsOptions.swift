@@ -20,11 +20,15 @@ struct BoundsOptions: ParsableArguments {
     @Option(name: .customLong("max-link-bytes"), help: "The most bytes of links (URLs and anchor text) kept from one page.")
     var maxLinkBytes = CrawlSettings().maxLinkBytesPerPage
 
-    @Option(name: .customLong("max-queued"), help: "The most URLs waiting to be fetched, over all hosts (0: no limit); more are counted as limited.")
+    @Option(name: .customLong("max-queued"), help: "The most URLs waiting in memory to be fetched, over all hosts (0: no limit); more wait on disk (or, with --memory-budget 0 and no --state, are counted as limited).")
     var maxQueued = CrawlSettings().maxQueuedURLs ?? 0
 
-    @Option(name: .customLong("max-queued-per-host"), help: "The most URLs waiting to be fetched from one host (0: no limit).")
+    @Option(name: .customLong("max-queued-per-host"), help: "The most URLs waiting in memory to be fetched from one host (0: no limit).")
     var maxQueuedPerHost = CrawlSettings().maxQueuedURLsPerHost ?? 0
+
+    @Option(name: .customLong("memory-budget"),
+            help: "MiB of memory for the frontier's queues and seen-set (0: no budget); past it URLs and fingerprints wait on disk.")
+    var memoryBudget = (CrawlSettings().memoryBudget ?? 0) >> 20
 
     @Option(name: .customLong("max-cookies-per-host"), help: "The most cookies kept for one host.")
     var maxCookiesPerHost = CrawlSettings().maxCookiesPerHost
@@ -37,8 +41,8 @@ struct BoundsOptions: ParsableArguments {
         guard maxTime >= 0, maxTime.isFinite, maxBytes >= 0, maxItems >= 0 else {
             throw ValidationError("--max-time, --max-bytes and --max-items must not be negative")
         }
-        guard maxQueued >= 0, maxQueuedPerHost >= 0, maxCookiesPerHost >= 0, maxCookies >= 0 else {
-            throw ValidationError("--max-queued, --max-queued-per-host, --max-cookies-per-host and --max-cookies must not be negative")
+        guard maxQueued >= 0, maxQueuedPerHost >= 0, maxCookiesPerHost >= 0, maxCookies >= 0, memoryBudget >= 0 else {
+            throw ValidationError("--max-queued, --max-queued-per-host, --max-cookies-per-host, --max-cookies and --memory-budget must not be negative")
         }
     }
 
@@ -51,6 +55,7 @@ struct BoundsOptions: ParsableArguments {
         settings.maxLinkBytesPerPage = maxLinkBytes
         settings.maxQueuedURLs = maxQueued > 0 ? maxQueued : nil
         settings.maxQueuedURLsPerHost = maxQueuedPerHost > 0 ? maxQueuedPerHost : nil
+        settings.memoryBudget = memoryBudget > 0 ? memoryBudget << 20 : nil
         settings.maxCookiesPerHost = maxCookiesPerHost
         settings.maxCookies = maxCookies
     }

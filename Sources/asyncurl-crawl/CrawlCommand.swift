@@ -175,8 +175,8 @@ struct CrawlCommand: AsyncParsableCommand {
             result = try await crawl(with: crawler)
         } catch {
             await metricsServer?.stop()
-            // A frontier that failed mid-crawl (Redis gone): what the crawl did is still reported.
-            if let error = error as? CrawlError, case .frontierFailed = error { report.write(crawler.statsSoFar) }
+            // A frontier that failed mid-crawl (Redis gone, exit 3): what the crawl did is still reported.
+            if let exit = error as? ExitCode, exit.rawValue == 3 { report.write(crawler.statsSoFar) }
             throw error
         }
         await metricsServer?.stop()

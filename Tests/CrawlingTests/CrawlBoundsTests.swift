@@ -74,6 +74,8 @@ struct CrawlBoundsTests {
         }
         var settings = CrawlSettings()
         settings.maxQueuedURLsPerHost = 50
+        // No memory budget: nothing waits on disk, so URLs past the bound are refused.
+        settings.memoryBudget = nil
         let crawl = try await LoggedCrawl.run(seeds: [server.url("/hub/0")], settings: settings)
         try await server.shutdown()
 

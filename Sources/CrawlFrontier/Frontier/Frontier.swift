@@ -22,7 +22,7 @@ import DequeModule
 public actor Frontier: URLFrontier {
     /// A host whose robots.txt is not known yet: its URLs are held.
     private struct RobotsWait {
-        var held: [FrontierEntry]
+        var held: [(entry: FrontierEntry, arrival: Int)]
         /// Failed tries so far.
         var failures = 0
         /// When it may be tried again, after a failure.
@@ -32,7 +32,7 @@ public actor Frontier: URLFrontier {
     /// The politeness and retry policy in force.
     public nonisolated let policy: PolitenessPolicy
     private var scheduler: HostScheduler
-    private var seen = FingerprintSet()
+    private let seen: SpilledFingerprintSet
     private let scope: CrawlScope
     private var seedHosts: Set<String> = []
     private let obeysRobots: Bool
@@ -46,6 +46,8 @@ public actor Frontier: URLFrontier {
     private var robotsFetching = 0
     /// Hosts given up because their robots.txt could not be fetched.
     private var robotsGivenUp: Set<String> = []
+    /// URLs accepted per host, kept only when there is a per-host page limit
+    /// (a million hosts then cost no count each).
     private var pagesPerHost: [String: Int] = [:]
     private var accepted = 0
     /// The most URLs accepted in all (nil: no limit).
@@ -58,15 +60,18 @@ public actor Frontier: URLFrontier {
     public let maxQueued: Int?
     /// The most URLs waiting per host (nil: no limit).
     public let maxQueuedPerHost: Int?
-    /// URLs accepted and not yet handed out, per host (retries not counted), for the queue bounds.
+    /// URLs in memory (queued or held for robots.txt) and not yet handed out,
+    /// per host (retries not counted), for the queue bounds.
     private var waitingPerHost: [String: Int] = [:]
     private var waitingCount = 0
-    /// Where URLs over the queue bounds wait in a resumable crawl (`nil`: they are refused).
+    /// The estimated bytes of the URLs counted in `waitingCount`.
+    private var waitingBytes = 0
+    /// Where URLs over the queue bounds or the memory budget wait (`nil`: they are refused).
     private let spill: SpillQueue?
-    /// URLs to spill at the end of the current add (one transaction per page of links).
-    private var spillBuffer: [FrontierEntry] = []
-    /// The most URLs taken back from the spill file at once, per host.
-    private static let refillBatch = 1024
+    /// The most bytes of queued URLs kept in memory (half the memory budget; `nil`: no budget).
+    private let queueMemoryCap: Int?
+    /// Hosts with URLs on disk and none in memory: refilled when nothing else is ready.
+    private var starvedHosts: Set<String> = []
     /// Where accepted and refused URLs are recorded for a resumable crawl.
     private let store: CrawlStateStore?
     private let wakeUps = FrontierWakeUps()
@@ -110,7 +115,11 @@ public actor Frontier: URLFrontier {
     public init(configuration: FrontierConfiguration, store: CrawlStateStore? = nil, spill: sending SpillQueue? = nil,
                 robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult) {
         self.store = store
-        self.spill = spill
+        // With a memory budget and no spill file given, URLs wait in a temporary one.
+        self.spill = spill ?? (configuration.memoryBudget == nil ? nil : try? SpillQueue())
+        queueMemoryCap = configuration.memoryBudget.map { $0 / 2 }
+        // A quarter of the budget for recent fingerprints; older ones go to runs beside the spill file.
+        seen = SpilledFingerprintSet(directory: self.spill?.directory, memoryBytes: configuration.memoryBudget.map { $0 / 4 })
         self.configuration = configuration
         robotsCache = RobotsRulesCache(configuration: configuration)
         policy = configuration.policy
@@ -140,7 +149,7 @@ public actor Frontier: URLFrontier {
         return offer(entry)
     }
 
-    /// Offers a URL; one over a queue bound goes to ``spillBuffer`` when there is a spill file.
+    /// Offers a URL; one over a queue bound waits on disk when there is a spill file.
     private func offer(_ entry: FrontierEntry) -> FrontierAddOutcome {
         // The seen-set first: most links of a crawl point to pages already seen.
         if seen.contains(entry.fingerprint) {
@@ -160,7 +169,7 @@ public actor Frontier: URLFrontier {
             counters.queueLimited += 1
             return .queueLimitReached
         }
-        seen.insert(entry.fingerprint)
+        seen.insertAbsent(entry.fingerprint)
         if robotsGivenUp.contains(entry.hostKey) {
             counters.robotsUnavailable += 1
             store?.recordOutcome(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(entry.hostKey))
@@ -178,14 +187,76 @@ public actor Frontier: URLFrontier {
         }
         reserve(entry)
         store?.recordQueued(entry)
-        if isOverQueueBound {
-            // Accepted, and waits on disk until its host's queue has room.
-            spillBuffer.append(entry)
-            counters.spilled += 1
-        } else {
-            admit(entry)
-        }
+        place(entry, arrival: scheduler.takeArrivalNumber())
         return .queued
+    }
+
+    /// Keeps an accepted URL in memory, or on disk when memory is full or its
+    /// host already has URLs on disk. Every URL of a host in memory goes out
+    /// before every one on disk: a URL that goes out before the host's last
+    /// one in memory takes its place, and that one goes to disk.
+    private func place(_ entry: FrontierEntry, arrival: Int) {
+        let hostKey = entry.hostKey
+        guard let spill, mayWaitOnDisk(entry) else { return admit(entry, arrival: arrival) }
+        let isFull = isMemoryFull(forHost: hostKey)
+        let onDisk = spill.count(forHost: hostKey)
+        let inMemory = waitingPerHost[hostKey, default: 0]
+        // Over the budget (not the count bounds), a host with nothing anywhere keeps its
+        // first URL in memory (one URL a host past the budget), so it keeps its turn without a refill.
+        let isAtCountBound = Self.isOver(maxQueuedPerHost, inMemory) || Self.isOver(maxQueued, waitingCount)
+        guard onDisk > 0 || (isFull && (inMemory > 0 || isAtCountBound)) else { return admit(entry, arrival: arrival) }
+        if let last = lastInMemory(ofHost: hostKey), HostScheduler.precedes((entry, arrival), last) {
+            admit(entry, arrival: arrival)
+            if isFull, let evicted = removeLastInMemory(ofHost: hostKey) {
+                leftQueue(evicted.entry)
+                spill.append(evicted.entry, arrival: evicted.arrival)
+                counters.spilled += 1
+            }
+        } else {
+            spill.append(entry, arrival: arrival)
+            counters.spilled += 1
+            // A host with URLs keeps at least one in memory, so it keeps its turn.
+            if waitingPerHost[hostKey, default: 0] == 0 { starvedHosts.insert(hostKey) }
+        }
+    }
+
+    /// Whether the queues in memory are at a bound: the host's, the global
+    /// count, or half the memory budget.
+    private func isMemoryFull(forHost hostKey: String) -> Bool {
+        let inMemory = waitingPerHost[hostKey, default: 0]
+        // Past half the budget a host keeps no more than its head in memory,
+        // so a few huge hosts do not take the room every other host refills from.
+        let isUnderPressure = queueMemoryCap.map { waitingBytes >= $0 / 2 } ?? false
+        return Self.isOver(maxQueuedPerHost, inMemory) || Self.isOver(maxQueued, waitingCount) || Self.isOver(queueMemoryCap, waitingBytes)
+            || (isUnderPressure && inMemory >= max(1, configuration.queueHeadPerHost))
+    }
+
+    /// The host's URL in memory that goes out last (queued or held for robots.txt).
+    private func lastInMemory(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
+        var last = scheduler.lastQueued(ofHost: hostKey)
+        for held in robots[hostKey]?.held ?? [] where last.map({ HostScheduler.precedes($0, held) }) ?? true {
+            last = held
+        }
+        return last
+    }
+
+    /// Takes out the host's URL in memory that goes out last.
+    private func removeLastInMemory(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
+        let queued = scheduler.lastQueued(ofHost: hostKey)
+        if let held = robots[hostKey]?.held,
+           let index = held.indices.max(by: { HostScheduler.precedes(held[$0], held[$1]) }),
+           queued.map({ HostScheduler.precedes($0, held[index]) }) ?? true {
+            return robots[hostKey]?.held.remove(at: index)
+        }
+        guard let removed = scheduler.removeLastQueued(ofHost: hostKey) else { return nil }
+        counters.queued -= 1
+        return removed
+    }
+
+    /// The estimated bytes one URL takes in memory.
+    private static func memoryCost(of entry: FrontierEntry) -> Int {
+        // Measured: about 400 bytes a URL of 30 bytes in a host queue (entry, heap slack, strings).
+        360 + entry.url.utf8.count + (entry.referrer?.utf8.count ?? 0) + (entry.payload?.count ?? 0)
     }
 
     /// Whether `entry` may wait in the spill file: there is one, and its URL
@@ -194,55 +265,59 @@ public actor Frontier: URLFrontier {
         spill != nil && entry.url.removingURLCredentials() == entry.url && entry.referrer?.removingURLCredentials() == entry.referrer
     }
 
-    /// Writes the URLs left over by the queue bounds to the spill file. If it
+    /// Writes the URLs put on disk during this call to the spill file. If it
     /// cannot be written they are queued in memory rather than lost.
     private func flushSpill() {
-        guard !spillBuffer.isEmpty else { return }
-        let entries = spillBuffer
-        spillBuffer = []
-        do {
-            try spill?.append(entries)
-        } catch {
-            for entry in entries { admit(entry) }
-        }
+        guard let spill else { return }
+        for (entry, arrival) in spill.flush() { admit(entry, arrival: arrival) }
     }
 
-    /// Takes URLs of `hostKey` back from the spill file, as many as the queue bounds allow; whether any came.
+    /// Takes URLs of `hostKey` back from the spill file, up to its head
+    /// (``FrontierConfiguration/queueHeadPerHost``) as far as the queue
+    /// bounds allow, and at least one when it has none in memory; whether any came.
     @discardableResult
     private func refill(host hostKey: String) -> Bool {
+        // Starved again only when its last URL in memory leaves (`leftQueue`).
+        starvedHosts.remove(hostKey)
         guard let spill, spill.count(forHost: hostKey) > 0 else { return false }
-        let hostRoom = maxQueuedPerHost.map { $0 - waitingPerHost[hostKey, default: 0] } ?? Int.max
-        let globalRoom = maxQueued.map { $0 - waitingCount } ?? Int.max
-        let room = min(hostRoom, globalRoom, Self.refillBatch)
+        let inMemory = waitingPerHost[hostKey, default: 0]
+        let hostRoom = min(max(1, configuration.queueHeadPerHost), maxQueuedPerHost ?? .max) - inMemory
+        let averageCost = waitingCount > 0 ? max(1, waitingBytes / waitingCount) : 256
+        let globalRoom = min(maxQueued.map { $0 - waitingCount } ?? .max, queueMemoryCap.map { ($0 - waitingBytes) / averageCost } ?? .max)
+        let room = max(min(hostRoom, globalRoom), inMemory == 0 ? 1 : 0)
         guard room > 0 else { return false }
         let entries = (try? spill.take(host: hostKey, limit: room)) ?? []
-        for entry in entries { admit(entry) }
+        for (entry, arrival) in entries { admit(entry, arrival: arrival) }
         return !entries.isEmpty
     }
 
-    /// Refills every host with spilled URLs; whether any came.
-    private func refillAll() -> Bool {
-        guard let spill, spill.count > 0 else { return false }
+    /// Refills up to 64 hosts with URLs on disk and none in memory (so one
+    /// call stays short); whether any URL came.
+    private func refillStarved() -> Bool {
+        guard !starvedHosts.isEmpty else { return false }
         var any = false
-        for hostKey in Array(spill.hosts) where refill(host: hostKey) { any = true }
-        return any
+        for hostKey in Array(starvedHosts.prefix(64)) where refill(host: hostKey) { any = true }
+        return any || !starvedHosts.isEmpty
     }
 
     /// Queues an accepted URL, or holds it until its host's robots.txt is known.
-    private func admit(_ entry: FrontierEntry) {
+    private func admit(_ entry: FrontierEntry, arrival: Int) {
         waitingCount += 1
+        waitingBytes += Self.memoryCost(of: entry)
         waitingPerHost[entry.hostKey, default: 0] += 1
-        guard obeysRobots else { return enqueue(entry) }
-        if let known = knownRobots(forHost: entry.hostKey) {
+        guard obeysRobots else { return enqueue(entry, arrival: arrival) }
+        if robotsGivenUp.contains(entry.hostKey) {
+            refuse(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(entry.hostKey), robotsUnavailable: true)
+        } else if let known = knownRobots(forHost: entry.hostKey) {
             if known.isAllowed(url: entry.url) {
-                enqueue(entry)
+                enqueue(entry, arrival: arrival)
             } else {
                 refuse(entry, code: .robots, detail: known.refusal(url: entry.url))
             }
         } else if robots[entry.hostKey] != nil {
-            robots[entry.hostKey]?.held.append(entry)
+            robots[entry.hostKey]?.held.append((entry, arrival))
         } else {
-            robots[entry.hostKey] = RobotsWait(held: [entry])
+            robots[entry.hostKey] = RobotsWait(held: [(entry, arrival)])
             robotsQueue.append(entry.hostKey)
             startRobotsFetches()
         }
@@ -274,17 +349,12 @@ public actor Frontier: URLFrontier {
         for done in state.done {
             seen.insert(done.fingerprint)
             accepted += 1
-            pagesPerHost[done.hostKey, default: 0] += 1
+            countPage(ofHost: done.hostKey, 1)
         }
         for entry in state.queued where seen.insert(entry.fingerprint) {
             reserve(entry)
             // Restored URLs are not refused: over a bound they wait on disk, or (with credentials) in memory.
-            if mayWaitOnDisk(entry), Self.isOver(maxQueued, waitingCount) || Self.isOver(maxQueuedPerHost, waitingPerHost[entry.hostKey, default: 0]) {
-                spillBuffer.append(entry)
-                counters.spilled += 1
-            } else {
-                admit(entry)
-            }
+            place(entry, arrival: scheduler.takeArrivalNumber())
         }
         flushSpill()
     }
@@ -317,8 +387,8 @@ public actor Frontier: URLFrontier {
                 if scheduler.queuedCount > 0 { wakeOne() }
                 return entry
             }
-            // Nothing ready: URLs waiting on disk may be.
-            if refillAll() { continue }
+            // Nothing ready: URLs of hosts with none in memory may be.
+            if refillStarved() { continue }
             if isFinished {
                 wakeAll()
                 return nil
@@ -326,6 +396,34 @@ public actor Frontier: URLFrontier {
             await wakeUps.wait(until: scheduler.nextEventTime(now: .now), unlessChangedSince: changes)
         }
         return nil
+    }
+
+    /// The next URL whose host's politeness allows it at `now`, without
+    /// waiting: `nil` when none may go yet (for simulations with a clock of
+    /// their own; see ``nextEventTime(now:)``).
+    package func next(now: ContinuousClock.Instant) -> FrontierEntry? {
+        while true {
+            if let entry = scheduler.next(now: now) {
+                if entry.attempt == 0 {
+                    leftQueue(entry)
+                    refillAfterTaking(entry)
+                }
+                return entry
+            }
+            guard refillStarved() else { return nil }
+        }
+    }
+
+    /// When a URL may next be ready without a completion (see ``HostScheduler/nextEventTime(now:)``).
+    package func nextEventTime(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        scheduler.nextEventTime(now: now)
+    }
+
+    /// What the seen-set and the spill file take, for benchmarks and tests.
+    package var storage: FrontierStorage {
+        FrontierStorage(seenCount: seen.count, seenOnDisk: seen.countOnDisk, seenDiskBytes: seen.diskBytes, seenMemoryBytes: seen.memoryBytes,
+                        seenRuns: seen.runCount, seenMerges: seen.mergeCount, queuedInMemory: waitingCount, queuedMemoryBytes: waitingBytes,
+                        queuedOnDisk: spill?.count ?? 0, spillDiskBytes: spill?.diskBytes ?? 0)
     }
 
     /// Records how a URL from ``next()`` ended: frees its host's slot, and
@@ -336,8 +434,13 @@ public actor Frontier: URLFrontier {
     /// queued or in flight the frontier is finished, and waiting workers leave.
     @discardableResult
     public func complete(_ entry: FrontierEntry, outcome: FetchOutcome) -> FrontierCompletion {
+        complete(entry, outcome: outcome, now: .now)
+    }
+
+    /// ``complete(_:outcome:)`` at a given time (for simulations with a clock of their own).
+    @discardableResult
+    package func complete(_ entry: FrontierEntry, outcome: FetchOutcome, now: ContinuousClock.Instant) -> FrontierCompletion {
         let pausesBefore = scheduler.pauseCount
-        let now = ContinuousClock.now
         let result = scheduler.complete(entry, outcome: outcome, now: now)
         switch result {
         case .retryScheduled: counters.retries += 1
@@ -410,15 +513,12 @@ public actor Frontier: URLFrontier {
 
     // MARK: Internals
 
-    /// Takes URLs back from disk once the queue taken from is half empty (per host, or in all).
+    /// Takes URLs of the host back from disk once its head in memory is half empty.
     private func refillAfterTaking(_ entry: FrontierEntry) {
-        guard let spill, spill.count > 0 else { return }
-        if spill.count(forHost: entry.hostKey) > 0,
-           waitingPerHost[entry.hostKey, default: 0] <= (maxQueuedPerHost ?? Int.max) / 2 {
+        guard let spill, spill.count(forHost: entry.hostKey) > 0 else { return }
+        let head = min(max(1, configuration.queueHeadPerHost), maxQueuedPerHost ?? .max)
+        if waitingPerHost[entry.hostKey, default: 0] <= head / 2 {
             refill(host: entry.hostKey)
-        }
-        if let maxQueued, waitingCount <= maxQueued / 2 {
-            _ = refillAll()
         }
     }
 
@@ -430,18 +530,25 @@ public actor Frontier: URLFrontier {
     /// An admitted URL no longer waits: handed out, or refused by robots.txt.
     private func leftQueue(_ entry: FrontierEntry) {
         waitingCount -= 1
+        waitingBytes -= Self.memoryCost(of: entry)
         if let count = waitingPerHost[entry.hostKey] {
             waitingPerHost[entry.hostKey] = count > 1 ? count - 1 : nil
+            if count == 1, let spill, spill.count(forHost: entry.hostKey) > 0 { starvedHosts.insert(entry.hostKey) }
         }
+    }
+
+    private func countPage(ofHost hostKey: String, _ change: Int) {
+        guard maxPagesPerHost != nil else { return }
+        pagesPerHost[hostKey, default: 0] += change
     }
 
     private func reserve(_ entry: FrontierEntry) {
         accepted += 1
-        pagesPerHost[entry.hostKey, default: 0] += 1
+        countPage(ofHost: entry.hostKey, 1)
     }
 
-    private func enqueue(_ entry: FrontierEntry) {
-        guard scheduler.enqueue(entry) else { return drop(entry) }
+    private func enqueue(_ entry: FrontierEntry, arrival: Int) {
+        guard scheduler.enqueue(entry, arrival: arrival) else { return drop(entry) }
         counters.queued += 1
         checkTimeBudget(of: entry.hostKey)
         wakeOne()
@@ -452,7 +559,7 @@ public actor Frontier: URLFrontier {
         if entry.attempt == 0 { leftQueue(entry) }
         counters.pageLimited += 1
         accepted -= 1
-        pagesPerHost[entry.hostKey, default: 1] -= 1
+        countPage(ofHost: entry.hostKey, -1)
         store?.recordDone(entry)
         store?.recordOutcome(entry, code: .hostGivenUp, detail: Self.overBudget(entry.hostKey))
     }
@@ -487,7 +594,7 @@ public actor Frontier: URLFrontier {
         leftQueue(entry)
         if robotsUnavailable { counters.robotsUnavailable += 1 } else { counters.robotsDenied += 1 }
         accepted -= 1
-        pagesPerHost[entry.hostKey, default: 1] -= 1
+        countPage(ofHost: entry.hostKey, -1)
         store?.recordDone(entry)
         store?.recordOutcome(entry, code: code, detail: detail)
     }
@@ -507,7 +614,7 @@ public actor Frontier: URLFrontier {
                 robotsGivenUp.insert(hostKey)
                 // Queued URLs of the host leave the queue bounds' count too.
                 for entry in scheduler.giveUp(host: hostKey) where entry.attempt == 0 { leftQueue(entry) }
-                for entry in wait.held { refuse(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(hostKey), robotsUnavailable: true) }
+                for (entry, _) in wait.held { refuse(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(hostKey), robotsUnavailable: true) }
                 configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .robotsUnavailable(attempts: wait.failures, lastFailure: failure),
                                                          droppedURLs: wait.held.count))
                 return
@@ -534,9 +641,9 @@ public actor Frontier: URLFrontier {
         if let delay = matcher.crawlDelay {
             scheduler.setCrawlDelay(delay, forHost: hostKey)
         }
-        for entry in wait.held {
+        for (entry, arrival) in wait.held {
             if matcher.isAllowed(url: entry.url) {
-                guard scheduler.enqueue(entry) else {
+                guard scheduler.enqueue(entry, arrival: arrival) else {
                     drop(entry)
                     continue
                 }

@@ -27,6 +27,18 @@ public struct FrontierConfiguration: Sendable {
     /// The wait before robots.txt is tried again (2 s by default); it doubles
     /// with each failure, up to the policy's ``PolitenessPolicy/maxRetryWait``.
     public var robotsRetryBackoff: Duration = .seconds(2)
+    /// How many bytes of memory the frontier's queues and seen-set may use
+    /// (`nil`: no budget; URLs over the queue bounds are then refused unless
+    /// the frontier is given a ``SpillQueue``). With a budget, the queues hold
+    /// at most half of it in memory and the rest of the URLs wait on disk in
+    /// a ``SpillQueue`` (a temporary one when the frontier is given none),
+    /// read back host by host in their order; a quarter goes to the seen-set's
+    /// recent fingerprints, older ones go to sorted runs on disk
+    /// (`SpilledFingerprintSet`).
+    public var memoryBudget: Int?
+    /// How many URLs of a host are read back from disk at once (64 by
+    /// default): the host's in-memory head, refilled when it is half empty.
+    public var queueHeadPerHost = 64
     /// The most `Allow`/`Disallow` rules kept from one robots.txt (``RobotsTxt/defaultMaxRules``).
     public var maxRobotsRules = RobotsTxt.defaultMaxRules
     /// The most hosts whose robots.txt rules are kept in memory (10,000 by

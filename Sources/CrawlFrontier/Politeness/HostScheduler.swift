@@ -133,23 +133,66 @@ public struct HostScheduler: Sendable {
     }
 
     /// Queues a URL on its host; `false` (and nothing queued) when the host was given up.
+    /// - Parameter entry: the URL.
+    /// - Parameter arrival: its place among the host's URLs of equal priority
+    ///   and depth, from ``takeArrivalNumber()`` (`nil`: a new one, after every other).
     @discardableResult
-    public mutating func enqueue(_ entry: FrontierEntry) -> Bool {
+    public mutating func enqueue(_ entry: FrontierEntry, arrival: Int? = nil) -> Bool {
         guard !givenUpHostKeys.contains(entry.hostKey) else { return false }
         var entry = entry
-        sequence += 1
+        let number = arrival ?? takeArrivalNumber()
         if let index = hosts.index(forKey: entry.hostKey) {
             // One copy of a host's key for all its queued URLs, not one each.
             entry.hostKey = hosts.keys[index]
-            hosts.values[index].queue.insert(QueuedEntry(entry: entry, sequence: sequence))
+            hosts.values[index].queue.insert(QueuedEntry(entry: entry, sequence: number))
         } else {
             var host = Host(limits: policy.limits(forHost: entry.hostKey))
-            host.queue.insert(QueuedEntry(entry: entry, sequence: sequence))
+            host.queue.insert(QueuedEntry(entry: entry, sequence: number))
             hosts[entry.hostKey] = host
         }
         queuedCount += 1
         activate(entry.hostKey)
         return true
+    }
+
+    /// A new arrival number: URLs of a host with equal priority and depth go
+    /// out in the order of these numbers. (A frontier that keeps some URLs
+    /// elsewhere, on disk say, numbers them here so they keep their place.)
+    public mutating func takeArrivalNumber() -> Int {
+        sequence += 1
+        return sequence
+    }
+
+    /// URLs of a host waiting in its queue.
+    /// - Parameter hostKey: the host.
+    public func queuedCount(ofHost hostKey: String) -> Int {
+        hosts[hostKey]?.queue.count ?? 0
+    }
+
+    /// The host's queued URL that would go out last, with its arrival number.
+    /// - Parameter hostKey: the host.
+    public func lastQueued(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
+        hosts[hostKey]?.queue.max.map { ($0.entry, $0.sequence) }
+    }
+
+    /// Takes out the host's queued URL that would go out last (to keep it
+    /// elsewhere), with its arrival number.
+    /// - Parameter hostKey: the host.
+    public mutating func removeLastQueued(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
+        guard var host = hosts.removeValue(forKey: hostKey) else { return nil }
+        let last = host.queue.popMax()
+        hosts[hostKey] = host
+        if last != nil { queuedCount -= 1 }
+        return last.map { ($0.entry, $0.sequence) }
+    }
+
+    /// Whether URL `lhs` goes out before `rhs` of the same host: higher
+    /// priority, then lower depth, then lower arrival number.
+    /// - Parameters:
+    ///   - lhs: a URL and its arrival number.
+    ///   - rhs: another URL of the same host and its arrival number.
+    public static func precedes(_ lhs: (entry: FrontierEntry, arrival: Int), _ rhs: (entry: FrontierEntry, arrival: Int)) -> Bool {
+        QueuedEntry(entry: lhs.entry, sequence: lhs.arrival) < QueuedEntry(entry: rhs.entry, sequence: rhs.arrival)
     }
 
     /// Sets a host's robots.txt `Crawl-delay`, cut to ``PolitenessPolicy/maxCrawlDelay``
@@ -349,6 +392,8 @@ public struct HostScheduler: Sendable {
             pausedHostKeys.remove(hostKey)
         }
         let queued = host.queue.popMin()
+        // An idle host keeps a small record, not the storage of its longest queue.
+        if host.queue.isEmpty { host.queue = Heap() }
         if queued != nil {
             host.inFlight += 1
             host.lastStart = now

@@ -87,11 +87,20 @@ public struct CrawlSettings: Sendable {
     public var maxURLLength = 2048
     /// The most bytes of links (URLs and anchor text) kept from one page; further links are counted, not kept.
     public var maxLinkBytesPerPage = 8 << 20
-    /// The most URLs waiting to be fetched, over all hosts (`nil`: no limit).
-    /// Further URLs are counted in ``CrawlStats/queueLimited`` and not marked seen.
+    /// The most URLs waiting in memory to be fetched, over all hosts (`nil`:
+    /// no limit). Further URLs wait on disk (see ``memoryBudget``); without a
+    /// budget or state directory they are counted in ``CrawlStats/queueLimited`` and not marked seen.
     public var maxQueuedURLs: Int? = 1_000_000
     /// The most URLs waiting to be fetched from one host (`nil`: no limit).
     public var maxQueuedURLsPerHost: Int? = 100_000
+    /// How many bytes of memory the frontier's queues and seen-set may use
+    /// (512 MiB by default; `nil`: no budget, and URLs past the queue bounds
+    /// are refused unless ``stateDirectory`` is set). Half goes to queued URLs,
+    /// the rest of them wait on disk (in the state directory, or a temporary
+    /// file removed at the end); a quarter to recent fingerprints of the
+    /// seen-set, older ones go to sorted runs on disk. Ignored by the shared
+    /// (Redis) frontier.
+    public var memoryBudget: Int? = 512 << 20
     /// The most cookies the jar keeps for one host (RFC 6265's minimum).
     public var maxCookiesPerHost = 50
     /// The most cookies the jar keeps in all (RFC 6265's minimum).

@@ -315,6 +315,7 @@ public final class Crawler: Sendable {
         configuration.robotsRetryBackoff = settings.robotsRetryBackoff
         configuration.maxRobotsRules = settings.maxRobotsRules
         configuration.robotsCacheSize = settings.robotsCacheSize
+        configuration.memoryBudget = settings.memoryBudget
         let logger = logger
         configuration.eventHandler = { event in
             logger.notice("\(Self.logLine(for: event))")
