@@ -282,7 +282,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RenderingTests",
-            dependencies: ["Rendering", "AsyncURL", "TestServer"]
+            dependencies: ["Rendering", "AsyncURL", "TestServer", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "CrawlFrontierTests",

@@ -28,6 +28,9 @@ struct RenderOptions: ParsableArguments {
     @Option(name: .customLong("render-memory"), help: ArgumentHelp("The browser's resident memory (all its processes) past which it is restarted.", valueName: "MiB"))
     var memory = RenderSettings().maxBrowserMemory >> 20
 
+    @Option(name: .customLong("render-screenshot"), help: ArgumentHelp("Write a PNG screenshot of each rendered page into this directory (named after a hash of its URL).", valueName: "dir"))
+    var screenshotDirectory: String?
+
     @Option(name: .customLong("browser"), help: ArgumentHelp("The Chromium binary.", valueName: "path"))
     var browser = RenderSettings().browserExecutable
 
@@ -56,7 +59,7 @@ struct RenderOptions: ParsableArguments {
         let settings = RenderSettings(
             browserExecutable: browser, tabs: tabs, wait: parsedWait, pageTimeLimit: .milliseconds(Int64(timeout * 1000)),
             maxRequestsPerPage: maxRequests, blockedResourceTypes: Set(blockedNames.compactMap { Self.resourceTypes[$0] }),
-            maxBrowserMemory: memory << 20)
+            maxBrowserMemory: memory << 20, screenshotDirectory: screenshotDirectory)
         return CrawlRendering(settings: settings, rendersAll: rendersAll, patterns: patterns)
     }
 }

@@ -76,7 +76,7 @@ struct OutputSafetyTests {
         let rows = try await pythonCSVRows(csvPath)
         let header = try #require(rows.first)
         #expect(header == ["bytes", "change", "content_type", "depth", "elapsed_ms", "error", "final_url", "links", "links_dropped", "outlinks", "redirects",
-                           "referrer", "status", "url"])
+                           "referrer", "rendered", "status", "url"])
         #expect(rows.count == 1 + 1 + hostile.count + 2, "\(rows)")
         for row in rows {
             #expect(row.count == header.count, "\(row)")

@@ -8,7 +8,9 @@ import TestServer
 /// and items come from the document the scripts built, navigations the
 /// scripts try go through the frontier (robots.txt decides), and nothing is
 /// rendered unless asked.
-@Suite("Crawling rendered pages", .serialized, .timeLimit(.minutes(3)))
+@Suite("Crawling rendered pages", .serialized, .timeLimit(.minutes(3)),
+       .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"),
+                "no /usr/bin/chromium: scripts/install-deps.sh installs Debian's chromium package"))
 struct RenderingCrawlTests {
     static func html(_ body: String) -> TestResponse {
         TestResponse(headers: [("Content-Type", "text/html; charset=utf-8")], body: Array("<!doctype html><html><head><title>t</title></head><body>\(body)</body></html>".utf8))
@@ -87,6 +89,24 @@ struct RenderingCrawlTests {
         try await server.shutdown()
         #expect(spider.seen.value == ["200 rendered Built by script"])
         #expect(stats.renderedPages == 1)
+    }
+
+    @Test("A page that never finishes loading is read at the time limit; the crawl goes on; the page log says rendered")
+    func hangingPage() async throws {
+        let server = try await TestServer.start()
+        server.addRoute("/start") { _ in Self.html(#"<a href="/hang">hang</a><a href="/ok">ok</a>"#) }
+        server.addRoute("/hang") { _ in Self.html(#"<a href="/after-hang">next</a><img src="/slow.png">"#) }
+        server.addRoute("/slow.png") { _ in
+            try? await Task.sleep(for: .seconds(8))
+            return TestResponse(status: 404)
+        }
+        for path in ["/ok", "/after-hang"] { server.addRoute(path) { _ in Self.html("<p>\(path)</p>") } }
+        let rendering = CrawlRendering(settings: RenderSettings(tabs: 2, pageTimeLimit: .seconds(3)), rendersAll: true)
+        let crawl = try await LoggedCrawl.run(seeds: [server.url("/start")], settings: Self.settings(rendering: rendering), limit: .seconds(120))
+        try await server.shutdown()
+        #expect(crawl.missing([server.url("/ok"), server.url("/after-hang")]).isEmpty)
+        #expect(crawl.stats.renderWaitsCutShort == 1)
+        #expect(crawl.record(server.url("/hang"))?.rendered == true)
     }
 
     @Test("A browser that cannot start: the page is used as fetched, the failure counted, the crawl goes on")

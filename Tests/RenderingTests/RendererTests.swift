@@ -1,5 +1,6 @@
 import AsyncURL
 import Foundation
+import Logging
 import Rendering
 import Synchronization
 import Testing
@@ -7,7 +8,9 @@ import TestServer
 
 /// Rendering through headless Chromium against loopback servers: the page's
 /// scripts run, and every request they make goes through the fetch core's guards.
-@Suite("Renderer", .serialized)
+@Suite("Renderer", .serialized, .timeLimit(.minutes(3)),
+       .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"),
+                "no /usr/bin/chromium: scripts/install-deps.sh installs Debian's chromium package"))
 struct RendererTests {
     static let userAgent = "AsyncURL-render-test/1.0"
 
@@ -65,15 +68,22 @@ struct RendererTests {
             <img src="\(target)/pixel.png"><iframe src="\(target)/frame"></iframe>
             <script>
             fetch('\(target)/secret').catch(() => {});
+            fetch('file:///etc/passwd').then(r => r.text()).then(() => { document.body.dataset.file = 'read'; })
+                .catch(() => { document.body.dataset.file = 'refused'; });
             try { new WebSocket('ws://127.0.0.2:\(forbidden.port)/socket'); } catch (e) {}
             </script>
             """)
         }
         let client = try Self.client()
-        let renderer = Renderer(settings: RenderSettings(wait: .networkIdle(.milliseconds(500))), client: client, userAgent: Self.userAgent)
+        let log = LogLines()
+        let renderer = Renderer(settings: RenderSettings(wait: .networkIdle(.milliseconds(500))), client: client, userAgent: Self.userAgent,
+                                logger: log.logger())
         let page = try await Self.render("/page", on: server, with: renderer, client: client)
         await renderer.shutdown()
         try await server.shutdown()
+        let lines = log.lines
+        #expect(lines.contains { $0.contains("refused by the address policy") && $0.contains("127.0.0.2") }, "\(lines)")
+        #expect(page.html.contains(#"data-file="refused""#), "a file: URL is never read")
         let reached = forbidden.recordedRequests.count + forbidden.acceptedConnections
         try await forbidden.shutdown()
         #expect(reached == 0)
@@ -99,6 +109,40 @@ struct RendererTests {
         #expect(page.requestsMade == 3)
         // The 5 images and the 5 scripts past the cap (and the favicon, past it too).
         #expect(page.requestsBlocked >= 5 + 5)
+    }
+
+    @Test("A page that starts 10,000 requests: at most the per-page cap reach the server")
+    func tenThousandRequests() async throws {
+        let server = try await TestServer.start()
+        server.addRoute("/page") { _ in Self.html("<script>for (let i = 0; i < 10000; i++) { fetch('/r/' + i).catch(() => {}); }</script>") }
+        server.addRoute("/r/") { _ in TestResponse(text: "r") }
+        let client = try Self.client()
+        let renderer = Renderer(settings: RenderSettings(wait: .networkIdle(.milliseconds(500)), pageTimeLimit: .seconds(60)), client: client,
+                                userAgent: Self.userAgent)
+        let page = try await Self.render("/page", on: server, with: renderer, client: client)
+        await renderer.shutdown()
+        try await server.shutdown()
+        let reached = server.recordedRequests.filter { $0.path.hasPrefix("/r/") }.count
+        #expect(reached <= RenderSettings().maxRequestsPerPage)
+        #expect(page.requestsMade <= RenderSettings().maxRequestsPerPage)
+        #expect(page.requestsMade + page.requestsBlocked > RenderSettings().maxRequestsPerPage, "the cap was reached")
+    }
+
+    @Test("A page that never finishes loading: read at the time limit, marked incomplete")
+    func neverLoads() async throws {
+        let server = try await TestServer.start()
+        server.addRoute("/page") { _ in Self.html(#"<p>visible</p><img src="/hang.png">"#) }
+        server.addRoute("/hang.png") { _ in
+            try? await Task.sleep(for: .seconds(8))
+            return TestResponse(status: 404)
+        }
+        let client = try Self.client()
+        let renderer = Renderer(settings: RenderSettings(pageTimeLimit: .seconds(3)), client: client, userAgent: Self.userAgent)
+        let page = try await Self.render("/page", on: server, with: renderer, client: client)
+        await renderer.shutdown()
+        try await server.shutdown()
+        #expect(!page.waitCompleted)
+        #expect(page.html.contains("<p>visible</p>"))
     }
 
     @Test("A navigation a script tries is reported, not followed")
@@ -253,4 +297,28 @@ struct RendererTests {
 final class LockedCounter: Sendable {
     private let value = Mutex(0)
     func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+}
+
+/// Log lines a renderer writes, collected for a test.
+final class LogLines: Sendable {
+    private let collected = Mutex<[String]>([])
+    var lines: [String] { collected.withLock { $0 } }
+
+    func logger() -> Logger {
+        Logger(label: "test") { _ in Handler(owner: self) }
+    }
+
+    private struct Handler: LogHandler {
+        let owner: LogLines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+            let fields = (metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            owner.collected.withLock { $0.append("\(level) \(message) \(fields)") }
+        }
+    }
 }

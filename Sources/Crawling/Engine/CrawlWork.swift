@@ -335,6 +335,7 @@ struct CrawlWork: Sendable {
             var record = PageRecord(entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
                                     error: failure, change: change)
             if crawler.settings.recordsOutlinks { record.outlinks = PageRecord.outlinks(of: page.found) }
+            if page.rendered { record.rendered = true }
             await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
         }
     }
@@ -371,6 +372,8 @@ struct CrawlWork: Sendable {
         var redirectTarget: UInt64?
         /// The requests it led to, as offered to the frontier.
         var found: [FrontierEntry] = []
+        /// Whether the page was rendered through headless Chromium.
+        var rendered = false
     }
 
     /// Parses a response, runs the spider and feeds the requests it made back
@@ -384,6 +387,7 @@ struct CrawlWork: Sendable {
         }
         let parseStarted = ContinuousClock.now
         let (response, rendering) = await rendered(response, request: request)
+        result.rendered = rendering != nil
         let extracted = PageLinks(of: response, settings: crawler.settings)
         result.links = extracted.links.count
         result.droppedLinks = extracted.dropped

@@ -223,10 +223,8 @@ public final class Crawler: Sendable {
             throw .archiveUnavailable(error)
         }
         let renderer: PageRenderer?
-        do {
-            renderer = try settings.rendering.map { rendering throws(CrawlError) in
-                try PageRenderer(rendering, client: client, userAgent: settings.userAgent)
-            }
+        do throws(CrawlError) {
+            renderer = try makeRenderer(client: client, archive: archive)
         } catch {
             try? archive?.close()
             await client.shutdown()
@@ -234,6 +232,17 @@ public final class Crawler: Sendable {
         }
         let output = CrawlOutput(itemFeeds: itemFeeds, pageLog: pageLog, logger: logger)
         return OpenedRun(scope: scope, startRequests: startRequests, client: client, archive: archive, output: output, renderer: renderer)
+    }
+
+    /// The renderer of the pages ``CrawlSettings/rendering`` chooses (`nil` without
+    /// rendering); their requests go through `client` and into `archive`.
+    private func makeRenderer(client: FetchClient, archive: WARCArchive?) throws(CrawlError) -> PageRenderer? {
+        guard let rendering = settings.rendering else { return nil }
+        var archiving: (@Sendable (Response) -> Void)?
+        if let archive {
+            archiving = { [self] response in self.archive(response, in: archive) }
+        }
+        return try PageRenderer(rendering, crawl: settings, client: client, archiving: archiving, logger: logger)
     }
 
     /// The crawl's scope: the spider's allowed domains, or the settings' hosts, with the settings' patterns and limits.

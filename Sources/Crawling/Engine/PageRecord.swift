@@ -35,6 +35,8 @@ public struct PageRecord: Sendable, Codable, Hashable {
     /// The page's kept links as offered to the frontier (absolute, without
     /// fragments, once each, in the page's order), with ``CrawlSettings/recordsOutlinks``.
     public var outlinks: [String]?
+    /// `true` when the page was rendered through headless Chromium (``CrawlSettings/rendering``); absent otherwise.
+    public var rendered: Bool?
 
     /// Creates a record.
     public init(url: String, finalURL: String?, status: Int?, depth: Int, referrer: String?, contentType: String?, bytes: Int, links: Int,
@@ -108,7 +110,7 @@ public struct PageRecord: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case url, status, depth, referrer, bytes, links, error, redirects, change, outlinks
+        case url, status, depth, referrer, bytes, links, error, redirects, change, outlinks, rendered
         case linksDropped = "links_dropped"
         case finalURL = "final_url"
         case contentType = "content_type"

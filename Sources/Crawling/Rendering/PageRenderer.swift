@@ -1,5 +1,6 @@
 import AsyncURL
 import AsyncURLSupport
+import Logging
 import Rendering
 
 /// A crawl's renderer and the URL patterns that choose its pages.
@@ -8,9 +9,16 @@ struct PageRenderer: Sendable {
     let rendersAll: Bool
     let patterns: [CompiledPattern]
 
-    /// A renderer for the crawl, loading every request of its pages through `client`.
-    init(_ rendering: CrawlRendering, client: FetchClient, userAgent: String) throws(CrawlError) {
-        renderer = Renderer(settings: rendering.settings, client: client, userAgent: userAgent, attempts: rendering.attempts)
+    /// A renderer for the crawl, loading every request of its pages through
+    /// `client` with the crawl's per-host concurrency and delay, archiving
+    /// them with `archiving` (a WARC archive's writer), reporting to `logger`.
+    init(_ rendering: CrawlRendering, crawl settings: CrawlSettings, client: FetchClient, archiving: (@Sendable (Response) -> Void)?,
+         logger: Logger) throws(CrawlError) {
+        var renderSettings = rendering.settings
+        renderSettings.subresourcesPerHost = settings.perHostConcurrency
+        renderSettings.subresourceDelay = settings.delay
+        renderer = Renderer(settings: renderSettings, client: client, userAgent: settings.userAgent, attempts: rendering.attempts,
+                            archiving: archiving, logger: logger)
         rendersAll = rendering.rendersAll
         do {
             patterns = try CompiledPattern.compileAll(rendering.patterns)
