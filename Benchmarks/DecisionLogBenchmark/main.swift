@@ -7,8 +7,9 @@
 //
 //     swift run -c release decision-log-benchmark [--urls 200000]
 import CrawlFrontier
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Command-line value of `--urls`, or the default.
@@ -24,7 +25,8 @@ func urlCount() -> Int {
 func entries(_ count: Int, host: String, offset: UInt64) -> [FrontierEntry] {
     (0..<count).map { index in
         let url = "http://\(host)/section-\(index % 97)/page-\(index).html"
-        return FrontierEntry(url: url, fingerprint: offset &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15, hostKey: "http://\(host):80", depth: 1)
+        return FrontierEntry(
+            url: url, fingerprint: offset &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15, hostKey: "http://\(host):80", depth: 1)
     }
 }
 
@@ -38,7 +40,8 @@ func offer(_ all: [FrontierEntry], to frontier: Frontier, recordingIn store: Cra
             let outcomes = await frontier.add(contentsOf: batch)
             if let store {
                 for (entry, outcome) in zip(batch, outcomes) where outcome != .duplicate {
-                    store.recordOffered(entry, parent: 1, code: outcome == .queued ? .queued : .scope, detail: outcome == .queued ? nil : "off scope")
+                    store.recordOffered(
+                        entry, parent: 1, code: outcome == .queued ? .queued : .scope, detail: outcome == .queued ? nil : "off scope")
                 }
             }
             start += 100

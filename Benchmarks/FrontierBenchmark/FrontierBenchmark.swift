@@ -46,7 +46,9 @@ struct FrontierBenchmark: AsyncParsableCommand {
     var stateDirectory: String?
 
     func validate() throws {
-        guard urls >= 100, hosts >= 1, (0...1800).contains(urlPadding), concurrency >= 1, delayMilliseconds >= 0, memoryBudget >= 0, maxSeconds > 0 else {
+        guard urls >= 100, hosts >= 1, (0...1800).contains(urlPadding), concurrency >= 1, delayMilliseconds >= 0, memoryBudget >= 0,
+            maxSeconds > 0
+        else {
             throw ValidationError("--urls must be at least 100 and the other values positive")
         }
     }

@@ -54,8 +54,14 @@ struct Simulation {
                 lastProgress = clock.now
                 let storage = await frontier.storage
                 report.progress(storage: storage, elapsed: clock.now - started)
-                if clock.now - started > limit { report.stopReason = "time limit"; break }
-                if storage.seenDiskBytes + storage.spillDiskBytes > maxDiskBytes { report.stopReason = "disk limit"; break }
+                if clock.now - started > limit {
+                    report.stopReason = "time limit"
+                    break
+                }
+                if storage.seenDiskBytes + storage.spillDiskBytes > maxDiskBytes {
+                    report.stopReason = "disk limit"
+                    break
+                }
             }
         }
         report.wall = clock.now - started
@@ -90,7 +96,9 @@ struct Simulation {
             let duplicates = count * 3 / 10
             var links = (0..<(count - duplicates)).map { _ in newEntry(depth: entry.depth + 1, referrer: entry.url) }
             await offer(links, to: frontier, expectingNew: true)
-            links = (0..<duplicates).map { _ in self.entry(id: Int(random.next() % UInt64(nextID)), depth: entry.depth + 1, referrer: entry.url) }
+            links = (0..<duplicates).map { _ in
+                self.entry(id: Int(random.next() % UInt64(nextID)), depth: entry.depth + 1, referrer: entry.url)
+            }
             await offer(links, to: frontier, expectingNew: false)
         }
         let started = ContinuousClock.now
@@ -121,7 +129,8 @@ struct Simulation {
         let uniform = Double(hash >> 11) / Double(1 << 53)
         let host = min(hosts - 1, Int(exp(uniform * log(Double(hosts)))) - 1)
         let hostKey = "http://h\(host).test:80"
-        return FrontierEntry(url: "http://h\(host).test/p/\(padding)\(id)", fingerprint: hash, hostKey: hostKey, depth: depth, referrer: referrer)
+        return FrontierEntry(
+            url: "http://h\(host).test/p/\(padding)\(id)", fingerprint: hash, hostKey: hostKey, depth: depth, referrer: referrer)
     }
 
     private static func id(of url: String) -> Int {

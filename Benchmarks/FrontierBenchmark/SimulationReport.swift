@@ -25,9 +25,10 @@ struct SimulationReport {
     }
 
     func progress(storage: FrontierStorage, elapsed: Duration) {
-        let line = String(format: "%6.0f s  offered %d  claimed %d  queued %d in memory, %d on disk  seen %d (%d on disk, %d runs)  RSS peak %.0f MiB",
-                           elapsed.seconds, offers, claims, storage.queuedInMemory, storage.queuedOnDisk, storage.seenCount,
-                           storage.seenOnDisk, storage.seenRuns, Double(Self.peakResidentBytes()) / 1_048_576)
+        let line = String(
+            format: "%6.0f s  offered %d  claimed %d  queued %d in memory, %d on disk  seen %d (%d on disk, %d runs)  RSS peak %.0f MiB",
+            elapsed.seconds, offers, claims, storage.queuedInMemory, storage.queuedOnDisk, storage.seenCount,
+            storage.seenOnDisk, storage.seenRuns, Double(Self.peakResidentBytes()) / 1_048_576)
         // Unbuffered, so progress shows at once through a pipe.
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
@@ -35,29 +36,44 @@ struct SimulationReport {
     func print(frontier: Frontier) async {
         let storage = await frontier.storage
         let disk = storage.seenDiskBytes + storage.spillDiskBytes
-        Swift.print(String(format: "URLs offered %d (%d distinct), claimed %d, fetched %d distinct, in %.1f s wall", offers, uniqueURLs, claims, fetchedURLs, wall.seconds))
-        Swift.print(String(format: "adds/s    %.0f (offers / time in add)   %.0f (offers / wall)", Double(offers) / addTime.seconds, Double(offers) / wall.seconds))
-        Swift.print(String(format: "claims/s  %.0f (claims / time in next+complete)   %.0f (claims / wall)",
-                           Double(claims) / (claimTime + completeTime).seconds, Double(claims) / wall.seconds))
+        Swift.print(
+            String(
+                format: "URLs offered %d (%d distinct), claimed %d, fetched %d distinct, in %.1f s wall", offers, uniqueURLs, claims,
+                fetchedURLs, wall.seconds))
+        Swift.print(
+            String(
+                format: "adds/s    %.0f (offers / time in add)   %.0f (offers / wall)", Double(offers) / addTime.seconds,
+                Double(offers) / wall.seconds))
+        Swift.print(
+            String(
+                format: "claims/s  %.0f (claims / time in next+complete)   %.0f (claims / wall)",
+                Double(claims) / (claimTime + completeTime).seconds, Double(claims) / wall.seconds))
         Swift.print(String(format: "largest claim latency %.1f ms", largestClaim.seconds * 1000))
         Swift.print(String(format: "peak RSS (VmHWM) %.0f MiB", Double(Self.peakResidentBytes()) / 1_048_576))
         let bytesPerRunKey = storage.seenOnDisk > 0 ? Double(storage.seenDiskBytes) / Double(storage.seenOnDisk) : 0.0
-        Swift.print("seen-set: \(storage.seenCount) fingerprints, \(storage.seenOnDisk) on disk in \(storage.seenRuns) runs "
-                    + "(\(storage.seenMerges) merges), " + String(format: "%.2f disk bytes per fingerprint on disk, %.1f MiB in memory",
-                                                                 bytesPerRunKey, Double(storage.seenMemoryBytes) / 1_048_576))
+        Swift.print(
+            "seen-set: \(storage.seenCount) fingerprints, \(storage.seenOnDisk) on disk in \(storage.seenRuns) runs "
+                + "(\(storage.seenMerges) merges), "
+                + String(
+                    format: "%.2f disk bytes per fingerprint on disk, %.1f MiB in memory",
+                    bytesPerRunKey, Double(storage.seenMemoryBytes) / 1_048_576))
         Swift.print("URLs that waited on disk: \(await frontier.counters.spilled)")
-        Swift.print(String(format: "disk at the end: %.1f MiB (seen runs %.1f MiB, spill file %.1f MiB), %.2f bytes per distinct URL",
-                           Double(disk) / 1_048_576, Double(storage.seenDiskBytes) / 1_048_576, Double(storage.spillDiskBytes) / 1_048_576,
-                           Double(disk) / Double(max(1, uniqueURLs))))
-        Swift.print("check: fetched twice \(fetchedTwice), new URLs refused \(wronglySeen), duplicates queued \(wronglyNew), "
-                    + "never fetched \(uniqueURLs - fetchedURLs)" + (stopReason.map { "; STOPPED EARLY: \($0)" } ?? ""))
+        Swift.print(
+            String(
+                format: "disk at the end: %.1f MiB (seen runs %.1f MiB, spill file %.1f MiB), %.2f bytes per distinct URL",
+                Double(disk) / 1_048_576, Double(storage.seenDiskBytes) / 1_048_576, Double(storage.spillDiskBytes) / 1_048_576,
+                Double(disk) / Double(max(1, uniqueURLs))))
+        Swift.print(
+            "check: fetched twice \(fetchedTwice), new URLs refused \(wronglySeen), duplicates queued \(wronglyNew), "
+                + "never fetched \(uniqueURLs - fetchedURLs)" + (stopReason.map { "; STOPPED EARLY: \($0)" } ?? ""))
         Swift.print(isExact ? "RESULT: exact (no URL lost or fetched twice)" : "RESULT: NOT exact")
     }
 
     /// The process's resident high-water mark (`VmHWM` in /proc/self/status), in bytes.
     static func peakResidentBytes() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return 0 }
         return (line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) } ?? 0) * 1024
     }
 }

@@ -64,9 +64,10 @@ struct LinkBenchmark: ParsableCommand {
         }
         let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) / 1e18
         let megabytes = Double(totalBytes) / 1_000_000
-        print("engine=asyncurl pages=\(pages.count) bytes=\(totalBytes) links=\(linkCount) "
-            + "seconds=\(String(format: "%.4f", seconds)) MB/s=\(String(format: "%.1f", megabytes / seconds)) "
-            + "pages/s=\(String(format: "%.0f", Double(pages.count) / seconds))")
+        print(
+            "engine=asyncurl pages=\(pages.count) bytes=\(totalBytes) links=\(linkCount) "
+                + "seconds=\(String(format: "%.4f", seconds)) MB/s=\(String(format: "%.1f", megabytes / seconds)) "
+                + "pages/s=\(String(format: "%.0f", Double(pages.count) / seconds))")
     }
 
     struct Page {

@@ -10,8 +10,9 @@ import Foundation
 /// Run it through `scripts/redis-frontier-memory.sh`, which starts a throw-away redis-server.
 @main
 struct RedisFrontierMemory: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "redis-frontier-memory",
-                                                    abstract: "Redis memory per URL of the shared frontier.")
+    static let configuration = CommandConfiguration(
+        commandName: "redis-frontier-memory",
+        abstract: "Redis memory per URL of the shared frontier.")
 
     @Option(help: "The Redis server's port (on 127.0.0.1).")
     var port = 6379
@@ -59,9 +60,11 @@ struct RedisFrontierMemory: AsyncParsableCommand {
         print("URLs offered \(added), queued \(queued), seen-set \(status.seen)")
         print("used_memory before \(before) B, with queues \(withQueues) B, seen-set only \(seenOnly) B")
         print("per URL: seen-set + queued entry \(perURL(withQueues - before)) B, seen-set \(perURL(seenOnly - before)) B")
-        print(String(format: "per million URLs: seen-set + queues %.0f MiB, seen-set %.1f MiB",
-                     Double(withQueues - before) / Double(max(1, queued)) * 1e6 / 1_048_576,
-                     Double(seenOnly - before) / Double(max(1, queued)) * 1e6 / 1_048_576))
+        print(
+            String(
+                format: "per million URLs: seen-set + queues %.0f MiB, seen-set %.1f MiB",
+                Double(withQueues - before) / Double(max(1, queued)) * 1e6 / 1_048_576,
+                Double(seenOnly - before) / Double(max(1, queued)) * 1e6 / 1_048_576))
     }
 
     private func usedMemory(_ connection: RedisConnection) async throws -> Int {

@@ -57,11 +57,17 @@ struct SeenSetBenchmark: ParsableCommand {
         let compactRate = Double(urls) / seconds(compactTime)
         let standardRate = Double(urls) / seconds(standardTime)
         print("URLs: \(urls) distinct, hashed (XXH64 of the URL string) in \(String(format: "%.2f", seconds(hashing))) s")
-        print(String(format: "FingerprintSet: %d unique, %.1f bytes/URL, %.1f M inserts/s, %.1f M lookups/s",
-                     compactNew, Double(compact.memoryBytes) / Double(compact.count), compactRate / 1e6, 2e6 / seconds(lookupTime) / 1e6))
-        print(String(format: "Set<UInt64>:    %d unique, %.1f bytes/URL, %.1f M inserts/s",
-                     standardNew, Double(standardBytes) / Double(standard.count), standardRate / 1e6))
-        print(String(format: "ratio: FingerprintSet uses %.2fx the memory and runs %.2fx the insert rate of Set<UInt64>",
-                     Double(compact.memoryBytes) / Double(standardBytes), compactRate / standardRate))
+        print(
+            String(
+                format: "FingerprintSet: %d unique, %.1f bytes/URL, %.1f M inserts/s, %.1f M lookups/s",
+                compactNew, Double(compact.memoryBytes) / Double(compact.count), compactRate / 1e6, 2e6 / seconds(lookupTime) / 1e6))
+        print(
+            String(
+                format: "Set<UInt64>:    %d unique, %.1f bytes/URL, %.1f M inserts/s",
+                standardNew, Double(standardBytes) / Double(standard.count), standardRate / 1e6))
+        print(
+            String(
+                format: "ratio: FingerprintSet uses %.2fx the memory and runs %.2fx the insert rate of Set<UInt64>",
+                Double(compact.memoryBytes) / Double(standardBytes), compactRate / standardRate))
     }
 }

@@ -50,10 +50,13 @@ for result in await fetch.parallel() {
     let session = result.session
     switch result.result {
     case .success(let response):
-        let title = response.text.range(of: "<title>").flatMap { open in
-            response.text[open.upperBound...].range(of: "</title>").map { String(response.text[open.upperBound..<$0.lowerBound]) }
-        } ?? ""
-        print("\(session.fetchMethod) \(session.fetchURL) -> \(response.status) \(response.httpVersion) \(response.body.count) bytes\(title.isEmpty ? "" : " \"\(title)\"")")
+        let title =
+            response.text.range(of: "<title>").flatMap { open in
+                response.text[open.upperBound...].range(of: "</title>").map { String(response.text[open.upperBound..<$0.lowerBound]) }
+            } ?? ""
+        print(
+            "\(session.fetchMethod) \(session.fetchURL) -> \(response.status) \(response.httpVersion) \(response.body.count) bytes\(title.isEmpty ? "" : " \"\(title)\"")"
+        )
     case .failure(let error):
         failures += 1
         print("\(session.fetchMethod) \(session.fetchURL) -> error: \(error)")

@@ -52,8 +52,10 @@ do {
     feed.close()
     let counters = spider.sitemapCounters
     FileHandle.standardError.write(Data((stats.summary + "\n").utf8))
-    FileHandle.standardError.write(Data(
-        "sitemaps: \(counters.sitemaps) read, \(counters.pageRequests) pages listed, \(stats.robotsDenied) denied by robots.txt\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "sitemaps: \(counters.sitemaps) read, \(counters.pageRequests) pages listed, \(stats.robotsDenied) denied by robots.txt\n".utf8)
+    )
     exit(stats.items > 0 ? 0 : 1)
 } catch {
     FileHandle.standardError.write(Data("sitemap-spider: \(error)\n".utf8))

@@ -1,17 +1,22 @@
 import AsyncURLSupport
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// One line of a CDXJ index, as pywb reads it:
 /// `SURT TIMESTAMP {"url": ..., "mime": ..., "status": ..., "digest": ..., "length": ..., "offset": ..., "filename": ...}`.
 enum CDXJLine {
-    static func make(url: String, date: Date, mime: String, status: String, digest: String, length: Int, offset: Int, fileName: String) -> String {
+    static func make(url: String, date: Date, mime: String, status: String, digest: String, length: Int, offset: Int, fileName: String)
+        -> String
+    {
         let bareDigest = digest.hasPrefix("sha1:") ? String(digest.dropFirst(5)) : digest
-        let fields = [("url", url), ("mime", mime), ("status", status), ("digest", bareDigest),
-                      ("length", String(length)), ("offset", String(offset)), ("filename", fileName)]
+        let fields = [
+            ("url", url), ("mime", mime), ("status", status), ("digest", bareDigest),
+            ("length", String(length)), ("offset", String(offset)), ("filename", fileName)
+        ]
         let json = "{" + fields.map { "\(jsonQuoted($0.0)): \(jsonQuoted($0.1))" }.joined(separator: ", ") + "}"
         return "\(surt(url)) \(WARCRecord.compactTimestamp(date)) \(json)"
     }
@@ -39,7 +44,8 @@ enum CDXJLine {
         }
         if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") { port = "" }
         var labels = host.split(separator: ".").map(String.init)
-        while labels.count > 2, labels.first?.hasPrefix("www") == true, labels.first.map({ $0.dropFirst(3).allSatisfy(\.isNumber) }) == true {
+        while labels.count > 2, labels.first?.hasPrefix("www") == true, labels.first.map({ $0.dropFirst(3).allSatisfy(\.isNumber) }) == true
+        {
             labels.removeFirst()
         }
         var path = String(rest[authorityEnd...])

@@ -1,8 +1,9 @@
 import DequeModule
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The payload digests archived so far, with the URL and date of their first

@@ -38,7 +38,9 @@ package final class SHA1Digest {
         if let finished { return finished }
         var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        let ok = context.map { context in output.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) == 1 } } ?? false
+        let ok =
+            context.map { context in output.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) == 1 } }
+            ?? false
         let digest = ok ? Array(output.prefix(Int(length))) : []
         finished = digest
         return digest

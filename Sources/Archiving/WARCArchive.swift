@@ -1,9 +1,10 @@
 public import AsyncURL
 import AsyncURLSupport
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A WARC 1.1 archive of what a crawl fetched, written as it goes.
@@ -73,8 +74,10 @@ public final class WARCArchive: Sendable {
             } else {
                 body = Body(bytes: Array(response.body))
             }
-            try archive(hop, body: body, bodyKept: isFinal && (response.request.keepsBody || body.spool != nil), cut: isFinal && response.isTruncated,
-                        previous: isFinal ? previous : nil)
+            try archive(
+                hop, body: body, bodyKept: isFinal && (response.request.keepsBody || body.spool != nil),
+                cut: isFinal && response.isTruncated,
+                previous: isFinal ? previous : nil)
         }
     }
 
@@ -117,13 +120,20 @@ public final class WARCArchive: Sendable {
             var kind = WARCRecord.Kind.response
             if let previous, status == "304" {
                 kind = .revisit
-                responseFields = common + [("Content-Type", "application/http;msgtype=response"), ("WARC-Payload-Digest", previous.payloadLabel),
-                                           ("WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/server-not-modified"),
-                                           ("WARC-Refers-To-Target-URI", previous.url), ("WARC-Refers-To-Date", WARCRecord.timestamp(previous.date))]
-            } else if !body.isEmpty, let first = Self.earlierCapture(of: payloadDigest, previous: bodyKept ? previous : nil, payloads: state.payloads) {
+                responseFields =
+                    common + [
+                        ("Content-Type", "application/http;msgtype=response"), ("WARC-Payload-Digest", previous.payloadLabel),
+                        ("WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/server-not-modified"),
+                        ("WARC-Refers-To-Target-URI", previous.url), ("WARC-Refers-To-Date", WARCRecord.timestamp(previous.date))
+                    ]
+            } else if !body.isEmpty,
+                let first = Self.earlierCapture(of: payloadDigest, previous: bodyKept ? previous : nil, payloads: state.payloads)
+            {
                 kind = .revisit
-                responseFields += [("WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"),
-                                   ("WARC-Refers-To-Target-URI", first.url), ("WARC-Refers-To-Date", WARCRecord.timestamp(first.date))]
+                responseFields += [
+                    ("WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"),
+                    ("WARC-Refers-To-Target-URI", first.url), ("WARC-Refers-To-Date", WARCRecord.timestamp(first.date))
+                ]
             } else {
                 if !body.isEmpty { state.payloads.remember(payloadDigest, url: target, date: hop.date) }
                 if cut {
@@ -135,24 +145,29 @@ public final class WARCArchive: Sendable {
                 if body.spool == nil { responseBlock.append(body.bytes) }
             }
             let spooledTail = kind == .response ? body.spool : nil
-            let responseRecord = WARCRecord(kind: kind, date: hop.date, fields: responseFields, block: responseBlock, spooledTail: spooledTail)
+            let responseRecord = WARCRecord(
+                kind: kind, date: hop.date, fields: responseFields, block: responseBlock, spooledTail: spooledTail)
             var requestBlock = [hop.requestHead]
             if let requestBody = hop.requestBody, !requestBody.isEmpty { requestBlock.append(Array(requestBody)) }
-            let requestRecord = WARCRecord(kind: .request, date: hop.date,
-                                           fields: common + [("Content-Type", "application/http;msgtype=request"), ("WARC-Concurrent-To", responseRecord.id)],
-                                           block: requestBlock)
+            let requestRecord = WARCRecord(
+                kind: .request, date: hop.date,
+                fields: common + [("Content-Type", "application/http;msgtype=request"), ("WARC-Concurrent-To", responseRecord.id)],
+                block: requestBlock)
             let placed = try file.append(responseRecord)
             try file.append(requestRecord)
             state.records += 2
             if kind == .revisit { state.revisits += 1 }
-            file.index(CDXJLine.make(url: target, date: hop.date, mime: kind == .revisit ? "warc/revisit" : mime, status: status,
-                                     digest: payloadDigest, length: placed.length, offset: placed.offset, fileName: file.name))
+            file.index(
+                CDXJLine.make(
+                    url: target, date: hop.date, mime: kind == .revisit ? "warc/revisit" : mime, status: status,
+                    digest: payloadDigest, length: placed.length, offset: placed.offset, fileName: file.name))
         }
     }
 
     /// The capture a payload with this digest repeats: the page's own capture
     /// in an earlier crawl, else the first one of this crawl that is remembered.
-    private static func earlierCapture(of digest: String, previous: WARCPreviousCapture?, payloads: PayloadMemory) -> PayloadMemory.Capture? {
+    private static func earlierCapture(of digest: String, previous: WARCPreviousCapture?, payloads: PayloadMemory) -> PayloadMemory.Capture?
+    {
         if let previous, previous.payloadLabel == digest { return PayloadMemory.Capture(url: previous.url, date: previous.date) }
         return payloads.firstCapture(of: digest)
     }
@@ -179,9 +194,11 @@ public final class WARCArchive: Sendable {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let indexPath: String? = settings.writesCDXJ ? String(path.dropLast(path.hasSuffix(".warc.gz") ? 8 : 5)) + ".cdxj" : nil
         let file = try WARCFile(path: path, name: name, compressed: settings.isCompressed, indexPath: indexPath)
-        let info = "software: \(settings.software)\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n"
-        let record = WARCRecord(kind: .warcinfo, date: Date(), fields: [("WARC-Filename", name), ("Content-Type", "application/warc-fields")],
-                                block: [Array(info.utf8)])
+        let info =
+            "software: \(settings.software)\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n"
+        let record = WARCRecord(
+            kind: .warcinfo, date: Date(), fields: [("WARC-Filename", name), ("Content-Type", "application/warc-fields")],
+            block: [Array(info.utf8)])
         try file.append(record)
         return file
     }

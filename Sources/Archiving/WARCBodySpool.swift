@@ -1,7 +1,8 @@
 public import AsyncURL
 import AsyncURLSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Spools the body of one fetch to a temporary file while it downloads, and

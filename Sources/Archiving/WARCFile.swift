@@ -1,6 +1,7 @@
 import AsyncURLSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One open WARC file: records appended whole (each its own gzip member when

@@ -1,10 +1,10 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One WARC 1.1 record: its type, named header fields and content block.
@@ -77,20 +77,25 @@ struct WARCRecord {
     /// `2026-11-29T21:37:05Z` (W3C-ISO8601, UTC, whole seconds), as WARC-Date is written.
     static func timestamp(_ date: Date) -> String {
         let parts = utcParts(date)
-        return "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))T\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2))Z"
+        return
+            "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))T\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2))Z"
     }
 
     /// `20261129213705`, the 14-digit form CDX indexes use.
     static func compactTimestamp(_ date: Date) -> String {
         let parts = utcParts(date)
-        return pad(parts.year, 4) + pad(parts.month, 2) + pad(parts.day, 2) + pad(parts.hour, 2) + pad(parts.minute, 2) + pad(parts.second, 2)
+        return pad(parts.year, 4) + pad(parts.month, 2) + pad(parts.day, 2) + pad(parts.hour, 2) + pad(parts.minute, 2)
+            + pad(parts.second, 2)
     }
 
     private static func utcParts(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var broken = tm()
         gmtime_r(&seconds, &broken)
-        return (Int(broken.tm_year) + 1900, Int(broken.tm_mon) + 1, Int(broken.tm_mday), Int(broken.tm_hour), Int(broken.tm_min), Int(broken.tm_sec))
+        return (
+            Int(broken.tm_year) + 1900, Int(broken.tm_mon) + 1, Int(broken.tm_mday), Int(broken.tm_hour), Int(broken.tm_min),
+            Int(broken.tm_sec)
+        )
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

@@ -18,8 +18,10 @@ public struct WARCSettings: Sendable, Hashable {
     public var software: String
 
     /// Creates settings with the documented defaults.
-    public init(path: String, maxFileSize: Int = 1_000_000_000, writesCDXJ: Bool = false, revisitMemory: Int = 1_000_000,
-                software: String = "AsyncURL (libcurl, libxml2)") {
+    public init(
+        path: String, maxFileSize: Int = 1_000_000_000, writesCDXJ: Bool = false, revisitMemory: Int = 1_000_000,
+        software: String = "AsyncURL (libcurl, libxml2)"
+    ) {
         self.path = path
         self.maxFileSize = maxFileSize
         self.writesCDXJ = writesCDXJ

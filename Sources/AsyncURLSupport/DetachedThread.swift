@@ -1,6 +1,7 @@
 internal import CEpoll
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts a thread of its own for a loop that blocks (the fetch core's event
@@ -22,18 +23,22 @@ package enum DetachedThread {
         pthread_attr_setstacksize(&attributes, stackSize)
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         let threadName = String(decoding: name.utf8.prefix(15), as: UTF8.self)
-        let context = Unmanaged.passRetained(Body {
-            asyncurl_name_current_thread(threadName)
-            body()
-        }).toOpaque()
+        let context = Unmanaged.passRetained(
+            Body {
+                asyncurl_name_current_thread(threadName)
+                body()
+            }
+        ).toOpaque()
         var thread = pthread_t()
-        let result = pthread_create(&thread, &attributes, { context in
-            guard let context else { return nil }
-            // Balances `passRetained`: the thread owns the body from here.
-            let body = Unmanaged<Body>.fromOpaque(context).takeRetainedValue()
-            body.run()
-            return nil
-        }, context)
+        let result = pthread_create(
+            &thread, &attributes,
+            { context in
+                guard let context else { return nil }
+                // Balances `passRetained`: the thread owns the body from here.
+                let body = Unmanaged<Body>.fromOpaque(context).takeRetainedValue()
+                body.run()
+                return nil
+            }, context)
         guard result == 0 else {
             Unmanaged<Body>.fromOpaque(context).release()
             return false

@@ -1,7 +1,7 @@
 // Every conversion of a `Duration` to the numbers C APIs, logs and settings
 // take, in one place: the modules do not take `components` apart themselves.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Duration {

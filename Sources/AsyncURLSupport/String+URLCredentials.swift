@@ -14,7 +14,9 @@ extension StringProtocol {
         var index = 0
         var changed = false
         while index < bytes.count {
-            if bytes[index] == UInt8(ascii: ":"), index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "/"), bytes[index + 2] == UInt8(ascii: "/") {
+            if bytes[index] == UInt8(ascii: ":"), index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "/"),
+                bytes[index + 2] == UInt8(ascii: "/")
+            {
                 result += [UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "/")]
                 let start = index + 3
                 var end = start
@@ -38,7 +40,8 @@ extension StringProtocol {
     private static func endsAuthority(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "'"),
-             UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: " "), 0x00...0x1F, 0x7F: true
+            UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: " "), 0x00...0x1F, 0x7F:
+            true
         default: false
         }
     }

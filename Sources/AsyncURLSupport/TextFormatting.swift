@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `printf`-style formatting through the C library's `vsnprintf`, for the

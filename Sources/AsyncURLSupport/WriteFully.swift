@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes every byte of `bytes` to `descriptor` with `write(2)`, going on

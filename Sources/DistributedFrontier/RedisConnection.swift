@@ -1,8 +1,9 @@
 import AsyncURLSupport
 internal import CHiredis
 import Dispatch
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One connection to a Redis server through hiredis, usable from any task.
@@ -54,7 +55,9 @@ public final class RedisConnection: @unchecked Sendable {
         var isDraining = false
     }
 
-    private init(host: String, port: Int, connectTimeout: Duration, commandTimeout: Duration, credentials: RedisCredentials?, tls: RedisTLS?) {
+    private init(
+        host: String, port: Int, connectTimeout: Duration, commandTimeout: Duration, credentials: RedisCredentials?, tls: RedisTLS?
+    ) {
         self.host = host
         self.tls = tls
         self.port = port
@@ -77,11 +80,14 @@ public final class RedisConnection: @unchecked Sendable {
     ///   - credentials: sent with `AUTH` on this and every later connection; a refusal throws ``RedisError/Cause/authentication(_:)``.
     ///   - tls: connect over TLS with these settings (`nil`: plain TCP).
     /// - Throws: ``RedisError`` when no connection can be made, TLS or its certificate check fails, or `AUTH` is refused.
-    public static func connect(host: String, port: Int, connectTimeout: Duration = .seconds(5),
-                               commandTimeout: Duration = .seconds(30), credentials: RedisCredentials? = nil,
-                               tls: RedisTLS? = nil) async throws(RedisError) -> RedisConnection {
-        let connection = RedisConnection(host: host, port: port, connectTimeout: connectTimeout, commandTimeout: commandTimeout,
-                                         credentials: credentials, tls: tls)
+    public static func connect(
+        host: String, port: Int, connectTimeout: Duration = .seconds(5),
+        commandTimeout: Duration = .seconds(30), credentials: RedisCredentials? = nil,
+        tls: RedisTLS? = nil
+    ) async throws(RedisError) -> RedisConnection {
+        let connection = RedisConnection(
+            host: host, port: port, connectTimeout: connectTimeout, commandTimeout: commandTimeout,
+            credentials: credentials, tls: tls)
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, RedisError>, Never>) in
             connection.queue.async {
                 continuation.resume(returning: withSIGPIPEBlocked { connection.ensureConnected() })
@@ -127,7 +133,9 @@ public final class RedisConnection: @unchecked Sendable {
         var hash = scriptHashes.withLock { $0[script] }
         if hash == nil {
             let loaded = try await send(["SCRIPT", "LOAD", script].map { Array($0.utf8) })
-            guard case .string(let bytes) = loaded else { throw RedisError(address: address, cause: .unexpectedReply("SCRIPT LOAD: \(loaded)")) }
+            guard case .string(let bytes) = loaded else {
+                throw RedisError(address: address, cause: .unexpectedReply("SCRIPT LOAD: \(loaded)"))
+            }
             let text = String(decoding: bytes, as: UTF8.self)
             scriptHashes.withLock { $0[script] = text }
             hash = text

@@ -132,7 +132,9 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
         repeat {
             let reply = try await connection.send(["SCAN", cursor, "MATCH", url.keyPrefix + "*", "COUNT", "1000"].map { Array($0.utf8) })
             let parts = reply.elements
-            guard parts.count == 2, let next = parts[0].text else { throw RedisError(address: connection.address, cause: .unexpectedReply("SCAN: \(reply)")) }
+            guard parts.count == 2, let next = parts[0].text else {
+                throw RedisError(address: connection.address, cause: .unexpectedReply("SCAN: \(reply)"))
+            }
             let keys = parts[1].elements.compactMap { element -> [UInt8]? in if case .string(let bytes) = element { bytes } else { nil } }
             if !keys.isEmpty {
                 deleted += Int(try await connection.send([Array("UNLINK".utf8)] + keys).int ?? 0)
@@ -146,12 +148,12 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
     public var summary: String {
         let outcomes = doneByOutcome.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         return """
-        state: \(isFinished ? "finished" : isSeeded ? "running" : "not seeded")
-        queued \(queued)  in flight \(inFlight)  retrying \(retrying)
-        seen \(seen)  accepted \(accepted)  done \(done)\(outcomes.isEmpty ? "" : " (\(outcomes))")
-        duplicates \(duplicates)  off scope \(offScope)  page-limited \(pageLimited)  queue-limited \(queueLimited)  retries \(retries)  expired leases \(expiredLeases)  stale completions \(staleCompletions)
-        hosts \(hosts)  paused now \(pausedHosts)\(nextResumeMilliseconds.map { " (the first for \($0 / 1000) s more, \(nextResumeReason ?? "?"))" } ?? "")  pauses \(hostPauses)  given up \(givenUpHosts) (\(droppedWithHost) URLs dropped)
-        robots.txt fetched \(robotsFetched)  workers alive \(workersAlive)
-        """
+            state: \(isFinished ? "finished" : isSeeded ? "running" : "not seeded")
+            queued \(queued)  in flight \(inFlight)  retrying \(retrying)
+            seen \(seen)  accepted \(accepted)  done \(done)\(outcomes.isEmpty ? "" : " (\(outcomes))")
+            duplicates \(duplicates)  off scope \(offScope)  page-limited \(pageLimited)  queue-limited \(queueLimited)  retries \(retries)  expired leases \(expiredLeases)  stale completions \(staleCompletions)
+            hosts \(hosts)  paused now \(pausedHosts)\(nextResumeMilliseconds.map { " (the first for \($0 / 1000) s more, \(nextResumeReason ?? "?"))" } ?? "")  pauses \(hostPauses)  given up \(givenUpHosts) (\(droppedWithHost) URLs dropped)
+            robots.txt fetched \(robotsFetched)  workers alive \(workersAlive)
+            """
     }
 }

@@ -44,7 +44,8 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case .io(let message): "redis \(address): connection failed: \(message)"
         case .server(let message): "redis \(address): \(message)"
         case .unexpectedReply(let message): "redis \(address): unexpected reply: \(message)"
-        case .authentication(let message): "redis \(address): authentication failed: \(message) (check the user name and password in the URL or in $ASYNCURL_REDIS_PASSWORD)"
+        case .authentication(let message):
+            "redis \(address): authentication failed: \(message) (check the user name and password in the URL or in $ASYNCURL_REDIS_PASSWORD)"
         case .tls(let message): "redis \(address): TLS failed: \(message)"
         case .certificateNotTrusted(let message):
             "redis \(address): the server's certificate is not trusted: \(message) (give its CA with --redis-ca or $ASYNCURL_REDIS_CA)"

@@ -1,7 +1,8 @@
 import AsyncURLSupport
 import CrawlFrontier
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A frontier shared by many crawler processes, kept in Redis: start
@@ -94,8 +95,10 @@ public final class RedisFrontier: URLFrontier {
     ///   - configuration: the crawl's rules (every worker should give the same).
     ///   - options: leases, time-outs and retries.
     ///   - robotsFetcher: fetches `scheme://host:port/robots.txt` (the argument).
-    public init(url: RedisFrontierURL, configuration: FrontierConfiguration, options: RedisFrontierOptions = RedisFrontierOptions(),
-                robotsFetcher: @escaping FrontierFactory.RobotsFetcher) async throws(RedisError) {
+    public init(
+        url: RedisFrontierURL, configuration: FrontierConfiguration, options: RedisFrontierOptions = RedisFrontierOptions(),
+        robotsFetcher: @escaping FrontierFactory.RobotsFetcher
+    ) async throws(RedisError) {
         self.url = url
         self.options = options
         self.configuration = configuration
@@ -104,11 +107,13 @@ public final class RedisFrontier: URLFrontier {
         listenerConnection = try await url.connect(connectTimeout: options.connectTimeout)
         let workerID = Self.makeWorkerID()
         self.workerID = workerID
-        wire = RedisFrontierWire(connection: connection, keys: RedisKeys(crawl: url.name), policy: configuration.policy,
-                                 maxAttempts: options.maxAttempts, outageTimeout: options.outageTimeout)
+        wire = RedisFrontierWire(
+            connection: connection, keys: RedisKeys(crawl: url.name), policy: configuration.policy,
+            maxAttempts: options.maxAttempts, outageTimeout: options.outageTimeout)
         leases = RedisLeaseKeeper(wire: wire, leaseTimeout: options.leaseTimeout, workerID: workerID)
-        robots = RedisRobotsCache(wire: wire, configuration: configuration, lockTimeout: options.robotsLockTimeout, workerID: workerID,
-                                  fetcher: robotsFetcher)
+        robots = RedisRobotsCache(
+            wire: wire, configuration: configuration, lockTimeout: options.robotsLockTimeout, workerID: workerID,
+            fetcher: robotsFetcher)
         try await leases.renew()
         startBackgroundTasks()
     }
@@ -127,11 +132,13 @@ public final class RedisFrontier: URLFrontier {
         guard !entries.isEmpty else { return [] }
         let shown = entries.map { Array(RedisFrontierEntryCoding.withoutUserInfo($0.url).utf8) }
         let keys = wire.keys
-        let replies = await wire.withRetries { () async throws(RedisError) -> [RedisReply] in
-            try await self.wire.connection.pipeline([[Array("HGET".utf8), keys.stats, Array("seeded".utf8)]]
-                + shown.map { [Array("SISMEMBER".utf8), keys.seedURLs, $0] }
-                + [[Array("SADD".utf8), keys.seedURLs] + shown])
-        } ?? []
+        let replies =
+            await wire.withRetries { () async throws(RedisError) -> [RedisReply] in
+                try await self.wire.connection.pipeline(
+                    [[Array("HGET".utf8), keys.stats, Array("seeded".utf8)]]
+                        + shown.map { [Array("SISMEMBER".utf8), keys.seedURLs, $0] }
+                        + [[Array("SADD".utf8), keys.seedURLs] + shown])
+            } ?? []
         let isSeeded = replies.first.map { $0 != .null } ?? false
         var outcomes = [FrontierAddOutcome?](repeating: nil, count: entries.count)
         var offered: [Int] = []
@@ -227,8 +234,10 @@ public final class RedisFrontier: URLFrontier {
         case .givenUp(let failures, let news):
             // Told by the worker that gave the host up; the others only refuse its URLs.
             if let news {
-                configuration.eventHandler?(.hostGivenUp(host: entry.hostKey, reason: .robotsUnavailable(attempts: failures, lastFailure: news.lastFailure),
-                                                         droppedURLs: news.dropped + 1))
+                configuration.eventHandler?(
+                    .hostGivenUp(
+                        host: entry.hostKey, reason: .robotsUnavailable(attempts: failures, lastFailure: news.lastFailure),
+                        droppedURLs: news.dropped + 1))
             }
             isUnavailable = true
         }
@@ -251,18 +260,20 @@ public final class RedisFrontier: URLFrontier {
         retry.attempt += 1
         let result: FrontierCompletion
         let end: LeaseEnd
-        let signal: RedisFrontierWire.HostSignal = switch outcome {
-        case .success: .success
-        case .hostBusy(let wait): .pause(wait)
-        case .retryAfter, .transientFailure: .failure(entry.fingerprint)
-        case .permanentFailure: .none
-        }
+        let signal: RedisFrontierWire.HostSignal =
+            switch outcome {
+            case .success: .success
+            case .hostBusy(let wait): .pause(wait)
+            case .retryAfter, .transientFailure: .failure(entry.fingerprint)
+            case .permanentFailure: .none
+            }
         switch outcome {
         case .success:
             (end, result) = (.done(.success), .done)
         case .permanentFailure:
             (end, result) = (.done(.failed), .done)
-        case .hostBusy(let retryWait) where retryWait > policy.maxRetryWait, .retryAfter(let retryWait) where retryWait > policy.maxRetryWait:
+        case .hostBusy(let retryWait) where retryWait > policy.maxRetryWait,
+            .retryAfter(let retryWait) where retryWait > policy.maxRetryWait:
             (end, result) = (.done(.waitTooLong), .waitTooLong(asked: retryWait))
         case .hostBusy(let asked), .retryAfter(let asked), .transientFailure(let asked):
             // 429: queued again at once, its host paused (the signal, shared by
@@ -273,7 +284,10 @@ public final class RedisFrontier: URLFrontier {
             if entry.attempt >= policy.maxRetries {
                 (end, result) = (.done(.gaveUp), .gaveUp)
             } else {
-                (end, result) = (isHostWide ? .retryNow(wait: wait, retry: retry) : .retryLater(wait: wait, retry: retry), .retryScheduled(at: .now + wait))
+                (end, result) = (
+                    isHostWide ? .retryNow(wait: wait, retry: retry) : .retryLater(wait: wait, retry: retry),
+                    .retryScheduled(at: .now + wait)
+                )
             }
         }
         state.withLock { local in
@@ -283,11 +297,12 @@ public final class RedisFrontier: URLFrontier {
             case .done: break
             }
         }
-        let sample: RedisFrontierWire.LatencySample? = switch outcome {
-        case .success(let latency): .init(latency: latency, succeeded: true)
-        case .transientFailure(let latency): .init(latency: latency, succeeded: false)
-        case .hostBusy, .retryAfter, .permanentFailure: nil
-        }
+        let sample: RedisFrontierWire.LatencySample? =
+            switch outcome {
+            case .success(let latency): .init(latency: latency, succeeded: true)
+            case .transientFailure(let latency): .init(latency: latency, succeeded: false)
+            case .hostBusy, .retryAfter, .permanentFailure: nil
+            }
         let finished = await finish(lease.raw, hostKey: lease.hostKey, end: end, signal: signal, sample: sample)
         if finished { wakeAll() } else { wakeOne() }
         return result
@@ -419,9 +434,10 @@ public final class RedisFrontier: URLFrontier {
     private func offer(_ entries: [FrontierEntry], areSeeds: Bool) async -> [FrontierAddOutcome] {
         var outcomes = screen(entries)
         let toSend = outcomes.indices.filter { outcomes[$0] == nil }
-        let limits = RedisFrontierWire.Limits(maxPages: configuration.maxPages, maxPagesPerHost: configuration.maxPagesPerHost,
-                                              checksSeedHosts: configuration.scope.hosts == .seedHosts,
-                                              maxQueued: configuration.maxQueued, maxQueuedPerHost: configuration.maxQueuedPerHost)
+        let limits = RedisFrontierWire.Limits(
+            maxPages: configuration.maxPages, maxPagesPerHost: configuration.maxPagesPerHost,
+            checksSeedHosts: configuration.scope.hosts == .seedHosts,
+            maxQueued: configuration.maxQueued, maxQueuedPerHost: configuration.maxQueuedPerHost)
         var start = 0
         while start < toSend.count {
             let end = min(start + Self.addBatchSize, toSend.count)
@@ -450,7 +466,9 @@ public final class RedisFrontier: URLFrontier {
         return entries.indices.map { index -> FrontierAddOutcome? in
             let entry = entries[index]
             if alreadySeen[index] { return .duplicate }
-            if entry.url.utf8.contains(UInt8(ascii: "\n")) || entry.hostKey.utf8.contains(UInt8(ascii: "\n")) { return .rejected(.filtered) }
+            if entry.url.utf8.contains(UInt8(ascii: "\n")) || entry.hostKey.utf8.contains(UInt8(ascii: "\n")) {
+                return .rejected(.filtered)
+            }
             // Every rule but the seed hosts is checked here; those are shared, so the script checks them.
             if let rejection = configuration.scope.rejection(of: entry, seedHosts: [entry.hostKey]) { return .rejected(rejection) }
             if configuration.obeysRobots, denied[index] { return .robotsDenied }
@@ -462,14 +480,17 @@ public final class RedisFrontier: URLFrontier {
     /// be reached). Hosts it gave up are told to the event handler, and the
     /// URLs it found seen are remembered.
     private func send(_ batch: [FrontierEntry], limits: RedisFrontierWire.Limits, areSeeds: Bool) async -> [RedisFrontierWire.AddCode]? {
-        let reply = await wire.withRetries { () async throws(RedisError) -> (codes: [RedisFrontierWire.AddCode], givenUp: [RedisFrontierWire.GivenUpHost]) in
+        let reply = await wire.withRetries {
+            () async throws(RedisError) -> (codes: [RedisFrontierWire.AddCode], givenUp: [RedisFrontierWire.GivenUpHost]) in
             try await self.wire.add(batch, limits: limits, areSeeds: areSeeds)
         }
         guard let reply else { return nil }
         if let budget = policy.hostTimeBudget {
             for host in reply.givenUp {
-                configuration.eventHandler?(.hostGivenUp(host: host.hostKey, reason: .crawlDelay(host.crawlDelay, queued: host.dropped, budget: budget),
-                                                         droppedURLs: host.dropped))
+                configuration.eventHandler?(
+                    .hostGivenUp(
+                        host: host.hostKey, reason: .crawlDelay(host.crawlDelay, queued: host.dropped, budget: budget),
+                        droppedURLs: host.dropped))
             }
         }
         let seenNow = zip(batch, reply.codes).filter { $0.1 == .queued || $0.1 == .duplicate }.map(\.0.fingerprint)
@@ -508,8 +529,10 @@ public final class RedisFrontier: URLFrontier {
     // MARK: Leases
 
     /// Runs the completion script; `true` when the crawl is now finished.
-    private func finish(_ lease: String, hostKey: String, end: LeaseEnd, signal: RedisFrontierWire.HostSignal = .none,
-                        sample: RedisFrontierWire.LatencySample? = nil) async -> Bool {
+    private func finish(
+        _ lease: String, hostKey: String, end: LeaseEnd, signal: RedisFrontierWire.HostSignal = .none,
+        sample: RedisFrontierWire.LatencySample? = nil
+    ) async -> Bool {
         let reply = await wire.withRetries { () async throws(RedisError) -> RedisFrontierWire.CompletionReply in
             try await self.wire.complete(lease: lease, hostKey: hostKey, end: end, signal: signal, sample: sample)
         }
@@ -559,7 +582,9 @@ public final class RedisFrontier: URLFrontier {
 
     private static func makeWorkerID() -> String {
         var name = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&name, name.count - 1) == 0 ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "worker"
+        let host =
+            gethostname(&name, name.count - 1) == 0
+            ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "worker"
         return "\(host)-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }
 }

@@ -32,14 +32,16 @@ enum RedisFrontierEntryCoding {
     static func entry(fromPayload payload: Substring, hostKey: String) -> FrontierEntry? {
         let fields = payload.split(separator: "\n", maxSplits: 6, omittingEmptySubsequences: false)
         guard fields.count >= 6, let fingerprint = UInt64(fields[0], radix: 16), let depth = Int(fields[1]),
-              let priority = Int(fields[2]), let attempt = Int(fields[3]) else { return nil }
+            let priority = Int(fields[2]), let attempt = Int(fields[3])
+        else { return nil }
         var request: [UInt8]?
         if !fields[4].isEmpty {
             guard let decoded = Base64.decode(fields[4].utf8) else { return nil }
             request = decoded
         }
-        return FrontierEntry(url: String(fields[5]), fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: priority,
-                             referrer: fields.count > 6 ? String(fields[6]) : nil, attempt: attempt, payload: request)
+        return FrontierEntry(
+            url: String(fields[5]), fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: priority,
+            referrer: fields.count > 6 ? String(fields[6]) : nil, attempt: attempt, payload: request)
     }
 
     /// `url` without the user name and password of its authority
@@ -49,7 +51,8 @@ enum RedisFrontierEntryCoding {
         let bytes = Array(url.utf8)
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), bytes[colon...].starts(with: "://".utf8) else { return url }
         let authorityStart = colon + 3
-        let authorityEnd = bytes[authorityStart...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+        let authorityEnd =
+            bytes[authorityStart...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
             ?? bytes.endIndex
         guard let at = bytes[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) else { return url }
         return String(decoding: bytes[..<authorityStart] + bytes[(at + 1)...], as: UTF8.self)

@@ -24,8 +24,10 @@ public struct RedisFrontierOptions: Sendable, Hashable {
 
     /// Creates options: 60 s leases, 5 s connect time-out, 500 ms idle
     /// wait, 60 s robots.txt lock, unlimited tries per call within a 60 s outage.
-    public init(leaseTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(5), maxIdleWait: Duration = .milliseconds(500),
-                robotsLockTimeout: Duration = .seconds(60), maxAttempts: Int = .max, outageTimeout: Duration = .seconds(60)) {
+    public init(
+        leaseTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(5), maxIdleWait: Duration = .milliseconds(500),
+        robotsLockTimeout: Duration = .seconds(60), maxAttempts: Int = .max, outageTimeout: Duration = .seconds(60)
+    ) {
         self.leaseTimeout = max(.milliseconds(300), leaseTimeout)
         self.connectTimeout = max(.milliseconds(10), connectTimeout)
         self.maxIdleWait = max(.milliseconds(10), maxIdleWait)

@@ -21,79 +21,79 @@ struct RedisScript: Sendable, Hashable {
 enum RedisFrontierScripts {
     /// Shared helpers: the keys, the clock, rescheduling a host, splitting members.
     private static let prelude = """
-    local P = ARGV[1]
-    local STATS, READY, LEASES, DELAYED, HOSTPAGES, HOSTS, SEEDHOSTS, WORKERS, WAKE =
-      KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
-    local PAUSED, GIVENUP = KEYS[10], KEYS[11]
-    local function now_ms()
-      local t = redis.call('TIME')
-      return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-    end
-    local function num(v) return tonumber(v or 0) or 0 end
-    local function qkey(host) return P .. 'q:' .. host end
-    local function hkey(host) return P .. 'h:' .. host end
-    local function reschedule(host, qk, hk, limit, pdelay)
-      if redis.call('ZCARD', qk) == 0 then
-        redis.call('ZREM', READY, host)
-        return
-      end
-      -- plimit, pdelay, pthrottle: the host's own rule (see the add script), over the crawl's.
-      local f = redis.call('HMGET', hk, 'inflight', 'last', 'delay', 'blocked', 'throttle', 'plimit', 'pdelay', 'pthrottle')
-      if num(f[1]) >= (f[6] and num(f[6]) or limit) then
-        redis.call('ZREM', READY, host)
-        return
-      end
-      local at = 0
-      local throttle = f[8] == '0' and 0 or num(f[5])
-      if f[2] then at = num(f[2]) + math.max(f[7] and num(f[7]) or pdelay, num(f[3]), throttle) end
-      at = math.max(at, num(f[4]))
-      redis.call('ZADD', READY, at, host)
-    end
-    local function split(s, parts)
-      local out = {}
-      local start = 1
-      for i = 1, parts - 1 do
-        local nl = string.find(s, '\\n', start, true)
-        if not nl then return nil end
-        out[i] = string.sub(s, start, nl - 1)
-        start = nl + 1
-      end
-      out[parts] = string.sub(s, start)
-      return out
-    end
-    local function wake(n)
-      for i = 1, n do redis.call('LPUSH', WAKE, '1') end
-      redis.call('LTRIM', WAKE, 0, 255)
-    end
-    -- A whole host waits until untilMs (a longer pause in force stays); counted, and listed in PAUSED.
-    local function pause_host(host, hk, untilMs, reason)
-      if untilMs <= num(redis.call('HGET', hk, 'blocked')) then return end
-      redis.call('HSET', hk, 'blocked', untilMs, 'reason', reason)
-      redis.call('ZADD', PAUSED, untilMs, host)
-      redis.call('HINCRBY', STATS, 'hostPauses', 1)
-    end
-    -- Drops a host's queue and refuses its later URLs; returns how many URLs went.
-    local function give_up(host, qk)
-      local dropped = redis.call('ZCARD', qk)
-      redis.call('DEL', qk)
-      redis.call('ZREM', READY, host)
-      redis.call('ZREM', PAUSED, host)
-      if redis.call('SADD', GIVENUP, host) == 1 then redis.call('HINCRBY', STATS, 'hostsGivenUp', 1) end
-      if dropped > 0 then
-        redis.call('HINCRBY', STATS, 'pending', -dropped)
-        redis.call('HINCRBY', STATS, 'done', dropped)
-        redis.call('HINCRBY', STATS, 'droppedWithHost', dropped)
-      end
-      return dropped
-    end
-    local function finished()
-      return num(redis.call('HGET', STATS, 'pending')) <= 0
-        and redis.call('ZCARD', LEASES) == 0
-        and redis.call('ZCARD', DELAYED) == 0
-        and redis.call('HGET', STATS, 'seeded') ~= false
-    end
+        local P = ARGV[1]
+        local STATS, READY, LEASES, DELAYED, HOSTPAGES, HOSTS, SEEDHOSTS, WORKERS, WAKE =
+          KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+        local PAUSED, GIVENUP = KEYS[10], KEYS[11]
+        local function now_ms()
+          local t = redis.call('TIME')
+          return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        end
+        local function num(v) return tonumber(v or 0) or 0 end
+        local function qkey(host) return P .. 'q:' .. host end
+        local function hkey(host) return P .. 'h:' .. host end
+        local function reschedule(host, qk, hk, limit, pdelay)
+          if redis.call('ZCARD', qk) == 0 then
+            redis.call('ZREM', READY, host)
+            return
+          end
+          -- plimit, pdelay, pthrottle: the host's own rule (see the add script), over the crawl's.
+          local f = redis.call('HMGET', hk, 'inflight', 'last', 'delay', 'blocked', 'throttle', 'plimit', 'pdelay', 'pthrottle')
+          if num(f[1]) >= (f[6] and num(f[6]) or limit) then
+            redis.call('ZREM', READY, host)
+            return
+          end
+          local at = 0
+          local throttle = f[8] == '0' and 0 or num(f[5])
+          if f[2] then at = num(f[2]) + math.max(f[7] and num(f[7]) or pdelay, num(f[3]), throttle) end
+          at = math.max(at, num(f[4]))
+          redis.call('ZADD', READY, at, host)
+        end
+        local function split(s, parts)
+          local out = {}
+          local start = 1
+          for i = 1, parts - 1 do
+            local nl = string.find(s, '\\n', start, true)
+            if not nl then return nil end
+            out[i] = string.sub(s, start, nl - 1)
+            start = nl + 1
+          end
+          out[parts] = string.sub(s, start)
+          return out
+        end
+        local function wake(n)
+          for i = 1, n do redis.call('LPUSH', WAKE, '1') end
+          redis.call('LTRIM', WAKE, 0, 255)
+        end
+        -- A whole host waits until untilMs (a longer pause in force stays); counted, and listed in PAUSED.
+        local function pause_host(host, hk, untilMs, reason)
+          if untilMs <= num(redis.call('HGET', hk, 'blocked')) then return end
+          redis.call('HSET', hk, 'blocked', untilMs, 'reason', reason)
+          redis.call('ZADD', PAUSED, untilMs, host)
+          redis.call('HINCRBY', STATS, 'hostPauses', 1)
+        end
+        -- Drops a host's queue and refuses its later URLs; returns how many URLs went.
+        local function give_up(host, qk)
+          local dropped = redis.call('ZCARD', qk)
+          redis.call('DEL', qk)
+          redis.call('ZREM', READY, host)
+          redis.call('ZREM', PAUSED, host)
+          if redis.call('SADD', GIVENUP, host) == 1 then redis.call('HINCRBY', STATS, 'hostsGivenUp', 1) end
+          if dropped > 0 then
+            redis.call('HINCRBY', STATS, 'pending', -dropped)
+            redis.call('HINCRBY', STATS, 'done', dropped)
+            redis.call('HINCRBY', STATS, 'droppedWithHost', dropped)
+          end
+          return dropped
+        end
+        local function finished()
+          return num(redis.call('HGET', STATS, 'pending')) <= 0
+            and redis.call('ZCARD', LEASES) == 0
+            and redis.call('ZCARD', DELAYED) == 0
+            and redis.call('HGET', STATS, 'seeded') ~= false
+        end
 
-    """
+        """
 
     /// Offers URLs. ARGV: prefix, per-host limit, policy delay (ms), max pages
     /// (-1: none), max per host (-1: none), check seed hosts (0/1), these are
@@ -109,89 +109,91 @@ enum RedisFrontierScripts {
     /// the URLs pending in all, is full: not marked seen, counted
     /// `queueLimited`); then `HOST\nDROPPED\nDELAY_MS` for each host this
     /// call gave up because its `Crawl-delay` times its queue exceeds the budget.
-    static let add = RedisScript(name: "add", source: prelude + """
-    local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
-    local maxPages, maxPerHost = tonumber(ARGV[4]), tonumber(ARGV[5])
-    local checkSeeds, isSeeds, budget = ARGV[6] == '1', ARGV[7] == '1', tonumber(ARGV[8])
-    local maxPending, maxQueuedPerHost = tonumber(ARGV[9]), tonumber(ARGV[10])
-    local throttleStart = tonumber(ARGV[11])
-    local n = (#ARGV - 12) / 4
-    local rule = {}
-    for field in string.gmatch(ARGV[12], '[^\\n]+') do
-      rule[#rule + 1] = field
-      if #rule == 4 then
-        local hk = hkey(rule[1])
-        redis.call('HSET', hk, 'plimit', rule[2], 'pdelay', rule[3], 'pthrottle', tonumber(rule[4]) >= 0 and '1' or '0')
-        if tonumber(rule[4]) >= 0 then redis.call('HSETNX', hk, 'throttle', rule[4]) end
-        rule = {}
-      end
-    end
-    if isSeeds then
-      for i = 0, n - 1 do redis.call('SADD', SEEDHOSTS, ARGV[13 + i * 4 + 1]) end
-    end
-    local accepted = num(redis.call('HGET', STATS, 'accepted'))
-    local pending = num(redis.call('HGET', STATS, 'pending'))
-    local seq = redis.call('HINCRBY', STATS, 'seq', n) - n
-    local out, touched = {}, {}
-    local counts = {0, 0, 0, 0, 0}
-    for i = 0, n - 1 do
-      local a, k = 13 + i * 4, 12 + i * 3
-      local member, host, score, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
-      local bucket, qk, hk = KEYS[k], KEYS[k + 1], KEYS[k + 2]
-      local code = 0
-      if redis.call('SISMEMBER', bucket, member) == 1 then
-        code = 1
-      elseif checkSeeds and redis.call('SISMEMBER', SEEDHOSTS, host) == 0 then
-        code = 2
-      elseif maxPages >= 0 and accepted >= maxPages then
-        code = 3
-      elseif maxPerHost >= 0 and num(redis.call('HGET', HOSTPAGES, host)) >= maxPerHost then
-        code = 3
-      elseif redis.call('SISMEMBER', GIVENUP, host) == 1 then
-        code = 3
-      elseif maxPending >= 0 and pending >= maxPending then
-        code = 4
-      elseif maxQueuedPerHost >= 0 and redis.call('ZCARD', qk) >= maxQueuedPerHost then
-        code = 4
-      else
-        pending = pending + 1
-        redis.call('SADD', bucket, member)
-        accepted = accepted + 1
-        seq = seq + 1
-        redis.call('HINCRBY', HOSTPAGES, host, 1)
-        redis.call('ZADD', qk, score, string.format('%015d', seq) .. '\\n' .. payload)
-        if not touched[host] then
-          touched[host] = {qk, hk}
-          redis.call('SADD', HOSTS, host)
-          if throttleStart >= 0 then redis.call('HSETNX', hk, 'throttle', throttleStart) end
-        end
-      end
-      counts[code + 1] = counts[code + 1] + 1
-      out[#out + 1] = code
-    end
-    if counts[1] > 0 then
-      redis.call('HINCRBY', STATS, 'accepted', counts[1])
-      redis.call('HINCRBY', STATS, 'seen', counts[1])
-      redis.call('HINCRBY', STATS, 'pending', counts[1])
-      for host, keys in pairs(touched) do
-        local delay = num(redis.call('HGET', keys[2], 'delay'))
-        if budget >= 0 and delay > pdelay and redis.call('ZCARD', keys[1]) * delay > budget then
-          local queued = redis.call('ZCARD', keys[1])
-          give_up(host, keys[1])
-          out[#out + 1] = host .. '\\n' .. queued .. '\\n' .. delay
-        else
-          reschedule(host, keys[1], keys[2], limit, pdelay)
-        end
-      end
-      wake(math.min(counts[1], 16))
-    end
-    if counts[2] > 0 then redis.call('HINCRBY', STATS, 'duplicates', counts[2]) end
-    if counts[3] > 0 then redis.call('HINCRBY', STATS, 'offScope', counts[3]) end
-    if counts[4] > 0 then redis.call('HINCRBY', STATS, 'pageLimited', counts[4]) end
-    if counts[5] > 0 then redis.call('HINCRBY', STATS, 'queueLimited', counts[5]) end
-    if isSeeds then redis.call('HSET', STATS, 'seeded', '1') end
-    return out
-    """)
+    static let add = RedisScript(
+        name: "add",
+        source: prelude + """
+            local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
+            local maxPages, maxPerHost = tonumber(ARGV[4]), tonumber(ARGV[5])
+            local checkSeeds, isSeeds, budget = ARGV[6] == '1', ARGV[7] == '1', tonumber(ARGV[8])
+            local maxPending, maxQueuedPerHost = tonumber(ARGV[9]), tonumber(ARGV[10])
+            local throttleStart = tonumber(ARGV[11])
+            local n = (#ARGV - 12) / 4
+            local rule = {}
+            for field in string.gmatch(ARGV[12], '[^\\n]+') do
+              rule[#rule + 1] = field
+              if #rule == 4 then
+                local hk = hkey(rule[1])
+                redis.call('HSET', hk, 'plimit', rule[2], 'pdelay', rule[3], 'pthrottle', tonumber(rule[4]) >= 0 and '1' or '0')
+                if tonumber(rule[4]) >= 0 then redis.call('HSETNX', hk, 'throttle', rule[4]) end
+                rule = {}
+              end
+            end
+            if isSeeds then
+              for i = 0, n - 1 do redis.call('SADD', SEEDHOSTS, ARGV[13 + i * 4 + 1]) end
+            end
+            local accepted = num(redis.call('HGET', STATS, 'accepted'))
+            local pending = num(redis.call('HGET', STATS, 'pending'))
+            local seq = redis.call('HINCRBY', STATS, 'seq', n) - n
+            local out, touched = {}, {}
+            local counts = {0, 0, 0, 0, 0}
+            for i = 0, n - 1 do
+              local a, k = 13 + i * 4, 12 + i * 3
+              local member, host, score, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+              local bucket, qk, hk = KEYS[k], KEYS[k + 1], KEYS[k + 2]
+              local code = 0
+              if redis.call('SISMEMBER', bucket, member) == 1 then
+                code = 1
+              elseif checkSeeds and redis.call('SISMEMBER', SEEDHOSTS, host) == 0 then
+                code = 2
+              elseif maxPages >= 0 and accepted >= maxPages then
+                code = 3
+              elseif maxPerHost >= 0 and num(redis.call('HGET', HOSTPAGES, host)) >= maxPerHost then
+                code = 3
+              elseif redis.call('SISMEMBER', GIVENUP, host) == 1 then
+                code = 3
+              elseif maxPending >= 0 and pending >= maxPending then
+                code = 4
+              elseif maxQueuedPerHost >= 0 and redis.call('ZCARD', qk) >= maxQueuedPerHost then
+                code = 4
+              else
+                pending = pending + 1
+                redis.call('SADD', bucket, member)
+                accepted = accepted + 1
+                seq = seq + 1
+                redis.call('HINCRBY', HOSTPAGES, host, 1)
+                redis.call('ZADD', qk, score, string.format('%015d', seq) .. '\\n' .. payload)
+                if not touched[host] then
+                  touched[host] = {qk, hk}
+                  redis.call('SADD', HOSTS, host)
+                  if throttleStart >= 0 then redis.call('HSETNX', hk, 'throttle', throttleStart) end
+                end
+              end
+              counts[code + 1] = counts[code + 1] + 1
+              out[#out + 1] = code
+            end
+            if counts[1] > 0 then
+              redis.call('HINCRBY', STATS, 'accepted', counts[1])
+              redis.call('HINCRBY', STATS, 'seen', counts[1])
+              redis.call('HINCRBY', STATS, 'pending', counts[1])
+              for host, keys in pairs(touched) do
+                local delay = num(redis.call('HGET', keys[2], 'delay'))
+                if budget >= 0 and delay > pdelay and redis.call('ZCARD', keys[1]) * delay > budget then
+                  local queued = redis.call('ZCARD', keys[1])
+                  give_up(host, keys[1])
+                  out[#out + 1] = host .. '\\n' .. queued .. '\\n' .. delay
+                else
+                  reschedule(host, keys[1], keys[2], limit, pdelay)
+                end
+              end
+              wake(math.min(counts[1], 16))
+            end
+            if counts[2] > 0 then redis.call('HINCRBY', STATS, 'duplicates', counts[2]) end
+            if counts[3] > 0 then redis.call('HINCRBY', STATS, 'offScope', counts[3]) end
+            if counts[4] > 0 then redis.call('HINCRBY', STATS, 'pageLimited', counts[4]) end
+            if counts[5] > 0 then redis.call('HINCRBY', STATS, 'queueLimited', counts[5]) end
+            if isSeeds then redis.call('HSET', STATS, 'seeded', '1') end
+            return out
+            """)
 
     /// Claims the next URL whose host may start now. ARGV: prefix, per-host
     /// limit, policy delay (ms), lease time (ms), worker id. The lease's token
@@ -202,69 +204,71 @@ enum RedisFrontierScripts {
     /// Returns `{'E', lease, more}` (more = '1' when another host is ready),
     /// `{'W', ms}` (nothing yet: wait at most ms, -1 when only a completion
     /// or an add can help) or `{'F'}` (the crawl is finished).
-    static let claim = RedisScript(name: "claim", source: prelude + """
-    local limit, pdelay, leaseMs, token = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-    local now = now_ms()
-    for _, lease in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 64)) do
-      redis.call('ZREM', LEASES, lease)
-      local f = split(lease, 4)
-      if f then
-        redis.call('HINCRBY', hkey(f[1]), 'inflight', -1)
-        redis.call('ZADD', qkey(f[1]), f[2], f[4])
-        redis.call('HINCRBY', STATS, 'pending', 1)
-        redis.call('HINCRBY', STATS, 'expired', 1)
-        reschedule(f[1], qkey(f[1]), hkey(f[1]), limit, pdelay)
-      end
-    end
-    for _, retry in ipairs(redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 64)) do
-      redis.call('ZREM', DELAYED, retry)
-      local f = split(retry, 3)
-      if f and redis.call('SISMEMBER', GIVENUP, f[1]) == 1 then
-        redis.call('HINCRBY', STATS, 'done', 1)
-        redis.call('HINCRBY', STATS, 'droppedWithHost', 1)
-      elseif f then
-        redis.call('ZADD', qkey(f[1]), f[2], f[3])
-        redis.call('HINCRBY', STATS, 'pending', 1)
-        reschedule(f[1], qkey(f[1]), hkey(f[1]), limit, pdelay)
-      end
-    end
-    for attempt = 1, 8 do
-      local hosts = redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, 1)
-      if #hosts == 0 then break end
-      local host = hosts[1]
-      local qk, hk = qkey(host), hkey(host)
-      local popped = {}
-      local state = redis.call('HMGET', hk, 'inflight', 'plimit')
-      if num(state[1]) < (state[2] and num(state[2]) or limit) then
-        popped = redis.call('ZPOPMIN', qk)
-      end
-      if #popped == 0 then
-        -- At its limit or empty (workers with different limits): out of the turn order.
-        redis.call('ZREM', READY, host)
-      else
-        redis.call('HINCRBY', hk, 'inflight', 1)
-        redis.call('HSET', hk, 'last', now)
-        redis.call('HINCRBY', STATS, 'pending', -1)
-        -- The fencing token: this claim's number, never used again in this crawl.
-        local fence = redis.call('HINCRBY', STATS, 'fence', 1)
-        local lease = host .. '\\n' .. popped[2] .. '\\n' .. token .. '#' .. fence .. '\\n' .. popped[1]
-        redis.call('ZADD', LEASES, now + leaseMs, lease)
-        reschedule(host, qk, hk, limit, pdelay)
-        local more = #redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, 1) > 0
-        return {'E', lease, more and '1' or '0'}
-      end
-    end
-    if finished() then return {'F'} end
-    local wait = -1
-    for _, key in ipairs({READY, DELAYED, LEASES}) do
-      local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-      if #first == 2 then
-        local at = math.max(0, tonumber(first[2]) - now)
-        if wait < 0 or at < wait then wait = at end
-      end
-    end
-    return {'W', tostring(wait)}
-    """)
+    static let claim = RedisScript(
+        name: "claim",
+        source: prelude + """
+            local limit, pdelay, leaseMs, token = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+            local now = now_ms()
+            for _, lease in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 64)) do
+              redis.call('ZREM', LEASES, lease)
+              local f = split(lease, 4)
+              if f then
+                redis.call('HINCRBY', hkey(f[1]), 'inflight', -1)
+                redis.call('ZADD', qkey(f[1]), f[2], f[4])
+                redis.call('HINCRBY', STATS, 'pending', 1)
+                redis.call('HINCRBY', STATS, 'expired', 1)
+                reschedule(f[1], qkey(f[1]), hkey(f[1]), limit, pdelay)
+              end
+            end
+            for _, retry in ipairs(redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 64)) do
+              redis.call('ZREM', DELAYED, retry)
+              local f = split(retry, 3)
+              if f and redis.call('SISMEMBER', GIVENUP, f[1]) == 1 then
+                redis.call('HINCRBY', STATS, 'done', 1)
+                redis.call('HINCRBY', STATS, 'droppedWithHost', 1)
+              elseif f then
+                redis.call('ZADD', qkey(f[1]), f[2], f[3])
+                redis.call('HINCRBY', STATS, 'pending', 1)
+                reschedule(f[1], qkey(f[1]), hkey(f[1]), limit, pdelay)
+              end
+            end
+            for attempt = 1, 8 do
+              local hosts = redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, 1)
+              if #hosts == 0 then break end
+              local host = hosts[1]
+              local qk, hk = qkey(host), hkey(host)
+              local popped = {}
+              local state = redis.call('HMGET', hk, 'inflight', 'plimit')
+              if num(state[1]) < (state[2] and num(state[2]) or limit) then
+                popped = redis.call('ZPOPMIN', qk)
+              end
+              if #popped == 0 then
+                -- At its limit or empty (workers with different limits): out of the turn order.
+                redis.call('ZREM', READY, host)
+              else
+                redis.call('HINCRBY', hk, 'inflight', 1)
+                redis.call('HSET', hk, 'last', now)
+                redis.call('HINCRBY', STATS, 'pending', -1)
+                -- The fencing token: this claim's number, never used again in this crawl.
+                local fence = redis.call('HINCRBY', STATS, 'fence', 1)
+                local lease = host .. '\\n' .. popped[2] .. '\\n' .. token .. '#' .. fence .. '\\n' .. popped[1]
+                redis.call('ZADD', LEASES, now + leaseMs, lease)
+                reschedule(host, qk, hk, limit, pdelay)
+                local more = #redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, 1) > 0
+                return {'E', lease, more and '1' or '0'}
+              end
+            end
+            if finished() then return {'F'} end
+            local wait = -1
+            for _, key in ipairs({READY, DELAYED, LEASES}) do
+              local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+              if #first == 2 then
+                local at = math.max(0, tonumber(first[2]) - now)
+                if wait < 0 or at < wait then wait = at end
+              end
+            end
+            return {'W', tostring(wait)}
+            """)
 
     /// Ends a lease. ARGV: prefix, per-host limit, policy delay (ms), lease,
     /// kind, counter, wait (ms), retry member (`SEQUENCE`-less payload), host
@@ -287,175 +291,187 @@ enum RedisFrontierScripts {
     /// is lost and none is counted twice (`stats.stale` counts the refusals);
     /// what the response says about its host (failures, pauses, latency) still counts.
     /// Returns `{lease still held (0/1), crawl finished (0/1)}`.
-    static let complete = RedisScript(name: "complete", source: prelude + """
-    local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
-    local lease, kind, counter, wait, payload = ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8]
-    local pauseMs, reason, failure = tonumber(ARGV[9]), ARGV[10], ARGV[11]
-    local threshold, windowMs, backoffMs, capMs = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
-    local latency, succeeded = tonumber(ARGV[16]), ARGV[17] == '1'
-    local tconcurrency, tmin, tmax = tonumber(ARGV[18]), tonumber(ARGV[19]), tonumber(ARGV[20])
-    local qk, hk, fk = KEYS[12], KEYS[13], KEYS[14]
-    local now = now_ms()
-    local f = split(lease, 4)
-    if not f then return redis.error_reply('malformed lease') end
-    local host, score, qmember = f[1], f[2], f[4]
-    local held = redis.call('ZREM', LEASES, lease)
-    if held == 0 then
-      -- A stale lease: it expired, and its URL went back to the queue (and
-      -- maybe to another worker). It is that URL's owner now: the URL stays.
-      redis.call('HINCRBY', STATS, 'stale', 1)
-    else
-      redis.call('HINCRBY', hk, 'inflight', -1)
-      if kind == 'retryNow' or kind == 'retryLater' then
-        redis.call('HINCRBY', STATS, 'retries', 1)
-        local seq = redis.call('HINCRBY', STATS, 'seq', 1)
-        local member = string.format('%015d', seq) .. '\\n' .. payload
-        if kind == 'retryNow' then
-          redis.call('ZADD', qk, score, member)
-          redis.call('HINCRBY', STATS, 'pending', 1)
-        else
-          redis.call('ZADD', DELAYED, now + wait, host .. '\\n' .. score .. '\\n' .. member)
-        end
-      elseif kind == 'release' then
-        redis.call('ZADD', qk, score, qmember)
-        redis.call('HINCRBY', STATS, 'pending', 1)
-      else
-        redis.call('HINCRBY', STATS, 'done', 1)
-        redis.call('HINCRBY', STATS, counter, 1)
-        if kind == 'denied' then
-          redis.call('HINCRBY', STATS, 'accepted', -1)
-          redis.call('HINCRBY', HOSTPAGES, host, -1)
-        end
-      end
-    end
-    if latency >= 0 then
-      -- AutoThrottle, as AutoThrottle.adjusted does it, on the host's shared estimate.
-      local current = num(redis.call('HGET', hk, 'throttle'))
-      local target = latency / tconcurrency
-      local nextDelay = math.min(math.max(math.max(target, (current + target) / 2), tmin), tmax)
-      if not succeeded and nextDelay < current then nextDelay = current end
-      redis.call('HSET', hk, 'throttle', math.floor(nextDelay))
-    end
-    if failure == 'S' then
-      redis.call('DEL', fk)
-      redis.call('HDEL', hk, 'streak')
-    elseif failure ~= '' then
-      redis.call('ZREMRANGEBYSCORE', fk, '-inf', '(' .. tostring(now - windowMs))
-      redis.call('ZADD', fk, now, failure)
-      redis.call('PEXPIRE', fk, windowMs + 1000)
-      if redis.call('ZCARD', fk) >= threshold then
-        redis.call('DEL', fk)
-        local streak = redis.call('HINCRBY', hk, 'streak', 1)
-        pause_host(host, hk, now + math.min(backoffMs * 2 ^ math.min(streak - 1, 30), capMs), 'failures')
-      end
-    end
-    if pauseMs > 0 then pause_host(host, hk, now + pauseMs, reason) end
-    reschedule(host, qk, hk, limit, pdelay)
-    local isFinished = finished()
-    wake(isFinished and 64 or 1)
-    return {held, isFinished and 1 or 0}
-    """)
+    static let complete = RedisScript(
+        name: "complete",
+        source: prelude + """
+            local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
+            local lease, kind, counter, wait, payload = ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8]
+            local pauseMs, reason, failure = tonumber(ARGV[9]), ARGV[10], ARGV[11]
+            local threshold, windowMs, backoffMs, capMs = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
+            local latency, succeeded = tonumber(ARGV[16]), ARGV[17] == '1'
+            local tconcurrency, tmin, tmax = tonumber(ARGV[18]), tonumber(ARGV[19]), tonumber(ARGV[20])
+            local qk, hk, fk = KEYS[12], KEYS[13], KEYS[14]
+            local now = now_ms()
+            local f = split(lease, 4)
+            if not f then return redis.error_reply('malformed lease') end
+            local host, score, qmember = f[1], f[2], f[4]
+            local held = redis.call('ZREM', LEASES, lease)
+            if held == 0 then
+              -- A stale lease: it expired, and its URL went back to the queue (and
+              -- maybe to another worker). It is that URL's owner now: the URL stays.
+              redis.call('HINCRBY', STATS, 'stale', 1)
+            else
+              redis.call('HINCRBY', hk, 'inflight', -1)
+              if kind == 'retryNow' or kind == 'retryLater' then
+                redis.call('HINCRBY', STATS, 'retries', 1)
+                local seq = redis.call('HINCRBY', STATS, 'seq', 1)
+                local member = string.format('%015d', seq) .. '\\n' .. payload
+                if kind == 'retryNow' then
+                  redis.call('ZADD', qk, score, member)
+                  redis.call('HINCRBY', STATS, 'pending', 1)
+                else
+                  redis.call('ZADD', DELAYED, now + wait, host .. '\\n' .. score .. '\\n' .. member)
+                end
+              elseif kind == 'release' then
+                redis.call('ZADD', qk, score, qmember)
+                redis.call('HINCRBY', STATS, 'pending', 1)
+              else
+                redis.call('HINCRBY', STATS, 'done', 1)
+                redis.call('HINCRBY', STATS, counter, 1)
+                if kind == 'denied' then
+                  redis.call('HINCRBY', STATS, 'accepted', -1)
+                  redis.call('HINCRBY', HOSTPAGES, host, -1)
+                end
+              end
+            end
+            if latency >= 0 then
+              -- AutoThrottle, as AutoThrottle.adjusted does it, on the host's shared estimate.
+              local current = num(redis.call('HGET', hk, 'throttle'))
+              local target = latency / tconcurrency
+              local nextDelay = math.min(math.max(math.max(target, (current + target) / 2), tmin), tmax)
+              if not succeeded and nextDelay < current then nextDelay = current end
+              redis.call('HSET', hk, 'throttle', math.floor(nextDelay))
+            end
+            if failure == 'S' then
+              redis.call('DEL', fk)
+              redis.call('HDEL', hk, 'streak')
+            elseif failure ~= '' then
+              redis.call('ZREMRANGEBYSCORE', fk, '-inf', '(' .. tostring(now - windowMs))
+              redis.call('ZADD', fk, now, failure)
+              redis.call('PEXPIRE', fk, windowMs + 1000)
+              if redis.call('ZCARD', fk) >= threshold then
+                redis.call('DEL', fk)
+                local streak = redis.call('HINCRBY', hk, 'streak', 1)
+                pause_host(host, hk, now + math.min(backoffMs * 2 ^ math.min(streak - 1, 30), capMs), 'failures')
+              end
+            end
+            if pauseMs > 0 then pause_host(host, hk, now + pauseMs, reason) end
+            reschedule(host, qk, hk, limit, pdelay)
+            local isFinished = finished()
+            wake(isFinished and 64 or 1)
+            return {held, isFinished and 1 or 0}
+            """)
 
     /// Marks a fingerprint seen. ARGV: prefix, member. KEYS after the common
     /// ones: the fingerprint's seen-set bucket. Returns 1 when it was new.
-    static let markSeen = RedisScript(name: "markSeen", source: prelude + """
-    local added = redis.call('SADD', KEYS[12], ARGV[2])
-    if added == 1 then redis.call('HINCRBY', STATS, 'seen', 1) end
-    return added
-    """)
+    static let markSeen = RedisScript(
+        name: "markSeen",
+        source: prelude + """
+            local added = redis.call('SADD', KEYS[12], ARGV[2])
+            if added == 1 then redis.call('HINCRBY', STATS, 'seen', 1) end
+            return added
+            """)
 
     /// Extends this worker's leases and heartbeat (and forgets workers whose
     /// heartbeat ran out). ARGV: prefix, lease time
     /// (ms), worker id, heartbeat time (ms), leases... Returns how many leases were still held.
-    static let renew = RedisScript(name: "renew", source: prelude + """
-    local leaseMs, worker, heartbeatMs = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
-    local now = now_ms()
-    redis.call('ZREMRANGEBYSCORE', WORKERS, '-inf', now)
-    redis.call('ZADD', WORKERS, now + heartbeatMs, worker)
-    local held = 0
-    for i = 5, #ARGV do
-      if redis.call('ZSCORE', LEASES, ARGV[i]) ~= false then
-        redis.call('ZADD', LEASES, now + leaseMs, ARGV[i])
-        held = held + 1
-      end
-    end
-    return held
-    """)
+    static let renew = RedisScript(
+        name: "renew",
+        source: prelude + """
+            local leaseMs, worker, heartbeatMs = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+            local now = now_ms()
+            redis.call('ZREMRANGEBYSCORE', WORKERS, '-inf', now)
+            redis.call('ZADD', WORKERS, now + heartbeatMs, worker)
+            local held = 0
+            for i = 5, #ARGV do
+              if redis.call('ZSCORE', LEASES, ARGV[i]) ~= false then
+                redis.call('ZADD', LEASES, now + leaseMs, ARGV[i])
+                held = held + 1
+              end
+            end
+            return held
+            """)
 
     /// Reads a crawl's progress. ARGV: prefix. Returns
     /// `{stats (flat field/value list), leases, delayed, live workers, hosts, ready hosts,
     /// paused hosts, given-up hosts, ms until the soonest pause ends (-1: none), its reason,
     /// ms until the soonest retry (-1: none)}`.
-    static let status = RedisScript(name: "status", source: prelude + """
-    local now = now_ms()
-    local resume, reason, retry = -1, '', -1
-    local first = redis.call('ZRANGEBYSCORE', PAUSED, '(' .. tostring(now), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-    if #first == 2 then
-      resume = tonumber(first[2]) - now
-      reason = redis.call('HGET', hkey(first[1]), 'reason') or ''
-    end
-    redis.call('ZREMRANGEBYSCORE', PAUSED, '-inf', now)
-    local due = redis.call('ZRANGE', DELAYED, 0, 0, 'WITHSCORES')
-    if #due == 2 then retry = math.max(0, tonumber(due[2]) - now) end
-    return {
-      redis.call('HGETALL', STATS),
-      redis.call('ZCARD', LEASES),
-      redis.call('ZCARD', DELAYED),
-      redis.call('ZCOUNT', WORKERS, now, '+inf'),
-      redis.call('SCARD', HOSTS),
-      redis.call('ZCOUNT', READY, '-inf', now),
-      redis.call('ZCOUNT', PAUSED, '(' .. tostring(now), '+inf'),
-      redis.call('SCARD', GIVENUP),
-      resume, reason,
-      retry
-    }
-    """)
+    static let status = RedisScript(
+        name: "status",
+        source: prelude + """
+            local now = now_ms()
+            local resume, reason, retry = -1, '', -1
+            local first = redis.call('ZRANGEBYSCORE', PAUSED, '(' .. tostring(now), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+            if #first == 2 then
+              resume = tonumber(first[2]) - now
+              reason = redis.call('HGET', hkey(first[1]), 'reason') or ''
+            end
+            redis.call('ZREMRANGEBYSCORE', PAUSED, '-inf', now)
+            local due = redis.call('ZRANGE', DELAYED, 0, 0, 'WITHSCORES')
+            if #due == 2 then retry = math.max(0, tonumber(due[2]) - now) end
+            return {
+              redis.call('HGETALL', STATS),
+              redis.call('ZCARD', LEASES),
+              redis.call('ZCARD', DELAYED),
+              redis.call('ZCOUNT', WORKERS, now, '+inf'),
+              redis.call('SCARD', HOSTS),
+              redis.call('ZCOUNT', READY, '-inf', now),
+              redis.call('ZCOUNT', PAUSED, '(' .. tostring(now), '+inf'),
+              redis.call('SCARD', GIVENUP),
+              resume, reason,
+              retry
+            }
+            """)
 
     /// Counts a failed robots.txt fetch of a host. ARGV: prefix, host, tries
     /// before giving up, backoff (ms, doubling), longest wait (ms), per-host
     /// limit, policy delay (ms). KEYS after the common ones: the host's queue and state.
     /// Returns `{'R', ms}` (the host is paused for ms, robots.txt is tried
     /// again after it) or `{'G', dropped}` (the host was given up, its queued URLs dropped).
-    static let robotsFailed = RedisScript(name: "robotsFailed", source: prelude + """
-    local host, attempts, backoffMs, capMs = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-    local limit, pdelay = tonumber(ARGV[6]), tonumber(ARGV[7])
-    local qk, hk = KEYS[12], KEYS[13]
-    local now = now_ms()
-    local failures = redis.call('HINCRBY', hk, 'robotsfails', 1)
-    if failures >= attempts then
-      local dropped = give_up(host, qk)
-      if dropped > 0 then redis.call('HINCRBY', STATS, 'robotsDenied', dropped) end
-      wake(finished() and 64 or 1)
-      return {'G', dropped}
-    end
-    local waitMs = math.min(backoffMs * 2 ^ math.min(failures - 1, 30), capMs)
-    redis.call('HSET', hk, 'robotsretry', now + waitMs)
-    pause_host(host, hk, now + waitMs, 'robots.txt')
-    reschedule(host, qk, hk, limit, pdelay)
-    return {'R', tostring(waitMs)}
-    """)
+    static let robotsFailed = RedisScript(
+        name: "robotsFailed",
+        source: prelude + """
+            local host, attempts, backoffMs, capMs = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+            local limit, pdelay = tonumber(ARGV[6]), tonumber(ARGV[7])
+            local qk, hk = KEYS[12], KEYS[13]
+            local now = now_ms()
+            local failures = redis.call('HINCRBY', hk, 'robotsfails', 1)
+            if failures >= attempts then
+              local dropped = give_up(host, qk)
+              if dropped > 0 then redis.call('HINCRBY', STATS, 'robotsDenied', dropped) end
+              wake(finished() and 64 or 1)
+              return {'G', dropped}
+            end
+            local waitMs = math.min(backoffMs * 2 ^ math.min(failures - 1, 30), capMs)
+            redis.call('HSET', hk, 'robotsretry', now + waitMs)
+            pause_host(host, hk, now + waitMs, 'robots.txt')
+            reschedule(host, qk, hk, limit, pdelay)
+            return {'R', tostring(waitMs)}
+            """)
 
     /// Stores a host's robots.txt for every worker, and keeps at most a
     /// number of them (the least recently stored go first). ARGV: prefix,
     /// host, encoded file, lifetime (ms), `Crawl-delay` (ms, -1: none), most
     /// files kept. KEYS after the common ones: the file's key, the host's
     /// state, the index of stored files, the host's lock. Returns how many older files were dropped.
-    static let storeRobots = RedisScript(name: "storeRobots", source: prelude + """
-    local host, body, lifetimeMs, delayMs, most = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-    local rk, hk, index, lock = KEYS[12], KEYS[13], KEYS[14], KEYS[15]
-    local now = now_ms()
-    redis.call('SET', rk, body, 'PX', lifetimeMs)
-    redis.call('HDEL', hk, 'robotsfails', 'robotsretry')
-    if delayMs >= 0 then redis.call('HSET', hk, 'delay', delayMs) end
-    redis.call('ZADD', index, now, host)
-    redis.call('HINCRBY', STATS, 'robotsFetched', 1)
-    redis.call('DEL', lock)
-    local dropped = 0
-    while redis.call('ZCARD', index) > most do
-      local oldest = redis.call('ZPOPMIN', index)
-      redis.call('DEL', P .. 'robots:' .. oldest[1])
-      dropped = dropped + 1
-    end
-    return dropped
-    """)
+    static let storeRobots = RedisScript(
+        name: "storeRobots",
+        source: prelude + """
+            local host, body, lifetimeMs, delayMs, most = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+            local rk, hk, index, lock = KEYS[12], KEYS[13], KEYS[14], KEYS[15]
+            local now = now_ms()
+            redis.call('SET', rk, body, 'PX', lifetimeMs)
+            redis.call('HDEL', hk, 'robotsfails', 'robotsretry')
+            if delayMs >= 0 then redis.call('HSET', hk, 'delay', delayMs) end
+            redis.call('ZADD', index, now, host)
+            redis.call('HINCRBY', STATS, 'robotsFetched', 1)
+            redis.call('DEL', lock)
+            local dropped = 0
+            while redis.call('ZCARD', index) > most do
+              local oldest = redis.call('ZPOPMIN', index)
+              redis.call('DEL', P .. 'robots:' .. oldest[1])
+              dropped = dropped + 1
+            end
+            return dropped
+            """)
 }

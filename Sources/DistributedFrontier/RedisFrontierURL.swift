@@ -18,7 +18,9 @@ public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
         /// What is wrong with it.
         public var reason: String
         /// `invalid frontier URL "…": reason`.
-        public var description: String { "invalid frontier URL \"\(input)\": \(reason) (expected redis[s]://[USER[:PASSWORD]@]HOST:PORT/NAME)" }
+        public var description: String {
+            "invalid frontier URL \"\(input)\": \(reason) (expected redis[s]://[USER[:PASSWORD]@]HOST:PORT/NAME)"
+        }
     }
 
     /// The server's host name or address.
@@ -41,7 +43,8 @@ public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
         guard !host.isEmpty else { throw ParseError(input: shown, reason: "no host") }
         guard (1...65_535).contains(port) else { throw ParseError(input: shown, reason: "port out of range") }
         guard !name.isEmpty, name.utf8.count <= Self.maxNameLength,
-              name.utf8.allSatisfy({ Self.isNameByte($0) }) else {
+            name.utf8.allSatisfy({ Self.isNameByte($0) })
+        else {
             throw ParseError(input: shown, reason: "the name must be 1 to \(Self.maxNameLength) letters, digits, '-', '_' or '.'")
         }
         self.host = host
@@ -70,7 +73,9 @@ public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
             authority = authority[authority.index(after: at)...]
             let user = userInfo.firstIndex(of: ":").map { userInfo[..<$0] } ?? userInfo
             let password = userInfo.firstIndex(of: ":").map { userInfo[userInfo.index(after: $0)...] }
-            guard let decodedUser = Self.percentDecoded(user), let decodedPassword = password.map(Self.percentDecoded) ?? environmentPassword else {
+            guard let decodedUser = Self.percentDecoded(user),
+                let decodedPassword = password.map(Self.percentDecoded) ?? environmentPassword
+            else {
                 throw ParseError(input: shown, reason: "bad user name or password (percent-encode reserved characters)")
             }
             credentials = RedisCredentials(username: decodedUser.isEmpty ? nil : decodedUser, password: decodedPassword)
@@ -137,7 +142,8 @@ public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
                 continue
             }
             guard let high = iterator.next(), let low = iterator.next(),
-                  let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return nil }
+                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+            else { return nil }
             bytes.append(value)
         }
         return String(validating: bytes, as: UTF8.self)
@@ -146,7 +152,7 @@ public struct RedisFrontierURL: Sendable, Hashable, CustomStringConvertible {
     private static func isNameByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+            UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
             true
         default:
             false

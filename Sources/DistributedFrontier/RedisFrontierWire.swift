@@ -99,14 +99,16 @@ final class RedisFrontierWire: Sendable {
     }
 
     /// Offers one batch of URLs; one code per URL, and the hosts given up for their time budget.
-    func add(_ batch: [FrontierEntry], limits: Limits, areSeeds: Bool) async throws(RedisError) -> (codes: [AddCode], givenUp: [GivenUpHost]) {
+    func add(_ batch: [FrontierEntry], limits: Limits, areSeeds: Bool) async throws(RedisError) -> (
+        codes: [AddCode], givenUp: [GivenUpHost]
+    ) {
         var arguments: [[UInt8]] = [
             keys.prefix, limitArgument, delayArgument,
             Self.number(limits.maxPages ?? -1), Self.number(limits.maxPagesPerHost ?? -1),
             Self.flag(limits.checksSeedHosts), Self.flag(areSeeds), Self.number(policy.hostTimeBudget?.flooredMilliseconds ?? -1),
             Self.number(limits.maxQueued ?? -1), Self.number(limits.maxQueuedPerHost ?? -1),
             Self.number(policy.autoThrottle.map { $0.startDelay.flooredMilliseconds } ?? -1),
-            hostRulesArgument(for: batch),
+            hostRulesArgument(for: batch)
         ]
         var urlKeys = keys.common
         arguments.reserveCapacity(arguments.count + batch.count * 4)
@@ -136,9 +138,11 @@ final class RedisFrontierWire: Sendable {
 
     /// Claims the next URL whose host may start now.
     func claim(leaseTimeout: Duration, token: String) async throws(RedisError) -> ClaimReply {
-        let reply = try await evaluate(RedisFrontierScripts.claim, keys: keys.common, arguments: [
-            keys.prefix, limitArgument, delayArgument, Self.number(leaseTimeout.flooredMilliseconds), Array(token.utf8),
-        ])
+        let reply = try await evaluate(
+            RedisFrontierScripts.claim, keys: keys.common,
+            arguments: [
+                keys.prefix, limitArgument, delayArgument, Self.number(leaseTimeout.flooredMilliseconds), Array(token.utf8)
+            ])
         let parts = reply.elements
         switch parts.first?.text {
         case "E":
@@ -164,8 +168,10 @@ final class RedisFrontierWire: Sendable {
 
     /// Ends a lease (given as Redis holds it, and the host it belongs to);
     /// `sample` moves the host's shared AutoThrottle estimate (when the policy has AutoThrottle).
-    func complete(lease raw: String, hostKey: String, end: LeaseEnd, signal: HostSignal = .none,
-                  sample: LatencySample? = nil) async throws(RedisError) -> CompletionReply {
+    func complete(
+        lease raw: String, hostKey: String, end: LeaseEnd, signal: HostSignal = .none,
+        sample: LatencySample? = nil
+    ) async throws(RedisError) -> CompletionReply {
         let retry = end.retry.map(RedisFrontierEntryCoding.payload(of:)) ?? ""
         var pause: Duration = .zero
         var failure = ""
@@ -178,26 +184,33 @@ final class RedisFrontierWire: Sendable {
         let throttle = policy.limits(forHost: hostKey).autoThrottle
         let latency = throttle == nil ? -1 : sample.map { max(0, $0.latency.flooredMilliseconds) } ?? -1
         let scriptKeys = keys.common + [keys.queue(host: hostKey), keys.host(hostKey), keys.failures(host: hostKey)]
-        let reply = try await evaluate(RedisFrontierScripts.complete, keys: scriptKeys, arguments: [
-            keys.prefix, limitArgument, delayArgument, Array(raw.utf8), Array(end.kind.utf8), Array(end.counter.utf8),
-            Self.number(end.wait.flooredMilliseconds), Array(retry.utf8),
-            Self.number(pause.flooredMilliseconds), Array(HostPause.Reason.retryAfter.rawValue.utf8), Array(failure.utf8),
-            Self.number(policy.hostFailureThreshold), Self.number(policy.hostFailureWindow.flooredMilliseconds),
-            Self.number(policy.retryBackoff.flooredMilliseconds), Self.number(min(policy.maxRetryBackoff, policy.maxRetryWait).flooredMilliseconds),
-            Self.number(latency), Self.flag(sample?.succeeded ?? false), Array(String(throttle?.targetConcurrency ?? 1).utf8),
-            Self.number(throttle?.minimumDelay.flooredMilliseconds ?? 0), Self.number(throttle?.maximumDelay.flooredMilliseconds ?? 0),
-        ])
+        let reply = try await evaluate(
+            RedisFrontierScripts.complete, keys: scriptKeys,
+            arguments: [
+                keys.prefix, limitArgument, delayArgument, Array(raw.utf8), Array(end.kind.utf8), Array(end.counter.utf8),
+                Self.number(end.wait.flooredMilliseconds), Array(retry.utf8),
+                Self.number(pause.flooredMilliseconds), Array(HostPause.Reason.retryAfter.rawValue.utf8), Array(failure.utf8),
+                Self.number(policy.hostFailureThreshold), Self.number(policy.hostFailureWindow.flooredMilliseconds),
+                Self.number(policy.retryBackoff.flooredMilliseconds),
+                Self.number(min(policy.maxRetryBackoff, policy.maxRetryWait).flooredMilliseconds),
+                Self.number(latency), Self.flag(sample?.succeeded ?? false), Array(String(throttle?.targetConcurrency ?? 1).utf8),
+                Self.number(throttle?.minimumDelay.flooredMilliseconds ?? 0), Self.number(throttle?.maximumDelay.flooredMilliseconds ?? 0)
+            ])
         let parts = reply.elements
-        guard parts.count == 2, let held = parts[0].int, let finished = parts[1].int else { throw unexpected(RedisFrontierScripts.complete, reply) }
+        guard parts.count == 2, let held = parts[0].int, let finished = parts[1].int else {
+            throw unexpected(RedisFrontierScripts.complete, reply)
+        }
         return CompletionReply(wasHeld: held == 1, isFinished: finished == 1)
     }
 
     /// Counts a failed robots.txt fetch of a host: it pauses, or is given up after `attempts` failures.
     func robotsFailed(host hostKey: String, attempts: Int, backoff: Duration) async throws(RedisError) -> RobotsFailureReply {
-        let reply = try await evaluate(RedisFrontierScripts.robotsFailed, keys: keys.common + [keys.queue(host: hostKey), keys.host(hostKey)], arguments: [
-            keys.prefix, Array(hostKey.utf8), Self.number(max(1, attempts)), Self.number(backoff.flooredMilliseconds),
-            Self.number(policy.maxRetryWait.flooredMilliseconds), limitArgument, delayArgument,
-        ])
+        let reply = try await evaluate(
+            RedisFrontierScripts.robotsFailed, keys: keys.common + [keys.queue(host: hostKey), keys.host(hostKey)],
+            arguments: [
+                keys.prefix, Array(hostKey.utf8), Self.number(max(1, attempts)), Self.number(backoff.flooredMilliseconds),
+                Self.number(policy.maxRetryWait.flooredMilliseconds), limitArgument, delayArgument
+            ])
         let parts = reply.elements
         guard parts.count == 2, let value = parts[1].int else { throw unexpected(RedisFrontierScripts.robotsFailed, reply) }
         switch parts[0].text {
@@ -208,18 +221,23 @@ final class RedisFrontierWire: Sendable {
     }
 
     /// Stores a host's robots.txt (encoded) for every worker, keeping at most `most` files; releases the host's lock.
-    func storeRobots(_ encoded: [UInt8], host hostKey: String, lifetime: Duration, crawlDelay: Duration?, most: Int) async throws(RedisError) {
+    func storeRobots(_ encoded: [UInt8], host hostKey: String, lifetime: Duration, crawlDelay: Duration?, most: Int)
+        async throws(RedisError)
+    {
         let scriptKeys = keys.common + [keys.robots(host: hostKey), keys.host(hostKey), keys.robotsIndex, keys.robotsLock(host: hostKey)]
-        _ = try await evaluate(RedisFrontierScripts.storeRobots, keys: scriptKeys, arguments: [
-            keys.prefix, Array(hostKey.utf8), encoded, Self.number(lifetime.flooredMilliseconds),
-            Self.number(crawlDelay.map { policy.cappedCrawlDelay($0).flooredMilliseconds } ?? -1), Self.number(max(1, most)),
-        ])
+        _ = try await evaluate(
+            RedisFrontierScripts.storeRobots, keys: scriptKeys,
+            arguments: [
+                keys.prefix, Array(hostKey.utf8), encoded, Self.number(lifetime.flooredMilliseconds),
+                Self.number(crawlDelay.map { policy.cappedCrawlDelay($0).flooredMilliseconds } ?? -1), Self.number(max(1, most))
+            ])
     }
 
     /// Marks a fingerprint seen; `true` when it was new.
     func markSeen(_ fingerprint: UInt64) async throws(RedisError) -> Bool {
         let (bucket, member) = RedisFrontierEntryCoding.seenKey(fingerprint)
-        let reply = try await evaluate(RedisFrontierScripts.markSeen, keys: keys.common + [keys.seenSet(bucket)], arguments: [keys.prefix, member])
+        let reply = try await evaluate(
+            RedisFrontierScripts.markSeen, keys: keys.common + [keys.seenSet(bucket)], arguments: [keys.prefix, member])
         guard let added = reply.int else { throw unexpected(RedisFrontierScripts.markSeen, reply) }
         return added == 1
     }
@@ -227,8 +245,11 @@ final class RedisFrontierWire: Sendable {
     /// Extends leases and this worker's heartbeat; how many leases were still held.
     @discardableResult
     func renew(_ leases: [String], leaseTimeout: Duration, workerID: String) async throws(RedisError) -> Int {
-        let arguments: [[UInt8]] = [keys.prefix, Self.number(leaseTimeout.flooredMilliseconds), Array(workerID.utf8),
-                                    Self.number(leaseTimeout.flooredMilliseconds)] + leases.map { Array($0.utf8) }
+        let arguments: [[UInt8]] =
+            [
+                keys.prefix, Self.number(leaseTimeout.flooredMilliseconds), Array(workerID.utf8),
+                Self.number(leaseTimeout.flooredMilliseconds)
+            ] + leases.map { Array($0.utf8) }
         let reply = try await evaluate(RedisFrontierScripts.renew, keys: keys.common, arguments: arguments)
         guard let held = reply.int else { throw unexpected(RedisFrontierScripts.renew, reply) }
         return Int(held)

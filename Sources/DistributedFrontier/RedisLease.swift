@@ -11,7 +11,9 @@ struct RedisLease: Sendable, Hashable {
     /// Decodes a lease; `nil` when it is not something this code wrote.
     init?(_ raw: String) {
         let fields = raw.split(separator: "\n", maxSplits: 4, omittingEmptySubsequences: false)
-        guard fields.count == 5, let entry = RedisFrontierEntryCoding.entry(fromPayload: fields[4], hostKey: String(fields[0])) else { return nil }
+        guard fields.count == 5, let entry = RedisFrontierEntryCoding.entry(fromPayload: fields[4], hostKey: String(fields[0])) else {
+            return nil
+        }
         self.raw = raw
         self.entry = entry
     }

@@ -36,8 +36,10 @@ final class RedisRobotsCache: Sendable {
     private let known: LockedState<RobotsRulesCache>
     private let fetched = LockedState(0)
 
-    init(wire: RedisFrontierWire, configuration: FrontierConfiguration, lockTimeout: Duration, workerID: String,
-         fetcher: @escaping FrontierFactory.RobotsFetcher) {
+    init(
+        wire: RedisFrontierWire, configuration: FrontierConfiguration, lockTimeout: Duration, workerID: String,
+        fetcher: @escaping FrontierFactory.RobotsFetcher
+    ) {
         self.wire = wire
         self.configuration = configuration
         self.lockTimeout = lockTimeout
@@ -89,7 +91,7 @@ final class RedisRobotsCache: Sendable {
             [Array("GET".utf8), key],
             [Array("SISMEMBER".utf8), wire.keys.givenUp, Array(hostKey.utf8)],
             [Array("HMGET".utf8), wire.keys.host(hostKey), Array("robotsretry".utf8), Array("robotsfails".utf8)],
-            [Array("TIME".utf8)],
+            [Array("TIME".utf8)]
         ])
         guard looks.count == 4 else { return nil }
         if case .string(let bytes) = looks[0], let file = decode(bytes) { return .rules(remember(file, forHost: hostKey)) }
@@ -104,8 +106,11 @@ final class RedisRobotsCache: Sendable {
         // The lock, then a second look: a holder stores the file before it
         // deletes the lock, so whoever gets the lock after that sees the file.
         let replies = try await connection.pipeline([
-            [Array("SET".utf8), lockKey, Array(workerID.utf8), Array("NX".utf8), Array("PX".utf8), RedisFrontierWire.number(lockTimeout.flooredMilliseconds)],
-            [Array("GET".utf8), key],
+            [
+                Array("SET".utf8), lockKey, Array(workerID.utf8), Array("NX".utf8), Array("PX".utf8),
+                RedisFrontierWire.number(lockTimeout.flooredMilliseconds)
+            ],
+            [Array("GET".utf8), key]
         ])
         let locked = replies.first ?? .null
         if replies.count == 2, case .string(let bytes) = replies[1], let file = decode(bytes) {
@@ -121,14 +126,17 @@ final class RedisRobotsCache: Sendable {
             return verdict
         }
         let file = result.robotsTxt(maxRules: configuration.maxRobotsRules)
-        try await wire.storeRobots(Self.encode(result), host: hostKey, lifetime: configuration.robotsLifetime,
-                                   crawlDelay: file.crawlDelay(for: userAgent(forHost: hostKey)), most: configuration.robotsCacheSize)
+        try await wire.storeRobots(
+            Self.encode(result), host: hostKey, lifetime: configuration.robotsLifetime,
+            crawlDelay: file.crawlDelay(for: userAgent(forHost: hostKey)), most: configuration.robotsCacheSize)
         return .rules(remember(file, forHost: hostKey))
     }
 
     /// Counts a failed fetch in Redis: the host pauses, or is given up.
     private func failed(_ hostKey: String, failure: String) async throws(RedisError) -> Verdict {
-        switch try await wire.robotsFailed(host: hostKey, attempts: configuration.robotsMaxAttempts, backoff: configuration.robotsRetryBackoff) {
+        switch try await wire.robotsFailed(
+            host: hostKey, attempts: configuration.robotsMaxAttempts, backoff: configuration.robotsRetryBackoff)
+        {
         case .retryAfter(let wait): .retryAfter(wait)
         case .givenUp(let dropped): .givenUp(failures: configuration.robotsMaxAttempts, news: (dropped, failure))
         }
@@ -160,7 +168,8 @@ final class RedisRobotsCache: Sendable {
     static func decode(_ bytes: [UInt8], maxRules: Int = RobotsTxt.defaultMaxRules) -> RobotsTxt? {
         if bytes == Array("U".utf8) { return RobotsFetchResult.unreachable.robotsTxt() }
         guard bytes.first == UInt8(ascii: "R"), let newline = bytes.firstIndex(of: UInt8(ascii: "\n")),
-              let status = Int(String(decoding: bytes[1..<newline], as: UTF8.self)) else { return nil }
+            let status = Int(String(decoding: bytes[1..<newline], as: UTF8.self))
+        else { return nil }
         return RobotsTxt.from(status: status, body: bytes[(newline + 1)...], maxRules: maxRules)
     }
 }

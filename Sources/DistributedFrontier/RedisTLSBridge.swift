@@ -1,8 +1,9 @@
 import AsyncURLSupport
 internal import COpenSSL
 import Dispatch
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// TLS for a hiredis that has none (Debian's 0.14): one verified TLS
@@ -98,7 +99,8 @@ enum RedisTLSBridge {
         var current: UnsafeMutablePointer<addrinfo>? = list
         while let address = current {
             current = address.pointee.ai_next
-            let socket = Glibc.socket(address.pointee.ai_family, address.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.ai_protocol)
+            let socket = Glibc.socket(
+                address.pointee.ai_family, address.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.ai_protocol)
             guard socket >= 0 else { continue }
             var limit = timeout.timeval
             setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
@@ -116,7 +118,9 @@ enum RedisTLSBridge {
         guard let ssl = SSL_new(context) else { throw Failure(cause: .tls(lastError("SSL_new"))) }
         let isAddress = host.contains(":") || host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." }
         let parameters = SSL_get0_param(ssl)
-        let named = isAddress ? X509_VERIFY_PARAM_set1_ip_asc(parameters, host) == 1
+        let named =
+            isAddress
+            ? X509_VERIFY_PARAM_set1_ip_asc(parameters, host) == 1
             : X509_VERIFY_PARAM_set1_host(parameters, host, 0) == 1 && asyncurl_ssl_set_server_name(ssl, host) == 1
         guard named, SSL_set_fd(ssl, socket) == 1 else {
             SSL_free(ssl)

@@ -1,7 +1,8 @@
 import AsyncURLSupport
 internal import COpenSSL
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Relays bytes between hiredis' local socket and a TLS connection to the
@@ -57,7 +58,8 @@ final class RedisTLSPump: @unchecked Sendable {
     private func relay() {
         while true {
             var wants = Wants()
-            guard let movedToServer = fromLocal(), let sent = toTLS(&wants), let received = fromTLS(&wants), let movedToLocal = toLocalSocket()
+            guard let movedToServer = fromLocal(), let sent = toTLS(&wants), let received = fromTLS(&wants),
+                let movedToLocal = toLocalSocket()
             else { return }
             if movedToServer || sent || received || movedToLocal { continue }
             guard waitForEvents(wants) else { return }

@@ -34,8 +34,10 @@ public final class Renderer: Sendable {
     ///   - archiving: called with every response a page's requests got, their
     ///     exchanges captured (`Request.capturesExchange`), for a WARC archive.
     ///   - logger: where refused requests of pages are reported.
-    public init(settings: RenderSettings = RenderSettings(), client: FetchClient, userAgent: String, attempts: Int = 3,
-                archiving: (@Sendable (Response) -> Void)? = nil, logger: Logger = Logger(label: "AsyncURL.Renderer")) {
+    public init(
+        settings: RenderSettings = RenderSettings(), client: FetchClient, userAgent: String, attempts: Int = 3,
+        archiving: (@Sendable (Response) -> Void)? = nil, logger: Logger = Logger(label: "AsyncURL.Renderer")
+    ) {
         self.settings = settings
         self.attempts = max(1, attempts)
         let gate = HostGate(perHost: settings.subresourcesPerHost, delay: settings.subresourceDelay)

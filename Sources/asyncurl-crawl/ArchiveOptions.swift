@@ -3,7 +3,10 @@ import ArgumentParser
 
 /// The options that write a WARC archive of the crawl.
 struct ArchiveOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Archive every fetch (robots.txt and redirects included) as WARC 1.1: files PATH-00000.warc.gz, PATH-00001.warc.gz, ... for a PATH ending in .warc.gz (one gzip member per record), uncompressed for .warc.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Archive every fetch (robots.txt and redirects included) as WARC 1.1: files PATH-00000.warc.gz, PATH-00001.warc.gz, ... for a PATH ending in .warc.gz (one gzip member per record), uncompressed for .warc.",
+            valueName: "path"))
     var warc: String?
 
     @Option(name: .customLong("warc-max-size"), help: "Start a new WARC file once one holds this many bytes.")

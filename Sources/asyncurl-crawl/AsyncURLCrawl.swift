@@ -7,10 +7,10 @@ struct AsyncURLCrawl: AsyncParsableCommand {
         commandName: "asyncurl-crawl",
         abstract: "Crawl the web politely from seed URLs, or fetch one page as a crawl would.",
         discussion: """
-        Without a subcommand, the arguments are those of crawl: asyncurl-crawl \
-        https://example.com/ crawls that site. See asyncurl-crawl help crawl and \
-        asyncurl-crawl help fetch.
-        """,
+            Without a subcommand, the arguments are those of crawl: asyncurl-crawl \
+            https://example.com/ crawls that site. See asyncurl-crawl help crawl and \
+            asyncurl-crawl help fetch.
+            """,
         subcommands: [CrawlCommand.self, FetchCommand.self],
         defaultSubcommand: CrawlCommand.self
     )

@@ -1,18 +1,19 @@
 import ArgumentParser
 import AsyncURL
+import AsyncURLSupport
 import CrawlFrontier
 import Crawling
-import AsyncURLSupport
 import DistributedFrontier
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LinkExtraction
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `asyncurl-crawl crawl` (the default subcommand): crawls from seed URLs and
@@ -22,31 +23,33 @@ struct CrawlCommand: AsyncParsableCommand {
         commandName: "crawl",
         abstract: "Crawl from seed URLs, politely, and log every fetched page.",
         discussion: """
-        Follows every link in scope (the seeds' hosts by default), obeying \
-        robots.txt. With --max-depth 0 it only fetches the seeds: a list fetcher \
-        (see --seeds-file). The first Ctrl-C stops scheduling and lets requests \
-        in flight finish; a second one exits at once. --max-time, --max-bytes \
-        and --max-items stop the crawl the same way, with exit status 0. \
-        However the crawl ends, --stats and the summary are written.
+            Follows every link in scope (the seeds' hosts by default), obeying \
+            robots.txt. With --max-depth 0 it only fetches the seeds: a list fetcher \
+            (see --seeds-file). The first Ctrl-C stops scheduling and lets requests \
+            in flight finish; a second one exits at once. --max-time, --max-bytes \
+            and --max-items stop the crawl the same way, with exit status 0. \
+            However the crawl ends, --stats and the summary are written.
 
-        With --frontier redis://HOST:PORT/NAME the process is one worker of crawl \
-        NAME, whose frontier lives in Redis: start as many workers as you like, \
-        on any machines; seeds are needed only once. --status prints the crawl's \
-        progress.
+            With --frontier redis://HOST:PORT/NAME the process is one worker of crawl \
+            NAME, whose frontier lives in Redis: start as many workers as you like, \
+            on any machines; seeds are needed only once. --status prints the crawl's \
+            progress.
 
-        Exit codes: 0 the crawl finished; 1 it finished but no page could be \
-        fetched; 64 bad arguments (a seed that is not an http or https URL, say); \
-        3 the crawl could not start (output file, HTTP client, a --state \
-        directory another process is using); 4 the crawl stopped because its \
-        output could not be written (a closed pipe, a full disk); 130 stopped \
-        with Ctrl-C.
-        """
+            Exit codes: 0 the crawl finished; 1 it finished but no page could be \
+            fetched; 64 bad arguments (a seed that is not an http or https URL, say); \
+            3 the crawl could not start (output file, HTTP client, a --state \
+            directory another process is using); 4 the crawl stopped because its \
+            output could not be written (a closed pipe, a full disk); 130 stopped \
+            with Ctrl-C.
+            """
     )
 
     @Argument(help: "The URLs the crawl starts from (absolute http or https URLs).")
     var seeds: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Also read seed URLs from this file, one per line (blank lines and # comments are skipped).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Also read seed URLs from this file, one per line (blank lines and # comments are skipped).", valueName: "file"))
     var seedsFile: String?
 
     @Option(help: "Requests in flight at once.")
@@ -64,7 +67,10 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-depth"), help: "The deepest link depth to follow (0: the seeds only).")
     var maxDepth = 20
 
-    @Option(help: "Which hosts to follow: host (the seeds' hosts), domain (their registrable domains, by the Public Suffix List, and subdomains), any.")
+    @Option(
+        help:
+            "Which hosts to follow: host (the seeds' hosts), domain (their registrable domains, by the Public Suffix List, and subdomains), any."
+    )
     var scope = "host"
 
     @Option(help: ArgumentHelp("Only follow URLs matching this regular expression (repeatable).", valueName: "regex"))
@@ -73,19 +79,29 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Do not follow URLs matching this regular expression (repeatable).", valueName: "regex"))
     var deny: [String] = []
 
-    @Option(name: .customLong("max-retry-wait"), help: "The longest wait honoured, in seconds (Retry-After, backoff, host pause): a URL asking for more is not retried but recorded as failed.")
+    @Option(
+        name: .customLong("max-retry-wait"),
+        help:
+            "The longest wait honoured, in seconds (Retry-After, backoff, host pause): a URL asking for more is not retried but recorded as failed."
+    )
     var maxRetryWait = 60.0
 
-    @Option(name: .customLong("max-crawl-delay"), help: "The longest robots.txt Crawl-delay honoured, in seconds (longer ones are cut to it).")
+    @Option(
+        name: .customLong("max-crawl-delay"), help: "The longest robots.txt Crawl-delay honoured, in seconds (longer ones are cut to it).")
     var maxCrawlDelay = 30.0
 
-    @Option(name: .customLong("host-time-budget"), help: "Seconds one host may take at its Crawl-delay for its queued URLs; a host over it is given up (0: no budget).")
+    @Option(
+        name: .customLong("host-time-budget"),
+        help: "Seconds one host may take at its Crawl-delay for its queued URLs; a host over it is given up (0: no budget).")
     var hostTimeBudget = 3600.0
 
     @Option(name: .customLong("max-connections"), help: "The most open connections in all.")
     var maxConnections = 256
 
-    @Option(help: ArgumentHelp("Keep the crawl's state in this directory: run again with the same --state to resume a stopped or killed crawl.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Keep the crawl's state in this directory: run again with the same --state to resume a stopped or killed crawl.",
+            valueName: "dir"))
     var state: String?
 
     @Option(help: ArgumentHelp("Write the final statistics as JSON to this file.", valueName: "file"))
@@ -132,9 +148,12 @@ struct CrawlCommand: AsyncParsableCommand {
         guard concurrency > 0, perHost > 0 else { throw ValidationError("--concurrency and --per-host must be positive") }
         guard maxDepth >= 0, delay >= 0 else { throw ValidationError("--max-depth and --delay must not be negative") }
         guard maxRetryWait >= 0, maxCrawlDelay >= 0, hostTimeBudget >= 0, maxConnections > 0 else {
-            throw ValidationError("--max-retry-wait, --max-crawl-delay and --host-time-budget must not be negative, --max-connections must be positive")
+            throw ValidationError(
+                "--max-retry-wait, --max-crawl-delay and --host-time-budget must not be negative, --max-connections must be positive")
         }
-        guard ["error", "warning", "info", "debug"].contains(logLevel) else { throw ValidationError("--log-level must be error, warning, info or debug") }
+        guard ["error", "warning", "info", "debug"].contains(logLevel) else {
+            throw ValidationError("--log-level must be error, warning, info or debug")
+        }
         if recrawl.recrawl, state == nil { throw ValidationError("--recrawl needs --state DIR") }
         try explain.validate(state: state, sharedFrontier: shared.url != nil)
         try SeedCheck.validate(arguments: seeds)

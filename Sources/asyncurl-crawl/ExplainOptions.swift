@@ -1,18 +1,22 @@
 import ArgumentParser
 import Crawling
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// `--explain URL`: why a URL of a resumable crawl was, or was not, fetched.
 struct ExplainOptions: ParsableArguments {
-    @Option(name: .customLong("explain"), help: ArgumentHelp("""
-        Say why URL was or was not fetched by the crawl kept in --state DIR \
-        (fetched, refused and by what, a duplicate, never seen), then exit; \
-        with --json, as one JSON object.
-        """, valueName: "url"))
+    @Option(
+        name: .customLong("explain"),
+        help: ArgumentHelp(
+            """
+            Say why URL was or was not fetched by the crawl kept in --state DIR \
+            (fetched, refused and by what, a duplicate, never seen), then exit; \
+            with --json, as one JSON object.
+            """, valueName: "url"))
     var url: String?
 
     /// Whether `--explain` was given.

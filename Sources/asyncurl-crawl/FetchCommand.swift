@@ -13,17 +13,17 @@ struct FetchCommand: AsyncParsableCommand {
         abstract: "Fetch one page as a crawl would, and print what a spider sees.",
         usage: "asyncurl-crawl fetch [<options>] <url>",
         discussion: """
-        Fetches URL with the crawl's settings: its site's robots.txt first \
-        (unless --ignore-robots), the same user agent, address guard, time-out \
-        and body limit. Prints the status line, the redirects followed and the \
-        response headers, a blank line, then the page's links (--links), what \
-        an XPath expression or CSS selector selects (--xpath, --css: one result \
-        per line, elements as HTML), or else the body when it is text.
+            Fetches URL with the crawl's settings: its site's robots.txt first \
+            (unless --ignore-robots), the same user agent, address guard, time-out \
+            and body limit. Prints the status line, the redirects followed and the \
+            response headers, a blank line, then the page's links (--links), what \
+            an XPath expression or CSS selector selects (--xpath, --css: one result \
+            per line, elements as HTML), or else the body when it is text.
 
-        Exit codes: 0 a response was received (any status); 1 the page could \
-        not be fetched, or robots.txt disallows it or could not be fetched; \
-        64 bad arguments.
-        """
+            Exit codes: 0 a response was received (any status); 1 the page could \
+            not be fetched, or robots.txt disallows it or could not be fetched; \
+            64 bad arguments.
+            """
     )
 
     @Argument(help: "The page's URL (http or https).")
@@ -105,7 +105,9 @@ struct FetchCommand: AsyncParsableCommand {
         }
         let type = page.response.headers["Content-Type"]?.lowercased() ?? ""
         let isText = page.isHTML || type.hasPrefix("text/") || type.contains("json") || type.contains("xml")
-        return isText ? [page.text.removingControlCharacters(keepingLineFeeds: true)] : ["(\(page.body.count) bytes of \(type.isEmpty ? "unknown type" : type), not printed)"]
+        return isText
+            ? [page.text.removingControlCharacters(keepingLineFeeds: true)]
+            : ["(\(page.body.count) bytes of \(type.isEmpty ? "unknown type" : type), not printed)"]
     }
 
     /// An element as HTML; other nodes as their text.

@@ -13,10 +13,12 @@ struct FetchOptions: ParsableArguments {
     @Flag(name: .customLong("no-cookies"), help: "Do not keep cookies. By default, cookies a site sets go with later requests to it.")
     var noCookies = false
 
-    @Flag(name: .customLong("allow-private-addresses"), help: """
-        Let the crawl reach loopback and private addresses. They are refused by default; a seed whose host is such \
-        an address, or localhost, allows exactly that address.
-        """)
+    @Flag(
+        name: .customLong("allow-private-addresses"),
+        help: """
+            Let the crawl reach loopback and private addresses. They are refused by default; a seed whose host is such \
+            an address, or localhost, allows exactly that address.
+            """)
     var allowPrivateAddresses = false
 
     @Flag(help: "Do not verify TLS certificates (for self-signed test sites only).")

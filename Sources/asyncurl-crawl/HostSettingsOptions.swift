@@ -4,13 +4,16 @@ import Crawling
 
 /// `--host-setting`: politeness and user agent for chosen hosts or `*.domain` patterns.
 struct HostSettingsOptions: ParsableArguments {
-    @Option(name: .customLong("host-setting"), help: ArgumentHelp("""
-        Settings for one host or *.domain pattern, over the crawl's \
-        (repeatable), as HOST:key=value,... with the keys per-host=N, \
-        delay=SECONDS, autothrottle=on|off and user-agent=TEXT (last: it takes \
-        the rest, commas too), e.g. 'example.com:per-host=4,delay=0.5'. \
-        An exact host beats a pattern; a longer pattern beats a shorter one.
-        """, valueName: "rule"))
+    @Option(
+        name: .customLong("host-setting"),
+        help: ArgumentHelp(
+            """
+            Settings for one host or *.domain pattern, over the crawl's \
+            (repeatable), as HOST:key=value,... with the keys per-host=N, \
+            delay=SECONDS, autothrottle=on|off and user-agent=TEXT (last: it takes \
+            the rest, commas too), e.g. 'example.com:per-host=4,delay=0.5'. \
+            An exact host beats a pattern; a longer pattern beats a shorter one.
+            """, valueName: "rule"))
     var hostSettings: [String] = []
 
     func validate() throws {

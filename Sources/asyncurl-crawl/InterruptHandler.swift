@@ -1,7 +1,8 @@
 import AsyncURLSupport
 import Dispatch
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Ctrl-C handling: the first SIGINT (or SIGTERM) runs `onFirst` (a graceful
@@ -19,7 +20,10 @@ final class InterruptHandler {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
             source.setEventHandler {
-                if count.withLock({ $0 += 1; return $0 }) == 1 {
+                if count.withLock({
+                    $0 += 1
+                    return $0
+                }) == 1 {
                     StandardError.write("\nstopping: waiting for requests in flight (Ctrl-C again to quit now)\n")
                     onFirst()
                 } else {

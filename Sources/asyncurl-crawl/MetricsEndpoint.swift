@@ -29,7 +29,8 @@ struct MetricsEndpoint: Equatable {
             portPart = Substring(text)
         }
         guard !portPart.isEmpty, portPart.allSatisfy(\.isASCII), portPart.allSatisfy(\.isNumber),
-              let port = Int(portPart), (0...65_535).contains(port) else { return nil }
+            let port = Int(portPart), (0...65_535).contains(port)
+        else { return nil }
         self.host = hostPart.isEmpty ? Self.defaultHost : String(hostPart)
         self.port = port
     }

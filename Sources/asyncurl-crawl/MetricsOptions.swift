@@ -5,9 +5,11 @@ import Prometheus
 
 /// The option that serves the crawl's metrics (`CrawlMetricLabel`) to Prometheus.
 struct MetricsOptions: ParsableArguments {
-    @Option(name: .customLong("metrics"), help: ArgumentHelp(
-        "Serve Prometheus metrics at http://HOST:PORT/metrics while the crawl runs. HOST is 127.0.0.1 unless given; port 0 picks a free port. The address is printed on standard error.",
-        valueName: "[host:]port"))
+    @Option(
+        name: .customLong("metrics"),
+        help: ArgumentHelp(
+            "Serve Prometheus metrics at http://HOST:PORT/metrics while the crawl runs. HOST is 127.0.0.1 unless given; port 0 picks a free port. The address is printed on standard error.",
+            valueName: "[host:]port"))
     var metrics: String?
 
     func validate() throws {
@@ -19,11 +21,15 @@ struct MetricsOptions: ParsableArguments {
     /// The histogram buckets of the crawl's durations: fetches up to the
     /// default 30 s time-out, parsing from a millisecond.
     static let durationBuckets: [String: [Duration]] = [
-        CrawlMetricLabel.fetchDuration: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-                                         .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5),
-                                         .seconds(10), .seconds(30)],
-        CrawlMetricLabel.parseDuration: [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
-                                         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1)],
+        CrawlMetricLabel.fetchDuration: [
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5),
+            .seconds(10), .seconds(30)
+        ],
+        CrawlMetricLabel.parseDuration: [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1)
+        ]
     ]
 
     /// With `--metrics`: makes swift-metrics report to a Prometheus registry

@@ -3,17 +3,23 @@ import Crawling
 
 /// The options that say where the page log goes and in what format.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: ArgumentHelp(
-        "Where the page log goes ('-' for standard output). A name ending in .gz is written gzip-compressed.",
-        valueName: "path"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "Where the page log goes ('-' for standard output). A name ending in .gz is written gzip-compressed.",
+            valueName: "path"))
     var output: String?
 
-    @Option(help: ArgumentHelp(
-        "The page log's format: jsonl (a JSON object a line), json (one array), csv or xml. By default the one the --output name ends with (.jsonl, .json, .csv or .xml, before any .gz), else jsonl.",
-        valueName: "format"))
+    @Option(
+        help: ArgumentHelp(
+            "The page log's format: jsonl (a JSON object a line), json (one array), csv or xml. By default the one the --output name ends with (.jsonl, .json, .csv or .xml, before any .gz), else jsonl.",
+            valueName: "format"))
     var format: String?
 
-    @Flag(help: "Add each page's outlinks to its page-log line, as an outlinks array: the absolute URLs of the links kept, as offered to the frontier.")
+    @Flag(
+        help:
+            "Add each page's outlinks to its page-log line, as an outlinks array: the absolute URLs of the links kept, as offered to the frontier."
+    )
     var outlinks = false
 
     func validate() throws {

@@ -3,10 +3,17 @@ import Crawling
 
 /// The options that revisit the pages of earlier runs (`--recrawl`).
 struct RecrawlOptions: ParsableArguments {
-    @Flag(help: "With --state: record what each page needs for a revisit; on a state whose crawl finished, start a new run that fetches only due pages, with If-None-Match/If-Modified-Since, and logs each page's change (new, changed, unchanged, gone).")
+    @Flag(
+        help:
+            "With --state: record what each page needs for a revisit; on a state whose crawl finished, start a new run that fetches only due pages, with If-None-Match/If-Modified-Since, and logs each page's change (new, changed, unchanged, gone)."
+    )
     var recrawl = false
 
-    @Option(name: .customLong("revisit-min"), help: "The shortest time between two visits of a page, in seconds; a new page's interval (an unchanged page's grows ×1.5 up to --revisit-max, a changed page's shrinks ×0.5).")
+    @Option(
+        name: .customLong("revisit-min"),
+        help:
+            "The shortest time between two visits of a page, in seconds; a new page's interval (an unchanged page's grows ×1.5 up to --revisit-max, a changed page's shrinks ×0.5)."
+    )
     var revisitMin = 3600.0
 
     @Option(name: .customLong("revisit-max"), help: "The longest time between two visits of a page, in seconds (30 days).")

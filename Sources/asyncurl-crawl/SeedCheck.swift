@@ -1,11 +1,12 @@
 import ArgumentParser
 import AsyncURLSupport
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LinkExtraction
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Checks seed URLs before anything starts: each must be an absolute
 /// `http` or `https` URL, or the command stops with a usage error (exit 64)
@@ -57,7 +58,8 @@ enum SeedCheck {
         }
         if let first = bad.first {
             let others = bad.count > 1 ? " (and \(bad.count - 1) more line\(bad.count > 2 ? "s" : ""))" : ""
-            throw ValidationError("--seeds-file \(quoted(path)), line \(first.line): the seed \(quoted(first.seed)) \(first.problem)\(others)")
+            throw ValidationError(
+                "--seeds-file \(quoted(path)), line \(first.line): the seed \(quoted(first.seed)) \(first.problem)\(others)")
         }
         return seeds
     }

@@ -2,37 +2,60 @@ import ArgumentParser
 import AsyncURLSupport
 import CrawlFrontier
 import DistributedFrontier
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The options that make `asyncurl-crawl` one worker of a crawl shared
 /// through Redis, and read that crawl's status.
 struct SharedFrontierOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Share the crawl's frontier through Redis: every process given the same redis://[USER[:PASSWORD]@]HOST:PORT/NAME crawls NAME together (rediss:// for TLS, the server's certificate verified). Seeds are optional for all but the first worker. The password may come from $ASYNCURL_REDIS_PASSWORD instead (out of sight of ps).", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Share the crawl's frontier through Redis: every process given the same redis://[USER[:PASSWORD]@]HOST:PORT/NAME crawls NAME together (rediss:// for TLS, the server's certificate verified). Seeds are optional for all but the first worker. The password may come from $ASYNCURL_REDIS_PASSWORD instead (out of sight of ps).",
+            valueName: "url"))
     var frontier: String?
 
-    @Option(name: .customLong("redis-ca"), help: ArgumentHelp("With a rediss:// --frontier: a PEM file of the certificate authorities to trust instead of the system's store (or $ASYNCURL_REDIS_CA).", valueName: "file"))
+    @Option(
+        name: .customLong("redis-ca"),
+        help: ArgumentHelp(
+            "With a rediss:// --frontier: a PEM file of the certificate authorities to trust instead of the system's store (or $ASYNCURL_REDIS_CA).",
+            valueName: "file"))
     var redisCA: String?
 
-    @Option(name: .customLong("redis-cert"), help: ArgumentHelp("With a rediss:// --frontier: a PEM client certificate, for servers that require one (mutual TLS).", valueName: "file"))
+    @Option(
+        name: .customLong("redis-cert"),
+        help: ArgumentHelp(
+            "With a rediss:// --frontier: a PEM client certificate, for servers that require one (mutual TLS).", valueName: "file"))
     var redisCertificate: String?
 
-    @Option(name: .customLong("redis-key"), help: ArgumentHelp("The private key of --redis-cert (default: read from the --redis-cert file).", valueName: "file"))
+    @Option(
+        name: .customLong("redis-key"),
+        help: ArgumentHelp("The private key of --redis-cert (default: read from the --redis-cert file).", valueName: "file"))
     var redisKey: String?
 
-    @Option(name: .customLong("redis-timeout"), help: "Seconds Redis may stay unreachable (with --frontier) before the worker gives up with an error (exit 3); meanwhile it retries and reconnects with a backoff.")
+    @Option(
+        name: .customLong("redis-timeout"),
+        help:
+            "Seconds Redis may stay unreachable (with --frontier) before the worker gives up with an error (exit 3); meanwhile it retries and reconnects with a backoff."
+    )
     var redisTimeout = 60.0
 
-    @Option(name: .customLong("lease-timeout"), help: "Seconds a claimed URL stays a worker's without renewal (with --frontier): a dead worker's URLs go back to the queue after this.")
+    @Option(
+        name: .customLong("lease-timeout"),
+        help:
+            "Seconds a claimed URL stays a worker's without renewal (with --frontier): a dead worker's URLs go back to the queue after this."
+    )
     var leaseTimeout = 60.0
 
-    @Option(name: .customLong("seed-wait"), help: "Seconds a worker started without seeds waits for another to seed the crawl (with --frontier).")
+    @Option(
+        name: .customLong("seed-wait"),
+        help: "Seconds a worker started without seeds waits for another to seed the crawl (with --frontier).")
     var seedWait = 600.0
 
     @Flag(help: "Print the shared crawl's progress (with --frontier) and exit.")
@@ -41,7 +64,10 @@ struct SharedFrontierOptions: ParsableArguments {
     @Flag(help: "With --status or --explain, print it as JSON.")
     var json = false
 
-    @Flag(help: "Delete the shared crawl's state in Redis (with --frontier); with seeds, then start it afresh. Run it once, before the workers.")
+    @Flag(
+        help:
+            "Delete the shared crawl's state in Redis (with --frontier); with seeds, then start it afresh. Run it once, before the workers."
+    )
     var reset = false
 
     func validate() throws {
@@ -87,8 +113,11 @@ struct SharedFrontierOptions: ParsableArguments {
     /// The frontier factory for the settings, when the frontier is shared.
     var factory: FrontierFactory? {
         url.map {
-            .redis($0, options: RedisFrontierOptions(leaseTimeout: .milliseconds(Int64(leaseTimeout * 1000)),
-                                                     outageTimeout: .milliseconds(Int64(redisTimeout * 1000))))
+            .redis(
+                $0,
+                options: RedisFrontierOptions(
+                    leaseTimeout: .milliseconds(Int64(leaseTimeout * 1000)),
+                    outageTimeout: .milliseconds(Int64(redisTimeout * 1000))))
         }
     }
 

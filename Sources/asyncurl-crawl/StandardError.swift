@@ -1,6 +1,7 @@
 import AsyncURLSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes to standard error with `write(2)`, whole (a failure has nowhere to be reported).

@@ -1,8 +1,9 @@
 import Crawling
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Where a crawl's final statistics go, however it ends (it finished, a
@@ -19,7 +20,9 @@ struct StatsReport: Sendable {
         if let path {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            if let data = try? encoder.encode(stats), FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) {
+            if let data = try? encoder.encode(stats),
+                FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
+            {
                 // Written.
             } else {
                 CrawlCommand.printError("cannot write the statistics to \(path)")

@@ -1,6 +1,7 @@
 internal import CMalloc
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // One malloc arena for the whole process, set here, on the main thread,

@@ -1,5 +1,6 @@
-@testable import Archiving
 import Testing
+
+@testable import Archiving
 
 @Suite("WARC record format")
 struct WARCFormatTests {
@@ -11,12 +12,14 @@ struct WARCFormatTests {
         #expect(Base32.encode(Array("foobar".utf8)) == "MZXW6YTBOI======")
     }
 
-    @Test("SURT keys as pywb writes them", arguments: [
-        ("http://www.Example.com:8080/A?b=1", "com,example:8080)/a?b=1"),
-        ("https://example.com", "com,example)/"),
-        ("http://user:secret@sub.example.org:80/x#frag", "org,example,sub)/x"),
-        ("http://127.0.0.1:8080/?q", "1,0,0,127:8080)/?q"),
-    ])
+    @Test(
+        "SURT keys as pywb writes them",
+        arguments: [
+            ("http://www.Example.com:8080/A?b=1", "com,example:8080)/a?b=1"),
+            ("https://example.com", "com,example)/"),
+            ("http://user:secret@sub.example.org:80/x#frag", "org,example,sub)/x"),
+            ("http://127.0.0.1:8080/?q", "1,0,0,127:8080)/?q")
+        ])
     func surt(url: String, key: String) {
         #expect(CDXJLine.surt(url) == key)
     }
@@ -25,8 +28,9 @@ struct WARCFormatTests {
     func normalizedHead() {
         let head = Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
         let normalized = String(decoding: HTTPMessageHead.normalizedResponseHead(head, bodyLength: 42), as: UTF8.self)
-        #expect(normalized == "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Archive-Orig-Content-Encoding: gzip\r\n"
-            + "X-Archive-Orig-Transfer-Encoding: chunked\r\nContent-Length: 42\r\n\r\n")
+        #expect(
+            normalized == "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Archive-Orig-Content-Encoding: gzip\r\n"
+                + "X-Archive-Orig-Transfer-Encoding: chunked\r\nContent-Length: 42\r\n\r\n")
         let plain = Array("HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\n".utf8)
         #expect(HTTPMessageHead.normalizedResponseHead(plain, bodyLength: 3) == plain)
         #expect(HTTPMessageHead.status(of: plain) == "404")

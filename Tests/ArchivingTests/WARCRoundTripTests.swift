@@ -1,14 +1,15 @@
 import Archiving
 import AsyncURL
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// Archives real fetches from the loopback test server, then checks the files
 /// with warcio (installed by scripts/install-deps.sh into .build-python/venv).
 @Suite("WARC archives read back with warcio")
 struct WARCRoundTripTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let python = repositoryRoot.appendingPathComponent(".build-python/venv/bin/python").path
     static let warcio = repositoryRoot.appendingPathComponent(".build-python/venv/bin/warcio").path
 
@@ -41,7 +42,9 @@ struct WARCRoundTripTests {
         bytes.map { String(format: "%02x", $0) }.joined()
     }
 
-    @Test("Pages, gzip, chunked bodies, redirects and a POST round-trip through warcio; a repeated payload is a revisit; files roll over with a CDXJ index each")
+    @Test(
+        "Pages, gzip, chunked bodies, redirects and a POST round-trip through warcio; a repeated payload is a revisit; files roll over with a CDXJ index each"
+    )
     func roundTrip() async throws {
         let server = try await TestServer.start()
         defer { Task { try? await server.shutdown() } }

@@ -1,21 +1,23 @@
 import AsyncURL
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// `AddressPolicy.publicOnly`: connections into loopback and private ranges refused.
 @Suite("Address policy")
 struct AddressPolicyTests {
-    @Test("Special-purpose addresses are not public", arguments: [
-        "127.0.0.1", "127.255.0.9", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
-        "100.64.0.1", "100.127.255.254", "0.0.0.0", "224.0.0.1", "255.255.255.255", "198.18.0.1", "192.0.0.8",
-        "::1", "::", "fc00::1", "fd12:3456::1", "fe80::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a00:1",
-        "192.0.2.1", "198.51.100.7", "203.0.113.9",
-        // IPv4-compatible, 6to4 and Teredo forms of private addresses; local-use NAT64, site-local and other reserved ranges.
-        "::127.0.0.1", "::7f00:2", "::10.1.2.3", "::192.168.0.1", "2002:7f00:1::1", "2002:a00:1::", "2002:c0a8:101:1::1",
-        "2001:0:4136:e378:8000:63bf:f5ff:fffe", "2001:0:a00:1:8000:63bf:f7f7:f7f7", "64:ff9b:1::a00:1", "64:ff9b:1::808:808",
-        "64:ff9b:0:1::808:808", "fec0::1", "feff::1", "2001:db8::1", "100::1",
-    ])
+    @Test(
+        "Special-purpose addresses are not public",
+        arguments: [
+            "127.0.0.1", "127.255.0.9", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
+            "100.64.0.1", "100.127.255.254", "0.0.0.0", "224.0.0.1", "255.255.255.255", "198.18.0.1", "192.0.0.8",
+            "::1", "::", "fc00::1", "fd12:3456::1", "fe80::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a00:1",
+            "192.0.2.1", "198.51.100.7", "203.0.113.9",
+            // IPv4-compatible, 6to4 and Teredo forms of private addresses; local-use NAT64, site-local and other reserved ranges.
+            "::127.0.0.1", "::7f00:2", "::10.1.2.3", "::192.168.0.1", "2002:7f00:1::1", "2002:a00:1::", "2002:c0a8:101:1::1",
+            "2001:0:4136:e378:8000:63bf:f5ff:fffe", "2001:0:a00:1:8000:63bf:f7f7:f7f7", "64:ff9b:1::a00:1", "64:ff9b:1::808:808",
+            "64:ff9b:0:1::808:808", "fec0::1", "feff::1", "2001:db8::1", "100::1"
+        ])
     func notPublic(address: String) throws {
         let ip = try #require(IPAddress(address))
         #expect(!ip.isPublic)
@@ -23,11 +25,13 @@ struct AddressPolicyTests {
         #expect(AddressPolicy.any.allows(ip))
     }
 
-    @Test("Ordinary addresses are public", arguments: [
-        "8.8.8.8", "1.1.1.1", "93.184.216.34", "172.32.0.1", "172.15.255.255", "100.128.0.1", "192.169.0.1",
-        "2606:4700::1111", "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b::808:808",
-        "::8.8.8.8", "2002:808:808::1", "2001:0:4136:e378:8000:63bf:f7f7:f7f7", "2001:db9::1", "fe00::1",
-    ])
+    @Test(
+        "Ordinary addresses are public",
+        arguments: [
+            "8.8.8.8", "1.1.1.1", "93.184.216.34", "172.32.0.1", "172.15.255.255", "100.128.0.1", "192.169.0.1",
+            "2606:4700::1111", "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b::808:808",
+            "::8.8.8.8", "2002:808:808::1", "2001:0:4136:e378:8000:63bf:f7f7:f7f7", "2001:db9::1", "fe00::1"
+        ])
     func isPublic(address: String) throws {
         #expect(try #require(IPAddress(address)).isPublic)
     }
@@ -61,10 +65,12 @@ struct AddressPolicyTests {
         #expect(AddressPolicy.literalAddresses(ofHost: "localhost.example.com") == nil)
     }
 
-    @Test("Through a proxy, a private literal host is still refused, in every spelling libcurl accepts; host names go to the proxy", arguments: [
-        "http://127.0.0.2/", "http://[::1]/", "http://10.0.0.1:8080/x", "http://2130706433/", "http://0x7f.1/", "http://localhost/",
-        "http://[::ffff:7f00:1]/", "http://169.254.169.254/latest/meta-data/", "http://[fe80::1%25lo]/",
-    ])
+    @Test(
+        "Through a proxy, a private literal host is still refused, in every spelling libcurl accepts; host names go to the proxy",
+        arguments: [
+            "http://127.0.0.2/", "http://[::1]/", "http://10.0.0.1:8080/x", "http://2130706433/", "http://0x7f.1/", "http://localhost/",
+            "http://[::ffff:7f00:1]/", "http://169.254.169.254/latest/meta-data/", "http://[fe80::1%25lo]/"
+        ])
     func proxiedLiteral(url: String) async throws {
         try await withServer(configuration: FetchClient.Configuration(addressPolicy: .publicOnly)) { server, client in
             var proxied = Request(url: url)
@@ -82,7 +88,9 @@ struct AddressPolicyTests {
     func proxiedRedirect() async throws {
         try await withServer(configuration: FetchClient.Configuration(addressPolicy: .publicOnly)) { server, client in
             // A proxy sees the absolute URL as the request target.
-            server.addRoute("http://asyncurl-proxied.invalid/hop") { _ in TestResponse(status: 302, text: "", headers: [("Location", "http://10.0.0.1/admin")]) }
+            server.addRoute("http://asyncurl-proxied.invalid/hop") { _ in
+                TestResponse(status: 302, text: "", headers: [("Location", "http://10.0.0.1/admin")])
+            }
             var proxied = Request(url: "http://asyncurl-proxied.invalid/hop", redirectPolicy: .follow(maxHops: 3))
             proxied.proxy = server.baseURL
             await #expect {

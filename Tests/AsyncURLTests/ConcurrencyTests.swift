@@ -1,7 +1,7 @@
 import AsyncURL
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 @Suite("Many transfers at once")
 struct ConcurrencyTests {
@@ -133,4 +133,3 @@ struct QueueAPITests {
         }
     }
 }
-

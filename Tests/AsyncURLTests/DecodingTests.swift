@@ -1,7 +1,7 @@
 import AsyncURL
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 @Suite("Content decoding")
 struct DecodingTests {

@@ -37,7 +37,8 @@ struct EventLoopStrategyTests {
             }
             #expect(total?.kind == .timeout)
             let idle = await fetchError { () async throws(FetchError) in
-                try await client.fetch(Request(url: server.url("/slow-body?bytes=50&interval_ms=3000"), timeouts: Timeouts(idle: .seconds(1))))
+                try await client.fetch(
+                    Request(url: server.url("/slow-body?bytes=50&interval_ms=3000"), timeouts: Timeouts(idle: .seconds(1))))
             }
             #expect(idle?.kind == .timeout)
         }
@@ -96,4 +97,3 @@ struct EventLoopStrategyTests {
         }
     }
 }
-

@@ -1,7 +1,7 @@
 import AsyncURL
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 @Suite("Time-outs, broken connections and cancellation")
 struct FailureTests {
@@ -18,7 +18,8 @@ struct FailureTests {
     @Test("A body that stalls hits the idle time-out")
     func idleTimeout() async throws {
         try await withServer { server, client in
-            let request = Request(url: server.url("/slow-body?bytes=100&interval_ms=3000"), timeouts: Timeouts(total: .seconds(30), idle: .seconds(1)))
+            let request = Request(
+                url: server.url("/slow-body?bytes=100&interval_ms=3000"), timeouts: Timeouts(total: .seconds(30), idle: .seconds(1)))
             let error = await fetchError { () async throws(FetchError) in try await client.fetch(request) }
             #expect(error?.kind == .timeout)
         }

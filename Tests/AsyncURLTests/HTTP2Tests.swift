@@ -1,7 +1,7 @@
 import AsyncURL
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// HTTP/2 and TLS against a real nginx on loopback.
 @Suite("HTTP/2 and TLS (nginx on loopback)", .serialized)
@@ -57,7 +57,9 @@ struct HTTP2Tests {
         let nginx = try NginxServer.start()
         defer { nginx.stop() }
         let client = try FetchClient()
-        let error = await fetchError { () async throws(FetchError) in try await client.fetch("https://127.0.0.1:\(nginx.tlsPort)/page-1.html") }
+        let error = await fetchError { () async throws(FetchError) in
+            try await client.fetch("https://127.0.0.1:\(nginx.tlsPort)/page-1.html")
+        }
         await client.shutdown()
         #expect(error?.kind == .tls)
     }

@@ -23,7 +23,9 @@ struct LimitTests {
         }
     }
 
-    @Test("With truncatesBody, a body over the limit (declared, chunked, or a gzip bomb) is cut at the limit and the response stands", arguments: ["/bytes/2000000", "/chunked/5000000", "/gzip-bomb/1073741824"])
+    @Test(
+        "With truncatesBody, a body over the limit (declared, chunked, or a gzip bomb) is cut at the limit and the response stands",
+        arguments: ["/bytes/2000000", "/chunked/5000000", "/gzip-bomb/1073741824"])
     func truncated(path: String) async throws {
         try await withServer { server, client in
             var request = Request(url: server.url(path), maxBodySize: 100_000)
@@ -45,7 +47,9 @@ struct LimitTests {
         }
     }
 
-    @Test("Decompression bombs stop at the limit on decoded bytes", arguments: ["/gzip-bomb/1073741824", "/deflate-bomb/1073741824", "/brotli-bomb/1073741824"])
+    @Test(
+        "Decompression bombs stop at the limit on decoded bytes",
+        arguments: ["/gzip-bomb/1073741824", "/deflate-bomb/1073741824", "/brotli-bomb/1073741824"])
     func bomb(path: String) async throws {
         try await withServer { server, client in
             let request = Request(url: server.url(path), maxBodySize: 4 << 20)
@@ -66,7 +70,9 @@ struct LimitTests {
         }
     }
 
-    @Test("Only http and https URLs are fetched", arguments: ["file:///etc/passwd", "ftp://127.0.0.1/", "gopher://127.0.0.1/", "not a url", ""])
+    @Test(
+        "Only http and https URLs are fetched",
+        arguments: ["file:///etc/passwd", "ftp://127.0.0.1/", "gopher://127.0.0.1/", "not a url", ""])
     func schemes(url: String) async throws {
         let client = try FetchClient()
         let error = await fetchError { () async throws(FetchError) in try await client.fetch(url) }

@@ -1,5 +1,6 @@
-@testable import AsyncURL
 import Testing
+
+@testable import AsyncURL
 
 /// The event loop's pause after failed waits: doubling from 1 ms to 1 s, reset
 /// by a success, logged sparsely (no sleeping here: only the values).

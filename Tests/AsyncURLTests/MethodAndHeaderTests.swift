@@ -4,9 +4,11 @@ import Testing
 
 @Suite("Methods, bodies and headers")
 struct MethodAndHeaderTests {
-    @Test("Each method reaches the server with its body", arguments: [
-        HTTPMethod.get, .post, .put, .delete, .patch, .options,
-    ])
+    @Test(
+        "Each method reaches the server with its body",
+        arguments: [
+            HTTPMethod.get, .post, .put, .delete, .patch, .options
+        ])
     func methodWithBody(method: HTTPMethod) async throws {
         try await withServer { server, client in
             let payload = method == .get ? nil : Data("payload for \(method)".utf8)

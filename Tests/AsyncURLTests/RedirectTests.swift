@@ -60,7 +60,8 @@ struct RedirectTests {
     func refusedHop(status: Int) async throws {
         try await withServer { server, client in
             let target = "http://127.0.0.1:1/elsewhere"
-            let url = server.url("/redirect-to?status=\(status)&url=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            let url = server.url(
+                "/redirect-to?status=\(status)&url=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
             let policy = RedirectPolicy(maxHops: 10) { _, to in !to.contains(":1/") }
             let response = try await client.fetch(Request(url: url, redirectPolicy: policy))
             #expect(response.status == status)
@@ -68,9 +69,11 @@ struct RedirectTests {
         }
     }
 
-    @Test("Redirects to other schemes are refused", arguments: [
-        "file:///etc/passwd", "ftp://127.0.0.1/file", "gopher://127.0.0.1/", "dict://127.0.0.1/", "data:text/plain,hi",
-    ])
+    @Test(
+        "Redirects to other schemes are refused",
+        arguments: [
+            "file:///etc/passwd", "ftp://127.0.0.1/file", "gopher://127.0.0.1/", "dict://127.0.0.1/", "data:text/plain,hi"
+        ])
     func otherSchemes(target: String) async throws {
         try await withServer { server, client in
             let url = server.url("/redirect-to?url=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
@@ -85,10 +88,12 @@ struct RedirectTests {
         try await withServer { server, client in
             let echo = server.url("/echo").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             let body = Data("form=1".utf8)
-            let seeOther = try Echo(try await client.fetch(Request(url: server.url("/redirect-to?status=303&url=\(echo)"), method: .post, body: body)))
+            let seeOther = try Echo(
+                try await client.fetch(Request(url: server.url("/redirect-to?status=303&url=\(echo)"), method: .post, body: body)))
             #expect(seeOther.method == "GET")
             #expect(seeOther.bodyLength == 0)
-            let temporary = try Echo(try await client.fetch(Request(url: server.url("/redirect-to?status=307&url=\(echo)"), method: .post, body: body)))
+            let temporary = try Echo(
+                try await client.fetch(Request(url: server.url("/redirect-to?status=307&url=\(echo)"), method: .post, body: body)))
             #expect(temporary.method == "POST")
             #expect(temporary.body == "form=1")
         }
@@ -98,13 +103,15 @@ struct RedirectTests {
     func credentialsStayHome() async throws {
         try await withServer { server, client in
             try await withExtraServer { other in
-            let target = other.url("/echo").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            let request = Request(url: server.url("/redirect-to?url=\(target)"), headers: ["Authorization": "Bearer secret"])
-            let echo = try Echo(try await client.fetch(request))
-            #expect(echo.header("authorization") == nil)
-            let sameOrigin = server.url("/echo").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            let kept = try Echo(try await client.fetch(Request(url: server.url("/redirect-to?url=\(sameOrigin)"), headers: ["Authorization": "Bearer secret"])))
-            #expect(kept.header("authorization") == "Bearer secret")
+                let target = other.url("/echo").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                let request = Request(url: server.url("/redirect-to?url=\(target)"), headers: ["Authorization": "Bearer secret"])
+                let echo = try Echo(try await client.fetch(request))
+                #expect(echo.header("authorization") == nil)
+                let sameOrigin = server.url("/echo").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                let kept = try Echo(
+                    try await client.fetch(
+                        Request(url: server.url("/redirect-to?url=\(sameOrigin)"), headers: ["Authorization": "Bearer secret"])))
+                #expect(kept.header("authorization") == "Bearer secret")
             }
         }
     }
@@ -118,13 +125,16 @@ struct RedirectTests {
             }
             server.addRoute("/landing/") { _ in TestResponse(text: "landed") }
             for length in [3000, 100_000] {
-                let error = await fetchError { () async throws(FetchError) in try await client.fetch(server.url("/long-redirect/\(length)")) }
+                let error = await fetchError { () async throws(FetchError) in try await client.fetch(server.url("/long-redirect/\(length)"))
+                }
                 #expect(error?.kind == .urlTooLong, "\(length): \(String(describing: error))")
             }
             // Under the limit as written, over it once absolute (the long part is in the current URL).
             let nearLimit = String(repeating: "y", count: 2000)
             server.addRoute("/near/") { _ in TestResponse(status: 302, text: "", headers: [("Location", "?q=" + nearLimit)]) }
-            let error = await fetchError { () async throws(FetchError) in try await client.fetch(server.url("/near/" + String(repeating: "p", count: 100))) }
+            let error = await fetchError { () async throws(FetchError) in
+                try await client.fetch(server.url("/near/" + String(repeating: "p", count: 100)))
+            }
             #expect(error?.kind == .urlTooLong)
             #expect(server.recordedRequests.filter { $0.path.hasPrefix("/landing/") || $0.target.contains("?q=") }.isEmpty)
             // Under the limit: followed.

@@ -1,7 +1,7 @@
 import AsyncURL
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// What a request carries across a redirect, and what it may be sent with at all.
 @Suite("Request hygiene")
@@ -14,10 +14,13 @@ struct RequestHygieneTests {
     func crossOriginDropsAddedFields() async throws {
         try await withServer { server, client in
             try await withExtraServer { other in
-                let headers: HTTPHeaders = ["X-Api-Key": "k-123", "Authorization": "Bearer secret", "Cookie": "session=1",
-                                            "X-Custom": "yes", "Accept": "text/html", "Accept-Language": "fr", "Content-Type": "text/plain"]
-                let request = Request(url: server.url("/redirect-to?status=307&url=\(escaped(other.url("/echo")))"), method: .post,
-                                      headers: headers, body: Data("secret-form=1".utf8))
+                let headers: HTTPHeaders = [
+                    "X-Api-Key": "k-123", "Authorization": "Bearer secret", "Cookie": "session=1",
+                    "X-Custom": "yes", "Accept": "text/html", "Accept-Language": "fr", "Content-Type": "text/plain"
+                ]
+                let request = Request(
+                    url: server.url("/redirect-to?status=307&url=\(escaped(other.url("/echo")))"), method: .post,
+                    headers: headers, body: Data("secret-form=1".utf8))
                 let echo = try Echo(try await client.fetch(request))
                 #expect(echo.method == "POST")
                 #expect(echo.bodyLength == 0)
@@ -28,8 +31,9 @@ struct RequestHygieneTests {
                 #expect(echo.header("accept-language") == "fr")
 
                 // Same origin: everything stays.
-                let home = Request(url: server.url("/redirect-to?status=308&url=\(escaped(server.url("/echo")))"), method: .post,
-                                   headers: headers, body: Data("secret-form=1".utf8))
+                let home = Request(
+                    url: server.url("/redirect-to?status=308&url=\(escaped(server.url("/echo")))"), method: .post,
+                    headers: headers, body: Data("secret-form=1".utf8))
                 let kept = try Echo(try await client.fetch(home))
                 #expect(kept.header("x-api-key") == "k-123")
                 #expect(kept.body == "secret-form=1")
@@ -41,7 +45,8 @@ struct RequestHygieneTests {
     func allowList() async throws {
         try await withServer { server, client in
             try await withExtraServer { other in
-                var request = Request(url: server.url("/redirect-to?url=\(escaped(other.url("/echo")))"), headers: ["X-Trace": "t1", "Accept": "a/b"])
+                var request = Request(
+                    url: server.url("/redirect-to?url=\(escaped(other.url("/echo")))"), headers: ["X-Trace": "t1", "Accept": "a/b"])
                 request.redirectPolicy.crossOriginHeaders = ["x-trace"]
                 let echo = try Echo(try await client.fetch(request))
                 #expect(echo.header("x-trace") == "t1")
@@ -50,9 +55,11 @@ struct RequestHygieneTests {
         }
     }
 
-    @Test("A method that is not an RFC 9110 token is refused before anything is sent", arguments: [
-        "GET /admin HTTP/1.1\r\nX-Injected: 1\r\n\r\nGET", "GE T", "GET\0", "PO(ST)", "", "DELETE\u{00E9}",
-    ])
+    @Test(
+        "A method that is not an RFC 9110 token is refused before anything is sent",
+        arguments: [
+            "GET /admin HTTP/1.1\r\nX-Injected: 1\r\n\r\nGET", "GE T", "GET\0", "PO(ST)", "", "DELETE\u{00E9}"
+        ])
     func invalidMethod(method: String) async throws {
         try await withServer { server, client in
             let request = Request(url: server.url("/echo"), method: HTTPMethod(rawValue: method))
@@ -74,11 +81,13 @@ struct RequestHygieneTests {
     func targetIsFetched() async throws {
         try await withServer { server, client in
             let seen = LockedBox<[String]>([])
-            let policy = RedirectPolicy(maxHops: 3, target: { from, location in
-                seen.mutate { $0.append(location) }
-                // Whatever the server wrote, this string is what goes out.
-                return location == "/ignored" ? server.url("/echo?chosen=%zz") : nil
-            })
+            let policy = RedirectPolicy(
+                maxHops: 3,
+                target: { from, location in
+                    seen.mutate { $0.append(location) }
+                    // Whatever the server wrote, this string is what goes out.
+                    return location == "/ignored" ? server.url("/echo?chosen=%zz") : nil
+                })
             let response = try await client.fetch(Request(url: server.url("/redirect-to?url=%2Fignored"), redirectPolicy: policy))
             let echo = try Echo(response)
             #expect(seen.value == ["/ignored"])

@@ -1,9 +1,10 @@
 import CrawlFrontier
 import Foundation
-import Testing
 import TestServer
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The SQLite state of a resumable crawl, and a frontier restored from it.
@@ -12,8 +13,9 @@ struct CrawlStateStoreTests {
     private let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-state-\(UUID().uuidString)").path
 
     private func entry(_ number: Int, host: String = "http://h:80") -> FrontierEntry {
-        FrontierEntry(url: "\(host)/page-\(number)", fingerprint: UInt64(number) &* 0x9E37_79B9_7F4A_7C15, hostKey: host,
-                      depth: number % 3, priority: number % 2, referrer: number == 0 ? nil : "\(host)/")
+        FrontierEntry(
+            url: "\(host)/page-\(number)", fingerprint: UInt64(number) &* 0x9E37_79B9_7F4A_7C15, hostKey: host,
+            depth: number % 3, priority: number % 2, referrer: number == 0 ? nil : "\(host)/")
     }
 
     @Test("Committed records load back: queued minus done, seen targets, seed hosts, metadata")
@@ -59,7 +61,9 @@ struct CrawlStateStoreTests {
         for number in 0..<6 { store.recordQueued(entry(number)) }
         for number in 0..<4 { store.recordDone(entry(number)) }
         try store.commit()
-        let frontier = Frontier(scope: try CrawlScope(hosts: .any), userAgent: "t", obeysRobots: false, maxPages: 8, store: store) { _ in .unreachable }
+        let frontier = Frontier(scope: try CrawlScope(hosts: .any), userAgent: "t", obeysRobots: false, maxPages: 8, store: store) { _ in
+            .unreachable
+        }
         await frontier.restore(try store.load())
         #expect(await frontier.add(entry(2)) == .duplicate)
         #expect(await frontier.add(entry(5)) == .duplicate)
@@ -79,7 +83,9 @@ struct CrawlStateStoreTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try CrawlStateStore(directory: directory)
         let robots = Array("User-agent: *\nDisallow: /page-1\n".utf8)
-        let frontier = Frontier(scope: try CrawlScope(hosts: .any), userAgent: "t", store: store) { _ in .response(status: 200, body: robots) }
+        let frontier = Frontier(scope: try CrawlScope(hosts: .any), userAgent: "t", store: store) { _ in
+            .response(status: 200, body: robots)
+        }
         _ = await frontier.addSeeds([entry(1), entry(2)])
         var fetched: [String] = []
         while let next = await frontier.next() {
@@ -101,9 +107,11 @@ struct CrawlStateStoreTests {
 
     /// Runs SQL on the store's database from another process (Python's sqlite3), as a second writer would.
     private func runSQL(_ sql: String) async throws {
-        let script = "import sqlite3, sys\nconnection = sqlite3.connect(sys.argv[1])\nconnection.executescript(sys.argv[2])\nconnection.close()"
-        let python = try await ChildProcess.output(of: "/usr/bin/env", ["python3", "-c", script, directory + "/" + CrawlStateStore.fileName, sql],
-                                                   timeout: .seconds(60))
+        let script =
+            "import sqlite3, sys\nconnection = sqlite3.connect(sys.argv[1])\nconnection.executescript(sys.argv[2])\nconnection.close()"
+        let python = try await ChildProcess.output(
+            of: "/usr/bin/env", ["python3", "-c", script, directory + "/" + CrawlStateStore.fileName, sql],
+            timeout: .seconds(60))
         try #require(python.status == 0, "\(python.text)")
     }
 
@@ -172,8 +180,9 @@ struct CrawlStateStoreTests {
     func credentialsNotStored() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try CrawlStateStore(directory: directory)
-        let secret = FrontierEntry(url: "http://user:pa55word@h:80/page", fingerprint: 1, hostKey: "http://h:80", depth: 1,
-                                   referrer: "http://user:pa55word@h:80/")
+        let secret = FrontierEntry(
+            url: "http://user:pa55word@h:80/page", fingerprint: 1, hostKey: "http://h:80", depth: 1,
+            referrer: "http://user:pa55word@h:80/")
         store.recordQueued(secret)
         try store.close()
         let state = try CrawlStateStore(directory: directory).load()

@@ -14,8 +14,9 @@ struct FrontierBoundsTests {
     }
 
     private func frontier(maxQueued: Int?, maxQueuedPerHost: Int?) throws -> Frontier {
-        let configuration = FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "AsyncURLTests", obeysRobots: false,
-                                                  maxQueued: maxQueued, maxQueuedPerHost: maxQueuedPerHost)
+        let configuration = FrontierConfiguration(
+            scope: try CrawlScope(hosts: .any), userAgent: "AsyncURLTests", obeysRobots: false,
+            maxQueued: maxQueued, maxQueuedPerHost: maxQueuedPerHost)
         return Frontier(configuration: configuration) { _ in .unreachable }
     }
 
@@ -58,15 +59,18 @@ struct FrontierBoundsTests {
         #expect(await frontier.add(entry("h0.test", "/fresh")) == .queued)
     }
 
-    @Test("With a state directory, URLs past the bounds wait on disk: none refused, none lost, the queue in memory never over its bound",
-          arguments: [(nil, 100), (300, nil)] as [(Int?, Int?)])
+    @Test(
+        "With a state directory, URLs past the bounds wait on disk: none refused, none lost, the queue in memory never over its bound",
+        arguments: [(nil, 100), (300, nil)] as [(Int?, Int?)])
     func spillToDisk(maxQueued: Int?, maxQueuedPerHost: Int?) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-spill-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try CrawlStateStore(directory: directory)
-        let configuration = FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "AsyncURLTests", obeysRobots: false,
-                                                  maxQueued: maxQueued, maxQueuedPerHost: maxQueuedPerHost)
-        let frontier = Frontier(configuration: configuration, store: store, spill: try SpillQueue(directory: directory)) { _ in .unreachable }
+        let configuration = FrontierConfiguration(
+            scope: try CrawlScope(hosts: .any), userAgent: "AsyncURLTests", obeysRobots: false,
+            maxQueued: maxQueued, maxQueuedPerHost: maxQueuedPerHost)
+        let frontier = Frontier(configuration: configuration, store: store, spill: try SpillQueue(directory: directory)) { _ in .unreachable
+        }
         var offered = Set<String>()
         for host in 0..<4 {
             let entries = (0..<250).map { entry("h\(host).test", "/\($0)") }
@@ -90,7 +94,9 @@ struct FrontierBoundsTests {
         try store.close()
     }
 
-    @Test("The repeated-segment check on 1 MB URLs finishes (linear: 170,000 distinct segments, and the same segment 500,000 times)", .timeLimit(.minutes(1)))
+    @Test(
+        "The repeated-segment check on 1 MB URLs finishes (linear: 170,000 distinct segments, and the same segment 500,000 times)",
+        .timeLimit(.minutes(1)))
     func trapCheckIsLinear() throws {
         // A pairwise comparison would take 170,000² / 2 ≈ 1.4 × 10¹⁰ segment comparisons on the first.
         let scope = try CrawlScope(hosts: .any, maxURLLength: 2_000_000)
@@ -98,10 +104,14 @@ struct FrontierBoundsTests {
         #expect(distinct.utf8.count > 1_000_000)
         #expect(scope.rejection(of: FrontierEntry(url: distinct, fingerprint: 1, hostKey: "http://h.test:80"), seedHosts: []) == nil)
         let repeated = "http://h.test" + String(repeating: "/a", count: 500_000)
-        #expect(scope.rejection(of: FrontierEntry(url: repeated, fingerprint: 2, hostKey: "http://h.test:80"), seedHosts: []) == .repeatedSegments)
+        #expect(
+            scope.rejection(of: FrontierEntry(url: repeated, fingerprint: 2, hostKey: "http://h.test:80"), seedHosts: [])
+                == .repeatedSegments)
         let almost = "http://h.test/a/b/a/b/a/b/c"
         #expect(scope.rejection(of: FrontierEntry(url: almost, fingerprint: 3, hostKey: "http://h.test:80"), seedHosts: []) == nil)
-        #expect(scope.rejection(of: FrontierEntry(url: almost + "/a", fingerprint: 4, hostKey: "http://h.test:80"), seedHosts: []) == .repeatedSegments)
+        #expect(
+            scope.rejection(of: FrontierEntry(url: almost + "/a", fingerprint: 4, hostKey: "http://h.test:80"), seedHosts: [])
+                == .repeatedSegments)
     }
 
     @Test("Fingerprints chosen to share their high bits do not pile into one probe cluster")

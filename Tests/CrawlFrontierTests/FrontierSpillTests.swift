@@ -12,13 +12,15 @@ struct FrontierSpillTests {
         let url = "http://h\(host).test/\(number)"
         var hasher = Hasher()
         hasher.combine(url)
-        return FrontierEntry(url: url, fingerprint: UInt64(bitPattern: Int64(hasher.finalize())), hostKey: "http://h\(host).test:80",
-                             depth: depth, priority: priority)
+        return FrontierEntry(
+            url: url, fingerprint: UInt64(bitPattern: Int64(hasher.finalize())), hostKey: "http://h\(host).test:80",
+            depth: depth, priority: priority)
     }
 
     private func configuration(memoryBudget: Int?) throws -> FrontierConfiguration {
-        var configuration = FrontierConfiguration(policy: PolitenessPolicy(maxConcurrencyPerHost: 1), scope: try CrawlScope(hosts: .any),
-                                                  userAgent: "AsyncURLTests", obeysRobots: false)
+        var configuration = FrontierConfiguration(
+            policy: PolitenessPolicy(maxConcurrencyPerHost: 1), scope: try CrawlScope(hosts: .any),
+            userAgent: "AsyncURLTests", obeysRobots: false)
         configuration.memoryBudget = memoryBudget
         configuration.queueHeadPerHost = 8
         return configuration
@@ -70,8 +72,10 @@ struct FrontierSpillTests {
         var handed = Set<String>()
         do {
             let store = try CrawlStateStore(directory: directory)
-            let frontier = Frontier(configuration: try configuration(memoryBudget: 64 << 10), store: store,
-                                    spill: try SpillQueue(directory: directory)) { _ in .unreachable }
+            let frontier = Frontier(
+                configuration: try configuration(memoryBudget: 64 << 10), store: store,
+                spill: try SpillQueue(directory: directory)
+            ) { _ in .unreachable }
             await frontier.add(contentsOf: entries)
             #expect(await frontier.storage.queuedOnDisk > 1500)
             for _ in 0..<300 {
@@ -86,8 +90,10 @@ struct FrontierSpillTests {
         let store = try CrawlStateStore(directory: directory)
         defer { try? store.close() }
         let saved = try store.load()
-        let frontier = Frontier(configuration: try configuration(memoryBudget: 64 << 10), store: store,
-                                spill: try SpillQueue(directory: directory)) { _ in .unreachable }
+        let frontier = Frontier(
+            configuration: try configuration(memoryBudget: 64 << 10), store: store,
+            spill: try SpillQueue(directory: directory)
+        ) { _ in .unreachable }
         await frontier.restore(saved)
         var resumed = 0
         while let next = await frontier.next() {

@@ -1,21 +1,23 @@
 import AsyncURL
 import CrawlFrontier
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 @Suite("Frontier: dedup, scope, limits and robots.txt against a loopback server")
 struct FrontierTests {
     private func entry(_ server: TestServer, _ path: String, depth: Int = 0) -> FrontierEntry {
         let url = server.url(path)
-        return FrontierEntry(url: url, fingerprint: UInt64(truncatingIfNeeded: url.hashValue), hostKey: "http://127.0.0.1:\(server.port)", depth: depth)
+        return FrontierEntry(
+            url: url, fingerprint: UInt64(truncatingIfNeeded: url.hashValue), hostKey: "http://127.0.0.1:\(server.port)", depth: depth)
     }
 
     /// Fetches robots.txt with the real fetch core.
     private func fetcher(_ client: FetchClient) -> @Sendable (String) async -> RobotsFetchResult {
         { url in
             do {
-                let response = try await client.fetch(Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: RobotsTxt.maxParsedBytes))
+                let response = try await client.fetch(
+                    Request(url: url, redirectPolicy: .follow(maxHops: 5), maxBodySize: RobotsTxt.maxParsedBytes))
                 return .response(status: response.status, body: Array(response.body))
             } catch {
                 return .unreachable
@@ -95,7 +97,9 @@ struct FrontierTests {
 
     @Test("Workers waiting in next() are woken by new URLs and end when the crawl is done")
     func waiting() async throws {
-        let frontier = Frontier(policy: PolitenessPolicy(maxConcurrencyPerHost: 1), scope: try CrawlScope(hosts: .any), userAgent: "t", obeysRobots: false) { _ in .unreachable }
+        let frontier = Frontier(
+            policy: PolitenessPolicy(maxConcurrencyPerHost: 1), scope: try CrawlScope(hosts: .any), userAgent: "t", obeysRobots: false
+        ) { _ in .unreachable }
         _ = await frontier.addSeeds([FrontierEntry(url: "http://h/0", fingerprint: 0, hostKey: "http://h:80")])
         let handed = await withTaskGroup(of: [String].self) { group in
             for _ in 0..<3 {
@@ -105,7 +109,9 @@ struct FrontierTests {
                         mine.append(next.url)
                         // Each page "finds" the next one until 10.
                         if let index = Int(next.url.split(separator: "/").last ?? ""), index < 9 {
-                            await frontier.add(FrontierEntry(url: "http://h/\(index + 1)", fingerprint: UInt64(index + 1), hostKey: "http://h:80", depth: 1))
+                            await frontier.add(
+                                FrontierEntry(
+                                    url: "http://h/\(index + 1)", fingerprint: UInt64(index + 1), hostKey: "http://h:80", depth: 1))
                         }
                         await frontier.complete(next, outcome: .success(latency: .zero))
                     }

@@ -7,7 +7,9 @@ struct HostSchedulerTests {
 
     private func entry(_ host: String, _ path: String, depth: Int = 0, priority: Int = 0) -> FrontierEntry {
         let url = "http://\(host)\(path)"
-        return FrontierEntry(url: url, fingerprint: UInt64(truncatingIfNeeded: url.hashValue), hostKey: "http://\(host):80", depth: depth, priority: priority)
+        return FrontierEntry(
+            url: url, fingerprint: UInt64(truncatingIfNeeded: url.hashValue), hostKey: "http://\(host):80", depth: depth, priority: priority
+        )
     }
 
     /// Takes everything that may go at `now`.
@@ -71,7 +73,8 @@ struct HostSchedulerTests {
         scheduler.enqueue(entry("a", "/seed", depth: 0))
         scheduler.enqueue(entry("a", "/mid2", depth: 1))
         scheduler.enqueue(entry("a", "/urgent", depth: 5, priority: 10))
-        #expect(drain(&scheduler, at: t0).map(\.url) == ["http://a/urgent", "http://a/seed", "http://a/mid", "http://a/mid2", "http://a/deep"])
+        #expect(
+            drain(&scheduler, at: t0).map(\.url) == ["http://a/urgent", "http://a/seed", "http://a/mid", "http://a/mid2", "http://a/deep"])
     }
 
     @Test("A 503's Retry-After delays that URL only: its host's other URLs go at once")
@@ -83,7 +86,10 @@ struct HostSchedulerTests {
         let first = drain(&scheduler, at: t0)
         #expect(first.count == 3)
         let busyPage = first.first { $0.url == "http://busy/page" }
-        guard let busyPage else { Issue.record("no busy page"); return }
+        guard let busyPage else {
+            Issue.record("no busy page")
+            return
+        }
         #expect(scheduler.complete(busyPage, outcome: .retryAfter(.seconds(30)), now: t0) == .retryScheduled(at: t0 + .seconds(30)))
         scheduler.enqueue(entry("busy", "/next"))
         scheduler.enqueue(entry("calm", "/next"))
@@ -102,12 +108,17 @@ struct HostSchedulerTests {
         scheduler.enqueue(entry("busy", "/page"))
         scheduler.enqueue(entry("calm", "/page"))
         let first = drain(&scheduler, at: t0)
-        guard let busyPage = first.first(where: { $0.url == "http://busy/page" }) else { Issue.record("no busy page"); return }
-        #expect(scheduler.complete(busyPage, outcome: .hostBusy(retryAfter: .seconds(30)), now: t0) == .retryScheduled(at: t0 + .seconds(30)))
+        guard let busyPage = first.first(where: { $0.url == "http://busy/page" }) else {
+            Issue.record("no busy page")
+            return
+        }
+        #expect(
+            scheduler.complete(busyPage, outcome: .hostBusy(retryAfter: .seconds(30)), now: t0) == .retryScheduled(at: t0 + .seconds(30)))
         scheduler.enqueue(entry("busy", "/next"))
         scheduler.enqueue(entry("calm", "/next"))
         #expect(drain(&scheduler, at: t0 + .seconds(10)).map(\.url) == ["http://calm/next"])
-        #expect(scheduler.pausedHosts(now: t0 + .seconds(10)) == ["http://busy:80": HostPause(until: t0 + .seconds(30), reason: .retryAfter)])
+        #expect(
+            scheduler.pausedHosts(now: t0 + .seconds(10)) == ["http://busy:80": HostPause(until: t0 + .seconds(30), reason: .retryAfter)])
         #expect(scheduler.pauseCount == 1)
         #expect(scheduler.nextEventTime(now: t0 + .seconds(10)) == t0 + .seconds(30))
         #expect(Set(drain(&scheduler, at: t0 + .seconds(30)).map(\.url)) == ["http://busy/page", "http://busy/next"])
@@ -120,9 +131,13 @@ struct HostSchedulerTests {
         scheduler.enqueue(entry("a", "/503"))
         scheduler.enqueue(entry("b", "/429"))
         let taken = drain(&scheduler, at: t0)
-        guard taken.count == 2 else { Issue.record("\(taken)"); return }
+        guard taken.count == 2 else {
+            Issue.record("\(taken)")
+            return
+        }
         #expect(scheduler.complete(taken[0], outcome: .retryAfter(.seconds(120)), now: t0) == .waitTooLong(asked: .seconds(120)))
-        #expect(scheduler.complete(taken[1], outcome: .hostBusy(retryAfter: .seconds(3600)), now: t0) == .waitTooLong(asked: .seconds(3600)))
+        #expect(
+            scheduler.complete(taken[1], outcome: .hostBusy(retryAfter: .seconds(3600)), now: t0) == .waitTooLong(asked: .seconds(3600)))
         #expect(scheduler.pause(ofHost: "http://b:80", now: t0)?.until == t0 + .seconds(60))
         #expect(scheduler.pause(ofHost: "http://a:80", now: t0) == nil)
         #expect(scheduler.isIdle)
@@ -134,7 +149,10 @@ struct HostSchedulerTests {
         var scheduler = HostScheduler(policy: policy)
         func fail(_ path: String, at now: ContinuousClock.Instant, outcome: HostScheduler.Outcome = .transientFailure(latency: .zero)) {
             scheduler.enqueue(entry("a", path))
-            guard let taken = scheduler.next(now: now) else { Issue.record("\(path) not handed out"); return }
+            guard let taken = scheduler.next(now: now) else {
+                Issue.record("\(path) not handed out")
+                return
+            }
             _ = scheduler.complete(taken, outcome: outcome, now: now)
         }
         // The same URL failing again and again is one URL.
@@ -202,14 +220,18 @@ struct HostSchedulerTests {
     func permanent() {
         var scheduler = HostScheduler()
         scheduler.enqueue(entry("a", "/gone"))
-        guard let taken = scheduler.next(now: t0) else { Issue.record("nothing handed out"); return }
+        guard let taken = scheduler.next(now: t0) else {
+            Issue.record("nothing handed out")
+            return
+        }
         #expect(scheduler.complete(taken, outcome: .permanentFailure, now: t0) == .done)
         #expect(scheduler.isIdle)
     }
 
     @Test("AutoThrottle follows latency and errors never lower the delay")
     func autoThrottle() {
-        let throttle = AutoThrottle(targetConcurrency: 1, startDelay: .seconds(1), minimumDelay: .milliseconds(100), maximumDelay: .seconds(10))
+        let throttle = AutoThrottle(
+            targetConcurrency: 1, startDelay: .seconds(1), minimumDelay: .milliseconds(100), maximumDelay: .seconds(10))
         let slower = throttle.adjusted(.seconds(1), latency: .seconds(3), succeeded: true)
         #expect(slower == .seconds(3))
         let faster = throttle.adjusted(.seconds(4), latency: .seconds(1), succeeded: true)
@@ -220,7 +242,10 @@ struct HostSchedulerTests {
 
         var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 5, autoThrottle: throttle))
         for index in 0..<3 { scheduler.enqueue(entry("a", "/\(index)")) }
-        guard let first = scheduler.next(now: t0) else { Issue.record("nothing handed out"); return }
+        guard let first = scheduler.next(now: t0) else {
+            Issue.record("nothing handed out")
+            return
+        }
         #expect(scheduler.next(now: t0) == nil)
         _ = scheduler.complete(first, outcome: .success(latency: .seconds(3)), now: t0 + .seconds(3))
         // The 3 s delay the latency asked for runs from the end of that request.
@@ -234,7 +259,10 @@ extension HostSchedulerTests {
     func delayAfterEnd() {
         var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 1, delay: .seconds(1)))
         for index in 0..<2 { scheduler.enqueue(entry("a", "/\(index)")) }
-        guard let first = scheduler.next(now: t0) else { Issue.record("nothing handed out"); return }
+        guard let first = scheduler.next(now: t0) else {
+            Issue.record("nothing handed out")
+            return
+        }
         _ = scheduler.complete(first, outcome: .success(latency: .seconds(5)), now: t0 + .seconds(5))
         #expect(scheduler.next(now: t0 + .milliseconds(5_900)) == nil)
         #expect(scheduler.next(now: t0 + .seconds(6)) != nil)

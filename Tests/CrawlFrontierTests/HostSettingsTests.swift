@@ -28,19 +28,24 @@ struct HostSettingsTests {
     func parsing() throws {
         let rule = try HostSettingsRule(parsing: "*.Example.com:per-host=4,delay=0.5,autothrottle=off,user-agent=Bot/1.0 (a, b; c=d)")
         #expect(rule.pattern.description == "*.example.com")
-        #expect(rule.settings == HostSettings(maxConcurrency: 4, delay: .milliseconds(500), autoThrottle: false, userAgent: "Bot/1.0 (a, b; c=d)"))
+        #expect(
+            rule.settings
+                == HostSettings(maxConcurrency: 4, delay: .milliseconds(500), autoThrottle: false, userAgent: "Bot/1.0 (a, b; c=d)"))
         #expect(try HostSettingsRule(parsing: "[::1]:per-host=3").pattern.name == "[::1]")
-        for bad in ["example.com", "example.com:", "example.com:per-host=0", "example.com:delay=-1", "example.com:speed=9",
-                    "example.com:autothrottle=maybe", "exa mple.com:per-host=1", "*.:delay=1", "a.*.com:delay=1", "x:user-agent="] {
+        for bad in [
+            "example.com", "example.com:", "example.com:per-host=0", "example.com:delay=-1", "example.com:speed=9",
+            "example.com:autothrottle=maybe", "exa mple.com:per-host=1", "*.:delay=1", "a.*.com:delay=1", "x:user-agent="
+        ] {
             #expect(throws: HostSettingsSyntaxError.self, "\(bad)") { try HostSettingsRule(parsing: bad) }
         }
     }
 
     @Test("A host takes its most specific rule: exact, then the longest *.domain; ports and schemes do not matter")
     func matching() throws {
-        let table = HostSettingsTable(try [
-            "*.example.com:per-host=2", "*.a.example.com:per-host=3", "b.a.example.com:per-host=4", "*.example.com:delay=1",
-        ].map { try HostSettingsRule(parsing: $0) })
+        let table = HostSettingsTable(
+            try [
+                "*.example.com:per-host=2", "*.a.example.com:per-host=3", "b.a.example.com:per-host=4", "*.example.com:delay=1"
+            ].map { try HostSettingsRule(parsing: $0) })
         #expect(table.settings(forHostKey: "https://x.example.com:443")?.maxConcurrency == 2)
         #expect(table.settings(forHostKey: "https://x.example.com:443")?.delay == .seconds(1))
         #expect(table.settings(forHostKey: "http://c.a.example.com:80")?.maxConcurrency == 3)

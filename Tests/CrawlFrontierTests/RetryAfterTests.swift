@@ -12,9 +12,11 @@ struct RetryAfterTests {
         #expect(RetryAfter.delay(value) == .seconds(expected))
     }
 
-    @Test("The three HTTP-date forms, relative to now", arguments: [
-        "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
-    ])
+    @Test(
+        "The three HTTP-date forms, relative to now",
+        arguments: [
+            "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"
+        ])
     func dates(value: String) {
         #expect(RetryAfter.delay(value, now: example.addingTimeInterval(-90)) == .seconds(90))
     }

@@ -1,5 +1,5 @@
-import CrawlFrontier
 import CSQLite
+import CrawlFrontier
 import Foundation
 import Testing
 
@@ -9,11 +9,15 @@ struct RevisitStoreTests {
     private let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-revisits-\(UUID().uuidString)").path
 
     private func revisit(_ fingerprint: UInt64) -> PageRevisit {
-        PageRevisit(fingerprint: fingerprint, url: "http://user:secret@h:80/page", status: 200, etag: "\"abc\"", lastModified: "Sun, 29 Nov 2026 21:00:00 GMT",
-                    digest: Array(repeating: 7, count: 20), depth: 2, lastVisitMilliseconds: 1_800_000_000_000, intervalMilliseconds: 3_600_000,
-                    links: [.init(url: "http://user:secret@h:80/a", priority: -3, payload: [1, 2, 3]), .init(url: "http://h:80/b"),
-                            .init(url: "http://h:80/c", identity: (fingerprint: 0xFFFF_0000_1234, hostKey: "http://h:80"))],
-                    items: [.init(key: "sku-1", digest: Array(repeating: 1, count: 20)), .init(key: "", digest: [])])
+        PageRevisit(
+            fingerprint: fingerprint, url: "http://user:secret@h:80/page", status: 200, etag: "\"abc\"",
+            lastModified: "Sun, 29 Nov 2026 21:00:00 GMT",
+            digest: Array(repeating: 7, count: 20), depth: 2, lastVisitMilliseconds: 1_800_000_000_000, intervalMilliseconds: 3_600_000,
+            links: [
+                .init(url: "http://user:secret@h:80/a", priority: -3, payload: [1, 2, 3]), .init(url: "http://h:80/b"),
+                .init(url: "http://h:80/c", identity: (fingerprint: 0xFFFF_0000_1234, hostKey: "http://h:80"))
+            ],
+            items: [.init(key: "sku-1", digest: Array(repeating: 1, count: 20)), .init(key: "", digest: [])])
     }
 
     @Test("A record committed with its page's done record reads back, URLs without userinfo; a new run keeps it and empties the queue")

@@ -1,8 +1,8 @@
 import AsyncURL
 import AsyncURLSupport
 import CrawlFrontier
-import Testing
 import TestServer
+import Testing
 
 /// How the in-memory frontier fetches robots.txt: a few at a time, tried
 /// again when it fails, hosts given up after a few failures, and a bounded cache.
@@ -84,7 +84,9 @@ struct RobotsFetchingTests {
         #expect(activity.hostPauses == 2)
         let logged = events.withLock { $0 }
         #expect(logged.filter { if case .hostPaused(_, .robots, _) = $0 { true } else { false } }.count == 2)
-        #expect(logged.contains(.hostGivenUp(host: "http://h1.test:80", reason: .robotsUnavailable(attempts: 3, lastFailure: "HTTP 503"), droppedURLs: 2)))
+        #expect(
+            logged.contains(
+                .hostGivenUp(host: "http://h1.test:80", reason: .robotsUnavailable(attempts: 3, lastFailure: "HTTP 503"), droppedURLs: 2)))
     }
 
     @Test("The robots.txt cache keeps at most robotsCacheSize hosts; an evicted host's robots.txt is fetched again")
@@ -141,17 +143,21 @@ struct LRUCacheAndRobotsRulesTests {
         #expect(matcher.isAllowed("/d100/x"))
         #expect(matcher.isAllowed("/late"))
 
-        let rules = RobotsTxt(parsing: Array("""
-        User-agent: *
-        Disallow: /a
-        Allow: /a/b
-        Disallow: /a/b/c
-        Allow: /*.html$
-        Disallow: /x
-        Allow: /x
-        """.utf8))
+        let rules = RobotsTxt(
+            parsing: Array(
+                """
+                User-agent: *
+                Disallow: /a
+                Allow: /a/b
+                Disallow: /a/b/c
+                Allow: /*.html$
+                Disallow: /x
+                Allow: /x
+                """.utf8))
         let compiled = RobotsMatcher(rules, userAgent: "Bot")
-        for (path, allowed) in [("/a", false), ("/a/b", true), ("/a/b/c", false), ("/a/b/c.html", true), ("/x", true), ("/q", true), ("/robots.txt", true)] {
+        for (path, allowed) in [
+            ("/a", false), ("/a/b", true), ("/a/b/c", false), ("/a/b/c.html", true), ("/x", true), ("/q", true), ("/robots.txt", true)
+        ] {
             #expect(compiled.isAllowed(path) == allowed, "\(path)")
             #expect(rules.isAllowed(path, userAgent: "Bot") == allowed, "\(path)")
         }

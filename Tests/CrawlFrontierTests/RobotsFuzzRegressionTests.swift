@@ -40,7 +40,7 @@ struct RobotsFuzzRegressionTests {
             ("/x$", "/x", true),
             ("/x$", "/xy", false),
             ("/abc*", "/ab", false),
-            ("/*ab*ab", "/ab", false),
+            ("/*ab*ab", "/ab", false)
         ])
     func wildcard(pattern: String, path: String, matches: Bool) {
         #expect(RobotsPattern(pattern).matches(RobotsPath.normalize(Array(path.utf8))) == matches)

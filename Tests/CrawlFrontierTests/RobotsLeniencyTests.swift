@@ -9,7 +9,9 @@ struct RobotsLeniencyTests {
         RobotsTxt(parsing: Array(text.utf8)).isAllowed(url: url, userAgent: agent)
     }
 
-    @Test("Common misspellings of disallow are rules", arguments: ["dissallow", "dissalow", "disalow", "diasllow", "disallaw", "Disallows", "DISSALLOW"])
+    @Test(
+        "Common misspellings of disallow are rules",
+        arguments: ["dissallow", "dissalow", "disalow", "diasllow", "disallaw", "Disallows", "DISSALLOW"])
     func misspelledDisallow(key: String) {
         let text = "user-agent: FooBot\n\(key): /private\n"
         #expect(!allowed(text, "http://h.test/private/x"))

@@ -24,16 +24,16 @@ private let basic = "User-agent: *\nDisallow: /private/\nAllow: /private/press.h
 private let longest = "User-agent: *\nAllow: /p\nDisallow: /\nDisallow: /folder/\nAllow: /folder/page\n"
 private let wildcards = "User-agent: *\nDisallow: /*.gif$\nDisallow: /search*q=\nDisallow: /end$\nAllow: /*.gif$?\nDisallow: /a*b*c\n"
 private let groups = """
-User-agent: googlebot
-Disallow: /google-only
+    User-agent: googlebot
+    Disallow: /google-only
 
-User-agent: AsyncURL
-User-agent: other-bot
-Disallow: /named
+    User-agent: AsyncURL
+    User-agent: other-bot
+    Disallow: /named
 
-User-agent: *
-Disallow: /star
-"""
+    User-agent: *
+    Disallow: /star
+    """
 private let merged = "User-agent: AsyncURL\nDisallow: /one\n\nUser-agent: *\nDisallow: /star\n\nUser-agent: asyncurl\nDisallow: /two\n"
 private let encoded = "User-agent: *\nDisallow: /caf%C3%A9\nDisallow: /%7Ehome\nDisallow: /a%2fb\nDisallow: /space here\n"
 
@@ -154,8 +154,12 @@ let robotsCases: [RobotsCase] = [
     RobotsCase("disallow all", "User-agent: *\nDisallow: /\n", "/", false),
     RobotsCase("empty path is root", "User-agent: *\nDisallow: /$\n", "", false),
     // Hostile patterns finish (the matcher does not backtrack).
-    RobotsCase("pathological", "User-agent: *\nDisallow: /" + String(repeating: "*a", count: 200) + "b\n", "/" + String(repeating: "a", count: 5000), true),
-    RobotsCase("pathological", "User-agent: *\nDisallow: /" + String(repeating: "*a", count: 200) + "\n", "/" + String(repeating: "a", count: 5000), false),
+    RobotsCase(
+        "pathological", "User-agent: *\nDisallow: /" + String(repeating: "*a", count: 200) + "b\n",
+        "/" + String(repeating: "a", count: 5000), true),
+    RobotsCase(
+        "pathological", "User-agent: *\nDisallow: /" + String(repeating: "*a", count: 200) + "\n",
+        "/" + String(repeating: "a", count: 5000), false)
 ]
 
 @Suite("robots.txt (RFC 9309)")
@@ -188,14 +192,17 @@ struct RobotsTxtTests {
 
     @Test("Sitemaps are collected from anywhere in the file")
     func sitemaps() {
-        let robots = RobotsTxt(parsing: Array("Sitemap: http://h/a.xml\nUser-agent: *\nDisallow: /x\nSitemap: http://h/b.xml\nsitemap:http://h/c.xml".utf8))
+        let robots = RobotsTxt(
+            parsing: Array("Sitemap: http://h/a.xml\nUser-agent: *\nDisallow: /x\nSitemap: http://h/b.xml\nsitemap:http://h/c.xml".utf8))
         #expect(robots.sitemaps == ["http://h/a.xml", "http://h/b.xml", "http://h/c.xml"])
         #expect(!robots.isAllowed("/x", userAgent: "a"))
     }
 
     @Test("Crawl-delay per group, with the star fallback")
     func crawlDelay() {
-        let robots = RobotsTxt(parsing: Array("User-agent: AsyncURL\nCrawl-delay: 2.5\n\nUser-agent: *\nCrawl-delay: 10\nUser-agent: bad\nCrawl-delay: soon\n".utf8))
+        let robots = RobotsTxt(
+            parsing: Array(
+                "User-agent: AsyncURL\nCrawl-delay: 2.5\n\nUser-agent: *\nCrawl-delay: 10\nUser-agent: bad\nCrawl-delay: soon\n".utf8))
         #expect(robots.crawlDelay(for: "AsyncURL/1.0") == .milliseconds(2500))
         #expect(robots.crawlDelay(for: "other") == .seconds(10))
         #expect(robots.crawlDelay(for: "bad") == nil)

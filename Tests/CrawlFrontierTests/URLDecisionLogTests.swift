@@ -9,7 +9,9 @@ struct URLDecisionLogTests {
 
     private func entry(_ path: String, depth: Int = 1) -> FrontierEntry {
         let url = "http://h:80" + path
-        return FrontierEntry(url: url, fingerprint: UInt64(truncatingIfNeeded: url.utf8.reduce(0) { $0 &* 31 &+ Int($1) }), hostKey: "http://h:80", depth: depth)
+        return FrontierEntry(
+            url: url, fingerprint: UInt64(truncatingIfNeeded: url.utf8.reduce(0) { $0 &* 31 &+ Int($1) }), hostKey: "http://h:80",
+            depth: depth)
     }
 
     @Test("A URL's rows fold into one decision: first offer's URL and referrer, last outcome or else last offer")

@@ -1,8 +1,8 @@
 import AsyncURL
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// A crawl's address policy: decided from its seeds, or set.
 @Suite("Address policy of a crawl")
@@ -37,7 +37,9 @@ struct AddressPolicyCrawlTests {
     func onlyTheSeedsAddresses() async throws {
         let server = try await TestServer.start()
         let other = try await TestServer.start(host: "127.0.0.2")
-        server.addRoute("/") { _ in TestResponse(headers: [("Content-Type", "text/html")], body: Array("<a href='\(other.url("/x"))'>x</a><a href=/y>y</a>".utf8)) }
+        server.addRoute("/") { _ in
+            TestResponse(headers: [("Content-Type", "text/html")], body: Array("<a href='\(other.url("/x"))'>x</a><a href=/y>y</a>".utf8))
+        }
         var settings = CrawlSettings()
         settings.obeysRobots = false
         settings.hosts = .any
@@ -72,8 +74,11 @@ struct AddressPolicyCrawlTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         func crawl(_ extra: [String], name: String) async throws -> (exit: Int32?, records: [PageRecord]) {
-            let process = try CrawlCommandProcess([server.url("/"), "--scope", "any", "--ignore-robots", "--quiet",
-                                                   "--output", "\(directory)/\(name).jsonl"] + extra, logPath: "\(directory)/\(name).txt")
+            let process = try CrawlCommandProcess(
+                [
+                    server.url("/"), "--scope", "any", "--ignore-robots", "--quiet",
+                    "--output", "\(directory)/\(name).jsonl"
+                ] + extra, logPath: "\(directory)/\(name).txt")
             let exit = await process.waitForExit(limit: .seconds(60))
             return (exit, try LoggedCrawl.readRecords(atPath: "\(directory)/\(name).jsonl"))
         }

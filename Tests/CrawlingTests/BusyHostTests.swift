@@ -2,8 +2,8 @@ import CrawlFrontier
 import Crawling
 import Foundation
 import Logging
-import Testing
 import TestServer
+import Testing
 
 /// Busy and failing hosts at a real loopback server: a URL that asks to wait
 /// waits alone, a host pauses only when the host itself says so, no wait is
@@ -21,7 +21,9 @@ struct BusyHostTests {
         }
     }
 
-    @Test("One URL answers 503 with Retry-After: 120 forever: it is given up at once (over the 60 s cap), recorded with the wait it asked for, and the host's 50 other pages are all fetched")
+    @Test(
+        "One URL answers 503 with Retry-After: 120 forever: it is given up at once (over the 60 s cap), recorded with the wait it asked for, and the host's 50 other pages are all fetched"
+    )
     func oneURLAsksForTwoMinutes() async throws {
         let server = try await TestServer.start()
         server.addOrdinaryPages()
@@ -49,7 +51,8 @@ struct BusyHostTests {
     func tooManyRequestsPausesTheHost() async throws {
         let server = try await TestServer.start()
         server.addOrdinaryPages()
-        server.addRoute("/busy", Self.once(TestResponse(status: 429, text: "slow down", headers: [("Retry-After", "3")]), then: .html("<p>now</p>")))
+        server.addRoute(
+            "/busy", Self.once(TestResponse(status: 429, text: "slow down", headers: [("Retry-After", "3")]), then: .html("<p>now</p>")))
         server.addRoute("/start") { _ in .links(["/busy"]) }
         let log = CollectedLog()
 
@@ -63,11 +66,15 @@ struct BusyHostTests {
         #expect(crawl.stats.retries == 1)
         let lines = log.lines
         // The pause, as it happens, and the liveness line while nothing is in flight.
-        #expect(lines.contains { $0.hasPrefix("host \(server.baseURL)") && $0.contains("paused until") && $0.hasSuffix("(Retry-After)") }, "\(lines)")
+        #expect(
+            lines.contains { $0.hasPrefix("host \(server.baseURL)") && $0.contains("paused until") && $0.hasSuffix("(Retry-After)") },
+            "\(lines)")
         #expect(lines.contains { $0.hasPrefix("waiting: 1 host paused until ") && $0.hasSuffix("(Retry-After)") }, "\(lines)")
     }
 
-    @Test("A wait over --max-retry-wait is not honoured: the 429 asking for an hour is recorded as failed, its host pauses for the cap only, and the rest of the host is fetched")
+    @Test(
+        "A wait over --max-retry-wait is not honoured: the 429 asking for an hour is recorded as failed, its host pauses for the cap only, and the rest of the host is fetched"
+    )
     func waitOverTheCap() async throws {
         let server = try await TestServer.start()
         server.addOrdinaryPages()
@@ -93,7 +100,9 @@ struct BusyHostTests {
     func robotsFailsOnceThenAnswers() async throws {
         let server = try await TestServer.start()
         server.addOrdinaryPages()
-        server.addRoute("/robots.txt", Self.once(TestResponse(status: 503, text: "busy"), then: TestResponse(text: "User-agent: *\nDisallow: /ok/private\n")))
+        server.addRoute(
+            "/robots.txt",
+            Self.once(TestResponse(status: 503, text: "busy"), then: TestResponse(text: "User-agent: *\nDisallow: /ok/private\n")))
         let ordinary = (1...5).map { "/ok/\($0)" }
         server.addRoute("/start") { _ in .links(ordinary + ["/ok/private"]) }
         var settings = CrawlSettings()
@@ -111,12 +120,15 @@ struct BusyHostTests {
         #expect(crawl.stats.hostPauses == 1)
     }
 
-    @Test("A 3 MB robots.txt (refused whole before: over the 2 MiB read limit, so disallow-all) is read and parsed up to its first 500 KiB: the early rule is obeyed, the late one never read")
+    @Test(
+        "A 3 MB robots.txt (refused whole before: over the 2 MiB read limit, so disallow-all) is read and parsed up to its first 500 KiB: the early rule is obeyed, the late one never read"
+    )
     func robotsOverTheSizeCap() async throws {
         let server = try await TestServer.start()
         server.addOrdinaryPages()
         let padding = String(repeating: "# padding to push the next rule far past 500 KiB\n", count: 3_000_000 / 50)
-        server.addRoute("/robots.txt") { _ in TestResponse(text: "User-agent: *\nDisallow: /ok/early\n" + padding + "Disallow: /ok/late\n") }
+        server.addRoute("/robots.txt") { _ in TestResponse(text: "User-agent: *\nDisallow: /ok/early\n" + padding + "Disallow: /ok/late\n")
+        }
         let ordinary = (1...5).map { "/ok/\($0)" }
         server.addRoute("/start") { _ in .links(ordinary + ["/ok/early", "/ok/late"]) }
 
@@ -149,7 +161,9 @@ struct BusyHostTests {
         #expect(crawl.stats.robotsDenied == 1)
     }
 
-    @Test("A Crawl-delay of 100 s is cut to 30 s, and a host whose delay times its queue exceeds the time budget is given up with a log line; the other host is crawled")
+    @Test(
+        "A Crawl-delay of 100 s is cut to 30 s, and a host whose delay times its queue exceeds the time budget is given up with a log line; the other host is crawled"
+    )
     func crawlDelayBudget() async throws {
         let slow = try await TestServer.start()
         let quick = try await TestServer.start(host: "127.0.0.2")
@@ -175,7 +189,11 @@ struct BusyHostTests {
         #expect(crawl.stats.hostsGivenUp == 1)
         #expect(crawl.stats.limited == slowPages.count)
         let lines = log.lines
-        #expect(lines.contains { $0.hasPrefix("giving up host \(slow.baseURL)") && $0.contains("Crawl-delay 30.0 s for ") && $0.contains("time budget of 60.0 s") }, "\(lines)")
+        #expect(
+            lines.contains {
+                $0.hasPrefix("giving up host \(slow.baseURL)") && $0.contains("Crawl-delay 30.0 s for ")
+                    && $0.contains("time budget of 60.0 s")
+            }, "\(lines)")
     }
 
     @Test("The client's connection cap holds: 2 connections for 16 workers on one host")
@@ -220,7 +238,9 @@ struct BusyHostTests {
         activity.retrying = 4
         activity.nextRetryAfter = .seconds(5)
         let both = Crawler.waitingMessage(for: activity) ?? ""
-        #expect(both.hasPrefix("waiting: 2 hosts paused until ") && both.contains("(robots.txt)") && both.contains("4 URLs to retry, the first at "), "\(both)")
+        #expect(
+            both.hasPrefix("waiting: 2 hosts paused until ") && both.contains("(robots.txt)")
+                && both.contains("4 URLs to retry, the first at "), "\(both)")
         activity.inFlight = 1
         #expect(Crawler.waitingMessage(for: activity) == nil)
     }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestServer
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `asyncurl-crawl` binary as a user meets it: bad seeds, an unreachable
@@ -13,8 +14,9 @@ struct CommandLineTests {
     private func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (exit: Int32, text: String) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-cli-\(UUID().uuidString).out").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let pid = try ChildProcess.spawn(CrawlCommandProcess.executablePath, arguments, standardOutput: path, standardError: path,
-                                         environment: environment)
+        let pid = try ChildProcess.spawn(
+            CrawlCommandProcess.executablePath, arguments, standardOutput: path, standardError: path,
+            environment: environment)
         var status: Int32?
         let deadline = ContinuousClock.now + .seconds(60)
         while status == nil, ContinuousClock.now < deadline {
@@ -31,11 +33,13 @@ struct CommandLineTests {
 
     // MARK: Bad seeds
 
-    @Test("A seed that is not a URL, or not http(s), is a usage error naming it, before anything starts", arguments: [
-        ("not a url", "the seed 'not a url' is not a URL"),
-        ("ftp://example.com/", "the seed 'ftp://example.com/' has the scheme ftp: only http and https URLs can be crawled"),
-        ("example.com", "did you mean http://example.com/?"),
-    ])
+    @Test(
+        "A seed that is not a URL, or not http(s), is a usage error naming it, before anything starts",
+        arguments: [
+            ("not a url", "the seed 'not a url' is not a URL"),
+            ("ftp://example.com/", "the seed 'ftp://example.com/' has the scheme ftp: only http and https URLs can be crawled"),
+            ("example.com", "did you mean http://example.com/?")
+        ])
     func badSeed(seed: String, message: String) async throws {
         let result = try await run([seed])
         #expect(result.exit == 64, "\(result.text)")
@@ -57,13 +61,15 @@ struct CommandLineTests {
         #expect(missing.text.contains("cannot read --seeds-file"), "\(missing.text)")
     }
 
-    @Test("Nothing listening: the summary says robots.txt could not be fetched and why, apart from robots denials, and counts it as an error")
+    @Test(
+        "Nothing listening: the summary says robots.txt could not be fetched and why, apart from robots denials, and counts it as an error")
     func nothingListening() async throws {
         let port = try ChildProcess.freePorts(1)[0]
         let result = try await run(["http://127.0.0.1:\(port)/"])
         #expect(result.exit == 1, "\(result.text)")
-        #expect(result.text.contains("robots.txt of 127.0.0.1:\(port) could not be fetched: connection refused; its URLs were not crawled"),
-                "\(result.text)")
+        #expect(
+            result.text.contains("robots.txt of 127.0.0.1:\(port) could not be fetched: connection refused; its URLs were not crawled"),
+            "\(result.text)")
         #expect(result.text.contains("robots denied:  0\n"), "\(result.text)")
         #expect(result.text.contains("robots failed:  1 "), "\(result.text)")
         // The error count is the sum of the kinds it lists.
@@ -80,8 +86,11 @@ struct CommandLineTests {
         let server = try await TestServer.start()
         server.addRoute("/robots.txt") { _ in TestResponse(text: "User-agent: *\nDisallow: /private\n") }
         server.addRoute("/page") { request in
-            TestResponse(headers: [("Content-Type", "text/html"), ("X-Seen-Agent", request.header("User-Agent") ?? "")],
-                         body: Array("<html><head><title>The title</title></head><body><p class='x'>one <b>two</b></p><a href='/next?a=1'>Next page</a></body></html>".utf8))
+            TestResponse(
+                headers: [("Content-Type", "text/html"), ("X-Seen-Agent", request.header("User-Agent") ?? "")],
+                body: Array(
+                    "<html><head><title>The title</title></head><body><p class='x'>one <b>two</b></p><a href='/next?a=1'>Next page</a></body></html>"
+                        .utf8))
         }
         server.addRoute("/private") { _ in TestResponse(text: "secret") }
         server.addRoute("/elsewhere") { _ in TestResponse(status: 302, headers: [("Location", "http://127.0.0.2:\(server.port)/page")]) }
@@ -133,9 +142,11 @@ struct CommandLineTests {
 
     // MARK: Help
 
-    @Test("--help at 80 columns: paragraphs wrap at the width, never break early mid-sentence", arguments: [
-        ["--help"], ["help", "crawl"], ["help", "fetch"],
-    ])
+    @Test(
+        "--help at 80 columns: paragraphs wrap at the width, never break early mid-sentence",
+        arguments: [
+            ["--help"], ["help", "crawl"], ["help", "fetch"]
+        ])
     func helpText(arguments: [String]) async throws {
         let result = try await run(arguments, environment: ["COLUMNS": "80"])
         #expect(result.exit == 0, "\(result.text)")

@@ -1,8 +1,8 @@
 import Crawling
 import Foundation
 import LinkExtraction
-import Testing
 import TestServer
+import Testing
 
 /// The crawler's own memory bounds, in whole crawls against the loopback test
 /// server: request callbacks are kept only for requests queued, and the queue

@@ -1,9 +1,10 @@
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `asyncurl-crawl --max-time/--max-bytes` (and `CrawlSettings.maxItems`)
@@ -38,8 +39,11 @@ struct CrawlLimitsCommandTests {
 
     /// Starts the crawler on the endless site with `extra` arguments, a page log and a stats file.
     private func crawl(_ server: TestServer, _ extra: [String]) throws -> CrawlCommandProcess {
-        try CrawlCommandProcess([server.url("/n/0"), "--ignore-robots", "--concurrency", "4", "--per-host", "4",
-                                 "--output", path("pages.jsonl"), "--stats", path("stats.json")] + extra, logPath: path("run.log"))
+        try CrawlCommandProcess(
+            [
+                server.url("/n/0"), "--ignore-robots", "--concurrency", "4", "--per-host", "4",
+                "--output", path("pages.jsonl"), "--stats", path("stats.json")
+            ] + extra, logPath: path("run.log"))
     }
 
     private func stats() throws -> CrawlStats {
@@ -68,7 +72,9 @@ struct CrawlLimitsCommandTests {
         try await server.shutdown()
     }
 
-    @Test("--max-bytes 200000 on an endless site of 10 kB pages: stops with at least that many bytes, at most the pages in flight more; exit 0")
+    @Test(
+        "--max-bytes 200000 on an endless site of 10 kB pages: stops with at least that many bytes, at most the pages in flight more; exit 0"
+    )
     func maxBytes() async throws {
         let server = try await endlessSite()
         let process = try crawl(server, ["--max-bytes", "200000", "--quiet"])
@@ -98,7 +104,8 @@ struct CrawlLimitsCommandTests {
         }
     }
 
-    @Test("CrawlSettings.maxItems 50 with five items a page on an endless site: at least 50 items written, at most the pages in flight more")
+    @Test(
+        "CrawlSettings.maxItems 50 with five items a page on an endless site: at least 50 items written, at most the pages in flight more")
     func maxItems() async throws {
         let server = try await endlessSite()
         let feed = try FeedExporter(path: path("items.jsonl"), format: .jsonLines)
@@ -146,8 +153,12 @@ struct CrawlLimitsCommandTests {
         let server = try await endlessSite()
         let redis = try RedisTestServer.start()
         defer { redis.stop() }
-        let process = try crawl(server, ["--frontier", "redis://127.0.0.1:\(redis.port)/limits-\(UUID().uuidString)", "--redis-timeout", "1",
-                                         "--quiet"])
+        let process = try crawl(
+            server,
+            [
+                "--frontier", "redis://127.0.0.1:\(redis.port)/limits-\(UUID().uuidString)", "--redis-timeout", "1",
+                "--quiet"
+            ])
         await poll(tries: 6000) { pageLogLines() >= 5 }
         redis.kill()
         #expect(await process.waitForExit() == 3, "\(log())")
@@ -161,8 +172,11 @@ struct CrawlLimitsCommandTests {
         let server = try await TestServer.start()
         server.addOrdinaryPages()
         server.addRoute("/start") { _ in .links(["/ok/1", "/ok/2", "/hang"]) }
-        let process = try CrawlCommandProcess([server.url("/start"), "--ignore-robots", "--timeout", "600", "--output", path("pages.jsonl"),
-                                               "--stats", path("stats.json")], logPath: path("run.log"))
+        let process = try CrawlCommandProcess(
+            [
+                server.url("/start"), "--ignore-robots", "--timeout", "600", "--output", path("pages.jsonl"),
+                "--stats", path("stats.json")
+            ], logPath: path("run.log"))
         await poll(tries: 6000) { server.recordedRequests.contains { $0.path == "/hang" } && pageLogLines() >= 3 }
         process.send(SIGINT)
         #expect(await CrawlCommandProcess.waitForText(in: path("run.log"), containing: "stopping"), "the first Ctrl-C is acknowledged")

@@ -1,10 +1,11 @@
 import AsyncURLSupport
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The crawl's writes happen on a thread of their own: a page log that

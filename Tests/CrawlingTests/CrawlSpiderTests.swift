@@ -2,8 +2,8 @@ import AsyncURLSupport
 import Crawling
 import Foundation
 import LinkExtraction
-import Testing
 import TestServer
+import Testing
 
 /// `CrawlSpider`: rules with link extractors and callbacks, at a loopback shop.
 @Suite("Rule-driven spiders")
@@ -53,10 +53,12 @@ struct CrawlSpiderTests {
         override func makeRules() throws -> [CrawlRule] {
             [
                 CrawlRule(try LinkExtractor(allow: ["/cat/"], restrictXPaths: restrictsCategories ? ["//main"] : [])),
-                CrawlRule(try LinkExtractor(allow: ["/item/"]), callback: { [unowned self] page, output in
-                    output.yield(Item(url: page.url, title: try page.xpath("//title/text()").first ?? ""))
-                    self.onItem()
-                }),
+                CrawlRule(
+                    try LinkExtractor(allow: ["/item/"]),
+                    callback: { [unowned self] page, output in
+                        output.yield(Item(url: page.url, title: try page.xpath("//title/text()").first ?? ""))
+                        self.onItem()
+                    })
             ]
         }
     }
@@ -66,7 +68,9 @@ struct CrawlSpiderTests {
     }
 
     private func readItems(_ path: String) throws -> [Item] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { try JSONDecoder().decode(Item.self, from: Data($0.utf8)) }
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(Item.self, from: Data($0.utf8))
+        }
     }
 
     @Test("Links go with the first rule that takes them; callbacks parse; a rule without follow stops there")
@@ -117,7 +121,12 @@ struct CrawlSpiderTests {
         let crawler = LockedState<Crawler?>(nil)
         let seen = LockedState(0)
         let spider = ShopSpider(start: server.url("/")) {
-            if seen.withLock({ $0 += 1; return $0 }) == 2 { crawler.withLock { $0 }?.stop() }
+            if seen.withLock({
+                $0 += 1
+                return $0
+            }) == 2 {
+                crawler.withLock { $0 }?.stop()
+            }
         }
         let first = Crawler(spider: spider, settings: settings, itemFeeds: [firstFeed])
         crawler.withLock { $0 = first }

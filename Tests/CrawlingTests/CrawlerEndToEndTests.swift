@@ -12,7 +12,9 @@ struct CrawlerEndToEndTests {
         var items: [[String: String]]
     }
 
-    private func crawl(_ site: DemoSiteServer, spider: Spider? = nil, _ configure: (inout CrawlSettings) -> Void = { _ in }) async throws -> Crawled {
+    private func crawl(_ site: DemoSiteServer, spider: Spider? = nil, _ configure: (inout CrawlSettings) -> Void = { _ in }) async throws
+        -> Crawled
+    {
         var settings = CrawlSettings()
         settings.perHostConcurrency = 4
         configure(&settings)
@@ -21,7 +23,8 @@ struct CrawlerEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let pages = try FeedExporter(path: directory.appendingPathComponent("pages.jsonl").path, format: .jsonLines)
         let items = try FeedExporter(path: directory.appendingPathComponent("items.jsonl").path, format: .jsonLines)
-        let crawler = Crawler(spider: spider ?? FollowAllSpider(seeds: [site.baseURL + "/"]), settings: settings, itemFeeds: [items], pageLog: pages)
+        let crawler = Crawler(
+            spider: spider ?? FollowAllSpider(seeds: [site.baseURL + "/"]), settings: settings, itemFeeds: [items], pageLog: pages)
         let stats = try await crawler.run()
         pages.close()
         items.close()
@@ -91,7 +94,8 @@ struct CrawlerEndToEndTests {
                 let title = try response.xpath("//title/text()").first ?? ""
                 let headings = try response.xpath("//h1//text()").joined()
                 output.yield(["url": response.url, "title": title, "h1": headings])
-                for link in response.links where link.url.contains("/section-1/") || link.url.hasSuffix(":\(URL(string: start)?.port ?? 0)/") {
+                for link in response.links
+                where link.url.contains("/section-1/") || link.url.hasSuffix(":\(URL(string: start)?.port ?? 0)/") {
                     output.follow(link, callback: nil)
                 }
             }
@@ -114,8 +118,10 @@ struct CrawlerEndToEndTests {
                 let title = try response.xpath("//title/text()").first ?? ""
                 let links = try response.xpath("//a/@href").count
                 let headings = try response.css("h1").count
-                output.yield(["before": "\(before)", "after": "\(response.documentParseCount)", "title": title,
-                              "links": "\(links)", "headings": "\(headings)", "textHasTitle": "\(response.text.contains(title))"])
+                output.yield([
+                    "before": "\(before)", "after": "\(response.documentParseCount)", "title": title,
+                    "links": "\(links)", "headings": "\(headings)", "textHasTitle": "\(response.text.contains(title))"
+                ])
             }
         }
         let site = try DemoSiteServer.start()

@@ -2,8 +2,8 @@ import AsyncURLSupport
 import CrawlFrontier
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// Stopping a crawler at each point of its life, against a real loopback server.
 @Suite("Crawler lifecycle: stop before run, during start-up, twice, abandon", .serialized, .timeLimit(.minutes(2)))

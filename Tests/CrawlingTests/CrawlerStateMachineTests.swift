@@ -1,6 +1,7 @@
-@testable import Crawling
 import AsyncURLSupport
 import Testing
+
+@testable import Crawling
 
 /// The crawler's lifecycle as a value: every event's new state and action,
 /// without a client, a frontier or a server.
@@ -40,17 +41,29 @@ struct CrawlerStateMachineTests {
     @Test("A stop before run makes run return at once, with nothing to cancel")
     func stopBeforeRun() {
         var machine = Machine()
-        guard case .none = machine.stop() else { Issue.record("a stop before run has nothing to do"); return }
+        guard case .none = machine.stop() else {
+            Issue.record("a stop before run has nothing to do")
+            return
+        }
         #expect(machine.isStopping)
-        guard case .returnEmpty = machine.run() else { Issue.record("run after a stop returns at once"); return }
+        guard case .returnEmpty = machine.run() else {
+            Issue.record("run after a stop returns at once")
+            return
+        }
     }
 
     @Test("A stop during the start-up cancels it, and the workers started after it leave at once")
     func stopDuringStartup() {
         var machine = Machine()
-        guard case .start = machine.run() else { Issue.record("run starts"); return }
+        guard case .start = machine.run() else {
+            Issue.record("run starts")
+            return
+        }
         let startup = Work()
-        guard case .none = machine.startupBegan(startup) else { Issue.record("the start-up is kept"); return }
+        guard case .none = machine.startupBegan(startup) else {
+            Issue.record("the start-up is kept")
+            return
+        }
         #expect(isStartingGraceTimer(machine.stop(), cancelling: startup))
         #expect(machine.isStopping)
         let workers = Work()
@@ -72,21 +85,39 @@ struct CrawlerStateMachineTests {
         var machine = Machine()
         _ = machine.run()
         let workers = Work()
-        guard case .none = machine.started("resources", workers: workers) else { Issue.record("the workers run"); return }
+        guard case .none = machine.started("resources", workers: workers) else {
+            Issue.record("the workers run")
+            return
+        }
         #expect(isStartingGraceTimer(machine.stop(), cancelling: workers))
-        guard case .none = machine.stop() else { Issue.record("a second stop does nothing"); return }
-        guard case .refuse = machine.run() else { Issue.record("run while stopping is refused"); return }
+        guard case .none = machine.stop() else {
+            Issue.record("a second stop does nothing")
+            return
+        }
+        guard case .refuse = machine.run() else {
+            Issue.record("run while stopping is refused")
+            return
+        }
     }
 
     @Test("Abandoning during the grace period cancels the workers and the timer and shuts the client down")
     func abandonDuringGrace() {
         var (machine, workers, timer) = stoppedWhileRunning()
-        guard case .abandon(let work, let resources) = machine.graceExpired() else { Issue.record("the grace period's end abandons"); return }
+        guard case .abandon(let work, let resources) = machine.graceExpired() else {
+            Issue.record("the grace period's end abandons")
+            return
+        }
         #expect(work.compactMap { $0 as? Work }.map(ObjectIdentifier.init) == [ObjectIdentifier(workers), ObjectIdentifier(timer)])
         #expect(resources == "resources")
         #expect(machine.isAbandoned)
-        guard case .none = machine.graceExpired() else { Issue.record("abandoning twice does nothing"); return }
-        guard case .none = machine.stop() else { Issue.record("a stop after abandoning does nothing"); return }
+        guard case .none = machine.graceExpired() else {
+            Issue.record("abandoning twice does nothing")
+            return
+        }
+        guard case .none = machine.stop() else {
+            Issue.record("a stop after abandoning does nothing")
+            return
+        }
         #expect(machine.finished() == nil, "the timer was cancelled with the abandon")
     }
 
@@ -98,8 +129,14 @@ struct CrawlerStateMachineTests {
         #expect(!machine.isAbandoned)
         let late = Work()
         #expect(cancels(machine.graceTimerStarted(late), late))
-        guard case .none = machine.graceExpired() else { Issue.record("nothing to abandon after the end"); return }
-        guard case .returnEmpty = machine.run() else { Issue.record("a crawler runs once"); return }
+        guard case .none = machine.graceExpired() else {
+            Issue.record("nothing to abandon after the end")
+            return
+        }
+        guard case .returnEmpty = machine.run() else {
+            Issue.record("a crawler runs once")
+            return
+        }
     }
 
     @Test("A run that ends by itself has no timer to cancel")

@@ -1,10 +1,11 @@
 import Crawling
 import DistributedFrontier
 import Foundation
-import Testing
 import TestServer
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Three `asyncurl-crawl` workers share a crawl of a generated site through a
@@ -29,7 +30,8 @@ extension DistributedCrawlTests {
         return done
     }
 
-    @Test("Worker and Redis killed mid-crawl, a worker joins: the page logs hold the manifest; duplicates bounded; a wrong password exits 3")
+    @Test(
+        "Worker and Redis killed mid-crawl, a worker joins: the page logs hold the manifest; duplicates bounded; a wrong password exits 3")
     func chaos() async throws {
         let binary = try Self.crawlerBinary()
         let redis = try RedisTestServer.start(options: ["--appendonly", "yes", "--appendfsync", "always", "--requirepass", "chaos-pw"])
@@ -50,8 +52,10 @@ extension DistributedCrawlTests {
             }
         }
         for number in 1...3 {
-            workers.append(try Self.startWorker(binary, frontier: frontier, directory: directory, number: number,
-                                                                 seed: number == 1 ? site.baseURL + "/" : nil, extra: extra))
+            workers.append(
+                try Self.startWorker(
+                    binary, frontier: frontier, directory: directory, number: number,
+                    seed: number == 1 ? site.baseURL + "/" : nil, extra: extra))
         }
         let manifest = try site.manifest()
 
@@ -69,8 +73,9 @@ extension DistributedCrawlTests {
 
         // A worker with the wrong password exits 3 with a clear message.
         let wrongLog = directory.appendingPathComponent("wrong.err").path
-        let wrong = try ChildProcess.spawn(binary, ["--frontier", "redis://:not-it@127.0.0.1:\(redis.port)/chaos", "--quiet", site.baseURL + "/"],
-                                           standardError: wrongLog)
+        let wrong = try ChildProcess.spawn(
+            binary, ["--frontier", "redis://:not-it@127.0.0.1:\(redis.port)/chaos", "--quiet", site.baseURL + "/"],
+            standardError: wrongLog)
         let wrongStatus = try #require(ChildProcess.waitForExit(wrong, timeout: .seconds(30)))
         #expect(wrongStatus >> 8 & 0xFF == 3, "exit status \(wrongStatus)")
         let message = (try? String(contentsOfFile: wrongLog, encoding: .utf8)) ?? ""
@@ -80,8 +85,9 @@ extension DistributedCrawlTests {
         let survivors = workers.filter { $0.pid != victim.pid }
         Self.waitForAll(survivors)
         let records = workers.flatMap { Self.records($0.log) }
-        #expect(Self.fetchedPaths(records, base: site.baseURL) == manifest,
-                "killed at \(killedAt) done, Redis restarted at \(restartedAt) done")
+        #expect(
+            Self.fetchedPaths(records, base: site.baseURL) == manifest,
+            "killed at \(killedAt) done, Redis restarted at \(restartedAt) done")
         let requested = records.map(\.url)
         let duplicates = requested.count - Set(requested).count
         // Only the killed worker's fetches that never completed can be fetched again (fencing keeps everyone else's output single).
@@ -107,8 +113,9 @@ extension DistributedCrawlTests {
         /// `--status` with the password in the environment: its exit code and what it printed.
         func status(password: String) throws -> (exit: Int32?, printed: String) {
             let output = directory.appendingPathComponent("status-\(password).txt").path
-            let pid = try ChildProcess.spawn(binary, arguments, standardOutput: output, standardError: output,
-                                             environment: [RedisCredentials.passwordVariable: password])
+            let pid = try ChildProcess.spawn(
+                binary, arguments, standardOutput: output, standardError: output,
+                environment: [RedisCredentials.passwordVariable: password])
             let exit = ChildProcess.waitForExit(pid, timeout: .seconds(30)).map { $0 >> 8 & 0xFF }
             return (exit, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
         }

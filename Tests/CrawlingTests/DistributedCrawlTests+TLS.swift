@@ -1,10 +1,11 @@
 import Crawling
 import DistributedFrontier
 import Foundation
-import Testing
 import TestServer
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Two `asyncurl-crawl` workers crawl the demo site through a redis-server
@@ -50,15 +51,21 @@ extension DistributedCrawlTests {
         #expect(!message.contains("tls-pw"))
 
         // The CA by flag for one worker, by environment variable for the other.
-        var workers = [try Self.startWorker(binary, frontier: frontier, directory: directory, number: 1, seed: site.baseURL + "/",
-                                            extra: ["--redis-ca", certificates.caFile])]
+        var workers = [
+            try Self.startWorker(
+                binary, frontier: frontier, directory: directory, number: 1, seed: site.baseURL + "/",
+                extra: ["--redis-ca", certificates.caFile])
+        ]
         let log = directory.appendingPathComponent("worker-2.jsonl").path
         let arguments = ["--frontier", frontier, "--quiet", "--log-level", "error", "--per-host", "4", "--output", log, "--seed-wait", "60"]
-        let pid = try ChildProcess.spawn(binary, arguments, standardError: directory.appendingPathComponent("worker-2.err").path,
-                                         environment: [RedisTLS.caFileVariable: certificates.caFile])
+        let pid = try ChildProcess.spawn(
+            binary, arguments, standardError: directory.appendingPathComponent("worker-2.err").path,
+            environment: [RedisTLS.caFileVariable: certificates.caFile])
         workers.append(Worker(pid: pid, log: log))
         // The worker with the CA from the environment got through (a refused one exits 3).
-        let statuses = [await Self.exitStatus(of: workers[0].pid, limit: .seconds(120)), await Self.exitStatus(of: pid, limit: .seconds(120))]
+        let statuses = [
+            await Self.exitStatus(of: workers[0].pid, limit: .seconds(120)), await Self.exitStatus(of: pid, limit: .seconds(120))
+        ]
         #expect(statuses == [0, 0], "exit statuses \(statuses)")
         let records = workers.flatMap { Self.records($0.log) }
         #expect(Self.fetchedPaths(records, base: site.baseURL) == (try site.manifest()))

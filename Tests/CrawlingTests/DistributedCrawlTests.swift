@@ -1,10 +1,11 @@
 import Crawling
 import DistributedFrontier
 import Foundation
-import Testing
 import TestServer
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Several `asyncurl-crawl` processes (the built binary) crawl the demo site
@@ -33,9 +34,12 @@ struct DistributedCrawlTests {
     }
 
     /// Starts one worker of crawl `frontier`; only the first gets the seed.
-    static func startWorker(_ binary: String, frontier: String, directory: URL, number: Int, seed: String?, extra: [String]) throws -> Worker {
+    static func startWorker(_ binary: String, frontier: String, directory: URL, number: Int, seed: String?, extra: [String]) throws
+        -> Worker
+    {
         let log = directory.appendingPathComponent("worker-\(number).jsonl").path
-        var arguments = ["--frontier", frontier, "--quiet", "--log-level", "error", "--per-host", "4", "--output", log, "--seed-wait", "60"] + extra
+        var arguments =
+            ["--frontier", frontier, "--quiet", "--log-level", "error", "--per-host", "4", "--output", log, "--seed-wait", "60"] + extra
         if let seed { arguments.append(seed) }
         let pid = try ChildProcess.spawn(binary, arguments, standardError: directory.appendingPathComponent("worker-\(number).err").path)
         return Worker(pid: pid, log: log)
@@ -92,12 +96,17 @@ struct DistributedCrawlTests {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 let url = try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: name)
                 for number in 1...3 {
-                    workers.append(try DistributedCrawlTests.startWorker(binary, frontier: url.description, directory: directory, number: number,
-                                                                         seed: number == 1 ? site.baseURL + "/" : nil, extra: extra))
+                    workers.append(
+                        try DistributedCrawlTests.startWorker(
+                            binary, frontier: url.description, directory: directory, number: number,
+                            seed: number == 1 ? site.baseURL + "/" : nil, extra: extra))
                 }
                 return Cluster(redis: redis, site: site, directory: directory, url: url, workers: workers)
             } catch {
-                Cluster(redis: redis, site: site, directory: directory, url: try RedisFrontierURL(host: "127.0.0.1", name: name), workers: workers).stop()
+                Cluster(
+                    redis: redis, site: site, directory: directory, url: try RedisFrontierURL(host: "127.0.0.1", name: name),
+                    workers: workers
+                ).stop()
                 throw error
             }
         }

@@ -1,8 +1,8 @@
 import CrawlFrontier
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// `--scope domain`: the seeds' registrable domains, by the Public Suffix List.
 @Suite("Domain scope")
@@ -10,7 +10,8 @@ struct DomainScopeTests {
     @Test("Registrable domains of seeds: www.bbc.co.uk gives bbc.co.uk, not co.uk")
     func registrableDomains() {
         let hosts = CrawlScope.Hosts.registrableDomains(ofSeeds: [
-            "http://www.bbc.co.uk/news", "https://docs.example.com:8080/a", "http://127.0.0.1:9/", "http://a.b.github.io/", "http://example.com/",
+            "http://www.bbc.co.uk/news", "https://docs.example.com:8080/a", "http://127.0.0.1:9/", "http://a.b.github.io/",
+            "http://example.com/"
         ])
         #expect(hosts == .domains(["127.0.0.1", "b.github.io", "bbc.co.uk", "example.com"]))
     }
@@ -30,16 +31,21 @@ struct DomainScopeTests {
     func commandLine() async throws {
         let server = try await TestServer.start()
         server.addRoute("/start") { _ in
-            TestResponse(headers: [("Content-Type", "text/html")],
-                         body: Array("<a href='http://a.localhost:\(server.port)/in'>in</a><a href='http://127.0.0.1:\(server.port)/out'>out</a>".utf8))
+            TestResponse(
+                headers: [("Content-Type", "text/html")],
+                body: Array(
+                    "<a href='http://a.localhost:\(server.port)/in'>in</a><a href='http://127.0.0.1:\(server.port)/out'>out</a>".utf8))
         }
         server.addRoute("/in") { _ in TestResponse(text: "in") }
         server.addRoute("/out") { _ in TestResponse(text: "out") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-domain-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let process = try CrawlCommandProcess(["http://localhost:\(server.port)/start", "--scope", "domain", "--ignore-robots", "--quiet",
-                                               "--output", directory + "/pages.jsonl"], logPath: directory + "/output.txt")
+        let process = try CrawlCommandProcess(
+            [
+                "http://localhost:\(server.port)/start", "--scope", "domain", "--ignore-robots", "--quiet",
+                "--output", directory + "/pages.jsonl"
+            ], logPath: directory + "/output.txt")
         let exit = await process.waitForExit(limit: .seconds(60))
         try await server.shutdown()
         #expect(exit == 0, "\((try? String(contentsOfFile: directory + "/output.txt", encoding: .utf8)) ?? "")")

@@ -2,8 +2,8 @@ import AsyncURL
 import AsyncURLSupport
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// Errbacks: a failed request (connection refused, a time-out, a status the
 /// spider handles as a failure) reaches its own errback, else the spider's
@@ -57,9 +57,12 @@ struct ErrbackTests {
                 output.follow(CrawlRequest(url: target + "?with=spider"))
             }
             // Its own statuses: 410 goes to its errback, 404 (the spider's) to its callback.
-            output.follow(CrawlRequest(url: base + "/missing?with=own-statuses", callback: { page, output in
-                output.yield(Item(via: "callback", path: Self.path(of: page.url), cause: "status \(page.status)"))
-            }, errback: errback, errbackStatuses: [410]))
+            output.follow(
+                CrawlRequest(
+                    url: base + "/missing?with=own-statuses",
+                    callback: { page, output in
+                        output.yield(Item(via: "callback", path: Self.path(of: page.url), cause: "status \(page.status)"))
+                    }, errback: errback, errbackStatuses: [410]))
         }
 
         override func handleFailure(_ failure: CrawlFailure, output: SpiderOutput) async throws {
@@ -67,7 +70,9 @@ struct ErrbackTests {
         }
     }
 
-    @Test("Refused, 404 and time-out reach the request's errback, else the spider's; their items land in the feed and their requests are crawled")
+    @Test(
+        "Refused, 404 and time-out reach the request's errback, else the spider's; their items land in the feed and their requests are crawled"
+    )
     func errbacks() async throws {
         let server = try await TestServer.start()
         let released = LockedState(false)
@@ -127,8 +132,9 @@ struct UnusableStartURLTests {
         let log = CollectedLog()
         var settings = CrawlSettings()
         settings.obeysRobots = false
-        let crawler = Crawler(spider: FollowAllSpider(seeds: ["ftp://127.0.0.1/file", server.url("/")]), settings: settings,
-                              logger: log.logger(level: .warning))
+        let crawler = Crawler(
+            spider: FollowAllSpider(seeds: ["ftp://127.0.0.1/file", server.url("/")]), settings: settings,
+            logger: log.logger(level: .warning))
         let stats = try await crawler.run()
         try await server.shutdown()
         #expect(stats.pages == 1)
@@ -157,9 +163,12 @@ struct ErrbackResumeTests {
         override func parse(_ response: CrawlResponse, output: SpiderOutput) async throws {
             guard response.url == base + "/" else { return }
             // Queued, then left for the next run: the crawl stops before it is fetched.
-            output.follow(CrawlRequest(url: base + "/missing", meta: ["route": "stock"], errback: { failure, output in
-                output.yield(["via": "request", "url": failure.url])
-            }, errbackStatuses: [404]))
+            output.follow(
+                CrawlRequest(
+                    url: base + "/missing", meta: ["route": "stock"],
+                    errback: { failure, output in
+                        output.yield(["via": "request", "url": failure.url])
+                    }, errbackStatuses: [404]))
             stopOnSeed.withLock { $0 }?.stop()
         }
 
@@ -187,8 +196,9 @@ struct ErrbackResumeTests {
         #expect(!server.recordedRequests.contains { $0.path == "/missing" }, "left for the next run")
         let feed = try FeedExporter(path: directory + "/items.jsonl", format: .jsonLines)
         let log = CollectedLog()
-        let second = Crawler(spider: StoppingSpider(base: base, stopOnSeed: LockedState(nil)), settings: settings, itemFeeds: [feed],
-                             logger: log.logger(level: .warning))
+        let second = Crawler(
+            spider: StoppingSpider(base: base, stopOnSeed: LockedState(nil)), settings: settings, itemFeeds: [feed],
+            logger: log.logger(level: .warning))
         _ = try await second.run()
         feed.close()
         try await server.shutdown()

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// `asyncurl-crawl --state DIR --explain URL` after a crawl of a loopback
 /// site with a robots.txt disallow, a depth limit, a duplicate and an
@@ -26,7 +26,7 @@ struct ExplainCommandTests {
         let pages = [
             "/": "<a href=/a>a</a><a href=/private/x>p</a><a href=/dup>d</a><a href=/dup?utm_source=news>d2</a>"
                 + "<a href=http://127.0.0.2:9/ext>e</a>",
-            "/a": "<a href=/b>b</a>", "/b": "<a href=/c>c</a>", "/dup": "dup", "/c": "c",
+            "/a": "<a href=/b>b</a>", "/b": "<a href=/c>c</a>", "/dup": "dup", "/c": "c"
         ]
         server.addRoute("/robots.txt") { _ in TestResponse(status: 200, text: "User-agent: *\nDisallow: /private/\n") }
         server.addRoute("/") { request in
@@ -38,7 +38,8 @@ struct ExplainCommandTests {
 
     /// Runs `--explain url` (with `--json` when asked) and returns its exit status and output.
     private func explain(_ url: String, json: Bool, name: String) async throws -> (status: Int32?, text: String) {
-        let process = try CrawlCommandProcess(["--state", directory + "/state", "--explain", url] + (json ? ["--json"] : []), logPath: directory + "/" + name)
+        let process = try CrawlCommandProcess(
+            ["--state", directory + "/state", "--explain", url] + (json ? ["--json"] : []), logPath: directory + "/" + name)
         let status = await process.waitForExit()
         return (status, logText(name))
     }
@@ -50,15 +51,18 @@ struct ExplainCommandTests {
     @Test("Fetched (status and the chain to the seed), robots.txt (group and line), depth limit, duplicate, external, never seen")
     func explainEachCase() async throws {
         let server = try await Self.site()
-        let crawl = try CrawlCommandProcess([server.url("/"), "--state", directory + "/state", "--max-depth", "2", "--quiet"],
-                                            logPath: directory + "/crawl.log")
+        let crawl = try CrawlCommandProcess(
+            [server.url("/"), "--state", directory + "/state", "--max-depth", "2", "--quiet"],
+            logPath: directory + "/crawl.log")
         #expect(await crawl.waitForExit() == 0, "\(logText("crawl.log"))")
         try await server.shutdown()
 
         var (status, text) = try await explain(server.url("/b"), json: false, name: "b.txt")
         #expect(status == 0)
         #expect(text.contains("was fetched: status 200"), "\(text)")
-        #expect(text.contains("found on \(server.url("/a")) (depth 1, fetched)") && text.contains("from \(server.url("/")) (depth 0, fetched)"), "\(text)")
+        #expect(
+            text.contains("found on \(server.url("/a")) (depth 1, fetched)") && text.contains("from \(server.url("/")) (depth 0, fetched)"),
+            "\(text)")
         var json = try object(try await explain(server.url("/b"), json: true, name: "b.json").text)
         #expect(json["verdict"] as? String == "fetched" && json["status"] as? Int == 200 && json["depth"] as? Int == 2)
         #expect((json["referrers"] as? [[String: Any]])?.compactMap { $0["url"] as? String } == [server.url("/a"), server.url("/")])
@@ -74,7 +78,8 @@ struct ExplainCommandTests {
         #expect(json["reason"] as? String == "scope" && json["depth"] as? Int == 3)
 
         (status, text) = try await explain(server.url("/dup?utm_source=news"), json: false, name: "dup.txt")
-        #expect(status == 0 && text.contains("is a duplicate of \(server.url("/dup"))") && text.contains("was fetched: status 200"), "\(text)")
+        #expect(
+            status == 0 && text.contains("is a duplicate of \(server.url("/dup"))") && text.contains("was fetched: status 200"), "\(text)")
         json = try object(try await explain(server.url("/dup?utm_source=news"), json: true, name: "dup.json").text)
         #expect(json["duplicateOf"] as? String == server.url("/dup"))
 

@@ -43,7 +43,10 @@ struct FeedExporterTests {
         try feed.write(["url": "http://127.0.0.1/b", "extra": "dropped"])
         feed.close()
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text == "links,ok,tags,title,url\r\n3,true,\"[\"\"x\"\",\"\"y\"\"]\",\"Hello, \"\"world\"\"\",http://127.0.0.1/a\r\n,,,,http://127.0.0.1/b\r\n")
+        #expect(
+            text
+                == "links,ok,tags,title,url\r\n3,true,\"[\"\"x\"\",\"\"y\"\"]\",\"Hello, \"\"world\"\"\",http://127.0.0.1/a\r\n,,,,http://127.0.0.1/b\r\n"
+        )
         #expect(feed.droppedFieldCount == 1)
     }
 
@@ -107,7 +110,10 @@ struct FeedExporterTests {
         }
         feed.close()
         let lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n")
-        #expect(Array(lines.dropFirst().prefix(7)) == ["-5,'=1+1,u", "-5,'+1,u", "-5,'-1,u", "-5,'@SUM(A1),u", "-5,'\tx,u", "-5,\"'\rx\",u", "-5,plain,u"])
+        #expect(
+            Array(lines.dropFirst().prefix(7)) == [
+                "-5,'=1+1,u", "-5,'+1,u", "-5,'-1,u", "-5,'@SUM(A1),u", "-5,'\tx,u", "-5,\"'\rx\",u", "-5,plain,u"
+            ])
     }
 
     @Test("The CSV header has every field of the first item's type, nil optionals included")
@@ -139,11 +145,14 @@ struct FeedExporterTests {
             let path = temporaryPath("secret.\(format.rawValue)")
             defer { try? FileManager.default.removeItem(atPath: path) }
             let feed = try FeedExporter(path: path, format: format)
-            try feed.write(Record(url: "http://user:pa55@127.0.0.1:8080/a?b=c", note: "see https://pa55@127.0.0.1/x and mail@example.com", count: 1))
+            try feed.write(
+                Record(url: "http://user:pa55@127.0.0.1:8080/a?b=c", note: "see https://pa55@127.0.0.1/x and mail@example.com", count: 1))
             feed.close()
             let text = try String(contentsOfFile: path, encoding: .utf8)
             #expect(!text.contains("pa55"), "\(format): \(text)")
-            #expect(text.contains("http://127.0.0.1:8080/a?b=c") && text.contains("https://127.0.0.1/x and mail@example.com"), "\(format): \(text)")
+            #expect(
+                text.contains("http://127.0.0.1:8080/a?b=c") && text.contains("https://127.0.0.1/x and mail@example.com"),
+                "\(format): \(text)")
             let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0
             #expect(mode == 0o600)
         }

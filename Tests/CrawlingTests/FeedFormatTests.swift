@@ -14,8 +14,9 @@ struct FeedFormatTests {
         var details: [String: String]
     }
 
-    static let hostile = Item(url: "http://user:secret@127.0.0.1/a?x=1&y=<2>", title: "Tom & \"Jerry\" <b>]]> \u{1}\r\nline é 😀",
-                              tags: ["a", "<b>", ""], price: 1.5, details: ["1st key": "x", "ok": "&"])
+    static let hostile = Item(
+        url: "http://user:secret@127.0.0.1/a?x=1&y=<2>", title: "Tom & \"Jerry\" <b>]]> \u{1}\r\nline é 😀",
+        tags: ["a", "<b>", ""], price: 1.5, details: ["1st key": "x", "ok": "&"])
 
     private func temporaryPath(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-formats-\(UUID().uuidString)-\(name)").path
@@ -26,9 +27,12 @@ struct FeedFormatTests {
         try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [Any]
     }
 
-    @Test("Formats are told by names, before a final .gz; an unknown name needs a format", arguments: [
-        ("a.jsonl", FeedFormat.jsonLines), ("a.ndjson", .jsonLines), ("dir.x/a.json", .json), ("a.JSON.gz", .json), ("a.csv.gz", .csv), ("a.xml", .xml),
-    ])
+    @Test(
+        "Formats are told by names, before a final .gz; an unknown name needs a format",
+        arguments: [
+            ("a.jsonl", FeedFormat.jsonLines), ("a.ndjson", .jsonLines), ("dir.x/a.json", .json), ("a.JSON.gz", .json), ("a.csv.gz", .csv),
+            ("a.xml", .xml)
+        ])
     func formatFromName(name: String, format: FeedFormat) throws {
         #expect(FeedFormat(path: name) == format)
         #expect(FeedFormat(path: "items.txt") == nil)
@@ -121,7 +125,9 @@ struct FeedFormatTests {
         #expect(root.children.isEmpty)
     }
 
-    @Test("A name ending in .gz is written gzip-compressed, a member per item; Python's gzip reads each format back", arguments: ["jsonl", "json", "csv", "xml"])
+    @Test(
+        "A name ending in .gz is written gzip-compressed, a member per item; Python's gzip reads each format back",
+        arguments: ["jsonl", "json", "csv", "xml"])
     func gzip(format: String) async throws {
         let path = temporaryPath("items.\(format).gz")
         defer { try? FileManager.default.removeItem(atPath: path) }

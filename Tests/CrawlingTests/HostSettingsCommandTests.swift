@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// `asyncurl-crawl --host-setting`: read into per-host rules; a rule that
 /// cannot be read is a usage error naming it.
@@ -20,7 +20,8 @@ struct HostSettingsCommandTests {
     @Test("A bad --host-setting is a usage error (exit 64) naming the argument and what is wrong")
     func usageErrors() async throws {
         for (index, bad) in ["127.0.0.1", "127.0.0.1:per-host=zero", "127.0.0.1:speed=3"].enumerated() {
-            let process = try CrawlCommandProcess(["http://127.0.0.1:1/", "--host-setting", bad, "--quiet"], logPath: directory + "/usage\(index).log")
+            let process = try CrawlCommandProcess(
+                ["http://127.0.0.1:1/", "--host-setting", bad, "--quiet"], logPath: directory + "/usage\(index).log")
             #expect(await process.waitForExit() == 64)
             let log = logText("usage\(index).log")
             #expect(log.contains("--host-setting '\(bad)'"), "\(log)")
@@ -46,15 +47,19 @@ struct HostSettingsCommandTests {
                 return TestResponse(headers: [("Content-Type", "text/html")], body: Array(links.utf8))
             }
         }
-        let process = try CrawlCommandProcess([first.url("/"), second.url("/"), "--scope", "any", "--per-host", "1", "--quiet",
-                                               "--host-setting", "127.0.0.2:per-host=4,user-agent=Special/1.0 (x, y)"],
-                                              logPath: directory + "/crawl.log")
+        let process = try CrawlCommandProcess(
+            [
+                first.url("/"), second.url("/"), "--scope", "any", "--per-host", "1", "--quiet",
+                "--host-setting", "127.0.0.2:per-host=4,user-agent=Special/1.0 (x, y)"
+            ],
+            logPath: directory + "/crawl.log")
         #expect(await process.waitForExit() == 0, "\(logText("crawl.log"))")
         try await first.shutdown()
         try await second.shutdown()
         #expect(counters[0].maximum == 1)
         #expect(counters[1].maximum > 1 && counters[1].maximum <= 4)
-        #expect(second.recordedRequests.count == 18 && second.recordedRequests.allSatisfy { $0.header("User-Agent") == "Special/1.0 (x, y)" })
+        #expect(
+            second.recordedRequests.count == 18 && second.recordedRequests.allSatisfy { $0.header("User-Agent") == "Special/1.0 (x, y)" })
         #expect(first.recordedRequests.allSatisfy { $0.header("User-Agent")?.hasPrefix("AsyncURL/") == true })
     }
 }

@@ -1,8 +1,8 @@
 import CrawlFrontier
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// Per-host settings observed at two loopback servers (127.0.0.1 and
 /// 127.0.0.2): how many requests each has in progress at once, in which

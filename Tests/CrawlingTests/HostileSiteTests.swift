@@ -1,7 +1,7 @@
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// Crawls of hostile sites: ordinary pages (under `/ok/`) sit among pages that
 /// loop, stall, lie, explode or break the rules. Every crawl must finish,
@@ -38,7 +38,9 @@ struct HostileSiteTests {
     @Test("Redirect loops, 20-hop chains and redirects to other schemes fail clearly; an off-host redirect is recorded as its 3xx")
     func redirects() async throws {
         let (server, elsewhere) = try await Self.twoHosts()
-        let schemes = ["file:///etc/passwd", "ftp://127.0.0.1/file", "gopher://127.0.0.1/", "dict://127.0.0.1/", "data:text/html,<a href=/never>x</a>"]
+        let schemes = [
+            "file:///etc/passwd", "ftp://127.0.0.1/file", "gopher://127.0.0.1/", "dict://127.0.0.1/", "data:text/html,<a href=/never>x</a>"
+        ]
         let toSchemes = schemes.map(Self.redirect(to:))
         let offHost = Self.redirect(to: elsewhere.url("/ok/elsewhere"))
         let inScope = Self.redirect(to: "/ok/target")
@@ -56,7 +58,9 @@ struct HostileSiteTests {
         // The first request and the 10 hops allowed; never the end of the chain.
         #expect(server.requests(under: "/redirect/").count == 11)
         for (target, path) in zip(schemes, toSchemes) {
-            #expect(crawl.record(server.url(path))?.errorKind == "forbiddenRedirect", "redirect to \(target): \(crawl.records.map { "\($0.url) \($0.status ?? 0) \($0.error ?? "")" })")
+            #expect(
+                crawl.record(server.url(path))?.errorKind == "forbiddenRedirect",
+                "redirect to \(target): \(crawl.records.map { "\($0.url) \($0.status ?? 0) \($0.error ?? "")" })")
         }
         #expect(crawl.stats.errorKinds["forbiddenRedirect"] == schemes.count)
         #expect(crawl.stats.errorKinds["tooManyRedirects"] == 2)
@@ -113,8 +117,10 @@ struct HostileSiteTests {
     func hugeBodies() async throws {
         let server = try await TestServer.start()
         server.addOrdinaryPages()
-        let huge = ["/bytes/200000000", "/chunked/200000000", "/gzip-bomb/1073741824", "/deflate-bomb/1073741824",
-                    "/brotli-bomb/1073741824", "/gzip-gzip-bomb/1073741824"]
+        let huge = [
+            "/bytes/200000000", "/chunked/200000000", "/gzip-bomb/1073741824", "/deflate-bomb/1073741824",
+            "/brotli-bomb/1073741824", "/gzip-gzip-bomb/1073741824"
+        ]
         let ordinary = (1...5).map { "/ok/\($0)" }
         server.addRoute("/start") { _ in .links(huge + ordinary) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-bombs-\(UUID().uuidString)").path
@@ -122,8 +128,11 @@ struct HostileSiteTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
         // In a child process, so that its peak resident memory is its own.
-        let process = try CrawlCommandProcess([server.url("/start"), "--output", directory + "/pages.jsonl", "--stats", directory + "/stats.json",
-                                               "--timeout", "30", "--quiet"], logPath: directory + "/output.txt")
+        let process = try CrawlCommandProcess(
+            [
+                server.url("/start"), "--output", directory + "/pages.jsonl", "--stats", directory + "/stats.json",
+                "--timeout", "30", "--quiet"
+            ], logPath: directory + "/output.txt")
         let exitCode = await process.waitForExit(limit: .seconds(50))
         try await server.shutdown()
 
@@ -147,11 +156,15 @@ struct HostileSiteTests {
         let server = try await TestServer.start()
         server.addOrdinaryPages()
         // The ?N pages are left out by robots.txt: the test is about what the page costs, not about 4,000 more fetches.
-        server.addRoute("/robots.txt") { _ in TestResponse(text: "User-agent: *\nDisallow: /hostile/base-1mb?\nDisallow: /hostile/base-9mb?\n") }
+        server.addRoute("/robots.txt") { _ in
+            TestResponse(text: "User-agent: *\nDisallow: /hostile/base-1mb?\nDisallow: /hostile/base-9mb?\n")
+        }
         for (name, size) in [("1mb", 1_000_000), ("9mb", 9_000_000)] {
-            let body = Array(("<html><head><base href=\"http://127.0.0.1:\(server.port)/" + String(repeating: "b", count: size) + "\"></head><body>"
-                + (0..<2000).map { "<a href=\"?\($0)\">\($0)</a>" }.joined()
-                + "<a href=\"/ok/after-base-\(name)\">after</a><a href=\"/ok/" + String(repeating: "l", count: 3000) + "\">long</a></body></html>").utf8)
+            let body = Array(
+                ("<html><head><base href=\"http://127.0.0.1:\(server.port)/" + String(repeating: "b", count: size) + "\"></head><body>"
+                    + (0..<2000).map { "<a href=\"?\($0)\">\($0)</a>" }.joined()
+                    + "<a href=\"/ok/after-base-\(name)\">after</a><a href=\"/ok/" + String(repeating: "l", count: 3000)
+                    + "\">long</a></body></html>").utf8)
             server.addRoute("/hostile/base-\(name)") { _ in TestResponse(headers: [("Content-Type", "text/html")], body: body) }
         }
         let ordinary = (1...5).map { "/ok/\($0)" }
@@ -160,8 +173,11 @@ struct HostileSiteTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
-        let process = try CrawlCommandProcess([server.url("/start"), "--output", directory + "/pages.jsonl", "--stats", directory + "/stats.json",
-                                               "--quiet"], logPath: directory + "/output.txt")
+        let process = try CrawlCommandProcess(
+            [
+                server.url("/start"), "--output", directory + "/pages.jsonl", "--stats", directory + "/stats.json",
+                "--quiet"
+            ], logPath: directory + "/output.txt")
         let exitCode = await process.waitForExit(limit: .seconds(50))
         try await server.shutdown()
 
@@ -190,18 +206,31 @@ struct HostileSiteTests {
         let server = try await TestServer.start()
         server.addOrdinaryPages()
         func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
-        func page(_ contentType: String, _ body: [UInt8]) -> TestResponse { TestResponse(headers: [("Content-Type", contentType)], body: body) }
+        func page(_ contentType: String, _ body: [UInt8]) -> TestResponse {
+            TestResponse(headers: [("Content-Type", contentType)], body: body)
+        }
         let e9: [UInt8] = [0xE9]  // é in Latin-1
         let pages: [String: TestResponse] = [
-            "latin1": page("text/html; charset=iso-8859-1",
-                           bytes("<html><body><p>caf") + e9 + bytes("</p><a href=\"/ok/latin1\">x</a><a href=\"/ok/latin1-caf") + e9 + bytes("\">y</a>")),
-            "invalid-utf8": page("text/html; charset=utf-8",
-                                 bytes("<html><body><p>") + [0xFF, 0xFE, 0xC3, 0x28, 0xE2, 0x82, 0xF0, 0x28, 0x8C, 0x28] + bytes("</p><a href=\"/ok/invalid-utf8\">x</a>")),
-            "meta": page("text/html",
-                         bytes("<html><head><meta charset=\"windows-1252\"></head><body>caf") + e9 + bytes("<a href=\"/ok/meta-caf") + e9 + bytes("\">x</a><a href=\"/ok/meta\">y</a>")),
+            "latin1": page(
+                "text/html; charset=iso-8859-1",
+                bytes("<html><body><p>caf") + e9 + bytes("</p><a href=\"/ok/latin1\">x</a><a href=\"/ok/latin1-caf") + e9
+                    + bytes("\">y</a>")),
+            "invalid-utf8": page(
+                "text/html; charset=utf-8",
+                bytes("<html><body><p>") + [0xFF, 0xFE, 0xC3, 0x28, 0xE2, 0x82, 0xF0, 0x28, 0x8C, 0x28]
+                    + bytes("</p><a href=\"/ok/invalid-utf8\">x</a>")),
+            "meta": page(
+                "text/html",
+                bytes("<html><head><meta charset=\"windows-1252\"></head><body>caf") + e9 + bytes("<a href=\"/ok/meta-caf") + e9
+                    + bytes("\">x</a><a href=\"/ok/meta\">y</a>")),
             "wrong-header": page("text/html; charset=iso-8859-1", bytes("<html><body><p>café 日本語</p><a href=\"/ok/wrong-header\">x</a>")),
             "unknown-label": page("text/html; charset=x-no-such-charset", bytes("<html><body><a href=\"/ok/unknown-label\">x</a>")),
-            "utf16": page("text/html", [0xFF, 0xFE] + "<html><body><p>café</p><a href=\"/ok/utf16\">x</a></body></html>".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }),
+            "utf16": page(
+                "text/html",
+                [0xFF, 0xFE]
+                    + "<html><body><p>café</p><a href=\"/ok/utf16\">x</a></body></html>".utf16.flatMap {
+                        [UInt8($0 & 0xFF), UInt8($0 >> 8)]
+                    })
         ]
         for (name, response) in pages {
             server.addRoute("/charset/\(name)") { _ in response }
@@ -214,8 +243,10 @@ struct HostileSiteTests {
         #expect(!crawl.overran)
         #expect(crawl.missing(pages.keys.map { server.url("/charset/\($0)") }) == [])
         // The links each page holds; é decoded with the page's charset is %C3%A9 in the URL.
-        let linked = ["/ok/latin1", "/ok/latin1-caf%C3%A9", "/ok/invalid-utf8", "/ok/meta", "/ok/meta-caf%C3%A9",
-                      "/ok/wrong-header", "/ok/unknown-label", "/ok/utf16"]
+        let linked = [
+            "/ok/latin1", "/ok/latin1-caf%C3%A9", "/ok/invalid-utf8", "/ok/meta", "/ok/meta-caf%C3%A9",
+            "/ok/wrong-header", "/ok/unknown-label", "/ok/utf16"
+        ]
         #expect(crawl.missing(linked.map(server.url)) == [])
         #expect(crawl.stats.errors == 0)
     }
@@ -231,13 +262,18 @@ struct HostileSiteTests {
             index.isMultiple(of: 2) ? "<a href=\"/ok/many-\(index / 2 % 10)\">m</a>" : "<a href=\"http://127.0.0.9:9/off-\(index)\">o</a>"
         }.joined()
         let pages: [String: [UInt8]] = [
-            "unclosed": Array("<html><body><div><p><a href=\"/ok/unclosed-1\">one<a href=\"/ok/unclosed-2\">two<table><tr><td><a href=/ok/unclosed-3>three".utf8),
+            "unclosed": Array(
+                "<html><body><div><p><a href=\"/ok/unclosed-1\">one<a href=\"/ok/unclosed-2\">two<table><tr><td><a href=/ok/unclosed-3>three"
+                    .utf8),
             "nul": Array("<html><body>te\u{0}xt<a href=\"/ok/nul\"\u{0}>x\u{0}</a><p\u{0}>".utf8),
             "comment": Array("<html><body><a href=\"/ok/before-comment\">x</a><!-- never closed <a href=\"/never/in-comment\">y</a>".utf8),
             "deep": Array("<html><body>\(deep)<a href=\"/ok/after-deep\">x</a>".utf8),
-            "attribute": Array("<html><body><div title=\"\(String(repeating: "x", count: 4 << 20))\">x</div><a href=\"/ok/after-attribute\">y</a>".utf8),
-            "script": Array("<html><head><script>document.write('<a href=\"/never/in-script\">x</a>')</script></head><body><a href=\"/ok/after-script\">y</a>".utf8),
-            "many": Array("<html><body>\(manyLinks)</body></html>".utf8),
+            "attribute": Array(
+                "<html><body><div title=\"\(String(repeating: "x", count: 4 << 20))\">x</div><a href=\"/ok/after-attribute\">y</a>".utf8),
+            "script": Array(
+                "<html><head><script>document.write('<a href=\"/never/in-script\">x</a>')</script></head><body><a href=\"/ok/after-script\">y</a>"
+                    .utf8),
+            "many": Array("<html><body>\(manyLinks)</body></html>".utf8)
         ]
         for (name, body) in pages {
             server.addRoute("/html/\(name)") { _ in TestResponse(headers: [("Content-Type", "text/html")], body: body) }
@@ -249,8 +285,11 @@ struct HostileSiteTests {
 
         #expect(!crawl.overran)
         #expect(crawl.missing(pages.keys.map { server.url("/html/\($0)") }) == [])
-        let linked = ["/ok/unclosed-1", "/ok/unclosed-2", "/ok/unclosed-3", "/ok/nul", "/ok/before-comment", "/ok/after-deep",
-                      "/ok/after-attribute", "/ok/after-script"] + (0..<10).map { "/ok/many-\($0)" }
+        let linked =
+            [
+                "/ok/unclosed-1", "/ok/unclosed-2", "/ok/unclosed-3", "/ok/nul", "/ok/before-comment", "/ok/after-deep",
+                "/ok/after-attribute", "/ok/after-script"
+            ] + (0..<10).map { "/ok/many-\($0)" }
         #expect(crawl.missing(linked.map(server.url)) == [])
         #expect(server.requests(under: "/never/").isEmpty)
         // 200k links to 10 pages and to another host: few fetches, the rest counted.
@@ -279,7 +318,9 @@ struct HostileSiteTests {
         }
         server.addRoute("/grow/") { _ in .links(["a/b/", "/ok/grow"]) }
 
-        let crawl = try await LoggedCrawl.run(seeds: [server.url("/calendar/2026/11"), server.url("/session/start"), server.url("/grow/a/b/")])
+        let crawl = try await LoggedCrawl.run(seeds: [
+            server.url("/calendar/2026/11"), server.url("/session/start"), server.url("/grow/a/b/")
+        ])
         try await server.shutdown()
 
         #expect(!crawl.overran)
@@ -302,14 +343,18 @@ struct HostileSiteTests {
 
     // MARK: Busy servers
 
-    @Test("429 with Retry-After in seconds and as an HTTP-date, 503 once: fetched on retry; 503 forever: retries bounded, the last 503 recorded")
+    @Test(
+        "429 with Retry-After in seconds and as an HTTP-date, 503 once: fetched on retry; 503 forever: retries bounded, the last 503 recorded"
+    )
     func busyServers() async throws {
         let server = try await TestServer.start()
         server.addOrdinaryPages()
         let firstTime: [String: @Sendable () -> TestResponse] = [
             "/busy/seconds": { TestResponse(status: 429, text: "slow down", headers: [("Retry-After", "1")]) },
-            "/busy/date": { TestResponse(status: 429, text: "slow down", headers: [("Retry-After", Self.httpDate(Date().addingTimeInterval(2)))]) },
-            "/busy/once": { TestResponse(status: 503, text: "back soon") },
+            "/busy/date": {
+                TestResponse(status: 429, text: "slow down", headers: [("Retry-After", Self.httpDate(Date().addingTimeInterval(2)))])
+            },
+            "/busy/once": { TestResponse(status: 503, text: "back soon") }
         ]
         for (path, busy) in firstTime {
             let counter = RequestCounter()
@@ -385,7 +430,7 @@ struct HostileSiteTests {
             "/bin/image.html": TestResponse(headers: [("Content-Type", "image/png")], body: png),
             "/bin/random.html": TestResponse(headers: [("Content-Type", "text/html")], body: random),
             "/bin/untyped.html": TestResponse(body: png),
-            "/bin/untyped-page.html": TestResponse(body: Array("<html><body><a href=\"/ok/untyped\">x</a></body></html>".utf8)),
+            "/bin/untyped-page.html": TestResponse(body: Array("<html><body><a href=\"/ok/untyped\">x</a></body></html>".utf8))
         ]
         for (path, response) in bodies {
             server.addRoute(path) { _ in response }
@@ -409,7 +454,9 @@ struct HostileSiteTests {
 
     // MARK: robots.txt
 
-    @Test("robots.txt answering 500 (tried again, then the host given up), 404, a redirect, 600 KiB, or an HTML page: each host is crawled as its robots.txt says")
+    @Test(
+        "robots.txt answering 500 (tried again, then the host given up), 404, a redirect, 600 KiB, or an HTML page: each host is crawled as its robots.txt says"
+    )
     func robotsFiles() async throws {
         let hub = try await TestServer.start()
         var hosts: [TestServer] = []
@@ -451,7 +498,10 @@ struct HostileSiteTests {
         #expect(crawl.stats.robotsDenied == denied.count)
         // The given-up host's 4 URLs: not crawled because its robots.txt failed, not denied by it.
         #expect(crawl.stats.robotsUnavailable == 4)
-        #expect(crawl.stats.robotsFailures == ["robots.txt of \(failing.host):\(failing.port) could not be fetched: HTTP 500; its URLs were not crawled"])
+        #expect(
+            crawl.stats.robotsFailures == [
+                "robots.txt of \(failing.host):\(failing.port) could not be fetched: HTTP 500; its URLs were not crawled"
+            ])
         #expect(missing.requests(under: "/ok/").count == 4)
     }
 
@@ -497,7 +547,9 @@ struct HostileSiteTests {
         let server = try await TestServer.start()
         server.addOrdinaryPages()
         guard let closedPort = try ChildProcess.freePorts(1).first else { throw SiteServerError(message: "no free port") }
-        let unreachable = ["https://127.0.0.1:\(server.port)/ok/tls", "http://no-such-host.invalid/ok/dns", "http://127.0.0.1:\(closedPort)/ok/closed"]
+        let unreachable = [
+            "https://127.0.0.1:\(server.port)/ok/tls", "http://no-such-host.invalid/ok/dns", "http://127.0.0.1:\(closedPort)/ok/closed"
+        ]
         server.addRoute("/start") { _ in .links(unreachable + ["/ok/1"]) }
         var settings = CrawlSettings()
         settings.hosts = .any

@@ -1,8 +1,8 @@
 import AsyncURL
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// What a crawl puts on the wire: links as the page wrote them, redirects as the scope check saw them.
 @Suite("What a crawl fetches")
@@ -11,8 +11,9 @@ struct LinkFetchingTests {
     func linkAsWritten() async throws {
         let server = try await TestServer.start()
         server.addRoute("/start") { _ in
-            TestResponse(headers: [("Content-Type", "text/html")],
-                         body: Array("<a href='/p?b=%zz'>1</a><a href='/q?x=%7e'>2</a><a href='/q?x=~'>3</a><a href='/r^s?t=%5e'>4</a>".utf8))
+            TestResponse(
+                headers: [("Content-Type", "text/html")],
+                body: Array("<a href='/p?b=%zz'>1</a><a href='/q?x=%7e'>2</a><a href='/q?x=~'>3</a><a href='/r^s?t=%5e'>4</a>".utf8))
         }
         var settings = CrawlSettings()
         settings.obeysRobots = false

@@ -1,10 +1,11 @@
 import CrawlFrontier
-@testable import Crawling
 import DistributedFrontier
 import Foundation
 import LinkExtraction
-import Testing
 import TestServer
+import Testing
+
+@testable import Crawling
 
 /// A request's callback closure cannot cross processes: a worker that takes
 /// a request queued with another process's callback runs the spider's
@@ -41,16 +42,20 @@ struct LostCallbackTests {
         let url = try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "lost")
 
         // What another worker queued: payloads naming callbacks that live in its process only.
-        let named = [("/a1", "DetailSpider.swift:12"), ("/a2", "DetailSpider.swift:12"), ("/a3", "DetailSpider.swift:12"), ("/b1", "sitemap rule /b")]
+        let named = [
+            ("/a1", "DetailSpider.swift:12"), ("/a2", "DetailSpider.swift:12"), ("/a3", "DetailSpider.swift:12"), ("/b1", "sitemap rule /b")
+        ]
         let entries = try named.enumerated().map { index, page in
             let address = site.url(page.0)
             let canonical = try #require(CanonicalURL(address))
             let request = CrawlRequest(url: address, callback: { _, _ in }, callbackName: page.1)
-            return FrontierEntry(url: canonical.string, fingerprint: canonical.fingerprint, hostKey: try #require(canonical.hostKey),
-                                 payload: RequestPayload.encode(request, callbackID: UInt64(1000 + index)))
+            return FrontierEntry(
+                url: canonical.string, fingerprint: canonical.fingerprint, hostKey: try #require(canonical.hostKey),
+                payload: RequestPayload.encode(request, callbackID: UInt64(1000 + index)))
         }
-        let other = try await RedisFrontier(url: url, configuration: FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "T", obeysRobots: false),
-                                            robotsFetcher: { _ in .unreachable })
+        let other = try await RedisFrontier(
+            url: url, configuration: FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "T", obeysRobots: false),
+            robotsFetcher: { _ in .unreachable })
         #expect(await other.addSeeds(entries) == Array(repeating: .queued, count: 4))
         try await other.close()
 
@@ -60,7 +65,10 @@ struct LostCallbackTests {
         var settings = CrawlSettings()
         settings.frontier = .redis(url)
         let log = CollectedLog()
-        _ = try await Crawler(spider: PathSpider(seeds: named.map { site.url($0.0) }), settings: settings, itemFeeds: [feed], logger: log.logger(level: .warning)).run()
+        _ = try await Crawler(
+            spider: PathSpider(seeds: named.map { site.url($0.0) }), settings: settings, itemFeeds: [feed],
+            logger: log.logger(level: .warning)
+        ).run()
         feed.close()
         try await site.shutdown()
 

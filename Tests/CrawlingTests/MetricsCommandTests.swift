@@ -1,9 +1,10 @@
 import AsyncURLSupport
 import Foundation
-import Testing
 import TestServer
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `asyncurl-crawl --metrics`: Prometheus text at /metrics while a crawl runs,
@@ -15,29 +16,32 @@ struct MetricsCommandTests {
     /// request is in flight (the gauge is sampled each second); prints what
     /// prometheus_client parsed of the last scrape as JSON.
     static let scraper = """
-    import json, sys, time, urllib.request
-    from prometheus_client.parser import text_string_to_metric_families
-    url, pages = sys.argv[1], float(sys.argv[2])
-    for attempt in range(300):
-        with urllib.request.urlopen(url, timeout=10) as response:
-            content_type = response.headers['Content-Type']
-            text = response.read().decode('utf-8')
-        families = list(text_string_to_metric_families(text))
-        samples = {s.name + json.dumps(s.labels, sort_keys=True): s.value for f in families for s in f.samples}
-        errors = samples.get('asyncurl_errors_total{"kind": "bodyTooLarge"}', 0)
-        if samples.get('asyncurl_pages_total{}', 0) >= pages and errors >= 1 and samples.get('asyncurl_in_flight_requests{}', 0) == 1:
-            break
-        time.sleep(0.1)
-    print(json.dumps({'content_type': content_type, 'types': {f.name: f.type for f in families}, 'samples': samples}))
-    """
+        import json, sys, time, urllib.request
+        from prometheus_client.parser import text_string_to_metric_families
+        url, pages = sys.argv[1], float(sys.argv[2])
+        for attempt in range(300):
+            with urllib.request.urlopen(url, timeout=10) as response:
+                content_type = response.headers['Content-Type']
+                text = response.read().decode('utf-8')
+            families = list(text_string_to_metric_families(text))
+            samples = {s.name + json.dumps(s.labels, sort_keys=True): s.value for f in families for s in f.samples}
+            errors = samples.get('asyncurl_errors_total{"kind": "bodyTooLarge"}', 0)
+            if samples.get('asyncurl_pages_total{}', 0) >= pages and errors >= 1 and samples.get('asyncurl_in_flight_requests{}', 0) == 1:
+                break
+            time.sleep(0.1)
+        print(json.dumps({'content_type': content_type, 'types': {f.name: f.type for f in families}, 'samples': samples}))
+        """
 
     struct Scrape: Decodable {
+        // swift-format-ignore: AlwaysUseLowerCamelCase
         var content_type: String
         var types: [String: String]
         var samples: [String: Double]
     }
 
-    @Test("/metrics is scraped during a crawl held open by a slow page: prometheus_client parses pages, statuses, errors, bytes, gauges and the duration histograms")
+    @Test(
+        "/metrics is scraped during a crawl held open by a slow page: prometheus_client parses pages, statuses, errors, bytes, gauges and the duration histograms"
+    )
     func scrapeDuringCrawl() async throws {
         guard let python = VenvTool.path("python", package: "prometheus_client") else { return }
         let directory = try VenvTool.makeTemporaryDirectory("metrics")
@@ -45,14 +49,19 @@ struct MetricsCommandTests {
         let released = LockedState(false)
         let server = try await TestServer.start()
         server.addRoute("/start") { _ in .links(["/page-a", "/page-b", "/missing", "/bytes/5000", "/slow"]) }
-        server.addRoute("/page-a") { _ in TestResponse(headers: [("Content-Type", "text/plain")], body: Array(repeating: 0x61, count: 100)) }
-        server.addRoute("/page-b") { _ in TestResponse(headers: [("Content-Type", "text/plain")], body: Array(repeating: 0x62, count: 200)) }
+        server.addRoute("/page-a") { _ in TestResponse(headers: [("Content-Type", "text/plain")], body: Array(repeating: 0x61, count: 100))
+        }
+        server.addRoute("/page-b") { _ in TestResponse(headers: [("Content-Type", "text/plain")], body: Array(repeating: 0x62, count: 200))
+        }
         server.addRoute("/missing") { _ in TestResponse(status: 404, text: "gone") }
         // Held until the test has scraped.
         server.addHeldRoute("/slow", until: released)
         let log = directory + "/crawl.log"
-        let crawl = try CrawlCommandProcess([server.url("/start"), "--ignore-robots", "--max-body", "1000", "--metrics", "0",
-                                             "--output", directory + "/pages.jsonl", "--quiet"], logPath: log)
+        let crawl = try CrawlCommandProcess(
+            [
+                server.url("/start"), "--ignore-robots", "--max-body", "1000", "--metrics", "0",
+                "--output", directory + "/pages.jsonl", "--quiet"
+            ], logPath: log)
         #expect(await CrawlCommandProcess.waitForText(in: log, containing: "/metrics\n"), "\(Self.text(log))")
         let url = try #require(Self.text(log).firstMatch(of: /metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/)?.1)
         // The seed, /page-a, /page-b and /missing are recorded (4 pages); /bytes/5000 fails; /slow is in flight.
@@ -96,18 +105,18 @@ struct MetricsCommandTests {
         #expect(await CrawlCommandProcess.waitForText(in: log, containing: "/metrics\n"), "\(Self.text(log))")
         let url = try #require(Self.text(log).firstMatch(of: /metrics at (http:\/\/\[::1\]:\d+)\/metrics/)?.1)
         let script = """
-        import sys, urllib.request, urllib.error
-        from prometheus_client.parser import text_string_to_metric_families
-        def status(path, method='GET'):
-            try:
-                with urllib.request.urlopen(urllib.request.Request(sys.argv[1] + path, method=method), timeout=10) as response:
-                    if path == '/metrics':
-                        list(text_string_to_metric_families(response.read().decode('utf-8')))
-                    return response.status
-            except urllib.error.HTTPError as error:
-                return error.code
-        print(status('/metrics'), status('/other'), status('/metrics', 'POST'))
-        """
+            import sys, urllib.request, urllib.error
+            from prometheus_client.parser import text_string_to_metric_families
+            def status(path, method='GET'):
+                try:
+                    with urllib.request.urlopen(urllib.request.Request(sys.argv[1] + path, method=method), timeout=10) as response:
+                        if path == '/metrics':
+                            list(text_string_to_metric_families(response.read().decode('utf-8')))
+                        return response.status
+                except urllib.error.HTTPError as error:
+                    return error.code
+            print(status('/metrics'), status('/other'), status('/metrics', 'POST'))
+            """
         let result = try await ChildProcess.output(of: python, ["-c", script, String(url)], timeout: .seconds(60))
         released.withLock { $0 = true }
         #expect(await crawl.waitForExit(limit: .seconds(60)) == 0, "\(Self.text(log))")
@@ -115,7 +124,9 @@ struct MetricsCommandTests {
         #expect(result.text == "200 404 405\n", "\(result.text)")
     }
 
-    @Test("--metrics refuses what is not PORT, HOST:PORT or [IPV6]:PORT with a usage error (exit 64)", arguments: ["http://x", "127.0.0.1:70000", "::1:9100", "host:"])
+    @Test(
+        "--metrics refuses what is not PORT, HOST:PORT or [IPV6]:PORT with a usage error (exit 64)",
+        arguments: ["http://x", "127.0.0.1:70000", "::1:9100", "host:"])
     func badEndpoint(value: String) async throws {
         let result = try await ChildProcess.output(of: CrawlCommandProcess.executablePath, ["http://127.0.0.1:1/", "--metrics", value])
         #expect(result.status >> 8 == 64, "\(result.text)")

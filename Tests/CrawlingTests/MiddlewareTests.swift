@@ -1,8 +1,8 @@
 import AsyncURL
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// Middleware hooks and the crawl's cookie jar, at a real loopback server.
 @Suite("Middleware and cookies in a crawl")
@@ -42,13 +42,17 @@ struct MiddlewareTests {
         }
     }
 
-    private func crawl(_ server: TestServer, middlewares: [any CrawlMiddleware], cookies: Bool = true) async throws -> (CrawlStats, [PageRecord]) {
+    private func crawl(_ server: TestServer, middlewares: [any CrawlMiddleware], cookies: Bool = true) async throws -> (
+        CrawlStats, [PageRecord]
+    ) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-mw-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let log = try FeedExporter(path: path, format: .jsonLines)
         var settings = CrawlSettings()
         settings.keepsCookies = cookies
-        let stats = try await Crawler(spider: FollowAllSpider(seeds: [server.url("/")]), settings: settings, pageLog: log, middlewares: middlewares).run()
+        let stats = try await Crawler(
+            spider: FollowAllSpider(seeds: [server.url("/")]), settings: settings, pageLog: log, middlewares: middlewares
+        ).run()
         log.close()
         let records = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
             .map { try JSONDecoder().decode(PageRecord.self, from: Data($0.utf8)) }
@@ -63,7 +67,8 @@ struct MiddlewareTests {
         try await server.shutdown()
         let pages = server.recordedRequests.filter { $0.path != "/robots.txt" }
         #expect(!pages.contains { $0.path.contains("skip-me") })
-        #expect(pages.allSatisfy { request in request.headers.contains { $0.name.lowercased() == "x-crawl-token" && $0.value == "secret" } })
+        #expect(
+            pages.allSatisfy { request in request.headers.contains { $0.name.lowercased() == "x-crawl-token" && $0.value == "secret" } })
         #expect(pages.filter { $0.path == "/flaky" }.count == 2, "retried once")
         #expect(stats.skippedRequests == 1)
         #expect(stats.droppedResponses == 1)
@@ -84,7 +89,9 @@ struct MiddlewareTests {
             try await server.shutdown()
             let later = server.recordedRequests.filter { $0.path.hasPrefix("/page/") }
             #expect(later.count == 4)
-            let withCookie = later.filter { request in request.headers.contains { $0.name.lowercased() == "cookie" && $0.value == "visitor=42" } }
+            let withCookie = later.filter { request in
+                request.headers.contains { $0.name.lowercased() == "cookie" && $0.value == "visitor=42" }
+            }
             #expect(withCookie.count == (keeps ? 4 : 0))
         }
     }

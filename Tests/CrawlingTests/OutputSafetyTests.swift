@@ -1,9 +1,10 @@
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What `asyncurl-crawl` writes cannot be turned against its user: hostile
@@ -34,12 +35,12 @@ struct OutputSafetyTests {
     private func pythonCSVRows(_ path: String) async throws -> [[String]] {
         let output = directory + "/rows-\(UUID().uuidString).json"
         let script = """
-        import csv, json, sys
-        with open(sys.argv[1], newline='', encoding='utf-8') as source:
-            rows = list(csv.reader(source))
-        with open(sys.argv[2], 'w', encoding='utf-8') as target:
-            json.dump(rows, target)
-        """
+            import csv, json, sys
+            with open(sys.argv[1], newline='', encoding='utf-8') as source:
+                rows = list(csv.reader(source))
+            with open(sys.argv[2], 'w', encoding='utf-8') as target:
+                json.dump(rows, target)
+            """
         let python = try await ChildProcess.output(of: "/usr/bin/env", ["python3", "-c", script, path, output], timeout: .seconds(60))
         try #require(python.status == 0, "\(python.text)")
         return try JSONDecoder().decode([[String]].self, from: Data(contentsOf: URL(fileURLWithPath: output)))
@@ -47,7 +48,9 @@ struct OutputSafetyTests {
 
     // MARK: CSV
 
-    @Test("CSV page log: hostile Content-Type values keep every row at the header's width for Python's csv reader; formulas are neutralised; every column is there")
+    @Test(
+        "CSV page log: hostile Content-Type values keep every row at the header's width for Python's csv reader; formulas are neutralised; every column is there"
+    )
     func hostileCSV() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let server = try await TestServer.start()
@@ -59,7 +62,7 @@ struct OutputSafetyTests {
             ("-2+3,x", "'-2+3,x"),
             ("@SUM(A1)", "'@SUM(A1)"),
             ("text/plain\"\u{301},x", "text/plain\"\u{301},x"),
-            ("text/plain; x=\u{1B}[31mred", "text/plain; x=[31mred"),
+            ("text/plain; x=\u{1B}[31mred", "text/plain; x=[31mred")
         ]
         for (index, value) in hostile.enumerated() {
             server.addRoute("/hostile/\(index)") { _ in TestResponse(headers: [("Content-Type", value.served)], body: Array("x".utf8)) }
@@ -67,16 +70,23 @@ struct OutputSafetyTests {
         // A redirect, a failure and links give the redirects, error and referrer columns values on some rows only.
         server.addRoute("/start") { _ in .links(hostile.indices.map { "/hostile/\($0)" } + ["/redirect-to?url=/hostile/0", "/bytes/5000"]) }
         let csvPath = directory + "/pages.csv"
-        let crawl = try CrawlCommandProcess([server.url("/start"), "--output", csvPath, "--format", "csv", "--ignore-robots",
-                                             "--max-body", "1000", "--quiet"], logPath: directory + "/output.txt")
+        let crawl = try CrawlCommandProcess(
+            [
+                server.url("/start"), "--output", csvPath, "--format", "csv", "--ignore-robots",
+                "--max-body", "1000", "--quiet"
+            ], logPath: directory + "/output.txt")
         let status = await crawl.waitForExit(limit: .seconds(60))
         try await server.shutdown()
         #expect(status == 0, "\(text(directory + "/output.txt"))")
 
         let rows = try await pythonCSVRows(csvPath)
         let header = try #require(rows.first)
-        #expect(header == ["bytes", "change", "content_type", "depth", "elapsed_ms", "error", "final_url", "links", "links_dropped", "outlinks", "redirects",
-                           "referrer", "rendered", "status", "url"])
+        #expect(
+            header == [
+                "bytes", "change", "content_type", "depth", "elapsed_ms", "error", "final_url", "links", "links_dropped", "outlinks",
+                "redirects",
+                "referrer", "rendered", "status", "url"
+            ])
         #expect(rows.count == 1 + 1 + hostile.count + 2, "\(rows)")
         for row in rows {
             #expect(row.count == header.count, "\(row)")
@@ -106,9 +116,13 @@ struct OutputSafetyTests {
         let logPath = directory + "/output.txt"
         // One request at a time, 20 ms apart: head has long gone when the later lines are written.
         let script = #""$0" "$@" | head -c 10 > /dev/null; echo "crawler exit status ${PIPESTATUS[0]}""#
-        let pipeline = try CrawlCommandProcess(running: "/bin/bash", ["-c", script, CrawlCommandProcess.executablePath, server.url("/start"),
-                                                                      "--output", "-", "--ignore-robots", "--per-host", "1", "--delay", "0.02"],
-                                               logPath: logPath)
+        let pipeline = try CrawlCommandProcess(
+            running: "/bin/bash",
+            [
+                "-c", script, CrawlCommandProcess.executablePath, server.url("/start"),
+                "--output", "-", "--ignore-robots", "--per-host", "1", "--delay", "0.02"
+            ],
+            logPath: logPath)
         let waitStatus = await pipeline.waitForExit(limit: .seconds(90))
         let fetched = server.requests(under: "/ok/").count
         try await server.shutdown()
@@ -129,7 +143,9 @@ struct OutputSafetyTests {
         let full = try CrawlCommandProcess([server.url("/start"), "--output", "/dev/full"] + state, logPath: directory + "/full.txt")
         let fullStatus = await full.waitForExit(limit: .seconds(60))
         #expect(fullStatus == 4, "\(text(directory + "/full.txt"))")
-        #expect(text(directory + "/full.txt").contains("stopped: cannot write /dev/full: No space left on device"), "\(text(directory + "/full.txt"))")
+        #expect(
+            text(directory + "/full.txt").contains("stopped: cannot write /dev/full: No space left on device"),
+            "\(text(directory + "/full.txt"))")
         let pageLog = directory + "/pages.jsonl"
         let resumed = try CrawlCommandProcess([server.url("/start"), "--output", pageLog] + state, logPath: directory + "/resumed.txt")
         let resumedStatus = await resumed.waitForExit(limit: .seconds(60))
@@ -150,8 +166,11 @@ struct OutputSafetyTests {
         let state = directory + "/state"
         func run(_ name: String, _ extra: [String]) async -> (Int32?, String) {
             let log = directory + "/\(name).txt"
-            guard let crawl = try? CrawlCommandProcess([server.url("/start"), "--state", state, "--ignore-robots", "--output", directory + "/pages.jsonl"] + extra,
-                                                       logPath: log) else { return (nil, "cannot start") }
+            guard
+                let crawl = try? CrawlCommandProcess(
+                    [server.url("/start"), "--state", state, "--ignore-robots", "--output", directory + "/pages.jsonl"] + extra,
+                    logPath: log)
+            else { return (nil, "cannot start") }
             return (await crawl.waitForExit(limit: .seconds(60)), text(log))
         }
         let first = await run("first", ["--quiet"])
@@ -174,25 +193,25 @@ struct OutputSafetyTests {
         // OSC and CSI with ESC (which the Redis error's own rendering escapes
         // as text) and the one-byte C1 CSI, U+009B (which only the clean-up removes).
         let script = """
-        import os, socket, sys
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(('127.0.0.1', 0))
-        listener.listen(4)
-        listener.settimeout(60)
-        with open(sys.argv[1] + '.tmp', 'w') as announcement:
-            announcement.write(str(listener.getsockname()[1]))
-        os.rename(sys.argv[1] + '.tmp', sys.argv[1])
-        for _ in range(4):
-            connection, _ = listener.accept()
-            connection.settimeout(10)
-            try:
-                while connection.recv(65536):
-                    connection.sendall(b'-ERR \\x1b]0;pwned\\x07\\x1b[2Jevil\\xc2\\x9b31m reply\\r\\n')
-            except OSError:
-                pass
-            connection.close()
-        """
+            import os, socket, sys
+            listener = socket.socket()
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind(('127.0.0.1', 0))
+            listener.listen(4)
+            listener.settimeout(60)
+            with open(sys.argv[1] + '.tmp', 'w') as announcement:
+                announcement.write(str(listener.getsockname()[1]))
+            os.rename(sys.argv[1] + '.tmp', sys.argv[1])
+            for _ in range(4):
+                connection, _ = listener.accept()
+                connection.settimeout(10)
+                try:
+                    while connection.recv(65536):
+                        connection.sendall(b'-ERR \\x1b]0;pwned\\x07\\x1b[2Jevil\\xc2\\x9b31m reply\\r\\n')
+                except OSError:
+                    pass
+                connection.close()
+            """
         // Killed when the test ends (CrawlCommandProcess never leaves a child running).
         let server = try CrawlCommandProcess(running: "/usr/bin/env", ["python3", "-c", script, ready], logPath: directory + "/server.txt")
         let deadline = ContinuousClock.now + .seconds(30)
@@ -208,7 +227,8 @@ struct OutputSafetyTests {
         _ = await server.waitForExit(limit: .seconds(10))
         let output = try Data(contentsOf: URL(fileURLWithPath: log))
         #expect(status == 3, "\(String(decoding: output, as: UTF8.self))")
-        #expect(String(decoding: output, as: UTF8.self).contains("evil"), "the message is shown: \(String(decoding: output, as: UTF8.self))")
+        #expect(
+            String(decoding: output, as: UTF8.self).contains("evil"), "the message is shown: \(String(decoding: output, as: UTF8.self))")
         #expect(!output.contains(0x1B) && !output.contains(0x07), "\(String(decoding: output, as: UTF8.self).debugDescription)")
         #expect(!String(decoding: output, as: UTF8.self).unicodeScalars.contains("\u{9B}"))
         print("asyncurl-crawl --status against a hostile server printed: \(String(decoding: output, as: UTF8.self).debugDescription)")
@@ -226,8 +246,9 @@ struct OutputSafetyTests {
         let seed = "http://crawler:\(secret)@127.0.0.1:\(server.port)/start"
         let state = directory + "/state"
         let pageLog = directory + "/pages.jsonl"
-        let crawl = try CrawlCommandProcess([seed, "--state", state, "--ignore-robots", "--output", pageLog, "--stats", directory + "/stats.json"],
-                                            logPath: directory + "/output.txt")
+        let crawl = try CrawlCommandProcess(
+            [seed, "--state", state, "--ignore-robots", "--output", pageLog, "--stats", directory + "/stats.json"],
+            logPath: directory + "/output.txt")
         let status = await crawl.waitForExit(limit: .seconds(60))
         try await server.shutdown()
         #expect(status == 0, "\(text(directory + "/output.txt"))")
@@ -241,7 +262,8 @@ struct OutputSafetyTests {
         let records = try LoggedCrawl.readRecords(atPath: pageLog)
         #expect(records.count == 4, "\(records)")
         #expect(records.contains { $0.url == server.url("/start") })
-        let files = [pageLog, directory + "/output.txt", directory + "/stats.json"]
+        let files =
+            [pageLog, directory + "/output.txt", directory + "/stats.json"]
             + (try FileManager.default.contentsOfDirectory(atPath: state)).map { state + "/" + $0 }
         for file in files {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -266,8 +288,10 @@ struct OutputSafetyTests {
         server.addRoute("/start") { _ in .links((1...pages).map { "/ok/\($0)" }) }
         let secret = "s3cret-Pa55"
         // 50 ms between requests: 15 pages take 0.75 s, past the first checkpoint (every 0.5 s).
-        let arguments = ["http://crawler:\(secret)@127.0.0.1:\(server.port)/start", "--state", directory + "/state", "--ignore-robots",
-                         "--output", directory + "/pages.jsonl", "--per-host", "1", "--delay", "0.05", "--quiet"]
+        let arguments = [
+            "http://crawler:\(secret)@127.0.0.1:\(server.port)/start", "--state", directory + "/state", "--ignore-robots",
+            "--output", directory + "/pages.jsonl", "--per-host", "1", "--delay", "0.05", "--quiet"
+        ]
         let first = try CrawlCommandProcess(arguments, logPath: directory + "/first.txt")
         first.send(SIGKILL, whenLinesIn: directory + "/pages.jsonl", reach: 15)
         #expect(await first.waitForExit(limit: .seconds(60)) == 128 + SIGKILL)
@@ -281,7 +305,9 @@ struct OutputSafetyTests {
         let expected = "Basic " + Data("crawler:\(secret)".utf8).base64EncodedString()
         let requests = server.requests(under: "/ok/")
         #expect(Set(requests.map(\.path)).count == pages)
-        #expect(requests.allSatisfy { $0.header("Authorization") == expected }, "\(requests.map { "\($0.path) \($0.header("Authorization") ?? "-")" })")
+        #expect(
+            requests.allSatisfy { $0.header("Authorization") == expected },
+            "\(requests.map { "\($0.path) \($0.header("Authorization") ?? "-")" })")
         let pageLog = try Data(contentsOf: URL(fileURLWithPath: directory + "/pages.jsonl"))
         #expect(pageLog.range(of: Data(secret.utf8)) == nil)
     }
@@ -293,22 +319,30 @@ struct OutputSafetyTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let server = try await TestServer.start()
         let state = directory + "/state"
-        let first = try CrawlCommandProcess([server.url("/hang"), "--state", state, "--ignore-robots", "--timeout", "600",
-                                             "--output", directory + "/first.jsonl", "--quiet"], logPath: directory + "/first.txt")
+        let first = try CrawlCommandProcess(
+            [
+                server.url("/hang"), "--state", state, "--ignore-robots", "--timeout", "600",
+                "--output", directory + "/first.jsonl", "--quiet"
+            ], logPath: directory + "/first.txt")
         // The first holds the directory once its request is in flight.
         let deadline = ContinuousClock.now + .seconds(60)
         while !server.recordedRequests.contains(where: { $0.path == "/hang" }), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
-        let second = try CrawlCommandProcess([server.url("/hang"), "--state", state, "--ignore-robots", "--timeout", "600",
-                                              "--output", directory + "/second.jsonl", "--quiet"], logPath: directory + "/second.txt")
+        let second = try CrawlCommandProcess(
+            [
+                server.url("/hang"), "--state", state, "--ignore-robots", "--timeout", "600",
+                "--output", directory + "/second.jsonl", "--quiet"
+            ], logPath: directory + "/second.txt")
         let secondStatus = await second.waitForExit(limit: .seconds(60))
         first.send(SIGKILL)
         _ = await first.waitForExit(limit: .seconds(30))
         try await server.shutdown()
         #expect(secondStatus == 3, "\(text(directory + "/second.txt"))")
-        #expect(text(directory + "/second.txt").contains("cannot use the state directory \(state): in use by another process (pid \(first.pid))"),
-                "\(text(directory + "/second.txt"))")
+        #expect(
+            text(directory + "/second.txt").contains(
+                "cannot use the state directory \(state): in use by another process (pid \(first.pid))"),
+            "\(text(directory + "/second.txt"))")
         #expect(server.recordedRequests.filter { $0.path == "/hang" }.count == 1, "the second process fetched nothing")
     }
 }

@@ -1,9 +1,10 @@
 import AsyncURLSupport
 import Foundation
-import Testing
 import TestServer
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `asyncurl-crawl --format` and compressed page logs, read back by Python's
@@ -31,8 +32,9 @@ struct PageLogFormatCommandTests {
         return server
     }
 
-    @Test("A JSON page log stopped by Ctrl-C, by SIGKILL, or on standard output is one array Python's json reads, a page an entry",
-          arguments: ["SIGINT", "SIGKILL", "stdout"])
+    @Test(
+        "A JSON page log stopped by Ctrl-C, by SIGKILL, or on standard output is one array Python's json reads, a page an entry",
+        arguments: ["SIGINT", "SIGKILL", "stdout"])
     func interruptedJSON(ending: String) async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let released = LockedState(false)
@@ -43,9 +45,13 @@ struct PageLogFormatCommandTests {
         if ending == "stdout" {
             // Standard output to the page log's file, standard error apart.
             let shell = "exec \"$0\" \"$@\" 2>\"\(log)\" >\"\(pageLog)\""
-            crawl = try CrawlCommandProcess(running: "/bin/sh", ["-c", shell, CrawlCommandProcess.executablePath, server.url("/start"),
-                                                                 "--ignore-robots", "--output", "-", "--format", "json", "--quiet"],
-                                            logPath: directory + "/shell.log")
+            crawl = try CrawlCommandProcess(
+                running: "/bin/sh",
+                [
+                    "-c", shell, CrawlCommandProcess.executablePath, server.url("/start"),
+                    "--ignore-robots", "--output", "-", "--format", "json", "--quiet"
+                ],
+                logPath: directory + "/shell.log")
         } else {
             crawl = try CrawlCommandProcess([server.url("/start"), "--ignore-robots", "--output", pageLog, "--quiet"], logPath: log)
         }
@@ -103,8 +109,9 @@ struct PageLogFormatCommandTests {
         let released = LockedState(true)
         let server = try await startSite(released: released)
         let pageLog = directory + "/pages.xml.gz"
-        let crawl = try CrawlCommandProcess([server.url("/start"), "--ignore-robots", "--output", pageLog, "--quiet"],
-                                            logPath: directory + "/crawl.log")
+        let crawl = try CrawlCommandProcess(
+            [server.url("/start"), "--ignore-robots", "--output", pageLog, "--quiet"],
+            logPath: directory + "/crawl.log")
         let status = await crawl.waitForExit(limit: .seconds(60))
         try await server.shutdown()
         #expect(status == 0, "\(text(directory + "/crawl.log"))")
@@ -117,28 +124,37 @@ struct PageLogFormatCommandTests {
         #expect(seed["depth"]?.text == "0")
     }
 
-    @Test("--outlinks: each page's line lists its kept links, absolute, without fragments or credentials, once each, in order; without it no line has them")
+    @Test(
+        "--outlinks: each page's line lists its kept links, absolute, without fragments or credentials, once each, in order; without it no line has them"
+    )
     func outlinks() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let server = try await TestServer.start()
         let tooLong = "/long/" + String(repeating: "x", count: 300)
         server.addRoute("/start") { _ in
-            .links(["/page-1#top", "page-2", "/page-1", server.url("/page-3"), "http://user:secret@127.0.0.1:1/elsewhere", "mailto:x@example.com",
-                    tooLong])
+            .links([
+                "/page-1#top", "page-2", "/page-1", server.url("/page-3"), "http://user:secret@127.0.0.1:1/elsewhere",
+                "mailto:x@example.com",
+                tooLong
+            ])
         }
         server.addRoute("/page-") { _ in .links(["/start"]) }
         let withLinks = directory + "/with.jsonl"
         let without = directory + "/without.jsonl"
         for (pageLog, extra) in [(withLinks, ["--outlinks"]), (without, [])] {
-            let crawl = try CrawlCommandProcess([server.url("/start"), "--ignore-robots", "--max-url-length", "200", "--output", pageLog, "--quiet"] + extra,
-                                                logPath: directory + "/crawl.log")
+            let crawl = try CrawlCommandProcess(
+                [server.url("/start"), "--ignore-robots", "--max-url-length", "200", "--output", pageLog, "--quiet"] + extra,
+                logPath: directory + "/crawl.log")
             let status = await crawl.waitForExit(limit: .seconds(60))
             #expect(status == 0, "\(text(directory + "/crawl.log"))")
         }
         try await server.shutdown()
         let pages = try #require(try await FeedReader.read(withLinks, format: "jsonl") as? [[String: Any]])
         let seed = try #require(pages.first { $0["url"] as? String == server.url("/start") })
-        #expect(seed["outlinks"] as? [String] == [server.url("/page-1"), server.url("/page-2"), server.url("/page-3"), "http://127.0.0.1:1/elsewhere"])
+        #expect(
+            seed["outlinks"] as? [String] == [
+                server.url("/page-1"), server.url("/page-2"), server.url("/page-3"), "http://127.0.0.1:1/elsewhere"
+            ])
         #expect(seed["links_dropped"] as? Int == 1)
         let page = try #require(pages.first { $0["url"] as? String == server.url("/page-2") })
         #expect(page["outlinks"] as? [String] == [server.url("/start")])
@@ -153,8 +169,9 @@ struct PageLogFormatCommandTests {
         let released = LockedState(true)
         let server = try await startSite(released: released)
         let pageLog = directory + "/pages.json"
-        let crawl = try CrawlCommandProcess([server.url("/start"), "--ignore-robots", "--output", pageLog, "--format", "csv", "--quiet"],
-                                            logPath: directory + "/crawl.log")
+        let crawl = try CrawlCommandProcess(
+            [server.url("/start"), "--ignore-robots", "--output", pageLog, "--format", "csv", "--quiet"],
+            logPath: directory + "/crawl.log")
         let status = await crawl.waitForExit(limit: .seconds(60))
         try await server.shutdown()
         #expect(status == 0, "\(text(directory + "/crawl.log"))")

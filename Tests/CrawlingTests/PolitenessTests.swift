@@ -1,7 +1,7 @@
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// Politeness observed at real servers: two hosts (two loopback servers)
 /// record when each request arrives and how many are in progress.
@@ -106,4 +106,3 @@ struct PolitenessTests {
         #expect(stats.statuses[200] == 1)
     }
 }
-

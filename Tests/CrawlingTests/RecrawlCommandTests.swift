@@ -1,9 +1,10 @@
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `asyncurl-crawl --state DIR --recrawl` against a generated site served by
@@ -24,7 +25,8 @@ struct RecrawlCommandTests {
 
     /// Runs the crawler to its end; its exit code.
     private func run(_ site: DemoSiteServer, _ extra: [String], log: String) async throws -> Int32? {
-        let process = try CrawlCommandProcess([site.baseURL + "/", "--state", path("state"), "--recrawl", "--quiet"] + extra, logPath: path(log))
+        let process = try CrawlCommandProcess(
+            [site.baseURL + "/", "--state", path("state"), "--recrawl", "--quiet"] + extra, logPath: path(log))
         return await process.waitForExit()
     }
 
@@ -41,17 +43,22 @@ struct RecrawlCommandTests {
         (try? String(contentsOfFile: path(name), encoding: .utf8)) ?? ""
     }
 
-    @Test("Unchanged site: every page unchanged (304, revisit records in the WARC), bytes ≤ 5%; then edited and deleted files are exactly the changed and gone pages")
+    @Test(
+        "Unchanged site: every page unchanged (304, revisit records in the WARC), bytes ≤ 5%; then edited and deleted files are exactly the changed and gone pages"
+    )
     func unchangedThenEdited() async throws {
         let site = try DemoSiteServer.startGenerated(pages: 40)
         defer { site.stop() }
-        #expect(try await run(site, ["--output", path("p1.jsonl"), "--stats", path("s1.json")], log: "run1.log") == 0, "\(logText("run1.log"))")
+        #expect(
+            try await run(site, ["--output", path("p1.jsonl"), "--stats", path("s1.json")], log: "run1.log") == 0, "\(logText("run1.log"))")
         let first = try records("p1.jsonl")
         #expect(first.count > 30)
         #expect(first.allSatisfy { $0.change == .new })
 
-        #expect(try await run(site, ["--recrawl-all", "--output", path("p2.jsonl"), "--stats", path("s2.json"), "--warc", path("r2.warc.gz")],
-                              log: "run2.log") == 0, "\(logText("run2.log"))")
+        #expect(
+            try await run(
+                site, ["--recrawl-all", "--output", path("p2.jsonl"), "--stats", path("s2.json"), "--warc", path("r2.warc.gz")],
+                log: "run2.log") == 0, "\(logText("run2.log"))")
         let second = try records("p2.jsonl")
         #expect(Set(second.map(\.url)) == Set(first.map(\.url)), "the recrawl reaches every page through the stored links")
         #expect(second.allSatisfy { $0.change == .unchanged }, "\(second.filter { $0.change != .unchanged })")
@@ -67,8 +74,10 @@ struct RecrawlCommandTests {
             let check = try await ChildProcess.output(of: venv + "/warcio", ["check", warc])
             #expect(check.status == 0, "\(check.text)")
             let read = try await ChildProcess.output(of: venv + "/python", [WARCCrawlTests.reader, warc])
-            let revisits = read.text.split(separator: "\n").compactMap { try? JSONDecoder().decode(ArchivedRecord.self, from: Data($0.utf8)) }
-                .filter { $0.type == "revisit" && $0.status == "304" }
+            let revisits = read.text.split(separator: "\n").compactMap {
+                try? JSONDecoder().decode(ArchivedRecord.self, from: Data($0.utf8))
+            }
+            .filter { $0.type == "revisit" && $0.status == "304" }
             #expect(revisits.count == second.filter { $0.status == 304 }.count)
             #expect(revisits.allSatisfy { $0.refers != nil })
         } else {
@@ -89,8 +98,9 @@ struct RecrawlCommandTests {
         }
         for url in deleted { try FileManager.default.removeItem(atPath: file(url)) }
 
-        #expect(try await run(site, ["--recrawl-all", "--output", path("p3.jsonl"), "--stats", path("s3.json")], log: "run3.log") == 0,
-                "\(logText("run3.log"))")
+        #expect(
+            try await run(site, ["--recrawl-all", "--output", path("p3.jsonl"), "--stats", path("s3.json")], log: "run3.log") == 0,
+            "\(logText("run3.log"))")
         let third = try records("p3.jsonl")
         #expect(Set(third.filter { $0.change == .changed }.map(\.url)) == Set(edited))
         #expect(Set(third.filter { $0.change == .gone }.map(\.url)) == Set(deleted))
@@ -105,7 +115,8 @@ struct RecrawlCommandTests {
         defer { site.stop() }
         #expect(try await run(site, ["--output", path("p1.jsonl")], log: "run1.log") == 0, "\(logText("run1.log"))")
         let first = try records("p1.jsonl")
-        #expect(try await run(site, ["--output", path("p2.jsonl"), "--stats", path("s2.json")], log: "run2.log") == 0, "\(logText("run2.log"))")
+        #expect(
+            try await run(site, ["--output", path("p2.jsonl"), "--stats", path("s2.json")], log: "run2.log") == 0, "\(logText("run2.log"))")
         #expect(try records("p2.jsonl").isEmpty, "nothing is due an hour after the first visit")
         let secondStats = try stats("s2.json")
         #expect(secondStats.revisitsNotDue == first.count)
@@ -124,7 +135,8 @@ struct RecrawlCommandTests {
         let first = try records("p1.jsonl")
         // Slow (one request at a time, 100 ms apart), so it is killed midway.
         let slow = ["--recrawl-all", "--output", path("p2.jsonl"), "--per-host", "1", "--delay", "0.1"]
-        let killed = try CrawlCommandProcess([site.baseURL + "/", "--state", path("state"), "--recrawl", "--quiet"] + slow, logPath: path("run2.log"))
+        let killed = try CrawlCommandProcess(
+            [site.baseURL + "/", "--state", path("state"), "--recrawl", "--quiet"] + slow, logPath: path("run2.log"))
         killed.send(SIGKILL, whenLinesIn: path("p2.jsonl"), reach: 15)
         #expect(await killed.waitForExit() == 128 + SIGKILL)
         let partial = try records("p2.jsonl")

@@ -1,8 +1,8 @@
 import AsyncURLSupport
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// Item diff on a recrawl: a spider's ``KeyedItem``s are written only when
 /// added, changed or removed, each with `_change`; unchanged pages give none.
@@ -15,7 +15,7 @@ struct RecrawlItemDiffTests {
             "/p/1": ["a": "1.00", "b": "2.00"],
             "/p/2": ["c": "3.00"],
             "/p/3": ["d": "4.00", "e": "5.00"],
-            "/p/4": ["f": "6.00"],
+            "/p/4": ["f": "6.00"]
         ])
 
         func serve(_ server: TestServer) {
@@ -23,7 +23,8 @@ struct RecrawlItemDiffTests {
             server.addRoute("/p/") { request in
                 guard let products = self.pages.withLock({ $0[request.path] }) else { return TestResponse(status: 404, text: "gone") }
                 let rows = products.keys.sorted().map { "<li data-sku=\"\($0)\">\(products[$0] ?? "")</li>" }.joined()
-                return TestResponse(headers: [("Content-Type", "text/html")], body: Array("<html><body><ul>\(rows)</ul></body></html>".utf8))
+                return TestResponse(
+                    headers: [("Content-Type", "text/html")], body: Array("<html><body><ul>\(rows)</ul></body></html>".utf8))
             }
             server.addRoute("/") { request in
                 guard request.path == "/" else { return TestResponse(status: 404, text: "not found") }
@@ -105,7 +106,7 @@ struct RecrawlItemDiffTests {
             Line(sku: "a", price: "1.50", _change: "changed"),
             Line(sku: "g", price: "7.00", _change: "added"),
             Line(_key: "e", _url: server.url("/p/3"), _change: "removed"),
-            Line(_key: "f", _url: server.url("/p/4"), _change: "removed"),
+            Line(_key: "f", _url: server.url("/p/4"), _change: "removed")
         ]
         #expect(Set(third.lines) == expected)
         #expect(third.lines.count == expected.count)

@@ -1,6 +1,7 @@
 import CrawlFrontier
-@testable import Crawling
 import Testing
+
+@testable import Crawling
 
 /// The adaptive revisit schedule: intervals grow while a page is unchanged,
 /// shrink when it changes, and stay within --revisit-min ... --revisit-max.
@@ -30,10 +31,13 @@ struct RevisitScheduleTests {
         #expect(schedule.interval(after: .gone, previous: 70_000) == 60_000, "floored at the minimum")
     }
 
-    @Test("Due when the interval has passed (a stored interval over today's maximum counts as the maximum); --recrawl-all makes every page due")
+    @Test(
+        "Due when the interval has passed (a stored interval over today's maximum counts as the maximum); --recrawl-all makes every page due"
+    )
     func due() {
-        let page = PageRevisit(fingerprint: 1, url: "http://h/", status: 200, etag: nil, lastModified: nil, digest: [], depth: 0,
-                               lastVisitMilliseconds: 1_000_000, intervalMilliseconds: 10_000_000, links: [], items: [])
+        let page = PageRevisit(
+            fingerprint: 1, url: "http://h/", status: 200, etag: nil, lastModified: nil, digest: [], depth: 0,
+            lastVisitMilliseconds: 1_000_000, intervalMilliseconds: 10_000_000, links: [], items: [])
         #expect(!schedule().isDue(page, now: 1_000_000 + 599_999))
         #expect(schedule().isDue(page, now: 1_000_000 + 600_000))
         #expect(!schedule(max: .seconds(100_000)).isDue(page, now: 1_000_000 + 600_000))

@@ -1,6 +1,7 @@
 import AsyncURL
-@testable import Crawling
 import Testing
+
+@testable import Crawling
 
 /// How a crawl's address policy is judged from its seeds (no name is resolved for it).
 @Suite("Seed addresses")
@@ -19,7 +20,8 @@ struct SeedAddressesTests {
 
     @Test("Literal seeds allow exactly their own addresses; localhost allows 127.0.0.1 and ::1")
     func literalSeeds() throws {
-        #expect(SeedAddresses.allowedPrivateAddresses(forSeeds: ["http://127.0.0.1:8080/", "http://[fd00::5]/", "http://8.8.8.8/"])
+        #expect(
+            SeedAddresses.allowedPrivateAddresses(forSeeds: ["http://127.0.0.1:8080/", "http://[fd00::5]/", "http://8.8.8.8/"])
                 == [try ip("127.0.0.1"), try ip("fd00::5")])
         #expect(SeedAddresses.allowedPrivateAddresses(forSeeds: ["http://localhost:3000/"]) == [try ip("127.0.0.1"), try ip("::1")])
         let policy = SeedAddresses.policy(forSeeds: ["http://127.0.0.1:8080/"])

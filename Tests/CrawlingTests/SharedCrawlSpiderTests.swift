@@ -4,8 +4,8 @@ import Crawling
 import DistributedFrontier
 import Foundation
 import LinkExtraction
-import Testing
 import TestServer
+import Testing
 
 /// A rule-driven spider with a POST request gives the same items through a
 /// Redis frontier as in one process: method, headers, body and meta travel
@@ -23,7 +23,9 @@ struct SharedCrawlSpiderTests {
     private static func site(_ server: TestServer) {
         @Sendable func page(_ title: String, _ links: [String]) -> TestResponse {
             let anchors = links.map { "<a href=\"\($0)\">\($0)</a>" }.joined()
-            return TestResponse(headers: [("Content-Type", "text/html")], body: Array("<html><head><title>\(title)</title></head><body>\(anchors)</body></html>".utf8))
+            return TestResponse(
+                headers: [("Content-Type", "text/html")],
+                body: Array("<html><head><title>\(title)</title></head><body>\(anchors)</body></html>".utf8))
         }
         server.addRoute("/robots.txt") { _ in TestResponse(status: 404, text: "none") }
         server.addRoute("/item/") { request in page("Item \(request.path.dropFirst(6))", ["/cat/99", "/about"]) }
@@ -52,17 +54,22 @@ struct SharedCrawlSpiderTests {
 
         override func startRequests() -> [CrawlRequest] {
             // The POST goes straight to the item rule (index 1), as a request the rule made would.
-            [CrawlRequest(url: base + "/"),
-             CrawlRequest(url: base + "/search", method: .post, headers: HTTPHeaders([("X-Search-Token", "t0ke")]),
-                          body: Data("q=widgets\n&page=1".utf8), meta: [CrawlSpider.ruleKey: "1"])]
+            [
+                CrawlRequest(url: base + "/"),
+                CrawlRequest(
+                    url: base + "/search", method: .post, headers: HTTPHeaders([("X-Search-Token", "t0ke")]),
+                    body: Data("q=widgets\n&page=1".utf8), meta: [CrawlSpider.ruleKey: "1"])
+            ]
         }
 
         override func makeRules() throws -> [CrawlRule] {
             [
                 CrawlRule(try LinkExtractor(allow: ["/cat/"])),
-                CrawlRule(try LinkExtractor(allow: ["/item/"]), callback: { page, output in
-                    output.yield(Item(path: URL(string: page.url)?.path ?? "", title: try page.xpath("//title/text()").first ?? ""))
-                }),
+                CrawlRule(
+                    try LinkExtractor(allow: ["/item/"]),
+                    callback: { page, output in
+                        output.yield(Item(path: URL(string: page.url)?.path ?? "", title: try page.xpath("//title/text()").first ?? ""))
+                    })
             ]
         }
     }
@@ -71,15 +78,19 @@ struct SharedCrawlSpiderTests {
     private static func crawl(_ frontier: FrontierFactory?) async throws -> (items: Set<Item>, paths: [String]) {
         let server = try await TestServer.start()
         site(server)
-        let itemsPath = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-shared-items-\(UUID().uuidString).jsonl").path
+        let itemsPath = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-shared-items-\(UUID().uuidString).jsonl")
+            .path
         defer { try? FileManager.default.removeItem(atPath: itemsPath) }
         let feed = try FeedExporter(path: itemsPath, format: .jsonLines)
         var settings = CrawlSettings()
         if let frontier { settings.frontier = frontier }
-        _ = try await Crawler(spider: SearchingSpider(base: String(server.url("/").dropLast())), settings: settings, itemFeeds: [feed]).run()
+        _ = try await Crawler(spider: SearchingSpider(base: String(server.url("/").dropLast())), settings: settings, itemFeeds: [feed])
+            .run()
         feed.close()
         try await server.shutdown()
-        let items = try String(contentsOfFile: itemsPath, encoding: .utf8).split(separator: "\n").map { try JSONDecoder().decode(Item.self, from: Data($0.utf8)) }
+        let items = try String(contentsOfFile: itemsPath, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(Item.self, from: Data($0.utf8))
+        }
         return (Set(items), server.recordedRequests.map(\.path).filter { $0 != "/robots.txt" })
     }
 

@@ -1,9 +1,10 @@
 import AsyncURLSupport
 import CrawlFrontier
-@testable import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
+
+@testable import Crawling
 
 /// Sitemap `<lastmod>` and `<changefreq>` as hints for a recrawl's schedule.
 @Suite("Sitemap hints for recrawls")
@@ -17,17 +18,24 @@ struct SitemapHintTests {
 
     private let day: Int64 = 86_400_000
 
-    @Test("W3C datetimes: every form sitemaps use, time zones applied; anything else is unreadable", arguments: [
-        ("1970-01-01", Int64(0)), ("2026-11-30", Int64(1_795_996_800_000)), ("2026-11", Int64(1_793_491_200_000)), ("2026", Int64(1_767_225_600_000)),
-        ("2026-11-30T10:00Z", Int64(1_796_032_800_000)), ("2026-11-30T10:00:30+02:00", Int64(1_796_025_630_000)),
-        ("2026-11-30T10:00:30.25-01:30", Int64(1_796_038_230_250)), (" 2026-11-30 \n", Int64(1_795_996_800_000)),
-        ("2024-02-29", Int64(1_709_164_800_000)),
-    ])
+    @Test(
+        "W3C datetimes: every form sitemaps use, time zones applied; anything else is unreadable",
+        arguments: [
+            ("1970-01-01", Int64(0)), ("2026-11-30", Int64(1_795_996_800_000)), ("2026-11", Int64(1_793_491_200_000)),
+            ("2026", Int64(1_767_225_600_000)),
+            ("2026-11-30T10:00Z", Int64(1_796_032_800_000)), ("2026-11-30T10:00:30+02:00", Int64(1_796_025_630_000)),
+            ("2026-11-30T10:00:30.25-01:30", Int64(1_796_038_230_250)), (" 2026-11-30 \n", Int64(1_795_996_800_000)),
+            ("2024-02-29", Int64(1_709_164_800_000))
+        ])
     func dateTimes(text: String, milliseconds: Int64) {
         #expect(W3CDateTime.milliseconds(text) == milliseconds)
     }
 
-    @Test("Unreadable datetimes", arguments: ["", "yesterday", "2026-13-01", "2025-02-29", "2026-11-30T10:00", "2026-11-30T25:00Z", "2026-11-30T10:00:00+0200", "20261130"])
+    @Test(
+        "Unreadable datetimes",
+        arguments: [
+            "", "yesterday", "2026-13-01", "2025-02-29", "2026-11-30T10:00", "2026-11-30T25:00Z", "2026-11-30T10:00:00+0200", "20261130"
+        ])
     func unreadable(text: String) {
         #expect(W3CDateTime.milliseconds(text) == nil)
         #expect(SitemapHint(meta: [SitemapSpider.lastModifiedKey: text])?.hasUnreadableValue == true)
@@ -36,8 +44,9 @@ struct SitemapHintTests {
     @Test("A lastmod after the last visit makes a page due now; one before it changes nothing")
     func lastModified() throws {
         let visit: Int64 = 1_795_996_800_000
-        let page = PageRevisit(fingerprint: 1, url: "http://h/", status: 200, etag: nil, lastModified: nil, digest: [], depth: 0,
-                               lastVisitMilliseconds: visit, intervalMilliseconds: 10 * day, links: [], items: [])
+        let page = PageRevisit(
+            fingerprint: 1, url: "http://h/", status: 200, etag: nil, lastModified: nil, digest: [], depth: 0,
+            lastVisitMilliseconds: visit, intervalMilliseconds: 10 * day, links: [], items: [])
         let newer = try #require(SitemapHint(meta: [SitemapSpider.lastModifiedKey: "2026-11-30T12:00Z"]))
         let older = try #require(SitemapHint(meta: [SitemapSpider.lastModifiedKey: "2026-11-29"]))
         #expect(!schedule().isDue(page, now: visit + day))
@@ -48,8 +57,9 @@ struct SitemapHintTests {
     @Test("changefreq bounds the interval from above, within --revisit-min and --revisit-max")
     func changeFrequency() throws {
         let visit: Int64 = 1_000_000_000_000
-        let page = PageRevisit(fingerprint: 1, url: "http://h/", status: 200, etag: nil, lastModified: nil, digest: [], depth: 0,
-                               lastVisitMilliseconds: visit, intervalMilliseconds: 10 * day, links: [], items: [])
+        let page = PageRevisit(
+            fingerprint: 1, url: "http://h/", status: 200, etag: nil, lastModified: nil, digest: [], depth: 0,
+            lastVisitMilliseconds: visit, intervalMilliseconds: 10 * day, links: [], items: [])
         func hint(_ value: String) throws -> SitemapHint { try #require(SitemapHint(meta: [SitemapSpider.changeFrequencyKey: value])) }
         #expect(!schedule().isDue(page, now: visit + 2 * day))
         #expect(schedule().isDue(page, now: visit + 2 * day, hint: try hint("daily")))
@@ -79,7 +89,9 @@ struct SitemapHintTests {
                 return TestResponse(headers: [("Content-Type", "application/xml")], body: Array(xml.utf8))
             }
             for path in ["/a", "/b"] {
-                server.addRoute(path) { _ in TestResponse(headers: [("Content-Type", "text/html")], body: Array("<html><body>\(path)</body></html>".utf8)) }
+                server.addRoute(path) { _ in
+                    TestResponse(headers: [("Content-Type", "text/html")], body: Array("<html><body>\(path)</body></html>".utf8))
+                }
             }
         }
     }
@@ -97,7 +109,9 @@ struct SitemapHintTests {
         return try await Crawler(spider: HintedSpider(sitemap: server.url("/sitemap.xml")), settings: settings).run()
     }
 
-    @Test("Recrawl over a loopback sitemap: the sitemap is read again every run; only the page whose lastmod is newer than its visit is fetched")
+    @Test(
+        "Recrawl over a loopback sitemap: the sitemap is read again every run; only the page whose lastmod is newer than its visit is fetched"
+    )
     func recrawlBySitemap() async throws {
         let site = Site()
         let server = try await TestServer.start()

@@ -1,10 +1,10 @@
-import AsyncURLSupport
 import AsyncURL
+import AsyncURLSupport
 import Crawling
 import Foundation
 import LinkExtraction
-import Testing
 import TestServer
+import Testing
 
 /// `SitemapSpider` against real loopback servers: the demo site (nginx) and a
 /// small hand-made site (the SwiftNIO test server) for rules, follow patterns,
@@ -93,9 +93,13 @@ struct SitemapSpiderTests {
         override var sitemapAlternateLinks: Bool { true }
         override var sitemapRules: [SitemapRule] {
             [
-                SitemapRule("/product/") { [products] response, _ in products.withLock { _ = $0.insert(URLComponents(string: response.url)?.path ?? "") } },
-                SitemapRule("^http://[^/]+/blog/") { [posts] response, _ in posts.withLock { _ = $0.insert(URLComponents(string: response.url)?.path ?? "") } },
-                SitemapRule("(unclosed"),
+                SitemapRule("/product/") { [products] response, _ in
+                    products.withLock { _ = $0.insert(URLComponents(string: response.url)?.path ?? "") }
+                },
+                SitemapRule("^http://[^/]+/blog/") { [posts] response, _ in
+                    posts.withLock { _ = $0.insert(URLComponents(string: response.url)?.path ?? "") }
+                },
+                SitemapRule("(unclosed")
             ]
         }
 
@@ -118,7 +122,8 @@ struct SitemapSpiderTests {
         }
         server.addRoute("/robots.txt") { _ in TestResponse(text: "User-agent: *\nDisallow: /blocked/\n\nSitemap: /sitemap-index.xml\n") }
         server.addRoute("/sitemap-index.xml") { _ in
-            xml("""
+            xml(
+                """
                 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
                 <sitemap><loc>\(base)/sitemap-products.xml</loc></sitemap>
                 <sitemap><loc>\(base)/sitemap-blog.xml.gz</loc></sitemap>
@@ -127,7 +132,8 @@ struct SitemapSpiderTests {
                 """)
         }
         server.addRoute("/sitemap-products.xml") { _ in
-            xml("""
+            xml(
+                """
                 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
                 <url><loc>\(base)/product/1</loc><lastmod>2026-05-01</lastmod>
                   <xhtml:link rel="alternate" hreflang="de" href="\(base)/de/product/1"/></url>
@@ -140,10 +146,13 @@ struct SitemapSpiderTests {
         }
         server.addRoute("/sitemap-blog.xml.gz") { _ in
             let text = "\(base)/blog/a\n\(base)/blog/b\n\(base)/misc/x\n\(base)/product/1\n"
-            return TestResponse(headers: [("Content-Type", "application/gzip")], body: StreamingCompressor.compressAll(Array(text.utf8), as: .gzip))
+            return TestResponse(
+                headers: [("Content-Type", "application/gzip")], body: StreamingCompressor.compressAll(Array(text.utf8), as: .gzip))
         }
         server.addRoute("/sitemap-ignored.xml") { _ in xml("<urlset><url><loc>\(base)/ignored</loc></url></urlset>") }
-        server.addRoute("/") { _ in TestResponse(headers: [("Content-Type", "text/html")], body: Array("<html><title>t</title><a href=/linked>x</a></html>".utf8)) }
+        server.addRoute("/") { _ in
+            TestResponse(headers: [("Content-Type", "text/html")], body: Array("<html><title>t</title><a href=/linked>x</a></html>".utf8))
+        }
 
         let spider = RuleSpider(start: base + "/robots.txt")
         var settings = CrawlSettings()
@@ -155,8 +164,11 @@ struct SitemapSpiderTests {
         #expect(spider.posts.withLock { $0 } == ["/blog/a", "/blog/b"])
         #expect(spider.parsedByDefault.withLock { $0 } == 0)
         let requested = Set(server.recordedRequests.map(\.path))
-        #expect(requested == ["/robots.txt", "/sitemap-index.xml", "/sitemap-products.xml", "/sitemap-blog.xml.gz",
-                              "/product/1", "/de/product/1", "/blog/a", "/blog/b"])
+        #expect(
+            requested == [
+                "/robots.txt", "/sitemap-index.xml", "/sitemap-products.xml", "/sitemap-blog.xml.gz",
+                "/product/1", "/de/product/1", "/blog/a", "/blog/b"
+            ])
         let counters = spider.sitemapCounters
         #expect(counters.filtered == 1)
         #expect(counters.unmatched == 2)

@@ -1,7 +1,7 @@
 import Crawling
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// A spider's mutable state under parse calls that run at the same time.
 @Suite("SpiderState: a spider's mutable state under concurrent parse calls", .serialized, .timeLimit(.minutes(2)))
@@ -68,7 +68,10 @@ struct SpiderStateTests {
             for task in 0..<8 {
                 group.addTask {
                     for step in 0..<1000 {
-                        counts.withLock { $0["all", default: 0] += 1; $0["task \(task)", default: 0] += step % 2 }
+                        counts.withLock {
+                            $0["all", default: 0] += 1
+                            $0["task \(task)", default: 0] += step % 2
+                        }
                     }
                 }
             }

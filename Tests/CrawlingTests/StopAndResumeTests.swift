@@ -2,8 +2,9 @@ import Crawling
 import Foundation
 import TestServer
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `asyncurl-crawl --state`: a crawl killed with SIGKILL or stopped with
@@ -61,7 +62,10 @@ struct StopAndResumeTests {
         #expect(killedLines < manifest.count, "the crawl was stopped before its end")
         let last = try CrawlCommandProcess(arguments(site), logPath: log("run3"))
         let lastStatus = await last.waitForExit()
-        #expect(lastStatus == 0, "the last run ended with \(String(describing: lastStatus)): \((try? String(contentsOfFile: log("run3"), encoding: .utf8)) ?? "")")
+        #expect(
+            lastStatus == 0,
+            "the last run ended with \(String(describing: lastStatus)): \((try? String(contentsOfFile: log("run3"), encoding: .utf8)) ?? "")"
+        )
         let (paths, twice) = summary(try records(), base: site.baseURL)
         #expect(paths == manifest)
         #expect(twice.isEmpty, "logged twice: \(twice)")
@@ -90,8 +94,9 @@ struct StopAndResumeTests {
     @Test("A second Ctrl-C quits at once, without waiting for a request that never ends")
     func secondInterruptQuits() async throws {
         let server = try await TestServer.start()
-        let crawl = try CrawlCommandProcess([server.url("/hang"), "--ignore-robots", "--timeout", "600", "--output", logPath],
-                                            logPath: log("run1"))
+        let crawl = try CrawlCommandProcess(
+            [server.url("/hang"), "--ignore-robots", "--timeout", "600", "--output", logPath],
+            logPath: log("run1"))
         // The request is in flight once the server has it.
         let deadline = ContinuousClock.now + .seconds(60)
         while !server.recordedRequests.contains(where: { $0.path == "/hang" }), ContinuousClock.now < deadline {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// `asyncurl-crawl --warc` on the demo site (nginx on 127.0.0.1), read back
 /// with warcio (installed by scripts/install-deps.sh into .build-python/venv).
@@ -21,7 +21,9 @@ struct WARCCrawlTests {
     static let venv = DemoSiteServer.repositoryRoot.appendingPathComponent(".build-python/venv/bin").path
     static let reader = DemoSiteServer.repositoryRoot.appendingPathComponent("scripts/warc-records.py").path
 
-    @Test("Every fetch of a crawl is archived: warcio check passes, each page's payload is the file nginx served, robots.txt and redirect hops included, files roll over with a CDXJ index each, mode 0600")
+    @Test(
+        "Every fetch of a crawl is archived: warcio check passes, each page's payload is the file nginx served, robots.txt and redirect hops included, files roll over with a CDXJ index each, mode 0600"
+    )
     func demoSite() async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.venv + "/warcio") else {
             Issue.record("warcio is missing: run scripts/install-deps.sh")
@@ -33,8 +35,11 @@ struct WARCCrawlTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
-        let process = try CrawlCommandProcess([site.baseURL + "/", "--output", directory + "/pages.jsonl", "--warc", directory + "/crawl.warc.gz",
-                                               "--warc-cdx", "--warc-max-size", "300000", "--quiet"], logPath: directory + "/crawl.log")
+        let process = try CrawlCommandProcess(
+            [
+                site.baseURL + "/", "--output", directory + "/pages.jsonl", "--warc", directory + "/crawl.warc.gz",
+                "--warc-cdx", "--warc-max-size", "300000", "--quiet"
+            ], logPath: directory + "/crawl.log")
         let code = await process.waitForExit()
         #expect(code == 0, "\((try? String(contentsOfFile: directory + "/crawl.log", encoding: .utf8)) ?? "")")
 
@@ -54,7 +59,8 @@ struct WARCCrawlTests {
         let responses = records.filter { $0.type == "response" || $0.type == "revisit" }
         // One request record per response (a URL fetched twice, as a redirect's target and on its own, has two of each).
         #expect(records.filter { $0.type == "request" }.count == responses.count)
-        let archived = Dictionary(responses.compactMap { record in record.uri.map { ($0, record) } }, uniquingKeysWith: { first, _ in first })
+        let archived = Dictionary(
+            responses.compactMap { record in record.uri.map { ($0, record) } }, uniquingKeysWith: { first, _ in first })
         #expect(archived[site.baseURL + "/robots.txt"] != nil)
 
         let pages = try String(contentsOfFile: directory + "/pages.jsonl", encoding: .utf8).split(separator: "\n")
@@ -67,7 +73,8 @@ struct WARCCrawlTests {
             }
             // Pages served straight from a file: the payload is the file's bytes.
             guard let record = archived[page.url], record.type == "response", record.status == "200", page.redirects == nil,
-                  var path = URL(string: page.url)?.path, URL(string: page.url)?.query == nil else { continue }
+                var path = URL(string: page.url)?.path, URL(string: page.url)?.query == nil
+            else { continue }
             if path.hasSuffix("/") { path += "index.html" }
             guard let file = FileManager.default.contents(atPath: site.siteDirectory + path) else { continue }
             #expect(record.payload == file.map { String(format: "%02x", $0) }.joined(), "payload of \(page.url)")

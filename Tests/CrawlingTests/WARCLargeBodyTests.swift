@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestServer
+import Testing
 
 /// `asyncurl-crawl --warc` on a body far larger than the memory the crawler
 /// may use: the body streams into a spool file beside the archive and is
@@ -21,7 +21,9 @@ struct WARCLargeBodyTests {
     /// How far the crawler's peak RSS may rise above a crawl of a tiny body.
     static let memoryBound = 64 << 20
 
-    @Test("A 200 MB body is archived as it streams: peak RSS stays within 64 MB of a tiny body's crawl; warcio reads it back whole, with its digest")
+    @Test(
+        "A 200 MB body is archived as it streams: peak RSS stays within 64 MB of a tiny body's crawl; warcio reads it back whole, with its digest"
+    )
     func largeBody() async throws {
         guard let warcio = VenvTool.path("warcio", package: "warcio") else { return }
         let venv = WARCCrawlTests.venv
@@ -53,9 +55,12 @@ struct WARCLargeBodyTests {
     /// Crawls one URL into `name.warc.gz` with the body limit above the large
     /// body; the crawler's peak resident memory.
     private func crawl(_ url: String, name: String, in directory: String) async throws -> Int {
-        let process = try CrawlCommandProcess([url, "--output", directory + "/\(name).jsonl", "--warc", directory + "/\(name).warc.gz",
-                                               "--max-body", String(Self.bodyBytes + (50 << 20)), "--max-pages", "1", "--quiet"],
-                                              logPath: directory + "/\(name).log")
+        let process = try CrawlCommandProcess(
+            [
+                url, "--output", directory + "/\(name).jsonl", "--warc", directory + "/\(name).warc.gz",
+                "--max-body", String(Self.bodyBytes + (50 << 20)), "--max-pages", "1", "--quiet"
+            ],
+            logPath: directory + "/\(name).log")
         let code = await process.waitForExit(limit: .seconds(600))
         #expect(code == 0, "\((try? String(contentsOfFile: directory + "/\(name).log", encoding: .utf8)) ?? "")")
         return try #require(process.peakResidentBytes)
@@ -65,13 +70,13 @@ struct WARCLargeBodyTests {
     /// computed by Python's hashlib.
     private static func patternDigest() async throws -> String {
         let script = """
-        import base64, hashlib
-        period = bytes(i % 251 for i in range(251 * 261))
-        digest, left = hashlib.sha1(), \(bodyBytes)
-        while left > 0:
-            digest.update(period[:min(left, len(period))]); left -= len(period)
-        print("sha1:" + base64.b32encode(digest.digest()).decode())
-        """
+            import base64, hashlib
+            period = bytes(i % 251 for i in range(251 * 261))
+            digest, left = hashlib.sha1(), \(bodyBytes)
+            while left > 0:
+                digest.update(period[:min(left, len(period))]); left -= len(period)
+            print("sha1:" + base64.b32encode(digest.digest()).decode())
+            """
         let output = try await ChildProcess.output(of: WARCCrawlTests.venv + "/python", ["-c", script], timeout: .seconds(600))
         return output.text.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -1,16 +1,18 @@
 import AsyncURL
 import Foundation
-import Testing
 import TestServer
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `asyncurl-crawl --warc` replayed by pywb (`wb-manager`, `wayback`; installed
 /// by scripts/install-deps.sh into .build-python/venv), on 127.0.0.1 only.
 @Suite("asyncurl-crawl --warc replayed by pywb")
 struct WARCReplayTests {
-    static let page = "<!doctype html><html><head><title>Replay</title></head><body><p>archived \u{e9}t\u{e9}</p><a href=\"/gzip\">gzip</a></body></html>"
+    static let page =
+        "<!doctype html><html><head><title>Replay</title></head><body><p>archived \u{e9}t\u{e9}</p><a href=\"/gzip\">gzip</a></body></html>"
 
     @Test("pywb replays an archived HTML page and a gzip-encoded text with the bodies the server sent")
     func replay() async throws {
@@ -18,21 +20,31 @@ struct WARCReplayTests {
         let venv = WARCCrawlTests.venv
         let server = try await TestServer.start()
         server.addRoute("/robots.txt") { _ in TestResponse(status: 404, text: "none") }
-        server.addRoute("/page.html") { _ in TestResponse(headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(Self.page.utf8)) }
+        server.addRoute("/page.html") { _ in
+            TestResponse(headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(Self.page.utf8))
+        }
         let directory = try VenvTool.makeTemporaryDirectory("warc-replay")
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
-        let crawl = try CrawlCommandProcess([server.url("/page.html"), "--output", directory + "/pages.jsonl", "--warc", directory + "/crawl.warc.gz",
-                                             "--quiet"], logPath: directory + "/crawl.log")
+        let crawl = try CrawlCommandProcess(
+            [
+                server.url("/page.html"), "--output", directory + "/pages.jsonl", "--warc", directory + "/crawl.warc.gz",
+                "--quiet"
+            ], logPath: directory + "/crawl.log")
         #expect(await crawl.waitForExit() == 0, "\((try? String(contentsOfFile: directory + "/crawl.log", encoding: .utf8)) ?? "")")
         try await server.shutdown()
 
-        let setUp = try await ChildProcess.output(of: "/bin/sh", ["-c", "cd \"$1\" && \"$2/wb-manager\" init crawl && \"$2/wb-manager\" add crawl crawl-00000.warc.gz",
-                                                                 "sh", directory, venv], timeout: .seconds(300))
+        let setUp = try await ChildProcess.output(
+            of: "/bin/sh",
+            [
+                "-c", "cd \"$1\" && \"$2/wb-manager\" init crawl && \"$2/wb-manager\" add crawl crawl-00000.warc.gz",
+                "sh", directory, venv
+            ], timeout: .seconds(300))
         #expect(setUp.status == 0, "wb-manager: \(setUp.text)")
         let port = try await Self.freePort()
-        let replayer = try ChildProcess.spawn(wayback, ["-p", String(port), "-b", "127.0.0.1", "-d", directory],
-                                             standardOutput: directory + "/wayback.log", standardError: directory + "/wayback.log")
+        let replayer = try ChildProcess.spawn(
+            wayback, ["-p", String(port), "-b", "127.0.0.1", "-d", directory],
+            standardOutput: directory + "/wayback.log", standardError: directory + "/wayback.log")
         defer {
             kill(replayer, SIGTERM)
             var status: Int32 = 0

@@ -1,8 +1,9 @@
 import AsyncURL
 import CrawlFrontier
-@testable import DistributedFrontier
-import Testing
 import TestServer
+import Testing
+
+@testable import DistributedFrontier
 
 /// The shared frontier on a Redis Cluster node: a one-node cluster that
 /// serves every hash slot, so the frontier runs as on any cluster, and the
@@ -14,8 +15,10 @@ struct RedisClusterTests {
         // The cluster bus port is named: by default it is the port + 10,000,
         // which does not exist for a free port above 55,535 (redis-server then exits).
         let busPort = try #require(try ChildProcess.freePorts(1).first)
-        let server = try RedisTestServer.start(options: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                                                         "--cluster-port", String(busPort)])
+        let server = try RedisTestServer.start(options: [
+            "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+            "--cluster-port", String(busPort)
+        ])
         let connection = try await RedisConnection.connect(host: "127.0.0.1", port: server.port)
         #expect(try await connection.send("CLUSTER", "ADDSLOTSRANGE", "0", "16383") == .status("OK"))
         // The node says ok once it has taken its slots (bounded: 10 s).
@@ -30,16 +33,21 @@ struct RedisClusterTests {
     func oneSlot() async throws {
         let server = try await Self.startClusterNode()
         defer { server.stop() }
-        let fetcher: FrontierFactory.RobotsFetcher = { _ in .response(status: 200, body: Array("User-agent: *\nDisallow: /private\nCrawl-delay: 0\n".utf8)) }
-        let configuration = FrontierConfiguration(policy: PolitenessPolicy(maxRetries: 1, retryBackoff: .milliseconds(10)),
-                                                  scope: try CrawlScope(hosts: .seedHosts), userAgent: "TestBot", obeysRobots: true)
+        let fetcher: FrontierFactory.RobotsFetcher = { _ in
+            .response(status: 200, body: Array("User-agent: *\nDisallow: /private\nCrawl-delay: 0\n".utf8))
+        }
+        let configuration = FrontierConfiguration(
+            policy: PolitenessPolicy(maxRetries: 1, retryBackoff: .milliseconds(10)),
+            scope: try CrawlScope(hosts: .seedHosts), userAgent: "TestBot", obeysRobots: true)
         let url = try RedisFixtures.url(server, name: "cluster-crawl")
-        let frontier = try await RedisFrontier(url: url, configuration: configuration,
-                                               options: RedisFrontierOptions(maxIdleWait: .milliseconds(50), maxAttempts: 3), robotsFetcher: fetcher)
+        let frontier = try await RedisFrontier(
+            url: url, configuration: configuration,
+            options: RedisFrontierOptions(maxIdleWait: .milliseconds(50), maxAttempts: 3), robotsFetcher: fetcher)
         let seeds = (0..<4).map { RedisFixtures.entry(host: $0, path: "/") }
         #expect(await frontier.addSeeds(seeds).allSatisfy { $0 == .queued })
-        #expect(await frontier.add(contentsOf: [RedisFixtures.entry(host: 1, path: "/private/x"), RedisFixtures.entry(host: 9, path: "/off")])
-            == [.queued, .rejected(.offScope)])
+        #expect(
+            await frontier.add(contentsOf: [RedisFixtures.entry(host: 1, path: "/private/x"), RedisFixtures.entry(host: 9, path: "/off")])
+                == [.queued, .rejected(.offScope)])
         #expect(await frontier.markSeen(RedisFixtures.fingerprint("redirect target")))
         var completed = 0
         var retried = false

@@ -1,6 +1,6 @@
 import DistributedFrontier
-import Testing
 import TestServer
+import Testing
 
 @Suite("RedisConnection")
 struct RedisConnectionTests {

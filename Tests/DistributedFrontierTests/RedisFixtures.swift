@@ -1,8 +1,9 @@
-import AsyncURLSupport
 import AsyncURL
+import AsyncURLSupport
 import CrawlFrontier
-@testable import DistributedFrontier
 import TestServer
+
+@testable import DistributedFrontier
 
 /// Helpers shared by the distributed frontier's tests.
 enum RedisFixtures {
@@ -28,23 +29,29 @@ enum RedisFixtures {
     }
 
     /// A frontier on `server` for crawl `name`: any host in scope, robots.txt obeyed only when a fetcher is given.
-    static func frontier(_ server: RedisTestServer, name: String = "test", policy: PolitenessPolicy = PolitenessPolicy(),
-                         leaseTimeout: Duration = .seconds(60),
-                         robots: FrontierFactory.RobotsFetcher? = nil,
-                         configure: (inout FrontierConfiguration) -> Void = { _ in }) async throws -> RedisFrontier {
-        var configuration = FrontierConfiguration(policy: policy, scope: try CrawlScope(hosts: .any), userAgent: "TestBot/1.0", obeysRobots: robots != nil)
+    static func frontier(
+        _ server: RedisTestServer, name: String = "test", policy: PolitenessPolicy = PolitenessPolicy(),
+        leaseTimeout: Duration = .seconds(60),
+        robots: FrontierFactory.RobotsFetcher? = nil,
+        configure: (inout FrontierConfiguration) -> Void = { _ in }
+    ) async throws -> RedisFrontier {
+        var configuration = FrontierConfiguration(
+            policy: policy, scope: try CrawlScope(hosts: .any), userAgent: "TestBot/1.0", obeysRobots: robots != nil)
         configure(&configuration)
         let options = RedisFrontierOptions(leaseTimeout: leaseTimeout, maxIdleWait: .milliseconds(100), maxAttempts: 3)
-        return try await RedisFrontier(url: url(server, name: name), configuration: configuration, options: options,
-                                       robotsFetcher: robots ?? { _ in .unreachable })
+        return try await RedisFrontier(
+            url: url(server, name: name), configuration: configuration, options: options,
+            robotsFetcher: robots ?? { _ in .unreachable })
     }
 
     /// Starts a redis-server, opens `count` frontiers on crawl "test" (the
     /// workers), runs `body`, then closes them and stops the server.
-    static func withFrontiers(_ count: Int, policy: PolitenessPolicy = PolitenessPolicy(), leaseTimeout: Duration = .seconds(60),
-                              robots: FrontierFactory.RobotsFetcher? = nil,
-                              configure: (inout FrontierConfiguration) -> Void = { _ in },
-                              _ body: (RedisTestServer, [RedisFrontier]) async throws -> Void) async throws {
+    static func withFrontiers(
+        _ count: Int, policy: PolitenessPolicy = PolitenessPolicy(), leaseTimeout: Duration = .seconds(60),
+        robots: FrontierFactory.RobotsFetcher? = nil,
+        configure: (inout FrontierConfiguration) -> Void = { _ in },
+        _ body: (RedisTestServer, [RedisFrontier]) async throws -> Void
+    ) async throws {
         let server = try RedisTestServer.start()
         defer { server.stop() }
         var frontiers: [RedisFrontier] = []
@@ -76,7 +83,9 @@ enum RedisFixtures {
 
     /// Takes URLs from `frontier` on `tasks` tasks until it is finished,
     /// calling `fetch` for each and completing it as a success; returns what was claimed.
-    static func drain(_ frontiers: [RedisFrontier], tasks: Int, fetch: @escaping @Sendable (FrontierEntry) async -> Void = { _ in }) async -> [FrontierEntry] {
+    static func drain(_ frontiers: [RedisFrontier], tasks: Int, fetch: @escaping @Sendable (FrontierEntry) async -> Void = { _ in }) async
+        -> [FrontierEntry]
+    {
         let claimed = LockedState<[FrontierEntry]>([])
         _ = await bounded {
             await withTaskGroup(of: Void.self) { group in

@@ -1,7 +1,8 @@
 import CrawlFrontier
-@testable import DistributedFrontier
-import Testing
 import TestServer
+import Testing
+
+@testable import DistributedFrontier
 
 @Suite("RedisFrontier entry coding")
 struct RedisFrontierEntryCodingTests {
@@ -29,9 +30,11 @@ struct RedisFrontierEntryCodingTests {
     @Test("An entry's request payload, depth, priority and attempt survive the queue; its referrer loses its password")
     func roundTrip() throws {
         let payload: [UInt8] = Array("{\"method\":\"POST\",\n\"body\":\"x\"}".utf8) + [0, 255]
-        let entry = FrontierEntry(url: "http://user:secret@h1.test:80/a", fingerprint: 0xDEAD_BEEF_0123_4567, hostKey: "http://h1.test:80", depth: 3,
-                                  priority: -2, referrer: "http://user:secret@h1.test:80/", attempt: 1, payload: payload)
-        let decoded = try #require(RedisFrontierEntryCoding.entry(fromPayload: RedisFrontierEntryCoding.payload(of: entry)[...], hostKey: entry.hostKey))
+        let entry = FrontierEntry(
+            url: "http://user:secret@h1.test:80/a", fingerprint: 0xDEAD_BEEF_0123_4567, hostKey: "http://h1.test:80", depth: 3,
+            priority: -2, referrer: "http://user:secret@h1.test:80/", attempt: 1, payload: payload)
+        let decoded = try #require(
+            RedisFrontierEntryCoding.entry(fromPayload: RedisFrontierEntryCoding.payload(of: entry)[...], hostKey: entry.hostKey))
         #expect(decoded.payload == payload)
         #expect(decoded.url == entry.url)
         #expect(decoded.referrer == "http://h1.test:80/")
@@ -39,7 +42,8 @@ struct RedisFrontierEntryCodingTests {
         var plain = entry
         plain.payload = nil
         plain.referrer = nil
-        let decodedPlain = try #require(RedisFrontierEntryCoding.entry(fromPayload: RedisFrontierEntryCoding.payload(of: plain)[...], hostKey: entry.hostKey))
+        let decodedPlain = try #require(
+            RedisFrontierEntryCoding.entry(fromPayload: RedisFrontierEntryCoding.payload(of: plain)[...], hostKey: entry.hostKey))
         #expect(decodedPlain.payload == nil && decodedPlain.referrer == nil)
     }
 

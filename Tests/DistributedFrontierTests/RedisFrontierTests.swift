@@ -1,9 +1,10 @@
-import AsyncURLSupport
 import AsyncURL
+import AsyncURLSupport
 import CrawlFrontier
-@testable import DistributedFrontier
-import Testing
 import TestServer
+import Testing
+
+@testable import DistributedFrontier
 
 /// The shared frontier against a real redis-server on loopback, with several
 /// frontier instances (each with its own connections) standing for workers.
@@ -53,7 +54,10 @@ struct RedisFrontierTests {
             // (current, most) requests "in flight" to the host, over both instances.
             let inFlight = LockedState((current: 0, most: 0))
             let claimed = await RedisFixtures.drain(frontiers, tasks: 4) { _ in
-                inFlight.withLock { $0.current += 1; $0.most = max($0.most, $0.current) }
+                inFlight.withLock {
+                    $0.current += 1
+                    $0.most = max($0.most, $0.current)
+                }
                 try? await Task.sleep(for: .milliseconds(3))
                 inFlight.withLock { $0.current -= 1 }
             }
@@ -160,8 +164,10 @@ struct RedisFrontierTests {
     }
 
     /// Two workers of crawl `name` on `server`, without robots.txt.
-    private static func twoWorkers(_ server: RedisTestServer, name: String,
-                                   configuration: FrontierConfiguration) async throws -> (RedisFrontier, RedisFrontier) {
+    private static func twoWorkers(
+        _ server: RedisTestServer, name: String,
+        configuration: FrontierConfiguration
+    ) async throws -> (RedisFrontier, RedisFrontier) {
         let url = try RedisFixtures.url(server, name: name)
         let first = try await RedisFrontier(url: url, configuration: configuration, robotsFetcher: { _ in .unreachable })
         let second = try await RedisFrontier(url: url, configuration: configuration, robotsFetcher: { _ in .unreachable })
@@ -174,7 +180,8 @@ struct RedisFrontierTests {
         defer { server.stop() }
         let configuration = FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "TestBot", obeysRobots: false, maxPages: 5)
         let (first, second) = try await Self.twoWorkers(server, name: "limited", configuration: configuration)
-        let outcomes = await first.addSeeds((0..<3).map { RedisFixtures.entry(host: 1, path: "/\($0)") })
+        let outcomes =
+            await first.addSeeds((0..<3).map { RedisFixtures.entry(host: 1, path: "/\($0)") })
             + (await second.add(contentsOf: (3..<8).map { RedisFixtures.entry(host: 2, path: "/\($0)") }))
         #expect(outcomes.filter { $0 == .queued }.count == 5)
         #expect(outcomes.filter { $0 == .pageLimitReached }.count == 3)
@@ -186,11 +193,13 @@ struct RedisFrontierTests {
     func queueBounds() async throws {
         let server = try RedisTestServer.start()
         defer { server.stop() }
-        let configuration = FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "TestBot", obeysRobots: false,
-                                                  maxQueued: 150, maxQueuedPerHost: 100)
+        let configuration = FrontierConfiguration(
+            scope: try CrawlScope(hosts: .any), userAgent: "TestBot", obeysRobots: false,
+            maxQueued: 150, maxQueuedPerHost: 100)
         let url = try RedisFixtures.url(server, name: "queue-bounded")
         let (first, second) = try await Self.twoWorkers(server, name: "queue-bounded", configuration: configuration)
-        let outcomes = await first.addSeeds((0..<80).map { RedisFixtures.entry(host: 1, path: "/\($0)") })
+        let outcomes =
+            await first.addSeeds((0..<80).map { RedisFixtures.entry(host: 1, path: "/\($0)") })
             + (await second.add(contentsOf: (80..<300).map { RedisFixtures.entry(host: 1, path: "/\($0)") }))
         #expect(outcomes.filter { $0 == .queued }.count == 100)
         #expect(outcomes.filter { $0 == .queueLimitReached }.count == 200)
@@ -201,7 +210,8 @@ struct RedisFrontierTests {
         // Not seen: once a URL is taken and done, one refused before queues.
         let taken = try #require(await RedisFixtures.bounded { await first.next() } ?? nil)
         await first.complete(taken, outcome: .success(latency: .zero))
-        let refusedBefore = taken.hostKey.contains("h1.test") ? RedisFixtures.entry(host: 1, path: "/299") : RedisFixtures.entry(host: 2, path: "/79")
+        let refusedBefore =
+            taken.hostKey.contains("h1.test") ? RedisFixtures.entry(host: 1, path: "/299") : RedisFixtures.entry(host: 2, path: "/79")
         #expect(await first.add(contentsOf: [refusedBefore]) == [.queued])
         #expect(await first.counters.queueLimited + (await second.counters.queueLimited) == 230)
         try await first.close()
@@ -217,8 +227,9 @@ struct RedisFrontierTests {
         let seeder = try await RedisFrontier(url: url, configuration: configuration, robotsFetcher: { _ in .unreachable })
         let worker = try await RedisFrontier(url: url, configuration: configuration, robotsFetcher: { _ in .unreachable })
         _ = await seeder.addSeeds([RedisFixtures.entry(host: 1, path: "/")])
-        #expect(await worker.add(contentsOf: [RedisFixtures.entry(host: 1, path: "/in"), RedisFixtures.entry(host: 2, path: "/out")])
-            == [.queued, .rejected(.offScope)])
+        #expect(
+            await worker.add(contentsOf: [RedisFixtures.entry(host: 1, path: "/in"), RedisFixtures.entry(host: 2, path: "/out")])
+                == [.queued, .rejected(.offScope)])
         #expect(try await RedisCrawlStatus.seeds(of: url) == ["http://h1.test:80/"])
         try await seeder.close()
         try await worker.close()

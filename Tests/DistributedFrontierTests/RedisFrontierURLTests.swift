@@ -15,10 +15,12 @@ struct RedisFrontierURLTests {
         #expect(try RedisFrontierURL(parsing: "redis://[::1]:7000/x").host == "::1")
     }
 
-    @Test("Rejects what is not redis://HOST:PORT/NAME", arguments: [
-        "http://host:1/x", "redis://host:1", "redis://host:1/", "redis://:1/x", "redis://host:99999/x",
-        "redis://host:port/x", "redis://host:1/a b", "redis://host:1/a:b", "redis://[::1/x",
-    ])
+    @Test(
+        "Rejects what is not redis://HOST:PORT/NAME",
+        arguments: [
+            "http://host:1/x", "redis://host:1", "redis://host:1/", "redis://:1/x", "redis://host:99999/x",
+            "redis://host:port/x", "redis://host:1/a b", "redis://host:1/a:b", "redis://[::1/x"
+        ])
     func rejects(_ text: String) {
         #expect(throws: RedisFrontierURL.ParseError.self) { try RedisFrontierURL(parsing: text) }
     }
@@ -34,9 +36,12 @@ struct RedisFrontierURLCredentialsTests {
         #expect(url.description == "redis://crawler:***@10.0.0.5:6380/news")
         #expect(!"\(url)".contains("w0rd"))
         #expect(try RedisFrontierURL(parsing: "redis://:secret@cache/x").credentials == RedisCredentials(password: "secret"))
-        #expect(try RedisFrontierURL(parsing: "redis://cache/x", environmentPassword: "fromenv").credentials == RedisCredentials(password: "fromenv"))
-        #expect(try RedisFrontierURL(parsing: "redis://ops@cache/x", environmentPassword: "fromenv").credentials
-            == RedisCredentials(username: "ops", password: "fromenv"))
+        #expect(
+            try RedisFrontierURL(parsing: "redis://cache/x", environmentPassword: "fromenv").credentials
+                == RedisCredentials(password: "fromenv"))
+        #expect(
+            try RedisFrontierURL(parsing: "redis://ops@cache/x", environmentPassword: "fromenv").credentials
+                == RedisCredentials(username: "ops", password: "fromenv"))
         #expect(try RedisFrontierURL(parsing: "redis://:inurl@cache/x", environmentPassword: "fromenv").credentials?.password == "inurl")
         #expect(try RedisFrontierURL(parsing: "redis://cache/x").credentials == nil)
     }

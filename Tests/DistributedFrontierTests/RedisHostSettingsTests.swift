@@ -1,6 +1,7 @@
 import CrawlFrontier
-@testable import DistributedFrontier
 import Testing
+
+@testable import DistributedFrontier
 
 /// Per-host settings in a shared crawl: the Lua scripts hold a ruled host to
 /// its own limit for every worker, the others to the crawl's.

@@ -1,8 +1,9 @@
 import AsyncURLSupport
 import CrawlFrontier
-@testable import DistributedFrontier
-import Testing
 import TestServer
+import Testing
+
+@testable import DistributedFrontier
 
 /// Leases that expire while their worker still works (it was cut off from
 /// Redis longer than its lease): the URL goes back to the queue, and the late
@@ -14,12 +15,16 @@ struct RedisLeaseTests {
     static var ends: [LeaseEnd] {
         var retry = page
         retry.attempt = 1
-        return [.done(.success), .denied, .retryNow(wait: .zero, retry: retry), .retryLater(wait: .milliseconds(10), retry: retry), .release]
+        return [
+            .done(.success), .denied, .retryNow(wait: .zero, retry: retry), .retryLater(wait: .milliseconds(10), retry: retry), .release
+        ]
     }
 
     /// Worker `late` claims the page and stops renewing; `other` claims it
     /// once the lease expired (the claim puts it back in the queue first).
-    private static func expireAndReclaim(_ server: RedisTestServer, name: String) async throws -> (late: RedisFrontier, other: RedisFrontier, entry: FrontierEntry) {
+    private static func expireAndReclaim(_ server: RedisTestServer, name: String) async throws -> (
+        late: RedisFrontier, other: RedisFrontier, entry: FrontierEntry
+    ) {
         let late = try await RedisFixtures.frontier(server, name: name, leaseTimeout: .milliseconds(300))
         let other = try await RedisFixtures.frontier(server, name: name, leaseTimeout: .seconds(60))
         _ = await late.addSeeds([page])
@@ -31,8 +36,10 @@ struct RedisLeaseTests {
     }
 
     /// Runs `body` on a fresh server with crawl `name` after ``expireAndReclaim(_:name:)``.
-    private static func withStaleLease(name: String,
-                                       _ body: (RedisTestServer, RedisFrontier, RedisFrontier, FrontierEntry) async throws -> Void) async throws {
+    private static func withStaleLease(
+        name: String,
+        _ body: (RedisTestServer, RedisFrontier, RedisFrontier, FrontierEntry) async throws -> Void
+    ) async throws {
         let server = try RedisTestServer.start()
         defer { server.stop() }
         let (late, other, entry) = try await expireAndReclaim(server, name: name)

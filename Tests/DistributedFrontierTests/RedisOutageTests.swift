@@ -1,10 +1,12 @@
 import AsyncURLSupport
 import CrawlFrontier
-@testable import DistributedFrontier
-import Testing
 import TestServer
+import Testing
+
+@testable import DistributedFrontier
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Authentication, and Redis going away: a restart, a kill, an outage longer than the worker waits.
@@ -14,11 +16,13 @@ struct RedisOutageTests {
     func authentication() async throws {
         let server = try RedisTestServer.start(options: ["--requirepass", "s3cret"])
         defer { server.stop() }
-        let good = try await RedisConnection.connect(host: "127.0.0.1", port: server.port, credentials: RedisCredentials(password: "s3cret"))
+        let good = try await RedisConnection.connect(
+            host: "127.0.0.1", port: server.port, credentials: RedisCredentials(password: "s3cret"))
         #expect(try await good.send("PING") == .status("PONG"))
         #expect(try await good.send("ACL", "SETUSER", "crawler", "on", ">crawlpw", "~asyncurl:*", "+@all") == .status("OK"))
-        let user = try await RedisConnection.connect(host: "127.0.0.1", port: server.port,
-                                                     credentials: RedisCredentials(username: "crawler", password: "crawlpw"))
+        let user = try await RedisConnection.connect(
+            host: "127.0.0.1", port: server.port,
+            credentials: RedisCredentials(username: "crawler", password: "crawlpw"))
         #expect(try await user.send("SET", "asyncurl:{x}:k", "v") == .status("OK"))
         for credentials in [RedisCredentials(password: "wrong"), nil, RedisCredentials(username: "crawler", password: "s3cret")] {
             do {
@@ -35,8 +39,9 @@ struct RedisOutageTests {
         // The frontier with the password in its URL works; a reconnect authenticates again.
         var url = try RedisFixtures.url(server, name: "auth")
         url.credentials = RedisCredentials(password: "s3cret")
-        let frontier = try await RedisFrontier(url: url, configuration: FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "T", obeysRobots: false),
-                                               robotsFetcher: { _ in .unreachable })
+        let frontier = try await RedisFrontier(
+            url: url, configuration: FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "T", obeysRobots: false),
+            robotsFetcher: { _ in .unreachable })
         #expect(await frontier.addSeeds([RedisFixtures.entry(host: 1, path: "/")]) == [.queued])
         _ = try await good.send("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")
         #expect(try #require(await RedisFixtures.bounded { await frontier.next() } ?? nil).url == "http://h1.test:80/")
@@ -71,7 +76,8 @@ struct RedisOutageTests {
         let configuration = FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "T", obeysRobots: false)
         let options = RedisFrontierOptions(leaseTimeout: .seconds(60), maxIdleWait: .milliseconds(100), outageTimeout: .seconds(30))
         let url = try RedisFixtures.url(server, name: "aof")
-        let frontier = try await RedisFrontier(url: url, configuration: configuration, options: options, robotsFetcher: { _ in .unreachable })
+        let frontier = try await RedisFrontier(
+            url: url, configuration: configuration, options: options, robotsFetcher: { _ in .unreachable })
         let entries = (0..<60).map { RedisFixtures.entry(host: $0 % 6, path: "/p\($0)") }
         #expect(await frontier.addSeeds(entries).allSatisfy { $0 == .queued })
         var claimed: [String] = []
@@ -104,8 +110,9 @@ struct RedisOutageTests {
         defer { server.stop() }
         let configuration = FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "T", obeysRobots: false)
         let options = RedisFrontierOptions(maxIdleWait: .milliseconds(100), outageTimeout: .seconds(1))
-        let frontier = try await RedisFrontier(url: try RedisFixtures.url(server, name: "gone"), configuration: configuration, options: options,
-                                               robotsFetcher: { _ in .unreachable })
+        let frontier = try await RedisFrontier(
+            url: try RedisFixtures.url(server, name: "gone"), configuration: configuration, options: options,
+            robotsFetcher: { _ in .unreachable })
         server.kill()
         let next = await RedisFixtures.bounded(.seconds(20)) { await frontier.next() }
         #expect(next == .some(nil))

@@ -1,9 +1,10 @@
-import AsyncURLSupport
 import AsyncURL
+import AsyncURLSupport
 import CrawlFrontier
-@testable import DistributedFrontier
-import Testing
 import TestServer
+import Testing
+
+@testable import DistributedFrontier
 
 /// Waits, pauses and robots.txt failures in a shared crawl: what one worker
 /// learns (a 429, failing URLs, a failing robots.txt) holds for every worker.
@@ -11,7 +12,9 @@ import TestServer
 struct RedisPolitenessTests {
     @Test("A 503 delays its URL only; a 429 pauses the host for every worker (counted in the status); a wait over the cap is not retried")
     func retryAfterAndPauses() async throws {
-        try await RedisFixtures.withFrontiers(2, policy: PolitenessPolicy(maxConcurrencyPerHost: 1, maxRetryWait: .seconds(60))) { server, frontiers in
+        // swift-format-ignore: OnlyOneTrailingClosureArgument
+        try await RedisFixtures.withFrontiers(2, policy: PolitenessPolicy(maxConcurrencyPerHost: 1, maxRetryWait: .seconds(60))) {
+            server, frontiers in
             _ = await frontiers[0].addSeeds(["/a", "/b", "/c", "/d"].map { RedisFixtures.entry(host: 1, path: $0) })
             guard let first = await RedisFixtures.bounded(.seconds(10), { await frontiers[0].next() }) ?? nil else {
                 Issue.record("nothing claimed")
@@ -54,6 +57,7 @@ struct RedisPolitenessTests {
     @Test("Failures on distinct URLs of one host within the window pause it for every worker")
     func failuresPauseTheHost() async throws {
         let policy = PolitenessPolicy(maxConcurrencyPerHost: 4, maxRetries: 0, retryBackoff: .seconds(20), hostFailureThreshold: 3)
+        // swift-format-ignore: OnlyOneTrailingClosureArgument
         try await RedisFixtures.withFrontiers(2, policy: policy) { server, frontiers in
             _ = await frontiers[0].addSeeds((0..<6).map { RedisFixtures.entry(host: 1, path: "/\($0)") })
             for index in 0..<3 {
@@ -81,8 +85,12 @@ struct RedisPolitenessTests {
             if url.contains("h2.test") || count == 1 { return .response(status: 503, body: []) }
             return .response(status: 200, body: Array("User-agent: *\nDisallow: /private\n".utf8))
         }
-        try await RedisFixtures.withFrontiers(2, robots: fetcher, configure: { $0.robotsRetryBackoff = .milliseconds(100) }) { server, frontiers in
-            let entries = ["/a", "/private/x"].map { RedisFixtures.entry(host: 1, path: $0) } + ["/a", "/b"].map { RedisFixtures.entry(host: 2, path: $0) }
+        // swift-format-ignore: OnlyOneTrailingClosureArgument
+        try await RedisFixtures.withFrontiers(2, robots: fetcher, configure: { $0.robotsRetryBackoff = .milliseconds(100) }) {
+            server, frontiers in
+            let entries =
+                ["/a", "/private/x"].map { RedisFixtures.entry(host: 1, path: $0) }
+                + ["/a", "/b"].map { RedisFixtures.entry(host: 2, path: $0) }
             _ = await frontiers[0].addSeeds(entries)
             let claimed = await RedisFixtures.drain(frontiers, tasks: 2)
             #expect(claimed.map(\.url) == ["http://h1.test:80/a"])
@@ -103,9 +111,13 @@ struct RedisPolitenessTests {
         let fetcher: FrontierFactory.RobotsFetcher = { _ in .response(status: 200, body: Array("User-agent: *\nCrawl-delay: 100\n".utf8)) }
         let policy = PolitenessPolicy(hostTimeBudget: .seconds(60))
         let events = LockedState<[FrontierEvent]>([])
-        try await RedisFixtures.withFrontiers(1, policy: policy, robots: fetcher, configure: { configuration in
-            configuration.eventHandler = { event in events.withLock { $0.append(event) } }
-        }) { server, frontiers in
+        // swift-format-ignore: OnlyOneTrailingClosureArgument
+        try await RedisFixtures.withFrontiers(
+            1, policy: policy, robots: fetcher,
+            configure: { configuration in
+                configuration.eventHandler = { event in events.withLock { $0.append(event) } }
+            }
+        ) { server, frontiers in
             _ = await frontiers[0].addSeeds([RedisFixtures.entry(host: 1, path: "/")])
             guard let seed = await RedisFixtures.bounded(.seconds(10), { await frontiers[0].next() }) ?? nil else {
                 Issue.record("nothing claimed: \(frontiers[0].redisErrors)")
@@ -118,14 +130,20 @@ struct RedisPolitenessTests {
             let status = try await RedisFixtures.status(server)
             #expect(status.givenUpHosts == 1 && status.droppedWithHost == 3)
             #expect(status.isFinished)
-            #expect(events.withLock { $0 } == [.hostGivenUp(host: "http://h1.test:80", reason: .crawlDelay(.seconds(30), queued: 3, budget: .seconds(60)), droppedURLs: 3)])
+            #expect(
+                events.withLock { $0 } == [
+                    .hostGivenUp(
+                        host: "http://h1.test:80", reason: .crawlDelay(.seconds(30), queued: 3, budget: .seconds(60)), droppedURLs: 3)
+                ])
             #expect(await frontiers[0].add(contentsOf: [RedisFixtures.entry(host: 1, path: "/4")]) == [.pageLimitReached])
         }
     }
 
     @Test("Redis keeps at most robotsCacheSize robots.txt files (the oldest go first)")
     func storedRobotsBounded() async throws {
-        let fetcher: FrontierFactory.RobotsFetcher = { _ in .response(status: 200, body: Array("User-agent: *\nDisallow: /private\n".utf8)) }
+        let fetcher: FrontierFactory.RobotsFetcher = { _ in .response(status: 200, body: Array("User-agent: *\nDisallow: /private\n".utf8))
+        }
+        // swift-format-ignore: OnlyOneTrailingClosureArgument
         try await RedisFixtures.withFrontiers(1, robots: fetcher, configure: { $0.robotsCacheSize = 2 }) { server, frontiers in
             _ = await frontiers[0].addSeeds((0..<5).map { RedisFixtures.entry(host: $0, path: "/") })
             #expect(await RedisFixtures.drain(frontiers, tasks: 1).count == 5)

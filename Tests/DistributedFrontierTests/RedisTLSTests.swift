@@ -1,9 +1,11 @@
 import CrawlFrontier
-@testable import DistributedFrontier
-import Testing
 import TestServer
+import Testing
+
+@testable import DistributedFrontier
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `rediss://`: a redis-server listening for TLS only on 127.0.0.1, with
@@ -65,7 +67,9 @@ struct RedisTLSTests {
         }
     }
 
-    @Test("A server that stops answering: the command times out through the relay, and the next one reconnects; a freed connection closes its TLS connection")
+    @Test(
+        "A server that stops answering: the command times out through the relay, and the next one reconnects; a freed connection closes its TLS connection"
+    )
     func timeoutAndRelease() async throws {
         let fixture = try await Fixture.start()
         defer { fixture.stop() }
@@ -74,8 +78,9 @@ struct RedisTLSTests {
             try await observer.send("CLIENT", "LIST").text?.split(separator: "\n").count ?? 0
         }
         do {
-            let connection = try await RedisConnection.connect(host: "127.0.0.1", port: fixture.server.port, commandTimeout: .milliseconds(300),
-                                                               tls: fixture.trusting)
+            let connection = try await RedisConnection.connect(
+                host: "127.0.0.1", port: fixture.server.port, commandTimeout: .milliseconds(300),
+                tls: fixture.trusting)
             #expect(try await clients() == 2)
             kill(fixture.server.pid, SIGSTOP)
             await #expect(throws: RedisError.self) { _ = try await connection.send("PING") }
@@ -134,12 +139,14 @@ struct RedisTLSTests {
     func authenticationOverTLS() async throws {
         let fixture = try await Fixture.start(options: ["--requirepass", "s3cret"])
         defer { fixture.stop() }
-        let good = try await RedisConnection.connect(host: "127.0.0.1", port: fixture.server.port, credentials: RedisCredentials(password: "s3cret"),
-                                                     tls: fixture.trusting)
+        let good = try await RedisConnection.connect(
+            host: "127.0.0.1", port: fixture.server.port, credentials: RedisCredentials(password: "s3cret"),
+            tls: fixture.trusting)
         #expect(try await good.send("PING") == .status("PONG"))
         let cause = await failure { () async throws(RedisError) in
-            try await RedisConnection.connect(host: "127.0.0.1", port: fixture.server.port, credentials: RedisCredentials(password: "wrong"),
-                                              tls: fixture.trusting)
+            try await RedisConnection.connect(
+                host: "127.0.0.1", port: fixture.server.port, credentials: RedisCredentials(password: "wrong"),
+                tls: fixture.trusting)
         }
         guard case .authentication = cause else {
             Issue.record("expected authentication, got \(String(describing: cause))")
@@ -147,8 +154,9 @@ struct RedisTLSTests {
         }
         let url = try RedisFrontierURL(parsing: "rediss://:s3cret@127.0.0.1:\(fixture.server.port)/tls", tls: fixture.trusting)
         #expect(url.description == "rediss://***@127.0.0.1:\(fixture.server.port)/tls")
-        let frontier = try await RedisFrontier(url: url, configuration: FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "T", obeysRobots: false),
-                                               robotsFetcher: { _ in .unreachable })
+        let frontier = try await RedisFrontier(
+            url: url, configuration: FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "T", obeysRobots: false),
+            robotsFetcher: { _ in .unreachable })
         #expect(await frontier.addSeeds([RedisFixtures.entry(host: 1, path: "/")]) == [.queued])
         let entry = try #require(await RedisFixtures.bounded { await frontier.next() } ?? nil)
         await frontier.complete(entry, outcome: .success(latency: .milliseconds(1)))

@@ -1,16 +1,19 @@
 import Testing
+
 @testable import LinkExtraction
 
 @Suite("Canonical URLs")
 struct CanonicalURLTests {
-    @Test("case, default port, fragment and dot segments", arguments: [
-        ("HTTP://Example.COM:80/a/./b/../c#frag", "http://example.com/a/c"),
-        ("https://example.com:443", "https://example.com/"),
-        ("https://example.com:8443/x?", "https://example.com:8443/x"),
-        ("http://example.com/%7euser/%41%2F%2f?q=%7e%3d%3D", "http://example.com/~user/A%2F%2F?q=~%3D%3D"),
-        ("http://example.com/100%/x", "http://example.com/100%25/x"),
-        ("http://bücher.de/ä", "http://xn--bcher-kva.de/%C3%A4"),
-    ])
+    @Test(
+        "case, default port, fragment and dot segments",
+        arguments: [
+            ("HTTP://Example.COM:80/a/./b/../c#frag", "http://example.com/a/c"),
+            ("https://example.com:443", "https://example.com/"),
+            ("https://example.com:8443/x?", "https://example.com:8443/x"),
+            ("http://example.com/%7euser/%41%2F%2f?q=%7e%3d%3D", "http://example.com/~user/A%2F%2F?q=~%3D%3D"),
+            ("http://example.com/100%/x", "http://example.com/100%25/x"),
+            ("http://bücher.de/ä", "http://xn--bcher-kva.de/%C3%A4")
+        ])
     func canonical(input: String, expected: String) throws {
         #expect(CanonicalURL(input)?.string == expected)
     }
@@ -32,7 +35,9 @@ struct CanonicalURLTests {
         #expect(CanonicalURL(url, options: .crawler)?.string == "http://example.com/shop/item;v=2?x=1")
         #expect(CanonicalURL("http://example.com/a;JSESSIONID=1/b;sid=2;keep", options: .crawler)?.string == "http://example.com/a/b;keep")
         #expect(CanonicalURL(url)?.string == url, "kept without the crawler's options")
-        let variants = ["http://e.com/page;jsessionid=1", "http://e.com/page;jsessionid=2", "http://e.com/page?PHPSESSID=3", "http://e.com/page"]
+        let variants = [
+            "http://e.com/page;jsessionid=1", "http://e.com/page;jsessionid=2", "http://e.com/page?PHPSESSID=3", "http://e.com/page"
+        ]
         #expect(Set(variants.compactMap { CanonicalURL($0, options: .crawler)?.fingerprint }).count == 1)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LinkExtraction
 
 @Suite("Charsets")
@@ -48,7 +49,8 @@ struct CharsetTests {
 
     @Test("<meta http-equiv=Content-Type content='...charset=...'>")
     func metaHTTPEquiv() throws {
-        let html = Array("<!-- <meta charset=koi8-r> --><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=Shift_JIS\">".utf8)
+        let html =
+            Array("<!-- <meta charset=koi8-r> --><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=Shift_JIS\">".utf8)
             + Array("<a href=/".utf8) + [0x93, 0xFA, 0x96, 0x7B] + Array(">x</a>".utf8)  // 日本 in Shift_JIS
         let result = try streamLinks(html)
         #expect(result.encoding == "CP932")

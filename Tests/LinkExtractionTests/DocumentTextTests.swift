@@ -12,7 +12,7 @@ struct DocumentTextTests {
             (latin1Meta, "text/html", "café"),
             (Array("<p>na".utf8) + [0xEF] + Array("ve</p>".utf8), "text/html; Charset=\"latin1\"", "naïve"),
             ([0xEF, 0xBB, 0xBF] + Array("<p>plain</p>".utf8), nil, "plain"),
-            ([0xFF, 0xFE] + Array("<p>wide</p>".utf8).flatMap { [$0, 0] }, nil, "wide"),
+            ([0xFF, 0xFE] + Array("<p>wide</p>".utf8).flatMap { [$0, 0] }, nil, "wide")
         ]
         for (bytes, contentType, word) in cases {
             let decoded = DocumentText.decode(bytes, contentType: contentType)

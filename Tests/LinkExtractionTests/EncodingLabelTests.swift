@@ -1,22 +1,27 @@
 import Testing
+
 @testable import LinkExtraction
 
 /// Charset labels resolved through the WHATWG Encoding Standard's table.
 @Suite("Encoding labels")
 struct EncodingLabelTests {
-    @Test("Labels of the standard's table resolve to its encodings", arguments: [
-        ("latin1", "WINDOWS-1252"), (" US-ASCII\t", "WINDOWS-1252"), ("iso-8859-1", "WINDOWS-1252"), ("iso-8859-9", "WINDOWS-1254"),
-        ("ks_c_5601-1987", "CP949"), ("Shift_JIS", "CP932"), ("x-mac-cyrillic", "MAC-CYRILLIC"), ("iso-8859-8-i", "ISO-8859-8"),
-        ("tis-620", "CP874"), ("unicode", "UTF-16LE"), ("utf-16be", "UTF-16BE"), ("gb2312", "GBK"), ("big5", "BIG5-HKSCS"),
-        ("iso-2022-kr", "REPLACEMENT"), ("hz-gb-2312", "REPLACEMENT"), ("x-user-defined", "X-USER-DEFINED"), ("koi8_r", "KOI8-R"),
-    ])
+    @Test(
+        "Labels of the standard's table resolve to its encodings",
+        arguments: [
+            ("latin1", "WINDOWS-1252"), (" US-ASCII\t", "WINDOWS-1252"), ("iso-8859-1", "WINDOWS-1252"), ("iso-8859-9", "WINDOWS-1254"),
+            ("ks_c_5601-1987", "CP949"), ("Shift_JIS", "CP932"), ("x-mac-cyrillic", "MAC-CYRILLIC"), ("iso-8859-8-i", "ISO-8859-8"),
+            ("tis-620", "CP874"), ("unicode", "UTF-16LE"), ("utf-16be", "UTF-16BE"), ("gb2312", "GBK"), ("big5", "BIG5-HKSCS"),
+            ("iso-2022-kr", "REPLACEMENT"), ("hz-gb-2312", "REPLACEMENT"), ("x-user-defined", "X-USER-DEFINED"), ("koi8_r", "KOI8-R")
+        ])
     func knownLabels(label: String, encoding: String) {
         #expect(CharsetDetector.encodingName(forLabel: label) == encoding)
     }
 
-    @Test("Labels outside the table resolve to nothing", arguments: [
-        "utf-7", "UTF-32", "cp037", "ebcdic-us", "iso-8859-1 ", "x-no-such-charset", "utf-8\0", "latin-1", "IBM1047", "",
-    ])
+    @Test(
+        "Labels outside the table resolve to nothing",
+        arguments: [
+            "utf-7", "UTF-32", "cp037", "ebcdic-us", "iso-8859-1 ", "x-no-such-charset", "utf-8\0", "latin-1", "IBM1047", ""
+        ])
     func unknownLabels(label: String) {
         if label == "iso-8859-1 " {
             // Trailing ASCII whitespace is trimmed: still a label.
@@ -40,9 +45,11 @@ struct EncodingLabelTests {
         }
     }
 
-    @Test("An unknown label in the header or in <meta> means windows-1252 (é as 0xE9 decodes)", arguments: [
-        ("text/html; charset=utf-7", ""), ("text/html; charset=x-no-such-charset", ""), ("text/html", "<meta charset=ebcdic-cp-us>"),
-    ])
+    @Test(
+        "An unknown label in the header or in <meta> means windows-1252 (é as 0xE9 decodes)",
+        arguments: [
+            ("text/html; charset=utf-7", ""), ("text/html; charset=x-no-such-charset", ""), ("text/html", "<meta charset=ebcdic-cp-us>")
+        ])
     func unknownFallsBackToWindows1252(contentType: String, meta: String) throws {
         let html = Array(meta.utf8) + Array("<a href=/caf".utf8) + [0xE9] + Array(">x</a>".utf8)
         let result = try streamLinks(html, contentType: contentType)
@@ -70,9 +77,11 @@ struct EncodingLabelTests {
         #expect(String(decoding: decoded, as: UTF8.self) == "A\u{F780}\u{F7FF}")
     }
 
-    @Test("The default encoding option is a label or a table name; anything else means windows-1252", arguments: [
-        ("latin1", "WINDOWS-1252"), ("CP932", "CP932"), ("shift_jis", "CP932"), ("cp037", "WINDOWS-1252"), ("UTF-7", "WINDOWS-1252"),
-    ])
+    @Test(
+        "The default encoding option is a label or a table name; anything else means windows-1252",
+        arguments: [
+            ("latin1", "WINDOWS-1252"), ("CP932", "CP932"), ("shift_jis", "CP932"), ("cp037", "WINDOWS-1252"), ("UTF-7", "WINDOWS-1252")
+        ])
     func defaultEncodingOption(option: String, encoding: String) throws {
         let result = try streamLinks("<a href=/x>x</a>", options: LinkExtractionOptions(defaultEncoding: option))
         #expect(result.encoding == encoding)

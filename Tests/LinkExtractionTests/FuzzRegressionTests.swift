@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LinkExtraction
 
 /// Inputs the fuzzers (`scripts/fuzz.sh`) found, minimised by hand; each failed before its fix.

@@ -1,5 +1,6 @@
-import Testing
 import TestServer
+import Testing
+
 @testable import LinkExtraction
 
 /// `GzipInflater`: its `z_stream` is allocated once and stays put across calls.
@@ -37,7 +38,9 @@ struct GzipInflaterTests {
         }
     }
 
-    @Test("Two gzip members decode in full wherever the boundary falls: inside a piece, at a piece's end, at a call's end", arguments: [1, 2, 7, 4096, 1 << 20])
+    @Test(
+        "Two gzip members decode in full wherever the boundary falls: inside a piece, at a piece's end, at a call's end",
+        arguments: [1, 2, 7, 4096, 1 << 20])
     func membersAcrossBoundaries(pieceSize: Int) {
         let first = Array(String(repeating: "<url><loc>http://127.0.0.1/a</loc></url>\n", count: 300).utf8)
         let second = Array(String(repeating: "<url><loc>http://127.0.0.1/b</loc></url>\n", count: 300).utf8)
@@ -46,7 +49,10 @@ struct GzipInflaterTests {
         let inflater = GzipInflater()
         var decoded: [UInt8] = []
         let outcome = input.withUnsafeBytes { bytes in
-            inflater.inflate(bytes, isFinal: true, pieceSize: pieceSize) { decoded.append(contentsOf: $0); return true }
+            inflater.inflate(bytes, isFinal: true, pieceSize: pieceSize) {
+                decoded.append(contentsOf: $0)
+                return true
+            }
         }
         #expect(outcome == .finished)
         #expect(decoded == first + second)
@@ -58,7 +64,10 @@ struct GzipInflaterTests {
         while start < input.count, callOutcome == .needsInput {
             let end = min(input.count, start + pieceSize)
             callOutcome = input[start..<end].withUnsafeBytes { bytes in
-                streamed.inflate(bytes, isFinal: end == input.count) { decodedInCalls.append(contentsOf: $0); return true }
+                streamed.inflate(bytes, isFinal: end == input.count) {
+                    decodedInCalls.append(contentsOf: $0)
+                    return true
+                }
             }
             start = end
         }

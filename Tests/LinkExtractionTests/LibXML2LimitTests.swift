@@ -1,5 +1,6 @@
 import CLibXML2
 import Testing
+
 @testable import LinkExtraction
 
 /// libxml2 keeps its own limits on for streaming extraction; the tree parser's input is capped.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LinkExtraction
 
 /// A page cannot make its links cost more than it sent: `<base href>` and
@@ -58,16 +59,18 @@ struct LinkAmplificationTests {
         #expect(result.links.count + result.excessLinkCount == 1000)
     }
 
-    @Test("The lower bound never exceeds the resolved length", arguments: [
-        "http://example.com/dir/page.html?q=1#frag", "https://user:pw@example.com:8443/a/b/c", "http://example.com",
-        "file:///tmp/x/y", "http://[::1]:8080/p?x",
-    ])
+    @Test(
+        "The lower bound never exceeds the resolved length",
+        arguments: [
+            "http://example.com/dir/page.html?q=1#frag", "https://user:pw@example.com:8443/a/b/c", "http://example.com",
+            "file:///tmp/x/y", "http://[::1]:8080/p?x"
+        ])
     func lowerBoundHolds(base: String) throws {
         let baseURL = try #require(WebURL(base))
         let references = [
             "", "#x", "?", "?a b", "?q#f", "x", "./x", "../../../../x?y", "/", "/a/../../b?c", "//other.org/p?q", "\\\\other.org\\p",
             "http://x.org/?qq", "HTTP:rel?q", "https:rel", "mailto:a@b", "javascript:void(0)", "  ?padded  ", "\t?\ta\nb", "?%41",
-            "data:text/html,<a>", "//h", "a?b?c#d?e", "..", "%2e%2e/x", "http://example.com:80/?x", "http://EXAMPLE.com/",
+            "data:text/html,<a>", "//h", "a?b?c#d?e", "..", "%2e%2e/x", "http://example.com:80/?x", "http://EXAMPLE.com/"
         ]
         for reference in references {
             guard let resolved = WebURL(reference, relativeTo: baseURL)?.removingFragment else { continue }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LinkExtraction
 
 @Suite("Link extraction rules")
@@ -20,16 +21,17 @@ struct LinkExtractorTests {
             """
         let result = try streamLinks(html, url: page)
         let found = result.links.map { "\($0.tag)@\($0.attribute) \($0.url)" }
-        #expect(found == [
-            "link@href http://example.com/de/",
-            "link@href http://example.com/dir/page2.html",
-            "link@href http://example.com/canonical",
-            "link@href http://example.com/dir/page0.html",
-            "a@href http://example.com/dir/a.html",
-            "area@href http://example.com/dir/area.html",
-            "iframe@src http://example.com/dir/frame.html",
-            "frame@src http://example.com/dir/f2.html",
-        ])
+        #expect(
+            found == [
+                "link@href http://example.com/de/",
+                "link@href http://example.com/dir/page2.html",
+                "link@href http://example.com/canonical",
+                "link@href http://example.com/dir/page0.html",
+                "a@href http://example.com/dir/a.html",
+                "area@href http://example.com/dir/area.html",
+                "iframe@src http://example.com/dir/frame.html",
+                "frame@src http://example.com/dir/f2.html"
+            ])
     }
 
     @Test("img[src] and script[src] when enabled")
@@ -130,10 +132,11 @@ struct LinkExtractorTests {
     func defaults() throws {
         let extractor = try LinkExtractor()
         let links = try extractor.extract(from: Array(filterPage.utf8), url: "http://example.com/", contentType: nil)
-        #expect(links.map(\.url) == [
-            "http://example.com/nav/1", "http://other.org/x", "http://example.com/item/1?utm_source=x",
-            "http://sub.example.com/s", "http://example.com/private/x",
-        ])
+        #expect(
+            links.map(\.url) == [
+                "http://example.com/nav/1", "http://other.org/x", "http://example.com/item/1?utm_source=x",
+                "http://sub.example.com/s", "http://example.com/private/x"
+            ])
     }
 
     @Test("LinkExtractor: full result with counters and page nofollow")
@@ -156,9 +159,10 @@ struct LinkExtractorTests {
     func domains() throws {
         let allowed = try LinkExtractor(allowedDomains: ["example.com"], deniedDomains: ["sub.example.com"])
         let links = try allowed.extract(from: Array(filterPage.utf8), url: "http://example.com/", contentType: nil)
-        #expect(links.map(\.url) == [
-            "http://example.com/nav/1", "http://example.com/item/1?utm_source=x", "http://example.com/private/x",
-        ])
+        #expect(
+            links.map(\.url) == [
+                "http://example.com/nav/1", "http://example.com/item/1?utm_source=x", "http://example.com/private/x"
+            ])
     }
 
     @Test("LinkExtractor: restrict to XPath and CSS regions")
@@ -169,9 +173,10 @@ struct LinkExtractorTests {
         #expect(xpathLinks.map(\.text) == ["n1", "o"])
         let byCSS = try LinkExtractor(allowedDomains: ["example.com"], restrictCSS: ["div.main"])
         let cssLinks = try byCSS.extract(from: Array(filterPage.utf8), url: "http://example.com/", contentType: nil)
-        #expect(cssLinks.map(\.url) == [
-            "http://example.com/item/1?utm_source=x", "http://sub.example.com/s", "http://example.com/private/x",
-        ])
+        #expect(
+            cssLinks.map(\.url) == [
+                "http://example.com/item/1?utm_source=x", "http://sub.example.com/s", "http://example.com/private/x"
+            ])
     }
 
     @Test("LinkExtractor: restricted regions still honour <base href>")

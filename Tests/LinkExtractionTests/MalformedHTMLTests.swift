@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LinkExtraction
 
 @Suite("Malformed HTML")
@@ -7,9 +8,10 @@ struct MalformedHTMLTests {
     func unclosedTags() throws {
         let html = "<html><body><div><p><a href=one>One<li><a href=two>Two<table><td><a href='three'>"
         let result = try streamLinks(html)
-        #expect(result.links.map(\.url) == [
-            "http://example.com/dir/one", "http://example.com/dir/two", "http://example.com/dir/three",
-        ])
+        #expect(
+            result.links.map(\.url) == [
+                "http://example.com/dir/one", "http://example.com/dir/two", "http://example.com/dir/three"
+            ])
     }
 
     @Test("NUL bytes in text, tags and attributes do not stop extraction")

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestServer
+import Testing
+
 @testable import LinkExtraction
 
 @Suite("Sitemap parser")
@@ -17,7 +18,8 @@ struct SitemapParserTests {
 
     @Test("a namespaced urlset: loc, lastmod, changefreq, priority and alternate links")
     func urlSet() {
-        let sitemap = parse("""
+        let sitemap = parse(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml"
                     xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
@@ -37,19 +39,22 @@ struct SitemapParserTests {
             </urlset>
             """)
         #expect(sitemap.kind == .urlSet)
-        #expect(sitemap.entries == [
-            SitemapEntry(location: "http://example.com/a?x=1&y=2", lastModified: "2026-03-01T10:00:00+00:00",
-                         changeFrequency: "weekly", priority: 0.8,
-                         alternates: ["http://example.com/de/a", "https://example.com/fr/a"]),
-            SitemapEntry(location: "https://example.com/b"),
-        ])
+        #expect(
+            sitemap.entries == [
+                SitemapEntry(
+                    location: "http://example.com/a?x=1&y=2", lastModified: "2026-03-01T10:00:00+00:00",
+                    changeFrequency: "weekly", priority: 0.8,
+                    alternates: ["http://example.com/de/a", "https://example.com/fr/a"]),
+                SitemapEntry(location: "https://example.com/b")
+            ])
         #expect(sitemap.issues.isEmpty)
     }
 
     @Test("a urlset without a namespace, and one with a prefixed namespace, read the same")
     func namespaces() {
         let plain = parse("<urlset><url><loc>http://example.com/1</loc><lastmod>2026-01-02</lastmod></url></urlset>")
-        let prefixed = parse("""
+        let prefixed = parse(
+            """
             <sm:urlset xmlns:sm="http://www.sitemaps.org/schemas/sitemap/0.9">
             <sm:url><sm:loc>http://example.com/1</sm:loc><sm:lastmod>2026-01-02</sm:lastmod></sm:url></sm:urlset>
             """)
@@ -61,7 +66,8 @@ struct SitemapParserTests {
 
     @Test("a sitemap index lists its child sitemaps with lastmod")
     func index() {
-        let sitemap = parse("""
+        let sitemap = parse(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
               <sitemap><loc>http://example.com/sitemap-pages.xml</loc><lastmod>2026-02-03</lastmod></sitemap>
@@ -69,10 +75,11 @@ struct SitemapParserTests {
             </sitemapindex>
             """)
         #expect(sitemap.kind == .index)
-        #expect(sitemap.entries == [
-            SitemapEntry(location: "http://example.com/sitemap-pages.xml", lastModified: "2026-02-03"),
-            SitemapEntry(location: "http://example.com/sitemap-more.xml.gz"),
-        ])
+        #expect(
+            sitemap.entries == [
+                SitemapEntry(location: "http://example.com/sitemap-pages.xml", lastModified: "2026-02-03"),
+                SitemapEntry(location: "http://example.com/sitemap-more.xml.gz")
+            ])
     }
 
     @Test("a gzip-compressed sitemap is recognised by its magic bytes and parses like the plain one")
@@ -102,7 +109,8 @@ struct SitemapParserTests {
 
     @Test("a plain-text sitemap: one URL per line, CRLF, blank lines and junk lines skipped and counted")
     func text() {
-        let sitemap = parse("\u{FEFF}http://example.com/1\r\n\n  https://example.com/2  \nnot a url\n/relative\nftp://example.com/x\nhttp://example.com/3")
+        let sitemap = parse(
+            "\u{FEFF}http://example.com/1\r\n\n  https://example.com/2  \nnot a url\n/relative\nftp://example.com/x\nhttp://example.com/3")
         #expect(sitemap.kind == .text)
         #expect(sitemap.entries.map(\.location) == ["http://example.com/1", "https://example.com/2", "http://example.com/3"])
         #expect(sitemap.count(of: .skippedLocation) == 3)
@@ -110,7 +118,8 @@ struct SitemapParserTests {
 
     @Test("relative, non-HTTP, empty, host-less and missing locs are skipped and counted; good ones kept")
     func junkLocations() {
-        let sitemap = parse("""
+        let sitemap = parse(
+            """
             <urlset>
               <url><loc>/relative/page.html</loc></url>
               <url><loc>page.html</loc></url>
@@ -140,7 +149,8 @@ struct SitemapParserTests {
 
     @Test("malformed XML in the middle: entries before it are kept, nothing crashes, the error is counted")
     func malformedXML() {
-        let sitemap = parse("""
+        let sitemap = parse(
+            """
             <urlset><url><loc>http://example.com/1</loc></url>
             <url><loc>http://example.com/2</loc></url>
             <url><loc>http://example.com/3</loc <<>> </url></urlset
@@ -161,7 +171,8 @@ struct SitemapParserTests {
 
     @Test("internal entities declared in a DTD are never substituted")
     func internalEntityNotExpanded() {
-        let sitemap = parse("""
+        let sitemap = parse(
+            """
             <?xml version="1.0"?>
             <!DOCTYPE urlset [<!ENTITY injected "evil.example/INJECTED">]>
             <urlset><url><loc>http://&injected;</loc></url><url><loc>http://example.com/ok</loc>
@@ -179,7 +190,8 @@ struct SitemapParserTests {
             let previous = String(repeating: "&lol\(level - 1);", count: 10)
             entities += "\n<!ENTITY lol\(level) \"\(previous)\">"
         }
-        let sitemap = parse("""
+        let sitemap = parse(
+            """
             <?xml version="1.0"?>
             <!DOCTYPE urlset [\(entities)]>
             <urlset><url><loc>http://example.com/&lol9;</loc></url><url><loc>http://example.com/after</loc></url></urlset>
@@ -195,14 +207,16 @@ struct SitemapParserTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sitemap-xxe-\(UUID().uuidString).txt")
         try Data(marker.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let general = parse("""
+        let general = parse(
+            """
             <?xml version="1.0"?>
             <!DOCTYPE urlset [<!ENTITY xxe SYSTEM "\(file.absoluteString)">]>
             <urlset><url><loc>http://example.com/&xxe;</loc></url><url><loc>http://example.com/after</loc></url></urlset>
             """)
         #expect(!general.entries.contains { $0.location.contains(marker) })
         #expect(general.entries.map(\.location).contains("http://example.com/after"))
-        let parameter = parse("""
+        let parameter = parse(
+            """
             <?xml version="1.0"?>
             <!DOCTYPE urlset [<!ENTITY % remote SYSTEM "\(file.absoluteString)"> %remote;]>
             <urlset><url><loc>http://example.com/ok</loc></url></urlset>

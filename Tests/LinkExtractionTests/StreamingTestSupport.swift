@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LinkExtraction
 
 /// Extracts links from `html` in one go with the streaming extractor.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LinkExtraction
 
 /// One row of the resolution table: `input` parsed against `base`; `expected` nil means failure.
@@ -117,7 +118,7 @@ let resolutionCases: [ResolutionCase] = [
     // file
     .init(input: "file:///tmp/a", base: nil, expected: "file:///tmp/a"),
     .init(input: "file://localhost/tmp", base: nil, expected: "file:///tmp"),
-    .init(input: "b", base: "file:///tmp/a", expected: "file:///tmp/b"),
+    .init(input: "b", base: "file:///tmp/a", expected: "file:///tmp/b")
 ]
 
 @Suite("URL resolution (WHATWG)")
@@ -162,7 +163,7 @@ struct URLParserRobustnessTests {
         let alphabet: [String] = [
             "a", "B", "0", "9", "/", "\\", ".", "..", ":", "@", "?", "#", "%", "%2e", "%41", "%zz", "[", "]", "::",
             " ", "\t", "\n", "http:", "https://", "//", "ü", "日", "\u{0}", "\u{7F}", "'", "\"", "<", "^", "|", "{",
-            "xn--", "-", "~", "+", "&", "=", ";", "0x", "255", "1.2", "mailto:", "file:", "foo:", "[::1]", ":80",
+            "xn--", "-", "~", "+", "&", "=", ";", "0x", "255", "1.2", "mailto:", "file:", "foo:", "[::1]", ":80"
         ]
         var state = seed
         var inputs: [String] = []

@@ -3,14 +3,16 @@ import Foundation
 import Logging
 import Rendering
 import Synchronization
-import Testing
 import TestServer
+import Testing
 
 /// Rendering through headless Chromium against loopback servers: the page's
 /// scripts run, and every request they make goes through the fetch core's guards.
-@Suite("Renderer", .serialized, .timeLimit(.minutes(3)),
-       .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"),
-                "no /usr/bin/chromium: scripts/install-deps.sh installs Debian's chromium package"))
+@Suite(
+    "Renderer", .serialized, .timeLimit(.minutes(3)),
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"),
+        "no /usr/bin/chromium: scripts/install-deps.sh installs Debian's chromium package"))
 struct RendererTests {
     static let userAgent = "AsyncURL-render-test/1.0"
 
@@ -24,7 +26,9 @@ struct RendererTests {
     }
 
     static func html(_ body: String) -> TestResponse {
-        TestResponse(headers: [("Content-Type", "text/html; charset=utf-8")], body: Array("<!doctype html><html><head></head><body>\(body)</body></html>".utf8))
+        TestResponse(
+            headers: [("Content-Type", "text/html; charset=utf-8")],
+            body: Array("<!doctype html><html><head></head><body>\(body)</body></html>".utf8))
     }
 
     static func script(_ source: String) -> TestResponse {
@@ -41,7 +45,9 @@ struct RendererTests {
     func scriptBuiltLinks() async throws {
         let server = try await TestServer.start()
         server.addRoute("/page") { _ in Self.html(#"<p>static</p><script src="/app.js"></script>"#) }
-        server.addRoute("/app.js") { _ in Self.script(#"document.body.insertAdjacentHTML('beforeend', '<a href="/from-script">built</a>');"#) }
+        server.addRoute("/app.js") { _ in
+            Self.script(#"document.body.insertAdjacentHTML('beforeend', '<a href="/from-script">built</a>');"#)
+        }
         let client = try Self.client()
         let renderer = Renderer(client: client, userAgent: Self.userAgent)
         let page = try await Self.render("/page", on: server, with: renderer, client: client)
@@ -64,20 +70,22 @@ struct RendererTests {
         let forbidden = try await TestServer.start(host: "127.0.0.2")
         let target = forbidden.baseURL
         server.addRoute("/page") { _ in
-            Self.html("""
-            <img src="\(target)/pixel.png"><iframe src="\(target)/frame"></iframe>
-            <script>
-            fetch('\(target)/secret').catch(() => {});
-            fetch('file:///etc/passwd').then(r => r.text()).then(() => { document.body.dataset.file = 'read'; })
-                .catch(() => { document.body.dataset.file = 'refused'; });
-            try { new WebSocket('ws://127.0.0.2:\(forbidden.port)/socket'); } catch (e) {}
-            </script>
-            """)
+            Self.html(
+                """
+                <img src="\(target)/pixel.png"><iframe src="\(target)/frame"></iframe>
+                <script>
+                fetch('\(target)/secret').catch(() => {});
+                fetch('file:///etc/passwd').then(r => r.text()).then(() => { document.body.dataset.file = 'read'; })
+                    .catch(() => { document.body.dataset.file = 'refused'; });
+                try { new WebSocket('ws://127.0.0.2:\(forbidden.port)/socket'); } catch (e) {}
+                </script>
+                """)
         }
         let client = try Self.client()
         let log = LogLines()
-        let renderer = Renderer(settings: RenderSettings(wait: .networkIdle(.milliseconds(500))), client: client, userAgent: Self.userAgent,
-                                logger: log.logger())
+        let renderer = Renderer(
+            settings: RenderSettings(wait: .networkIdle(.milliseconds(500))), client: client, userAgent: Self.userAgent,
+            logger: log.logger())
         let page = try await Self.render("/page", on: server, with: renderer, client: client)
         await renderer.shutdown()
         try await server.shutdown()
@@ -114,11 +122,13 @@ struct RendererTests {
     @Test("A page that starts 10,000 requests: at most the per-page cap reach the server")
     func tenThousandRequests() async throws {
         let server = try await TestServer.start()
-        server.addRoute("/page") { _ in Self.html("<script>for (let i = 0; i < 10000; i++) { fetch('/r/' + i).catch(() => {}); }</script>") }
+        server.addRoute("/page") { _ in Self.html("<script>for (let i = 0; i < 10000; i++) { fetch('/r/' + i).catch(() => {}); }</script>")
+        }
         server.addRoute("/r/") { _ in TestResponse(text: "r") }
         let client = try Self.client()
-        let renderer = Renderer(settings: RenderSettings(wait: .networkIdle(.milliseconds(500)), pageTimeLimit: .seconds(60)), client: client,
-                                userAgent: Self.userAgent)
+        let renderer = Renderer(
+            settings: RenderSettings(wait: .networkIdle(.milliseconds(500)), pageTimeLimit: .seconds(60)), client: client,
+            userAgent: Self.userAgent)
         let page = try await Self.render("/page", on: server, with: renderer, client: client)
         await renderer.shutdown()
         try await server.shutdown()
@@ -246,7 +256,8 @@ struct RendererTests {
         let server = try await TestServer.start()
         server.addRoute("/page") { _ in Self.html("<p>page</p>") }
         let client = try Self.client()
-        let renderer = Renderer(settings: RenderSettings(browserExecutable: "/nonexistent/chromium"), client: client, userAgent: Self.userAgent)
+        let renderer = Renderer(
+            settings: RenderSettings(browserExecutable: "/nonexistent/chromium"), client: client, userAgent: Self.userAgent)
         do {
             _ = try await Self.render("/page", on: server, with: renderer, client: client)
             Issue.record("rendered without a browser")
@@ -258,10 +269,12 @@ struct RendererTests {
         try await server.shutdown()
     }
 
-    @Test("Wait strategies parse from their command-line form", arguments: [
-        ("load", RenderWait.load), ("idle", .networkIdle(.milliseconds(500))), ("idle:250", .networkIdle(.milliseconds(250))),
-        ("selector:#app a", .selector("#app a")),
-    ])
+    @Test(
+        "Wait strategies parse from their command-line form",
+        arguments: [
+            ("load", RenderWait.load), ("idle", .networkIdle(.milliseconds(500))), ("idle:250", .networkIdle(.milliseconds(250))),
+            ("selector:#app a", .selector("#app a"))
+        ])
     func waitParsing(text: String, expected: RenderWait) {
         #expect(RenderWait(parsing: text) == expected)
         #expect(RenderWait(parsing: expected.description) == expected)
@@ -284,9 +297,9 @@ struct RendererTests {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         for entry in entries {
             guard let pid = Int32(entry),
-                  let commandLine = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
-                  String(decoding: commandLine, as: UTF8.self).contains("--user-data-dir=\(directory)/"),
-                  String(decoding: commandLine, as: UTF8.self).contains("--remote-debugging-pipe")
+                let commandLine = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                String(decoding: commandLine, as: UTF8.self).contains("--user-data-dir=\(directory)/"),
+                String(decoding: commandLine, as: UTF8.self).contains("--remote-debugging-pipe")
             else { continue }
             kill(pid, SIGKILL)
         }
@@ -296,7 +309,12 @@ struct RendererTests {
 /// A counter shared with a server route.
 final class LockedCounter: Sendable {
     private let value = Mutex(0)
-    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+    func increment() -> Int {
+        value.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 }
 
 /// Log lines a renderer writes, collected for a test.
@@ -316,7 +334,10 @@ final class LogLines: Sendable {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        func log(
+            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String,
+            line: UInt
+        ) {
             let fields = (metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             owner.collected.withLock { $0.append("\(level) \(message) \(fields)") }
         }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts helper programs (nginx, openssl, scripts) for tests and finds free
@@ -17,11 +18,13 @@ public enum ChildProcess {
     /// output discarded (or appended to `standardOutput`, and standard error
     /// to `standardError`, when given; the same path takes both), this
     /// process's environment plus `environment`; returns its pid.
-    public static func spawn(_ tool: String, _ arguments: [String], standardOutput: String? = nil, standardError: String? = nil,
-                             environment: [String: String] = [:]) throws(Failure) -> pid_t {
+    public static func spawn(
+        _ tool: String, _ arguments: [String], standardOutput: String? = nil, standardError: String? = nil,
+        environment: [String: String] = [:]
+    ) throws(Failure) -> pid_t {
         var argv: [UnsafeMutablePointer<CChar>?] = ([tool] + arguments).map { strdup($0) }
         argv.append(nil)
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -54,7 +57,7 @@ public enum ChildProcess {
             inherited += 1
         }
         envp.append(nil)
-        defer { envp.forEach { free($0) } }
+        defer { for variable in envp { free(variable) } }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, tool, &actions, &attributes, argv, envp)
         guard result == 0 else { throw Failure(description: "cannot start \(tool): \(String(cString: strerror(result)))") }
@@ -73,7 +76,9 @@ public enum ChildProcess {
     /// when it was killed) and what it printed on standard output and error.
     /// Waits with `Task.sleep`, so a slow tool does not hold one of the few
     /// threads of the cooperative pool that the tests and their servers share.
-    public static func output(of tool: String, _ arguments: [String], timeout: Duration = .seconds(120)) async throws(Failure) -> (status: Int32, text: String) {
+    public static func output(of tool: String, _ arguments: [String], timeout: Duration = .seconds(120)) async throws(Failure) -> (
+        status: Int32, text: String
+    ) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).out").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let pid = try spawn(tool, arguments, standardOutput: path, standardError: path)
@@ -130,7 +135,7 @@ public enum ChildProcess {
     /// ports are known, so the kernel cannot hand out the same port twice.
     public static func freePorts(_ count: Int) throws(Failure) -> [Int] {
         var sockets: [Int32] = []
-        defer { sockets.forEach { _ = close($0) } }
+        defer { for socket in sockets { _ = close(socket) } }
         var ports: [Int] = []
         for _ in 0..<count {
             let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -35,15 +35,22 @@ struct ConnectionHandler {
                 while true {
                     let request: TestRequest
                     do {
-                        guard let next = try await reader.readRequest(connectionID: id, sendContinue: {
-                            try await outbound.write(ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n"))
-                        }) else { return }
+                        guard
+                            let next = try await reader.readRequest(
+                                connectionID: id,
+                                sendContinue: {
+                                    try await outbound.write(ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n"))
+                                })
+                        else { return }
                         request = next
                     } catch RequestReader.ReadError.headTooLarge {
-                        try await write(TestResponse(status: 431, text: "request head too large", headers: [("Connection", "close")]), to: outbound, head: false)
+                        try await write(
+                            TestResponse(status: 431, text: "request head too large", headers: [("Connection", "close")]), to: outbound,
+                            head: false)
                         return
                     } catch RequestReader.ReadError.malformed {
-                        try await write(TestResponse(status: 400, text: "bad request", headers: [("Connection", "close")]), to: outbound, head: false)
+                        try await write(
+                            TestResponse(status: 400, text: "bad request", headers: [("Connection", "close")]), to: outbound, head: false)
                         return
                     }
                     server.record(request)
@@ -104,7 +111,8 @@ struct ConnectionHandler {
         case "gzip", "deflate", "brotli":
             let encoding: StreamingCompressor.Encoding = first == "gzip" ? .gzip : (first == "deflate" ? .deflate : .brotli)
             let body = StreamingCompressor.compressAll(Array(TestServer.compressibleText.utf8), as: encoding)
-            try await writer.send(TestResponse(headers: [("Content-Type", "text/plain; charset=utf-8"), ("Content-Encoding", encoding.rawValue)], body: body))
+            try await writer.send(
+                TestResponse(headers: [("Content-Type", "text/plain; charset=utf-8"), ("Content-Encoding", encoding.rawValue)], body: body))
         case "bytes":
             try await writer.streamPattern(count: min(number ?? 0, Self.maxStreamBytes), chunked: false)
         case "chunked":
@@ -143,7 +151,8 @@ struct ConnectionHandler {
             let size = min(request.queryValue("bytes").flatMap(Int.init) ?? 1000, 16 << 20)
             try await writer.send(TestResponse(text: "large header", headers: [("X-Large", String(repeating: "h", count: size))]))
         case "multi-header":
-            try await writer.send(TestResponse(text: "multi", headers: [("X-Multi", "a"), ("X-Multi", "b"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")]))
+            try await writer.send(
+                TestResponse(text: "multi", headers: [("X-Multi", "a"), ("X-Multi", "b"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")]))
         case "reset-before-headers":
             return .reset
         case "reset-mid-body":
@@ -157,7 +166,8 @@ struct ConnectionHandler {
             return .close
         case "retry-after":
             let status = request.queryValue("status").flatMap(Int.init) ?? 429
-            try await writer.send(TestResponse(status: status, text: "retry later", headers: [("Retry-After", request.queryValue("value") ?? "1")]))
+            try await writer.send(
+                TestResponse(status: status, text: "retry later", headers: [("Retry-After", request.queryValue("value") ?? "1")]))
         case "content-type":
             let type = request.queryValue("type") ?? "text/plain"
             let body = request.queryBytes("body") ?? []
@@ -177,7 +187,7 @@ struct ConnectionHandler {
             "query": request.query,
             "headers": request.headers.map { [$0.name, $0.value] },
             "body": String(decoding: request.body, as: UTF8.self),
-            "bodyLength": request.body.count,
+            "bodyLength": request.body.count
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return TestResponse(headers: [("Content-Type", "application/json")], body: Array(data))
@@ -195,9 +205,12 @@ struct ConnectionHandler {
         guard let data = FileManager.default.contents(atPath: path.path) else {
             return TestResponse(status: 404, text: "not found")
         }
-        let types = ["html": "text/html; charset=utf-8", "txt": "text/plain", "xml": "application/xml", "css": "text/css",
-                     "js": "application/javascript", "png": "image/png", "pdf": "application/pdf", "json": "application/json"]
-        return TestResponse(headers: [("Content-Type", types[path.pathExtension.lowercased()] ?? "application/octet-stream")], body: Array(data))
+        let types = [
+            "html": "text/html; charset=utf-8", "txt": "text/plain", "xml": "application/xml", "css": "text/css",
+            "js": "application/javascript", "png": "image/png", "pdf": "application/pdf", "json": "application/json"
+        ]
+        return TestResponse(
+            headers: [("Content-Type", types[path.pathExtension.lowercased()] ?? "application/octet-stream")], body: Array(data))
     }
 }
 
@@ -219,7 +232,10 @@ struct Writer {
 
     /// `count` bytes where byte i is `i % 251`, with Content-Length or chunked.
     func streamPattern(count: Int, chunked: Bool) async throws {
-        let headers = chunked ? [("Content-Type", "application/octet-stream"), ("Transfer-Encoding", "chunked")] : [("Content-Type", "application/octet-stream")]
+        let headers =
+            chunked
+            ? [("Content-Type", "application/octet-stream"), ("Transfer-Encoding", "chunked")]
+            : [("Content-Type", "application/octet-stream")]
         try await raw(TestResponse(headers: headers).head(contentLength: chunked ? nil : count))
         if isHead { return }
         let period = Self.patternPeriod

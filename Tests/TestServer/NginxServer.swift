@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An nginx process the tests start on 127.0.0.1 for what the NIO test server
@@ -30,40 +31,44 @@ public final class NginxServer: Sendable {
         for index in 0..<100 {
             try Data("<html><body>page \(index)</body></html>".utf8).write(to: www.appendingPathComponent("page-\(index).html"))
         }
-        try ChildProcess.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                                     "-keyout", directory.appendingPathComponent("key.pem").path,
-                                     "-out", directory.appendingPathComponent("cert.pem").path])
+        try ChildProcess.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                "-keyout", directory.appendingPathComponent("key.pem").path,
+                "-out", directory.appendingPathComponent("cert.pem").path
+            ])
         let ports = try ChildProcess.freePorts(2)
         let h2cPort = ports[0]
         let tlsPort = ports[1]
         let path = directory.path
         let config = """
-        daemon off;
-        worker_processes 1;
-        pid \(path)/nginx.pid;
-        error_log \(path)/error.log;
-        events { worker_connections 4096; }
-        http {
-            log_format conn '$connection $server_protocol $request_uri';
-            access_log \(path)/access.log conn;
-            client_body_temp_path \(path)/tmp/body;
-            proxy_temp_path \(path)/tmp/proxy;
-            fastcgi_temp_path \(path)/tmp/fastcgi;
-            uwsgi_temp_path \(path)/tmp/uwsgi;
-            scgi_temp_path \(path)/tmp/scgi;
-            keepalive_requests 100000;
-            server {
-                listen 127.0.0.1:\(h2cPort) http2;
-                root \(path)/www;
+            daemon off;
+            worker_processes 1;
+            pid \(path)/nginx.pid;
+            error_log \(path)/error.log;
+            events { worker_connections 4096; }
+            http {
+                log_format conn '$connection $server_protocol $request_uri';
+                access_log \(path)/access.log conn;
+                client_body_temp_path \(path)/tmp/body;
+                proxy_temp_path \(path)/tmp/proxy;
+                fastcgi_temp_path \(path)/tmp/fastcgi;
+                uwsgi_temp_path \(path)/tmp/uwsgi;
+                scgi_temp_path \(path)/tmp/scgi;
+                keepalive_requests 100000;
+                server {
+                    listen 127.0.0.1:\(h2cPort) http2;
+                    root \(path)/www;
+                }
+                server {
+                    listen 127.0.0.1:\(tlsPort) ssl http2;
+                    ssl_certificate \(path)/cert.pem;
+                    ssl_certificate_key \(path)/key.pem;
+                    root \(path)/www;
+                }
             }
-            server {
-                listen 127.0.0.1:\(tlsPort) ssl http2;
-                ssl_certificate \(path)/cert.pem;
-                ssl_certificate_key \(path)/key.pem;
-                root \(path)/www;
-            }
-        }
-        """
+            """
         let configFile = directory.appendingPathComponent("nginx.conf")
         try Data(config.utf8).write(to: configFile)
         let pid = try ChildProcess.spawn(binary, ["-c", configFile.path, "-p", path, "-e", "\(path)/error.log"])
@@ -74,7 +79,8 @@ public final class NginxServer: Sendable {
             usleep(25_000)
         }
         server.stop()
-        throw NginxError("nginx did not start: \((try? String(contentsOf: directory.appendingPathComponent("error.log"), encoding: .utf8)) ?? "")")
+        throw NginxError(
+            "nginx did not start: \((try? String(contentsOf: directory.appendingPathComponent("error.log"), encoding: .utf8)) ?? "")")
     }
 
     private init(directory: URL, h2cPort: Int, tlsPort: Int, pid: Int32) {

@@ -1,7 +1,8 @@
 import Foundation
 import NIOConcurrencyHelpers
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A throw-away `redis-server` on 127.0.0.1 for the distributed frontier's
@@ -50,8 +51,14 @@ public final class RedisTestServer: Sendable {
     ///   - options: more `redis-server` options (`--cluster-enabled yes`, `--requirepass`, ...).
     ///   - tls: a certificate for TLS: the server then listens for TLS only
     ///     (on ``port``; no plain port) and does not ask clients for certificates.
-    public static func start(options: [String] = [], tls: (certificates: TestCertificates, server: TestCertificates.Server)? = nil) throws -> RedisTestServer {
-        guard let binary = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+    public static func start(options: [String] = [], tls: (certificates: TestCertificates, server: TestCertificates.Server)? = nil) throws
+        -> RedisTestServer
+    {
+        guard
+            let binary = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first(where: {
+                FileManager.default.isExecutableFile(atPath: $0)
+            })
+        else {
             throw ChildProcess.Failure(description: "redis-server is not installed (scripts/install-deps.sh installs it)")
         }
         // A free port can be taken by another test between the check and
@@ -63,14 +70,19 @@ public final class RedisTestServer: Sendable {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-redis-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             // Later options win: `--appendonly yes` in `options` turns persistence on.
-            let listening = tls.map {
-                ["--port", "0", "--tls-port", String(port), "--tls-cert-file", $0.server.certificateFile, "--tls-key-file", $0.server.keyFile,
-                 "--tls-ca-cert-file", $0.certificates.caFile, "--tls-auth-clients", "no"]
-            } ?? ["--port", String(port)]
-            let arguments = listening + [
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory,
-                "--logfile", directory + "/redis.log", "--daemonize", "no",
-            ] + options
+            let listening =
+                tls.map {
+                    [
+                        "--port", "0", "--tls-port", String(port), "--tls-cert-file", $0.server.certificateFile, "--tls-key-file",
+                        $0.server.keyFile,
+                        "--tls-ca-cert-file", $0.certificates.caFile, "--tls-auth-clients", "no"
+                    ]
+                } ?? ["--port", String(port)]
+            let arguments =
+                listening + [
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory,
+                    "--logfile", directory + "/redis.log", "--daemonize", "no"
+                ] + options
             let pid = try ChildProcess.spawn(binary, arguments)
             let server = RedisTestServer(port: port, pid: pid, directory: directory, binary: binary, arguments: arguments)
             for _ in 0..<400 {

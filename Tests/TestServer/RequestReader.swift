@@ -45,7 +45,8 @@ struct RequestReader {
             }
         }
         guard let headEnd, headEnd <= Self.maxHeadBytes,
-              let headBytes = buffer.readBytes(length: headEnd + 4) else { throw ReadError.headTooLarge }
+            let headBytes = buffer.readBytes(length: headEnd + 4)
+        else { throw ReadError.headTooLarge }
         let arrival = ContinuousClock.now
         let lines = String(decoding: headBytes, as: UTF8.self).components(separatedBy: "\r\n")
         let requestLine = lines[0].split(separator: " ")
@@ -83,7 +84,9 @@ struct RequestReader {
             let lineEnd = try await nextLineEnd()
             let sizeLine = String(decoding: buffer.readBytes(length: lineEnd) ?? [], as: UTF8.self)
             buffer.moveReaderIndex(forwardBy: 2)
-            guard let size = Int((sizeLine.split(separator: ";").first ?? "").trimmed, radix: 16), size >= 0 else { throw ReadError.malformed }
+            guard let size = Int((sizeLine.split(separator: ";").first ?? "").trimmed, radix: 16), size >= 0 else {
+                throw ReadError.malformed
+            }
             if size == 0 {
                 // Trailers, then the final empty line.
                 while true {

@@ -27,7 +27,8 @@ public final class StreamingCompressor {
             brotli = nil
             // windowBits 15 + 16 writes a gzip wrapper; plain 15 writes the zlib format.
             let windowBits: Int32 = encoding == .gzip ? 31 : 15
-            let status = deflateInit2_(zlib, 6, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            let status = deflateInit2_(
+                zlib, 6, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
             guard status == Z_OK else { return nil }
             zlibReady = true
         case .brotli:
@@ -50,7 +51,8 @@ public final class StreamingCompressor {
     func compress(_ input: [UInt8], flush: Bool = false, finish: Bool = false) -> [UInt8] {
         switch encoding {
         case .gzip, .deflate: zlibCompress(input, mode: finish ? Z_FINISH : (flush ? Z_SYNC_FLUSH : Z_NO_FLUSH))
-        case .brotli: brotliCompress(input, operation: finish ? BROTLI_OPERATION_FINISH : (flush ? BROTLI_OPERATION_FLUSH : BROTLI_OPERATION_PROCESS))
+        case .brotli:
+            brotliCompress(input, operation: finish ? BROTLI_OPERATION_FINISH : (flush ? BROTLI_OPERATION_FLUSH : BROTLI_OPERATION_PROCESS))
         }
     }
 
@@ -89,7 +91,8 @@ public final class StreamingCompressor {
             repeat {
                 var availableOut = 0
                 var nextOut: UnsafeMutablePointer<UInt8>?
-                guard BrotliEncoderCompressStream(brotli, operation, &availableIn, &nextIn, &availableOut, &nextOut, nil) == BROTLI_TRUE else { return }
+                guard BrotliEncoderCompressStream(brotli, operation, &availableIn, &nextIn, &availableOut, &nextOut, nil) == BROTLI_TRUE
+                else { return }
                 var size = 0
                 if let produced = BrotliEncoderTakeOutput(brotli, &size), size > 0 {
                     output += UnsafeBufferPointer(start: produced, count: size)

@@ -29,7 +29,7 @@ public struct TestCertificates: Sendable {
         let certificates = TestCertificates(directory: directory)
         try await Self.openssl([
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-            "-subj", "/CN=AsyncURL test CA", "-keyout", directory + "/ca-key.pem", "-out", directory + "/ca.pem",
+            "-subj", "/CN=AsyncURL test CA", "-keyout", directory + "/ca-key.pem", "-out", directory + "/ca.pem"
         ])
         return certificates
     }
@@ -47,11 +47,11 @@ public struct TestCertificates: Sendable {
         try Data("subjectAltName=\(alternativeNames.joined(separator: ","))\n".utf8).write(to: URL(fileURLWithPath: extensions))
         try await Self.openssl([
             "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-subj", "/CN=\(name)", "-keyout", key, "-out", request,
+            "-subj", "/CN=\(name)", "-keyout", key, "-out", request
         ])
         try await Self.openssl([
             "x509", "-req", "-in", request, "-CA", caFile, "-CAkey", directory + "/ca-key.pem", "-CAcreateserial",
-            "-days", "1", "-extfile", extensions, "-out", certificate,
+            "-days", "1", "-extfile", extensions, "-out", certificate
         ])
         return Server(certificateFile: certificate, keyFile: key)
     }

@@ -25,7 +25,9 @@ public struct TestResponse: Sendable {
         for (name, value) in headers {
             text += "\(name): \(value)\r\n"
         }
-        if let contentLength, !headers.contains(where: { $0.0.lowercased() == "content-length" || $0.0.lowercased() == "transfer-encoding" }) {
+        if let contentLength,
+            !headers.contains(where: { $0.0.lowercased() == "content-length" || $0.0.lowercased() == "transfer-encoding" })
+        {
             text += "Content-Length: \(contentLength)\r\n"
         }
         text += "\r\n"

@@ -5,6 +5,7 @@ extension FetchClient {
     /// Which HTTP version the client asks for.
     public enum HTTPVersionPreference: Sendable, Hashable {
         /// HTTP/1.1 only.
+        // swift-format-ignore: AlwaysUseLowerCamelCase
         case http1_1
         /// HTTP/2 over TLS when the server offers it (ALPN), HTTP/1.1 otherwise. The default.
         case http2OverTLS

@@ -1,15 +1,16 @@
 internal import CCurl
 internal import CEpoll
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Logging
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 #if canImport(Glibc)
-import Glibc
-import AsyncURLSupport
+    import Glibc
+    import AsyncURLSupport
 #endif
 
 /// The thread that owns one libcurl multi handle and runs every transfer on it.
@@ -69,7 +70,9 @@ final class CurlEventLoop: Sendable {
     init(configuration: FetchClient.Configuration) throws(FetchError) {
         let global = CurlGlobal.ensureInitialized()
         guard global == CURLE_OK else {
-            throw FetchError(kind: .other, url: "", curlCode: Int(global.rawValue), message: "curl_global_init failed: \(String(cString: curl_easy_strerror(global)))")
+            throw FetchError(
+                kind: .other, url: "", curlCode: Int(global.rawValue),
+                message: "curl_global_init failed: \(String(cString: curl_easy_strerror(global)))")
         }
         guard let multi = curl_multi_init() else {
             throw FetchError(kind: .other, url: "", message: "curl_multi_init failed (out of memory)")
@@ -213,7 +216,9 @@ private final class LoopState {
     private func setOption(_ option: CURLMoption, _ value: Int, name: String) {
         let code = asyncurl_multi_setopt_long(multi, option, value)
         guard code != CURLM_OK else { return }
-        logger.error("libcurl refused multi option \(name); its default applies", metadata: ["error": "\(String(cString: curl_multi_strerror(code)))"])
+        logger.error(
+            "libcurl refused multi option \(name); its default applies",
+            metadata: ["error": "\(String(cString: curl_multi_strerror(code)))"])
     }
 
     func run(loop: CurlEventLoop) {
@@ -236,8 +241,11 @@ private final class LoopState {
                 backoff.recordFailure()
                 loop.loopErrors.add(1, ordering: .relaxed)
                 if backoff.logsLatestFailure {
-                    logger.error("event loop call failed; pausing before the next wait", metadata: [
-                        "error": "\(failure)", "failuresInARow": "\(backoff.consecutiveFailures)", "pause": "\(backoff.pause)"])
+                    logger.error(
+                        "event loop call failed; pausing before the next wait",
+                        metadata: [
+                            "error": "\(failure)", "failuresInARow": "\(backoff.consecutiveFailures)", "pause": "\(backoff.pause)"
+                        ])
                 }
                 backoff.sleep()
             } else {
@@ -262,9 +270,9 @@ private final class LoopState {
 
     private func handle(_ command: CurlEventLoop.Command) {
         switch command {
-        case let .start(id, request, completion):
+        case .start(let id, let request, let completion):
             start(id: id, request: request, completion: completion)
-        case let .cancel(id):
+        case .cancel(let id):
             guard let raw = handleByID[id], let transfer = transfers[raw] else { return }
             finish(transfer, with: .failure(FetchError(kind: .cancelled, url: transfer.currentURL, message: "the task was cancelled")))
         case .breakWaitForTesting:
@@ -293,7 +301,11 @@ private final class LoopState {
         let code = curl_multi_add_handle(multi, easy.raw)
         guard code == CURLM_OK else {
             pool.giveBack(easy)
-            completion(.failure(FetchError(kind: .other, url: request.url, curlCode: Int(code.rawValue), message: "curl_multi_add_handle failed: \(String(cString: curl_multi_strerror(code)))")))
+            completion(
+                .failure(
+                    FetchError(
+                        kind: .other, url: request.url, curlCode: Int(code.rawValue),
+                        message: "curl_multi_add_handle failed: \(String(cString: curl_multi_strerror(code)))")))
             return
         }
         transfers[easy.raw] = transfer
@@ -304,7 +316,8 @@ private final class LoopState {
         var queued: Int32 = 0
         while let message = curl_multi_info_read(multi, &queued) {
             guard message.pointee.msg == CURLMSG_DONE, let raw = message.pointee.easy_handle,
-                  let transfer = transfers[raw] else { continue }
+                let transfer = transfers[raw]
+            else { continue }
             let code = asyncurl_message_result(message)
             // The handle leaves the multi handle before anything about it changes.
             removeHandle(raw)
@@ -318,14 +331,16 @@ private final class LoopState {
                 continue
             }
             switch transfer.finishHop() {
-            case let .finished(response):
+            case .finished(let response):
                 finish(transfer, with: .success(response), alreadyRemoved: true)
-            case let .failed(error):
+            case .failed(let error):
                 finish(transfer, with: .failure(error), alreadyRemoved: true)
             case .redirected:
                 let added = curl_multi_add_handle(multi, raw)
                 if added != CURLM_OK {
-                    let error = FetchError(kind: .other, url: transfer.currentURL, curlCode: Int(added.rawValue), message: "curl_multi_add_handle failed: \(String(cString: curl_multi_strerror(added)))")
+                    let error = FetchError(
+                        kind: .other, url: transfer.currentURL, curlCode: Int(added.rawValue),
+                        message: "curl_multi_add_handle failed: \(String(cString: curl_multi_strerror(added)))")
                     finish(transfer, with: .failure(error), alreadyRemoved: true)
                 }
             }
@@ -359,7 +374,7 @@ private final class LoopState {
         let waiters = loop.close()
         // Commands queued after the last take are failed, not dropped.
         let (late, _) = loop.takeCommands()
-        for case let .start(_, request, completion) in late {
+        for case .start(_, let request, let completion) in late {
             completion(.failure(FetchError(kind: .cancelled, url: request.url, message: "the client was shut down")))
         }
         pool.drain()

@@ -1,8 +1,9 @@
 import AsyncURLSupport
 internal import CCurl
 internal import CEpoll
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Drives a multi handle with `curl_multi_socket_action` and Linux epoll.
@@ -46,7 +47,7 @@ final class EpollDriver {
                 guard let userp else { return 0 }
                 Unmanaged<EpollDriver>.fromOpaque(userp).takeUnretainedValue().setTimer(milliseconds: timeoutMilliseconds)
                 return 0
-            },
+            }
         ]
         guard codes.allSatisfy({ $0 == CURLM_OK }) else {
             // The callbacks must not reach this driver once it is gone.
@@ -92,7 +93,7 @@ final class EpollDriver {
         // Timers run even when the wait failed: libcurl's time-outs still end the transfers.
         if let deadline = timerDeadline, deadline <= .now {
             timerDeadline = nil
-            socketAction(-1 /* CURL_SOCKET_TIMEOUT */, mask: 0)
+            socketAction(-1, mask: 0)  // -1: CURL_SOCKET_TIMEOUT
         }
         defer { failure = nil }
         return failure

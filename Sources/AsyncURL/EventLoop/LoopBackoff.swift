@@ -1,6 +1,7 @@
 import AsyncURLSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How the event-loop thread waits after a failed wait call (`epoll_wait`,

@@ -1,6 +1,7 @@
 import AsyncURLSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Which IP addresses a client may connect to, checked on the address
@@ -124,17 +125,17 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .v4(let a, let b, let c, _):
             switch a {
-            case 0, 10, 127: return false                       // "this network", private, loopback
-            case 100 where b & 0xC0 == 64: return false         // 100.64.0.0/10 carrier-grade NAT
-            case 169 where b == 254: return false               // link-local (cloud metadata services)
-            case 172 where b & 0xF0 == 16: return false         // 172.16.0.0/12 private
-            case 192 where b == 168: return false               // 192.168.0.0/16 private
-            case 192 where b == 0 && c == 0: return false       // 192.0.0.0/24 protocol assignments
-            case 192 where b == 0 && c == 2: return false       // 192.0.2.0/24 documentation
-            case 198 where b & 0xFE == 18: return false         // 198.18.0.0/15 benchmarking
-            case 198 where b == 51 && c == 100: return false    // 198.51.100.0/24 documentation
-            case 203 where b == 0 && c == 113: return false     // 203.0.113.0/24 documentation
-            case 224...255: return false                        // multicast, reserved, broadcast
+            case 0, 10, 127: return false  // "this network", private, loopback
+            case 100 where b & 0xC0 == 64: return false  // 100.64.0.0/10 carrier-grade NAT
+            case 169 where b == 254: return false  // link-local (cloud metadata services)
+            case 172 where b & 0xF0 == 16: return false  // 172.16.0.0/12 private
+            case 192 where b == 168: return false  // 192.168.0.0/16 private
+            case 192 where b == 0 && c == 0: return false  // 192.0.0.0/24 protocol assignments
+            case 192 where b == 0 && c == 2: return false  // 192.0.2.0/24 documentation
+            case 198 where b & 0xFE == 18: return false  // 198.18.0.0/15 benchmarking
+            case 198 where b == 51 && c == 100: return false  // 198.51.100.0/24 documentation
+            case 203 where b == 0 && c == 113: return false  // 203.0.113.0/24 documentation
+            case 224...255: return false  // multicast, reserved, broadcast
             default: return true
             }
         case .v6(let bytes):
@@ -144,27 +145,27 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
                 return .v4(bytes[at] ^ mask, bytes[at + 1] ^ mask, bytes[at + 2] ^ mask, bytes[at + 3] ^ mask)
             }
             if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
-                return embedded(12).isPublic                                  // ::ffff:a.b.c.d IPv4-mapped
+                return embedded(12).isPublic  // ::ffff:a.b.c.d IPv4-mapped
             }
             if bytes[0..<12].allSatisfy({ $0 == 0 }) {
-                return embedded(12).isPublic                                  // ::a.b.c.d IPv4-compatible (:: and ::1 too)
+                return embedded(12).isPublic  // ::a.b.c.d IPv4-compatible (:: and ::1 too)
             }
             if bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xFF && bytes[3] == 0x9B {
                 // 64:ff9b::/96 NAT64 carries an IPv4 address; the rest of
                 // 64:ff9b::/32 (64:ff9b:1::/48 among it) is for local use.
                 return bytes[4..<12].allSatisfy({ $0 == 0 }) && embedded(12).isPublic
             }
-            if bytes[0] == 0x20 && bytes[1] == 0x02 { return embedded(2).isPublic } // 2002::/16 6to4
+            if bytes[0] == 0x20 && bytes[1] == 0x02 { return embedded(2).isPublic }  // 2002::/16 6to4
             if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x00 && bytes[3] == 0x00 {
                 // 2001::/32 Teredo: the server's address, and the client's (inverted).
                 return embedded(4).isPublic && embedded(12, inverted: true).isPublic
             }
-            if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0D && bytes[3] == 0xB8 { return false } // 2001:db8::/32 documentation
-            if bytes[0] == 0x01 && bytes[1..<8].allSatisfy({ $0 == 0 }) { return false } // 100::/64 discard-only
-            if bytes[0] & 0xFE == 0xFC { return false }                        // fc00::/7 unique local
-            if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return false }    // fe80::/10 link-local
-            if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0xC0 { return false }    // fec0::/10 site-local
-            if bytes[0] == 0xFF { return false }                               // multicast
+            if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0D && bytes[3] == 0xB8 { return false }  // 2001:db8::/32 documentation
+            if bytes[0] == 0x01 && bytes[1..<8].allSatisfy({ $0 == 0 }) { return false }  // 100::/64 discard-only
+            if bytes[0] & 0xFE == 0xFC { return false }  // fc00::/7 unique local
+            if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return false }  // fe80::/10 link-local
+            if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0xC0 { return false }  // fec0::/10 site-local
+            if bytes[0] == 0xFF { return false }  // multicast
             return true
         }
     }

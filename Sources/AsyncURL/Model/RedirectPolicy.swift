@@ -37,8 +37,10 @@ public struct RedirectPolicy: Sendable {
     public static let defaultCrossOriginHeaders: Set<String> = ["Accept", "Accept-Language", "User-Agent"]
 
     /// Creates a policy.
-    public init(maxHops: Int = 10, shouldFollow: (@Sendable (_ from: String, _ to: String) -> Bool)? = nil,
-                crossOriginHeaders: Set<String> = RedirectPolicy.defaultCrossOriginHeaders) {
+    public init(
+        maxHops: Int = 10, shouldFollow: (@Sendable (_ from: String, _ to: String) -> Bool)? = nil,
+        crossOriginHeaders: Set<String> = RedirectPolicy.defaultCrossOriginHeaders
+    ) {
         self.maxHops = max(0, maxHops)
         self.shouldFollow = shouldFollow
         self.target = nil
@@ -46,8 +48,10 @@ public struct RedirectPolicy: Sendable {
     }
 
     /// A policy that resolves each redirect with `target` (see ``target``).
-    public init(maxHops: Int = 10, crossOriginHeaders: Set<String> = RedirectPolicy.defaultCrossOriginHeaders,
-                target: @escaping @Sendable (_ from: String, _ location: String) -> String?) {
+    public init(
+        maxHops: Int = 10, crossOriginHeaders: Set<String> = RedirectPolicy.defaultCrossOriginHeaders,
+        target: @escaping @Sendable (_ from: String, _ location: String) -> String?
+    ) {
         self.init(maxHops: maxHops, shouldFollow: nil, crossOriginHeaders: crossOriginHeaders)
         self.target = target
     }

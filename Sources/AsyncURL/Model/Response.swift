@@ -1,15 +1,18 @@
 import AsyncURLSupport
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The HTTP version a response came over.
 public enum HTTPVersion: Sendable, Hashable, CustomStringConvertible {
     /// HTTP/1.0.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     case http1_0
     /// HTTP/1.1.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     case http1_1
     /// HTTP/2.
     case http2
@@ -90,7 +93,10 @@ public struct Response: Sendable {
     public var isTruncated = false
 
     /// Creates a response record.
-    public init(request: Request, finalURL: String, status: Int, headers: HTTPHeaders, body: Data, redirectChain: [RedirectHop], timings: TransferTimings, httpVersion: HTTPVersion, bytesOnWire: Int, decodedBodyBytes: Int, capturedHops: [CapturedHop] = []) {
+    public init(
+        request: Request, finalURL: String, status: Int, headers: HTTPHeaders, body: Data, redirectChain: [RedirectHop],
+        timings: TransferTimings, httpVersion: HTTPVersion, bytesOnWire: Int, decodedBodyBytes: Int, capturedHops: [CapturedHop] = []
+    ) {
         self.request = request
         self.finalURL = finalURL
         self.status = status

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Decodes bytes in a named charset to a `String` with the C library's
@@ -26,8 +26,10 @@ enum TextDecoding {
                 let (produced, result, failure): (Int, Int, Int32) = chunk.withUnsafeMutableBufferPointer { target in
                     var outPointer = target.baseAddress.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: CChar.self) }
                     var outLeft = target.count
-                    let result = remaining > 0 ? iconv(converter, &inPointer, &remaining, &outPointer, &outLeft)
-                                               : iconv(converter, nil, nil, &outPointer, &outLeft)
+                    let result =
+                        remaining > 0
+                        ? iconv(converter, &inPointer, &remaining, &outPointer, &outLeft)
+                        : iconv(converter, nil, nil, &outPointer, &outLeft)
                     return (target.count - outLeft, result, result == -1 ? errno : 0)
                 }
                 output.append(contentsOf: chunk.prefix(produced))

@@ -38,7 +38,9 @@ public final class AsyncURLFetch: Sendable {
 
     /// Creates a runner with its own client.
     /// - Throws: ``FetchError`` when libcurl cannot be initialised.
-    public convenience init(maxConcurrency: Int = 64, configuration: FetchClient.Configuration = FetchClient.Configuration()) throws(FetchError) {
+    public convenience init(maxConcurrency: Int = 64, configuration: FetchClient.Configuration = FetchClient.Configuration())
+        throws(FetchError)
+    {
         self.init(client: try FetchClient(configuration: configuration), maxConcurrency: maxConcurrency)
     }
 

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// One request description for ``AsyncURLFetch``, in the style of the
@@ -53,6 +53,8 @@ public struct AsyncURLSession: Sendable {
 
     /// The fetch core's request for this description.
     public var request: Request {
-        Request(url: fetchURL, method: fetchMethod, headers: headers, body: body, timeouts: timeouts, redirectPolicy: redirectPolicy, userData: userData)
+        Request(
+            url: fetchURL, method: fetchMethod, headers: headers, body: body, timeouts: timeouts, redirectPolicy: redirectPolicy,
+            userData: userData)
     }
 }

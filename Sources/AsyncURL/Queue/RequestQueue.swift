@@ -1,6 +1,5 @@
 import AsyncURLSupport
 
-
 /// A first-in, first-out queue that any thread or task can put to and take from.
 ///
 /// This is the queue of the original AsyncURL library (`queue.put_nowait`):

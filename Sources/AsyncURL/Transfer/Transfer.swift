@@ -1,12 +1,13 @@
 import AsyncURLSupport
 internal import CCurl
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The state of one request while the event loop runs it, across its redirect hops.
@@ -105,7 +106,9 @@ final class Transfer {
         configureCallbacks()
         if let failure = easy.firstOptionFailure {
             let message = String(cString: curl_easy_strerror(failure.code))
-            return FetchError(kind: .other, url: currentURL, curlCode: Int(failure.code.rawValue), message: "libcurl refused option \(failure.option): \(message)")
+            return FetchError(
+                kind: .other, url: currentURL, curlCode: Int(failure.code.rawValue),
+                message: "libcurl refused option \(failure.option): \(message)")
         }
         return nil
     }
@@ -117,12 +120,15 @@ final class Transfer {
             return FetchError(kind: .invalidURL, url: currentURL, message: "only http and https URLs can be fetched")
         }
         guard currentMethod.isValidToken else {
-            return FetchError(kind: .invalidRequest, url: currentURL,
-                              message: "the method \(currentMethod.rawValue.debugDescription) is not an HTTP token (RFC 9110)")
+            return FetchError(
+                kind: .invalidRequest, url: currentURL,
+                message: "the method \(currentMethod.rawValue.debugDescription) is not an HTTP token (RFC 9110)")
         }
         if request.proxy != nil, !limits.configuration.addressPolicy.allowsEverything, let refused = refusedLiteralHost() {
             // The proxy resolves host names itself; a literal private address is refused here.
-            return FetchError(kind: .blockedAddress, url: currentURL, message: Self.blockedMessage(refused) + " (checked on the URL's host: the request goes through a proxy)")
+            return FetchError(
+                kind: .blockedAddress, url: currentURL,
+                message: Self.blockedMessage(refused) + " (checked on the URL's host: the request goes through a proxy)")
         }
         return nil
     }
@@ -146,7 +152,8 @@ final class Transfer {
         // prior knowledge. On cleartext HTTP/1.1 libcurl would wait for the
         // first response on the connection, so one hanging server would stall
         // every other transfer to that host.
-        let mayMultiplex = configuration.httpVersion == .http2PriorKnowledge
+        let mayMultiplex =
+            configuration.httpVersion == .http2PriorKnowledge
             || (configuration.httpVersion == .http2OverTLS && currentURL.utf8.prefix(8).equalsIgnoringASCIICase("https://".utf8))
         easy.set(CURLOPT_PIPEWAIT, configuration.multiplexing && mayMultiplex, name: "PIPEWAIT")
         easy.set(CURLOPT_SSL_VERIFYPEER, configuration.verifiesTLSCertificates, name: "SSL_VERIFYPEER")
@@ -163,11 +170,12 @@ final class Transfer {
     private func configureAddressPolicy() {
         guard !limits.configuration.addressPolicy.allowsEverything && request.proxy == nil else { return }
         easy.setPointer(CURLOPT_OPENSOCKETDATA, Unmanaged.passUnretained(self).toOpaque(), name: "OPENSOCKETDATA")
-        easy.record(asyncurl_easy_setopt_opensocket_function(easy.raw) { clientp, _, address in
-            guard let clientp, let address else { return CURL_SOCKET_BAD }
-            let transfer = Unmanaged<Transfer>.fromOpaque(clientp).takeUnretainedValue()
-            return transfer.openSocket(address)
-        }, name: "OPENSOCKETFUNCTION")
+        easy.record(
+            asyncurl_easy_setopt_opensocket_function(easy.raw) { clientp, _, address in
+                guard let clientp, let address else { return CURL_SOCKET_BAD }
+                let transfer = Unmanaged<Transfer>.fromOpaque(clientp).takeUnretainedValue()
+                return transfer.openSocket(address)
+            }, name: "OPENSOCKETFUNCTION")
     }
 
     /// The connect, total (what redirects left of it) and idle limits; an
@@ -218,16 +226,18 @@ final class Transfer {
         configureCapture(context: context)
         easy.setPointer(CURLOPT_WRITEDATA, context, name: "WRITEDATA")
         easy.setPointer(CURLOPT_HEADERDATA, context, name: "HEADERDATA")
-        easy.record(asyncurl_easy_setopt_write_function(easy.raw) { data, size, count, userdata in
-            guard let userdata else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
-            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
-        }, name: "WRITEFUNCTION")
-        easy.record(asyncurl_easy_setopt_header_function(easy.raw) { data, size, count, userdata in
-            guard let userdata else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
-            return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
-        }, name: "HEADERFUNCTION")
+        easy.record(
+            asyncurl_easy_setopt_write_function(easy.raw) { data, size, count, userdata in
+                guard let userdata else { return 0 }
+                let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+                return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+            }, name: "WRITEFUNCTION")
+        easy.record(
+            asyncurl_easy_setopt_header_function(easy.raw) { data, size, count, userdata in
+                guard let userdata else { return 0 }
+                let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+                return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+            }, name: "HEADERFUNCTION")
     }
 
     /// Turns libcurl's debug callback on for a request that captures its
@@ -242,12 +252,13 @@ final class Transfer {
             return
         }
         easy.setPointer(CURLOPT_DEBUGDATA, context, name: "DEBUGDATA")
-        easy.record(asyncurl_easy_setopt_debug_function(easy.raw) { _, type, data, size, userdata in
-            guard type == CURLINFO_HEADER_OUT, let data, let userdata else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
-            transfer.captureRequestHead(UnsafeRawBufferPointer(start: data, count: size))
-            return 0
-        }, name: "DEBUGFUNCTION")
+        easy.record(
+            asyncurl_easy_setopt_debug_function(easy.raw) { _, type, data, size, userdata in
+                guard type == CURLINFO_HEADER_OUT, let data, let userdata else { return 0 }
+                let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+                transfer.captureRequestHead(UnsafeRawBufferPointer(start: data, count: size))
+                return 0
+            }, name: "DEBUGFUNCTION")
         easy.set(CURLOPT_VERBOSE, true, name: "VERBOSE")
     }
 
@@ -260,8 +271,10 @@ final class Transfer {
     /// Keeps the finished hop's exchange (when the request captures it).
     private func keepCapturedHop() {
         guard request.capturesExchange else { return }
-        capturedHops.append(CapturedHop(url: currentURL, date: hopDate, requestHead: capturedRequestHead, requestBody: currentBody,
-                                        responseHead: capturedResponseHead, remoteAddress: easy.info(string: CURLINFO_PRIMARY_IP)))
+        capturedHops.append(
+            CapturedHop(
+                url: currentURL, date: hopDate, requestHead: capturedRequestHead, requestBody: currentBody,
+                responseHead: capturedResponseHead, remoteAddress: easy.info(string: CURLINFO_PRIMARY_IP)))
     }
 
     private func configureMethodAndBody() {
@@ -281,7 +294,8 @@ final class Transfer {
                     }
                 } else {
                     body.withUnsafeBytes { bytes in
-                        easy.setPointer(CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress), name: "COPYPOSTFIELDS")
+                        easy.setPointer(
+                            CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress), name: "COPYPOSTFIELDS")
                     }
                 }
             }
@@ -389,24 +403,33 @@ final class Transfer {
         let status = easy.info(long: CURLINFO_RESPONSE_CODE)
         let maxURLLength = limits.configuration.maxURLLength
         if Self.redirectStatuses.contains(status), request.redirectPolicy.maxHops > 0,
-           let written = responseHeaders["Location"], written.utf8.count > maxURLLength {
+            let written = responseHeaders["Location"], written.utf8.count > maxURLLength
+        {
             // Refused before any absolute form of it is built.
             keepCapturedHop()
-            return .failed(FetchError(kind: .urlTooLong, url: currentURL,
-                                      message: "redirect refused: its Location is \(written.utf8.count) bytes, over the limit of \(maxURLLength)"))
+            return .failed(
+                FetchError(
+                    kind: .urlTooLong, url: currentURL,
+                    message: "redirect refused: its Location is \(written.utf8.count) bytes, over the limit of \(maxURLLength)"))
         }
         if Self.redirectStatuses.contains(status), request.redirectPolicy.maxHops > 0, let location = redirectTarget() {
             // (A refused redirect is the final response: its hop is kept below.)
             keepCapturedHop()
             guard location.utf8.count <= maxURLLength else {
-                return .failed(FetchError(kind: .urlTooLong, url: currentURL,
-                                          message: "redirect refused: its target is \(location.utf8.count) bytes, over the limit of \(maxURLLength)"))
+                return .failed(
+                    FetchError(
+                        kind: .urlTooLong, url: currentURL,
+                        message: "redirect refused: its target is \(location.utf8.count) bytes, over the limit of \(maxURLLength)"))
             }
             guard location.hasHTTPScheme else {
-                return .failed(FetchError(kind: .forbiddenRedirect, url: currentURL, message: "redirect to \(location) refused: only http and https are followed"))
+                return .failed(
+                    FetchError(
+                        kind: .forbiddenRedirect, url: currentURL,
+                        message: "redirect to \(location) refused: only http and https are followed"))
             }
             guard redirectChain.count < request.redirectPolicy.maxHops else {
-                return .failed(FetchError(kind: .tooManyRedirects, url: currentURL, message: "more than \(request.redirectPolicy.maxHops) redirects"))
+                return .failed(
+                    FetchError(kind: .tooManyRedirects, url: currentURL, message: "more than \(request.redirectPolicy.maxHops) redirects"))
             }
             prepareRedirect(status: status, to: location)
             if let failure = configureHop() {
@@ -466,13 +489,14 @@ final class Transfer {
 
     private func makeResponse(status: Int) -> Response {
         let finalURL = easy.info(string: CURLINFO_EFFECTIVE_URL) ?? currentURL
-        let version: HTTPVersion = switch easy.info(long: CURLINFO_HTTP_VERSION) {
-        case CURL_HTTP_VERSION_1_0: .http1_0
-        case CURL_HTTP_VERSION_1_1: .http1_1
-        case CURL_HTTP_VERSION_2_0: .http2
-        case CURL_HTTP_VERSION_3: .http3
-        default: .unknown
-        }
+        let version: HTTPVersion =
+            switch easy.info(long: CURLINFO_HTTP_VERSION) {
+            case CURL_HTTP_VERSION_1_0: .http1_0
+            case CURL_HTTP_VERSION_1_1: .http1_1
+            case CURL_HTTP_VERSION_2_0: .http2
+            case CURL_HTTP_VERSION_3: .http3
+            default: .unknown
+            }
         let timings = TransferTimings(
             nameLookup: easy.info(duration: CURLINFO_NAMELOOKUP_TIME_T),
             connect: easy.info(duration: CURLINFO_CONNECT_TIME_T),
@@ -516,7 +540,8 @@ final class Transfer {
     /// literal, or `localhost`) that the address policy refuses, as text.
     private func refusedLiteralHost() -> String? {
         guard let host = Self.urlParts(of: currentURL)?.host,
-              let addresses = AddressPolicy.literalAddresses(ofHost: host) else { return nil }
+            let addresses = AddressPolicy.literalAddresses(ofHost: host)
+        else { return nil }
         return addresses.first { !limits.configuration.addressPolicy.allows($0) }?.description
     }
 
@@ -533,7 +558,8 @@ final class Transfer {
             return FetchError(kind: .blockedAddress, url: currentURL, curlCode: curlCode, message: Self.blockedMessage(blockedAddress))
         }
         if let abortKind {
-            let text = abortKind == .bodyTooLarge
+            let text =
+                abortKind == .bodyTooLarge
                 ? "the body exceeded the limit of \(limits.maxBodySize) bytes"
                 : "the response headers exceeded the limit of \(limits.maxHeaderBytes) bytes"
             return FetchError(kind: abortKind, url: currentURL, curlCode: curlCode, message: text)
@@ -545,9 +571,9 @@ final class Transfer {
         case CURLE_COULDNT_CONNECT: kind = .connectionFailed
         case CURLE_OPERATION_TIMEDOUT: kind = .timeout
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
-             CURLE_USE_SSL_FAILED, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_SHUTDOWN_FAILED,
-             CURLE_SSL_CRL_BADFILE:
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
+            CURLE_USE_SSL_FAILED, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_SHUTDOWN_FAILED,
+            CURLE_SSL_CRL_BADFILE:
             kind = .tls
         case CURLE_TOO_MANY_REDIRECTS: kind = .tooManyRedirects
         case CURLE_FILESIZE_EXCEEDED: kind = .bodyTooLarge
@@ -559,11 +585,14 @@ final class Transfer {
         if kind == .connectionFailed {
             // errno says what libcurl's message does not: refused, unreachable...
             let number = easy.info(long: CURLINFO_OS_ERRNO)
-            return FetchError(kind: kind, url: currentURL, curlCode: curlCode, message: message,
-                              systemErrorNumber: number > 0 ? Int32(truncatingIfNeeded: number) : nil)
+            return FetchError(
+                kind: kind, url: currentURL, curlCode: curlCode, message: message,
+                systemErrorNumber: number > 0 ? Int32(truncatingIfNeeded: number) : nil)
         }
         if kind == .bodyTooLarge {
-            return FetchError(kind: kind, url: currentURL, curlCode: curlCode, message: "the declared body size exceeds the limit of \(limits.maxBodySize) bytes")
+            return FetchError(
+                kind: kind, url: currentURL, curlCode: curlCode,
+                message: "the declared body size exceeds the limit of \(limits.maxBodySize) bytes")
         }
         return FetchError(kind: kind, url: currentURL, curlCode: curlCode, message: message)
     }
@@ -624,4 +653,3 @@ final class Transfer {
         return String(cleaned)
     }
 }
-

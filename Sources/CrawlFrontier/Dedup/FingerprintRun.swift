@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A sorted run of distinct fingerprints on disk: part of a
@@ -58,7 +58,10 @@ final class FingerprintRun: Sendable {
         if firstKeys[block] == key { return true }
         var found = false
         try readBlock(block) { value in
-            if value >= key { found = value == key; return false }
+            if value >= key {
+                found = value == key
+                return false
+            }
             return true
         }
         return found

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import AsyncURLSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Writes a ``FingerprintRun``: keys in strictly ascending order, encoded in
 /// blocks, with the run's index and Bloom filter built on the way.

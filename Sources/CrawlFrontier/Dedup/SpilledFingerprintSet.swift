@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import AsyncURLSupport
 import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// An exact set of 64-bit URL fingerprints whose memory is bounded: the
 /// crawl's seen-set for crawls larger than memory.
@@ -216,9 +217,10 @@ public final class SpilledFingerprintSet {
 
     /// Bytes in memory: the tables, and the runs' indexes and Bloom filters.
     public var memoryBytes: Int {
-        recent.memoryBytes + shared.withLock { state in
-            state.frozen.reduce(0) { $0 + $1.table.memoryBytes } + state.runs.reduce(0) { $0 + $1.memoryBytes }
-        }
+        recent.memoryBytes
+            + shared.withLock { state in
+                state.frozen.reduce(0) { $0 + $1.table.memoryBytes } + state.runs.reduce(0) { $0 + $1.memoryBytes }
+            }
     }
 
     /// The last failure to write a run, if any (its fingerprints stayed in memory).

@@ -18,8 +18,9 @@ extension CrawlStateStore {
             }
             guard isNew else { return }
         }
-        let decision = URLDecision(fingerprint: entry.fingerprint, url: entry.url, referrer: parent, depth: entry.depth, code: code,
-                                   detail: detail, time: URLDecisionTable.now())
+        let decision = URLDecision(
+            fingerprint: entry.fingerprint, url: entry.url, referrer: parent, depth: entry.depth, code: code,
+            detail: detail, time: URLDecisionTable.now())
         pending.withLock { $0.append(.decision(decision, isOutcome: false)) }
     }
 
@@ -31,8 +32,9 @@ extension CrawlStateStore {
     ///   - code: what became of it.
     ///   - detail: the status, error or rule.
     public func recordOutcome(_ entry: FrontierEntry, code: URLDecision.Code, detail: String?) {
-        let decision = URLDecision(fingerprint: entry.fingerprint, url: entry.url, referrer: nil, depth: entry.depth, code: code,
-                                   detail: detail, time: URLDecisionTable.now())
+        let decision = URLDecision(
+            fingerprint: entry.fingerprint, url: entry.url, referrer: nil, depth: entry.depth, code: code,
+            detail: detail, time: URLDecisionTable.now())
         pending.withLock { $0.append(.decision(decision, isOutcome: true)) }
     }
 }

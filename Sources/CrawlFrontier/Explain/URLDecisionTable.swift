@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import AsyncURLSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The `decisions` table of a state database: an append-only log of what
 /// the crawl decided about the URLs offered to its frontier (duplicates are
@@ -86,8 +87,9 @@ final class URLDecisionTable {
                 if first.url.isEmpty { first.url = row.string(at: 1) ?? "" }
                 found = first
             } else {
-                found = URLDecision(fingerprint: fingerprint, url: row.string(at: 1) ?? "", referrer: referrer, depth: Int(row.int64(at: 3)),
-                                    code: code, detail: row.string(at: 5), time: row.int64(at: 6))
+                found = URLDecision(
+                    fingerprint: fingerprint, url: row.string(at: 1) ?? "", referrer: referrer, depth: Int(row.int64(at: 3)),
+                    code: code, detail: row.string(at: 5), time: row.int64(at: 6))
             }
         }
         if let decided = outcome ?? lastOffer {

@@ -100,9 +100,11 @@ public actor Frontier: URLFrontier {
         store: CrawlStateStore? = nil,
         robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult
     ) {
-        self.init(configuration: FrontierConfiguration(policy: policy, scope: scope, userAgent: userAgent, obeysRobots: obeysRobots,
-                                                       maxPages: maxPages, maxPagesPerHost: maxPagesPerHost, robotsLifetime: robotsLifetime),
-                  store: store, robotsFetcher: robotsFetcher)
+        self.init(
+            configuration: FrontierConfiguration(
+                policy: policy, scope: scope, userAgent: userAgent, obeysRobots: obeysRobots,
+                maxPages: maxPages, maxPagesPerHost: maxPagesPerHost, robotsLifetime: robotsLifetime),
+            store: store, robotsFetcher: robotsFetcher)
     }
 
     /// Creates a frontier from a configuration.
@@ -112,8 +114,10 @@ public actor Frontier: URLFrontier {
     ///   - spill: where URLs over the queue bounds wait (read back as the queue
     ///     drains); without one they are refused and counted.
     ///   - robotsFetcher: fetches `scheme://host:port/robots.txt` (the argument) for a host.
-    public init(configuration: FrontierConfiguration, store: CrawlStateStore? = nil, spill: sending SpillQueue? = nil,
-                robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult) {
+    public init(
+        configuration: FrontierConfiguration, store: CrawlStateStore? = nil, spill: sending SpillQueue? = nil,
+        robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult
+    ) {
         self.store = store
         // With a memory budget and no spill file given, URLs wait in a temporary one.
         self.spill = spill ?? (configuration.memoryBudget == nil ? nil : try? SpillQueue())
@@ -164,7 +168,8 @@ public actor Frontier: URLFrontier {
             counters.pageLimited += 1
             return .pageLimitReached
         }
-        let isOverQueueBound = Self.isOver(maxQueued, waitingCount) || Self.isOver(maxQueuedPerHost, waitingPerHost[entry.hostKey, default: 0])
+        let isOverQueueBound =
+            Self.isOver(maxQueued, waitingCount) || Self.isOver(maxQueuedPerHost, waitingPerHost[entry.hostKey, default: 0])
         if isOverQueueBound, !mayWaitOnDisk(entry) {
             counters.queueLimited += 1
             return .queueLimitReached
@@ -244,8 +249,9 @@ public actor Frontier: URLFrontier {
     private func removeLastInMemory(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
         let queued = scheduler.lastQueued(ofHost: hostKey)
         if let held = robots[hostKey]?.held,
-           let index = held.indices.max(by: { HostScheduler.precedes(held[$0], held[$1]) }),
-           queued.map({ HostScheduler.precedes($0, held[index]) }) ?? true {
+            let index = held.indices.max(by: { HostScheduler.precedes(held[$0], held[$1]) }),
+            queued.map({ HostScheduler.precedes($0, held[index]) }) ?? true
+        {
             return robots[hostKey]?.held.remove(at: index)
         }
         guard let removed = scheduler.removeLastQueued(ofHost: hostKey) else { return nil }
@@ -421,9 +427,10 @@ public actor Frontier: URLFrontier {
 
     /// What the seen-set and the spill file take, for benchmarks and tests.
     package var storage: FrontierStorage {
-        FrontierStorage(seenCount: seen.count, seenOnDisk: seen.countOnDisk, seenDiskBytes: seen.diskBytes, seenMemoryBytes: seen.memoryBytes,
-                        seenRuns: seen.runCount, seenMerges: seen.mergeCount, queuedInMemory: waitingCount, queuedMemoryBytes: waitingBytes,
-                        queuedOnDisk: spill?.count ?? 0, spillDiskBytes: spill?.diskBytes ?? 0)
+        FrontierStorage(
+            seenCount: seen.count, seenOnDisk: seen.countOnDisk, seenDiskBytes: seen.diskBytes, seenMemoryBytes: seen.memoryBytes,
+            seenRuns: seen.runCount, seenMerges: seen.mergeCount, queuedInMemory: waitingCount, queuedMemoryBytes: waitingBytes,
+            queuedOnDisk: spill?.count ?? 0, spillDiskBytes: spill?.diskBytes ?? 0)
     }
 
     /// Records how a URL from ``next()`` ended: frees its host's slot, and
@@ -584,7 +591,8 @@ public actor Frontier: URLFrontier {
         let delay = scheduler.crawlDelay(ofHost: hostKey)
         let dropped = scheduler.giveUp(host: hostKey)
         for entry in dropped { drop(entry) }
-        configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .crawlDelay(delay, queued: dropped.count, budget: budget), droppedURLs: dropped.count))
+        configuration.eventHandler?(
+            .hostGivenUp(host: hostKey, reason: .crawlDelay(delay, queued: dropped.count, budget: budget), droppedURLs: dropped.count))
     }
 
     /// A held URL that robots.txt turned out to disallow (or that waited for
@@ -614,9 +622,13 @@ public actor Frontier: URLFrontier {
                 robotsGivenUp.insert(hostKey)
                 // Queued URLs of the host leave the queue bounds' count too.
                 for entry in scheduler.giveUp(host: hostKey) where entry.attempt == 0 { leftQueue(entry) }
-                for (entry, _) in wait.held { refuse(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(hostKey), robotsUnavailable: true) }
-                configuration.eventHandler?(.hostGivenUp(host: hostKey, reason: .robotsUnavailable(attempts: wait.failures, lastFailure: failure),
-                                                         droppedURLs: wait.held.count))
+                for (entry, _) in wait.held {
+                    refuse(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(hostKey), robotsUnavailable: true)
+                }
+                configuration.eventHandler?(
+                    .hostGivenUp(
+                        host: hostKey, reason: .robotsUnavailable(attempts: wait.failures, lastFailure: failure),
+                        droppedURLs: wait.held.count))
                 return
             }
             // RFC 9309 §2.3.1.4: disallow while unreachable; the URLs wait and robots.txt is tried again.

@@ -16,7 +16,10 @@ public struct AutoThrottle: Sendable, Hashable {
     public var maximumDelay: Duration
 
     /// Creates the settings (Scrapy's defaults: 1 in flight, 5 s start, 60 s at most).
-    public init(targetConcurrency: Double = 1, startDelay: Duration = .seconds(5), minimumDelay: Duration = .zero, maximumDelay: Duration = .seconds(60)) {
+    public init(
+        targetConcurrency: Double = 1, startDelay: Duration = .seconds(5), minimumDelay: Duration = .zero,
+        maximumDelay: Duration = .seconds(60)
+    ) {
         self.targetConcurrency = max(0.01, targetConcurrency)
         self.startDelay = startDelay
         self.minimumDelay = minimumDelay

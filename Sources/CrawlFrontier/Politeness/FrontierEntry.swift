@@ -23,7 +23,10 @@ public struct FrontierEntry: Sendable, Hashable {
     public var payload: [UInt8]?
 
     /// Creates an entry.
-    public init(url: String, fingerprint: UInt64, hostKey: String, depth: Int = 0, priority: Int = 0, referrer: String? = nil, attempt: Int = 0, payload: [UInt8]? = nil) {
+    public init(
+        url: String, fingerprint: UInt64, hostKey: String, depth: Int = 0, priority: Int = 0, referrer: String? = nil, attempt: Int = 0,
+        payload: [UInt8]? = nil
+    ) {
         self.url = url
         self.fingerprint = fingerprint
         self.hostKey = hostKey

@@ -28,11 +28,13 @@ extension PolitenessPolicy {
         guard let settings = hostSettings.settings(forHostKey: hostKey) else {
             return HostLimits(maxConcurrency: maxConcurrencyPerHost, delay: delay, autoThrottle: autoThrottle)
         }
-        let throttle: AutoThrottle? = switch settings.autoThrottle {
-        case nil: autoThrottle
-        case true?: autoThrottle ?? AutoThrottle()
-        case false?: nil
-        }
-        return HostLimits(maxConcurrency: settings.maxConcurrency ?? maxConcurrencyPerHost, delay: settings.delay ?? delay, autoThrottle: throttle)
+        let throttle: AutoThrottle? =
+            switch settings.autoThrottle {
+            case nil: autoThrottle
+            case true?: autoThrottle ?? AutoThrottle()
+            case false?: nil
+            }
+        return HostLimits(
+            maxConcurrency: settings.maxConcurrency ?? maxConcurrencyPerHost, delay: settings.delay ?? delay, autoThrottle: throttle)
     }
 }

@@ -19,7 +19,7 @@ public struct HostPattern: Sendable, Hashable, CustomStringConvertible {
         isSuffix = text.hasPrefix("*.")
         if isSuffix { text = text.dropFirst(2) }
         guard !text.isEmpty, !text.contains("*"),
-              text.allSatisfy({ $0.isLetter || $0.isNumber || "-._:[]".contains($0) })
+            text.allSatisfy({ $0.isLetter || $0.isNumber || "-._:[]".contains($0) })
         else { return nil }
         name = String(text)
     }

@@ -55,7 +55,9 @@ public struct HostSettingsRule: Sendable, Hashable {
     }
 
     /// Sets one `key=value` of the command line's form.
-    private static func set(_ key: Substring, to value: Substring, in settings: inout HostSettings, text: String) throws(HostSettingsSyntaxError) {
+    private static func set(_ key: Substring, to value: Substring, in settings: inout HostSettings, text: String)
+        throws(HostSettingsSyntaxError)
+    {
         switch key {
         case "per-host":
             guard let count = Int(value), count > 0 else {

@@ -72,8 +72,9 @@ public struct HostSettingsTable: Sendable, Hashable {
     /// `later`'s values over `earlier`'s.
     private static func merged(_ earlier: HostSettings?, _ later: HostSettings) -> HostSettings {
         guard let earlier else { return later }
-        return HostSettings(maxConcurrency: later.maxConcurrency ?? earlier.maxConcurrency, delay: later.delay ?? earlier.delay,
-                            autoThrottle: later.autoThrottle ?? earlier.autoThrottle, userAgent: later.userAgent ?? earlier.userAgent)
+        return HostSettings(
+            maxConcurrency: later.maxConcurrency ?? earlier.maxConcurrency, delay: later.delay ?? earlier.delay,
+            autoThrottle: later.autoThrottle ?? earlier.autoThrottle, userAgent: later.userAgent ?? earlier.userAgent)
     }
 
     /// Tables are equal when their rules are.

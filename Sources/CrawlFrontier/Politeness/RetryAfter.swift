@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import AsyncURLSupport
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The wait a `Retry-After` header asks for (RFC 9110 §10.2.3): a number of
@@ -35,22 +36,32 @@ package enum RetryAfter {
     /// `Sun Nov  6 08:49:37 1994`. The weekday is not checked.
     package static func httpDate(_ text: String) -> Date? {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-        var day: Int?, month: Int?, year: Int?, time: [Int]?
+        var day: Int?
+        var month: Int?
+        var year: Int?
+        var time: [Int]?
         switch words.count {
         case 4 where words[3] == "GMT" && words[1].contains("-"):
             // RFC 850: weekday, dd-Mon-yy time GMT
             let parts = words[1].split(separator: "-").map(String.init)
             guard parts.count == 3 else { return nil }
-            day = Int(parts[0]); month = monthNumber(parts[1])
+            day = Int(parts[0])
+            month = monthNumber(parts[1])
             // Two-digit years: 70-99 are 19xx, the rest 20xx (RFC 9110 reads them as at most 50 years ahead).
             year = Int(parts[2]).map { $0 < 70 ? 2000 + $0 : ($0 < 100 ? 1900 + $0 : $0) }
             time = clock(words[2])
         case 6 where words[5] == "GMT":
             // IMF-fixdate: weekday, dd Mon yyyy time GMT
-            day = Int(words[1]); month = monthNumber(words[2]); year = Int(words[3]); time = clock(words[4])
+            day = Int(words[1])
+            month = monthNumber(words[2])
+            year = Int(words[3])
+            time = clock(words[4])
         case 5:
             // asctime: weekday Mon d time yyyy
-            month = monthNumber(words[1]); day = Int(words[2]); time = clock(words[3]); year = Int(words[4])
+            month = monthNumber(words[1])
+            day = Int(words[2])
+            time = clock(words[3])
+            year = Int(words[4])
         default:
             return nil
         }

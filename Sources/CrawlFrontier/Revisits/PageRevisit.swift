@@ -79,8 +79,10 @@ public struct PageRevisit: Sendable, Hashable {
     public var keepsStoredLinks = false
 
     /// Creates a record.
-    public init(fingerprint: UInt64, url: String, status: Int, etag: String?, lastModified: String?, digest: [UInt8], depth: Int,
-                lastVisitMilliseconds: Int64, intervalMilliseconds: Int64, links: [Link], items: [ItemDigest]) {
+    public init(
+        fingerprint: UInt64, url: String, status: Int, etag: String?, lastModified: String?, digest: [UInt8], depth: Int,
+        lastVisitMilliseconds: Int64, intervalMilliseconds: Int64, links: [Link], items: [ItemDigest]
+    ) {
         self.fingerprint = fingerprint
         self.url = url
         self.status = status

@@ -23,16 +23,20 @@ enum RevisitBlobCoding {
         var reader = Reader(blob)
         var links: [PageRevisit.Link] = []
         while !reader.isAtEnd {
-            guard let url = reader.bytes(), let priority = reader.integer(), let fingerprint = reader.integer(), let hostKey = reader.bytes(),
-                  let hasPayload = reader.integer() else { return nil }
+            guard let url = reader.bytes(), let priority = reader.integer(), let fingerprint = reader.integer(),
+                let hostKey = reader.bytes(),
+                let hasPayload = reader.integer()
+            else { return nil }
             var payload: [UInt8]?
             if hasPayload == 1 {
                 guard let bytes = reader.bytes() else { return nil }
                 payload = bytes
             }
             let host = String(decoding: hostKey, as: UTF8.self)
-            links.append(PageRevisit.Link(url: String(decoding: url, as: UTF8.self), priority: Int(Int64(bitPattern: priority)), payload: payload,
-                                          identity: host.isEmpty ? nil : (fingerprint, host)))
+            links.append(
+                PageRevisit.Link(
+                    url: String(decoding: url, as: UTF8.self), priority: Int(Int64(bitPattern: priority)), payload: payload,
+                    identity: host.isEmpty ? nil : (fingerprint, host)))
         }
         return links
     }

@@ -68,7 +68,8 @@ final class RevisitTable {
             return
         }
         let links = revisit.links.map { link in
-            PageRevisit.Link(url: link.url.removingURLCredentials(), priority: link.priority, payload: link.payload, identity: link.identity)
+            PageRevisit.Link(
+                url: link.url.removingURLCredentials(), priority: link.priority, payload: link.payload, identity: link.identity)
         }
         try upsert.bind(RevisitBlobCoding.encode(links), at: 10)
         try upsert.bind(RevisitBlobCoding.encode(revisit.items), at: 11)
@@ -81,10 +82,12 @@ final class RevisitTable {
         var found: PageRevisit?
         try select.forEachRow { row in
             guard let url = row.string(at: 0), let links = RevisitBlobCoding.decodeLinks(row.bytes(at: 8) ?? []),
-                  let items = RevisitBlobCoding.decodeItems(row.bytes(at: 9) ?? []) else { return }
-            found = PageRevisit(fingerprint: fingerprint, url: url, status: Int(row.int64(at: 1)), etag: row.string(at: 2),
-                                lastModified: row.string(at: 3), digest: row.bytes(at: 4) ?? [], depth: Int(row.int64(at: 5)),
-                                lastVisitMilliseconds: row.int64(at: 6), intervalMilliseconds: row.int64(at: 7), links: links, items: items)
+                let items = RevisitBlobCoding.decodeItems(row.bytes(at: 9) ?? [])
+            else { return }
+            found = PageRevisit(
+                fingerprint: fingerprint, url: url, status: Int(row.int64(at: 1)), etag: row.string(at: 2),
+                lastModified: row.string(at: 3), digest: row.bytes(at: 4) ?? [], depth: Int(row.int64(at: 5)),
+                lastVisitMilliseconds: row.int64(at: 6), intervalMilliseconds: row.int64(at: 7), links: links, items: items)
         }
         return found
     }

@@ -46,7 +46,9 @@ public struct RobotsPattern: Sendable, Hashable, CustomStringConvertible {
         if pieces.count == 1 { return !isAnchored || first.count == path.count }
         var position = first.count
         for index in pieces.indices.dropFirst().dropLast() {
-            guard let found = Self.firstIndex(of: pieces[index], failure: failureTables[index], in: path, from: position) else { return false }
+            guard let found = Self.firstIndex(of: pieces[index], failure: failureTables[index], in: path, from: position) else {
+                return false
+            }
             position = found + pieces[index].count
         }
         // After the last `*`: with `$` the last piece must end the path, else it may stand anywhere later.
@@ -146,7 +148,8 @@ public enum RobotsPath {
         var rest = Substring(url)
         if let fragment = rest.firstIndex(of: "#") { rest = rest[..<fragment] }
         if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://"),
-           rest[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }) {
+            rest[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") })
+        {
             rest = rest[rest.index(colon, offsetBy: 3)...]
             guard let pathStart = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
             rest = rest[pathStart...]

@@ -216,12 +216,12 @@ public struct RobotsTxt: Sendable, Hashable {
 
     /// Each directive with the key prefixes that stand for it.
     private static let spellings: [(directive: String, prefixes: [String])] = [
-            ("user-agent", ["user-agent", "useragent", "user agent"]),
-            ("allow", ["allow"]),
-            ("disallow", ["disallow", "dissallow", "dissalow", "disalow", "diasllow", "disallaw"]),
-            ("crawl-delay", ["crawl-delay", "crawldelay"]),
-            ("sitemap", ["sitemap", "site-map"]),
-        ]
+        ("user-agent", ["user-agent", "useragent", "user agent"]),
+        ("allow", ["allow"]),
+        ("disallow", ["disallow", "dissallow", "dissalow", "disalow", "diasllow", "disallaw"]),
+        ("crawl-delay", ["crawl-delay", "crawldelay"]),
+        ("sitemap", ["sitemap", "site-map"])
+    ]
 
     /// For an `Allow` value naming a directory's index page (`/dir/index.html`,
     /// `/dir/index.htm`), the pattern of the directory itself (`/dir/$`).

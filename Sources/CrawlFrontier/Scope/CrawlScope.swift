@@ -79,7 +79,8 @@ public struct CrawlScope: Sendable {
             if !seedHosts.contains(entry.hostKey) { return .offScope }
         case .domains(let domains):
             guard let host = Self.host(ofKey: entry.hostKey),
-                  domains.contains(where: { host == $0.lowercased() || host.hasSuffix("." + $0.lowercased()) }) else { return .offScope }
+                domains.contains(where: { host == $0.lowercased() || host.hasSuffix("." + $0.lowercased()) })
+            else { return .offScope }
         case .any:
             break
         }
@@ -130,7 +131,9 @@ public struct CrawlScope: Sendable {
         var start = 0
         if let authority = authorityStart(url) {
             start = url.utf8.distance(from: url.utf8.startIndex, to: authority)
-            while start < bytes.count, bytes[start] != UInt8(ascii: "/"), bytes[start] != UInt8(ascii: "?"), bytes[start] != UInt8(ascii: "#") {
+            while start < bytes.count, bytes[start] != UInt8(ascii: "/"), bytes[start] != UInt8(ascii: "?"),
+                bytes[start] != UInt8(ascii: "#")
+            {
                 start += 1
             }
         }

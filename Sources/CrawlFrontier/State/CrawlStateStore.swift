@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import AsyncURLSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Keeps a crawl's frontier in an embedded SQLite database so that a crawl
 /// stopped with Ctrl-C, or killed, goes on where it stopped: done pages are not
@@ -101,8 +102,10 @@ public final class CrawlStateStore: Sendable {
     /// - Parameter redirectTarget: the fingerprint of the redirect target its page was handled as, if any.
     /// - Parameter revisit: what a later recrawl needs of the page, committed with it.
     /// - Parameter write: writes the page's output (page-log line, items).
-    public func recordDone<Failure: Error>(_ entry: FrontierEntry, redirectTarget: UInt64?, revisit: PageRevisit? = nil,
-                                           alongWith write: () throws(Failure) -> Void) throws(Failure) {
+    public func recordDone<Failure: Error>(
+        _ entry: FrontierEntry, redirectTarget: UInt64?, revisit: PageRevisit? = nil,
+        alongWith write: () throws(Failure) -> Void
+    ) throws(Failure) {
         try pending.withLock { (records: inout [Record]) throws(Failure) in
             try write()
             records.append(.done(fingerprint: entry.fingerprint, hostKey: entry.hostKey, redirectTarget: redirectTarget))
@@ -122,8 +125,10 @@ public final class CrawlStateStore: Sendable {
     /// there, so the lengths committed never count bytes a power loss could
     /// take back); when it or the transaction fails, the records stay pending
     /// for the next commit.
-    public func commit(metadata: () -> [String: String] = { [:] },
-                       beforeWriting: () throws -> Void = {}) throws(StateStoreError) {
+    public func commit(
+        metadata: () -> [String: String] = { [:] },
+        beforeWriting: () throws -> Void = {}
+    ) throws(StateStoreError) {
         try database.withLock { (database: inout StateDatabase?) throws(StateStoreError) in
             guard let database else { throw StateStoreError(path: path, operation: "commit", code: -1, message: "the store is closed") }
             let (records, values) = pending.withLock { records in
@@ -160,7 +165,9 @@ public final class CrawlStateStore: Sendable {
     }
 
     /// Runs `body` with the open database, under its lock.
-    func withDatabase<Result>(operation: String, _ body: (StateDatabase) throws(StateStoreError) -> Result) throws(StateStoreError) -> Result {
+    func withDatabase<Result>(operation: String, _ body: (StateDatabase) throws(StateStoreError) -> Result) throws(StateStoreError)
+        -> Result
+    {
         try database.withLock { (database: inout StateDatabase?) throws(StateStoreError) -> Result in
             guard let database else { throw StateStoreError(path: path, operation: operation, code: -1, message: "the store is closed") }
             return try body(database)

@@ -3,7 +3,8 @@
 /// `queued` table and the spill queue's `spilled` table).
 enum FrontierEntryRow {
     /// The columns' definitions, for `CREATE TABLE` (after the table's own `sequence` key).
-    static let columnDefinitions = "fingerprint INTEGER NOT NULL, url TEXT NOT NULL, host_key TEXT NOT NULL, depth INTEGER NOT NULL, "
+    static let columnDefinitions =
+        "fingerprint INTEGER NOT NULL, url TEXT NOT NULL, host_key TEXT NOT NULL, depth INTEGER NOT NULL, "
         + "priority INTEGER NOT NULL, referrer TEXT, payload BLOB"
     /// The columns' names, in order.
     static let columnNames = "fingerprint, url, host_key, depth, priority, referrer, payload"
@@ -27,7 +28,8 @@ extension SQLiteStatement {
 
     /// The entry in columns 0 to 6 of the current row.
     var entry: FrontierEntry {
-        FrontierEntry(url: string(at: 1) ?? "", fingerprint: UInt64(bitPattern: int64(at: 0)), hostKey: string(at: 2) ?? "",
-                      depth: Int(int64(at: 3)), priority: Int(int64(at: 4)), referrer: string(at: 5), payload: bytes(at: 6))
+        FrontierEntry(
+            url: string(at: 1) ?? "", fingerprint: UInt64(bitPattern: int64(at: 0)), hostKey: string(at: 2) ?? "",
+            depth: Int(int64(at: 3)), priority: Int(int64(at: 4)), referrer: string(at: 5), payload: bytes(at: 6))
     }
 }

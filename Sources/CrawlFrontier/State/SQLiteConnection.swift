@@ -1,7 +1,7 @@
 internal import CSQLite
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Owns one `sqlite3*` connection; closed exactly once, in `deinit` (with `sqlite3_close_v2`,

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where a frontier keeps the URLs that do not fit in memory: an SQLite file
@@ -65,7 +65,7 @@ public final class SpillQueue {
         guard made else {
             throw StateStoreError(path: base, operation: "create spill directory", code: errno, message: String(cString: strerror(errno)))
         }
-        let directory = String(cString: template)
+        let directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do throws(StateStoreError) {
             connection = try SQLiteConnection(path: directory + "/" + Self.fileName)
         } catch {
@@ -94,7 +94,8 @@ public final class SpillQueue {
 
     // swiftlint:disable:next large_tuple
     private static func prepareTable(on connection: SQLiteConnection) throws(StateStoreError)
-        -> (SQLiteStatement, SQLiteStatement, SQLiteStatement, SQLiteStatement, SQLiteStatement) {
+        -> (SQLiteStatement, SQLiteStatement, SQLiteStatement, SQLiteStatement, SQLiteStatement)
+    {
         try connection.execute(
             """
             PRAGMA journal_mode=OFF;
@@ -105,8 +106,9 @@ public final class SpillQueue {
             """,
             operation: "create spill table")
         return (
-            try connection.prepare("INSERT INTO spilled(\(FrontierEntryRow.columnNames), arrival) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                                   operation: "spill"),
+            try connection.prepare(
+                "INSERT INTO spilled(\(FrontierEntryRow.columnNames), arrival) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                operation: "spill"),
             try connection.prepare(
                 "SELECT \(FrontierEntryRow.columnNames), sequence, arrival FROM spilled WHERE host_key = ?1 "
                     + "ORDER BY priority DESC, depth, arrival LIMIT ?2",

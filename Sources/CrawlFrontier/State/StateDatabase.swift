@@ -127,7 +127,9 @@ final class StateDatabase {
     /// table stays), and `metadata` is written, all in one transaction.
     func beginNewRun(metadata: [String: String]) throws(StateStoreError) {
         try transaction { () throws(StateStoreError) in
-            try connection.execute("DELETE FROM queued; DELETE FROM done; DELETE FROM seen; DELETE FROM seed_hosts; DELETE FROM decisions;", operation: "begin a new run")
+            try connection.execute(
+                "DELETE FROM queued; DELETE FROM done; DELETE FROM seen; DELETE FROM seed_hosts; DELETE FROM decisions;",
+                operation: "begin a new run")
             for (key, value) in metadata {
                 try upsertMetadata.bind(key, at: 1)
                 try upsertMetadata.bind(value, at: 2)

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import AsyncURLSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// An exclusive lock on a crawl's state directory (`flock` on its `lock`
 /// file), held while one process uses the directory: a second process
@@ -51,7 +52,8 @@ public final class StateDirectoryLock: Sendable {
             let code = errno
             let holder = Self.readPID(opened)
             _ = close(opened)
-            let message = code == EWOULDBLOCK
+            let message =
+                code == EWOULDBLOCK
                 ? "in use by another process" + (holder.map { " (pid \($0))" } ?? "")
                 : String(cString: strerror(code))
             throw StateStoreError(path: directory, operation: "lock", code: -1, message: message)

@@ -42,7 +42,9 @@ actor CrawlOutput {
     /// checkpoint (what no checkpoint covers belongs to pages that will be
     /// fetched again); a recrawl of a finished crawl starts a new run over it.
     /// Returns the store and the state the frontier goes on from.
-    func openState(directory: String, lock: StateDirectoryLock?, recrawls: Bool) throws -> (store: CrawlStateStore, saved: PersistedFrontierState) {
+    func openState(directory: String, lock: StateDirectoryLock?, recrawls: Bool) throws -> (
+        store: CrawlStateStore, saved: PersistedFrontierState
+    ) {
         let store = try CrawlStateStore(directory: directory, lock: lock)
         var saved = try store.load()
         if recrawls, saved.queued.isEmpty, !saved.done.isEmpty {
@@ -64,8 +66,10 @@ actor CrawlOutput {
     /// then not marked done, and in a resumable crawl the feeds are cut back to
     /// where they were before it. A page with no `record` writes none;
     /// `revisit` (a recrawl's record of the page) is committed with it.
-    func commit(_ entry: FrontierEntry, record: PageRecord?, items: [any Encodable & Sendable], redirectTarget: UInt64?,
-                revisit: PageRevisit?) throws(FeedError) {
+    func commit(
+        _ entry: FrontierEntry, record: PageRecord?, items: [any Encodable & Sendable], redirectTarget: UInt64?,
+        revisit: PageRevisit?
+    ) throws(FeedError) {
         if let store {
             try store.recordDone(entry, redirectTarget: redirectTarget, revisit: revisit) { () throws(FeedError) in
                 try write(record, items: items, restoringLengths: true)
@@ -86,7 +90,7 @@ actor CrawlOutput {
                 for feed in itemFeeds {
                     do throws(FeedError) {
                         try feed.write(AnyEncodable(item))
-                    } catch where error.errorNumber == nil {
+                    } catch  where error.errorNumber == nil {
                         logger.error("cannot write an item", metadata: ["feed": "\(feed.path)", "error": "\(error)"])
                     }
                 }

@@ -148,24 +148,24 @@ public struct CrawlStats: Sendable, Codable, Hashable {
         let statusText = statuses.keys.sorted().map { "\($0): \(statuses[$0] ?? 0)" }.joined(separator: ", ")
         let errorText = errorKinds.keys.sorted().map { "\($0): \(errorKinds[$0] ?? 0)" }.joined(separator: ", ")
         return """
-        pages:          \(pages) (\(formatted("%.1f", pagesPerSecond)) pages/s)
-        bytes:          \(bytes)
-        statuses:       \(statusText.isEmpty ? "-" : statusText)
-        errors:         \(errors)\(errorText.isEmpty ? "" : " (\(errorText))")
-        retries:        \(retries)
-        hosts:          \(hostPauses) pauses, \(hostsGivenUp) given up
-        robots denied:  \(robotsDenied)\(robotsRulesIgnored > 0 ? " (\(robotsRulesIgnored) rules over the cap ignored)" : "")
-        robots failed:  \(robotsUnavailable) URLs not crawled (robots.txt unavailable)
-        off scope:      \(offScope)
-        duplicates:     \(duplicates)
-        limited:        \(limited)
-        middleware:     \(skippedRequests) requests skipped, \(droppedResponses) responses dropped
-        links found:    \(linksFound) (dropped: \(linksTooLong) too long, \(linksOverPageCap) over the page cap, \(baseHrefsDropped) base hrefs)
-        queue limited:  \(queueLimited) (waited on disk: \(queuedOnDisk))
-        cookies refused: \(cookiesRefused)
-        items:          \(items) (dropped \(droppedItems))
-        depth reached:  \(maxDepth)\(archivedRecords > 0 ? "\nWARC records:   \(archivedRecords)" : "")\(recrawlSummary)\(renderSummary)
-        elapsed:        \(formatted("%.2f", elapsedSeconds)) s\(robotsFailureSummary)
-        """
+            pages:          \(pages) (\(formatted("%.1f", pagesPerSecond)) pages/s)
+            bytes:          \(bytes)
+            statuses:       \(statusText.isEmpty ? "-" : statusText)
+            errors:         \(errors)\(errorText.isEmpty ? "" : " (\(errorText))")
+            retries:        \(retries)
+            hosts:          \(hostPauses) pauses, \(hostsGivenUp) given up
+            robots denied:  \(robotsDenied)\(robotsRulesIgnored > 0 ? " (\(robotsRulesIgnored) rules over the cap ignored)" : "")
+            robots failed:  \(robotsUnavailable) URLs not crawled (robots.txt unavailable)
+            off scope:      \(offScope)
+            duplicates:     \(duplicates)
+            limited:        \(limited)
+            middleware:     \(skippedRequests) requests skipped, \(droppedResponses) responses dropped
+            links found:    \(linksFound) (dropped: \(linksTooLong) too long, \(linksOverPageCap) over the page cap, \(baseHrefsDropped) base hrefs)
+            queue limited:  \(queueLimited) (waited on disk: \(queuedOnDisk))
+            cookies refused: \(cookiesRefused)
+            items:          \(items) (dropped \(droppedItems))
+            depth reached:  \(maxDepth)\(archivedRecords > 0 ? "\nWARC records:   \(archivedRecords)" : "")\(recrawlSummary)\(renderSummary)
+            elapsed:        \(formatted("%.2f", elapsedSeconds)) s\(robotsFailureSummary)
+            """
     }
 }

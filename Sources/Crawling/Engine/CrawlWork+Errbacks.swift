@@ -74,8 +74,11 @@ extension CrawlWork {
     /// Counts and logs a callback or errback that threw.
     private func recordSpiderFailure(_ error: any Error, url: String, in handler: String) {
         crawler.recordError("spider")
-        crawler.logger.warning("spider \(handler) failed", metadata: [
-            "url": "\(url.removingURLCredentials())",
-            "error": "\(String(describing: error).removingControlCharacters().removingURLCredentials())"])
+        crawler.logger.warning(
+            "spider \(handler) failed",
+            metadata: [
+                "url": "\(url.removingURLCredentials())",
+                "error": "\(String(describing: error).removingControlCharacters().removingURLCredentials())"
+            ])
     }
 }

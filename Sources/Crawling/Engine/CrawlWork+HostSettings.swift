@@ -8,7 +8,8 @@ extension CrawlWork {
     ///   - request: the request about to be fetched.
     ///   - hostKey: its host key (`scheme://host:port`).
     func applyHostUserAgent(to request: inout Request, hostKey: String) {
-        guard let agent = crawler.settings.hostSettings.settings(forHostKey: hostKey)?.userAgent, !request.headers.contains("User-Agent") else { return }
+        guard let agent = crawler.settings.hostSettings.settings(forHostKey: hostKey)?.userAgent, !request.headers.contains("User-Agent")
+        else { return }
         request.headers.add(name: "User-Agent", value: agent)
     }
 }

@@ -1,15 +1,16 @@
 import Archiving
 import AsyncURL
+import AsyncURLSupport
 import CrawlFrontier
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LinkExtraction
 import Logging
 import Rendering
-import AsyncURLSupport
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What the workers of one ``Crawler/run()`` share: the client, the frontier,
 /// and the callbacks of queued requests that have one.
@@ -33,9 +34,11 @@ struct CrawlWork: Sendable {
     /// Where what the frontier decided about each URL is recorded, in a resumable crawl (for `--explain`).
     let decisions: CrawlStateStore?
 
-    init(crawler: Crawler, client: FetchClient, frontier: any URLFrontier, output: CrawlOutput, scope: CrawlScope, seedHosts: Set<String>,
-         callbacks: CallbackStore, archive: WARCArchive? = nil, recrawl: Recrawl? = nil, renderer: PageRenderer? = nil,
-         decisions: CrawlStateStore? = nil) {
+    init(
+        crawler: Crawler, client: FetchClient, frontier: any URLFrontier, output: CrawlOutput, scope: CrawlScope, seedHosts: Set<String>,
+        callbacks: CallbackStore, archive: WARCArchive? = nil, recrawl: Recrawl? = nil, renderer: PageRenderer? = nil,
+        decisions: CrawlStateStore? = nil
+    ) {
         self.renderer = renderer
         self.output = output
         self.decisions = decisions
@@ -52,13 +55,18 @@ struct CrawlWork: Sendable {
     /// Offers requests found on `base` (or seeds) to the frontier. A request's
     /// callback is kept only when the frontier queued it. Returns the entries offered.
     @discardableResult
-    func offer(_ requests: [CrawlRequest], base: WebURL?, depth: Int, referrer: String?, parent: UInt64? = nil, asSeeds: Bool = false) async -> [FrontierEntry] {
+    func offer(_ requests: [CrawlRequest], base: WebURL?, depth: Int, referrer: String?, parent: UInt64? = nil, asSeeds: Bool = false) async
+        -> [FrontierEntry]
+    {
         var entries: [FrontierEntry] = []
         var callbackIDs: [UInt64?] = []
         for request in requests {
             guard let made = entry(for: request, base: base, depth: depth, referrer: referrer) else {
                 // A start URL (or a sitemap's) that cannot be crawled is told, not only counted.
-                if asSeeds { crawler.logger.warning("start URL skipped: not an http or https URL", metadata: ["url": "\(request.url.removingURLCredentials())"]) }
+                if asSeeds {
+                    crawler.logger.warning(
+                        "start URL skipped: not an http or https URL", metadata: ["url": "\(request.url.removingURLCredentials())"])
+                }
                 continue
             }
             entries.append(made.entry)
@@ -78,14 +86,17 @@ struct CrawlWork: Sendable {
 
     /// A frontier entry for a request found on `base` (or a seed), with the id
     /// its callback was registered under; `nil` when its URL is unusable.
-    private func entry(for request: CrawlRequest, base: WebURL?, depth: Int, referrer: String?) -> (entry: FrontierEntry, callbackID: UInt64?)? {
+    private func entry(for request: CrawlRequest, base: WebURL?, depth: Int, referrer: String?) -> (
+        entry: FrontierEntry, callbackID: UInt64?
+    )? {
         if request.resolved == nil, let base, ResolvedLength.lowerBound(of: request.url, against: base) > crawler.settings.maxURLLength {
             // Refused before the resolved string is built.
             crawler.record { $0.linksTooLong += 1 }
             return nil
         }
         guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
-              resolved.scheme.isHTTPScheme else {
+            resolved.scheme.isHTTPScheme
+        else {
             crawler.recordError(FetchError.Kind.invalidURL.rawValue)
             return nil
         }
@@ -100,8 +111,9 @@ struct CrawlWork: Sendable {
         let callbackID = CallbackStore.Handlers(of: request).map { callbacks.register($0) }
         // Fetched as the WHATWG serialisation of what the page wrote (`?b=%zz` stays
         // `?b=%zz`); the canonical form only decides what counts as a duplicate.
-        let entry = FrontierEntry(url: resolved.removingFragment.href, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority,
-                                  referrer: referrer, payload: RequestPayload.encode(request, callbackID: callbackID))
+        let entry = FrontierEntry(
+            url: resolved.removingFragment.href, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority,
+            referrer: referrer, payload: RequestPayload.encode(request, callbackID: callbackID))
         return (entry, callbackID)
     }
 
@@ -127,7 +139,8 @@ struct CrawlWork: Sendable {
             .filter { $0.2 != nil || (request.callbackName == nil && request.errbackName == nil && $0.0 == "callback") }
         for (kind, method, name) in missing {
             guard let shown = callbacks.shouldWarnMissing(name) else { continue }
-            crawler.logger.warning("""
+            crawler.logger.warning(
+                """
                 a request's \(kind) cannot run in this process (another worker of a shared crawl, or an earlier run, queued it): \
                 the spider's \(method) handles it instead; route by meta to choose the handling in any process
                 """, metadata: ["\(kind)": "\(shown)", "url": "\(url)"])
@@ -156,7 +169,9 @@ struct CrawlWork: Sendable {
             // The crawl was stopped at once: nothing is recorded, so a resumed crawl fetches it again.
             return
         }
-        guard let (result, decided) = await receiveThroughMiddlewares(fetched, for: fetchRequest, entry: entry, latency: latency) else { return }
+        guard let (result, decided) = await receiveThroughMiddlewares(fetched, for: fetchRequest, entry: entry, latency: latency) else {
+            return
+        }
         let outcome = decided ?? Self.outcome(of: result, latency: latency, attempt: entry.attempt, policy: frontier.policy)
         await conclude(entry, outcome: outcome, result: result, latency: latency, request: request, callbackID: callbackID, plan: plan)
     }
@@ -212,7 +227,9 @@ struct CrawlWork: Sendable {
 
     /// Fetches the request (archiving what it captured, and giving the plan
     /// the digest the spool made) and measures how long it took.
-    private func fetch(_ fetchRequest: Request, spool: WARCBodySpool?, plan: inout Recrawl.Plan?) async -> (Result<Response, FetchError>, latency: Duration) {
+    private func fetch(_ fetchRequest: Request, spool: WARCBodySpool?, plan: inout Recrawl.Plan?) async -> (
+        Result<Response, FetchError>, latency: Duration
+    ) {
         let started = ContinuousClock.now
         let result: Result<Response, FetchError>
         do {
@@ -220,8 +237,10 @@ struct CrawlWork: Sendable {
             crawler.archive(response, in: archive, spool: spool, previous: plan?.capture)
             plan?.payloadDigest = spool?.payloadDigest
             if response.isTruncated {
-                result = .failure(FetchError(kind: .bodyTooLarge, url: response.finalURL,
-                                             message: "the body exceeded the limit of \(crawler.settings.maxBodySize) bytes (archived cut at the limit)"))
+                result = .failure(
+                    FetchError(
+                        kind: .bodyTooLarge, url: response.finalURL,
+                        message: "the body exceeded the limit of \(crawler.settings.maxBodySize) bytes (archived cut at the limit)"))
             } else {
                 result = .success(response)
             }
@@ -234,8 +253,10 @@ struct CrawlWork: Sendable {
     /// Passes a response through the middlewares' `didReceive`: the response
     /// they accepted, and the outcome when one asked for a retry; `nil` when
     /// one dropped it (then recorded as dropped, and done).
-    private func receiveThroughMiddlewares(_ result: Result<Response, FetchError>, for fetchRequest: Request, entry: FrontierEntry,
-                                           latency: Duration) async -> (Result<Response, FetchError>, decided: FetchOutcome?)? {
+    private func receiveThroughMiddlewares(
+        _ result: Result<Response, FetchError>, for fetchRequest: Request, entry: FrontierEntry,
+        latency: Duration
+    ) async -> (Result<Response, FetchError>, decided: FetchOutcome?)? {
         guard case .success(var response) = result else { return (result, nil) }
         for middleware in crawler.middlewares {
             switch await middleware.didReceive(response, for: fetchRequest) {
@@ -256,8 +277,10 @@ struct CrawlWork: Sendable {
 
     /// Completes the entry in the frontier and records its result: a URL that
     /// may be retried is parsed only when its result is final.
-    private func conclude(_ entry: FrontierEntry, outcome: FetchOutcome, result: Result<Response, FetchError>, latency: Duration,
-                          request: CrawlRequest, callbackID: UInt64?, plan: Recrawl.Plan?) async {
+    private func conclude(
+        _ entry: FrontierEntry, outcome: FetchOutcome, result: Result<Response, FetchError>, latency: Duration,
+        request: CrawlRequest, callbackID: UInt64?, plan: Recrawl.Plan?
+    ) async {
         switch outcome {
         case .transientFailure where isLastTry(entry, result: result):
             // Final: what its errback asks for goes into the frontier before it is completed.
@@ -273,7 +296,8 @@ struct CrawlWork: Sendable {
             }
             var failure: String?
             if case .waitTooLong(let asked) = completion {
-                failure = "retryWaitTooLong: asked to wait \(Int(asked.inSeconds.rounded(.up))) s, more than the \(Int(frontier.policy.maxRetryWait.inSeconds)) s allowed"
+                failure =
+                    "retryWaitTooLong: asked to wait \(Int(asked.inSeconds.rounded(.up))) s, more than the \(Int(frontier.policy.maxRetryWait.inSeconds)) s allowed"
             }
             await finish(entry, result: result, latency: latency, request: request, plan: plan, failure: failure)
         case .success, .permanentFailure:
@@ -289,7 +313,9 @@ struct CrawlWork: Sendable {
     /// `Retry-After`, or the backoff); 503 and a 500, 502 or 504 with
     /// `Retry-After` delay that URL only; 500, 502, 504 and transient transport
     /// failures are retried after the backoff; other failures are final.
-    private static func outcome(of result: Result<Response, FetchError>, latency: Duration, attempt: Int, policy: PolitenessPolicy) -> FetchOutcome {
+    private static func outcome(of result: Result<Response, FetchError>, latency: Duration, attempt: Int, policy: PolitenessPolicy)
+        -> FetchOutcome
+    {
         // The wait asked for, up to a year: a wait over the policy's cap is refused, and recorded as asked.
         func askedWait(_ response: Response) -> Duration? {
             response.headers["Retry-After"].flatMap { RetryAfter.delay($0, cap: .seconds(365 * 86_400)) }
@@ -311,7 +337,10 @@ struct CrawlWork: Sendable {
 
     /// Records a URL's final result, and parses its page when there is one.
     /// `failure`: why a response is final although it asked for a retry (recorded in the page log and counted as an error).
-    private func finish(_ entry: FrontierEntry, result: Result<Response, FetchError>, latency: Duration, request: CrawlRequest, plan: Recrawl.Plan?, failure: String? = nil) async {
+    private func finish(
+        _ entry: FrontierEntry, result: Result<Response, FetchError>, latency: Duration, request: CrawlRequest, plan: Recrawl.Plan?,
+        failure: String? = nil
+    ) async {
         switch result {
         case .failure(let error):
             crawler.recordError(error.kind.rawValue)
@@ -332,8 +361,9 @@ struct CrawlWork: Sendable {
             }
             crawler.metrics.countPage(status: response.status, bytes: response.decodedBodyBytes)
             if let failure { crawler.recordError(String(failure.prefix { $0 != ":" })) }
-            var record = PageRecord(entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
-                                    error: failure, change: change)
+            var record = PageRecord(
+                entry: entry, response: response, elapsed: latency, links: page.links, linksDropped: page.droppedLinks,
+                error: failure, change: change)
             if crawler.settings.recordsOutlinks { record.outlinks = PageRecord.outlinks(of: page.found) }
             if page.rendered { record.rendered = true }
             await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
@@ -344,11 +374,14 @@ struct CrawlWork: Sendable {
     /// revisit record, unless the frontier took the URL back
     /// (a shared frontier's lease that expired: another worker fetches it and writes them).
     /// A feed that cannot be written stops the crawl (`Crawler.outputFailure`).
-    func commit(_ entry: FrontierEntry, record: PageRecord?, items: [any Encodable & Sendable], redirectTarget: UInt64?,
-                revisit: PageRevisit? = nil) async {
+    func commit(
+        _ entry: FrontierEntry, record: PageRecord?, items: [any Encodable & Sendable], redirectTarget: UInt64?,
+        revisit: PageRevisit? = nil
+    ) async {
         guard await frontier.confirmClaim(entry) else {
             crawler.recordError("leaseLost")
-            crawler.logger.warning("claim expired before the page was written; another worker fetches it", metadata: ["url": "\(entry.url)"])
+            crawler.logger.warning(
+                "claim expired before the page was written; another worker fetches it", metadata: ["url": "\(entry.url)"])
             return
         }
         do throws(FeedError) {
@@ -396,18 +429,21 @@ struct CrawlWork: Sendable {
             stats.linksOverPageCap += extracted.overPageCap
             if extracted.droppedBaseHref { stats.baseHrefsDropped += 1 }
         }
-        let page = CrawlResponse(response: response, request: request, depth: entry.depth, links: extracted.links, isHTML: extracted.isHTML,
-                                 rendering: rendering)
+        let page = CrawlResponse(
+            response: response, request: request, depth: entry.depth, links: extracted.links, isHTML: extracted.isHTML,
+            rendering: rendering)
         let output: SpiderOutput
         if errbackStatuses(of: request).contains(response.status) {
-            output = await callErrback(CrawlFailure(cause: .status(response.status), request: request, url: entry.url, depth: entry.depth, response: page))
+            output = await callErrback(
+                CrawlFailure(cause: .status(response.status), request: request, url: entry.url, depth: entry.depth, response: page))
         } else {
             output = await callParse(page)
         }
         // Navigations the page's scripts tried are followed as links: robots.txt, scope and the seen-set decide.
         for navigation in rendering?.navigations ?? [] { output.follow(CrawlRequest(url: navigation)) }
         crawler.metrics.parseDuration.record(duration: ContinuousClock.now - parseStarted)
-        let produced = await take(output, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL, parent: entry.fingerprint)
+        let produced = await take(
+            output, base: WebURL(response.finalURL), depth: entry.depth + 1, referrer: response.finalURL, parent: entry.fingerprint)
         result.items = produced.items
         result.found = produced.found
         return result

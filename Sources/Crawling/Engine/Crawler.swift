@@ -1,14 +1,15 @@
 import Archiving
 import AsyncURL
+import AsyncURLSupport
 import CrawlFrontier
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LinkExtraction
 import Logging
-import AsyncURLSupport
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Runs a spider: the loop that feeds the frontier's URLs to the fetch core
 /// and the links and requests found on each page back into the frontier.
@@ -52,8 +53,10 @@ public final class Crawler: Sendable {
     ///   - pipelines: steps every item passes before the feeds, in order.
     ///   - middlewares: hooks every request and response passes, in order.
     ///   - logger: where the crawler reports problems (spider errors, unwritable outputs, waits).
-    public init(spider: Spider, settings: CrawlSettings = CrawlSettings(), itemFeeds: [FeedExporter] = [], pageLog: FeedExporter? = nil,
-                pipelines: [any ItemPipeline] = [], middlewares: [any CrawlMiddleware] = [], logger: Logger = Logger(label: "AsyncURL.Crawler")) {
+    public init(
+        spider: Spider, settings: CrawlSettings = CrawlSettings(), itemFeeds: [FeedExporter] = [], pageLog: FeedExporter? = nil,
+        pipelines: [any ItemPipeline] = [], middlewares: [any CrawlMiddleware] = [], logger: Logger = Logger(label: "AsyncURL.Crawler")
+    ) {
         self.middlewares = middlewares
         self.logger = logger
         var settings = settings
@@ -249,8 +252,9 @@ public final class Crawler: Sendable {
     private func makeScope() throws(CrawlError) -> CrawlScope {
         let hosts: CrawlScope.Hosts = spider.allowedDomains.isEmpty ? settings.hosts : .domains(spider.allowedDomains)
         do {
-            return try CrawlScope(hosts: hosts, allowPatterns: settings.allowPatterns, denyPatterns: settings.denyPatterns,
-                                  maxDepth: settings.maxDepth, maxURLLength: settings.maxURLLength)
+            return try CrawlScope(
+                hosts: hosts, allowPatterns: settings.allowPatterns, denyPatterns: settings.denyPatterns,
+                maxDepth: settings.maxDepth, maxURLLength: settings.maxURLLength)
         } catch {
             throw .invalidSettings(error.description)
         }
@@ -289,9 +293,10 @@ public final class Crawler: Sendable {
         }
         let seedHosts = Set(opened.startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
         let recrawl = settings.recrawl.flatMap { recrawl in store.map { Recrawl(settings: recrawl, store: $0) } }
-        let work = CrawlWork(crawler: self, client: opened.client, frontier: frontier, output: opened.output, scope: opened.scope,
-                             seedHosts: seedHosts, callbacks: callbacks, archive: opened.archive, recrawl: recrawl, renderer: opened.renderer,
-                             decisions: store)
+        let work = CrawlWork(
+            crawler: self, client: opened.client, frontier: frontier, output: opened.output, scope: opened.scope,
+            seedHosts: seedHosts, callbacks: callbacks, archive: opened.archive, recrawl: recrawl, renderer: opened.renderer,
+            decisions: store)
         if !Task.isCancelled {
             await work.offer(opened.startRequests, base: nil, depth: 0, referrer: nil, asSeeds: true)
         }
@@ -305,20 +310,23 @@ public final class Crawler: Sendable {
         guard let directory = settings.stateDirectory else {
             return (try await settings.frontier.makeFrontier(configuration: configuration, robotsFetcher: robotsFetcher), nil)
         }
-        return try await resumableFrontier(directory: directory, configuration: configuration, robotsFetcher: robotsFetcher,
-                                           output: opened.output, seeds: opened.startRequests.map(\.url))
+        return try await resumableFrontier(
+            directory: directory, configuration: configuration, robotsFetcher: robotsFetcher,
+            output: opened.output, seeds: opened.startRequests.map(\.url))
     }
 
     /// The frontier's configuration from the settings; its events go to the log.
     private func frontierConfiguration(scope: CrawlScope) -> FrontierConfiguration {
-        var policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
-                                      autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries,
-                                      maxRetryWait: settings.maxRetryWait, maxCrawlDelay: settings.maxCrawlDelay, hostTimeBudget: settings.hostTimeBudget,
-                                      hostFailureThreshold: settings.hostFailureThreshold, hostFailureWindow: settings.hostFailureWindow)
+        var policy = PolitenessPolicy(
+            maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay,
+            autoThrottle: settings.autoThrottle, maxRetries: settings.maxRetries,
+            maxRetryWait: settings.maxRetryWait, maxCrawlDelay: settings.maxCrawlDelay, hostTimeBudget: settings.hostTimeBudget,
+            hostFailureThreshold: settings.hostFailureThreshold, hostFailureWindow: settings.hostFailureWindow)
         policy.hostSettings = settings.hostSettings
-        var configuration = FrontierConfiguration(policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
-                                                  maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost,
-                                                  maxQueued: settings.maxQueuedURLs, maxQueuedPerHost: settings.maxQueuedURLsPerHost)
+        var configuration = FrontierConfiguration(
+            policy: policy, scope: scope, userAgent: settings.userAgent, obeysRobots: settings.obeysRobots,
+            maxPages: settings.maxPages, maxPagesPerHost: settings.maxPagesPerHost,
+            maxQueued: settings.maxQueuedURLs, maxQueuedPerHost: settings.maxQueuedURLsPerHost)
         configuration.robotsFetchConcurrency = settings.robotsFetchConcurrency
         configuration.robotsMaxAttempts = settings.robotsMaxAttempts
         configuration.robotsRetryBackoff = settings.robotsRetryBackoff
@@ -343,7 +351,9 @@ public final class Crawler: Sendable {
             do throws(FetchError) {
                 var request = Request.robotsTxt(url)
                 request.capturesExchange = archive != nil
-                if let agent = self.settings.hostSettings.settings(forHostKey: url)?.userAgent { request.headers.add(name: "User-Agent", value: agent) }
+                if let agent = self.settings.hostSettings.settings(forHostKey: url)?.userAgent {
+                    request.headers.add(name: "User-Agent", value: agent)
+                }
                 let response = try await client.fetch(request)
                 self.archive(response, in: archive)
                 return .response(status: response.status, body: Array(response.body))
@@ -410,7 +420,9 @@ public final class Crawler: Sendable {
 
     /// Shuts the client down, closes the archive, the frontier and the
     /// writers, and returns the run's statistics.
-    private func close(_ opened: OpenedRun, frontier: (any URLFrontier)?, started: ContinuousClock.Instant) async throws(CrawlError) -> CrawlStats {
+    private func close(_ opened: OpenedRun, frontier: (any URLFrontier)?, started: ContinuousClock.Instant) async throws(CrawlError)
+        -> CrawlStats
+    {
         let cookiesRefused = opened.client.cookiesRefused
         // The browser first: its pages' requests go through the client.
         let rendering = await opened.renderer?.shutdown()
@@ -471,14 +483,16 @@ public final class Crawler: Sendable {
         var parts: [String] = []
         if activity.pausedHosts > 0, let after = activity.nextResumeAfter {
             let reason = activity.nextResumeReason.map { " (\($0.rawValue))" } ?? ""
-            parts.append("\(activity.pausedHosts) host\(activity.pausedHosts == 1 ? "" : "s") paused until \(WallClock.time(after: after))\(reason)")
+            parts.append(
+                "\(activity.pausedHosts) host\(activity.pausedHosts == 1 ? "" : "s") paused until \(WallClock.time(after: after))\(reason)")
         }
         let fetchingRobots = activity.robotsPending - (activity.nextResumeReason == .robots ? 1 : 0)
         if fetchingRobots > 0, activity.pausedHosts == 0 {
             parts.append("robots.txt of \(activity.robotsPending) host\(activity.robotsPending == 1 ? "" : "s") being fetched")
         }
         if activity.retrying > 0, let after = activity.nextRetryAfter {
-            parts.append("\(activity.retrying) URL\(activity.retrying == 1 ? "" : "s") to retry, the first at \(WallClock.time(after: after))")
+            parts.append(
+                "\(activity.retrying) URL\(activity.retrying == 1 ? "" : "s") to retry, the first at \(WallClock.time(after: after))")
         }
         if parts.isEmpty, activity.queued > 0, let after = activity.nextStartAfter {
             parts.append("next request allowed at \(WallClock.time(after: after)) (politeness delay)")
@@ -587,9 +601,12 @@ public final class Crawler: Sendable {
     /// checkpoint) and builds a frontier that goes on from it.
     /// The store keeps URLs without credentials: those of the seeds (given
     /// again on resume) go back on the queued URLs of the seeds' hosts.
-    private func resumableFrontier(directory: String, configuration: FrontierConfiguration, robotsFetcher: @escaping FrontierFactory.RobotsFetcher,
-                                   output: CrawlOutput, seeds: [String]) async throws -> (Frontier, CrawlStateStore) {
-        var (store, saved) = try await output.openState(directory: directory, lock: settings.stateDirectoryLock, recrawls: settings.recrawl != nil)
+    private func resumableFrontier(
+        directory: String, configuration: FrontierConfiguration, robotsFetcher: @escaping FrontierFactory.RobotsFetcher,
+        output: CrawlOutput, seeds: [String]
+    ) async throws -> (Frontier, CrawlStateStore) {
+        var (store, saved) = try await output.openState(
+            directory: directory, lock: settings.stateDirectoryLock, recrawls: settings.recrawl != nil)
         let credentials = Self.credentials(of: seeds)
         if !credentials.isEmpty {
             saved.queued = saved.queued.map { entry in
@@ -600,9 +617,11 @@ public final class Crawler: Sendable {
             }
         }
         // URLs over the queue bounds wait on disk beside the state.
-        let frontier = Frontier(configuration: configuration, store: store, spill: try SpillQueue(directory: directory), robotsFetcher: robotsFetcher)
+        let frontier = Frontier(
+            configuration: configuration, store: store, spill: try SpillQueue(directory: directory), robotsFetcher: robotsFetcher)
         if !saved.isEmpty {
-            logger.info("resuming a crawl", metadata: ["state": "\(directory)", "queued": "\(saved.queued.count)", "done": "\(saved.done.count)"])
+            logger.info(
+                "resuming a crawl", metadata: ["state": "\(directory)", "queued": "\(saved.queued.count)", "done": "\(saved.done.count)"])
             await frontier.restore(saved)
         }
         return (frontier, store)
@@ -612,7 +631,9 @@ public final class Crawler: Sendable {
     private static func credentials(of seeds: [String]) -> [String: String] {
         var credentials: [String: String] = [:]
         for seed in seeds {
-            guard let url = WebURL(seed), !url.username.isEmpty || !url.password.isEmpty, let hostKey = CanonicalURL(url).hostKey else { continue }
+            guard let url = WebURL(seed), !url.username.isEmpty || !url.password.isEmpty, let hostKey = CanonicalURL(url).hostKey else {
+                continue
+            }
             if credentials[hostKey] == nil {
                 credentials[hostKey] = url.username + (url.password.isEmpty ? "" : ":" + url.password) + "@"
             }

@@ -20,7 +20,8 @@ public enum PageFetchError: Error, Sendable, CustomStringConvertible {
         case .invalidURL(let url): "\(url) is not an http or https URL"
         case .clientUnavailable(let error): "cannot create the HTTP client: \(error)"
         case .robotsDenied(let url, let robotsURL): "\(url) is disallowed by \(robotsURL) (--ignore-robots fetches it anyway)"
-        case .robotsUnavailable(_, let robotsURL, let reason): "\(robotsURL) could not be fetched: \(reason); a crawl would not fetch its site's URLs"
+        case .robotsUnavailable(_, let robotsURL, let reason):
+            "\(robotsURL) could not be fetched: \(reason); a crawl would not fetch its site's URLs"
         case .fetchFailed(let error): "\(error)"
         }
     }

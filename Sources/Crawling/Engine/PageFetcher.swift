@@ -45,7 +45,8 @@ public struct PageFetcher: Sendable {
         await client.shutdown()
         let response = try result.get()
         let links = PageLinks(of: response, settings: settings)
-        return CrawlResponse(response: response, request: CrawlRequest(url: url), depth: 0, links: links.links, isHTML: links.isHTML, rendering: nil)
+        return CrawlResponse(
+            response: response, request: CrawlRequest(url: url), depth: 0, links: links.links, isHTML: links.isHTML, rendering: nil)
     }
 
     private func fetchPage(_ request: Request, client: FetchClient) async throws(PageFetchError) -> Response {

@@ -39,8 +39,10 @@ public struct PageRecord: Sendable, Codable, Hashable {
     public var rendered: Bool?
 
     /// Creates a record.
-    public init(url: String, finalURL: String?, status: Int?, depth: Int, referrer: String?, contentType: String?, bytes: Int, links: Int,
-                elapsedMilliseconds: Int, error: String?, redirects: [String]?, linksDropped: Int? = nil, change: PageChange? = nil) {
+    public init(
+        url: String, finalURL: String?, status: Int?, depth: Int, referrer: String?, contentType: String?, bytes: Int, links: Int,
+        elapsedMilliseconds: Int, error: String?, redirects: [String]?, linksDropped: Int? = nil, change: PageChange? = nil
+    ) {
         self.url = url
         self.finalURL = finalURL
         self.status = status
@@ -63,8 +65,9 @@ public struct PageRecord: Sendable, Codable, Hashable {
     ///   - error: why (`kind: message`).
     ///   - elapsed: the time from request to failure (zero when never sent).
     init(entry: FrontierEntry, error: String, elapsed: Duration = .zero) {
-        self.init(url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer, contentType: nil, bytes: 0, links: 0,
-                  elapsedMilliseconds: Int(elapsed.flooredMilliseconds), error: error, redirects: nil)
+        self.init(
+            url: entry.url, finalURL: nil, status: nil, depth: entry.depth, referrer: entry.referrer, contentType: nil, bytes: 0, links: 0,
+            elapsedMilliseconds: Int(elapsed.flooredMilliseconds), error: error, redirects: nil)
     }
 
     /// The record of a response a middleware dropped: no links, no redirect chain.
@@ -74,9 +77,10 @@ public struct PageRecord: Sendable, Codable, Hashable {
     ///   - reason: the middleware's reason.
     ///   - elapsed: the time from request to response.
     init(entry: FrontierEntry, dropped response: Response, reason: String, elapsed: Duration) {
-        self.init(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth, referrer: entry.referrer,
-                  contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes, links: 0,
-                  elapsedMilliseconds: Int(elapsed.flooredMilliseconds), error: "dropped: \(reason)", redirects: nil)
+        self.init(
+            url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth, referrer: entry.referrer,
+            contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes, links: 0,
+            elapsedMilliseconds: Int(elapsed.flooredMilliseconds), error: "dropped: \(reason)", redirects: nil)
     }
 
     /// The record of a response the crawl handled.
@@ -89,10 +93,11 @@ public struct PageRecord: Sendable, Codable, Hashable {
     ///   - error: why a response is final although it asked for a retry, if it did.
     ///   - change: how the page compares with its last visit, on a recrawl.
     init(entry: FrontierEntry, response: Response, elapsed: Duration, links: Int, linksDropped: Int?, error: String?, change: PageChange?) {
-        self.init(url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth, referrer: entry.referrer,
-                  contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes, links: links,
-                  elapsedMilliseconds: Int(elapsed.flooredMilliseconds), error: error,
-                  redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url), linksDropped: linksDropped, change: change)
+        self.init(
+            url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth, referrer: entry.referrer,
+            contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes, links: links,
+            elapsedMilliseconds: Int(elapsed.flooredMilliseconds), error: error,
+            redirects: response.redirectChain.isEmpty ? nil : response.redirectChain.map(\.url), linksDropped: linksDropped, change: change)
     }
 
     /// The record as it is written out: the server's text (`Content-Type`,

@@ -1,6 +1,7 @@
 import AsyncURLSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Local wall-clock times for log lines and the progress line.

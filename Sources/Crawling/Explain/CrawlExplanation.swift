@@ -1,10 +1,11 @@
 import CrawlFrontier
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LinkExtraction
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Why a URL was, or was not, fetched, read from a resumable crawl's state
 /// (`asyncurl-crawl --state DIR --explain URL`): fetched (status, time, the
@@ -47,10 +48,13 @@ public struct CrawlExplanation: Sendable, Hashable, Codable {
     ///   - stateDirectory: the crawl's `--state` directory.
     ///   - canonicalization: the crawl's canonical form (its default unless changed).
     /// - Throws: `StateStoreError` when the state cannot be read.
-    public static func explain(_ url: String, stateDirectory: String,
-                               canonicalization: CanonicalizationOptions = .crawler) throws(StateStoreError) -> CrawlExplanation {
+    public static func explain(
+        _ url: String, stateDirectory: String,
+        canonicalization: CanonicalizationOptions = .crawler
+    ) throws(StateStoreError) -> CrawlExplanation {
         let log = try URLDecisionLog(directory: stateDirectory)
-        guard let canonical = CanonicalURL(url, options: canonicalization), let decision = try log.decision(for: canonical.fingerprint) else {
+        guard let canonical = CanonicalURL(url, options: canonicalization), let decision = try log.decision(for: canonical.fingerprint)
+        else {
             return CrawlExplanation(url: url, verdict: "neverSeen", referrers: [])
         }
         var explanation = CrawlExplanation(decision, asked: url)
@@ -61,7 +65,8 @@ public struct CrawlExplanation: Sendable, Hashable, Codable {
         var next = decision.referrer
         var visited: Set<UInt64> = [decision.fingerprint]
         while let fingerprint = next, visited.insert(fingerprint).inserted, visited.count <= 1000,
-              let parent = try log.decision(for: fingerprint) {
+            let parent = try log.decision(for: fingerprint)
+        {
             explanation.referrers.append(Step(url: parent.url, depth: parent.depth, verdict: Self.verdict(of: parent.code)))
             next = parent.referrer
         }

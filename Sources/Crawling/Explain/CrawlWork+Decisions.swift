@@ -65,8 +65,10 @@ extension CrawlWork {
 
     private var queueLimitDetail: String {
         let settings = crawler.settings
-        let limits = [settings.maxQueuedURLs.map { "\($0) URLs waiting in all (--max-queued)" },
-                      settings.maxQueuedURLsPerHost.map { "\($0) per host (--max-queued-per-host)" }]
+        let limits = [
+            settings.maxQueuedURLs.map { "\($0) URLs waiting in all (--max-queued)" },
+            settings.maxQueuedURLsPerHost.map { "\($0) per host (--max-queued-per-host)" }
+        ]
         return "the queue bound was reached: " + limits.compactMap { $0 }.joined(separator: ", ")
     }
 }

@@ -1,8 +1,9 @@
 import AsyncURLSupport
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Decides whether a response body is HTML: by its `Content-Type` first, and
@@ -42,8 +43,10 @@ public enum HTMLSniffer {
         }
         guard let start = bytes.firstIndex(where: { !($0 == 0x20 || (0x09...0x0D).contains($0)) }) else { return false }
         let head = String(decoding: bytes[start...].prefix(16), as: UTF8.self).lowercased()
-        let openers = ["<!doctype html", "<html", "<head", "<body", "<script", "<iframe", "<h1", "<div", "<font",
-                       "<table", "<a ", "<a>", "<style", "<title", "<b ", "<b>", "<br", "<p ", "<p>", "<!--"]
+        let openers = [
+            "<!doctype html", "<html", "<head", "<body", "<script", "<iframe", "<h1", "<div", "<font",
+            "<table", "<a ", "<a>", "<style", "<title", "<b ", "<b>", "<br", "<p ", "<p>", "<!--"
+        ]
         return openers.contains { head.hasPrefix($0) }
     }
 }

@@ -1,12 +1,13 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import AsyncURL
 import AsyncURLSupport
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes items to a feed: JSON Lines, one JSON array, CSV or XML
@@ -76,8 +77,10 @@ public final class FeedExporter: Sendable {
     /// - Parameter redactsCredentials: remove the userinfo of URLs in the text written.
     /// - Throws: ``FeedError`` when the file cannot be opened, or no format
     ///   was given and the name tells none.
-    public init(path: String, format: FeedFormat? = nil, append: Bool = false, columns: [String]? = nil,
-                redactsCredentials: Bool = true) throws(FeedError) {
+    public init(
+        path: String, format: FeedFormat? = nil, append: Bool = false, columns: [String]? = nil,
+        redactsCredentials: Bool = true
+    ) throws(FeedError) {
         guard let format = format ?? FeedFormat(path: path) else {
             throw FeedError(path: path, message: "the name tells no feed format (.jsonl, .json, .csv or .xml): give one")
         }
@@ -211,7 +214,8 @@ public final class FeedExporter: Sendable {
             switch format {
             case .jsonLines, .json:
                 // Slashes are not escaped, so a URL's `://` is in the text as it is.
-                let text = redactsCredentials && data.contains(UInt8(ascii: "@"))
+                let text =
+                    redactsCredentials && data.contains(UInt8(ascii: "@"))
                     ? Array(String(decoding: data, as: UTF8.self).removingURLCredentials().utf8) : Array(data)
                 return .text(format == .jsonLines ? text + [0x0A] : text)
             case .xml:

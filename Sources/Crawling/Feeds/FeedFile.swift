@@ -1,13 +1,14 @@
 import Archiving
 import AsyncURLSupport
 import LinkExtraction
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An append-only output file (or standard output) written one whole record at a time.

@@ -62,7 +62,9 @@ private struct RecordingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { record(key) }
     mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { record(key) }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         record(key)
         return IgnoringEncoder().container(keyedBy: keyType)
     }
@@ -86,7 +88,9 @@ private struct IgnoringEncoder: Encoder, SingleValueEncodingContainer, UnkeyedEn
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     var count: Int { 0 }
 
-    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> { KeyedEncodingContainer(IgnoringContainer<Key>()) }
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        KeyedEncodingContainer(IgnoringContainer<Key>())
+    }
     func unkeyedContainer() -> any UnkeyedEncodingContainer { self }
     func singleValueContainer() -> any SingleValueEncodingContainer { self }
     mutating func encodeNil() throws {}
@@ -103,7 +107,9 @@ private struct IgnoringContainer<Key: CodingKey>: KeyedEncodingContainerProtocol
     var codingPath: [any CodingKey] { [] }
     mutating func encodeNil(forKey key: Key) throws {}
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {}
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         KeyedEncodingContainer(IgnoringContainer<NestedKey>())
     }
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer { IgnoringEncoder() }

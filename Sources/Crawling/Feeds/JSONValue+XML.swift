@@ -25,7 +25,8 @@ extension JSONValue {
         case .object(let members):
             content = members.keys.sorted().map { key in
                 let element = XMLText.elementName(for: key)
-                return (members[key] ?? .null).xmlElement(named: element, key: element == key ? nil : key, redactsCredentials: redactsCredentials)
+                return (members[key] ?? .null).xmlElement(
+                    named: element, key: element == key ? nil : key, redactsCredentials: redactsCredentials)
             }.joined()
         }
         return "<\(name)\(attribute)>\(content)</\(name)>"

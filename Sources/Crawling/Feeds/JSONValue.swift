@@ -1,4 +1,5 @@
 import AsyncURLSupport
+
 /// A decoded JSON value, for turning an encoded item into CSV fields
 /// without Foundation's `JSONSerialization`.
 enum JSONValue: Decodable, Equatable, Sendable {
@@ -48,7 +49,8 @@ enum JSONValue: Decodable, Equatable, Sendable {
         case .number(let value): value.isFinite ? String(value) : "null"
         case .string(let text): jsonQuoted(text)
         case .array(let values): "[" + values.map(\.json).joined(separator: ",") + "]"
-        case .object(let members): "{" + members.keys.sorted().map { jsonQuoted($0) + ":" + (members[$0]?.json ?? "null") }.joined(separator: ",") + "}"
+        case .object(let members):
+            "{" + members.keys.sorted().map { jsonQuoted($0) + ":" + (members[$0]?.json ?? "null") }.joined(separator: ",") + "}"
         }
     }
 }

@@ -36,7 +36,8 @@ enum XMLText {
     static func elementName(for key: String) -> String {
         var name = String.UnicodeScalarView()
         for scalar in key.unicodeScalars {
-            let isNameScalar = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_-.".unicodeScalars.contains(scalar))
+            let isNameScalar =
+                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_-.".unicodeScalars.contains(scalar))
             name.append(isNameScalar ? scalar : "_")
         }
         if let first = name.first, first.properties.isAlphabetic || first == "_" { return String(name) }

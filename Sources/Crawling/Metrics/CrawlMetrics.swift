@@ -13,7 +13,9 @@ final class CrawlMetrics: Sendable {
     /// The statuses with a counter of their own; others count as `other`.
     static let statuses = 100..<600
     /// The error kinds with a counter of their own: a fetch error's kinds and the crawler's own.
-    static let errorKinds = Set(FetchError.Kind.allCases.map(\.rawValue)).union(["spider", "invalidURL", "archive", "leaseLost", "retryWaitTooLong"])
+    static let errorKinds = Set(FetchError.Kind.allCases.map(\.rawValue)).union([
+        "spider", "invalidURL", "archive", "leaseLost", "retryWaitTooLong"
+    ])
 
     let pages = Counter(label: CrawlMetricLabel.pages)
     let bytes = Counter(label: CrawlMetricLabel.bytes)
@@ -29,7 +31,8 @@ final class CrawlMetrics: Sendable {
 
     init() {
         responses = Self.statuses.map { LazyCounter(label: CrawlMetricLabel.responses, dimensions: [("status", String($0))]) }
-        errors = Dictionary(uniqueKeysWithValues: Self.errorKinds.map { ($0, LazyCounter(label: CrawlMetricLabel.errors, dimensions: [("kind", $0)])) })
+        errors = Dictionary(
+            uniqueKeysWithValues: Self.errorKinds.map { ($0, LazyCounter(label: CrawlMetricLabel.errors, dimensions: [("kind", $0)])) })
     }
 
     /// Counts a page fetched: its status and decoded body bytes.

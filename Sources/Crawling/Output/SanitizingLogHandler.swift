@@ -1,7 +1,8 @@
 import AsyncURLSupport
 import Logging
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A swift-log handler that writes one line per message to a file descriptor

@@ -14,8 +14,10 @@ extension CrawlWork {
         if hint?.hasUnreadableValue == true { crawler.record { $0.sitemapHintsIgnored += 1 } }
         do {
             let plan = try recrawl.plan(for: entry, hint: hint)
-            if let previous = plan.previous, let lastModified = hint?.lastModifiedMilliseconds, lastModified > previous.lastVisitMilliseconds,
-               !recrawl.schedule.isDue(previous, now: Recrawl.now) {
+            if let previous = plan.previous, let lastModified = hint?.lastModifiedMilliseconds,
+                lastModified > previous.lastVisitMilliseconds,
+                !recrawl.schedule.isDue(previous, now: Recrawl.now)
+            {
                 crawler.record { $0.revisitsDueBySitemap += 1 }
             }
             return plan
@@ -40,14 +42,16 @@ extension CrawlWork {
     func storedEntries(of previous: PageRevisit, from entry: FrontierEntry) -> [FrontierEntry] {
         previous.links.compactMap { link in
             if let identity = link.identity {
-                return FrontierEntry(url: link.url, fingerprint: identity.fingerprint, hostKey: identity.hostKey, depth: entry.depth + 1,
-                                     priority: link.priority, referrer: previous.url, payload: link.payload)
+                return FrontierEntry(
+                    url: link.url, fingerprint: identity.fingerprint, hostKey: identity.hostKey, depth: entry.depth + 1,
+                    priority: link.priority, referrer: previous.url, payload: link.payload)
             }
             guard let url = WebURL(link.url) else { return nil }
             let canonical = CanonicalURL(url, options: crawler.settings.canonicalization)
             guard let hostKey = canonical.hostKey else { return nil }
-            return FrontierEntry(url: link.url, fingerprint: canonical.fingerprint, hostKey: hostKey, depth: entry.depth + 1,
-                                 priority: link.priority, referrer: previous.url, payload: link.payload)
+            return FrontierEntry(
+                url: link.url, fingerprint: canonical.fingerprint, hostKey: hostKey, depth: entry.depth + 1,
+                priority: link.priority, referrer: previous.url, payload: link.payload)
         }
     }
 
@@ -55,8 +59,10 @@ extension CrawlWork {
     /// write (the item diff), and the page's new record. An unchanged page is
     /// not parsed: its stored links are offered instead, and none of its items
     /// are written. Without a recrawl the page is handled as always.
-    func recrawled(_ response: Response, entry: FrontierEntry, plan: Recrawl.Plan?,
-                   handle: () async -> PageResult) async -> (page: PageResult, change: PageChange?, revisit: PageRevisit?) {
+    func recrawled(
+        _ response: Response, entry: FrontierEntry, plan: Recrawl.Plan?,
+        handle: () async -> PageResult
+    ) async -> (page: PageResult, change: PageChange?, revisit: PageRevisit?) {
         guard let plan, let recrawl else { return (await handle(), nil, nil) }
         let assessment = Recrawl.assess(response, plan: plan)
         // A response that says nothing of the page (a 5xx): handled as always, its record kept.
@@ -77,9 +83,10 @@ extension CrawlWork {
             page = await handle()
             // Without this run's callback ids: a later run's ids mean other callbacks.
             links = page.found.map { found in
-                PageRevisit.Link(url: found.url, priority: found.priority,
-                                 payload: found.payload == nil ? nil : RequestPayload.encode(RequestPayload.request(for: found).request),
-                                 identity: (found.fingerprint, found.hostKey))
+                PageRevisit.Link(
+                    url: found.url, priority: found.priority,
+                    payload: found.payload == nil ? nil : RequestPayload.encode(RequestPayload.request(for: found).request),
+                    identity: (found.fingerprint, found.hostKey))
             }
             let diff = ItemDiff(items: page.items, previous: plan.previous?.items ?? [], pageURL: response.finalURL)
             page.items = diff.output

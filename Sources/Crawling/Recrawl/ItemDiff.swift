@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Archiving
 import CrawlFrontier
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Compares the keyed items a page gave now with those of its last visit:
 /// what to write (added and changed items with `_change`, a record per
@@ -36,7 +37,8 @@ struct ItemDiff {
             }
             let key = keyed.itemKey
             guard seen.insert(key).inserted, let data = try? encoder.encode(keyed),
-                  let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { continue }
+                let value = try? JSONDecoder().decode(JSONValue.self, from: data)
+            else { continue }
             let bytes = data.withUnsafeBytes { SHA1Digest.digest(of: $0) }
             digests.append(PageRevisit.ItemDigest(key: key, digest: bytes))
             let earlier = before[key]
@@ -47,7 +49,8 @@ struct ItemDiff {
         }
         for item in previous where !seen.contains(item.key) && before.removeValue(forKey: item.key) != nil {
             counts[.removed, default: 0] += 1
-            output.append(JSONValue.object(["_key": .string(item.key), "_url": .string(pageURL), "_change": .string(ItemChange.removed.rawValue)]))
+            output.append(
+                JSONValue.object(["_key": .string(item.key), "_url": .string(pageURL), "_change": .string(ItemChange.removed.rawValue)]))
         }
     }
 

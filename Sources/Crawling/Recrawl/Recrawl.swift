@@ -1,10 +1,11 @@
 import Archiving
 import AsyncURL
 import CrawlFrontier
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// One run's side of a recrawl (``CrawlSettings/recrawl``): reads each page's
@@ -27,7 +28,10 @@ struct Recrawl: Sendable {
 
         /// The page's capture in the last visit, for a WARC `revisit` record.
         var capture: WARCPreviousCapture? {
-            previous.map { WARCPreviousCapture(url: $0.url, date: Date(timeIntervalSince1970: Double($0.lastVisitMilliseconds) / 1000), payloadDigest: $0.digest) }
+            previous.map {
+                WARCPreviousCapture(
+                    url: $0.url, date: Date(timeIntervalSince1970: Double($0.lastVisitMilliseconds) / 1000), payloadDigest: $0.digest)
+            }
         }
     }
 
@@ -88,17 +92,20 @@ struct Recrawl: Sendable {
     /// - Parameters:
     ///   - links: the requests the page led to (the stored ones when it was not parsed).
     ///   - items: its keyed items (the stored ones when it was not parsed).
-    func revisit(of entry: FrontierEntry, response: Response, plan: Plan, assessment: Assessment,
-                 links: [PageRevisit.Link], items: [PageRevisit.ItemDigest]) -> PageRevisit? {
+    func revisit(
+        of entry: FrontierEntry, response: Response, plan: Plan, assessment: Assessment,
+        links: [PageRevisit.Link], items: [PageRevisit.ItemDigest]
+    ) -> PageRevisit? {
         guard let change = assessment.change else { return nil }
         let previous = plan.previous
         let isNotModified = response.status == 304
-        return PageRevisit(fingerprint: entry.fingerprint, url: isNotModified ? (previous?.url ?? response.finalURL) : response.finalURL,
-                           status: isNotModified ? (previous?.status ?? 200) : response.status,
-                           etag: response.headers["ETag"] ?? (isNotModified ? previous?.etag : nil),
-                           lastModified: response.headers["Last-Modified"] ?? (isNotModified ? previous?.lastModified : nil),
-                           digest: assessment.digest, depth: entry.depth, lastVisitMilliseconds: Self.now,
-                           intervalMilliseconds: schedule.interval(after: change, previous: previous?.intervalMilliseconds, hint: plan.hint),
-                           links: links, items: items)
+        return PageRevisit(
+            fingerprint: entry.fingerprint, url: isNotModified ? (previous?.url ?? response.finalURL) : response.finalURL,
+            status: isNotModified ? (previous?.status ?? 200) : response.status,
+            etag: response.headers["ETag"] ?? (isNotModified ? previous?.etag : nil),
+            lastModified: response.headers["Last-Modified"] ?? (isNotModified ? previous?.lastModified : nil),
+            digest: assessment.digest, depth: entry.depth, lastVisitMilliseconds: Self.now,
+            intervalMilliseconds: schedule.interval(after: change, previous: previous?.intervalMilliseconds, hint: plan.hint),
+            links: links, items: items)
     }
 }

@@ -41,7 +41,8 @@ struct RevisitSchedule: Sendable {
         case .changed, .gone: factor = settings.shrinkFactor
         }
         let scaled = Double(previous ?? minimumMilliseconds) * factor
-        let bounded = min(Double(maximumMilliseconds), max(Double(minimumMilliseconds), scaled.isFinite ? scaled : Double(maximumMilliseconds)))
+        let bounded = min(
+            Double(maximumMilliseconds), max(Double(minimumMilliseconds), scaled.isFinite ? scaled : Double(maximumMilliseconds)))
         return bound(Int64(bounded), by: hint)
     }
 }

@@ -4,11 +4,13 @@
 enum W3CDateTime {
     /// Milliseconds since 1970 (UTC), or `nil` when `text` is not one of the forms.
     static func milliseconds(_ text: String) -> Int64? {
-        let bytes = Array(text.utf8.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }.reversed()
-            .drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }.reversed())
+        let bytes = Array(
+            text.utf8.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }.reversed()
+                .drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }.reversed())
         var reader = Reader(bytes: bytes)
         guard let year = reader.number(digits: 4), (1...9999).contains(year) else { return nil }
-        var month = 1, day = 1
+        var month = 1
+        var day = 1
         if reader.take(UInt8(ascii: "-")) {
             guard let value = reader.number(digits: 2), (1...12).contains(value) else { return nil }
             month = value
@@ -70,13 +72,17 @@ enum W3CDateTime {
 
         /// `hh:mm[:ss[.s+]]` in milliseconds.
         mutating func timeOfDay() -> Int64? {
-            guard let hour = number(digits: 2), hour < 24, take(UInt8(ascii: ":")), let minute = number(digits: 2), minute < 60 else { return nil }
+            guard let hour = number(digits: 2), hour < 24, take(UInt8(ascii: ":")), let minute = number(digits: 2), minute < 60 else {
+                return nil
+            }
             var milliseconds = Int64(hour * 3_600_000 + minute * 60_000)
             if take(UInt8(ascii: ":")) {
                 guard let second = number(digits: 2), second < 61 else { return nil }
                 milliseconds += Int64(min(second, 59) * 1000)
                 if take(UInt8(ascii: ".")) {
-                    var fraction = 0, scale = 100, count = 0
+                    var fraction = 0
+                    var scale = 100
+                    var count = 0
                     while index < bytes.count, (0x30...0x39).contains(bytes[index]) {
                         fraction += Int(bytes[index] - 0x30) * scale
                         scale /= 10
@@ -95,7 +101,9 @@ enum W3CDateTime {
             if take(UInt8(ascii: "Z")) { return 0 }
             let sign: Int64
             if take(UInt8(ascii: "+")) { sign = 1 } else if take(UInt8(ascii: "-")) { sign = -1 } else { return nil }
-            guard let hours = number(digits: 2), hours < 24, take(UInt8(ascii: ":")), let minutes = number(digits: 2), minutes < 60 else { return nil }
+            guard let hours = number(digits: 2), hours < 24, take(UInt8(ascii: ":")), let minutes = number(digits: 2), minutes < 60 else {
+                return nil
+            }
             return sign * Int64(hours * 3_600_000 + minutes * 60_000)
         }
     }

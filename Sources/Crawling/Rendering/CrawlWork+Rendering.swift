@@ -1,10 +1,11 @@
 import AsyncURL
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Rendering
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension CrawlWork {
     /// Whether the page of `request` (fetched from `url`) is rendered: the
@@ -23,11 +24,12 @@ extension CrawlWork {
         guard let rendering = renderer, (200..<300).contains(response.status), rendersPage(of: request, url: response.finalURL) else {
             return (response, nil)
         }
-        let isHTML = switch HTMLSniffer.verdict(contentType: response.headers["Content-Type"]) {
-        case .html: true
-        case .notHTML: false
-        case .needsSniffing: HTMLSniffer.sniff(response.body.prefix(HTMLSniffer.sniffLength))
-        }
+        let isHTML =
+            switch HTMLSniffer.verdict(contentType: response.headers["Content-Type"]) {
+            case .html: true
+            case .notHTML: false
+            case .needsSniffing: HTMLSniffer.sniff(response.body.prefix(HTMLSniffer.sniffLength))
+            }
         guard isHTML else { return (response, nil) }
         do {
             let page = try await rendering.renderer.render(url: response.finalURL, document: response)
@@ -41,8 +43,11 @@ extension CrawlWork {
             return (document, page)
         } catch {
             crawler.record { $0.renderFailures[error.kind.name, default: 0] += 1 }
-            crawler.logger.warning("rendering failed; the page is used as fetched", metadata: [
-                "url": "\(response.finalURL.removingURLCredentials())", "error": "\(error)"])
+            crawler.logger.warning(
+                "rendering failed; the page is used as fetched",
+                metadata: [
+                    "url": "\(response.finalURL.removingURLCredentials())", "error": "\(error)"
+                ])
             return (response, nil)
         }
     }

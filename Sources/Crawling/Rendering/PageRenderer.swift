@@ -12,13 +12,16 @@ struct PageRenderer: Sendable {
     /// A renderer for the crawl, loading every request of its pages through
     /// `client` with the crawl's per-host concurrency and delay, archiving
     /// them with `archiving` (a WARC archive's writer), reporting to `logger`.
-    init(_ rendering: CrawlRendering, crawl settings: CrawlSettings, client: FetchClient, archiving: (@Sendable (Response) -> Void)?,
-         logger: Logger) throws(CrawlError) {
+    init(
+        _ rendering: CrawlRendering, crawl settings: CrawlSettings, client: FetchClient, archiving: (@Sendable (Response) -> Void)?,
+        logger: Logger
+    ) throws(CrawlError) {
         var renderSettings = rendering.settings
         renderSettings.subresourcesPerHost = settings.perHostConcurrency
         renderSettings.subresourceDelay = settings.delay
-        renderer = Renderer(settings: renderSettings, client: client, userAgent: settings.userAgent, attempts: rendering.attempts,
-                            archiving: archiving, logger: logger)
+        renderer = Renderer(
+            settings: renderSettings, client: client, userAgent: settings.userAgent, attempts: rendering.attempts,
+            archiving: archiving, logger: logger)
         rendersAll = rendering.rendersAll
         do {
             patterns = try CompiledPattern.compileAll(rendering.patterns)

@@ -1,10 +1,11 @@
 import AsyncURL
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LinkExtraction
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A request a spider asks the crawler to make.
 public struct CrawlRequest: Sendable {

@@ -1,12 +1,13 @@
 import AsyncURL
 import AsyncURLSupport
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LinkExtraction
 import Rendering
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A fetched page as a spider sees it: the response, where it sits in the
 /// crawl, its links, and selectors over its HTML.

@@ -20,8 +20,10 @@ public struct CrawlRule: Sendable {
     ///   - callback: what parses the pages of the links it takes (`nil`: none).
     ///   - follow: `nil` follows from the rule's pages when it has no callback (as Scrapy does).
     ///   - processLinks: a last say over the links the rule took (filter or rewrite them).
-    public init(_ linkExtractor: LinkExtractor, callback: Spider.Callback? = nil, follow: Bool? = nil,
-                processLinks: (@Sendable ([Link]) -> [Link])? = nil) {
+    public init(
+        _ linkExtractor: LinkExtractor, callback: Spider.Callback? = nil, follow: Bool? = nil,
+        processLinks: (@Sendable ([Link]) -> [Link])? = nil
+    ) {
         self.linkExtractor = linkExtractor
         self.callback = callback
         self.follow = follow ?? (callback == nil)

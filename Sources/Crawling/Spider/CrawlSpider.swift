@@ -66,8 +66,10 @@ open class CrawlSpider: Spider, @unchecked Sendable {
                 links = rule.linkExtractor.filter(response.links)
             } else {
                 // Regions need the page's tree: extract again, from the body.
-                links = (try? rule.linkExtractor.extract(from: response.body, url: response.url,
-                                                         contentType: response.response.headers["Content-Type"])) ?? []
+                links =
+                    (try? rule.linkExtractor.extract(
+                        from: response.body, url: response.url,
+                        contentType: response.response.headers["Content-Type"])) ?? []
             }
             if let processLinks = rule.processLinks { links = processLinks(links) }
             for link in links where taken.insert(link.url).inserted {

@@ -1,9 +1,10 @@
 import AsyncURL
 import CrawlFrontier
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// What a ``CrawlRequest`` carries beyond its URL, as bytes the frontier
@@ -31,8 +32,9 @@ struct RequestPayload: Codable {
 
     /// The payload of a request, or `nil` when it has nothing beyond a plain `GET`.
     static func encode(_ request: CrawlRequest, callbackID: UInt64? = nil) -> [UInt8]? {
-        guard request.method != .get || !request.headers.isEmpty || request.body != nil || !request.meta.isEmpty || callbackID != nil
-            || request.render != nil || request.errbackStatuses != nil
+        guard
+            request.method != .get || !request.headers.isEmpty || request.body != nil || !request.meta.isEmpty || callbackID != nil
+                || request.render != nil || request.errbackStatuses != nil
         else { return nil }
         let payload = RequestPayload(
             method: request.method == .get ? nil : request.method.rawValue,

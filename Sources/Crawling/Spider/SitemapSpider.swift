@@ -1,12 +1,13 @@
 import AsyncURL
 import AsyncURLSupport
 import CrawlFrontier
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LinkExtraction
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A spider that finds its pages in sitemaps, like Scrapy's `SitemapSpider`.
 ///
@@ -187,8 +188,10 @@ open class SitemapSpider: Spider, @unchecked Sendable {
                         continue
                     }
                     found.pageRequests += 1
-                    output.follow(CrawlRequest(url: location, meta: meta(for: entry, in: response.url), callback: rule.callback,
-                                               callbackName: "sitemap rule \(rule.source)"))
+                    output.follow(
+                        CrawlRequest(
+                            url: location, meta: meta(for: entry, in: response.url), callback: rule.callback,
+                            callbackName: "sitemap rule \(rule.source)"))
                 }
             }
         case .unknown:
@@ -234,8 +237,9 @@ open class SitemapSpider: Spider, @unchecked Sendable {
                 return .invalid
             }
         }
-        let fresh = Compiled(rules: sitemapRules.map { CompiledRule(pattern: compile($0.pattern), source: $0.pattern, callback: $0.callback) },
-                             follow: sitemapFollow.map(compile))
+        let fresh = Compiled(
+            rules: sitemapRules.map { CompiledRule(pattern: compile($0.pattern), source: $0.pattern, callback: $0.callback) },
+            follow: sitemapFollow.map(compile))
         return compiled.withLock { stored in
             if let stored { return stored }
             stored = fresh

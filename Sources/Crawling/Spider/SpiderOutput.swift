@@ -1,6 +1,6 @@
 import AsyncURL
-import LinkExtraction
 import AsyncURLSupport
+import LinkExtraction
 
 /// Where a spider's callback puts what it found: items for the feeds, and
 /// requests to follow. Safe to use from several tasks.
@@ -33,8 +33,10 @@ public final class SpiderOutput: Sendable {
     ///   - errback: handles the request's failure (`nil`: the spider's `handleFailure`).
     ///   - fileID: the calling file, naming the callback and errback in the log (see `CrawlRequest.callbackName`).
     ///   - line: the calling line, naming the callback and errback in the log.
-    public func follow(_ url: String, priority: Int = 0, callback: Spider.Callback? = nil, errback: Spider.Errback? = nil,
-                       fileID: String = #fileID, line: Int = #line) {
+    public func follow(
+        _ url: String, priority: Int = 0, callback: Spider.Callback? = nil, errback: Spider.Errback? = nil,
+        fileID: String = #fileID, line: Int = #line
+    ) {
         follow(CrawlRequest(url: url, priority: priority, callback: callback, errback: errback, fileID: fileID, line: line))
     }
 
@@ -46,8 +48,10 @@ public final class SpiderOutput: Sendable {
     ///   - errback: handles the request's failure (`nil`: the spider's `handleFailure`).
     ///   - fileID: the calling file, naming the callback and errback in the log (see `CrawlRequest.callbackName`).
     ///   - line: the calling line, naming the callback and errback in the log.
-    public func follow(_ link: Link, priority: Int = 0, callback: Spider.Callback? = nil, errback: Spider.Errback? = nil,
-                       fileID: String = #fileID, line: Int = #line) {
+    public func follow(
+        _ link: Link, priority: Int = 0, callback: Spider.Callback? = nil, errback: Spider.Errback? = nil,
+        fileID: String = #fileID, line: Int = #line
+    ) {
         var request = CrawlRequest(url: link.url, priority: priority, callback: callback, errback: errback, fileID: fileID, line: line)
         request.resolved = link.resolvedURL
         follow(request)

@@ -199,7 +199,8 @@ public enum CharsetDetector {
                     position += 1
                     while position < bytes.count, bytes[position] == 0x20 || bytes[position] == 0x09 { position += 1 }
                     var value: [UInt8] = []
-                    let quote: UInt8? = (position < bytes.count && (bytes[position] == 0x22 || bytes[position] == 0x27))
+                    let quote: UInt8? =
+                        (position < bytes.count && (bytes[position] == 0x22 || bytes[position] == 0x27))
                         ? bytes[position] : nil
                     if quote != nil { position += 1 }
                     while position < bytes.count {

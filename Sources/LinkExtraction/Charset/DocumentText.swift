@@ -12,11 +12,12 @@ public enum DocumentText {
     public static func decode(_ bytes: some Collection<UInt8>, contentType: String?) -> (text: String, encoding: String) {
         Array(bytes).withUnsafeBytes { buffer in
             let utf8 = utf8Bytes(of: buffer, contentType: contentType)
-            let text = if let decoded = utf8.decoded {
-                String(decoding: decoded, as: UTF8.self)
-            } else {
-                String(decoding: utf8.body, as: UTF8.self)
-            }
+            let text =
+                if let decoded = utf8.decoded {
+                    String(decoding: decoded, as: UTF8.self)
+                } else {
+                    String(decoding: utf8.body, as: UTF8.self)
+                }
             return (text, utf8.encoding)
         }
     }

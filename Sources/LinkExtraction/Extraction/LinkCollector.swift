@@ -154,7 +154,8 @@ struct LinkCollector {
         return LinkExtractionResult(
             links: links, documentURL: documentURL, baseURL: base, encoding: encoding, isNofollowPage: isNofollowPage,
             skippedSchemeCount: tally.skippedScheme, skippedFragmentCount: tally.skippedFragment, invalidURLCount: tally.invalid,
-            excessLinkCount: tally.excess, tooLongURLCount: tally.tooLong, droppedBaseHref: droppedBaseHref || baseDropped, byteCount: byteCount)
+            excessLinkCount: tally.excess, tooLongURLCount: tally.tooLong, droppedBaseHref: droppedBaseHref || baseDropped,
+            byteCount: byteCount)
     }
 
     /// What resolving the candidates skipped, and the bytes kept so far.
@@ -211,8 +212,9 @@ struct LinkCollector {
             return nil
         }
         tally.keptBytes += length + candidate.text.count
-        return Link(resolvedURL: url, text: anchorText(candidate.text), isNofollow: candidate.isNofollow,
-                    tag: candidate.kind.tagName, attribute: candidate.kind.urlAttribute ?? "")
+        return Link(
+            resolvedURL: url, text: anchorText(candidate.text), isNofollow: candidate.isNofollow,
+            tag: candidate.kind.tagName, attribute: candidate.kind.urlAttribute ?? "")
     }
 
     /// `#...` after trimming whitespace.

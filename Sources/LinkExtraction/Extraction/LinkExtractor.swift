@@ -53,7 +53,7 @@ public struct LinkExtractor: Sendable {
         // archives
         "7z", "7zip", "bz2", "rar", "tar", "tgz", "gz", "xz", "zip", "zst", "jar", "cab", "iso", "dmg", "apk",
         // other
-        "css", "exe", "bin", "rss", "msi", "deb", "rpm",
+        "css", "exe", "bin", "rss", "msi", "deb", "rpm"
     ]
 
     /// Creates an extractor.

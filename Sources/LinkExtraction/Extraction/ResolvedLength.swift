@@ -26,7 +26,8 @@ package enum ResolvedLength {
         let special = base.isSpecial
         if let colon = schemeColon(in: bytes, from: start, to: end) {
             let schemeLength = bytes.distance(from: start, to: colon)
-            let sameSpecialScheme = special && schemeLength == base.scheme.utf8.count
+            let sameSpecialScheme =
+                special && schemeLength == base.scheme.utf8.count
                 && zip(bytes[start..<colon], base.scheme.utf8).allSatisfy { lowercased($0) == $1 }
             guard sameSpecialScheme else {
                 // An absolute URL: its scheme, `:` and its query are kept.
@@ -80,7 +81,9 @@ package enum ResolvedLength {
             }
             if byte == 0x3A { return isFirst ? nil : index }
             let isAlpha = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-            guard isAlpha || (!isFirst && ((byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2D || byte == 0x2E)) else { return nil }
+            guard isAlpha || (!isFirst && ((byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2D || byte == 0x2E)) else {
+                return nil
+            }
             isFirst = false
             index = bytes.index(after: index)
         }
@@ -88,7 +91,9 @@ package enum ResolvedLength {
     }
 
     /// The first byte at or after `index` that is not a tab or newline (which the standard removes), and the index after it.
-    private static func significantByte(_ bytes: String.UTF8View, at index: String.Index, to end: String.Index) -> (byte: UInt8?, next: String.Index) {
+    private static func significantByte(_ bytes: String.UTF8View, at index: String.Index, to end: String.Index) -> (
+        byte: UInt8?, next: String.Index
+    ) {
         var index = index
         while index < end {
             let byte = bytes[index]

@@ -204,7 +204,8 @@ public enum CSSSelector {
                 return "\(attribute) and contains(concat(' ', normalize-space(\(attribute)), ' '), \(CSSSelector.literal(" \(value) ")))"
             case "^": return "\(attribute) and starts-with(\(attribute), \(literal))"
             case "$":
-                return "\(attribute) and substring(\(attribute), string-length(\(attribute)) - \(value.unicodeScalars.count - 1)) = \(literal)"
+                return
+                    "\(attribute) and substring(\(attribute), string-length(\(attribute)) - \(value.unicodeScalars.count - 1)) = \(literal)"
             case "*": return "\(attribute) and contains(\(attribute), \(literal))"
             default:
                 return "\(attribute) and (\(attribute) = \(literal) or starts-with(\(attribute), \(CSSSelector.literal(value + "-"))))"

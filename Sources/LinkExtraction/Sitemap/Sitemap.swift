@@ -25,7 +25,9 @@ public struct Sitemap: Sendable, Hashable {
     public var wasCompressed: Bool
 
     /// Creates a result.
-    public init(kind: Kind, entries: [SitemapEntry] = [], issues: [SitemapIssue: Int] = [:], decodedBytes: Int = 0, wasCompressed: Bool = false) {
+    public init(
+        kind: Kind, entries: [SitemapEntry] = [], issues: [SitemapIssue: Int] = [:], decodedBytes: Int = 0, wasCompressed: Bool = false
+    ) {
         self.kind = kind
         self.entries = entries
         self.issues = issues

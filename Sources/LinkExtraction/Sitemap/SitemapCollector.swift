@@ -34,7 +34,8 @@ final class SitemapCollector {
     func location(_ text: String) -> String? {
         let trimmed = text.trimmingASCIIWhitespace()
         guard trimmed.utf8.count <= limits.maxLocationLength, let url = WebURL(trimmed),
-              url.scheme.isHTTPScheme, let host = url.host, !host.isEmpty else {
+            url.scheme.isHTTPScheme, let host = url.host, !host.isEmpty
+        else {
             count(.skippedLocation)
             return nil
         }

@@ -34,11 +34,12 @@ final class SitemapStream {
         if case .undecided = reader {
             bytes = decide(bytes, startingAt: offset)
         }
-        let wantsMore: Bool = switch reader {
-        case .undecided: true
-        case .xml(let xml): xml.feed(bytes)
-        case .text(let text): text.feed(bytes)
-        }
+        let wantsMore: Bool =
+            switch reader {
+            case .undecided: true
+            case .xml(let xml): xml.feed(bytes)
+            case .text(let text): text.feed(bytes)
+            }
         stopped = !wantsMore || cutAtSizeLimit
         return !stopped
     }
@@ -67,7 +68,9 @@ final class SitemapStream {
             } else if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
                 index += 1
             } else {
-                reader = byte == UInt8(ascii: "<") ? .xml(SitemapXMLReader(collector: collector)) : .text(SitemapTextReader(collector: collector))
+                reader =
+                    byte == UInt8(ascii: "<")
+                    ? .xml(SitemapXMLReader(collector: collector)) : .text(SitemapTextReader(collector: collector))
                 break
             }
         }

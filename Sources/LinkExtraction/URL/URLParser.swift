@@ -218,7 +218,11 @@ enum URLParser {
         var portColon: Int? = nil
         for index in hostPort.indices {
             let byte = hostPort[index]
-            if byte == 0x5B { inBrackets = true } else if byte == 0x5D { inBrackets = false } else if byte == colon && !inBrackets {
+            if byte == 0x5B {
+                inBrackets = true
+            } else if byte == 0x5D {
+                inBrackets = false
+            } else if byte == colon && !inBrackets {
                 portColon = index
                 break
             }

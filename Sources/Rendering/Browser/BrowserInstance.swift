@@ -12,9 +12,11 @@ final class BrowserInstance: Sendable {
     /// - Parameter settings: the binary, switches, limits and time-outs.
     /// - Throws: ``RenderError`` when it cannot be started or does not answer.
     static func launch(settings: RenderSettings) async throws(RenderError) -> BrowserInstance {
-        let process = try BrowserProcess(executable: settings.browserExecutable, extraArguments: settings.extraBrowserArguments,
-                                         temporaryDirectory: settings.temporaryDirectory)
-        let connection = DevToolsConnection(pipe: DevToolsPipe(commandDescriptor: process.commandDescriptor, replyDescriptor: process.replyDescriptor))
+        let process = try BrowserProcess(
+            executable: settings.browserExecutable, extraArguments: settings.extraBrowserArguments,
+            temporaryDirectory: settings.temporaryDirectory)
+        let connection = DevToolsConnection(
+            pipe: DevToolsPipe(commandDescriptor: process.commandDescriptor, replyDescriptor: process.replyDescriptor))
         do {
             // A document's JSON escaping can grow it up to six times (\uXXXX).
             try connection.start(maxMessageBytes: settings.maxDocumentBytes * 6 + (1 << 20))

@@ -38,7 +38,10 @@ actor BrowserPool {
             busy[ObjectIdentifier(instance), default: 0] += 1
             if let tab = idleTabs.popLast() { return (tab, instance) }
             do throws(RenderError) {
-                return (try await BrowserTab.open(on: instance.connection, settings: settings, loader: loader, userAgent: userAgent, logger: logger), instance)
+                return (
+                    try await BrowserTab.open(
+                        on: instance.connection, settings: settings, loader: loader, userAgent: userAgent, logger: logger), instance
+                )
             } catch {
                 await finished(with: instance)
                 throw error
@@ -80,7 +83,7 @@ actor BrowserPool {
         isShutDown = true
         let waiting = waiters
         waiters.removeAll()
-        waiting.forEach { $0.resume() }
+        for waiter in waiting { waiter.resume() }
         idleTabs.removeAll()
         let browsers = Array(retired.values) + (browser.map { [$0] } ?? [])
         browser = nil

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension BrowserProcess {
@@ -11,7 +11,8 @@ extension BrowserProcess {
         var replies: [Int32] = [-1, -1]
         guard pipe(&commands) == 0 else { throw RenderError.system("pipe", errno) }
         guard pipe(&replies) == 0 else {
-            close(commands[0]); close(commands[1])
+            close(commands[0])
+            close(commands[1])
             throw RenderError.system("pipe", errno)
         }
         // Our ends must not leak into the browser (or any other child).
@@ -44,14 +45,15 @@ extension BrowserProcess {
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let argv = ([executable] + arguments).map { strdup($0) }
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
         let result = (argv + [nil]).withUnsafeBufferPointer { argvPointer -> Int32 in
             guard let arguments = argvPointer.baseAddress else { return EINVAL }
             return posix_spawn(&pid, executable, &actions, &attributes, arguments, environ)
         }
         guard result == 0 else {
-            close(commands[1]); close(replies[0])
+            close(commands[1])
+            close(replies[0])
             throw RenderError(.browserUnavailable, detail: "cannot start \(executable): \(String(cString: strerror(result)))")
         }
         return (pid, commands[1], replies[0])

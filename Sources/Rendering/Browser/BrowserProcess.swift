@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import AsyncURLSupport
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One running Chromium: its process group, the two pipes of its DevTools
@@ -40,7 +41,9 @@ final class BrowserProcess: Sendable {
         let template = temporaryDirectory + "/asyncurl-chromium-XXXXXX"
         var templateBytes = Array(template.utf8CString)
         guard mkdtemp(&templateBytes) != nil else {
-            throw RenderError(.browserUnavailable, detail: "cannot make a profile directory under \(temporaryDirectory): \(String(cString: strerror(errno)))")
+            throw RenderError(
+                .browserUnavailable,
+                detail: "cannot make a profile directory under \(temporaryDirectory): \(String(cString: strerror(errno)))")
         }
         profileDirectory = String(decoding: templateBytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do {
@@ -66,7 +69,7 @@ final class BrowserProcess: Sendable {
             "--mute-audio", "--disable-gpu", "--disable-dev-shm-usage", "--block-new-web-contents",
             "--deny-permission-prompts", "--disable-notifications", "--noerrdialogs", "--hide-scrollbars",
             "--proxy-server=http://127.0.0.1:\(proxyPort)", "--proxy-bypass-list=<-loopback>",
-            "about:blank",
+            "about:blank"
         ]
         // Chromium refuses to start as root with its sandbox; a crawler run as
         // root (containers) gets no sandbox, which the README points out.

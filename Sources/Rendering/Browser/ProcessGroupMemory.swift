@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Reads the resident memory of a process group from /proc: the browser and
@@ -14,8 +14,8 @@ enum ProcessGroupMemory {
         var total = 0
         for entry in entries where entry.first?.isNumber == true {
             guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  processGroup(ofStat: stat) == group,
-                  let statm = try? String(contentsOfFile: "/proc/\(entry)/statm", encoding: .utf8)
+                processGroup(ofStat: stat) == group,
+                let statm = try? String(contentsOfFile: "/proc/\(entry)/statm", encoding: .utf8)
             else { continue }
             let fields = statm.split(separator: " ")
             if fields.count > 1, let pages = Int(fields[1]) { total += pages * pageSize }

@@ -1,8 +1,9 @@
 import AsyncURLSupport
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Commands and events over a browser's DevTools pipe: each command gets an
@@ -32,13 +33,15 @@ final class DevToolsConnection: Sendable {
     /// - Parameter maxMessageBytes: the largest message accepted (a rendered document included).
     /// - Throws: ``RenderError`` when the reader thread cannot start.
     func start(maxMessageBytes: Int) throws(RenderError) {
-        let started = pipe.startReading(maxMessageBytes: maxMessageBytes, onMessage: { [self] in receive($0) }, onEnd: { [self] end in
-            switch end {
-            case .closed: finish(RenderError(.browserCrashed, detail: "the browser closed its DevTools pipe"))
-            case .messageTooLarge(let size):
-                finish(RenderError(.documentTooLarge, detail: "a DevTools message passed \(maxMessageBytes) bytes (\(size) read)"))
-            }
-        })
+        let started = pipe.startReading(
+            maxMessageBytes: maxMessageBytes, onMessage: { [self] in receive($0) },
+            onEnd: { [self] end in
+                switch end {
+                case .closed: finish(RenderError(.browserCrashed, detail: "the browser closed its DevTools pipe"))
+                case .messageTooLarge(let size):
+                    finish(RenderError(.documentTooLarge, detail: "a DevTools message passed \(maxMessageBytes) bytes (\(size) read)"))
+                }
+            })
         guard started else { throw RenderError(.browserUnavailable, detail: "cannot start the DevTools reader thread") }
     }
 
@@ -51,8 +54,10 @@ final class DevToolsConnection: Sendable {
     ///   - timeout: how long to wait before the browser counts as hung.
     ///   - reply: the type the reply's result is decoded as.
     /// - Throws: ``RenderError`` (an error reply, a hung or crashed browser).
-    func call<Parameters: Encodable, Reply: Decodable>(_ method: String, _ parameters: Parameters, session: String? = nil,
-                                                       timeout: Duration, returning reply: Reply.Type) async throws(RenderError) -> Reply {
+    func call<Parameters: Encodable, Reply: Decodable>(
+        _ method: String, _ parameters: Parameters, session: String? = nil,
+        timeout: Duration, returning reply: Reply.Type
+    ) async throws(RenderError) -> Reply {
         let (id, failure) = state.withLock { state -> (Int, RenderError?) in
             defer { state.nextID += 1 }
             return (state.nextID, state.end)
@@ -84,7 +89,9 @@ final class DevToolsConnection: Sendable {
     ///   - session: the tab's session, or `nil` for a browser command.
     ///   - timeout: how long to wait for the reply.
     /// - Throws: ``RenderError``.
-    func call<Parameters: Encodable>(_ method: String, _ parameters: Parameters, session: String? = nil, timeout: Duration) async throws(RenderError) {
+    func call<Parameters: Encodable>(_ method: String, _ parameters: Parameters, session: String? = nil, timeout: Duration)
+        async throws(RenderError)
+    {
         _ = try await call(method, parameters, session: session, timeout: timeout, returning: NoParameters.self)
     }
 

@@ -1,6 +1,7 @@
 import AsyncURLSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Why the browser's reply pipe stopped.
@@ -31,8 +32,10 @@ final class DevToolsPipe: Sendable {
     /// Starts the reader thread. `onMessage` gets each message without its
     /// terminator, in order; `onEnd` is called once, last.
     /// - Returns: `false` when the thread could not be started.
-    func startReading(maxMessageBytes: Int, onMessage: @escaping @Sendable ([UInt8]) -> Void,
-                      onEnd: @escaping @Sendable (DevToolsPipeEnd) -> Void) -> Bool {
+    func startReading(
+        maxMessageBytes: Int, onMessage: @escaping @Sendable ([UInt8]) -> Void,
+        onEnd: @escaping @Sendable (DevToolsPipeEnd) -> Void
+    ) -> Bool {
         let descriptor = replyDescriptor
         return DetachedThread.start(name: "AsyncURL.cdp", stackSize: 512 << 10) {
             let end = DevToolsPipe.readMessages(from: descriptor, maxMessageBytes: maxMessageBytes, onMessage: onMessage)

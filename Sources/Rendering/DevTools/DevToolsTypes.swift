@@ -24,7 +24,17 @@ enum DevTools {
     }
     struct FetchEnable: Encodable { var patterns = [RequestPattern()] }
     struct Navigate: Encodable { let url: String }
-    struct Navigated: Decodable { let errorText: String? }
+    struct Navigated: Decodable {
+        let loaderId: String?
+        let errorText: String?
+    }
+    struct LifecycleEvents: Encodable { var enabled = true }
+    /// `Page.lifecycleEvent`: a frame's document (`loaderId`) reached a stage (`name`, such as `load`).
+    struct LifecycleEvent: Decodable {
+        let frameId: String
+        let loaderId: String
+        let name: String
+    }
     struct DialogAnswer: Encodable { var accept = false }
     struct Evaluate: Encodable {
         let expression: String

@@ -8,11 +8,18 @@ extension BrowserTab {
         case "Fetch.requestPaused":
             guard let paused = event.parameters(DevTools.RequestPaused.self) else { return }
             answer(paused)
-        case "Page.loadEventFired":
-            updateJob { $0.loadFired = true }
+        case "Page.lifecycleEvent":
+            // By document: the load of the page left for the last one (about:blank) may arrive late.
+            guard let stage = event.parameters(DevTools.LifecycleEvent.self), stage.name == "load", stage.frameId == targetID else {
+                return
+            }
+            updateJob { $0.loadedDocuments.insert(stage.loaderId) }
         case "Page.javascriptDialogOpening":
             // An alert or confirm would block the page's scripts until answered.
-            Task { try? await connection.call("Page.handleJavaScriptDialog", DevTools.DialogAnswer(), session: sessionID, timeout: settings.commandTimeout) }
+            Task {
+                try? await connection.call(
+                    "Page.handleJavaScriptDialog", DevTools.DialogAnswer(), session: sessionID, timeout: settings.commandTimeout)
+            }
         case "Inspector.targetCrashed":
             updateJob { $0.crashed = true }
         default:
@@ -34,16 +41,21 @@ extension BrowserTab {
         }
         let scheme = request.url.prefix { $0 != ":" }.lowercased()
         let refusal: String? =
-            if scheme != "http" && scheme != "https" { "AccessDenied" }
-            else if settings.blockedResourceTypes.contains(paused.resourceType.lowercased()) { "BlockedByClient" }
-            else if job.requestsMade >= settings.maxRequestsPerPage || job.bytesLoaded >= settings.maxBytesPerPage { "BlockedByClient" }
-            else if request.hasPostData == true && request.postData == nil { "BlockedByClient" }
-            else { nil }
+            if scheme != "http" && scheme != "https" {
+                "AccessDenied"
+            } else if settings.blockedResourceTypes.contains(paused.resourceType.lowercased()) {
+                "BlockedByClient"
+            } else if job.requestsMade >= settings.maxRequestsPerPage || job.bytesLoaded >= settings.maxBytesPerPage {
+                "BlockedByClient"
+            } else if request.hasPostData == true && request.postData == nil { "BlockedByClient" } else { nil }
         if let refusal {
             job.requestsBlocked += 1
             let level: Logger.Level = refusal == "AccessDenied" ? .notice : .debug
-            logger.log(level: level, "a rendered page's request was refused", metadata: [
-                "page": "\(job.url)", "request": "\(request.url.prefix(300))", "type": "\(paused.resourceType)", "reason": "\(refusal)"])
+            logger.log(
+                level: level, "a rendered page's request was refused",
+                metadata: [
+                    "page": "\(job.url)", "request": "\(request.url.prefix(300))", "type": "\(paused.resourceType)", "reason": "\(refusal)"
+                ])
             return .fail(refusal)
         }
         job.requestsMade += 1
@@ -58,14 +70,17 @@ extension BrowserTab {
         Task {
             switch decision {
             case .serveDocument(let response):
-                try? await connection.call("Fetch.fulfillRequest", SubresourceLoader.fulfilment(of: response, requestID: paused.requestId),
-                                           session: sessionID, timeout: timeout)
+                try? await connection.call(
+                    "Fetch.fulfillRequest", SubresourceLoader.fulfilment(of: response, requestID: paused.requestId),
+                    session: sessionID, timeout: timeout)
             case .navigation:
-                try? await connection.call("Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: "Aborted"),
-                                           session: sessionID, timeout: timeout)
+                try? await connection.call(
+                    "Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: "Aborted"),
+                    session: sessionID, timeout: timeout)
             case .fail(let reason):
-                try? await connection.call("Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: reason),
-                                           session: sessionID, timeout: timeout)
+                try? await connection.call(
+                    "Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: reason),
+                    session: sessionID, timeout: timeout)
             case .fetch(let maxBytes):
                 await fetchAndAnswer(paused, maxBytes: maxBytes)
             }
@@ -83,16 +98,21 @@ extension BrowserTab {
         let timeout = settings.commandTimeout
         switch result {
         case .success(let response):
-            try? await connection.call("Fetch.fulfillRequest", SubresourceLoader.fulfilment(of: response, requestID: paused.requestId),
-                                       session: sessionID, timeout: timeout)
+            try? await connection.call(
+                "Fetch.fulfillRequest", SubresourceLoader.fulfilment(of: response, requestID: paused.requestId),
+                session: sessionID, timeout: timeout)
         case .failure(let error):
             let reason = SubresourceLoader.failureReason(for: error)
             if error.kind == .blockedAddress || error.kind == .forbiddenRedirect {
-                logger.notice("a rendered page's request was refused by the address policy", metadata: [
-                    "request": "\(paused.request.url.prefix(300))", "error": "\(error)"])
+                logger.notice(
+                    "a rendered page's request was refused by the address policy",
+                    metadata: [
+                        "request": "\(paused.request.url.prefix(300))", "error": "\(error)"
+                    ])
             }
-            try? await connection.call("Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: reason),
-                                       session: sessionID, timeout: timeout)
+            try? await connection.call(
+                "Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: reason),
+                session: sessionID, timeout: timeout)
         }
     }
 }

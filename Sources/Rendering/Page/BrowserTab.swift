@@ -1,10 +1,11 @@
 import AsyncURL
 import AsyncURLSupport
 import Logging
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// One tab of the browser, in a browser context of its own (its own cookies
@@ -23,8 +24,10 @@ final class BrowserTab: Sendable {
     private let job = LockedState<PageJob?>(nil)
     private let rendered = LockedState(0)
 
-    private init(targetID: String, sessionID: String, contextID: String, connection: DevToolsConnection,
-                 settings: RenderSettings, loader: SubresourceLoader, logger: Logger) {
+    private init(
+        targetID: String, sessionID: String, contextID: String, connection: DevToolsConnection,
+        settings: RenderSettings, loader: SubresourceLoader, logger: Logger
+    ) {
         self.logger = logger
         self.targetID = targetID
         self.sessionID = sessionID
@@ -36,20 +39,32 @@ final class BrowserTab: Sendable {
 
     /// Opens a tab in a new browser context, with request interception and
     /// dialogs dismissed.
-    static func open(on connection: DevToolsConnection, settings: RenderSettings, loader: SubresourceLoader,
-                     userAgent: String, logger: Logger) async throws(RenderError) -> BrowserTab {
+    static func open(
+        on connection: DevToolsConnection, settings: RenderSettings, loader: SubresourceLoader,
+        userAgent: String, logger: Logger
+    ) async throws(RenderError) -> BrowserTab {
         let timeout = settings.commandTimeout
-        let context = try await connection.call("Target.createBrowserContext", DevTools.CreateBrowserContext(),
-                                                timeout: timeout, returning: DevTools.BrowserContextCreated.self).browserContextId
-        let target = try await connection.call("Target.createTarget", DevTools.CreateTarget(url: "about:blank", browserContextId: context),
-                                               timeout: timeout, returning: DevTools.TargetCreated.self).targetId
-        let session = try await connection.call("Target.attachToTarget", DevTools.AttachToTarget(targetId: target),
-                                                timeout: timeout, returning: DevTools.Attached.self).sessionId
-        let tab = BrowserTab(targetID: target, sessionID: session, contextID: context, connection: connection, settings: settings, loader: loader, logger: logger)
+        let context = try await connection.call(
+            "Target.createBrowserContext", DevTools.CreateBrowserContext(),
+            timeout: timeout, returning: DevTools.BrowserContextCreated.self
+        ).browserContextId
+        let target = try await connection.call(
+            "Target.createTarget", DevTools.CreateTarget(url: "about:blank", browserContextId: context),
+            timeout: timeout, returning: DevTools.TargetCreated.self
+        ).targetId
+        let session = try await connection.call(
+            "Target.attachToTarget", DevTools.AttachToTarget(targetId: target),
+            timeout: timeout, returning: DevTools.Attached.self
+        ).sessionId
+        let tab = BrowserTab(
+            targetID: target, sessionID: session, contextID: context, connection: connection, settings: settings, loader: loader,
+            logger: logger)
         connection.setHandler(session: session) { [tab] event in tab.handle(event) }
         try await connection.call("Page.enable", NoParameters(), session: session, timeout: timeout)
+        try await connection.call("Page.setLifecycleEventsEnabled", DevTools.LifecycleEvents(), session: session, timeout: timeout)
         try await connection.call("Fetch.enable", DevTools.FetchEnable(), session: session, timeout: timeout)
-        try await connection.call("Network.setUserAgentOverride", DevTools.UserAgentOverride(userAgent: userAgent), session: session, timeout: timeout)
+        try await connection.call(
+            "Network.setUserAgentOverride", DevTools.UserAgentOverride(userAgent: userAgent), session: session, timeout: timeout)
         return tab
     }
 
@@ -76,8 +91,10 @@ final class BrowserTab: Sendable {
         job.withLock { $0 = PageJob(url: url, document: document, deadline: deadline) }
         rendered.withLock { $0 += 1 }
         defer { job.withLock { $0 = nil } }
-        let navigated = try await connection.call("Page.navigate", DevTools.Navigate(url: url), session: sessionID,
-                                                  timeout: settings.commandTimeout, returning: DevTools.Navigated.self)
+        let navigated = try await connection.call(
+            "Page.navigate", DevTools.Navigate(url: url), session: sessionID,
+            timeout: settings.commandTimeout, returning: DevTools.Navigated.self)
+        updateJob { $0.loaderID = navigated.loaderId }
         if let error = navigated.errorText, !error.isEmpty, !(job.withLock { $0?.documentServed ?? false }) {
             throw RenderError(.protocolError, detail: "navigation failed: \(error)", url: url)
         }
@@ -92,17 +109,19 @@ final class BrowserTab: Sendable {
         }
         let screenshot = try await takeScreenshot(of: url)
         let state = job.withLock { $0 } ?? PageJob(url: url, document: document, deadline: deadline)
-        return RenderedPage(url: url, html: html, waitCompleted: completed, navigations: state.navigations,
-                            requestsMade: state.requestsMade, requestsBlocked: state.requestsBlocked, bytesLoaded: state.bytesLoaded,
-                            screenshot: screenshot)
+        return RenderedPage(
+            url: url, html: html, waitCompleted: completed, navigations: state.navigations,
+            requestsMade: state.requestsMade, requestsBlocked: state.requestsBlocked, bytesLoaded: state.bytesLoaded,
+            screenshot: screenshot)
     }
 
     /// Writes a PNG of the page into ``RenderSettings/screenshotDirectory``
     /// (named after a hash of the URL); returns its path, `nil` without a directory.
     private func takeScreenshot(of url: String) async throws(RenderError) -> String? {
         guard let directory = settings.screenshotDirectory else { return nil }
-        let shot = try await connection.call("Page.captureScreenshot", DevTools.CaptureScreenshot(), session: sessionID,
-                                             timeout: settings.commandTimeout, returning: DevTools.Screenshot.self)
+        let shot = try await connection.call(
+            "Page.captureScreenshot", DevTools.CaptureScreenshot(), session: sessionID,
+            timeout: settings.commandTimeout, returning: DevTools.Screenshot.self)
         guard let png = Data(base64Encoded: shot.data) else {
             throw RenderError(.protocolError, detail: "the screenshot was not base64", url: url)
         }
@@ -123,14 +142,16 @@ final class BrowserTab: Sendable {
 
     /// Leaves the page (its scripts and timers stop) for the next one.
     func reset() async throws(RenderError) {
-        try await connection.call("Page.navigate", DevTools.Navigate(url: "about:blank"), session: sessionID, timeout: settings.commandTimeout)
+        try await connection.call(
+            "Page.navigate", DevTools.Navigate(url: "about:blank"), session: sessionID, timeout: settings.commandTimeout)
     }
 
     /// Closes the tab and disposes of its browser context (best effort: the browser may be gone).
     func close() async {
         connection.setHandler(session: sessionID, nil)
         try? await connection.call("Target.closeTarget", DevTools.Target(targetId: targetID), timeout: .seconds(5))
-        try? await connection.call("Target.disposeBrowserContext", DevTools.BrowserContext(browserContextId: contextID), timeout: .seconds(5))
+        try? await connection.call(
+            "Target.disposeBrowserContext", DevTools.BrowserContext(browserContextId: contextID), timeout: .seconds(5))
     }
 
     /// Waits (polling the job every 50 ms) until the wait strategy is met: `true`;
@@ -161,8 +182,9 @@ final class BrowserTab: Sendable {
     }
 
     private func evaluate(_ expression: String, url: String) async throws(RenderError) -> String {
-        let reply = try await connection.call("Runtime.evaluate", DevTools.Evaluate(expression: expression), session: sessionID,
-                                              timeout: settings.commandTimeout, returning: DevTools.Evaluated.self)
+        let reply = try await connection.call(
+            "Runtime.evaluate", DevTools.Evaluate(expression: expression), session: sessionID,
+            timeout: settings.commandTimeout, returning: DevTools.Evaluated.self)
         return reply.result.value ?? ""
     }
 }

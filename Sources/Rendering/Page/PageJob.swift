@@ -10,7 +10,12 @@ struct PageJob: Sendable {
     /// When the per-page time limit runs out.
     let deadline: ContinuousClock.Instant
     var documentServed = false
-    var loadFired = false
+    /// The navigation's document, once `Page.navigate` answered.
+    var loaderID: String?
+    /// The main frame's documents whose load event fired while this page was rendered.
+    var loadedDocuments: Set<String> = []
+    /// Whether this page's own document fired its load event.
+    var loadFired: Bool { loaderID.map { loadedDocuments.contains($0) } ?? false }
     var crashed = false
     var inFlight = 0
     var lastActivity = ContinuousClock.now

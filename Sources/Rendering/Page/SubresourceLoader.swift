@@ -1,8 +1,9 @@
 import AsyncURL
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Fetches a page's requests through the fetch core, so every guard of the
@@ -23,7 +24,7 @@ struct SubresourceLoader: Sendable {
     /// fetch core sets its own (connection handling, its user agent, the
     /// encodings it decodes) or they describe the browser's transport.
     static let droppedRequestFields: Set<String> = [
-        "host", "connection", "content-length", "accept-encoding", "user-agent", "transfer-encoding", "upgrade", "keep-alive", "te",
+        "host", "connection", "content-length", "accept-encoding", "user-agent", "transfer-encoding", "upgrade", "keep-alive", "te"
     ]
     /// Response fields not passed to the browser: the body it gets is already
     /// decoded and whole.
@@ -39,8 +40,9 @@ struct SubresourceLoader: Sendable {
         for (name, value) in paused.headers where !Self.droppedRequestFields.contains(name.lowercased()) {
             headers.add(name: name, value: value)
         }
-        var request = Request(url: paused.url, method: HTTPMethod(rawValue: paused.method), headers: headers,
-                              body: paused.postData.map { Data($0.utf8) }, maxBodySize: max(0, maxBytes))
+        var request = Request(
+            url: paused.url, method: HTTPMethod(rawValue: paused.method), headers: headers,
+            body: paused.postData.map { Data($0.utf8) }, maxBodySize: max(0, maxBytes))
         request.redirectPolicy = .default
         request.capturesExchange = capturesExchanges
         let host = HostGate.key(of: paused.url)
@@ -60,8 +62,9 @@ struct SubresourceLoader: Sendable {
     static func fulfilment(of response: Response, requestID: String) -> DevTools.FulfillRequest {
         let headers = response.headers.filter { !droppedResponseFields.contains($0.name.lowercased()) }
             .map { DevTools.HeaderEntry(name: $0.name, value: $0.value) }
-        return DevTools.FulfillRequest(requestId: requestID, responseCode: response.status, responseHeaders: headers,
-                                       body: response.body.base64EncodedString())
+        return DevTools.FulfillRequest(
+            requestId: requestID, responseCode: response.status, responseHeaders: headers,
+            body: response.body.base64EncodedString())
     }
 
     /// The DevTools error reason for a failed fetch.

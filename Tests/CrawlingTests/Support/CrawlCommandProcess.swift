@@ -1,7 +1,8 @@
 import Foundation
 import TestServer
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the built `asyncurl-crawl` binary (next to the test binary in the

@@ -1,7 +1,8 @@
 import Foundation
 import TestServer
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Serves a generated site (Examples/demo-site by default) with nginx on
@@ -40,8 +41,12 @@ struct DemoSiteServer {
         var server = DemoSiteServer(port: port, runDirectory: runDirectory, siteDirectory: siteDirectory)
         server.ownsSite = true
         do {
-            try ChildProcess.run("/usr/bin/env", ["python3", generator, siteDirectory, "--pages", String(pages), "--seed", String(seed),
-                                                  "--origin", server.baseURL])
+            try ChildProcess.run(
+                "/usr/bin/env",
+                [
+                    "python3", generator, siteDirectory, "--pages", String(pages), "--seed", String(seed),
+                    "--origin", server.baseURL
+                ])
             try server.script(["start", siteDirectory, "--port", String(port), "--run-dir", runDirectory])
         } catch {
             server.stop()

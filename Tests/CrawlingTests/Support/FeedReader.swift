@@ -7,24 +7,24 @@ import TestServer
 /// `{"tag", "attrib", "text", "children"}` objects.
 enum FeedReader {
     static let script = """
-    import csv, gzip, io, json, sys
-    import xml.etree.ElementTree as ET
-    path, fmt = sys.argv[1], sys.argv[2]
-    with (gzip.open if path.endswith('.gz') else open)(path, 'rb') as source:
-        data = source.read()
-    if fmt == 'json':
-        result = json.loads(data.decode('utf-8'))
-    elif fmt == 'jsonl':
-        result = [json.loads(line) for line in data.decode('utf-8').splitlines()]
-    elif fmt == 'csv':
-        result = list(csv.reader(io.StringIO(data.decode('utf-8'), newline='')))
-    else:
-        def tree(element):
-            return {'tag': element.tag, 'attrib': element.attrib, 'text': element.text or '',
-                    'children': [tree(child) for child in element]}
-        result = tree(ET.fromstring(data))
-    json.dump(result, sys.stdout)
-    """
+        import csv, gzip, io, json, sys
+        import xml.etree.ElementTree as ET
+        path, fmt = sys.argv[1], sys.argv[2]
+        with (gzip.open if path.endswith('.gz') else open)(path, 'rb') as source:
+            data = source.read()
+        if fmt == 'json':
+            result = json.loads(data.decode('utf-8'))
+        elif fmt == 'jsonl':
+            result = [json.loads(line) for line in data.decode('utf-8').splitlines()]
+        elif fmt == 'csv':
+            result = list(csv.reader(io.StringIO(data.decode('utf-8'), newline='')))
+        else:
+            def tree(element):
+                return {'tag': element.tag, 'attrib': element.attrib, 'text': element.text or '',
+                        'children': [tree(child) for child in element]}
+            result = tree(ET.fromstring(data))
+        json.dump(result, sys.stdout)
+        """
 
     struct Failure: Error, CustomStringConvertible {
         let description: String

@@ -15,8 +15,10 @@ struct LoggedCrawl {
 
     /// Crawls from `seeds` with `settings` (FollowAllSpider); a crawl still
     /// running after `limit` is stopped at once and reported as ``overran``.
-    static func run(seeds: [String], settings: CrawlSettings = CrawlSettings(), limit: Duration = .seconds(40),
-                    logger: Logger = Logger(label: "AsyncURL.Crawler")) async throws -> LoggedCrawl {
+    static func run(
+        seeds: [String], settings: CrawlSettings = CrawlSettings(), limit: Duration = .seconds(40),
+        logger: Logger = Logger(label: "AsyncURL.Crawler")
+    ) async throws -> LoggedCrawl {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-hostile-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let log = try FeedExporter(path: path, format: .jsonLines)
