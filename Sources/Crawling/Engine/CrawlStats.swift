@@ -88,6 +88,8 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     public var renderFailures: [String: Int] = [:]
     /// Browsers started after the first (crashed, hung, or past their memory limit).
     public var browserRestarts = 0
+    /// The most resident memory the browser's processes held together, read after each rendered page, in bytes.
+    public var browserPeakMemory = 0
 
     /// Creates empty counters.
     public init() {}

@@ -440,6 +440,7 @@ public final class Crawler: Sendable {
             stats.cookiesRefused = cookiesRefused
             stats.archivedRecords = opened.archive?.recordCount ?? 0
             stats.browserRestarts = rendering?.browserRestarts ?? 0
+            stats.browserPeakMemory = rendering?.peakBrowserMemory ?? 0
             shared.stats = stats
             return stats
         }
