@@ -270,7 +270,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlingTests",
-            dependencies: ["Crawling", "DistributedFrontier", "Rendering", "TestServer", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Archiving", "Crawling", "DistributedFrontier", "Rendering", "TestServer", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "DistributedFrontierTests",

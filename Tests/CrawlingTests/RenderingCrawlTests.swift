@@ -1,3 +1,4 @@
+import Archiving
 import Crawling
 import Foundation
 import Rendering
@@ -119,6 +120,54 @@ struct RenderingCrawlTests {
         #expect(crawl.missing([server.url("/ok"), server.url("/after-hang")]).isEmpty, "\(crawl.records)")
         #expect(crawl.stats.renderWaitsCutShort == 1, "\(crawl.records) \(server.recordedRequests.map(\.path))")
         #expect(crawl.record(server.url("/hang"))?.rendered == true)
+    }
+
+    @Test("Screenshots are written as PNG; with a WARC archive the page's own requests are archived too")
+    func screenshotsAndArchive() async throws {
+        let server = try await Self.scriptedSite()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-render-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory + "/shots", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var settings = Self.settings(
+            rendering: CrawlRendering(settings: RenderSettings(tabs: 1, screenshotDirectory: directory + "/shots"), patterns: ["/start$"]))
+        settings.warc = WARCSettings(path: directory + "/crawl.warc")
+        let crawl = try await LoggedCrawl.run(seeds: [server.url("/start")], settings: settings, limit: .seconds(120))
+        try await server.shutdown()
+        #expect(crawl.stats.renderedPages == 1)
+        let shots = try FileManager.default.contentsOfDirectory(atPath: directory + "/shots")
+        #expect(shots.count == 1)
+        let png = try #require(FileManager.default.contents(atPath: directory + "/shots/" + (shots.first ?? "")))
+        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        // Archives are numbered (crawl-00000.warc, ...).
+        let archives = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".warc") }
+        let warc = try archives.map {
+            String(decoding: try #require(FileManager.default.contents(atPath: directory + "/" + $0)), as: UTF8.self)
+        }
+        .joined()
+        #expect(warc.contains("WARC-Target-URI: \(server.url("/app.js"))"), "the script the browser loaded is archived")
+        #expect(warc.contains("WARC-Target-URI: \(server.url("/start"))"))
+    }
+
+    @Test("A rendered page's requests to its host keep the crawl's per-host concurrency")
+    func subrequestPoliteness() async throws {
+        let server = try await TestServer.start()
+        let counter = RequestCounter()
+        let scripts = (1...6).map { #"<script src="/slow-\#($0).js"></script>"# }.joined()
+        server.addRoute("/start") { _ in Self.html(scripts) }
+        server.addRoute("/slow-") { _ in
+            counter.enter()
+            try? await Task.sleep(for: .milliseconds(200))
+            counter.leave()
+            return TestResponse(headers: [("Content-Type", "application/javascript")], body: Array("window.n = (window.n || 0) + 1;".utf8))
+        }
+        var settings = Self.settings(
+            rendering: CrawlRendering(settings: RenderSettings(tabs: 1, wait: .networkIdle(.milliseconds(300))), rendersAll: true))
+        settings.perHostConcurrency = 1
+        let crawl = try await LoggedCrawl.run(seeds: [server.url("/start")], settings: settings, limit: .seconds(120))
+        try await server.shutdown()
+        #expect(crawl.stats.renderedPages == 1)
+        #expect(server.recordedRequests.filter { $0.path.hasPrefix("/slow-") }.count == 6)
+        #expect(counter.maximum == 1)
     }
 
     @Test("A browser that cannot start: the page is used as fetched, the failure counted, the crawl goes on")
