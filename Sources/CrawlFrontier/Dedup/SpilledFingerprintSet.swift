@@ -8,7 +8,7 @@ import Dispatch
 /// An exact set of 64-bit URL fingerprints whose memory is bounded: the
 /// crawl's seen-set for crawls larger than memory.
 ///
-/// Recent fingerprints live in a ``FingerprintSet``. When it holds
+/// Recent fingerprints live in a `FingerprintSet`. When it holds
 /// ``maxRecent`` of them it is frozen (still answering lookups) and a
 /// background thread (a Dispatch queue, not the Swift concurrency pool) sorts
 /// it into a `FingerprintRun` on disk: about 6 bytes a fingerprint, with a

@@ -64,6 +64,7 @@ public struct CrawlRequest: Sendable {
     ///   - priority: runs first among the queued URLs of its host when higher.
     ///   - meta: values passed along to the response.
     ///   - skipsDuplicateFilter: whether the seen-set is bypassed.
+    ///   - render: whether the page is rendered through headless Chromium (`nil`: the crawl's rendering settings decide).
     ///   - callback: parses the response (`nil`: the spider's `parse`).
     ///   - callbackName: what the log calls the callback (`nil`: where this call is, `fileID:line`).
     ///   - errback: handles the request's failure (`nil`: the spider's `handleFailure`).
