@@ -118,7 +118,8 @@ struct RenderingCrawlTests {
             seeds: [server.url("/start")], settings: Self.settings(rendering: rendering), limit: .seconds(120))
         try await server.shutdown()
         #expect(crawl.missing([server.url("/ok"), server.url("/after-hang")]).isEmpty, "\(crawl.records)")
-        #expect(crawl.stats.renderWaitsCutShort == 1, "\(crawl.records) \(server.recordedRequests.map(\.path))")
+        // At least the hanging page (under load another page may also reach its 3 s limit).
+        #expect(crawl.stats.renderWaitsCutShort >= 1, "\(crawl.records) \(server.recordedRequests.map(\.path))")
         #expect(crawl.record(server.url("/hang"))?.rendered == true)
     }
 
