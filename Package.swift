@@ -252,6 +252,8 @@ let package = Package(
         .target(
             name: "TestServer",
             dependencies: [
+                "AsyncURLSupport",
+                .product(name: "Logging", package: "swift-log"),
                 "CZlib",
                 "CBrotli",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -82,14 +82,14 @@ struct RendererTests {
                 """)
         }
         let client = try Self.client()
-        let log = LogLines()
+        let log = CollectedLog()
         let renderer = Renderer(
             settings: RenderSettings(wait: .networkIdle(.milliseconds(500))), client: client, userAgent: Self.userAgent,
             logger: log.logger())
         let page = try await Self.render("/page", on: server, with: renderer, client: client)
         await renderer.shutdown()
         try await server.shutdown()
-        let lines = log.lines
+        let lines = log.linesWithMetadata
         #expect(lines.contains { $0.contains("refused by the address policy") && $0.contains("127.0.0.2") }, "\(lines)")
         #expect(page.html.contains(#"data-file="refused""#), "a file: URL is never read")
         let reached = forbidden.recordedRequests.count + forbidden.acceptedConnections
@@ -313,33 +313,6 @@ final class LockedCounter: Sendable {
         value.withLock {
             $0 += 1
             return $0
-        }
-    }
-}
-
-/// Log lines a renderer writes, collected for a test.
-final class LogLines: Sendable {
-    private let collected = Mutex<[String]>([])
-    var lines: [String] { collected.withLock { $0 } }
-
-    func logger() -> Logger {
-        Logger(label: "test") { _ in Handler(owner: self) }
-    }
-
-    private struct Handler: LogHandler {
-        let owner: LogLines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String,
-            line: UInt
-        ) {
-            let fields = (metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            owner.collected.withLock { $0.append("\(level) \(message) \(fields)") }
         }
     }
 }
