@@ -23,7 +23,8 @@ struct RedisHostSettingsTests {
         var counts: [String: Int] = [:]
         for index in 0..<entries.count {
             let worker = frontiers[index % frontiers.count]
-            guard let entry = await RedisFixtures.bounded(.seconds(2), { await worker.next() }) ?? nil else { break }
+            // The first claim that finds nothing ends the loop; 10 s, so a loaded machine does not end it early.
+            guard let entry = await RedisFixtures.bounded(.seconds(10), { await worker.next() }) ?? nil else { break }
             counts[entry.hostKey, default: 0] += 1
             if completing { _ = await worker.complete(entry, outcome: .success(latency: .zero)) }
         }
