@@ -49,4 +49,17 @@ public enum HTMLSniffer {
         ]
         return openers.contains { head.hasPrefix($0) }
     }
+
+    /// Whether a body is parsed as HTML: its `Content-Type` says so, or
+    /// (without a usable one) its first ``sniffLength`` bytes look like HTML.
+    /// - Parameters:
+    ///   - contentType: the response's `Content-Type`, if any.
+    ///   - body: the body.
+    static func isHTML(contentType: String?, body: some Collection<UInt8>) -> Bool {
+        switch verdict(contentType: contentType) {
+        case .html: true
+        case .notHTML: false
+        case .needsSniffing: sniff(body.prefix(sniffLength))
+        }
+    }
 }

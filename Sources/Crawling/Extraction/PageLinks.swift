@@ -22,12 +22,7 @@ struct PageLinks {
 
     /// Extracts the links of `response` as a crawl with `settings` does.
     init(of response: Response, settings: CrawlSettings) {
-        isHTML =
-            switch HTMLSniffer.verdict(contentType: response.headers["Content-Type"]) {
-            case .html: true
-            case .notHTML: false
-            case .needsSniffing: HTMLSniffer.sniff(response.body.prefix(HTMLSniffer.sniffLength))
-            }
+        isHTML = HTMLSniffer.isHTML(contentType: response.headers["Content-Type"], body: response.body)
         guard isHTML, (200..<300).contains(response.status), let documentURL = WebURL(response.finalURL) else { return }
         // Every link is offered to the frontier (PDFs and images too, as
         // Scrapy's CrawlSpider with deny_extensions=[] does); scope,

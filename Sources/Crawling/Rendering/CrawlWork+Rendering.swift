@@ -24,12 +24,7 @@ extension CrawlWork {
         guard let rendering = renderer, (200..<300).contains(response.status), rendersPage(of: request, url: response.finalURL) else {
             return (response, nil)
         }
-        let isHTML =
-            switch HTMLSniffer.verdict(contentType: response.headers["Content-Type"]) {
-            case .html: true
-            case .notHTML: false
-            case .needsSniffing: HTMLSniffer.sniff(response.body.prefix(HTMLSniffer.sniffLength))
-            }
+        let isHTML = HTMLSniffer.isHTML(contentType: response.headers["Content-Type"], body: response.body)
         guard isHTML else { return (response, nil) }
         do {
             let page = try await rendering.renderer.render(url: response.finalURL, document: response)
