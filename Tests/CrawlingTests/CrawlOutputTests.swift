@@ -11,7 +11,11 @@ import Testing
 /// The crawl's writes happen on a thread of their own: a page log that
 /// blocks (a pipe nobody reads, standing for a slow disk) holds that thread,
 /// not the cooperative pool's.
-@Suite("Crawl output on its own thread", .serialized, .timeLimit(.minutes(2)))
+///
+/// Its bounds are hang guards, generous because a loaded full test run has
+/// taken three minutes for this crawl: the drainer starts on its own after
+/// 240 s, the suite's limit is above that.
+@Suite("Crawl output on its own thread", .serialized, .timeLimit(.minutes(6)))
 struct CrawlOutputTests {
     @Test("A page log into a full pipe blocks the writer only: the pool runs new tasks meanwhile, and once read the crawl logs every page")
     func blockedPageLogLeavesThePoolFree() async throws {
@@ -28,7 +32,7 @@ struct CrawlOutputTests {
         #expect(reader >= 0)
         // F_GETPIPE_SZ (Linux; not exported to Swift by Glibc).
         let capacity = Int(fcntl(reader, 1032))
-        let drainer = PipeDrainer(descriptor: reader, startAfter: 60)
+        let drainer = PipeDrainer(descriptor: reader, startAfter: 240)
 
         var settings = CrawlSettings()
         settings.obeysRobots = false
@@ -38,9 +42,10 @@ struct CrawlOutputTests {
         // The pipe fills up (within a page of its capacity: the kernel fills it
         // page by page, and a line does not go into the rest of one): the writer blocks in write(2).
         var buffered: Int32 = 0
-        for _ in 0..<3000 {
+        let deadline = ContinuousClock.now + .seconds(200)
+        for _ in 0..<20_000 {
             _ = ioctl(reader, UInt(FIONREAD), &buffered)
-            if Int(buffered) > capacity - 4096 { break }
+            if Int(buffered) > capacity - 4096 || ContinuousClock.now >= deadline { break }
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(Int(buffered) > capacity - 4096, "the page log filled the pipe (\(buffered) of \(capacity) bytes)")
