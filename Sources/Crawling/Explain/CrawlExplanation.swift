@@ -88,11 +88,13 @@ public struct CrawlExplanation: Sendable, Hashable, Codable {
         return explanation
     }
 
-    /// Marks a URL left queued as refused with its host, given up (its queued
-    /// URLs were dropped with it): `reason` becomes `hostGivenUp`.
+    /// Marks a URL of a host that was given up as refused with it: one left
+    /// queued (its host's queue was dropped) or refused as over the page
+    /// limits (a shared crawl refuses a given-up host's URLs so): `reason`
+    /// becomes `hostGivenUp`.
     /// - Parameter detail: why the host was given up.
     public mutating func markHostGivenUp(_ detail: String) {
-        guard verdict == "queued" else { return }
+        guard verdict == "queued" || reason == URLDecision.Code.pageLimit.name else { return }
         verdict = "refused"
         reason = URLDecision.Code.hostGivenUp.name
         self.detail = detail
