@@ -63,13 +63,14 @@ public struct CrawlExplanation: Sendable, Hashable, Codable {
     /// - Parameters:
     ///   - url: an absolute http(s) URL.
     ///   - canonicalization: the crawl's canonical form (its default unless changed).
-    ///   - decision: the recorded decision about a fingerprint, if any.
-    /// - Throws: what `decision` throws.
+    ///   - decisions: the recorded decision about a fingerprint, if any.
+    /// - Returns: the explanation.
+    /// - Throws: what `decisions` throws.
     public static func explain<Failure: Error>(
         _ url: String, canonicalization: CanonicalizationOptions = .crawler,
-        decisions decision: (UInt64) async throws(Failure) -> URLDecision?
+        decisions: (UInt64) async throws(Failure) -> URLDecision?
     ) async throws(Failure) -> CrawlExplanation {
-        guard let canonical = CanonicalURL(url, options: canonicalization), let found = try await decision(canonical.fingerprint) else {
+        guard let canonical = CanonicalURL(url, options: canonicalization), let found = try await decisions(canonical.fingerprint) else {
             return CrawlExplanation(url: url, verdict: "neverSeen", referrers: [])
         }
         var explanation = CrawlExplanation(found, asked: url)
@@ -80,7 +81,7 @@ public struct CrawlExplanation: Sendable, Hashable, Codable {
         var next = found.referrer
         var visited: Set<UInt64> = [found.fingerprint]
         while let fingerprint = next, visited.insert(fingerprint).inserted, visited.count <= 1000,
-            let parent = try await decision(fingerprint)
+            let parent = try await decisions(fingerprint)
         {
             explanation.referrers.append(Step(url: parent.url, depth: parent.depth, verdict: Self.verdict(of: parent.code)))
             next = parent.referrer
