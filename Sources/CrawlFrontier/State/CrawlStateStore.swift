@@ -88,12 +88,12 @@ public final class CrawlStateStore: Sendable {
     }
 
     /// Records a URL the frontier accepted.
-    public func recordQueued(_ entry: FrontierEntry) {
+    package func recordQueued(_ entry: FrontierEntry) {
         pending.withLock { $0.append(.queued(entry)) }
     }
 
     /// Records a seed's host (for the "same hosts as the seeds" scope).
-    public func recordSeedHost(_ hostKey: String) {
+    package func recordSeedHost(_ hostKey: String) {
         pending.withLock { $0.append(.seedHost(hostKey)) }
     }
 
