@@ -181,4 +181,25 @@ struct RevisitStoreTests {
         else { return nil }
         return String(cString: text)
     }
+
+    @Test("A recrawl's read leaves out the stored links it names by fingerprint, and counts them; links stored without one are kept")
+    func skipsLinks() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let entry = FrontierEntry(url: "http://h:80/page", fingerprint: 42, hostKey: "http://h:80", depth: 2)
+        let store = try CrawlStateStore(directory: directory)
+        try store.recordDone(entry, redirectTarget: nil, revisit: revisit(42)) { () throws(Never) in }
+        try store.commit()
+        let all = try #require(try store.revisit(for: 42, skippingLinks: { _ in false }))
+        #expect(all.skippedLinks == 0 && all.revisit.links.count == 7)
+        #expect(all.revisit == (try store.revisit(for: 42)))
+        let skipped: Set<UInt64> = [0xFFFF_0000_1234, 1]
+        let some = try #require(try store.revisit(for: 42, skippingLinks: { skipped.contains($0) }))
+        #expect(some.skippedLinks == 2)
+        #expect(some.revisit.links == all.revisit.links.filter { !skipped.contains($0.identity?.fingerprint ?? 0) })
+        let none = try #require(try store.revisit(for: 42, skippingLinks: { _ in true }))
+        #expect(none.revisit.links.map(\.url) == ["http://h:80/a", "http://h:80/b"])
+        #expect(none.skippedLinks == 5)
+        #expect(none.revisit.items == all.revisit.items)
+        try store.close()
+    }
 }

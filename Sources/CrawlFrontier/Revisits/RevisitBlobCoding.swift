@@ -56,11 +56,19 @@ enum RevisitBlobCoding {
     }
 
     static func decodeLinks(_ blob: [UInt8]) -> [PageRevisit.Link]? {
-        guard blob.starts(with: compactMark) else { return decodeFixedWidthLinks(blob) }
+        decodeLinks(blob, skipping: { _ in false })?.links
+    }
+
+    /// The links of a blob, without those stored with a fingerprint that
+    /// `skips` picks (no string is made for them), and how many were left out.
+    /// The fixed-width form is read whole.
+    static func decodeLinks(_ blob: [UInt8], skipping skips: (UInt64) -> Bool) -> (links: [PageRevisit.Link], skipped: Int)? {
+        guard blob.starts(with: compactMark) else { return decodeFixedWidthLinks(blob).map { ($0, 0) } }
         var reader = Reader(blob)
         reader.position = compactMark.count
         var hosts: [String] = []
         var links: [PageRevisit.Link] = []
+        var skipped = 0
         while !reader.isAtEnd {
             guard let hostIndex = reader.varint() else { return nil }
             var identity: (fingerprint: UInt64, hostKey: String)?
@@ -75,11 +83,13 @@ enum RevisitBlobCoding {
             guard let urlField = reader.varint(), let rest = reader.slice(count: urlField >> 1), let priority = reader.varint(),
                 let payloadField = reader.varint()
             else { return nil }
-            var payload: [UInt8]?
-            if payloadField > 0 {
-                guard let bytes = reader.slice(count: payloadField - 1) else { return nil }
-                payload = Array(bytes)
+            let payloadBytes = payloadField > 0 ? reader.slice(count: payloadField - 1) : nil
+            guard payloadField == 0 || payloadBytes != nil else { return nil }
+            if let identity, skips(identity.fingerprint) {
+                skipped += 1
+                continue
             }
+            let payload = payloadBytes.map { Array($0) }
             let prefix = urlField & 1 == 1 ? identity?.hostKey : nil
             guard urlField & 1 == 0 || prefix != nil else { return nil }
             links.append(
@@ -88,7 +98,7 @@ enum RevisitBlobCoding {
                     priority: Int(truncatingIfNeeded: Int64(bitPattern: (priority >> 1) ^ (0 &- (priority & 1)))),
                     payload: payload, identity: identity))
         }
-        return links
+        return (links, skipped)
     }
 
     /// `prefix` (if any) followed by the UTF-8 `rest`, built in one allocation.

@@ -95,18 +95,22 @@ final class RevisitTable {
         try upsertLinks.run()
     }
 
-    /// The record of the page with this fingerprint, if there is one (a damaged row counts as none).
-    func read(_ fingerprint: UInt64) throws(StateStoreError) -> PageRevisit? {
+    /// The record of the page with this fingerprint, if there is one (a damaged row counts as none),
+    /// without the stored links whose fingerprint `skipsLink` picks, and how many those were.
+    func read(_ fingerprint: UInt64, skippingLinks skipsLink: (UInt64) -> Bool) throws(StateStoreError) -> (
+        revisit: PageRevisit, skippedLinks: Int
+    )? {
         try select.bind(Int64(bitPattern: fingerprint), at: 1)
-        var found: PageRevisit?
+        var found: (revisit: PageRevisit, skippedLinks: Int)?
         try select.forEachRow { row in
-            guard let url = row.string(at: 0), let links = RevisitBlobCoding.decodeLinks(row.bytes(at: 8) ?? []),
+            guard let url = row.string(at: 0), let decoded = RevisitBlobCoding.decodeLinks(row.bytes(at: 8) ?? [], skipping: skipsLink),
                 let items = RevisitBlobCoding.decodeItems(row.bytes(at: 9) ?? [])
             else { return }
-            found = PageRevisit(
+            let revisit = PageRevisit(
                 fingerprint: fingerprint, url: url, status: Int(row.int64(at: 1)), etag: row.string(at: 2),
                 lastModified: row.string(at: 3), digest: row.bytes(at: 4) ?? [], depth: Int(row.int64(at: 5)),
-                lastVisitMilliseconds: row.int64(at: 6), intervalMilliseconds: row.int64(at: 7), links: links, items: items)
+                lastVisitMilliseconds: row.int64(at: 6), intervalMilliseconds: row.int64(at: 7), links: decoded.links, items: items)
+            found = (revisit, decoded.skipped)
         }
         return found
     }
