@@ -452,7 +452,8 @@ public final class Crawler: Sendable {
         stats.hostPauses = activity.hostPauses
         stats.hostsGivenUp = activity.givenUpHosts
         stats.robotsRulesIgnored = counters.robotsRulesIgnored
-        stats.duplicates = counters.duplicates
+        // Added to the stored links a recrawl knew for duplicates without offering them.
+        stats.duplicates += counters.duplicates
         stats.offScope = counters.rejected[.offScope] ?? 0
         stats.limited = counters.pageLimited + counters.queueLimited + counters.rejected.filter { $0.key != .offScope }.values.reduce(0, +)
         stats.queueLimited = counters.queueLimited
