@@ -15,6 +15,12 @@ struct SimulationReport {
     var addTime = Duration.zero
     var claimTime = Duration.zero
     var completeTime = Duration.zero
+    /// CPU time of the process during the calls (see `CPUTime`).
+    var addCPU = Duration.zero
+    var claimCPU = Duration.zero
+    var completeCPU = Duration.zero
+    /// CPU time of the whole run.
+    var cpu = Duration.zero
     var largestClaim = Duration.zero
     var wall = Duration.zero
     var stopReason: String?
@@ -26,9 +32,11 @@ struct SimulationReport {
 
     func progress(storage: FrontierStorage, elapsed: Duration) {
         let line = String(
-            format: "%6.0f s  offered %d  claimed %d  queued %d in memory, %d on disk  seen %d (%d on disk, %d runs)  RSS peak %.0f MiB",
-            elapsed.seconds, offers, claims, storage.queuedInMemory, storage.queuedOnDisk, storage.seenCount,
-            storage.seenOnDisk, storage.seenRuns, Double(Self.peakResidentBytes()) / 1_048_576)
+            format:
+                "%6.0f s (CPU %.0f s)  offered %d  claimed %d  queued %d in memory, %d on disk  host records %d (%d with URLs on disk)  "
+                + "seen %d (%d on disk, %d runs)  RSS peak %.0f MiB",
+            elapsed.seconds, CPUTime.now().seconds, offers, claims, storage.queuedInMemory, storage.queuedOnDisk, storage.hostRecords,
+            storage.hostsOnDisk, storage.seenCount, storage.seenOnDisk, storage.seenRuns, Double(Self.peakResidentBytes()) / 1_048_576)
         // Unbuffered, so progress shows at once through a pipe.
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
@@ -40,14 +48,16 @@ struct SimulationReport {
             String(
                 format: "URLs offered %d (%d distinct), claimed %d, fetched %d distinct, in %.1f s wall", offers, uniqueURLs, claims,
                 fetchedURLs, wall.seconds))
+        Swift.print(String(format: "CPU time %.1f s (user+system, all threads), wall %.1f s", cpu.seconds, wall.seconds))
         Swift.print(
             String(
-                format: "adds/s    %.0f (offers / time in add)   %.0f (offers / wall)", Double(offers) / addTime.seconds,
-                Double(offers) / wall.seconds))
+                format: "adds/s    %.0f (offers / CPU time in add)   %.0f (offers / wall time in add)   %.0f (offers / wall)",
+                Double(offers) / addCPU.seconds, Double(offers) / addTime.seconds, Double(offers) / wall.seconds))
         Swift.print(
             String(
-                format: "claims/s  %.0f (claims / time in next+complete)   %.0f (claims / wall)",
-                Double(claims) / (claimTime + completeTime).seconds, Double(claims) / wall.seconds))
+                format: "claims/s  %.0f (claims / CPU time in next+complete)   %.0f (claims / wall time in them)   %.0f (claims / wall)",
+                Double(claims) / (claimCPU + completeCPU).seconds, Double(claims) / (claimTime + completeTime).seconds,
+                Double(claims) / wall.seconds))
         Swift.print(String(format: "largest claim latency %.1f ms", largestClaim.seconds * 1000))
         Swift.print(String(format: "peak RSS (VmHWM) %.0f MiB", Double(Self.peakResidentBytes()) / 1_048_576))
         let bytesPerRunKey = storage.seenOnDisk > 0 ? Double(storage.seenDiskBytes) / Double(storage.seenOnDisk) : 0.0
