@@ -6,9 +6,11 @@ import HeapModule
 /// fetched page links to 70 new URLs and 30 already offered, until `urls`
 /// links were offered; then the frontier is drained.
 struct Simulation {
+    /// A fetch in flight: when it ends, and where its entry is in `slots`
+    /// (the heap moves small plain values, not entries with their strings).
     private struct InFlight: Comparable {
         var doneAt: ContinuousClock.Instant
-        var entry: FrontierEntry
+        var slot: Int
         static func < (lhs: InFlight, rhs: InFlight) -> Bool { lhs.doneAt < rhs.doneAt }
         static func == (lhs: InFlight, rhs: InFlight) -> Bool { lhs.doneAt == rhs.doneAt }
     }
@@ -22,6 +24,9 @@ struct Simulation {
     private var nextID = 0
     private var fetched: [UInt64]
     private var inFlight = Heap<InFlight>()
+    /// The entries in flight, and the free places among them.
+    private var slots: [FrontierEntry?] = []
+    private var freeSlots: [Int] = []
     private var report = SimulationReport()
 
     init(urls: Int, hosts: Int, concurrency: Int, padding: String) {
@@ -47,12 +52,16 @@ struct Simulation {
                 now = max(now, next)
                 continue
             }
-            guard let done = inFlight.popMin() else { break }
+            guard let done = inFlight.popMin(), let entry = slots[done.slot] else { break }
+            slots[done.slot] = nil
+            freeSlots.append(done.slot)
             now = max(now, done.doneAt)
-            await fetch(done.entry, from: frontier, now: now)
+            await fetch(entry, from: frontier, now: now)
             if clock.now - lastProgress > progressInterval {
                 lastProgress = clock.now
                 let storage = await frontier.storage
+                report.largestSpillBytes = max(report.largestSpillBytes, storage.spillDiskBytes)
+                report.largestOnDisk = max(report.largestOnDisk, storage.queuedOnDisk)
                 report.progress(storage: storage, elapsed: clock.now - started)
                 if clock.now - started > limit {
                     report.stopReason = "time limit"
@@ -84,7 +93,9 @@ struct Simulation {
             report.largestClaim = max(report.largestClaim, took)
             report.claims += 1
             let latency = Duration.milliseconds(Int64(100 + random.next() % 400))
-            inFlight.insert(InFlight(doneAt: now + latency, entry: entry))
+            let slot = freeSlots.popLast() ?? slots.count
+            if slot == slots.count { slots.append(entry) } else { slots[slot] = entry }
+            inFlight.insert(InFlight(doneAt: now + latency, slot: slot))
         }
     }
 

@@ -23,6 +23,9 @@ struct SimulationReport {
     var cpu = Duration.zero
     var largestClaim = Duration.zero
     var wall = Duration.zero
+    /// The spill file's largest size and the most URLs on disk, as seen at the progress lines.
+    var largestSpillBytes = 0
+    var largestOnDisk = 0
     var stopReason: String?
 
     /// Whether no URL was lost or fetched twice (and the run was not stopped early).
@@ -69,10 +72,17 @@ struct SimulationReport {
                     bytesPerRunKey, Double(storage.seenMemoryBytes) / 1_048_576))
         Swift.print("URLs that waited on disk: \(await frontier.counters.spilled)")
         Swift.print(
+            "host records at the end: \(storage.hostRecords) (estimated \(HostScheduler.hostRecordBytes) bytes each, counted in the budget)"
+        )
+        Swift.print(
             String(
                 format: "disk at the end: %.1f MiB (seen runs %.1f MiB, spill file %.1f MiB), %.2f bytes per distinct URL",
                 Double(disk) / 1_048_576, Double(storage.seenDiskBytes) / 1_048_576, Double(storage.spillDiskBytes) / 1_048_576,
                 Double(disk) / Double(max(1, uniqueURLs))))
+        Swift.print(
+            String(
+                format: "spill file at its largest (progress lines): %.1f MiB for %d URLs on disk, %.1f bytes per URL on disk",
+                Double(largestSpillBytes) / 1_048_576, largestOnDisk, Double(largestSpillBytes) / Double(max(1, largestOnDisk))))
         Swift.print(
             "check: fetched twice \(fetchedTwice), new URLs refused \(wronglySeen), duplicates queued \(wronglyNew), "
                 + "never fetched \(uniqueURLs - fetchedURLs)" + (stopReason.map { "; STOPPED EARLY: \($0)" } ?? ""))

@@ -168,12 +168,13 @@ public actor Frontier: URLFrontier {
             counters.rejected[rejection, default: 0] += 1
             return .rejected(rejection)
         }
-        if Self.isOver(maxPages, accepted) || Self.isOver(maxPagesPerHost, pagesPerHost[entry.hostKey, default: 0]) {
+        // Per-host counts are looked up only when there is a per-host bound.
+        if Self.isOver(maxPages, accepted) || maxPagesPerHost.map({ pagesPerHost[entry.hostKey, default: 0] >= $0 }) ?? false {
             counters.pageLimited += 1
             return .pageLimitReached
         }
         let isOverQueueBound =
-            Self.isOver(maxQueued, waitingCount) || Self.isOver(maxQueuedPerHost, waitingPerHost[entry.hostKey, default: 0])
+            Self.isOver(maxQueued, waitingCount) || maxQueuedPerHost.map { waitingPerHost[entry.hostKey, default: 0] >= $0 } ?? false
         if isOverQueueBound, !mayWaitOnDisk(entry) {
             counters.queueLimited += 1
             return .queueLimitReached

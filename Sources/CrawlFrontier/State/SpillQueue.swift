@@ -13,9 +13,10 @@
 /// exactly the in-memory order.
 ///
 /// It is a buffer, not part of the resumable state: spilled URLs are in the
-/// state store's `queued` log like every accepted URL, so the file is emptied
-/// when it is opened, and a resumed crawl spills again what does not fit.
-/// Durability is not needed, so it is written without syncing.
+/// state store's `queued` log like every accepted URL, so the file is made
+/// anew when it is opened, and a resumed crawl spills again what does not fit.
+/// Durability is not needed, so it is written without a journal or syncing,
+/// in long transactions.
 ///
 /// Not `Sendable`: owned and used by one ``Frontier`` (an actor).
 public final class SpillQueue {
@@ -36,6 +37,12 @@ public final class SpillQueue {
     public private(set) var count = 0
     /// URLs written to disk so far.
     public private(set) var writtenCount = 0
+    /// Whether a transaction is open (see ``openTransaction()``).
+    private var isInTransaction = false
+    /// Rows written since the open transaction began.
+    private var rowsSinceCommit = 0
+    /// Rows written in one transaction before it is committed.
+    static let rowsPerTransaction = 65_536
     /// Reads that fail on purpose before any real one (a test hook, to provoke a read failure).
     package var injectedReadFailures = 0
 
@@ -44,6 +51,10 @@ public final class SpillQueue {
     /// - Throws: ``StateStoreError`` when the file cannot be opened or prepared.
     public init(directory: String) throws(StateStoreError) {
         let path = directory + (directory.hasSuffix("/") ? "" : "/") + Self.fileName
+        // A buffer, written without a journal: a file left by a killed crawl may be
+        // torn, so it is removed rather than opened.
+        unlink(path)
+        unlink(path + "-journal")
         connection = try SQLiteConnection(path: path)
         temporaryDirectory = nil
         self.directory = directory
@@ -166,15 +177,37 @@ public final class SpillQueue {
         let entries = buffer
         buffer = []
         do {
-            try connection.transaction(begin: statements.begin, commit: statements.commit) { () throws(StateStoreError) in
-                for (entry, arrival) in entries { try write(entry, arrival: arrival) }
-            }
+            try openTransaction()
+            for (entry, arrival) in entries { try write(entry, arrival: arrival) }
             writtenCount += entries.count
+            rowsSinceCommit += entries.count
+            if rowsSinceCommit >= Self.rowsPerTransaction { try commitTransaction() }
             return []
         } catch {
+            if isInTransaction { try? connection.execute("ROLLBACK", operation: "rollback spill") }
+            isInTransaction = false
             for (entry, _) in entries { forget(entry.hostKey, 1) }
             return entries
         }
+    }
+
+    /// Starts the transaction that writes and reads share, when none is open.
+    ///
+    /// Pages changed by many small writes and reads stay in SQLite's cache and
+    /// go to the file once per ``rowsPerTransaction`` rows (or when the cache
+    /// is full), not at every flush: most of the file's writes were the same
+    /// pages again and again.
+    private func openTransaction() throws(StateStoreError) {
+        guard !isInTransaction else { return }
+        try statements.begin.run()
+        isInTransaction = true
+    }
+
+    private func commitTransaction() throws(StateStoreError) {
+        guard isInTransaction else { return }
+        isInTransaction = false
+        rowsSinceCommit = 0
+        try statements.commit.run()
     }
 
     private func write(_ entry: FrontierEntry, arrival: Int) throws(StateStoreError) {
@@ -223,6 +256,7 @@ public final class SpillQueue {
             forget(hostKey, spilledPerHost[hostKey, default: 0])
             return []
         }
+        try openTransaction()
         let delete = statements.deleteHead
         try delete.bind(hostKey, at: 1)
         try delete.bind(last.rank, at: 2)
