@@ -9,7 +9,7 @@ import DequeModule
 /// `robotsFetcher` the crawler provides, at most
 /// ``FrontierConfiguration/robotsFetchConcurrency`` at once, compiled once
 /// and cached for ``robotsLifetime`` in a bounded LRU cache), and per-host
-/// politeness (``HostScheduler``).
+/// politeness (`HostScheduler`).
 ///
 /// A robots.txt that cannot be fetched (time-out, 5xx, 429) is tried again
 /// after a backoff while the host's URLs wait (RFC 9309: disallow while
@@ -480,7 +480,7 @@ public actor Frontier: URLFrontier {
         }
     }
 
-    /// When a URL may next be ready without a completion (see ``HostScheduler/nextEventTime(now:)``).
+    /// When a URL may next be ready without a completion (see `HostScheduler.nextEventTime(now:)`).
     package func nextEventTime(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         scheduler.nextEventTime(now: now)
     }
@@ -498,7 +498,7 @@ public actor Frontier: URLFrontier {
     }
 
     /// Records how a URL from ``next()`` ended: frees its host's slot, and
-    /// queues a retry when the outcome calls for one (see ``HostScheduler``
+    /// queues a retry when the outcome calls for one (see `HostScheduler`
     /// for which outcomes pause the whole host).
     ///
     /// Add the URLs found on the page *before* completing it: once nothing is
@@ -580,7 +580,7 @@ public actor Frontier: URLFrontier {
     }
 
     /// Hosts whose robots.txt rules are cached.
-    public var robotsCacheCount: Int { robotsCache.count }
+    package var robotsCacheCount: Int { robotsCache.count }
 
     // MARK: Internals
 

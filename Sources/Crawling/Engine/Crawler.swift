@@ -42,7 +42,7 @@ public final class Crawler: Sendable {
 
     /// Callbacks kept for requests queued and not yet fetched (a diagnostic:
     /// only requests the frontier queued keep theirs, so it is zero once a crawl has run to its end).
-    public var storedCallbackCount: Int { callbacks.count }
+    package var storedCallbackCount: Int { callbacks.count }
 
     /// Creates a crawler.
     /// - Parameters:
