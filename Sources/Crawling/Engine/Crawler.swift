@@ -508,7 +508,7 @@ public final class Crawler: Sendable {
         switch event {
         case .hostPaused(let host, let reason, let remaining):
             "host \(host) paused until \(WallClock.time(after: remaining)) (\(reason.rawValue))"
-        case .hostGivenUp:
+        case .hostGivenUp, .spillReadFailed:
             event.description
         }
     }
