@@ -74,7 +74,9 @@ struct RedisPolitenessTests {
         }
     }
 
-    @Test("A robots.txt that fails once is tried again after a shared backoff; one failing three times gives its host up")
+    @Test(
+        "A robots.txt that fails once is tried again after a shared backoff; one failing three times gives its host up, its URLs counted as robotsUnavailable"
+    )
     func robotsFailures() async throws {
         let fetches = LockedState<[String: Int]>([:])
         let fetcher: FrontierFactory.RobotsFetcher = { url in
@@ -100,7 +102,10 @@ struct RedisPolitenessTests {
             #expect(status.givenUpHosts == 1)
             #expect(status.hostPauses == 3)
             #expect(status.robotsFetched == 1)
-            #expect(status.doneByOutcome["robotsDenied"] == 3)
+            // /private/x was refused by robots.txt; h2's two URLs were not crawled because its robots.txt failed.
+            #expect(status.doneByOutcome["robotsDenied"] == 1)
+            #expect(status.doneByOutcome["robotsUnavailable"] == 2)
+            #expect(status.summary.contains("robotsDenied 1, robotsUnavailable 2"), "\(status.summary)")
             // Later URLs of the given-up host are refused.
             #expect(await frontiers[1].add(contentsOf: [RedisFixtures.entry(host: 2, path: "/c")]) == [.pageLimitReached])
         }

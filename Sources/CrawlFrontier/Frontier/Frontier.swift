@@ -573,12 +573,12 @@ public actor Frontier: URLFrontier {
 
     /// Why URLs of a host whose robots.txt could not be fetched are not (for `--explain`).
     private static func robotsUnavailable(_ hostKey: String) -> String {
-        "robots.txt of \(hostKey) could not be fetched; its URLs were not crawled"
+        URLDecision.robotsUnavailable(hostKey: hostKey)
     }
 
     /// Why URLs of a host given up for its time budget are not fetched (for `--explain`).
     private static func overBudget(_ hostKey: String) -> String {
-        "\(hostKey) was given up: its Crawl-delay would keep its URLs past the per-host time budget"
+        URLDecision.overBudget(hostKey: hostKey)
     }
 
     private func dropGivenUpRetries() {

@@ -53,6 +53,8 @@ public final class CrawlStateStore: Sendable {
     /// Fingerprints of refusals recorded lately (one slot per hash bucket), so
     /// a URL refused on every page of a site is written about once, in bounded memory.
     let recentRefusals = LockedState([UInt64](repeating: 0, count: 1 << 14))
+    /// Whether decisions are recorded for `--explain` (see ``recordsDecisions``).
+    let decisionsSwitch = LockedState(true)
     /// The database, used by one commit at a time. `nil` once closed.
     private let database: LockedState<StateDatabase?>
     /// A second connection that reads revisit records (WAL: reads do not
