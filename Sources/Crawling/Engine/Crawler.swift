@@ -36,7 +36,7 @@ public final class Crawler: Sendable {
     /// Where the crawler reports problems (spider errors, unwritable feeds).
     public let logger: Logger
     /// The callbacks of queued requests, until they go out.
-    private let callbacks = CallbackStore()
+    private let callbacks: CallbackStore
     /// What the crawl emits through swift-metrics (see ``CrawlMetricLabel``).
     let metrics = CrawlMetrics()
 
@@ -61,6 +61,7 @@ public final class Crawler: Sendable {
         self.logger = logger
         var settings = settings
         spider.customize(&settings)
+        callbacks = CallbackStore(maxWarnedNames: settings.maxWarnedCallbackNames)
         self.spider = spider
         self.settings = settings
         self.itemFeeds = itemFeeds
