@@ -1,4 +1,5 @@
 import AsyncURL
+import AsyncURLSupport
 import Logging
 
 /// Renders pages through one headless Chromium, so spiders see the document
@@ -23,6 +24,7 @@ public final class Renderer: Sendable {
     /// Renders tried per page before it is given up (crashes and hangs only).
     public let attempts: Int
     private let pool: BrowserPool
+    private let logger: Logger
 
     /// Creates a renderer; the browser starts with the first page.
     /// - Parameters:
@@ -40,6 +42,7 @@ public final class Renderer: Sendable {
     ) {
         self.settings = settings
         self.attempts = max(1, attempts)
+        self.logger = logger
         let gate = HostGate(perHost: settings.subresourcesPerHost, delay: settings.subresourceDelay)
         let loader = SubresourceLoader(client: client, gate: gate, observer: archiving, capturesExchanges: archiving != nil)
         pool = BrowserPool(settings: settings, loader: loader, userAgent: userAgent, logger: logger)
@@ -54,10 +57,20 @@ public final class Renderer: Sendable {
     public func render(url: String, document: Response) async throws(RenderError) -> RenderedPage {
         var attempt = 1
         while true {
+            let asked = ContinuousClock.now
             let (tab, instance) = try await pool.checkOut()
             do {
+                let checkedOut = ContinuousClock.now
                 let page = try await tab.render(url: url, document: document)
+                let renderedAt = ContinuousClock.now
                 await pool.checkIn(tab, of: instance, page: page, failure: nil)
+                logger.debug(
+                    "page done",
+                    metadata: [
+                        "url": "\(url)", "tab_wait_ms": "\((checkedOut - asked).flooredMilliseconds)",
+                        "render_ms": "\((renderedAt - checkedOut).flooredMilliseconds)",
+                        "check_in_ms": "\((ContinuousClock.now - renderedAt).flooredMilliseconds)"
+                    ])
                 return page
             } catch {
                 await pool.checkIn(tab, of: instance, page: nil, failure: error)

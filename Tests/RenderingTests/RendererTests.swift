@@ -218,18 +218,22 @@ struct RendererTests {
         server.addRoute("/page") { _ in Self.html("<p>page</p>") }
         let tempDirectory = try Self.temporaryDirectory()
         let client = try Self.client()
-        let settings = RenderSettings(maxBrowserMemory: 1, temporaryDirectory: tempDirectory)
+        // Measured in the background as pages finish; a page sees the last measurement.
+        let settings = RenderSettings(maxBrowserMemory: 1, memoryCheckInterval: .zero, temporaryDirectory: tempDirectory)
         let renderer = Renderer(settings: settings, client: client, userAgent: Self.userAgent)
-        for _ in 1...3 {
+        var rendered = 0
+        while rendered < 30, await renderer.counters.memoryRestarts < 2 {
             let page = try await Self.render("/page", on: server, with: renderer, client: client)
             #expect(page.html.contains("<p>page</p>"))
+            rendered += 1
         }
         let counters = await renderer.counters
         await renderer.shutdown()
         try await server.shutdown()
-        #expect(counters.memoryRestarts == 3)
-        #expect(counters.browserRestarts == 2)
-        #expect(counters.pages == 3)
+        #expect(counters.memoryRestarts == 2, "\(rendered) pages")
+        #expect(counters.browserRestarts >= 1)
+        #expect(counters.peakBrowserMemory > 1)
+        #expect(counters.pages == rendered)
         #expect(try FileManager.default.contentsOfDirectory(atPath: tempDirectory).isEmpty)
         try FileManager.default.removeItem(atPath: tempDirectory)
     }
