@@ -36,14 +36,24 @@ public final class Renderer: Sendable {
     ///   - archiving: called with every response a page's requests got, their
     ///     exchanges captured (`Request.capturesExchange`), for a WARC archive.
     ///   - logger: where refused requests of pages are reported.
-    public init(
+    public convenience init(
         settings: RenderSettings = RenderSettings(), client: FetchClient, userAgent: String, attempts: Int = 3,
         archiving: (@Sendable (Response) -> Void)? = nil, logger: Logger = Logger(label: "AsyncURL.Renderer")
+    ) {
+        self.init(
+            settings: settings, client: client, userAgent: userAgent, attempts: attempts, archiving: archiving, logger: logger,
+            gate: HostGate(perHost: settings.subresourcesPerHost, delay: settings.subresourceDelay))
+    }
+
+    /// Creates a renderer whose pages' requests go through `gate`, which the
+    /// crawler's own fetches go through too (one per-host accounting).
+    package init(
+        settings: RenderSettings, client: FetchClient, userAgent: String, attempts: Int,
+        archiving: (@Sendable (Response) -> Void)?, logger: Logger, gate: HostGate
     ) {
         self.settings = settings
         self.attempts = max(1, attempts)
         self.logger = logger
-        let gate = HostGate(perHost: settings.subresourcesPerHost, delay: settings.subresourceDelay)
         let loader = SubresourceLoader(client: client, gate: gate, observer: archiving, capturesExchanges: archiving != nil)
         pool = BrowserPool(settings: settings, loader: loader, userAgent: userAgent, logger: logger)
     }

@@ -37,8 +37,8 @@ final class BrowserTab: Sendable {
         self.loader = loader
     }
 
-    /// Opens a tab in a new browser context, with request interception and
-    /// dialogs dismissed.
+    /// Opens a tab in a new browser context, with request interception,
+    /// service workers disabled and dialogs dismissed.
     static func open(
         on connection: DevToolsConnection, settings: RenderSettings, loader: SubresourceLoader,
         userAgent: String, logger: Logger
@@ -61,12 +61,22 @@ final class BrowserTab: Sendable {
             logger: logger)
         connection.setHandler(session: session) { [tab] event in tab.handle(event) }
         try await connection.call("Page.enable", NoParameters(), session: session, timeout: timeout)
+        // Service workers: no API in any of the tab's documents, and none in the way of a request.
+        try await connection.call(
+            "Page.addScriptToEvaluateOnNewDocument", DevTools.ScriptOnNewDocument(source: Self.withoutServiceWorkers), session: session,
+            timeout: timeout)
+        try await connection.call("Network.setBypassServiceWorker", DevTools.BypassServiceWorker(), session: session, timeout: timeout)
         try await connection.call("Page.setLifecycleEventsEnabled", DevTools.LifecycleEvents(), session: session, timeout: timeout)
         try await connection.call("Fetch.enable", DevTools.FetchEnable(), session: session, timeout: timeout)
         try await connection.call(
             "Network.setUserAgentOverride", DevTools.UserAgentOverride(userAgent: userAgent), session: session, timeout: timeout)
         return tab
     }
+
+    /// Run in every document of a tab before its own scripts: removes
+    /// `navigator.serviceWorker`, so a page cannot register a service worker
+    /// (which would run outside the tab's request interception).
+    static let withoutServiceWorkers = "delete Navigator.prototype.serviceWorker;"
 
     /// Runs `body` on the page being rendered; `nil` when there is none.
     @discardableResult
