@@ -3,11 +3,15 @@
 # (served by nginx on 127.0.0.1) in one run. Prints, for each: pages fetched
 # against the site's manifest, pages/s, peak RSS, and the ratios.
 #
-# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P] [--with-state] [--with-recrawl] [--with-redis]
-#        [--redis-workers W] [--skip-scrapy] [--with-docs] [--baseline BINARY] [--binary BINARY]
+# Usage: Benchmarks/crawl/run.sh [--pages N] [--concurrency C] [--per-host P] [--with-state] [--with-explain] [--with-recrawl]
+#        [--with-redis] [--redis-workers W] [--skip-scrapy] [--with-docs] [--baseline BINARY] [--binary BINARY]
 #   N  pages of the generated site (default 20000, kept under .build-bench/)
 #   C  requests in flight (default 64); P  per host (default: C)
 #   --with-state   also crawl with --state (resumable) and print its cost
+#   --with-explain the cost of the --explain record: crawl with --state (record on, the
+#                  default) and with --state --no-explain-record, and print pages/s and CPU
+#                  time (user+sys) of one against the other; with --with-redis, the same for
+#                  the Redis frontier, and the record's size in Redis (bytes per URL)
 #   --with-recrawl also crawl with --state --recrawl, then recrawl the unchanged site
 #                  (--recrawl-all: every page revisited, 304s) and print the body
 #                  bytes received and the wall time of the recrawl against the first crawl;
@@ -32,6 +36,7 @@ pages=20000
 concurrency=64
 per_host=""
 with_state=0
+with_explain=0
 with_recrawl=0
 with_redis=0
 skip_scrapy=0
@@ -52,7 +57,8 @@ while (($#)); do
         --with-docs) with_docs=1; shift ;;
         --redis-workers) redis_workers=$2; shift 2 ;;
         --binary) binary=$2; shift 2 ;;
-        *) sed -n '2,27p' "$0"; exit 2 ;;
+        --with-explain) with_explain=1; with_state=1; shift ;;
+        *) sed -n '2,31p' "$0"; exit 2 ;;
     esac
 done
 per_host=${per_host:-$concurrency}
@@ -84,12 +90,14 @@ base=$(scripts/site-server.sh start "$site" --port "$port" --run-dir "$run_dir")
 measure() {  # name, then the command; prints "seconds peak_rss_kb"
     local name=$1
     shift
-    /usr/bin/time --quiet -f "%e %M" -o "$run_dir/$name.time" "$@" > "$run_dir/$name.out" 2> "$run_dir/$name.err" || {
+    # Line 1: wall seconds and peak RSS; line 2: user and system CPU seconds (see cpu).
+    /usr/bin/time --quiet -f $'%e %M\n%U %S' -o "$run_dir/$name.time" "$@" > "$run_dir/$name.out" 2> "$run_dir/$name.err" || {
         echo "$name failed:" >&2
         tail -5 "$run_dir/$name.err" >&2
     }
-    cat "$run_dir/$name.time"
+    head -1 "$run_dir/$name.time"
 }
+cpu() { awk 'NR == 2 { print $1 + $2 }' "$run_dir/$1.time"; }  # name; user+sys CPU seconds
 
 echo "crawling $base ($pages pages) with asyncurl-crawl..." >&2
 read -r a_seconds a_rss < <(measure asyncurl "$binary" "$base" --output "$run_dir/asyncurl.jsonl" \
@@ -103,6 +111,11 @@ if ((with_state)); then
     echo "crawling $base with asyncurl-crawl --state..." >&2
     read -r t_seconds t_rss < <(measure asyncurl-state "$binary" "$base" --output "$run_dir/asyncurl-state.jsonl" \
         --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --state "$run_dir/state")
+fi
+if ((with_explain)); then
+    echo "crawling $base with asyncurl-crawl --state --no-explain-record..." >&2
+    read -r e_seconds e_rss < <(measure state-norecord "$binary" "$base" --output "$run_dir/state-norecord.jsonl" \
+        --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --state "$run_dir/state-norecord" --no-explain-record)
 fi
 if ((with_recrawl)); then
     echo "crawling $base with asyncurl-crawl --state --recrawl, then recrawling it unchanged..." >&2
@@ -121,9 +134,23 @@ if ((with_redis)); then
         --pidfile "$run_dir/redis.pid" --logfile "$run_dir/redis.log" --dir "$run_dir"
     for _ in $(seq 50); do [[ -s $run_dir/redis.pid ]] && break; sleep 0.1; done
     trap 'kill "$(cat "$run_dir/redis.pid")" 2>/dev/null || true; scripts/site-server.sh stop --port "$port" --run-dir "$run_dir" >/dev/null 2>&1 || true; rm -rf "$run_dir"' EXIT
+    # redis-server's own CPU seconds (user+sys) so far.
+    redis_cpu() { redis-cli -p "$redis_port" INFO cpu | tr -d '\r' | awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { print s + 0 }'; }
+    r_cpu0=$(redis_cpu)
     echo "crawling $base with asyncurl-crawl --frontier redis://127.0.0.1:$redis_port/bench..." >&2
     read -r r_seconds r_rss < <(measure asyncurl-redis "$binary" "$base" --output "$run_dir/asyncurl-redis.jsonl" \
         --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --frontier "redis://127.0.0.1:$redis_port/bench")
+    r_cpu=$(python3 -c "print($(redis_cpu) - $r_cpu0)")
+    if ((with_explain)); then
+        echo "crawling $base with asyncurl-crawl --frontier redis://127.0.0.1:$redis_port/norecord --no-explain-record..." >&2
+        read -r rn_seconds rn_rss < <(measure redis-norecord "$binary" "$base" --output "$run_dir/redis-norecord.jsonl" \
+            --concurrency "$concurrency" --per-host "$per_host" --delay 0 --quiet --frontier "redis://127.0.0.1:$redis_port/norecord" \
+            --no-explain-record)
+        rn_cpu=$(python3 -c "print($(redis_cpu) - $r_cpu0 - $r_cpu)")
+        # The record's size: MEMORY USAGE of the bench crawl's x:/y: hashes.
+        record_bytes=$(redis-cli -p "$redis_port" --scan --pattern 'asyncurl:{bench}:[xy]:*' | sed 's/^/MEMORY USAGE /; s/$/ SAMPLES 0/' \
+            | redis-cli -p "$redis_port" | awk '{ sum += $1 } END { print sum + 0 }')
+    fi
     if ((redis_workers > 1)); then
         # Another crawl name on the same server: a fresh crawl, the one-worker crawl's keys left alone.
         echo "crawling $base with $redis_workers asyncurl-crawl workers --frontier redis://127.0.0.1:$redis_port/bench$redis_workers..." >&2
@@ -153,8 +180,10 @@ printf '%-18s %8s %9s %10s %13s   %s\n' tool pages seconds pages/s "peak RSS" "a
 report asyncurl "$a_seconds" "$a_rss"
 if [[ -n $baseline ]]; then report baseline "$b_seconds" "$b_rss"; fi
 if ((with_state)); then report asyncurl-state "$t_seconds" "$t_rss"; fi
+if ((with_explain)); then report state-norecord "$e_seconds" "$e_rss"; fi
 if ((with_recrawl)); then report recrawl-first "$c1_seconds" "$c1_rss"; report recrawl-again "$c2_seconds" "$c2_rss"; fi
 if ((with_redis)); then report asyncurl-redis "$r_seconds" "$r_rss"; fi
+if ((with_redis && with_explain)); then report redis-norecord "$rn_seconds" "$rn_rss"; fi
 if ((with_redis && redis_workers > 1)); then report "asyncurl-redis-$redis_workers" "$w_seconds" "$w_rss"; fi
 if ((!skip_scrapy)); then report scrapy "$s_seconds" "$s_rss"; fi
 rate() { python3 -c "print($(wc -l < "$run_dir/$1.jsonl") / $2)"; }
@@ -165,6 +194,18 @@ print('ratio peak RSS  asyncurl / baseline = %.2fx' % ($a_rss / $b_rss))"
 fi
 if ((with_state)); then
     python3 -c "print('ratio pages/s   asyncurl --state / asyncurl = %.2fx' % ($(rate asyncurl-state "$t_seconds") / $a_rate))"
+fi
+if ((with_explain)); then
+    python3 -c "print('ratio pages/s   asyncurl --state, explain record on / off = %.2fx (CPU user+sys %.2f s / %.2f s = %.2fx)' % (
+    $(rate asyncurl-state "$t_seconds") / $(rate state-norecord "$e_seconds"), $(cpu asyncurl-state), $(cpu state-norecord),
+    $(cpu asyncurl-state) / max(0.01, $(cpu state-norecord))))"
+fi
+if ((with_explain && with_redis)); then
+    python3 -c "print('ratio pages/s   asyncurl --frontier redis, explain record on / off = %.2fx (CPU user+sys %.2f s / %.2f s = %.2fx)' % (
+    $(rate asyncurl-redis "$r_seconds") / $(rate redis-norecord "$rn_seconds"), $(cpu asyncurl-redis), $(cpu redis-norecord),
+    $(cpu asyncurl-redis) / max(0.01, $(cpu redis-norecord))))
+print('redis-server CPU user+sys, explain record on / off: %.2f s / %.2f s = %.2fx' % ($r_cpu, $rn_cpu, $r_cpu / max(0.01, $rn_cpu)))
+print('explain record in Redis: %d bytes, %.0f bytes per URL crawled' % ($record_bytes, $record_bytes / max(1, $(wc -l < "$run_dir/asyncurl-redis.jsonl"))))"
 fi
 if ((with_recrawl)); then
     python3 - "$run_dir/recrawl-first.json" "$run_dir/recrawl-again.json" "$c1_seconds" "$c2_seconds" "$run_dir/recrawl-not-due.json" "$c3_seconds" <<'PY'

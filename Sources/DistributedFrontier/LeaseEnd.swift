@@ -15,12 +15,16 @@ enum LeaseEnd: Sendable, Hashable {
         case waitTooLong
         /// robots.txt forbids it.
         case robotsDenied
+        /// Its host's robots.txt could not be fetched (the host was given up).
+        case robotsUnavailable
     }
 
     /// Finished, counted under the counter.
     case done(Counter)
     /// robots.txt forbids it: finished, and its page-limit slot given back.
     case denied
+    /// Its host's robots.txt could not be fetched: finished as ``denied`` is, counted apart.
+    case robotsUnavailable
     /// Queued again at once; the host waits `wait` first (a `Retry-After`).
     case retryNow(wait: Duration, retry: FrontierEntry)
     /// Queued again after `wait` (a backoff).
@@ -32,7 +36,7 @@ enum LeaseEnd: Sendable, Hashable {
     var kind: String {
         switch self {
         case .done: "done"
-        case .denied: "denied"
+        case .denied, .robotsUnavailable: "denied"
         case .retryNow: "retryNow"
         case .retryLater: "retryLater"
         case .release: "release"
@@ -44,6 +48,7 @@ enum LeaseEnd: Sendable, Hashable {
         switch self {
         case .done(let counter): counter.rawValue
         case .denied: Counter.robotsDenied.rawValue
+        case .robotsUnavailable: Counter.robotsUnavailable.rawValue
         case .retryNow, .retryLater, .release: ""
         }
     }
@@ -52,7 +57,7 @@ enum LeaseEnd: Sendable, Hashable {
     var wait: Duration {
         switch self {
         case .retryNow(let wait, _), .retryLater(let wait, _): max(.zero, wait)
-        case .done, .denied, .release: .zero
+        case .done, .denied, .robotsUnavailable, .release: .zero
         }
     }
 
@@ -60,7 +65,7 @@ enum LeaseEnd: Sendable, Hashable {
     var retry: FrontierEntry? {
         switch self {
         case .retryNow(_, let retry), .retryLater(_, let retry): retry
-        case .done, .denied, .release: nil
+        case .done, .denied, .robotsUnavailable, .release: nil
         }
     }
 }

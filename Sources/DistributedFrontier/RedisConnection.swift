@@ -129,7 +129,16 @@ public final class RedisConnection: @unchecked Sendable {
     /// Runs a Lua script: `EVALSHA` with the script's hash (loaded once per
     /// connection), and `EVAL` with its body when the server answers
     /// `NOSCRIPT` (after a restart or `SCRIPT FLUSH`). An error reply throws.
-    public func evaluate(_ script: String, keys: [[UInt8]] = [], arguments: [[UInt8]]) async throws(RedisError) -> RedisReply {
+    /// - Parameters:
+    ///   - script: the Lua source.
+    ///   - keys: the keys the script touches (`KEYS`).
+    ///   - arguments: its other arguments (`ARGV`).
+    ///   - earlier: commands sent first, in the same write (their replies are not returned).
+    /// - Returns: the script's reply.
+    /// - Throws: ``RedisError`` when the server cannot be reached or the script fails.
+    public func evaluate(_ script: String, keys: [[UInt8]] = [], arguments: [[UInt8]], after earlier: [[[UInt8]]] = [])
+        async throws(RedisError) -> RedisReply
+    {
         var hash = scriptHashes.withLock { $0[script] }
         if hash == nil {
             let loaded = try await send(["SCRIPT", "LOAD", script].map { Array($0.utf8) })
@@ -141,7 +150,7 @@ public final class RedisConnection: @unchecked Sendable {
             hash = text
         }
         let tail = [Array(String(keys.count).utf8)] + keys + arguments
-        var reply = try await send([Array("EVALSHA".utf8), Array((hash ?? "").utf8)] + tail)
+        var reply = try await pipeline(earlier + [[Array("EVALSHA".utf8), Array((hash ?? "").utf8)] + tail]).last ?? .null
         if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
             reply = try await send([Array("EVAL".utf8), Array(script.utf8)] + tail)
         }

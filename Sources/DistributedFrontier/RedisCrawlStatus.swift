@@ -12,7 +12,9 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
     public var accepted = 0
     /// URLs completed, in all.
     public var done = 0
-    /// Completed URLs by outcome: `success` (a response), `failed`, `gaveUp` (retries exhausted), `robotsDenied`.
+    /// Completed URLs by outcome: `success` (a response), `failed`, `gaveUp` (retries exhausted),
+    /// `waitTooLong`, `robotsDenied` (refused by robots.txt), `robotsUnavailable` (their host's
+    /// robots.txt could not be fetched, so they were not crawled).
     public var doneByOutcome: [String: Int] = [:]
     /// URLs refused as already seen.
     public var duplicates = 0
@@ -100,7 +102,7 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
         status.seen = fields["seen"] ?? 0
         status.accepted = fields["accepted"] ?? 0
         status.done = fields["done"] ?? 0
-        for outcome in ["success", "failed", "gaveUp", "waitTooLong", "robotsDenied"] {
+        for outcome in ["success", "failed", "gaveUp", "waitTooLong", "robotsDenied", "robotsUnavailable"] {
             if let count = fields[outcome] { status.doneByOutcome[outcome] = count }
         }
         status.duplicates = fields["duplicates"] ?? 0

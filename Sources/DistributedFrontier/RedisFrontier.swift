@@ -49,7 +49,7 @@ import CrawlFrontier
 /// of the policy's, its robots.txt `Crawl-delay` and that estimate. Not
 /// shared: ``counters`` (this worker's own; the crawl's totals are in
 /// ``RedisCrawlStatus``).
-public final class RedisFrontier: URLFrontier {
+public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     private struct LocalState {
         var counters = FrontierCounters()
         /// Fingerprints this worker knows the crawl has seen (the shared set
@@ -71,6 +71,8 @@ public final class RedisFrontier: URLFrontier {
     public let workerID: String
     private let configuration: FrontierConfiguration
     private let wire: RedisFrontierWire
+    /// Where what the crawl decided about each URL is recorded (`nil`: recording is off).
+    let decisions: RedisDecisionRecorder?
     private let listenerConnection: RedisConnection
     private let leases: RedisLeaseKeeper
     private let robots: RedisRobotsCache
@@ -107,9 +109,11 @@ public final class RedisFrontier: URLFrontier {
         listenerConnection = try await url.connect(connectTimeout: options.connectTimeout)
         let workerID = Self.makeWorkerID()
         self.workerID = workerID
+        let keys = RedisKeys(crawl: url.name)
+        decisions = configuration.recordsDecisions ? RedisDecisionRecorder(keys: keys, connection: connection) : nil
         wire = RedisFrontierWire(
-            connection: connection, keys: RedisKeys(crawl: url.name), policy: configuration.policy,
-            maxAttempts: options.maxAttempts, outageTimeout: options.outageTimeout)
+            connection: connection, keys: keys, policy: configuration.policy,
+            maxAttempts: options.maxAttempts, outageTimeout: options.outageTimeout, decisions: decisions)
         leases = RedisLeaseKeeper(wire: wire, leaseTimeout: options.leaseTimeout, workerID: workerID)
         robots = RedisRobotsCache(
             wire: wire, configuration: configuration, lockTimeout: options.robotsLockTimeout, workerID: workerID,
@@ -224,6 +228,7 @@ public final class RedisFrontier: URLFrontier {
         switch await robots.rules(forHost: entry.hostKey) {
         case .rules(let matcher):
             if matcher.isAllowed(url: entry.url) { return entry }
+            decisions?.recordOutcome(entry, code: .robots, detail: matcher.refusal(url: entry.url))
         case .retryAfter(let wait):
             if let held = leases.take(for: entry) {
                 _ = await finish(held.raw, hostKey: held.hostKey, end: .release)
@@ -240,11 +245,11 @@ public final class RedisFrontier: URLFrontier {
                         droppedURLs: news.dropped + 1))
             }
             isUnavailable = true
+            decisions?.recordOutcome(entry, code: .hostGivenUp, detail: URLDecision.robotsUnavailable(hostKey: entry.hostKey))
         }
         if let held = leases.take(for: entry) {
-            _ = await finish(held.raw, hostKey: held.hostKey, end: .denied)
+            _ = await finish(held.raw, hostKey: held.hostKey, end: isUnavailable ? .robotsUnavailable : .denied)
         }
-        // This worker's count; the shared statistics count both as robotsDenied.
         state.withLock { local in
             if isUnavailable { local.counters.robotsUnavailable += 1 } else { local.counters.robotsDenied += 1 }
         }
@@ -339,6 +344,10 @@ public final class RedisFrontier: URLFrontier {
         }
     }
 
+    /// Records what the crawl decided about each URL in Redis, for `--explain`
+    /// (`nil` when `FrontierConfiguration/recordsDecisions` is off).
+    public var decisionRecorder: (any URLDecisionRecorder)? { decisions }
+
     /// This worker's counters (the crawl's totals: ``RedisCrawlStatus``).
     public var counters: FrontierCounters {
         get async {
@@ -392,6 +401,7 @@ public final class RedisFrontier: URLFrontier {
         for lease in leases.takeAll() {
             _ = await finish(lease.raw, hostKey: lease.hostKey, end: .release)
         }
+        await decisions?.flush()
         _ = try await wire.connection.send([Array("ZREM".utf8), wire.keys.workers, Array(workerID.utf8)])
     }
 
@@ -451,6 +461,7 @@ public final class RedisFrontier: URLFrontier {
             start = end
         }
         let final = outcomes.map { $0 ?? .pageLimitReached }
+        recordRobotsRefusals(entries, final)
         count(final)
         if final.contains(.queued) { wakeOne() }
         return final
@@ -507,6 +518,14 @@ public final class RedisFrontier: URLFrontier {
         case .offScope: .rejected(.offScope)
         case .pageLimited: .pageLimitReached
         case .queueLimited: .queueLimitReached
+        }
+    }
+
+    /// Records the robots.txt rule that refused each URL this worker's copy of robots.txt refused (for `--explain`).
+    private func recordRobotsRefusals(_ entries: [FrontierEntry], _ outcomes: [FrontierAddOutcome]) {
+        guard let decisions else { return }
+        for (entry, outcome) in zip(entries, outcomes) where outcome == .robotsDenied {
+            decisions.recordOutcome(entry, code: .robots, detail: robots.knownRefusal(of: entry))
         }
     }
 

@@ -281,7 +281,7 @@ enum RedisFrontierScripts {
     /// moves as ``AutoThrottle/adjusted(_:latency:succeeded:)`` says, for every worker.
     /// KEYS after the common ones: the lease's host's queue, state and recent failures.
     /// Kinds (``LeaseEnd``): `done` (counted under the counter: success,
-    /// failed, gaveUp, waitTooLong, robotsDenied), `denied` (robots.txt: also
+    /// failed, gaveUp, waitTooLong, robotsDenied, robotsUnavailable), `denied` (robots.txt: also
     /// gives back the page limits), `retryNow` (requeued at once; with a host
     /// pause, a 429), `retryLater` (requeued after wait ms), `release` (requeued as it was).
     /// Failures of `threshold` distinct URLs of a host within the window pause
@@ -438,7 +438,7 @@ enum RedisFrontierScripts {
             local failures = redis.call('HINCRBY', hk, 'robotsfails', 1)
             if failures >= attempts then
               local dropped = give_up(host, qk)
-              if dropped > 0 then redis.call('HINCRBY', STATS, 'robotsDenied', dropped) end
+              if dropped > 0 then redis.call('HINCRBY', STATS, 'robotsUnavailable', dropped) end
               wake(finished() and 64 or 1)
               return {'G', dropped}
             end

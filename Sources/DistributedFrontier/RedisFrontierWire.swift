@@ -78,10 +78,16 @@ final class RedisFrontierWire: Sendable {
     let keys: RedisKeys
     let maxAttempts: Int
     let outageTimeout: Duration
+    /// What the crawl decided about URLs, written in front of the next script call.
+    let decisions: RedisDecisionRecorder?
     private let policy: PolitenessPolicy
     private let health = LockedState(Health())
 
-    init(connection: RedisConnection, keys: RedisKeys, policy: PolitenessPolicy, maxAttempts: Int, outageTimeout: Duration) {
+    init(
+        connection: RedisConnection, keys: RedisKeys, policy: PolitenessPolicy, maxAttempts: Int, outageTimeout: Duration,
+        decisions: RedisDecisionRecorder? = nil
+    ) {
+        self.decisions = decisions
         self.connection = connection
         self.keys = keys
         self.policy = policy
@@ -255,9 +261,16 @@ final class RedisFrontierWire: Sendable {
         return Int(held)
     }
 
-    /// Runs a script with the crawl's keys.
+    /// Runs a script with the crawl's keys (and the recorded decisions waiting, in the same write).
     func evaluate(_ script: RedisScript, keys scriptKeys: [[UInt8]], arguments: [[UInt8]]) async throws(RedisError) -> RedisReply {
-        try await connection.evaluate(script.source, keys: scriptKeys, arguments: arguments)
+        let riders = decisions?.takeOutbox() ?? []
+        do {
+            return try await connection.evaluate(script.source, keys: scriptKeys, arguments: arguments, after: riders)
+        } catch {
+            // An error reply came after the riders were written; anything else may have lost them.
+            if case .server = error.cause {} else { decisions?.lose(riders.count) }
+            throw error
+        }
     }
 
     // MARK: Failures

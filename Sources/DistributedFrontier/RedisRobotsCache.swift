@@ -60,6 +60,11 @@ final class RedisRobotsCache: Sendable {
         return known.withLock { known in entries.map { known.denies($0, now: now) } }
     }
 
+    /// The group and line of this worker's copy of the URL's host's file that refuses it (for `--explain`).
+    func knownRefusal(of entry: FrontierEntry) -> String? {
+        known.withLock { $0.rules(forHost: entry.hostKey)?.refusal(url: entry.url) }
+    }
+
     /// The host's robots.txt rules: this worker's copy, the crawl's copy in
     /// Redis, or fetched by this worker while it holds the host's lock.
     func rules(forHost hostKey: String) async -> Verdict {

@@ -162,7 +162,8 @@ struct CrawlCommand: AsyncParsableCommand {
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { SanitizingLogHandler(label: $0, level: level) }
-        if let state, explain.isRequested { return try explain.run(stateDirectory: state, json: shared.json) }
+        if explain.isRequested, let frontier = shared.url { return try await explain.run(frontier: frontier, json: shared.json) }
+        if let state, explain.isRequested { return try await explain.run(stateDirectory: state, json: shared.json) }
         if try await runSharedCrawlCommands() { return }
         let urls = try await seedURLs()
         var settings = try makeSettings(seeds: urls)
@@ -257,6 +258,7 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.hostTimeBudget = hostTimeBudget > 0 ? .milliseconds(Int64(min(hostTimeBudget, 1e9) * 1000)) : nil
         settings.maxConnections = maxConnections
         settings.stateDirectory = state
+        settings.recordsURLDecisions = explain.record
         settings.warc = archive.settings
         settings.recrawl = recrawl.settings
         fetching.apply(to: &settings)

@@ -1,4 +1,12 @@
 extension CrawlStateStore {
+    /// Whether ``recordOffered(_:parent:code:detail:)`` and
+    /// ``recordOutcome(_:code:detail:)`` record anything (on by default; off,
+    /// `--explain` finds nothing, and the crawl saves the cost of the record).
+    public var recordsDecisions: Bool {
+        get { decisionsSwitch.withLock { $0 } }
+        set { decisionsSwitch.withLock { $0 = newValue } }
+    }
+
     /// Records a URL offered to the frontier and what the frontier answered,
     /// for `--explain` (not called for duplicates, so the seen-set's fast path
     /// costs nothing more). A refusal already recorded lately for the same
@@ -9,13 +17,10 @@ extension CrawlStateStore {
     ///   - code: the frontier's answer.
     ///   - detail: what decided it (the scope rule, the limit), when known.
     public func recordOffered(_ entry: FrontierEntry, parent: UInt64?, code: URLDecision.Code, detail: String?) {
+        guard recordsDecisions else { return }
         if code != .queued {
             let fingerprint = entry.fingerprint
-            let isNew = recentRefusals.withLock { slots in
-                let slot = Int(truncatingIfNeeded: fingerprint % UInt64(slots.count))
-                defer { slots[slot] = fingerprint }
-                return slots[slot] != fingerprint
-            }
+            let isNew = recentRefusals.withLock { $0.isNew(fingerprint) }
             guard isNew else { return }
         }
         let decision = URLDecision(
@@ -32,6 +37,7 @@ extension CrawlStateStore {
     ///   - code: what became of it.
     ///   - detail: the status, error or rule.
     public func recordOutcome(_ entry: FrontierEntry, code: URLDecision.Code, detail: String?) {
+        guard recordsDecisions else { return }
         let decision = URLDecision(
             fingerprint: entry.fingerprint, url: entry.url, referrer: nil, depth: entry.depth, code: code,
             detail: detail, time: URLDecisionTable.now())

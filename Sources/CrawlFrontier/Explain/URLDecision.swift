@@ -69,4 +69,19 @@ public struct URLDecision: Sendable, Hashable {
         self.detail = detail
         self.time = time
     }
+
+    /// Milliseconds since 1970, now (a decision's ``time``).
+    package static var nowMilliseconds: Int64 { URLDecisionTable.now() }
+
+    /// Why a URL of a host whose robots.txt could not be fetched was not crawled.
+    /// - Parameter hostKey: `scheme://host:port`.
+    package static func robotsUnavailable(hostKey: String) -> String {
+        "robots.txt of \(hostKey) could not be fetched; its URLs were not crawled"
+    }
+
+    /// Why URLs of a host given up for its time budget are not fetched.
+    /// - Parameter hostKey: `scheme://host:port`.
+    package static func overBudget(hostKey: String) -> String {
+        "\(hostKey) was given up: its Crawl-delay would keep its URLs past the per-host time budget"
+    }
 }

@@ -9,7 +9,7 @@ import DequeModule
 /// `robotsFetcher` the crawler provides, at most
 /// ``FrontierConfiguration/robotsFetchConcurrency`` at once, compiled once
 /// and cached for ``robotsLifetime`` in a bounded LRU cache), and per-host
-/// politeness (``HostScheduler``).
+/// politeness (`HostScheduler`).
 ///
 /// A robots.txt that cannot be fetched (time-out, 5xx, 429) is tried again
 /// after a backoff while the host's URLs wait (RFC 9309: disallow while
@@ -420,7 +420,7 @@ public actor Frontier: URLFrontier {
         }
     }
 
-    /// When a URL may next be ready without a completion (see ``HostScheduler/nextEventTime(now:)``).
+    /// When a URL may next be ready without a completion (see `HostScheduler.nextEventTime(now:)`).
     package func nextEventTime(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         scheduler.nextEventTime(now: now)
     }
@@ -434,7 +434,7 @@ public actor Frontier: URLFrontier {
     }
 
     /// Records how a URL from ``next()`` ended: frees its host's slot, and
-    /// queues a retry when the outcome calls for one (see ``HostScheduler``
+    /// queues a retry when the outcome calls for one (see `HostScheduler`
     /// for which outcomes pause the whole host).
     ///
     /// Add the URLs found on the page *before* completing it: once nothing is
@@ -516,7 +516,7 @@ public actor Frontier: URLFrontier {
     }
 
     /// Hosts whose robots.txt rules are cached.
-    public var robotsCacheCount: Int { robotsCache.count }
+    package var robotsCacheCount: Int { robotsCache.count }
 
     // MARK: Internals
 
@@ -573,12 +573,12 @@ public actor Frontier: URLFrontier {
 
     /// Why URLs of a host whose robots.txt could not be fetched are not (for `--explain`).
     private static func robotsUnavailable(_ hostKey: String) -> String {
-        "robots.txt of \(hostKey) could not be fetched; its URLs were not crawled"
+        URLDecision.robotsUnavailable(hostKey: hostKey)
     }
 
     /// Why URLs of a host given up for its time budget are not fetched (for `--explain`).
     private static func overBudget(_ hostKey: String) -> String {
-        "\(hostKey) was given up: its Crawl-delay would keep its URLs past the per-host time budget"
+        URLDecision.overBudget(hostKey: hostKey)
     }
 
     private func dropGivenUpRetries() {

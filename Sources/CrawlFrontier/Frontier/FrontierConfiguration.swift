@@ -46,6 +46,10 @@ public struct FrontierConfiguration: Sendable {
     public var robotsCacheSize = 10_000
     /// The most bytes of compiled robots.txt rules kept in memory (64 MiB by default).
     public var robotsCacheBytes = 64 << 20
+    /// Whether a frontier that keeps its own record of decisions (the shared
+    /// Redis one) records why each URL was or was not fetched, for `--explain`
+    /// (on by default).
+    public var recordsDecisions = true
     /// Told about pauses and given-up hosts as they happen (for the crawl's log).
     public var eventHandler: (@Sendable (FrontierEvent) -> Void)?
 

@@ -25,7 +25,7 @@ import HeapModule
 /// `now`, so its behaviour is deterministic and testable without sleeping.
 /// ``nextEventTime(now:)`` says when waiting may end. It is not thread-safe;
 /// the ``Frontier`` wraps it for concurrent use.
-public struct HostScheduler: Sendable {
+package struct HostScheduler: Sendable {
     /// A point in time, as the caller's clock gives it.
     public typealias Instant = ContinuousClock.Instant
 

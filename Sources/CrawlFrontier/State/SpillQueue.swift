@@ -120,7 +120,7 @@ public final class SpillQueue {
     }
 
     /// The bytes of the file on disk.
-    public var diskBytes: Int {
+    package var diskBytes: Int {
         var status = stat()
         return stat(connection.path, &status) == 0 ? Int(status.st_size) : 0
     }

@@ -74,7 +74,6 @@ actor CrawlOutput {
             try store.recordDone(entry, redirectTarget: redirectTarget, revisit: revisit) { () throws(FeedError) in
                 try write(record, items: items, restoringLengths: true)
             }
-            if let record { CrawlWork.recordFetch(of: entry, record: record, in: store) }
         } else {
             try write(record, items: items, restoringLengths: false)
         }

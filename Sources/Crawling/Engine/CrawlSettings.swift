@@ -120,6 +120,11 @@ public struct CrawlSettings: Sendable {
     /// line takes it before opening its outputs); `nil`: the crawl takes it.
     /// A crawl whose directory another process holds fails to start.
     public var stateDirectoryLock: StateDirectoryLock?
+    /// Whether the crawl records why each URL was or was not fetched, for
+    /// `asyncurl-crawl --explain` (on by default): in the ``stateDirectory``,
+    /// or in Redis for a shared crawl. Off (`--no-explain-record`), the crawl
+    /// saves the record's cost and `--explain` finds nothing.
+    public var recordsURLDecisions = true
     /// How often the resumable state is committed.
     public var checkpointInterval: Duration = .milliseconds(500)
     /// Where a WARC archive of every fetch (robots.txt and redirect hops

@@ -31,13 +31,13 @@ struct CrawlWork: Sendable {
     let callbacks: CallbackStore
     /// Renders the pages ``CrawlSettings/rendering`` chooses, if any.
     let renderer: PageRenderer?
-    /// Where what the frontier decided about each URL is recorded, in a resumable crawl (for `--explain`).
-    let decisions: CrawlStateStore?
+    /// Where what the frontier decided about each URL is recorded (a resumable crawl's state, Redis), for `--explain`.
+    let decisions: (any URLDecisionRecorder)?
 
     init(
         crawler: Crawler, client: FetchClient, frontier: any URLFrontier, output: CrawlOutput, scope: CrawlScope, seedHosts: Set<String>,
         callbacks: CallbackStore, archive: WARCArchive? = nil, recrawl: Recrawl? = nil, renderer: PageRenderer? = nil,
-        decisions: CrawlStateStore? = nil
+        decisions: (any URLDecisionRecorder)? = nil
     ) {
         self.renderer = renderer
         self.output = output
@@ -391,6 +391,7 @@ struct CrawlWork: Sendable {
             return
         }
         crawler.record { $0.items += items.count }
+        if let record, let decisions { Self.recordFetch(of: entry, record: record, in: decisions) }
     }
 
     /// What handling one page gave.

@@ -42,7 +42,7 @@ public final class Crawler: Sendable {
 
     /// Callbacks kept for requests queued and not yet fetched (a diagnostic:
     /// only requests the frontier queued keep theirs, so it is zero once a crawl has run to its end).
-    public var storedCallbackCount: Int { callbacks.count }
+    package var storedCallbackCount: Int { callbacks.count }
 
     /// Creates a crawler.
     /// - Parameters:
@@ -296,7 +296,7 @@ public final class Crawler: Sendable {
         let work = CrawlWork(
             crawler: self, client: opened.client, frontier: frontier, output: opened.output, scope: opened.scope,
             seedHosts: seedHosts, callbacks: callbacks, archive: opened.archive, recrawl: recrawl, renderer: opened.renderer,
-            decisions: store)
+            decisions: settings.recordsURLDecisions ? store ?? (frontier as? any URLDecisionRecording)?.decisionRecorder : nil)
         if !Task.isCancelled {
             await work.offer(opened.startRequests, base: nil, depth: 0, referrer: nil, asSeeds: true)
         }
@@ -333,6 +333,7 @@ public final class Crawler: Sendable {
         configuration.maxRobotsRules = settings.maxRobotsRules
         configuration.robotsCacheSize = settings.robotsCacheSize
         configuration.memoryBudget = settings.memoryBudget
+        configuration.recordsDecisions = settings.recordsURLDecisions
         let logger = logger
         configuration.eventHandler = { event in
             logger.notice("\(Self.logLine(for: event))")
@@ -608,6 +609,7 @@ public final class Crawler: Sendable {
     ) async throws -> (Frontier, CrawlStateStore) {
         var (store, saved) = try await output.openState(
             directory: directory, lock: settings.stateDirectoryLock, recrawls: settings.recrawl != nil)
+        store.recordsDecisions = settings.recordsURLDecisions
         let credentials = Self.credentials(of: seeds)
         if !credentials.isEmpty {
             saved.queued = saved.queued.map { entry in

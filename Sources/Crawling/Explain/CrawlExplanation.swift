@@ -51,26 +51,54 @@ public struct CrawlExplanation: Sendable, Hashable, Codable {
     public static func explain(
         _ url: String, stateDirectory: String,
         canonicalization: CanonicalizationOptions = .crawler
-    ) throws(StateStoreError) -> CrawlExplanation {
+    ) async throws(StateStoreError) -> CrawlExplanation {
         let log = try URLDecisionLog(directory: stateDirectory)
-        guard let canonical = CanonicalURL(url, options: canonicalization), let decision = try log.decision(for: canonical.fingerprint)
-        else {
+        return try await explain(url, canonicalization: canonicalization) { fingerprint throws(StateStoreError) in
+            try log.decision(for: fingerprint)
+        }
+    }
+
+    /// Explains `url` from the decisions `decision(for:)` reads (a state
+    /// directory's, a shared crawl's in Redis), following the referrers back to a seed.
+    /// - Parameters:
+    ///   - url: an absolute http(s) URL.
+    ///   - canonicalization: the crawl's canonical form (its default unless changed).
+    ///   - decisions: the recorded decision about a fingerprint, if any.
+    /// - Returns: the explanation.
+    /// - Throws: what `decisions` throws.
+    public static func explain<Failure: Error>(
+        _ url: String, canonicalization: CanonicalizationOptions = .crawler,
+        decisions: (UInt64) async throws(Failure) -> URLDecision?
+    ) async throws(Failure) -> CrawlExplanation {
+        guard let canonical = CanonicalURL(url, options: canonicalization), let found = try await decisions(canonical.fingerprint) else {
             return CrawlExplanation(url: url, verdict: "neverSeen", referrers: [])
         }
-        var explanation = CrawlExplanation(decision, asked: url)
-        if let asked = WebURL(url)?.removingFragment.href, asked != decision.url {
-            explanation.duplicateOf = decision.url
+        var explanation = CrawlExplanation(found, asked: url)
+        if let asked = WebURL(url)?.removingFragment.href, !found.url.isEmpty, asked != found.url {
+            explanation.duplicateOf = found.url
         }
         // The chain back to a seed; bounded, in case of a cycle.
-        var next = decision.referrer
-        var visited: Set<UInt64> = [decision.fingerprint]
+        var next = found.referrer
+        var visited: Set<UInt64> = [found.fingerprint]
         while let fingerprint = next, visited.insert(fingerprint).inserted, visited.count <= 1000,
-            let parent = try log.decision(for: fingerprint)
+            let parent = try await decisions(fingerprint)
         {
             explanation.referrers.append(Step(url: parent.url, depth: parent.depth, verdict: Self.verdict(of: parent.code)))
             next = parent.referrer
         }
         return explanation
+    }
+
+    /// Marks a URL of a host that was given up as refused with it: one left
+    /// queued (its host's queue was dropped) or refused as over the page
+    /// limits (a shared crawl refuses a given-up host's URLs so): `reason`
+    /// becomes `hostGivenUp`.
+    /// - Parameter detail: why the host was given up.
+    public mutating func markHostGivenUp(_ detail: String) {
+        guard verdict == "queued" || reason == URLDecision.Code.pageLimit.name else { return }
+        verdict = "refused"
+        reason = URLDecision.Code.hostGivenUp.name
+        self.detail = detail
     }
 
     private init(url: String, verdict: String, referrers: [Step]) {

@@ -25,7 +25,7 @@ extension CrawlWork {
     }
 
     /// Records how a fetched URL ended: its status, or its error.
-    static func recordFetch(of entry: FrontierEntry, record: PageRecord, in store: CrawlStateStore) {
+    static func recordFetch(of entry: FrontierEntry, record: PageRecord, in store: any URLDecisionRecorder) {
         if let status = record.status {
             store.recordOutcome(entry, code: .fetched, detail: String(status))
         } else {
