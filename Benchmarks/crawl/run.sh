@@ -148,8 +148,8 @@ if ((with_redis)); then
             --no-explain-record)
         rn_cpu=$(python3 -c "print($(redis_cpu) - $r_cpu0 - $r_cpu)")
         # The record's size: MEMORY USAGE of the bench crawl's x:/y: hashes.
-        record_bytes=$(redis-cli -p "$redis_port" --scan --pattern 'asyncurl:{bench}:[xy]:*' \
-            | while read -r key; do redis-cli -p "$redis_port" MEMORY USAGE "$key" SAMPLES 0; done | awk '{ sum += $1 } END { print sum + 0 }')
+        record_bytes=$(redis-cli -p "$redis_port" --scan --pattern 'asyncurl:{bench}:[xy]:*' | sed 's/^/MEMORY USAGE /; s/$/ SAMPLES 0/' \
+            | redis-cli -p "$redis_port" | awk '{ sum += $1 } END { print sum + 0 }')
     fi
     if ((redis_workers > 1)); then
         # Another crawl name on the same server: a fresh crawl, the one-worker crawl's keys left alone.

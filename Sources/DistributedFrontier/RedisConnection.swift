@@ -129,7 +129,13 @@ public final class RedisConnection: @unchecked Sendable {
     /// Runs a Lua script: `EVALSHA` with the script's hash (loaded once per
     /// connection), and `EVAL` with its body when the server answers
     /// `NOSCRIPT` (after a restart or `SCRIPT FLUSH`). An error reply throws.
-    /// `earlier` commands go first, in the same write (their replies are not returned).
+    /// - Parameters:
+    ///   - script: the Lua source.
+    ///   - keys: the keys the script touches (`KEYS`).
+    ///   - arguments: its other arguments (`ARGV`).
+    ///   - earlier: commands sent first, in the same write (their replies are not returned).
+    /// - Returns: the script's reply.
+    /// - Throws: ``RedisError`` when the server cannot be reached or the script fails.
     public func evaluate(_ script: String, keys: [[UInt8]] = [], arguments: [[UInt8]], after earlier: [[[UInt8]]] = [])
         async throws(RedisError) -> RedisReply
     {

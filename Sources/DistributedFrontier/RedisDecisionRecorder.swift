@@ -8,7 +8,8 @@ import CrawlFrontier
 /// Nothing here makes a round trip of its own while the crawl runs: each
 /// record becomes one small command kept in an outbox, and the outbox rides
 /// in front of the frontier's next script call, in the same pipelined write
-/// (``RedisFrontierWire`` takes it with ``takeOutbox()``). Only when
+/// (``RedisFrontierWire`` takes it with ``takeOutbox()``); a refusal met
+/// again on many pages is sent about once (`RecentRefusals`). Only when
 /// ``batchSize`` commands are waiting (a page with thousands of new links) are
 /// they sent at once on their own; ``flush()`` sends what is left when the
 /// worker closes. A write lost to a Redis failure is not sent again (it is
@@ -26,10 +27,14 @@ import CrawlFrontier
 final class RedisDecisionRecorder: URLDecisionRecorder {
     /// Commands waiting that make the outbox go out on its own.
     static let batchSize = 1024
+    /// Mixed into an outcome's fingerprint in the table of recent refusals, so it has a slot of its own.
+    private static let outcomeMix: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     private struct Outbox {
         var commands: [[[UInt8]]] = []
         var lost = 0
+        /// Refusals (and robots.txt outcomes, their fingerprints mixed) sent lately: not sent again.
+        var recent = RecentRefusals()
     }
 
     private let keys: RedisKeys
@@ -43,6 +48,7 @@ final class RedisDecisionRecorder: URLDecisionRecorder {
     }
 
     func recordOffered(_ entry: FrontierEntry, parent: UInt64?, code: URLDecision.Code, detail: String?) {
+        if code != .queued, !outbox.withLock({ $0.recent.isNew(entry.fingerprint) }) { return }
         let (bucket, field) = Self.place(entry.fingerprint)
         let parentText = parent.map { String($0, radix: 16) } ?? ""
         let value = "\(code.rawValue)\n\(entry.depth)\n\(parentText)\n\(URLDecision.nowMilliseconds)\n\(Self.oneLine(detail))\n"
@@ -54,6 +60,8 @@ final class RedisDecisionRecorder: URLDecisionRecorder {
     }
 
     func recordOutcome(_ entry: FrontierEntry, code: URLDecision.Code, detail: String?) {
+        // A robots.txt refusal is told for every page that links to the URL; its slot differs from its offer's.
+        if code == .robots, !outbox.withLock({ $0.recent.isNew(entry.fingerprint ^ Self.outcomeMix) }) { return }
         let (bucket, field) = Self.place(entry.fingerprint)
         let value = "\(code.rawValue)\n\(URLDecision.nowMilliseconds)\n\(Self.oneLine(detail))"
         append([Array("HSET".utf8), keys.key("y:" + bucket), field, Array(value.utf8)])

@@ -70,8 +70,9 @@ struct ExplainOptions: ParsableArguments {
             var explanation = try await CrawlExplanation.explain(url) { fingerprint throws(RedisError) in
                 try await log.decision(for: fingerprint)
             }
-            // A URL still queued in a crawl that gave its host up was dropped with it.
-            if explanation.verdict == "queued", let hostKey = CanonicalURL(url)?.hostKey,
+            // A URL still queued in a crawl that gave its host up was dropped with it;
+            // one refused as over the page limits may have been refused for its host.
+            if explanation.verdict == "queued" || explanation.reason == "pageLimit", let hostKey = CanonicalURL(url)?.hostKey,
                 let reason = try await log.givenUpReason(hostKey: hostKey)
             {
                 explanation.markHostGivenUp(reason)

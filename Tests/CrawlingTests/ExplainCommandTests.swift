@@ -123,29 +123,36 @@ struct ExplainCommandTests {
 
         // Nothing listens on port 1: robots.txt fails three times (2 s, then 4 s apart) and the host is given up.
         let unreachable = ["--frontier", "redis://127.0.0.1:\(redis.port)/unreachable"]
-        crawl = try CrawlCommandProcess(["http://127.0.0.1:1/", "--quiet"] + unreachable, logPath: directory + "/unreachable.log")
+        // With --per-host 1 one seed is claimed (and refused) while the other waits in the host's queue, dropped with it.
+        crawl = try CrawlCommandProcess(
+            ["http://127.0.0.1:1/", "http://127.0.0.1:1/b", "--per-host", "1", "--quiet"] + unreachable,
+            logPath: directory + "/unreachable.log")
         _ = await crawl.waitForExit()
-        (status, text) = try await explain("http://127.0.0.1:1/", json: true, name: "unreachable.json", crawl: unreachable)
-        let json = try object(text)
-        #expect(status == 0 && json["reason"] as? String == "hostGivenUp", "\(text)")
-        #expect((json["detail"] as? String)?.contains("robots.txt of http://127.0.0.1:1 could not be fetched") == true, "\(text)")
+        for (index, url) in ["http://127.0.0.1:1/", "http://127.0.0.1:1/b"].enumerated() {
+            (status, text) = try await explain(url, json: true, name: "unreachable-\(index).json", crawl: unreachable)
+            let json = try object(text)
+            #expect(status == 0 && json["reason"] as? String == "hostGivenUp", "\(text)")
+            #expect((json["detail"] as? String)?.contains("robots.txt of http://127.0.0.1:1 could not be fetched") == true, "\(text)")
+        }
         let report = try CrawlCommandProcess(unreachable + ["--status"], logPath: directory + "/status.log")
         #expect(await report.waitForExit() == 0)
-        #expect(logText("status.log").contains("robotsUnavailable 1"), "\(logText("status.log"))")
+        #expect(logText("status.log").contains("robotsUnavailable 2"), "\(logText("status.log"))")
         #expect(!logText("status.log").contains("robotsDenied"), "\(logText("status.log"))")
     }
 
-    @Test("--no-explain-record: a shared crawl records nothing, and --explain says never seen")
-    func recordOff() async throws {
-        let redis = try RedisTestServer.start()
-        defer { redis.stop() }
+    @Test("--no-explain-record: the crawl records nothing, and --explain says never seen", arguments: ["state", "redis"])
+    func recordOff(_ kept: String) async throws {
+        let redis = kept == "redis" ? try RedisTestServer.start() : nil
+        defer { redis?.stop() }
+        let crawlAt = redis.map { ["--frontier", "redis://127.0.0.1:\($0.port)/off"] } ?? ["--state", directory + "/state-off"]
         let server = try await Self.site()
-        let shared = ["--frontier", "redis://127.0.0.1:\(redis.port)/off"]
-        let crawl = try CrawlCommandProcess([server.url("/"), "--quiet", "--no-explain-record"] + shared, logPath: directory + "/off.log")
+        let crawl = try CrawlCommandProcess([server.url("/"), "--quiet", "--no-explain-record"] + crawlAt, logPath: directory + "/off.log")
         #expect(await crawl.waitForExit() == 0, "\(logText("off.log"))")
         try await server.shutdown()
-        let (status, text) = try await explain(server.url("/a"), json: false, name: "off.txt", crawl: shared)
-        #expect(status == 0 && text.contains("was never seen"), "\(text)")
+        for (index, path) in ["/", "/a", "/private/x"].enumerated() {
+            let (status, text) = try await explain(server.url(path), json: false, name: "off-\(index).txt", crawl: crawlAt)
+            #expect(status == 0 && text.contains("was never seen"), "\(text)")
+        }
     }
 
     @Test("--explain without --state is a usage error")

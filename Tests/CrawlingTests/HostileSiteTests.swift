@@ -8,7 +8,8 @@ import Testing
 /// fetch every ordinary page, and report each failure in the page log and
 /// the statistics. (Each behaviour alone is tested at the fetch core and
 /// the link extractor; here the whole crawler meets them together.)
-@Suite("A crawl of a hostile site", .serialized, .timeLimit(.minutes(1)))
+// Time limits are hang guards (the crawls take seconds), above LoggedCrawl's 240 s watchdog.
+@Suite("A crawl of a hostile site", .serialized, .timeLimit(.minutes(5)))
 struct HostileSiteTests {
     /// `/redirect-to?url=TARGET` on the test server, TARGET percent-encoded.
     private static func redirect(to target: String) -> String {
@@ -133,7 +134,7 @@ struct HostileSiteTests {
                 server.url("/start"), "--output", directory + "/pages.jsonl", "--stats", directory + "/stats.json",
                 "--timeout", "30", "--quiet"
             ], logPath: directory + "/output.txt")
-        let exitCode = await process.waitForExit(limit: .seconds(50))
+        let exitCode = await process.waitForExit(limit: .seconds(240))
         try await server.shutdown()
 
         #expect(exitCode == 0, "\((try? String(contentsOfFile: directory + "/output.txt", encoding: .utf8)) ?? "")")
@@ -178,7 +179,7 @@ struct HostileSiteTests {
                 server.url("/start"), "--output", directory + "/pages.jsonl", "--stats", directory + "/stats.json",
                 "--quiet"
             ], logPath: directory + "/output.txt")
-        let exitCode = await process.waitForExit(limit: .seconds(50))
+        let exitCode = await process.waitForExit(limit: .seconds(240))
         try await server.shutdown()
 
         #expect(exitCode == 0, "\((try? String(contentsOfFile: directory + "/output.txt", encoding: .utf8)) ?? "")")

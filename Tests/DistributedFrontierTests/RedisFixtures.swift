@@ -67,8 +67,13 @@ enum RedisFixtures {
         try await RedisCrawlStatus.read(url(server, name: "test"))
     }
 
+    /// How long a claim or a finish may take before a test calls it a hang.
+    /// Only a guard: a passing test never waits for it, so it is generous (a
+    /// full test run on a loaded 2-core machine has stalled claims for over 10 s).
+    static let hangGuard: Duration = .seconds(120)
+
     /// Runs `body`, cancelling it after `limit` (every `next()` then returns nil).
-    static func bounded<T: Sendable>(_ limit: Duration = .seconds(30), _ body: @escaping @Sendable () async -> T) async -> T? {
+    static func bounded<T: Sendable>(_ limit: Duration = hangGuard, _ body: @escaping @Sendable () async -> T) async -> T? {
         await withTaskGroup(of: T?.self) { group in
             group.addTask { await body() }
             group.addTask {

@@ -69,20 +69,23 @@ struct RedisFrontierTests {
 
     @Test("A dead worker's lease expires and its URL goes back to the queue")
     func leaseExpiry() async throws {
-        try await RedisFixtures.withFrontiers(2, leaseTimeout: .milliseconds(400)) { server, frontiers in
-            let (dying, survivor) = (frontiers[0], frontiers[1])
+        try await RedisFixtures.withFrontiers(1, leaseTimeout: .milliseconds(400)) { server, frontiers in
+            // The survivor's own lease is long: on a loaded machine a 400 ms
+            // lease could lapse between renewals and count a second expiry.
+            let (dying, survivor) = (frontiers[0], try await RedisFixtures.frontier(server, leaseTimeout: .seconds(60)))
             let page = RedisFixtures.entry(host: 1, path: "/only")
             _ = await dying.addSeeds([page])
             let taken = await dying.next()
             #expect(taken?.url == page.url)
             dying.abandon()
-            let retaken = await RedisFixtures.bounded(.seconds(10)) { await survivor.next() }
+            let retaken = await RedisFixtures.bounded { await survivor.next() }
             #expect(retaken??.url == page.url)
             let status = try await RedisFixtures.status(server)
             #expect(status.expiredLeases == 1)
             if let entry = retaken ?? nil { await survivor.complete(entry, outcome: .success(latency: .zero)) }
-            let after = await RedisFixtures.bounded(.seconds(10)) { await survivor.next() }
+            let after = await RedisFixtures.bounded { await survivor.next() }
             #expect(after == .some(nil))
+            try await survivor.close()
         }
     }
 
@@ -94,7 +97,7 @@ struct RedisFrontierTests {
             let link = RedisFixtures.entry(host: 1, path: "/linked", depth: 1)
             _ = await first.addSeeds([seed])
             let taken = try #require(await first.next())
-            let waiting = Task { await RedisFixtures.bounded(.seconds(20)) { await second.next() } }
+            let waiting = Task { await RedisFixtures.bounded { await second.next() } }
             // Give the second worker time to find the queue empty (it must wait, not leave).
             try await Task.sleep(for: .milliseconds(300))
             await first.add(contentsOf: [link])
@@ -102,8 +105,8 @@ struct RedisFrontierTests {
             let got = await waiting.value
             #expect(got??.url == link.url)
             if let entry = got ?? nil { await second.complete(entry, outcome: .success(latency: .zero)) }
-            #expect(await RedisFixtures.bounded(.seconds(10)) { await first.next() } == .some(nil))
-            #expect(await RedisFixtures.bounded(.seconds(10)) { await second.next() } == .some(nil))
+            #expect(await RedisFixtures.bounded { await first.next() } == .some(nil))
+            #expect(await RedisFixtures.bounded { await second.next() } == .some(nil))
         }
     }
 
@@ -111,7 +114,7 @@ struct RedisFrontierTests {
     func waitsForSeeds() async throws {
         try await RedisFixtures.withFrontiers(2) { _, frontiers in
             let (worker, seeder) = (frontiers[0], frontiers[1])
-            let waiting = Task { await RedisFixtures.bounded(.seconds(20)) { await worker.next() } }
+            let waiting = Task { await RedisFixtures.bounded { await worker.next() } }
             try await Task.sleep(for: .milliseconds(300))
             let seed = RedisFixtures.entry(host: 1, path: "/")
             _ = await seeder.addSeeds([seed])

@@ -16,7 +16,7 @@ struct RedisPolitenessTests {
         try await RedisFixtures.withFrontiers(2, policy: PolitenessPolicy(maxConcurrencyPerHost: 1, maxRetryWait: .seconds(60))) {
             server, frontiers in
             _ = await frontiers[0].addSeeds(["/a", "/b", "/c", "/d"].map { RedisFixtures.entry(host: 1, path: $0) })
-            guard let first = await RedisFixtures.bounded(.seconds(10), { await frontiers[0].next() }) ?? nil else {
+            guard let first = await RedisFixtures.bounded(RedisFixtures.hangGuard, { await frontiers[0].next() }) ?? nil else {
                 Issue.record("nothing claimed")
                 return
             }
@@ -26,7 +26,7 @@ struct RedisPolitenessTests {
                 return
             }
             // The host goes on at once with its other URLs, for the other worker too.
-            guard let second = await RedisFixtures.bounded(.seconds(10), { await frontiers[1].next() }) ?? nil else {
+            guard let second = await RedisFixtures.bounded(RedisFixtures.hangGuard, { await frontiers[1].next() }) ?? nil else {
                 Issue.record("the host was held up by one URL's Retry-After")
                 return
             }
@@ -36,7 +36,7 @@ struct RedisPolitenessTests {
 
             // Over the cap: not retried, counted as waitTooLong.
             #expect(await frontiers[1].complete(second, outcome: .retryAfter(.seconds(120))) == .waitTooLong(asked: .seconds(120)))
-            guard let third = await RedisFixtures.bounded(.seconds(10), { await frontiers[0].next() }) ?? nil else {
+            guard let third = await RedisFixtures.bounded(RedisFixtures.hangGuard, { await frontiers[0].next() }) ?? nil else {
                 Issue.record("nothing claimed")
                 return
             }
@@ -62,7 +62,7 @@ struct RedisPolitenessTests {
             _ = await frontiers[0].addSeeds((0..<6).map { RedisFixtures.entry(host: 1, path: "/\($0)") })
             for index in 0..<3 {
                 let worker = frontiers[index % 2]
-                guard let entry = await RedisFixtures.bounded(.seconds(10), { await worker.next() }) ?? nil else {
+                guard let entry = await RedisFixtures.bounded(RedisFixtures.hangGuard, { await worker.next() }) ?? nil else {
                     Issue.record("nothing claimed")
                     return
                 }
@@ -124,7 +124,7 @@ struct RedisPolitenessTests {
             }
         ) { server, frontiers in
             _ = await frontiers[0].addSeeds([RedisFixtures.entry(host: 1, path: "/")])
-            guard let seed = await RedisFixtures.bounded(.seconds(10), { await frontiers[0].next() }) ?? nil else {
+            guard let seed = await RedisFixtures.bounded(RedisFixtures.hangGuard, { await frontiers[0].next() }) ?? nil else {
                 Issue.record("nothing claimed: \(frontiers[0].redisErrors)")
                 return
             }

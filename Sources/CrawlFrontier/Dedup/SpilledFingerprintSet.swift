@@ -26,7 +26,7 @@ import Dispatch
 /// twice, never skipped) and is counted in ``readFailures``.
 ///
 /// Not `Sendable`: owned and used by one actor (the ``Frontier``).
-public final class SpilledFingerprintSet {
+package final class SpilledFingerprintSet {
     private struct Shared {
         /// Tables being written to runs (or kept, when writing failed), by number.
         var frozen: [(number: Int, table: FingerprintSet)] = []

@@ -20,11 +20,7 @@ extension CrawlStateStore {
         guard recordsDecisions else { return }
         if code != .queued {
             let fingerprint = entry.fingerprint
-            let isNew = recentRefusals.withLock { slots in
-                let slot = Int(truncatingIfNeeded: fingerprint % UInt64(slots.count))
-                defer { slots[slot] = fingerprint }
-                return slots[slot] != fingerprint
-            }
+            let isNew = recentRefusals.withLock { $0.isNew(fingerprint) }
             guard isNew else { return }
         }
         let decision = URLDecision(

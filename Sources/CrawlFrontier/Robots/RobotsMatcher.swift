@@ -65,5 +65,5 @@ public struct RobotsMatcher: Sendable, Hashable {
     }
 
     /// The rules kept.
-    public var ruleCount: Int { rules.count }
+    package var ruleCount: Int { rules.count }
 }

@@ -1,7 +1,7 @@
 /// One `Allow`/`Disallow` path pattern of a robots.txt file (RFC 9309 §2.2.2-2.2.3).
 ///
 /// Patterns and paths are compared as octets after the same normalisation
-/// (``RobotsPath/normalize(_:)``). `*` matches any sequence of octets; a `$`
+/// (`RobotsPath.normalize(_:)`). `*` matches any sequence of octets; a `$`
 /// at the end anchors the pattern to the end of the path. Matching looks for
 /// the literal pieces between `*`s in order, each at its first occurrence
 /// (which is never worse for the pieces after it), with a linear-time search
@@ -97,7 +97,7 @@ public struct RobotsPattern: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The normalisation RFC 9309 asks for before comparing paths and patterns.
-public enum RobotsPath {
+package enum RobotsPath {
     /// Percent-encodes octets outside US-ASCII (and controls and space),
     /// decodes `%XX` escapes of unreserved characters, and upper-cases the
     /// hex digits of the escapes that stay.

@@ -50,9 +50,9 @@ public final class CrawlStateStore: Sendable {
     /// Records not yet committed. The lock also orders them with the writes
     /// done in ``recordDone(_:redirectTarget:revisit:alongWith:)``.
     let pending = LockedState<[Record]>([])
-    /// Fingerprints of refusals recorded lately (one slot per hash bucket), so
-    /// a URL refused on every page of a site is written about once, in bounded memory.
-    let recentRefusals = LockedState([UInt64](repeating: 0, count: 1 << 14))
+    /// Fingerprints of refusals recorded lately, so a URL refused on every
+    /// page of a site is written about once, in bounded memory.
+    let recentRefusals = LockedState(RecentRefusals())
     /// Whether decisions are recorded for `--explain` (see ``recordsDecisions``).
     let decisionsSwitch = LockedState(true)
     /// The database, used by one commit at a time. `nil` once closed.
@@ -88,12 +88,12 @@ public final class CrawlStateStore: Sendable {
     }
 
     /// Records a URL the frontier accepted.
-    public func recordQueued(_ entry: FrontierEntry) {
+    package func recordQueued(_ entry: FrontierEntry) {
         pending.withLock { $0.append(.queued(entry)) }
     }
 
     /// Records a seed's host (for the "same hosts as the seeds" scope).
-    public func recordSeedHost(_ hostKey: String) {
+    package func recordSeedHost(_ hostKey: String) {
         pending.withLock { $0.append(.seedHost(hostKey)) }
     }
 

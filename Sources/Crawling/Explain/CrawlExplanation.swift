@@ -63,13 +63,14 @@ public struct CrawlExplanation: Sendable, Hashable, Codable {
     /// - Parameters:
     ///   - url: an absolute http(s) URL.
     ///   - canonicalization: the crawl's canonical form (its default unless changed).
-    ///   - decision: the recorded decision about a fingerprint, if any.
-    /// - Throws: what `decision` throws.
+    ///   - decisions: the recorded decision about a fingerprint, if any.
+    /// - Returns: the explanation.
+    /// - Throws: what `decisions` throws.
     public static func explain<Failure: Error>(
         _ url: String, canonicalization: CanonicalizationOptions = .crawler,
-        decisions decision: (UInt64) async throws(Failure) -> URLDecision?
+        decisions: (UInt64) async throws(Failure) -> URLDecision?
     ) async throws(Failure) -> CrawlExplanation {
-        guard let canonical = CanonicalURL(url, options: canonicalization), let found = try await decision(canonical.fingerprint) else {
+        guard let canonical = CanonicalURL(url, options: canonicalization), let found = try await decisions(canonical.fingerprint) else {
             return CrawlExplanation(url: url, verdict: "neverSeen", referrers: [])
         }
         var explanation = CrawlExplanation(found, asked: url)
@@ -80,7 +81,7 @@ public struct CrawlExplanation: Sendable, Hashable, Codable {
         var next = found.referrer
         var visited: Set<UInt64> = [found.fingerprint]
         while let fingerprint = next, visited.insert(fingerprint).inserted, visited.count <= 1000,
-            let parent = try await decision(fingerprint)
+            let parent = try await decisions(fingerprint)
         {
             explanation.referrers.append(Step(url: parent.url, depth: parent.depth, verdict: Self.verdict(of: parent.code)))
             next = parent.referrer
@@ -88,11 +89,13 @@ public struct CrawlExplanation: Sendable, Hashable, Codable {
         return explanation
     }
 
-    /// Marks a URL left queued as refused with its host, given up (its queued
-    /// URLs were dropped with it): `reason` becomes `hostGivenUp`.
+    /// Marks a URL of a host that was given up as refused with it: one left
+    /// queued (its host's queue was dropped) or refused as over the page
+    /// limits (a shared crawl refuses a given-up host's URLs so): `reason`
+    /// becomes `hostGivenUp`.
     /// - Parameter detail: why the host was given up.
     public mutating func markHostGivenUp(_ detail: String) {
-        guard verdict == "queued" else { return }
+        guard verdict == "queued" || reason == URLDecision.Code.pageLimit.name else { return }
         verdict = "refused"
         reason = URLDecision.Code.hostGivenUp.name
         self.detail = detail

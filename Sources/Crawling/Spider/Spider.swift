@@ -6,7 +6,7 @@ import LinkExtraction
 /// Subclass it and override what you need:
 ///
 /// ```swift
-/// final class TitleSpider: Spider {
+/// final class TitleSpider: Spider, @unchecked Sendable {
 ///     override var name: String { "titles" }
 ///     override var startURLs: [String] { ["http://127.0.0.1:8080/"] }
 ///     override func parse(_ response: CrawlResponse, output: SpiderOutput) async throws {
@@ -35,6 +35,26 @@ import LinkExtraction
 /// be checked), and Swift asks every subclass to say so again: write
 /// `final class MySpider: Spider, @unchecked Sendable`. With the rules above
 /// that promise holds; the compiler does not check it.
+///
+/// ### Why a subclass restates `@unchecked Sendable`
+///
+/// Without it, Swift 6.3 (language mode 6) warns at the subclass:
+/// `class 'MySpider' must restate inherited '@unchecked Sendable' conformance`.
+/// The warning has no diagnostic group, so it cannot be silenced by a build
+/// setting. What the language offers instead was tried, and each costs more
+/// than the one attribute:
+/// - `open class Spider: Sendable` (checked) is refused:
+///   `non-final class 'Spider' cannot conform to the 'Sendable' protocol`.
+/// - `@preconcurrency` on the conformance or on the class: `'@preconcurrency'
+///   on conformance to 'Sendable' has no effect`, and the warning stays.
+/// - A global actor on `Spider` (`@MainActor`) makes every subclass `Sendable`
+///   with nothing restated, but a subclass's `override func parse` is then
+///   isolated to that actor unless it is also marked `nonisolated`: every
+///   page would be parsed on the one main thread.
+/// - `Spider` as a class-constrained protocol (`AnyObject, Sendable`) is
+///   checked by the compiler, but spiders would then no longer inherit
+///   ``CrawlSpider``'s and ``SitemapSpider``'s behaviour by subclassing.
+/// - A macro would need a swift-syntax dependency.
 open class Spider: @unchecked Sendable {
     /// A callback that parses a response into items and further requests.
     public typealias Callback = @Sendable (CrawlResponse, SpiderOutput) async throws -> Void

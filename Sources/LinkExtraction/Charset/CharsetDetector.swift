@@ -5,7 +5,7 @@ import AsyncURLSupport
 /// the `charset` parameter of the HTTP `Content-Type` header, a byte order mark, a
 /// `<meta charset>` / `<meta http-equiv="Content-Type" content="...charset=...">` found in
 /// the first 1024 bytes, then a default.
-public enum CharsetDetector {
+package enum CharsetDetector {
     /// How many leading bytes the `<meta>` pre-scan looks at.
     public static let prescanLength = 1024
 

@@ -4,7 +4,7 @@
 ///
 /// The base is parsed once; each `resolve` call runs the WHATWG parser on the reference
 /// with that base and drops the fragment (links to the same document differ only there).
-public struct URLResolver: Sendable {
+package struct URLResolver: Sendable {
     /// The base every reference is resolved against.
     public let base: WebURL
 
