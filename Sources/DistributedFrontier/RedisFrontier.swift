@@ -79,6 +79,7 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     let decisions: RedisDecisionRecorder?
     private let listenerConnection: RedisConnection
     private let leases: RedisLeaseKeeper
+    private let completions: RedisCompletionQueue
     private let robots: RedisRobotsCache
     private let state = LockedState(LocalState())
     private let wakeUps = FrontierWakeUps()
@@ -123,6 +124,7 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
             connection: connection, keys: keys, policy: configuration.policy,
             maxAttempts: options.maxAttempts, outageTimeout: options.outageTimeout, decisions: decisions)
         leases = RedisLeaseKeeper(wire: wire, leaseTimeout: options.leaseTimeout, workerID: workerID)
+        completions = RedisCompletionQueue(wire: wire)
         robots = RedisRobotsCache(
             wire: wire, configuration: configuration, lockTimeout: options.robotsLockTimeout, workerID: workerID,
             fetcher: robotsFetcher)
@@ -588,14 +590,13 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
 
     // MARK: Leases
 
-    /// Runs the completion script; `true` when the crawl is now finished.
+    /// Runs the completion script (with other completions waiting, see
+    /// `RedisCompletionQueue`); `true` when the crawl is now finished.
     private func finish(
         _ lease: String, hostKey: String, end: LeaseEnd, signal: RedisFrontierWire.HostSignal = .none,
         sample: RedisFrontierWire.LatencySample? = nil
     ) async -> Bool {
-        let reply = await wire.withRetries { () async throws(RedisError) -> RedisFrontierWire.CompletionReply in
-            try await self.wire.complete(lease: lease, hostKey: hostKey, end: end, signal: signal, sample: sample)
-        }
+        let reply = await completions.complete(.init(lease: lease, hostKey: hostKey, end: end, signal: signal, sample: sample))
         return reply?.isFinished == true
     }
 

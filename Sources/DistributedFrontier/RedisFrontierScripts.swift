@@ -288,7 +288,9 @@ enum RedisFrontierScripts {
             return {'W', tostring(wait)}
             """)
 
-    /// Ends a lease. ARGV: prefix, per-host limit, policy delay (ms), lease,
+    /// Ends leases, one or more in one call (completions that arrive while
+    /// one call is on the wire go together in the next). ARGV: prefix, per-host
+    /// limit, policy delay (ms), then for each lease 17 arguments: the lease,
     /// kind, counter, wait (ms), retry member (`SEQUENCE`-less payload), host
     /// pause (ms, 0: none), pause reason, failure (the URL's fingerprint when
     /// it failed, `S` for a success, empty otherwise), failure threshold,
@@ -297,7 +299,7 @@ enum RedisFrontierScripts {
     /// AutoThrottle), whether it succeeded (0/1), the target concurrency and
     /// the least and most delay (ms); the host's estimate (`h:HOST` `throttle`)
     /// moves as ``AutoThrottle/adjusted(_:latency:succeeded:)`` says, for every worker.
-    /// KEYS after the common ones: the lease's host's queue, state and recent failures.
+    /// KEYS after the common ones, for each lease: its host's queue, state and recent failures.
     /// Kinds (``LeaseEnd``): `done` (counted under the counter: success,
     /// failed, gaveUp, waitTooLong, robotsDenied, robotsUnavailable), `denied` (robots.txt: also
     /// gives back the page limits), `retryNow` (requeued at once; with a host
@@ -308,76 +310,87 @@ enum RedisFrontierScripts {
     /// claim) is refused whatever the kind: the URL stays where it is, so none
     /// is lost and none is counted twice (`stats.stale` counts the refusals);
     /// what the response says about its host (failures, pauses, latency) still counts.
-    /// Returns `{lease still held (0/1), crawl finished (0/1)}`.
+    /// Returns, for each lease, whether it was still held (0/1; a lease this
+    /// code cannot read counts as not held), then whether the crawl is finished (0/1).
     static let complete = RedisScript(
         name: "complete",
         source: prelude + """
             local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
-            local lease, kind, counter, wait, payload = ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8]
-            local pauseMs, reason, failure = tonumber(ARGV[9]), ARGV[10], ARGV[11]
-            local threshold, windowMs, backoffMs, capMs = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
-            local latency, succeeded = tonumber(ARGV[16]), ARGV[17] == '1'
-            local tconcurrency, tmin, tmax = tonumber(ARGV[18]), tonumber(ARGV[19]), tonumber(ARGV[20])
-            local qk, hk, fk = KEYS[12], KEYS[13], KEYS[14]
             local now = now_ms()
-            local f = split(lease, 4)
-            if not f then return redis.error_reply('malformed lease') end
-            local host, score, qmember = f[1], f[2], f[4]
-            local held = redis.call('ZREM', LEASES, lease)
-            if held == 0 then
-              -- A stale lease: it expired, and its URL went back to the queue (and
-              -- maybe to another worker). It is that URL's owner now: the URL stays.
-              redis.call('HINCRBY', STATS, 'stale', 1)
-            else
-              redis.call('HINCRBY', hk, 'inflight', -1)
-              if kind == 'retryNow' or kind == 'retryLater' then
-                redis.call('HINCRBY', STATS, 'retries', 1)
-                local seq = redis.call('HINCRBY', STATS, 'seq', 1)
-                local member = string.format('%015d', seq) .. '\\n' .. payload
-                if kind == 'retryNow' then
-                  redis.call('ZADD', qk, score, member)
+            local function complete_one(a, k)
+              local lease, kind, counter, wait, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), ARGV[a + 4]
+              local pauseMs, reason, failure = tonumber(ARGV[a + 5]), ARGV[a + 6], ARGV[a + 7]
+              local threshold, windowMs, backoffMs, capMs = tonumber(ARGV[a + 8]), tonumber(ARGV[a + 9]), tonumber(ARGV[a + 10]), tonumber(ARGV[a + 11])
+              local latency, succeeded = tonumber(ARGV[a + 12]), ARGV[a + 13] == '1'
+              local tconcurrency, tmin, tmax = tonumber(ARGV[a + 14]), tonumber(ARGV[a + 15]), tonumber(ARGV[a + 16])
+              local qk, hk, fk = KEYS[k], KEYS[k + 1], KEYS[k + 2]
+              local f = split(lease, 4)
+              -- Not a lease this code wrote: held by nobody, refused.
+              if not f then return 0, false end
+              local host, score, qmember = f[1], f[2], f[4]
+              local held = redis.call('ZREM', LEASES, lease)
+              if held == 0 then
+                -- A stale lease: it expired, and its URL went back to the queue (and
+                -- maybe to another worker). It is that URL's owner now: the URL stays.
+                redis.call('HINCRBY', STATS, 'stale', 1)
+              else
+                redis.call('HINCRBY', hk, 'inflight', -1)
+                if kind == 'retryNow' or kind == 'retryLater' then
+                  redis.call('HINCRBY', STATS, 'retries', 1)
+                  local seq = redis.call('HINCRBY', STATS, 'seq', 1)
+                  local member = string.format('%015d', seq) .. '\\n' .. payload
+                  if kind == 'retryNow' then
+                    redis.call('ZADD', qk, score, member)
+                    redis.call('HINCRBY', STATS, 'pending', 1)
+                  else
+                    redis.call('ZADD', DELAYED, now + wait, host .. '\\n' .. score .. '\\n' .. member)
+                  end
+                elseif kind == 'release' then
+                  redis.call('ZADD', qk, score, qmember)
                   redis.call('HINCRBY', STATS, 'pending', 1)
                 else
-                  redis.call('ZADD', DELAYED, now + wait, host .. '\\n' .. score .. '\\n' .. member)
-                end
-              elseif kind == 'release' then
-                redis.call('ZADD', qk, score, qmember)
-                redis.call('HINCRBY', STATS, 'pending', 1)
-              else
-                redis.call('HINCRBY', STATS, 'done', 1)
-                redis.call('HINCRBY', STATS, counter, 1)
-                if kind == 'denied' then
-                  redis.call('HINCRBY', STATS, 'accepted', -1)
-                  redis.call('HINCRBY', HOSTPAGES, host, -1)
+                  redis.call('HINCRBY', STATS, 'done', 1)
+                  redis.call('HINCRBY', STATS, counter, 1)
+                  if kind == 'denied' then
+                    redis.call('HINCRBY', STATS, 'accepted', -1)
+                    redis.call('HINCRBY', HOSTPAGES, host, -1)
+                  end
                 end
               end
-            end
-            if latency >= 0 then
-              -- AutoThrottle, as AutoThrottle.adjusted does it, on the host's shared estimate.
-              local current = num(redis.call('HGET', hk, 'throttle'))
-              local target = latency / tconcurrency
-              local nextDelay = math.min(math.max(math.max(target, (current + target) / 2), tmin), tmax)
-              if not succeeded and nextDelay < current then nextDelay = current end
-              redis.call('HSET', hk, 'throttle', math.floor(nextDelay))
-            end
-            if failure == 'S' then
-              redis.call('DEL', fk)
-              redis.call('HDEL', hk, 'streak')
-            elseif failure ~= '' then
-              redis.call('ZREMRANGEBYSCORE', fk, '-inf', '(' .. tostring(now - windowMs))
-              redis.call('ZADD', fk, now, failure)
-              redis.call('PEXPIRE', fk, windowMs + 1000)
-              if redis.call('ZCARD', fk) >= threshold then
+              if latency >= 0 then
+                -- AutoThrottle, as AutoThrottle.adjusted does it, on the host's shared estimate.
+                local current = num(redis.call('HGET', hk, 'throttle'))
+                local target = latency / tconcurrency
+                local nextDelay = math.min(math.max(math.max(target, (current + target) / 2), tmin), tmax)
+                if not succeeded and nextDelay < current then nextDelay = current end
+                redis.call('HSET', hk, 'throttle', math.floor(nextDelay))
+              end
+              if failure == 'S' then
                 redis.call('DEL', fk)
-                local streak = redis.call('HINCRBY', hk, 'streak', 1)
-                pause_host(host, hk, now + math.min(backoffMs * 2 ^ math.min(streak - 1, 30), capMs), 'failures')
+                redis.call('HDEL', hk, 'streak')
+              elseif failure ~= '' then
+                redis.call('ZREMRANGEBYSCORE', fk, '-inf', '(' .. tostring(now - windowMs))
+                redis.call('ZADD', fk, now, failure)
+                redis.call('PEXPIRE', fk, windowMs + 1000)
+                if redis.call('ZCARD', fk) >= threshold then
+                  redis.call('DEL', fk)
+                  local streak = redis.call('HINCRBY', hk, 'streak', 1)
+                  pause_host(host, hk, now + math.min(backoffMs * 2 ^ math.min(streak - 1, 30), capMs), 'failures')
+                end
               end
+              if pauseMs > 0 then pause_host(host, hk, now + pauseMs, reason) end
+              return held, reschedule(host, qk, hk, limit, pdelay)
             end
-            if pauseMs > 0 then pause_host(host, hk, now + pauseMs, reason) end
-            local sooner = reschedule(host, qk, hk, limit, pdelay)
+            local out, sooner = {}, 0
+            for i = 0, (#ARGV - 3) / 17 - 1 do
+              local held, isSooner = complete_one(4 + i * 17, 12 + i * 3)
+              out[#out + 1] = held
+              if isSooner then sooner = sooner + 1 end
+            end
             local isFinished = finished()
-            wake(isFinished and 64 or (sooner and 1 or 0))
-            return {held, isFinished and 1 or 0}
+            wake(isFinished and 64 or math.min(sooner, 16))
+            out[#out + 1] = isFinished and 1 or 0
+            return out
             """)
 
     /// Marks a fingerprint seen. ARGV: prefix, member. KEYS after the common

@@ -183,41 +183,72 @@ final class RedisFrontierWire: Sendable {
         var succeeded: Bool
     }
 
+    /// How one lease ends: the lease as Redis holds it, the host it belongs
+    /// to, the end, what it tells the host's failure window, and AutoThrottle's
+    /// sample (it moves the host's shared estimate when the policy has AutoThrottle).
+    struct Completion: Sendable, Hashable {
+        var lease: String
+        var hostKey: String
+        var end: LeaseEnd
+        var signal: HostSignal = .none
+        var sample: LatencySample?
+    }
+
     /// Ends a lease (given as Redis holds it, and the host it belongs to);
     /// `sample` moves the host's shared AutoThrottle estimate (when the policy has AutoThrottle).
     func complete(
         lease raw: String, hostKey: String, end: LeaseEnd, signal: HostSignal = .none,
         sample: LatencySample? = nil
     ) async throws(RedisError) -> CompletionReply {
+        let (held, isFinished) = try await complete([Completion(lease: raw, hostKey: hostKey, end: end, signal: signal, sample: sample)])
+        return CompletionReply(wasHeld: held.first ?? false, isFinished: isFinished)
+    }
+
+    /// Ends several leases in one script call: whether each was still held, and whether the crawl is now finished.
+    func complete(_ completions: [Completion]) async throws(RedisError) -> (held: [Bool], isFinished: Bool) {
+        var scriptKeys = keys.common
+        var arguments = [keys.prefix, limitArgument, delayArgument]
+        scriptKeys.reserveCapacity(scriptKeys.count + completions.count * 3)
+        arguments.reserveCapacity(arguments.count + completions.count * 17)
+        for completion in completions {
+            let hostKey = completion.hostKey
+            scriptKeys += [keys.queue(host: hostKey), keys.host(hostKey), keys.failures(host: hostKey)]
+            arguments += completionArguments(completion)
+        }
+        let reply = try await evaluate(RedisFrontierScripts.complete, keys: scriptKeys, arguments: arguments)
+        let parts = reply.elements
+        let flags = parts.compactMap(\.int)
+        guard parts.count == completions.count + 1, flags.count == parts.count, let finished = flags.last else {
+            throw unexpected(RedisFrontierScripts.complete, reply)
+        }
+        return (flags.dropLast().map { $0 == 1 }, finished == 1)
+    }
+
+    /// The complete script's 17 arguments for one lease.
+    private func completionArguments(_ completion: Completion) -> [[UInt8]] {
+        let end = completion.end
         let retry = end.retry.map(RedisFrontierEntryCoding.payload(of:)) ?? ""
         var pause: Duration = .zero
         var failure = ""
-        switch signal {
+        switch completion.signal {
         case .none: break
         case .success: failure = "S"
         case .failure(let fingerprint): failure = String(fingerprint, radix: 16)
         case .pause(let wait): pause = min(max(.zero, wait), policy.maxRetryWait)
         }
-        let throttle = policy.limits(forHost: hostKey).autoThrottle
+        let throttle = policy.limits(forHost: completion.hostKey).autoThrottle
+        let sample = completion.sample
         let latency = throttle == nil ? -1 : sample.map { max(0, $0.latency.flooredMilliseconds) } ?? -1
-        let scriptKeys = keys.common + [keys.queue(host: hostKey), keys.host(hostKey), keys.failures(host: hostKey)]
-        let reply = try await evaluate(
-            RedisFrontierScripts.complete, keys: scriptKeys,
-            arguments: [
-                keys.prefix, limitArgument, delayArgument, Array(raw.utf8), Array(end.kind.utf8), Array(end.counter.utf8),
-                Self.number(end.wait.flooredMilliseconds), Array(retry.utf8),
-                Self.number(pause.flooredMilliseconds), Array(HostPause.Reason.retryAfter.rawValue.utf8), Array(failure.utf8),
-                Self.number(policy.hostFailureThreshold), Self.number(policy.hostFailureWindow.flooredMilliseconds),
-                Self.number(policy.retryBackoff.flooredMilliseconds),
-                Self.number(min(policy.maxRetryBackoff, policy.maxRetryWait).flooredMilliseconds),
-                Self.number(latency), Self.flag(sample?.succeeded ?? false), Array(String(throttle?.targetConcurrency ?? 1).utf8),
-                Self.number(throttle?.minimumDelay.flooredMilliseconds ?? 0), Self.number(throttle?.maximumDelay.flooredMilliseconds ?? 0)
-            ])
-        let parts = reply.elements
-        guard parts.count == 2, let held = parts[0].int, let finished = parts[1].int else {
-            throw unexpected(RedisFrontierScripts.complete, reply)
-        }
-        return CompletionReply(wasHeld: held == 1, isFinished: finished == 1)
+        return [
+            Array(completion.lease.utf8), Array(end.kind.utf8), Array(end.counter.utf8),
+            Self.number(end.wait.flooredMilliseconds), Array(retry.utf8),
+            Self.number(pause.flooredMilliseconds), Array(HostPause.Reason.retryAfter.rawValue.utf8), Array(failure.utf8),
+            Self.number(policy.hostFailureThreshold), Self.number(policy.hostFailureWindow.flooredMilliseconds),
+            Self.number(policy.retryBackoff.flooredMilliseconds),
+            Self.number(min(policy.maxRetryBackoff, policy.maxRetryWait).flooredMilliseconds),
+            Self.number(latency), Self.flag(sample?.succeeded ?? false), Array(String(throttle?.targetConcurrency ?? 1).utf8),
+            Self.number(throttle?.minimumDelay.flooredMilliseconds ?? 0), Self.number(throttle?.maximumDelay.flooredMilliseconds ?? 0)
+        ]
     }
 
     /// Counts a failed robots.txt fetch of a host: it pauses, or is given up after `attempts` failures.

@@ -1,0 +1,62 @@
+import AsyncURLSupport
+
+/// Sends lease ends to Redis in batches, as a group commit does: the first
+/// completion goes out at once, alone; those that come while it is on the
+/// wire go together in the next script call (at most ``maxBatch``). A busy
+/// worker then makes one call for several pages instead of one each, and an
+/// idle one waits for nothing.
+final class RedisCompletionQueue: Sendable {
+    private struct Waiting {
+        var completion: RedisFrontierWire.Completion
+        var continuation: CheckedContinuation<RedisFrontierWire.CompletionReply?, Never>
+    }
+
+    private struct State {
+        var waiting: [Waiting] = []
+        var isSending = false
+    }
+
+    /// The most lease ends in one script call.
+    static let maxBatch = 64
+
+    private let wire: RedisFrontierWire
+    private let state = LockedState(State())
+
+    init(wire: RedisFrontierWire) {
+        self.wire = wire
+    }
+
+    /// Ends a lease; what the script said about it (`nil`: Redis could not be
+    /// reached, after the wire's retries).
+    func complete(_ completion: RedisFrontierWire.Completion) async -> RedisFrontierWire.CompletionReply? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<RedisFrontierWire.CompletionReply?, Never>) in
+            let sends = state.withLock { state -> Bool in
+                state.waiting.append(Waiting(completion: completion, continuation: continuation))
+                guard !state.isSending else { return false }
+                state.isSending = true
+                return true
+            }
+            if sends { Task { await self.sendWaiting() } }
+        }
+    }
+
+    /// Sends batches until nothing waits.
+    private func sendWaiting() async {
+        while true {
+            let batch = state.withLock { state -> [Waiting] in
+                let taken = Array(state.waiting.prefix(Self.maxBatch))
+                state.waiting.removeFirst(taken.count)
+                if taken.isEmpty { state.isSending = false }
+                return taken
+            }
+            if batch.isEmpty { return }
+            let reply = await wire.withRetries { () async throws(RedisError) -> (held: [Bool], isFinished: Bool) in
+                try await self.wire.complete(batch.map(\.completion))
+            }
+            for (index, waiting) in batch.enumerated() {
+                waiting.continuation.resume(
+                    returning: reply.map { RedisFrontierWire.CompletionReply(wasHeld: $0.held[index], isFinished: $0.isFinished) })
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import CrawlFrontier
+import TestServer
+import Testing
+
+@testable import DistributedFrontier
+
+/// The calls that serve several pages at once: a claim of several URLs, and
+/// lease ends sent together. Each lease is still ended exactly once.
+@Suite("RedisFrontier claims and completions in batches")
+struct RedisBatchTests {
+    @Test(
+        "One claim takes several URLs (no more than asked); lease ends sent together end each once, and a stale or unreadable one is refused"
+    )
+    func claimsAndCompletionsInBatches() async throws {
+        let policy = PolitenessPolicy(maxConcurrencyPerHost: 8)
+        try await RedisFixtures.withFrontiers(1, policy: policy) { server, frontiers in
+            let pages = (0..<6).map { RedisFixtures.entry(host: 1, path: "/\($0)") }
+            #expect(await frontiers[0].addSeeds(pages) == Array(repeating: .queued, count: 6))
+            let connection = try await RedisConnection.connect(host: "127.0.0.1", port: server.port)
+            let wire = RedisFrontierWire(
+                connection: connection, keys: RedisKeys(crawl: "test"), policy: policy, maxAttempts: 1, outageTimeout: .seconds(5))
+
+            let reply = try await wire.claim(leaseTimeout: .seconds(60), token: "batch-test", most: 4)
+            guard case .claimed(let leases, let unreadable, let more) = reply else {
+                Issue.record("no claim: \(reply)")
+                return
+            }
+            #expect(leases.count == 4)
+            #expect(unreadable.isEmpty)
+            #expect(more)
+            #expect(Set(leases.map(\.entry.url)).count == 4)
+
+            let ends = leases.map { RedisFrontierWire.Completion(lease: $0.raw, hostKey: $0.hostKey, end: .done(.success)) }
+            let bogus = RedisFrontierWire.Completion(lease: "not a lease", hostKey: "http://h1.test:80", end: .done(.failed))
+            let first = try await wire.complete(ends + [bogus])
+            #expect(first.held == [true, true, true, true, false])
+            #expect(!first.isFinished)
+            // Sent again (a retry after a lost reply, say): refused, counted once.
+            let again = try await wire.complete(ends)
+            #expect(again.held == [false, false, false, false])
+            let status = try await RedisFixtures.status(server)
+            #expect(status.done == 4)
+            #expect(status.inFlight == 0)
+            #expect(status.queued == 2)
+        }
+    }
+}
