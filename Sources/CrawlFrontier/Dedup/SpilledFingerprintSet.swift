@@ -70,7 +70,8 @@ package final class SpilledFingerprintSet {
     /// - Parameter fingerprint: a URL's fingerprint.
     public func contains(_ fingerprint: UInt64) -> Bool {
         if recent.contains(fingerprint) { return true }
-        guard maxRecent != nil else { return false }
+        // Nothing frozen yet (every crawl under its budget): no lock, no copies of the lists.
+        guard maxRecent != nil, tablesFrozen > 0 else { return false }
         let (frozen, runs) = shared.withLock { ($0.frozen, $0.runs) }
         for (_, table) in frozen where table.contains(fingerprint) { return true }
         let key = fingerprint == 0 ? FingerprintSet.zeroSubstitute : fingerprint

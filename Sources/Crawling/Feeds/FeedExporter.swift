@@ -208,21 +208,27 @@ public final class FeedExporter: Sendable {
     /// The item as the format writes it (credentials removed when asked).
     private func encode(_ item: some Encodable) throws(FeedError) -> EncodedItem {
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(item)
+            let data: [UInt8]
+            if let record = item as? PageRecord, format == .jsonLines || format == .json {
+                // The page log: the same bytes as the encoder's, without its general machinery.
+                data = record.jsonObject
+            } else {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                data = Array(try encoder.encode(item))
+            }
             switch format {
             case .jsonLines, .json:
                 // Slashes are not escaped, so a URL's `://` is in the text as it is.
                 let text =
                     redactsCredentials && data.contains(UInt8(ascii: "@"))
-                    ? Array(String(decoding: data, as: UTF8.self).removingURLCredentials().utf8) : Array(data)
+                    ? Array(String(decoding: data, as: UTF8.self).removingURLCredentials().utf8) : data
                 return .text(format == .jsonLines ? text + [0x0A] : text)
             case .xml:
-                let value = try JSONDecoder().decode(JSONValue.self, from: data)
+                let value = try JSONDecoder().decode(JSONValue.self, from: Data(data))
                 return .text(Array(value.xmlElement(named: "item", redactsCredentials: redactsCredentials).utf8))
             case .csv:
-                let value = try JSONDecoder().decode(JSONValue.self, from: data)
+                let value = try JSONDecoder().decode(JSONValue.self, from: Data(data))
                 if case .object(let members) = value { return .fields(members) }
                 return .fields(["value": value])
             }

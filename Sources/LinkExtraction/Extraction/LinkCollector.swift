@@ -148,8 +148,11 @@ struct LinkCollector {
         var tally = Tally(invalid: invalidURLCount, tooLong: tooLongURLCount, excess: excessLinkCount)
         var links: [Link] = []
         links.reserveCapacity(candidates.count)
+        let resolver = URLResolver(base: base)
+        // An href repeated on the page (the same navigation links) is resolved once.
+        var resolvedHrefs: [String: WebURL?] = [:]
         for candidate in candidates {
-            if let link = resolve(candidate, against: base, tally: &tally) { links.append(link) }
+            if let link = resolve(candidate, with: resolver, cache: &resolvedHrefs, tally: &tally) { links.append(link) }
         }
         return LinkExtractionResult(
             links: links, documentURL: documentURL, baseURL: base, encoding: encoding, isNofollowPage: isNofollowPage,
@@ -181,26 +184,32 @@ struct LinkCollector {
 
     /// One candidate resolved against `base`, or `nil` (counted in `tally`)
     /// when it is fragment-only, invalid, of a skipped scheme, too long or over the page's byte cap.
-    private func resolve(_ candidate: Candidate, against base: WebURL, tally: inout Tally) -> Link? {
+    private func resolve(_ candidate: Candidate, with resolver: URLResolver, cache: inout [String: WebURL?], tally: inout Tally) -> Link? {
         if isFragmentOnly(candidate.href) {
             tally.skippedFragment += 1
             return nil
         }
-        // Checked from the parts first: a resolved string over the limit is never built.
-        guard ResolvedLength.lowerBound(of: candidate.href, against: base) <= options.maxURLLength else {
+        let found: WebURL?
+        if let cached = cache[candidate.href] {
+            found = cached
+        } else {
+            // Checked from the parts first: a resolved string over the limit is never built.
+            guard ResolvedLength.lowerBound(of: candidate.href, against: resolver.base) <= options.maxURLLength else {
+                tally.invalid += 1
+                tally.tooLong += 1
+                return nil
+            }
+            found = resolver.resolve(candidate.href)
+            cache[candidate.href] = found
+        }
+        guard let url = found else {
             tally.invalid += 1
-            tally.tooLong += 1
             return nil
         }
-        guard let resolved = WebURL(candidate.href, relativeTo: base) else {
-            tally.invalid += 1
-            return nil
-        }
-        if options.skippedSchemes.contains(resolved.scheme) {
+        if options.skippedSchemes.contains(url.scheme) {
             tally.skippedScheme += 1
             return nil
         }
-        let url = resolved.removingFragment
         let length = url.href.utf8.count
         guard length <= options.maxURLLength else {
             tally.invalid += 1
@@ -230,7 +239,10 @@ struct LinkCollector {
     private func anchorText(_ bytes: [UInt8]) -> String {
         guard !bytes.isEmpty else { return "" }
         var text = String(decoding: bytes, as: UTF8.self)
-        if text.count > options.maxAnchorTextLength { text = String(text.prefix(options.maxAnchorTextLength)) }
+        // Never more characters than bytes: only a longer text is counted (`count` walks graphemes).
+        if bytes.count > options.maxAnchorTextLength, text.count > options.maxAnchorTextLength {
+            text = String(text.prefix(options.maxAnchorTextLength))
+        }
         return text.trimmingASCIIWhitespace()
     }
 }

@@ -17,6 +17,12 @@ public struct CanonicalURL: Sendable, Hashable, CustomStringConvertible {
 
     /// The canonical form of `url`.
     public init(_ url: WebURL, options: CanonicalizationOptions = .minimal) {
+        if let href = Self.canonicalHref(of: url, options: options) {
+            string = href
+            fingerprint = XXHash64.hash(href)
+            hostKey = url.hostKey
+            return
+        }
         // An opaque path never ends in a raw space (the parser writes one before `?`/`#` as %20),
         // so it survives re-parsing without its query.
         let path = url.hasOpaquePath ? url.path : Self.removingPathParameters(url.path, options: options)
@@ -39,6 +45,19 @@ public struct CanonicalURL: Sendable, Hashable, CustomStringConvertible {
     /// The canonical string.
     public var description: String { string }
 
+    /// The URL's own serialization when it already is canonical (no `%`
+    /// anywhere, no empty query, no path parameters or query the options
+    /// rewrite): the common link needs no second serialization then.
+    private static func canonicalHref(of url: WebURL, options: CanonicalizationOptions) -> String? {
+        guard url.fragment == nil, url.query != "" else { return nil }
+        if !options.removedQueryParameters.isEmpty || options.sortsQueryParameters {
+            guard url.query == nil, url.hasOpaquePath || !url.path.utf8.contains(0x3B) else { return nil }
+        }
+        // `%` can only be in the userinfo, path, query (and fragment, absent here).
+        guard !url.href.utf8.contains(0x25) else { return nil }
+        return url.href
+    }
+
     private static func normalized(_ component: String) -> String {
         String(decoding: PercentEncoding.normalize(component.utf8), as: UTF8.self)
     }
@@ -47,7 +66,7 @@ public struct CanonicalURL: Sendable, Hashable, CustomStringConvertible {
     /// remove from queries: `/shop/item;jsessionid=A1B2` becomes `/shop/item`
     /// (Java servlet containers put session ids there).
     private static func removingPathParameters(_ path: String, options: CanonicalizationOptions) -> String {
-        guard !options.removedQueryParameters.isEmpty, path.contains(";") else { return path }
+        guard !options.removedQueryParameters.isEmpty, path.utf8.contains(0x3B) else { return path }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
             let pieces = segment.split(separator: ";", omittingEmptySubsequences: false)
             let kept = pieces.dropFirst().filter { parameter in

@@ -12,13 +12,18 @@ enum URLParser {
     private static let at: UInt8 = 0x40
 
     /// The pieces of a URL while it is being built.
-    private struct Parts {
+    ///
+    /// A hierarchical path is kept serialized, `/segment/segment`, in one
+    /// buffer: a segment never holds a raw `/`, so the last segment starts at
+    /// the last `/` and popping it is a cut there (no array per segment).
+    struct Parts {
         var scheme: String
         var username: [UInt8] = []
         var password: [UInt8] = []
-        var host: [UInt8]? = nil
+        /// The serialized host (kept as the base's `String` when copied from it).
+        var host: String? = nil
         var port: Int? = nil
-        var segments: [[UInt8]] = []
+        var path: [UInt8] = []
         var opaquePath: [UInt8]? = nil
         var query: [UInt8]? = nil
         var fragment: [UInt8]? = nil
@@ -30,56 +35,53 @@ enum URLParser {
             scheme = base.scheme
             username = Array(base.username.utf8)
             password = Array(base.password.utf8)
-            host = base.host.map { Array($0.utf8) }
+            host = base.host
             port = base.port
             if base.hasOpaquePath {
                 opaquePath = Array(base.path.utf8)
-            } else {
-                segments = URLParser.segments(of: base.path)
+            } else if base.path.utf8.first == URLParser.slash {
+                path = Array(base.path.utf8)
             }
             query = base.query.map { Array($0.utf8) }
         }
 
+        /// Whether the hierarchical path has no segment.
+        var hasNoSegments: Bool { path.isEmpty }
+
+        /// Drops the path's last segment, if any.
+        mutating func removeLastSegment() {
+            guard let last = path.lastIndex(of: URLParser.slash) else { return }
+            path.removeSubrange(last...)
+        }
+
         func build() -> WebURL {
-            let pathString: String
-            if let opaquePath {
-                pathString = String(decoding: opaquePath, as: UTF8.self)
-            } else {
-                var bytes: [UInt8] = []
-                for segment in segments {
-                    bytes.append(URLParser.slash)
-                    bytes.append(contentsOf: segment)
-                }
-                pathString = String(decoding: bytes, as: UTF8.self)
-            }
-            return WebURL(
+            WebURL(
                 scheme: scheme,
                 username: String(decoding: username, as: UTF8.self),
                 password: String(decoding: password, as: UTF8.self),
-                host: host.map { String(decoding: $0, as: UTF8.self) },
+                host: host,
                 port: port,
-                path: pathString,
+                path: String(decoding: opaquePath ?? path, as: UTF8.self),
                 query: query.map { String(decoding: $0, as: UTF8.self) },
                 fragment: fragment.map { String(decoding: $0, as: UTF8.self) },
                 hasOpaquePath: opaquePath != nil)
         }
     }
 
-    /// Splits a serialized hierarchical path into its segments.
-    static func segments(of path: String) -> [[UInt8]] {
-        let bytes = Array(path.utf8)
-        guard bytes.first == slash else { return [] }
-        return bytes.dropFirst().split(separator: slash, omittingEmptySubsequences: false).map(Array.init)
-    }
-
     /// Parses `string` against `base`.
     static func parse(_ string: String, base: WebURL?) -> WebURL? {
+        parse(string, base: base, baseParts: nil)
+    }
+
+    /// Parses `string` against `base`, whose parts (`Parts(copying: base)`) may be
+    /// given already made: a page's links all resolve against one base.
+    static func parse(_ string: String, base: WebURL?, baseParts: Parts?) -> WebURL? {
         let input = prepare(string)
         if let (scheme, rest) = splitScheme(input) {
-            return parse(scheme: scheme, rest: rest, base: base)
+            return parse(scheme: scheme, rest: rest, base: base, baseParts: baseParts)
         }
         guard let base else { return nil }
-        return parseRelative(input[...], base: base)
+        return parseRelative(input[...], base: base, baseParts: baseParts)
     }
 
     /// Trims leading/trailing C0 controls and spaces, removes tabs and newlines.
@@ -115,14 +117,14 @@ enum URLParser {
     }
 
     /// Everything after `scheme:`.
-    private static func parse(scheme: String, rest: ArraySlice<UInt8>, base: WebURL?) -> WebURL? {
+    private static func parse(scheme: String, rest: ArraySlice<UInt8>, base: WebURL?, baseParts: Parts?) -> WebURL? {
         if scheme == "file" {
             return parseFile(rest, base: base?.scheme == "file" ? base : nil)
         }
         if WebURL.defaultPort(forScheme: scheme) != nil {
             // Special relative or authority state: same scheme as the base means a relative reference.
             if let base, base.scheme == scheme {
-                return parseRelative(rest, base: base)
+                return parseRelative(rest, base: base, baseParts: baseParts)
             }
             // Special authority slashes / ignore slashes states.
             let afterSlashes = rest.drop { $0 == slash || $0 == backslash }
@@ -134,7 +136,7 @@ enum URLParser {
                 return parseAuthorityAndRest(rest.dropFirst(2), parts: Parts(scheme: scheme), special: false)
             }
             var parts = Parts(scheme: scheme)
-            let remaining = parsePath(rest.dropFirst(), into: &parts.segments, special: false)
+            let remaining = parsePath(rest.dropFirst(), into: &parts, special: false)
             return finish(parts, remaining: remaining, special: false)
         }
         var parts = Parts(scheme: scheme)
@@ -156,10 +158,10 @@ enum URLParser {
     }
 
     /// No scheme / relative / relative slash states.
-    private static func parseRelative(_ input: ArraySlice<UInt8>, base: WebURL) -> WebURL? {
+    private static func parseRelative(_ input: ArraySlice<UInt8>, base: WebURL, baseParts: Parts? = nil) -> WebURL? {
         if base.hasOpaquePath {
             guard input.first == hash else { return nil }
-            return finish(Parts(copying: base), remaining: input, special: false)
+            return finish(baseParts ?? Parts(copying: base), remaining: input, special: false)
         }
         if base.scheme == "file" {
             return parseFile(input, base: base)
@@ -172,21 +174,21 @@ enum URLParser {
                 if special { rest = rest.drop { $0 == slash || $0 == backslash } }
                 return parseAuthorityAndRest(rest, parts: Parts(scheme: base.scheme), special: special)
             }
-            var parts = Parts(copying: base)
-            parts.segments = []
+            var parts = baseParts ?? Parts(copying: base)
+            parts.path = []
             parts.query = nil
-            let remaining = parsePath(input.dropFirst(), into: &parts.segments, special: special)
+            let remaining = parsePath(input.dropFirst(), into: &parts, special: special)
             return finish(parts, remaining: remaining, special: special)
         }
-        var parts = Parts(copying: base)
+        var parts = baseParts ?? Parts(copying: base)
         guard let first = input.first else { return parts.build() }
         if first == question || first == hash {
             if first == question { parts.query = nil }
             return finish(parts, remaining: input, special: special)
         }
         parts.query = nil
-        if !parts.segments.isEmpty { parts.segments.removeLast() }
-        let remaining = parsePath(input, into: &parts.segments, special: special)
+        parts.removeLastSegment()
+        let remaining = parsePath(input, into: &parts, special: special)
         return finish(parts, remaining: remaining, special: special)
     }
 
@@ -231,10 +233,10 @@ enum URLParser {
         if hostText.isEmpty {
             if special { return nil }
             if hasCredentials || portColon != nil { return nil }
-            parts.host = []
+            parts.host = ""
         } else {
             guard let host = HostParser.parse(hostText, isOpaque: !special) else { return nil }
-            parts.host = host
+            parts.host = String(decoding: host, as: UTF8.self)
         }
         if let portColon {
             let portText = hostPort[(portColon + 1)...]
@@ -256,38 +258,42 @@ enum URLParser {
         var parts = initial
         if special {
             let rest = (input.first == slash || input.first == backslash) ? input.dropFirst() : input
-            let remaining = parsePath(rest, into: &parts.segments, special: true)
+            let remaining = parsePath(rest, into: &parts, special: true)
             return finish(parts, remaining: remaining, special: true)
         }
         guard let first = input.first, first != question, first != hash else {
             return finish(parts, remaining: input, special: false)
         }
         let rest = first == slash ? input.dropFirst() : input
-        let remaining = parsePath(rest, into: &parts.segments, special: false)
+        let remaining = parsePath(rest, into: &parts, special: false)
         return finish(parts, remaining: remaining, special: false)
     }
 
-    /// Path state: appends segments (resolving `.` and `..`, also percent-encoded) and
-    /// returns the unconsumed input, which is empty or starts with `?` or `#`.
-    private static func parsePath(_ input: ArraySlice<UInt8>, into segments: inout [[UInt8]], special: Bool) -> ArraySlice<UInt8> {
-        var buffer: [UInt8] = []
+    /// Path state: appends segments to `parts.path` (resolving `.` and `..`, also
+    /// percent-encoded) and returns the unconsumed input, which is empty or starts
+    /// with `?` or `#`. Each segment is encoded straight into the path buffer.
+    private static func parsePath(_ input: ArraySlice<UInt8>, into parts: inout Parts, special: Bool) -> ArraySlice<UInt8> {
         var index = input.startIndex
+        var segmentStart = parts.path.count
+        parts.path.append(slash)
         while true {
             let byte: UInt8? = index < input.endIndex ? input[index] : nil
             let isSlash = byte == slash || (special && byte == backslash)
             if byte == nil || isSlash || byte == question || byte == hash {
-                if isDoubleDotSegment(buffer) {
-                    if !segments.isEmpty { segments.removeLast() }
-                    if !isSlash { segments.append([]) }
-                } else if isSingleDotSegment(buffer) {
-                    if !isSlash { segments.append([]) }
-                } else {
-                    segments.append(buffer)
+                let segment = parts.path[(segmentStart + 1)...]
+                if isDoubleDotSegment(segment) {
+                    parts.path.removeSubrange(segmentStart...)
+                    parts.removeLastSegment()
+                    if !isSlash { parts.path.append(slash) }
+                } else if isSingleDotSegment(segment) {
+                    parts.path.removeSubrange(segmentStart...)
+                    if !isSlash { parts.path.append(slash) }
                 }
-                buffer.removeAll(keepingCapacity: true)
                 if !isSlash { return input[index...] }
+                segmentStart = parts.path.count
+                parts.path.append(slash)
             } else if let byte {
-                PercentEncoding.append(byte, to: &buffer, set: .path)
+                PercentEncoding.append(byte, to: &parts.path, set: .path)
             }
             index += 1
         }
@@ -319,7 +325,7 @@ enum URLParser {
     /// File, file slash and file host states (without Windows drive-letter handling).
     private static func parseFile(_ input: ArraySlice<UInt8>, base: WebURL?) -> WebURL? {
         var parts = Parts(scheme: "file")
-        parts.host = []
+        parts.host = ""
         func isSlash(_ byte: UInt8?) -> Bool { byte == slash || byte == backslash }
         if isSlash(input.first) {
             if isSlash(input.dropFirst().first) {
@@ -329,12 +335,12 @@ enum URLParser {
                 let hostText = rest[rest.startIndex..<end]
                 if !hostText.isEmpty {
                     guard let host = HostParser.parse(hostText, isOpaque: false) else { return nil }
-                    parts.host = host == Array("localhost".utf8) ? [] : host
+                    parts.host = host.elementsEqual("localhost".utf8) ? "" : String(decoding: host, as: UTF8.self)
                 }
                 return parsePathStart(rest[end...], parts: parts, special: true)
             }
-            if let base { parts.host = base.host.map { Array($0.utf8) } ?? [] }
-            let remaining = parsePath(input.dropFirst(), into: &parts.segments, special: true)
+            if let base { parts.host = base.host ?? "" }
+            let remaining = parsePath(input.dropFirst(), into: &parts, special: true)
             return finish(parts, remaining: remaining, special: true)
         }
         if let base {
@@ -345,9 +351,9 @@ enum URLParser {
                 return finish(parts, remaining: input, special: true)
             }
             parts.query = nil
-            if !parts.segments.isEmpty { parts.segments.removeLast() }
+            parts.removeLastSegment()
         }
-        let remaining = parsePath(input, into: &parts.segments, special: true)
+        let remaining = parsePath(input, into: &parts, special: true)
         return finish(parts, remaining: remaining, special: true)
     }
 
@@ -364,21 +370,24 @@ enum URLParser {
     }
 
     /// `.` or `%2e` (any case).
-    private static func isSingleDotSegment(_ buffer: [UInt8]) -> Bool {
-        switch buffer.count {
-        case 1: return buffer[0] == 0x2E
-        case 3: return isEncodedDot(buffer[0...2])
+    private static func isSingleDotSegment(_ segment: ArraySlice<UInt8>) -> Bool {
+        let s = segment.startIndex
+        switch segment.count {
+        case 1: return segment[s] == 0x2E
+        case 3: return isEncodedDot(segment[s...(s + 2)])
         default: return false
         }
     }
 
     /// `..`, `.%2e`, `%2e.`, `%2e%2e` (any case).
-    private static func isDoubleDotSegment(_ buffer: [UInt8]) -> Bool {
-        switch buffer.count {
-        case 2: return buffer[0] == 0x2E && buffer[1] == 0x2E
+    private static func isDoubleDotSegment(_ segment: ArraySlice<UInt8>) -> Bool {
+        let s = segment.startIndex
+        switch segment.count {
+        case 2: return segment[s] == 0x2E && segment[s + 1] == 0x2E
         case 4:
-            return (buffer[0] == 0x2E && isEncodedDot(buffer[1...3])) || (isEncodedDot(buffer[0...2]) && buffer[3] == 0x2E)
-        case 6: return isEncodedDot(buffer[0...2]) && isEncodedDot(buffer[3...5])
+            return (segment[s] == 0x2E && isEncodedDot(segment[(s + 1)...(s + 3)]))
+                || (isEncodedDot(segment[s...(s + 2)]) && segment[s + 3] == 0x2E)
+        case 6: return isEncodedDot(segment[s...(s + 2)]) && isEncodedDot(segment[(s + 3)...(s + 5)])
         default: return false
         }
     }

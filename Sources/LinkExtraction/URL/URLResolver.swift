@@ -7,20 +7,23 @@
 package struct URLResolver: Sendable {
     /// The base every reference is resolved against.
     public let base: WebURL
+    /// The base taken apart once, the start of every relative reference's parts.
+    private let baseParts: URLParser.Parts
 
     /// A resolver for `base`.
     public init(base: WebURL) {
         self.base = base
+        baseParts = URLParser.Parts(copying: base)
     }
 
     /// A resolver for the absolute URL `baseURL`, or nil if it does not parse.
     public init?(baseURL: String) {
         guard let base = WebURL(baseURL) else { return nil }
-        self.base = base
+        self.init(base: base)
     }
 
     /// `reference` resolved against the base, without fragment; nil when invalid.
     public func resolve(_ reference: String) -> WebURL? {
-        WebURL(reference, relativeTo: base)?.removingFragment
+        URLParser.parse(reference, base: base, baseParts: baseParts)?.removingFragment
     }
 }

@@ -8,22 +8,40 @@ enum URLSerializer {
         scheme: String, username: String, password: String, host: String?, port: Int?,
         path: String, query: String?, fragment: String?, hasOpaquePath: Bool
     ) -> String {
-        var output = scheme + ":"
+        var output = ""
+        // One allocation: the parts' lengths plus the separators (and a port's digits).
+        output.reserveCapacity(
+            scheme.utf8.count + username.utf8.count + password.utf8.count + (host?.utf8.count ?? 0) + path.utf8.count
+                + (query?.utf8.count ?? 0) + (fragment?.utf8.count ?? 0) + 16)
+        output += scheme
+        output += ":"
         if let host {
             output += "//"
             if !username.isEmpty || !password.isEmpty {
                 output += username
-                if !password.isEmpty { output += ":" + password }
+                if !password.isEmpty {
+                    output += ":"
+                    output += password
+                }
                 output += "@"
             }
             output += host
-            if let port { output += ":\(port)" }
+            if let port {
+                output += ":"
+                output += String(port)
+            }
         } else if !hasOpaquePath && path.hasPrefix("//") {
             output += "/."
         }
         output += path
-        if let query { output += "?" + query }
-        if let fragment { output += "#" + fragment }
+        if let query {
+            output += "?"
+            output += query
+        }
+        if let fragment {
+            output += "#"
+            output += fragment
+        }
         return output
     }
 }
