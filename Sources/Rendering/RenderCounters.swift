@@ -18,7 +18,7 @@ public struct RenderCounters: Sendable, Equatable {
     public var requestsBlocked = 0
     /// Main-frame navigations scripts tried (reported to the crawler, not followed).
     public var navigations = 0
-    /// The most resident memory the browser's processes held together, read after each page, in bytes.
+    /// The most resident memory the browser's processes held together, as measured in the background (every ``RenderSettings/memoryCheckInterval`` at most), in bytes.
     public var peakBrowserMemory = 0
 
     /// Creates empty counters.

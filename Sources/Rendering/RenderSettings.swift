@@ -22,9 +22,13 @@ public struct RenderSettings: Sendable {
     /// Resource types never loaded (`image`, `font`, `media`, `stylesheet`, ... as the
     /// DevTools protocol names them, lowercased).
     public var blockedResourceTypes: Set<String>
-    /// Resident memory of the browser's processes past which it is restarted
-    /// once its pages are done. Default 2 GiB.
+    /// Memory of the browser's processes (their proportional set size) past
+    /// which it is restarted once its pages are done, as last measured
+    /// (see ``memoryCheckInterval``). Default 2 GiB.
     public var maxBrowserMemory: Int
+    /// The least time between two measurements of the browser's memory, made
+    /// in the background as pages finish. Default 2 s.
+    public var memoryCheckInterval: Duration
     /// Pages a tab renders before it is replaced by a fresh one. Default 100.
     public var pagesPerTab: Int
     /// Where the browser's temporary profile directory is made.
@@ -49,6 +53,7 @@ public struct RenderSettings: Sendable {
     ///   - maxDocumentBytes: the largest rendered document read back.
     ///   - blockedResourceTypes: resource types never loaded.
     ///   - maxBrowserMemory: resident memory past which the browser is restarted.
+    ///   - memoryCheckInterval: the least time between two measurements of the browser's memory.
     ///   - pagesPerTab: pages a tab renders before it is replaced.
     ///   - temporaryDirectory: where the profile directory is made.
     ///   - subresourcesPerHost: requests of rendered pages to one host at once.
@@ -66,6 +71,7 @@ public struct RenderSettings: Sendable {
         maxDocumentBytes: Int = 16 << 20,
         blockedResourceTypes: Set<String> = [],
         maxBrowserMemory: Int = 2 << 30,
+        memoryCheckInterval: Duration = .seconds(2),
         pagesPerTab: Int = 100,
         temporaryDirectory: String = "/tmp",
         subresourcesPerHost: Int = 2,
@@ -83,6 +89,7 @@ public struct RenderSettings: Sendable {
         self.maxDocumentBytes = maxDocumentBytes
         self.blockedResourceTypes = blockedResourceTypes
         self.maxBrowserMemory = maxBrowserMemory
+        self.memoryCheckInterval = memoryCheckInterval
         self.pagesPerTab = max(1, pagesPerTab)
         self.temporaryDirectory = temporaryDirectory
         self.subresourcesPerHost = max(1, subresourcesPerHost)

@@ -1,4 +1,5 @@
 import AsyncURL
+import AsyncURLSupport
 import Logging
 
 /// Renders pages through one headless Chromium, so spiders see the document
@@ -23,6 +24,7 @@ public final class Renderer: Sendable {
     /// Renders tried per page before it is given up (crashes and hangs only).
     public let attempts: Int
     private let pool: BrowserPool
+    private let logger: Logger
 
     /// Creates a renderer; the browser starts with the first page.
     /// - Parameters:
@@ -34,13 +36,24 @@ public final class Renderer: Sendable {
     ///   - archiving: called with every response a page's requests got, their
     ///     exchanges captured (`Request.capturesExchange`), for a WARC archive.
     ///   - logger: where refused requests of pages are reported.
-    public init(
+    public convenience init(
         settings: RenderSettings = RenderSettings(), client: FetchClient, userAgent: String, attempts: Int = 3,
         archiving: (@Sendable (Response) -> Void)? = nil, logger: Logger = Logger(label: "AsyncURL.Renderer")
     ) {
+        self.init(
+            settings: settings, client: client, userAgent: userAgent, attempts: attempts, archiving: archiving, logger: logger,
+            gate: HostGate(perHost: settings.subresourcesPerHost, delay: settings.subresourceDelay))
+    }
+
+    /// Creates a renderer whose pages' requests go through `gate`, which the
+    /// crawler's own fetches go through too (one per-host accounting).
+    package init(
+        settings: RenderSettings, client: FetchClient, userAgent: String, attempts: Int,
+        archiving: (@Sendable (Response) -> Void)?, logger: Logger, gate: HostGate
+    ) {
         self.settings = settings
         self.attempts = max(1, attempts)
-        let gate = HostGate(perHost: settings.subresourcesPerHost, delay: settings.subresourceDelay)
+        self.logger = logger
         let loader = SubresourceLoader(client: client, gate: gate, observer: archiving, capturesExchanges: archiving != nil)
         pool = BrowserPool(settings: settings, loader: loader, userAgent: userAgent, logger: logger)
     }
@@ -54,10 +67,20 @@ public final class Renderer: Sendable {
     public func render(url: String, document: Response) async throws(RenderError) -> RenderedPage {
         var attempt = 1
         while true {
+            let asked = ContinuousClock.now
             let (tab, instance) = try await pool.checkOut()
             do {
+                let checkedOut = ContinuousClock.now
                 let page = try await tab.render(url: url, document: document)
+                let renderedAt = ContinuousClock.now
                 await pool.checkIn(tab, of: instance, page: page, failure: nil)
+                logger.debug(
+                    "page done",
+                    metadata: [
+                        "url": "\(url)", "tab_wait_ms": "\((checkedOut - asked).flooredMilliseconds)",
+                        "render_ms": "\((renderedAt - checkedOut).flooredMilliseconds)",
+                        "check_in_ms": "\((ContinuousClock.now - renderedAt).flooredMilliseconds)"
+                    ])
                 return page
             } catch {
                 await pool.checkIn(tab, of: instance, page: nil, failure: error)

@@ -18,10 +18,12 @@ struct FetchCommand: AsyncParsableCommand {
             and body limit. Prints the status line, the redirects followed and the \
             response headers, a blank line, then the page's links (--links), what \
             an XPath expression or CSS selector selects (--xpath, --css: one result \
-            per line, elements as HTML), or else the body when it is text.
+            per line, elements as HTML), or else the body when it is text. With \
+            --render, the page is rendered through headless Chromium first, as a \
+            crawl renders it, and all of that is printed from the rendered document.
 
             Exit codes: 0 a response was received (any status); 1 the page could \
-            not be fetched, or robots.txt disallows it or could not be fetched; \
+            not be fetched or rendered, or robots.txt disallows it or could not be fetched; \
             64 bad arguments.
             """
     )
@@ -40,6 +42,9 @@ struct FetchCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Fetching")
     var fetching: FetchOptions
+
+    @OptionGroup(title: "Rendering")
+    var render: RenderPageOptions
 
     func validate() throws {
         if let problem = SeedCheck.problem(with: url) { throw ValidationError("the URL \(SeedCheck.quoted(url)) \(problem)") }
@@ -60,6 +65,7 @@ struct FetchCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { SanitizingLogHandler(label: $0, level: .warning) }
         var settings = CrawlSettings()
         fetching.apply(to: &settings)
+        settings.rendering = render.rendering
         let page: CrawlResponse
         do {
             page = try await PageFetcher(settings: settings).fetch(url)

@@ -12,23 +12,7 @@ import Testing
 struct CommandLineTests {
     /// Runs `asyncurl-crawl` with `arguments` to the end; its exit code and what it printed.
     private func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (exit: Int32, text: String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-cli-\(UUID().uuidString).out").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let pid = try ChildProcess.spawn(
-            CrawlCommandProcess.executablePath, arguments, standardOutput: path, standardError: path,
-            environment: environment)
-        var status: Int32?
-        let deadline = ContinuousClock.now + .seconds(60)
-        while status == nil, ContinuousClock.now < deadline {
-            status = ChildProcess.waitForExit(pid, timeout: .milliseconds(0))
-            if status == nil { try await Task.sleep(for: .milliseconds(20)) }
-        }
-        if status == nil {
-            kill(pid, SIGKILL)
-            _ = ChildProcess.waitForExit(pid, timeout: .seconds(5))
-        }
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        return (status.map { ($0 >> 8) & 0xff } ?? -1, text)
+        try await CrawlCommandProcess.run(arguments, environment: environment)
     }
 
     // MARK: Bad seeds

@@ -171,6 +171,79 @@ struct RenderingCrawlTests {
         #expect(counter.maximum == 1)
     }
 
+    /// A site of three rendered pages on `server`, each loading a script from
+    /// its own host and an image from `other`; every request takes 100 ms and
+    /// is counted in `counter` while it lasts.
+    static func politeSite(_ server: TestServer, other: TestServer, counter: RequestCounter) {
+        server.addRoute("/") { request in
+            counter.enter()
+            try? await Task.sleep(for: .milliseconds(100))
+            counter.leave()
+            if request.path.hasSuffix(".js") {
+                return TestResponse(headers: [("Content-Type", "application/javascript")], body: Array("window.n = 1;".utf8))
+            }
+            if request.path.hasSuffix(".png") || request.path == "/favicon.ico" || request.path == "/robots.txt" {
+                return TestResponse(status: 404)
+            }
+            let links = (1...2).map { #"<a href="/page-\#($0)">\#($0)</a>"# }.joined()
+            return Self.html(
+                #"<script src="/app.js?\#(request.path.count)"></script><img src="\#(other.url("/image.png"))">"# + links)
+        }
+    }
+
+    @Test("Per-host 1 and a delay hold over a crawl's page fetches and its rendered pages' requests together, across two hosts")
+    func oneAccountingPerHost() async throws {
+        let first = try await TestServer.start()
+        let second = try await TestServer.start(host: "127.0.0.2")
+        let (firstCount, secondCount) = (RequestCounter(), RequestCounter())
+        Self.politeSite(first, other: second, counter: firstCount)
+        Self.politeSite(second, other: first, counter: secondCount)
+        var settings = Self.settings(rendering: CrawlRendering(settings: RenderSettings(tabs: 2), rendersAll: true))
+        settings.hosts = .any
+        settings.perHostConcurrency = 1
+        settings.delay = .milliseconds(250)
+        let crawl = try await LoggedCrawl.run(
+            seeds: [first.url("/"), second.url("/")], settings: settings, limit: .seconds(150))
+        try await first.shutdown()
+        try await second.shutdown()
+        #expect(!crawl.overran)
+        #expect(crawl.stats.renderedPages == 6)
+        for (server, counter) in [(first, firstCount), (second, secondCount)] {
+            let requests = server.recordedRequests
+            #expect(requests.contains { $0.path.hasPrefix("/app.js") } && requests.contains { $0.path == "/image.png" })
+            #expect(counter.maximum == 1, "\(server.host): \(requests.map(\.path))")
+            // A lower bound only: each request takes 100 ms, then the delay
+            // runs; a loaded machine makes the gaps longer, never shorter.
+            let arrivals = requests.map(\.arrival).sorted()
+            for (earlier, later) in zip(arrivals, arrivals.dropFirst()) {
+                #expect(later - earlier >= .milliseconds(350), "\(server.host): \(requests.map(\.path))")
+            }
+        }
+    }
+
+    @Test("fetch --render prints the links, XPath results and body of the rendered document; without it the script's links are not seen")
+    func fetchCommandRenders() async throws {
+        let server = try await Self.scriptedSite()
+        let page = server.url("/start")
+        let links = try await CrawlCommandProcess.run(["fetch", page, "--render", "--links"], limit: .seconds(90))
+        let xpath = try await CrawlCommandProcess.run(
+            ["fetch", page, "--render", "--render-wait", "idle:200", "--xpath", "count(//a)"], limit: .seconds(90))
+        let body = try await CrawlCommandProcess.run(["fetch", page, "--render", "--render-timeout", "10"], limit: .seconds(90))
+        let plain = try await CrawlCommandProcess.run(["fetch", page, "--links"])
+        let badWait = try await CrawlCommandProcess.run(["fetch", page, "--render", "--render-wait", "never"])
+        try await server.shutdown()
+        #expect(links.exit == 0, "\(links.text)")
+        #expect(links.text.hasPrefix("HTTP/1.1 200 \(page)\n"), "\(links.text)")
+        #expect(links.text.contains("Content-Type: text/html; charset=utf-8\n"), "\(links.text)")
+        #expect(links.text.contains("\n\n\(server.url("/built/1"))\tone\n\(server.url("/built/2"))\ttwo\n"), "\(links.text)")
+        #expect(xpath.exit == 0 && xpath.text.hasSuffix("\n\n3\n"), "\(xpath.text)")
+        #expect(body.exit == 0 && body.text.contains(#"<a href="/built/1">one</a>"#), "\(body.text)")
+        #expect(plain.exit == 0 && !plain.text.contains("/built/1"), "\(plain.text)")
+        #expect(badWait.exit == 64 && badWait.text.contains("--render-wait"), "\(badWait.text)")
+        // The page came from the crawler's fetch each time; the browser fetched only its script.
+        #expect(server.recordedRequests.filter { $0.path == "/start" }.count == 4, "--render-wait never is refused before any fetch")
+    }
+
     @Test("A browser that cannot start: the page is used as fetched, the failure counted, the crawl goes on")
     func browserUnavailable() async throws {
         let server = try await Self.scriptedSite()

@@ -153,7 +153,7 @@ struct CrawlWork: Sendable {
         let (request, callbackID) = takeRequest(of: entry)
         var plan = recrawlPlan(for: entry, request: request)
         if let plan, !plan.isDue, let previous = plan.previous {
-            return await passOver(entry, previous: previous)
+            return await passOver(entry, plan: plan, previous: previous)
         }
         var fetchRequest = fetchRequest(for: entry, request: request, plan: plan)
         guard await sendThroughMiddlewares(&fetchRequest, for: request, entry: entry) else { return }
@@ -230,10 +230,14 @@ struct CrawlWork: Sendable {
     private func fetch(_ fetchRequest: Request, spool: WARCBodySpool?, plan: inout Recrawl.Plan?) async -> (
         Result<Response, FetchError>, latency: Duration
     ) {
+        // With rendering, the rendered pages' own requests share the per-host limits with this fetch.
+        let gateKey = renderer.map { _ in HostGate.key(of: fetchRequest.url) }
+        if let gateKey { await renderer?.gate.enter(gateKey) }
         let started = ContinuousClock.now
         let result: Result<Response, FetchError>
         do {
             let response = try await client.fetch(fetchRequest)
+            if let gateKey { await renderer?.gate.leave(gateKey) }
             crawler.archive(response, in: archive, spool: spool, previous: plan?.capture)
             plan?.payloadDigest = spool?.payloadDigest
             if response.isTruncated {
@@ -245,6 +249,7 @@ struct CrawlWork: Sendable {
                 result = .success(response)
             }
         } catch {
+            if let gateKey { await renderer?.gate.leave(gateKey) }
             result = .failure(error)
         }
         return (result, ContinuousClock.now - started)

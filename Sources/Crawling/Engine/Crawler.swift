@@ -4,6 +4,7 @@ import AsyncURLSupport
 import CrawlFrontier
 import LinkExtraction
 import Logging
+import Rendering
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -36,7 +37,7 @@ public final class Crawler: Sendable {
     /// Where the crawler reports problems (spider errors, unwritable feeds).
     public let logger: Logger
     /// The callbacks of queued requests, until they go out.
-    private let callbacks = CallbackStore()
+    private let callbacks: CallbackStore
     /// What the crawl emits through swift-metrics (see ``CrawlMetricLabel``).
     let metrics = CrawlMetrics()
 
@@ -61,6 +62,7 @@ public final class Crawler: Sendable {
         self.logger = logger
         var settings = settings
         spider.customize(&settings)
+        callbacks = CallbackStore(maxWarnedNames: settings.maxWarnedCallbackNames)
         self.spider = spider
         self.settings = settings
         self.itemFeeds = itemFeeds
@@ -306,7 +308,7 @@ public final class Crawler: Sendable {
     /// The frontier of the run (resumable with a state directory), and the state store of a resumable one.
     private func buildFrontier(_ opened: OpenedRun) async throws -> (any URLFrontier, CrawlStateStore?) {
         let configuration = frontierConfiguration(scope: opened.scope)
-        let robotsFetcher = robotsFetcher(client: opened.client, archive: opened.archive)
+        let robotsFetcher = robotsFetcher(client: opened.client, archive: opened.archive, gate: opened.renderer?.gate)
         guard let directory = settings.stateDirectory else {
             return (try await settings.frontier.makeFrontier(configuration: configuration, robotsFetcher: robotsFetcher), nil)
         }
@@ -345,20 +347,29 @@ public final class Crawler: Sendable {
         return configuration
     }
 
-    /// Fetches a host's robots.txt with `client` (see `Request.robotsTxt(_:)`);
-    /// a failure is told with its reason (`connection refused`).
-    private func robotsFetcher(client: FetchClient, archive: WARCArchive?) -> FrontierFactory.RobotsFetcher {
+    /// Fetches a host's robots.txt with `client` (see `Request.robotsTxt(_:)`),
+    /// through `gate` when the crawl renders; a failure is told with its reason (`connection refused`).
+    private func robotsFetcher(client: FetchClient, archive: WARCArchive?, gate: HostGate?) -> FrontierFactory.RobotsFetcher {
         { url in
+            var request = Request.robotsTxt(url)
+            request.capturesExchange = archive != nil
+            if let agent = self.settings.hostSettings.settings(forHostKey: url)?.userAgent {
+                request.headers.add(name: "User-Agent", value: agent)
+            }
+            let gateKey = HostGate.key(of: url)
+            await gate?.enter(gateKey)
+            let result: Result<Response, FetchError>
             do throws(FetchError) {
-                var request = Request.robotsTxt(url)
-                request.capturesExchange = archive != nil
-                if let agent = self.settings.hostSettings.settings(forHostKey: url)?.userAgent {
-                    request.headers.add(name: "User-Agent", value: agent)
-                }
-                let response = try await client.fetch(request)
+                result = .success(try await client.fetch(request))
+            } catch {
+                result = .failure(error)
+            }
+            await gate?.leave(gateKey)
+            switch result {
+            case .success(let response):
                 self.archive(response, in: archive)
                 return .response(status: response.status, body: Array(response.body))
-            } catch {
+            case .failure(let error):
                 return .failed(reason: error.reason)
             }
         }
@@ -452,7 +463,8 @@ public final class Crawler: Sendable {
         stats.hostPauses = activity.hostPauses
         stats.hostsGivenUp = activity.givenUpHosts
         stats.robotsRulesIgnored = counters.robotsRulesIgnored
-        stats.duplicates = counters.duplicates
+        // Added to the stored links a recrawl knew for duplicates without offering them.
+        stats.duplicates += counters.duplicates
         stats.offScope = counters.rejected[.offScope] ?? 0
         stats.limited = counters.pageLimited + counters.queueLimited + counters.rejected.filter { $0.key != .offScope }.values.reduce(0, +)
         stats.queueLimited = counters.queueLimited

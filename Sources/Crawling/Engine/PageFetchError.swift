@@ -1,4 +1,5 @@
 import AsyncURL
+import Rendering
 
 /// Why ``PageFetcher`` did not return a page.
 public enum PageFetchError: Error, Sendable, CustomStringConvertible {
@@ -13,6 +14,10 @@ public enum PageFetchError: Error, Sendable, CustomStringConvertible {
     case robotsUnavailable(url: String, robotsURL: String, reason: String)
     /// The page could not be fetched.
     case fetchFailed(FetchError)
+    /// The settings cannot be used (a rendering pattern that does not compile).
+    case invalidSettings(String)
+    /// The page was fetched but could not be rendered (``CrawlSettings/rendering``).
+    case renderFailed(url: String, RenderError)
 
     /// One line saying what happened.
     public var description: String {
@@ -23,6 +28,8 @@ public enum PageFetchError: Error, Sendable, CustomStringConvertible {
         case .robotsUnavailable(_, let robotsURL, let reason):
             "\(robotsURL) could not be fetched: \(reason); a crawl would not fetch its site's URLs"
         case .fetchFailed(let error): "\(error)"
+        case .invalidSettings(let problem): "the settings cannot be used: \(problem)"
+        case .renderFailed(let url, let error): "\(url) could not be rendered: \(error)"
         }
     }
 }

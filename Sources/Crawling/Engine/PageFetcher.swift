@@ -1,12 +1,16 @@
 import AsyncURL
 import CrawlFrontier
 import LinkExtraction
+import Logging
+import Rendering
 
 /// Fetches one page as a crawl with the same settings would, to debug a
 /// spider (`asyncurl-crawl fetch`, Scrapy's `fetch` and `parse`): the same HTTP
 /// client configuration (user agent, time-outs, body limit, address guard,
 /// TLS), robots.txt obeyed unless ``CrawlSettings/obeysRobots`` is off, and
-/// the page's links extracted as the crawl extracts them.
+/// the page's links extracted as the crawl extracts them; with
+/// ``CrawlSettings/rendering``, the page rendered through headless Chromium
+/// as the crawl renders it.
 public struct PageFetcher: Sendable {
     /// The settings the page is fetched with.
     public let settings: CrawlSettings
@@ -42,11 +46,38 @@ public struct PageFetcher: Sendable {
         } catch {
             result = .failure(error)
         }
+        let rendered: Result<(Response, RenderedPage?), PageFetchError> =
+            switch result {
+            case .success(let response): await render(response, client: client)
+            case .failure(let error): .failure(error)
+            }
         await client.shutdown()
-        let response = try result.get()
+        let (response, page) = try rendered.get()
         let links = PageLinks(of: response, settings: settings)
         return CrawlResponse(
-            response: response, request: CrawlRequest(url: url), depth: 0, links: links.links, isHTML: links.isHTML, rendering: nil)
+            response: response, request: CrawlRequest(url: url), depth: 0, links: links.links, isHTML: links.isHTML, rendering: page)
+    }
+
+    /// The page as the browser left it when ``CrawlSettings/rendering`` chooses
+    /// it (its requests through `client`, the browser closed afterwards), else as fetched.
+    private func render(_ response: Response, client: FetchClient) async -> Result<(Response, RenderedPage?), PageFetchError> {
+        guard let rendering = settings.rendering else { return .success((response, nil)) }
+        let renderer: PageRenderer
+        do {
+            renderer = try PageRenderer(
+                rendering, crawl: settings, client: client, archiving: nil, logger: Logger(label: "AsyncURL.PageFetcher"))
+        } catch {
+            return .failure(.invalidSettings("\(error)"))
+        }
+        let result: Result<(Response, RenderedPage?), PageFetchError>
+        do {
+            let rendered = try await renderer.render(response, request: CrawlRequest(url: response.finalURL))
+            result = .success(rendered.map { ($0.0, $0.1) } ?? (response, nil))
+        } catch {
+            result = .failure(.renderFailed(url: response.finalURL, error))
+        }
+        _ = await renderer.shutdown()
+        return result
     }
 
     private func fetchPage(_ request: Request, client: FetchClient) async throws(PageFetchError) -> Response {

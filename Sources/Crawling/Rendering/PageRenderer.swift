@@ -1,33 +1,70 @@
 import AsyncURL
 import AsyncURLSupport
+import CrawlFrontier
 import Logging
 import Rendering
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A crawl's renderer and the URL patterns that choose its pages.
 struct PageRenderer: Sendable {
     let renderer: Renderer
     let rendersAll: Bool
     let patterns: [CompiledPattern]
+    /// Per-host concurrency and delay over every request of the crawl: the
+    /// pages it fetches, their robots.txt and the rendered pages' own requests.
+    let gate: HostGate
 
     /// A renderer for the crawl, loading every request of its pages through
-    /// `client` with the crawl's per-host concurrency and delay, archiving
-    /// them with `archiving` (a WARC archive's writer), reporting to `logger`.
+    /// `client` and ``gate`` (the crawl's per-host concurrency and delay, its
+    /// host rules included), archiving them with `archiving` (a WARC archive's
+    /// writer), reporting to `logger`.
     init(
         _ rendering: CrawlRendering, crawl settings: CrawlSettings, client: FetchClient, archiving: (@Sendable (Response) -> Void)?,
         logger: Logger
     ) throws(CrawlError) {
-        var renderSettings = rendering.settings
-        renderSettings.subresourcesPerHost = settings.perHostConcurrency
-        renderSettings.subresourceDelay = settings.delay
+        var policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay)
+        policy.hostSettings = settings.hostSettings
+        gate = HostGate { [policy] hostKey in
+            let limits = policy.limits(forHost: hostKey)
+            return (limits.maxConcurrency, limits.delay)
+        }
         renderer = Renderer(
-            settings: renderSettings, client: client, userAgent: settings.userAgent, attempts: rendering.attempts,
-            archiving: archiving, logger: logger)
+            settings: rendering.settings, client: client, userAgent: settings.userAgent, attempts: rendering.attempts,
+            archiving: archiving, logger: logger, gate: gate)
         rendersAll = rendering.rendersAll
         do {
             patterns = try CompiledPattern.compileAll(rendering.patterns)
         } catch {
             throw CrawlError.invalidSettings("rendering pattern: \(error)")
         }
+    }
+
+    /// Whether the page of `request` (fetched from `url`) is rendered: the
+    /// request's own choice, else the crawl's ``CrawlRendering`` settings.
+    func rendersPage(of request: CrawlRequest, url: String) -> Bool {
+        if let explicit = request.render { return explicit }
+        return rendersAll || patterns.contains { $0.matches(url) }
+    }
+
+    /// Renders `response` when it is HTML answered with a 2xx status and
+    /// `request` (or the settings) chooses it: the response with its body
+    /// replaced by the document the browser built (UTF-8, so `Content-Type`
+    /// says `charset=utf-8`; status and other headers as fetched), and the
+    /// rendered page. `nil` when the page is not rendered.
+    func render(_ response: Response, request: CrawlRequest) async throws(RenderError) -> (Response, RenderedPage)? {
+        guard (200..<300).contains(response.status), rendersPage(of: request, url: response.finalURL),
+            HTMLSniffer.isHTML(contentType: response.headers["Content-Type"], body: response.body)
+        else { return nil }
+        let page = try await renderer.render(url: response.finalURL, document: response)
+        var document = response
+        document.body = Data(page.html.utf8)
+        document.headers.replaceOrAdd(name: "Content-Type", value: "text/html; charset=utf-8")
+        return (document, page)
     }
 
     /// Closes the browser and removes its profile; returns what the renderer did.

@@ -2,10 +2,13 @@
 final class BrowserInstance: Sendable {
     let process: BrowserProcess
     let connection: DevToolsConnection
+    /// The memory of the browser's processes, measured in the background.
+    let memory: BrowserMemoryGauge
 
-    private init(process: BrowserProcess, connection: DevToolsConnection) {
+    private init(process: BrowserProcess, connection: DevToolsConnection, memoryCheckInterval: Duration) {
         self.process = process
         self.connection = connection
+        memory = BrowserMemoryGauge(group: process.pid, interval: memoryCheckInterval)
     }
 
     /// Starts a browser, connects to it and denies downloads browser-wide.
@@ -27,7 +30,7 @@ final class BrowserInstance: Sendable {
             await process.terminate()
             throw RenderError(.browserUnavailable, detail: "\(settings.browserExecutable) did not start: \(error.detail)")
         }
-        return BrowserInstance(process: process, connection: connection)
+        return BrowserInstance(process: process, connection: connection, memoryCheckInterval: settings.memoryCheckInterval)
     }
 
     /// Whether the browser still runs and its pipe is open.

@@ -1,6 +1,7 @@
 /// The browser and its tabs: at most ``RenderSettings/tabs`` pages at once,
 /// idle tabs kept for the next page, the browser started on first use and
 /// again after it crashed, hung or grew past its memory limit.
+import AsyncURLSupport
 import Logging
 
 actor BrowserPool {
@@ -63,7 +64,8 @@ actor BrowserPool {
         } else if instance.isAlive {
             await tab.close()
         }
-        let resident = instance.isAlive ? instance.process.residentBytes() : 0
+        // The last background measurement (reading it here, after every page, serialized the tabs).
+        let resident = instance.isAlive ? instance.memory.reading() : 0
         counters.peakBrowserMemory = max(counters.peakBrowserMemory, resident)
         if instance === browser, resident > settings.maxBrowserMemory {
             counters.memoryRestarts += 1

@@ -111,12 +111,6 @@ final class BrowserProcess: Sendable {
         BrowserProcess.removeTree(profileDirectory)
     }
 
-    /// Resident memory of every process in the browser's group, in bytes
-    /// (read from /proc; 0 when it cannot be read).
-    func residentBytes() -> Int {
-        ProcessGroupMemory.residentBytes(ofGroup: pid)
-    }
-
     static func removeTree(_ path: String) {
         try? FileManager.default.removeItem(atPath: path)
     }

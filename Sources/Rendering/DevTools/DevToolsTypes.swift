@@ -17,6 +17,8 @@ enum DevTools {
     struct Target: Encodable { let targetId: String }
     struct DownloadBehavior: Encodable { var behavior = "deny" }
     struct UserAgentOverride: Encodable { let userAgent: String }
+    struct ScriptOnNewDocument: Encodable { let source: String }
+    struct BypassServiceWorker: Encodable { var bypass = true }
 
     struct RequestPattern: Encodable {
         var urlPattern = "*"

@@ -37,8 +37,8 @@ final class BrowserTab: Sendable {
         self.loader = loader
     }
 
-    /// Opens a tab in a new browser context, with request interception and
-    /// dialogs dismissed.
+    /// Opens a tab in a new browser context, with request interception,
+    /// service workers disabled and dialogs dismissed.
     static func open(
         on connection: DevToolsConnection, settings: RenderSettings, loader: SubresourceLoader,
         userAgent: String, logger: Logger
@@ -61,12 +61,22 @@ final class BrowserTab: Sendable {
             logger: logger)
         connection.setHandler(session: session) { [tab] event in tab.handle(event) }
         try await connection.call("Page.enable", NoParameters(), session: session, timeout: timeout)
+        // Service workers: no API in any of the tab's documents, and none in the way of a request.
+        try await connection.call(
+            "Page.addScriptToEvaluateOnNewDocument", DevTools.ScriptOnNewDocument(source: Self.withoutServiceWorkers), session: session,
+            timeout: timeout)
+        try await connection.call("Network.setBypassServiceWorker", DevTools.BypassServiceWorker(), session: session, timeout: timeout)
         try await connection.call("Page.setLifecycleEventsEnabled", DevTools.LifecycleEvents(), session: session, timeout: timeout)
         try await connection.call("Fetch.enable", DevTools.FetchEnable(), session: session, timeout: timeout)
         try await connection.call(
             "Network.setUserAgentOverride", DevTools.UserAgentOverride(userAgent: userAgent), session: session, timeout: timeout)
         return tab
     }
+
+    /// Run in every document of a tab before its own scripts: removes
+    /// `navigator.serviceWorker`, so a page cannot register a service worker
+    /// (which would run outside the tab's request interception).
+    static let withoutServiceWorkers = "delete Navigator.prototype.serviceWorker;"
 
     /// Runs `body` on the page being rendered; `nil` when there is none.
     @discardableResult
@@ -87,7 +97,8 @@ final class BrowserTab: Sendable {
     /// Renders `document` (the crawler's response for `url`) and reads the
     /// document back once ``RenderSettings/wait`` is met or the time limit is near.
     func render(url: String, document: Response) async throws(RenderError) -> RenderedPage {
-        let deadline = ContinuousClock.now + settings.pageTimeLimit
+        let started = ContinuousClock.now
+        let deadline = started + settings.pageTimeLimit
         job.withLock { $0 = PageJob(url: url, document: document, deadline: deadline) }
         rendered.withLock { $0 += 1 }
         defer { job.withLock { $0 = nil } }
@@ -98,7 +109,9 @@ final class BrowserTab: Sendable {
         if let error = navigated.errorText, !error.isEmpty, !(job.withLock { $0?.documentServed ?? false }) {
             throw RenderError(.protocolError, detail: "navigation failed: \(error)", url: url)
         }
+        let navigatedAt = ContinuousClock.now
         let completed = try await waitUntilRendered(deadline: deadline, url: url)
+        let waitedAt = ContinuousClock.now
         // The size is checked in the page, so a huge document never crosses the pipe.
         let limit = settings.maxDocumentBytes
         let html = try await evaluate(
@@ -109,6 +122,13 @@ final class BrowserTab: Sendable {
         }
         let screenshot = try await takeScreenshot(of: url)
         let state = job.withLock { $0 } ?? PageJob(url: url, document: document, deadline: deadline)
+        logger.debug(
+            "page rendered",
+            metadata: [
+                "url": "\(url)", "tab": "\(targetID.prefix(8))", "navigate_ms": "\((navigatedAt - started).flooredMilliseconds)",
+                "wait_ms": "\((waitedAt - navigatedAt).flooredMilliseconds)",
+                "read_ms": "\((ContinuousClock.now - waitedAt).flooredMilliseconds)"
+            ])
         return RenderedPage(
             url: url, html: html, waitCompleted: completed, navigations: state.navigations,
             requestsMade: state.requestsMade, requestsBlocked: state.requestsBlocked, bytesLoaded: state.bytesLoaded,
@@ -154,15 +174,17 @@ final class BrowserTab: Sendable {
             "Target.disposeBrowserContext", DevTools.BrowserContext(browserContextId: contextID), timeout: .seconds(5))
     }
 
-    /// Waits (polling the job every 50 ms) until the wait strategy is met: `true`;
-    /// or until a second before the deadline: `false` (the document is read as it is).
+    /// Waits until the wait strategy is met: `true`; or until a second before
+    /// the deadline: `false` (the document is read as it is). The job is looked
+    /// at every 10 ms (a lock); a selector is looked for every 50 ms (a script in the page).
     private func waitUntilRendered(deadline: ContinuousClock.Instant, url: String) async throws(RenderError) -> Bool {
         let readBy = deadline - .seconds(1)
+        let pause: Duration = if case .selector = settings.wait { .milliseconds(50) } else { .milliseconds(10) }
         while ContinuousClock.now < readBy {
             let state = job.withLock { $0 }
             if state?.crashed == true { throw RenderError(.tabCrashed, detail: "the page's renderer crashed", url: url) }
             if let state, state.loadFired, try await isWaitMet(state, url: url) { return true }
-            try? await Task.sleep(for: .milliseconds(50))
+            try? await Task.sleep(for: pause)
             if Task.isCancelled { throw RenderError(.shutDown, detail: "the render was cancelled", url: url) }
             if let end = connection.end { throw RenderError(end.kind, detail: end.detail, url: url) }
         }

@@ -1,52 +1,71 @@
-/// Politeness for the requests of rendered pages: per host, at most
-/// `perHost` at once and `delay` between starts, as the crawl's own fetches
-/// (a rendered page's subrequests to its own host count like any fetch).
-actor HostGate {
+/// Per-host politeness for every request a crawl sends while it renders:
+/// at most a host's concurrency at once and its delay between starts, over
+/// the pages the crawler fetches, their robots.txt and the requests of the
+/// rendered pages together (a crawl with rendering sends all of them through
+/// one gate, so a page's subrequests and other pages' fetches to the same
+/// host never exceed the host's limits together).
+package actor HostGate {
+    /// A host's concurrency (at least 1) and delay, by its key (`scheme://host:port`).
+    package typealias Limits = @Sendable (String) -> (perHost: Int, delay: Duration)
+
     private struct Host {
         var inFlight = 0
-        var lastStart: ContinuousClock.Instant?
+        /// The last start or end of a request, whichever is later: the delay runs from there (as the frontier's does).
+        var lastActivity: ContinuousClock.Instant?
         var waiters: [CheckedContinuation<Void, Never>] = []
+        let perHost: Int
+        let delay: Duration
     }
 
-    private let perHost: Int
-    private let delay: Duration
+    private let limits: Limits
     private var hosts: [String: Host] = [:]
+
+    /// - Parameter limits: each host's concurrency and delay.
+    package init(limits: @escaping Limits) {
+        self.limits = limits
+    }
 
     /// - Parameters:
     ///   - perHost: requests to one host at once (at least 1).
     ///   - delay: the least time between two requests' starts to one host.
-    init(perHost: Int, delay: Duration) {
-        self.perHost = max(1, perHost)
-        self.delay = delay
+    package init(perHost: Int, delay: Duration) {
+        self.init(limits: { _ in (perHost, delay) })
+    }
+
+    private func newHost(_ key: String) -> Host {
+        let (perHost, delay) = limits(key)
+        return Host(perHost: max(1, perHost), delay: max(.zero, delay))
     }
 
     /// Hosts remembered at most; idle ones are forgotten past it.
     static let maxIdleHosts = 10_000
 
-    /// Waits until a request to `host` may start, and counts it as started.
-    func enter(_ host: String) async {
+    /// Waits until a request to `host` (a key from ``key(of:)``) may start, and counts it as started.
+    package func enter(_ host: String) async {
         if hosts.count > Self.maxIdleHosts { forgetIdleHosts() }
-        while (hosts[host]?.inFlight ?? 0) >= perHost {
-            await withCheckedContinuation { hosts[host, default: Host()].waiters.append($0) }
+        if hosts[host] == nil { hosts[host] = newHost(host) }
+        while let entry = hosts[host], entry.inFlight >= entry.perHost {
+            await withCheckedContinuation { hosts[host, default: newHost(host)].waiters.append($0) }
         }
-        hosts[host, default: Host()].inFlight += 1
-        if delay > .zero, let last = hosts[host]?.lastStart {
-            let wait = last + delay - .now
-            hosts[host]?.lastStart = max(.now, last + delay)
-            if wait > .zero { try? await Task.sleep(for: wait) }
-        } else {
-            hosts[host]?.lastStart = .now
-        }
+        var entry = hosts[host] ?? newHost(host)
+        entry.inFlight += 1
+        let now = ContinuousClock.now
+        let start = entry.lastActivity.map { max(now, $0 + entry.delay) } ?? now
+        entry.lastActivity = start
+        hosts[host] = entry
+        if start > now { try? await Task.sleep(for: start - now) }
     }
 
     /// Counts a request to `host` as done and lets the next waiting one start.
-    func leave(_ host: String) {
+    package func leave(_ host: String) {
         guard var entry = hosts[host] else { return }
         entry.inFlight -= 1
+        let now = ContinuousClock.now
+        entry.lastActivity = max(now, entry.lastActivity ?? now)
         if !entry.waiters.isEmpty {
             entry.waiters.removeFirst().resume()
             hosts[host] = entry
-        } else if entry.inFlight == 0, delay == .zero || entry.lastStart.map({ .now - $0 >= delay }) ?? true {
+        } else if entry.inFlight == 0, entry.delay == .zero {
             // An idle host costs nothing.
             hosts[host] = nil
         } else {
@@ -57,12 +76,12 @@ actor HostGate {
     private func forgetIdleHosts() {
         let now = ContinuousClock.now
         hosts = hosts.filter { _, host in
-            host.inFlight > 0 || !host.waiters.isEmpty || host.lastStart.map { now - $0 < delay } ?? false
+            host.inFlight > 0 || !host.waiters.isEmpty || host.lastActivity.map { now - $0 < host.delay } ?? false
         }
     }
 
     /// The `scheme://host:port` part of an absolute URL, lowercased (the whole URL when it has none).
-    static func key(of url: String) -> String {
+    package static func key(of url: String) -> String {
         let parts = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
         guard parts.count >= 3 else { return url.lowercased() }
         return (parts[0] + "//" + parts[2]).lowercased()

@@ -27,6 +27,28 @@ final class CrawlCommandProcess {
         return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("asyncurl-crawl").path
     }
 
+    /// Runs the crawler with `arguments` to its end (at most `limit`, then it is
+    /// killed): its exit status (-1 when killed) and its standard output and error together.
+    static func run(_ arguments: [String], environment: [String: String] = [:], limit: Duration = .seconds(60)) async throws -> (
+        exit: Int32, text: String
+    ) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-cli-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let pid = try ChildProcess.spawn(executablePath, arguments, standardOutput: path, standardError: path, environment: environment)
+        var status: Int32?
+        let deadline = ContinuousClock.now + limit
+        while status == nil, ContinuousClock.now < deadline {
+            status = ChildProcess.waitForExit(pid, timeout: .milliseconds(0))
+            if status == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        if status == nil {
+            kill(pid, SIGKILL)
+            _ = ChildProcess.waitForExit(pid, timeout: .seconds(5))
+        }
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return (status.map { ($0 >> 8) & 0xff } ?? -1, text)
+    }
+
     /// Starts the crawler with `arguments`; standard output and error go to `logPath`.
     convenience init(_ arguments: [String], logPath: String) throws {
         let tool = Self.executablePath
