@@ -149,7 +149,7 @@ public final class SpillQueue {
     }
 
     /// The number of hosts with spilled URLs.
-    public var hostCount: Int { spilledPerHost.count }
+    var hostCount: Int { spilledPerHost.count }
 
     /// The hosts with spilled URLs.
     public var hosts: Dictionary<String, Int>.Keys { spilledPerHost.keys }
@@ -230,7 +230,7 @@ public final class SpillQueue {
     /// - Parameter hostKey: the host.
     /// - Parameter limit: the most URLs taken.
     /// - Throws: ``StateStoreError`` when the file cannot be read or changed;
-    ///   the host's URLs then stay counted (see ``abandon(host:)``).
+    ///   the host's URLs then stay counted (until the frontier gives them up).
     public func take(host hostKey: String, limit: Int) throws(StateStoreError) -> [(entry: FrontierEntry, arrival: Int)] {
         guard limit > 0, spilledPerHost[hostKey] != nil else { return [] }
         // URLs that cannot be written come back at once (kept in memory rather than lost).
@@ -272,7 +272,7 @@ public final class SpillQueue {
     /// that is possible.
     /// - Parameter hostKey: the host.
     /// - Returns: how many URLs were given up.
-    public func abandon(host hostKey: String) -> Int {
+    func abandon(host hostKey: String) -> Int {
         let number = spilledPerHost[hostKey, default: 0]
         guard number > 0 else { return 0 }
         let delete = statements.deleteHost
