@@ -42,12 +42,15 @@ struct FrontierBenchmark: AsyncParsableCommand {
     @Option(name: .customLong("url-padding"), help: "Extra bytes in every URL (to make URLs as long as real ones, or longer).")
     var urlPadding = 0
 
+    @Option(name: .customLong("progress-seconds"), help: "Print a progress line every this many seconds of wall time.")
+    var progressSeconds = 5
+
     @Option(name: .customLong("state"), help: "Directory for the spill file and seen-set runs (default: a temporary one).")
     var stateDirectory: String?
 
     func validate() throws {
         guard urls >= 100, hosts >= 1, (0...1800).contains(urlPadding), concurrency >= 1, delayMilliseconds >= 0, memoryBudget >= 0,
-            maxSeconds > 0
+            maxSeconds > 0, progressSeconds > 0
         else {
             throw ValidationError("--urls must be at least 100 and the other values positive")
         }
@@ -65,7 +68,8 @@ struct FrontierBenchmark: AsyncParsableCommand {
         }
         let frontier = Frontier(configuration: configuration, spill: spill) { _ in .unreachable }
         var simulation = Simulation(urls: urls, hosts: hosts, concurrency: concurrency, padding: String(repeating: "a", count: urlPadding))
-        let report = await simulation.run(frontier, limit: .seconds(maxSeconds), maxDiskBytes: maxDiskGiB << 30)
+        let report = await simulation.run(
+            frontier, limit: .seconds(maxSeconds), maxDiskBytes: maxDiskGiB << 30, progressInterval: .seconds(progressSeconds))
         await report.print(frontier: frontier)
         if !report.isExact { throw ExitCode(1) }
     }

@@ -6,9 +6,11 @@ import HeapModule
 /// fetched page links to 70 new URLs and 30 already offered, until `urls`
 /// links were offered; then the frontier is drained.
 struct Simulation {
+    /// A fetch in flight: when it ends, and where its entry is in `slots`
+    /// (the heap moves small plain values, not entries with their strings).
     private struct InFlight: Comparable {
         var doneAt: ContinuousClock.Instant
-        var entry: FrontierEntry
+        var slot: Int
         static func < (lhs: InFlight, rhs: InFlight) -> Bool { lhs.doneAt < rhs.doneAt }
         static func == (lhs: InFlight, rhs: InFlight) -> Bool { lhs.doneAt == rhs.doneAt }
     }
@@ -22,6 +24,9 @@ struct Simulation {
     private var nextID = 0
     private var fetched: [UInt64]
     private var inFlight = Heap<InFlight>()
+    /// The entries in flight, and the free places among them.
+    private var slots: [FrontierEntry?] = []
+    private var freeSlots: [Int] = []
     private var report = SimulationReport()
 
     init(urls: Int, hosts: Int, concurrency: Int, padding: String) {
@@ -34,7 +39,7 @@ struct Simulation {
     }
 
     /// Runs until the frontier is drained, `limit` passes or its files pass `maxDiskBytes`.
-    mutating func run(_ frontier: Frontier, limit: Duration, maxDiskBytes: Int) async -> SimulationReport {
+    mutating func run(_ frontier: Frontier, limit: Duration, maxDiskBytes: Int, progressInterval: Duration) async -> SimulationReport {
         let clock = ContinuousClock()
         let started = clock.now
         var now = clock.now
@@ -47,12 +52,16 @@ struct Simulation {
                 now = max(now, next)
                 continue
             }
-            guard let done = inFlight.popMin() else { break }
+            guard let done = inFlight.popMin(), let entry = slots[done.slot] else { break }
+            slots[done.slot] = nil
+            freeSlots.append(done.slot)
             now = max(now, done.doneAt)
-            await fetch(done.entry, from: frontier, now: now)
-            if clock.now - lastProgress > .seconds(5) {
+            await fetch(entry, from: frontier, now: now)
+            if clock.now - lastProgress > progressInterval {
                 lastProgress = clock.now
                 let storage = await frontier.storage
+                report.largestSpillBytes = max(report.largestSpillBytes, storage.spillDiskBytes)
+                report.largestOnDisk = max(report.largestOnDisk, storage.queuedOnDisk)
                 report.progress(storage: storage, elapsed: clock.now - started)
                 if clock.now - started > limit {
                     report.stopReason = "time limit"
@@ -65,6 +74,7 @@ struct Simulation {
             }
         }
         report.wall = clock.now - started
+        report.cpu = CPUTime.now()
         report.uniqueURLs = nextID
         report.fetchedURLs = fetched.reduce(0) { $0 + $1.nonzeroBitCount }
         return report
@@ -74,14 +84,18 @@ struct Simulation {
     private mutating func claim(from frontier: Frontier, now: ContinuousClock.Instant) async {
         while inFlight.count < concurrency {
             let started = ContinuousClock.now
+            let cpuStarted = CPUTime.now()
             let entry = await frontier.next(now: now)
+            report.claimCPU += CPUTime.now() - cpuStarted
             let took = ContinuousClock.now - started
             report.claimTime += took
             guard let entry else { break }
             report.largestClaim = max(report.largestClaim, took)
             report.claims += 1
             let latency = Duration.milliseconds(Int64(100 + random.next() % 400))
-            inFlight.insert(InFlight(doneAt: now + latency, entry: entry))
+            let slot = freeSlots.popLast() ?? slots.count
+            if slot == slots.count { slots.append(entry) } else { slots[slot] = entry }
+            inFlight.insert(InFlight(doneAt: now + latency, slot: slot))
         }
     }
 
@@ -94,21 +108,25 @@ struct Simulation {
         if report.offers < urls {
             let count = min(100, urls - report.offers)
             let duplicates = count * 3 / 10
-            var links = (0..<(count - duplicates)).map { _ in newEntry(depth: entry.depth + 1, referrer: entry.url) }
-            await offer(links, to: frontier, expectingNew: true)
-            links = (0..<duplicates).map { _ in
+            let new = (0..<(count - duplicates)).map { _ in newEntry(depth: entry.depth + 1, referrer: entry.url) }
+            let seen = (0..<duplicates).map { _ in
                 self.entry(id: Int(random.next() % UInt64(nextID)), depth: entry.depth + 1, referrer: entry.url)
             }
-            await offer(links, to: frontier, expectingNew: false)
+            await offer(new, to: frontier, expectingNew: true)
+            await offer(seen, to: frontier, expectingNew: false)
         }
         let started = ContinuousClock.now
+        let cpuStarted = CPUTime.now()
         await frontier.complete(entry, outcome: .success(latency: .milliseconds(200)), now: now)
+        report.completeCPU += CPUTime.now() - cpuStarted
         report.completeTime += ContinuousClock.now - started
     }
 
     private mutating func offer(_ entries: [FrontierEntry], to frontier: Frontier, expectingNew: Bool) async {
         let started = ContinuousClock.now
+        let cpuStarted = CPUTime.now()
         let outcomes = await frontier.add(contentsOf: entries)
+        report.addCPU += CPUTime.now() - cpuStarted
         report.addTime += ContinuousClock.now - started
         report.offers += entries.count
         for outcome in outcomes {
@@ -137,6 +155,16 @@ struct Simulation {
         url.utf8.reduce(into: 0) { value, byte in
             value = byte == UInt8(ascii: "/") ? 0 : value &* 10 &+ Int(byte) &- 48
         }
+    }
+}
+
+/// The process's CPU time (user and system, all threads: the seen-set's
+/// background writer included), which load from other processes does not stretch.
+enum CPUTime {
+    static func now() -> Duration {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
     }
 }
 

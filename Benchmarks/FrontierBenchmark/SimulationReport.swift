@@ -15,8 +15,17 @@ struct SimulationReport {
     var addTime = Duration.zero
     var claimTime = Duration.zero
     var completeTime = Duration.zero
+    /// CPU time of the process during the calls (see `CPUTime`).
+    var addCPU = Duration.zero
+    var claimCPU = Duration.zero
+    var completeCPU = Duration.zero
+    /// CPU time of the whole run.
+    var cpu = Duration.zero
     var largestClaim = Duration.zero
     var wall = Duration.zero
+    /// The spill file's largest size and the most URLs on disk, as seen at the progress lines.
+    var largestSpillBytes = 0
+    var largestOnDisk = 0
     var stopReason: String?
 
     /// Whether no URL was lost or fetched twice (and the run was not stopped early).
@@ -26,9 +35,11 @@ struct SimulationReport {
 
     func progress(storage: FrontierStorage, elapsed: Duration) {
         let line = String(
-            format: "%6.0f s  offered %d  claimed %d  queued %d in memory, %d on disk  seen %d (%d on disk, %d runs)  RSS peak %.0f MiB",
-            elapsed.seconds, offers, claims, storage.queuedInMemory, storage.queuedOnDisk, storage.seenCount,
-            storage.seenOnDisk, storage.seenRuns, Double(Self.peakResidentBytes()) / 1_048_576)
+            format:
+                "%6.0f s (CPU %.0f s)  offered %d  claimed %d  queued %d in memory, %d on disk  host records %d (%d with URLs on disk)  "
+                + "seen %d (%d on disk, %d runs)  RSS peak %.0f MiB",
+            elapsed.seconds, CPUTime.now().seconds, offers, claims, storage.queuedInMemory, storage.queuedOnDisk, storage.hostRecords,
+            storage.hostsOnDisk, storage.seenCount, storage.seenOnDisk, storage.seenRuns, Double(Self.peakResidentBytes()) / 1_048_576)
         // Unbuffered, so progress shows at once through a pipe.
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
@@ -40,14 +51,16 @@ struct SimulationReport {
             String(
                 format: "URLs offered %d (%d distinct), claimed %d, fetched %d distinct, in %.1f s wall", offers, uniqueURLs, claims,
                 fetchedURLs, wall.seconds))
+        Swift.print(String(format: "CPU time %.1f s (user+system, all threads), wall %.1f s", cpu.seconds, wall.seconds))
         Swift.print(
             String(
-                format: "adds/s    %.0f (offers / time in add)   %.0f (offers / wall)", Double(offers) / addTime.seconds,
-                Double(offers) / wall.seconds))
+                format: "adds/s    %.0f (offers / CPU time in add)   %.0f (offers / wall time in add)   %.0f (offers / wall)",
+                Double(offers) / addCPU.seconds, Double(offers) / addTime.seconds, Double(offers) / wall.seconds))
         Swift.print(
             String(
-                format: "claims/s  %.0f (claims / time in next+complete)   %.0f (claims / wall)",
-                Double(claims) / (claimTime + completeTime).seconds, Double(claims) / wall.seconds))
+                format: "claims/s  %.0f (claims / CPU time in next+complete)   %.0f (claims / wall time in them)   %.0f (claims / wall)",
+                Double(claims) / (claimCPU + completeCPU).seconds, Double(claims) / (claimTime + completeTime).seconds,
+                Double(claims) / wall.seconds))
         Swift.print(String(format: "largest claim latency %.1f ms", largestClaim.seconds * 1000))
         Swift.print(String(format: "peak RSS (VmHWM) %.0f MiB", Double(Self.peakResidentBytes()) / 1_048_576))
         let bytesPerRunKey = storage.seenOnDisk > 0 ? Double(storage.seenDiskBytes) / Double(storage.seenOnDisk) : 0.0
@@ -59,10 +72,17 @@ struct SimulationReport {
                     bytesPerRunKey, Double(storage.seenMemoryBytes) / 1_048_576))
         Swift.print("URLs that waited on disk: \(await frontier.counters.spilled)")
         Swift.print(
+            "host records at the end: \(storage.hostRecords) (estimated \(HostScheduler.hostRecordBytes) bytes each, counted in the budget)"
+        )
+        Swift.print(
             String(
                 format: "disk at the end: %.1f MiB (seen runs %.1f MiB, spill file %.1f MiB), %.2f bytes per distinct URL",
                 Double(disk) / 1_048_576, Double(storage.seenDiskBytes) / 1_048_576, Double(storage.spillDiskBytes) / 1_048_576,
                 Double(disk) / Double(max(1, uniqueURLs))))
+        Swift.print(
+            String(
+                format: "spill file at its largest (progress lines): %.1f MiB for %d URLs on disk, %.1f bytes per URL on disk",
+                Double(largestSpillBytes) / 1_048_576, largestOnDisk, Double(largestSpillBytes) / Double(max(1, largestOnDisk))))
         Swift.print(
             "check: fetched twice \(fetchedTwice), new URLs refused \(wronglySeen), duplicates queued \(wronglyNew), "
                 + "never fetched \(uniqueURLs - fetchedURLs)" + (stopReason.map { "; STOPPED EARLY: \($0)" } ?? ""))

@@ -32,22 +32,27 @@ enum RedisFrontierScripts {
         local function num(v) return tonumber(v or 0) or 0 end
         local function qkey(host) return P .. 'q:' .. host end
         local function hkey(host) return P .. 'h:' .. host end
+        -- Puts a host in READY at the time it may start next (or takes it out: no
+        -- queue, or no free slot). True when that is sooner than before (or it was
+        -- not in READY): workers that wait may have something to claim now.
         local function reschedule(host, qk, hk, limit, pdelay)
           if redis.call('ZCARD', qk) == 0 then
             redis.call('ZREM', READY, host)
-            return
+            return false
           end
           -- plimit, pdelay, pthrottle: the host's own rule (see the add script), over the crawl's.
           local f = redis.call('HMGET', hk, 'inflight', 'last', 'delay', 'blocked', 'throttle', 'plimit', 'pdelay', 'pthrottle')
           if num(f[1]) >= (f[6] and num(f[6]) or limit) then
             redis.call('ZREM', READY, host)
-            return
+            return false
           end
           local at = 0
           local throttle = f[8] == '0' and 0 or num(f[5])
           if f[2] then at = num(f[2]) + math.max(f[7] and num(f[7]) or pdelay, num(f[3]), throttle) end
           at = math.max(at, num(f[4]))
+          local before = redis.call('ZSCORE', READY, host)
           redis.call('ZADD', READY, at, host)
+          return before == false or at < tonumber(before)
         end
         local function split(s, parts)
           local out = {}
@@ -61,7 +66,11 @@ enum RedisFrontierScripts {
           out[parts] = string.sub(s, start)
           return out
         end
+        -- Tells n waiting workers (in any process) to look again: only when a host
+        -- became ready sooner, or the crawl finished (one notification each is a
+        -- call, and a BLPOP round trip in some worker).
         local function wake(n)
+          if n <= 0 then return end
           for i = 1, n do redis.call('LPUSH', WAKE, '1') end
           redis.call('LTRIM', WAKE, 0, 255)
         end
@@ -134,7 +143,7 @@ enum RedisFrontierScripts {
             local accepted = num(redis.call('HGET', STATS, 'accepted'))
             local pending = num(redis.call('HGET', STATS, 'pending'))
             local seq = redis.call('HINCRBY', STATS, 'seq', n) - n
-            local out, touched = {}, {}
+            local out, touched, sooner = {}, {}, 0
             local counts = {0, 0, 0, 0, 0}
             for i = 0, n - 1 do
               local a, k = 13 + i * 4, 12 + i * 3
@@ -181,11 +190,11 @@ enum RedisFrontierScripts {
                   local queued = redis.call('ZCARD', keys[1])
                   give_up(host, keys[1])
                   out[#out + 1] = host .. '\\n' .. queued .. '\\n' .. delay
-                else
-                  reschedule(host, keys[1], keys[2], limit, pdelay)
+                elseif reschedule(host, keys[1], keys[2], limit, pdelay) then
+                  sooner = sooner + 1
                 end
               end
-              wake(math.min(counts[1], 16))
+              wake(math.min(sooner, 16))
             end
             if counts[2] > 0 then redis.call('HINCRBY', STATS, 'duplicates', counts[2]) end
             if counts[3] > 0 then redis.call('HINCRBY', STATS, 'offScope', counts[3]) end
@@ -195,19 +204,23 @@ enum RedisFrontierScripts {
             return out
             """)
 
-    /// Claims the next URL whose host may start now. ARGV: prefix, per-host
-    /// limit, policy delay (ms), lease time (ms), worker id. The lease's token
+    /// Claims the next URLs whose hosts may start now, at most `most` of them
+    /// (one call for several waiting fetches: fewer calls, and the expired
+    /// leases and due retries are looked at once for all). ARGV: prefix, per-host
+    /// limit, policy delay (ms), lease time (ms), worker id, most. Each lease's token
     /// is `WORKER#FENCE`, FENCE a number no other claim of the crawl gets
     /// (`stats.fence`): a URL claimed again after its lease expired gets a
     /// different lease, so the late worker's completion no longer matches.
     /// First returns expired leases and due retries to their queues.
-    /// Returns `{'E', lease, more}` (more = '1' when another host is ready),
+    /// Returns `{'E', more, lease...}` (at least one lease; more = '1' when all
+    /// `most` were claimed and another host is ready),
     /// `{'W', ms}` (nothing yet: wait at most ms, -1 when only a completion
     /// or an add can help) or `{'F'}` (the crawl is finished).
     static let claim = RedisScript(
         name: "claim",
         source: prelude + """
             local limit, pdelay, leaseMs, token = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+            local most = math.max(1, tonumber(ARGV[6]) or 1)
             local now = now_ms()
             for _, lease in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 64)) do
               redis.call('ZREM', LEASES, lease)
@@ -232,7 +245,9 @@ enum RedisFrontierScripts {
                 reschedule(f[1], qkey(f[1]), hkey(f[1]), limit, pdelay)
               end
             end
-            for attempt = 1, 8 do
+            local claimed = {'E', '0'}
+            for attempt = 1, 8 + most do
+              if #claimed - 2 >= most then break end
               local hosts = redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, 1)
               if #hosts == 0 then break end
               local host = hosts[1]
@@ -254,9 +269,12 @@ enum RedisFrontierScripts {
                 local lease = host .. '\\n' .. popped[2] .. '\\n' .. token .. '#' .. fence .. '\\n' .. popped[1]
                 redis.call('ZADD', LEASES, now + leaseMs, lease)
                 reschedule(host, qk, hk, limit, pdelay)
-                local more = #redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, 1) > 0
-                return {'E', lease, more and '1' or '0'}
+                claimed[#claimed + 1] = lease
               end
+            end
+            if #claimed > 2 then
+              if #claimed - 2 >= most and #redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, 1) > 0 then claimed[2] = '1' end
+              return claimed
             end
             if finished() then return {'F'} end
             local wait = -1
@@ -356,9 +374,9 @@ enum RedisFrontierScripts {
               end
             end
             if pauseMs > 0 then pause_host(host, hk, now + pauseMs, reason) end
-            reschedule(host, qk, hk, limit, pdelay)
+            local sooner = reschedule(host, qk, hk, limit, pdelay)
             local isFinished = finished()
-            wake(isFinished and 64 or 1)
+            wake(isFinished and 64 or (sooner and 1 or 0))
             return {held, isFinished and 1 or 0}
             """)
 

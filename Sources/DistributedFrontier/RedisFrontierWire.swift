@@ -16,10 +16,10 @@ final class RedisFrontierWire: Sendable {
 
     /// What the claim script answered.
     enum ClaimReply: Sendable, Hashable {
-        /// A URL claimed; `more` when another host is ready too.
-        case claimed(RedisLease, more: Bool)
-        /// A lease this code cannot read (to be finished so it does not come back).
-        case unreadable(String)
+        /// URLs claimed (at least one, readable or not: `unreadable` are leases
+        /// this code cannot read, to be finished so they do not come back);
+        /// `more` when as many as asked for were claimed and another host is ready too.
+        case claimed([RedisLease], unreadable: [String], more: Bool)
         /// Nothing yet: wait at most this long (`nil`: only an add or a completion can help).
         case wait(Duration?)
         /// The crawl is finished.
@@ -82,6 +82,9 @@ final class RedisFrontierWire: Sendable {
     let decisions: RedisDecisionRecorder?
     private let policy: PolitenessPolicy
     private let health = LockedState(Health())
+    /// The policy's per-host limit and delay (ms) as script arguments, made once.
+    private let limitArgument: [UInt8]
+    private let delayArgument: [UInt8]
 
     init(
         connection: RedisConnection, keys: RedisKeys, policy: PolitenessPolicy, maxAttempts: Int, outageTimeout: Duration,
@@ -91,6 +94,8 @@ final class RedisFrontierWire: Sendable {
         self.connection = connection
         self.keys = keys
         self.policy = policy
+        limitArgument = Self.number(policy.maxConcurrencyPerHost)
+        delayArgument = Self.number(policy.delay.flooredMilliseconds)
         self.maxAttempts = max(1, maxAttempts)
         self.outageTimeout = outageTimeout
     }
@@ -142,20 +147,26 @@ final class RedisFrontierWire: Sendable {
         return (codes.compactMap { $0 }, givenUp)
     }
 
-    /// Claims the next URL whose host may start now.
-    func claim(leaseTimeout: Duration, token: String) async throws(RedisError) -> ClaimReply {
+    /// Claims the next URLs whose hosts may start now, `most` at most.
+    func claim(leaseTimeout: Duration, token: String, most: Int = 1) async throws(RedisError) -> ClaimReply {
         let reply = try await evaluate(
             RedisFrontierScripts.claim, keys: keys.common,
             arguments: [
-                keys.prefix, limitArgument, delayArgument, Self.number(leaseTimeout.flooredMilliseconds), Array(token.utf8)
+                keys.prefix, limitArgument, delayArgument, Self.number(leaseTimeout.flooredMilliseconds), Array(token.utf8),
+                Self.number(max(1, most))
             ])
         let parts = reply.elements
         switch parts.first?.text {
         case "E":
-            guard parts.count == 3, case .string(let bytes) = parts[1] else { throw unexpected(RedisFrontierScripts.claim, reply) }
-            let raw = String(decoding: bytes, as: UTF8.self)
-            guard let lease = RedisLease(raw) else { return .unreadable(raw) }
-            return .claimed(lease, more: parts[2].text == "1")
+            guard parts.count >= 3 else { throw unexpected(RedisFrontierScripts.claim, reply) }
+            var leases: [RedisLease] = []
+            var unreadable: [String] = []
+            for part in parts.dropFirst(2) {
+                guard case .string(let bytes) = part else { throw unexpected(RedisFrontierScripts.claim, reply) }
+                let raw = String(decoding: bytes, as: UTF8.self)
+                if let lease = RedisLease(raw) { leases.append(lease) } else { unreadable.append(raw) }
+            }
+            return .claimed(leases, unreadable: unreadable, more: parts[1].text == "1")
         case "F":
             return .finished
         case "W":
@@ -338,8 +349,6 @@ final class RedisFrontierWire: Sendable {
 
     // MARK: Encoding
 
-    private var limitArgument: [UInt8] { Self.number(policy.maxConcurrencyPerHost) }
-
     /// The add script's host rules: `HOST\nLIMIT\nDELAY_MS\nTHROTTLE_MS` for
     /// each host of the batch that a `PolitenessPolicy.hostSettings` rule
     /// matches (empty without rules, so a crawl without them pays nothing).
@@ -354,7 +363,6 @@ final class RedisFrontierWire: Sendable {
         }
         return Array(text.utf8)
     }
-    private var delayArgument: [UInt8] { Self.number(policy.delay.flooredMilliseconds) }
 
     static func number<Value: BinaryInteger>(_ value: Value) -> [UInt8] { Array(String(value).utf8) }
     static func flag(_ value: Bool) -> [UInt8] { Array((value ? "1" : "0").utf8) }

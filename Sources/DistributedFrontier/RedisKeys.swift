@@ -28,9 +28,16 @@ struct RedisKeys: Sendable, Hashable {
     /// `asyncurl:{NAME}:`.
     let prefix: [UInt8]
 
+    /// The keys every script is given first, in this order (the scripts' prelude names
+    /// them); made once, as every call passes them.
+    let common: [[UInt8]]
+
     /// The keys of crawl `name`.
     init(crawl name: String) {
-        prefix = Array(Self.prefix(crawl: name).utf8)
+        let prefix = Array(Self.prefix(crawl: name).utf8)
+        self.prefix = prefix
+        common = ["stats", "ready", "leases", "delayed", "hostpages", "hosts", "seedhosts", "workers", "wake", "paused", "givenup"]
+            .map { prefix + Array($0.utf8) }
     }
 
     /// `asyncurl:{NAME}:`, the prefix of every key of crawl `name`.
@@ -56,9 +63,6 @@ struct RedisKeys: Sendable, Hashable {
     var paused: [UInt8] { key("paused") }
     var givenUp: [UInt8] { key("givenup") }
     var robotsIndex: [UInt8] { key("robotsindex") }
-
-    /// The keys every script is given first, in this order (the scripts' prelude names them).
-    var common: [[UInt8]] { [stats, ready, leases, delayed, hostPages, hosts, seedHosts, workers, wake, paused, givenUp] }
 
     /// `s:BUCKET`, one set of the seen-set.
     func seenSet(_ bucket: [UInt8]) -> [UInt8] { prefix + Array("s:".utf8) + bucket }

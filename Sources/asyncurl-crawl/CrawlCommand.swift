@@ -267,6 +267,7 @@ struct CrawlCommand: AsyncParsableCommand {
         settings.rendering = render.rendering
         output.apply(to: &settings)
         if let factory = shared.factory { settings.frontier = factory }
+        settings.maxWarnedCallbackNames = shared.maxCallbackWarnings
         switch scope {
         case "any": settings.hosts = .any
         case "domain": settings.hosts = .registrableDomains(ofSeeds: urls)

@@ -58,6 +58,13 @@ struct SharedFrontierOptions: ParsableArguments {
         help: "Seconds a worker started without seeds waits for another to seed the crawl (with --frontier).")
     var seedWait = 600.0
 
+    @Option(
+        name: .customLong("max-callback-warnings"),
+        help:
+            "The most callback names warned about when a request's callback cannot run in this worker (queued by another worker or an earlier run); later names are not logged."
+    )
+    var maxCallbackWarnings = 100
+
     @Flag(help: "Print the shared crawl's progress (with --frontier) and exit.")
     var status = false
 
@@ -85,8 +92,9 @@ struct SharedFrontierOptions: ParsableArguments {
         } else if status || reset {
             throw ValidationError("--status and --reset need --frontier redis://HOST:PORT/NAME")
         }
-        guard leaseTimeout >= 1, seedWait >= 0, redisTimeout >= 0 else {
-            throw ValidationError("--lease-timeout must be at least 1 second, --seed-wait and --redis-timeout not negative")
+        guard leaseTimeout >= 1, seedWait >= 0, redisTimeout >= 0, maxCallbackWarnings >= 0 else {
+            throw ValidationError(
+                "--lease-timeout must be at least 1 second, --seed-wait, --redis-timeout and --max-callback-warnings not negative")
         }
     }
 

@@ -1,5 +1,6 @@
 import CrawlFrontier
 import Foundation
+import Synchronization
 import Testing
 
 /// Queues that spill: with a small memory budget most URLs wait on disk, and
@@ -104,4 +105,96 @@ struct FrontierSpillTests {
         #expect(resumed == 1700)
         #expect(handed == Set(entries.map(\.url)))
     }
+
+    /// A spill file whose reads fail `failures` times, then a frontier that
+    /// spills 500 URLs of one host into it and is drained without waiting.
+    private func drainWithFailingReads(_ failures: Int) async throws -> (handed: Set<String>, frontier: Frontier, events: [FrontierEvent]) {
+        let spill = try SpillQueue()
+        spill.injectedReadFailures = failures
+        let events = LockedEvents()
+        var configuration = try configuration(memoryBudget: 64 << 10)
+        configuration.eventHandler = { events.append($0) }
+        let frontier = Frontier(configuration: configuration, spill: spill) { _ in .unreachable }
+        await frontier.add(contentsOf: (0..<500).map { entry(1, $0, priority: 0, depth: 0) })
+        #expect(await frontier.storage.queuedOnDisk > 300)
+        var handed = Set<String>()
+        // Bounded: 500 URLs at most, plus room for the failed reads.
+        for _ in 0..<1000 {
+            guard let next = await frontier.next(now: .now) else { break }
+            handed.insert(next.url)
+            await frontier.complete(next, outcome: .success(latency: .zero), now: .now)
+        }
+        return (handed, frontier, events.all)
+    }
+
+    @Test("A spill file that fails to read twice: the host's URLs are read again and all handed out; the failures are counted and told")
+    func spillReadFailureIsRetried() async throws {
+        let (handed, frontier, events) = try await drainWithFailingReads(2)
+        #expect(handed.count == 500)
+        #expect(await frontier.counters.spillReadFailures == 2)
+        #expect(await frontier.counters.spillAbandoned == 0)
+        #expect(await frontier.isFinished)
+        #expect(events.filter { if case .spillReadFailed(_, _, 0, _) = $0 { true } else { false } }.count == 2)
+    }
+
+    @Test("A spill file that cannot be read: after 3 tries the host's URLs on disk are given up and told, never left waiting")
+    func spillReadFailureIsReported() async throws {
+        let (handed, frontier, events) = try await drainWithFailingReads(1000)
+        let abandoned = await frontier.counters.spillAbandoned
+        #expect(abandoned > 300)
+        #expect(handed.count + abandoned == 500)
+        #expect(await frontier.counters.spillReadFailures == 3)
+        // Nothing is left waiting for URLs that cannot come: the crawl ends.
+        #expect(await frontier.isFinished)
+        #expect(await frontier.next() == nil)
+        let told = events.compactMap { event -> Int? in
+            if case .spillReadFailed(_, _, let count, false) = event, count > 0 { count } else { nil }
+        }
+        #expect(told == [abandoned])
+    }
+
+    @Test(
+        "10,000 hosts under a 4 MiB budget: the queues with their host records stay within half of it (the hosts on disk aside), and every URL goes out once"
+    )
+    func manyHostsStayInBudget() async throws {
+        var configuration = try configuration(memoryBudget: 4 << 20)
+        configuration.policy = PolitenessPolicy(maxConcurrencyPerHost: 1, delay: .zero)
+        let frontier = Frontier(configuration: configuration) { _ in .unreachable }
+        var largest = 0
+        var handed = Set<String>()
+        for start in stride(from: 0, to: 100_000, by: 1000) {
+            // Ten URLs a host, 10,000 URLs apart: every host is busy most of the time.
+            await frontier.add(contentsOf: (start..<start + 1000).map { entry($0 % 10_000, $0, priority: 0, depth: 0) })
+            // What a host with URLs only on disk keeps (its count, its place among
+            // the hosts to refill: about 150 bytes) is over the cap when it goes to
+            // disk; everything else stays within it.
+            let storage = await frontier.storage
+            largest = max(largest, storage.queueMemoryBytes - storage.hostsOnDisk * 150)
+            for _ in 0..<200 {
+                guard let next = await frontier.next(now: .now) else { break }
+                handed.insert(next.url)
+                await frontier.complete(next, outcome: .success(latency: .zero), now: .now)
+            }
+        }
+        for _ in 0..<100_000 {
+            guard let next = await frontier.next(now: .now) else { break }
+            #expect(handed.insert(next.url).inserted)
+            await frontier.complete(next, outcome: .success(latency: .zero), now: .now)
+        }
+        #expect(handed.count == 100_000)
+        // Hosts refilled from disk get one URL each past the cap (at most 64 at a time).
+        #expect(largest <= (2 << 20) + (128 << 10), "largest \(largest)")
+        #expect(await frontier.storage.hostRecords == 0)
+    }
+}
+
+/// Events a frontier tells, collected from any thread.
+private final class LockedEvents: Sendable {
+    private let events = Mutex<[FrontierEvent]>([])
+
+    func append(_ event: FrontierEvent) {
+        events.withLock { $0.append(event) }
+    }
+
+    var all: [FrontierEvent] { events.withLock { $0 } }
 }

@@ -19,6 +19,29 @@ struct HostSchedulerTests {
         return taken
     }
 
+    @Test("An idle host's record goes once its delay is over; a host with state to keep (a Crawl-delay) keeps it")
+    func idleHostRecordsGo() {
+        var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 1, delay: .seconds(1)))
+        scheduler.setCrawlDelay(.seconds(2), forHost: "http://slow.test:80")
+        for index in 0..<10_000 { scheduler.enqueue(entry("h\(index).test", "/")) }
+        scheduler.enqueue(entry("slow.test", "/"))
+        let taken = drain(&scheduler, at: t0)
+        #expect(taken.count == 10_001)
+        for entry in taken { _ = scheduler.complete(entry, outcome: .success(latency: .milliseconds(5)), now: t0) }
+        // Within the delay the records stay: a new URL of the host must still wait.
+        #expect(drain(&scheduler, at: t0).isEmpty)
+        #expect(scheduler.hostCount == 10_001)
+        // Past it, nothing is left to remember but the Crawl-delay.
+        #expect(drain(&scheduler, at: t0 + .seconds(3)).isEmpty)
+        #expect(scheduler.hostCount == 1)
+        #expect(scheduler.crawlDelay(ofHost: "http://slow.test:80") == .seconds(2))
+        // A host that comes back gets a new record and is polite from then on.
+        scheduler.enqueue(entry("h1.test", "/again"))
+        scheduler.enqueue(entry("h1.test", "/more"))
+        #expect(drain(&scheduler, at: t0 + .seconds(3)).count == 1)
+        #expect(scheduler.isIdle == false)
+    }
+
     @Test("Per-host concurrency never goes above the limit")
     func concurrency() {
         var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 2))

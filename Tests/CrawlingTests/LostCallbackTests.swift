@@ -32,14 +32,16 @@ struct LostCallbackTests {
         }
     }
 
-    @Test("Requests queued by another process with callbacks: parse handles them, one warning per callback name")
-    func warnsOncePerName() async throws {
+    @Test(
+        "Requests queued by another process with callbacks: parse handles them, one warning per callback name, at most maxWarnedCallbackNames names",
+        arguments: [100, 1])
+    func warnsOncePerName(maxWarnedNames: Int) async throws {
         let site = try await TestServer.start()
         for path in ["/a1", "/a2", "/a3", "/b1"] { site.addRoute(path) { _ in .html("<p>\(path)</p>") } }
         site.addRoute("/robots.txt") { _ in TestResponse(status: 404, text: "none") }
         let redis = try RedisTestServer.start()
         defer { redis.stop() }
-        let url = try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "lost")
+        let url = try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "lost-\(maxWarnedNames)")
 
         // What another worker queued: payloads naming callbacks that live in its process only.
         let named = [
@@ -64,6 +66,7 @@ struct LostCallbackTests {
         let feed = try FeedExporter(path: itemsPath, format: .jsonLines)
         var settings = CrawlSettings()
         settings.frontier = .redis(url)
+        settings.maxWarnedCallbackNames = maxWarnedNames
         let log = CollectedLog()
         _ = try await Crawler(
             spider: PathSpider(seeds: named.map { site.url($0.0) }), settings: settings, itemFeeds: [feed],
@@ -76,22 +79,32 @@ struct LostCallbackTests {
             .map { try JSONDecoder().decode(PathSpider.Item.self, from: Data($0.utf8)).path }
         #expect(Set(items) == ["/a1", "/a2", "/a3", "/b1"])
         let warnings = log.lines.filter { $0.contains("callback cannot run in this process") }
-        #expect(warnings.count == 2, "\(log.lines)")
+        // Two names; past the bound the later one is not logged, and every page is still handled (the items above).
+        #expect(warnings.count == min(2, maxWarnedNames), "\(log.lines)")
     }
 
     @Test("The names warned about are bounded: 100 names of at most 200 bytes, later names not logged")
     func warnedNamesAreBounded() throws {
         let store = CallbackStore()
+        #expect(store.maxWarnedNames == 100)
         let long = String(repeating: "n", count: 5000)
         #expect(store.shouldWarnMissing(long)?.utf8.count == CallbackStore.maxNameLength)
         #expect(store.shouldWarnMissing(long) == nil)
         #expect(store.shouldWarnMissing(nil) == "unnamed")
         let warned = (0..<150).compactMap { store.shouldWarnMissing("Spider.swift:\($0)") }
-        #expect(warned.count == CallbackStore.maxWarnedNames - 2)
+        #expect(warned.count == store.maxWarnedNames - 2)
         #expect(store.shouldWarnMissing("Spider.swift:0") == nil)
         // A callback registered in this process is still found after all that.
         let handlers = try #require(CallbackStore.Handlers(of: CrawlRequest(url: "http://127.0.0.1/", callback: { _, _ in })))
         let id = store.register(handlers)
         #expect(store.take(id) != nil)
+    }
+
+    @Test("maxWarnedCallbackNames changes the bound: 5 names warned about of 50, none with 0")
+    func warnedNamesFollowTheSetting() {
+        let store = CallbackStore(maxWarnedNames: 5)
+        #expect((0..<50).compactMap { store.shouldWarnMissing("Spider.swift:\($0)") }.count == 5)
+        let silent = CallbackStore(maxWarnedNames: 0)
+        #expect((0..<50).compactMap { silent.shouldWarnMissing("Spider.swift:\($0)") }.isEmpty)
     }
 }

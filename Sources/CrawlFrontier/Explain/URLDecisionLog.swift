@@ -5,7 +5,7 @@
 /// Reads the decisions a resumable crawl recorded (see ``URLDecision``),
 /// from its state directory, while the crawl runs or after it: a reader of
 /// the database, which takes no lock on the directory.
-public final class URLDecisionLog {
+package final class URLDecisionLog {
     private let connection: SQLiteConnection
     private let table: URLDecisionTable
 

@@ -72,6 +72,10 @@ public actor Frontier: URLFrontier {
     private let queueMemoryCap: Int?
     /// Hosts with URLs on disk and none in memory: refilled when nothing else is ready.
     private var starvedHosts: Set<String> = []
+    /// Failed reads from the spill file in a row, per host (only hosts with a failure).
+    private var spillReadFailuresPerHost: [String: Int] = [:]
+    /// Reads of a host's URLs from the spill file tried before they are given up.
+    static let spillReadAttempts = 3
     /// Where accepted and refused URLs are recorded for a resumable crawl.
     private let store: CrawlStateStore?
     private let wakeUps = FrontierWakeUps()
@@ -164,12 +168,13 @@ public actor Frontier: URLFrontier {
             counters.rejected[rejection, default: 0] += 1
             return .rejected(rejection)
         }
-        if Self.isOver(maxPages, accepted) || Self.isOver(maxPagesPerHost, pagesPerHost[entry.hostKey, default: 0]) {
+        // Per-host counts are looked up only when there is a per-host bound.
+        if Self.isOver(maxPages, accepted) || maxPagesPerHost.map({ pagesPerHost[entry.hostKey, default: 0] >= $0 }) ?? false {
             counters.pageLimited += 1
             return .pageLimitReached
         }
         let isOverQueueBound =
-            Self.isOver(maxQueued, waitingCount) || Self.isOver(maxQueuedPerHost, waitingPerHost[entry.hostKey, default: 0])
+            Self.isOver(maxQueued, waitingCount) || maxQueuedPerHost.map { waitingPerHost[entry.hostKey, default: 0] >= $0 } ?? false
         if isOverQueueBound, !mayWaitOnDisk(entry) {
             counters.queueLimited += 1
             return .queueLimitReached
@@ -206,9 +211,10 @@ public actor Frontier: URLFrontier {
         let isFull = isMemoryFull(forHost: hostKey)
         let onDisk = spill.count(forHost: hostKey)
         let inMemory = waitingPerHost[hostKey, default: 0]
-        // Over the budget (not the count bounds), a host with nothing anywhere keeps its
-        // first URL in memory (one URL a host past the budget), so it keeps its turn without a refill.
-        let isAtCountBound = Self.isOver(maxQueuedPerHost, inMemory) || Self.isOver(maxQueued, waitingCount)
+        // Over half the budget, a host with nothing anywhere keeps its first URL in memory,
+        // so it keeps its turn without a refill.
+        // Past the cap itself (host records count), even a host's first URL waits on disk.
+        let isAtCountBound = Self.isOver(maxQueuedPerHost, inMemory) || Self.isOver(maxQueued, waitingCount) || isOverMemoryCap
         guard onDisk > 0 || (isFull && (inMemory > 0 || isAtCountBound)) else { return admit(entry, arrival: arrival) }
         if let last = lastInMemory(ofHost: hostKey), HostScheduler.precedes((entry, arrival), last) {
             admit(entry, arrival: arrival)
@@ -220,7 +226,7 @@ public actor Frontier: URLFrontier {
         } else {
             spill.append(entry, arrival: arrival)
             counters.spilled += 1
-            // A host with URLs keeps at least one in memory, so it keeps its turn.
+            // A host with none in memory is refilled when nothing else is ready.
             if waitingPerHost[hostKey, default: 0] == 0 { starvedHosts.insert(hostKey) }
         }
     }
@@ -231,8 +237,8 @@ public actor Frontier: URLFrontier {
         let inMemory = waitingPerHost[hostKey, default: 0]
         // Past half the budget a host keeps no more than its head in memory,
         // so a few huge hosts do not take the room every other host refills from.
-        let isUnderPressure = queueMemoryCap.map { waitingBytes >= $0 / 2 } ?? false
-        return Self.isOver(maxQueuedPerHost, inMemory) || Self.isOver(maxQueued, waitingCount) || Self.isOver(queueMemoryCap, waitingBytes)
+        let isUnderPressure = queueMemoryCap.map { queueMemoryInUse >= $0 / 2 } ?? false
+        return Self.isOver(maxQueuedPerHost, inMemory) || Self.isOver(maxQueued, waitingCount) || isOverMemoryCap
             || (isUnderPressure && inMemory >= max(1, configuration.queueHeadPerHost))
     }
 
@@ -259,6 +265,25 @@ public actor Frontier: URLFrontier {
         return removed
     }
 
+    /// The estimated bytes the queues take in memory: their URLs, and the
+    /// records of the hosts (with URLs queued, in flight or within their
+    /// delay; with URLs on disk; waiting for a refill).
+    private var queueMemoryInUse: Int {
+        waitingBytes + scheduler.hostCount * HostScheduler.hostRecordBytes + waitingPerHost.count * Self.hostCountBytes
+            + (spill?.hostCount ?? 0) * Self.hostCountBytes + starvedHosts.count * Self.hostKeyBytes
+    }
+
+    /// Whether the queues' memory is at its cap (half the memory budget).
+    private var isOverMemoryCap: Bool {
+        queueMemoryCap.map { queueMemoryInUse >= $0 } ?? false
+    }
+
+    /// Estimated bytes of one host's entry in a `[String: Int]` (slack of the
+    /// table included) with its own copy of the key's storage.
+    private static let hostCountBytes = 2 * (MemoryLayout<String>.stride + MemoryLayout<Int>.stride) + 64
+    /// Estimated bytes of one host's entry in a `Set<String>` (the key's storage shared).
+    private static let hostKeyBytes = 2 * MemoryLayout<String>.stride
+
     /// The estimated bytes one URL takes in memory.
     private static func memoryCost(of entry: FrontierEntry) -> Int {
         // Measured: about 400 bytes a URL of 30 bytes in a host queue (entry, heap slack, strings).
@@ -268,7 +293,13 @@ public actor Frontier: URLFrontier {
     /// Whether `entry` may wait in the spill file: there is one, and its URL
     /// holds no credentials (which are never written to disk).
     private func mayWaitOnDisk(_ entry: FrontierEntry) -> Bool {
-        spill != nil && entry.url.removingURLCredentials() == entry.url && entry.referrer?.removingURLCredentials() == entry.referrer
+        spill != nil && !Self.mayHoldCredentials(entry.url) && !(entry.referrer.map(Self.mayHoldCredentials) ?? false)
+    }
+
+    /// Whether `url` holds credentials (`user:password@`); without an `@` it
+    /// cannot, and is not copied to find out.
+    private static func mayHoldCredentials(_ url: String) -> Bool {
+        url.utf8.contains(UInt8(ascii: "@")) && url.removingURLCredentials() != url
     }
 
     /// Writes the URLs put on disk during this call to the spill file. If it
@@ -289,12 +320,41 @@ public actor Frontier: URLFrontier {
         let inMemory = waitingPerHost[hostKey, default: 0]
         let hostRoom = min(max(1, configuration.queueHeadPerHost), maxQueuedPerHost ?? .max) - inMemory
         let averageCost = waitingCount > 0 ? max(1, waitingBytes / waitingCount) : 256
-        let globalRoom = min(maxQueued.map { $0 - waitingCount } ?? .max, queueMemoryCap.map { ($0 - waitingBytes) / averageCost } ?? .max)
+        let globalRoom = min(
+            maxQueued.map { $0 - waitingCount } ?? .max, queueMemoryCap.map { ($0 - queueMemoryInUse) / averageCost } ?? .max)
         let room = max(min(hostRoom, globalRoom), inMemory == 0 ? 1 : 0)
         guard room > 0 else { return false }
-        let entries = (try? spill.take(host: hostKey, limit: room)) ?? []
+        let entries: [(entry: FrontierEntry, arrival: Int)]
+        do {
+            entries = try spill.take(host: hostKey, limit: room)
+        } catch {
+            spillReadFailed(host: hostKey, error: error)
+            return false
+        }
+        if !spillReadFailuresPerHost.isEmpty { spillReadFailuresPerHost[hostKey] = nil }
         for (entry, arrival) in entries { admit(entry, arrival: arrival) }
         return !entries.isEmpty
+    }
+
+    /// A host's URLs could not be read back from the spill file: counted and
+    /// told; the host is tried again at the next refill, and after
+    /// ``spillReadAttempts`` failures in a row its URLs on disk are given up
+    /// (told with their number; a resumable crawl keeps them in its state's
+    /// queue), so the host is never left waiting for URLs that cannot come.
+    private func spillReadFailed(host hostKey: String, error: StateStoreError) {
+        counters.spillReadFailures += 1
+        let failures = spillReadFailuresPerHost[hostKey, default: 0] + 1
+        var abandoned = 0
+        if failures < Self.spillReadAttempts {
+            spillReadFailuresPerHost[hostKey] = failures
+            if waitingPerHost[hostKey, default: 0] == 0 { starvedHosts.insert(hostKey) }
+        } else {
+            spillReadFailuresPerHost[hostKey] = nil
+            abandoned = spill?.abandon(host: hostKey) ?? 0
+            counters.spillAbandoned += abandoned
+        }
+        configuration.eventHandler?(
+            .spillReadFailed(host: hostKey, error: error.description, abandonedURLs: abandoned, resumable: store != nil))
     }
 
     /// Refills up to 64 hosts with URLs on disk and none in memory (so one
@@ -427,10 +487,14 @@ public actor Frontier: URLFrontier {
 
     /// What the seen-set and the spill file take, for benchmarks and tests.
     package var storage: FrontierStorage {
-        FrontierStorage(
+        var storage = FrontierStorage(
             seenCount: seen.count, seenOnDisk: seen.countOnDisk, seenDiskBytes: seen.diskBytes, seenMemoryBytes: seen.memoryBytes,
             seenRuns: seen.runCount, seenMerges: seen.mergeCount, queuedInMemory: waitingCount, queuedMemoryBytes: waitingBytes,
             queuedOnDisk: spill?.count ?? 0, spillDiskBytes: spill?.diskBytes ?? 0)
+        storage.hostRecords = scheduler.hostCount
+        storage.hostsOnDisk = spill?.hostCount ?? 0
+        storage.queueMemoryBytes = queueMemoryInUse
+        return storage
     }
 
     /// Records how a URL from ``next()`` ended: frees its host's slot, and

@@ -17,6 +17,11 @@ public struct FrontierCounters: Sendable, Hashable, Codable {
     public var queueLimited = 0
     /// URLs that waited on disk because the queue was full (resumable crawls).
     public var spilled = 0
+    /// Failed reads of a host's URLs from the spill file (each tried again, up to 3 times a host).
+    public var spillReadFailures = 0
+    /// URLs on disk given up after their host's last failed read (logged; kept
+    /// in the state's queue of a resumable crawl).
+    public var spillAbandoned = 0
     /// Retries scheduled.
     public var retries = 0
     /// URLs dropped after their last retry.

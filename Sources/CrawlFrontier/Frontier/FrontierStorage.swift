@@ -21,4 +21,11 @@ package struct FrontierStorage: Sendable {
     package var queuedOnDisk: Int
     /// Bytes of the spill file.
     package var spillDiskBytes: Int
+    /// Hosts with a scheduler record (see `HostScheduler.hostCount`).
+    package var hostRecords = 0
+    /// Hosts with URLs on disk.
+    package var hostsOnDisk = 0
+    /// The estimated bytes of the queues in memory with their host records
+    /// (what is held to half the memory budget).
+    package var queueMemoryBytes = 0
 }

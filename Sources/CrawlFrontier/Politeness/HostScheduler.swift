@@ -115,8 +115,16 @@ package struct HostScheduler: Sendable {
         self.policy = policy
     }
 
-    /// How many hosts have been seen.
+    /// How many hosts have a record: URLs queued or in flight, a delay not
+    /// over yet, or state to keep (a pause, failures, a `Crawl-delay`, an
+    /// AutoThrottle slow-down, given up). An idle host whose delay is over
+    /// and that has no such state has no record (``next(now:)`` drops it):
+    /// a crawl of a million hosts keeps records only for its busy ones.
     public var hostCount: Int { hosts.count }
+
+    /// The estimated bytes of one host's record (the dictionary's slack, the
+    /// key's storage and its place in the turn order included).
+    public static let hostRecordBytes = 2 * (MemoryLayout<Host>.stride + MemoryLayout<String>.stride) + 64 + 48
 
     /// URLs waiting for a retry's backoff to pass.
     public var retryingCount: Int { pendingRetries }
@@ -263,6 +271,7 @@ package struct HostScheduler: Sendable {
             let (eligible, allowedAt) = dispatchState(of: hostKey)
             guard eligible else {
                 // Empty or at its limit: a completion or an enqueue brings it back.
+                dropIfIdle(hostKey, now: now)
                 continue
             }
             if let allowedAt, allowedAt > now {
@@ -400,6 +409,23 @@ package struct HostScheduler: Sendable {
         }
         hosts[hostKey] = host
         return queued
+    }
+
+    /// Drops the record of a host with nothing queued or in flight and no
+    /// state a new record would not have; one whose delay is not over yet
+    /// comes back to the turn order when it is, and goes then.
+    private mutating func dropIfIdle(_ hostKey: String, now: Instant) {
+        guard let index = hosts.index(forKey: hostKey) else { return }
+        let host = hosts.values[index]
+        guard host.queue.isEmpty, host.inFlight == 0, !givenUpHostKeys.contains(hostKey), host.failures.isEmpty,
+            host.pauseStreak == 0, host.crawlDelay == .zero, host.throttleDelay <= (host.limits.autoThrottle?.startDelay ?? .zero)
+        else { return }
+        if let allowedAt = earliestStart(of: host), allowedAt > now {
+            schedule(hostKey, at: allowedAt)
+            return
+        }
+        hosts.remove(at: index)
+        pausedHostKeys.remove(hostKey)
     }
 
     private func earliestStart(of host: Host) -> Instant? {

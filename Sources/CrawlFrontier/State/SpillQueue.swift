@@ -13,9 +13,10 @@
 /// exactly the in-memory order.
 ///
 /// It is a buffer, not part of the resumable state: spilled URLs are in the
-/// state store's `queued` log like every accepted URL, so the file is emptied
-/// when it is opened, and a resumed crawl spills again what does not fit.
-/// Durability is not needed, so it is written without syncing.
+/// state store's `queued` log like every accepted URL, so the file is made
+/// anew when it is opened, and a resumed crawl spills again what does not fit.
+/// Durability is not needed, so it is written without a journal or syncing,
+/// in long transactions.
 ///
 /// Not `Sendable`: owned and used by one ``Frontier`` (an actor).
 public final class SpillQueue {
@@ -23,11 +24,7 @@ public final class SpillQueue {
     public static let fileName = "spill.sqlite"
 
     private let connection: SQLiteConnection
-    private let insert: SQLiteStatement
-    private let selectHost: SQLiteStatement
-    private let deleteRow: SQLiteStatement
-    private let begin: SQLiteStatement
-    private let commit: SQLiteStatement
+    private let statements: Statements
     /// URLs appended and not written yet (written by ``flush()``, one transaction).
     private var buffer: [(entry: FrontierEntry, arrival: Int)] = []
     /// URLs spilled and not yet taken back, per host.
@@ -40,16 +37,28 @@ public final class SpillQueue {
     public private(set) var count = 0
     /// URLs written to disk so far.
     public private(set) var writtenCount = 0
+    /// Whether a transaction is open (see ``openTransaction()``).
+    private var isInTransaction = false
+    /// Rows written since the open transaction began.
+    private var rowsSinceCommit = 0
+    /// Rows written in one transaction before it is committed.
+    static let rowsPerTransaction = 65_536
+    /// Reads that fail on purpose before any real one (a test hook, to provoke a read failure).
+    package var injectedReadFailures = 0
 
     /// Opens (and empties) the spill file in `directory`, which must exist.
     /// - Parameter directory: the state directory.
     /// - Throws: ``StateStoreError`` when the file cannot be opened or prepared.
     public init(directory: String) throws(StateStoreError) {
         let path = directory + (directory.hasSuffix("/") ? "" : "/") + Self.fileName
+        // A buffer, written without a journal: a file left by a killed crawl may be
+        // torn, so it is removed rather than opened.
+        unlink(path)
+        unlink(path + "-journal")
         connection = try SQLiteConnection(path: path)
         temporaryDirectory = nil
         self.directory = directory
-        (insert, selectHost, deleteRow, begin, commit) = try Self.prepareTable(on: connection)
+        statements = try Statements(on: connection)
     }
 
     /// Creates a spill file in a new private temporary directory (under
@@ -68,12 +77,7 @@ public final class SpillQueue {
         let directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do throws(StateStoreError) {
             connection = try SQLiteConnection(path: directory + "/" + Self.fileName)
-        } catch {
-            Self.remove(directory: directory)
-            throw error
-        }
-        do throws(StateStoreError) {
-            (insert, selectHost, deleteRow, begin, commit) = try Self.prepareTable(on: connection)
+            statements = try Statements(on: connection)
         } catch {
             Self.remove(directory: directory)
             throw error
@@ -92,38 +96,60 @@ public final class SpillQueue {
         rmdir(directory)
     }
 
-    // swiftlint:disable:next large_tuple
-    private static func prepareTable(on connection: SQLiteConnection) throws(StateStoreError)
-        -> (SQLiteStatement, SQLiteStatement, SQLiteStatement, SQLiteStatement, SQLiteStatement)
-    {
-        try connection.execute(
-            """
-            PRAGMA journal_mode=OFF;
-            PRAGMA synchronous=OFF;
-            DROP TABLE IF EXISTS spilled;
-            CREATE TABLE spilled(sequence INTEGER PRIMARY KEY, \(FrontierEntryRow.columnDefinitions), arrival INTEGER NOT NULL);
-            CREATE INDEX spilled_order ON spilled(host_key, priority DESC, depth, arrival);
-            """,
-            operation: "create spill table")
-        return (
-            try connection.prepare(
-                "INSERT INTO spilled(\(FrontierEntryRow.columnNames), arrival) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                operation: "spill"),
-            try connection.prepare(
-                "SELECT \(FrontierEntryRow.columnNames), sequence, arrival FROM spilled WHERE host_key = ?1 "
-                    + "ORDER BY priority DESC, depth, arrival LIMIT ?2",
-                operation: "read spilled"),
-            try connection.prepare("DELETE FROM spilled WHERE sequence = ?1", operation: "delete spilled"),
-            try connection.prepare("BEGIN", operation: "begin spill"),
-            try connection.prepare("COMMIT", operation: "commit spill")
-        )
+    /// The prepared statements of the spill table.
+    ///
+    /// The table is clustered on the order URLs go out in (`WITHOUT ROWID`,
+    /// keyed by host, then `~priority`, depth and arrival), so a host's head
+    /// is one range read and one range delete, and no second index is kept.
+    private struct Statements {
+        let insert: SQLiteStatement
+        let selectHost: SQLiteStatement
+        let deleteHead: SQLiteStatement
+        let deleteHost: SQLiteStatement
+        let begin: SQLiteStatement
+        let commit: SQLiteStatement
+
+        init(on connection: SQLiteConnection) throws(StateStoreError) {
+            // One process owns the file (exclusive locking: no lock calls and no cache
+            // checks per transaction); it is a buffer, so nothing is journaled or synced.
+            try connection.execute(
+                """
+                PRAGMA locking_mode=EXCLUSIVE;
+                PRAGMA journal_mode=OFF;
+                PRAGMA synchronous=OFF;
+                PRAGMA cache_size=-\(SpillQueue.cacheKiB);
+                DROP TABLE IF EXISTS spilled;
+                CREATE TABLE spilled(host_key TEXT NOT NULL, rank INTEGER NOT NULL, depth INTEGER NOT NULL,
+                    arrival INTEGER NOT NULL, fingerprint INTEGER NOT NULL, url TEXT NOT NULL, referrer TEXT, payload BLOB,
+                    PRIMARY KEY(host_key, rank, depth, arrival)) WITHOUT ROWID;
+                """,
+                operation: "create spill table")
+            insert = try connection.prepare(
+                "INSERT INTO spilled(host_key, rank, depth, arrival, fingerprint, url, referrer, payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                operation: "spill")
+            selectHost = try connection.prepare(
+                "SELECT rank, depth, arrival, fingerprint, url, referrer, payload FROM spilled WHERE host_key = ?1 "
+                    + "ORDER BY rank, depth, arrival LIMIT ?2",
+                operation: "read spilled")
+            deleteHead = try connection.prepare(
+                "DELETE FROM spilled WHERE host_key = ?1 AND (rank, depth, arrival) <= (?2, ?3, ?4)", operation: "delete spilled")
+            deleteHost = try connection.prepare("DELETE FROM spilled WHERE host_key = ?1", operation: "abandon spilled")
+            begin = try connection.prepare("BEGIN", operation: "begin spill")
+            commit = try connection.prepare("COMMIT", operation: "commit spill")
+        }
     }
+
+    /// The page cache SQLite keeps for the file, in KiB (part of the budget's overhead).
+    static let cacheKiB = 8192
 
     /// The bytes of the file on disk.
     package var diskBytes: Int {
         var status = stat()
         return stat(connection.path, &status) == 0 ? Int(status.st_size) : 0
     }
+
+    /// The number of hosts with spilled URLs.
+    public var hostCount: Int { spilledPerHost.count }
 
     /// The hosts with spilled URLs.
     public var hosts: Dictionary<String, Int>.Keys { spilledPerHost.keys }
@@ -151,19 +177,50 @@ public final class SpillQueue {
         let entries = buffer
         buffer = []
         do {
-            try connection.transaction(begin: begin, commit: commit) { () throws(StateStoreError) in
-                for (entry, arrival) in entries {
-                    try insert.bind(entry)
-                    try insert.bind(Int64(arrival), at: 8)
-                    try insert.run()
-                }
-            }
+            try openTransaction()
+            for (entry, arrival) in entries { try write(entry, arrival: arrival) }
             writtenCount += entries.count
+            rowsSinceCommit += entries.count
+            if rowsSinceCommit >= Self.rowsPerTransaction { try commitTransaction() }
             return []
         } catch {
+            if isInTransaction { try? connection.execute("ROLLBACK", operation: "rollback spill") }
+            isInTransaction = false
             for (entry, _) in entries { forget(entry.hostKey, 1) }
             return entries
         }
+    }
+
+    /// Starts the transaction that writes and reads share, when none is open.
+    ///
+    /// Pages changed by many small writes and reads stay in SQLite's cache and
+    /// go to the file once per ``rowsPerTransaction`` rows (or when the cache
+    /// is full), not at every flush: most of the file's writes were the same
+    /// pages again and again.
+    private func openTransaction() throws(StateStoreError) {
+        guard !isInTransaction else { return }
+        try statements.begin.run()
+        isInTransaction = true
+    }
+
+    private func commitTransaction() throws(StateStoreError) {
+        guard isInTransaction else { return }
+        isInTransaction = false
+        rowsSinceCommit = 0
+        try statements.commit.run()
+    }
+
+    private func write(_ entry: FrontierEntry, arrival: Int) throws(StateStoreError) {
+        let insert = statements.insert
+        try insert.bind(entry.hostKey, at: 1)
+        try insert.bind(Int64(~entry.priority), at: 2)
+        try insert.bind(Int64(entry.depth), at: 3)
+        try insert.bind(Int64(arrival), at: 4)
+        try insert.bind(Int64(bitPattern: entry.fingerprint), at: 5)
+        try insert.bind(entry.url, at: 6)
+        try insert.bind(entry.referrer, at: 7)
+        try insert.bind(entry.payload, at: 8)
+        try insert.run()
     }
 
     /// Takes back (and removes) the first `limit` URLs of `hostKey`, in
@@ -172,32 +229,56 @@ public final class SpillQueue {
     /// what is returned, so the caller keeps them in memory.
     /// - Parameter hostKey: the host.
     /// - Parameter limit: the most URLs taken.
-    /// - Throws: ``StateStoreError`` when the file cannot be read or changed.
+    /// - Throws: ``StateStoreError`` when the file cannot be read or changed;
+    ///   the host's URLs then stay counted (see ``abandon(host:)``).
     public func take(host hostKey: String, limit: Int) throws(StateStoreError) -> [(entry: FrontierEntry, arrival: Int)] {
         guard limit > 0, spilledPerHost[hostKey] != nil else { return [] }
         // URLs that cannot be written come back at once (kept in memory rather than lost).
         let failed = flush()
         guard failed.isEmpty else { return failed }
+        if injectedReadFailures > 0 {
+            injectedReadFailures -= 1
+            throw StateStoreError(path: connection.path, operation: "read spilled", code: 11, message: "injected read failure")
+        }
         var taken: [(entry: FrontierEntry, arrival: Int)] = []
-        var rows: [Int64] = []
-        try selectHost.bind(hostKey, at: 1)
-        try selectHost.bind(Int64(limit), at: 2)
-        try selectHost.forEachRow { row in
-            taken.append((row.entry, Int(row.int64(at: 8))))
-            rows.append(row.int64(at: 7))
+        var last: (rank: Int64, depth: Int64, arrival: Int64) = (0, 0, 0)
+        let select = statements.selectHost
+        try select.bind(hostKey, at: 1)
+        try select.bind(Int64(limit), at: 2)
+        try select.forEachRow { row in
+            last = (row.int64(at: 0), row.int64(at: 1), row.int64(at: 2))
+            let entry = FrontierEntry(
+                url: row.string(at: 4) ?? "", fingerprint: UInt64(bitPattern: row.int64(at: 3)), hostKey: hostKey,
+                depth: Int(last.depth), priority: ~Int(last.rank), referrer: row.string(at: 5), payload: row.bytes(at: 6))
+            taken.append((entry, Int(last.arrival)))
         }
         guard !taken.isEmpty else {
             forget(hostKey, spilledPerHost[hostKey, default: 0])
             return []
         }
-        try connection.transaction(begin: begin, commit: commit) { () throws(StateStoreError) in
-            for row in rows {
-                try deleteRow.bind(row, at: 1)
-                try deleteRow.run()
-            }
-        }
+        try openTransaction()
+        let delete = statements.deleteHead
+        try delete.bind(hostKey, at: 1)
+        try delete.bind(last.rank, at: 2)
+        try delete.bind(last.depth, at: 3)
+        try delete.bind(last.arrival, at: 4)
+        try delete.run()
         forget(hostKey, taken.count)
         return taken
+    }
+
+    /// Gives up the URLs of `hostKey` still on disk (after they could not be
+    /// read back): they are no longer counted, and their rows are removed when
+    /// that is possible.
+    /// - Parameter hostKey: the host.
+    /// - Returns: how many URLs were given up.
+    public func abandon(host hostKey: String) -> Int {
+        let number = spilledPerHost[hostKey, default: 0]
+        guard number > 0 else { return 0 }
+        let delete = statements.deleteHost
+        if (try? delete.bind(hostKey, at: 1)) != nil { try? delete.run() }
+        forget(hostKey, number)
+        return number
     }
 
     private func forget(_ hostKey: String, _ number: Int) {

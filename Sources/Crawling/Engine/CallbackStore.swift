@@ -34,14 +34,19 @@ final class CallbackStore: Sendable {
     }
 
     /// The most callback names warned about by ``shouldWarnMissing(_:)``
-    /// (100): names come with the requests in a shared frontier, where any
-    /// client can write them, so the set of names is bounded (100 names of
+    /// (`CrawlSettings.maxWarnedCallbackNames`, 100 by default): names come with the requests in a shared frontier, where any
+    /// client can write them, so the set of names is bounded (this many names of
     /// at most ``maxNameLength`` bytes); later names are not logged.
-    static let maxWarnedNames = 100
+    let maxWarnedNames: Int
     /// The longest callback name kept and logged (200 bytes; longer names are cut).
     static let maxNameLength = 200
 
     private let state = LockedState(State())
+
+    /// An empty store that warns about at most `maxWarnedNames` callback names (at least 0).
+    init(maxWarnedNames: Int = CrawlSettings().maxWarnedCallbackNames) {
+        self.maxWarnedNames = max(0, maxWarnedNames)
+    }
 
     /// Keeps `handlers`; returns their id.
     func register(_ handlers: Handlers) -> UInt64 {
@@ -79,7 +84,7 @@ final class CallbackStore: Sendable {
         var shown = String(decoding: (name ?? "unnamed").utf8.prefix(Self.maxNameLength), as: UTF8.self)
         shown = shown.isEmpty ? "unnamed" : shown
         return state.withLock { state in
-            guard state.warnedNames.count < Self.maxWarnedNames, state.warnedNames.insert(shown).inserted else { return nil }
+            guard state.warnedNames.count < maxWarnedNames, state.warnedNames.insert(shown).inserted else { return nil }
             return shown
         }
     }

@@ -108,6 +108,13 @@ public struct CrawlSettings: Sendable {
     /// Whether each page's record in the page log lists its outlinks
     /// (``PageRecord/outlinks``; off by default, the CLI's `--outlinks`).
     public var recordsOutlinks = false
+    /// The most callback and errback names this process warns about when a
+    /// request's closure cannot run here (another worker of a shared crawl, or
+    /// an earlier run, queued it): one warning per name, for at most this many
+    /// names of at most 200 bytes (100; later names are not logged). Names
+    /// travel with the requests through Redis, where any client can write
+    /// them, hence the bound (the CLI's `--max-callback-warnings`).
+    public var maxWarnedCallbackNames = 100
 
     /// Where the frontier lives: in memory by default, on disk for a resumable
     /// crawl, or shared by many processes.

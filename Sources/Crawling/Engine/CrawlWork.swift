@@ -153,7 +153,7 @@ struct CrawlWork: Sendable {
         let (request, callbackID) = takeRequest(of: entry)
         var plan = recrawlPlan(for: entry, request: request)
         if let plan, !plan.isDue, let previous = plan.previous {
-            return await passOver(entry, previous: previous)
+            return await passOver(entry, plan: plan, previous: previous)
         }
         var fetchRequest = fetchRequest(for: entry, request: request, plan: plan)
         guard await sendThroughMiddlewares(&fetchRequest, for: request, entry: entry) else { return }

@@ -37,7 +37,7 @@ public final class Crawler: Sendable {
     /// Where the crawler reports problems (spider errors, unwritable feeds).
     public let logger: Logger
     /// The callbacks of queued requests, until they go out.
-    private let callbacks = CallbackStore()
+    private let callbacks: CallbackStore
     /// What the crawl emits through swift-metrics (see ``CrawlMetricLabel``).
     let metrics = CrawlMetrics()
 
@@ -62,6 +62,7 @@ public final class Crawler: Sendable {
         self.logger = logger
         var settings = settings
         spider.customize(&settings)
+        callbacks = CallbackStore(maxWarnedNames: settings.maxWarnedCallbackNames)
         self.spider = spider
         self.settings = settings
         self.itemFeeds = itemFeeds
@@ -462,7 +463,8 @@ public final class Crawler: Sendable {
         stats.hostPauses = activity.hostPauses
         stats.hostsGivenUp = activity.givenUpHosts
         stats.robotsRulesIgnored = counters.robotsRulesIgnored
-        stats.duplicates = counters.duplicates
+        // Added to the stored links a recrawl knew for duplicates without offering them.
+        stats.duplicates += counters.duplicates
         stats.offScope = counters.rejected[.offScope] ?? 0
         stats.limited = counters.pageLimited + counters.queueLimited + counters.rejected.filter { $0.key != .offScope }.values.reduce(0, +)
         stats.queueLimited = counters.queueLimited
@@ -517,7 +519,7 @@ public final class Crawler: Sendable {
         switch event {
         case .hostPaused(let host, let reason, let remaining):
             "host \(host) paused until \(WallClock.time(after: remaining)) (\(reason.rawValue))"
-        case .hostGivenUp:
+        case .hostGivenUp, .spillReadFailed:
             event.description
         }
     }

@@ -13,7 +13,8 @@ extension CrawlWork {
         let hint = SitemapHint(meta: request.meta)
         if hint?.hasUnreadableValue == true { crawler.record { $0.sitemapHintsIgnored += 1 } }
         do {
-            let plan = try recrawl.plan(for: entry, hint: hint)
+            // Every stored link is needed when the page log lists each page's outlinks.
+            let plan = try recrawl.plan(for: entry, hint: hint, skipsOfferedLinks: !crawler.settings.recordsOutlinks)
             if let previous = plan.previous, let lastModified = hint?.lastModifiedMilliseconds,
                 lastModified > previous.lastVisitMilliseconds,
                 !recrawl.schedule.isDue(previous, now: Recrawl.now)
@@ -29,13 +30,22 @@ extension CrawlWork {
 
     /// A page that is not due: not fetched; the links stored from its last
     /// visit are offered to the frontier, and it is done with no output.
-    func passOver(_ entry: FrontierEntry, previous: PageRevisit) async {
+    func passOver(_ entry: FrontierEntry, plan: Recrawl.Plan, previous: PageRevisit) async {
         crawler.record { $0.revisitsNotDue += 1 }
-        let links = storedEntries(of: previous, from: entry)
-        if !links.isEmpty { await frontier.add(contentsOf: links) }
+        await offerStored(storedEntries(of: previous, from: entry), skipped: plan.skippedLinks)
         await commit(entry, record: nil, items: [], redirectTarget: nil)
         // Neither a success nor a failure for the host's throttle and failure window.
         await frontier.complete(entry, outcome: .permanentFailure)
+    }
+
+    /// Offers a page's stored links to the frontier and remembers those it
+    /// now knows as seen (see ``OfferedLinks``). The `skipped` stored links,
+    /// left out as seen already, count as the duplicates the frontier would have found.
+    private func offerStored(_ entries: [FrontierEntry], skipped: Int) async {
+        if skipped > 0 { crawler.record { $0.duplicates += skipped } }
+        guard !entries.isEmpty, let recrawl else { return }
+        let outcomes = await frontier.add(contentsOf: entries)
+        recrawl.offeredLinks.remember(entries, outcomes: outcomes)
     }
 
     /// The links stored from a page's last visit, as frontier entries found on it now.
@@ -72,9 +82,9 @@ extension CrawlWork {
         var items: [PageRevisit.ItemDigest]
         if change == .unchanged, let previous = plan.previous {
             let stored = storedEntries(of: previous, from: entry)
-            if !stored.isEmpty { await frontier.add(contentsOf: stored) }
+            await offerStored(stored, skipped: plan.skippedLinks)
             page = PageResult()
-            page.links = stored.count
+            page.links = stored.count + plan.skippedLinks
             page.found = stored
             // Left as stored: the record written holds none (see PageRevisit.keepsStoredLinks).
             links = []

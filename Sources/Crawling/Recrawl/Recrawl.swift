@@ -25,6 +25,8 @@ struct Recrawl: Sendable {
         var payloadDigest: [UInt8]? = nil
         /// What a sitemap said of the page, if it was found in one.
         var hint: SitemapHint? = nil
+        /// The stored links left out of ``previous`` as offered already (see ``OfferedLinks``).
+        var skippedLinks = 0
 
         /// The page's capture in the last visit, for a WARC `revisit` record.
         var capture: WARCPreviousCapture? {
@@ -45,6 +47,8 @@ struct Recrawl: Sendable {
 
     let schedule: RevisitSchedule
     let store: CrawlStateStore
+    /// The stored links this run offered that the frontier knows as seen.
+    let offeredLinks = OfferedLinks()
 
     init(settings: RecrawlSettings, store: CrawlStateStore) {
         schedule = RevisitSchedule(settings: settings)
@@ -57,10 +61,18 @@ struct Recrawl: Sendable {
     }
 
     /// The plan for a page; a record that cannot be read counts as none (the page is fetched as new).
-    /// - Parameter hint: what a sitemap said of the page (its `lastmod` and `changefreq`), if anything.
-    func plan(for entry: FrontierEntry, hint: SitemapHint? = nil) throws(StateStoreError) -> Plan {
-        guard let previous = try store.revisit(for: entry.fingerprint) else { return Plan(previous: nil, isDue: true, hint: hint) }
-        return Plan(previous: previous, isDue: schedule.isDue(previous, now: Self.now, hint: hint), hint: hint)
+    /// - Parameters:
+    ///   - hint: what a sitemap said of the page (its `lastmod` and `changefreq`), if anything.
+    ///   - skipsOfferedLinks: whether the stored links this run offered and
+    ///     the frontier knows as seen are left out of the plan's record (see ``OfferedLinks``).
+    func plan(for entry: FrontierEntry, hint: SitemapHint? = nil, skipsOfferedLinks: Bool = false) throws(StateStoreError) -> Plan {
+        let offered = offeredLinks
+        guard let found = try store.revisit(for: entry.fingerprint, skippingLinks: { skipsOfferedLinks && offered.contains($0) }) else {
+            return Plan(previous: nil, isDue: true, hint: hint)
+        }
+        var plan = Plan(previous: found.revisit, isDue: schedule.isDue(found.revisit, now: Self.now, hint: hint), hint: hint)
+        plan.skippedLinks = found.skippedLinks
+        return plan
     }
 
     /// Adds `If-None-Match` and `If-Modified-Since` from the last visit's validators

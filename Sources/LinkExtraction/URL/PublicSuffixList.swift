@@ -9,7 +9,7 @@ internal import CPSL
 /// libpsl's built-in list is used (`psl_builtin`, compiled into the library and
 /// owned by it: nothing to free). IP addresses and hosts that are themselves a
 /// public suffix, or have none (`localhost`), are their own domain.
-public enum PublicSuffixList {
+package enum PublicSuffixList {
     /// The registrable domain of `host` (lower-case, punycode as ``WebURL/host``
     /// gives it); the host itself when it has none or is an IP address.
     public static func registrableDomain(of host: String) -> String {

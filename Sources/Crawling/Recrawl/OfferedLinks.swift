@@ -1,0 +1,54 @@
+import AsyncURLSupport
+import CrawlFrontier
+
+/// The fingerprints of stored links that a recrawl offered to the frontier
+/// again and that the frontier now knows as seen (it queued them, found them
+/// duplicates, or marked them seen and refused them by robots.txt): offered
+/// again they would be duplicates. A stored link found here is not offered
+/// again, nor its URL even decoded (see
+/// `CrawlStateStore.revisit(for:skippingLinks:)`), and is counted as the
+/// duplicate it would have been: a site's navigation, stored on every page,
+/// is offered once per run instead of once per page.
+///
+/// A fixed table of ``slotCount`` fingerprints (512 KiB), one per hash
+/// bucket, so its memory does not grow with the crawl: a link whose slot
+/// another link took since is offered again, and the frontier finds it a
+/// duplicate, as it would without the table. A link the frontier refused
+/// without marking it seen (out of scope, the queue full, the page limit) is
+/// not remembered: it is offered again from every page, as before.
+final class OfferedLinks: Sendable {
+    /// The number of fingerprints remembered at most.
+    static let slotCount = 1 << 16
+
+    private let slots = LockedState([UInt64](repeating: 0, count: slotCount))
+
+    /// Whether the link with this fingerprint was offered, and is seen.
+    func contains(_ fingerprint: UInt64) -> Bool {
+        slots.withLock { $0[Self.slot(of: fingerprint)] == fingerprint }
+    }
+
+    /// Remembers the entries the frontier now knows as seen.
+    /// - Parameters:
+    ///   - entries: the entries offered.
+    ///   - outcomes: the frontier's answer for each, in the same order.
+    func remember(_ entries: [FrontierEntry], outcomes: [FrontierAddOutcome]) {
+        slots.withLock { slots in
+            for (entry, outcome) in zip(entries, outcomes) where Self.isSettled(outcome) {
+                slots[Self.slot(of: entry.fingerprint)] = entry.fingerprint
+            }
+        }
+    }
+
+    /// Whether the frontier marked the URL seen: a later offer is a duplicate.
+    private static func isSettled(_ outcome: FrontierAddOutcome) -> Bool {
+        switch outcome {
+        case .queued, .duplicate, .robotsDenied: true
+        case .rejected, .pageLimitReached, .queueLimitReached: false
+        }
+    }
+
+    /// Fingerprints are hashes: their low bits spread evenly.
+    private static func slot(of fingerprint: UInt64) -> Int {
+        Int(truncatingIfNeeded: fingerprint & UInt64(slotCount - 1))
+    }
+}
