@@ -14,7 +14,8 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
     public var done = 0
     /// Completed URLs by outcome: `success` (a response), `failed`, `gaveUp` (retries exhausted),
     /// `waitTooLong`, `robotsDenied` (refused by robots.txt), `robotsUnavailable` (their host's
-    /// robots.txt could not be fetched, so they were not crawled).
+    /// robots.txt could not be fetched, so they were not crawled: those dropped
+    /// from its queue, and also those offered after it, which never counted in `done`).
     public var doneByOutcome: [String: Int] = [:]
     /// URLs refused as already seen.
     public var duplicates = 0

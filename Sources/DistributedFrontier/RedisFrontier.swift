@@ -485,6 +485,7 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
             maxPages: configuration.maxPages, maxPagesPerHost: configuration.maxPagesPerHost,
             checksSeedHosts: configuration.scope.hosts == .seedHosts,
             maxQueued: configuration.maxQueued, maxQueuedPerHost: configuration.maxQueuedPerHost)
+        var robotsUnavailable: Set<Int> = []
         var start = 0
         while start < toSend.count {
             let end = min(start + Self.addBatchSize, toSend.count)
@@ -493,13 +494,14 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
             for (position, index) in indices.enumerated() {
                 // Lost to Redis errors: reported as limited (see `redisErrors`).
                 let code = codes.flatMap { position < $0.count ? $0[position] : nil } ?? .pageLimited
+                if code == .robotsUnavailable { robotsUnavailable.insert(index) }
                 outcomes[index] = Self.outcome(of: code)
             }
             start = end
         }
         let final = outcomes.map { $0 ?? .pageLimitReached }
-        recordRobotsRefusals(entries, final)
-        count(final)
+        recordRefusals(entries, final, robotsUnavailable: robotsUnavailable)
+        count(final, robotsUnavailable: robotsUnavailable.count)
         if final.contains(.queued) { wakeOne() }
         return final
     }
@@ -561,20 +563,30 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         case .offScope: .rejected(.offScope)
         case .pageLimited: .pageLimitReached
         case .queueLimited: .queueLimitReached
+        case .robotsUnavailable: .robotsDenied
         }
     }
 
-    /// Records the robots.txt rule that refused each URL this worker's copy of robots.txt refused (for `--explain`).
-    private func recordRobotsRefusals(_ entries: [FrontierEntry], _ outcomes: [FrontierAddOutcome]) {
+    /// Records why robots.txt refused each URL it refused (for `--explain`): the
+    /// rule of this worker's copy, or (the indices in `robotsUnavailable`) its
+    /// host given up because its robots.txt could not be fetched.
+    private func recordRefusals(_ entries: [FrontierEntry], _ outcomes: [FrontierAddOutcome], robotsUnavailable: Set<Int>) {
         guard let decisions else { return }
-        for (entry, outcome) in zip(entries, outcomes) where outcome == .robotsDenied {
-            decisions.recordOutcome(entry, code: .robots, detail: robots.knownRefusal(of: entry))
+        for (index, entry) in entries.enumerated() where outcomes[index] == .robotsDenied {
+            if robotsUnavailable.contains(index) {
+                decisions.recordOutcome(entry, code: .hostGivenUp, detail: URLDecision.robotsUnavailable(hostKey: entry.hostKey))
+            } else {
+                decisions.recordOutcome(entry, code: .robots, detail: robots.knownRefusal(of: entry))
+            }
         }
     }
 
-    /// Adds the outcomes of offered URLs to this worker's counters.
-    private func count(_ outcomes: [FrontierAddOutcome]) {
+    /// Adds the outcomes of offered URLs to this worker's counters; `robotsUnavailable`
+    /// of the `robotsDenied` ones were refused because their host's robots.txt could not be fetched.
+    private func count(_ outcomes: [FrontierAddOutcome], robotsUnavailable: Int) {
         state.withLock { local in
+            local.counters.robotsDenied -= robotsUnavailable
+            local.counters.robotsUnavailable += robotsUnavailable
             for outcome in outcomes {
                 switch outcome {
                 case .queued: local.counters.queued += 1

@@ -114,9 +114,10 @@ enum RedisFrontierScripts {
     /// score, payload. KEYS after the common ones, per URL: its seen-set
     /// bucket, its host's queue and state.
     /// Returns one code per URL: 0 queued, 1 duplicate, 2 off scope, 3 page
-    /// limit (or its host was given up), 4 queue limit (the host's queue, or
+    /// limit (or its host was given up for its `Crawl-delay`), 4 queue limit (the host's queue, or
     /// the URLs pending in all, is full: not marked seen, counted
-    /// `queueLimited`); then `HOST\nDROPPED\nDELAY_MS` for each host this
+    /// `queueLimited`), 5 its host was given up for its robots.txt (counted
+    /// `robotsUnavailable`, as the in-memory frontier does); then `HOST\nDROPPED\nDELAY_MS` for each host this
     /// call gave up because its `Crawl-delay` times its queue exceeds the budget.
     static let add = RedisScript(
         name: "add",
@@ -144,7 +145,7 @@ enum RedisFrontierScripts {
             local pending = num(redis.call('HGET', STATS, 'pending'))
             local seq = redis.call('HINCRBY', STATS, 'seq', n) - n
             local out, touched, sooner = {}, {}, 0
-            local counts = {0, 0, 0, 0, 0}
+            local counts = {0, 0, 0, 0, 0, 0}
             for i = 0, n - 1 do
               local a, k = 13 + i * 4, 12 + i * 3
               local member, host, score, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
@@ -159,7 +160,8 @@ enum RedisFrontierScripts {
               elseif maxPerHost >= 0 and num(redis.call('HGET', HOSTPAGES, host)) >= maxPerHost then
                 code = 3
               elseif redis.call('SISMEMBER', GIVENUP, host) == 1 then
-                code = 3
+                -- Given up for its robots.txt (its failures kept) or for its Crawl-delay.
+                if num(redis.call('HGET', hk, 'robotsfails')) > 0 then code = 5 else code = 3 end
               elseif maxPending >= 0 and pending >= maxPending then
                 code = 4
               elseif maxQueuedPerHost >= 0 and redis.call('ZCARD', qk) >= maxQueuedPerHost then
@@ -200,6 +202,7 @@ enum RedisFrontierScripts {
             if counts[3] > 0 then redis.call('HINCRBY', STATS, 'offScope', counts[3]) end
             if counts[4] > 0 then redis.call('HINCRBY', STATS, 'pageLimited', counts[4]) end
             if counts[5] > 0 then redis.call('HINCRBY', STATS, 'queueLimited', counts[5]) end
+            if counts[6] > 0 then redis.call('HINCRBY', STATS, 'robotsUnavailable', counts[6]) end
             if isSeeds then redis.call('HSET', STATS, 'seeded', '1') end
             return out
             """)

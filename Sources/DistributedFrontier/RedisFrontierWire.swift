@@ -12,6 +12,8 @@ final class RedisFrontierWire: Sendable {
         case offScope = 2
         case pageLimited = 3
         case queueLimited = 4
+        /// Its host was given up because its robots.txt could not be fetched.
+        case robotsUnavailable = 5
     }
 
     /// What the claim script answered.

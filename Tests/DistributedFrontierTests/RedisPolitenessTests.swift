@@ -106,8 +106,17 @@ struct RedisPolitenessTests {
             #expect(status.doneByOutcome["robotsDenied"] == 1)
             #expect(status.doneByOutcome["robotsUnavailable"] == 2)
             #expect(status.summary.contains("robotsDenied 1, robotsUnavailable 2"), "\(status.summary)")
-            // Later URLs of the given-up host are refused.
-            #expect(await frontiers[1].add(contentsOf: [RedisFixtures.entry(host: 2, path: "/c")]) == [.pageLimitReached])
+            // Later URLs of the given-up host are refused and counted as robotsUnavailable too (as the
+            // in-memory frontier counts them), in the shared status and in the worker's own counters.
+            let before = await frontiers[1].counters
+            #expect(await frontiers[1].add(contentsOf: [RedisFixtures.entry(host: 2, path: "/c")]) == [.robotsDenied])
+            let after = try await RedisFixtures.status(server)
+            #expect(after.doneByOutcome["robotsUnavailable"] == 3)
+            #expect(after.pageLimited == 0)
+            let counters = await frontiers[1].counters
+            #expect(counters.robotsUnavailable == before.robotsUnavailable + 1)
+            #expect(counters.robotsDenied == before.robotsDenied)
+            #expect(counters.pageLimited == before.pageLimited)
         }
     }
 
