@@ -31,15 +31,22 @@ base=$(scripts/site-server.sh start Examples/demo-site --port "$port" --run-dir 
 
 echo "per-host concurrency: ${per_host:-the tab count} (one host; each rendered page keeps a slot of it)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(chromium --version 2>/dev/null | head -1)"
-printf '%-6s %7s %9s %10s %14s %16s  %s\n' tabs pages seconds pages/s "crawler RSS" "browser peak" "against the manifest"
+printf '%-6s %7s %9s %10s %11s %14s %16s  %s\n' tabs pages seconds pages/s "cores busy" "crawler RSS" "browser peak" "against the manifest"
+# The whole machine's busy time (every CPU, from /proc/stat: all but idle and iowait), so the
+# browser's processes count too; per wall second of a crawl, it is how many cores were busy
+# (run on an otherwise idle machine).
+busy_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 for tabs in $tab_counts; do
     log=$run_dir/pages-$tabs.jsonl
     stats=$run_dir/stats-$tabs.json
+    busy_before=$(busy_jiffies)
     /usr/bin/time -f '%e %M' -o "$run_dir/time-$tabs" "$binary" "$base" --render --render-tabs "$tabs" \
         --concurrency "$tabs" --per-host "${per_host:-$tabs}" --output "$log" --stats "$stats" --quiet
+    busy_after=$(busy_jiffies)
     read -r seconds rss_kb < "$run_dir/time-$tabs"
     read -r pages browser < <(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(s["renderedPages"], s["browserPeakMemory"])' "$stats")
     check=$(python3 scripts/check-manifest.py Examples/demo-site/manifest.txt "$log" "$base" 2>&1 | tail -1)
-    printf '%-6s %7s %9s %10.1f %11.1f MB %13.1f MB  %s\n' "$tabs" "$pages" "$seconds" "$(echo "$pages / $seconds" | bc -l)" \
+    printf '%-6s %7s %9s %10.1f %11.2f %11.1f MB %13.1f MB  %s\n' "$tabs" "$pages" "$seconds" "$(echo "$pages / $seconds" | bc -l)" \
+        "$(echo "($busy_after - $busy_before) / $(getconf CLK_TCK) / $seconds" | bc -l)" \
         "$(echo "$rss_kb / 1024" | bc -l)" "$(echo "$browser / 1048576" | bc -l)" "$check"
 done
