@@ -148,7 +148,11 @@ final class RedisRobotsCache: Sendable {
     }
 
     private func remember(_ file: RobotsTxt, forHost hostKey: String) -> RobotsMatcher {
-        known.withLock { $0.remember(file, forHost: hostKey) }
+        let matcher = known.withLock { $0.remember(file, forHost: hostKey) }
+        if let delay = matcher.crawlDelay {
+            configuration.crawlDelayHandler?(hostKey, configuration.policy.cappedCrawlDelay(delay))
+        }
+        return matcher
     }
 
     /// The user agent robots.txt groups are matched against for a host: its host rule's, or the crawl's.

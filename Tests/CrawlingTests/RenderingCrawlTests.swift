@@ -221,6 +221,34 @@ struct RenderingCrawlTests {
         }
     }
 
+    @Test("A host's robots.txt Crawl-delay spaces a rendered page's own requests to it, as it spaces the crawl's page fetches")
+    func subrequestsKeepCrawlDelay() async throws {
+        let server = try await TestServer.start()
+        let scripts = (1...3).map { #"<script src="/s-\#($0).js"></script>"# }.joined()
+        server.addRoute("/robots.txt") { _ in TestResponse(body: Array("User-agent: *\nCrawl-delay: 1\n".utf8)) }
+        server.addRoute("/start") { _ in Self.html(scripts) }
+        server.addRoute("/s-") { _ in
+            TestResponse(headers: [("Content-Type", "application/javascript")], body: Array("window.n = (window.n || 0) + 1;".utf8))
+        }
+        let settings = Self.settings(
+            rendering: CrawlRendering(settings: RenderSettings(tabs: 1, wait: .networkIdle(.milliseconds(300))), rendersAll: true))
+        let crawl = try await LoggedCrawl.run(seeds: [server.url("/start")], settings: settings, limit: .seconds(120))
+        try await server.shutdown()
+        #expect(!crawl.overran)
+        #expect(crawl.stats.renderedPages == 1)
+        let requests = server.recordedRequests.filter { $0.path != "/robots.txt" }
+        #expect(requests.filter { $0.path.hasPrefix("/s-") }.count == 3)
+        // A lower bound only: a request starts a second after the previous one
+        // to the host ended; a loaded machine makes the gaps longer, never shorter.
+        // The server stamps an arrival when it has read the request, a few ms
+        // after the client started it: 900 ms leaves room for that (without the
+        // Crawl-delay the scripts follow the page within milliseconds).
+        let ordered = requests.sorted { $0.arrival < $1.arrival }
+        for (earlier, later) in zip(ordered, ordered.dropFirst()) {
+            #expect(later.arrival - earlier.arrival >= .milliseconds(900), "\(earlier.path) then \(later.path)")
+        }
+    }
+
     @Test("fetch --render prints the links, XPath results and body of the rendered document; without it the script's links are not seen")
     func fetchCommandRenders() async throws {
         let server = try await Self.scriptedSite()

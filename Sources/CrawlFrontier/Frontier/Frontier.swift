@@ -716,6 +716,7 @@ public actor Frontier: URLFrontier {
         let matcher = robotsCache.remember(file, forHost: hostKey)
         if let delay = matcher.crawlDelay {
             scheduler.setCrawlDelay(delay, forHost: hostKey)
+            configuration.crawlDelayHandler?(hostKey, scheduler.crawlDelay(ofHost: hostKey))
         }
         for (entry, arrival) in wait.held {
             if matcher.isAllowed(url: entry.url) {

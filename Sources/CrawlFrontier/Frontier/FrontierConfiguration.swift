@@ -52,6 +52,10 @@ public struct FrontierConfiguration: Sendable {
     public var recordsDecisions = true
     /// Told about pauses and given-up hosts as they happen (for the crawl's log).
     public var eventHandler: (@Sendable (FrontierEvent) -> Void)?
+    /// Told a host's `Crawl-delay` as honoured (capped by the policy) when its
+    /// robots.txt gives one, so requests sent outside the frontier (a rendered
+    /// page's own requests) can keep the same spacing.
+    public var crawlDelayHandler: (@Sendable (_ hostKey: String, _ delay: Duration) -> Void)?
 
     /// Creates a configuration; every value but the scope and user agent has a default.
     public init(

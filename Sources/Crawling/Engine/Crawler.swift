@@ -307,7 +307,11 @@ public final class Crawler: Sendable {
 
     /// The frontier of the run (resumable with a state directory), and the state store of a resumable one.
     private func buildFrontier(_ opened: OpenedRun) async throws -> (any URLFrontier, CrawlStateStore?) {
-        let configuration = frontierConfiguration(scope: opened.scope)
+        var configuration = frontierConfiguration(scope: opened.scope)
+        if let gate = opened.renderer?.gate {
+            // A rendered page's own requests keep the host's Crawl-delay too.
+            configuration.crawlDelayHandler = { host, delay in Task { await gate.setCrawlDelay(delay, forHost: host) } }
+        }
         let robotsFetcher = robotsFetcher(client: opened.client, archive: opened.archive, gate: opened.renderer?.gate)
         guard let directory = settings.stateDirectory else {
             return (try await settings.frontier.makeFrontier(configuration: configuration, robotsFetcher: robotsFetcher), nil)

@@ -14,11 +14,13 @@ package actor HostGate {
         var lastActivity: ContinuousClock.Instant?
         var waiters: [CheckedContinuation<Void, Never>] = []
         let perHost: Int
-        let delay: Duration
+        var delay: Duration
     }
 
     private let limits: Limits
     private var hosts: [String: Host] = [:]
+    /// Hosts' `Crawl-delay` (see ``setCrawlDelay(_:forHost:)``), kept while their records come and go.
+    private var crawlDelays: [String: Duration] = [:]
 
     /// - Parameter limits: each host's concurrency and delay.
     package init(limits: @escaping Limits) {
@@ -34,7 +36,21 @@ package actor HostGate {
 
     private func newHost(_ key: String) -> Host {
         let (perHost, delay) = limits(key)
-        return Host(perHost: max(1, perHost), delay: max(.zero, delay))
+        return Host(perHost: max(1, perHost), delay: max(.zero, delay, crawlDelays[key] ?? .zero))
+    }
+
+    /// Spaces the requests to a host at least `delay` apart from now on (its
+    /// robots.txt `Crawl-delay`, as the frontier honours it for the pages).
+    /// - Parameters:
+    ///   - delay: the host's `Crawl-delay`.
+    ///   - host: the host's key (see ``key(of:)``).
+    package func setCrawlDelay(_ delay: Duration, forHost host: String) {
+        // One entry per host that gave a Crawl-delay: bounded by the frontier's own host records.
+        crawlDelays[host] = delay
+        if var entry = hosts[host] {
+            entry.delay = max(entry.delay, delay)
+            hosts[host] = entry
+        }
     }
 
     /// Hosts remembered at most; idle ones are forgotten past it.
@@ -80,10 +96,20 @@ package actor HostGate {
         }
     }
 
-    /// The `scheme://host:port` part of an absolute URL, lowercased (the whole URL when it has none).
+    /// The `scheme://host:port` part of an absolute URL, lowercased, with the
+    /// scheme's default port written out as the frontier's host keys have it (the
+    /// whole URL when it has none).
     package static func key(of url: String) -> String {
         let parts = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
         guard parts.count >= 3 else { return url.lowercased() }
-        return (parts[0] + "//" + parts[2]).lowercased()
+        let scheme = parts[0].lowercased()
+        var authority = parts[2].lowercased()
+        if let at = authority.lastIndex(of: "@") { authority = String(authority[authority.index(after: at)...]) }
+        // A port follows the host, after the `]` of an IPv6 address.
+        let afterHost = authority.lastIndex(of: "]").map { authority[$0...] } ?? authority[...]
+        if !afterHost.contains(":") {
+            if scheme == "http:" { authority += ":80" } else if scheme == "https:" { authority += ":443" }
+        }
+        return scheme + "//" + authority
     }
 }
