@@ -20,7 +20,12 @@ package actor HostGate {
     private let limits: Limits
     private var hosts: [String: Host] = [:]
     /// Hosts' `Crawl-delay` (see ``setCrawlDelay(_:forHost:)``), kept while their records come and go.
+    /// Past ``maxCrawlDelays`` only those of hosts with a record stay (bounded memory; a
+    /// forgotten idle host's requests are spaced by the crawl's delay until it is told again).
     private var crawlDelays: [String: Duration] = [:]
+
+    /// Hosts whose `Crawl-delay` is remembered at most, besides those with requests in flight or waiting.
+    package static let maxCrawlDelays = 100_000
 
     /// - Parameter limits: each host's concurrency and delay.
     package init(limits: @escaping Limits) {
@@ -39,13 +44,22 @@ package actor HostGate {
         return Host(perHost: max(1, perHost), delay: max(.zero, delay, crawlDelays[key] ?? .zero))
     }
 
+    /// Hosts whose `Crawl-delay` is remembered (for tests of the bound).
+    package var crawlDelayCount: Int { crawlDelays.count }
+
+    /// The delay a new request to `host` waits after the last one (for tests).
+    /// - Parameter host: the host's key (see ``key(of:)``).
+    package func delay(forHost host: String) -> Duration {
+        hosts[host]?.delay ?? newHost(host).delay
+    }
+
     /// Spaces the requests to a host at least `delay` apart from now on (its
     /// robots.txt `Crawl-delay`, as the frontier honours it for the pages).
     /// - Parameters:
     ///   - delay: the host's `Crawl-delay`.
     ///   - host: the host's key (see ``key(of:)``).
     package func setCrawlDelay(_ delay: Duration, forHost host: String) {
-        // One entry per host that gave a Crawl-delay: bounded by the frontier's own host records.
+        if crawlDelays.count >= Self.maxCrawlDelays { crawlDelays = crawlDelays.filter { hosts[$0.key] != nil } }
         crawlDelays[host] = delay
         if var entry = hosts[host] {
             entry.delay = max(entry.delay, delay)

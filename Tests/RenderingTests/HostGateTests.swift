@@ -1,0 +1,42 @@
+import Rendering
+import Testing
+
+@Suite("HostGate: per-host limits for a rendering crawl's requests")
+struct HostGateTests {
+    @Test("Keys carry the scheme's default port, as the frontier's host keys do")
+    func keys() {
+        #expect(HostGate.key(of: "http://Example.com/a") == "http://example.com:80")
+        #expect(HostGate.key(of: "https://example.com/a?b") == "https://example.com:443")
+        #expect(HostGate.key(of: "http://user:pw@example.com:8080/") == "http://example.com:8080")
+        #expect(HostGate.key(of: "http://[::1]/x") == "http://[::1]:80")
+        #expect(HostGate.key(of: "http://[::1]:81/x") == "http://[::1]:81")
+    }
+
+    @Test("A Crawl-delay raises a host's delay, for a host in use and for a new one")
+    func crawlDelay() async {
+        let gate = HostGate(perHost: 1, delay: .milliseconds(10))
+        await gate.enter("http://a.test:80")
+        await gate.setCrawlDelay(.seconds(2), forHost: "http://a.test:80")
+        await gate.setCrawlDelay(.seconds(3), forHost: "http://b.test:80")
+        #expect(await gate.delay(forHost: "http://a.test:80") == .seconds(2))
+        #expect(await gate.delay(forHost: "http://b.test:80") == .seconds(3))
+        #expect(await gate.delay(forHost: "http://c.test:80") == .milliseconds(10))
+        await gate.leave("http://a.test:80")
+    }
+
+    @Test("Crawl-delays of more hosts than the bound: memory stays bounded, a host in use keeps its delay")
+    func crawlDelayBound() async {
+        let gate = HostGate(perHost: 1, delay: .zero)
+        await gate.enter("http://busy.test:80")
+        await gate.setCrawlDelay(.seconds(5), forHost: "http://busy.test:80")
+        let past = HostGate.maxCrawlDelays + HostGate.maxCrawlDelays / 2
+        for index in 0..<past {
+            await gate.setCrawlDelay(.seconds(1), forHost: "http://h\(index).test:80")
+        }
+        #expect(await gate.crawlDelayCount <= HostGate.maxCrawlDelays)
+        #expect(await gate.delay(forHost: "http://busy.test:80") == .seconds(5))
+        // The most recent ones are kept.
+        #expect(await gate.delay(forHost: "http://h\(past - 1).test:80") == .seconds(1))
+        await gate.leave("http://busy.test:80")
+    }
+}
