@@ -108,19 +108,25 @@ final class RedisRobotsCache: Sendable {
             let now = clock[0] * 1000 + clock[1] / 1000
             if retryAt > now { return .retryAfter(.milliseconds(retryAt - now)) }
         }
-        // The lock, then a second look: a holder stores the file before it
-        // deletes the lock, so whoever gets the lock after that sees the file.
+        // The lock, then a second look: a holder stores the file (or gives the
+        // host up) before it deletes the lock, so whoever gets the lock after that sees it.
         let replies = try await connection.pipeline([
             [
                 Array("SET".utf8), lockKey, Array(workerID.utf8), Array("NX".utf8), Array("PX".utf8),
                 RedisFrontierWire.number(lockTimeout.flooredMilliseconds)
             ],
-            [Array("GET".utf8), key]
+            [Array("GET".utf8), key],
+            [Array("SISMEMBER".utf8), wire.keys.givenUp, Array(hostKey.utf8)]
         ])
         let locked = replies.first ?? .null
-        if replies.count == 2, case .string(let bytes) = replies[1], let file = decode(bytes) {
+        if replies.count == 3, case .string(let bytes) = replies[1], let file = decode(bytes) {
             if case .status = locked { _ = try await connection.send([Array("DEL".utf8), lockKey]) }
             return .rules(remember(file, forHost: hostKey))
+        }
+        if replies.count == 3, replies[2].int == 1 {
+            // Given up by the worker that held the lock just before: not fetched again.
+            if case .status = locked { _ = try await connection.send([Array("DEL".utf8), lockKey]) }
+            return .givenUp(failures: failures, news: nil)
         }
         guard case .status = locked else { return nil }
         let result = await fetcher(RobotsFetchResult.url(forHostKey: hostKey))
