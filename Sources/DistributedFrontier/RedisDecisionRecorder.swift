@@ -9,7 +9,7 @@ import CrawlFrontier
 /// record becomes one small command kept in an outbox, and the outbox rides
 /// in front of the frontier's next script call, in the same pipelined write
 /// (``RedisFrontierWire`` takes it with ``takeOutbox()``); a refusal met
-/// again on many pages is sent about once (`RecentRefusals`). Only when
+/// again on many pages is sent about once (`RecentFingerprints`). Only when
 /// ``batchSize`` commands are waiting (a page with thousands of new links) are
 /// they sent at once on their own; ``flush()`` sends what is left when the
 /// worker closes. A write lost to a Redis failure is not sent again (it is
@@ -34,7 +34,7 @@ final class RedisDecisionRecorder: URLDecisionRecorder {
         var commands: [[[UInt8]]] = []
         var lost = 0
         /// Refusals (and robots.txt outcomes, their fingerprints mixed) sent lately: not sent again.
-        var recent = RecentRefusals()
+        var recent = RecentFingerprints(slotCount: 1 << 14)
     }
 
     private let keys: RedisKeys

@@ -52,7 +52,7 @@ public final class CrawlStateStore: Sendable {
     let pending = LockedState<[Record]>([])
     /// Fingerprints of refusals recorded lately, so a URL refused on every
     /// page of a site is written about once, in bounded memory.
-    let recentRefusals = LockedState(RecentRefusals())
+    let recentRefusals = LockedState(RecentFingerprints(slotCount: 1 << 14))
     /// Whether decisions are recorded for `--explain` (see ``recordsDecisions``).
     let decisionsSwitch = LockedState(true)
     /// The database, used by one commit at a time. `nil` once closed.

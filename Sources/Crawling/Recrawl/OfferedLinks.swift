@@ -10,8 +10,8 @@ import CrawlFrontier
 /// duplicate it would have been: a site's navigation, stored on every page,
 /// is offered once per run instead of once per page.
 ///
-/// A fixed table of ``slotCount`` fingerprints (512 KiB), one per hash
-/// bucket, so its memory does not grow with the crawl: a link whose slot
+/// A fixed table of ``slotCount`` fingerprints (512 KiB, a
+/// `RecentFingerprints`), so its memory does not grow with the crawl: a link whose slot
 /// another link took since is offered again, and the frontier finds it a
 /// duplicate, as it would without the table. A link the frontier refused
 /// without marking it seen (out of scope, the queue full, the page limit) is
@@ -20,11 +20,11 @@ final class OfferedLinks: Sendable {
     /// The number of fingerprints remembered at most.
     static let slotCount = 1 << 16
 
-    private let slots = LockedState([UInt64](repeating: 0, count: slotCount))
+    private let slots = LockedState(RecentFingerprints(slotCount: slotCount))
 
     /// Whether the link with this fingerprint was offered, and is seen.
     func contains(_ fingerprint: UInt64) -> Bool {
-        slots.withLock { $0[Self.slot(of: fingerprint)] == fingerprint }
+        slots.withLock { $0.contains(fingerprint) }
     }
 
     /// Remembers the entries the frontier now knows as seen.
@@ -34,7 +34,7 @@ final class OfferedLinks: Sendable {
     func remember(_ entries: [FrontierEntry], outcomes: [FrontierAddOutcome]) {
         slots.withLock { slots in
             for (entry, outcome) in zip(entries, outcomes) where Self.isSettled(outcome) {
-                slots[Self.slot(of: entry.fingerprint)] = entry.fingerprint
+                slots.insert(entry.fingerprint)
             }
         }
     }
@@ -45,10 +45,5 @@ final class OfferedLinks: Sendable {
         case .queued, .duplicate, .robotsDenied: true
         case .rejected, .pageLimitReached, .queueLimitReached: false
         }
-    }
-
-    /// Fingerprints are hashes: their low bits spread evenly.
-    private static func slot(of fingerprint: UInt64) -> Int {
-        Int(truncatingIfNeeded: fingerprint & UInt64(slotCount - 1))
     }
 }
