@@ -501,7 +501,7 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         }
         let final = outcomes.map { $0 ?? .pageLimitReached }
         recordRefusals(entries, final, robotsUnavailable: robotsUnavailable)
-        count(final, robotsUnavailable: robotsUnavailable.count)
+        count(final, robotsUnavailable: robotsUnavailable)
         if final.contains(.queued) { wakeOne() }
         return final
     }
@@ -581,14 +581,14 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         }
     }
 
-    /// Adds the outcomes of offered URLs to this worker's counters; `robotsUnavailable`
-    /// of the `robotsDenied` ones were refused because their host's robots.txt could not be fetched.
-    private func count(_ outcomes: [FrontierAddOutcome], robotsUnavailable: Int) {
+    /// Adds the outcomes of offered URLs to this worker's counters; the
+    /// `robotsDenied` ones at the indices in `robotsUnavailable` were refused
+    /// because their host's robots.txt could not be fetched.
+    private func count(_ outcomes: [FrontierAddOutcome], robotsUnavailable: Set<Int>) {
         state.withLock { local in
-            local.counters.robotsDenied -= robotsUnavailable
-            local.counters.robotsUnavailable += robotsUnavailable
-            for outcome in outcomes {
+            for (index, outcome) in outcomes.enumerated() {
                 switch outcome {
+                case .robotsDenied where robotsUnavailable.contains(index): local.counters.robotsUnavailable += 1
                 case .queued: local.counters.queued += 1
                 case .duplicate: local.counters.duplicates += 1
                 case .rejected(let reason): local.counters.rejected[reason, default: 0] += 1
