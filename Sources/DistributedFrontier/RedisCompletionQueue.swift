@@ -14,16 +14,21 @@ final class RedisCompletionQueue: Sendable {
     private struct State {
         var waiting: [Waiting] = []
         var isSending = false
+        /// The number of the last batch sent.
+        var batches: UInt64 = 0
     }
 
     /// The most lease ends in one script call.
     static let maxBatch = 64
 
     private let wire: RedisFrontierWire
+    private let workerID: String
     private let state = LockedState(State())
 
-    init(wire: RedisFrontierWire) {
+    /// A queue for the worker `workerID`: its batches are named after it, so a retried one is answered as the first time.
+    init(wire: RedisFrontierWire, workerID: String) {
         self.wire = wire
+        self.workerID = workerID
     }
 
     /// Ends a lease; what the script said about it (`nil`: Redis could not be
@@ -43,15 +48,17 @@ final class RedisCompletionQueue: Sendable {
     /// Sends batches until nothing waits.
     private func sendWaiting() async {
         while true {
-            let batch = state.withLock { state -> [Waiting] in
+            let (batch, sequence) = state.withLock { state -> ([Waiting], UInt64) in
                 let taken = Array(state.waiting.prefix(Self.maxBatch))
                 state.waiting.removeFirst(taken.count)
-                if taken.isEmpty { state.isSending = false }
-                return taken
+                if taken.isEmpty { state.isSending = false } else { state.batches += 1 }
+                return (taken, state.batches)
             }
             if batch.isEmpty { return }
+            // Retries send the same name: a completion that went through before the reply was lost is answered as held.
+            let name = RedisFrontierWire.BatchName(worker: workerID, sequence: sequence)
             let reply = await wire.withRetries { () async throws(RedisError) -> (held: [Bool], isFinished: Bool) in
-                try await self.wire.complete(batch.map(\.completion))
+                try await self.wire.complete(batch.map(\.completion), name: name)
             }
             for (index, waiting) in batch.enumerated() {
                 waiting.continuation.resume(

@@ -124,7 +124,7 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
             connection: connection, keys: keys, policy: configuration.policy,
             maxAttempts: options.maxAttempts, outageTimeout: options.outageTimeout, decisions: decisions)
         leases = RedisLeaseKeeper(wire: wire, leaseTimeout: options.leaseTimeout, workerID: workerID)
-        completions = RedisCompletionQueue(wire: wire)
+        completions = RedisCompletionQueue(wire: wire, workerID: workerID)
         robots = RedisRobotsCache(
             wire: wire, configuration: configuration, lockTimeout: options.robotsLockTimeout, workerID: workerID,
             fetcher: robotsFetcher)
@@ -199,7 +199,6 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
                 await waitForChange(upTo: options.maxIdleWait, unlessChangedSince: changesBefore)
                 continue
             }
-            let claimedAt = ContinuousClock.now
             let answer = await wire.withRetries { () async throws(RedisError) -> RedisFrontierWire.ClaimReply in
                 try await self.wire.claim(leaseTimeout: self.options.leaseTimeout, token: self.workerID, most: most)
             }
@@ -218,7 +217,7 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
                     }
                 }
                 guard let first = claimed.first else { continue }
-                hand(claimed, claimedAt: claimedAt, more: more)
+                hand(claimed, more: more)
                 if let entry = await admitted(first.entry) { return entry }
             case .finished:
                 wakeAll()
@@ -242,8 +241,8 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
 
     /// Holds the leases of a claim; all but the first URL (the caller's) wait
     /// for the other tasks in ``next()``, one woken for each.
-    private func hand(_ claimed: [RedisLease], claimedAt: ContinuousClock.Instant, more: Bool) {
-        for lease in claimed { leases.hold(lease, claimedAt: claimedAt) }
+    private func hand(_ claimed: [RedisLease], more: Bool) {
+        for lease in claimed { leases.hold(lease) }
         if claimed.count > 1 {
             state.withLock { $0.claimed.append(contentsOf: claimed.dropFirst().map(\.entry)) }
             for _ in 1..<claimed.count { wakeOne() }
@@ -293,7 +292,8 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     /// slot, and queues a retry (with the attempt counted) when the outcome calls for one.
     @discardableResult
     public func complete(_ entry: FrontierEntry, outcome: FetchOutcome) async -> FrontierCompletion {
-        guard let lease = leases.take(for: entry) else { return .done }
+        // None held: given back when the worker stopped; the URL is queued for whoever takes it.
+        guard let lease = leases.take(for: entry) else { return .claimLost }
         var retry = entry
         retry.attempt += 1
         let result: FrontierCompletion
@@ -328,30 +328,29 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
                 )
             }
         }
-        state.withLock { local in
-            switch result {
-            case .retryScheduled: local.counters.retries += 1
-            case .gaveUp, .waitTooLong: local.counters.gaveUp += 1
-            case .done: break
-            }
-        }
         let sample: RedisFrontierWire.LatencySample? =
             switch outcome {
             case .success(let latency): .init(latency: latency, succeeded: true)
             case .transientFailure(let latency): .init(latency: latency, succeeded: false)
             case .hostBusy, .retryAfter, .permanentFailure: nil
             }
-        let finished = await finish(lease.raw, hostKey: lease.hostKey, end: end, signal: signal, sample: sample)
-        if finished { wakeAll() } else { wakeOne() }
+        let reply = await completions.complete(.init(lease: lease.raw, hostKey: lease.hostKey, end: end, signal: signal, sample: sample))
+        if reply?.isFinished == true { wakeAll() } else { wakeOne() }
+        // Expired and queued again (another worker owns the URL now), or Redis could not be told: not this worker's to record.
+        guard reply?.wasHeld == true else { return .claimLost }
+        state.withLock { local in
+            switch result {
+            case .retryScheduled: local.counters.retries += 1
+            case .gaveUp, .waitTooLong: local.counters.gaveUp += 1
+            case .done, .claimLost: break
+            }
+        }
         return result
     }
 
-    /// Whether a claimed URL's lease is still this worker's (see
-    /// `URLFrontier.confirmClaim(_:)`): when it expired and went back to the
-    /// queue, another worker owns the URL, and this one must write nothing for it.
-    public func confirmClaim(_ entry: FrontierEntry) async -> Bool {
-        await leases.confirm(entry)
-    }
+    /// `true`: a claim can expire and go to another worker, so a URL's output
+    /// is written only once ``complete(_:outcome:)`` accepted its end.
+    public var fencesOutput: Bool { true }
 
     /// The crawl's activity (all workers'), read from Redis: queues, pauses,
     /// given-up hosts, and when the soonest pause or retry ends. Only this

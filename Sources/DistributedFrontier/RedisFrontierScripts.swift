@@ -293,7 +293,8 @@ enum RedisFrontierScripts {
 
     /// Ends leases, one or more in one call (completions that arrive while
     /// one call is on the wire go together in the next). ARGV: prefix, per-host
-    /// limit, policy delay (ms), then for each lease 17 arguments: the lease,
+    /// limit, policy delay (ms), the batch's worker and number (the worker
+    /// empty: not named), then for each lease 17 arguments: the lease,
     /// kind, counter, wait (ms), retry member (`SEQUENCE`-less payload), host
     /// pause (ms, 0: none), pause reason, failure (the URL's fingerprint when
     /// it failed, `S` for a success, empty otherwise), failure threshold,
@@ -315,10 +316,25 @@ enum RedisFrontierScripts {
     /// what the response says about its host (failures, pauses, latency) still counts.
     /// Returns, for each lease, whether it was still held (0/1; a lease this
     /// code cannot read counts as not held), then whether the crawl is finished (0/1).
+    /// A named batch's answer is kept (`replies`, one field per worker, its
+    /// last batch only; dropped with the worker's heartbeat): the same batch
+    /// sent again (a retry after a lost reply) gets it again and changes nothing.
     static let complete = RedisScript(
         name: "complete",
         source: prelude + """
             local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
+            local batchWorker, batchNumber = ARGV[4], ARGV[5]
+            if batchWorker ~= '' then
+              local last = redis.call('HGET', P .. 'replies', batchWorker)
+              if last then
+                local space = string.find(last, ' ', 1, true)
+                if space and string.sub(last, 1, space - 1) == batchNumber then
+                  local again = {}
+                  for flag in string.gmatch(string.sub(last, space + 1), '%d') do again[#again + 1] = tonumber(flag) end
+                  return again
+                end
+              end
+            end
             local now = now_ms()
             local function complete_one(a, k)
               local lease, kind, counter, wait, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), ARGV[a + 4]
@@ -385,14 +401,15 @@ enum RedisFrontierScripts {
               return held, reschedule(host, qk, hk, limit, pdelay)
             end
             local out, sooner = {}, 0
-            for i = 0, (#ARGV - 3) / 17 - 1 do
-              local held, isSooner = complete_one(4 + i * 17, 12 + i * 3)
+            for i = 0, (#ARGV - 5) / 17 - 1 do
+              local held, isSooner = complete_one(6 + i * 17, 12 + i * 3)
               out[#out + 1] = held
               if isSooner then sooner = sooner + 1 end
             end
             local isFinished = finished()
             wake(isFinished and 64 or math.min(sooner, 16))
             out[#out + 1] = isFinished and 1 or 0
+            if batchWorker ~= '' then redis.call('HSET', P .. 'replies', batchWorker, batchNumber .. ' ' .. table.concat(out)) end
             return out
             """)
 
@@ -414,7 +431,10 @@ enum RedisFrontierScripts {
         source: prelude + """
             local leaseMs, worker, heartbeatMs = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
             local now = now_ms()
-            redis.call('ZREMRANGEBYSCORE', WORKERS, '-inf', now)
+            for _, gone in ipairs(redis.call('ZRANGEBYSCORE', WORKERS, '-inf', now, 'LIMIT', 0, 64)) do
+              redis.call('ZREM', WORKERS, gone)
+              redis.call('HDEL', P .. 'replies', gone)
+            end
             redis.call('ZADD', WORKERS, now + heartbeatMs, worker)
             local held = 0
             for i = 5, #ARGV do

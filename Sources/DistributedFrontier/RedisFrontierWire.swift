@@ -206,10 +206,23 @@ final class RedisFrontierWire: Sendable {
         return CompletionReply(wasHeld: held.first ?? false, isFinished: isFinished)
     }
 
+    /// Names one batch of lease ends: the worker that sends it and the batch's
+    /// number among that worker's. A batch sent again under the same name (a
+    /// retry after the reply was lost: the connection dropped, or Redis was
+    /// killed, after the script ran) gets the first answer again, so a
+    /// completion that went through is never taken for a stale one.
+    struct BatchName: Sendable, Hashable {
+        /// The worker's id (its lease token).
+        var worker: String
+        /// The batch's number, never reused by the worker.
+        var sequence: UInt64
+    }
+
     /// Ends several leases in one script call: whether each was still held, and whether the crawl is now finished.
-    func complete(_ completions: [Completion]) async throws(RedisError) -> (held: [Bool], isFinished: Bool) {
+    /// With a `name`, sending the same batch again answers as the first time did.
+    func complete(_ completions: [Completion], name: BatchName? = nil) async throws(RedisError) -> (held: [Bool], isFinished: Bool) {
         var scriptKeys = keys.common
-        var arguments = [keys.prefix, limitArgument, delayArgument]
+        var arguments = [keys.prefix, limitArgument, delayArgument, Array((name?.worker ?? "").utf8), Self.number(name?.sequence ?? 0)]
         scriptKeys.reserveCapacity(scriptKeys.count + completions.count * 3)
         arguments.reserveCapacity(arguments.count + completions.count * 17)
         for completion in completions {

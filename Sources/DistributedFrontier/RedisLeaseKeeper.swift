@@ -6,20 +6,14 @@ import CrawlFrontier
 ///
 /// A worker that dies (even with SIGKILL) stops renewing; once its leases
 /// expire the next claim by any worker puts those URLs back in their queues.
-/// Before a URL's output is written, ``confirm(_:)`` makes sure its lease is
-/// still this worker's for a good while (a third of the lease time at least).
+/// Whether a lease was still held is known only from its end (the completion
+/// script's answer): a URL's output is written after that answer, never on a
+/// local guess of the time left.
 final class RedisLeaseKeeper: Sendable {
-    private struct Held {
-        var lease: RedisLease
-        /// Until when the lease is surely this worker's: the time the claim or
-        /// renewal that set its expiry was *sent*, plus the lease time.
-        var confirmedUntil: ContinuousClock.Instant
-    }
-
     private let wire: RedisFrontierWire
     private let leaseTimeout: Duration
     private let workerID: String
-    private let held = LockedState<[UInt64: [Held]]>([:])
+    private let held = LockedState<[UInt64: [RedisLease]]>([:])
 
     init(wire: RedisFrontierWire, leaseTimeout: Duration, workerID: String) {
         self.wire = wire
@@ -27,9 +21,9 @@ final class RedisLeaseKeeper: Sendable {
         self.workerID = workerID
     }
 
-    /// Keeps a lease claimed by a request sent at `claimedAt` (renewed until taken back).
-    func hold(_ lease: RedisLease, claimedAt: ContinuousClock.Instant) {
-        held.withLock { $0[lease.entry.fingerprint, default: []].append(Held(lease: lease, confirmedUntil: claimedAt + leaseTimeout)) }
+    /// Keeps a lease (renewed until taken back).
+    func hold(_ lease: RedisLease) {
+        held.withLock { $0[lease.entry.fingerprint, default: []].append(lease) }
     }
 
     /// Takes back the lease of a claimed entry; `nil` when this worker holds none for it.
@@ -38,14 +32,14 @@ final class RedisLeaseKeeper: Sendable {
             guard var leases = held[entry.fingerprint], !leases.isEmpty else { return nil }
             let taken = leases.removeFirst()
             held[entry.fingerprint] = leases.isEmpty ? nil : leases
-            return taken.lease
+            return taken
         }
     }
 
     /// Takes back every lease (the worker stops).
     func takeAll() -> [RedisLease] {
         held.withLock { held in
-            let all = held.values.flatMap { $0.map(\.lease) }
+            let all = held.values.flatMap { $0 }
             held.removeAll()
             return all
         }
@@ -56,43 +50,12 @@ final class RedisLeaseKeeper: Sendable {
         held.withLock { $0.values.reduce(0) { $0 + $1.count } }
     }
 
-    /// Whether the entry's lease is still this worker's, for at least a third
-    /// of the lease time: known locally while renewals keep up, asked of
-    /// Redis (and extended) otherwise. `false` when Redis says it expired, or
-    /// cannot be asked.
-    func confirm(_ entry: FrontierEntry) async -> Bool {
-        let now = ContinuousClock.now
-        guard let current = held.withLock({ $0[entry.fingerprint]?.first }) else { return false }
-        if current.confirmedUntil - now > leaseTimeout / 3 { return true }
-        let stillHeld = await wire.withRetries { () async throws(RedisError) -> Int in
-            try await self.wire.renew([current.lease.raw], leaseTimeout: self.leaseTimeout, workerID: self.workerID)
-        }
-        guard stillHeld == 1 else { return false }
-        extend([current.lease.raw], sentAt: now)
-        return true
-    }
-
-    /// Extends every lease and the heartbeat now.
+    /// Extends every lease and the heartbeat now. (A lease that expired
+    /// meanwhile is not extended: its end is refused, and the URL is its new owner's.)
     func renew() async throws(RedisError) {
-        let sentAt = ContinuousClock.now
-        let leases = held.withLock { $0.values.flatMap { $0.map(\.lease.raw) } }
-        let stillHeld = try await wire.renew(leases, leaseTimeout: leaseTimeout, workerID: workerID)
+        let leases = held.withLock { $0.values.flatMap { $0.map(\.raw) } }
+        _ = try await wire.renew(leases, leaseTimeout: leaseTimeout, workerID: workerID)
         wire.recordSuccess()
-        // When some expired, which is not known here: ``confirm(_:)`` asks about each one before it counts.
-        if stillHeld == leases.count { extend(leases, sentAt: sentAt) }
-    }
-
-    private func extend(_ leases: [String], sentAt: ContinuousClock.Instant) {
-        let renewed = Set(leases)
-        held.withLock { held in
-            for key in held.keys {
-                held[key] = held[key]?.map { entry in
-                    var entry = entry
-                    if renewed.contains(entry.lease.raw) { entry.confirmedUntil = max(entry.confirmedUntil, sentAt + leaseTimeout) }
-                    return entry
-                }
-            }
-        }
     }
 
     /// Renews every third of the lease time until cancelled or the worker gave

@@ -231,7 +231,7 @@ struct HostSchedulerTests {
                 now = at
             case .gaveUp:
                 #expect(next.attempt == 3)
-            case .done, .waitTooLong:
+            case .done, .waitTooLong, .claimLost:
                 Issue.record("a failure was recorded as done")
             }
         }

@@ -32,12 +32,17 @@ struct RedisBatchTests {
 
             let ends = leases.map { RedisFrontierWire.Completion(lease: $0.raw, hostKey: $0.hostKey, end: .done(.success)) }
             let bogus = RedisFrontierWire.Completion(lease: "not a lease", hostKey: "http://h1.test:80", end: .done(.failed))
-            let first = try await wire.complete(ends + [bogus])
+            let name = RedisFrontierWire.BatchName(worker: "batch-test", sequence: 1)
+            let first = try await wire.complete(ends + [bogus], name: name)
             #expect(first.held == [true, true, true, true, false])
             #expect(!first.isFinished)
-            // Sent again (a retry after a lost reply, say): refused, counted once.
-            let again = try await wire.complete(ends)
+            // The same batch sent again under its name (a retry after a lost reply): the first answer, nothing done twice.
+            let retried = try await wire.complete(ends + [bogus], name: name)
+            #expect(retried.held == [true, true, true, true, false])
+            // Sent again as another batch (or unnamed): refused, counted once.
+            let again = try await wire.complete(ends, name: .init(worker: "batch-test", sequence: 2))
             #expect(again.held == [false, false, false, false])
+            #expect(try await wire.complete(ends).held == [false, false, false, false])
             let status = try await RedisFixtures.status(server)
             #expect(status.done == 4)
             #expect(status.inFlight == 0)

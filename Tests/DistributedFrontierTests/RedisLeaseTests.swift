@@ -52,9 +52,7 @@ struct RedisLeaseTests {
         let name = "held-\(index)"
         try await Self.withStaleLease(name: name) { server, late, other, entry in
             #expect(await late.endLease(of: entry, as: end) == false)
-            #expect(await late.confirmClaim(entry) == false)
-            #expect(await other.confirmClaim(entry))
-            await other.complete(entry, outcome: .success(latency: .zero))
+            #expect(await other.complete(entry, outcome: .success(latency: .zero)) == .done)
             #expect(await RedisFixtures.bounded { await other.next() } == .some(nil))
             let status = try await RedisCrawlStatus.read(RedisFixtures.url(server, name: name))
             #expect(status.done == 1)
@@ -81,6 +79,21 @@ struct RedisLeaseTests {
             #expect(status.isFinished)
             try await late.close()
             try await fresh.close()
+        }
+    }
+
+    @Test("complete() of a claim that expired and went to another worker answers claimLost (write nothing); the owner's answers done")
+    func completionOfLostClaim() async throws {
+        try await Self.withStaleLease(name: "lost") { server, late, other, entry in
+            #expect(await late.complete(entry, outcome: .success(latency: .zero)) == .claimLost)
+            // A completion without any claim held (given back when the worker stopped): claimLost too.
+            #expect(await late.complete(entry, outcome: .success(latency: .zero)) == .claimLost)
+            #expect(await other.complete(entry, outcome: .success(latency: .zero)) == .done)
+            let status = try await RedisCrawlStatus.read(RedisFixtures.url(server, name: "lost"))
+            #expect(status.done == 1)
+            #expect(status.staleCompletions == 1)
+            try await late.close()
+            try await other.close()
         }
     }
 

@@ -516,7 +516,7 @@ public actor Frontier: URLFrontier {
         switch result {
         case .retryScheduled: counters.retries += 1
         case .gaveUp, .waitTooLong: counters.gaveUp += 1
-        case .done: break
+        case .done, .claimLost: break
         }
         if scheduler.pauseCount > pausesBefore, let pause = scheduler.pause(ofHost: entry.hostKey, now: now) {
             configuration.eventHandler?(.hostPaused(host: entry.hostKey, reason: pause.reason, remaining: pause.until - now))

@@ -9,4 +9,10 @@ public enum FrontierCompletion: Sendable, Hashable {
     case gaveUp
     /// It asked to wait longer than ``PolitenessPolicy/maxRetryWait``: not retried.
     case waitTooLong(asked: Duration)
+    /// The claim was no longer this worker's: a shared frontier's lease that
+    /// expired (its worker was cut off, or stalled, for longer than the lease)
+    /// while its URL went back to the queue and on to another worker, or a
+    /// completion Redis could not be told of. Nothing is recorded for it here,
+    /// and nothing is to be written for it: the URL's owner writes its output.
+    case claimLost
 }

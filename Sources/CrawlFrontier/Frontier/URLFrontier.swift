@@ -20,12 +20,15 @@ public protocol URLFrontier: AnyObject, Sendable {
     /// Records how a URL from ``next()`` ended, and schedules a retry when the outcome calls for one.
     @discardableResult
     func complete(_ entry: FrontierEntry, outcome: FetchOutcome) async -> FrontierCompletion
-    /// Whether a URL from ``next()`` is still this worker's to finish; asked
-    /// just before its page record and items are written. A shared frontier's
-    /// claim can expire (its worker was cut off for longer than the lease) and
-    /// go to another worker: this one then writes nothing, so each URL's
-    /// output appears once. A frontier in one process always answers `true`.
-    func confirmClaim(_ entry: FrontierEntry) async -> Bool
+    /// Whether a claim can be lost to another worker (a shared frontier's
+    /// lease that expired): then a URL's page record and items are written
+    /// only after ``complete(_:outcome:)`` accepted its end (anything but
+    /// ``FrontierCompletion/claimLost``), so each URL's output appears once
+    /// across workers, whatever the network or the store did in between.
+    /// A frontier in one process (`false`) has its output written first and
+    /// the URL completed after, so a crawl killed in between fetches it again
+    /// on resume rather than losing it.
+    var fencesOutput: Bool { get }
     /// Why the frontier stopped working (a shared store lost for good), or
     /// `nil`. The crawl stops and ``close()`` throws it; a frontier in one process never fails.
     var failure: (any Error)? { get async }
@@ -44,8 +47,8 @@ public protocol URLFrontier: AnyObject, Sendable {
 }
 
 extension URLFrontier {
-    /// `true`: a frontier in one process never takes a URL back.
-    public func confirmClaim(_ entry: FrontierEntry) async -> Bool { true }
+    /// `false`: a frontier in one process never takes a URL back.
+    public var fencesOutput: Bool { false }
 
     /// `nil`: a frontier in one process does not fail.
     public var failure: (any Error)? { get async { nil } }

@@ -217,8 +217,7 @@ struct CrawlWork: Sendable {
             if case .skip(let reason) = await middleware.willSend(&fetchRequest, for: request) {
                 crawler.record { $0.skippedRequests += 1 }
                 let record = PageRecord(entry: entry, error: "skipped: \(reason)")
-                await commit(entry, record: record, items: [], redirectTarget: nil)
-                await frontier.complete(entry, outcome: .permanentFailure)
+                await settle(entry, outcome: .permanentFailure, output: PageOutput(record: record))
                 return false
             }
         }
@@ -272,8 +271,7 @@ struct CrawlWork: Sendable {
             case .drop(let reason):
                 crawler.record { $0.droppedResponses += 1 }
                 let record = PageRecord(entry: entry, dropped: response, reason: reason, elapsed: latency)
-                await commit(entry, record: record, items: [], redirectTarget: nil)
-                await frontier.complete(entry, outcome: .success(latency: latency))
+                await settle(entry, outcome: .success(latency: latency), output: PageOutput(record: record))
                 return nil
             }
         }
@@ -289,28 +287,33 @@ struct CrawlWork: Sendable {
         switch outcome {
         case .transientFailure where isLastTry(entry, result: result):
             // Final: what its errback asks for goes into the frontier before it is completed.
-            await finish(entry, result: result, latency: latency, request: request, plan: plan)
-            await frontier.complete(entry, outcome: outcome)
+            let output = await finish(entry, result: result, latency: latency, request: request, plan: plan)
+            await settle(entry, outcome: outcome, output: output)
         case .retryAfter, .hostBusy, .transientFailure:
             // May be retried: nothing is parsed from it unless it is final.
             let completion = await frontier.complete(entry, outcome: outcome)
-            if case .retryScheduled = completion {
+            var failure: String?
+            switch completion {
+            case .retryScheduled:
                 // The retry needs the request's callback and errback again.
                 if let handlers = CallbackStore.Handlers(of: request), let callbackID { callbacks.restore(handlers, id: callbackID) }
                 return
-            }
-            var failure: String?
-            if case .waitTooLong(let asked) = completion {
+            case .claimLost:
+                return recordClaimLost(entry)
+            case .waitTooLong(let asked):
                 failure =
                     "retryWaitTooLong: asked to wait \(Int(asked.inSeconds.rounded(.up))) s, more than the \(Int(frontier.policy.maxRetryWait.inSeconds)) s allowed"
+            case .done, .gaveUp:
+                break
             }
-            await finish(entry, result: result, latency: latency, request: request, plan: plan, failure: failure)
+            let output = await finish(entry, result: result, latency: latency, request: request, plan: plan, failure: failure)
+            await write(entry, output)
         case .success, .permanentFailure:
             // The links found go into the frontier before this URL is
             // completed: a frontier with nothing queued and nothing in
             // flight is finished, and its workers would leave.
-            await finish(entry, result: result, latency: latency, request: request, plan: plan)
-            await frontier.complete(entry, outcome: outcome)
+            let output = await finish(entry, result: result, latency: latency, request: request, plan: plan)
+            await settle(entry, outcome: outcome, output: output)
         }
     }
 
@@ -340,19 +343,20 @@ struct CrawlWork: Sendable {
         }
     }
 
-    /// Records a URL's final result, and parses its page when there is one.
+    /// Counts a URL's final result and parses its page when there is one
+    /// (offering the requests it makes); returns what is to be written for it.
     /// `failure`: why a response is final although it asked for a retry (recorded in the page log and counted as an error).
     private func finish(
         _ entry: FrontierEntry, result: Result<Response, FetchError>, latency: Duration, request: CrawlRequest, plan: Recrawl.Plan?,
         failure: String? = nil
-    ) async {
+    ) async -> PageOutput {
         switch result {
         case .failure(let error):
             crawler.recordError(error.kind.rawValue)
             let failure = CrawlFailure(cause: .fetchFailed(error), request: request, url: entry.url, depth: entry.depth)
             let handled = await handleFailure(failure, entry: entry, base: WebURL(entry.url))
             let record = PageRecord(entry: entry, error: "\(error.kind.rawValue): \(error.message)", elapsed: latency)
-            await commit(entry, record: record, items: handled.items, redirectTarget: nil)
+            return PageOutput(record: record, items: handled.items)
         case .success(let response):
             let (page, change, revisit) = await recrawled(response, entry: entry, plan: plan) {
                 await handle(response, request: request, entry: entry)
@@ -371,32 +375,8 @@ struct CrawlWork: Sendable {
                 error: failure, change: change)
             if crawler.settings.recordsOutlinks { record.outlinks = PageRecord.outlinks(of: page.found) }
             if page.rendered { record.rendered = true }
-            await commit(entry, record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
+            return PageOutput(record: record, items: page.items, redirectTarget: page.redirectTarget, revisit: revisit)
         }
-    }
-
-    /// Writes a URL's record (none for a page a recrawl passed over), items and
-    /// revisit record, unless the frontier took the URL back
-    /// (a shared frontier's lease that expired: another worker fetches it and writes them).
-    /// A feed that cannot be written stops the crawl (`Crawler.outputFailure`).
-    func commit(
-        _ entry: FrontierEntry, record: PageRecord?, items: [any Encodable & Sendable], redirectTarget: UInt64?,
-        revisit: PageRevisit? = nil
-    ) async {
-        guard await frontier.confirmClaim(entry) else {
-            crawler.recordError("leaseLost")
-            crawler.logger.warning(
-                "claim expired before the page was written; another worker fetches it", metadata: ["url": "\(entry.url)"])
-            return
-        }
-        do throws(FeedError) {
-            try await output.commit(entry, record: record, items: items, redirectTarget: redirectTarget, revisit: revisit)
-        } catch {
-            crawler.stopForOutputFailure(error)
-            return
-        }
-        crawler.record { $0.items += items.count }
-        if let record, let decisions { Self.recordFetch(of: entry, record: record, in: decisions) }
     }
 
     /// What handling one page gave.

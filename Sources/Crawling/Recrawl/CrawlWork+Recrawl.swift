@@ -33,9 +33,8 @@ extension CrawlWork {
     func passOver(_ entry: FrontierEntry, plan: Recrawl.Plan, previous: PageRevisit) async {
         crawler.record { $0.revisitsNotDue += 1 }
         await offerStored(storedEntries(of: previous, from: entry), skipped: plan.skippedLinks)
-        await commit(entry, record: nil, items: [], redirectTarget: nil)
         // Neither a success nor a failure for the host's throttle and failure window.
-        await frontier.complete(entry, outcome: .permanentFailure)
+        await settle(entry, outcome: .permanentFailure, output: PageOutput(record: nil))
     }
 
     /// Offers a page's stored links to the frontier and remembers those it
