@@ -1,6 +1,7 @@
 import AsyncURLSupport
 import CrawlFrontier
 import Crawling
+import DistributedFrontier
 import Foundation
 import TestServer
 import Testing
@@ -67,6 +68,29 @@ struct FencedOutputTests {
         #expect(server.requests(under: "/fails").count == 2)
         #expect(crawl.stats.errorKinds["leaseLost"] == 2, "\(crawl.stats.errorKinds)")
         #expect(crawl.stats.pages == 7, "every fetch is counted as a page fetched")
+        try await server.shutdown()
+    }
+
+    @Test("Through Redis, URLs that end without a retry (given up after retries, a Retry-After over the cap) are written once, with why")
+    func finalFailuresThroughRedisAreWritten() async throws {
+        let redis = try RedisTestServer.start()
+        defer { redis.stop() }
+        let server = try await TestServer.start()
+        server.addRoute("/start") { _ in .links(["/busy", "/too-long"]) }
+        server.addRoute("/busy") { _ in TestResponse(status: 503, text: "busy", headers: [("Retry-After", "1")]) }
+        server.addRoute("/too-long") { _ in TestResponse(status: 503, text: "later", headers: [("Retry-After", "3600")]) }
+        var settings = CrawlSettings()
+        settings.obeysRobots = false
+        settings.maxRetries = 1
+        settings.frontier = .redis(try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "final"))
+        let crawl = try await LoggedCrawl.run(seeds: [server.url("/start")], settings: settings)
+        #expect(!crawl.overran)
+        let paths = crawl.records.compactMap { URL(string: $0.url)?.path }
+        #expect(paths.sorted() == ["/busy", "/start", "/too-long"], "each URL recorded once: \(paths)")
+        #expect(server.requests(under: "/busy").count == 2, "fetched, then retried once")
+        #expect(crawl.record(server.url("/busy"))?.status == 503)
+        #expect(crawl.record(server.url("/too-long"))?.error?.hasPrefix("retryWaitTooLong") == true)
+        #expect(crawl.stats.errorKinds["leaseLost"] == nil, "\(crawl.stats.errorKinds)")
         try await server.shutdown()
     }
 }
