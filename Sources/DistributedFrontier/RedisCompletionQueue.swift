@@ -14,8 +14,6 @@ final class RedisCompletionQueue: Sendable {
     private struct State {
         var waiting: [Waiting] = []
         var isSending = false
-        /// The number of the last batch sent.
-        var batches: UInt64 = 0
     }
 
     /// The most lease ends in one script call.
@@ -23,6 +21,8 @@ final class RedisCompletionQueue: Sendable {
 
     private let wire: RedisFrontierWire
     private let workerID: String
+    /// Numbers the batches, and knows up to which one the output is written.
+    let ledger = RedisOutputLedger()
     private let state = LockedState(State())
 
     /// A queue for the worker `workerID`: its batches are named after it, so a retried one is answered as the first time.
@@ -48,21 +48,25 @@ final class RedisCompletionQueue: Sendable {
     /// Sends batches until nothing waits.
     private func sendWaiting() async {
         while true {
-            let (batch, sequence) = state.withLock { state -> ([Waiting], UInt64) in
+            let batch = state.withLock { state -> [Waiting] in
                 let taken = Array(state.waiting.prefix(Self.maxBatch))
                 state.waiting.removeFirst(taken.count)
-                if taken.isEmpty { state.isSending = false } else { state.batches += 1 }
-                return (taken, state.batches)
+                if taken.isEmpty { state.isSending = false }
+                return taken
             }
             if batch.isEmpty { return }
+            let (sequence, written) = ledger.send(writing: batch.count { $0.completion.writesOutput })
             // Retries send the same name: a completion that went through before the reply was lost is answered as held.
             let name = RedisFrontierWire.BatchName(worker: workerID, sequence: sequence)
             let reply = await wire.withRetries { () async throws(RedisError) -> (held: [Bool], isFinished: Bool) in
-                try await self.wire.complete(batch.map(\.completion), name: name)
+                try await self.wire.complete(batch.map(\.completion), name: name, written: written)
             }
             for (index, waiting) in batch.enumerated() {
+                if waiting.completion.writesOutput, reply?.held[index] != true { ledger.refused(batch: sequence) }
                 waiting.continuation.resume(
-                    returning: reply.map { RedisFrontierWire.CompletionReply(wasHeld: $0.held[index], isFinished: $0.isFinished) })
+                    returning: reply.map {
+                        RedisFrontierWire.CompletionReply(wasHeld: $0.held[index], isFinished: $0.isFinished, batch: sequence)
+                    })
             }
         }
     }

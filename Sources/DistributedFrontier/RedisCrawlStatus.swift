@@ -39,6 +39,12 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
     public var isSeeded = false
     /// Lease ends refused because the lease had expired (a worker cut off from Redis for longer than its lease).
     public var staleCompletions = 0
+    /// URLs done whose worker has not yet said it wrote their output (for a
+    /// few milliseconds after each page, normally).
+    public var unwritten = 0
+    /// URLs done by a worker that died before it said it wrote their output:
+    /// queued again (their output may appear twice; it is never lost).
+    public var requeuedUnwritten = 0
     /// Hosts paused now (429, failures on several URLs, robots.txt failing).
     public var pausedHosts = 0
     /// Host pauses so far.
@@ -57,8 +63,8 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
     /// Creates an empty status.
     public init() {}
 
-    /// Whether the crawl is over: seeded, and nothing queued, in flight or retrying.
-    public var isFinished: Bool { isSeeded && queued == 0 && inFlight == 0 && retrying == 0 }
+    /// Whether the crawl is over: seeded, and nothing queued, in flight, retrying or waiting to be written.
+    public var isFinished: Bool { isSeeded && queued == 0 && inFlight == 0 && retrying == 0 && unwritten <= 0 }
 
     /// Reads the status of the crawl at `url`.
     public static func read(_ url: RedisFrontierURL, connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> RedisCrawlStatus {
@@ -115,6 +121,8 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
         status.robotsFetched = fields["robotsFetched"] ?? 0
         status.isSeeded = fields["seeded"] != nil
         status.staleCompletions = fields["stale"] ?? 0
+        status.unwritten = fields["unwritten"] ?? 0
+        status.requeuedUnwritten = fields["requeuedUnwritten"] ?? 0
         return status
     }
 
@@ -152,7 +160,7 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
         let outcomes = doneByOutcome.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         return """
             state: \(isFinished ? "finished" : isSeeded ? "running" : "not seeded")
-            queued \(queued)  in flight \(inFlight)  retrying \(retrying)
+            queued \(queued)  in flight \(inFlight)  retrying \(retrying)  unwritten \(unwritten) (requeued \(requeuedUnwritten))
             seen \(seen)  accepted \(accepted)  done \(done)\(outcomes.isEmpty ? "" : " (\(outcomes))")
             duplicates \(duplicates)  off scope \(offScope)  page-limited \(pageLimited)  queue-limited \(queueLimited)  retries \(retries)  expired leases \(expiredLeases)  stale completions \(staleCompletions)
             hosts \(hosts)  paused now \(pausedHosts)\(nextResumeMilliseconds.map { " (the first for \($0 / 1000) s more, \(nextResumeReason ?? "?"))" } ?? "")  pauses \(hostPauses)  given up \(givenUpHosts) (\(droppedWithHost) URLs dropped)

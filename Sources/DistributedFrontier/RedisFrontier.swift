@@ -63,6 +63,8 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         /// URLs claimed by a claim for several, not handed out yet (their leases are held and renewed).
         var claimed: [FrontierEntry] = []
         var isClosed = false
+        /// Whether a call telling Redis which output is written is due.
+        var acknowledgementDue = false
     }
 
     /// The politeness and retry policy in force.
@@ -334,10 +336,14 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
             case .transientFailure(let latency): .init(latency: latency, succeeded: false)
             case .hostBusy, .retryAfter, .permanentFailure: nil
             }
-        let reply = await completions.complete(.init(lease: lease.raw, hostKey: lease.hostKey, end: end, signal: signal, sample: sample))
+        // A finished URL's output is written after this answer; Redis keeps it until told so (see ``recorded(_:)``).
+        let writesOutput = configuration.reportsRecords && end.kind == "done"
+        let reply = await completions.complete(
+            .init(lease: lease.raw, hostKey: lease.hostKey, end: end, signal: signal, sample: sample, writesOutput: writesOutput))
         if reply?.isFinished == true { wakeAll() } else { wakeOne() }
         // Expired and queued again (another worker owns the URL now), or Redis could not be told: not this worker's to record.
-        guard reply?.wasHeld == true else { return .claimLost }
+        guard let reply, reply.wasHeld else { return .claimLost }
+        if writesOutput { completions.ledger.accepted(entry.fingerprint, batch: reply.batch) }
         state.withLock { local in
             switch result {
             case .retryScheduled: local.counters.retries += 1
@@ -351,6 +357,40 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     /// `true`: a claim can expire and go to another worker, so a URL's output
     /// is written only once ``complete(_:outcome:)`` accepted its end.
     public var fencesOutput: Bool { true }
+
+    /// Notes that a completed URL's output is written. Redis is told with the
+    /// worker's next completion batch, or within 50 ms (one call for all
+    /// written meanwhile): until then Redis keeps the URL, and queues it
+    /// again should this worker die first; the crawl is not finished before.
+    public func recorded(_ entry: FrontierEntry) async {
+        guard completions.ledger.written(entry.fingerprint) != nil else { return }
+        let starts = state.withLock { local -> Bool in
+            guard !local.acknowledgementDue, !local.isClosed else { return false }
+            local.acknowledgementDue = true
+            return true
+        }
+        guard starts else { return }
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(50))
+            await self?.acknowledgeWritten(requeuingRest: false)
+        }
+    }
+
+    /// Tells Redis up to which batch this worker's output is written (with
+    /// `requeuingRest`, the URLs of later batches go back to their queues: the worker stops).
+    private func acknowledgeWritten(requeuingRest: Bool) async {
+        state.withLock { $0.acknowledgementDue = false }
+        let ledger = completions.ledger
+        // Stopping: everything is written but the batches still outstanding, which never will be.
+        let written = requeuingRest ? ledger.lastBatch : ledger.writtenThrough
+        let unwritten = requeuingRest ? ledger.unwrittenBatches : []
+        let finished = await wire.withRetries { () async throws(RedisError) -> Bool in
+            try await self.wire.acknowledge(worker: self.workerID, through: written, unwritten: unwritten)
+        }
+        guard let finished else { return }
+        ledger.told(written)
+        if finished { wakeAll() }
+    }
 
     /// The crawl's activity (all workers'), read from Redis: queues, pauses,
     /// given-up hosts, and when the soonest pause or retry ends. Only this
@@ -433,6 +473,8 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         for lease in leases.takeAll() {
             _ = await finish(lease.raw, hostKey: lease.hostKey, end: .release)
         }
+        // What was written is done; a URL accepted and never written (its feed failed) goes back to its queue.
+        await acknowledgeWritten(requeuingRest: true)
         await decisions?.flush()
         _ = try await wire.connection.send([Array("ZREM".utf8), wire.keys.workers, Array(workerID.utf8)])
     }

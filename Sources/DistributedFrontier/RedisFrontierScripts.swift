@@ -95,8 +95,77 @@ enum RedisFrontierScripts {
           end
           return dropped
         end
+        -- Completed URLs whose output a worker has not yet said it wrote (see the
+        -- complete script): a hash per worker, `u:WORKER`, one field per batch,
+        -- each item the counter, a newline and the lease, written as `LENGTH:ITEM`.
+        local function unwritten_key(worker) return P .. 'u:' .. worker end
+        local function each_item(value, fn)
+          local pos = 1
+          while pos <= #value do
+            local colon = string.find(value, ':', pos, true)
+            if not colon then return end
+            local length = tonumber(string.sub(value, pos, colon - 1)) or 0
+            fn(string.sub(value, colon + 1, colon + length))
+            pos = colon + length + 1
+          end
+        end
+        local function item_count(value)
+          local n = 0
+          each_item(value, function() n = n + 1 end)
+          return n
+        end
+        -- The worker wrote the output of its batches up to `through`: they are done for good.
+        local function acknowledge(worker, through)
+          local uk = unwritten_key(worker)
+          local fields = redis.call('HGETALL', uk)
+          local gone = 0
+          for i = 1, #fields, 2 do
+            if tonumber(fields[i]) <= through then
+              gone = gone + item_count(fields[i + 1])
+              redis.call('HDEL', uk, fields[i])
+            end
+          end
+          if gone > 0 then redis.call('HINCRBY', STATS, 'unwritten', -gone) end
+          return gone
+        end
+        -- A worker that died (or stopped) before saying it wrote these URLs'
+        -- output: each goes back to its queue, no longer counted done, and is
+        -- fetched again (its output may then appear twice; it is never lost).
+        local function requeue_items(value, limit, pdelay)
+          local n = 0
+          each_item(value, function(item)
+            local f = split(item, 5)
+            if f then
+              redis.call('ZADD', qkey(f[2]), f[3], f[5])
+              redis.call('HINCRBY', STATS, 'pending', 1)
+              redis.call('HINCRBY', STATS, 'done', -1)
+              redis.call('HINCRBY', STATS, f[1], -1)
+              reschedule(f[2], qkey(f[2]), hkey(f[2]), limit, pdelay)
+            end
+            n = n + 1
+          end)
+          return n
+        end
+        -- Only the batches named in `only` (a set), when given.
+        local function requeue_unwritten(worker, limit, pdelay, only)
+          local uk = unwritten_key(worker)
+          local fields = redis.call('HGETALL', uk)
+          local n = 0
+          for i = 1, #fields, 2 do
+            if not only or only[fields[i]] then
+              n = n + requeue_items(fields[i + 1], limit, pdelay)
+              redis.call('HDEL', uk, fields[i])
+            end
+          end
+          if n > 0 then
+            redis.call('HINCRBY', STATS, 'unwritten', -n)
+            redis.call('HINCRBY', STATS, 'requeuedUnwritten', n)
+          end
+          return n
+        end
         local function finished()
           return num(redis.call('HGET', STATS, 'pending')) <= 0
+            and num(redis.call('HGET', STATS, 'unwritten')) <= 0
             and redis.call('ZCARD', LEASES) == 0
             and redis.call('ZCARD', DELAYED) == 0
             and redis.call('HGET', STATS, 'seeded') ~= false
@@ -294,7 +363,8 @@ enum RedisFrontierScripts {
     /// Ends leases, one or more in one call (completions that arrive while
     /// one call is on the wire go together in the next). ARGV: prefix, per-host
     /// limit, policy delay (ms), the batch's worker and number (the worker
-    /// empty: not named), then for each lease 17 arguments: the lease,
+    /// empty: not named), the last of the worker's batches whose output it
+    /// wrote (see `unwritten` below), then for each lease 18 arguments: the lease,
     /// kind, counter, wait (ms), retry member (`SEQUENCE`-less payload), host
     /// pause (ms, 0: none), pause reason, failure (the URL's fingerprint when
     /// it failed, `S` for a success, empty otherwise), failure threshold,
@@ -302,7 +372,13 @@ enum RedisFrontierScripts {
     /// AutoThrottle's sample: the response's latency (ms, -1: none, or no
     /// AutoThrottle), whether it succeeded (0/1), the target concurrency and
     /// the least and most delay (ms); the host's estimate (`h:HOST` `throttle`)
-    /// moves as ``AutoThrottle/adjusted(_:latency:succeeded:)`` says, for every worker.
+    /// moves as ``AutoThrottle/adjusted(_:latency:succeeded:)`` says, for every worker;
+    /// last, whether the worker writes output for the URL once it is done (0/1).
+    /// Such a URL stays `unwritten` (in `u:WORKER`, under the batch's number)
+    /// until a later call of the worker says that batch's output is written;
+    /// the crawl is not finished while any is, and a worker whose heartbeat
+    /// runs out first has them queued again (`requeuedUnwritten`), so a URL
+    /// done by a worker killed before it wrote is fetched again, never lost.
     /// KEYS after the common ones, for each lease: its host's queue, state and recent failures.
     /// Kinds (``LeaseEnd``): `done` (counted under the counter: success,
     /// failed, gaveUp, waitTooLong, robotsDenied, robotsUnavailable), `denied` (robots.txt: also
@@ -334,14 +410,17 @@ enum RedisFrontierScripts {
                   return again
                 end
               end
+              acknowledge(batchWorker, tonumber(ARGV[6]) or 0)
             end
             local now = now_ms()
+            local unwritten = {}
             local function complete_one(a, k)
               local lease, kind, counter, wait, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), ARGV[a + 4]
               local pauseMs, reason, failure = tonumber(ARGV[a + 5]), ARGV[a + 6], ARGV[a + 7]
               local threshold, windowMs, backoffMs, capMs = tonumber(ARGV[a + 8]), tonumber(ARGV[a + 9]), tonumber(ARGV[a + 10]), tonumber(ARGV[a + 11])
               local latency, succeeded = tonumber(ARGV[a + 12]), ARGV[a + 13] == '1'
               local tconcurrency, tmin, tmax = tonumber(ARGV[a + 14]), tonumber(ARGV[a + 15]), tonumber(ARGV[a + 16])
+              local writesOutput = ARGV[a + 17] == '1'
               local qk, hk, fk = KEYS[k], KEYS[k + 1], KEYS[k + 2]
               local f = split(lease, 4)
               -- Not a lease this code wrote: held by nobody, refused.
@@ -370,6 +449,10 @@ enum RedisFrontierScripts {
                 else
                   redis.call('HINCRBY', STATS, 'done', 1)
                   redis.call('HINCRBY', STATS, counter, 1)
+                  if writesOutput and kind == 'done' then
+                    local item = counter .. '\\n' .. lease
+                    unwritten[#unwritten + 1] = string.len(item) .. ':' .. item
+                  end
                   if kind == 'denied' then
                     redis.call('HINCRBY', STATS, 'accepted', -1)
                     redis.call('HINCRBY', HOSTPAGES, host, -1)
@@ -401,10 +484,14 @@ enum RedisFrontierScripts {
               return held, reschedule(host, qk, hk, limit, pdelay)
             end
             local out, sooner = {}, 0
-            for i = 0, (#ARGV - 5) / 17 - 1 do
-              local held, isSooner = complete_one(6 + i * 17, 12 + i * 3)
+            for i = 0, (#ARGV - 6) / 18 - 1 do
+              local held, isSooner = complete_one(7 + i * 18, 12 + i * 3)
               out[#out + 1] = held
               if isSooner then sooner = sooner + 1 end
+            end
+            if #unwritten > 0 and batchWorker ~= '' then
+              redis.call('HSET', unwritten_key(batchWorker), batchNumber, table.concat(unwritten))
+              redis.call('HINCRBY', STATS, 'unwritten', #unwritten)
             end
             local isFinished = finished()
             wake(isFinished and 64 or math.min(sooner, 16))
@@ -424,26 +511,55 @@ enum RedisFrontierScripts {
             """)
 
     /// Extends this worker's leases and heartbeat (and forgets workers whose
-    /// heartbeat ran out). ARGV: prefix, lease time
-    /// (ms), worker id, heartbeat time (ms), leases... Returns how many leases were still held.
+    /// heartbeat ran out, queuing again the URLs they completed and never
+    /// said they wrote). ARGV: prefix, lease time (ms), worker id, heartbeat
+    /// time (ms), per-host limit, policy delay (ms), leases... Returns how many leases were still held.
     static let renew = RedisScript(
         name: "renew",
         source: prelude + """
             local leaseMs, worker, heartbeatMs = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+            local limit, pdelay = tonumber(ARGV[5]), tonumber(ARGV[6])
             local now = now_ms()
+            local requeued = 0
             for _, gone in ipairs(redis.call('ZRANGEBYSCORE', WORKERS, '-inf', now, 'LIMIT', 0, 64)) do
               redis.call('ZREM', WORKERS, gone)
               redis.call('HDEL', P .. 'replies', gone)
+              requeued = requeued + requeue_unwritten(gone, limit, pdelay)
             end
+            wake(math.min(requeued, 16))
             redis.call('ZADD', WORKERS, now + heartbeatMs, worker)
             local held = 0
-            for i = 5, #ARGV do
+            for i = 7, #ARGV do
               if redis.call('ZSCORE', LEASES, ARGV[i]) ~= false then
                 redis.call('ZADD', LEASES, now + leaseMs, ARGV[i])
                 held = held + 1
               end
             end
             return held
+            """)
+
+    /// Says a worker wrote the output of its batches up to a number (see
+    /// the complete script's `unwritten`). ARGV: prefix, per-host limit, policy
+    /// delay (ms), worker id, the last batch written, then the numbers of
+    /// batches (not above it) whose output will never be written (the worker
+    /// stops): those go back to the queues first.
+    /// Wakes every waiting worker when that finished the crawl. Returns whether the crawl is finished (0/1).
+    static let acknowledge = RedisScript(
+        name: "acknowledge",
+        source: prelude + """
+            local limit, pdelay, worker = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+            local gone = 0
+            if #ARGV > 5 then
+              local only = {}
+              for i = 6, #ARGV do only[ARGV[i]] = true end
+              gone = requeue_unwritten(worker, limit, pdelay, only)
+            end
+            gone = gone + acknowledge(worker, tonumber(ARGV[5]) or 0)
+            if finished() then
+              if gone > 0 then wake(64) end
+              return 1
+            end
+            return 0
             """)
 
     /// Reads a crawl's progress. ARGV: prefix. Returns

@@ -34,6 +34,8 @@ final class RedisFrontierWire: Sendable {
         var wasHeld: Bool
         /// Whether the crawl is now finished.
         var isFinished: Bool
+        /// The number of the batch it went in (0: not sent in a named batch).
+        var batch: UInt64 = 0
     }
 
     /// What a completion tells the host's failure window.
@@ -194,6 +196,9 @@ final class RedisFrontierWire: Sendable {
         var end: LeaseEnd
         var signal: HostSignal = .none
         var sample: LatencySample?
+        /// Whether the worker writes output for the URL once Redis accepted
+        /// its end: then Redis keeps it unwritten until told (``acknowledge(worker:through:unwritten:)``).
+        var writesOutput = false
     }
 
     /// Ends a lease (given as Redis holds it, and the host it belongs to);
@@ -219,12 +224,18 @@ final class RedisFrontierWire: Sendable {
     }
 
     /// Ends several leases in one script call: whether each was still held, and whether the crawl is now finished.
-    /// With a `name`, sending the same batch again answers as the first time did.
-    func complete(_ completions: [Completion], name: BatchName? = nil) async throws(RedisError) -> (held: [Bool], isFinished: Bool) {
+    /// With a `name`, sending the same batch again answers as the first time did,
+    /// and `written` says the worker wrote the output of its batches up to that number.
+    func complete(_ completions: [Completion], name: BatchName? = nil, written: UInt64 = 0) async throws(RedisError) -> (
+        held: [Bool], isFinished: Bool
+    ) {
         var scriptKeys = keys.common
-        var arguments = [keys.prefix, limitArgument, delayArgument, Array((name?.worker ?? "").utf8), Self.number(name?.sequence ?? 0)]
+        var arguments = [
+            keys.prefix, limitArgument, delayArgument, Array((name?.worker ?? "").utf8), Self.number(name?.sequence ?? 0),
+            Self.number(written)
+        ]
         scriptKeys.reserveCapacity(scriptKeys.count + completions.count * 3)
-        arguments.reserveCapacity(arguments.count + completions.count * 17)
+        arguments.reserveCapacity(arguments.count + completions.count * 18)
         for completion in completions {
             let hostKey = completion.hostKey
             scriptKeys += [keys.queue(host: hostKey), keys.host(hostKey), keys.failures(host: hostKey)]
@@ -262,8 +273,23 @@ final class RedisFrontierWire: Sendable {
             Self.number(policy.retryBackoff.flooredMilliseconds),
             Self.number(min(policy.maxRetryBackoff, policy.maxRetryWait).flooredMilliseconds),
             Self.number(latency), Self.flag(sample?.succeeded ?? false), Array(String(throttle?.targetConcurrency ?? 1).utf8),
-            Self.number(throttle?.minimumDelay.flooredMilliseconds ?? 0), Self.number(throttle?.maximumDelay.flooredMilliseconds ?? 0)
+            Self.number(throttle?.minimumDelay.flooredMilliseconds ?? 0), Self.number(throttle?.maximumDelay.flooredMilliseconds ?? 0),
+            Self.flag(completion.writesOutput)
         ]
+    }
+
+    /// Says this worker wrote the output of its completion batches up to
+    /// `through`, but for the batches in `unwritten`, whose URLs go back to
+    /// their queues (the worker stops: their output will never be written).
+    /// Whether the crawl is now finished.
+    @discardableResult
+    func acknowledge(worker: String, through: UInt64, unwritten: [UInt64] = []) async throws(RedisError) -> Bool {
+        let reply = try await evaluate(
+            RedisFrontierScripts.acknowledge, keys: keys.common,
+            arguments: [keys.prefix, limitArgument, delayArgument, Array(worker.utf8), Self.number(through)]
+                + unwritten.map(Self.number))
+        guard let finished = reply.int else { throw unexpected(RedisFrontierScripts.acknowledge, reply) }
+        return finished == 1
     }
 
     /// Counts a failed robots.txt fetch of a host: it pauses, or is given up after `attempts` failures.
@@ -311,7 +337,7 @@ final class RedisFrontierWire: Sendable {
         let arguments: [[UInt8]] =
             [
                 keys.prefix, Self.number(leaseTimeout.flooredMilliseconds), Array(workerID.utf8),
-                Self.number(leaseTimeout.flooredMilliseconds)
+                Self.number(leaseTimeout.flooredMilliseconds), limitArgument, delayArgument
             ] + leases.map { Array($0.utf8) }
         let reply = try await evaluate(RedisFrontierScripts.renew, keys: keys.common, arguments: arguments)
         guard let held = reply.int else { throw unexpected(RedisFrontierScripts.renew, reply) }

@@ -50,6 +50,12 @@ public struct FrontierConfiguration: Sendable {
     /// Redis one) records why each URL was or was not fetched, for `--explain`
     /// (on by default).
     public var recordsDecisions = true
+    /// Whether the crawl calls ``URLFrontier/recorded(_:)`` once it has
+    /// written each completed URL's output (the crawler does; off by default,
+    /// for code that only claims and completes). A shared frontier then keeps
+    /// such a URL until told, and queues it again if its worker dies first,
+    /// so no URL's output is lost with a worker.
+    public var reportsRecords = false
     /// Told about pauses and given-up hosts as they happen (for the crawl's log).
     public var eventHandler: (@Sendable (FrontierEvent) -> Void)?
     /// Told a host's `Crawl-delay` as honoured (capped by the policy) when its

@@ -29,6 +29,10 @@ public protocol URLFrontier: AnyObject, Sendable {
     /// the URL completed after, so a crawl killed in between fetches it again
     /// on resume rather than losing it.
     var fencesOutput: Bool { get }
+    /// Told, when ``fencesOutput`` is `true` and the configuration's
+    /// ``FrontierConfiguration/reportsRecords`` is on, that a URL completed
+    /// (and accepted) has had its output written.
+    func recorded(_ entry: FrontierEntry) async
     /// Why the frontier stopped working (a shared store lost for good), or
     /// `nil`. The crawl stops and ``close()`` throws it; a frontier in one process never fails.
     var failure: (any Error)? { get async }
@@ -49,6 +53,9 @@ public protocol URLFrontier: AnyObject, Sendable {
 extension URLFrontier {
     /// `false`: a frontier in one process never takes a URL back.
     public var fencesOutput: Bool { false }
+
+    /// Nothing to do: a frontier in one process keeps no URL for its output.
+    public func recorded(_ entry: FrontierEntry) async {}
 
     /// `nil`: a frontier in one process does not fail.
     public var failure: (any Error)? { get async { nil } }

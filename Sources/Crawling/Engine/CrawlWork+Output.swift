@@ -28,7 +28,7 @@ extension CrawlWork {
             return
         }
         if await frontier.complete(entry, outcome: outcome) == .claimLost { return recordClaimLost(entry) }
-        await write(entry, output)
+        if await write(entry, output) { await frontier.recorded(entry) }
     }
 
     /// Counts and logs a URL whose claim another worker took over: nothing is written for it here.
@@ -39,16 +39,19 @@ extension CrawlWork {
             metadata: ["url": "\(entry.url)"])
     }
 
-    /// Writes a URL's output. A feed that cannot be written stops the crawl (`Crawler.outputFailure`).
-    func write(_ entry: FrontierEntry, _ output: PageOutput) async {
+    /// Writes a URL's output; `false` when it could not be (a feed that cannot
+    /// be written stops the crawl: `Crawler.outputFailure`).
+    @discardableResult
+    func write(_ entry: FrontierEntry, _ output: PageOutput) async -> Bool {
         do throws(FeedError) {
             try await self.output.commit(
                 entry, record: output.record, items: output.items, redirectTarget: output.redirectTarget, revisit: output.revisit)
         } catch {
             crawler.stopForOutputFailure(error)
-            return
+            return false
         }
         crawler.record { $0.items += output.items.count }
         if let record = output.record, let decisions { Self.recordFetch(of: entry, record: record, in: decisions) }
+        return true
     }
 }

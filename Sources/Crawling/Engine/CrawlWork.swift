@@ -307,7 +307,7 @@ struct CrawlWork: Sendable {
                 break
             }
             let output = await finish(entry, result: result, latency: latency, request: request, plan: plan, failure: failure)
-            await write(entry, output)
+            if await write(entry, output) { await frontier.recorded(entry) }
         case .success, .permanentFailure:
             // The links found go into the frontier before this URL is
             // completed: a frontier with nothing queued and nothing in

@@ -340,6 +340,7 @@ public final class Crawler: Sendable {
         configuration.robotsCacheSize = settings.robotsCacheSize
         configuration.memoryBudget = settings.memoryBudget
         configuration.recordsDecisions = settings.recordsURLDecisions
+        configuration.reportsRecords = true
         let logger = logger
         configuration.eventHandler = { event in
             logger.notice("\(Self.logLine(for: event))")
