@@ -180,7 +180,7 @@ public actor Frontier: URLFrontier {
             return .queueLimitReached
         }
         seen.insertAbsent(entry.fingerprint)
-        if robotsGivenUp.contains(entry.hostKey) {
+        if !robotsGivenUp.isEmpty, robotsGivenUp.contains(entry.hostKey) {
             counters.robotsUnavailable += 1
             store?.recordOutcome(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(entry.hostKey))
             return .robotsDenied
@@ -208,9 +208,9 @@ public actor Frontier: URLFrontier {
     private func place(_ entry: FrontierEntry, arrival: Int) {
         let hostKey = entry.hostKey
         guard let spill, mayWaitOnDisk(entry) else { return admit(entry, arrival: arrival) }
-        let isFull = isMemoryFull(forHost: hostKey)
         let onDisk = spill.count(forHost: hostKey)
         let inMemory = waitingPerHost[hostKey, default: 0]
+        let isFull = isMemoryFull(inMemory: inMemory)
         // Over half the budget, a host with nothing anywhere keeps its first URL in memory,
         // so it keeps its turn without a refill.
         // Past the cap itself (host records count), even a host's first URL waits on disk.
@@ -227,14 +227,13 @@ public actor Frontier: URLFrontier {
             spill.append(entry, arrival: arrival)
             counters.spilled += 1
             // A host with none in memory is refilled when nothing else is ready.
-            if waitingPerHost[hostKey, default: 0] == 0 { starvedHosts.insert(hostKey) }
+            if inMemory == 0 { starvedHosts.insert(hostKey) }
         }
     }
 
-    /// Whether the queues in memory are at a bound: the host's, the global
-    /// count, or half the memory budget.
-    private func isMemoryFull(forHost hostKey: String) -> Bool {
-        let inMemory = waitingPerHost[hostKey, default: 0]
+    /// Whether the queues in memory are at a bound: the host's (it has
+    /// `inMemory` URLs in memory), the global count, or half the memory budget.
+    private func isMemoryFull(inMemory: Int) -> Bool {
         // Past half the budget a host keeps no more than its head in memory,
         // so a few huge hosts do not take the room every other host refills from.
         let isUnderPressure = queueMemoryCap.map { queueMemoryInUse >= $0 / 2 } ?? false
@@ -245,6 +244,7 @@ public actor Frontier: URLFrontier {
     /// The host's URL in memory that goes out last (queued or held for robots.txt).
     private func lastInMemory(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
         var last = scheduler.lastQueued(ofHost: hostKey)
+        guard !robots.isEmpty else { return last }
         for held in robots[hostKey]?.held ?? [] where last.map({ HostScheduler.precedes($0, held) }) ?? true {
             last = held
         }
@@ -254,7 +254,7 @@ public actor Frontier: URLFrontier {
     /// Takes out the host's URL in memory that goes out last.
     private func removeLastInMemory(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
         let queued = scheduler.lastQueued(ofHost: hostKey)
-        if let held = robots[hostKey]?.held,
+        if !robots.isEmpty, let held = robots[hostKey]?.held,
             let index = held.indices.max(by: { HostScheduler.precedes(held[$0], held[$1]) }),
             queued.map({ HostScheduler.precedes($0, held[index]) }) ?? true
         {
@@ -372,7 +372,7 @@ public actor Frontier: URLFrontier {
         waitingBytes += Self.memoryCost(of: entry)
         waitingPerHost[entry.hostKey, default: 0] += 1
         guard obeysRobots else { return enqueue(entry, arrival: arrival) }
-        if robotsGivenUp.contains(entry.hostKey) {
+        if !robotsGivenUp.isEmpty, robotsGivenUp.contains(entry.hostKey) {
             refuse(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(entry.hostKey), robotsUnavailable: true)
         } else if let known = knownRobots(forHost: entry.hostKey) {
             if known.isAllowed(url: entry.url) {

@@ -50,11 +50,12 @@ package struct HostScheduler: Sendable {
         }
     }
 
+    /// A host waiting for its delay, or a retry waiting for its backoff (its
+    /// entry is in `retries` under `sequence`: the heap moves small values).
     private struct Timed: Comparable {
         var time: Instant
         var sequence: Int
         var hostKey: String
-        var entry: FrontierEntry?
 
         static func < (lhs: Timed, rhs: Timed) -> Bool {
             lhs.time != rhs.time ? lhs.time < rhs.time : lhs.sequence < rhs.sequence
@@ -95,8 +96,10 @@ package struct HostScheduler: Sendable {
     private var isReady: Set<String> = []
     /// Hosts waiting for their delay, and retries waiting for their backoff.
     private var timers = Heap<Timed>()
+    /// The URLs of the retries in `timers`, by their timers' sequence numbers.
+    private var retries: [Int: FrontierEntry] = [:]
     private var sequence = 0
-    private var pendingRetries = 0
+    private var pendingRetries: Int { retries.count }
     /// Hosts that were paused (some pauses may have ended since).
     private var pausedHostKeys: Set<String> = []
     /// Hosts given up: their URLs are dropped.
@@ -137,7 +140,7 @@ package struct HostScheduler: Sendable {
 
     /// Whether a host was given up.
     public func isGivenUp(_ hostKey: String) -> Bool {
-        givenUpHostKeys.contains(hostKey)
+        !givenUpHostKeys.isEmpty && givenUpHostKeys.contains(hostKey)
     }
 
     /// Queues a URL on its host; `false` (and nothing queued) when the host was given up.
@@ -146,7 +149,7 @@ package struct HostScheduler: Sendable {
     ///   and depth, from ``takeArrivalNumber()`` (`nil`: a new one, after every other).
     @discardableResult
     public mutating func enqueue(_ entry: FrontierEntry, arrival: Int? = nil) -> Bool {
-        guard !givenUpHostKeys.contains(entry.hostKey) else { return false }
+        guard !isGivenUp(entry.hostKey) else { return false }
         var entry = entry
         let number = arrival ?? takeArrivalNumber()
         if let index = hosts.index(forKey: entry.hostKey) {
@@ -180,7 +183,8 @@ package struct HostScheduler: Sendable {
     /// The host's queued URL that would go out last, with its arrival number.
     /// - Parameter hostKey: the host.
     public func lastQueued(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
-        hosts[hostKey]?.queue.max.map { ($0.entry, $0.sequence) }
+        guard let index = hosts.index(forKey: hostKey) else { return nil }
+        return hosts.values[index].queue.max.map { ($0.entry, $0.sequence) }
     }
 
     /// Takes out the host's queued URL that would go out last (to keep it
@@ -257,7 +261,7 @@ package struct HostScheduler: Sendable {
 
     /// When the earliest URL waiting for its own retry may go, if any waits.
     public var nextRetryTime: Instant? {
-        pendingRetries == 0 ? nil : timers.unordered.lazy.filter { $0.entry != nil }.map(\.time).min()
+        pendingRetries == 0 ? nil : timers.unordered.lazy.filter { retries[$0.sequence] != nil }.map(\.time).min()
     }
 
     /// The next URL whose host's politeness allows it at `now`, marked as in
@@ -278,10 +282,10 @@ package struct HostScheduler: Sendable {
                 schedule(hostKey, at: allowedAt)
                 continue
             }
-            guard let queued = takeNext(from: hostKey, now: now) else { continue }
+            guard let (queued, hasMore) = takeNext(from: hostKey, now: now) else { continue }
             queuedCount -= 1
             inFlightCount += 1
-            if hosts[hostKey]?.queue.isEmpty == false { activate(hostKey) }
+            if hasMore { activate(hostKey) }
             return queued.entry
         }
         return nil
@@ -293,8 +297,10 @@ package struct HostScheduler: Sendable {
     public func nextEventTime(now: Instant) -> Instant? {
         var earliest = timers.min?.time
         for hostKey in ready {
-            guard let host = hosts[hostKey], !host.queue.isEmpty, host.inFlight < host.limits.maxConcurrency else { continue }
-            let start = earliestStart(of: host) ?? now
+            guard let index = hosts.index(forKey: hostKey), !hosts.values[index].queue.isEmpty,
+                hosts.values[index].inFlight < hosts.values[index].limits.maxConcurrency
+            else { continue }
+            let start = earliestStart(of: hosts.values[index]) ?? now
             earliest = min(earliest ?? start, start)
         }
         return earliest.map { max(now, $0) }
@@ -303,7 +309,8 @@ package struct HostScheduler: Sendable {
     /// Records how a handed-out URL ended and frees its host's slot.
     public mutating func complete(_ entry: FrontierEntry, outcome: Outcome, now: Instant) -> CompletionResult {
         let hostKey = entry.hostKey
-        if var host = hosts[hostKey], host.inFlight > 0 {
+        if let index = hosts.index(forKey: hostKey), hosts.values[index].inFlight > 0 {
+            var host = hosts.values[index]
             host.inFlight -= 1
             host.lastEnd = now
             inFlightCount -= 1
@@ -328,7 +335,7 @@ package struct HostScheduler: Sendable {
             case .permanentFailure:
                 break
             }
-            hosts[hostKey] = host
+            hosts.values[index] = host
             activate(hostKey)
         }
         switch outcome {
@@ -358,8 +365,8 @@ package struct HostScheduler: Sendable {
         var retry = entry
         retry.attempt += 1
         sequence += 1
-        timers.insert(Timed(time: at, sequence: sequence, hostKey: entry.hostKey, entry: retry))
-        pendingRetries += 1
+        timers.insert(Timed(time: at, sequence: sequence, hostKey: entry.hostKey))
+        retries[sequence] = retry
         return .retryScheduled(at: at)
     }
 
@@ -385,30 +392,31 @@ package struct HostScheduler: Sendable {
     /// allows a start. (A separate function, so no copy of the host, and of
     /// its queue's storage, is alive while ``takeNext(from:now:)`` changes it.)
     private func dispatchState(of hostKey: String) -> (eligible: Bool, allowedAt: Instant?) {
-        guard let host = hosts[hostKey], !host.queue.isEmpty, host.inFlight < host.limits.maxConcurrency else {
+        // Read in place through the index: a copy of the record costs more than the rest.
+        guard let index = hosts.index(forKey: hostKey), !hosts.values[index].queue.isEmpty,
+            hosts.values[index].inFlight < hosts.values[index].limits.maxConcurrency
+        else {
             return (false, nil)
         }
-        return (true, earliestStart(of: host))
+        return (true, earliestStart(of: hosts.values[index]))
     }
 
-    /// Pops a host's next URL and marks it in flight. The host is taken out of
-    /// the dictionary while its queue changes, so the queue's storage is
-    /// uniquely referenced and changes in place (no copy of the whole queue).
-    private mutating func takeNext(from hostKey: String, now: Instant) -> QueuedEntry? {
-        guard var host = hosts.removeValue(forKey: hostKey) else { return nil }
-        if let pause = host.pause, pause.until <= now {
-            host.pause = nil
+    /// Pops a host's next URL and marks it in flight, and whether the host has
+    /// more queued. The record changes in place in the dictionary (through its
+    /// index), so the queue's storage is uniquely referenced and not copied.
+    private mutating func takeNext(from hostKey: String, now: Instant) -> (queued: QueuedEntry, hasMore: Bool)? {
+        guard let index = hosts.index(forKey: hostKey) else { return nil }
+        if let pause = hosts.values[index].pause, pause.until <= now {
+            hosts.values[index].pause = nil
             pausedHostKeys.remove(hostKey)
         }
-        let queued = host.queue.popMin()
+        guard let queued = hosts.values[index].queue.popMin() else { return nil }
+        let hasMore = !hosts.values[index].queue.isEmpty
         // An idle host keeps a small record, not the storage of its longest queue.
-        if host.queue.isEmpty { host.queue = Heap() }
-        if queued != nil {
-            host.inFlight += 1
-            host.lastStart = now
-        }
-        hosts[hostKey] = host
-        return queued
+        if !hasMore { hosts.values[index].queue = Heap() }
+        hosts.values[index].inFlight += 1
+        hosts.values[index].lastStart = now
+        return (queued, hasMore)
     }
 
     /// Drops the record of a host with nothing queued or in flight and no
@@ -441,22 +449,20 @@ package struct HostScheduler: Sendable {
     }
 
     private mutating func activate(_ hostKey: String) {
-        guard !isReady.contains(hostKey) else { return }
-        isReady.insert(hostKey)
+        guard isReady.insert(hostKey).inserted else { return }
         ready.append(hostKey)
     }
 
     private mutating func schedule(_ hostKey: String, at time: Instant) {
         sequence += 1
-        timers.insert(Timed(time: time, sequence: sequence, hostKey: hostKey, entry: nil))
+        timers.insert(Timed(time: time, sequence: sequence, hostKey: hostKey))
     }
 
     /// Moves due retries into their queues and due hosts back into the turn order.
     private mutating func releaseTimers(now: Instant) {
         while let first = timers.min, first.time <= now {
             _ = timers.popMin()
-            if let entry = first.entry {
-                pendingRetries -= 1
+            if let entry = retries.removeValue(forKey: first.sequence) {
                 if !enqueue(entry) { dropped.append(entry) }
             } else {
                 activate(first.hostKey)
