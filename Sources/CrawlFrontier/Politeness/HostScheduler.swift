@@ -50,12 +50,13 @@ package struct HostScheduler: Sendable {
         }
     }
 
-    /// A host waiting for its delay, or a retry waiting for its backoff (its
-    /// entry is in `retries` under `sequence`: the heap moves small values).
+    /// A host waiting for its delay (by its record's slot), or a retry
+    /// waiting for its backoff (its entry is in `retries` under `sequence`):
+    /// plain values, so the heap moves them without reference counting.
     private struct Timed: Comparable {
         var time: Instant
         var sequence: Int
-        var hostKey: String
+        var slot: Int
 
         static func < (lhs: Timed, rhs: Timed) -> Bool {
             lhs.time != rhs.time ? lhs.time < rhs.time : lhs.sequence < rhs.sequence
@@ -67,6 +68,10 @@ package struct HostScheduler: Sendable {
     }
 
     private struct Host {
+        /// The host's key (one copy, shared by its queued URLs).
+        let key: String
+        /// Whether the host is in the turn order (`ready`).
+        var isReady = false
         /// The host's concurrency, delay and AutoThrottle (the policy's, or its host rule's).
         var limits: HostLimits
         var queue = Heap<QueuedEntry>()
@@ -83,17 +88,63 @@ package struct HostScheduler: Sendable {
         /// Pauses for failures in a row (reset by a success).
         var pauseStreak = 0
 
-        init(limits: HostLimits) {
+        init(key: String, limits: HostLimits) {
+            self.key = key
             self.limits = limits
             throttleDelay = limits.autoThrottle?.startDelay ?? .zero
+        }
+
+        /// Whether it has URLs queued and a free slot.
+        var hasRoom: Bool { !queue.isEmpty && inFlight < limits.maxConcurrency }
+
+        /// Whether nothing is queued or in flight and it holds no state a new record would not have.
+        var isIdle: Bool {
+            queue.isEmpty && inFlight == 0 && failures.isEmpty && pauseStreak == 0 && crawlDelay == .zero
+                && throttleDelay <= (limits.autoThrottle?.startDelay ?? .zero)
+        }
+
+        /// When its pause and delays next allow a start (`nil`: now).
+        var earliestStart: Instant? {
+            var earliest = pause?.until
+            if let lastStart {
+                let delay = max(limits.delay, crawlDelay, limits.autoThrottle == nil ? .zero : throttleDelay)
+                if delay > .zero {
+                    let byDelay = max(lastStart, lastEnd ?? lastStart) + delay
+                    earliest = max(earliest ?? byDelay, byDelay)
+                }
+            }
+            return earliest
+        }
+
+        /// Pops its next URL and marks it in flight: the URL, whether more are
+        /// queued, and whether a pause ended.
+        mutating func takeNext(now: Instant) -> (queued: QueuedEntry, hasMore: Bool, pauseEnded: Bool)? {
+            var pauseEnded = false
+            if let pause, pause.until <= now {
+                self.pause = nil
+                pauseEnded = true
+            }
+            guard let queued = queue.popMin() else { return nil }
+            let hasMore = !queue.isEmpty
+            // An idle host keeps a small record, not the storage of its longest queue.
+            if !hasMore { queue = Heap() }
+            inFlight += 1
+            lastStart = now
+            return (queued, hasMore, pauseEnded)
         }
     }
 
     /// The policy in force.
     public let policy: PolitenessPolicy
-    private var hosts: [String: Host] = [:]
-    private var ready = Deque<String>()
-    private var isReady: Set<String> = []
+    /// The hosts' records, by slot (a dropped record's slot is used again).
+    /// Hosts are looked up by key once per call; the turn order and the
+    /// timers hold slots, so they hash nothing and count no references.
+    private var records: [Host?] = []
+    /// The slot of each host with a record.
+    private var slots: [String: Int] = [:]
+    private var freeSlots: [Int] = []
+    /// Hosts in the turn order, by slot.
+    private var ready = Deque<Int>()
     /// Hosts waiting for their delay, and retries waiting for their backoff.
     private var timers = Heap<Timed>()
     /// The URLs of the retries in `timers`, by their timers' sequence numbers.
@@ -123,11 +174,11 @@ package struct HostScheduler: Sendable {
     /// AutoThrottle slow-down, given up). An idle host whose delay is over
     /// and that has no such state has no record (``next(now:)`` drops it):
     /// a crawl of a million hosts keeps records only for its busy ones.
-    public var hostCount: Int { hosts.count }
+    public var hostCount: Int { slots.count }
 
     /// The estimated bytes of one host's record (the dictionary's slack, the
     /// key's storage and its place in the turn order included).
-    public static let hostRecordBytes = 2 * (MemoryLayout<Host>.stride + MemoryLayout<String>.stride) + 64 + 48
+    public static let hostRecordBytes = 2 * (MemoryLayout<Host?>.stride + MemoryLayout<String>.stride + MemoryLayout<Int>.stride) + 64 + 48
 
     /// URLs waiting for a retry's backoff to pass.
     public var retryingCount: Int { pendingRetries }
@@ -152,17 +203,12 @@ package struct HostScheduler: Sendable {
         guard !isGivenUp(entry.hostKey) else { return false }
         var entry = entry
         let number = arrival ?? takeArrivalNumber()
-        if let index = hosts.index(forKey: entry.hostKey) {
-            // One copy of a host's key for all its queued URLs, not one each.
-            entry.hostKey = hosts.keys[index]
-            hosts.values[index].queue.insert(QueuedEntry(entry: entry, sequence: number))
-        } else {
-            var host = Host(limits: policy.limits(forHost: entry.hostKey))
-            host.queue.insert(QueuedEntry(entry: entry, sequence: number))
-            hosts[entry.hostKey] = host
-        }
+        let slot = record(forKey: entry.hostKey)
+        // One copy of a host's key for all its queued URLs, not one each.
+        if let key = records[slot]?.key { entry.hostKey = key }
+        records[slot]?.queue.insert(QueuedEntry(entry: entry, sequence: number))
         queuedCount += 1
-        activate(entry.hostKey)
+        activate(slot)
         return true
     }
 
@@ -177,23 +223,22 @@ package struct HostScheduler: Sendable {
     /// URLs of a host waiting in its queue.
     /// - Parameter hostKey: the host.
     public func queuedCount(ofHost hostKey: String) -> Int {
-        hosts[hostKey]?.queue.count ?? 0
+        slots[hostKey].flatMap { records[$0]?.queue.count } ?? 0
     }
 
     /// The host's queued URL that would go out last, with its arrival number.
     /// - Parameter hostKey: the host.
     public func lastQueued(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
-        guard let index = hosts.index(forKey: hostKey) else { return nil }
-        return hosts.values[index].queue.max.map { ($0.entry, $0.sequence) }
+        guard let slot = slots[hostKey] else { return nil }
+        return records[slot]?.queue.max.map { ($0.entry, $0.sequence) }
     }
 
     /// Takes out the host's queued URL that would go out last (to keep it
     /// elsewhere), with its arrival number.
     /// - Parameter hostKey: the host.
     public mutating func removeLastQueued(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
-        guard var host = hosts.removeValue(forKey: hostKey) else { return nil }
-        let last = host.queue.popMax()
-        hosts[hostKey] = host
+        guard let slot = slots[hostKey] else { return nil }
+        let last = records[slot]?.queue.popMax()
         if last != nil { queuedCount -= 1 }
         return last.map { ($0.entry, $0.sequence) }
     }
@@ -210,18 +255,18 @@ package struct HostScheduler: Sendable {
     /// Sets a host's robots.txt `Crawl-delay`, cut to ``PolitenessPolicy/maxCrawlDelay``
     /// (it applies when longer than the policy's delay).
     public mutating func setCrawlDelay(_ delay: Duration, forHost hostKey: String) {
-        hosts[hostKey, default: Host(limits: policy.limits(forHost: hostKey))].crawlDelay = policy.cappedCrawlDelay(delay)
+        records[record(forKey: hostKey)]?.crawlDelay = policy.cappedCrawlDelay(delay)
     }
 
     /// A host's `Crawl-delay` as honoured (zero when it gave none).
     public func crawlDelay(ofHost hostKey: String) -> Duration {
-        hosts[hostKey]?.crawlDelay ?? .zero
+        slots[hostKey].flatMap { records[$0]?.crawlDelay } ?? .zero
     }
 
     /// Whether a host's queued and in-flight URLs at its `Crawl-delay` would
     /// take longer than ``PolitenessPolicy/hostTimeBudget``.
     public func exceedsTimeBudget(_ hostKey: String) -> Bool {
-        guard let host = hosts[hostKey] else { return false }
+        guard policy.hostTimeBudget != nil, let slot = slots[hostKey], let host = records[slot] else { return false }
         return policy.exceedsHostBudget(queued: host.queue.count + host.inFlight, crawlDelay: host.crawlDelay)
     }
 
@@ -230,12 +275,11 @@ package struct HostScheduler: Sendable {
     public mutating func giveUp(host hostKey: String) -> [FrontierEntry] {
         givenUpHostKeys.insert(hostKey)
         pausedHostKeys.remove(hostKey)
-        guard var host = hosts.removeValue(forKey: hostKey) else { return [] }
-        let entries = host.queue.unordered.map(\.entry)
-        host.queue = Heap()
-        host.pause = nil
+        guard let slot = slots[hostKey] else { return [] }
+        let entries = records[slot]?.queue.unordered.map(\.entry) ?? []
+        records[slot]?.queue = Heap()
+        records[slot]?.pause = nil
         queuedCount -= entries.count
-        hosts[hostKey] = host
         return entries
     }
 
@@ -247,14 +291,14 @@ package struct HostScheduler: Sendable {
 
     /// A host's pause, when it has one in force at `now`.
     public func pause(ofHost hostKey: String, now: Instant) -> HostPause? {
-        hosts[hostKey]?.pause.flatMap { $0.until > now ? $0 : nil }
+        slots[hostKey].flatMap { records[$0]?.pause }.flatMap { $0.until > now ? $0 : nil }
     }
 
     /// The hosts paused at `now`, with their pauses.
     public func pausedHosts(now: Instant) -> [String: HostPause] {
         var paused: [String: HostPause] = [:]
         for hostKey in pausedHostKeys {
-            if let pause = hosts[hostKey]?.pause, pause.until > now { paused[hostKey] = pause }
+            if let pause = slots[hostKey].flatMap({ records[$0]?.pause }), pause.until > now { paused[hostKey] = pause }
         }
         return paused
     }
@@ -269,23 +313,23 @@ package struct HostScheduler: Sendable {
     public mutating func next(now: Instant) -> FrontierEntry? {
         releaseTimers(now: now)
         var turns = ready.count
-        while turns > 0, let hostKey = ready.popFirst() {
+        while turns > 0, let slot = ready.popFirst() {
             turns -= 1
-            isReady.remove(hostKey)
-            let (eligible, allowedAt) = dispatchState(of: hostKey)
-            guard eligible else {
+            records[slot]?.isReady = false
+            guard records[slot]?.hasRoom == true else {
                 // Empty or at its limit: a completion or an enqueue brings it back.
-                dropIfIdle(hostKey, now: now)
+                dropIfIdle(slot, now: now)
                 continue
             }
-            if let allowedAt, allowedAt > now {
-                schedule(hostKey, at: allowedAt)
+            if let allowedAt = records[slot]?.earliestStart, allowedAt > now {
+                schedule(slot, at: allowedAt)
                 continue
             }
-            guard let (queued, hasMore) = takeNext(from: hostKey, now: now) else { continue }
+            guard let (queued, hasMore, pauseEnded) = records[slot]?.takeNext(now: now) else { continue }
+            if pauseEnded, let key = records[slot]?.key { pausedHostKeys.remove(key) }
             queuedCount -= 1
             inFlightCount += 1
-            if hasMore { activate(hostKey) }
+            if hasMore { activate(slot) }
             return queued.entry
         }
         return nil
@@ -296,11 +340,8 @@ package struct HostScheduler: Sendable {
     /// `nil` when only completions can change anything.
     public func nextEventTime(now: Instant) -> Instant? {
         var earliest = timers.min?.time
-        for hostKey in ready {
-            guard let index = hosts.index(forKey: hostKey), !hosts.values[index].queue.isEmpty,
-                hosts.values[index].inFlight < hosts.values[index].limits.maxConcurrency
-            else { continue }
-            let start = earliestStart(of: hosts.values[index]) ?? now
+        for slot in ready where records[slot]?.hasRoom == true {
+            let start = records[slot]?.earliestStart ?? now
             earliest = min(earliest ?? start, start)
         }
         return earliest.map { max(now, $0) }
@@ -309,8 +350,7 @@ package struct HostScheduler: Sendable {
     /// Records how a handed-out URL ended and frees its host's slot.
     public mutating func complete(_ entry: FrontierEntry, outcome: Outcome, now: Instant) -> CompletionResult {
         let hostKey = entry.hostKey
-        if let index = hosts.index(forKey: hostKey), hosts.values[index].inFlight > 0 {
-            var host = hosts.values[index]
+        if let slot = slots[hostKey], var host = records[slot], host.inFlight > 0 {
             host.inFlight -= 1
             host.lastEnd = now
             inFlightCount -= 1
@@ -335,8 +375,8 @@ package struct HostScheduler: Sendable {
             case .permanentFailure:
                 break
             }
-            hosts.values[index] = host
-            activate(hostKey)
+            records[slot] = host
+            activate(slot)
         }
         switch outcome {
         case .success, .permanentFailure:
@@ -365,7 +405,7 @@ package struct HostScheduler: Sendable {
         var retry = entry
         retry.attempt += 1
         sequence += 1
-        timers.insert(Timed(time: at, sequence: sequence, hostKey: entry.hostKey))
+        timers.insert(Timed(time: at, sequence: sequence, slot: 0))
         retries[sequence] = retry
         return .retryScheduled(at: at)
     }
@@ -388,74 +428,47 @@ package struct HostScheduler: Sendable {
         pause(&host, hostKey, until: now + policy.backoff(beforeRetry: host.pauseStreak), reason: .failures)
     }
 
-    /// Whether a host has URLs and a free slot, and when its politeness next
-    /// allows a start. (A separate function, so no copy of the host, and of
-    /// its queue's storage, is alive while ``takeNext(from:now:)`` changes it.)
-    private func dispatchState(of hostKey: String) -> (eligible: Bool, allowedAt: Instant?) {
-        // Read in place through the index: a copy of the record costs more than the rest.
-        guard let index = hosts.index(forKey: hostKey), !hosts.values[index].queue.isEmpty,
-            hosts.values[index].inFlight < hosts.values[index].limits.maxConcurrency
-        else {
-            return (false, nil)
+    /// The slot of a host's record, made when it has none.
+    private mutating func record(forKey hostKey: String) -> Int {
+        if let slot = slots[hostKey] { return slot }
+        let host = Host(key: hostKey, limits: policy.limits(forHost: hostKey))
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            records[slot] = host
+        } else {
+            slot = records.count
+            records.append(host)
         }
-        return (true, earliestStart(of: hosts.values[index]))
-    }
-
-    /// Pops a host's next URL and marks it in flight, and whether the host has
-    /// more queued. The record changes in place in the dictionary (through its
-    /// index), so the queue's storage is uniquely referenced and not copied.
-    private mutating func takeNext(from hostKey: String, now: Instant) -> (queued: QueuedEntry, hasMore: Bool)? {
-        guard let index = hosts.index(forKey: hostKey) else { return nil }
-        if let pause = hosts.values[index].pause, pause.until <= now {
-            hosts.values[index].pause = nil
-            pausedHostKeys.remove(hostKey)
-        }
-        guard let queued = hosts.values[index].queue.popMin() else { return nil }
-        let hasMore = !hosts.values[index].queue.isEmpty
-        // An idle host keeps a small record, not the storage of its longest queue.
-        if !hasMore { hosts.values[index].queue = Heap() }
-        hosts.values[index].inFlight += 1
-        hosts.values[index].lastStart = now
-        return (queued, hasMore)
+        slots[hostKey] = slot
+        return slot
     }
 
     /// Drops the record of a host with nothing queued or in flight and no
     /// state a new record would not have; one whose delay is not over yet
     /// comes back to the turn order when it is, and goes then.
-    private mutating func dropIfIdle(_ hostKey: String, now: Instant) {
-        guard let index = hosts.index(forKey: hostKey) else { return }
-        let host = hosts.values[index]
-        guard host.queue.isEmpty, host.inFlight == 0, !givenUpHostKeys.contains(hostKey), host.failures.isEmpty,
-            host.pauseStreak == 0, host.crawlDelay == .zero, host.throttleDelay <= (host.limits.autoThrottle?.startDelay ?? .zero)
-        else { return }
-        if let allowedAt = earliestStart(of: host), allowedAt > now {
-            schedule(hostKey, at: allowedAt)
+    private mutating func dropIfIdle(_ slot: Int, now: Instant) {
+        guard records[slot]?.isIdle == true, let key = records[slot]?.key, !isGivenUp(key) else { return }
+        if let allowedAt = records[slot]?.earliestStart, allowedAt > now {
+            schedule(slot, at: allowedAt)
             return
         }
-        hosts.remove(at: index)
-        pausedHostKeys.remove(hostKey)
+        records[slot] = nil
+        slots[key] = nil
+        freeSlots.append(slot)
+        pausedHostKeys.remove(key)
     }
 
-    private func earliestStart(of host: Host) -> Instant? {
-        var earliest = host.pause?.until
-        if let lastStart = host.lastStart {
-            let delay = max(host.limits.delay, host.crawlDelay, host.limits.autoThrottle == nil ? .zero : host.throttleDelay)
-            if delay > .zero {
-                let byDelay = max(lastStart, host.lastEnd ?? lastStart) + delay
-                earliest = max(earliest ?? byDelay, byDelay)
-            }
-        }
-        return earliest
+    /// Puts a host in the turn order (a slot whose record was dropped is skipped).
+    private mutating func activate(_ slot: Int) {
+        guard records[slot]?.isReady == false else { return }
+        records[slot]?.isReady = true
+        ready.append(slot)
     }
 
-    private mutating func activate(_ hostKey: String) {
-        guard isReady.insert(hostKey).inserted else { return }
-        ready.append(hostKey)
-    }
-
-    private mutating func schedule(_ hostKey: String, at time: Instant) {
+    private mutating func schedule(_ slot: Int, at time: Instant) {
         sequence += 1
-        timers.insert(Timed(time: time, sequence: sequence, hostKey: hostKey))
+        timers.insert(Timed(time: time, sequence: sequence, slot: slot))
     }
 
     /// Moves due retries into their queues and due hosts back into the turn order.
@@ -465,7 +478,8 @@ package struct HostScheduler: Sendable {
             if let entry = retries.removeValue(forKey: first.sequence) {
                 if !enqueue(entry) { dropped.append(entry) }
             } else {
-                activate(first.hostKey)
+                // A slot dropped and used again since is another host's: one more turn is harmless.
+                activate(first.slot)
             }
         }
     }
