@@ -28,41 +28,68 @@ struct FrontierSpillTests {
     }
 
     /// Offers `entries` a page of 50 at a time, taking and completing 10 URLs
-    /// after each page, then drains; the URLs handed out, per host, in order.
-    private func handOut(_ entries: [FrontierEntry], through frontier: Frontier) async -> [String: [String]] {
+    /// after each page, then drains; the URLs handed out, per host, in order,
+    /// and how many were not their host's first (priority, then depth, then
+    /// arrival) among its URLs offered and not yet handed out.
+    private func handOut(_ entries: [FrontierEntry], through frontier: Frontier) async -> (order: [String: [String]], outOfOrder: Int) {
         var order: [String: [String]] = [:]
+        var pending: [String: [String: (priority: Int, depth: Int, arrival: Int)]] = [:]
+        var outOfOrder = 0
         func take(_ count: Int) async {
             for _ in 0..<count {
                 guard let next = await frontier.next() else { return }
                 order[next.hostKey, default: []].append(next.url)
+                let first = pending[next.hostKey]?.min { lhs, rhs in
+                    (-lhs.value.priority, lhs.value.depth, lhs.value.arrival) < (-rhs.value.priority, rhs.value.depth, rhs.value.arrival)
+                }
+                if first?.key != next.url { outOfOrder += 1 }
+                pending[next.hostKey]?[next.url] = nil
                 await frontier.complete(next, outcome: .success(latency: .zero))
             }
         }
         for start in stride(from: 0, to: entries.count, by: 50) {
+            for arrival in start..<min(start + 50, entries.count) {
+                let entry = entries[arrival]
+                pending[entry.hostKey, default: [:]][entry.url] = (entry.priority, entry.depth, arrival)
+            }
             await frontier.add(contentsOf: Array(entries[start..<min(start + 50, entries.count)]))
             await take(10)
         }
         await take(entries.count)
-        return order
+        return (order, outOfOrder)
+    }
+
+    /// `count` URLs over `hosts` hosts, priorities -1...1 and depths 0...4 at
+    /// random (many ties, many overtakes), handed out by a frontier with
+    /// everything in memory and by one with a 64 KiB budget (32 KiB of queued
+    /// URLs, about 140 of them): each host's URLs go out best first. With
+    /// `hashMask` (hosts made to share spill hashes, so refills come at other
+    /// times) that is all; without, the order per host is the in-memory one.
+    private func expectSpillOrder(hosts: Int, count: Int, hashMask: UInt64? = nil) async throws {
+        var random = SystemRandomNumberGenerator()
+        let entries = (0..<count).map { number in
+            entry(number % hosts, number, priority: Int.random(in: -1...1, using: &random), depth: Int.random(in: 0...4, using: &random))
+        }
+        let inMemory = Frontier(configuration: try configuration(memoryBudget: nil)) { _ in .unreachable }
+        let spill = try SpillQueue()
+        if let hashMask { spill.hostHashMask = hashMask }
+        let spilling = Frontier(configuration: try configuration(memoryBudget: 64 << 10), spill: spill) { _ in .unreachable }
+        let expected = await handOut(entries, through: inMemory)
+        let actual = await handOut(entries, through: spilling)
+        #expect(expected.order.values.reduce(0) { $0 + $1.count } == count)
+        #expect(expected.outOfOrder == 0)
+        #expect(actual.outOfOrder == 0)
+        #expect(Set(actual.order.values.joined()) == Set(entries.map(\.url)))
+        #expect(actual.order.values.reduce(0) { $0 + $1.count } == count)
+        if hashMask == nil { #expect(actual.order == expected.order) }
+        #expect(await spilling.counters.spilled > count * 2 / 3)
+        #expect(await spilling.storage.queuedInMemory == 0)
+        #expect(await spilling.isFinished)
     }
 
     @Test("With most URLs on disk, each host's URLs go out in the in-memory order (priority, then depth, then arrival)")
     func spillOrderEqualsMemoryOrder() async throws {
-        var random = SystemRandomNumberGenerator()
-        // 3 hosts, 1,500 URLs, priorities -1...1 and depths 0...4 at random: many ties, many overtakes.
-        let entries = (0..<1500).map { number in
-            entry(number % 3, number, priority: Int.random(in: -1...1, using: &random), depth: Int.random(in: 0...4, using: &random))
-        }
-        let inMemory = Frontier(configuration: try configuration(memoryBudget: nil)) { _ in .unreachable }
-        // 64 KiB: 32 KiB of queued URLs, about 140 of them.
-        let spilling = Frontier(configuration: try configuration(memoryBudget: 64 << 10)) { _ in .unreachable }
-        let expected = await handOut(entries, through: inMemory)
-        let actual = await handOut(entries, through: spilling)
-        #expect(expected.values.reduce(0) { $0 + $1.count } == 1500)
-        #expect(actual == expected)
-        #expect(await spilling.counters.spilled > 1000)
-        #expect(await spilling.storage.queuedInMemory == 0)
-        #expect(await spilling.isFinished)
+        try await expectSpillOrder(hosts: 3, count: 1500)
     }
 
     @Test("A crawl stopped with URLs on disk is resumed with all of them: none lost, none handed out twice")
@@ -154,22 +181,23 @@ struct FrontierSpillTests {
     }
 
     @Test(
-        "10,000 hosts under a 4 MiB budget: the queues with their host records stay within half of it (the hosts on disk aside), and every URL goes out once"
+        "10,000 hosts under a 4 MiB budget: the queues with their host records, those of hosts with URLs only on disk included, stay within half of it, and every URL goes out once"
     )
     func manyHostsStayInBudget() async throws {
         var configuration = try configuration(memoryBudget: 4 << 20)
         configuration.policy = PolitenessPolicy(maxConcurrencyPerHost: 1, delay: .zero)
         let frontier = Frontier(configuration: configuration) { _ in .unreachable }
         var largest = 0
+        var mostOnDisk = 0
         var handed = Set<String>()
         for start in stride(from: 0, to: 100_000, by: 1000) {
             // Ten URLs a host, 10,000 URLs apart: every host is busy most of the time.
             await frontier.add(contentsOf: (start..<start + 1000).map { entry($0 % 10_000, $0, priority: 0, depth: 0) })
-            // What a host with URLs only on disk keeps (its count, its place among
-            // the hosts to refill: about 150 bytes) is over the cap when it goes to
-            // disk; everything else stays within it.
+            // A host with URLs only on disk keeps its count and its place among the
+            // hosts to refill, by a hash of its key (no key): counted, and small.
             let storage = await frontier.storage
-            largest = max(largest, storage.queueMemoryBytes - storage.hostsOnDisk * 150)
+            largest = max(largest, storage.queueMemoryBytes)
+            mostOnDisk = max(mostOnDisk, storage.hostsOnDisk)
             for _ in 0..<200 {
                 guard let next = await frontier.next(now: .now) else { break }
                 handed.insert(next.url)
@@ -184,7 +212,14 @@ struct FrontierSpillTests {
         #expect(handed.count == 100_000)
         // Hosts refilled from disk get one URL each past the cap (at most 64 at a time).
         #expect(largest <= (2 << 20) + (128 << 10), "largest \(largest)")
+        #expect(mostOnDisk > 5000, "most hosts on disk \(mostOnDisk)")
         #expect(await frontier.storage.hostRecords == 0)
+    }
+
+    @Test("Hosts whose keys share a spill hash (forced: 1 bit kept) get each of their URLs once, each host's best first")
+    func sharedHostHashesKeepOrder() async throws {
+        // 9 hosts over 2 hashes.
+        try await expectSpillOrder(hosts: 9, count: 1800, hashMask: 1)
     }
 }
 

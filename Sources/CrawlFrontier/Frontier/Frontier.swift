@@ -71,9 +71,10 @@ public actor Frontier: URLFrontier {
     /// The most bytes of queued URLs kept in memory (half the memory budget; `nil`: no budget).
     private let queueMemoryCap: Int?
     /// Hosts with URLs on disk and none in memory: refilled when nothing else is ready.
-    private var starvedHosts: Set<String> = []
+    /// (By their `SpillQueue.hostHash(_:)`: a host with all its URLs on disk keeps no key in memory.)
+    private var starvedHosts: Set<UInt64> = []
     /// Failed reads from the spill file in a row, per host (only hosts with a failure).
-    private var spillReadFailuresPerHost: [String: Int] = [:]
+    private var spillReadFailuresPerHost: [UInt64: Int] = [:]
     /// Reads of a host's URLs from the spill file tried before they are given up.
     static let spillReadAttempts = 3
     /// Where accepted and refused URLs are recorded for a resumable crawl.
@@ -208,7 +209,8 @@ public actor Frontier: URLFrontier {
     private func place(_ entry: FrontierEntry, arrival: Int) {
         let hostKey = entry.hostKey
         guard let spill, mayWaitOnDisk(entry) else { return admit(entry, arrival: arrival) }
-        let onDisk = spill.count(forHost: hostKey)
+        let hostHash = spill.hostHash(hostKey)
+        let onDisk = spill.count(forHash: hostHash)
         let inMemory = waitingPerHost[hostKey, default: 0]
         let isFull = isMemoryFull(inMemory: inMemory)
         // Over half the budget, a host with nothing anywhere keeps its first URL in memory,
@@ -227,7 +229,7 @@ public actor Frontier: URLFrontier {
             spill.append(entry, arrival: arrival)
             counters.spilled += 1
             // A host with none in memory is refilled when nothing else is ready.
-            if inMemory == 0 { starvedHosts.insert(hostKey) }
+            if inMemory == 0 { starvedHosts.insert(hostHash) }
         }
     }
 
@@ -270,7 +272,7 @@ public actor Frontier: URLFrontier {
     /// delay; with URLs on disk; waiting for a refill).
     private var queueMemoryInUse: Int {
         waitingBytes + scheduler.hostCount * HostScheduler.hostRecordBytes + waitingPerHost.count * Self.hostCountBytes
-            + (spill?.hostCount ?? 0) * Self.hostCountBytes + starvedHosts.count * Self.hostKeyBytes
+            + (spill?.hostCount ?? 0) * SpillQueue.hostRecordBytes + starvedHosts.count * Self.starvedHostBytes
     }
 
     /// Whether the queues' memory is at its cap (half the memory budget).
@@ -281,8 +283,8 @@ public actor Frontier: URLFrontier {
     /// Estimated bytes of one host's entry in a `[String: Int]` (slack of the
     /// table included) with its own copy of the key's storage.
     private static let hostCountBytes = 2 * (MemoryLayout<String>.stride + MemoryLayout<Int>.stride) + 64
-    /// Estimated bytes of one host's entry in a `Set<String>` (the key's storage shared).
-    private static let hostKeyBytes = 2 * MemoryLayout<String>.stride
+    /// Estimated bytes of one host's entry in `starvedHosts` (slack included).
+    private static let starvedHostBytes = 2 * MemoryLayout<UInt64>.stride
 
     /// The estimated bytes one URL takes in memory.
     private static func memoryCost(of entry: FrontierEntry) -> Int {
@@ -309,15 +311,18 @@ public actor Frontier: URLFrontier {
         for (entry, arrival) in spill.flush() { admit(entry, arrival: arrival) }
     }
 
-    /// Takes URLs of `hostKey` back from the spill file, up to its head
+    /// Takes URLs of a host back from the spill file, up to its head
     /// (``FrontierConfiguration/queueHeadPerHost``) as far as the queue
     /// bounds allow, and at least one when it has none in memory; whether any came.
+    /// - Parameters:
+    ///   - hostHash: the host's `SpillQueue.hostHash(_:)` (URLs of hosts sharing it come too, each to its own host).
+    ///   - inMemory: the host's URLs in memory.
+    ///   - hostKey: the host's key, when known (for the event of a failed read).
     @discardableResult
-    private func refill(host hostKey: String) -> Bool {
+    private func refill(hostHash: UInt64, inMemory: Int, hostKey: String?) -> Bool {
         // Starved again only when its last URL in memory leaves (`leftQueue`).
-        starvedHosts.remove(hostKey)
-        guard let spill, spill.count(forHost: hostKey) > 0 else { return false }
-        let inMemory = waitingPerHost[hostKey, default: 0]
+        starvedHosts.remove(hostHash)
+        guard let spill, spill.count(forHash: hostHash) > 0 else { return false }
         let hostRoom = min(max(1, configuration.queueHeadPerHost), maxQueuedPerHost ?? .max) - inMemory
         let averageCost = waitingCount > 0 ? max(1, waitingBytes / waitingCount) : 256
         let globalRoom = min(
@@ -326,12 +331,12 @@ public actor Frontier: URLFrontier {
         guard room > 0 else { return false }
         let entries: [(entry: FrontierEntry, arrival: Int)]
         do {
-            entries = try spill.take(host: hostKey, limit: room)
+            entries = try spill.take(hash: hostHash, limit: room)
         } catch {
-            spillReadFailed(host: hostKey, error: error)
+            spillReadFailed(hostHash: hostHash, inMemory: inMemory, hostKey: hostKey, error: error)
             return false
         }
-        if !spillReadFailuresPerHost.isEmpty { spillReadFailuresPerHost[hostKey] = nil }
+        if !spillReadFailuresPerHost.isEmpty { spillReadFailuresPerHost[hostHash] = nil }
         for (entry, arrival) in entries { admit(entry, arrival: arrival) }
         return !entries.isEmpty
     }
@@ -341,20 +346,22 @@ public actor Frontier: URLFrontier {
     /// ``spillReadAttempts`` failures in a row its URLs on disk are given up
     /// (told with their number; a resumable crawl keeps them in its state's
     /// queue), so the host is never left waiting for URLs that cannot come.
-    private func spillReadFailed(host hostKey: String, error: StateStoreError) {
+    private func spillReadFailed(hostHash: UInt64, inMemory: Int, hostKey: String?, error: StateStoreError) {
         counters.spillReadFailures += 1
-        let failures = spillReadFailuresPerHost[hostKey, default: 0] + 1
+        let failures = spillReadFailuresPerHost[hostHash, default: 0] + 1
         var abandoned = 0
         if failures < Self.spillReadAttempts {
-            spillReadFailuresPerHost[hostKey] = failures
-            if waitingPerHost[hostKey, default: 0] == 0 { starvedHosts.insert(hostKey) }
+            spillReadFailuresPerHost[hostHash] = failures
+            if inMemory == 0 { starvedHosts.insert(hostHash) }
         } else {
-            spillReadFailuresPerHost[hostKey] = nil
-            abandoned = spill?.abandon(host: hostKey) ?? 0
+            spillReadFailuresPerHost[hostHash] = nil
+            abandoned = spill?.abandon(hash: hostHash) ?? 0
             counters.spillAbandoned += abandoned
         }
+        // A host refilled for having none in memory is known by its hash only (its key is on disk).
+        let host = hostKey ?? "(host hash \(String(hostHash, radix: 16)))"
         configuration.eventHandler?(
-            .spillReadFailed(host: hostKey, error: error.description, abandonedURLs: abandoned, resumable: store != nil))
+            .spillReadFailed(host: host, error: error.description, abandonedURLs: abandoned, resumable: store != nil))
     }
 
     /// Refills up to 64 hosts with URLs on disk and none in memory (so one
@@ -362,7 +369,7 @@ public actor Frontier: URLFrontier {
     private func refillStarved() -> Bool {
         guard !starvedHosts.isEmpty else { return false }
         var any = false
-        for hostKey in Array(starvedHosts.prefix(64)) where refill(host: hostKey) { any = true }
+        for hostHash in Array(starvedHosts.prefix(64)) where refill(hostHash: hostHash, inMemory: 0, hostKey: nil) { any = true }
         return any || !starvedHosts.isEmpty
     }
 
@@ -586,10 +593,13 @@ public actor Frontier: URLFrontier {
 
     /// Takes URLs of the host back from disk once its head in memory is half empty.
     private func refillAfterTaking(_ entry: FrontierEntry) {
-        guard let spill, spill.count(forHost: entry.hostKey) > 0 else { return }
+        guard let spill else { return }
+        let hostHash = spill.hostHash(entry.hostKey)
+        guard spill.count(forHash: hostHash) > 0 else { return }
         let head = min(max(1, configuration.queueHeadPerHost), maxQueuedPerHost ?? .max)
-        if waitingPerHost[entry.hostKey, default: 0] <= head / 2 {
-            refill(host: entry.hostKey)
+        let inMemory = waitingPerHost[entry.hostKey, default: 0]
+        if inMemory <= head / 2 {
+            refill(hostHash: hostHash, inMemory: inMemory, hostKey: entry.hostKey)
         }
     }
 
@@ -604,7 +614,10 @@ public actor Frontier: URLFrontier {
         waitingBytes -= Self.memoryCost(of: entry)
         if let count = waitingPerHost[entry.hostKey] {
             waitingPerHost[entry.hostKey] = count > 1 ? count - 1 : nil
-            if count == 1, let spill, spill.count(forHost: entry.hostKey) > 0 { starvedHosts.insert(entry.hostKey) }
+            if count == 1, let spill {
+                let hostHash = spill.hostHash(entry.hostKey)
+                if spill.count(forHash: hostHash) > 0 { starvedHosts.insert(hostHash) }
+            }
         }
     }
 

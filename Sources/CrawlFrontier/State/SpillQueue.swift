@@ -18,6 +18,13 @@
 /// Durability is not needed, so it is written without a journal or syncing,
 /// in long transactions.
 ///
+/// Hosts are known by a 64-bit hash of their key (``hostHash(_:)``): the
+/// count of URLs on disk is kept per hash, so a host whose URLs are all on
+/// disk costs a few bytes of memory, not its key's storage. Rows are keyed
+/// by the hash; two hosts whose keys hash alike (in practice none) share a
+/// range, which is read back in order, each row with its own host key, so each
+/// host's URLs still come back in its own order.
+///
 /// Not `Sendable`: owned and used by one ``Frontier`` (an actor).
 public final class SpillQueue {
     /// The file name inside a state directory.
@@ -27,8 +34,10 @@ public final class SpillQueue {
     private let statements: Statements
     /// URLs appended and not written yet (written by ``flush()``, one transaction).
     private var buffer: [(entry: FrontierEntry, arrival: Int)] = []
-    /// URLs spilled and not yet taken back, per host.
-    private var spilledPerHost: [String: Int] = [:]
+    /// URLs spilled and not yet taken back, per host hash (``hostHash(_:)``).
+    private var spilledPerHost: [UInt64: Int] = [:]
+    /// The bits of ``hostHash(_:)`` kept (a test hook: fewer bits make hosts share hashes).
+    package var hostHashMask = UInt64.max
     /// The temporary directory to remove with the queue (`nil` in a state directory).
     private let temporaryDirectory: String?
     /// The directory of the file (the state directory, or the temporary one).
@@ -99,7 +108,7 @@ public final class SpillQueue {
     /// The prepared statements of the spill table.
     ///
     /// The table is clustered on the order URLs go out in (`WITHOUT ROWID`,
-    /// keyed by host, then `~priority`, depth and arrival), so a host's head
+    /// keyed by the host's hash, then `~priority`, depth and arrival), so a host's head
     /// is one range read and one range delete, and no second index is kept.
     private struct Statements {
         let insert: SQLiteStatement
@@ -119,21 +128,22 @@ public final class SpillQueue {
                 PRAGMA synchronous=OFF;
                 PRAGMA cache_size=-\(SpillQueue.cacheKiB);
                 DROP TABLE IF EXISTS spilled;
-                CREATE TABLE spilled(host_key TEXT NOT NULL, rank INTEGER NOT NULL, depth INTEGER NOT NULL,
-                    arrival INTEGER NOT NULL, fingerprint INTEGER NOT NULL, url TEXT NOT NULL, referrer TEXT, payload BLOB,
-                    PRIMARY KEY(host_key, rank, depth, arrival)) WITHOUT ROWID;
+                CREATE TABLE spilled(host_hash INTEGER NOT NULL, rank INTEGER NOT NULL, depth INTEGER NOT NULL,
+                    arrival INTEGER NOT NULL, host_key TEXT NOT NULL, fingerprint INTEGER NOT NULL, url TEXT NOT NULL, referrer TEXT,
+                    payload BLOB, PRIMARY KEY(host_hash, rank, depth, arrival)) WITHOUT ROWID;
                 """,
                 operation: "create spill table")
             insert = try connection.prepare(
-                "INSERT INTO spilled(host_key, rank, depth, arrival, fingerprint, url, referrer, payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO spilled(host_hash, rank, depth, arrival, fingerprint, url, referrer, payload, host_key) "
+                    + "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 operation: "spill")
             selectHost = try connection.prepare(
-                "SELECT rank, depth, arrival, fingerprint, url, referrer, payload FROM spilled WHERE host_key = ?1 "
+                "SELECT rank, depth, arrival, fingerprint, url, referrer, payload, host_key FROM spilled WHERE host_hash = ?1 "
                     + "ORDER BY rank, depth, arrival LIMIT ?2",
                 operation: "read spilled")
             deleteHead = try connection.prepare(
-                "DELETE FROM spilled WHERE host_key = ?1 AND (rank, depth, arrival) <= (?2, ?3, ?4)", operation: "delete spilled")
-            deleteHost = try connection.prepare("DELETE FROM spilled WHERE host_key = ?1", operation: "abandon spilled")
+                "DELETE FROM spilled WHERE host_hash = ?1 AND (rank, depth, arrival) <= (?2, ?3, ?4)", operation: "delete spilled")
+            deleteHost = try connection.prepare("DELETE FROM spilled WHERE host_hash = ?1", operation: "abandon spilled")
             begin = try connection.prepare("BEGIN", operation: "begin spill")
             commit = try connection.prepare("COMMIT", operation: "commit spill")
         }
@@ -148,15 +158,32 @@ public final class SpillQueue {
         return stat(connection.path, &status) == 0 ? Int(status.st_size) : 0
     }
 
-    /// The number of hosts with spilled URLs.
+    /// The number of hosts (host hashes) with spilled URLs.
     var hostCount: Int { spilledPerHost.count }
 
-    /// The hosts with spilled URLs.
-    public var hosts: Dictionary<String, Int>.Keys { spilledPerHost.keys }
+    /// The estimated bytes of memory per host with spilled URLs (its count's
+    /// place in the table, slack included; its key is on disk only).
+    static let hostRecordBytes = 2 * (MemoryLayout<UInt64>.stride + MemoryLayout<Int>.stride)
 
-    /// URLs of `hostKey` waiting on disk.
+    /// The 64-bit hash a host is known by (FNV-1a of its key's UTF-8 bytes).
+    /// - Parameter hostKey: the host's key, `scheme://host:port`.
+    public func hostHash(_ hostKey: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in hostKey.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return hash & hostHashMask
+    }
+
+    /// URLs of `hostKey` waiting on disk (with those of any host whose key
+    /// has the same ``hostHash(_:)``).
+    /// - Parameter hostKey: the host's key.
     public func count(forHost hostKey: String) -> Int {
-        spilledPerHost[hostKey, default: 0]
+        spilledPerHost[hostHash(hostKey), default: 0]
+    }
+
+    /// URLs waiting on disk of the hosts whose keys have the hash `hash`.
+    /// - Parameter hash: a ``hostHash(_:)``.
+    func count(forHash hash: UInt64) -> Int {
+        spilledPerHost[hash, default: 0]
     }
 
     /// Queues `entry` for the disk (written by the next ``flush()``).
@@ -164,7 +191,7 @@ public final class SpillQueue {
     /// - Parameter arrival: its place among URLs of equal priority and depth (lower first).
     public func append(_ entry: FrontierEntry, arrival: Int) {
         buffer.append((entry, arrival))
-        spilledPerHost[entry.hostKey, default: 0] += 1
+        spilledPerHost[hostHash(entry.hostKey), default: 0] += 1
         count += 1
     }
 
@@ -186,7 +213,7 @@ public final class SpillQueue {
         } catch {
             if isInTransaction { try? connection.execute("ROLLBACK", operation: "rollback spill") }
             isInTransaction = false
-            for (entry, _) in entries { forget(entry.hostKey, 1) }
+            for (entry, _) in entries { forget(hostHash(entry.hostKey), 1) }
             return entries
         }
     }
@@ -212,7 +239,7 @@ public final class SpillQueue {
 
     private func write(_ entry: FrontierEntry, arrival: Int) throws(StateStoreError) {
         let insert = statements.insert
-        try insert.bind(entry.hostKey, at: 1)
+        try insert.bind(Int64(bitPattern: hostHash(entry.hostKey)), at: 1)
         try insert.bind(Int64(~entry.priority), at: 2)
         try insert.bind(Int64(entry.depth), at: 3)
         try insert.bind(Int64(arrival), at: 4)
@@ -220,19 +247,32 @@ public final class SpillQueue {
         try insert.bind(entry.url, at: 6)
         try insert.bind(entry.referrer, at: 7)
         try insert.bind(entry.payload, at: 8)
+        try insert.bind(entry.hostKey, at: 9)
         try insert.run()
     }
 
     /// Takes back (and removes) the first `limit` URLs of `hostKey`, in
-    /// order (priority, depth, arrival), with their arrival numbers. URLs
-    /// appended and not yet written are written first; if that fails they are
-    /// what is returned, so the caller keeps them in memory.
+    /// order (priority, depth, arrival), with their arrival numbers (see
+    /// ``take(hash:limit:)``).
     /// - Parameter hostKey: the host.
     /// - Parameter limit: the most URLs taken.
     /// - Throws: ``StateStoreError`` when the file cannot be read or changed;
     ///   the host's URLs then stay counted (until the frontier gives them up).
     public func take(host hostKey: String, limit: Int) throws(StateStoreError) -> [(entry: FrontierEntry, arrival: Int)] {
-        guard limit > 0, spilledPerHost[hostKey] != nil else { return [] }
+        try take(hash: hostHash(hostKey), limit: limit)
+    }
+
+    /// Takes back (and removes) the first `limit` URLs of the hosts whose
+    /// keys hash to `hash`, in order (priority, depth, arrival), with their
+    /// arrival numbers; each URL has its own host key. URLs appended and not
+    /// yet written are written first; if that fails they are what is
+    /// returned, so the caller keeps them in memory.
+    /// - Parameter hash: a ``hostHash(_:)``.
+    /// - Parameter limit: the most URLs taken.
+    /// - Throws: ``StateStoreError`` when the file cannot be read or changed;
+    ///   the URLs then stay counted (until the frontier gives them up).
+    func take(hash: UInt64, limit: Int) throws(StateStoreError) -> [(entry: FrontierEntry, arrival: Int)] {
+        guard limit > 0, spilledPerHost[hash] != nil else { return [] }
         // URLs that cannot be written come back at once (kept in memory rather than lost).
         let failed = flush()
         guard failed.isEmpty else { return failed }
@@ -243,47 +283,47 @@ public final class SpillQueue {
         var taken: [(entry: FrontierEntry, arrival: Int)] = []
         var last: (rank: Int64, depth: Int64, arrival: Int64) = (0, 0, 0)
         let select = statements.selectHost
-        try select.bind(hostKey, at: 1)
+        try select.bind(Int64(bitPattern: hash), at: 1)
         try select.bind(Int64(limit), at: 2)
         try select.forEachRow { row in
             last = (row.int64(at: 0), row.int64(at: 1), row.int64(at: 2))
             let entry = FrontierEntry(
-                url: row.string(at: 4) ?? "", fingerprint: UInt64(bitPattern: row.int64(at: 3)), hostKey: hostKey,
+                url: row.string(at: 4) ?? "", fingerprint: UInt64(bitPattern: row.int64(at: 3)), hostKey: row.string(at: 7) ?? "",
                 depth: Int(last.depth), priority: ~Int(last.rank), referrer: row.string(at: 5), payload: row.bytes(at: 6))
             taken.append((entry, Int(last.arrival)))
         }
         guard !taken.isEmpty else {
-            forget(hostKey, spilledPerHost[hostKey, default: 0])
+            forget(hash, spilledPerHost[hash, default: 0])
             return []
         }
         try openTransaction()
         let delete = statements.deleteHead
-        try delete.bind(hostKey, at: 1)
+        try delete.bind(Int64(bitPattern: hash), at: 1)
         try delete.bind(last.rank, at: 2)
         try delete.bind(last.depth, at: 3)
         try delete.bind(last.arrival, at: 4)
         try delete.run()
-        forget(hostKey, taken.count)
+        forget(hash, taken.count)
         return taken
     }
 
-    /// Gives up the URLs of `hostKey` still on disk (after they could not be
-    /// read back): they are no longer counted, and their rows are removed when
-    /// that is possible.
-    /// - Parameter hostKey: the host.
+    /// Gives up the URLs still on disk of the hosts whose keys hash to `hash`
+    /// (after they could not be read back): they are no longer counted, and
+    /// their rows are removed when that is possible.
+    /// - Parameter hash: a ``hostHash(_:)``.
     /// - Returns: how many URLs were given up.
-    func abandon(host hostKey: String) -> Int {
-        let number = spilledPerHost[hostKey, default: 0]
+    func abandon(hash: UInt64) -> Int {
+        let number = spilledPerHost[hash, default: 0]
         guard number > 0 else { return 0 }
         let delete = statements.deleteHost
-        if (try? delete.bind(hostKey, at: 1)) != nil { try? delete.run() }
-        forget(hostKey, number)
+        if (try? delete.bind(Int64(bitPattern: hash), at: 1)) != nil { try? delete.run() }
+        forget(hash, number)
         return number
     }
 
-    private func forget(_ hostKey: String, _ number: Int) {
-        let left = spilledPerHost[hostKey, default: 0] - number
-        spilledPerHost[hostKey] = left > 0 ? left : nil
+    private func forget(_ hash: UInt64, _ number: Int) {
+        let left = spilledPerHost[hash, default: 0] - number
+        spilledPerHost[hash] = left > 0 ? left : nil
         count -= number
     }
 }
