@@ -540,18 +540,20 @@ enum RedisFrontierScripts {
 
     /// Says a worker wrote the output of its batches up to a number (see
     /// the complete script's `unwritten`). ARGV: prefix, per-host limit, policy
-    /// delay (ms), worker id, the last batch written, then the numbers of
-    /// batches (not above it) whose output will never be written (the worker
-    /// stops): those go back to the queues first.
+    /// delay (ms), worker id, the last batch written, whether the worker stops
+    /// (0/1: then its kept batch answer goes), then the numbers of batches (not
+    /// above it) whose output will never be written (the worker stops): those
+    /// go back to the queues first.
     /// Wakes every waiting worker when that finished the crawl. Returns whether the crawl is finished (0/1).
     static let acknowledge = RedisScript(
         name: "acknowledge",
         source: prelude + """
             local limit, pdelay, worker = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
             local gone = 0
-            if #ARGV > 5 then
+            if ARGV[6] == '1' then redis.call('HDEL', P .. 'replies', worker) end
+            if #ARGV > 6 then
               local only = {}
-              for i = 6, #ARGV do only[ARGV[i]] = true end
+              for i = 7, #ARGV do only[ARGV[i]] = true end
               gone = requeue_unwritten(worker, limit, pdelay, only)
             end
             gone = gone + acknowledge(worker, tonumber(ARGV[5]) or 0)
