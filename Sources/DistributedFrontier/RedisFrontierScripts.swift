@@ -522,9 +522,12 @@ enum RedisFrontierScripts {
             local now = now_ms()
             local requeued = 0
             for _, gone in ipairs(redis.call('ZRANGEBYSCORE', WORKERS, '-inf', now, 'LIMIT', 0, 64)) do
-              redis.call('ZREM', WORKERS, gone)
-              redis.call('HDEL', P .. 'replies', gone)
-              requeued = requeued + requeue_unwritten(gone, limit, pdelay)
+              -- The caller is alive, whatever its heartbeat says (it was late: a stall).
+              if gone ~= worker then
+                redis.call('ZREM', WORKERS, gone)
+                redis.call('HDEL', P .. 'replies', gone)
+                requeued = requeued + requeue_unwritten(gone, limit, pdelay)
+              end
             end
             wake(math.min(requeued, 16))
             redis.call('ZADD', WORKERS, now + heartbeatMs, worker)
