@@ -70,6 +70,8 @@ package struct HostScheduler: Sendable {
     private struct Host {
         /// The host's key (one copy, shared by its queued URLs).
         let key: String
+        /// Whether the slot holds a host (a dropped host's slot holds a vacant record).
+        var isLive = true
         /// Whether the host is in the turn order (`ready`).
         var isReady = false
         /// The host's concurrency, delay and AutoThrottle (the policy's, or its host rule's).
@@ -87,6 +89,13 @@ package struct HostScheduler: Sendable {
         var failures: [(fingerprint: UInt64, at: Instant)] = []
         /// Pauses for failures in a row (reset by a success).
         var pauseStreak = 0
+
+        /// A vacant slot's record.
+        static func vacant() -> Host {
+            var host = Host(key: "", limits: HostLimits(maxConcurrency: 1, delay: .zero, autoThrottle: nil))
+            host.isLive = false
+            return host
+        }
 
         init(key: String, limits: HostLimits) {
             self.key = key
@@ -139,7 +148,9 @@ package struct HostScheduler: Sendable {
     /// The hosts' records, by slot (a dropped record's slot is used again).
     /// Hosts are looked up by key once per call; the turn order and the
     /// timers hold slots, so they hash nothing and count no references.
-    private var records: [Host?] = []
+    /// (Not optional: a field of an element is then read in place, with no
+    /// copy of the whole record.)
+    private var records: [Host] = []
     /// The slot of each host with a record.
     private var slots: [String: Int] = [:]
     private var freeSlots: [Int] = []
@@ -178,7 +189,7 @@ package struct HostScheduler: Sendable {
 
     /// The estimated bytes of one host's record (the dictionary's slack, the
     /// key's storage and its place in the turn order included).
-    public static let hostRecordBytes = 2 * (MemoryLayout<Host?>.stride + MemoryLayout<String>.stride + MemoryLayout<Int>.stride) + 64 + 48
+    public static let hostRecordBytes = 2 * (MemoryLayout<Host>.stride + MemoryLayout<String>.stride + MemoryLayout<Int>.stride) + 64 + 48
 
     /// URLs waiting for a retry's backoff to pass.
     public var retryingCount: Int { pendingRetries }
@@ -205,8 +216,8 @@ package struct HostScheduler: Sendable {
         let number = arrival ?? takeArrivalNumber()
         let slot = record(forKey: entry.hostKey)
         // One copy of a host's key for all its queued URLs, not one each.
-        if let key = records[slot]?.key { entry.hostKey = key }
-        records[slot]?.queue.insert(QueuedEntry(entry: entry, sequence: number))
+        entry.hostKey = records[slot].key
+        records[slot].queue.insert(QueuedEntry(entry: entry, sequence: number))
         queuedCount += 1
         activate(slot)
         return true
@@ -223,14 +234,14 @@ package struct HostScheduler: Sendable {
     /// URLs of a host waiting in its queue.
     /// - Parameter hostKey: the host.
     public func queuedCount(ofHost hostKey: String) -> Int {
-        slots[hostKey].flatMap { records[$0]?.queue.count } ?? 0
+        slots[hostKey].flatMap { records[$0].queue.count } ?? 0
     }
 
     /// The host's queued URL that would go out last, with its arrival number.
     /// - Parameter hostKey: the host.
     public func lastQueued(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
         guard let slot = slots[hostKey] else { return nil }
-        return records[slot]?.queue.max.map { ($0.entry, $0.sequence) }
+        return records[slot].queue.max.map { ($0.entry, $0.sequence) }
     }
 
     /// Takes out the host's queued URL that would go out last (to keep it
@@ -238,7 +249,7 @@ package struct HostScheduler: Sendable {
     /// - Parameter hostKey: the host.
     public mutating func removeLastQueued(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
         guard let slot = slots[hostKey] else { return nil }
-        let last = records[slot]?.queue.popMax()
+        let last = records[slot].queue.popMax()
         if last != nil { queuedCount -= 1 }
         return last.map { ($0.entry, $0.sequence) }
     }
@@ -255,19 +266,19 @@ package struct HostScheduler: Sendable {
     /// Sets a host's robots.txt `Crawl-delay`, cut to ``PolitenessPolicy/maxCrawlDelay``
     /// (it applies when longer than the policy's delay).
     public mutating func setCrawlDelay(_ delay: Duration, forHost hostKey: String) {
-        records[record(forKey: hostKey)]?.crawlDelay = policy.cappedCrawlDelay(delay)
+        records[record(forKey: hostKey)].crawlDelay = policy.cappedCrawlDelay(delay)
     }
 
     /// A host's `Crawl-delay` as honoured (zero when it gave none).
     public func crawlDelay(ofHost hostKey: String) -> Duration {
-        slots[hostKey].flatMap { records[$0]?.crawlDelay } ?? .zero
+        slots[hostKey].flatMap { records[$0].crawlDelay } ?? .zero
     }
 
     /// Whether a host's queued and in-flight URLs at its `Crawl-delay` would
     /// take longer than ``PolitenessPolicy/hostTimeBudget``.
     public func exceedsTimeBudget(_ hostKey: String) -> Bool {
-        guard policy.hostTimeBudget != nil, let slot = slots[hostKey], let host = records[slot] else { return false }
-        return policy.exceedsHostBudget(queued: host.queue.count + host.inFlight, crawlDelay: host.crawlDelay)
+        guard policy.hostTimeBudget != nil, let slot = slots[hostKey] else { return false }
+        return policy.exceedsHostBudget(queued: records[slot].queue.count + records[slot].inFlight, crawlDelay: records[slot].crawlDelay)
     }
 
     /// Gives a host up: its queued URLs are taken out and returned, and its
@@ -276,9 +287,9 @@ package struct HostScheduler: Sendable {
         givenUpHostKeys.insert(hostKey)
         pausedHostKeys.remove(hostKey)
         guard let slot = slots[hostKey] else { return [] }
-        let entries = records[slot]?.queue.unordered.map(\.entry) ?? []
-        records[slot]?.queue = Heap()
-        records[slot]?.pause = nil
+        let entries = records[slot].queue.unordered.map(\.entry)
+        records[slot].queue = Heap()
+        records[slot].pause = nil
         queuedCount -= entries.count
         return entries
     }
@@ -291,14 +302,14 @@ package struct HostScheduler: Sendable {
 
     /// A host's pause, when it has one in force at `now`.
     public func pause(ofHost hostKey: String, now: Instant) -> HostPause? {
-        slots[hostKey].flatMap { records[$0]?.pause }.flatMap { $0.until > now ? $0 : nil }
+        slots[hostKey].flatMap { records[$0].pause }.flatMap { $0.until > now ? $0 : nil }
     }
 
     /// The hosts paused at `now`, with their pauses.
     public func pausedHosts(now: Instant) -> [String: HostPause] {
         var paused: [String: HostPause] = [:]
         for hostKey in pausedHostKeys {
-            if let pause = slots[hostKey].flatMap({ records[$0]?.pause }), pause.until > now { paused[hostKey] = pause }
+            if let pause = slots[hostKey].flatMap({ records[$0].pause }), pause.until > now { paused[hostKey] = pause }
         }
         return paused
     }
@@ -315,18 +326,18 @@ package struct HostScheduler: Sendable {
         var turns = ready.count
         while turns > 0, let slot = ready.popFirst() {
             turns -= 1
-            records[slot]?.isReady = false
-            guard records[slot]?.hasRoom == true else {
+            records[slot].isReady = false
+            guard records[slot].isLive, records[slot].hasRoom else {
                 // Empty or at its limit: a completion or an enqueue brings it back.
                 dropIfIdle(slot, now: now)
                 continue
             }
-            if let allowedAt = records[slot]?.earliestStart, allowedAt > now {
+            if let allowedAt = records[slot].earliestStart, allowedAt > now {
                 schedule(slot, at: allowedAt)
                 continue
             }
-            guard let (queued, hasMore, pauseEnded) = records[slot]?.takeNext(now: now) else { continue }
-            if pauseEnded, let key = records[slot]?.key { pausedHostKeys.remove(key) }
+            guard let (queued, hasMore, pauseEnded) = records[slot].takeNext(now: now) else { continue }
+            if pauseEnded { pausedHostKeys.remove(records[slot].key) }
             queuedCount -= 1
             inFlightCount += 1
             if hasMore { activate(slot) }
@@ -340,8 +351,8 @@ package struct HostScheduler: Sendable {
     /// `nil` when only completions can change anything.
     public func nextEventTime(now: Instant) -> Instant? {
         var earliest = timers.min?.time
-        for slot in ready where records[slot]?.hasRoom == true {
-            let start = records[slot]?.earliestStart ?? now
+        for slot in ready where records[slot].isLive && records[slot].hasRoom {
+            let start = records[slot].earliestStart ?? now
             earliest = min(earliest ?? start, start)
         }
         return earliest.map { max(now, $0) }
@@ -350,7 +361,8 @@ package struct HostScheduler: Sendable {
     /// Records how a handed-out URL ended and frees its host's slot.
     public mutating func complete(_ entry: FrontierEntry, outcome: Outcome, now: Instant) -> CompletionResult {
         let hostKey = entry.hostKey
-        if let slot = slots[hostKey], var host = records[slot], host.inFlight > 0 {
+        if let slot = slots[hostKey], records[slot].inFlight > 0 {
+            var host = records[slot]
             host.inFlight -= 1
             host.lastEnd = now
             inFlightCount -= 1
@@ -448,12 +460,13 @@ package struct HostScheduler: Sendable {
     /// state a new record would not have; one whose delay is not over yet
     /// comes back to the turn order when it is, and goes then.
     private mutating func dropIfIdle(_ slot: Int, now: Instant) {
-        guard records[slot]?.isIdle == true, let key = records[slot]?.key, !isGivenUp(key) else { return }
-        if let allowedAt = records[slot]?.earliestStart, allowedAt > now {
+        guard records[slot].isLive, records[slot].isIdle, !isGivenUp(records[slot].key) else { return }
+        let key = records[slot].key
+        if let allowedAt = records[slot].earliestStart, allowedAt > now {
             schedule(slot, at: allowedAt)
             return
         }
-        records[slot] = nil
+        records[slot] = .vacant()
         slots[key] = nil
         freeSlots.append(slot)
         pausedHostKeys.remove(key)
@@ -461,8 +474,8 @@ package struct HostScheduler: Sendable {
 
     /// Puts a host in the turn order (a slot whose record was dropped is skipped).
     private mutating func activate(_ slot: Int) {
-        guard records[slot]?.isReady == false else { return }
-        records[slot]?.isReady = true
+        guard records[slot].isLive, !records[slot].isReady else { return }
+        records[slot].isReady = true
         ready.append(slot)
     }
 
