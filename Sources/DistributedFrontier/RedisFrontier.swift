@@ -53,8 +53,8 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     private struct LocalState {
         var counters = FrontierCounters()
         /// Fingerprints this worker knows the crawl has seen (the shared set
-        /// only grows): most links point to pages seen already, and these
-        /// need no trip to Redis.
+        /// only grows), and those its robots.txt copy refused: most links point
+        /// to pages seen already, and these need no trip to Redis (nor a robots.txt match).
         var knownSeen = FingerprintSet()
         /// Claims on the wire now (at most ``RedisFrontier/maxConcurrentClaims``).
         var claiming = 0
@@ -569,7 +569,16 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         let undecided = outcomes.indices.filter { outcomes[$0] == nil }
         guard configuration.obeysRobots, !undecided.isEmpty else { return outcomes }
         let denied = robots.knownDenials(of: undecided.map { entries[$0] })
-        for (position, index) in undecided.enumerated() where denied[position] { outcomes[index] = .robotsDenied }
+        let deniedIndices = undecided.indices.filter { denied[$0] }.map { undecided[$0] }
+        guard !deniedIndices.isEmpty else { return outcomes }
+        // Seen from now on, as the in-memory frontier marks them: the next page
+        // linking to it finds a duplicate, without matching the rules again.
+        state.withLock { local in
+            for index in deniedIndices {
+                outcomes[index] = .robotsDenied
+                local.knownSeen.insert(entries[index].fingerprint)
+            }
+        }
         return outcomes
     }
 

@@ -365,6 +365,8 @@ enum RedisFrontierScripts {
               end
             end
             local claimed = {'E', '0'}
+            -- Numbers given to redis.call are formatted each time: these once.
+            local nowText, expiry = tostring(now), tostring(now + leaseMs)
             -- Takes up to `want` URLs of a ready host: one when its starts must be
             -- spaced (a delay), else as many as it has free slots, in one ZPOPMIN.
             local function claim_from(host, want)
@@ -385,15 +387,15 @@ enum RedisFrontierScripts {
               end
               local n = #popped / 2
               f[1] = redis.call('HINCRBY', hk, 'inflight', n)
-              f[2] = now
-              redis.call('HSET', hk, 'last', now)
+              f[2] = nowText
+              redis.call('HSET', hk, 'last', nowText)
               redis.call('HINCRBY', STATS, 'pending', -n)
               -- The fencing tokens: each claim's number, never used again in this crawl.
               local fence = redis.call('HINCRBY', STATS, 'fence', n) - n
               local scored = {}
               for i = 1, n do
                 local lease = host .. '\\n' .. popped[2 * i] .. '\\n' .. token .. '#' .. (fence + i) .. '\\n' .. popped[2 * i - 1]
-                scored[2 * i - 1] = now + leaseMs
+                scored[2 * i - 1] = expiry
                 scored[2 * i] = lease
                 claimed[#claimed + 1] = lease
               end
@@ -524,8 +526,8 @@ enum RedisFrontierScripts {
                 count('done', 1)
                 count(counter, 1)
                 if kind == 'done' and ARGV[a + 12] == '1' then
-                  local item = counter .. '\\n' .. ARGV[a]
-                  unwritten[#unwritten + 1] = string.len(item) .. ':' .. item
+                  -- LENGTH:COUNTER\\nLEASE, in one concatenation.
+                  unwritten[#unwritten + 1] = (#counter + 1 + #ARGV[a]) .. ':' .. counter .. '\\n' .. ARGV[a]
                 end
                 if kind == 'denied' then
                   count('accepted', -1)
