@@ -17,8 +17,9 @@ struct RedisScript: Sendable, Hashable {
 /// Some keys no caller can know beforehand: the queues and states of hosts the
 /// claim script finds in `ready`, `leases` and `delayed`; those of the URLs a
 /// dead (or stopping) worker never said it wrote, which go back to their
-/// queues (renew, acknowledge); and a dead worker's `u:WORKER` record itself,
-/// which the renew script finds in `workers`. Those it builds from the
+/// queues (renew, acknowledge); a dead worker's `u:WORKER` record itself,
+/// which the renew script finds in `workers`; and the oldest stored robots.txt
+/// files the storeRobots script drops over its cap. Those it builds from the
 /// crawl's prefix (`ARGV[1]`), and the `{NAME}` hash tag puts them in the
 /// same hash slot as the declared keys (see ``RedisKeys``).
 enum RedisFrontierScripts {
@@ -634,9 +635,12 @@ enum RedisFrontierScripts {
             local now = now_ms()
             local requeued = 0
             for _, gone in ipairs(redis.call('ZRANGEBYSCORE', WORKERS, '-inf', now, 'LIMIT', 0, 64)) do
-              redis.call('ZREM', WORKERS, gone)
-              redis.call('HDEL', KEYS[12], gone)
-              requeued = requeued + requeue_unwritten(unwritten_key(gone), limit, pdelay)
+              -- The caller is alive, whatever its heartbeat says (it was late: a stall).
+              if gone ~= worker then
+                redis.call('ZREM', WORKERS, gone)
+                redis.call('HDEL', KEYS[12], gone)
+                requeued = requeued + requeue_unwritten(unwritten_key(gone), limit, pdelay)
+              end
             end
             wake(math.min(requeued, 16))
             redis.call('ZADD', WORKERS, now + heartbeatMs, worker)
@@ -652,19 +656,21 @@ enum RedisFrontierScripts {
 
     /// Says a worker wrote the output of its batches up to a number (see
     /// the complete script's `unwritten`). ARGV: prefix, per-host limit, policy
-    /// delay (ms), worker id, the last batch written, then the numbers of
-    /// batches (not above it) whose output will never be written (the worker
-    /// stops): those go back to the queues first. KEYS after the common ones:
-    /// the worker's `u:WORKER`.
+    /// delay (ms), worker id, the last batch written, whether the worker stops
+    /// (0/1: then its kept batch answer goes), then the numbers of batches (not
+    /// above it) whose output will never be written (the worker stops): those
+    /// go back to the queues first. KEYS after the common ones: the worker's
+    /// `u:WORKER`, then `replies`.
     /// Wakes every waiting worker when that finished the crawl. Returns whether the crawl is finished (0/1).
     static let acknowledge = RedisScript(
         name: "acknowledge",
         source: prelude + """
-            local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
+            local limit, pdelay, worker = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
             local gone = 0
-            if #ARGV > 5 then
+            if ARGV[6] == '1' then redis.call('HDEL', KEYS[13], worker) end
+            if #ARGV > 6 then
               local only = {}
-              for i = 6, #ARGV do only[ARGV[i]] = true end
+              for i = 7, #ARGV do only[ARGV[i]] = true end
               gone = requeue_unwritten(KEYS[12], limit, pdelay, only)
             end
             gone = gone + acknowledge(KEYS[12], tonumber(ARGV[5]) or 0)
