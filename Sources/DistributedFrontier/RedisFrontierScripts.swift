@@ -304,12 +304,13 @@ enum RedisFrontierScripts {
               redis.call('HINCRBY', STATS, 'seen', counts[1])
               redis.call('HINCRBY', STATS, 'pending', counts[1])
               for host, keys in pairs(touched) do
-                local delay = num(redis.call('HGET', keys[2], 'delay'))
+                local f = host_fields(keys[2])
+                local delay = num(f[3])
                 if budget >= 0 and delay > pdelay and redis.call('ZCARD', keys[1]) * delay > budget then
                   local queued = redis.call('ZCARD', keys[1])
                   give_up(host, keys[1])
                   out[#out + 1] = host .. '\\n' .. queued .. '\\n' .. delay
-                elseif reschedule(host, keys[1], keys[2], limit, pdelay) then
+                elseif schedule(host, keys[1], f, limit, pdelay) then
                   sooner = sooner + 1
                 end
               end
