@@ -252,8 +252,9 @@ public final class SpillQueue {
     }
 
     /// Takes back (and removes) the first `limit` URLs of `hostKey`, in
-    /// order (priority, depth, arrival), with their arrival numbers (see
-    /// ``take(hash:limit:)``).
+    /// order (priority, depth, arrival), with their arrival numbers (with
+    /// those of any host whose key has the same ``hostHash(_:)``, each with its
+    /// own host key).
     /// - Parameter hostKey: the host.
     /// - Parameter limit: the most URLs taken.
     /// - Throws: ``StateStoreError`` when the file cannot be read or changed;
