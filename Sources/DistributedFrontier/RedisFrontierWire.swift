@@ -84,11 +84,11 @@ final class RedisFrontierWire: Sendable {
     let outageTimeout: Duration
     /// What the crawl decided about URLs, written in front of the next script call.
     let decisions: RedisDecisionRecorder?
-    private let policy: PolitenessPolicy
+    let policy: PolitenessPolicy
     private let health = LockedState(Health())
     /// The policy's per-host limit and delay (ms) as script arguments, made once.
-    private let limitArgument: [UInt8]
-    private let delayArgument: [UInt8]
+    let limitArgument: [UInt8]
+    let delayArgument: [UInt8]
 
     init(
         connection: RedisConnection, keys: RedisKeys, policy: PolitenessPolicy, maxAttempts: Int, outageTimeout: Duration,

@@ -23,7 +23,9 @@
 ///   `robotsfails` and `robotsretry` (robots.txt failures and when to try again),
 ///   AutoThrottle's `throttle` delay (shared by all workers);
 /// - `f:HOST`: the host's recent failures, fingerprints scored by time;
-/// - `robots:HOST`, `robotslock:HOST`: the stored robots.txt and the lock of the worker fetching it.
+/// - `robots:HOST`, `robotslock:HOST`: the stored robots.txt and the lock of the worker fetching it;
+/// - `slots`: per-host slots taken by rendered pages' requests (`HOST\nTOKEN`, scored by
+///   expiry; see `RedisHostSlotScripts`), counted in their host's `inflight`.
 struct RedisKeys: Sendable, Hashable {
     /// `asyncurl:{NAME}:`.
     let prefix: [UInt8]
@@ -63,6 +65,7 @@ struct RedisKeys: Sendable, Hashable {
     var paused: [UInt8] { key("paused") }
     var givenUp: [UInt8] { key("givenup") }
     var robotsIndex: [UInt8] { key("robotsindex") }
+    var hostSlots: [UInt8] { key("slots") }
 
     /// `s:BUCKET`, one set of the seen-set.
     func seenSet(_ bucket: [UInt8]) -> [UInt8] { prefix + Array("s:".utf8) + bucket }

@@ -61,7 +61,7 @@ extension BrowserTab {
         job.requestsMade += 1
         job.inFlight += 1
         job.lastActivity = .now
-        return .fetch(maxBytes: settings.maxBytesPerPage - job.bytesLoaded)
+        return .fetch(maxBytes: settings.maxBytesPerPage - job.bytesLoaded, deadline: job.deadline)
     }
 
     private func answer(_ paused: DevTools.RequestPaused) {
@@ -81,14 +81,14 @@ extension BrowserTab {
                 try? await connection.call(
                     "Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: reason),
                     session: sessionID, timeout: timeout)
-            case .fetch(let maxBytes):
-                await fetchAndAnswer(paused, maxBytes: maxBytes)
+            case .fetch(let maxBytes, let deadline):
+                await fetchAndAnswer(paused, maxBytes: maxBytes, deadline: deadline)
             }
         }
     }
 
-    private func fetchAndAnswer(_ paused: DevTools.RequestPaused, maxBytes: Int) async {
-        let result = await loader.load(paused.request, maxBytes: maxBytes)
+    private func fetchAndAnswer(_ paused: DevTools.RequestPaused, maxBytes: Int, deadline: ContinuousClock.Instant) async {
+        let result = await loader.load(paused.request, maxBytes: maxBytes, deadline: deadline)
         updateJob { job in
             job.inFlight -= 1
             job.lastActivity = .now
