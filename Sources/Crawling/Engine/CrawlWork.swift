@@ -236,7 +236,10 @@ struct CrawlWork: Sendable {
         let result: Result<Response, FetchError>
         do {
             let response = try await client.fetch(fetchRequest)
-            if let gateKey { await renderer?.leavePageFetch(gateKey) }
+            if let gateKey {
+                let sample = HostGate.throttleSample(of: .success(response), latency: .now - started)
+                await renderer?.leavePageFetch(gateKey, latency: sample?.latency, succeeded: sample?.succeeded ?? false)
+            }
             crawler.archive(response, in: archive, spool: spool, previous: plan?.capture)
             plan?.payloadDigest = spool?.payloadDigest
             if response.isTruncated {
@@ -248,7 +251,10 @@ struct CrawlWork: Sendable {
                 result = .success(response)
             }
         } catch {
-            if let gateKey { await renderer?.leavePageFetch(gateKey) }
+            if let gateKey {
+                let sample = HostGate.throttleSample(of: .failure(error), latency: .now - started)
+                await renderer?.leavePageFetch(gateKey, latency: sample?.latency, succeeded: false)
+            }
             result = .failure(error)
         }
         return (result, ContinuousClock.now - started)

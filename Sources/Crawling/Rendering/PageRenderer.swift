@@ -31,12 +31,19 @@ struct PageRenderer: Sendable {
         _ rendering: CrawlRendering, crawl settings: CrawlSettings, client: FetchClient, archiving: (@Sendable (Response) -> Void)?,
         logger: Logger
     ) throws(CrawlError) {
-        var policy = PolitenessPolicy(maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay)
+        var policy = PolitenessPolicy(
+            maxConcurrencyPerHost: settings.perHostConcurrency, delay: settings.delay, autoThrottle: settings.autoThrottle)
         policy.hostSettings = settings.hostSettings
-        let gate = HostGate { [policy] hostKey in
-            let limits = policy.limits(forHost: hostKey)
-            return (limits.maxConcurrency, limits.delay)
-        }
+        let gate = HostGate(
+            limits: { [policy] hostKey in
+                let limits = policy.limits(forHost: hostKey)
+                return (limits.maxConcurrency, limits.delay)
+            },
+            throttles: { [policy] hostKey in
+                policy.limits(forHost: hostKey).autoThrottle.map { throttle in
+                    HostGate.Throttle(startDelay: throttle.startDelay) { throttle.adjusted($0, latency: $1, succeeded: $2) }
+                }
+            })
         accounting = CrawlHostAccounting(gate: gate)
         renderer = Renderer(
             settings: rendering.settings, client: client, userAgent: settings.userAgent, attempts: rendering.attempts,
@@ -62,9 +69,10 @@ struct PageRenderer: Sendable {
         if let sharing = accounting.sharing { await sharing.markFetchStart(host) } else { await gate.enter(host) }
     }
 
-    /// Counts a page fetch to `host` as done (see ``enterPageFetch(_:)``).
-    func leavePageFetch(_ host: String) async {
-        if accounting.sharing == nil { await gate.leave(host) }
+    /// Counts a page fetch to `host` as done (see ``enterPageFetch(_:)``); its
+    /// `latency` (`nil`: no response) moves the gate's AutoThrottle delay for the host.
+    func leavePageFetch(_ host: String, latency: Duration?, succeeded: Bool) async {
+        if accounting.sharing == nil { await gate.leave(host, latency: latency, succeeded: succeeded) }
     }
 
     /// Renders `response` when it is HTML answered with a 2xx status and

@@ -1,3 +1,5 @@
+import AsyncURL
+
 /// Where each request of a rendered page takes its place in its host's
 /// politeness (concurrency and delay): a ``HostGate`` in this process, or a
 /// frontier shared by many processes (see `HostSlotSharing` in `CrawlFrontier`).
@@ -43,6 +45,23 @@ extension HostGate: HostAccounting {
     }
 
     package func leave(_ pass: HostPass, latency: Duration?, succeeded: Bool) async {
-        leave(pass.host)
+        leave(pass.host, latency: latency, succeeded: succeeded)
+    }
+
+    /// What a request's result tells AutoThrottle, as the crawl's page fetches
+    /// do: a success, or a failure (5xx, a transient transport error) that may
+    /// only raise the delay; `nil` for a 429 or 503 (they pause instead) and for
+    /// requests that never reached the host.
+    /// - Parameters:
+    ///   - result: the request's response or error.
+    ///   - latency: how long it took.
+    /// - Returns: the latency and whether it counts as a success, or `nil`.
+    package static func throttleSample(of result: Result<Response, FetchError>, latency: Duration) -> (latency: Duration, succeeded: Bool)?
+    {
+        switch result {
+        case .success(let response) where response.status == 429 || response.status == 503: nil
+        case .success(let response): (latency, response.status < 500)
+        case .failure(let error): error.isTransient ? (latency, false) : nil
+        }
     }
 }

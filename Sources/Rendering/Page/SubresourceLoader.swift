@@ -59,22 +59,10 @@ struct SubresourceLoader: Sendable {
         } catch {
             result = .failure(error)
         }
-        let sample = Self.throttleSample(of: result, latency: .now - started)
+        let sample = HostGate.throttleSample(of: result, latency: .now - started)
         await accounting.leave(pass, latency: sample?.latency, succeeded: sample?.succeeded ?? false)
         if case .success(let response) = result { observer?(response) }
         return result
-    }
-
-    /// What a request's result tells AutoThrottle, as the crawl's page fetches
-    /// do: a success, or a failure (5xx, a transient transport error) that may
-    /// only raise the delay; `nil` for a 429 or 503 (they pause instead) and for
-    /// requests that never reached the host.
-    static func throttleSample(of result: Result<Response, FetchError>, latency: Duration) -> (latency: Duration, succeeded: Bool)? {
-        switch result {
-        case .success(let response) where response.status == 429 || response.status == 503: nil
-        case .success(let response): (latency, response.status < 500)
-        case .failure(let error): error.isTransient ? (latency, false) : nil
-        }
     }
 
     /// The response as `Fetch.fulfillRequest` wants it.
