@@ -35,11 +35,11 @@ enum RedisHostSlotScripts {
               return 0
             end
             if mode == 'slot' then
-              local f = redis.call('HMGET', hk, 'inflight', 'last', 'delay', 'blocked', 'throttle', 'plimit', 'pdelay', 'pthrottle')
-              if mode == 'slot' and num(f[1]) >= (f[6] and num(f[6]) or limit) then return -1 end
+              local f = host_fields(hk)
+              local hostLimit, gap = host_rule(f, limit, pdelay)
+              if num(f[1]) >= hostLimit then return -1 end
               local at = 0
-              local throttle = f[8] == '0' and 0 or num(f[5])
-              if f[2] then at = num(f[2]) + math.max(f[7] and num(f[7]) or pdelay, num(f[3]), throttle) end
+              if f[2] then at = num(f[2]) + gap end
               at = math.max(at, num(f[4]))
               if at > now then return at - now end
             end
