@@ -49,17 +49,18 @@ struct RedisHostSlotTests {
         // swift-format-ignore: OnlyOneTrailingClosureArgument
         try await RedisFixtures.withFrontiers(2, policy: policy) { _, frontiers in
             _ = await frontiers[0].addSeeds([RedisFixtures.entry(host: 1, path: "/a")])
+            // Lower bounds only: each instant is taken before the start it stands for (the claim, the fetch's).
+            let claimed = ContinuousClock.now
             guard let page = await RedisFixtures.bounded(RedisFixtures.hangGuard, { await frontiers[0].next() }) ?? nil else {
                 Issue.record("nothing claimed")
                 return
             }
-            let claimed = ContinuousClock.now
             let slot = await frontiers[1].takeHostSlot(Self.host, until: .now + .seconds(30))
             let first = ContinuousClock.now
             #expect(slot != nil)
             #expect(first - claimed >= .milliseconds(350), "a subrequest started \(first - claimed) after the claim")
-            await frontiers[0].markFetchStart(Self.host)
             let marked = ContinuousClock.now
+            await frontiers[0].markFetchStart(Self.host)
             let another = await frontiers[1].takeHostSlot(Self.host, until: .now + .seconds(30))
             #expect(another != nil)
             #expect(ContinuousClock.now - marked >= .milliseconds(350), "a subrequest did not wait the delay after the fetch's start")
