@@ -33,6 +33,9 @@ struct CrawlWork: Sendable {
     let renderer: PageRenderer?
     /// Where what the frontier decided about each URL is recorded (a resumable crawl's state, Redis), for `--explain`.
     let decisions: (any URLDecisionRecorder)?
+    /// The fingerprints of found links the frontier knows as seen, so that a
+    /// site's navigation, on every page, is offered once rather than once per page.
+    let knownLinks = OfferedLinks()
 
     init(
         crawler: Crawler, client: FetchClient, frontier: any URLFrontier, output: CrawlOutput, scope: CrawlScope, seedHosts: Set<String>,
@@ -54,14 +57,21 @@ struct CrawlWork: Sendable {
 
     /// Offers requests found on `base` (or seeds) to the frontier. A request's
     /// callback is kept only when the frontier queued it. Returns the entries offered.
+    ///
+    /// A found link the frontier already knows as seen (see ``knownLinks``) is
+    /// counted as the duplicate it would be and not offered: no entry is built for
+    /// it, and it costs no hop onto the frontier.
     @discardableResult
     func offer(_ requests: [CrawlRequest], base: WebURL?, depth: Int, referrer: String?, parent: UInt64? = nil, asSeeds: Bool = false) async
         -> [FrontierEntry]
     {
         var entries: [FrontierEntry] = []
         var callbackIDs: [UInt64?] = []
+        // Outlinks and a recrawl's stored links list every link the page offered, known or not.
+        let skipsKnown = !asSeeds && !crawler.settings.recordsOutlinks && recrawl == nil
+        var known = 0
         for request in requests {
-            guard let made = entry(for: request, base: base, depth: depth, referrer: referrer) else {
+            guard let resolved = resolvedURL(of: request, base: base) else {
                 // A start URL (or a sitemap's) that cannot be crawled is told, not only counted.
                 if asSeeds {
                     crawler.logger.warning(
@@ -69,11 +79,21 @@ struct CrawlWork: Sendable {
                 }
                 continue
             }
+            let fingerprint = CanonicalURL.fingerprint(of: resolved, options: crawler.settings.canonicalization)
+            if skipsKnown, !request.skipsDuplicateFilter, knownLinks.contains(fingerprint) {
+                known += 1
+                continue
+            }
+            guard let made = entry(for: request, resolved: resolved, fingerprint: fingerprint, depth: depth, referrer: referrer) else {
+                continue
+            }
             entries.append(made.entry)
             callbackIDs.append(made.callbackID)
         }
+        if known > 0 { crawler.record { $0.duplicates += known } }
         guard !entries.isEmpty else { return [] }
         let outcomes = asSeeds ? await frontier.addSeeds(entries) : await frontier.add(contentsOf: entries)
+        if skipsKnown { knownLinks.remember(entries, outcomes: outcomes) }
         recordDecisions(entries, outcomes, parent: parent)
         var refused: [UInt64] = []
         for (index, callbackID) in callbackIDs.enumerated() {
@@ -84,25 +104,28 @@ struct CrawlWork: Sendable {
         return entries
     }
 
-    /// A frontier entry for a request found on `base` (or a seed), with the id
-    /// its callback was registered under; `nil` when its URL is unusable.
-    private func entry(for request: CrawlRequest, base: WebURL?, depth: Int, referrer: String?) -> (
-        entry: FrontierEntry, callbackID: UInt64?
-    )? {
+    /// The absolute http(s) URL a request found on `base` (or a seed) names;
+    /// `nil` (counted) when it is too long, invalid, or of another scheme.
+    private func resolvedURL(of request: CrawlRequest, base: WebURL?) -> WebURL? {
         if request.resolved == nil, let base, ResolvedLength.lowerBound(of: request.url, against: base) > crawler.settings.maxURLLength {
             // Refused before the resolved string is built.
             crawler.record { $0.linksTooLong += 1 }
             return nil
         }
-        guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
-            resolved.scheme.isHTTPScheme
-        else {
+        guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base), resolved.scheme.isHTTPScheme else {
             crawler.recordError(FetchError.Kind.invalidURL.rawValue)
             return nil
         }
-        let canonical = CanonicalURL(resolved, options: crawler.settings.canonicalization)
-        guard let hostKey = canonical.hostKey else { return nil }
-        var fingerprint = canonical.fingerprint
+        return resolved
+    }
+
+    /// A frontier entry for a request whose URL resolved to `resolved`, with
+    /// the id its callback was registered under; `nil` when the URL has no host.
+    private func entry(for request: CrawlRequest, resolved: WebURL, fingerprint: UInt64, depth: Int, referrer: String?) -> (
+        entry: FrontierEntry, callbackID: UInt64?
+    )? {
+        guard let hostKey = resolved.hostKey else { return nil }
+        var fingerprint = fingerprint
         if request.skipsDuplicateFilter {
             // A fresh fingerprint: the seen-set lets it through.
             fingerprint ^= UInt64.random(in: 1...UInt64.max)

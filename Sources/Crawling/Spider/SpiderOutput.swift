@@ -57,6 +57,18 @@ public final class SpiderOutput: Sendable {
         follow(request)
     }
 
+    /// Follows every link of a page as a plain request, under one lock (what ``Spider``'s default `parse` does).
+    func follow(_ links: [Link]) {
+        var requests: [CrawlRequest] = []
+        requests.reserveCapacity(links.count)
+        for link in links {
+            var request = CrawlRequest(url: link.url)
+            request.resolved = link.resolvedURL
+            requests.append(request)
+        }
+        collected.withLock { $0.requests.append(contentsOf: requests) }
+    }
+
     /// The items emitted so far.
     public var items: [any Encodable & Sendable] {
         collected.withLock { $0.items }
