@@ -379,13 +379,18 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     /// Tells Redis up to which batch this worker's output is written (with
     /// `requeuingRest`, the URLs of later batches go back to their queues: the worker stops).
     private func acknowledgeWritten(requeuingRest: Bool) async {
-        state.withLock { $0.acknowledgementDue = false }
+        // A timer that fires after close(): close() said it all.
+        let closed = state.withLock { local -> Bool in
+            local.acknowledgementDue = false
+            return local.isClosed
+        }
+        if closed && !requeuingRest { return }
         let ledger = completions.ledger
         // Stopping: everything is written but the batches still outstanding, which never will be.
         let written = requeuingRest ? ledger.lastBatch : ledger.writtenThrough
         let unwritten = requeuingRest ? ledger.unwrittenBatches : []
         let finished = await wire.withRetries { () async throws(RedisError) -> Bool in
-            try await self.wire.acknowledge(worker: self.workerID, through: written, unwritten: unwritten)
+            try await self.wire.acknowledge(worker: self.workerID, through: written, stops: requeuingRest, unwritten: unwritten)
         }
         guard let finished else { return }
         ledger.told(written)

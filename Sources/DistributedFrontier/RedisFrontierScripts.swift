@@ -522,9 +522,12 @@ enum RedisFrontierScripts {
             local now = now_ms()
             local requeued = 0
             for _, gone in ipairs(redis.call('ZRANGEBYSCORE', WORKERS, '-inf', now, 'LIMIT', 0, 64)) do
-              redis.call('ZREM', WORKERS, gone)
-              redis.call('HDEL', P .. 'replies', gone)
-              requeued = requeued + requeue_unwritten(gone, limit, pdelay)
+              -- The caller is alive, whatever its heartbeat says (it was late: a stall).
+              if gone ~= worker then
+                redis.call('ZREM', WORKERS, gone)
+                redis.call('HDEL', P .. 'replies', gone)
+                requeued = requeued + requeue_unwritten(gone, limit, pdelay)
+              end
             end
             wake(math.min(requeued, 16))
             redis.call('ZADD', WORKERS, now + heartbeatMs, worker)
@@ -540,18 +543,20 @@ enum RedisFrontierScripts {
 
     /// Says a worker wrote the output of its batches up to a number (see
     /// the complete script's `unwritten`). ARGV: prefix, per-host limit, policy
-    /// delay (ms), worker id, the last batch written, then the numbers of
-    /// batches (not above it) whose output will never be written (the worker
-    /// stops): those go back to the queues first.
+    /// delay (ms), worker id, the last batch written, whether the worker stops
+    /// (0/1: then its kept batch answer goes), then the numbers of batches (not
+    /// above it) whose output will never be written (the worker stops): those
+    /// go back to the queues first.
     /// Wakes every waiting worker when that finished the crawl. Returns whether the crawl is finished (0/1).
     static let acknowledge = RedisScript(
         name: "acknowledge",
         source: prelude + """
             local limit, pdelay, worker = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
             local gone = 0
-            if #ARGV > 5 then
+            if ARGV[6] == '1' then redis.call('HDEL', P .. 'replies', worker) end
+            if #ARGV > 6 then
               local only = {}
-              for i = 6, #ARGV do only[ARGV[i]] = true end
+              for i = 7, #ARGV do only[ARGV[i]] = true end
               gone = requeue_unwritten(worker, limit, pdelay, only)
             end
             gone = gone + acknowledge(worker, tonumber(ARGV[5]) or 0)

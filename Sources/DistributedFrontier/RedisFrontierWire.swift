@@ -279,14 +279,14 @@ final class RedisFrontierWire: Sendable {
     }
 
     /// Says this worker wrote the output of its completion batches up to
-    /// `through`, but for the batches in `unwritten`, whose URLs go back to
-    /// their queues (the worker stops: their output will never be written).
-    /// Whether the crawl is now finished.
+    /// `through`. When it `stops`, the URLs of the batches in `unwritten` go
+    /// back to their queues (their output will never be written), and Redis
+    /// forgets its last batch's answer. Whether the crawl is now finished.
     @discardableResult
-    func acknowledge(worker: String, through: UInt64, unwritten: [UInt64] = []) async throws(RedisError) -> Bool {
+    func acknowledge(worker: String, through: UInt64, stops: Bool = false, unwritten: [UInt64] = []) async throws(RedisError) -> Bool {
         let reply = try await evaluate(
             RedisFrontierScripts.acknowledge, keys: keys.common,
-            arguments: [keys.prefix, limitArgument, delayArgument, Array(worker.utf8), Self.number(through)]
+            arguments: [keys.prefix, limitArgument, delayArgument, Array(worker.utf8), Self.number(through), Self.flag(stops)]
                 + unwritten.map(Self.number))
         guard let finished = reply.int else { throw unexpected(RedisFrontierScripts.acknowledge, reply) }
         return finished == 1

@@ -48,7 +48,9 @@ struct CommandLineTests {
     @Test(
         "Nothing listening: the summary says robots.txt could not be fetched and why, apart from robots denials, and counts it as an error")
     func nothingListening() async throws {
-        let port = try ChildProcess.freePorts(1)[0]
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         let result = try await run(["http://127.0.0.1:\(port)/"])
         #expect(result.exit == 1, "\(result.text)")
         #expect(
@@ -98,7 +100,12 @@ struct CommandLineTests {
         #expect(xpath.text.hasSuffix("\n\nThe title\n"), "\(xpath.text)")
         #expect(css.text.hasSuffix("\n\n<p class=\"x\">one <b>two</b></p>\n"), "\(css.text)")
         #expect(body.text.contains("<title>The title</title>"), "\(body.text)")
-        #expect(server.recordedRequests.filter { $0.path == "/robots.txt" }.count == 4, "robots.txt first, every time")
+        // robots.txt first, every time (once more when a fetch of it failed and was tried again, on a loaded machine).
+        let paths = server.recordedRequests.map(\.path)
+        #expect(paths.filter { $0 == "/page" }.count == 4)
+        #expect(
+            paths.split(separator: "/page", omittingEmptySubsequences: false).dropLast().allSatisfy { $0.contains("/robots.txt") },
+            "\(paths)")
     }
 
     @Test("fetch obeys robots.txt, the address guard and the body limit, and says so (exit 1)")

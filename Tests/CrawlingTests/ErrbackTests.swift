@@ -86,7 +86,9 @@ struct ErrbackTests {
         server.addRoute("/missing") { _ in TestResponse(status: 404, text: "not here") }
         server.addRoute("/recovered") { _ in TestResponse(headers: [("Content-Type", "text/html")], body: Array("<p>recovered</p>".utf8)) }
         server.addRoute("/") { _ in TestResponse(headers: [("Content-Type", "text/html")], body: Array("<p>start</p>".utf8)) }
-        let refusedPort = try ChildProcess.freePorts(1)[0]
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let refusedPort = refusing.port
         let spider = FailingSpider(base: server.baseURL, refusedBase: "http://127.0.0.1:\(refusedPort)")
         var settings = CrawlSettings()
         settings.obeysRobots = false

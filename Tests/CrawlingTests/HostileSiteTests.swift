@@ -512,7 +512,9 @@ struct HostileSiteTests {
     func unreachable() async throws {
         let server = try await TestServer.start()
         server.addOrdinaryPages()
-        guard let closedPort = try ChildProcess.freePorts(1).first else { throw SiteServerError(message: "no free port") }
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let closedPort = refusing.port
         let tls = "https://127.0.0.1:\(server.port)/ok/tls"
         let unresolvable = "http://no-such-host.invalid/ok/dns"
         let closed = "http://127.0.0.1:\(closedPort)/ok/closed"
@@ -547,7 +549,9 @@ struct HostileSiteTests {
     func robotsUnreachable() async throws {
         let server = try await TestServer.start()
         server.addOrdinaryPages()
-        guard let closedPort = try ChildProcess.freePorts(1).first else { throw SiteServerError(message: "no free port") }
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let closedPort = refusing.port
         let unreachable = [
             "https://127.0.0.1:\(server.port)/ok/tls", "http://no-such-host.invalid/ok/dns", "http://127.0.0.1:\(closedPort)/ok/closed"
         ]

@@ -58,7 +58,9 @@ struct RedisConnectionTests {
 
     @Test("A refused connection is a typed error with the address")
     func refused() async throws {
-        let port = try ChildProcess.freePorts(1)[0]
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         do {
             _ = try await RedisConnection.connect(host: "127.0.0.1", port: port, connectTimeout: .seconds(2))
             Issue.record("connected to a closed port")

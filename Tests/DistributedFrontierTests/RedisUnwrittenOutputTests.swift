@@ -81,6 +81,10 @@ struct RedisUnwrittenOutputTests {
         #expect(await stopping.complete(second, outcome: .success(latency: .zero)) == .done)
         await stopping.recorded(second)
         try await stopping.close()
+        // Its last batch's answer is forgotten with it.
+        let connection = try await RedisConnection.connect(host: "127.0.0.1", port: server.port)
+        let kept = try await connection.send("HEXISTS", stopping.url.keyPrefix + "replies", stopping.workerID)
+        #expect(kept.int == 0)
         let status = try await Self.status(server)
         #expect(status.requeuedUnwritten == 1)
         #expect(status.done == 1)

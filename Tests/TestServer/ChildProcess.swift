@@ -138,22 +138,32 @@ public enum ChildProcess {
         defer { for socket in sockets { _ = close(socket) } }
         var ports: [Int] = []
         for _ in 0..<count {
-            let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard socketFD >= 0 else { throw Failure(description: "socket() failed") }
+            let (socketFD, port) = try boundLoopbackSocket()
             sockets.append(socketFD)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                    guard bind(socketFD, pointer, length) == 0 else { return -1 }
-                    return getsockname(socketFD, pointer, &length)
-                }
-            }
-            guard bound == 0 else { throw Failure(description: "bind() failed") }
-            ports.append(Int(UInt16(bigEndian: address.sin_port)))
+            ports.append(port)
         }
         return ports
+    }
+
+    /// A TCP socket bound to 127.0.0.1 on a port the kernel chose (not
+    /// listening), and that port. The caller closes it.
+    static func boundLoopbackSocket() throws(Failure) -> (socket: Int32, port: Int) {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw Failure(description: "socket() failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(socketFD, pointer, length) == 0 else { return -1 }
+                return getsockname(socketFD, pointer, &length)
+            }
+        }
+        guard bound == 0 else {
+            _ = close(socketFD)
+            throw Failure(description: "bind() failed")
+        }
+        return (socketFD, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
