@@ -53,8 +53,8 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     private struct LocalState {
         var counters = FrontierCounters()
         /// Fingerprints this worker knows the crawl has seen (the shared set
-        /// only grows): most links point to pages seen already, and these
-        /// need no trip to Redis.
+        /// only grows), and those its robots.txt copy refused: most links point
+        /// to pages seen already, and these need no trip to Redis (nor a robots.txt match).
         var knownSeen = FingerprintSet()
         /// Claims on the wire now (at most ``RedisFrontier/maxConcurrentClaims``).
         var claiming = 0
@@ -82,6 +82,7 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     private let listenerConnection: RedisConnection
     private let leases: RedisLeaseKeeper
     private let completions: RedisCompletionQueue
+    private let additions: RedisAddQueue
     private let robots: RedisRobotsCache
     private let state = LockedState(LocalState())
     private let wakeUps = FrontierWakeUps()
@@ -127,6 +128,7 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
             maxAttempts: options.maxAttempts, outageTimeout: options.outageTimeout, decisions: decisions)
         leases = RedisLeaseKeeper(wire: wire, leaseTimeout: options.leaseTimeout, workerID: workerID)
         completions = RedisCompletionQueue(wire: wire, workerID: workerID)
+        additions = RedisAddQueue(wire: wire, limits: Self.limits(of: configuration), maxBatch: Self.addBatchSize)
         robots = RedisRobotsCache(
             wire: wire, configuration: configuration, lockTimeout: options.robotsLockTimeout, workerID: workerID,
             fetcher: robotsFetcher)
@@ -171,7 +173,8 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         return outcomes.map { $0 ?? .duplicate }
     }
 
-    /// Offers URLs found on a page: one script call per page (512 URLs at most per call).
+    /// Offers URLs found on a page: those it cannot decide alone go to Redis
+    /// with other pages' waiting then (`RedisAddQueue`), 512 URLs at most per call.
     @discardableResult
     public func add(contentsOf entries: [FrontierEntry]) async -> [FrontierAddOutcome] {
         await offer(entries, areSeeds: false)
@@ -527,10 +530,7 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     private func offer(_ entries: [FrontierEntry], areSeeds: Bool) async -> [FrontierAddOutcome] {
         var outcomes = screen(entries)
         let toSend = outcomes.indices.filter { outcomes[$0] == nil }
-        let limits = RedisFrontierWire.Limits(
-            maxPages: configuration.maxPages, maxPagesPerHost: configuration.maxPagesPerHost,
-            checksSeedHosts: configuration.scope.hosts == .seedHosts,
-            maxQueued: configuration.maxQueued, maxQueuedPerHost: configuration.maxQueuedPerHost)
+        let limits = Self.limits(of: configuration)
         var robotsUnavailable: Set<Int> = []
         var start = 0
         while start < toSend.count {
@@ -574,7 +574,16 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         let undecided = outcomes.indices.filter { outcomes[$0] == nil }
         guard configuration.obeysRobots, !undecided.isEmpty else { return outcomes }
         let denied = robots.knownDenials(of: undecided.map { entries[$0] })
-        for (position, index) in undecided.enumerated() where denied[position] { outcomes[index] = .robotsDenied }
+        let deniedIndices = undecided.indices.filter { denied[$0] }.map { undecided[$0] }
+        guard !deniedIndices.isEmpty else { return outcomes }
+        // Seen from now on, as the in-memory frontier marks them: the next page
+        // linking to it finds a duplicate, without matching the rules again.
+        state.withLock { local in
+            for index in deniedIndices {
+                outcomes[index] = .robotsDenied
+                local.knownSeen.insert(entries[index].fingerprint)
+            }
+        }
         return outcomes
     }
 
@@ -582,10 +591,12 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     /// be reached). Hosts it gave up are told to the event handler, and the
     /// URLs it found seen are remembered.
     private func send(_ batch: [FrontierEntry], limits: RedisFrontierWire.Limits, areSeeds: Bool) async -> [RedisFrontierWire.AddCode]? {
-        let reply = await wire.withRetries {
-            () async throws(RedisError) -> (codes: [RedisFrontierWire.AddCode], givenUp: [RedisFrontierWire.GivenUpHost]) in
-            try await self.wire.add(batch, limits: limits, areSeeds: areSeeds)
-        }
+        // Links of several pages share a call (seeds go alone: they are marked as seeds).
+        let reply =
+            areSeeds
+            ? await wire.withRetries { () async throws(RedisError) -> RedisAddQueue.Reply in
+                try await self.wire.add(batch, limits: limits, areSeeds: true)
+            } : await additions.add(batch)
         guard let reply else { return nil }
         if let budget = policy.hostTimeBudget {
             for host in reply.givenUp {
@@ -600,6 +611,14 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
             for fingerprint in seenNow { local.knownSeen.insert(fingerprint) }
         }
         return reply.codes
+    }
+
+    /// The limits every add script call passes, from the crawl's rules.
+    private static func limits(of configuration: FrontierConfiguration) -> RedisFrontierWire.Limits {
+        RedisFrontierWire.Limits(
+            maxPages: configuration.maxPages, maxPagesPerHost: configuration.maxPagesPerHost,
+            checksSeedHosts: configuration.scope.hosts == .seedHosts,
+            maxQueued: configuration.maxQueued, maxQueuedPerHost: configuration.maxQueuedPerHost)
     }
 
     private static func outcome(of code: RedisFrontierWire.AddCode) -> FrontierAddOutcome {

@@ -13,11 +13,15 @@ struct RedisScript: Sendable, Hashable {
 /// workers on machines whose clocks differ still agree.
 ///
 /// Every call passes ``RedisKeys/common`` as `KEYS[1...11]`, then the keys of
-/// the hosts and seen-set buckets it names (see each script). The claim
-/// script also reaches the queues of hosts it finds in `ready`, `leases` and
-/// `delayed`, which no caller can know beforehand: it builds their names
-/// from the crawl's prefix (`ARGV[1]`), and the `{NAME}` hash tag puts them
-/// in the same hash slot as the declared keys (see ``RedisKeys``).
+/// the hosts, seen-set buckets and worker records it names (see each script).
+/// Some keys no caller can know beforehand: the queues and states of hosts the
+/// claim script finds in `ready`, `leases` and `delayed`; those of the URLs a
+/// dead (or stopping) worker never said it wrote, which go back to their
+/// queues (renew, acknowledge); a dead worker's `u:WORKER` record itself,
+/// which the renew script finds in `workers`; and the oldest stored robots.txt
+/// files the storeRobots script drops over its cap. Those it builds from the
+/// crawl's prefix (`ARGV[1]`), and the `{NAME}` hash tag puts them in the
+/// same hash slot as the declared keys (see ``RedisKeys``).
 enum RedisFrontierScripts {
     /// Shared helpers: the keys, the clock, rescheduling a host, splitting members.
     private static let prelude = """
@@ -32,27 +36,38 @@ enum RedisFrontierScripts {
         local function num(v) return tonumber(v or 0) or 0 end
         local function qkey(host) return P .. 'q:' .. host end
         local function hkey(host) return P .. 'h:' .. host end
+        -- A host's state, as schedule reads it.
+        local function host_fields(hk)
+          return redis.call('HMGET', hk, 'inflight', 'last', 'delay', 'blocked', 'throttle', 'plimit', 'pdelay', 'pthrottle')
+        end
+        -- A host's slot limit and the least time between two of its starts (ms), from its state:
+        -- plimit, pdelay, pthrottle are the host's own rule (see the add script), over the crawl's.
+        local function host_rule(f, limit, pdelay)
+          local throttle = f[8] == '0' and 0 or num(f[5])
+          return f[6] and num(f[6]) or limit, math.max(f[7] and num(f[7]) or pdelay, num(f[3]), throttle)
+        end
         -- Puts a host in READY at the time it may start next (or takes it out: no
-        -- queue, or no free slot). True when that is sooner than before (or it was
-        -- not in READY): workers that wait may have something to claim now.
-        local function reschedule(host, qk, hk, limit, pdelay)
+        -- queue, or no free slot), from its state f (host_fields). True when that is
+        -- sooner than before (or it was not in READY): workers that wait may have something to claim now.
+        local function schedule(host, qk, f, limit, pdelay)
           if redis.call('ZCARD', qk) == 0 then
             redis.call('ZREM', READY, host)
             return false
           end
-          -- plimit, pdelay, pthrottle: the host's own rule (see the add script), over the crawl's.
-          local f = redis.call('HMGET', hk, 'inflight', 'last', 'delay', 'blocked', 'throttle', 'plimit', 'pdelay', 'pthrottle')
-          if num(f[1]) >= (f[6] and num(f[6]) or limit) then
+          local hostLimit, gap = host_rule(f, limit, pdelay)
+          if num(f[1]) >= hostLimit then
             redis.call('ZREM', READY, host)
             return false
           end
           local at = 0
-          local throttle = f[8] == '0' and 0 or num(f[5])
-          if f[2] then at = num(f[2]) + math.max(f[7] and num(f[7]) or pdelay, num(f[3]), throttle) end
+          if f[2] then at = num(f[2]) + gap end
           at = math.max(at, num(f[4]))
           local before = redis.call('ZSCORE', READY, host)
           redis.call('ZADD', READY, at, host)
           return before == false or at < tonumber(before)
+        end
+        local function reschedule(host, qk, hk, limit, pdelay)
+          return schedule(host, qk, host_fields(hk), limit, pdelay)
         end
         local function split(s, parts)
           local out = {}
@@ -98,6 +113,8 @@ enum RedisFrontierScripts {
         -- Completed URLs whose output a worker has not yet said it wrote (see the
         -- complete script): a hash per worker, `u:WORKER`, one field per batch,
         -- each item the counter, a newline and the lease, written as `LENGTH:ITEM`.
+        -- Its callers pass their own worker's in KEYS; only the renew script, which
+        -- finds dead workers, builds theirs from the prefix.
         local function unwritten_key(worker) return P .. 'u:' .. worker end
         local function each_item(value, fn)
           local pos = 1
@@ -115,8 +132,7 @@ enum RedisFrontierScripts {
           return n
         end
         -- The worker wrote the output of its batches up to `through`: they are done for good.
-        local function acknowledge(worker, through)
-          local uk = unwritten_key(worker)
+        local function acknowledge(uk, through)
           local fields = redis.call('HGETALL', uk)
           local gone = 0
           for i = 1, #fields, 2 do
@@ -147,8 +163,7 @@ enum RedisFrontierScripts {
           return n
         end
         -- Only the batches named in `only` (a set), when given.
-        local function requeue_unwritten(worker, limit, pdelay, only)
-          local uk = unwritten_key(worker)
+        local function requeue_unwritten(uk, limit, pdelay, only)
           local fields = redis.call('HGETALL', uk)
           local n = 0
           for i = 1, #fields, 2 do
@@ -215,53 +230,87 @@ enum RedisFrontierScripts {
             local seq = redis.call('HINCRBY', STATS, 'seq', n) - n
             local out, touched, sooner = {}, {}, 0
             local counts = {0, 0, 0, 0, 0, 0}
+            -- What the batch knows of each host, read at most once: whether it is a
+            -- seed host, given up (and why), its pages and queue (with the batch's
+            -- own added), and the members it queues (one ZADD per host).
+            local known = {}
+            local function host_of(host, qk, hk)
+              local h = known[host]
+              if not h then
+                h = {qk = qk, hk = hk, members = {}, added = 0}
+                known[host] = h
+              end
+              return h
+            end
+            local function refusal(h, host)
+              if checkSeeds then
+                if h.seed == nil then h.seed = redis.call('SISMEMBER', SEEDHOSTS, host) == 1 end
+                if not h.seed then return 2 end
+              end
+              if maxPages >= 0 and accepted >= maxPages then return 3 end
+              if maxPerHost >= 0 then
+                if h.pages == nil then h.pages = num(redis.call('HGET', HOSTPAGES, host)) end
+                if h.pages + h.added >= maxPerHost then return 3 end
+              end
+              if h.givenUp == nil then
+                -- Given up for its robots.txt (its failures kept) or for its Crawl-delay.
+                h.givenUp = false
+                if redis.call('SISMEMBER', GIVENUP, host) == 1 then
+                  h.givenUp = num(redis.call('HGET', h.hk, 'robotsfails')) > 0 and 5 or 3
+                end
+              end
+              if h.givenUp then return h.givenUp end
+              if maxPending >= 0 and pending >= maxPending then return 4 end
+              if maxQueuedPerHost >= 0 then
+                if h.queued == nil then h.queued = redis.call('ZCARD', h.qk) end
+                if h.queued + h.added >= maxQueuedPerHost then return 4 end
+              end
+              return 0
+            end
             for i = 0, n - 1 do
               local a, k = 13 + i * 4, 12 + i * 3
-              local member, host, score, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
-              local bucket, qk, hk = KEYS[k], KEYS[k + 1], KEYS[k + 2]
-              local code = 0
-              if redis.call('SISMEMBER', bucket, member) == 1 then
-                code = 1
-              elseif checkSeeds and redis.call('SISMEMBER', SEEDHOSTS, host) == 0 then
-                code = 2
-              elseif maxPages >= 0 and accepted >= maxPages then
-                code = 3
-              elseif maxPerHost >= 0 and num(redis.call('HGET', HOSTPAGES, host)) >= maxPerHost then
-                code = 3
-              elseif redis.call('SISMEMBER', GIVENUP, host) == 1 then
-                -- Given up for its robots.txt (its failures kept) or for its Crawl-delay.
-                if num(redis.call('HGET', hk, 'robotsfails')) > 0 then code = 5 else code = 3 end
-              elseif maxPending >= 0 and pending >= maxPending then
-                code = 4
-              elseif maxQueuedPerHost >= 0 and redis.call('ZCARD', qk) >= maxQueuedPerHost then
-                code = 4
-              else
-                pending = pending + 1
-                redis.call('SADD', bucket, member)
-                accepted = accepted + 1
-                seq = seq + 1
-                redis.call('HINCRBY', HOSTPAGES, host, 1)
-                redis.call('ZADD', qk, score, string.format('%015d', seq) .. '\\n' .. payload)
-                if not touched[host] then
-                  touched[host] = {qk, hk}
-                  redis.call('SADD', HOSTS, host)
-                  if throttleStart >= 0 then redis.call('HSETNX', hk, 'throttle', throttleStart) end
+              local member, host = ARGV[a], ARGV[a + 1]
+              local bucket = KEYS[k]
+              local code = 1
+              if redis.call('SISMEMBER', bucket, member) == 0 then
+                local h = host_of(host, KEYS[k + 1], KEYS[k + 2])
+                code = refusal(h, host)
+                if code == 0 then
+                  pending = pending + 1
+                  redis.call('SADD', bucket, member)
+                  accepted = accepted + 1
+                  seq = seq + 1
+                  h.added = h.added + 1
+                  h.members[2 * h.added - 1] = ARGV[a + 2]
+                  h.members[2 * h.added] = string.format('%015d', seq) .. '\\n' .. ARGV[a + 3]
+                  if not touched[host] then
+                    touched[host] = {h.qk, h.hk}
+                    redis.call('SADD', HOSTS, host)
+                    if throttleStart >= 0 then redis.call('HSETNX', h.hk, 'throttle', throttleStart) end
+                  end
                 end
               end
               counts[code + 1] = counts[code + 1] + 1
               out[#out + 1] = code
+            end
+            for host, h in pairs(known) do
+              if h.added > 0 then
+                redis.call('HINCRBY', HOSTPAGES, host, h.added)
+                redis.call('ZADD', h.qk, unpack(h.members))
+              end
             end
             if counts[1] > 0 then
               redis.call('HINCRBY', STATS, 'accepted', counts[1])
               redis.call('HINCRBY', STATS, 'seen', counts[1])
               redis.call('HINCRBY', STATS, 'pending', counts[1])
               for host, keys in pairs(touched) do
-                local delay = num(redis.call('HGET', keys[2], 'delay'))
+                local f = host_fields(keys[2])
+                local delay = num(f[3])
                 if budget >= 0 and delay > pdelay and redis.call('ZCARD', keys[1]) * delay > budget then
                   local queued = redis.call('ZCARD', keys[1])
                   give_up(host, keys[1])
                   out[#out + 1] = host .. '\\n' .. queued .. '\\n' .. delay
-                elseif reschedule(host, keys[1], keys[2], limit, pdelay) then
+                elseif schedule(host, keys[1], f, limit, pdelay) then
                   sooner = sooner + 1
                 end
               end
@@ -318,30 +367,54 @@ enum RedisFrontierScripts {
               end
             end
             local claimed = {'E', '0'}
-            for attempt = 1, 8 + most do
-              if #claimed - 2 >= most then break end
-              local hosts = redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, 1)
-              if #hosts == 0 then break end
-              local host = hosts[1]
+            -- Numbers given to redis.call are formatted each time: these once.
+            local nowText, expiry = tostring(now), tostring(now + leaseMs)
+            -- Takes up to `want` URLs of a ready host: one when its starts must be
+            -- spaced (a delay), else as many as it has free slots, in one ZPOPMIN.
+            local function claim_from(host, want)
               local qk, hk = qkey(host), hkey(host)
+              local f = host_fields(hk)
+              local hostLimit, gap = host_rule(f, limit, pdelay)
+              local free = hostLimit - num(f[1])
               local popped = {}
-              local state = redis.call('HMGET', hk, 'inflight', 'plimit')
-              if num(state[1]) < (state[2] and num(state[2]) or limit) then
-                popped = redis.call('ZPOPMIN', qk)
+              if free > 0 then
+                -- A paused host (its READY score not yet moved) gives one, as a delay does.
+                local spaced = gap > 0 or num(f[4]) > now
+                popped = redis.call('ZPOPMIN', qk, spaced and 1 or math.min(free, want))
               end
               if #popped == 0 then
                 -- At its limit or empty (workers with different limits): out of the turn order.
                 redis.call('ZREM', READY, host)
-              else
-                redis.call('HINCRBY', hk, 'inflight', 1)
-                redis.call('HSET', hk, 'last', now)
-                redis.call('HINCRBY', STATS, 'pending', -1)
-                -- The fencing token: this claim's number, never used again in this crawl.
-                local fence = redis.call('HINCRBY', STATS, 'fence', 1)
-                local lease = host .. '\\n' .. popped[2] .. '\\n' .. token .. '#' .. fence .. '\\n' .. popped[1]
-                redis.call('ZADD', LEASES, now + leaseMs, lease)
-                reschedule(host, qk, hk, limit, pdelay)
+                return
+              end
+              local n = #popped / 2
+              f[1] = redis.call('HINCRBY', hk, 'inflight', n)
+              f[2] = nowText
+              redis.call('HSET', hk, 'last', nowText)
+              redis.call('HINCRBY', STATS, 'pending', -n)
+              -- The fencing tokens: each claim's number, never used again in this crawl.
+              local fence = redis.call('HINCRBY', STATS, 'fence', n) - n
+              local scored = {}
+              for i = 1, n do
+                local lease = host .. '\\n' .. popped[2 * i] .. '\\n' .. token .. '#' .. (fence + i) .. '\\n' .. popped[2 * i - 1]
+                scored[2 * i - 1] = expiry
+                scored[2 * i] = lease
                 claimed[#claimed + 1] = lease
+              end
+              redis.call('ZADD', LEASES, unpack(scored))
+              schedule(host, qk, f, limit, pdelay)
+            end
+            -- In turns over the ready hosts, oldest first, each a fair share of what is still wanted.
+            for turn = 1, 8 do
+              local want = most - (#claimed - 2)
+              if want <= 0 then break end
+              local hosts = redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, want)
+              if #hosts == 0 then break end
+              local share = math.ceil(want / #hosts)
+              for _, host in ipairs(hosts) do
+                want = most - (#claimed - 2)
+                if want <= 0 then break end
+                claim_from(host, math.min(share, want))
               end
             end
             if #claimed > 2 then
@@ -364,11 +437,12 @@ enum RedisFrontierScripts {
     /// one call is on the wire go together in the next). ARGV: prefix, per-host
     /// limit, policy delay (ms), the batch's worker and number (the worker
     /// empty: not named), the last of the worker's batches whose output it
-    /// wrote (see `unwritten` below), then for each lease 18 arguments: the lease,
+    /// wrote (see `unwritten` below), the policy's failure threshold, failure
+    /// window (ms), failure pause backoff (ms), longest wait (ms) and a 429's
+    /// pause reason, then for each lease 13 arguments: the lease,
     /// kind, counter, wait (ms), retry member (`SEQUENCE`-less payload), host
-    /// pause (ms, 0: none), pause reason, failure (the URL's fingerprint when
-    /// it failed, `S` for a success, empty otherwise), failure threshold,
-    /// failure window (ms), failure pause backoff (ms), longest wait (ms), then
+    /// pause (ms, 0: none), failure (the URL's fingerprint when
+    /// it failed, `S` for a success, empty otherwise), then
     /// AutoThrottle's sample: the response's latency (ms, -1: none, or no
     /// AutoThrottle), whether it succeeded (0/1), the target concurrency and
     /// the least and most delay (ms); the host's estimate (`h:HOST` `throttle`)
@@ -379,7 +453,9 @@ enum RedisFrontierScripts {
     /// the crawl is not finished while any is, and a worker whose heartbeat
     /// runs out first has them queued again (`requeuedUnwritten`), so a URL
     /// done by a worker killed before it wrote is fetched again, never lost.
-    /// KEYS after the common ones, for each lease: its host's queue, state and recent failures.
+    /// KEYS after the common ones: `replies` and the worker's `u:WORKER`
+    /// (``RedisKeys/replies`` and ``RedisKeys/unwritten(worker:)``), then for
+    /// each lease its host's queue, state and recent failures.
     /// Kinds (``LeaseEnd``): `done` (counted under the counter: success,
     /// failed, gaveUp, waitTooLong, robotsDenied, robotsUnavailable), `denied` (robots.txt: also
     /// gives back the page limits), `retryNow` (requeued at once; with a host
@@ -390,6 +466,8 @@ enum RedisFrontierScripts {
     /// claim) is refused whatever the kind: the URL stays where it is, so none
     /// is lost and none is counted twice (`stats.stale` counts the refusals);
     /// what the response says about its host (failures, pauses, latency) still counts.
+    /// What a batch changes per host (its in-flight count, its place in `ready`)
+    /// and in `stats` is written once per batch, not once per lease.
     /// Returns, for each lease, whether it was still held (0/1; a lease this
     /// code cannot read counts as not held), then whether the crawl is finished (0/1).
     /// A named batch's answer is kept (`replies`, one field per worker, its
@@ -399,9 +477,10 @@ enum RedisFrontierScripts {
         name: "complete",
         source: prelude + """
             local limit, pdelay = tonumber(ARGV[2]), tonumber(ARGV[3])
+            local REPLIES, UNWRITTEN = KEYS[12], KEYS[13]
             local batchWorker, batchNumber = ARGV[4], ARGV[5]
             if batchWorker ~= '' then
-              local last = redis.call('HGET', P .. 'replies', batchWorker)
+              local last = redis.call('HGET', REPLIES, batchWorker)
               if last then
                 local space = string.find(last, ' ', 1, true)
                 if space and string.sub(last, 1, space - 1) == batchNumber then
@@ -410,93 +489,125 @@ enum RedisFrontierScripts {
                   return again
                 end
               end
-              acknowledge(batchWorker, tonumber(ARGV[6]) or 0)
+              acknowledge(UNWRITTEN, tonumber(ARGV[6]) or 0)
             end
+            local threshold, windowMs, backoffMs, capMs = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+            local pauseReason = ARGV[11]
             local now = now_ms()
             local unwritten = {}
-            local function complete_one(a, k)
-              local lease, kind, counter, wait, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), ARGV[a + 4]
-              local pauseMs, reason, failure = tonumber(ARGV[a + 5]), ARGV[a + 6], ARGV[a + 7]
-              local threshold, windowMs, backoffMs, capMs = tonumber(ARGV[a + 8]), tonumber(ARGV[a + 9]), tonumber(ARGV[a + 10]), tonumber(ARGV[a + 11])
-              local latency, succeeded = tonumber(ARGV[a + 12]), ARGV[a + 13] == '1'
-              local tconcurrency, tmin, tmax = tonumber(ARGV[a + 14]), tonumber(ARGV[a + 15]), tonumber(ARGV[a + 16])
-              local writesOutput = ARGV[a + 17] == '1'
-              local qk, hk, fk = KEYS[k], KEYS[k + 1], KEYS[k + 2]
-              local f = split(lease, 4)
-              -- Not a lease this code wrote: held by nobody, refused.
-              if not f then return 0, false end
-              local host, score, qmember = f[1], f[2], f[4]
-              local held = redis.call('ZREM', LEASES, lease)
-              if held == 0 then
-                -- A stale lease: it expired, and its URL went back to the queue (and
-                -- maybe to another worker). It is that URL's owner now: the URL stays.
-                redis.call('HINCRBY', STATS, 'stale', 1)
-              else
-                redis.call('HINCRBY', hk, 'inflight', -1)
-                if kind == 'retryNow' or kind == 'retryLater' then
-                  redis.call('HINCRBY', STATS, 'retries', 1)
-                  local seq = redis.call('HINCRBY', STATS, 'seq', 1)
-                  local member = string.format('%015d', seq) .. '\\n' .. payload
-                  if kind == 'retryNow' then
-                    redis.call('ZADD', qk, score, member)
-                    redis.call('HINCRBY', STATS, 'pending', 1)
-                  else
-                    redis.call('ZADD', DELAYED, now + wait, host .. '\\n' .. score .. '\\n' .. member)
-                  end
-                elseif kind == 'release' then
-                  redis.call('ZADD', qk, score, qmember)
-                  redis.call('HINCRBY', STATS, 'pending', 1)
+            -- What the batch adds to `stats`, and per host (in first-seen order) its keys,
+            -- the slots it frees and whether its failure window is cleared already.
+            local counts, hosts, order = {}, {}, {}
+            local function count(field, n) counts[field] = (counts[field] or 0) + n end
+            local function host_of(host, k)
+              local h = hosts[host]
+              if not h then
+                h = {qk = KEYS[k], hk = KEYS[k + 1], freed = 0, clean = false}
+                hosts[host] = h
+                order[#order + 1] = host
+              end
+              return h
+            end
+            local function end_lease(a, h, host, f)
+              local kind = ARGV[a + 1]
+              if kind == 'retryNow' or kind == 'retryLater' then
+                count('retries', 1)
+                local seq = redis.call('HINCRBY', STATS, 'seq', 1)
+                local member = string.format('%015d', seq) .. '\\n' .. ARGV[a + 4]
+                if kind == 'retryNow' then
+                  redis.call('ZADD', h.qk, f[2], member)
+                  count('pending', 1)
                 else
-                  redis.call('HINCRBY', STATS, 'done', 1)
-                  redis.call('HINCRBY', STATS, counter, 1)
-                  if writesOutput and kind == 'done' then
-                    local item = counter .. '\\n' .. lease
-                    unwritten[#unwritten + 1] = string.len(item) .. ':' .. item
-                  end
-                  if kind == 'denied' then
-                    redis.call('HINCRBY', STATS, 'accepted', -1)
-                    redis.call('HINCRBY', HOSTPAGES, host, -1)
-                  end
+                  redis.call('ZADD', DELAYED, now + tonumber(ARGV[a + 3]), host .. '\\n' .. f[2] .. '\\n' .. member)
+                end
+              elseif kind == 'release' then
+                redis.call('ZADD', h.qk, f[2], f[4])
+                count('pending', 1)
+              else
+                local counter = ARGV[a + 2]
+                count('done', 1)
+                count(counter, 1)
+                if kind == 'done' and ARGV[a + 12] == '1' then
+                  -- LENGTH:COUNTER\\nLEASE, in one concatenation.
+                  unwritten[#unwritten + 1] = (#counter + 1 + #ARGV[a]) .. ':' .. counter .. '\\n' .. ARGV[a]
+                end
+                if kind == 'denied' then
+                  count('accepted', -1)
+                  redis.call('HINCRBY', HOSTPAGES, host, -1)
                 end
               end
+            end
+            -- What the response says about its host: AutoThrottle's sample, failures, a pause.
+            local function signal(a, k, h, host)
+              local latency = tonumber(ARGV[a + 7])
               if latency >= 0 then
                 -- AutoThrottle, as AutoThrottle.adjusted does it, on the host's shared estimate.
-                local current = num(redis.call('HGET', hk, 'throttle'))
-                local target = latency / tconcurrency
-                local nextDelay = math.min(math.max(math.max(target, (current + target) / 2), tmin), tmax)
-                if not succeeded and nextDelay < current then nextDelay = current end
-                redis.call('HSET', hk, 'throttle', math.floor(nextDelay))
+                local current = num(redis.call('HGET', h.hk, 'throttle'))
+                local target = latency / tonumber(ARGV[a + 9])
+                local nextDelay = math.min(math.max(math.max(target, (current + target) / 2), tonumber(ARGV[a + 10])), tonumber(ARGV[a + 11]))
+                if ARGV[a + 8] ~= '1' and nextDelay < current then nextDelay = current end
+                redis.call('HSET', h.hk, 'throttle', math.floor(nextDelay))
               end
+              local failure, fk = ARGV[a + 6], KEYS[k + 2]
               if failure == 'S' then
-                redis.call('DEL', fk)
-                redis.call('HDEL', hk, 'streak')
+                -- Once per host and batch, unless a failure came in between.
+                if not h.clean then
+                  redis.call('DEL', fk)
+                  redis.call('HDEL', h.hk, 'streak')
+                  h.clean = true
+                end
               elseif failure ~= '' then
+                h.clean = false
                 redis.call('ZREMRANGEBYSCORE', fk, '-inf', '(' .. tostring(now - windowMs))
                 redis.call('ZADD', fk, now, failure)
                 redis.call('PEXPIRE', fk, windowMs + 1000)
                 if redis.call('ZCARD', fk) >= threshold then
                   redis.call('DEL', fk)
-                  local streak = redis.call('HINCRBY', hk, 'streak', 1)
-                  pause_host(host, hk, now + math.min(backoffMs * 2 ^ math.min(streak - 1, 30), capMs), 'failures')
+                  local streak = redis.call('HINCRBY', h.hk, 'streak', 1)
+                  pause_host(host, h.hk, now + math.min(backoffMs * 2 ^ math.min(streak - 1, 30), capMs), 'failures')
                 end
               end
-              if pauseMs > 0 then pause_host(host, hk, now + pauseMs, reason) end
-              return held, reschedule(host, qk, hk, limit, pdelay)
+              local pauseMs = tonumber(ARGV[a + 5])
+              if pauseMs > 0 then pause_host(host, h.hk, now + pauseMs, pauseReason) end
+            end
+            local function complete_one(a, k)
+              local f = split(ARGV[a], 4)
+              -- Not a lease this code wrote: held by nobody, refused.
+              if not f then return 0 end
+              local host = f[1]
+              local h = host_of(host, k)
+              local held = redis.call('ZREM', LEASES, ARGV[a])
+              if held == 0 then
+                -- A stale lease: it expired, and its URL went back to the queue (and
+                -- maybe to another worker). It is that URL's owner now: the URL stays.
+                count('stale', 1)
+              else
+                h.freed = h.freed + 1
+                end_lease(a, h, host, f)
+              end
+              signal(a, k, h, host)
+              return held
             end
             local out, sooner = {}, 0
-            for i = 0, (#ARGV - 6) / 18 - 1 do
-              local held, isSooner = complete_one(7 + i * 18, 12 + i * 3)
-              out[#out + 1] = held
-              if isSooner then sooner = sooner + 1 end
+            for i = 0, (#ARGV - 11) / 13 - 1 do
+              out[#out + 1] = complete_one(12 + i * 13, 14 + i * 3)
+            end
+            for _, host in ipairs(order) do
+              local h = hosts[host]
+              if h.freed > 0 then redis.call('HINCRBY', h.hk, 'inflight', -h.freed) end
+              if reschedule(host, h.qk, h.hk, limit, pdelay) then sooner = sooner + 1 end
+            end
+            for field, n in pairs(counts) do
+              if n ~= 0 then redis.call('HINCRBY', STATS, field, n) end
             end
             if #unwritten > 0 and batchWorker ~= '' then
-              redis.call('HSET', unwritten_key(batchWorker), batchNumber, table.concat(unwritten))
+              redis.call('HSET', UNWRITTEN, batchNumber, table.concat(unwritten))
               redis.call('HINCRBY', STATS, 'unwritten', #unwritten)
             end
             local isFinished = finished()
             wake(isFinished and 64 or math.min(sooner, 16))
             out[#out + 1] = isFinished and 1 or 0
-            if batchWorker ~= '' then redis.call('HSET', P .. 'replies', batchWorker, batchNumber .. ' ' .. table.concat(out)) end
+            if batchWorker ~= '' then redis.call('HSET', REPLIES, batchWorker, batchNumber .. ' ' .. table.concat(out)) end
             return out
             """)
 
@@ -513,7 +624,10 @@ enum RedisFrontierScripts {
     /// Extends this worker's leases and heartbeat (and forgets workers whose
     /// heartbeat ran out, queuing again the URLs they completed and never
     /// said they wrote). ARGV: prefix, lease time (ms), worker id, heartbeat
-    /// time (ms), per-host limit, policy delay (ms), leases... Returns how many leases were still held.
+    /// time (ms), per-host limit, policy delay (ms), leases... KEYS after the
+    /// common ones: `replies`. A dead worker's `u:WORKER` (and the queues of its
+    /// URLs) cannot be known by the caller: they are built from the prefix, in
+    /// the crawl's hash slot (see the type's notes). Returns how many leases were still held.
     static let renew = RedisScript(
         name: "renew",
         source: prelude + """
@@ -525,8 +639,8 @@ enum RedisFrontierScripts {
               -- The caller is alive, whatever its heartbeat says (it was late: a stall).
               if gone ~= worker then
                 redis.call('ZREM', WORKERS, gone)
-                redis.call('HDEL', P .. 'replies', gone)
-                requeued = requeued + requeue_unwritten(gone, limit, pdelay)
+                redis.call('HDEL', KEYS[12], gone)
+                requeued = requeued + requeue_unwritten(unwritten_key(gone), limit, pdelay)
               end
             end
             wake(math.min(requeued, 16))
@@ -546,20 +660,21 @@ enum RedisFrontierScripts {
     /// delay (ms), worker id, the last batch written, whether the worker stops
     /// (0/1: then its kept batch answer goes), then the numbers of batches (not
     /// above it) whose output will never be written (the worker stops): those
-    /// go back to the queues first.
+    /// go back to the queues first. KEYS after the common ones: the worker's
+    /// `u:WORKER`, then `replies`.
     /// Wakes every waiting worker when that finished the crawl. Returns whether the crawl is finished (0/1).
     static let acknowledge = RedisScript(
         name: "acknowledge",
         source: prelude + """
             local limit, pdelay, worker = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
             local gone = 0
-            if ARGV[6] == '1' then redis.call('HDEL', P .. 'replies', worker) end
+            if ARGV[6] == '1' then redis.call('HDEL', KEYS[13], worker) end
             if #ARGV > 6 then
               local only = {}
               for i = 7, #ARGV do only[ARGV[i]] = true end
-              gone = requeue_unwritten(worker, limit, pdelay, only)
+              gone = requeue_unwritten(KEYS[12], limit, pdelay, only)
             end
-            gone = gone + acknowledge(worker, tonumber(ARGV[5]) or 0)
+            gone = gone + acknowledge(KEYS[12], tonumber(ARGV[5]) or 0)
             if finished() then
               if gone > 0 then wake(64) end
               return 1

@@ -89,6 +89,9 @@ final class RedisFrontierWire: Sendable {
     /// The policy's per-host limit and delay (ms) as script arguments, made once.
     private let limitArgument: [UInt8]
     private let delayArgument: [UInt8]
+    /// The complete script's policy arguments: failure threshold, window (ms),
+    /// pause backoff (ms), longest wait (ms), and a 429's pause reason.
+    private let failureArguments: [[UInt8]]
 
     init(
         connection: RedisConnection, keys: RedisKeys, policy: PolitenessPolicy, maxAttempts: Int, outageTimeout: Duration,
@@ -100,6 +103,12 @@ final class RedisFrontierWire: Sendable {
         self.policy = policy
         limitArgument = Self.number(policy.maxConcurrencyPerHost)
         delayArgument = Self.number(policy.delay.flooredMilliseconds)
+        failureArguments = [
+            Self.number(policy.hostFailureThreshold), Self.number(policy.hostFailureWindow.flooredMilliseconds),
+            Self.number(policy.retryBackoff.flooredMilliseconds),
+            Self.number(min(policy.maxRetryBackoff, policy.maxRetryWait).flooredMilliseconds),
+            Array(HostPause.Reason.retryAfter.rawValue.utf8)
+        ]
         self.maxAttempts = max(1, maxAttempts)
         self.outageTimeout = outageTimeout
     }
@@ -229,13 +238,14 @@ final class RedisFrontierWire: Sendable {
     func complete(_ completions: [Completion], name: BatchName? = nil, written: UInt64 = 0) async throws(RedisError) -> (
         held: [Bool], isFinished: Bool
     ) {
-        var scriptKeys = keys.common
+        var scriptKeys = keys.common + [keys.replies, keys.unwritten(worker: name?.worker ?? "")]
         var arguments = [
             keys.prefix, limitArgument, delayArgument, Array((name?.worker ?? "").utf8), Self.number(name?.sequence ?? 0),
             Self.number(written)
         ]
+        arguments += failureArguments
         scriptKeys.reserveCapacity(scriptKeys.count + completions.count * 3)
-        arguments.reserveCapacity(arguments.count + completions.count * 18)
+        arguments.reserveCapacity(arguments.count + completions.count * 13)
         for completion in completions {
             let hostKey = completion.hostKey
             scriptKeys += [keys.queue(host: hostKey), keys.host(hostKey), keys.failures(host: hostKey)]
@@ -250,7 +260,7 @@ final class RedisFrontierWire: Sendable {
         return (flags.dropLast().map { $0 == 1 }, finished == 1)
     }
 
-    /// The complete script's 17 arguments for one lease.
+    /// The complete script's 13 arguments for one lease.
     private func completionArguments(_ completion: Completion) -> [[UInt8]] {
         let end = completion.end
         let retry = end.retry.map(RedisFrontierEntryCoding.payload(of:)) ?? ""
@@ -268,11 +278,8 @@ final class RedisFrontierWire: Sendable {
         return [
             Array(completion.lease.utf8), Array(end.kind.utf8), Array(end.counter.utf8),
             Self.number(end.wait.flooredMilliseconds), Array(retry.utf8),
-            Self.number(pause.flooredMilliseconds), Array(HostPause.Reason.retryAfter.rawValue.utf8), Array(failure.utf8),
-            Self.number(policy.hostFailureThreshold), Self.number(policy.hostFailureWindow.flooredMilliseconds),
-            Self.number(policy.retryBackoff.flooredMilliseconds),
-            Self.number(min(policy.maxRetryBackoff, policy.maxRetryWait).flooredMilliseconds),
-            Self.number(latency), Self.flag(sample?.succeeded ?? false), Array(String(throttle?.targetConcurrency ?? 1).utf8),
+            Self.number(pause.flooredMilliseconds), Array(failure.utf8), Self.number(latency), Self.flag(sample?.succeeded ?? false),
+            Array(String(throttle?.targetConcurrency ?? 1).utf8),
             Self.number(throttle?.minimumDelay.flooredMilliseconds ?? 0), Self.number(throttle?.maximumDelay.flooredMilliseconds ?? 0),
             Self.flag(completion.writesOutput)
         ]
@@ -285,7 +292,7 @@ final class RedisFrontierWire: Sendable {
     @discardableResult
     func acknowledge(worker: String, through: UInt64, stops: Bool = false, unwritten: [UInt64] = []) async throws(RedisError) -> Bool {
         let reply = try await evaluate(
-            RedisFrontierScripts.acknowledge, keys: keys.common,
+            RedisFrontierScripts.acknowledge, keys: keys.common + [keys.unwritten(worker: worker), keys.replies],
             arguments: [keys.prefix, limitArgument, delayArgument, Array(worker.utf8), Self.number(through), Self.flag(stops)]
                 + unwritten.map(Self.number))
         guard let finished = reply.int else { throw unexpected(RedisFrontierScripts.acknowledge, reply) }
@@ -339,7 +346,7 @@ final class RedisFrontierWire: Sendable {
                 keys.prefix, Self.number(leaseTimeout.flooredMilliseconds), Array(workerID.utf8),
                 Self.number(leaseTimeout.flooredMilliseconds), limitArgument, delayArgument
             ] + leases.map { Array($0.utf8) }
-        let reply = try await evaluate(RedisFrontierScripts.renew, keys: keys.common, arguments: arguments)
+        let reply = try await evaluate(RedisFrontierScripts.renew, keys: keys.common + [keys.replies], arguments: arguments)
         guard let held = reply.int else { throw unexpected(RedisFrontierScripts.renew, reply) }
         return Int(held)
     }

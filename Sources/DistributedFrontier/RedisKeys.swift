@@ -23,7 +23,9 @@
 ///   `robotsfails` and `robotsretry` (robots.txt failures and when to try again),
 ///   AutoThrottle's `throttle` delay (shared by all workers);
 /// - `f:HOST`: the host's recent failures, fingerprints scored by time;
-/// - `robots:HOST`, `robotslock:HOST`: the stored robots.txt and the lock of the worker fetching it.
+/// - `robots:HOST`, `robotslock:HOST`: the stored robots.txt and the lock of the worker fetching it;
+/// - `replies`: each worker's last completion batch and its answer (one field per worker);
+/// - `u:WORKER`: the URLs a worker completed and has not yet said it wrote (one field per batch).
 struct RedisKeys: Sendable, Hashable {
     /// `asyncurl:{NAME}:`.
     let prefix: [UInt8]
@@ -63,6 +65,7 @@ struct RedisKeys: Sendable, Hashable {
     var paused: [UInt8] { key("paused") }
     var givenUp: [UInt8] { key("givenup") }
     var robotsIndex: [UInt8] { key("robotsindex") }
+    var replies: [UInt8] { key("replies") }
 
     /// `s:BUCKET`, one set of the seen-set.
     func seenSet(_ bucket: [UInt8]) -> [UInt8] { prefix + Array("s:".utf8) + bucket }
@@ -74,6 +77,8 @@ struct RedisKeys: Sendable, Hashable {
     func robots(host hostKey: String) -> [UInt8] { key("robots:" + hostKey) }
     /// `f:HOST`, a host's recent failures (fingerprints scored by time).
     func failures(host hostKey: String) -> [UInt8] { key("f:" + hostKey) }
+    /// `u:WORKER`, the URLs a worker completed and has not said it wrote.
+    func unwritten(worker: String) -> [UInt8] { key("u:" + worker) }
     /// `robotslock:HOST`, held by the worker fetching a host's robots.txt.
     func robotsLock(host hostKey: String) -> [UInt8] { key("robotslock:" + hostKey) }
 }

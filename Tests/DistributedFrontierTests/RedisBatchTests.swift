@@ -49,4 +49,56 @@ struct RedisBatchTests {
             #expect(status.queued == 2)
         }
     }
+
+    @Test("A claim for several takes a fair share of each ready host, within its free slots, and one from a host whose starts are spaced")
+    func claimSharesHosts() async throws {
+        let policy = PolitenessPolicy(maxConcurrencyPerHost: 3)
+        try await RedisFixtures.withFrontiers(1, policy: policy) { _, frontiers in
+            // Hosts 1 and 2: six URLs each, both ready.
+            let pages = (1...2).flatMap { host in (0..<6).map { RedisFixtures.entry(host: host, path: "/\($0)") } }
+            #expect(await frontiers[0].addSeeds(pages).allSatisfy { $0 == .queued })
+            let wire = try await Self.wire(for: frontiers[0], policy: policy)
+
+            let reply = try await wire.claim(leaseTimeout: .seconds(60), token: "share-test", most: 4)
+            guard case .claimed(let leases, _, _) = reply else {
+                Issue.record("no claim: \(reply)")
+                return
+            }
+            // Four wanted, two hosts ready: two of each, not four of the first.
+            #expect(leases.count == 4)
+            #expect(Dictionary(grouping: leases, by: \.hostKey).mapValues(\.count) == ["http://h1.test:80": 2, "http://h2.test:80": 2])
+            // Then each host has one free slot left (limit 3): a claim for 16 gets one of each.
+            guard case .claimed(let more, _, _) = try await wire.claim(leaseTimeout: .seconds(60), token: "share-test", most: 16) else {
+                Issue.record("no second claim")
+                return
+            }
+            #expect(Dictionary(grouping: more, by: \.hostKey).mapValues(\.count) == ["http://h1.test:80": 1, "http://h2.test:80": 1])
+        }
+    }
+
+    @Test("A host whose starts are spaced gives one URL per claim")
+    func spacedHostGivesOne() async throws {
+        let policy = PolitenessPolicy(maxConcurrencyPerHost: 8, delay: .seconds(30))
+        try await RedisFixtures.withFrontiers(1, policy: policy) { _, frontiers in
+            let pages = (0..<6).map { RedisFixtures.entry(host: 1, path: "/\($0)") }
+            #expect(await frontiers[0].addSeeds(pages).allSatisfy { $0 == .queued })
+            let wire = try await Self.wire(for: frontiers[0], policy: policy)
+            guard case .claimed(let leases, _, let more) = try await wire.claim(leaseTimeout: .seconds(60), token: "spaced", most: 8) else {
+                Issue.record("no claim")
+                return
+            }
+            #expect(leases.count == 1)
+            #expect(!more)
+            // The next start is 30 s away: nothing more now.
+            let next = try await wire.claim(leaseTimeout: .seconds(60), token: "spaced", most: 8)
+            if case .wait = next {} else { Issue.record("expected a wait: \(next)") }
+        }
+    }
+
+    /// A wire of its own on the frontier's crawl (the fixtures' crawl is named `test`).
+    private static func wire(for frontier: RedisFrontier, policy: PolitenessPolicy) async throws -> RedisFrontierWire {
+        let connection = try await RedisConnection.connect(host: frontier.url.host, port: frontier.url.port)
+        return RedisFrontierWire(
+            connection: connection, keys: RedisKeys(crawl: "test"), policy: policy, maxAttempts: 1, outageTimeout: .seconds(5))
+    }
 }

@@ -144,6 +144,13 @@ struct RedisFrontierTests {
             for frontier in frontiers { _ = await frontier.robotsRules(forHost: "http://h1.test:80") }
             #expect(fetches.withLock { $0 } == 1)
             #expect(await frontiers[0].add(contentsOf: [RedisFixtures.entry(host: 1, path: "/private/z")]) == [.robotsDenied])
+            // Refused once, then seen (as the in-memory frontier marks it): the
+            // next page linking to it finds a duplicate, and it is counted once.
+            let before = await frontiers[0].counters
+            #expect(await frontiers[0].add(contentsOf: [RedisFixtures.entry(host: 1, path: "/private/z")]) == [.duplicate])
+            let after = await frontiers[0].counters
+            #expect(after.robotsDenied == before.robotsDenied)
+            #expect(after.duplicates == before.duplicates + 1)
         }
     }
 
