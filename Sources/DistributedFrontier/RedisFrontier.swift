@@ -76,7 +76,7 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     /// This worker's name in the crawl's `workers` set: `HOST-PID-RANDOM`.
     public let workerID: String
     private let configuration: FrontierConfiguration
-    private let wire: RedisFrontierWire
+    let wire: RedisFrontierWire
     /// Where what the crawl decided about each URL is recorded (`nil`: recording is off).
     let decisions: RedisDecisionRecorder?
     private let listenerConnection: RedisConnection
@@ -87,6 +87,8 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     private let state = LockedState(LocalState())
     private let wakeUps = FrontierWakeUps()
     private let tasks = LockedState<[Task<Void, Never>]>([])
+    /// Numbers this worker's host slots (see `RedisFrontier+HostSlots.swift`).
+    let slotNumbers = LockedState<UInt64>(0)
 
     /// The most claims one process has on the wire at once: the others wait
     /// for a wake-up instead of asking Redis again and again while nothing is
@@ -686,7 +688,7 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
                 if self.state.withLock({ $0.isClosed }) || self.wire.failure != nil { return }
             }
         }
-        tasks.withLock { $0 = [renewal, listener] }
+        tasks.withLock { $0 = [renewal, listener, startSweepingSlots()] }
     }
 
     /// Once some task of this process waits: pops one notification (or times

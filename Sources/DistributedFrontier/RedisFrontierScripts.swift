@@ -24,7 +24,7 @@ struct RedisScript: Sendable, Hashable {
 /// same hash slot as the declared keys (see ``RedisKeys``).
 enum RedisFrontierScripts {
     /// Shared helpers: the keys, the clock, rescheduling a host, splitting members.
-    private static let prelude = """
+    static let prelude = """
         local P = ARGV[1]
         local STATS, READY, LEASES, DELAYED, HOSTPAGES, HOSTS, SEEDHOSTS, WORKERS, WAKE =
           KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]

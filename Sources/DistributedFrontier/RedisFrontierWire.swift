@@ -84,11 +84,11 @@ final class RedisFrontierWire: Sendable {
     let outageTimeout: Duration
     /// What the crawl decided about URLs, written in front of the next script call.
     let decisions: RedisDecisionRecorder?
-    private let policy: PolitenessPolicy
+    let policy: PolitenessPolicy
     private let health = LockedState(Health())
     /// The policy's per-host limit and delay (ms) as script arguments, made once.
-    private let limitArgument: [UInt8]
-    private let delayArgument: [UInt8]
+    let limitArgument: [UInt8]
+    let delayArgument: [UInt8]
     /// The complete script's policy arguments: failure threshold, window (ms),
     /// pause backoff (ms), longest wait (ms), and a 429's pause reason.
     private let failureArguments: [[UInt8]]

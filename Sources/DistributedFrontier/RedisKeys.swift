@@ -25,7 +25,9 @@
 /// - `f:HOST`: the host's recent failures, fingerprints scored by time;
 /// - `robots:HOST`, `robotslock:HOST`: the stored robots.txt and the lock of the worker fetching it;
 /// - `replies`: each worker's last completion batch and its answer (one field per worker);
-/// - `u:WORKER`: the URLs a worker completed and has not yet said it wrote (one field per batch).
+/// - `u:WORKER`: the URLs a worker completed and has not yet said it wrote (one field per batch);
+/// - `slots`: per-host slots taken by rendered pages' requests (`HOST\nTOKEN`, scored by
+///   expiry; see `RedisHostSlotScripts`), counted in their host's `inflight`.
 struct RedisKeys: Sendable, Hashable {
     /// `asyncurl:{NAME}:`.
     let prefix: [UInt8]
@@ -66,6 +68,7 @@ struct RedisKeys: Sendable, Hashable {
     var givenUp: [UInt8] { key("givenup") }
     var robotsIndex: [UInt8] { key("robotsindex") }
     var replies: [UInt8] { key("replies") }
+    var hostSlots: [UInt8] { key("slots") }
 
     /// `s:BUCKET`, one set of the seen-set.
     func seenSet(_ bucket: [UInt8]) -> [UInt8] { prefix + Array("s:".utf8) + bucket }

@@ -49,12 +49,12 @@ public final class Renderer: Sendable {
     /// crawler's own fetches go through too (one per-host accounting).
     package init(
         settings: RenderSettings, client: FetchClient, userAgent: String, attempts: Int,
-        archiving: (@Sendable (Response) -> Void)?, logger: Logger, gate: HostGate
+        archiving: (@Sendable (Response) -> Void)?, logger: Logger, gate: any HostAccounting
     ) {
         self.settings = settings
         self.attempts = max(1, attempts)
         self.logger = logger
-        let loader = SubresourceLoader(client: client, gate: gate, observer: archiving, capturesExchanges: archiving != nil)
+        let loader = SubresourceLoader(client: client, accounting: gate, observer: archiving, capturesExchanges: archiving != nil)
         pool = BrowserPool(settings: settings, loader: loader, userAgent: userAgent, logger: logger)
     }
 

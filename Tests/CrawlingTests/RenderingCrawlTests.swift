@@ -191,17 +191,27 @@ struct RenderingCrawlTests {
         }
     }
 
-    @Test("Per-host 1 and a delay hold over a crawl's page fetches and its rendered pages' requests together, across two hosts")
-    func oneAccountingPerHost() async throws {
+    /// Two polite sites (see ``politeSite(_:other:counter:)``) on 127.0.0.1 and
+    /// 127.0.0.2, each other's `other`, with their counters; and settings that
+    /// render every page with `tabs`, any host, per-host 1 and `delay`.
+    static func politeSites(tabs: Int, delay: Duration) async throws -> (
+        first: TestServer, second: TestServer, counters: (RequestCounter, RequestCounter), settings: CrawlSettings
+    ) {
         let first = try await TestServer.start()
         let second = try await TestServer.start(host: "127.0.0.2")
         let (firstCount, secondCount) = (RequestCounter(), RequestCounter())
         Self.politeSite(first, other: second, counter: firstCount)
         Self.politeSite(second, other: first, counter: secondCount)
-        var settings = Self.settings(rendering: CrawlRendering(settings: RenderSettings(tabs: 2), rendersAll: true))
+        var settings = Self.settings(rendering: CrawlRendering(settings: RenderSettings(tabs: tabs), rendersAll: true))
         settings.hosts = .any
         settings.perHostConcurrency = 1
-        settings.delay = .milliseconds(250)
+        settings.delay = delay
+        return (first, second, (firstCount, secondCount), settings)
+    }
+
+    @Test("Per-host 1 and a delay hold over a crawl's page fetches and its rendered pages' requests together, across two hosts")
+    func oneAccountingPerHost() async throws {
+        let (first, second, (firstCount, secondCount), settings) = try await Self.politeSites(tabs: 2, delay: .milliseconds(250))
         let crawl = try await LoggedCrawl.run(
             seeds: [first.url("/"), second.url("/")], settings: settings, limit: .seconds(150))
         try await first.shutdown()

@@ -1,3 +1,4 @@
+import AsyncURL
 import Rendering
 import Testing
 
@@ -38,5 +39,29 @@ struct HostGateTests {
         // The most recent ones are kept.
         #expect(await gate.delay(forHost: "http://h\(past - 1).test:80") == .seconds(1))
         await gate.leave("http://busy.test:80")
+    }
+
+    @Test("AutoThrottle: a latency moves the host's delay (a failure never lowers it); a host without one keeps its delay")
+    func autoThrottle() async {
+        let throttled = "http://slow.test:80"
+        let gate = HostGate(
+            limits: { _ in (4, .milliseconds(10)) },
+            throttles: { host in
+                host == throttled
+                    ? HostGate.Throttle(startDelay: .zero) { current, latency, succeeded in
+                        succeeded ? max(latency, (current + latency) / 2) : max(current, latency)
+                    } : nil
+            })
+        await gate.enter(throttled)
+        await gate.leave(throttled, latency: .milliseconds(400), succeeded: true)
+        #expect(await gate.delay(forHost: throttled) == .milliseconds(400))
+        await gate.enter(throttled)
+        await gate.leave(throttled, latency: .milliseconds(100), succeeded: false)
+        #expect(await gate.delay(forHost: throttled) == .milliseconds(400))
+        await gate.enter("http://plain.test:80")
+        await gate.leave("http://plain.test:80", latency: .seconds(3), succeeded: true)
+        #expect(await gate.delay(forHost: "http://plain.test:80") == .milliseconds(10))
+        #expect(
+            HostGate.throttleSample(of: .failure(FetchError(kind: .blockedAddress, url: "x", message: "m")), latency: .seconds(1)) == nil)
     }
 }

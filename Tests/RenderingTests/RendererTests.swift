@@ -98,6 +98,56 @@ struct RendererTests {
         #expect(page.requestsBlocked >= 3)
     }
 
+    @Test(
+        "A cross-site iframe (its own process): its document, script and fetches go through the fetch core and its guards; one on a refused host is blocked"
+    )
+    func crossSiteFrames() async throws {
+        let server = try await TestServer.start()
+        let other = try await TestServer.start(host: "127.0.0.2")
+        let refused = try await TestServer.start(host: "127.0.0.3")
+        let counter = RequestCounter()
+        server.addRoute("/page") { _ in
+            Self.html(#"<iframe src="\#(other.url("/frame"))"></iframe><iframe src="\#(refused.url("/frame"))"></iframe>"#)
+        }
+        other.addRoute("/script.js") { _ in
+            Self.script(
+                "for (let i = 0; i < 3; i++) { fetch('/data/' + i).then(r => r.text()).then(t => { document.body.dataset['got' + i] = t; }); }"
+            )
+        }
+        other.addRoute("/frame") { _ in Self.html(#"<p>frame</p><script src="/script.js"></script>"#) }
+        other.addRoute("/data/") { _ in
+            counter.enter()
+            try? await Task.sleep(for: .milliseconds(100))
+            counter.leave()
+            return TestResponse(text: "ok")
+        }
+        var configuration = FetchClient.Configuration()
+        configuration.userAgent = Self.userAgent
+        let allowed = try [#require(IPAddress("127.0.0.1")), #require(IPAddress("127.0.0.2"))]
+        configuration.addressPolicy = .only { allowed.contains($0) }
+        let client = try FetchClient(configuration: configuration)
+        let log = CollectedLog()
+        // One request at a time per host: the iframe's three fetches wait for each other.
+        let renderer = Renderer(
+            settings: RenderSettings(wait: .networkIdle(.milliseconds(500)), subresourcesPerHost: 1), client: client,
+            userAgent: Self.userAgent, logger: log.logger())
+        let page = try await Self.render("/page", on: server, with: renderer, client: client)
+        await renderer.shutdown()
+        try await server.shutdown()
+        let paths = other.recordedRequests.map(\.path)
+        try await other.shutdown()
+        let reachedRefused = refused.recordedRequests.count + refused.acceptedConnections
+        try await refused.shutdown()
+        #expect(paths.contains("/frame") && paths.contains("/script.js"), "\(paths)")
+        #expect(paths.filter { $0.hasPrefix("/data/") }.count == 3, "\(paths)")
+        #expect(other.recordedRequests.allSatisfy { $0.header("User-Agent") == Self.userAgent })
+        #expect(counter.maximum == 1)
+        #expect(reachedRefused == 0)
+        let lines = log.linesWithMetadata
+        #expect(lines.contains { $0.contains("refused by the address policy") && $0.contains("127.0.0.3") }, "\(lines)")
+        #expect(page.requestsMade >= 5)
+    }
+
     @Test("Blocked resource types and the per-page request cap: the server never sees the refused requests")
     func blockedTypesAndCap() async throws {
         let server = try await TestServer.start()

@@ -169,12 +169,15 @@ struct CrawlWork: Sendable {
     ) {
         // With rendering, the rendered pages' own requests share the per-host limits with this fetch.
         let gateKey = renderer.map { _ in HostGate.key(of: fetchRequest.url) }
-        if let gateKey { await renderer?.gate.enter(gateKey) }
+        if let gateKey { await renderer?.enterPageFetch(gateKey) }
         let started = ContinuousClock.now
         let result: Result<Response, FetchError>
         do {
             let response = try await client.fetch(fetchRequest)
-            if let gateKey { await renderer?.gate.leave(gateKey) }
+            if let gateKey {
+                let sample = HostGate.throttleSample(of: .success(response), latency: .now - started)
+                await renderer?.leavePageFetch(gateKey, latency: sample?.latency, succeeded: sample?.succeeded ?? false)
+            }
             crawler.archive(response, in: archive, spool: spool, previous: plan?.capture)
             plan?.payloadDigest = spool?.payloadDigest
             if response.isTruncated {
@@ -186,7 +189,10 @@ struct CrawlWork: Sendable {
                 result = .success(response)
             }
         } catch {
-            if let gateKey { await renderer?.gate.leave(gateKey) }
+            if let gateKey {
+                let sample = HostGate.throttleSample(of: .failure(error), latency: .now - started)
+                await renderer?.leavePageFetch(gateKey, latency: sample?.latency, succeeded: false)
+            }
             result = .failure(error)
         }
         return (result, ContinuousClock.now - started)
@@ -343,7 +349,7 @@ struct CrawlWork: Sendable {
             result.redirectTarget = final.fingerprint
         }
         let parseStarted = ContinuousClock.now
-        let (response, rendering) = await rendered(response, request: request)
+        let (response, rendering) = await rendered(response, request: request, claimedHost: entry.hostKey)
         result.rendered = rendering != nil
         let extracted = PageLinks(of: response, settings: crawler.settings)
         result.links = extracted.links.count

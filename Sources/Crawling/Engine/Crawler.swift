@@ -314,7 +314,10 @@ public final class Crawler: Sendable {
         }
         let robotsFetcher = robotsFetcher(client: opened.client, archive: opened.archive, gate: opened.renderer?.gate)
         guard let directory = settings.stateDirectory else {
-            return (try await settings.frontier.makeFrontier(configuration: configuration, robotsFetcher: robotsFetcher), nil)
+            let frontier = try await settings.frontier.makeFrontier(configuration: configuration, robotsFetcher: robotsFetcher)
+            // A shared frontier's slots hold the rendered pages' requests of every worker.
+            opened.renderer?.accounting.share(frontier)
+            return (frontier, nil)
         }
         return try await resumableFrontier(
             directory: directory, configuration: configuration, robotsFetcher: robotsFetcher,

@@ -11,10 +11,13 @@ extension CrawlWork {
     /// The response as the browser left it (see `PageRenderer.render(_:request:)`)
     /// and the rendered page; when the page is not rendered, or rendering
     /// fails, the response as fetched (a failure is counted by kind and logged).
-    func rendered(_ response: Response, request: CrawlRequest) async -> (Response, RenderedPage?) {
+    /// `claimedHost` is the host whose frontier slot the page holds.
+    func rendered(_ response: Response, request: CrawlRequest, claimedHost: String) async -> (Response, RenderedPage?) {
         guard let renderer else { return (response, nil) }
         do {
-            guard let (document, page) = try await renderer.render(response, request: request) else { return (response, nil) }
+            guard let (document, page) = try await renderer.render(response, request: request, claimedHost: claimedHost) else {
+                return (response, nil)
+            }
             crawler.record { stats in
                 stats.renderedPages += 1
                 if !page.waitCompleted { stats.renderWaitsCutShort += 1 }

@@ -14,6 +14,24 @@ enum DevTools {
         var flatten = true
     }
     struct Attached: Decodable { let sessionId: String }
+    /// `Target.setAutoAttach`: attach to the targets a session's page makes
+    /// (out-of-process iframes, workers), each held before it runs until told to go.
+    struct AutoAttach: Encodable {
+        var autoAttach = true
+        var waitForDebuggerOnStart = true
+        var flatten = true
+    }
+    /// `Target.attachedToTarget`: a target the page made, attached as `sessionId`.
+    struct AttachedToTarget: Decodable {
+        struct Info: Decodable {
+            let targetId: String
+            let type: String
+        }
+        let sessionId: String
+        let targetInfo: Info
+    }
+    /// `Target.detachedFromTarget`.
+    struct DetachedFromTarget: Decodable { let sessionId: String }
     struct Target: Encodable { let targetId: String }
     struct DownloadBehavior: Encodable { var behavior = "deny" }
     struct UserAgentOverride: Encodable { let userAgent: String }

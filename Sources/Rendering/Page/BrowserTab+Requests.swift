@@ -2,12 +2,20 @@ import AsyncURL
 import Logging
 
 extension BrowserTab {
-    /// Handles the tab's events (on the DevTools reader thread: nothing here blocks).
-    func handle(_ event: DevToolsEvent) {
+    /// Handles the events of one of the tab's sessions (its page's, or an
+    /// out-of-process iframe's) on the DevTools reader thread: nothing here blocks.
+    func handle(_ event: DevToolsEvent, session: String) {
         switch event.method {
         case "Fetch.requestPaused":
             guard let paused = event.parameters(DevTools.RequestPaused.self) else { return }
-            answer(paused)
+            answer(paused, session: session)
+        case "Target.attachedToTarget":
+            guard let attached = event.parameters(DevTools.AttachedToTarget.self) else { return }
+            attach(attached)
+        case "Target.detachedFromTarget":
+            guard let detached = event.parameters(DevTools.DetachedFromTarget.self) else { return }
+            frameSessions.withLock { _ = $0.remove(detached.sessionId) }
+            connection.setHandler(session: detached.sessionId, nil)
         case "Page.lifecycleEvent":
             // By document: the load of the page left for the last one (about:blank) may arrive late.
             guard let stage = event.parameters(DevTools.LifecycleEvent.self), stage.name == "load", stage.frameId == targetID else {
@@ -18,9 +26,10 @@ extension BrowserTab {
             // An alert or confirm would block the page's scripts until answered.
             Task {
                 try? await connection.call(
-                    "Page.handleJavaScriptDialog", DevTools.DialogAnswer(), session: sessionID, timeout: settings.commandTimeout)
+                    "Page.handleJavaScriptDialog", DevTools.DialogAnswer(), session: session, timeout: settings.commandTimeout)
             }
-        case "Inspector.targetCrashed":
+        case "Inspector.targetCrashed" where session == sessionID:
+            // The page's renderer (an iframe's own process crashing leaves the page as it is).
             updateJob { $0.crashed = true }
         default:
             break
@@ -61,10 +70,32 @@ extension BrowserTab {
         job.requestsMade += 1
         job.inFlight += 1
         job.lastActivity = .now
-        return .fetch(maxBytes: settings.maxBytesPerPage - job.bytesLoaded)
+        return .fetch(maxBytes: settings.maxBytesPerPage - job.bytesLoaded, deadline: job.deadline)
     }
 
-    private func answer(_ paused: DevTools.RequestPaused) {
+    /// A target the page made (a cross-site iframe in its own process, a
+    /// worker), held before it runs: its requests go through the same
+    /// interception as the page's (``guardSession(_:)``), then it runs. One
+    /// that cannot be guarded still runs, with every request of its own left
+    /// to the browser's dead proxy, which refuses them all.
+    private func attach(_ attached: DevTools.AttachedToTarget) {
+        let session = attached.sessionId
+        frameSessions.withLock { _ = $0.insert(session) }
+        connection.setHandler(session: session) { [self] event in handle(event, session: session) }
+        Task {
+            do throws(RenderError) {
+                try await guardSession(session)
+            } catch {
+                logger.debug(
+                    "a frame of a rendered page could not be guarded; its requests go to the dead proxy",
+                    metadata: ["type": "\(attached.targetInfo.type)", "error": "\(error)"])
+            }
+            try? await connection.call(
+                "Runtime.runIfWaitingForDebugger", NoParameters(), session: session, timeout: settings.commandTimeout)
+        }
+    }
+
+    private func answer(_ paused: DevTools.RequestPaused, session: String) {
         let decision = updateJob { decide(paused, in: &$0) } ?? .fail("Aborted")
         let timeout = settings.commandTimeout
         Task {
@@ -72,23 +103,23 @@ extension BrowserTab {
             case .serveDocument(let response):
                 try? await connection.call(
                     "Fetch.fulfillRequest", SubresourceLoader.fulfilment(of: response, requestID: paused.requestId),
-                    session: sessionID, timeout: timeout)
+                    session: session, timeout: timeout)
             case .navigation:
                 try? await connection.call(
                     "Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: "Aborted"),
-                    session: sessionID, timeout: timeout)
+                    session: session, timeout: timeout)
             case .fail(let reason):
                 try? await connection.call(
                     "Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: reason),
-                    session: sessionID, timeout: timeout)
-            case .fetch(let maxBytes):
-                await fetchAndAnswer(paused, maxBytes: maxBytes)
+                    session: session, timeout: timeout)
+            case .fetch(let maxBytes, let deadline):
+                await fetchAndAnswer(paused, maxBytes: maxBytes, deadline: deadline, session: session)
             }
         }
     }
 
-    private func fetchAndAnswer(_ paused: DevTools.RequestPaused, maxBytes: Int) async {
-        let result = await loader.load(paused.request, maxBytes: maxBytes)
+    private func fetchAndAnswer(_ paused: DevTools.RequestPaused, maxBytes: Int, deadline: ContinuousClock.Instant, session: String) async {
+        let result = await loader.load(paused.request, maxBytes: maxBytes, deadline: deadline)
         updateJob { job in
             job.inFlight -= 1
             job.lastActivity = .now
@@ -100,7 +131,7 @@ extension BrowserTab {
         case .success(let response):
             try? await connection.call(
                 "Fetch.fulfillRequest", SubresourceLoader.fulfilment(of: response, requestID: paused.requestId),
-                session: sessionID, timeout: timeout)
+                session: session, timeout: timeout)
         case .failure(let error):
             let reason = SubresourceLoader.failureReason(for: error)
             if error.kind == .blockedAddress || error.kind == .forbiddenRedirect {
@@ -112,7 +143,7 @@ extension BrowserTab {
             }
             try? await connection.call(
                 "Fetch.failRequest", DevTools.FailRequest(requestId: paused.requestId, errorReason: reason),
-                session: sessionID, timeout: timeout)
+                session: session, timeout: timeout)
         }
     }
 }

@@ -21,14 +21,18 @@ final class BrowserTab: Sendable {
     let settings: RenderSettings
     let loader: SubresourceLoader
     let logger: Logger
+    let userAgent: String
+    /// Sessions of the frames and workers the tab attached to (see `attach`), whose handlers go with the tab.
+    let frameSessions = LockedState<Set<String>>([])
     private let job = LockedState<PageJob?>(nil)
     private let rendered = LockedState(0)
 
     private init(
         targetID: String, sessionID: String, contextID: String, connection: DevToolsConnection,
-        settings: RenderSettings, loader: SubresourceLoader, logger: Logger
+        settings: RenderSettings, loader: SubresourceLoader, userAgent: String, logger: Logger
     ) {
         self.logger = logger
+        self.userAgent = userAgent
         self.targetID = targetID
         self.sessionID = sessionID
         self.contextID = contextID
@@ -58,19 +62,29 @@ final class BrowserTab: Sendable {
         ).sessionId
         let tab = BrowserTab(
             targetID: target, sessionID: session, contextID: context, connection: connection, settings: settings, loader: loader,
-            logger: logger)
-        connection.setHandler(session: session) { [tab] event in tab.handle(event) }
+            userAgent: userAgent, logger: logger)
+        connection.setHandler(session: session) { [tab] event in tab.handle(event, session: session) }
         try await connection.call("Page.enable", NoParameters(), session: session, timeout: timeout)
+        try await connection.call("Page.setLifecycleEventsEnabled", DevTools.LifecycleEvents(), session: session, timeout: timeout)
+        try await tab.guardSession(session)
+        return tab
+    }
+
+    /// Puts a session of the tab (its page's, or an out-of-process iframe's)
+    /// under the tab's guards: service workers gone, every request paused
+    /// (``decide(_:in:)``), the crawl's user agent in the page, and the
+    /// session's own iframes and workers attached the same way before they run.
+    func guardSession(_ session: String) async throws(RenderError) {
+        let timeout = settings.commandTimeout
+        try await connection.call("Fetch.enable", DevTools.FetchEnable(), session: session, timeout: timeout)
         // Service workers: no API in any of the tab's documents, and none in the way of a request.
         try await connection.call(
             "Page.addScriptToEvaluateOnNewDocument", DevTools.ScriptOnNewDocument(source: Self.withoutServiceWorkers), session: session,
             timeout: timeout)
         try await connection.call("Network.setBypassServiceWorker", DevTools.BypassServiceWorker(), session: session, timeout: timeout)
-        try await connection.call("Page.setLifecycleEventsEnabled", DevTools.LifecycleEvents(), session: session, timeout: timeout)
-        try await connection.call("Fetch.enable", DevTools.FetchEnable(), session: session, timeout: timeout)
         try await connection.call(
             "Network.setUserAgentOverride", DevTools.UserAgentOverride(userAgent: userAgent), session: session, timeout: timeout)
-        return tab
+        try await connection.call("Target.setAutoAttach", DevTools.AutoAttach(), session: session, timeout: timeout)
     }
 
     /// Run in every document of a tab before its own scripts: removes
@@ -169,6 +183,7 @@ final class BrowserTab: Sendable {
     /// Closes the tab and disposes of its browser context (best effort: the browser may be gone).
     func close() async {
         connection.setHandler(session: sessionID, nil)
+        for session in frameSessions.withLock({ $0 }) { connection.setHandler(session: session, nil) }
         try? await connection.call("Target.closeTarget", DevTools.Target(targetId: targetID), timeout: .seconds(5))
         try? await connection.call(
             "Target.disposeBrowserContext", DevTools.BrowserContext(browserContextId: contextID), timeout: .seconds(5))

@@ -7,6 +7,27 @@
 package actor HostGate {
     /// A host's concurrency (at least 1) and delay, by its key (`scheme://host:port`).
     package typealias Limits = @Sendable (String) -> (perHost: Int, delay: Duration)
+    /// A host's AutoThrottle, by its key: `nil` without one.
+    package typealias Throttles = @Sendable (String) -> Throttle?
+
+    /// AutoThrottle for a host's requests (as `AutoThrottle` in `CrawlFrontier` does it):
+    /// the delay it starts with, and the next delay after a response.
+    package struct Throttle: Sendable {
+        /// The delay before any response was seen.
+        package var startDelay: Duration
+        /// The next delay from the current one, a response's latency, and whether it succeeded.
+        package var adjusted: @Sendable (_ current: Duration, _ latency: Duration, _ succeeded: Bool) -> Duration
+
+        /// - Parameters:
+        ///   - startDelay: the delay before any response was seen.
+        ///   - adjusted: the next delay from the current one, a latency, and whether the response succeeded.
+        package init(
+            startDelay: Duration, adjusted: @escaping @Sendable (_ current: Duration, _ latency: Duration, _ succeeded: Bool) -> Duration
+        ) {
+            self.startDelay = startDelay
+            self.adjusted = adjusted
+        }
+    }
 
     private struct Host {
         var inFlight = 0
@@ -15,9 +36,14 @@ package actor HostGate {
         var waiters: [CheckedContinuation<Void, Never>] = []
         let perHost: Int
         var delay: Duration
+        let throttle: Throttle?
+        /// AutoThrottle's delay now (with ``throttle``): the host's requests are spaced by the longer of it and ``delay``.
+        var throttleDelay: Duration
+        var spacing: Duration { max(delay, throttleDelay) }
     }
 
     private let limits: Limits
+    private let throttles: Throttles
     private var hosts: [String: Host] = [:]
     /// Hosts' `Crawl-delay` (see ``setCrawlDelay(_:forHost:)``), kept while their records come and go.
     /// Past ``maxCrawlDelays`` only those of hosts with a record stay (bounded memory; a
@@ -27,9 +53,13 @@ package actor HostGate {
     /// Hosts whose `Crawl-delay` is remembered at most, besides those with requests in flight or waiting.
     package static let maxCrawlDelays = 100_000
 
-    /// - Parameter limits: each host's concurrency and delay.
-    package init(limits: @escaping Limits) {
+    /// - Parameters:
+    ///   - limits: each host's concurrency and delay.
+    ///   - throttles: each host's AutoThrottle (fed by the latencies given to
+    ///     ``leave(_:latency:succeeded:)``); none by default.
+    package init(limits: @escaping Limits, throttles: @escaping Throttles = { _ in nil }) {
         self.limits = limits
+        self.throttles = throttles
     }
 
     /// - Parameters:
@@ -41,7 +71,10 @@ package actor HostGate {
 
     private func newHost(_ key: String) -> Host {
         let (perHost, delay) = limits(key)
-        return Host(perHost: max(1, perHost), delay: max(.zero, delay, crawlDelays[key] ?? .zero))
+        let throttle = throttles(key)
+        return Host(
+            perHost: max(1, perHost), delay: max(.zero, delay, crawlDelays[key] ?? .zero), throttle: throttle,
+            throttleDelay: throttle?.startDelay ?? .zero)
     }
 
     /// Hosts whose `Crawl-delay` is remembered (for tests of the bound).
@@ -50,7 +83,7 @@ package actor HostGate {
     /// The delay a new request to `host` waits after the last one (for tests).
     /// - Parameter host: the host's key (see ``key(of:)``).
     package func delay(forHost host: String) -> Duration {
-        hosts[host]?.delay ?? newHost(host).delay
+        hosts[host]?.spacing ?? newHost(host).spacing
     }
 
     /// Spaces the requests to a host at least `delay` apart from now on (its
@@ -80,22 +113,28 @@ package actor HostGate {
         var entry = hosts[host] ?? newHost(host)
         entry.inFlight += 1
         let now = ContinuousClock.now
-        let start = entry.lastActivity.map { max(now, $0 + entry.delay) } ?? now
+        let start = entry.lastActivity.map { max(now, $0 + entry.spacing) } ?? now
         entry.lastActivity = start
         hosts[host] = entry
         if start > now { try? await Task.sleep(for: start - now) }
     }
 
-    /// Counts a request to `host` as done and lets the next waiting one start.
-    package func leave(_ host: String) {
+    /// Counts a request to `host` as done and lets the next waiting one start;
+    /// its `latency` (`nil`: it got no response) moves the host's AutoThrottle delay.
+    /// - Parameters:
+    ///   - host: the host's key (see ``key(of:)``).
+    ///   - latency: how long the request took, `nil` when it got no response.
+    ///   - succeeded: whether the response was a success (a failure may only raise the delay).
+    package func leave(_ host: String, latency: Duration?, succeeded: Bool) {
         guard var entry = hosts[host] else { return }
+        if let throttle = entry.throttle, let latency { entry.throttleDelay = throttle.adjusted(entry.throttleDelay, latency, succeeded) }
         entry.inFlight -= 1
         let now = ContinuousClock.now
         entry.lastActivity = max(now, entry.lastActivity ?? now)
         if !entry.waiters.isEmpty {
             entry.waiters.removeFirst().resume()
             hosts[host] = entry
-        } else if entry.inFlight == 0, entry.delay == .zero {
+        } else if entry.inFlight == 0, entry.delay == .zero, entry.throttle == nil {
             // An idle host costs nothing.
             hosts[host] = nil
         } else {
@@ -103,10 +142,16 @@ package actor HostGate {
         }
     }
 
+    /// Counts a request to `host` as done, without a latency (see ``leave(_:latency:succeeded:)``).
+    /// - Parameter host: the host's key (see ``key(of:)``).
+    package func leave(_ host: String) {
+        leave(host, latency: nil, succeeded: false)
+    }
+
     private func forgetIdleHosts() {
         let now = ContinuousClock.now
         hosts = hosts.filter { _, host in
-            host.inFlight > 0 || !host.waiters.isEmpty || host.lastActivity.map { now - $0 < host.delay } ?? false
+            host.inFlight > 0 || !host.waiters.isEmpty || host.lastActivity.map { now - $0 < host.spacing } ?? false
         }
     }
 

@@ -40,8 +40,9 @@ struct PageJob: Sendable {
 enum RequestDecision: Sendable {
     /// Serve the crawler's own response (the page's navigation).
     case serveDocument(Response)
-    /// Fetch it through the fetch core with at most this many body bytes.
-    case fetch(maxBytes: Int)
+    /// Fetch it through the fetch core with at most this many body bytes,
+    /// waiting for its host's turn until the page's deadline at most.
+    case fetch(maxBytes: Int, deadline: ContinuousClock.Instant)
     /// Refuse it with this DevTools error reason.
     case fail(String)
     /// A main-frame navigation away from the page: refused, and reported.

@@ -12,8 +12,8 @@ import AsyncURL
 /// browser itself never opens a connection.
 struct SubresourceLoader: Sendable {
     let client: FetchClient
-    /// Per-host concurrency and delay, shared by every tab.
-    let gate: HostGate
+    /// Per-host concurrency and delay, shared by every tab (and, in a shared crawl, every worker).
+    let accounting: any HostAccounting
     /// Called with every response fetched (with its exchange captured when
     /// ``capturesExchanges``), for an archive.
     let observer: (@Sendable (Response) -> Void)?
@@ -34,8 +34,11 @@ struct SubresourceLoader: Sendable {
     /// - Parameters:
     ///   - paused: the browser's request.
     ///   - maxBytes: the body budget left to the page.
+    ///   - deadline: the page's deadline: the request waits for its host's turn until then at most.
     /// - Returns: the response, or the fetch core's error.
-    func load(_ paused: DevTools.RequestPaused.Request, maxBytes: Int) async -> Result<Response, FetchError> {
+    func load(_ paused: DevTools.RequestPaused.Request, maxBytes: Int, deadline: ContinuousClock.Instant) async -> Result<
+        Response, FetchError
+    > {
         var headers = HTTPHeaders()
         for (name, value) in paused.headers where !Self.droppedRequestFields.contains(name.lowercased()) {
             headers.add(name: name, value: value)
@@ -46,14 +49,18 @@ struct SubresourceLoader: Sendable {
         request.redirectPolicy = .default
         request.capturesExchange = capturesExchanges
         let host = HostGate.key(of: paused.url)
-        await gate.enter(host)
+        guard let pass = await accounting.enter(host, until: deadline) else {
+            return .failure(FetchError(kind: .timeout, url: paused.url, message: "the host had no free slot before the page's time limit"))
+        }
+        let started = ContinuousClock.now
         let result: Result<Response, FetchError>
         do {
             result = .success(try await client.fetch(request))
         } catch {
             result = .failure(error)
         }
-        await gate.leave(host)
+        let sample = HostGate.throttleSample(of: result, latency: .now - started)
+        await accounting.leave(pass, latency: sample?.latency, succeeded: sample?.succeeded ?? false)
         if case .success(let response) = result { observer?(response) }
         return result
     }

@@ -1,0 +1,51 @@
+import CrawlFrontier
+import Crawling
+import DistributedFrontier
+import Foundation
+import Rendering
+import TestServer
+import Testing
+
+/// Rendering crawls sharing one Redis frontier: every worker's page fetches
+/// and rendered pages' subrequests keep each host's limits together.
+@Suite(
+    "Shared crawls of rendered pages", .serialized, .timeLimit(.minutes(4)),
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"),
+        "no /usr/bin/chromium: scripts/install-deps.sh installs Debian's chromium package"))
+struct SharedRenderingTests {
+    @Test("Two workers through Redis, per-host 1: each host sees one request at a time from both, starts at least the delay apart")
+    func oneAccountingAcrossWorkers() async throws {
+        let redis = try RedisTestServer.start()
+        defer { redis.stop() }
+        let (first, second, (firstCount, secondCount), local) = try await RenderingCrawlTests.politeSites(
+            tabs: 1, delay: .milliseconds(500))
+        var settings = local
+        settings.frontier = .redis(try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "rendered"))
+        let seeds = [first.url("/"), second.url("/")]
+        // Both workers offer the seeds: the second offer finds them seen.
+        async let one = LoggedCrawl.run(seeds: seeds, settings: settings, limit: .seconds(180))
+        async let two = LoggedCrawl.run(seeds: seeds, settings: settings, limit: .seconds(180))
+        let crawls = try await [one, two]
+        try await first.shutdown()
+        try await second.shutdown()
+        #expect(crawls.allSatisfy { !$0.overran })
+        #expect(crawls.map(\.stats.renderedPages).reduce(0, +) == 6, "\(crawls.map(\.stats.renderedPages))")
+        for (server, counter) in [(first, firstCount), (second, secondCount)] {
+            let requests = server.recordedRequests
+            #expect(requests.contains { $0.path.hasPrefix("/app.js") } && requests.contains { $0.path == "/image.png" })
+            #expect(counter.maximum == 1, "\(server.host): \(requests.map(\.path))")
+            // A lower bound only: the shared delay runs from each start as a
+            // worker records it (a claim's, a page fetch's, a subrequest's),
+            // just before the request goes out; the server stamps an arrival
+            // when it has read the request, which a loaded machine delays (up
+            // to 90 ms seen in a full test run), so 400 ms of 500.
+            // robots.txt is fetched under the claim of the page that needs it
+            // (one at a time with the rest), not spaced from that page's fetch.
+            let ordered = requests.filter { $0.path != "/robots.txt" }.sorted { $0.arrival < $1.arrival }
+            for (earlier, later) in zip(ordered, ordered.dropFirst()) {
+                #expect(later.arrival - earlier.arrival >= .milliseconds(400), "\(server.host): \(earlier.path) then \(later.path)")
+            }
+        }
+    }
+}
