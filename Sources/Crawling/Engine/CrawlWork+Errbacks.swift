@@ -67,7 +67,7 @@ extension CrawlWork {
         for item in output.items {
             if let kept = await crawler.process(item) { produced.items.append(kept) }
         }
-        produced.found = await offer(output.requests, base: base, depth: depth, referrer: referrer, parent: parent)
+        produced.found = await offer(output.followed, base: base, depth: depth, referrer: referrer, parent: parent)
         return produced
     }
 

@@ -33,6 +33,9 @@ struct CrawlWork: Sendable {
     let renderer: PageRenderer?
     /// Where what the frontier decided about each URL is recorded (a resumable crawl's state, Redis), for `--explain`.
     let decisions: (any URLDecisionRecorder)?
+    /// The fingerprints of found links the frontier knows as seen, so that a
+    /// site's navigation, on every page, is offered once rather than once per page.
+    let knownLinks = OfferedLinks()
 
     init(
         crawler: Crawler, client: FetchClient, frontier: any URLFrontier, output: CrawlOutput, scope: CrawlScope, seedHosts: Set<String>,
@@ -50,71 +53,6 @@ struct CrawlWork: Sendable {
         self.client = client
         self.frontier = frontier
         self.scope = scope
-    }
-
-    /// Offers requests found on `base` (or seeds) to the frontier. A request's
-    /// callback is kept only when the frontier queued it. Returns the entries offered.
-    @discardableResult
-    func offer(_ requests: [CrawlRequest], base: WebURL?, depth: Int, referrer: String?, parent: UInt64? = nil, asSeeds: Bool = false) async
-        -> [FrontierEntry]
-    {
-        var entries: [FrontierEntry] = []
-        var callbackIDs: [UInt64?] = []
-        for request in requests {
-            guard let made = entry(for: request, base: base, depth: depth, referrer: referrer) else {
-                // A start URL (or a sitemap's) that cannot be crawled is told, not only counted.
-                if asSeeds {
-                    crawler.logger.warning(
-                        "start URL skipped: not an http or https URL", metadata: ["url": "\(request.url.removingURLCredentials())"])
-                }
-                continue
-            }
-            entries.append(made.entry)
-            callbackIDs.append(made.callbackID)
-        }
-        guard !entries.isEmpty else { return [] }
-        let outcomes = asSeeds ? await frontier.addSeeds(entries) : await frontier.add(contentsOf: entries)
-        recordDecisions(entries, outcomes, parent: parent)
-        var refused: [UInt64] = []
-        for (index, callbackID) in callbackIDs.enumerated() {
-            guard let callbackID else { continue }
-            if index >= outcomes.count || outcomes[index] != .queued { refused.append(callbackID) }
-        }
-        if !refused.isEmpty { callbacks.discard(refused) }
-        return entries
-    }
-
-    /// A frontier entry for a request found on `base` (or a seed), with the id
-    /// its callback was registered under; `nil` when its URL is unusable.
-    private func entry(for request: CrawlRequest, base: WebURL?, depth: Int, referrer: String?) -> (
-        entry: FrontierEntry, callbackID: UInt64?
-    )? {
-        if request.resolved == nil, let base, ResolvedLength.lowerBound(of: request.url, against: base) > crawler.settings.maxURLLength {
-            // Refused before the resolved string is built.
-            crawler.record { $0.linksTooLong += 1 }
-            return nil
-        }
-        guard let resolved = request.resolved ?? WebURL(request.url, relativeTo: base),
-            resolved.scheme.isHTTPScheme
-        else {
-            crawler.recordError(FetchError.Kind.invalidURL.rawValue)
-            return nil
-        }
-        let canonical = CanonicalURL(resolved, options: crawler.settings.canonicalization)
-        guard let hostKey = canonical.hostKey else { return nil }
-        var fingerprint = canonical.fingerprint
-        if request.skipsDuplicateFilter {
-            // A fresh fingerprint: the seen-set lets it through.
-            fingerprint ^= UInt64.random(in: 1...UInt64.max)
-        }
-        // Registered before the frontier sees the entry: a worker may take it at once.
-        let callbackID = CallbackStore.Handlers(of: request).map { callbacks.register($0) }
-        // Fetched as the WHATWG serialisation of what the page wrote (`?b=%zz` stays
-        // `?b=%zz`); the canonical form only decides what counts as a duplicate.
-        let entry = FrontierEntry(
-            url: resolved.removingFragment.href, fingerprint: fingerprint, hostKey: hostKey, depth: depth, priority: request.priority,
-            referrer: referrer, payload: RequestPayload.encode(request, callbackID: callbackID))
-        return (entry, callbackID)
     }
 
     /// Takes URLs from the frontier until it runs dry or the crawl stops.

@@ -1,14 +1,15 @@
 import AsyncURLSupport
 import CrawlFrontier
 
-/// The fingerprints of stored links that a recrawl offered to the frontier
-/// again and that the frontier now knows as seen (it queued them, found them
-/// duplicates, or marked them seen and refused them by robots.txt): offered
-/// again they would be duplicates. A stored link found here is not offered
-/// again, nor its URL even decoded (see
-/// `CrawlStateStore.revisit(for:skippingLinks:)`), and is counted as the
-/// duplicate it would have been: a site's navigation, stored on every page,
-/// is offered once per run instead of once per page.
+/// The fingerprints of links offered to the frontier that it now knows as
+/// seen (it queued them, found them duplicates, or marked them seen and
+/// refused them by robots.txt): offered again they would be duplicates. A
+/// link found here is not offered again (no frontier entry is built for it)
+/// and is counted as the duplicate it would have been: a site's navigation,
+/// on every page, is offered once per run instead of once per page. A crawl
+/// keeps one for the links its pages give (`CrawlWork.knownLinks`); a
+/// recrawl keeps one for the stored links it offers again, whose URLs it then
+/// does not even decode (see `CrawlStateStore.revisit(for:skippingLinks:)`).
 ///
 /// A fixed table of ``slotCount`` fingerprints (512 KiB, a
 /// `RecentFingerprints`), so its memory does not grow with the crawl: a link whose slot

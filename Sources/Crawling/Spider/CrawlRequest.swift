@@ -105,4 +105,10 @@ public struct CrawlRequest: Sendable {
         self.resolved = nil
     }
 
+    /// A plain `GET` of a link found on a page, its URL already resolved.
+    init(following link: Link) {
+        self.init(url: link.url)
+        resolved = link.resolvedURL
+    }
+
 }

@@ -98,9 +98,7 @@ open class Spider: @unchecked Sendable {
     /// Parses a page that has no callback of its own. By default follows
     /// every link of the page (the crawler applies scope, robots.txt and dedup).
     open func parse(_ response: CrawlResponse, output: SpiderOutput) async throws {
-        for link in response.links {
-            output.follow(link)
-        }
+        output.follow(response.links)
     }
 
     /// Handles a request that failed and has no errback of its own: its fetch

@@ -5,9 +5,17 @@ import LinkExtraction
 /// Where a spider's callback puts what it found: items for the feeds, and
 /// requests to follow. Safe to use from several tasks.
 public final class SpiderOutput: Sendable {
+    /// What a callback asked to follow, in the order it asked.
+    enum Followed: Sendable {
+        /// A request.
+        case request(CrawlRequest)
+        /// A page's links, followed as they are (plain `GET`s without callbacks): no `CrawlRequest` is built for them.
+        case links([Link])
+    }
+
     private struct Collected {
         var items: [any Encodable & Sendable] = []
-        var requests: [CrawlRequest] = []
+        var followed: [Followed] = []
     }
 
     private let collected = LockedState(Collected())
@@ -22,7 +30,7 @@ public final class SpiderOutput: Sendable {
 
     /// Asks the crawler to follow a request.
     public func follow(_ request: CrawlRequest) {
-        collected.withLock { $0.requests.append(request) }
+        collected.withLock { $0.followed.append(.request(request)) }
     }
 
     /// Asks the crawler to follow a URL (relative URLs resolve against the page), optionally with its own callback and errback.
@@ -57,6 +65,12 @@ public final class SpiderOutput: Sendable {
         follow(request)
     }
 
+    /// Follows every link of a page as a plain request (what ``Spider``'s default `parse` does).
+    func follow(_ links: [Link]) {
+        guard !links.isEmpty else { return }
+        collected.withLock { $0.followed.append(.links(links)) }
+    }
+
     /// The items emitted so far.
     public var items: [any Encodable & Sendable] {
         collected.withLock { $0.items }
@@ -64,6 +78,16 @@ public final class SpiderOutput: Sendable {
 
     /// The requests asked for so far.
     public var requests: [CrawlRequest] {
-        collected.withLock { $0.requests }
+        followed.flatMap { followed -> [CrawlRequest] in
+            switch followed {
+            case .request(let request): [request]
+            case .links(let links): links.map { CrawlRequest(following: $0) }
+            }
+        }
+    }
+
+    /// What was asked for so far, in order (links followed as they are kept as they are).
+    var followed: [Followed] {
+        collected.withLock { $0.followed }
     }
 }

@@ -26,6 +26,9 @@ struct LinkCollector {
     private var collectedBytes = 0
     private var openAnchor: Int? = nil
     private var anchorTextLimit: Int
+    /// Whether `options.skippedSchemes` names `http` or `https` (almost never:
+    /// an http(s) link is then kept without hashing its scheme into that set).
+    private let skipsHTTPSchemes: Bool
     private(set) var isNofollowPage = false
     private(set) var excessLinkCount = 0
     private(set) var invalidURLCount = 0
@@ -36,6 +39,7 @@ struct LinkCollector {
         self.options = options
         // Bytes kept while collecting; cut to characters at the end (4 bytes per character at most).
         self.anchorTextLimit = max(0, options.maxAnchorTextLength) * 4
+        self.skipsHTTPSchemes = options.skippedSchemes.contains { $0.isHTTPScheme }
     }
 
     /// Whether elements of `kind` matter under the options.
@@ -206,7 +210,7 @@ struct LinkCollector {
             tally.invalid += 1
             return nil
         }
-        if options.skippedSchemes.contains(url.scheme) {
+        if skipsHTTPSchemes || !url.scheme.isHTTPScheme, options.skippedSchemes.contains(url.scheme) {
             tally.skippedScheme += 1
             return nil
         }

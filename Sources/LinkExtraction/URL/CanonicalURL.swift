@@ -35,6 +35,18 @@ public struct CanonicalURL: Sendable, Hashable, CustomStringConvertible {
         self.hostKey = url.hostKey
     }
 
+    /// The fingerprint of `url`'s canonical form, without building its host
+    /// key (or, for a URL already canonical, any string at all): what a
+    /// crawl needs to know whether it saw the URL already.
+    /// - Parameters:
+    ///   - url: the URL.
+    ///   - options: how the URL is canonicalised.
+    /// - Returns: the same value as `CanonicalURL(url, options: options).fingerprint`.
+    package static func fingerprint(of url: WebURL, options: CanonicalizationOptions = .minimal) -> UInt64 {
+        if let href = canonicalHref(of: url, options: options) { return XXHash64.hash(href) }
+        return CanonicalURL(url, options: options).fingerprint
+    }
+
     /// Parses `string` (absolute, or relative to `base`) and returns its canonical form,
     /// or nil when it is not a valid URL.
     public init?(_ string: String, relativeTo base: WebURL? = nil, options: CanonicalizationOptions = .minimal) {
@@ -54,8 +66,9 @@ public struct CanonicalURL: Sendable, Hashable, CustomStringConvertible {
             guard url.query == nil, url.hasOpaquePath || !url.path.utf8.contains(0x3B) else { return nil }
         }
         // `%` can only be in the userinfo, path, query (and fragment, absent here).
-        guard !url.href.utf8.contains(0x25) else { return nil }
-        return url.href
+        var href = url.href
+        let hasEscape = href.withUTF8 { $0.contains(0x25) }
+        return hasEscape ? nil : href
     }
 
     private static func normalized(_ component: String) -> String {

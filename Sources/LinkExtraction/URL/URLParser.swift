@@ -85,18 +85,19 @@ enum URLParser {
     }
 
     /// Trims leading/trailing C0 controls and spaces, removes tabs and newlines.
+    /// Read from the string's UTF-8 buffer: the common href, with none of
+    /// them, is one copy of the bytes.
     private static func prepare(_ string: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(string.utf8.count)
-        for byte in string.utf8 where byte != 0x09 && byte != 0x0A && byte != 0x0D {
-            bytes.append(byte)
+        var string = string
+        return string.withUTF8 { utf8 in
+            var start = 0
+            var end = utf8.count
+            while start < end && utf8[start] <= 0x20 { start += 1 }
+            while end > start && utf8[end - 1] <= 0x20 { end -= 1 }
+            let trimmed = UnsafeBufferPointer(rebasing: utf8[start..<end])
+            guard trimmed.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return Array(trimmed) }
+            return trimmed.filter { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
         }
-        var start = 0
-        var end = bytes.count
-        while start < end && bytes[start] <= 0x20 { start += 1 }
-        while end > start && bytes[end - 1] <= 0x20 { end -= 1 }
-        if start == 0 && end == bytes.count { return bytes }
-        return Array(bytes[start..<end])
     }
 
     /// Scheme start and scheme states: an ASCII letter, then letters, digits, `+ - .`, then `:`.
