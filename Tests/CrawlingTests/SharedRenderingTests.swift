@@ -14,7 +14,7 @@ import Testing
         if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"),
         "no /usr/bin/chromium: scripts/install-deps.sh installs Debian's chromium package"))
 struct SharedRenderingTests {
-    @Test("Two workers through Redis, per-host 1: each host sees one request at a time from both, starts at least the delay apart")
+    @Test("Two workers through Redis, per-host 1: each host sees one request at a time from both workers")
     func oneAccountingAcrossWorkers() async throws {
         let redis = try RedisTestServer.start()
         defer { redis.stop() }
@@ -35,17 +35,11 @@ struct SharedRenderingTests {
             let requests = server.recordedRequests
             #expect(requests.contains { $0.path.hasPrefix("/app.js") } && requests.contains { $0.path == "/image.png" })
             #expect(counter.maximum == 1, "\(server.host): \(requests.map(\.path))")
-            // A lower bound only: the shared delay runs from each start as a
-            // worker records it (a claim's, a page fetch's, a subrequest's),
-            // just before the request goes out; the server stamps an arrival
-            // when it has read the request, which a loaded machine delays (up
-            // to 90 ms seen in a full test run), so 400 ms of 500.
-            // robots.txt is fetched under the claim of the page that needs it
-            // (one at a time with the rest), not spaced from that page's fetch.
-            let ordered = requests.filter { $0.path != "/robots.txt" }.sorted { $0.arrival < $1.arrival }
-            for (earlier, later) in zip(ordered, ordered.dropFirst()) {
-                #expect(later.arrival - earlier.arrival >= .milliseconds(400), "\(server.host): \(earlier.path) then \(later.path)")
-            }
+            // The delay is not checked on the server's arrival times: an arrival
+            // can be late by however long the loaded machine took to deliver
+            // the request, so the gap between two arrivals can be shorter than
+            // the delay between the two starts (seen: 312 ms for 500). It is
+            // checked on the starts themselves, in RedisHostSlotTests.slotsKeepTheDelay.
         }
     }
 }
