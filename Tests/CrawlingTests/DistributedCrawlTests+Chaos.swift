@@ -77,14 +77,14 @@ extension DistributedCrawlTests {
         let wrong = try ChildProcess.spawn(
             binary, ["--frontier", "redis://:not-it@127.0.0.1:\(redis.port)/chaos", "--quiet", site.baseURL + "/"],
             standardError: wrongLog)
-        let wrongStatus = try #require(ChildProcess.waitForExit(wrong, timeout: .seconds(30)))
+        let wrongStatus = try #require(await ChildProcess.exitStatus(of: wrong, within: .seconds(30)))
         #expect(wrongStatus >> 8 & 0xFF == 3, "exit status \(wrongStatus)")
         let message = (try? String(contentsOfFile: wrongLog, encoding: .utf8)) ?? ""
         #expect(message.contains("authentication failed"), "\(message)")
         #expect(!message.contains("not-it"))
 
         let survivors = workers.filter { $0.pid != victim.pid }
-        Self.waitForAll(survivors)
+        await Self.waitForAll(survivors)
         let records = workers.flatMap { Self.records($0.log) }
         #expect(
             Self.fetchedPaths(records, base: site.baseURL) == manifest,
@@ -113,19 +113,19 @@ extension DistributedCrawlTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let arguments = ["--frontier", "redis://127.0.0.1:\(redis.port)/envcrawl", "--status"]
         /// `--status` with the password in the environment: its exit code and what it printed.
-        func status(password: String) throws -> (exit: Int32?, printed: String) {
+        func status(password: String) async throws -> (exit: Int32?, printed: String) {
             let output = directory.appendingPathComponent("status-\(password).txt").path
             let pid = try ChildProcess.spawn(
                 binary, arguments, standardOutput: output, standardError: output,
                 environment: [RedisCredentials.passwordVariable: password])
-            let exit = ChildProcess.waitForExit(pid, timeout: .seconds(30)).map { $0 >> 8 & 0xFF }
+            let exit = await ChildProcess.exitStatus(of: pid, within: .seconds(30)).map { $0 >> 8 & 0xFF }
             return (exit, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
         }
-        let right = try status(password: "env-pw-123")
+        let right = try await status(password: "env-pw-123")
         #expect(right.exit == 0)
         #expect(right.printed.contains("not seeded"), "\(right.printed)")
         #expect(!right.printed.contains("env-pw-123"))
-        let wrong = try status(password: "nope")
+        let wrong = try await status(password: "nope")
         #expect(wrong.exit == 3)
         #expect(wrong.printed.contains("authentication failed"), "\(wrong.printed)")
         #expect(!wrong.printed.contains("nope"))

@@ -64,8 +64,8 @@ struct DistributedCrawlTests {
     }
 
     /// Waits for every worker to exit (60 s at most each; one still running is killed and reported).
-    static func waitForAll(_ workers: [Worker]) {
-        for worker in workers where ChildProcess.waitForExit(worker.pid, timeout: .seconds(60)) == nil {
+    static func waitForAll(_ workers: [Worker]) async {
+        for worker in workers where await ChildProcess.exitStatus(of: worker.pid, within: .seconds(60)) == nil {
             Issue.record("worker \(worker.pid) did not finish")
             kill(worker.pid, SIGKILL)
             _ = ChildProcess.waitForExit(worker.pid, timeout: .seconds(5))
@@ -127,7 +127,7 @@ struct DistributedCrawlTests {
     func threeWorkers() async throws {
         let cluster = try Cluster.start(name: "demo", extra: [])
         defer { cluster.stop() }
-        Self.waitForAll(cluster.workers)
+        await Self.waitForAll(cluster.workers)
         let records = cluster.workers.flatMap { Self.records($0.log) }
         #expect(Self.fetchedPaths(records, base: cluster.site.baseURL) == (try cluster.site.manifest()))
         let requested = records.map(\.url)
@@ -177,7 +177,7 @@ struct DistributedCrawlTests {
             }
         }
         #expect(victim != nil, "no worker was caught holding a lease")
-        Self.waitForAll(workers)
+        await Self.waitForAll(workers)
         let records = workers.flatMap { Self.records($0.log) }
         #expect(Self.fetchedPaths(records, base: site.baseURL) == (try site.manifest()))
         let status = try await RedisCrawlStatus.read(url, using: connection)

@@ -103,6 +103,19 @@ public enum ChildProcess {
         return (status ?? -1, text)
     }
 
+    /// Waits (polling with `Task.sleep`, at most `limit`) for a child to exit;
+    /// its wait status, or `nil` when it is still running. For long waits in
+    /// async tests: the waiting task holds none of the cooperative pool's few
+    /// threads, which the clients and crawls of other tests need meanwhile.
+    public static func exitStatus(of pid: pid_t, within limit: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + limit
+        repeat {
+            if let status = waitForExit(pid, timeout: .zero) { return status }
+            try? await Task.sleep(for: .milliseconds(20))
+        } while ContinuousClock.now < deadline
+        return waitForExit(pid, timeout: .zero)
+    }
+
     /// Waits (polling, at most `timeout`) for a child to exit; its wait
     /// status, or `nil` when it is still running.
     public static func waitForExit(_ pid: pid_t, timeout: Duration) -> Int32? {
