@@ -140,7 +140,7 @@ let package = Package(
         /// every request of the page fetched through the fetch core.
         .target(
             name: "Rendering",
-            dependencies: ["AsyncURL", "AsyncURLSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["AsyncURL", "AsyncURLSupport", "CEpoll", .product(name: "Logging", package: "swift-log")]
         ),
         /// The crawl loop: spiders, item pipelines, feeds, stats.
         .target(
@@ -253,6 +253,7 @@ let package = Package(
             name: "TestServer",
             dependencies: [
                 "AsyncURLSupport",
+                "CEpoll",
                 .product(name: "Logging", package: "swift-log"),
                 "CZlib",
                 "CBrotli",

@@ -1,5 +1,5 @@
 // Linux epoll and eventfd for the fetch core's socket-action event loop,
-// and the name of its thread.
+// the name of its thread, and closing inherited descriptors in spawned children.
 //
 // `struct epoll_event` is packed on x86-64, which Swift cannot import, so
 // these wrappers keep it on the C side and hand Swift plain integers.
@@ -7,7 +7,9 @@
 #define ASYNCURL_CEPOLL_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -20,6 +22,23 @@ static const uint32_t asyncurl_epoll_error = EPOLLERR | EPOLLHUP;
 // glibc declares it only under _GNU_SOURCE, which would change other
 // system headers for this module alone (and clash with the other C modules).
 extern int pthread_setname_np(pthread_t thread, const char *name);
+
+// glibc 2.34 and later; declared only under _GNU_SOURCE, as above.
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
+
+// Declared only under _GNU_SOURCE, as above.
+extern int pipe2(int fds[2], int flags);
+
+/// A pipe whose two ends are close-on-exec from the start. 0 on success.
+static inline int asyncurl_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
+}
+
+/// Makes a `posix_spawn` child close every descriptor from `lowest` up
+/// before it runs its program, whatever its close-on-exec flag. 0 on success.
+static inline int asyncurl_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+}
 
 /// Names the calling thread (at most 15 bytes show, in `top -H` and debuggers).
 static inline void asyncurl_name_current_thread(const char *name) {

@@ -249,7 +249,11 @@ public final class RedisConnection: @unchecked Sendable {
             }
         } else {
             made = redisConnectWithTimeout(host, Int32(port), connectTimeout.timeval)
-            if let made, made.pointee.err == 0 { _ = redisEnableKeepAlive(made) }
+            if let made, made.pointee.err == 0 {
+                _ = redisEnableKeepAlive(made)
+                // hiredis opens it without close-on-exec: a program started later keeps none of ours.
+                _ = fcntl(made.pointee.fd, F_SETFD, FD_CLOEXEC)
+            }
         }
         guard let made else { return .failure(RedisError(address: address, cause: .connect("out of memory"))) }
         if made.pointee.err != 0 {

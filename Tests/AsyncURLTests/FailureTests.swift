@@ -57,6 +57,25 @@ struct FailureTests {
         }
     }
 
+    @Test("A reset reaches the client while a child process started during the connection still runs")
+    func resetWithChildRunning() async throws {
+        try await withServer { server, client in
+            let request = Request(url: server.url("/reset-before-headers?after_ms=500"), timeouts: Timeouts(idle: .seconds(20)))
+            let fetch = Task { await fetchError { () async throws(FetchError) in try await client.fetch(request) } }
+            for _ in 0..<2_000 where server.recordedRequests.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+            // A child that inherited the server's socket would keep the
+            // connection open after the server's reset, until the time-out.
+            let child = try ChildProcess.spawn("/bin/sleep", ["30"])
+            defer {
+                kill(child, SIGKILL)
+                _ = ChildProcess.waitForExit(child, timeout: .seconds(5))
+            }
+            let error = await fetch.value
+            #expect(!server.recordedRequests.isEmpty)
+            #expect(error?.kind == .connectionLost)
+        }
+    }
+
     @Test("A closed port is connectionFailed")
     func closedPort() async throws {
         let client = try FetchClient()

@@ -1,3 +1,4 @@
+import CEpoll
 import Foundation
 
 #if canImport(Glibc)
@@ -35,6 +36,11 @@ public enum ChildProcess {
         } else {
             posix_spawn_file_actions_addopen(&actions, 2, standardError ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         }
+        // Only 0, 1 and 2: a socket of a test server inherited by a child
+        // (NIO's accepted sockets are not close-on-exec) stays open as long
+        // as the child lives, so the server's close or reset never reaches
+        // its client, which then waits for its time-out.
+        asyncurl_spawn_close_from(&actions, 3)
         // The child starts with no blocked signals and default handlers: the
         // test runner's threads may block SIGTERM, and a child inheriting that
         // mask would ignore the signal that stops it.

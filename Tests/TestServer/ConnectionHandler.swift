@@ -10,7 +10,7 @@ import NIOPosix
 /// `/brotli`, `/bytes/{n}`, `/chunked/{n}`, `/gzip-bomb/{n}`,
 /// `/deflate-bomb/{n}`, `/brotli-bomb/{n}`, `/gzip-gzip-bomb/{n}` (gzipped twice), `/slow-body?bytes=&interval_ms=`,
 /// `/slow-headers?interval_ms=`, `/delay/{ms}`, `/hang`,
-/// `/large-header?bytes=`, `/multi-header`, `/reset-before-headers`,
+/// `/large-header?bytes=`, `/multi-header`, `/reset-before-headers?after_ms=`,
 /// `/reset-mid-body`, `/short-body`, `/retry-after?status=&value=`,
 /// `/content-type?type=&body=`, `/site/...` (files under the document root).
 /// Everything else is 404. Every streaming loop is bounded by its size
@@ -154,6 +154,8 @@ struct ConnectionHandler {
             try await writer.send(
                 TestResponse(text: "multi", headers: [("X-Multi", "a"), ("X-Multi", "b"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")]))
         case "reset-before-headers":
+            let wait = min(request.queryValue("after_ms").flatMap(Int.init) ?? 0, 60_000)
+            if wait > 0 { try await Task.sleep(for: .milliseconds(wait)) }
             return .reset
         case "reset-mid-body":
             try await writer.raw(TestResponse().head(contentLength: 100_000))

@@ -92,7 +92,7 @@ final class Transfer {
         if let refusal = hopRefusal() { return refusal }
         easy.clearErrorMessage()
         configureConnection()
-        configureAddressPolicy()
+        configureSocketOpening()
         if let timeUsedUp = configureTimeouts() { return timeUsedUp }
         // A declared Content-Length over the limit stops the transfer before
         // the body; bodies without one (chunked, compressed) are counted in
@@ -165,10 +165,11 @@ final class Transfer {
         easy.set(CURLOPT_PROXY, request.proxy ?? "", name: "PROXY")
     }
 
-    /// Checks every address the hop connects to against the address policy
-    /// (in `openSocket`), unless the policy allows everything or a proxy connects.
-    private func configureAddressPolicy() {
-        guard !limits.configuration.addressPolicy.allowsEverything && request.proxy == nil else { return }
+    /// Opens every socket of the hop itself (`openSocket`): close-on-exec,
+    /// so no program started by this process keeps a connection open, and
+    /// checked against the address policy unless the policy allows
+    /// everything or a proxy connects.
+    private func configureSocketOpening() {
         easy.setPointer(CURLOPT_OPENSOCKETDATA, Unmanaged.passUnretained(self).toOpaque(), name: "OPENSOCKETDATA")
         easy.record(
             asyncurl_easy_setopt_opensocket_function(easy.raw) { clientp, _, address in
@@ -522,16 +523,20 @@ final class Transfer {
         return response
     }
 
-    /// Opens the socket of a new connection, unless the address policy refuses
-    /// its address (then libcurl tries the host's next address, or fails).
+    /// Opens the socket of a new connection (close-on-exec), unless the
+    /// address policy refuses its address (then libcurl tries the host's
+    /// next address, or fails).
     fileprivate func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
         let family = address.pointee.family
         // libcurl's storage behind `addr` is large enough for the family's own sockaddr.
         let socketAddress = UnsafeRawPointer(address).advanced(by: MemoryLayout<curl_sockaddr>.offset(of: \curl_sockaddr.addr) ?? 16)
-        let ip = IPAddress(socketAddress: socketAddress, family: family)
-        guard let ip, limits.configuration.addressPolicy.allows(ip) else {
-            blockedAddress = ip?.description ?? "an address of family \(family)"
-            return CURL_SOCKET_BAD
+        let policy = limits.configuration.addressPolicy
+        if !policy.allowsEverything && request.proxy == nil {
+            let ip = IPAddress(socketAddress: socketAddress, family: family)
+            guard let ip, policy.allows(ip) else {
+                blockedAddress = ip?.description ?? "an address of family \(family)"
+                return CURL_SOCKET_BAD
+            }
         }
         return socket(family, address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.protocol)
     }

@@ -1,23 +1,25 @@
+import CEpoll
+
 #if canImport(Glibc)
     import Glibc
 #endif
 
 extension BrowserProcess {
     /// Starts `executable` in a new process group with the DevTools pipes on
-    /// its descriptors 3 and 4, standard input from /dev/null and its output
-    /// discarded. Returns the pid and our ends of the pipes (close-on-exec).
+    /// its descriptors 3 and 4, standard input from /dev/null, its output
+    /// discarded and no other descriptor of this process. Returns the pid
+    /// and our ends of the pipes (close-on-exec).
     static func spawn(executable: String, arguments: [String]) throws(RenderError) -> (pid_t, Int32, Int32) {
         var commands: [Int32] = [-1, -1]
         var replies: [Int32] = [-1, -1]
-        guard pipe(&commands) == 0 else { throw RenderError.system("pipe", errno) }
-        guard pipe(&replies) == 0 else {
+        // Close-on-exec from the start: no end leaks into another child started
+        // meanwhile; the browser's ends become its 3 and 4 through dup2, which clears the flag.
+        guard asyncurl_pipe_cloexec(&commands) == 0 else { throw RenderError.system("pipe", errno) }
+        guard asyncurl_pipe_cloexec(&replies) == 0 else {
             close(commands[0])
             close(commands[1])
             throw RenderError.system("pipe", errno)
         }
-        // Our ends must not leak into the browser (or any other child).
-        _ = fcntl(commands[1], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(replies[0], F_SETFD, FD_CLOEXEC)
         defer {
             close(commands[0])
             close(replies[1])
@@ -30,6 +32,11 @@ extension BrowserProcess {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, commands[0], 3)
         posix_spawn_file_actions_adddup2(&actions, replies[1], 4)
+        // Nothing else of ours: descriptors without close-on-exec (libcurl's
+        // sockets, accepted sockets, the crawl's files and its Redis
+        // connection) would otherwise live on in the browser, which renders
+        // untrusted pages, and a connection it holds is never really closed.
+        asyncurl_spawn_close_from(&actions, 5)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
