@@ -8,7 +8,7 @@ import Testing
 struct HTTP2Tests {
     @Test("HTTP/2 over TLS multiplexes many streams over one connection")
     func multiplexing() async throws {
-        let nginx = try NginxServer.start()
+        let nginx = try await NginxServer.start()
         defer { nginx.stop() }
         var configuration = FetchClient.Configuration()
         configuration.verifiesTLSCertificates = false
@@ -41,7 +41,7 @@ struct HTTP2Tests {
 
     @Test("HTTP/2 prior knowledge on cleartext is spoken")
     func priorKnowledge() async throws {
-        let nginx = try NginxServer.start()
+        let nginx = try await NginxServer.start()
         defer { nginx.stop() }
         var configuration = FetchClient.Configuration()
         configuration.httpVersion = .http2PriorKnowledge
@@ -54,7 +54,7 @@ struct HTTP2Tests {
 
     @Test("A self-signed certificate is refused by default")
     func selfSignedRefused() async throws {
-        let nginx = try NginxServer.start()
+        let nginx = try await NginxServer.start()
         defer { nginx.stop() }
         let client = try FetchClient()
         let error = await fetchError { () async throws(FetchError) in
@@ -66,7 +66,7 @@ struct HTTP2Tests {
 
     @Test("With verification off, HTTPS negotiates HTTP/2 through ALPN")
     func tlsWithALPN() async throws {
-        let nginx = try NginxServer.start()
+        let nginx = try await NginxServer.start()
         defer { nginx.stop() }
         var configuration = FetchClient.Configuration()
         configuration.verifiesTLSCertificates = false

@@ -49,7 +49,7 @@ struct CrawlerEndToEndTests {
 
     @Test("A full crawl fetches exactly the manifest, each URL once, obeying robots.txt")
     func fullCrawl() async throws {
-        let site = try DemoSiteServer.start()
+        let site = try await DemoSiteServer.start()
         defer { site.stop() }
         let result = try await crawl(site)
         #expect(fetchedPaths(result.records, base: site.baseURL) == (try site.manifest()))
@@ -65,7 +65,7 @@ struct CrawlerEndToEndTests {
 
     @Test("Without following nofollow links, the nofollow-only pages are not fetched")
     func nofollow() async throws {
-        let site = try DemoSiteServer.start()
+        let site = try await DemoSiteServer.start()
         defer { site.stop() }
         let result = try await crawl(site) { $0.followsNofollow = false }
         let expected = try site.manifest().subtracting(try site.nofollowOnly())
@@ -75,7 +75,7 @@ struct CrawlerEndToEndTests {
 
     @Test("Depth and page limits hold")
     func limits() async throws {
-        let site = try DemoSiteServer.start()
+        let site = try await DemoSiteServer.start()
         defer { site.stop() }
         let shallow = try await crawl(site) { $0.maxDepth = 1 }
         #expect(shallow.records.allSatisfy { $0.depth <= 1 })
@@ -100,7 +100,7 @@ struct CrawlerEndToEndTests {
                 }
             }
         }
-        let site = try DemoSiteServer.start()
+        let site = try await DemoSiteServer.start()
         defer { site.stop() }
         let result = try await crawl(site, spider: TitleSpider(start: site.baseURL + "/"))
         #expect(!result.items.isEmpty)
@@ -124,7 +124,7 @@ struct CrawlerEndToEndTests {
                 ])
             }
         }
-        let site = try DemoSiteServer.start()
+        let site = try await DemoSiteServer.start()
         defer { site.stop() }
         let result = try await crawl(site, spider: SelectorSpider(start: site.baseURL + "/")) { $0.maxDepth = 0 }
         let item = try #require(result.items.first)

@@ -37,7 +37,7 @@ extension DistributedCrawlTests {
         let binary = try Self.crawlerBinary()
         let redis = try RedisTestServer.start(options: ["--appendonly", "yes", "--appendfsync", "always", "--requirepass", "chaos-pw"])
         defer { redis.stop() }
-        let site = try DemoSiteServer.startGenerated(pages: 120, seed: 7)
+        let site = try await DemoSiteServer.startGenerated(pages: 120, seed: 7)
         defer { site.stop() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-chaos-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

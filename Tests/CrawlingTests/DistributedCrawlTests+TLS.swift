@@ -34,7 +34,7 @@ extension DistributedCrawlTests {
         let issued = try await certificates.issueServer("redis", alternativeNames: ["IP:127.0.0.1"])
         let redis = try RedisTestServer.start(options: ["--requirepass", "tls-pw"], tls: (certificates, issued))
         defer { redis.stop() }
-        let site = try DemoSiteServer.start()
+        let site = try await DemoSiteServer.start()
         defer { site.stop() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

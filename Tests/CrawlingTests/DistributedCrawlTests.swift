@@ -80,12 +80,12 @@ struct DistributedCrawlTests {
         let url: RedisFrontierURL
         let workers: [Worker]
 
-        static func start(name: String, extra: [String]) throws -> Cluster {
+        static func start(name: String, extra: [String]) async throws -> Cluster {
             let binary = try DistributedCrawlTests.crawlerBinary()
             let redis = try RedisTestServer.start()
             let site: DemoSiteServer
             do {
-                site = try DemoSiteServer.start()
+                site = try await DemoSiteServer.start()
             } catch {
                 redis.stop()
                 throw error
@@ -125,7 +125,7 @@ struct DistributedCrawlTests {
 
     @Test("Three workers crawl exactly the manifest, no URL fetched twice")
     func threeWorkers() async throws {
-        let cluster = try Cluster.start(name: "demo", extra: [])
+        let cluster = try await Cluster.start(name: "demo", extra: [])
         defer { cluster.stop() }
         await Self.waitForAll(cluster.workers)
         let records = cluster.workers.flatMap { Self.records($0.log) }
@@ -142,7 +142,7 @@ struct DistributedCrawlTests {
     @Test("A worker killed with SIGKILL midway loses nothing: its leases expire and others finish the crawl")
     func killedWorker() async throws {
         // A delay between requests makes the crawl last a few seconds; short leases expire quickly.
-        let cluster = try Cluster.start(name: "killed", extra: ["--delay", "0.15", "--lease-timeout", "2"])
+        let cluster = try await Cluster.start(name: "killed", extra: ["--delay", "0.15", "--lease-timeout", "2"])
         defer { cluster.stop() }
         let (url, site, workers) = (cluster.url, cluster.site, cluster.workers)
         let connection = try await RedisConnection.connect(host: "127.0.0.1", port: cluster.redis.port)

@@ -579,7 +579,7 @@ struct HostileSiteTests {
             Issue.record("nginx is not installed (scripts/install-deps.sh installs it)")
             return
         }
-        let nginx = try NginxServer.start()
+        let nginx = try await NginxServer.start()
         defer { nginx.stop() }
         let pages = (0..<3).map { "https://127.0.0.1:\(nginx.tlsPort)/page-\($0).html" }
         var strict = CrawlSettings()

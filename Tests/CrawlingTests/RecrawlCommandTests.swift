@@ -47,7 +47,7 @@ struct RecrawlCommandTests {
         "Unchanged site: every page unchanged (304, revisit records in the WARC), bytes ≤ 5%; then edited and deleted files are exactly the changed and gone pages"
     )
     func unchangedThenEdited() async throws {
-        let site = try DemoSiteServer.startGenerated(pages: 40)
+        let site = try await DemoSiteServer.startGenerated(pages: 40)
         defer { site.stop() }
         #expect(
             try await run(site, ["--output", path("p1.jsonl"), "--stats", path("s1.json")], log: "run1.log") == 0, "\(logText("run1.log"))")
@@ -114,7 +114,7 @@ struct RecrawlCommandTests {
 
     @Test("Pages not due are not fetched (their stored links are followed); --recrawl needs --state")
     func notDue() async throws {
-        let site = try DemoSiteServer.start()
+        let site = try await DemoSiteServer.start()
         defer { site.stop() }
         #expect(try await run(site, ["--output", path("p1.jsonl")], log: "run1.log") == 0, "\(logText("run1.log"))")
         let first = try records("p1.jsonl")
@@ -132,7 +132,7 @@ struct RecrawlCommandTests {
 
     @Test("A recrawl killed midway resumes: the runs together log every page once, all unchanged")
     func resumeMidRecrawl() async throws {
-        let site = try DemoSiteServer.start()
+        let site = try await DemoSiteServer.start()
         defer { site.stop() }
         #expect(try await run(site, ["--output", path("p1.jsonl")], log: "run1.log") == 0, "\(logText("run1.log"))")
         let first = try records("p1.jsonl")

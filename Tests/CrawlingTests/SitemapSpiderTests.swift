@@ -32,7 +32,7 @@ struct SitemapSpiderTests {
 
     @Test("From robots.txt through the sitemap index (plain and gzipped urlsets): exactly the sitemap's allowed pages")
     func demoSite() async throws {
-        let site = try DemoSiteServer.startGenerated()
+        let site = try await DemoSiteServer.startGenerated()
         defer { site.stop() }
         let sitemap = try site.sitemapManifest()
         // The generated copy is the checked-in demo site but for the origin.

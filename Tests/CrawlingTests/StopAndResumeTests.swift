@@ -49,7 +49,7 @@ struct StopAndResumeTests {
 
     @Test("Killed twice with SIGKILL and resumed: the runs together fetch the manifest, no page twice")
     func resumeAfterKill() async throws {
-        let site = try DemoSiteServer.start()
+        let site = try await DemoSiteServer.start()
         defer { site.stop() }
         let manifest = try site.manifest()
         for (run, killAfter) in [(1, 12), (2, 35)] {
@@ -73,7 +73,7 @@ struct StopAndResumeTests {
 
     @Test("The first Ctrl-C stops gracefully (exit 130, whole lines, stats written); resuming completes the crawl")
     func gracefulStopThenResume() async throws {
-        let site = try DemoSiteServer.start()
+        let site = try await DemoSiteServer.start()
         defer { site.stop() }
         let statsPath = directory + "/stats.json"
         let crawl = try CrawlCommandProcess(arguments(site, ["--stats", statsPath]), logPath: log("run1"))

@@ -29,7 +29,7 @@ struct WARCCrawlTests {
             Issue.record("warcio is missing: run scripts/install-deps.sh")
             return
         }
-        let site = try DemoSiteServer.start()
+        let site = try await DemoSiteServer.start()
         defer { site.stop() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warc-crawl-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

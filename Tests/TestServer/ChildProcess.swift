@@ -70,11 +70,15 @@ public enum ChildProcess {
         return pid
     }
 
-    /// Runs `tool` to the end; throws unless it exits with status 0.
-    public static func run(_ tool: String, _ arguments: [String]) throws(Failure) {
+    /// Runs `tool` to the end (killed after 5 minutes); throws unless it
+    /// exits with status 0. Waits with `Task.sleep` (see ``exitStatus(of:within:)``).
+    public static func run(_ tool: String, _ arguments: [String]) async throws(Failure) {
         let pid = try spawn(tool, arguments)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        guard let status = await exitStatus(of: pid, within: .seconds(300)) else {
+            kill(pid, SIGKILL)
+            _ = waitForExit(pid, timeout: .seconds(5))
+            throw Failure(description: "\(tool) \(arguments.first ?? "") did not finish")
+        }
         guard status == 0 else { throw Failure(description: "\(tool) \(arguments.first ?? "") failed with status \(status)") }
     }
 
@@ -120,6 +124,22 @@ public enum ChildProcess {
             try? await Task.sleep(for: .milliseconds(20))
         } while ContinuousClock.now < deadline
         return waitForExit(pid, timeout: .zero)
+    }
+
+    /// Stops a child (SIGTERM, then SIGKILL after 5 s) and then runs
+    /// `cleanup`, on a thread of its own: the caller, often a test's
+    /// `defer` on the cooperative pool, does not wait for the exit.
+    public static func stopInBackground(_ pid: pid_t, then cleanup: @escaping @Sendable () -> Void) {
+        kill(pid, SIGTERM)
+        let reaper = Thread {
+            if waitForExit(pid, timeout: .seconds(5)) == nil {
+                kill(pid, SIGKILL)
+                _ = waitForExit(pid, timeout: .seconds(5))
+            }
+            cleanup()
+        }
+        reaper.name = "child-reaper"
+        reaper.start()
     }
 
     /// Waits (polling, at most `timeout`) for a child to exit; its wait

@@ -22,7 +22,7 @@ public final class NginxServer: Sendable {
     }
 
     /// Starts nginx on two free loopback ports, serving `page-0.html` ... `page-99.html`.
-    public static func start() throws -> NginxServer {
+    public static func start() async throws -> NginxServer {
         guard let binary else { throw NginxError("nginx is not installed (scripts/install-deps.sh installs it)") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-nginx-\(UUID().uuidString)")
         let www = directory.appendingPathComponent("www")
@@ -31,7 +31,7 @@ public final class NginxServer: Sendable {
         for index in 0..<100 {
             try Data("<html><body>page \(index)</body></html>".utf8).write(to: www.appendingPathComponent("page-\(index).html"))
         }
-        try ChildProcess.run(
+        try await ChildProcess.run(
             "/usr/bin/openssl",
             [
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
@@ -76,7 +76,7 @@ public final class NginxServer: Sendable {
         // Wait (bounded) until both ports accept connections.
         for _ in 0..<200 {
             if canConnect(h2cPort), canConnect(tlsPort) { return server }
-            usleep(25_000)
+            try? await Task.sleep(for: .milliseconds(25))
         }
         server.stop()
         throw NginxError(
@@ -90,15 +90,11 @@ public final class NginxServer: Sendable {
         self.pid = pid
     }
 
-    /// Stops nginx by its own process id and removes its directory.
+    /// Stops nginx by its own process id and removes its directory, without
+    /// waiting (see ``ChildProcess/stopInBackground(_:then:)``).
     public func stop() {
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        for _ in 0..<200 {
-            if waitpid(pid, &status, WNOHANG) == pid { break }
-            usleep(10_000)
-        }
-        try? FileManager.default.removeItem(at: directory)
+        let directory = self.directory
+        ChildProcess.stopInBackground(pid) { try? FileManager.default.removeItem(at: directory) }
     }
 
     /// nginx's error log so far.

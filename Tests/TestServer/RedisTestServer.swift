@@ -95,14 +95,10 @@ public final class RedisTestServer: Sendable {
         throw ChildProcess.Failure(description: "redis-server did not start (last port tried: \(lastPort))")
     }
 
-    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its directory.
+    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its
+    /// directory, without waiting (see ``ChildProcess/stopInBackground(_:then:)``).
     public func stop() {
-        let pid = self.pid
-        Glibc.kill(pid, SIGTERM)
-        if ChildProcess.waitForExit(pid, timeout: .seconds(5)) == nil {
-            Glibc.kill(pid, SIGKILL)
-            _ = ChildProcess.waitForExit(pid, timeout: .seconds(5))
-        }
-        try? FileManager.default.removeItem(atPath: directory)
+        let directory = self.directory
+        ChildProcess.stopInBackground(pid) { try? FileManager.default.removeItem(atPath: directory) }
     }
 }

@@ -20,19 +20,19 @@ struct DemoSiteServer {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    static func start(site: String = "Examples/demo-site") throws -> DemoSiteServer {
+    static func start(site: String = "Examples/demo-site") async throws -> DemoSiteServer {
         guard let port = try ChildProcess.freePorts(1).first else { throw SiteServerError(message: "no free port") }
         let runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-site-\(UUID().uuidString)").path
         let siteDirectory = repositoryRoot.appendingPathComponent(site).path
         let server = DemoSiteServer(port: port, runDirectory: runDirectory, siteDirectory: siteDirectory)
-        try server.script(["start", siteDirectory, "--port", String(port), "--run-dir", runDirectory])
+        try await server.script(["start", siteDirectory, "--port", String(port), "--run-dir", runDirectory])
         return server
     }
 
     /// Generates the demo site (the arguments that made Examples/demo-site) into a
     /// temporary directory, with robots.txt and the sitemaps naming the serving
     /// origin (the checked-in copy names port 8080), and serves it.
-    static func startGenerated(pages: Int = 40, seed: Int = 1) throws -> DemoSiteServer {
+    static func startGenerated(pages: Int = 40, seed: Int = 1) async throws -> DemoSiteServer {
         guard let port = try ChildProcess.freePorts(1).first else { throw SiteServerError(message: "no free port") }
         let temporary = FileManager.default.temporaryDirectory
         let runDirectory = temporary.appendingPathComponent("asyncurl-site-\(UUID().uuidString)").path
@@ -41,13 +41,13 @@ struct DemoSiteServer {
         var server = DemoSiteServer(port: port, runDirectory: runDirectory, siteDirectory: siteDirectory)
         server.ownsSite = true
         do {
-            try ChildProcess.run(
+            try await ChildProcess.run(
                 "/usr/bin/env",
                 [
                     "python3", generator, siteDirectory, "--pages", String(pages), "--seed", String(seed),
                     "--origin", server.baseURL
                 ])
-            try server.script(["start", siteDirectory, "--port", String(port), "--run-dir", runDirectory])
+            try await server.script(["start", siteDirectory, "--port", String(port), "--run-dir", runDirectory])
         } catch {
             server.stop()
             throw error
@@ -55,10 +55,18 @@ struct DemoSiteServer {
         return server
     }
 
+    /// Stops nginx and removes the directories, on a thread of its own: the
+    /// caller (often a test's `defer`) does not wait.
     func stop() {
-        try? script(["stop", "--port", String(port), "--run-dir", runDirectory])
-        try? FileManager.default.removeItem(atPath: runDirectory)
-        if ownsSite { try? FileManager.default.removeItem(atPath: siteDirectory) }
+        let tool = Self.repositoryRoot.appendingPathComponent("scripts/site-server.sh").path
+        let (port, runDirectory, siteDirectory, ownsSite) = (port, runDirectory, siteDirectory, ownsSite)
+        let pid = try? ChildProcess.spawn("/bin/bash", [tool, "stop", "--port", String(port), "--run-dir", runDirectory])
+        let cleaner = Thread {
+            if let pid { _ = ChildProcess.waitForExit(pid, timeout: .seconds(60)) }
+            try? FileManager.default.removeItem(atPath: runDirectory)
+            if ownsSite { try? FileManager.default.removeItem(atPath: siteDirectory) }
+        }
+        cleaner.start()
     }
 
     /// The manifest's `sitemap` object: the allowed `pages` and the robots-`disallowed` ones it lists, and its `files`.
@@ -84,9 +92,9 @@ struct DemoSiteServer {
         return Set((object?["nofollow_only"] as? [String]) ?? [])
     }
 
-    private func script(_ arguments: [String]) throws {
+    private func script(_ arguments: [String]) async throws {
         let tool = Self.repositoryRoot.appendingPathComponent("scripts/site-server.sh").path
-        try ChildProcess.run("/bin/bash", [tool] + arguments)
+        try await ChildProcess.run("/bin/bash", [tool] + arguments)
     }
 }
 
