@@ -60,9 +60,10 @@ public actor Frontier: URLFrontier {
     public let maxQueued: Int?
     /// The most URLs waiting per host (nil: no limit).
     public let maxQueuedPerHost: Int?
-    /// URLs in memory (queued or held for robots.txt) and not yet handed out,
-    /// per host (retries not counted), for the queue bounds.
-    private var waitingPerHost: [String: Int] = [:]
+    /// URLs in memory (queued or held for robots.txt) and not yet handed out
+    /// (retries not counted), for the queue bounds. Per host, the count is in
+    /// the host's scheduler record (`HostScheduler.waiting(ofHost:)`), which
+    /// lives while it is not zero: a URL's host key is hashed once per call.
     private var waitingCount = 0
     /// The estimated bytes of the URLs counted in `waitingCount`.
     private var waitingBytes = 0
@@ -175,7 +176,7 @@ public actor Frontier: URLFrontier {
             return .pageLimitReached
         }
         let isOverQueueBound =
-            Self.isOver(maxQueued, waitingCount) || maxQueuedPerHost.map { waitingPerHost[entry.hostKey, default: 0] >= $0 } ?? false
+            Self.isOver(maxQueued, waitingCount) || maxQueuedPerHost.map { waiting(ofHost: entry.hostKey) >= $0 } ?? false
         if isOverQueueBound, !mayWaitOnDisk(entry) {
             counters.queueLimited += 1
             return .queueLimitReached
@@ -208,20 +209,28 @@ public actor Frontier: URLFrontier {
     /// one in memory takes its place, and that one goes to disk.
     private func place(_ entry: FrontierEntry, arrival: Int) {
         let hostKey = entry.hostKey
-        guard let spill, mayWaitOnDisk(entry) else { return admit(entry, arrival: arrival) }
+        // The host's key is hashed once here: its record, if any, is then used by id.
+        let host = scheduler.hostID(ofHost: hostKey)
+        guard let spill, mayWaitOnDisk(entry) else {
+            admit(entry, arrival: arrival, host: host)
+            return
+        }
         let hostHash = spill.hostHash(hostKey)
         let onDisk = spill.count(forHash: hostHash)
-        let inMemory = waitingPerHost[hostKey, default: 0]
+        let inMemory = host.map { scheduler.waiting(ofHost: $0) } ?? 0
         let isFull = isMemoryFull(inMemory: inMemory)
         // Over half the budget, a host with nothing anywhere keeps its first URL in memory,
         // so it keeps its turn without a refill.
         // Past the cap itself (host records count), even a host's first URL waits on disk.
         let isAtCountBound = Self.isOver(maxQueuedPerHost, inMemory) || Self.isOver(maxQueued, waitingCount) || isOverMemoryCap
-        guard onDisk > 0 || (isFull && (inMemory > 0 || isAtCountBound)) else { return admit(entry, arrival: arrival) }
-        if let last = lastInMemory(ofHost: hostKey), HostScheduler.precedes((entry, arrival), last) {
-            admit(entry, arrival: arrival)
-            if isFull, let evicted = removeLastInMemory(ofHost: hostKey) {
-                leftQueue(evicted.entry)
+        guard onDisk > 0 || (isFull && (inMemory > 0 || isAtCountBound)) else {
+            admit(entry, arrival: arrival, host: host)
+            return
+        }
+        if let last = lastInMemory(ofHost: hostKey, host: host), HostScheduler.QueuePosition(entry, arrival: arrival) < last {
+            let host = admit(entry, arrival: arrival, host: host)
+            if isFull, let evicted = removeLastInMemory(ofHost: hostKey, host: host) {
+                leftQueue(evicted.entry, host: host)
                 spill.append(evicted.entry, arrival: evicted.arrival)
                 counters.spilled += 1
             }
@@ -243,26 +252,34 @@ public actor Frontier: URLFrontier {
             || (isUnderPressure && inMemory >= max(1, configuration.queueHeadPerHost))
     }
 
-    /// The host's URL in memory that goes out last (queued or held for robots.txt).
-    private func lastInMemory(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
-        var last = scheduler.lastQueued(ofHost: hostKey)
+    /// Where the host's URL in memory that goes out last stands (queued or held for robots.txt).
+    /// - Parameters:
+    ///   - hostKey: the host.
+    ///   - host: its scheduler record's id (`nil`: it has none, so nothing in memory).
+    private func lastInMemory(ofHost hostKey: String, host: HostScheduler.HostID?) -> HostScheduler.QueuePosition? {
+        guard let host else { return nil }
+        var last = scheduler.lastQueuedPosition(ofHost: host)
         guard !robots.isEmpty else { return last }
-        for held in robots[hostKey]?.held ?? [] where last.map({ HostScheduler.precedes($0, held) }) ?? true {
-            last = held
+        for (entry, arrival) in robots[hostKey]?.held ?? [] {
+            let position = HostScheduler.QueuePosition(entry, arrival: arrival)
+            if last.map({ $0 < position }) ?? true { last = position }
         }
         return last
     }
 
     /// Takes out the host's URL in memory that goes out last.
-    private func removeLastInMemory(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
-        let queued = scheduler.lastQueued(ofHost: hostKey)
+    private func removeLastInMemory(ofHost hostKey: String, host: HostScheduler.HostID) -> (entry: FrontierEntry, arrival: Int)? {
+        let queued = scheduler.lastQueuedPosition(ofHost: host)
         if !robots.isEmpty, let held = robots[hostKey]?.held,
-            let index = held.indices.max(by: { HostScheduler.precedes(held[$0], held[$1]) }),
-            queued.map({ HostScheduler.precedes($0, held[index]) }) ?? true
+            let index = held.indices.max(by: {
+                HostScheduler.QueuePosition(held[$0].entry, arrival: held[$0].arrival)
+                    < HostScheduler.QueuePosition(held[$1].entry, arrival: held[$1].arrival)
+            }),
+            queued.map({ $0 < HostScheduler.QueuePosition(held[index].entry, arrival: held[index].arrival) }) ?? true
         {
             return robots[hostKey]?.held.remove(at: index)
         }
-        guard let removed = scheduler.removeLastQueued(ofHost: hostKey) else { return nil }
+        guard let removed = scheduler.removeLastQueued(ofHost: host) else { return nil }
         counters.queued -= 1
         return removed
     }
@@ -271,7 +288,7 @@ public actor Frontier: URLFrontier {
     /// records of the hosts (with URLs queued, in flight or within their
     /// delay; with URLs on disk; waiting for a refill).
     private var queueMemoryInUse: Int {
-        waitingBytes + scheduler.hostCount * HostScheduler.hostRecordBytes + waitingPerHost.count * Self.hostCountBytes
+        waitingBytes + scheduler.hostCount * HostScheduler.hostRecordBytes
             + (spill?.hostCount ?? 0) * SpillQueue.hostRecordBytes + starvedHosts.count * Self.starvedHostBytes
     }
 
@@ -280,9 +297,6 @@ public actor Frontier: URLFrontier {
         queueMemoryCap.map { queueMemoryInUse >= $0 } ?? false
     }
 
-    /// Estimated bytes of one host's entry in a `[String: Int]` (slack of the
-    /// table included) with its own copy of the key's storage.
-    private static let hostCountBytes = 2 * (MemoryLayout<String>.stride + MemoryLayout<Int>.stride) + 64
     /// Estimated bytes of one host's entry in `starvedHosts` (slack included).
     private static let starvedHostBytes = 2 * MemoryLayout<UInt64>.stride
 
@@ -308,7 +322,7 @@ public actor Frontier: URLFrontier {
     /// cannot be written they are queued in memory rather than lost.
     private func flushSpill() {
         guard let spill else { return }
-        for (entry, arrival) in spill.flush() { admit(entry, arrival: arrival) }
+        for (entry, arrival) in spill.flush() { admit(entry, arrival: arrival, host: nil) }
     }
 
     /// Takes URLs of a host back from the spill file, up to its head
@@ -337,7 +351,12 @@ public actor Frontier: URLFrontier {
             return false
         }
         if !spillReadFailuresPerHost.isEmpty { spillReadFailuresPerHost[hostHash] = nil }
-        for (entry, arrival) in entries { admit(entry, arrival: arrival) }
+        // The URLs come host by host: the id of the last one's host serves the next while the key is the same.
+        var last: (key: String, host: HostScheduler.HostID)?
+        for (entry, arrival) in entries {
+            let known = last.flatMap { $0.key == entry.hostKey ? $0.host : nil }
+            last = (entry.hostKey, admit(entry, arrival: arrival, host: known))
+        }
         return !entries.isEmpty
     }
 
@@ -373,17 +392,27 @@ public actor Frontier: URLFrontier {
         return any || !starvedHosts.isEmpty
     }
 
-    /// Queues an accepted URL, or holds it until its host's robots.txt is known.
-    private func admit(_ entry: FrontierEntry, arrival: Int) {
+    /// Queues an accepted URL, or holds it until its host's robots.txt is
+    /// known; returns its host's id (a record is made when it has none).
+    /// - Parameters:
+    ///   - entry: the URL.
+    ///   - arrival: its arrival number.
+    ///   - host: its host's id, when the caller knows it (`nil`: looked up).
+    @discardableResult
+    private func admit(_ entry: FrontierEntry, arrival: Int, host: HostScheduler.HostID?) -> HostScheduler.HostID {
+        let host = host ?? scheduler.makeHostID(forHost: entry.hostKey)
         waitingCount += 1
         waitingBytes += Self.memoryCost(of: entry)
-        waitingPerHost[entry.hostKey, default: 0] += 1
-        guard obeysRobots else { return enqueue(entry, arrival: arrival) }
+        scheduler.changeWaiting(ofHost: host, by: 1)
+        guard obeysRobots else {
+            enqueue(entry, arrival: arrival, host: host)
+            return host
+        }
         if !robotsGivenUp.isEmpty, robotsGivenUp.contains(entry.hostKey) {
             refuse(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(entry.hostKey), robotsUnavailable: true)
         } else if let known = knownRobots(forHost: entry.hostKey) {
             if known.isAllowed(url: entry.url) {
-                enqueue(entry, arrival: arrival)
+                enqueue(entry, arrival: arrival, host: host)
             } else {
                 refuse(entry, code: .robots, detail: known.refusal(url: entry.url))
             }
@@ -394,6 +423,7 @@ public actor Frontier: URLFrontier {
             robotsQueue.append(entry.hostKey)
             startRobotsFetches()
         }
+        return host
     }
 
     /// A host's compiled robots.txt while it is cached and fresh.
@@ -451,10 +481,10 @@ public actor Frontier: URLFrontier {
     public func next() async -> FrontierEntry? {
         while !Task.isCancelled {
             let changes = wakeUps.changes
-            if let entry = scheduler.next(now: .now) {
+            if let (entry, host) = scheduler.nextWithHost(now: .now) {
                 if entry.attempt == 0 {
-                    leftQueue(entry)
-                    refillAfterTaking(entry)
+                    leftQueue(entry, host: host)
+                    refillAfterTaking(entry, host: host)
                 }
                 // More may be ready: pass the baton to another waiter.
                 if scheduler.queuedCount > 0 { wakeOne() }
@@ -476,10 +506,10 @@ public actor Frontier: URLFrontier {
     /// their own; see ``nextEventTime(now:)``).
     package func next(now: ContinuousClock.Instant) -> FrontierEntry? {
         while true {
-            if let entry = scheduler.next(now: now) {
+            if let (entry, host) = scheduler.nextWithHost(now: now) {
                 if entry.attempt == 0 {
-                    leftQueue(entry)
-                    refillAfterTaking(entry)
+                    leftQueue(entry, host: host)
+                    refillAfterTaking(entry, host: host)
                 }
                 return entry
             }
@@ -592,12 +622,12 @@ public actor Frontier: URLFrontier {
     // MARK: Internals
 
     /// Takes URLs of the host back from disk once its head in memory is half empty.
-    private func refillAfterTaking(_ entry: FrontierEntry) {
+    private func refillAfterTaking(_ entry: FrontierEntry, host: HostScheduler.HostID) {
         guard let spill else { return }
         let hostHash = spill.hostHash(entry.hostKey)
         guard spill.count(forHash: hostHash) > 0 else { return }
         let head = min(max(1, configuration.queueHeadPerHost), maxQueuedPerHost ?? .max)
-        let inMemory = waitingPerHost[entry.hostKey, default: 0]
+        let inMemory = scheduler.waiting(ofHost: host)
         if inMemory <= head / 2 {
             refill(hostHash: hostHash, inMemory: inMemory, hostKey: entry.hostKey)
         }
@@ -609,16 +639,25 @@ public actor Frontier: URLFrontier {
     }
 
     /// An admitted URL no longer waits: handed out, or refused by robots.txt.
-    private func leftQueue(_ entry: FrontierEntry) {
+    /// - Parameters:
+    ///   - entry: the URL.
+    ///   - host: its host's id, when the caller knows it (`nil`: looked up).
+    private func leftQueue(_ entry: FrontierEntry, host: HostScheduler.HostID? = nil) {
         waitingCount -= 1
         waitingBytes -= Self.memoryCost(of: entry)
-        if let count = waitingPerHost[entry.hostKey] {
-            waitingPerHost[entry.hostKey] = count > 1 ? count - 1 : nil
-            if count == 1, let spill {
-                let hostHash = spill.hostHash(entry.hostKey)
-                if spill.count(forHash: hostHash) > 0 { starvedHosts.insert(hostHash) }
-            }
+        guard let host = host ?? scheduler.hostID(ofHost: entry.hostKey) else { return }
+        let count = scheduler.waiting(ofHost: host)
+        guard count > 0 else { return }
+        scheduler.changeWaiting(ofHost: host, by: -1)
+        if count == 1, let spill {
+            let hostHash = spill.hostHash(entry.hostKey)
+            if spill.count(forHash: hostHash) > 0 { starvedHosts.insert(hostHash) }
         }
+    }
+
+    /// URLs of a host waiting in memory (queued or held for robots.txt).
+    private func waiting(ofHost hostKey: String) -> Int {
+        scheduler.hostID(ofHost: hostKey).map { scheduler.waiting(ofHost: $0) } ?? 0
     }
 
     private func countPage(ofHost hostKey: String, _ change: Int) {
@@ -631,8 +670,8 @@ public actor Frontier: URLFrontier {
         countPage(ofHost: entry.hostKey, 1)
     }
 
-    private func enqueue(_ entry: FrontierEntry, arrival: Int) {
-        guard scheduler.enqueue(entry, arrival: arrival) else { return drop(entry) }
+    private func enqueue(_ entry: FrontierEntry, arrival: Int, host: HostScheduler.HostID) {
+        guard scheduler.enqueue(entry, arrival: arrival, host: host) else { return drop(entry) }
         counters.queued += 1
         checkTimeBudget(of: entry.hostKey)
         wakeOne()

@@ -39,10 +39,10 @@ package struct HostScheduler: Sendable {
         var entry: FrontierEntry
         var sequence: Int
 
+        var position: QueuePosition { QueuePosition(entry, arrival: sequence) }
+
         static func < (lhs: QueuedEntry, rhs: QueuedEntry) -> Bool {
-            if lhs.entry.priority != rhs.entry.priority { return lhs.entry.priority > rhs.entry.priority }
-            if lhs.entry.depth != rhs.entry.depth { return lhs.entry.depth < rhs.entry.depth }
-            return lhs.sequence < rhs.sequence
+            lhs.position < rhs.position
         }
 
         static func == (lhs: QueuedEntry, rhs: QueuedEntry) -> Bool {
@@ -89,6 +89,8 @@ package struct HostScheduler: Sendable {
         var failures: [(fingerprint: UInt64, at: Instant)] = []
         /// Pauses for failures in a row (reset by a success).
         var pauseStreak = 0
+        /// URLs of the host its owner counts as waiting (see ``HostScheduler/changeWaiting(ofHost:by:)``).
+        var waiting = 0
 
         /// A vacant slot's record.
         static func vacant() -> Host {
@@ -108,7 +110,7 @@ package struct HostScheduler: Sendable {
 
         /// Whether nothing is queued or in flight and it holds no state a new record would not have.
         var isIdle: Bool {
-            queue.isEmpty && inFlight == 0 && failures.isEmpty && pauseStreak == 0 && crawlDelay == .zero
+            queue.isEmpty && inFlight == 0 && waiting == 0 && failures.isEmpty && pauseStreak == 0 && crawlDelay == .zero
                 && throttleDelay <= (limits.autoThrottle?.startDelay ?? .zero)
         }
 
@@ -140,6 +142,37 @@ package struct HostScheduler: Sendable {
             inFlight += 1
             lastStart = now
             return (queued, hasMore, pauseEnded)
+        }
+    }
+
+    /// A host with a record, known by its record's slot: valid while the
+    /// record lives (URLs queued, in flight or counted as waiting, a delay
+    /// not over yet, or state to keep), so callers resolve a host's key once
+    /// and then index its record instead of hashing the key again.
+    public typealias HostID = Int
+
+    /// Where a URL stands among its host's queued URLs: higher priority,
+    /// then lower depth, then lower arrival number go out first.
+    public struct QueuePosition: Comparable, Sendable {
+        /// The URL's priority.
+        public var priority: Int
+        /// The URL's depth.
+        public var depth: Int
+        /// The URL's arrival number (see ``HostScheduler/takeArrivalNumber()``).
+        public var arrival: Int
+
+        /// The position of `entry` with arrival number `arrival`.
+        public init(_ entry: FrontierEntry, arrival: Int) {
+            priority = entry.priority
+            depth = entry.depth
+            self.arrival = arrival
+        }
+
+        /// Whether `lhs` goes out before `rhs`.
+        public static func < (lhs: QueuePosition, rhs: QueuePosition) -> Bool {
+            if lhs.priority != rhs.priority { return lhs.priority > rhs.priority }
+            if lhs.depth != rhs.depth { return lhs.depth < rhs.depth }
+            return lhs.arrival < rhs.arrival
         }
     }
 
@@ -212,9 +245,19 @@ package struct HostScheduler: Sendable {
     @discardableResult
     public mutating func enqueue(_ entry: FrontierEntry, arrival: Int? = nil) -> Bool {
         guard !isGivenUp(entry.hostKey) else { return false }
+        return enqueue(entry, arrival: arrival ?? takeArrivalNumber(), host: record(forKey: entry.hostKey))
+    }
+
+    /// Queues a URL on its host, known by its id (from ``hostID(ofHost:)``
+    /// or ``makeHostID(forHost:)``); `false` (and nothing queued) when the host was given up.
+    /// - Parameters:
+    ///   - entry: the URL (of the host `slot`).
+    ///   - arrival: its arrival number, from ``takeArrivalNumber()``.
+    ///   - slot: its host's id.
+    @discardableResult
+    public mutating func enqueue(_ entry: FrontierEntry, arrival number: Int, host slot: HostID) -> Bool {
+        guard !isGivenUp(entry.hostKey) else { return false }
         var entry = entry
-        let number = arrival ?? takeArrivalNumber()
-        let slot = record(forKey: entry.hostKey)
         // One copy of a host's key for all its queued URLs, not one each.
         entry.hostKey = records[slot].key
         records[slot].queue.insert(QueuedEntry(entry: entry, sequence: number))
@@ -237,30 +280,50 @@ package struct HostScheduler: Sendable {
         slots[hostKey].flatMap { records[$0].queue.count } ?? 0
     }
 
-    /// The host's queued URL that would go out last, with its arrival number.
+    /// The id of a host with a record (`nil`: it has none).
     /// - Parameter hostKey: the host.
-    public func lastQueued(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
-        guard let slot = slots[hostKey] else { return nil }
-        return records[slot].queue.max.map { ($0.entry, $0.sequence) }
+    public func hostID(ofHost hostKey: String) -> HostID? {
+        slots[hostKey]
+    }
+
+    /// The id of a host's record, made when it has none. A record made for
+    /// nothing is dropped once ``next(now:)`` finds it idle: give it a URL
+    /// or a waiting count (``changeWaiting(ofHost:by:)``) at once.
+    /// - Parameter hostKey: the host.
+    public mutating func makeHostID(forHost hostKey: String) -> HostID {
+        record(forKey: hostKey)
+    }
+
+    /// URLs of the host its owner counts as waiting (see ``changeWaiting(ofHost:by:)``).
+    /// - Parameter slot: the host's id.
+    public func waiting(ofHost slot: HostID) -> Int {
+        records[slot].waiting
+    }
+
+    /// Changes the count of the host's URLs its owner keeps as waiting
+    /// (queued here or held elsewhere): the record is kept while it is not
+    /// zero, and handed to ``next(now:)`` to be dropped once it is, when idle.
+    /// - Parameters:
+    ///   - slot: the host's id.
+    ///   - change: what to add to the count.
+    public mutating func changeWaiting(ofHost slot: HostID, by change: Int) {
+        records[slot].waiting += change
+        if records[slot].waiting == 0 { activate(slot) }
+    }
+
+    /// Where the host's queued URL that would go out last stands.
+    /// - Parameter slot: the host's id.
+    public func lastQueuedPosition(ofHost slot: HostID) -> QueuePosition? {
+        records[slot].queue.max?.position
     }
 
     /// Takes out the host's queued URL that would go out last (to keep it
     /// elsewhere), with its arrival number.
-    /// - Parameter hostKey: the host.
-    public mutating func removeLastQueued(ofHost hostKey: String) -> (entry: FrontierEntry, arrival: Int)? {
-        guard let slot = slots[hostKey] else { return nil }
+    /// - Parameter slot: the host's id.
+    public mutating func removeLastQueued(ofHost slot: HostID) -> (entry: FrontierEntry, arrival: Int)? {
         let last = records[slot].queue.popMax()
         if last != nil { queuedCount -= 1 }
         return last.map { ($0.entry, $0.sequence) }
-    }
-
-    /// Whether URL `lhs` goes out before `rhs` of the same host: higher
-    /// priority, then lower depth, then lower arrival number.
-    /// - Parameters:
-    ///   - lhs: a URL and its arrival number.
-    ///   - rhs: another URL of the same host and its arrival number.
-    public static func precedes(_ lhs: (entry: FrontierEntry, arrival: Int), _ rhs: (entry: FrontierEntry, arrival: Int)) -> Bool {
-        QueuedEntry(entry: lhs.entry, sequence: lhs.arrival) < QueuedEntry(entry: rhs.entry, sequence: rhs.arrival)
     }
 
     /// Sets a host's robots.txt `Crawl-delay`, cut to ``PolitenessPolicy/maxCrawlDelay``
@@ -322,6 +385,12 @@ package struct HostScheduler: Sendable {
     /// The next URL whose host's politeness allows it at `now`, marked as in
     /// flight; `nil` when none may go yet (see ``nextEventTime(now:)``).
     public mutating func next(now: Instant) -> FrontierEntry? {
+        nextWithHost(now: now)?.entry
+    }
+
+    /// ``next(now:)``, with the id of the URL's host.
+    /// - Parameter now: the time.
+    public mutating func nextWithHost(now: Instant) -> (entry: FrontierEntry, host: HostID)? {
         releaseTimers(now: now)
         var turns = ready.count
         while turns > 0, let slot = ready.popFirst() {
@@ -341,7 +410,7 @@ package struct HostScheduler: Sendable {
             queuedCount -= 1
             inFlightCount += 1
             if hasMore { activate(slot) }
-            return queued.entry
+            return (queued.entry, slot)
         }
         return nil
     }
