@@ -114,6 +114,23 @@ struct FrontierBoundsTests {
                 == .repeatedSegments)
     }
 
+    @Test("The repeated-segment check's shortcut for short paths keeps every verdict: limit and limit + 1 repeats, queries, no authority")
+    func shortPathShortcutKeepsVerdicts() throws {
+        let scope = try CrawlScope(hosts: .any, maxRepeatedSegments: 2)
+        func rejection(_ url: String) -> CrawlScope.Rejection? {
+            scope.rejection(of: FrontierEntry(url: url, fingerprint: 1, hostKey: "http://h.test:80"), seedHosts: [])
+        }
+        #expect(rejection("http://h.test/a/a") == nil)
+        #expect(rejection("http://h.test/a/a/a") == .repeatedSegments)
+        #expect(rejection("http://h.test//a//a/") == nil)
+        #expect(rejection("http://h.test/a/a?x=/a/a/a") == nil)
+        #expect(rejection("http://h.test/a/a#/a") == nil)
+        // Slashes before the authority are not the path's; without one, the first segment follows no slash.
+        #expect(rejection("x?y://h.test/a/a/a") == .repeatedSegments)
+        #expect(rejection("a/a/a") == .repeatedSegments)
+        #expect(rejection("a/a") == nil)
+    }
+
     @Test("Fingerprints chosen to share their high bits do not pile into one probe cluster")
     func chosenFingerprintsSpread() {
         // Unkeyed, (fingerprint × capacity) >> 64 puts 1...20,000 all in slot 0: one run of 20,000 slots.

@@ -113,7 +113,10 @@ public struct CrawlScope: Sendable {
     /// linear in its bytes, and the standard library's hash is seeded per
     /// process), and the check stops at the first segment over the limit. So
     /// the work is linear in the URL's length, whatever its segments.
+    /// A path of at most `limit` segments repeats none more often: it is
+    /// told apart first, from its slashes, without copying or hashing.
     static func repeatsSegment(in url: String, moreThan limit: Int) -> Bool {
+        guard pathSegmentBound(of: url) > limit else { return false }
         var counts: [ArraySlice<UInt8>: Int] = [:]
         var exceeded = false
         forEachPathSegment(of: url) { segment in
@@ -123,6 +126,21 @@ public struct CrawlScope: Sendable {
             return !exceeded
         }
         return exceeded
+    }
+
+    /// At least the number of non-empty segments of the URL's path (the
+    /// segments ``forEachPathSegment(of:_:)`` gives): the slashes from the
+    /// authority to any `?` or `#` (each segment follows one), or one more
+    /// without an authority (the first segment then follows none).
+    static func pathSegmentBound(of url: String) -> Int {
+        let utf8 = url.utf8
+        let authority = authorityStart(url)
+        var slashes = 0
+        for byte in utf8[(authority ?? utf8.startIndex)...] {
+            if byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
+            if byte == UInt8(ascii: "/") { slashes += 1 }
+        }
+        return authority == nil ? slashes + 1 : slashes
     }
 
     /// Calls `body` with each non-empty segment of the URL's path, in order, until it returns `false`.
