@@ -231,11 +231,11 @@ public actor Frontier: URLFrontier {
             let host = admit(entry, arrival: arrival, host: host)
             if isFull, let evicted = removeLastInMemory(ofHost: hostKey, host: host) {
                 leftQueue(evicted.entry, host: host)
-                spill.append(evicted.entry, arrival: evicted.arrival)
+                spill.append(evicted.entry, arrival: evicted.arrival, hostHash: hostHash)
                 counters.spilled += 1
             }
         } else {
-            spill.append(entry, arrival: arrival)
+            spill.append(entry, arrival: arrival, hostHash: hostHash)
             counters.spilled += 1
             // A host with none in memory is refilled when nothing else is ready.
             if inMemory == 0 { starvedHosts.insert(hostHash) }

@@ -34,7 +34,14 @@ final class SQLiteStatement {
             try check(sqlite3_bind_null(handle, index))
             return
         }
-        try check(sqlite3_bind_text(handle, index, value, -1, Self.transient))
+        // Its UTF-8 bytes in place (no C string copied), with their length; SQLite copies them.
+        // (An empty buffer may have no address, which would bind NULL: "" is bound as a C string.)
+        var text = value
+        try check(
+            text.withUTF8 { bytes in
+                guard let start = bytes.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, Self.transient) }
+                return sqlite3_bind_text(handle, index, start, Int32(bytes.count), Self.transient)
+            })
     }
 
     /// Runs a statement that returns no rows, then resets it for reuse.

@@ -32,8 +32,9 @@ public final class SpillQueue {
 
     private let connection: SQLiteConnection
     private let statements: Statements
-    /// URLs appended and not written yet (written by ``flush()``, one transaction).
-    private var buffer: [(entry: FrontierEntry, arrival: Int)] = []
+    /// URLs appended and not written yet (written by ``flush()``, one
+    /// transaction), with their hosts' ``hostHash(_:)`` (computed once).
+    private var buffer: [(entry: FrontierEntry, arrival: Int, hostHash: UInt64)] = []
     /// URLs spilled and not yet taken back, per host hash (``hostHash(_:)``).
     private var spilledPerHost: [UInt64: Int] = [:]
     /// The bits of ``hostHash(_:)`` kept (a test hook: fewer bits make hosts share hashes).
@@ -190,8 +191,17 @@ public final class SpillQueue {
     /// - Parameter entry: the URL.
     /// - Parameter arrival: its place among URLs of equal priority and depth (lower first).
     public func append(_ entry: FrontierEntry, arrival: Int) {
-        buffer.append((entry, arrival))
-        spilledPerHost[hostHash(entry.hostKey), default: 0] += 1
+        append(entry, arrival: arrival, hostHash: hostHash(entry.hostKey))
+    }
+
+    /// ``append(_:arrival:)`` for a caller that has the host's hash already.
+    /// - Parameters:
+    ///   - entry: the URL.
+    ///   - arrival: its place among URLs of equal priority and depth (lower first).
+    ///   - hostHash: the ``hostHash(_:)`` of its host key.
+    func append(_ entry: FrontierEntry, arrival: Int, hostHash: UInt64) {
+        buffer.append((entry, arrival, hostHash))
+        spilledPerHost[hostHash, default: 0] += 1
         count += 1
     }
 
@@ -205,7 +215,10 @@ public final class SpillQueue {
         buffer = []
         do {
             try openTransaction()
-            for (entry, arrival) in entries { try write(entry, arrival: arrival) }
+            // By index: each URL is read in place, not copied out of the buffer.
+            for index in entries.indices {
+                try write(entries[index].entry, arrival: entries[index].arrival, hostHash: entries[index].hostHash)
+            }
             writtenCount += entries.count
             rowsSinceCommit += entries.count
             if rowsSinceCommit >= Self.rowsPerTransaction { try commitTransaction() }
@@ -213,8 +226,8 @@ public final class SpillQueue {
         } catch {
             if isInTransaction { try? connection.execute("ROLLBACK", operation: "rollback spill") }
             isInTransaction = false
-            for (entry, _) in entries { forget(hostHash(entry.hostKey), 1) }
-            return entries
+            for (_, _, hash) in entries { forget(hash, 1) }
+            return entries.map { ($0.entry, $0.arrival) }
         }
     }
 
@@ -237,9 +250,9 @@ public final class SpillQueue {
         try statements.commit.run()
     }
 
-    private func write(_ entry: FrontierEntry, arrival: Int) throws(StateStoreError) {
+    private func write(_ entry: FrontierEntry, arrival: Int, hostHash: UInt64) throws(StateStoreError) {
         let insert = statements.insert
-        try insert.bind(Int64(bitPattern: hostHash(entry.hostKey)), at: 1)
+        try insert.bind(Int64(bitPattern: hostHash), at: 1)
         try insert.bind(Int64(~entry.priority), at: 2)
         try insert.bind(Int64(entry.depth), at: 3)
         try insert.bind(Int64(arrival), at: 4)
