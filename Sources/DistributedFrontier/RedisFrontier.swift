@@ -257,6 +257,30 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         if more { wakeOne() }
     }
 
+    /// How many URLs the tasks waiting in ``next()`` want, for a claim made
+    /// along with a completion batch (see `RedisCompletionQueue.ClaimsAlong`).
+    private func claimsWanted() -> Int {
+        state.withLock { local in
+            local.isClosed ? 0 : max(0, min(Self.maxClaimBatch, local.callers - local.claimed.count - local.claiming))
+        }
+    }
+
+    /// Takes the URLs a completion batch claimed: each waits for a task in
+    /// ``next()``, one woken for each; those this code cannot read are finished.
+    private func receive(_ reply: RedisFrontierWire.ClaimReply) {
+        guard case .claimed(let claimed, let unreadable, let more) = reply else { return }
+        for raw in unreadable {
+            if let hostKey = raw.split(separator: "\n", maxSplits: 1).first {
+                // Not awaited here: this runs inside the completion queue's send.
+                Task { _ = await self.finish(raw, hostKey: String(hostKey), end: .done(.failed)) }
+            }
+        }
+        for lease in claimed { leases.hold(lease) }
+        state.withLock { $0.claimed.append(contentsOf: claimed.map(\.entry)) }
+        for _ in claimed { wakeOne() }
+        if more { wakeOne() }
+    }
+
     /// The claimed entry, or `nil` when robots.txt forbids it (its lease then
     /// ends as denied), or cannot be fetched yet (the URL goes back to its
     /// queue and the host pauses until robots.txt is tried again), or never
@@ -680,6 +704,10 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     }
 
     private func startBackgroundTasks() {
+        completions.claimAlong(
+            .init(
+                leaseTimeout: options.leaseTimeout, wanted: { [weak self] in self?.claimsWanted() ?? 0 },
+                received: { [weak self] reply in self?.receive(reply) }))
         let renewal = leases.startRenewing()
         let listener = Task { [weak self] in
             while !Task.isCancelled {
