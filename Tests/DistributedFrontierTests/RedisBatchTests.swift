@@ -105,7 +105,8 @@ struct RedisBatchTests {
             let pages = (0..<3).map { RedisFixtures.entry(host: 1, path: "/\($0)") }
             #expect(await frontiers[0].addSeeds(pages).allSatisfy { $0 == .queued })
             let wire = try await Self.wire(for: frontiers[0], policy: policy)
-            guard case .claimed(let first, _, _) = try await wire.claim(leaseTimeout: .seconds(60), token: "along", most: 4), first.count == 1
+            guard case .claimed(let first, _, _) = try await wire.claim(leaseTimeout: .seconds(60), token: "along", most: 4),
+                first.count == 1
             else {
                 Issue.record("the host's one slot was not claimed")
                 return
