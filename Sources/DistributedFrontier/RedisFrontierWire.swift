@@ -273,7 +273,9 @@ final class RedisFrontierWire: Sendable {
         let reply = try await evaluate(RedisFrontierScripts.complete, keys: scriptKeys, arguments: arguments)
         let parts = reply.elements
         let flags = parts.prefix(completions.count + 1).compactMap(\.int)
-        guard flags.count == completions.count + 1, let finished = flags.last else { throw unexpected(RedisFrontierScripts.complete, reply) }
+        guard flags.count == completions.count + 1, let finished = flags.last else {
+            throw unexpected(RedisFrontierScripts.complete, reply)
+        }
         let rest = parts.dropFirst(completions.count + 1)
         let claimed = rest.isEmpty ? nil : Self.claimReply(rest)
         if !rest.isEmpty, claimed == nil { throw unexpected(RedisFrontierScripts.complete, reply) }
