@@ -23,10 +23,11 @@ final class RedisCompletionQueue: Sendable {
     struct ClaimsAlong: Sendable {
         /// How long the claimed URLs' leases last.
         var leaseTimeout: Duration
-        /// How many URLs the worker's waiting tasks want now.
+        /// How many URLs the worker's waiting tasks want now (above 0: the
+        /// batch then ends with a call of `received`).
         var wanted: @Sendable () -> Int
-        /// Takes what the call claimed (called before the batch's completions return).
-        var received: @Sendable (RedisFrontierWire.ClaimReply) -> Void
+        /// Takes what the call claimed (`nil`: nothing came), before the batch's completions return.
+        var received: @Sendable (RedisFrontierWire.ClaimReply?) -> Void
     }
 
     /// A queue for the worker `workerID`: its batches are named after it, so a retried one is answered as the first time.
@@ -52,11 +53,12 @@ final class RedisCompletionQueue: Sendable {
         // Retries send the same name: a completion that went through before the reply was lost is answered as held.
         let name = RedisFrontierWire.BatchName(worker: workerID, sequence: sequence)
         let claims = along.withLock { $0 }
+        let claiming = claims?.wanted() ?? 0
         let reply = await wire.withRetries { () async throws(RedisError) -> RedisFrontierWire.BatchReply in
             try await self.wire.complete(
-                batch, name: name, written: written, claiming: claims?.wanted() ?? 0, leaseTimeout: claims?.leaseTimeout ?? .zero)
+                batch, name: name, written: written, claiming: claiming, leaseTimeout: claims?.leaseTimeout ?? .zero)
         }
-        if let claimed = reply?.claimed { claims?.received(claimed) }
+        if claiming > 0 { claims?.received(reply?.claimed) }
         return batch.enumerated().map { index, completion in
             if completion.writesOutput, reply?.held[index] != true { ledger.refused(batch: sequence) }
             return reply.map { RedisFrontierWire.CompletionReply(wasHeld: $0.held[index], isFinished: $0.isFinished, batch: sequence) }
