@@ -43,7 +43,10 @@ public final class RedisConnection: @unchecked Sendable {
     private let queue: DispatchQueue
     private var context: UnsafeMutablePointer<redisContext>?
     private let pending = LockedState(Pending())
-    private let scriptHashes = LockedState<[String: String]>([:])
+    /// SHA-1s of the scripts loaded, by the source's length in UTF-8 bytes:
+    /// hashing a source of several KiB on every call cost about 1% of a
+    /// worker's CPU; a length, then `==` (at once for the same literal), does not.
+    private let scriptHashes = LockedState<[Int: [(source: String, hash: String)]]>([:])
 
     private struct Request {
         var commands: [[[UInt8]]]
@@ -139,14 +142,17 @@ public final class RedisConnection: @unchecked Sendable {
     public func evaluate(_ script: String, keys: [[UInt8]] = [], arguments: [[UInt8]], after earlier: [[[UInt8]]] = [])
         async throws(RedisError) -> RedisReply
     {
-        var hash = scriptHashes.withLock { $0[script] }
+        let length = script.utf8.count
+        var hash = scriptHashes.withLock { $0[length]?.first { $0.source == script }?.hash }
         if hash == nil {
             let loaded = try await send(["SCRIPT", "LOAD", script].map { Array($0.utf8) })
             guard case .string(let bytes) = loaded else {
                 throw RedisError(address: address, cause: .unexpectedReply("SCRIPT LOAD: \(loaded)"))
             }
             let text = String(decoding: bytes, as: UTF8.self)
-            scriptHashes.withLock { $0[script] = text }
+            scriptHashes.withLock { hashes in
+                if hashes[length]?.contains(where: { $0.source == script }) != true { hashes[length, default: []].append((script, text)) }
+            }
             hash = text
         }
         let tail = [Array(String(keys.count).utf8)] + keys + arguments

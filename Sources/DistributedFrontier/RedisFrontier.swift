@@ -62,6 +62,9 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         var callers = 0
         /// URLs claimed by a claim for several, not handed out yet (their leases are held and renewed).
         var claimed: [FrontierEntry] = []
+        /// Completion batches on the wire that claim URLs along for the tasks
+        /// in ``RedisFrontier/next()``: those wait for them rather than claim.
+        var claimsAlong = 0
         var isClosed = false
         /// Whether a call telling Redis which output is written is due.
         var acknowledgementDue = false
@@ -202,6 +205,11 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
                 continue
             }
             let changesBefore = wakeUps.changes
+            if state.withLock({ $0.claimsAlong > 0 }) {
+                // A completion batch brings URLs for the tasks that wait (see receive(_:)).
+                await waitForChange(upTo: options.maxIdleWait, unlessChangedSince: changesBefore)
+                continue
+            }
             guard let most = reserveClaim() else {
                 await waitForChange(upTo: options.maxIdleWait, unlessChangedSince: changesBefore)
                 continue
@@ -254,6 +262,39 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
             state.withLock { $0.claimed.append(contentsOf: claimed.dropFirst().map(\.entry)) }
             for _ in 1..<claimed.count { wakeOne() }
         }
+        if more { wakeOne() }
+    }
+
+    /// How many URLs the tasks waiting in ``next()`` want, for a claim made
+    /// along with a completion batch (see `RedisCompletionQueue.ClaimsAlong`).
+    /// A batch that asks for some is on the wire until ``receive(_:)``.
+    private func claimsWanted() -> Int {
+        state.withLock { local in
+            let wanted = local.isClosed ? 0 : max(0, min(Self.maxClaimBatch, local.callers - local.claimed.count - local.claiming))
+            if wanted > 0 { local.claimsAlong += 1 }
+            return wanted
+        }
+    }
+
+    /// Takes the URLs a completion batch claimed (`nil`: none came, the
+    /// batch failed or was answered from Redis' record): each waits for a
+    /// task in ``next()``, one woken for each, and one more to claim for itself;
+    /// those this code cannot read are finished.
+    private func receive(_ reply: RedisFrontierWire.ClaimReply?) {
+        state.withLock { $0.claimsAlong -= 1 }
+        // One more than the URLs that came: it claims for itself, as a task that
+        // found nothing buffered would (and passes the turn on when it gets more).
+        defer { wakeOne() }
+        guard case .claimed(let claimed, let unreadable, let more) = reply else { return }
+        for raw in unreadable {
+            if let hostKey = raw.split(separator: "\n", maxSplits: 1).first {
+                // Not awaited here: this runs inside the completion queue's send.
+                Task { _ = await self.finish(raw, hostKey: String(hostKey), end: .done(.failed)) }
+            }
+        }
+        for lease in claimed { leases.hold(lease) }
+        state.withLock { $0.claimed.append(contentsOf: claimed.map(\.entry)) }
+        for _ in claimed { wakeOne() }
         if more { wakeOne() }
     }
 
@@ -680,6 +721,10 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     }
 
     private func startBackgroundTasks() {
+        completions.claimAlong(
+            .init(
+                leaseTimeout: options.leaseTimeout, wanted: { [weak self] in self?.claimsWanted() ?? 0 },
+                received: { [weak self] reply in self?.receive(reply) }))
         let renewal = leases.startRenewing()
         let listener = Task { [weak self] in
             while !Task.isCancelled {

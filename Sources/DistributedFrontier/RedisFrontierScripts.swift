@@ -186,6 +186,101 @@ enum RedisFrontierScripts {
             and redis.call('HGET', STATS, 'seeded') ~= false
         end
 
+        -- Claims up to `most` URLs whose hosts may start now, for the worker whose
+        -- lease token is `token` (see the claim script, which is this function; the
+        -- complete script calls it too, for the worker's tasks that wait).
+        local function claim_urls(limit, pdelay, leaseMs, token, most)
+          local now = now_ms()
+          for _, lease in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 64)) do
+            redis.call('ZREM', LEASES, lease)
+            local f = split(lease, 4)
+            if f then
+              redis.call('HINCRBY', hkey(f[1]), 'inflight', -1)
+              redis.call('ZADD', qkey(f[1]), f[2], f[4])
+              redis.call('HINCRBY', STATS, 'pending', 1)
+              redis.call('HINCRBY', STATS, 'expired', 1)
+              reschedule(f[1], qkey(f[1]), hkey(f[1]), limit, pdelay)
+            end
+          end
+          for _, retry in ipairs(redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 64)) do
+            redis.call('ZREM', DELAYED, retry)
+            local f = split(retry, 3)
+            if f and redis.call('SISMEMBER', GIVENUP, f[1]) == 1 then
+              redis.call('HINCRBY', STATS, 'done', 1)
+              redis.call('HINCRBY', STATS, 'droppedWithHost', 1)
+            elseif f then
+              redis.call('ZADD', qkey(f[1]), f[2], f[3])
+              redis.call('HINCRBY', STATS, 'pending', 1)
+              reschedule(f[1], qkey(f[1]), hkey(f[1]), limit, pdelay)
+            end
+          end
+          local claimed = {'E', '0'}
+          -- Numbers given to redis.call are formatted each time: these once.
+          local nowText, expiry = tostring(now), tostring(now + leaseMs)
+          -- Takes up to `want` URLs of a ready host: one when its starts must be
+          -- spaced (a delay), else as many as it has free slots, in one ZPOPMIN.
+          local function claim_from(host, want)
+            local qk, hk = qkey(host), hkey(host)
+            local f = host_fields(hk)
+            local hostLimit, gap = host_rule(f, limit, pdelay)
+            local free = hostLimit - num(f[1])
+            local popped = {}
+            if free > 0 then
+              -- A paused host (its READY score not yet moved) gives one, as a delay does.
+              local spaced = gap > 0 or num(f[4]) > now
+              popped = redis.call('ZPOPMIN', qk, spaced and 1 or math.min(free, want))
+            end
+            if #popped == 0 then
+              -- At its limit or empty (workers with different limits): out of the turn order.
+              redis.call('ZREM', READY, host)
+              return
+            end
+            local n = #popped / 2
+            f[1] = redis.call('HINCRBY', hk, 'inflight', n)
+            f[2] = nowText
+            redis.call('HSET', hk, 'last', nowText)
+            redis.call('HINCRBY', STATS, 'pending', -n)
+            -- The fencing tokens: each claim's number, never used again in this crawl.
+            local fence = redis.call('HINCRBY', STATS, 'fence', n) - n
+            local scored = {}
+            for i = 1, n do
+              local lease = host .. '\\n' .. popped[2 * i] .. '\\n' .. token .. '#' .. (fence + i) .. '\\n' .. popped[2 * i - 1]
+              scored[2 * i - 1] = expiry
+              scored[2 * i] = lease
+              claimed[#claimed + 1] = lease
+            end
+            redis.call('ZADD', LEASES, unpack(scored))
+            schedule(host, qk, f, limit, pdelay)
+          end
+          -- In turns over the ready hosts, oldest first, each a fair share of what is still wanted.
+          for turn = 1, 8 do
+            local want = most - (#claimed - 2)
+            if want <= 0 then break end
+            local hosts = redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, want)
+            if #hosts == 0 then break end
+            local share = math.ceil(want / #hosts)
+            for _, host in ipairs(hosts) do
+              want = most - (#claimed - 2)
+              if want <= 0 then break end
+              claim_from(host, math.min(share, want))
+            end
+          end
+          if #claimed > 2 then
+            if #claimed - 2 >= most and #redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, 1) > 0 then claimed[2] = '1' end
+            return claimed
+          end
+          if finished() then return {'F'} end
+          local wait = -1
+          for _, key in ipairs({READY, DELAYED, LEASES}) do
+            local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+            if #first == 2 then
+              local at = math.max(0, tonumber(first[2]) - now)
+              if wait < 0 or at < wait then wait = at end
+            end
+          end
+          return {'W', tostring(wait)}
+        end
+
         """
 
     /// Offers URLs. ARGV: prefix, per-host limit, policy delay (ms), max pages
@@ -340,97 +435,8 @@ enum RedisFrontierScripts {
     static let claim = RedisScript(
         name: "claim",
         source: prelude + """
-            local limit, pdelay, leaseMs, token = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
             local most = math.max(1, tonumber(ARGV[6]) or 1)
-            local now = now_ms()
-            for _, lease in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 64)) do
-              redis.call('ZREM', LEASES, lease)
-              local f = split(lease, 4)
-              if f then
-                redis.call('HINCRBY', hkey(f[1]), 'inflight', -1)
-                redis.call('ZADD', qkey(f[1]), f[2], f[4])
-                redis.call('HINCRBY', STATS, 'pending', 1)
-                redis.call('HINCRBY', STATS, 'expired', 1)
-                reschedule(f[1], qkey(f[1]), hkey(f[1]), limit, pdelay)
-              end
-            end
-            for _, retry in ipairs(redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 64)) do
-              redis.call('ZREM', DELAYED, retry)
-              local f = split(retry, 3)
-              if f and redis.call('SISMEMBER', GIVENUP, f[1]) == 1 then
-                redis.call('HINCRBY', STATS, 'done', 1)
-                redis.call('HINCRBY', STATS, 'droppedWithHost', 1)
-              elseif f then
-                redis.call('ZADD', qkey(f[1]), f[2], f[3])
-                redis.call('HINCRBY', STATS, 'pending', 1)
-                reschedule(f[1], qkey(f[1]), hkey(f[1]), limit, pdelay)
-              end
-            end
-            local claimed = {'E', '0'}
-            -- Numbers given to redis.call are formatted each time: these once.
-            local nowText, expiry = tostring(now), tostring(now + leaseMs)
-            -- Takes up to `want` URLs of a ready host: one when its starts must be
-            -- spaced (a delay), else as many as it has free slots, in one ZPOPMIN.
-            local function claim_from(host, want)
-              local qk, hk = qkey(host), hkey(host)
-              local f = host_fields(hk)
-              local hostLimit, gap = host_rule(f, limit, pdelay)
-              local free = hostLimit - num(f[1])
-              local popped = {}
-              if free > 0 then
-                -- A paused host (its READY score not yet moved) gives one, as a delay does.
-                local spaced = gap > 0 or num(f[4]) > now
-                popped = redis.call('ZPOPMIN', qk, spaced and 1 or math.min(free, want))
-              end
-              if #popped == 0 then
-                -- At its limit or empty (workers with different limits): out of the turn order.
-                redis.call('ZREM', READY, host)
-                return
-              end
-              local n = #popped / 2
-              f[1] = redis.call('HINCRBY', hk, 'inflight', n)
-              f[2] = nowText
-              redis.call('HSET', hk, 'last', nowText)
-              redis.call('HINCRBY', STATS, 'pending', -n)
-              -- The fencing tokens: each claim's number, never used again in this crawl.
-              local fence = redis.call('HINCRBY', STATS, 'fence', n) - n
-              local scored = {}
-              for i = 1, n do
-                local lease = host .. '\\n' .. popped[2 * i] .. '\\n' .. token .. '#' .. (fence + i) .. '\\n' .. popped[2 * i - 1]
-                scored[2 * i - 1] = expiry
-                scored[2 * i] = lease
-                claimed[#claimed + 1] = lease
-              end
-              redis.call('ZADD', LEASES, unpack(scored))
-              schedule(host, qk, f, limit, pdelay)
-            end
-            -- In turns over the ready hosts, oldest first, each a fair share of what is still wanted.
-            for turn = 1, 8 do
-              local want = most - (#claimed - 2)
-              if want <= 0 then break end
-              local hosts = redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, want)
-              if #hosts == 0 then break end
-              local share = math.ceil(want / #hosts)
-              for _, host in ipairs(hosts) do
-                want = most - (#claimed - 2)
-                if want <= 0 then break end
-                claim_from(host, math.min(share, want))
-              end
-            end
-            if #claimed > 2 then
-              if #claimed - 2 >= most and #redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'LIMIT', 0, 1) > 0 then claimed[2] = '1' end
-              return claimed
-            end
-            if finished() then return {'F'} end
-            local wait = -1
-            for _, key in ipairs({READY, DELAYED, LEASES}) do
-              local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-              if #first == 2 then
-                local at = math.max(0, tonumber(first[2]) - now)
-                if wait < 0 or at < wait then wait = at end
-              end
-            end
-            return {'W', tostring(wait)}
+            return claim_urls(tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], most)
             """)
 
     /// Ends leases, one or more in one call (completions that arrive while
@@ -438,8 +444,9 @@ enum RedisFrontierScripts {
     /// limit, policy delay (ms), the batch's worker and number (the worker
     /// empty: not named), the last of the worker's batches whose output it
     /// wrote (see `unwritten` below), the policy's failure threshold, failure
-    /// window (ms), failure pause backoff (ms), longest wait (ms) and a 429's
-    /// pause reason, then for each lease 13 arguments: the lease,
+    /// window (ms), failure pause backoff (ms), longest wait (ms), a 429's
+    /// pause reason, the lease time (ms) and how many URLs to claim for the
+    /// batch's worker after the batch (0: none; see the end), then for each lease 13 arguments: the lease,
     /// kind, counter, wait (ms), retry member (`SEQUENCE`-less payload), host
     /// pause (ms, 0: none), failure (the URL's fingerprint when
     /// it failed, `S` for a success, empty otherwise), then
@@ -469,7 +476,9 @@ enum RedisFrontierScripts {
     /// What a batch changes per host (its in-flight count, its place in `ready`)
     /// and in `stats` is written once per batch, not once per lease.
     /// Returns, for each lease, whether it was still held (0/1; a lease this
-    /// code cannot read counts as not held), then whether the crawl is finished (0/1).
+    /// code cannot read counts as not held), then whether the crawl is finished (0/1),
+    /// then (when asked to claim, the batch named and the crawl not finished)
+    /// what the claim script would answer for that many URLs.
     /// A named batch's answer is kept (`replies`, one field per worker, its
     /// last batch only; dropped with the worker's heartbeat): the same batch
     /// sent again (a retry after a lost reply) gets it again and changes nothing.
@@ -493,6 +502,7 @@ enum RedisFrontierScripts {
             end
             local threshold, windowMs, backoffMs, capMs = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
             local pauseReason = ARGV[11]
+            local leaseMs, claimMost = tonumber(ARGV[12]), tonumber(ARGV[13]) or 0
             local now = now_ms()
             local unwritten = {}
             -- What the batch adds to `stats`, and per host (in first-seen order) its keys,
@@ -589,8 +599,8 @@ enum RedisFrontierScripts {
               return held
             end
             local out, sooner = {}, 0
-            for i = 0, (#ARGV - 11) / 13 - 1 do
-              out[#out + 1] = complete_one(12 + i * 13, 14 + i * 3)
+            for i = 0, (#ARGV - 13) / 13 - 1 do
+              out[#out + 1] = complete_one(14 + i * 13, 14 + i * 3)
             end
             for _, host in ipairs(order) do
               local h = hosts[host]
@@ -605,9 +615,21 @@ enum RedisFrontierScripts {
               redis.call('HINCRBY', STATS, 'unwritten', #unwritten)
             end
             local isFinished = finished()
-            wake(isFinished and 64 or math.min(sooner, 16))
+            -- URLs for the worker's tasks that wait, claimed in this same call
+            -- (the slots it freed, mostly): one script call per batch instead of one
+            -- claim per freed slot. Not kept for a retried batch: a lease whose
+            -- answer was lost expires, and its URL goes back to its queue.
+            local claimed = nil
+            if claimMost > 0 and batchWorker ~= '' and not isFinished then
+              claimed = claim_urls(limit, pdelay, leaseMs, batchWorker, claimMost)
+            end
+            local taken = (claimed and claimed[1] == 'E') and (#claimed - 2) or 0
+            wake(isFinished and 64 or math.max(0, math.min(sooner, 16) - taken))
             out[#out + 1] = isFinished and 1 or 0
             if batchWorker ~= '' then redis.call('HSET', REPLIES, batchWorker, batchNumber .. ' ' .. table.concat(out)) end
+            if claimed then
+              for _, part in ipairs(claimed) do out[#out + 1] = part end
+            end
             return out
             """)
 

@@ -168,25 +168,30 @@ final class RedisFrontierWire: Sendable {
                 keys.prefix, limitArgument, delayArgument, Self.number(leaseTimeout.flooredMilliseconds), Array(token.utf8),
                 Self.number(max(1, most))
             ])
-        let parts = reply.elements
+        guard let claimed = Self.claimReply(reply.elements[...]) else { throw unexpected(RedisFrontierScripts.claim, reply) }
+        return claimed
+    }
+
+    /// What the claim script's answer says (`nil`: not such an answer).
+    private static func claimReply(_ parts: ArraySlice<RedisReply>) -> ClaimReply? {
         switch parts.first?.text {
         case "E":
-            guard parts.count >= 3 else { throw unexpected(RedisFrontierScripts.claim, reply) }
+            guard parts.count >= 3 else { return nil }
             var leases: [RedisLease] = []
             var unreadable: [String] = []
             for part in parts.dropFirst(2) {
-                guard case .string(let bytes) = part else { throw unexpected(RedisFrontierScripts.claim, reply) }
+                guard case .string(let bytes) = part else { return nil }
                 let raw = String(decoding: bytes, as: UTF8.self)
                 if let lease = RedisLease(raw) { leases.append(lease) } else { unreadable.append(raw) }
             }
-            return .claimed(leases, unreadable: unreadable, more: parts[1].text == "1")
+            return .claimed(leases, unreadable: unreadable, more: parts[parts.startIndex + 1].text == "1")
         case "F":
             return .finished
         case "W":
-            let hint = parts.count > 1 ? parts[1].int ?? -1 : -1
+            let hint = parts.count > 1 ? parts[parts.startIndex + 1].int ?? -1 : -1
             return .wait(hint < 0 ? nil : .milliseconds(max(1, hint)))
         default:
-            throw unexpected(RedisFrontierScripts.claim, reply)
+            return nil
         }
     }
 
@@ -216,8 +221,8 @@ final class RedisFrontierWire: Sendable {
         lease raw: String, hostKey: String, end: LeaseEnd, signal: HostSignal = .none,
         sample: LatencySample? = nil
     ) async throws(RedisError) -> CompletionReply {
-        let (held, isFinished) = try await complete([Completion(lease: raw, hostKey: hostKey, end: end, signal: signal, sample: sample)])
-        return CompletionReply(wasHeld: held.first ?? false, isFinished: isFinished)
+        let reply = try await complete([Completion(lease: raw, hostKey: hostKey, end: end, signal: signal, sample: sample)])
+        return CompletionReply(wasHeld: reply.held.first ?? false, isFinished: reply.isFinished)
     }
 
     /// Names one batch of lease ends: the worker that sends it and the batch's
@@ -232,18 +237,32 @@ final class RedisFrontierWire: Sendable {
         var sequence: UInt64
     }
 
+    /// What one completion batch's script call answered.
+    struct BatchReply: Sendable, Hashable {
+        /// Whether each lease was still held.
+        var held: [Bool]
+        /// Whether the crawl is now finished.
+        var isFinished: Bool
+        /// The URLs claimed for the worker in the same call, when it asked
+        /// (`nil`: it did not, or Redis answered a retried batch from its record).
+        var claimed: ClaimReply?
+    }
+
     /// Ends several leases in one script call: whether each was still held, and whether the crawl is now finished.
     /// With a `name`, sending the same batch again answers as the first time did,
     /// and `written` says the worker wrote the output of its batches up to that number.
-    func complete(_ completions: [Completion], name: BatchName? = nil, written: UInt64 = 0) async throws(RedisError) -> (
-        held: [Bool], isFinished: Bool
-    ) {
+    /// With a `name` and `claiming` above 0, the same call then claims up to
+    /// that many URLs for the worker, leased for `leaseTimeout`.
+    func complete(
+        _ completions: [Completion], name: BatchName? = nil, written: UInt64 = 0, claiming: Int = 0, leaseTimeout: Duration = .zero
+    ) async throws(RedisError) -> BatchReply {
         var scriptKeys = keys.common + [keys.replies, keys.unwritten(worker: name?.worker ?? "")]
         var arguments = [
             keys.prefix, limitArgument, delayArgument, Array((name?.worker ?? "").utf8), Self.number(name?.sequence ?? 0),
             Self.number(written)
         ]
         arguments += failureArguments
+        arguments += [Self.number(leaseTimeout.flooredMilliseconds), Self.number(name == nil ? 0 : max(0, claiming))]
         scriptKeys.reserveCapacity(scriptKeys.count + completions.count * 3)
         arguments.reserveCapacity(arguments.count + completions.count * 13)
         for completion in completions {
@@ -253,11 +272,14 @@ final class RedisFrontierWire: Sendable {
         }
         let reply = try await evaluate(RedisFrontierScripts.complete, keys: scriptKeys, arguments: arguments)
         let parts = reply.elements
-        let flags = parts.compactMap(\.int)
-        guard parts.count == completions.count + 1, flags.count == parts.count, let finished = flags.last else {
+        let flags = parts.prefix(completions.count + 1).compactMap(\.int)
+        guard flags.count == completions.count + 1, let finished = flags.last else {
             throw unexpected(RedisFrontierScripts.complete, reply)
         }
-        return (flags.dropLast().map { $0 == 1 }, finished == 1)
+        let rest = parts.dropFirst(completions.count + 1)
+        let claimed = rest.isEmpty ? nil : Self.claimReply(rest)
+        if !rest.isEmpty, claimed == nil { throw unexpected(RedisFrontierScripts.complete, reply) }
+        return BatchReply(held: flags.dropLast().map { $0 == 1 }, isFinished: finished == 1, claimed: claimed)
     }
 
     /// The complete script's 13 arguments for one lease.

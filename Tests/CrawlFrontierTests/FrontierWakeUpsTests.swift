@@ -67,4 +67,34 @@ struct FrontierWakeUpsTests {
         #expect(await wakeUps.wait(until: .now + .milliseconds(20), unlessChangedSince: wakeUps.changes) == .deadline)
         #expect(wakeUps.isEmpty)
     }
+
+    @Test("one timer for all deadlines: a shorter deadline that comes after a far one ends its wait, the far one still waits")
+    func earlierDeadlineRearmsTheTimer() async throws {
+        let wakeUps = FrontierWakeUps()
+        let far = Task { await wakeUps.wait(until: Self.far, unlessChangedSince: wakeUps.changes) }
+        for _ in 0..<1000 where wakeUps.isEmpty { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(await wakeUps.wait(until: .now + .milliseconds(20), unlessChangedSince: wakeUps.changes) == .deadline)
+        // Had the short wait ended only at the far deadline, the far one would have ended by it too.
+        #expect(!wakeUps.isEmpty)
+        wakeUps.wakeAll()
+        #expect(await far.value == .wokenUp)
+    }
+
+    @Test("waiters woken before their deadline leave the timer to the others: each of 50 waits ends once, by its deadline or a wake-up")
+    func deadlinesAndWakeUpsMixed() async {
+        let wakeUps = FrontierWakeUps()
+        let reasons = await withTaskGroup(of: WakeUpReason.self) { group in
+            for index in 0..<50 {
+                group.addTask {
+                    await wakeUps.wait(until: .now + .milliseconds(10 + index % 7 * 5), unlessChangedSince: wakeUps.changes)
+                }
+            }
+            for _ in 0..<10 { wakeUps.wakeOne() }
+            return await group.reduce(into: [WakeUpReason]()) { $0.append($1) }
+        }
+        #expect(reasons.count == 50)
+        #expect(reasons.allSatisfy { [.deadline, .wokenUp, .changedAlready].contains($0) })
+        #expect(reasons.contains(.deadline))
+        #expect(wakeUps.isEmpty)
+    }
 }

@@ -96,6 +96,49 @@ struct RedisBatchTests {
     }
 
     /// A wire of its own on the frontier's crawl (the fixtures' crawl is named `test`).
+    @Test(
+        "A batch of lease ends claims along for the worker: the freed slot's next URL comes in the same call; not when the batch is replayed, unnamed or asks none"
+    )
+    func completionClaimsAlong() async throws {
+        let policy = PolitenessPolicy(maxConcurrencyPerHost: 1)
+        try await RedisFixtures.withFrontiers(1, policy: policy) { server, frontiers in
+            let pages = (0..<3).map { RedisFixtures.entry(host: 1, path: "/\($0)") }
+            #expect(await frontiers[0].addSeeds(pages).allSatisfy { $0 == .queued })
+            let wire = try await Self.wire(for: frontiers[0], policy: policy)
+            guard case .claimed(let first, _, _) = try await wire.claim(leaseTimeout: .seconds(60), token: "along", most: 4),
+                first.count == 1
+            else {
+                Issue.record("the host's one slot was not claimed")
+                return
+            }
+            // The host is at its limit: a claim gets nothing now.
+            guard case .wait = try await wire.claim(leaseTimeout: .seconds(60), token: "along", most: 4) else {
+                Issue.record("a claim past the host's limit got a URL")
+                return
+            }
+            let end = RedisFrontierWire.Completion(lease: first[0].raw, hostKey: first[0].hostKey, end: .done(.success))
+            let name = RedisFrontierWire.BatchName(worker: "along", sequence: 1)
+            let reply = try await wire.complete([end], name: name, claiming: 4, leaseTimeout: .seconds(60))
+            #expect(reply.held == [true])
+            guard case .claimed(let along, let unreadable, _) = reply.claimed else {
+                Issue.record("nothing claimed along: \(String(describing: reply.claimed))")
+                return
+            }
+            #expect(along.count == 1 && unreadable.isEmpty)
+            #expect(along.first?.raw.contains("\nalong#") == true, "leased to the batch's worker, with a fencing number")
+            #expect(along.first?.entry.url != first[0].entry.url)
+            // Replayed (a lost reply): the first answer's flags, nothing claimed again.
+            let replayed = try await wire.complete([end], name: name, claiming: 4, leaseTimeout: .seconds(60))
+            #expect(replayed.held == [true] && replayed.claimed == nil)
+            // Asking none, or unnamed: no claim part.
+            let second = RedisFrontierWire.Completion(lease: along[0].raw, hostKey: along[0].hostKey, end: .done(.success))
+            let none = try await wire.complete([second], name: .init(worker: "along", sequence: 2), claiming: 0, leaseTimeout: .seconds(60))
+            #expect(none.held == [true] && none.claimed == nil)
+            let status = try await RedisFixtures.status(server)
+            #expect(status.done == 2 && status.inFlight == 0 && status.queued == 1)
+        }
+    }
+
     private static func wire(for frontier: RedisFrontier, policy: PolitenessPolicy) async throws -> RedisFrontierWire {
         let connection = try await RedisConnection.connect(host: frontier.url.host, port: frontier.url.port)
         return RedisFrontierWire(

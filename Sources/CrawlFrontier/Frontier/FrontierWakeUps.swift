@@ -10,14 +10,22 @@ import AsyncURLSupport
 /// crawl wakes them all (``wakeAll()``). A waiter also leaves at its
 /// deadline, when its task is cancelled, or when the frontier closes.
 ///
-/// It keeps its own lock, so the timers and cancellation handlers that wake
-/// a waiter need no hop onto the frontier's isolation.
+/// It keeps its own lock, so the timer and cancellation handlers that wake
+/// a waiter need no hop onto the frontier's isolation. One timer serves every
+/// waiter's deadline (armed for the earliest): a sleeping task per wait left
+/// thousands of timers pending in a crawl's workers, most of them for waits
+/// a wake-up had already ended, and their upkeep cost about 1% of the CPU.
 package final class FrontierWakeUps: Sendable {
     private struct State {
         var waiters = WaiterList()
         /// A task that sleeps while nobody waits (see ``untilSomeoneWaits()``).
         var watcher: CheckedContinuation<Void, Never>?
         var isClosed = false
+        /// The instant the timer is armed for, and its number (a timer that
+        /// fires after another replaced it leaves the new one armed).
+        var timer: (deadline: ContinuousClock.Instant, number: Int)?
+        var timerTask: Task<Void, Never>?
+        var timersArmed = 0
     }
 
     private let state = LockedState(State())
@@ -48,21 +56,44 @@ package final class FrontierWakeUps: Sendable {
                     if state.isClosed { return (.closed, nil) }
                     if Task.isCancelled { return (.cancelled, nil) }
                     if state.waiters.changes != changes { return (.changedAlready, nil) }
-                    state.waiters.insert(continuation, id: id)
+                    state.waiters.insert(continuation, id: id, deadline: deadline)
+                    if let deadline, state.timer.map({ deadline < $0.deadline }) ?? true { arm(for: deadline, in: &state) }
                     defer { state.watcher = nil }
                     return (nil, state.watcher)
                 }
                 if let refusal { return continuation.resume(returning: refusal) }
                 watcher?.resume()
-                guard let deadline else { return }
-                Task { [weak self] in
-                    try? await Task.sleep(until: deadline, clock: .continuous)
-                    self?.wake(id, reason: .deadline)
-                }
             }
         } onCancel: {
             wake(id, reason: .cancelled)
         }
+    }
+
+    /// Arms the timer for `deadline` (under the lock), replacing the one armed.
+    private func arm(for deadline: ContinuousClock.Instant, in state: inout State) {
+        state.timersArmed += 1
+        let number = state.timersArmed
+        state.timer = (deadline, number)
+        state.timerTask?.cancel()
+        state.timerTask = Task { [weak self] in
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            if Task.isCancelled { return }
+            self?.timerFired(number)
+        }
+    }
+
+    /// Wakes the waiters whose deadline passed, and arms the timer for the
+    /// earliest deadline left (unless a newer timer is armed already).
+    private func timerFired(_ number: Int) {
+        let expired = state.withLock { state -> [CheckedContinuation<WakeUpReason, Never>] in
+            let expired = state.waiters.takeExpired(now: .now)
+            guard state.timer?.number == number else { return expired }
+            state.timer = nil
+            state.timerTask = nil
+            if let next = state.waiters.earliestDeadline { arm(for: next, in: &state) }
+            return expired
+        }
+        for waiter in expired { waiter.resume(returning: .deadline) }
     }
 
     /// Returns once some task waits, or the frontier is closed: for a task
@@ -93,6 +124,9 @@ package final class FrontierWakeUps: Sendable {
     package func close() {
         let (waiters, watcher) = state.withLock { state in
             state.isClosed = true
+            state.timerTask?.cancel()
+            state.timerTask = nil
+            state.timer = nil
             defer { state.watcher = nil }
             return (state.waiters.takeAll(), state.watcher)
         }

@@ -7,6 +7,8 @@
 /// *outside* that lock.
 package struct WaiterList: Sendable {
     private var waiters: [Int: CheckedContinuation<WakeUpReason, Never>] = [:]
+    /// The deadlines of the waiters that have one.
+    private var deadlines: [Int: ContinuousClock.Instant] = [:]
     private var lastID = 0
     /// Bumped by every wake-up, so a task that looked for work before a
     /// change (and found none) can tell not to go to sleep after it.
@@ -24,21 +26,35 @@ package struct WaiterList: Sendable {
         return lastID
     }
 
-    /// Adds a waiter under an id from ``makeID()``.
-    package mutating func insert(_ continuation: CheckedContinuation<WakeUpReason, Never>, id: Int) {
+    /// The earliest deadline of a waiter, if any has one.
+    package var earliestDeadline: ContinuousClock.Instant? { deadlines.values.min() }
+
+    /// Adds a waiter under an id from ``makeID()``, with the instant it
+    /// leaves at (see ``takeExpired(now:)``) unless woken before.
+    package mutating func insert(
+        _ continuation: CheckedContinuation<WakeUpReason, Never>, id: Int, deadline: ContinuousClock.Instant? = nil
+    ) {
         waiters[id] = continuation
+        if let deadline { deadlines[id] = deadline }
     }
 
-    /// Takes out one waiter (its time ran out, or its task was cancelled).
+    /// Takes out one waiter (its task was cancelled).
     package mutating func remove(_ id: Int) -> CheckedContinuation<WakeUpReason, Never>? {
-        waiters.removeValue(forKey: id)
+        deadlines[id] = nil
+        return waiters.removeValue(forKey: id)
+    }
+
+    /// Takes out the waiters whose deadline is `now` or earlier.
+    package mutating func takeExpired(now: ContinuousClock.Instant) -> [CheckedContinuation<WakeUpReason, Never>] {
+        let expired = deadlines.filter { $0.value <= now }.keys
+        return expired.compactMap { remove($0) }
     }
 
     /// Records a change and takes out one waiter to resume, if any waits.
     package mutating func takeOne() -> CheckedContinuation<WakeUpReason, Never>? {
         changes &+= 1
         guard let id = waiters.keys.first else { return nil }
-        return waiters.removeValue(forKey: id)
+        return remove(id)
     }
 
     /// Records a change and takes out every waiter to resume.
@@ -46,6 +62,7 @@ package struct WaiterList: Sendable {
         changes &+= 1
         let all = Array(waiters.values)
         waiters.removeAll()
+        deadlines.removeAll()
         return all
     }
 }
