@@ -133,6 +133,27 @@ struct FrontierSpillTests {
         #expect(handed == Set(entries.map(\.url)))
     }
 
+    @Test("URLs written many rows per statement come back whole and in order: URL, referrer, payload (none, empty, bytes), depth, priority")
+    func spillRowsRoundTrip() throws {
+        let spill = try SpillQueue()
+        // 37 rows in one flush: two statements of 16 rows, then 5 rows one by one.
+        let written = (0..<37).map { number in
+            var url = entry(7, number, priority: number % 3 - 1, depth: number % 4)
+            url.referrer = number % 2 == 0 ? nil : "http://h7.test/from/\(number)"
+            url.payload = number % 3 == 0 ? nil : Array(repeating: UInt8(number), count: number % 5)
+            return url
+        }
+        for (arrival, url) in written.enumerated() { spill.append(url, arrival: arrival) }
+        #expect(spill.flush().isEmpty)
+        let read = try spill.take(host: "http://h7.test:80", limit: 100)
+        let expected = written.enumerated().sorted {
+            (-$0.element.priority, $0.element.depth, $0.offset) < (-$1.element.priority, $1.element.depth, $1.offset)
+        }
+        #expect(read.map(\.arrival) == expected.map(\.offset))
+        #expect(read.map(\.entry) == expected.map(\.element))
+        #expect(spill.count == 0)
+    }
+
     /// A spill file whose reads fail `failures` times, then a frontier that
     /// spills 500 URLs of one host into it and is drained without waiting.
     private func drainWithFailingReads(_ failures: Int) async throws -> (handed: Set<String>, frontier: Frontier, events: [FrontierEvent]) {

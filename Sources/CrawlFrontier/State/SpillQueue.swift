@@ -113,6 +113,8 @@ public final class SpillQueue {
     /// is one range read and one range delete, and no second index is kept.
     private struct Statements {
         let insert: SQLiteStatement
+        /// ``SpillQueue/rowsPerInsert`` rows in one statement (one cursor and one statement run for them all).
+        let insertMany: SQLiteStatement
         let selectHost: SQLiteStatement
         let deleteHead: SQLiteStatement
         let deleteHost: SQLiteStatement
@@ -134,10 +136,8 @@ public final class SpillQueue {
                     payload BLOB, PRIMARY KEY(host_hash, rank, depth, arrival)) WITHOUT ROWID;
                 """,
                 operation: "create spill table")
-            insert = try connection.prepare(
-                "INSERT INTO spilled(host_hash, rank, depth, arrival, fingerprint, url, referrer, payload, host_key) "
-                    + "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                operation: "spill")
+            insert = try connection.prepare(Self.insertSQL(rows: 1), operation: "spill")
+            insertMany = try connection.prepare(Self.insertSQL(rows: SpillQueue.rowsPerInsert), operation: "spill")
             selectHost = try connection.prepare(
                 "SELECT rank, depth, arrival, fingerprint, url, referrer, payload, host_key FROM spilled WHERE host_hash = ?1 "
                     + "ORDER BY rank, depth, arrival LIMIT ?2",
@@ -148,7 +148,22 @@ public final class SpillQueue {
             begin = try connection.prepare("BEGIN", operation: "begin spill")
             commit = try connection.prepare("COMMIT", operation: "commit spill")
         }
+
+        /// An INSERT of `rows` rows: row `r` (from 0) binds parameters `r * columns + 1` to `r * columns + columns`.
+        static func insertSQL(rows: Int) -> String {
+            let values = (0..<rows).map { row in
+                "(" + (1...SpillQueue.columns).map { "?\(row * SpillQueue.columns + $0)" }.joined(separator: ", ") + ")"
+            }
+            return "INSERT INTO spilled(host_hash, rank, depth, arrival, fingerprint, url, referrer, payload, host_key) VALUES"
+                + values.joined(separator: ", ")
+        }
     }
+
+    /// Rows written by one INSERT statement when the buffer has that many
+    /// (the statement's start and end, and its cursor's, are paid once for them).
+    static let rowsPerInsert = 16
+    /// The parameters of one row of an INSERT.
+    static let columns = 9
 
     /// The page cache SQLite keeps for the file, in KiB (part of the budget's overhead).
     static let cacheKiB = 8192
@@ -216,8 +231,20 @@ public final class SpillQueue {
         do {
             try openTransaction()
             // By index: each URL is read in place, not copied out of the buffer.
-            for index in entries.indices {
-                try write(entries[index].entry, arrival: entries[index].arrival, hostHash: entries[index].hostHash)
+            var index = 0
+            while entries.count - index >= Self.rowsPerInsert {
+                for row in 0..<Self.rowsPerInsert {
+                    let at = index + row
+                    try bind(
+                        entries[at].entry, arrival: entries[at].arrival, hostHash: entries[at].hostHash, to: statements.insertMany,
+                        row: Int32(row))
+                }
+                try statements.insertMany.run()
+                index += Self.rowsPerInsert
+            }
+            for at in index..<entries.count {
+                try bind(entries[at].entry, arrival: entries[at].arrival, hostHash: entries[at].hostHash, to: statements.insert, row: 0)
+                try statements.insert.run()
             }
             writtenCount += entries.count
             rowsSinceCommit += entries.count
@@ -250,18 +277,20 @@ public final class SpillQueue {
         try statements.commit.run()
     }
 
-    private func write(_ entry: FrontierEntry, arrival: Int, hostHash: UInt64) throws(StateStoreError) {
-        let insert = statements.insert
-        try insert.bind(Int64(bitPattern: hostHash), at: 1)
-        try insert.bind(Int64(~entry.priority), at: 2)
-        try insert.bind(Int64(entry.depth), at: 3)
-        try insert.bind(Int64(arrival), at: 4)
-        try insert.bind(Int64(bitPattern: entry.fingerprint), at: 5)
-        try insert.bind(entry.url, at: 6)
-        try insert.bind(entry.referrer, at: 7)
-        try insert.bind(entry.payload, at: 8)
-        try insert.bind(entry.hostKey, at: 9)
-        try insert.run()
+    /// Binds one URL's row to an INSERT's parameters for row `row` (from 0).
+    private func bind(
+        _ entry: FrontierEntry, arrival: Int, hostHash: UInt64, to insert: SQLiteStatement, row: Int32
+    ) throws(StateStoreError) {
+        let first = row * Int32(Self.columns)
+        try insert.bind(Int64(bitPattern: hostHash), at: first + 1)
+        try insert.bind(Int64(~entry.priority), at: first + 2)
+        try insert.bind(Int64(entry.depth), at: first + 3)
+        try insert.bind(Int64(arrival), at: first + 4)
+        try insert.bind(Int64(bitPattern: entry.fingerprint), at: first + 5)
+        try insert.bind(entry.url, at: first + 6)
+        try insert.bind(entry.referrer, at: first + 7)
+        try insert.bind(entry.payload, at: first + 8)
+        try insert.bind(entry.hostKey, at: first + 9)
     }
 
     /// Takes back (and removes) the first `limit` URLs of `hostKey`, in
