@@ -225,12 +225,7 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
             }
             switch reply {
             case .claimed(let claimed, let unreadable, let more):
-                // Not something this code wrote: finish it so it does not come back.
-                for raw in unreadable {
-                    if let hostKey = raw.split(separator: "\n", maxSplits: 1).first {
-                        _ = await finish(raw, hostKey: String(hostKey), end: .done(.failed))
-                    }
-                }
+                for raw in unreadable { await finishUnreadable(raw) }
                 guard let first = claimed.first else { continue }
                 hand(claimed, more: more)
                 if let entry = await admitted(first.entry) { return entry }
@@ -286,16 +281,19 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         // found nothing buffered would (and passes the turn on when it gets more).
         defer { wakeOne() }
         guard case .claimed(let claimed, let unreadable, let more) = reply else { return }
-        for raw in unreadable {
-            if let hostKey = raw.split(separator: "\n", maxSplits: 1).first {
-                // Not awaited here: this runs inside the completion queue's send.
-                Task { _ = await self.finish(raw, hostKey: String(hostKey), end: .done(.failed)) }
-            }
-        }
+        // Not awaited here: this runs inside the completion queue's send.
+        for raw in unreadable { Task { await self.finishUnreadable(raw) } }
         for lease in claimed { leases.hold(lease) }
         state.withLock { $0.claimed.append(contentsOf: claimed.map(\.entry)) }
         for _ in claimed { wakeOne() }
         if more { wakeOne() }
+    }
+
+    /// Ends a claimed lease this code did not write (and cannot read) as
+    /// failed, so that it does not come back.
+    private func finishUnreadable(_ raw: String) async {
+        guard let hostKey = raw.split(separator: "\n", maxSplits: 1).first else { return }
+        _ = await finish(raw, hostKey: String(hostKey), end: .done(.failed))
     }
 
     /// The claimed entry, or `nil` when robots.txt forbids it (its lease then

@@ -16,7 +16,7 @@ import Testing
         "no /usr/bin/chromium: scripts/install-deps.sh installs Debian's chromium package"))
 struct RenderingThrottleTests {
     /// `/start` links to `/next`; each loads scripts (`/start` one, `/next`
-    /// three). Pages answer at once, every other request after a second.
+    /// three). Pages answer at once, every other request after two seconds.
     static func slowScriptSite() async throws -> TestServer {
         let server = try await TestServer.start()
         server.addRoute("/robots.txt") { _ in TestResponse(status: 404) }
@@ -25,7 +25,7 @@ struct RenderingThrottleTests {
                 let scripts = (request.path == "/start" ? 1...1 : 1...3).map { #"<script src="\#(request.path)-\#($0).js"></script>"# }
                 return RenderingCrawlTests.html(scripts.joined() + #"<a href="/next">next</a>"#)
             }
-            try? await Task.sleep(for: .seconds(1))
+            try? await Task.sleep(for: .seconds(2))
             return TestResponse(headers: [("Content-Type", "application/javascript")], body: Array("window.n = 1;".utf8))
         }
         return server
@@ -49,10 +49,13 @@ struct RenderingThrottleTests {
         #expect(crawl.stats.renderedPages == 2)
         let scripts = server.recordedRequests.filter { $0.path.hasPrefix("/next-") }.sorted { $0.arrival < $1.arrival }
         #expect(scripts.count == 3)
-        // The first page's script (1 s) set the delay to 1 s; the first page's
+        // The first page's script (2 s) set the delay to 2 s; the second page's
         // fetch (a few ms) halved it at most: the second page's three scripts,
-        // which the host's 4 slots would let start at once, start at least 500
-        // ms apart (400 ms leaves room for late arrival stamps on a loaded machine).
+        // which the host's 4 slots would let start at once, start at least 1 s
+        // apart. The server stamps an arrival when its handler reads the
+        // request, which a loaded machine can delay for the first of two and
+        // not the second: 400 ms leaves 600 ms for that (without AutoThrottle
+        // the three arrive within milliseconds).
         for (earlier, later) in zip(scripts, scripts.dropFirst()) {
             #expect(later.arrival - earlier.arrival >= .milliseconds(400), "\(frontier): \(earlier.path) then \(later.path)")
         }
