@@ -20,13 +20,24 @@ struct DemoSiteServer {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
+    /// Serves `site` on a free port. A port found free can be taken by
+    /// another test before nginx binds it: then another port is tried (3 tries).
     static func start(site: String = "Examples/demo-site") async throws -> DemoSiteServer {
-        guard let port = try ChildProcess.freePorts(1).first else { throw SiteServerError(message: "no free port") }
-        let runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-site-\(UUID().uuidString)").path
-        let siteDirectory = repositoryRoot.appendingPathComponent(site).path
-        let server = DemoSiteServer(port: port, runDirectory: runDirectory, siteDirectory: siteDirectory)
-        try await server.script(["start", siteDirectory, "--port", String(port), "--run-dir", runDirectory])
-        return server
+        var lastError: Error = SiteServerError(message: "no free port")
+        for _ in 0..<3 {
+            guard let port = try ChildProcess.freePorts(1).first else { continue }
+            let runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-site-\(UUID().uuidString)").path
+            let siteDirectory = repositoryRoot.appendingPathComponent(site).path
+            let server = DemoSiteServer(port: port, runDirectory: runDirectory, siteDirectory: siteDirectory)
+            do {
+                try await server.script(["start", siteDirectory, "--port", String(port), "--run-dir", runDirectory])
+                return server
+            } catch {
+                server.stop()
+                lastError = error
+            }
+        }
+        throw lastError
     }
 
     /// Generates the demo site (the arguments that made Examples/demo-site) into a
@@ -92,9 +103,11 @@ struct DemoSiteServer {
         return Set((object?["nofollow_only"] as? [String]) ?? [])
     }
 
+    /// Runs scripts/site-server.sh; a failure says what it printed.
     private func script(_ arguments: [String]) async throws {
         let tool = Self.repositoryRoot.appendingPathComponent("scripts/site-server.sh").path
-        try await ChildProcess.run("/bin/bash", [tool] + arguments)
+        let (status, text) = try await ChildProcess.output(of: "/bin/bash", [tool] + arguments, timeout: .seconds(120))
+        guard status == 0 else { throw SiteServerError(message: "site-server.sh \(arguments.first ?? "") failed (\(status)): \(text)") }
     }
 }
 
