@@ -154,6 +154,26 @@ struct FrontierSpillTests {
         #expect(spill.count == 0)
     }
 
+    @Test(
+        "A spill file short of free space takes nothing: the URLs stay in memory, are counted, and all go out once"
+    )
+    func noRoomKeepsURLsInMemory() async throws {
+        let spill = try SpillQueue()
+        // More free space than any disk has: every flush is refused.
+        spill.minimumFreeBytes = Int.max / 2
+        let frontier = Frontier(configuration: try configuration(memoryBudget: 64 << 10), spill: spill) { _ in .unreachable }
+        await frontier.add(contentsOf: (0..<500).map { entry(1, $0, priority: 0, depth: 0) })
+        #expect(await frontier.storage.queuedOnDisk == 0)
+        #expect(await frontier.counters.spillWriteRefused > 300)
+        var handed = Set<String>()
+        for _ in 0..<1000 {
+            guard let next = await frontier.next(now: .now) else { break }
+            handed.insert(next.url)
+            await frontier.complete(next, outcome: .success(latency: .zero), now: .now)
+        }
+        #expect(handed.count == 500)
+    }
+
     /// A spill file whose reads fail `failures` times, then a frontier that
     /// spills 500 URLs of one host into it and is drained without waiting.
     private func drainWithFailingReads(_ failures: Int) async throws -> (handed: Set<String>, frontier: Frontier, events: [FrontierEvent]) {

@@ -322,7 +322,9 @@ public actor Frontier: URLFrontier {
     /// cannot be written they are queued in memory rather than lost.
     private func flushSpill() {
         guard let spill else { return }
-        for (entry, arrival) in spill.flush() { admit(entry, arrival: arrival, host: nil) }
+        let refused = spill.flush()
+        counters.spillWriteRefused += refused.count
+        for (entry, arrival) in refused { admit(entry, arrival: arrival, host: nil) }
     }
 
     /// Takes URLs of a host back from the spill file, up to its head

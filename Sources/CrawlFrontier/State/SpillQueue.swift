@@ -53,6 +53,16 @@ public final class SpillQueue {
     private var rowsSinceCommit = 0
     /// Rows written in one transaction before it is committed.
     static let rowsPerTransaction = 65_536
+    /// The free space (bytes) a flush leaves on the spill file's file system
+    /// at least: short of it, the flush writes nothing and hands its URLs
+    /// back, to be kept in memory. The file has no journal, so a write that
+    /// fails midway (a full disk) would leave it unreadable; the crawl's own
+    /// spilling never gets that far. Settable for tests.
+    package var minimumFreeBytes = SpillQueue.defaultMinimumFreeBytes
+    /// The default of ``minimumFreeBytes``: 256 MiB.
+    public static let defaultMinimumFreeBytes = 256 << 20
+    /// The most bytes a row of the spill file is counted for, against the free space (URLs and referrers are capped below it).
+    static let rowBytesBound = 20 << 10
     /// Reads that fail on purpose before any real one (a test hook, to provoke a read failure).
     package var injectedReadFailures = 0
 
@@ -229,6 +239,9 @@ public final class SpillQueue {
         let entries = buffer
         buffer = []
         do {
+            guard hasRoom(forRows: entries.count) else {
+                throw StateStoreError(path: directory, operation: "spill", code: Int32(ENOSPC), message: "too little free space")
+            }
             try openTransaction()
             // By index: each URL is read in place, not copied out of the buffer.
             var index = 0
@@ -256,6 +269,16 @@ public final class SpillQueue {
             for (_, _, hash) in entries { forget(hash, 1) }
             return entries.map { ($0.entry, $0.arrival) }
         }
+    }
+
+    /// Whether the file system keeps ``minimumFreeBytes`` free after `rows`
+    /// more rows (each counted at the 20 KiB bound; SQLite's pages and the
+    /// index come on top of a row's bytes). Unknown free space counts as room.
+    private func hasRoom(forRows rows: Int) -> Bool {
+        var stats = statvfs()
+        guard statvfs(directory, &stats) == 0 else { return true }
+        let free = Int(clamping: UInt64(stats.f_bavail).multipliedReportingOverflow(by: UInt64(stats.f_frsize)).partialValue)
+        return free >= minimumFreeBytes + rows * Self.rowBytesBound
     }
 
     /// Starts the transaction that writes and reads share, when none is open.
