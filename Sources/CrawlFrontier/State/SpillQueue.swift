@@ -59,7 +59,7 @@ public final class SpillQueue {
     /// fails midway (a full disk) would leave it unreadable; the crawl's own
     /// spilling never gets that far. Settable for tests.
     package var minimumFreeBytes = SpillQueue.defaultMinimumFreeBytes
-    /// The default of ``minimumFreeBytes``: 256 MiB.
+    /// The default of `minimumFreeBytes`: 256 MiB.
     public static let defaultMinimumFreeBytes = 256 << 20
     /// The most bytes a row of the spill file is counted for, against the free space (URLs and referrers are capped below it).
     static let rowBytesBound = 20 << 10
