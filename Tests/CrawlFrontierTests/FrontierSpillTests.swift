@@ -165,13 +165,19 @@ struct FrontierSpillTests {
         await frontier.add(contentsOf: (0..<500).map { entry(1, $0, priority: 0, depth: 0) })
         #expect(await frontier.storage.queuedOnDisk == 0)
         #expect(await frontier.counters.spillWriteRefused > 300)
+        #expect(await drain(frontier).count == 500)
+    }
+
+    /// Hands out and completes every URL the frontier has ready now (at
+    /// most 1,000: 500 URLs, plus room for failed reads); the URLs handed out.
+    private func drain(_ frontier: Frontier) async -> Set<String> {
         var handed = Set<String>()
         for _ in 0..<1000 {
             guard let next = await frontier.next(now: .now) else { break }
             handed.insert(next.url)
             await frontier.complete(next, outcome: .success(latency: .zero), now: .now)
         }
-        #expect(handed.count == 500)
+        return handed
     }
 
     /// A spill file whose reads fail `failures` times, then a frontier that
@@ -185,13 +191,7 @@ struct FrontierSpillTests {
         let frontier = Frontier(configuration: configuration, spill: spill) { _ in .unreachable }
         await frontier.add(contentsOf: (0..<500).map { entry(1, $0, priority: 0, depth: 0) })
         #expect(await frontier.storage.queuedOnDisk > 300)
-        var handed = Set<String>()
-        // Bounded: 500 URLs at most, plus room for the failed reads.
-        for _ in 0..<1000 {
-            guard let next = await frontier.next(now: .now) else { break }
-            handed.insert(next.url)
-            await frontier.complete(next, outcome: .success(latency: .zero), now: .now)
-        }
+        let handed = await drain(frontier)
         return (handed, frontier, events.all)
     }
 
