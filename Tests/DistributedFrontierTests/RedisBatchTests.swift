@@ -16,9 +16,7 @@ struct RedisBatchTests {
         try await RedisFixtures.withFrontiers(1, policy: policy) { server, frontiers in
             let pages = (0..<6).map { RedisFixtures.entry(host: 1, path: "/\($0)") }
             #expect(await frontiers[0].addSeeds(pages) == Array(repeating: .queued, count: 6))
-            let connection = try await RedisConnection.connect(host: "127.0.0.1", port: server.port)
-            let wire = RedisFrontierWire(
-                connection: connection, keys: RedisKeys(crawl: "test"), policy: policy, maxAttempts: 1, outageTimeout: .seconds(5))
+            let wire = try await Self.wire(for: frontiers[0], policy: policy)
 
             let reply = try await wire.claim(leaseTimeout: .seconds(60), token: "batch-test", most: 4)
             guard case .claimed(let leases, let unreadable, let more) = reply else {
@@ -95,7 +93,6 @@ struct RedisBatchTests {
         }
     }
 
-    /// A wire of its own on the frontier's crawl (the fixtures' crawl is named `test`).
     @Test(
         "A batch of lease ends claims along for the worker: the freed slot's next URL comes in the same call; not when the batch is replayed, unnamed or asks none"
     )
@@ -139,6 +136,7 @@ struct RedisBatchTests {
         }
     }
 
+    /// A wire of its own on the frontier's crawl (the fixtures' crawl is named `test`).
     private static func wire(for frontier: RedisFrontier, policy: PolitenessPolicy) async throws -> RedisFrontierWire {
         let connection = try await RedisConnection.connect(host: frontier.url.host, port: frontier.url.port)
         return RedisFrontierWire(

@@ -21,10 +21,9 @@ package final class FrontierWakeUps: Sendable {
         /// A task that sleeps while nobody waits (see ``untilSomeoneWaits()``).
         var watcher: CheckedContinuation<Void, Never>?
         var isClosed = false
-        /// The instant the timer is armed for, and its number (a timer that
-        /// fires after another replaced it leaves the new one armed).
-        var timer: (deadline: ContinuousClock.Instant, number: Int)?
-        var timerTask: Task<Void, Never>?
+        /// The timer armed: the instant it is for, its number (a timer that
+        /// fires after another replaced it leaves the new one armed) and its task.
+        var timer: (deadline: ContinuousClock.Instant, number: Int, task: Task<Void, Never>)?
         var timersArmed = 0
     }
 
@@ -73,13 +72,13 @@ package final class FrontierWakeUps: Sendable {
     private func arm(for deadline: ContinuousClock.Instant, in state: inout State) {
         state.timersArmed += 1
         let number = state.timersArmed
-        state.timer = (deadline, number)
-        state.timerTask?.cancel()
-        state.timerTask = Task { [weak self] in
+        state.timer?.task.cancel()
+        let task = Task { [weak self] in
             try? await Task.sleep(until: deadline, clock: .continuous)
             if Task.isCancelled { return }
             self?.timerFired(number)
         }
+        state.timer = (deadline, number, task)
     }
 
     /// Wakes the waiters whose deadline passed, and arms the timer for the
@@ -89,7 +88,6 @@ package final class FrontierWakeUps: Sendable {
             let expired = state.waiters.takeExpired(now: .now)
             guard state.timer?.number == number else { return expired }
             state.timer = nil
-            state.timerTask = nil
             if let next = state.waiters.earliestDeadline { arm(for: next, in: &state) }
             return expired
         }
@@ -124,8 +122,7 @@ package final class FrontierWakeUps: Sendable {
     package func close() {
         let (waiters, watcher) = state.withLock { state in
             state.isClosed = true
-            state.timerTask?.cancel()
-            state.timerTask = nil
+            state.timer?.task.cancel()
             state.timer = nil
             defer { state.watcher = nil }
             return (state.waiters.takeAll(), state.watcher)
