@@ -21,15 +21,7 @@ struct FingerprintRunWriter {
     /// Creates an unlinked file in `directory` for about `expectedCount` keys.
     /// - Throws: ``StateStoreError`` when the file cannot be created.
     init(directory: String, expectedCount: Int) throws(StateStoreError) {
-        let path = directory + (directory.hasSuffix("/") ? "" : "/") + "seen-run-\(getpid())-\(UInt64.random(in: .min ... .max))"
-        let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw StateStoreError(path: path, operation: "create run", code: errno, message: String(cString: strerror(errno)))
-        }
-        // Unlinked at once: the file lives as long as its descriptor, and no more.
-        unlink(path)
-        self.descriptor = descriptor
-        self.path = path
+        (descriptor, path) = try UnlinkedFile.create(in: directory, prefix: "seen-run")
         filter = BlockedBloomFilter(expectedCount: expectedCount)
         buffer.reserveCapacity(1 << 20)
     }

@@ -128,6 +128,10 @@ public actor Frontier: URLFrontier {
         // With a memory budget and no spill file given, URLs wait in a temporary one.
         self.spill = spill ?? (configuration.memoryBudget == nil ? nil : try? SpillQueue())
         queueMemoryCap = configuration.memoryBudget.map { $0 / 2 }
+        // The spill's buffer counts in the queues' share: a sixteenth of it at most.
+        if let queueMemoryCap {
+            self.spill?.bufferCapBytes = min(SpillQueue.defaultBufferCapBytes, max(4 << 10, queueMemoryCap / 16))
+        }
         // A quarter of the budget for recent fingerprints; older ones go to runs beside the spill file.
         seen = SpilledFingerprintSet(directory: self.spill?.directory, memoryBytes: configuration.memoryBudget.map { $0 / 4 })
         self.configuration = configuration
@@ -284,12 +288,13 @@ public actor Frontier: URLFrontier {
         return removed
     }
 
-    /// The estimated bytes the queues take in memory: their URLs, and the
+    /// The estimated bytes the queues take in memory: their URLs, the
     /// records of the hosts (with URLs queued, in flight or within their
-    /// delay; with URLs on disk; waiting for a refill).
+    /// delay; with URLs on disk; waiting for a refill), and the spill's
+    /// buffer and run indexes.
     private var queueMemoryInUse: Int {
         waitingBytes + scheduler.hostCount * HostScheduler.hostRecordBytes
-            + (spill?.hostCount ?? 0) * SpillQueue.hostRecordBytes + starvedHosts.count * Self.starvedHostBytes
+            + (spill.map { $0.hostCount * SpillQueue.hostRecordBytes + $0.memoryBytes } ?? 0) + starvedHosts.count * Self.starvedHostBytes
     }
 
     /// Whether the queues' memory is at its cap (half the memory budget).

@@ -1,89 +1,179 @@
+import AsyncURLSupport
+import Dispatch
+
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Where a frontier keeps the URLs that do not fit in memory: an SQLite file
-/// (beside the state database of a resumable crawl, or a temporary one removed
-/// with the queue), read back host by host as the host's in-memory head drains.
+/// Where a frontier keeps the URLs that do not fit in memory: a log of
+/// sorted, immutable runs on disk (beside the state database of a resumable
+/// crawl, or in a temporary directory removed with the queue), read back host
+/// by host as the host's in-memory head drains.
 ///
 /// URLs come back in the order the in-memory queue would hand them out:
 /// priority (highest first), then depth, then arrival (the `arrival` number
-/// the frontier gives each URL). The frontier keeps every URL on disk behind
-/// every URL of the same host in memory, so the two together hand out URLs in
-/// exactly the in-memory order.
+/// the frontier gives each URL; unique, so the order is total). The frontier
+/// keeps every URL on disk behind every URL of the same host in memory, so
+/// the two together hand out URLs in exactly the in-memory order.
+///
+/// **Design (log-structured).** Appended URLs wait in a buffer in memory,
+/// encoded compactly (``SpillRow``; ``SpillBuffer``), chained per host.
+/// When the buffer passes ``bufferCapBytes`` (8 MiB by default; the frontier
+/// sets a sixteenth of its queues' share of the budget, between 4 KiB and
+/// 8 MiB, and counts ``memoryBytes`` in that share), ``flush()`` writes it as
+/// one **run** (``SpillRun``) in one sequential pass: hosts by hash, each
+/// host's rows in order in one **section**, then a section index; in memory
+/// a run keeps every 64th section's hash and a Bloom filter of its hashes
+/// (about 1.4 bytes per section). A take merges the host's buffered rows with
+/// the unread part of its section in each run whose filter has it (two
+/// `pread`s per such run: an index block, then the rows, at most what the
+/// take needs) and takes the smallest. Within a section rows are sorted and a
+/// take always takes the host's smallest rows, so what is consumed of a
+/// section is a prefix: it is kept per (host, run) as rows and bytes
+/// (``consumed``). When a host's count reaches 0 its per-run state is
+/// dropped and one number is kept instead: sections in runs older than
+/// `liveFrom` are dead (``HostState``: 8 bytes, with its hash 16, about 32
+/// with table slack; dropped too when no run may hold the host).
+///
+/// **Merges.** Runs carry a level (0 when written by a flush); when
+/// ``mergeFanIn`` (4) runs share a level a background thread (a Dispatch
+/// queue) merges them into one of the next level, dropping consumed prefixes
+/// and dead sections, so the number of runs stays logarithmic and disk holds
+/// little more than the rows still queued. The merge reads a snapshot of the
+/// bookkeeping taken when it starts (copy-on-write dictionaries); takes go on
+/// meanwhile against the input runs, and the hosts they touch are noted. When
+/// the owner swaps the output in, a touched host's consumption of the inputs
+/// since the snapshot becomes a prefix of its output section (rows consumed
+/// during the merge were the host's smallest, so they lead the merged
+/// section): its length is the sum of what each input section advanced.
+///
+/// **Failures.** Nothing is written in place: a run is written whole into a
+/// new file, created with `O_EXCL | O_CLOEXEC` and unlinked at once (it lives
+/// while its descriptor is open, so a killed crawl leaves nothing behind). A
+/// run that cannot be written (a full disk, any error) is discarded and its
+/// rows stay in the buffer, tried again at the next flush; past twice the cap
+/// they are handed back to the caller (kept in memory). A flush never leaves
+/// less than ``minimumFreeBytes`` free. A failed merge keeps its inputs. A
+/// run that cannot be read makes the take throw; nothing is consumed.
 ///
 /// It is a buffer, not part of the resumable state: spilled URLs are in the
-/// state store's `queued` log like every accepted URL, so the file is made
-/// anew when it is opened, and a resumed crawl spills again what does not fit.
-/// Durability is not needed, so it is written without a journal or syncing,
-/// in long transactions.
+/// state store's `queued` log like every accepted URL, so a resumed crawl
+/// spills again what does not fit.
 ///
-/// Hosts are known by a 64-bit hash of their key (``hostHash(_:)``): the
-/// count of URLs on disk is kept per hash, so a host whose URLs are all on
-/// disk costs a few bytes of memory, not its key's storage. Rows are keyed
-/// by the hash; two hosts whose keys hash alike (in practice none) share a
-/// range, which is read back in order, each row with its own host key, so each
-/// host's URLs still come back in its own order.
+/// Hosts are known by a 64-bit hash of their key (``hostHash(_:)``). Two
+/// hosts whose keys hash alike (in practice none) share sections, read back
+/// in order, each row with its own host key, so each host's URLs still come
+/// back in its own order.
 ///
-/// Not `Sendable`: owned and used by one ``Frontier`` (an actor).
+/// Not `Sendable`: owned and used by one ``Frontier`` (an actor); only
+/// immutable runs and locked state reach the merge thread.
 public final class SpillQueue {
-    /// The file name inside a state directory.
-    public static let fileName = "spill.sqlite"
+    /// What is kept of a host hash with URLs in the queue (or with dead sections in runs).
+    struct HostState: Sendable {
+        /// URLs not yet taken (buffered and in runs).
+        var count: UInt32
+        /// Sections in runs with a lower sequence number are dead (all consumed).
+        var liveFrom: UInt32
+    }
 
-    private let connection: SQLiteConnection
-    private let statements: Statements
-    /// URLs appended and not written yet (written by ``flush()``, one
-    /// transaction), with their hosts' ``hostHash(_:)`` (computed once).
-    private var buffer: [(entry: FrontierEntry, arrival: Int, hostHash: UInt64)] = []
-    /// URLs spilled and not yet taken back, per host hash (``hostHash(_:)``).
-    private var spilledPerHost: [UInt64: Int] = [:]
+    /// A host's section in a run (by the run's sequence number).
+    struct SectionKey: Hashable, Sendable {
+        var hash: UInt64
+        var run: UInt32
+    }
+
+    /// How much of a section is consumed: a prefix of it.
+    struct Progress: Sendable {
+        var rows: Int
+        var bytes: Int
+    }
+
+    private struct RunSlot: Sendable {
+        let run: SpillRun
+        let sequence: UInt32
+        let level: Int
+    }
+
+    /// A merge running in the background.
+    private struct RunningMerge {
+        let inputs: [RunSlot]
+        let snapshot: SpillMerge.Snapshot
+        /// Hosts whose consumption changed since the snapshot.
+        var touched: Set<UInt64> = []
+    }
+
+    /// What the merge thread and the owner share.
+    private struct Shared {
+        var outcome: Result<SpillMerge.Output, StateStoreError>?
+        var isCancelled = false
+    }
+
+    private var hosts: [UInt64: HostState] = [:]
+    /// Partly consumed sections of live hosts.
+    private var consumed: [SectionKey: Progress] = [:]
+    private var buffer = SpillBuffer()
+    private var runs: [RunSlot] = []
+    private var nextSequence: UInt32 = 1
+    private var running: RunningMerge?
+    /// No merge starts before there are this many runs (set after a failed merge).
+    private var mergeRetryRuns = 0
+    private let shared = LockedState(Shared())
+    private let merger = DispatchQueue(label: "asyncurl.spill.merger")
     /// The bits of ``hostHash(_:)`` kept (a test hook: fewer bits make hosts share hashes).
     package var hostHashMask = UInt64.max
     /// The temporary directory to remove with the queue (`nil` in a state directory).
     private let temporaryDirectory: String?
-    /// The directory of the file (the state directory, or the temporary one).
+    /// The directory of the run files (the state directory, or the temporary one).
     public let directory: String
     /// URLs spilled and not yet taken back.
     public private(set) var count = 0
-    /// URLs written to disk so far.
+    /// URLs written to disk so far (in runs written by flushes).
     public private(set) var writtenCount = 0
-    /// Whether a transaction is open (see ``openTransaction()``).
-    private var isInTransaction = false
-    /// Rows written since the open transaction began.
-    private var rowsSinceCommit = 0
-    /// Rows written in one transaction before it is committed.
-    static let rowsPerTransaction = 65_536
-    /// The free space (bytes) a flush leaves on the spill file's file system
-    /// at least: short of it, the flush writes nothing and hands its URLs
-    /// back, to be kept in memory. The file has no journal, so a write that
-    /// fails midway (a full disk) would leave it unreadable; the crawl's own
-    /// spilling never gets that far. Settable for tests.
+    /// The buffer's bytes of rows past which ``flush()`` writes a run.
+    package var bufferCapBytes = SpillQueue.defaultBufferCapBytes {
+        didSet { buffer.reserve(bufferCapBytes) }
+    }
+    /// The default of `bufferCapBytes`: 8 MiB.
+    package static let defaultBufferCapBytes = 8 << 20
+    /// Runs of one level merged into one.
+    package var mergeFanIn = 4
+    /// The free space (bytes) a flush or merge leaves on the runs' file
+    /// system at least: short of it, nothing is written (a flush hands its
+    /// URLs back, to be kept in memory). Settable for tests.
     package var minimumFreeBytes = SpillQueue.defaultMinimumFreeBytes
     /// The default of `minimumFreeBytes`: 256 MiB.
     public static let defaultMinimumFreeBytes = 256 << 20
-    /// The most bytes a row of the spill file is counted for, against the free space (URLs and referrers are capped below it).
-    static let rowBytesBound = 20 << 10
     /// Reads that fail on purpose before any real one (a test hook, to provoke a read failure).
     package var injectedReadFailures = 0
+    /// Run writes (flushes and merges) that fail on purpose, as on a full disk (a test hook).
+    package var injectedWriteFailures = 0
+    /// Holds merges before they start until opened (a test hook).
+    package var mergeGate: SpillMergeGate?
+    /// Runs that could not be written, and merges that failed.
+    package private(set) var writeFailures = 0
+    /// Merges done.
+    package private(set) var mergeCount = 0
+    /// Bytes the runs' indexes and filters take in memory.
+    private var runMemoryBytes = 0
 
-    /// Opens (and empties) the spill file in `directory`, which must exist.
+    /// Opens an empty queue whose runs go in `directory`, which must exist.
     /// - Parameter directory: the state directory.
-    /// - Throws: ``StateStoreError`` when the file cannot be opened or prepared.
+    /// - Throws: ``StateStoreError`` when the directory cannot be used.
     public init(directory: String) throws(StateStoreError) {
-        let path = directory + (directory.hasSuffix("/") ? "" : "/") + Self.fileName
-        // A buffer, written without a journal: a file left by a killed crawl may be
-        // torn, so it is removed rather than opened.
-        unlink(path)
-        unlink(path + "-journal")
-        connection = try SQLiteConnection(path: path)
+        var status = stat()
+        guard stat(directory, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+            throw StateStoreError(
+                path: directory, operation: "open spill directory", code: errno, message: String(cString: strerror(errno)))
+        }
+        // The SQLite spill file of earlier versions, if a crawl left one.
+        for name in ["spill.sqlite", "spill.sqlite-journal"] { unlink(directory + (directory.hasSuffix("/") ? "" : "/") + name) }
         temporaryDirectory = nil
         self.directory = directory
-        statements = try Statements(on: connection)
     }
 
-    /// Creates a spill file in a new private temporary directory (under
-    /// `TMPDIR`, or `/tmp`), removed with the queue.
-    /// - Throws: ``StateStoreError`` when the directory or file cannot be made.
+    /// Creates a queue whose runs go in a new private temporary directory
+    /// (under `TMPDIR`, or `/tmp`), removed with the queue.
+    /// - Throws: ``StateStoreError`` when the directory cannot be made.
     public init() throws(StateStoreError) {
         let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         var template = Array((base + "/asyncurl-spill-XXXXXX").utf8CString)
@@ -95,101 +185,41 @@ public final class SpillQueue {
             throw StateStoreError(path: base, operation: "create spill directory", code: errno, message: String(cString: strerror(errno)))
         }
         let directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        do throws(StateStoreError) {
-            connection = try SQLiteConnection(path: directory + "/" + Self.fileName)
-            statements = try Statements(on: connection)
-        } catch {
-            Self.remove(directory: directory)
-            throw error
-        }
         temporaryDirectory = directory
         self.directory = directory
     }
 
     deinit {
-        if let temporaryDirectory { Self.remove(directory: temporaryDirectory) }
+        // A merge still running stops at its next check; its files are unlinked already.
+        shared.withLock { $0.isCancelled = true }
+        mergeGate?.open()
+        merger.sync {}
+        if let temporaryDirectory { rmdir(temporaryDirectory) }
     }
 
-    private static func remove(directory: String) {
-        unlink(directory + "/" + fileName)
-        unlink(directory + "/" + fileName + "-journal")
-        rmdir(directory)
-    }
+    /// The bytes of the runs on disk.
+    package var diskBytes: Int { runs.reduce(0) { $0 + $1.run.diskBytes } }
 
-    /// The prepared statements of the spill table.
-    ///
-    /// The table is clustered on the order URLs go out in (`WITHOUT ROWID`,
-    /// keyed by the host's hash, then `~priority`, depth and arrival), so a host's head
-    /// is one range read and one range delete, and no second index is kept.
-    private struct Statements {
-        let insert: SQLiteStatement
-        /// ``SpillQueue/rowsPerInsert`` rows in one statement (one cursor and one statement run for them all).
-        let insertMany: SQLiteStatement
-        let selectHost: SQLiteStatement
-        let deleteHead: SQLiteStatement
-        let deleteHost: SQLiteStatement
-        let begin: SQLiteStatement
-        let commit: SQLiteStatement
+    /// Runs on disk now.
+    package var runCount: Int { runs.count }
 
-        init(on connection: SQLiteConnection) throws(StateStoreError) {
-            // One process owns the file (exclusive locking: no lock calls and no cache
-            // checks per transaction); it is a buffer, so nothing is journaled or synced.
-            try connection.execute(
-                """
-                PRAGMA locking_mode=EXCLUSIVE;
-                PRAGMA journal_mode=OFF;
-                PRAGMA synchronous=OFF;
-                PRAGMA cache_size=-\(SpillQueue.cacheKiB);
-                DROP TABLE IF EXISTS spilled;
-                CREATE TABLE spilled(host_hash INTEGER NOT NULL, rank INTEGER NOT NULL, depth INTEGER NOT NULL,
-                    arrival INTEGER NOT NULL, host_key TEXT NOT NULL, fingerprint INTEGER NOT NULL, url TEXT NOT NULL, referrer TEXT,
-                    payload BLOB, PRIMARY KEY(host_hash, rank, depth, arrival)) WITHOUT ROWID;
-                """,
-                operation: "create spill table")
-            insert = try connection.prepare(Self.insertSQL(rows: 1), operation: "spill")
-            insertMany = try connection.prepare(Self.insertSQL(rows: SpillQueue.rowsPerInsert), operation: "spill")
-            selectHost = try connection.prepare(
-                "SELECT rank, depth, arrival, fingerprint, url, referrer, payload, host_key FROM spilled WHERE host_hash = ?1 "
-                    + "ORDER BY rank, depth, arrival LIMIT ?2",
-                operation: "read spilled")
-            deleteHead = try connection.prepare(
-                "DELETE FROM spilled WHERE host_hash = ?1 AND (rank, depth, arrival) <= (?2, ?3, ?4)", operation: "delete spilled")
-            deleteHost = try connection.prepare("DELETE FROM spilled WHERE host_hash = ?1", operation: "abandon spilled")
-            begin = try connection.prepare("BEGIN", operation: "begin spill")
-            commit = try connection.prepare("COMMIT", operation: "commit spill")
+    /// The bytes the queue takes in memory besides its host records: the
+    /// buffer, the partly consumed sections, the runs' indexes and filters,
+    /// and while a merge runs the snapshot it reads.
+    public var memoryBytes: Int {
+        var bytes = buffer.memoryBytes + runMemoryBytes + consumed.capacity * 2 * MemoryLayout<(SectionKey, Progress)>.stride
+        if let snapshot = running?.snapshot {
+            bytes += snapshot.liveFrom.capacity * 2 * MemoryLayout<(UInt64, UInt32)>.stride
+            bytes += snapshot.consumed.capacity * 2 * MemoryLayout<(SectionKey, Progress)>.stride
         }
-
-        /// An INSERT of `rows` rows: row `r` (from 0) binds parameters `r * columns + 1` to `r * columns + columns`.
-        static func insertSQL(rows: Int) -> String {
-            let values = (0..<rows).map { row in
-                "(" + (1...SpillQueue.columns).map { "?\(row * SpillQueue.columns + $0)" }.joined(separator: ", ") + ")"
-            }
-            return "INSERT INTO spilled(host_hash, rank, depth, arrival, fingerprint, url, referrer, payload, host_key) VALUES"
-                + values.joined(separator: ", ")
-        }
+        return bytes
     }
 
-    /// Rows written by one INSERT statement when the buffer has that many
-    /// (the statement's start and end, and its cursor's, are paid once for them).
-    static let rowsPerInsert = 16
-    /// The parameters of one row of an INSERT.
-    static let columns = 9
+    /// The number of host hashes with a record (URLs in the queue, or dead sections in runs).
+    var hostCount: Int { hosts.count }
 
-    /// The page cache SQLite keeps for the file, in KiB (part of the budget's overhead).
-    static let cacheKiB = 8192
-
-    /// The bytes of the file on disk.
-    package var diskBytes: Int {
-        var status = stat()
-        return stat(connection.path, &status) == 0 ? Int(status.st_size) : 0
-    }
-
-    /// The number of hosts (host hashes) with spilled URLs.
-    var hostCount: Int { spilledPerHost.count }
-
-    /// The estimated bytes of memory per host with spilled URLs (its count's
-    /// place in the table, slack included; its key is on disk only).
-    static let hostRecordBytes = 2 * (MemoryLayout<UInt64>.stride + MemoryLayout<Int>.stride)
+    /// The estimated bytes of memory per host record (its hash and state, with table slack).
+    static let hostRecordBytes = 2 * (MemoryLayout<UInt64>.stride + MemoryLayout<HostState>.stride)
 
     /// The 64-bit hash a host is known by (FNV-1a of its key's UTF-8 bytes).
     /// - Parameter hostKey: the host's key, `scheme://host:port`.
@@ -203,16 +233,16 @@ public final class SpillQueue {
     /// has the same ``hostHash(_:)``).
     /// - Parameter hostKey: the host's key.
     public func count(forHost hostKey: String) -> Int {
-        spilledPerHost[hostHash(hostKey), default: 0]
+        count(forHash: hostHash(hostKey))
     }
 
     /// URLs waiting on disk of the hosts whose keys have the hash `hash`.
     /// - Parameter hash: a ``hostHash(_:)``.
     func count(forHash hash: UInt64) -> Int {
-        spilledPerHost[hash, default: 0]
+        Int(hosts[hash]?.count ?? 0)
     }
 
-    /// Queues `entry` for the disk (written by the next ``flush()``).
+    /// Queues `entry` for the disk (written by a later ``flush()``).
     /// - Parameter entry: the URL.
     /// - Parameter arrival: its place among URLs of equal priority and depth (lower first).
     public func append(_ entry: FrontierEntry, arrival: Int) {
@@ -225,95 +255,106 @@ public final class SpillQueue {
     ///   - arrival: its place among URLs of equal priority and depth (lower first).
     ///   - hostHash: the ``hostHash(_:)`` of its host key.
     func append(_ entry: FrontierEntry, arrival: Int, hostHash: UInt64) {
-        buffer.append((entry, arrival, hostHash))
-        spilledPerHost[hostHash, default: 0] += 1
+        if buffer.rows.capacity == 0 { buffer.reserve(bufferCapBytes) }
+        buffer.append(entry, arrival: arrival, hash: hostHash)
+        hosts[hostHash, default: HostState(count: 0, liveFrom: 0)].count += 1
         count += 1
+        // At the cap the buffer goes to disk at once (the buffer never grows
+        // past its room); a run that cannot be written is left to `flush()`.
+        if buffer.footprint >= bufferCapBytes, hasRoom(forBytes: buffer.liveBytes) { try? writeRun() }
     }
 
-    /// Writes the URLs appended since the last flush, in one transaction.
-    /// When that fails they are taken back and returned (nothing is lost).
-    /// - Returns: the URLs that could not be written, with their arrival numbers.
+    /// Writes the buffer as a run once it holds ``bufferCapBytes`` of rows.
+    /// A run that cannot be written leaves its rows in the buffer (tried
+    /// again at the next flush) up to twice the cap; past it, or when the
+    /// file system is short of ``minimumFreeBytes``, they are taken out and
+    /// returned (nothing is lost).
+    /// - Returns: the URLs handed back, with their arrival numbers.
     @discardableResult
     public func flush() -> [(entry: FrontierEntry, arrival: Int)] {
-        guard !buffer.isEmpty else { return [] }
-        let entries = buffer
-        buffer = []
+        finishMerge()
+        guard buffer.footprint >= bufferCapBytes else { return [] }
+        guard hasRoom(forBytes: buffer.liveBytes) else { return handBackBuffer() }
         do {
-            guard hasRoom(forRows: entries.count) else {
-                throw StateStoreError(path: directory, operation: "spill", code: Int32(ENOSPC), message: "too little free space")
-            }
-            try openTransaction()
-            // By index: each URL is read in place, not copied out of the buffer.
-            var index = 0
-            while entries.count - index >= Self.rowsPerInsert {
-                for row in 0..<Self.rowsPerInsert {
-                    let at = index + row
-                    try bind(
-                        entries[at].entry, arrival: entries[at].arrival, hostHash: entries[at].hostHash, to: statements.insertMany,
-                        row: Int32(row))
-                }
-                try statements.insertMany.run()
-                index += Self.rowsPerInsert
-            }
-            for at in index..<entries.count {
-                try bind(entries[at].entry, arrival: entries[at].arrival, hostHash: entries[at].hostHash, to: statements.insert, row: 0)
-                try statements.insert.run()
-            }
-            writtenCount += entries.count
-            rowsSinceCommit += entries.count
-            if rowsSinceCommit >= Self.rowsPerTransaction { try commitTransaction() }
-            return []
+            try writeRun()
         } catch {
-            if isInTransaction { try? connection.execute("ROLLBACK", operation: "rollback spill") }
-            isInTransaction = false
-            for (_, _, hash) in entries { forget(hash, 1) }
-            return entries.map { ($0.entry, $0.arrival) }
+            writeFailures += 1
+            if buffer.footprint >= 2 * bufferCapBytes { return handBackBuffer() }
         }
+        return []
     }
 
-    /// Whether the file system keeps ``minimumFreeBytes`` free after `rows`
-    /// more rows (each counted at the 20 KiB bound; SQLite's pages and the
-    /// index come on top of a row's bytes). Unknown free space counts as room.
-    private func hasRoom(forRows rows: Int) -> Bool {
+    /// Whether the file system keeps ``minimumFreeBytes`` free after `bytes`
+    /// more. Unknown free space counts as room.
+    private func hasRoom(forBytes bytes: Int) -> Bool {
         var stats = statvfs()
         guard statvfs(directory, &stats) == 0 else { return true }
         let free = Int(clamping: UInt64(stats.f_bavail).multipliedReportingOverflow(by: UInt64(stats.f_frsize)).partialValue)
-        return free >= minimumFreeBytes + rows * Self.rowBytesBound
+        return free >= minimumFreeBytes + bytes
     }
 
-    /// Starts the transaction that writes and reads share, when none is open.
-    ///
-    /// Pages changed by many small writes and reads stay in SQLite's cache and
-    /// go to the file once per ``rowsPerTransaction`` rows (or when the cache
-    /// is full), not at every flush: most of the file's writes were the same
-    /// pages again and again.
-    private func openTransaction() throws(StateStoreError) {
-        guard !isInTransaction else { return }
-        try statements.begin.run()
-        isInTransaction = true
+    /// Takes every buffered row out, for the caller to keep in memory.
+    private func handBackBuffer() -> [(entry: FrontierEntry, arrival: Int)] {
+        var handed: [(entry: FrontierEntry, arrival: Int)] = []
+        handed.reserveCapacity(buffer.liveRows)
+        var perHost: [UInt64: Int] = [:]
+        for index in buffer.sortedForRun() {
+            guard let row = buffer.decode(index) else { continue }
+            handed.append(row)
+            perHost[buffer.rows[index].hash, default: 0] += 1
+        }
+        buffer.removeAll()
+        for (hash, number) in perHost { forget(hash, number) }
+        return handed
     }
 
-    private func commitTransaction() throws(StateStoreError) {
-        guard isInTransaction else { return }
-        isInTransaction = false
-        rowsSinceCommit = 0
-        try statements.commit.run()
+    /// Writes the buffer as a level-0 run (sequentially, sorted by hash and
+    /// key); on success the buffer is emptied, on failure it is kept whole.
+    private func writeRun() throws(StateStoreError) {
+        let order = buffer.sortedForRun()
+        var sections = 0
+        var last: UInt64?
+        for index in order where buffer.rows[index].hash != last {
+            sections += 1
+            last = buffer.rows[index].hash
+        }
+        var writer = try SpillRunWriter(directory: directory, expectedSections: sections)
+        var failure: StateStoreError?
+        buffer.bytes.withUnsafeBufferPointer { bytes in
+            var open: UInt64?
+            for index in order {
+                let row = buffer.rows[index]
+                if row.hash != open { writer.beginSection(row.hash) }
+                open = row.hash
+                do throws(StateStoreError) {
+                    try writer.append(UnsafeBufferPointer(rebasing: bytes[Int(row.start)..<Int(row.start) + Int(row.length)]))
+                } catch {
+                    failure = error
+                    return
+                }
+            }
+        }
+        if let failure {
+            writer.discard()
+            throw failure
+        }
+        let run = try writer.finish(failing: takeInjectedWriteFailure())
+        add(RunSlot(run: run, sequence: nextSequence, level: 0))
+        nextSequence += 1
+        writtenCount += buffer.liveRows
+        buffer.removeAll()
+        startMergeIfNeeded()
     }
 
-    /// Binds one URL's row to an INSERT's parameters for row `row` (from 0).
-    private func bind(
-        _ entry: FrontierEntry, arrival: Int, hostHash: UInt64, to insert: SQLiteStatement, row: Int32
-    ) throws(StateStoreError) {
-        let first = row * Int32(Self.columns)
-        try insert.bind(Int64(bitPattern: hostHash), at: first + 1)
-        try insert.bind(Int64(~entry.priority), at: first + 2)
-        try insert.bind(Int64(entry.depth), at: first + 3)
-        try insert.bind(Int64(arrival), at: first + 4)
-        try insert.bind(Int64(bitPattern: entry.fingerprint), at: first + 5)
-        try insert.bind(entry.url, at: first + 6)
-        try insert.bind(entry.referrer, at: first + 7)
-        try insert.bind(entry.payload, at: first + 8)
-        try insert.bind(entry.hostKey, at: first + 9)
+    private func takeInjectedWriteFailure() -> Bool {
+        guard injectedWriteFailures > 0 else { return false }
+        injectedWriteFailures -= 1
+        return true
+    }
+
+    private func add(_ slot: RunSlot) {
+        runs.append(slot)
+        runMemoryBytes += slot.run.memoryBytes
     }
 
     /// Takes back (and removes) the first `limit` URLs of `hostKey`, in
@@ -322,74 +363,284 @@ public final class SpillQueue {
     /// own host key).
     /// - Parameter hostKey: the host.
     /// - Parameter limit: the most URLs taken.
-    /// - Throws: ``StateStoreError`` when the file cannot be read or changed;
-    ///   the host's URLs then stay counted (until the frontier gives them up).
+    /// - Throws: ``StateStoreError`` when a run cannot be read; the host's
+    ///   URLs then stay counted (until the frontier gives them up).
     public func take(host hostKey: String, limit: Int) throws(StateStoreError) -> [(entry: FrontierEntry, arrival: Int)] {
         try take(hash: hostHash(hostKey), limit: limit)
+    }
+}
+
+// MARK: Takes
+
+extension SpillQueue {
+    /// Where a take reads one run's section of the host.
+    private struct TakeSource {
+        let sequence: UInt32
+        var cursor: SpillRowCursor
+        var taken = Progress(rows: 0, bytes: 0)
     }
 
     /// Takes back (and removes) the first `limit` URLs of the hosts whose
     /// keys hash to `hash`, in order (priority, depth, arrival), with their
-    /// arrival numbers; each URL has its own host key. URLs appended and not
-    /// yet written are written first; if that fails they are what is
-    /// returned, so the caller keeps them in memory.
+    /// arrival numbers; each URL has its own host key. Buffered rows and rows
+    /// in runs are merged.
     /// - Parameter hash: a ``hostHash(_:)``.
     /// - Parameter limit: the most URLs taken.
-    /// - Throws: ``StateStoreError`` when the file cannot be read or changed;
-    ///   the URLs then stay counted (until the frontier gives them up).
+    /// - Throws: ``StateStoreError`` when a run cannot be read; nothing is
+    ///   then taken, and the URLs stay counted (until the frontier gives them up).
     func take(hash: UInt64, limit: Int) throws(StateStoreError) -> [(entry: FrontierEntry, arrival: Int)] {
-        guard limit > 0, spilledPerHost[hash] != nil else { return [] }
-        // URLs that cannot be written come back at once (kept in memory rather than lost).
-        let failed = flush()
-        guard failed.isEmpty else { return failed }
+        guard limit > 0, count(forHash: hash) > 0 else { return [] }
+        finishMerge()
         if injectedReadFailures > 0 {
             injectedReadFailures -= 1
-            throw StateStoreError(path: connection.path, operation: "read spilled", code: 11, message: "injected read failure")
+            throw StateStoreError(path: directory, operation: "read spilled", code: EIO, message: "injected read failure")
         }
+        var sources = try openSources(hash, limit: limit)
+        let buffered = buffer.rows(ofHash: hash)
+        var bufferTaken = 0
         var taken: [(entry: FrontierEntry, arrival: Int)] = []
-        var last: (rank: Int64, depth: Int64, arrival: Int64) = (0, 0, 0)
-        let select = statements.selectHost
-        try select.bind(Int64(bitPattern: hash), at: 1)
-        try select.bind(Int64(limit), at: 2)
-        try select.forEachRow { row in
-            last = (row.int64(at: 0), row.int64(at: 1), row.int64(at: 2))
-            let entry = FrontierEntry(
-                url: row.string(at: 4) ?? "", fingerprint: UInt64(bitPattern: row.int64(at: 3)), hostKey: row.string(at: 7) ?? "",
-                depth: Int(last.depth), priority: ~Int(last.rank), referrer: row.string(at: 5), payload: row.bytes(at: 6))
-            taken.append((entry, Int(last.arrival)))
+        while taken.count < limit {
+            var best: Int?
+            var bestKey = bufferTaken < buffered.count ? buffered[bufferTaken].key : nil
+            for index in sources.indices {
+                if let key = sources[index].cursor.current?.key, bestKey.map({ key < $0 }) ?? true {
+                    best = index
+                    bestKey = key
+                }
+            }
+            guard bestKey != nil else { break }
+            if let best {
+                taken.append(try takeCurrent(of: &sources[best]))
+            } else if let row = buffer.decode(buffered[bufferTaken].index) {
+                taken.append(row)
+                bufferTaken += 1
+            }
         }
-        guard !taken.isEmpty else {
-            forget(hash, spilledPerHost[hash, default: 0])
-            return []
-        }
-        try openTransaction()
-        let delete = statements.deleteHead
-        try delete.bind(Int64(bitPattern: hash), at: 1)
-        try delete.bind(last.rank, at: 2)
-        try delete.bind(last.depth, at: 3)
-        try delete.bind(last.arrival, at: 4)
-        try delete.run()
-        forget(hash, taken.count)
+        commit(hash: hash, sources: sources, bufferTaken: bufferTaken, of: buffered, total: taken.count)
         return taken
     }
 
-    /// Gives up the URLs still on disk of the hosts whose keys hash to `hash`
+    /// The host's unconsumed section in each run that has one, each cursor on its first row.
+    private func openSources(_ hash: UInt64, limit: Int) throws(StateStoreError) -> [TakeSource] {
+        let liveFrom = hosts[hash]?.liveFrom ?? 0
+        var sources: [TakeSource] = []
+        for slot in runs where slot.sequence >= liveFrom && slot.run.mayContain(hash) {
+            guard let section = try slot.run.section(for: hash) else { continue }
+            let progress = consumed[SectionKey(hash: hash, run: slot.sequence)] ?? Progress(rows: 0, bytes: 0)
+            guard progress.rows < section.rows else { continue }
+            // About what `limit` rows take; a longer row is read whole.
+            let chunk = min(1 << 20, max(4096, limit * 256))
+            var cursor = SpillRowCursor(
+                slot.run, from: section.start + progress.bytes, to: section.start + section.length, chunkBytes: chunk)
+            guard try cursor.next() else { continue }
+            sources.append(TakeSource(sequence: slot.sequence, cursor: cursor))
+        }
+        return sources
+    }
+
+    /// Decodes a source's current row and moves past it.
+    private func takeCurrent(of source: inout TakeSource) throws(StateStoreError) -> (entry: FrontierEntry, arrival: Int) {
+        guard let length = source.cursor.current?.length,
+            let row = source.cursor.withCurrentRow({ SpillRow.decode($0, at: 0, length: $0.count) }) ?? nil
+        else {
+            throw StateStoreError(path: directory, operation: "read spilled", code: -1, message: "a torn row in a spill run")
+        }
+        source.taken.rows += 1
+        source.taken.bytes += length
+        _ = try source.cursor.next()
+        return row
+    }
+
+    /// Records a take: each run section's consumed prefix grows, taken buffered rows go.
+    private func commit(hash: UInt64, sources: [TakeSource], bufferTaken: Int, of buffered: [(index: Int, key: SpillKey)], total: Int) {
+        for source in sources where source.taken.rows > 0 {
+            let key = SectionKey(hash: hash, run: source.sequence)
+            let before = consumed[key] ?? Progress(rows: 0, bytes: 0)
+            consumed[key] = Progress(rows: before.rows + source.taken.rows, bytes: before.bytes + source.taken.bytes)
+            running?.touched.insert(hash)
+        }
+        buffer.remove(first: bufferTaken, of: buffered, hash: hash)
+        // Counted rows that no source holds (none, unless a run was lost): no longer counted.
+        forget(hash, total > 0 ? total : count(forHash: hash))
+    }
+
+    /// Gives up the URLs not yet taken of the hosts whose keys hash to `hash`
     /// (after they could not be read back): they are no longer counted, and
-    /// their rows are removed when that is possible.
+    /// their rows are dropped (buffered ones at once, those in runs at the next merge).
     /// - Parameter hash: a ``hostHash(_:)``.
     /// - Returns: how many URLs were given up.
     func abandon(hash: UInt64) -> Int {
-        let number = spilledPerHost[hash, default: 0]
+        let number = count(forHash: hash)
         guard number > 0 else { return 0 }
-        let delete = statements.deleteHost
-        if (try? delete.bind(Int64(bitPattern: hash), at: 1)) != nil { try? delete.run() }
+        let buffered = buffer.rows(ofHash: hash)
+        buffer.remove(first: buffered.count, of: buffered, hash: hash)
         forget(hash, number)
         return number
     }
 
+    /// `number` URLs of `hash` are no longer queued. A host with none left
+    /// keeps no per-run state: its sections in every run so far are dead.
     private func forget(_ hash: UInt64, _ number: Int) {
-        let left = spilledPerHost[hash, default: 0] - number
-        spilledPerHost[hash] = left > 0 ? left : nil
-        count -= number
+        guard var state = hosts[hash] else { return }
+        count -= min(number, Int(state.count))
+        state.count -= UInt32(min(number, Int(state.count)))
+        guard state.count == 0 else {
+            hosts[hash] = state
+            return
+        }
+        for slot in runs { consumed.removeValue(forKey: SectionKey(hash: hash, run: slot.sequence)) }
+        hosts[hash] = runs.contains { $0.run.mayContain(hash) } ? HostState(count: 0, liveFrom: nextSequence) : nil
+        running?.touched.insert(hash)
+    }
+}
+
+// MARK: Merges
+
+extension SpillQueue {
+    /// Starts a merge of ``mergeFanIn`` runs of the lowest level that has
+    /// that many, unless one runs.
+    private func startMergeIfNeeded() {
+        guard running == nil, runs.count >= max(mergeRetryRuns, 2) else { return }
+        let fanIn = max(2, mergeFanIn)
+        var perLevel: [Int: Int] = [:]
+        for slot in runs { perLevel[slot.level, default: 0] += 1 }
+        guard let level = perLevel.filter({ $0.value >= fanIn }).keys.min() else { return }
+        let inputs = Array(runs.filter { $0.level == level }.prefix(fanIn))
+        guard inputs.reduce(0, { $0 + $1.run.diskBytes }) <= Int.max / 2, hasRoom(forBytes: inputs.reduce(0) { $0 + $1.run.diskBytes })
+        else { return }
+        let snapshot = makeSnapshot(of: inputs)
+        running = RunningMerge(inputs: inputs, snapshot: snapshot)
+        let failing = takeInjectedWriteFailure()
+        let gate = mergeGate
+        merger.async { [shared, directory] in
+            gate?.waitUntilOpen()
+            let result: Result<SpillMerge.Output, StateStoreError>
+            do throws(StateStoreError) {
+                result = .success(
+                    try SpillMerge.merge(
+                        inputs.map { SpillMerge.Input(run: $0.run, sequence: $0.sequence) }, snapshot: snapshot, directory: directory,
+                        failing: failing, isCancelled: { shared.withLock { $0.isCancelled } }))
+            } catch {
+                result = .failure(error)
+            }
+            shared.withLock { $0.outcome = result }
+        }
+    }
+
+    /// What a merge of `inputs` needs of the bookkeeping, copied: the hosts
+    /// with dead sections in some input, and the inputs' partly consumed sections.
+    private func makeSnapshot(of inputs: [RunSlot]) -> SpillMerge.Snapshot {
+        let oldest = inputs.map(\.sequence).min() ?? 0
+        let sequences = Set(inputs.map(\.sequence))
+        var liveFrom: [UInt64: UInt32] = [:]
+        for (hash, state) in hosts where state.liveFrom > oldest { liveFrom[hash] = state.liveFrom }
+        var inputConsumed: [SectionKey: Progress] = [:]
+        for (key, progress) in consumed where sequences.contains(key.run) { inputConsumed[key] = progress }
+        return SpillMerge.Snapshot(liveFrom: liveFrom, consumed: inputConsumed)
+    }
+
+    /// Swaps in a merge that has finished (or notes its failure), and starts the next one.
+    private func finishMerge() {
+        guard let merge = running,
+            let outcome = shared.withLock({ state in
+                defer { state.outcome = nil }
+                return state.outcome
+            })
+        else {
+            return
+        }
+        running = nil
+        switch outcome {
+        case .success(let output):
+            do throws(StateStoreError) {
+                try install(output, of: merge)
+                mergeCount += 1
+            } catch {
+                mergeFailed()
+            }
+        case .failure:
+            mergeFailed()
+        }
+        startMergeIfNeeded()
+    }
+
+    private func mergeFailed() {
+        writeFailures += 1
+        // Not tried again before another run comes.
+        mergeRetryRuns = runs.count + 1
+    }
+
+    /// Replaces a merge's inputs with its output, carrying over what was consumed meanwhile.
+    /// - Throws: ``StateStoreError`` when the output cannot be read (the inputs then stay).
+    private func install(_ output: SpillMerge.Output, of merge: RunningMerge) throws(StateStoreError) {
+        let sequence = nextSequence
+        var carried: [(hash: UInt64, progress: Progress)] = []
+        for hash in merge.touched {
+            if let progress = try carriedProgress(of: hash, merge: merge, output: output.run) { carried.append((hash, progress)) }
+        }
+        nextSequence += 1
+        let inputs = Set(merge.inputs.map(\.sequence))
+        for slot in runs where inputs.contains(slot.sequence) { runMemoryBytes -= slot.run.memoryBytes }
+        runs.removeAll { inputs.contains($0.sequence) }
+        if output.run.sectionCount > 0 { add(RunSlot(run: output.run, sequence: sequence, level: merge.inputs[0].level + 1)) }
+        if !consumed.isEmpty { consumed = consumed.filter { !inputs.contains($0.key.run) } }
+        for (hash, progress) in carried { consumed[SectionKey(hash: hash, run: sequence)] = progress }
+        for hash in merge.touched where hosts[hash]?.count == 0 && output.run.mayContain(hash) {
+            // Dead since the snapshot: its rows in the output are dead too.
+            hosts[hash] = HostState(count: 0, liveFrom: nextSequence)
+        }
+        for hash in output.deadHosts where hosts[hash]?.count == 0 && !runs.contains(where: { $0.run.mayContain(hash) }) {
+            hosts[hash] = nil
+        }
+    }
+
+    /// What of a touched host's output section was consumed during the merge
+    /// (`nil`: nothing, or the host has nothing left): the sum of what each
+    /// input section advanced, or the whole section when the host's rows
+    /// were all consumed meanwhile (it then has newer rows).
+    private func carriedProgress(of hash: UInt64, merge: RunningMerge, output: SpillRun) throws(StateStoreError) -> Progress? {
+        guard let now = hosts[hash], now.count > 0 else { return nil }
+        // A host's `liveFrom` only grows; the snapshot holds it when it was past the oldest input's.
+        let oldest = merge.inputs.map(\.sequence).min() ?? 0
+        let before = merge.snapshot.liveFrom[hash]
+        guard now.liveFrom <= oldest ? before == nil : now.liveFrom == before else {
+            return try output.section(for: hash).map { Progress(rows: $0.rows, bytes: $0.length) }
+        }
+        var advanced = Progress(rows: 0, bytes: 0)
+        for input in merge.inputs where input.sequence >= now.liveFrom {
+            let key = SectionKey(hash: hash, run: input.sequence)
+            let nowProgress = consumed[key] ?? Progress(rows: 0, bytes: 0)
+            let thenProgress = merge.snapshot.consumed[key] ?? Progress(rows: 0, bytes: 0)
+            advanced.rows += nowProgress.rows - thenProgress.rows
+            advanced.bytes += nowProgress.bytes - thenProgress.bytes
+        }
+        return advanced.rows > 0 ? advanced : nil
+    }
+
+    /// Waits until the running merge (and those it starts) are done and swapped in (for tests and benchmarks).
+    package func waitForMerges() {
+        while running != nil {
+            merger.sync {}
+            finishMerge()
+        }
+    }
+}
+
+/// Holds a ``SpillQueue``'s merges before they start until it is opened (a test hook).
+package final class SpillMergeGate: Sendable {
+    private let isOpen = LockedState(false)
+
+    /// A closed gate.
+    package init() {}
+
+    /// Lets held and later merges go.
+    package func open() {
+        isOpen.withLock { $0 = true }
+        isOpen.signal()
+    }
+
+    /// Blocks the calling thread until the gate is open.
+    func waitUntilOpen() {
+        isOpen.withLock(whenReady: { $0 }, { _ in })
     }
 }
