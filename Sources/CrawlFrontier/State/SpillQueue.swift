@@ -145,14 +145,18 @@ public final class SpillQueue {
     public static let defaultMinimumFreeBytes = 256 << 20
     /// Reads that fail on purpose before any real one (a test hook, to provoke a read failure).
     package var injectedReadFailures = 0
-    /// Run writes (flushes and merges) that fail on purpose, as on a full disk (a test hook).
+    /// Runs written by flushes that fail on purpose, as on a full disk (a test hook).
     package var injectedWriteFailures = 0
+    /// Merges that fail on purpose at their end, as on a full disk (a test hook).
+    package var injectedMergeFailures = 0
     /// Holds merges before they start until opened (a test hook).
     package var mergeGate: SpillMergeGate?
     /// Runs that could not be written, and merges that failed.
     package private(set) var writeFailures = 0
     /// Merges done.
     package private(set) var mergeCount = 0
+    /// Whether a run failed to be written since the last flush (appends then leave the next try to the flush).
+    private var hasFailedSinceFlush = false
     /// Bytes the runs' indexes and filters take in memory.
     private var runMemoryBytes = 0
 
@@ -261,7 +265,14 @@ public final class SpillQueue {
         count += 1
         // At the cap the buffer goes to disk at once (the buffer never grows
         // past its room); a run that cannot be written is left to `flush()`.
-        if buffer.footprint >= bufferCapBytes, hasRoom(forBytes: buffer.liveBytes) { try? writeRun() }
+        if buffer.footprint >= bufferCapBytes, !hasFailedSinceFlush, hasRoom(forBytes: buffer.liveBytes) {
+            do {
+                try writeRun()
+            } catch {
+                writeFailures += 1
+                hasFailedSinceFlush = true
+            }
+        }
     }
 
     /// Writes the buffer as a run once it holds ``bufferCapBytes`` of rows.
@@ -273,6 +284,7 @@ public final class SpillQueue {
     @discardableResult
     public func flush() -> [(entry: FrontierEntry, arrival: Int)] {
         finishMerge()
+        hasFailedSinceFlush = false
         guard buffer.footprint >= bufferCapBytes else { return [] }
         guard hasRoom(forBytes: buffer.liveBytes) else { return handBackBuffer() }
         do {
@@ -510,7 +522,8 @@ extension SpillQueue {
         else { return }
         let snapshot = makeSnapshot(of: inputs)
         running = RunningMerge(inputs: inputs, snapshot: snapshot)
-        let failing = takeInjectedWriteFailure()
+        let failing = injectedMergeFailures > 0
+        if failing { injectedMergeFailures -= 1 }
         let gate = mergeGate
         merger.async { [shared, directory] in
             gate?.waitUntilOpen()

@@ -1,0 +1,121 @@
+import CrawlFrontier
+import Foundation
+import Testing
+
+/// The spill queue's runs against a plain in-memory model: every take hands
+/// out exactly the host's smallest rows (priority, depth, arrival) across the
+/// buffer, many runs and merges, merges that run while takes go on, failed
+/// writes and shared host hashes.
+@Suite("Spill queue runs")
+struct SpillQueueTests {
+    /// SplitMix64: the same sequence for the same seed, so a failure can be replayed.
+    struct SeededRandom: RandomNumberGenerator {
+        var state: UInt64
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var mixed = state
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            return mixed ^ (mixed >> 31)
+        }
+    }
+
+    /// The rows a spill queue should hold, per host hash, and how they go out.
+    struct Model {
+        var rows: [UInt64: [(entry: FrontierEntry, arrival: Int)]] = [:]
+        var nextArrival = 0
+
+        /// Records a row and hands it to `spill`.
+        mutating func append(_ entry: FrontierEntry, to spill: SpillQueue) {
+            rows[spill.hostHash(entry.hostKey), default: []].append((entry, nextArrival))
+            spill.append(entry, arrival: nextArrival)
+            nextArrival += 1
+        }
+
+        /// Takes the first `limit` rows of `hostKey`'s hash from the model (in order).
+        mutating func take(_ hostKey: String, limit: Int, from spill: SpillQueue) -> [(entry: FrontierEntry, arrival: Int)] {
+            let hash = spill.hostHash(hostKey)
+            let sorted = (rows[hash] ?? []).sorted {
+                (-$0.entry.priority, $0.entry.depth, $0.arrival) < (-$1.entry.priority, $1.entry.depth, $1.arrival)
+            }
+            rows[hash] = Array(sorted.dropFirst(limit))
+            return Array(sorted.prefix(limit))
+        }
+
+        var count: Int { rows.values.reduce(0) { $0 + $1.count } }
+    }
+
+    /// A URL of host `host` with a random priority, depth, referrer and payload.
+    static func entry(_ host: Int, _ number: Int, using random: inout SeededRandom) -> FrontierEntry {
+        let referrer = Bool.random(using: &random) ? "http://h\(host).test/from/\(number)" : nil
+        let payload: [UInt8]? =
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0: nil
+            case 1: []
+            default: (0..<Int.random(in: 1...40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            }
+        return FrontierEntry(
+            url: "http://h\(host).test/\(number)", fingerprint: UInt64(number) &* 0x9E37_79B9, hostKey: "http://h\(host).test:80",
+            depth: Int.random(in: 0...4, using: &random), priority: Int.random(in: -2...2, using: &random), referrer: referrer,
+            payload: payload)
+    }
+
+    /// Takes `limit` rows of `hostKey` from both and expects the same rows, in the same order.
+    static func expectTake(_ hostKey: String, limit: Int, spill: SpillQueue, model: inout Model) throws {
+        let expected = model.take(hostKey, limit: limit, from: spill)
+        let actual = try spill.take(host: hostKey, limit: limit)
+        #expect(actual.map(\.arrival) == expected.map(\.arrival), "take \(limit) of \(hostKey)")
+        #expect(actual.map(\.entry) == expected.map(\.entry))
+    }
+
+    /// A spill queue in a temporary directory with a buffer cap of `cap` bytes, merging `fanIn` runs.
+    static func makeSpill(cap: Int, fanIn: Int = 4) throws -> SpillQueue {
+        let spill = try SpillQueue()
+        spill.bufferCapBytes = cap
+        spill.mergeFanIn = fanIn
+        return spill
+    }
+
+    /// Writes the buffer as a run now (a cap of 1 byte makes the next flush write it).
+    static func writeRun(_ spill: SpillQueue) {
+        let cap = spill.bufferCapBytes
+        spill.bufferCapBytes = 1
+        #expect(spill.flush().isEmpty)
+        spill.bufferCapBytes = cap
+    }
+
+    /// Thousands of random appends and takes through a 2 KiB buffer and merges
+    /// of 2 or 3 runs, with all host keys distinct or sharing 4 hashes.
+    private func randomRun(seed: UInt64, fanIn: Int, hashMask: UInt64) throws {
+        var random = SeededRandom(state: seed)
+        let spill = try Self.makeSpill(cap: 2048, fanIn: fanIn)
+        spill.hostHashMask = hashMask
+        var model = Model()
+        for number in 0..<6000 {
+            let host = Int.random(in: 0..<12, using: &random)
+            if Int.random(in: 0..<10, using: &random) < 7 {
+                model.append(Self.entry(host, number, using: &random), to: spill)
+            } else {
+                try Self.expectTake("http://h\(host).test:80", limit: Int.random(in: 1...40, using: &random), spill: spill, model: &model)
+            }
+            if number % 7 == 0 { #expect(spill.flush().isEmpty) }
+            if number % 500 == 0 { spill.waitForMerges() }
+            #expect(spill.count == model.count)
+        }
+        #expect(spill.mergeCount >= 5, "merges \(spill.mergeCount)")
+        for host in 0..<12 { try Self.expectTake("http://h\(host).test:80", limit: 100_000, spill: spill, model: &model) }
+        #expect(spill.count == 0)
+        #expect(model.count == 0)
+    }
+
+    @Test("Random appends and takes over many runs and merges: every take is exactly the model's smallest rows", arguments: [2, 3])
+    func randomAgainstModel(fanIn: Int) throws {
+        try randomRun(seed: 18 + UInt64(fanIn), fanIn: fanIn, hashMask: .max)
+    }
+
+    @Test("Hosts sharing hashes (2 bits kept): each take is the shared hash's smallest rows, each with its own host key")
+    func sharedHashesAgainstModel() throws {
+        try randomRun(seed: 7, fanIn: 2, hashMask: 3)
+    }
+}
