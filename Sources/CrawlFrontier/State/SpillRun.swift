@@ -92,15 +92,19 @@ final class SpillRun: Sendable {
         let bytes = try read(from: indexOffset + first * Self.entryBytes, count: count * Self.entryBytes)
         return bytes.withUnsafeBufferPointer { bytes in
             (0..<count).map { number in
-                var words: [UInt64] = [0, 0, 0, 0]
-                for word in 0..<4 {
-                    for byte in 0..<8 {
-                        words[word] |= UInt64(bytes[number * Self.entryBytes + word * 8 + byte]) << UInt64(byte * 8)
-                    }
-                }
-                return Section(hash: words[0], start: Int(words[1]), length: Int(words[2]), rows: Int(words[3]))
+                let entry = number * Self.entryBytes
+                return Section(
+                    hash: Self.word(bytes, at: entry), start: Int(Self.word(bytes, at: entry + 8)),
+                    length: Int(Self.word(bytes, at: entry + 16)), rows: Int(Self.word(bytes, at: entry + 24)))
             }
         }
+    }
+
+    /// The little-endian 64-bit word at `offset`.
+    private static func word(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for byte in 0..<8 { value |= UInt64(bytes[offset + byte]) << UInt64(byte * 8) }
+        return value
     }
 
     /// `count` bytes of the file from `offset`.

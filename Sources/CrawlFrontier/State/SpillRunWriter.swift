@@ -70,9 +70,10 @@ struct SpillRunWriter {
         firstHashes.reserveCapacity(sections.count / SpillRun.sectionsPerBlock + 1)
         for (number, section) in sections.enumerated() {
             if number % SpillRun.sectionsPerBlock == 0 { firstHashes.append(section.hash) }
-            for word in [section.hash, UInt64(section.start), UInt64(section.length), UInt64(section.rows)] {
-                for shift in stride(from: 0, to: 64, by: 8) { buffer.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
-            }
+            appendWord(section.hash)
+            appendWord(UInt64(section.start))
+            appendWord(UInt64(section.length))
+            appendWord(UInt64(section.rows))
             if buffer.count >= Self.writeBytes { try drain() }
         }
         try drain()
@@ -82,6 +83,10 @@ struct SpillRunWriter {
     /// Closes the file without making a run (after a failure).
     consuming func discard() {
         close(descriptor)
+    }
+
+    private mutating func appendWord(_ word: UInt64) {
+        for shift in stride(from: 0, to: 64, by: 8) { buffer.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
     }
 
     private mutating func drain() throws(StateStoreError) {
