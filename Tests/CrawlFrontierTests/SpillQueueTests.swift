@@ -107,9 +107,15 @@ struct SpillQueueTests {
         for host in 0..<12 { try Self.expectTake("http://h\(host).test:80", limit: 100_000, spill: spill, model: &model) }
         #expect(spill.count == 0)
         #expect(model.count == 0)
+        // With nothing left, every run is dropped.
+        spill.waitForMerges()
+        #expect(spill.runCount == 0)
+        #expect(spill.diskBytes == 0)
     }
 
-    @Test("Random appends and takes over many runs and merges: every take is exactly the model's smallest rows", arguments: [2, 3])
+    @Test(
+        "Random appends and takes over many runs and merges: every take is exactly the model's smallest rows; emptied, no run is left",
+        arguments: [2, 3])
     func randomAgainstModel(fanIn: Int) throws {
         try randomRun(seed: 18 + UInt64(fanIn), fanIn: fanIn, hashMask: .max)
     }

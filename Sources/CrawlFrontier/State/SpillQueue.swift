@@ -503,6 +503,17 @@ extension SpillQueue {
         for slot in runs { consumed.removeValue(forKey: SectionKey(hash: hash, run: slot.sequence)) }
         hosts[hash] = runs.contains { $0.run.mayContain(hash) } ? HostState(count: 0, liveFrom: nextSequence) : nil
         running?.touched.insert(hash)
+        dropRunsIfEmpty()
+    }
+
+    /// With no URL left (and no merge running) every run is dead: all are
+    /// closed (their disk freed) and the bookkeeping emptied.
+    private func dropRunsIfEmpty() {
+        guard count == 0, running == nil, !runs.isEmpty else { return }
+        runs.removeAll()
+        runMemoryBytes = 0
+        hosts.removeAll()
+        consumed.removeAll()
     }
 }
 
@@ -574,6 +585,7 @@ extension SpillQueue {
         case .failure:
             mergeFailed()
         }
+        dropRunsIfEmpty()
         startMergeIfNeeded()
     }
 
