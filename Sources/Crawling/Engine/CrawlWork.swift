@@ -310,7 +310,7 @@ struct CrawlWork: Sendable {
                 stats.bytes += response.decodedBodyBytes
                 stats.statuses[response.status, default: 0] += 1
                 stats.maxDepth = max(stats.maxDepth, entry.depth)
-                stats.linksFound += page.links
+                stats.linksFound += page.links ?? 0
             }
             crawler.metrics.countPage(status: response.status, bytes: response.decodedBodyBytes)
             if let failure { crawler.recordError(String(failure.prefix { $0 != ":" })) }
@@ -325,8 +325,8 @@ struct CrawlWork: Sendable {
 
     /// What handling one page gave.
     struct PageResult {
-        /// Links found on the page.
-        var links = 0
+        /// Links found on the page (`nil`: it was not parsed for them).
+        var links: Int?
         /// Links dropped: too long (as written or resolved) or over the page's link caps.
         var droppedLinks = 0
         /// Items scraped (after the pipelines), not yet written.
@@ -337,6 +337,15 @@ struct CrawlWork: Sendable {
         var found: [FrontierEntry] = []
         /// Whether the page was rendered through headless Chromium.
         var rendered = false
+    }
+
+    /// Whether anything reads the links of a page at `depth`: the settings
+    /// (a link count, outlinks, a recrawl's stored links), a spider that reads
+    /// them for more than following them, or a depth from which they can be followed.
+    private func readsLinks(atDepth depth: Int) -> Bool {
+        let settings = crawler.settings
+        return settings.countsLinks || settings.recordsOutlinks || recrawl != nil || depth < settings.maxDepth
+            || !crawler.spider.readsLinksOnlyToFollow
     }
 
     /// Parses a response, runs the spider and feeds the requests it made back
@@ -351,8 +360,9 @@ struct CrawlWork: Sendable {
         let parseStarted = ContinuousClock.now
         let (response, rendering) = await rendered(response, request: request, claimedHost: entry.hostKey)
         result.rendered = rendering != nil
-        let extracted = PageLinks(of: response, settings: crawler.settings)
-        result.links = extracted.links.count
+        let readsLinks = readsLinks(atDepth: entry.depth)
+        let extracted = readsLinks ? PageLinks(of: response, settings: crawler.settings) : PageLinks(unparsed: response)
+        result.links = readsLinks ? extracted.links.count : nil
         result.droppedLinks = extracted.dropped
         crawler.record { stats in
             stats.linksTooLong += extracted.tooLong

@@ -20,6 +20,12 @@ struct PageLinks {
     /// Links dropped in all (`<base href>` included).
     var dropped: Int { tooLong + overPageCap + (droppedBaseHref ? 1 : 0) }
 
+    /// A page not parsed for links (nothing would read them): only whether
+    /// it is HTML is found out, by its `Content-Type` or its first bytes.
+    init(unparsed response: Response) {
+        isHTML = HTMLSniffer.isHTML(contentType: response.headers["Content-Type"], body: response.body)
+    }
+
     /// Extracts the links of `response` as a crawl with `settings` does.
     init(of response: Response, settings: CrawlSettings) {
         isHTML = HTMLSniffer.isHTML(contentType: response.headers["Content-Type"], body: response.body)
