@@ -361,7 +361,9 @@ struct CrawlWork: Sendable {
         let (response, rendering) = await rendered(response, request: request, claimedHost: entry.hostKey)
         result.rendered = rendering != nil
         let readsLinks = readsLinks(atDepth: entry.depth)
-        let extracted = readsLinks ? PageLinks(of: response, settings: crawler.settings) : PageLinks(unparsed: response)
+        let extracted =
+            readsLinks
+            ? PageLinks(of: response, settings: crawler.settings, sharedHrefs: crawler.resolvedHrefs) : PageLinks(unparsed: response)
         result.links = readsLinks ? extracted.links.count : nil
         result.droppedLinks = extracted.dropped
         crawler.record { stats in
