@@ -116,4 +116,26 @@ struct UnreadLinksTests {
         #expect(read.records["/start"]?.links == 2)
         #expect(spider.seen.values == [2])
     }
+
+    @Test("A resumable crawl keeping its decision record parses pages at the max depth (for --explain); without the record it does not")
+    func decisionRecordNeedsLinks() async throws {
+        let server = try await startSite()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-unread-state-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let recorded = try await crawl(server, from: ["/start"]) {
+            $0.maxDepth = 0
+            $0.countsLinks = false
+            $0.stateDirectory = directory + "/recorded"
+        }
+        let unrecorded = try await crawl(server, from: ["/start"]) {
+            $0.maxDepth = 0
+            $0.countsLinks = false
+            $0.stateDirectory = directory + "/unrecorded"
+            $0.recordsURLDecisions = false
+        }
+        try await server.shutdown()
+        #expect(recorded.records["/start"]?.links == 2)
+        #expect(unrecorded.records["/start"]?.links == nil)
+    }
 }

@@ -113,7 +113,9 @@ public struct CrawlSettings: Sendable {
     /// use them (`true` by default). With `false`, a page whose links no one
     /// reads is not parsed at all: one at ``maxDepth``, whose spider reads links
     /// only to follow them (``Spider/readsLinksOnlyToFollow``), with no
-    /// ``recordsOutlinks`` and no ``recrawl``. A list fetch (``maxDepth`` 0)
+    /// ``recordsOutlinks``, no ``recrawl`` and no decision record (a crawl
+    /// with a ``stateDirectory`` or a shared frontier keeps one, for
+    /// `--explain`, unless ``recordsURLDecisions`` is off). A list fetch (``maxDepth`` 0)
     /// then costs the fetches alone. The CLI sets it `false` unless `--count-links`.
     public var countsLinks = true
     /// The most callback and errback names this process warns about when a

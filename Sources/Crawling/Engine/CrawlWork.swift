@@ -340,11 +340,13 @@ struct CrawlWork: Sendable {
     }
 
     /// Whether anything reads the links of a page at `depth`: the settings
-    /// (a link count, outlinks, a recrawl's stored links), a spider that reads
-    /// them for more than following them, or a depth from which they can be followed.
+    /// (a link count, outlinks, a recrawl's stored links), the decision record
+    /// (`--explain` tells a link over the depth limit from one never seen), a
+    /// spider that reads them for more than following them, or a depth from
+    /// which they can be followed.
     private func readsLinks(atDepth depth: Int) -> Bool {
         let settings = crawler.settings
-        return settings.countsLinks || settings.recordsOutlinks || recrawl != nil || depth < settings.maxDepth
+        return settings.countsLinks || settings.recordsOutlinks || recrawl != nil || decisions != nil || depth < settings.maxDepth
             || !crawler.spider.readsLinksOnlyToFollow
     }
 
