@@ -253,6 +253,9 @@ struct CrawlWork: Sendable {
             let output = await finish(entry, result: result, latency: latency, request: request, plan: plan, failure: failure)
             if await write(entry, output) { await frontier.recorded(entry) }
         case .success, .permanentFailure:
+            // The host's next request need not wait for this page's parsing
+            // (per-host limits count requests, not pages being handled).
+            if case .success = result, readsLinks(atDepth: entry.depth) { await frontier.releaseHostSlot(of: entry, outcome: outcome) }
             // The links found go into the frontier before this URL is
             // completed: a frontier with nothing queued and nothing in
             // flight is finished, and its workers would leave.
