@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fetch benchmark: the same list of URLs from nginx on 127.0.0.1, fetched by
-# AsyncURL (both event loops) and by `curl --parallel`, in one run.
+# AsyncURL (both event loops), by the CLI as a list fetcher
+# (`asyncurl-crawl --seeds-file LIST --max-depth 0`) and by `curl --parallel`,
+# in one run.
 # Prints requests/s, peak RSS and the ratios. Every loop here is bounded.
 #
 # Usage: Benchmarks/fetch/run.sh [--urls N] [--concurrency C] [--rounds R] [--pages P]
@@ -27,7 +29,9 @@ done
 
 scripts/install-deps.sh
 swift build -c release --product fetch-benchmark >&2
+swift build -c release --product asyncurl-crawl >&2
 binary=.build/release/fetch-benchmark
+crawler=.build/release/asyncurl-crawl
 
 work=.build-bench
 site=$work/site-$pages
@@ -84,14 +88,27 @@ run_asyncurl() {
     echo "$seconds $ok $rss"
 }
 
+# The CLI as a list fetcher, with curl's parallelism (every URL is on one
+# host): the page log written, robots.txt asked for, no page parsed.
+run_cli() {
+    /usr/bin/time --quiet -f "%e %M" -o "$run_dir/time" \
+        "$crawler" --seeds-file "$list" --max-depth 0 --concurrency "$concurrency" --per-host "$concurrency" \
+        --output "$run_dir/pages.jsonl" --quiet > /dev/null 2>&1 || true
+    read -r seconds rss < "$run_dir/time"
+    ok=$(grep -c '"status":200' "$run_dir/pages.jsonl" || true)
+    echo "$seconds $ok $rss"
+}
+
+tools=(curl asyncurl-epoll asyncurl-poll asyncurl-crawl)
 declare -A best_seconds best_ok best_rss
-for tool in curl asyncurl-epoll asyncurl-poll; do best_seconds[$tool]=999999; done
+for tool in "${tools[@]}"; do best_seconds[$tool]=999999; done
 for round in $(seq 1 "$rounds"); do
-    for tool in curl asyncurl-epoll asyncurl-poll; do
+    for tool in "${tools[@]}"; do
         case $tool in
             curl) result=$(run_curl) ;;
             asyncurl-epoll) result=$(run_asyncurl epoll) ;;
             asyncurl-poll) result=$(run_asyncurl poll) ;;
+            asyncurl-crawl) result=$(run_cli) ;;
         esac
         read -r seconds ok rss <<< "$result"
         echo "round $round: $tool ${seconds}s ok=$ok rss=${rss}KB" >&2
@@ -105,12 +122,14 @@ echo
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(curl --version | head -1 | cut -d' ' -f1-2)"
 echo "input: $urls URLs ($(wc -l < "$run_dir/paths.txt") pages of 15-40 KB from nginx on 127.0.0.1), $concurrency in flight, best of $rounds rounds"
 printf '%-16s %9s %8s %9s %12s %10s\n' tool requests ok seconds requests/s "peak RSS"
-for tool in curl asyncurl-epoll asyncurl-poll; do
+for tool in "${tools[@]}"; do
     python3 -c "
 s=float('${best_seconds[$tool]}'); print('%-16s %9d %8s %9.3f %12.0f %8.1f MB' % ('$tool', $urls, '${best_ok[$tool]}', s, $urls/s if s>0 else 0, ${best_rss[$tool]}/1024))"
 done
 python3 -c "
 c=float('${best_seconds[curl]}'); e=float('${best_seconds[asyncurl-epoll]}'); p=float('${best_seconds[asyncurl-poll]}')
+l=float('${best_seconds[asyncurl-crawl]}')
 print('ratio requests/s  asyncurl-epoll / curl = %.2fx' % (c/e))
+print('ratio requests/s  asyncurl-crawl (list fetch) / curl = %.2fx' % (c/l))
 print('ratio requests/s  asyncurl-poll  / curl = %.2fx' % (c/p))
 print('ratio requests/s  epoll / poll          = %.2fx' % (p/e))"

@@ -22,6 +22,12 @@ struct OutputOptions: ParsableArguments {
     )
     var outlinks = false
 
+    @Flag(
+        help:
+            "Parse every HTML page for its links, so each page-log line has their count (links). Without it, pages whose links the crawl would not follow (those at --max-depth: every page of a list fetch with --max-depth 0) are not parsed, and their lines have no links field."
+    )
+    var countLinks = false
+
     func validate() throws {
         if let format, FeedFormat(rawValue: format) == nil {
             throw ValidationError("--format must be jsonl, json, csv or xml")
@@ -31,6 +37,7 @@ struct OutputOptions: ParsableArguments {
     /// Sets what the page log records in `settings`.
     func apply(to settings: inout CrawlSettings) {
         settings.recordsOutlinks = outlinks
+        settings.countsLinks = countLinks
     }
 
     /// The page log's format: `--format`, else the one the output's name tells, else JSON Lines.

@@ -278,16 +278,42 @@ struct HostSchedulerTests {
 }
 
 extension HostSchedulerTests {
-    @Test("The delay runs from the end of a slow request, not only from its start")
-    func delayAfterEnd() {
+    /// A scheduler for one request at a time per host, 1 s apart, with two URLs of one host; the first handed out at `t0`.
+    private func oneHostWithTwoURLs() throws -> (HostScheduler, FrontierEntry) {
         var scheduler = HostScheduler(policy: PolitenessPolicy(maxConcurrencyPerHost: 1, delay: .seconds(1)))
         for index in 0..<2 { scheduler.enqueue(entry("a", "/\(index)")) }
-        guard let first = scheduler.next(now: t0) else {
-            Issue.record("nothing handed out")
-            return
-        }
+        let next = scheduler.next(now: t0)
+        let first = try #require(next)
+        return (scheduler, first)
+    }
+
+    @Test("The delay runs from the end of a slow request, not only from its start")
+    func delayAfterEnd() throws {
+        var (scheduler, first) = try oneHostWithTwoURLs()
         _ = scheduler.complete(first, outcome: .success(latency: .seconds(5)), now: t0 + .seconds(5))
         #expect(scheduler.next(now: t0 + .milliseconds(5_900)) == nil)
         #expect(scheduler.next(now: t0 + .seconds(6)) != nil)
+    }
+}
+
+extension HostSchedulerTests {
+    @Test("A slot freed when the response came lets the host's next URL go (after the delay) while the first is still in flight")
+    func releasedSlot() throws {
+        var (scheduler, first) = try oneHostWithTwoURLs()
+        #expect(scheduler.next(now: t0 + .seconds(5)) == nil)
+        let released = scheduler.releaseSlot(of: first, outcome: .success(latency: .seconds(1)), now: t0 + .seconds(1))
+        #expect(released)
+        // The delay runs from the release; the first URL still counts as in flight.
+        #expect(scheduler.next(now: t0 + .milliseconds(1_900)) == nil)
+        let second = scheduler.next(now: t0 + .seconds(2))
+        #expect(second != nil)
+        #expect(scheduler.inFlightCount == 2)
+        _ = scheduler.complete(first, outcome: .success(latency: .seconds(1)), now: t0 + .seconds(3), slotReleased: true)
+        #expect(scheduler.inFlightCount == 1 && !scheduler.isIdle)
+        if let second { _ = scheduler.complete(second, outcome: .success(latency: .seconds(1)), now: t0 + .seconds(3)) }
+        #expect(scheduler.inFlightCount == 0 && scheduler.isIdle)
+        // A URL whose host has nothing in flight frees nothing.
+        let releasedAgain = scheduler.releaseSlot(of: first, outcome: .success(latency: .zero), now: t0 + .seconds(4))
+        #expect(!releasedAgain)
     }
 }

@@ -81,6 +81,9 @@ public actor Frontier: URLFrontier {
     /// Where accepted and refused URLs are recorded for a resumable crawl.
     private let store: CrawlStateStore?
     private let wakeUps = FrontierWakeUps()
+    /// URLs in flight whose host slot was freed when their response came
+    /// (``releaseHostSlot(of:outcome:)``), by fingerprint, until completed.
+    private var releasedSlots: [UInt64: Int] = [:]
     /// The counters so far.
     public private(set) var counters = FrontierCounters()
 
@@ -556,7 +559,7 @@ public actor Frontier: URLFrontier {
     @discardableResult
     package func complete(_ entry: FrontierEntry, outcome: FetchOutcome, now: ContinuousClock.Instant) -> FrontierCompletion {
         let pausesBefore = scheduler.pauseCount
-        let result = scheduler.complete(entry, outcome: outcome, now: now)
+        let result = scheduler.complete(entry, outcome: outcome, now: now, slotReleased: takeReleasedSlot(of: entry))
         switch result {
         case .retryScheduled: counters.retries += 1
         case .gaveUp, .waitTooLong: counters.gaveUp += 1
@@ -570,6 +573,28 @@ public actor Frontier: URLFrontier {
         // if the crawl is over, that waiter wakes the others.
         wakeOne()
         return result
+    }
+
+    /// Frees the host slot of a URL whose response is in, before the page is
+    /// handled: the host's next URL may go out (after its delay from now)
+    /// while this one is parsed. The URL stays in flight until
+    /// ``complete(_:outcome:)``, which then frees no slot again.
+    public func releaseHostSlot(of entry: FrontierEntry, outcome: FetchOutcome) {
+        let now = ContinuousClock.now
+        let pausesBefore = scheduler.pauseCount
+        guard scheduler.releaseSlot(of: entry, outcome: outcome, now: now) else { return }
+        releasedSlots[entry.fingerprint, default: 0] += 1
+        if scheduler.pauseCount > pausesBefore, let pause = scheduler.pause(ofHost: entry.hostKey, now: now) {
+            configuration.eventHandler?(.hostPaused(host: entry.hostKey, reason: pause.reason, remaining: pause.until - now))
+        }
+        wakeOne()
+    }
+
+    /// Whether `entry`'s host slot was freed already (``releaseHostSlot(of:outcome:)``); forgets it.
+    private func takeReleasedSlot(of entry: FrontierEntry) -> Bool {
+        guard !releasedSlots.isEmpty, let count = releasedSlots[entry.fingerprint] else { return false }
+        releasedSlots[entry.fingerprint] = count > 1 ? count - 1 : nil
+        return true
     }
 
     /// Whether the crawl is over: nothing queued, in flight, retrying, held for robots.txt, or waiting on disk.

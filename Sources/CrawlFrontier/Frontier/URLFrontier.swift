@@ -20,6 +20,13 @@ public protocol URLFrontier: AnyObject, Sendable {
     /// Records how a URL from ``next()`` ended, and schedules a retry when the outcome calls for one.
     @discardableResult
     func complete(_ entry: FrontierEntry, outcome: FetchOutcome) async -> FrontierCompletion
+    /// Told that a URL's response is in and the page is about to be handled
+    /// (`outcome`: ``FetchOutcome/success(latency:)`` or
+    /// ``FetchOutcome/permanentFailure``): a frontier may free the host's
+    /// slot now, so the host's next request overlaps this page's parsing
+    /// (per-host limits count requests in flight, not pages being parsed).
+    /// The URL is still completed with ``complete(_:outcome:)``.
+    func releaseHostSlot(of entry: FrontierEntry, outcome: FetchOutcome) async
     /// Whether a claim can be lost to another worker (a shared frontier's
     /// lease that expired): then a URL's page record and items are written
     /// only after ``complete(_:outcome:)`` accepted its end (anything but
@@ -56,6 +63,9 @@ extension URLFrontier {
 
     /// Nothing to do: a frontier in one process keeps no URL for its output.
     public func recorded(_ entry: FrontierEntry) async {}
+
+    /// Nothing to do: the host's slot is freed when the URL is completed.
+    public func releaseHostSlot(of entry: FrontierEntry, outcome: FetchOutcome) async {}
 
     /// `nil`: a frontier in one process does not fail.
     public var failure: (any Error)? { get async { nil } }

@@ -427,38 +427,53 @@ package struct HostScheduler: Sendable {
         return earliest.map { max(now, $0) }
     }
 
-    /// Records how a handed-out URL ended and frees its host's slot.
-    public mutating func complete(_ entry: FrontierEntry, outcome: Outcome, now: Instant) -> CompletionResult {
+    /// Records how a handed-out URL ended and frees its host's slot (unless
+    /// ``releaseSlot(of:outcome:now:)`` freed it already: `slotReleased`).
+    /// The URL stops counting as in flight.
+    public mutating func complete(_ entry: FrontierEntry, outcome: Outcome, now: Instant, slotReleased: Bool = false) -> CompletionResult {
+        if slotReleased || releaseSlot(of: entry, outcome: outcome, now: now) { inFlightCount -= 1 }
+        return finish(entry, outcome: outcome, now: now)
+    }
+
+    /// Frees a handed-out URL's host slot once its response is in (the
+    /// host's next request may start, after its delay from now), and applies
+    /// what the outcome tells of the host (AutoThrottle, failures, a pause);
+    /// the URL still counts as in flight until it is completed. Whether the
+    /// host had a URL in flight to free.
+    public mutating func releaseSlot(of entry: FrontierEntry, outcome: Outcome, now: Instant) -> Bool {
         let hostKey = entry.hostKey
-        if let slot = slots[hostKey], records[slot].inFlight > 0 {
-            var host = records[slot]
-            host.inFlight -= 1
-            host.lastEnd = now
-            inFlightCount -= 1
-            if let throttle = host.limits.autoThrottle {
-                switch outcome {
-                case .success(let latency):
-                    host.throttleDelay = throttle.adjusted(host.throttleDelay, latency: latency, succeeded: true)
-                case .transientFailure(let latency):
-                    host.throttleDelay = throttle.adjusted(host.throttleDelay, latency: latency, succeeded: false)
-                case .retryAfter, .hostBusy, .permanentFailure:
-                    break
-                }
-            }
+        guard let slot = slots[hostKey], records[slot].inFlight > 0 else { return false }
+        var host = records[slot]
+        host.inFlight -= 1
+        host.lastEnd = now
+        if let throttle = host.limits.autoThrottle {
             switch outcome {
-            case .success:
-                host.failures.removeAll()
-                host.pauseStreak = 0
-            case .hostBusy(let wait):
-                pause(&host, hostKey, until: now + min(max(.zero, wait), policy.maxRetryWait), reason: .retryAfter)
-            case .retryAfter, .transientFailure:
-                noteFailure(&host, hostKey, fingerprint: entry.fingerprint, now: now)
-            case .permanentFailure:
+            case .success(let latency):
+                host.throttleDelay = throttle.adjusted(host.throttleDelay, latency: latency, succeeded: true)
+            case .transientFailure(let latency):
+                host.throttleDelay = throttle.adjusted(host.throttleDelay, latency: latency, succeeded: false)
+            case .retryAfter, .hostBusy, .permanentFailure:
                 break
             }
-            records[slot] = host
-            activate(slot)
         }
+        switch outcome {
+        case .success:
+            host.failures.removeAll()
+            host.pauseStreak = 0
+        case .hostBusy(let wait):
+            pause(&host, hostKey, until: now + min(max(.zero, wait), policy.maxRetryWait), reason: .retryAfter)
+        case .retryAfter, .transientFailure:
+            noteFailure(&host, hostKey, fingerprint: entry.fingerprint, now: now)
+        case .permanentFailure:
+            break
+        }
+        records[slot] = host
+        activate(slot)
+        return true
+    }
+
+    /// What comes of a completed URL: done, or a retry queued (or given up).
+    private mutating func finish(_ entry: FrontierEntry, outcome: Outcome, now: Instant) -> CompletionResult {
         switch outcome {
         case .success, .permanentFailure:
             return .done

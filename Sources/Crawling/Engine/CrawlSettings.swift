@@ -108,6 +108,16 @@ public struct CrawlSettings: Sendable {
     /// Whether each page's record in the page log lists its outlinks
     /// (``PageRecord/outlinks``; off by default, the CLI's `--outlinks`).
     public var recordsOutlinks = false
+    /// Whether every HTML page is parsed for its links, so its page-log
+    /// record has their count (``PageRecord/links``), even when nothing would
+    /// use them (`true` by default). With `false`, a page whose links no one
+    /// reads is not parsed at all: one at ``maxDepth``, whose spider reads links
+    /// only to follow them (``Spider/readsLinksOnlyToFollow``), with no
+    /// ``recordsOutlinks``, no ``recrawl`` and no decision record (a crawl
+    /// with a ``stateDirectory`` or a shared frontier keeps one, for
+    /// `--explain`, unless ``recordsURLDecisions`` is off). A list fetch (``maxDepth`` 0)
+    /// then costs the fetches alone. The CLI sets it `false` unless `--count-links`.
+    public var countsLinks = true
     /// The most callback and errback names this process warns about when a
     /// request's closure cannot run here (another worker of a shared crawl, or
     /// an earlier run, queued it): one warning per name, for at most this many

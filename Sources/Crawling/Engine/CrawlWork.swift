@@ -253,6 +253,9 @@ struct CrawlWork: Sendable {
             let output = await finish(entry, result: result, latency: latency, request: request, plan: plan, failure: failure)
             if await write(entry, output) { await frontier.recorded(entry) }
         case .success, .permanentFailure:
+            // The host's next request need not wait for this page's parsing
+            // (per-host limits count requests, not pages being handled).
+            if case .success = result, readsLinks(atDepth: entry.depth) { await frontier.releaseHostSlot(of: entry, outcome: outcome) }
             // The links found go into the frontier before this URL is
             // completed: a frontier with nothing queued and nothing in
             // flight is finished, and its workers would leave.
@@ -310,7 +313,7 @@ struct CrawlWork: Sendable {
                 stats.bytes += response.decodedBodyBytes
                 stats.statuses[response.status, default: 0] += 1
                 stats.maxDepth = max(stats.maxDepth, entry.depth)
-                stats.linksFound += page.links
+                stats.linksFound += page.links ?? 0
             }
             crawler.metrics.countPage(status: response.status, bytes: response.decodedBodyBytes)
             if let failure { crawler.recordError(String(failure.prefix { $0 != ":" })) }
@@ -325,8 +328,8 @@ struct CrawlWork: Sendable {
 
     /// What handling one page gave.
     struct PageResult {
-        /// Links found on the page.
-        var links = 0
+        /// Links found on the page (`nil`: it was not parsed for them).
+        var links: Int?
         /// Links dropped: too long (as written or resolved) or over the page's link caps.
         var droppedLinks = 0
         /// Items scraped (after the pipelines), not yet written.
@@ -337,6 +340,17 @@ struct CrawlWork: Sendable {
         var found: [FrontierEntry] = []
         /// Whether the page was rendered through headless Chromium.
         var rendered = false
+    }
+
+    /// Whether anything reads the links of a page at `depth`: the settings
+    /// (a link count, outlinks, a recrawl's stored links), the decision record
+    /// (`--explain` tells a link over the depth limit from one never seen), a
+    /// spider that reads them for more than following them, or a depth from
+    /// which they can be followed.
+    private func readsLinks(atDepth depth: Int) -> Bool {
+        let settings = crawler.settings
+        return settings.countsLinks || settings.recordsOutlinks || recrawl != nil || decisions != nil || depth < settings.maxDepth
+            || !crawler.spider.readsLinksOnlyToFollow
     }
 
     /// Parses a response, runs the spider and feeds the requests it made back
@@ -351,8 +365,11 @@ struct CrawlWork: Sendable {
         let parseStarted = ContinuousClock.now
         let (response, rendering) = await rendered(response, request: request, claimedHost: entry.hostKey)
         result.rendered = rendering != nil
-        let extracted = PageLinks(of: response, settings: crawler.settings)
-        result.links = extracted.links.count
+        let readsLinks = readsLinks(atDepth: entry.depth)
+        let extracted =
+            readsLinks
+            ? PageLinks(of: response, settings: crawler.settings, sharedHrefs: crawler.resolvedHrefs) : PageLinks(unparsed: response)
+        result.links = readsLinks ? extracted.links.count : nil
         result.droppedLinks = extracted.dropped
         crawler.record { stats in
             stats.linksTooLong += extracted.tooLong

@@ -40,6 +40,8 @@ public final class Crawler: Sendable {
     private let callbacks: CallbackStore
     /// What the crawl emits through swift-metrics (see ``CrawlMetricLabel``).
     let metrics = CrawlMetrics()
+    /// Hrefs resolved on earlier pages, per base directory (a site's navigation is resolved once per directory).
+    let resolvedHrefs = ResolvedHrefCache()
 
     /// Callbacks kept for requests queued and not yet fetched (a diagnostic:
     /// only requests the frontier queued keep theirs, so it is zero once a crawl has run to its end).

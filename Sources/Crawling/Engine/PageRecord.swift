@@ -18,8 +18,9 @@ public struct PageRecord: Sendable, Codable, Hashable {
     public var contentType: String?
     /// Decoded body bytes.
     public var bytes: Int
-    /// Links found on the page.
-    public var links: Int
+    /// Links found on the page; absent when it was not parsed for them
+    /// (nothing would read them: see ``CrawlSettings/countsLinks``).
+    public var links: Int?
     /// Time from request to response, in milliseconds.
     public var elapsedMilliseconds: Int
     /// Why the fetch failed, when it did (`kind: message`).
@@ -40,7 +41,7 @@ public struct PageRecord: Sendable, Codable, Hashable {
 
     /// Creates a record.
     public init(
-        url: String, finalURL: String?, status: Int?, depth: Int, referrer: String?, contentType: String?, bytes: Int, links: Int,
+        url: String, finalURL: String?, status: Int?, depth: Int, referrer: String?, contentType: String?, bytes: Int, links: Int?,
         elapsedMilliseconds: Int, error: String?, redirects: [String]?, linksDropped: Int? = nil, change: PageChange? = nil
     ) {
         self.url = url
@@ -88,11 +89,12 @@ public struct PageRecord: Sendable, Codable, Hashable {
     ///   - entry: the URL as the frontier gave it out.
     ///   - response: the response.
     ///   - elapsed: the time from request to response.
-    ///   - links: links found on the page.
+    ///   - links: links found on the page (`nil`: not parsed for them).
     ///   - linksDropped: links of the page dropped by a bound.
     ///   - error: why a response is final although it asked for a retry, if it did.
     ///   - change: how the page compares with its last visit, on a recrawl.
-    init(entry: FrontierEntry, response: Response, elapsed: Duration, links: Int, linksDropped: Int?, error: String?, change: PageChange?) {
+    init(entry: FrontierEntry, response: Response, elapsed: Duration, links: Int?, linksDropped: Int?, error: String?, change: PageChange?)
+    {
         self.init(
             url: entry.url, finalURL: response.finalURL, status: response.status, depth: entry.depth, referrer: entry.referrer,
             contentType: response.headers["Content-Type"], bytes: response.decodedBodyBytes, links: links,

@@ -20,8 +20,18 @@ struct PageLinks {
     /// Links dropped in all (`<base href>` included).
     var dropped: Int { tooLong + overPageCap + (droppedBaseHref ? 1 : 0) }
 
+    /// A page not parsed for links (nothing would read them): only whether
+    /// it is HTML is found out, by its `Content-Type` or its first bytes.
+    init(unparsed response: Response) {
+        isHTML = HTMLSniffer.isHTML(contentType: response.headers["Content-Type"], body: response.body)
+    }
+
     /// Extracts the links of `response` as a crawl with `settings` does.
-    init(of response: Response, settings: CrawlSettings) {
+    /// - Parameters:
+    ///   - response: the page.
+    ///   - settings: the crawl's URL length and link-bytes caps, and whether nofollow links are followed.
+    ///   - sharedHrefs: hrefs resolved on the crawl's earlier pages, if they are kept.
+    init(of response: Response, settings: CrawlSettings, sharedHrefs: ResolvedHrefCache? = nil) {
         isHTML = HTMLSniffer.isHTML(contentType: response.headers["Content-Type"], body: response.body)
         guard isHTML, (200..<300).contains(response.status), let documentURL = WebURL(response.finalURL) else { return }
         // Every link is offered to the frontier (PDFs and images too, as
@@ -30,7 +40,8 @@ struct PageLinks {
         var options = LinkExtractionOptions()
         options.maxURLLength = settings.maxURLLength
         options.maxLinkBytes = settings.maxLinkBytesPerPage
-        let extractor = StreamingLinkExtractor(documentURL: documentURL, contentType: response.headers["Content-Type"], options: options)
+        let extractor = StreamingLinkExtractor(
+            documentURL: documentURL, contentType: response.headers["Content-Type"], options: options, sharedHrefs: sharedHrefs)
         extractor.feed(response.body)
         let extracted = extractor.finish()
         tooLong = extracted.tooLongURLCount

@@ -18,4 +18,8 @@ public final class FollowAllSpider: Spider, @unchecked Sendable {
     /// `false`: only HTML is parsed (for its links), so an archived crawl
     /// streams other bodies to the archive without holding them in memory.
     public override var readsNonHTMLBodies: Bool { false }
+
+    /// `true`: links are only followed, so pages at the crawl's maximum
+    /// depth need not be parsed (unless links are counted or recorded).
+    public override var readsLinksOnlyToFollow: Bool { true }
 }

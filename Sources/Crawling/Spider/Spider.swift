@@ -87,6 +87,14 @@ open class Spider: @unchecked Sendable {
     /// ``CrawlResponse/body`` (and the `Response.body` middlewares see) is then empty.
     open var readsNonHTMLBodies: Bool { true }
 
+    /// Whether ``parse(_:output:)`` and the callbacks read
+    /// ``CrawlResponse/links`` only to follow them (`false` by default:
+    /// they may read them for anything). A spider that answers `true` lets
+    /// the crawl skip parsing a page whose links could not be followed (one at
+    /// ``CrawlSettings/maxDepth``) when the settings ask for no link count
+    /// (``CrawlSettings/countsLinks``): its response then has no links.
+    open var readsLinksOnlyToFollow: Bool { false }
+
     /// Settings this spider needs, applied over the crawler's.
     open func customize(_ settings: inout CrawlSettings) {}
 

@@ -34,9 +34,13 @@ struct LinkCollector {
     private(set) var invalidURLCount = 0
     private(set) var tooLongURLCount = 0
 
-    init(documentURL: WebURL, options: LinkExtractionOptions) {
+    /// Hrefs resolved on earlier pages, shared across pages (see ``ResolvedHrefCache``).
+    let sharedHrefs: ResolvedHrefCache?
+
+    init(documentURL: WebURL, options: LinkExtractionOptions, sharedHrefs: ResolvedHrefCache? = nil) {
         self.documentURL = documentURL
         self.options = options
+        self.sharedHrefs = sharedHrefs
         // Bytes kept while collecting; cut to characters at the end (4 bytes per character at most).
         self.anchorTextLimit = max(0, options.maxAnchorTextLength) * 4
         self.skipsHTTPSchemes = options.skippedSchemes.contains { $0.isHTTPScheme }
@@ -153,11 +157,13 @@ struct LinkCollector {
         var links: [Link] = []
         links.reserveCapacity(candidates.count)
         let resolver = URLResolver(base: base)
-        // An href repeated on the page (the same navigation links) is resolved once.
-        var resolvedHrefs: [String: WebURL?] = [:]
+        // An href repeated on the page (the same navigation links) is resolved once,
+        // and one seen on an earlier page of the same directory not at all.
+        var resolved = ResolvedHrefs(shared: sharedHrefs, base: base)
         for candidate in candidates {
-            if let link = resolve(candidate, with: resolver, cache: &resolvedHrefs, tally: &tally) { links.append(link) }
+            if let link = resolve(candidate, with: resolver, cache: &resolved, tally: &tally) { links.append(link) }
         }
+        resolved.giveBack()
         return LinkExtractionResult(
             links: links, documentURL: documentURL, baseURL: base, encoding: encoding, isNofollowPage: isNofollowPage,
             skippedSchemeCount: tally.skippedScheme, skippedFragmentCount: tally.skippedFragment, invalidURLCount: tally.invalid,
@@ -188,7 +194,7 @@ struct LinkCollector {
 
     /// One candidate resolved against `base`, or `nil` (counted in `tally`)
     /// when it is fragment-only, invalid, of a skipped scheme, too long or over the page's byte cap.
-    private func resolve(_ candidate: Candidate, with resolver: URLResolver, cache: inout [String: WebURL?], tally: inout Tally) -> Link? {
+    private func resolve(_ candidate: Candidate, with resolver: URLResolver, cache: inout ResolvedHrefs, tally: inout Tally) -> Link? {
         if isFragmentOnly(candidate.href) {
             tally.skippedFragment += 1
             return nil
@@ -248,5 +254,43 @@ struct LinkCollector {
             text = String(text.prefix(options.maxAnchorTextLength))
         }
         return text.trimmingASCIIWhitespace()
+    }
+}
+
+/// The hrefs of one page resolved so far: those that resolve alike across
+/// the base's directory in the shared cache's set (taken out of it for the
+/// page), the others (`?…`, `#…`, empty) in the page's own.
+private struct ResolvedHrefs {
+    private let shared: ResolvedHrefCache?
+    private let directory: String?
+    private var directoryHrefs: ResolvedHrefCache.Hrefs
+    private var pageHrefs: ResolvedHrefCache.Hrefs = [:]
+
+    init(shared: ResolvedHrefCache?, base: WebURL) {
+        self.shared = shared
+        directory = shared == nil ? nil : ResolvedHrefCache.directory(of: base)
+        if let shared, let directory {
+            directoryHrefs = shared.checkOut(directory)
+        } else {
+            directoryHrefs = [:]
+        }
+    }
+
+    /// What `href` resolved to (`.some(nil)`: invalid), if it was resolved.
+    subscript(href: String) -> WebURL?? {
+        get { directory != nil && ResolvedHrefCache.isCacheable(href) ? directoryHrefs[href] : pageHrefs[href] }
+        set {
+            if directory != nil && ResolvedHrefCache.isCacheable(href) {
+                directoryHrefs[href] = newValue
+            } else {
+                pageHrefs[href] = newValue
+            }
+        }
+    }
+
+    /// Puts the directory's hrefs back into the shared cache.
+    func giveBack() {
+        guard let shared, let directory else { return }
+        shared.checkIn(directoryHrefs, directory: directory)
     }
 }

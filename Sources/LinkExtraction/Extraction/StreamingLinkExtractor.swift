@@ -39,9 +39,17 @@ public final class StreamingLinkExtractor {
 
     /// Creates an extractor for the document at `documentURL` with the response's
     /// `Content-Type` header value (nil if absent).
-    public init(documentURL: WebURL, contentType: String?, options: LinkExtractionOptions = LinkExtractionOptions()) {
+    /// - Parameters:
+    ///   - documentURL: the document's URL.
+    ///   - contentType: the response's `Content-Type` header value, if any.
+    ///   - options: what is collected, and the bounds.
+    ///   - sharedHrefs: hrefs resolved on earlier pages, shared by the pages of a crawl (none by default).
+    public init(
+        documentURL: WebURL, contentType: String?, options: LinkExtractionOptions = LinkExtractionOptions(),
+        sharedHrefs: ResolvedHrefCache? = nil
+    ) {
         LibXML2.ensureInitialized()
-        self.collector = LinkCollector(documentURL: documentURL, options: options)
+        self.collector = LinkCollector(documentURL: documentURL, options: options, sharedHrefs: sharedHrefs)
         self.contentType = contentType
     }
 

@@ -1,0 +1,104 @@
+import AsyncURLSupport
+
+/// Hrefs already resolved on earlier pages, kept per base directory, so the
+/// links every page of a site repeats (its navigation) are resolved once per
+/// directory rather than once per page.
+///
+/// A relative reference that does not start with `?` or `#` resolves the same
+/// against every base with the same scheme, credentials, host, port and path up
+/// to its last `/` (the base's last segment, query and fragment do not take
+/// part), so such hrefs are cached under that prefix of an `http` or `https`
+/// base. Other hrefs (empty, `?…`, `#…`) and other bases are never cached.
+///
+/// Bounded: at most ``maxEntries`` hrefs in all (the directories used least
+/// recently are dropped first) and ``maxEntriesPerDirectory`` per directory.
+/// Shared by the pages of a crawl: a page takes its directory's hrefs out at
+/// its start and puts them back with its own at its end, so pages on other
+/// threads never wait for one another's lookups.
+public final class ResolvedHrefCache: Sendable {
+    /// Hrefs and what they resolved to (`nil`: invalid), for one directory.
+    typealias Hrefs = [String: WebURL?]
+
+    private struct Directory {
+        var hrefs: Hrefs
+        var lastUse: UInt64
+    }
+
+    private struct State {
+        var directories: [String: Directory] = [:]
+        var entries = 0
+        var clock: UInt64 = 0
+    }
+
+    private let state = LockedState(State())
+    /// The most hrefs kept in all (4,096 by default: about 3 MiB).
+    public let maxEntries: Int
+    /// The most hrefs kept for one directory (2,048 by default).
+    public let maxEntriesPerDirectory: Int
+
+    /// Creates an empty cache.
+    /// - Parameters:
+    ///   - maxEntries: the most hrefs kept in all.
+    ///   - maxEntriesPerDirectory: the most hrefs kept for one directory.
+    public init(maxEntries: Int = 4096, maxEntriesPerDirectory: Int = 2048) {
+        self.maxEntries = max(0, maxEntries)
+        self.maxEntriesPerDirectory = max(0, min(maxEntries, maxEntriesPerDirectory))
+    }
+
+    /// The hrefs kept in all.
+    public var count: Int { state.withLock { $0.entries } }
+
+    /// The key hrefs resolved against `base` are kept under: the base up to
+    /// the last `/` of its path; `nil` for a base whose hrefs are not cached.
+    static func directory(of base: WebURL) -> String? {
+        guard base.scheme.isHTTPScheme, !base.hasOpaquePath else { return nil }
+        let href = base.href.utf8
+        let tail = (base.query.map { $0.utf8.count + 1 } ?? 0) + (base.fragment.map { $0.utf8.count + 1 } ?? 0)
+        let pathEnd = href.index(href.endIndex, offsetBy: -tail)
+        guard let slash = href[..<pathEnd].lastIndex(of: UInt8(ascii: "/")) else { return nil }
+        return String(base.href[...slash])
+    }
+
+    /// Whether `href` resolves the same against every base of one directory:
+    /// it is not empty and does not start (after leading spaces and C0
+    /// controls, which the parser strips) with `?` or `#`.
+    static func isCacheable(_ href: String) -> Bool {
+        for byte in href.utf8 where byte > 0x20 {
+            return byte != UInt8(ascii: "?") && byte != UInt8(ascii: "#")
+        }
+        return false
+    }
+
+    /// Takes the hrefs kept for `directory` out of the cache (to be given back with ``checkIn(_:directory:)``).
+    func checkOut(_ directory: String) -> Hrefs {
+        state.withLock { state in
+            guard let taken = state.directories.removeValue(forKey: directory) else { return [:] }
+            state.entries -= taken.hrefs.count
+            return taken.hrefs
+        }
+    }
+
+    /// Puts `directory`'s hrefs back (those taken out and those added since),
+    /// dropping the directories used least recently while over the bounds.
+    func checkIn(_ hrefs: Hrefs, directory: String) {
+        guard maxEntriesPerDirectory > 0, !hrefs.isEmpty else { return }
+        var hrefs = hrefs
+        if hrefs.count > maxEntriesPerDirectory {
+            hrefs = Hrefs(uniqueKeysWithValues: hrefs.prefix(maxEntriesPerDirectory).map { ($0.key, $0.value) })
+        }
+        state.withLock { state in
+            state.clock += 1
+            // Another page of the directory may have put its hrefs back meanwhile: the larger set is kept.
+            if let present = state.directories[directory] {
+                guard present.hrefs.count < hrefs.count else { return }
+                state.entries -= present.hrefs.count
+            }
+            state.directories[directory] = Directory(hrefs: hrefs, lastUse: state.clock)
+            state.entries += hrefs.count
+            while state.entries > maxEntries, let oldest = state.directories.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+                state.directories[oldest.key] = nil
+                state.entries -= oldest.value.hrefs.count
+            }
+        }
+    }
+}
