@@ -23,8 +23,8 @@ import Dispatch
 /// 8 MiB, and counts ``memoryBytes`` in that share), ``flush()`` writes it as
 /// one **run** (``SpillRun``) in one sequential pass: hosts by hash, each
 /// host's rows in order in one **section**, then a section index; in memory
-/// a run keeps every 64th section's hash and a Bloom filter of its hashes
-/// (about 1.4 bytes per section). A take merges the host's buffered rows with
+/// a run keeps every 32nd section's hash and a Bloom filter of its hashes
+/// (about 1.5 bytes per section). A take merges the host's buffered rows with
 /// the unread part of its section in each run whose filter has it (two
 /// `pread`s per such run: an index block, then the rows, at most what the
 /// take needs) and takes the smallest. Within a section rows are sorted and a
@@ -129,6 +129,8 @@ public final class SpillQueue {
     public private(set) var count = 0
     /// URLs written to disk so far (in runs written by flushes).
     public private(set) var writtenCount = 0
+    /// Bytes of the rows written to disk so far.
+    private var writtenBytes = 0
     /// The buffer's bytes of rows past which ``flush()`` writes a run.
     package var bufferCapBytes = SpillQueue.defaultBufferCapBytes {
         didSet { buffer.reserve(bufferCapBytes) }
@@ -354,6 +356,7 @@ public final class SpillQueue {
         add(RunSlot(run: run, sequence: nextSequence, level: 0))
         nextSequence += 1
         writtenCount += buffer.liveRows
+        writtenBytes += buffer.liveBytes
         buffer.removeAll()
         startMergeIfNeeded()
     }
@@ -440,8 +443,9 @@ extension SpillQueue {
             guard let section = try slot.run.section(for: hash) else { continue }
             let progress = consumed[SectionKey(hash: hash, run: slot.sequence)] ?? Progress(rows: 0, bytes: 0)
             guard progress.rows < section.rows else { continue }
-            // About what `limit` rows take; a longer row is read whole.
-            let chunk = min(1 << 20, max(4096, limit * 256))
+            // About what `limit` rows take (the rows written so far are the guide); more is read when they are longer.
+            let averageRow = writtenCount > 0 ? writtenBytes / writtenCount : 128
+            let chunk = min(1 << 20, max(512, limit * averageRow * 5 / 4))
             var cursor = SpillRowCursor(
                 slot.run, from: section.start + progress.bytes, to: section.start + section.length, chunkBytes: chunk)
             guard try cursor.next() else { continue }

@@ -8,10 +8,10 @@
 /// The file holds one **section** per host hash (ascending hashes), each the
 /// host's rows in the order they go out (``SpillKey``), then the section
 /// index: 32 bytes per section (hash, offset, byte length, rows; little-endian
-/// 64-bit words). In memory the run keeps every 64th section's hash (8 bytes
-/// per 64 sections) and a ``BlockedBloomFilter`` of its hashes (10 bits a
+/// 64-bit words). In memory the run keeps every 32nd section's hash (8 bytes
+/// per 32 sections) and a ``BlockedBloomFilter`` of its hashes (10 bits a
 /// section), so finding a host's section costs nothing for most runs without
-/// it and two `pread`s (a 2 KiB block of the index, then the rows) for a run
+/// it and two `pread`s (a 1 KiB block of the index, then the rows) for a run
 /// with it.
 ///
 /// Like a ``FingerprintRun`` the file is unlinked as soon as it is created:
@@ -27,8 +27,8 @@ final class SpillRun: Sendable {
         var rows: Int
     }
 
-    /// Sections per block of the index (one `pread` of 2 KiB).
-    static let sectionsPerBlock = 64
+    /// Sections per block of the index (one `pread` of 1 KiB).
+    static let sectionsPerBlock = 32
     /// Bytes of one section's index entry.
     static let entryBytes = 32
 
@@ -81,7 +81,21 @@ final class SpillRun: Sendable {
             if firstHashes[middle] <= hash { low = middle + 1 } else { high = middle }
         }
         guard low > 0 else { return nil }
-        return try sections(inBlock: low - 1).first { $0.hash == hash }
+        let first = (low - 1) * Self.sectionsPerBlock
+        let count = min(Self.sectionsPerBlock, sectionCount - first)
+        let bytes = try read(from: indexOffset + first * Self.entryBytes, count: count * Self.entryBytes)
+        // A binary search in the block's bytes: only the section found is decoded.
+        return bytes.withUnsafeBytes { raw -> Section? in
+            var low = 0
+            var high = count
+            while low < high {
+                let middle = (low + high) / 2
+                let found = Self.word(raw, at: middle * Self.entryBytes)
+                if found == hash { return Self.section(raw, at: middle * Self.entryBytes) }
+                if found < hash { low = middle + 1 } else { high = middle }
+            }
+            return nil
+        }
     }
 
     /// The sections of one block of the index, in order.
@@ -90,21 +104,20 @@ final class SpillRun: Sendable {
         let first = block * Self.sectionsPerBlock
         let count = min(Self.sectionsPerBlock, sectionCount - first)
         let bytes = try read(from: indexOffset + first * Self.entryBytes, count: count * Self.entryBytes)
-        return bytes.withUnsafeBufferPointer { bytes in
-            (0..<count).map { number in
-                let entry = number * Self.entryBytes
-                return Section(
-                    hash: Self.word(bytes, at: entry), start: Int(Self.word(bytes, at: entry + 8)),
-                    length: Int(Self.word(bytes, at: entry + 16)), rows: Int(Self.word(bytes, at: entry + 24)))
-            }
-        }
+        return bytes.withUnsafeBytes { raw in (0..<count).map { Self.section(raw, at: $0 * Self.entryBytes) } }
+    }
+
+    /// The index entry at `offset`.
+    private static func section(_ raw: UnsafeRawBufferPointer, at offset: Int) -> Section {
+        Section(
+            hash: word(raw, at: offset), start: Int(word(raw, at: offset + 8)), length: Int(word(raw, at: offset + 16)),
+            rows: Int(word(raw, at: offset + 24)))
     }
 
     /// The little-endian 64-bit word at `offset`.
-    private static func word(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for byte in 0..<8 { value |= UInt64(bytes[offset + byte]) << UInt64(byte * 8) }
-        return value
+    @inline(__always)
+    private static func word(_ raw: UnsafeRawBufferPointer, at offset: Int) -> UInt64 {
+        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
     /// `count` bytes of the file from `offset`.
