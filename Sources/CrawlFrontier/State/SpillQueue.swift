@@ -17,11 +17,11 @@ import Dispatch
 /// the two together hand out URLs in exactly the in-memory order.
 ///
 /// **Design (log-structured).** Appended URLs wait in a buffer in memory,
-/// encoded compactly (``SpillRow``; ``SpillBuffer``), chained per host.
-/// When the buffer passes ``bufferCapBytes`` (8 MiB by default; the frontier
+/// encoded compactly (`SpillRow`; `SpillBuffer`), chained per host.
+/// When the buffer passes `bufferCapBytes` (8 MiB by default; the frontier
 /// sets a sixteenth of its queues' share of the budget, between 4 KiB and
 /// 8 MiB, and counts ``memoryBytes`` in that share), ``flush()`` writes it as
-/// one **run** (``SpillRun``) in one sequential pass: hosts by hash, each
+/// one **run** (`SpillRun`) in one sequential pass: hosts by hash, each
 /// host's rows in order in one **section**, then a section index; in memory
 /// a run keeps every 32nd section's hash and a Bloom filter of its hashes
 /// (about 1.5 bytes per section). A take merges the host's buffered rows with
@@ -30,13 +30,13 @@ import Dispatch
 /// take needs) and takes the smallest. Within a section rows are sorted and a
 /// take always takes the host's smallest rows, so what is consumed of a
 /// section is a prefix: it is kept per (host, run) as rows and bytes
-/// (``consumed``). When a host's count reaches 0 its per-run state is
+/// (`consumed`). When a host's count reaches 0 its per-run state is
 /// dropped and one number is kept instead: sections in runs older than
-/// `liveFrom` are dead (``HostState``: 8 bytes, with its hash 16, about 32
+/// `liveFrom` are dead (`HostState`: 8 bytes, with its hash 16, about 32
 /// with table slack; dropped too when no run may hold the host).
 ///
 /// **Merges.** Runs carry a level (0 when written by a flush); when
-/// ``mergeFanIn`` (4) runs share a level a background thread (a Dispatch
+/// `mergeFanIn` (4) runs share a level a background thread (a Dispatch
 /// queue) merges them into one of the next level, dropping consumed prefixes
 /// and dead sections, so the number of runs stays logarithmic and disk holds
 /// little more than the rows still queued. The merge reads a snapshot of the
@@ -53,7 +53,7 @@ import Dispatch
 /// run that cannot be written (a full disk, any error) is discarded and its
 /// rows stay in the buffer, tried again at the next flush; past twice the cap
 /// they are handed back to the caller (kept in memory). A flush never leaves
-/// less than ``minimumFreeBytes`` free. A failed merge keeps its inputs. A
+/// less than `minimumFreeBytes` free. A failed merge keeps its inputs. A
 /// run that cannot be read makes the take throw; nothing is consumed.
 ///
 /// It is a buffer, not part of the resumable state: spilled URLs are in the
@@ -277,10 +277,10 @@ public final class SpillQueue {
         }
     }
 
-    /// Writes the buffer as a run once it holds ``bufferCapBytes`` of rows.
+    /// Writes the buffer as a run once it holds `bufferCapBytes` of rows.
     /// A run that cannot be written leaves its rows in the buffer (tried
     /// again at the next flush) up to twice the cap; past it, or when the
-    /// file system is short of ``minimumFreeBytes``, they are taken out and
+    /// file system is short of `minimumFreeBytes`, they are taken out and
     /// returned (nothing is lost).
     /// - Returns: the URLs handed back, with their arrival numbers.
     @discardableResult
@@ -298,7 +298,7 @@ public final class SpillQueue {
         return []
     }
 
-    /// Whether the file system keeps ``minimumFreeBytes`` free after `bytes`
+    /// Whether the file system keeps `minimumFreeBytes` free after `bytes`
     /// more. Unknown free space counts as room.
     private func hasRoom(forBytes bytes: Int) -> Bool {
         var stats = statvfs()
@@ -524,7 +524,7 @@ extension SpillQueue {
 // MARK: Merges
 
 extension SpillQueue {
-    /// Starts a merge of ``mergeFanIn`` runs of the lowest level that has
+    /// Starts a merge of `mergeFanIn` runs of the lowest level that has
     /// that many, unless one runs.
     private func startMergeIfNeeded() {
         guard running == nil, runs.count >= max(mergeRetryRuns, 2) else { return }
