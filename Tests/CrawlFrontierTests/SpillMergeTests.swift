@@ -72,4 +72,24 @@ struct SpillMergeTests {
         for host in 0..<5 { try Helpers.expectTake("http://h\(host).test:80", limit: 1000, spill: spill, model: &model) }
         #expect(spill.count == 0)
     }
+
+    @Test(
+        "Runs of 40,000 hosts (section indexes past a MiB, kept in a side file while written) and their merge: every host's rows come back in order"
+    )
+    func largeIndexesRoundTrip() throws {
+        var random = Helpers.SeededRandom(state: 40)
+        let spill = try Helpers.makeSpill(cap: 1 << 30, fanIn: 2)
+        var model = SpillQueueTests.Model()
+        for _ in 0..<2 {
+            for host in 0..<40_000 { append(host, 1, &model, spill, &random) }
+            Helpers.writeRun(spill)
+        }
+        spill.waitForMerges()
+        #expect(spill.mergeCount == 1)
+        for host in stride(from: 0, to: 40_000, by: 7) {
+            try Helpers.expectTake("http://h\(host).test:80", limit: 1, spill: spill, model: &model)
+        }
+        for host in 0..<40_000 { try Helpers.expectTake("http://h\(host).test:80", limit: 5, spill: spill, model: &model) }
+        #expect(spill.count == 0)
+    }
 }

@@ -64,7 +64,7 @@ enum SpillMerge {
                     if liveFrom > 0 { dead.append(hash) }
                     continue
                 }
-                writer.beginSection(hash)
+                try writer.beginSection(hash)
                 try mergeSection(live, &rows, into: &writer)
             }
         } catch {

@@ -338,9 +338,9 @@ public final class SpillQueue {
             var open: UInt64?
             for index in order {
                 let row = buffer.rows[index]
-                if row.hash != open { writer.beginSection(row.hash) }
-                open = row.hash
                 do throws(StateStoreError) {
+                    if row.hash != open { try writer.beginSection(row.hash) }
+                    open = row.hash
                     try writer.append(UnsafeBufferPointer(rebasing: bytes[Int(row.start)..<Int(row.start) + Int(row.length)]))
                 } catch {
                     failure = error

@@ -6,28 +6,44 @@ import AsyncURLSupport
 
 /// Writes a ``SpillRun``: sections in ascending hash order, each its rows in
 /// order, written a MiB at a time; then the section index.
+///
+/// The index's entries (32 bytes per section) wait in memory up to a MiB;
+/// past it they go to a second unlinked file, copied after the rows at the
+/// end, so a merge of a million hosts holds a few MiB, not 32 MB of entries.
 struct SpillRunWriter {
     private let descriptor: Int32
     private let path: String
+    private let directory: String
     private var buffer: [UInt8] = []
     private var written = 0
-    private var sections: [SpillRun.Section] = []
+    /// The section being written (its entry is kept once it is closed with rows).
+    private var open: SpillRun.Section?
+    /// Index entries not yet in the side file.
+    private var index: [UInt8] = []
+    /// The side file of index entries, once they passed a MiB.
+    private var indexFile: Int32?
+    private var indexFileBytes = 0
+    private var sectionCount = 0
+    private var firstHashes: [UInt64] = []
     private var filter: BlockedBloomFilter
     private var rowCount = 0
-    /// Bytes written before a write to the file.
+    /// Bytes gathered before a write to a file.
     private static let writeBytes = 1 << 20
 
     /// Creates an unlinked file in `directory` for about `expectedSections` sections.
     /// - Throws: ``StateStoreError`` when the file cannot be created.
     init(directory: String, expectedSections: Int) throws(StateStoreError) {
         (descriptor, path) = try UnlinkedFile.create(in: directory, prefix: "spill-run")
+        self.directory = directory
         filter = BlockedBloomFilter(expectedCount: max(1, expectedSections))
         buffer.reserveCapacity(Self.writeBytes + (64 << 10))
     }
 
     /// Starts the section of `hash`, greater than every hash before.
-    mutating func beginSection(_ hash: UInt64) {
-        sections.append(SpillRun.Section(hash: hash, start: written + buffer.count, length: 0, rows: 0))
+    /// - Throws: ``StateStoreError`` when the index cannot be written.
+    mutating func beginSection(_ hash: UInt64) throws(StateStoreError) {
+        try closeSection()
+        open = SpillRun.Section(hash: hash, start: dataBytes, length: 0, rows: 0)
         filter.insert(hash)
     }
 
@@ -35,8 +51,8 @@ struct SpillRunWriter {
     /// - Throws: ``StateStoreError`` when the file cannot be written.
     mutating func append(_ row: UnsafeBufferPointer<UInt8>) throws(StateStoreError) {
         buffer.append(contentsOf: row)
-        sections[sections.count - 1].length += row.count
-        sections[sections.count - 1].rows += 1
+        open?.length += row.count
+        open?.rows += 1
         rowCount += 1
         if buffer.count >= Self.writeBytes { try drain() }
     }
@@ -44,57 +60,81 @@ struct SpillRunWriter {
     /// Bytes of rows added so far.
     var dataBytes: Int { written + buffer.count }
 
+    /// Keeps the open section's index entry (a section with no rows is not kept).
+    private mutating func closeSection() throws(StateStoreError) {
+        guard let section = open, section.rows > 0 else { return }
+        open = nil
+        if sectionCount % SpillRun.sectionsPerBlock == 0 { firstHashes.append(section.hash) }
+        sectionCount += 1
+        Self.appendWord(section.hash, to: &index)
+        Self.appendWord(UInt64(section.start), to: &index)
+        Self.appendWord(UInt64(section.length), to: &index)
+        Self.appendWord(UInt64(section.rows), to: &index)
+        guard index.count >= Self.writeBytes else { return }
+        if indexFile == nil { indexFile = try UnlinkedFile.create(in: directory, prefix: "spill-index").descriptor }
+        let count = index.count
+        try write(&index, to: indexFile ?? -1)
+        indexFileBytes += count
+    }
+
+    private static func appendWord(_ word: UInt64, to bytes: inout [UInt8]) {
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+    }
+
     /// Writes what is left and the index, and returns the run.
     /// - Parameter failing: fail after writing, as a full disk would (a test hook).
     /// - Throws: ``StateStoreError`` when the file cannot be written.
     consuming func finish(failing: Bool = false) throws(StateStoreError) -> SpillRun {
-        // A section with no rows (every row of its host consumed) is not kept.
-        sections.removeAll { $0.rows == 0 }
-        let indexOffset = dataBytes
-        var firstHashes: [UInt64] = []
         do throws(StateStoreError) {
-            firstHashes = try writeIndex()
+            try closeSection()
+            try drain()
+            let indexOffset = written
+            try copyIndex()
             if failing { try fail(ENOSPC) }
+            if let indexFile { close(indexFile) }
+            return SpillRun(
+                descriptor: descriptor, firstHashes: firstHashes, filter: filter, sectionCount: sectionCount, indexOffset: indexOffset,
+                rowCount: rowCount)
         } catch {
-            close(descriptor)
+            discard()
             throw error
         }
-        return SpillRun(
-            descriptor: descriptor, firstHashes: firstHashes, filter: filter, sectionCount: sections.count, indexOffset: indexOffset,
-            rowCount: rowCount)
     }
 
-    /// Writes the rows still buffered and the section index; returns each index block's first hash.
-    private mutating func writeIndex() throws(StateStoreError) -> [UInt64] {
-        var firstHashes: [UInt64] = []
-        firstHashes.reserveCapacity(sections.count / SpillRun.sectionsPerBlock + 1)
-        for (number, section) in sections.enumerated() {
-            if number % SpillRun.sectionsPerBlock == 0 { firstHashes.append(section.hash) }
-            appendWord(section.hash)
-            appendWord(UInt64(section.start))
-            appendWord(UInt64(section.length))
-            appendWord(UInt64(section.rows))
-            if buffer.count >= Self.writeBytes { try drain() }
+    /// Writes the index after the rows: the side file's entries, then those in memory.
+    private mutating func copyIndex() throws(StateStoreError) {
+        if let indexFile {
+            var offset = 0
+            while offset < indexFileBytes {
+                let count = min(Self.writeBytes, indexFileBytes - offset)
+                buffer = [UInt8](repeating: 0, count: count)
+                let read = buffer.withUnsafeMutableBytes { pread(indexFile, $0.baseAddress, count, off_t(offset)) }
+                guard read == count else { try fail(read < 0 ? errno : EIO) }
+                try drain()
+                offset += count
+            }
         }
-        try drain()
-        return firstHashes
+        try write(&index, to: descriptor)
     }
 
-    /// Closes the file without making a run (after a failure).
+    /// Closes the files without making a run (after a failure).
     consuming func discard() {
         close(descriptor)
-    }
-
-    private mutating func appendWord(_ word: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { buffer.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        if let indexFile { close(indexFile) }
     }
 
     private mutating func drain() throws(StateStoreError) {
-        guard !buffer.isEmpty else { return }
-        let code = buffer.withUnsafeBytes { writeFully(descriptor, $0) }
+        let count = buffer.count
+        try write(&buffer, to: descriptor)
+        written += count
+    }
+
+    /// Writes `bytes` to `file` and empties them.
+    private func write(_ bytes: inout [UInt8], to file: Int32) throws(StateStoreError) {
+        guard !bytes.isEmpty else { return }
+        let code = bytes.withUnsafeBytes { writeFully(file, $0) }
         guard code == 0 else { try fail(code) }
-        written += buffer.count
-        buffer.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
     }
 
     private func fail(_ code: Int32) throws(StateStoreError) -> Never {
