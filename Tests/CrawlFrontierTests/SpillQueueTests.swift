@@ -102,6 +102,7 @@ struct SpillQueueTests {
             if number % 7 == 0 { #expect(spill.flush().isEmpty) }
             if number % 500 == 0 { spill.waitForMerges() }
             #expect(spill.count == model.count)
+            #expect(spill.hostsWithURLs == model.rows.values.filter { !$0.isEmpty }.count)
         }
         #expect(spill.mergeCount >= 5, "merges \(spill.mergeCount)")
         for host in 0..<12 { try Self.expectTake("http://h\(host).test:80", limit: 100_000, spill: spill, model: &model) }

@@ -539,7 +539,7 @@ public actor Frontier: URLFrontier {
             seenRuns: seen.runCount, seenMerges: seen.mergeCount, queuedInMemory: waitingCount, queuedMemoryBytes: waitingBytes,
             queuedOnDisk: spill?.count ?? 0, spillDiskBytes: spill?.diskBytes ?? 0)
         storage.hostRecords = scheduler.hostCount
-        storage.hostsOnDisk = spill?.hostCount ?? 0
+        storage.hostsOnDisk = spill?.hostsWithURLs ?? 0
         storage.queueMemoryBytes = queueMemoryInUse
         return storage
     }

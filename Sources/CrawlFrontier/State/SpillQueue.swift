@@ -224,6 +224,9 @@ public final class SpillQueue {
     /// The number of host hashes with a record (URLs in the queue, or dead sections in runs).
     var hostCount: Int { hosts.count }
 
+    /// The number of host hashes with URLs in the queue.
+    package private(set) var hostsWithURLs = 0
+
     /// The estimated bytes of memory per host record (its hash and state, with table slack).
     static let hostRecordBytes = 2 * (MemoryLayout<UInt64>.stride + MemoryLayout<HostState>.stride)
 
@@ -263,7 +266,9 @@ public final class SpillQueue {
     func append(_ entry: FrontierEntry, arrival: Int, hostHash: UInt64) {
         if buffer.rows.capacity == 0 { buffer.reserve(bufferCapBytes) }
         buffer.append(entry, arrival: arrival, hash: hostHash)
-        hosts[hostHash, default: HostState(count: 0, liveFrom: 0)].count += 1
+        let state = hosts[hostHash, default: HostState(count: 0, liveFrom: 0)]
+        if state.count == 0 { hostsWithURLs += 1 }
+        hosts[hostHash] = HostState(count: state.count + 1, liveFrom: state.liveFrom)
         count += 1
         // At the cap the buffer goes to disk at once (the buffer never grows
         // past its room); a run that cannot be written is left to `flush()`.
@@ -497,13 +502,14 @@ extension SpillQueue {
     /// `number` URLs of `hash` are no longer queued. A host with none left
     /// keeps no per-run state: its sections in every run so far are dead.
     private func forget(_ hash: UInt64, _ number: Int) {
-        guard var state = hosts[hash] else { return }
+        guard var state = hosts[hash], state.count > 0 else { return }
         count -= min(number, Int(state.count))
         state.count -= UInt32(min(number, Int(state.count)))
         guard state.count == 0 else {
             hosts[hash] = state
             return
         }
+        hostsWithURLs -= 1
         for slot in runs { consumed.removeValue(forKey: SectionKey(hash: hash, run: slot.sequence)) }
         hosts[hash] = runs.contains { $0.run.mayContain(hash) } ? HostState(count: 0, liveFrom: nextSequence) : nil
         running?.touched.insert(hash)
