@@ -20,8 +20,9 @@ import Dispatch
 /// encoded compactly (`SpillRow`; `SpillBuffer`), chained per host.
 /// When the buffer passes `bufferCapBytes` (8 MiB by default; the frontier
 /// sets a sixteenth of its queues' share of the budget, between 4 KiB and
-/// 8 MiB, and counts ``memoryBytes`` in that share), ``flush()`` writes it as
-/// one **run** (`SpillRun`) in one sequential pass: hosts by hash, each
+/// 8 MiB, and counts ``memoryBytes`` in that share), it is written (by the
+/// append that fills it, or by ``flush()``) as one **run** (`SpillRun`) in
+/// one sequential pass, a MiB per `write`: hosts by hash, each
 /// host's rows in order in one **section**, then a section index; in memory
 /// a run keeps every 32nd section's hash and a Bloom filter of its hashes
 /// (about 1.5 bytes per section). A take merges the host's buffered rows with
@@ -39,8 +40,10 @@ import Dispatch
 /// `mergeFanIn` (4) runs share a level a background thread (a Dispatch
 /// queue) merges them into one of the next level, dropping consumed prefixes
 /// and dead sections, so the number of runs stays logarithmic and disk holds
-/// little more than the rows still queued. The merge reads a snapshot of the
-/// bookkeeping taken when it starts (copy-on-write dictionaries); takes go on
+/// little more than the rows still queued (and when no row is left, every
+/// run is dropped). The merge reads a copy of the bookkeeping that concerns
+/// its inputs, taken when it starts (the `liveFrom` of hosts with dead
+/// sections in them, their partly consumed sections); takes go on
 /// meanwhile against the input runs, and the hosts they touch are noted. When
 /// the owner swaps the output in, a touched host's consumption of the inputs
 /// since the snapshot becomes a prefix of its output section (rows consumed
@@ -52,8 +55,9 @@ import Dispatch
 /// while its descriptor is open, so a killed crawl leaves nothing behind). A
 /// run that cannot be written (a full disk, any error) is discarded and its
 /// rows stay in the buffer, tried again at the next flush; past twice the cap
-/// they are handed back to the caller (kept in memory). A flush never leaves
-/// less than `minimumFreeBytes` free. A failed merge keeps its inputs. A
+/// they are handed back to the caller (kept in memory). No run or merge is
+/// written when it would leave less than `minimumFreeBytes` free: a full
+/// buffer is then handed back at once. A failed merge keeps its inputs. A
 /// run that cannot be read makes the take throw; nothing is consumed.
 ///
 /// It is a buffer, not part of the resumable state: spilled URLs are in the
