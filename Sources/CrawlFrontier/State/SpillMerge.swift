@@ -25,8 +25,8 @@ enum SpillMerge {
     struct Snapshot: Sendable {
         /// The `liveFrom` of hosts with dead sections in an input (past the oldest input's sequence number).
         let liveFrom: [UInt64: UInt32]
-        /// The inputs' partly consumed sections.
-        let consumed: [SpillQueue.SectionKey: SpillQueue.Progress]
+        /// The inputs' partly consumed sections, per input (by sequence number), per host hash.
+        let consumed: [UInt32: [UInt64: SpillQueue.Progress]]
     }
 
     /// Merges `inputs` into one run in `directory`.
@@ -84,7 +84,7 @@ enum SpillMerge {
     /// `nil` when none are left: the host's rows in the run are dead, or all consumed.
     private static func unconsumed(_ section: SpillRun.Section, of input: Input, liveFrom: UInt32, snapshot: Snapshot) -> Int? {
         if liveFrom > input.sequence { return nil }
-        let progress = snapshot.consumed[SpillQueue.SectionKey(hash: section.hash, run: input.sequence)]
+        let progress = snapshot.consumed[input.sequence]?[section.hash]
         guard (progress?.rows ?? 0) < section.rows else { return nil }
         return progress?.bytes ?? 0
     }

@@ -44,11 +44,12 @@ import Dispatch
 /// run is dropped). The merge reads a copy of the bookkeeping that concerns
 /// its inputs, taken when it starts (the `liveFrom` of hosts with dead
 /// sections in them, their partly consumed sections); takes go on
-/// meanwhile against the input runs, and the hosts they touch are noted. When
-/// the owner swaps the output in, a touched host's consumption of the inputs
-/// since the snapshot becomes a prefix of its output section (rows consumed
-/// during the merge were the host's smallest, so they lead the merged
-/// section): its length is the sum of what each input section advanced.
+/// meanwhile against the input runs, and what each host takes of them is
+/// added up. When the owner swaps the output in, that sum becomes the
+/// consumed prefix of the host's output section (rows consumed during the
+/// merge were the host's smallest, so they lead the merged section); a host
+/// emptied meanwhile has its output section dead. The swap costs one table
+/// entry per host taken from during the merge and reads nothing.
 ///
 /// **Failures.** Nothing is written in place: a run is written whole into a
 /// new file, created with `O_EXCL | O_CLOEXEC` and unlinked at once (it lives
@@ -80,16 +81,18 @@ public final class SpillQueue {
         var liveFrom: UInt32
     }
 
-    /// A host's section in a run (by the run's sequence number).
-    struct SectionKey: Hashable, Sendable {
-        var hash: UInt64
-        var run: UInt32
-    }
-
-    /// How much of a section is consumed: a prefix of it.
+    /// How much of a section is consumed: a prefix of it (`Int.max` rows: all of it).
     struct Progress: Sendable {
         var rows: Int
         var bytes: Int
+
+        func adding(_ other: Progress) -> Progress {
+            Progress(rows: rows &+ other.rows, bytes: bytes &+ other.bytes)
+        }
+
+        mutating func add(_ other: Progress) {
+            self = adding(other)
+        }
     }
 
     private struct RunSlot: Sendable {
@@ -102,8 +105,19 @@ public final class SpillQueue {
     private struct RunningMerge {
         let inputs: [RunSlot]
         let snapshot: SpillMerge.Snapshot
-        /// Hosts whose consumption changed since the snapshot.
-        var touched: Set<UInt64> = []
+        /// Per host, what takes consumed of the inputs since the snapshot:
+        /// a prefix of the host's section in the output.
+        var carried: [UInt64: Progress] = [:]
+        /// Hosts whose rows were all consumed since the snapshot (their output section is dead).
+        var emptied: Set<UInt64> = []
+
+        func isInput(_ sequence: UInt32) -> Bool {
+            inputs.contains { $0.sequence == sequence }
+        }
+
+        func mayHaveInInputs(_ hash: UInt64) -> Bool {
+            inputs.contains { $0.run.mayContain(hash) }
+        }
     }
 
     /// What the merge thread and the owner share.
@@ -113,8 +127,10 @@ public final class SpillQueue {
     }
 
     private var hosts: [UInt64: HostState] = [:]
-    /// Partly consumed sections of live hosts.
-    private var consumed: [SectionKey: Progress] = [:]
+    /// Partly consumed sections of live hosts: per run (by sequence number), per host hash.
+    private var consumed: [UInt32: [UInt64: Progress]] = [:]
+    /// Hosts whose sections a merge dropped as dead: their records go once no run may hold them (checked a few at a time).
+    private var deadHostsToCheck: [UInt64] = []
     private var buffer = SpillBuffer()
     private var runs: [RunSlot] = []
     private var nextSequence: UInt32 = 1
@@ -163,6 +179,8 @@ public final class SpillQueue {
     package private(set) var mergeCount = 0
     /// Whether a run failed to be written since the last flush (appends then leave the next try to the flush).
     private var hasFailedSinceFlush = false
+    /// Entries in `consumed`, all runs together.
+    private var consumedEntries = 0
     /// Bytes the runs' indexes and filters take in memory.
     private var runMemoryBytes = 0
 
@@ -217,10 +235,11 @@ public final class SpillQueue {
     /// buffer, the partly consumed sections, the runs' indexes and filters,
     /// and while a merge runs the snapshot it reads.
     public var memoryBytes: Int {
-        var bytes = buffer.memoryBytes + runMemoryBytes + consumed.capacity * 2 * MemoryLayout<(SectionKey, Progress)>.stride
-        if let snapshot = running?.snapshot {
-            bytes += snapshot.liveFrom.capacity * 2 * MemoryLayout<(UInt64, UInt32)>.stride
-            bytes += snapshot.consumed.capacity * 2 * MemoryLayout<(SectionKey, Progress)>.stride
+        let entryBytes = 2 * MemoryLayout<(UInt64, Progress)>.stride
+        var bytes = buffer.memoryBytes + runMemoryBytes + consumedEntries * entryBytes + deadHostsToCheck.capacity * 8
+        if let running {
+            bytes += running.snapshot.liveFrom.capacity * 2 * MemoryLayout<(UInt64, UInt32)>.stride
+            bytes += (running.carried.capacity + running.emptied.capacity) * entryBytes
         }
         return bytes
     }
@@ -295,6 +314,7 @@ public final class SpillQueue {
     @discardableResult
     public func flush() -> [(entry: FrontierEntry, arrival: Int)] {
         finishMerge()
+        if !deadHostsToCheck.isEmpty { checkDeadHosts() }
         hasFailedSinceFlush = false
         guard buffer.footprint >= bufferCapBytes else { return [] }
         guard hasRoom(forBytes: buffer.liveBytes) else { return handBackBuffer() }
@@ -450,7 +470,7 @@ extension SpillQueue {
         var sources: [TakeSource] = []
         for slot in runs where slot.sequence >= liveFrom && slot.run.mayContain(hash) {
             guard let section = try slot.run.section(for: hash) else { continue }
-            let progress = consumed[SectionKey(hash: hash, run: slot.sequence)] ?? Progress(rows: 0, bytes: 0)
+            let progress = consumed[slot.sequence]?[hash] ?? Progress(rows: 0, bytes: 0)
             guard progress.rows < section.rows else { continue }
             // About what `limit` rows take (the rows written so far are the guide); more is read when they are longer.
             let averageRow = writtenCount > 0 ? writtenBytes / writtenCount : 128
@@ -479,10 +499,11 @@ extension SpillQueue {
     /// Records a take: each run section's consumed prefix grows, taken buffered rows go.
     private func commit(hash: UInt64, sources: [TakeSource], bufferTaken: Int, of buffered: [(index: Int, key: SpillKey)], total: Int) {
         for source in sources where source.taken.rows > 0 {
-            let key = SectionKey(hash: hash, run: source.sequence)
-            let before = consumed[key] ?? Progress(rows: 0, bytes: 0)
-            consumed[key] = Progress(rows: before.rows + source.taken.rows, bytes: before.bytes + source.taken.bytes)
-            running?.touched.insert(hash)
+            let before = consumed[source.sequence]?[hash] ?? Progress(rows: 0, bytes: 0)
+            if before.rows == 0 { consumedEntries += 1 }
+            consumed[source.sequence, default: [:]][hash] = before.adding(source.taken)
+            // Taken from a merge's input: the same rows lead the host's section in its output.
+            if running?.isInput(source.sequence) ?? false { running?.carried[hash, default: Progress(rows: 0, bytes: 0)].add(source.taken) }
         }
         buffer.remove(first: bufferTaken, of: buffered, hash: hash)
         // Counted rows that no source holds (none, unless a run was lost): no longer counted.
@@ -514,9 +535,12 @@ extension SpillQueue {
             return
         }
         hostsWithURLs -= 1
-        for slot in runs { consumed.removeValue(forKey: SectionKey(hash: hash, run: slot.sequence)) }
+        for slot in runs where consumed[slot.sequence]?.removeValue(forKey: hash) != nil { consumedEntries -= 1 }
         hosts[hash] = runs.contains { $0.run.mayContain(hash) } ? HostState(count: 0, liveFrom: nextSequence) : nil
-        running?.touched.insert(hash)
+        if let merge = running, merge.mayHaveInInputs(hash) {
+            running?.carried[hash] = nil
+            running?.emptied.insert(hash)
+        }
         dropRunsIfEmpty()
     }
 
@@ -528,6 +552,8 @@ extension SpillQueue {
         runMemoryBytes = 0
         hosts.removeAll()
         consumed.removeAll()
+        consumedEntries = 0
+        deadHostsToCheck.removeAll()
     }
 }
 
@@ -569,11 +595,10 @@ extension SpillQueue {
     /// with dead sections in some input, and the inputs' partly consumed sections.
     private func makeSnapshot(of inputs: [RunSlot]) -> SpillMerge.Snapshot {
         let oldest = inputs.map(\.sequence).min() ?? 0
-        let sequences = Set(inputs.map(\.sequence))
         var liveFrom: [UInt64: UInt32] = [:]
         for (hash, state) in hosts where state.liveFrom > oldest { liveFrom[hash] = state.liveFrom }
-        var inputConsumed: [SectionKey: Progress] = [:]
-        for (key, progress) in consumed where sequences.contains(key.run) { inputConsumed[key] = progress }
+        var inputConsumed: [UInt32: [UInt64: Progress]] = [:]
+        for input in inputs { inputConsumed[input.sequence] = consumed[input.sequence] }
         return SpillMerge.Snapshot(liveFrom: liveFrom, consumed: inputConsumed)
     }
 
@@ -590,12 +615,8 @@ extension SpillQueue {
         running = nil
         switch outcome {
         case .success(let output):
-            do throws(StateStoreError) {
-                try install(output, of: merge)
-                mergeCount += 1
-            } catch {
-                mergeFailed()
-            }
+            install(output, of: merge)
+            mergeCount += 1
         case .failure:
             mergeFailed()
         }
@@ -609,51 +630,42 @@ extension SpillQueue {
         mergeRetryRuns = runs.count + 1
     }
 
-    /// Replaces a merge's inputs with its output, carrying over what was consumed meanwhile.
-    /// - Throws: ``StateStoreError`` when the output cannot be read (the inputs then stay).
-    private func install(_ output: SpillMerge.Output, of merge: RunningMerge) throws(StateStoreError) {
+    /// Replaces a merge's inputs with its output, carrying over what was
+    /// consumed meanwhile: O(hosts taken from during the merge), no I/O.
+    private func install(_ output: SpillMerge.Output, of merge: RunningMerge) {
         let sequence = nextSequence
-        var carried: [(hash: UInt64, progress: Progress)] = []
-        for hash in merge.touched {
-            if let progress = try carriedProgress(of: hash, merge: merge, output: output.run) { carried.append((hash, progress)) }
-        }
         nextSequence += 1
-        let inputs = Set(merge.inputs.map(\.sequence))
-        for slot in runs where inputs.contains(slot.sequence) { runMemoryBytes -= slot.run.memoryBytes }
-        runs.removeAll { inputs.contains($0.sequence) }
+        for slot in merge.inputs {
+            runMemoryBytes -= slot.run.memoryBytes
+            consumedEntries -= consumed.removeValue(forKey: slot.sequence)?.count ?? 0
+        }
+        runs.removeAll { merge.isInput($0.sequence) }
         if output.run.sectionCount > 0 { add(RunSlot(run: output.run, sequence: sequence, level: merge.inputs[0].level + 1)) }
-        if !consumed.isEmpty { consumed = consumed.filter { !inputs.contains($0.key.run) } }
-        for (hash, progress) in carried { consumed[SectionKey(hash: hash, run: sequence)] = progress }
-        for hash in merge.touched where hosts[hash]?.count == 0 && output.run.mayContain(hash) {
-            // Dead since the snapshot: its rows in the output are dead too.
-            hosts[hash] = HostState(count: 0, liveFrom: nextSequence)
+        var carried: [UInt64: Progress] = [:]
+        for (hash, progress) in merge.carried where hosts[hash].map({ $0.count > 0 }) ?? false { carried[hash] = progress }
+        for hash in merge.emptied where output.run.mayContain(hash) {
+            if let state = hosts[hash], state.count > 0 {
+                // Emptied, then given newer rows: its section in the output is all consumed.
+                carried[hash] = Progress(rows: .max, bytes: .max)
+            } else {
+                // Emptied: its rows in the output are dead too.
+                hosts[hash] = HostState(count: 0, liveFrom: nextSequence)
+            }
         }
-        for hash in output.deadHosts where hosts[hash]?.count == 0 && !runs.contains(where: { $0.run.mayContain(hash) }) {
-            hosts[hash] = nil
+        if !carried.isEmpty {
+            consumed[sequence] = carried
+            consumedEntries += carried.count
         }
+        deadHostsToCheck += output.deadHosts
     }
 
-    /// What of a touched host's output section was consumed during the merge
-    /// (`nil`: nothing, or the host has nothing left): the sum of what each
-    /// input section advanced, or the whole section when the host's rows
-    /// were all consumed meanwhile (it then has newer rows).
-    private func carriedProgress(of hash: UInt64, merge: RunningMerge, output: SpillRun) throws(StateStoreError) -> Progress? {
-        guard let now = hosts[hash], now.count > 0 else { return nil }
-        // A host's `liveFrom` only grows; the snapshot holds it when it was past the oldest input's.
-        let oldest = merge.inputs.map(\.sequence).min() ?? 0
-        let before = merge.snapshot.liveFrom[hash]
-        guard now.liveFrom <= oldest ? before == nil : now.liveFrom == before else {
-            return try output.section(for: hash).map { Progress(rows: $0.rows, bytes: $0.length) }
+    /// Drops the records of up to 4,096 hosts a merge found dead that no run
+    /// may hold any more (a few at a time, so a large merge's list costs no pause).
+    private func checkDeadHosts() {
+        for _ in 0..<min(4096, deadHostsToCheck.count) {
+            guard let hash = deadHostsToCheck.popLast() else { return }
+            if hosts[hash]?.count == 0, !runs.contains(where: { $0.run.mayContain(hash) }) { hosts[hash] = nil }
         }
-        var advanced = Progress(rows: 0, bytes: 0)
-        for input in merge.inputs where input.sequence >= now.liveFrom {
-            let key = SectionKey(hash: hash, run: input.sequence)
-            let nowProgress = consumed[key] ?? Progress(rows: 0, bytes: 0)
-            let thenProgress = merge.snapshot.consumed[key] ?? Progress(rows: 0, bytes: 0)
-            advanced.rows += nowProgress.rows - thenProgress.rows
-            advanced.bytes += nowProgress.bytes - thenProgress.bytes
-        }
-        return advanced.rows > 0 ? advanced : nil
     }
 
     /// Waits until the running merge (and those it starts) are done and swapped in (for tests and benchmarks).
