@@ -139,6 +139,8 @@ public final class SpillQueue {
     private var mergeRetryRuns = 0
     private let shared = LockedState(Shared())
     private let merger = DispatchQueue(label: "asyncurl.spill.merger")
+    /// Frees the disk of runs no longer read.
+    private let closer = DispatchQueue(label: "asyncurl.spill.closer")
     /// The bits of ``hostHash(_:)`` kept (a test hook: fewer bits make hosts share hashes).
     package var hostHashMask = UInt64.max
     /// The temporary directory to remove with the queue (`nil` in a state directory).
@@ -548,6 +550,7 @@ extension SpillQueue {
     /// closed (their disk freed) and the bookkeeping emptied.
     private func dropRunsIfEmpty() {
         guard count == 0, running == nil, !runs.isEmpty else { return }
+        retire(runs.map(\.run))
         runs.removeAll()
         runMemoryBytes = 0
         hosts.removeAll()
@@ -639,6 +642,7 @@ extension SpillQueue {
             runMemoryBytes -= slot.run.memoryBytes
             consumedEntries -= consumed.removeValue(forKey: slot.sequence)?.count ?? 0
         }
+        retire(merge.inputs.map(\.run))
         runs.removeAll { merge.isInput($0.sequence) }
         if output.run.sectionCount > 0 { add(RunSlot(run: output.run, sequence: sequence, level: merge.inputs[0].level + 1)) }
         var carried: [UInt64: Progress] = [:]
@@ -657,6 +661,12 @@ extension SpillQueue {
             consumedEntries += carried.count
         }
         deadHostsToCheck += output.deadHosts
+    }
+
+    /// Frees the disk of runs no longer read, on a thread of its own (the
+    /// file system may take a second to free gigabytes).
+    private func retire(_ dropped: [SpillRun]) {
+        closer.async { for run in dropped { run.releaseDisk() } }
     }
 
     /// Drops the records of up to 4,096 hosts a merge found dead that no run

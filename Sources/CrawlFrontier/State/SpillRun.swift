@@ -56,6 +56,13 @@ final class SpillRun: Sendable {
         close(descriptor)
     }
 
+    /// Frees the file's disk blocks (it is empty afterwards; for a run no
+    /// longer read: freeing gigabytes takes the file system a while, so it is
+    /// done on a thread of its own rather than at the last `close`).
+    func releaseDisk() {
+        _ = ftruncate(descriptor, 0)
+    }
+
     /// The bytes of the file.
     var diskBytes: Int { indexOffset + sectionCount * Self.entryBytes }
 
