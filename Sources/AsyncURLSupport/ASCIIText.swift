@@ -9,6 +9,7 @@ package let asciiWhitespace = " \t\n\u{0C}\r"
 extension BidirectionalCollection where Element == UInt8 {
     /// The range of the bytes without `isTrimmed` bytes at either end.
     /// - Parameter isTrimmed: which bytes go (ASCII bytes only, so no UTF-8 sequence is cut).
+    @inlinable
     package func rangeTrimming(_ isTrimmed: (UInt8) -> Bool) -> Range<Index> {
         var start = startIndex
         var end = endIndex
@@ -21,6 +22,7 @@ extension BidirectionalCollection where Element == UInt8 {
 extension Sequence where Element == UInt8 {
     /// Whether the bytes equal `other`'s, ASCII letters compared case-insensitively.
     /// - Parameter other: the bytes compared with.
+    @inlinable
     package func equalsIgnoringASCIICase(_ other: some Sequence<UInt8>) -> Bool {
         var rhs = other.makeIterator()
         for a in self {
@@ -33,6 +35,7 @@ extension Sequence where Element == UInt8 {
 
 extension UInt8 {
     /// The byte with an ASCII capital letter turned into its small letter.
+    @inlinable
     package var asciiLowercased: UInt8 { (0x41...0x5A).contains(self) ? self | 0x20 : self }
 }
 
@@ -81,6 +84,7 @@ extension String {
 
 extension UInt8 {
     /// Whether the byte is ASCII whitespace (``asciiWhitespace``).
+    @inlinable
     package var isASCIIWhitespace: Bool {
         self == 0x20 || self == 0x09 || self == 0x0A || self == 0x0C || self == 0x0D
     }
@@ -90,6 +94,7 @@ extension StringProtocol {
     /// Whether the text equals `other`, ASCII letters compared case-insensitively
     /// (what HTTP field names, media types and HTML attribute values need).
     /// - Parameter other: the text compared with.
+    @inlinable
     package func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
         utf8.count == other.utf8.count && utf8.equalsIgnoringASCIICase(other.utf8)
     }

@@ -329,6 +329,7 @@ final class Transfer {
         let content = Self.trimmed(line)
         if content.isEmpty {
             headerBlockEnded = true
+            reserveBodyForDeclaredLength()
             startBodyIfFinal()
             return line.count
         }
@@ -374,6 +375,20 @@ final class Transfer {
         }
         return chunk.count
     }
+
+    /// Makes room for a kept body of a declared, uncompressed length within
+    /// the limit at once (no growth and copies as its pieces arrive); at most
+    /// ``maxReservedBodyBytes``, so a length a server declares and never sends
+    /// costs no more than that.
+    private func reserveBodyForDeclaredLength() {
+        guard keepsBodyOfHop, !willFollowRedirect, responseHeaders["Content-Encoding"] == nil,
+            let declared = responseHeaders["Content-Length"].flatMap({ Int($0) }), declared > 0
+        else { return }
+        body.reserveCapacity(min(declared, limits.maxBodySize, Self.maxReservedBodyBytes))
+    }
+
+    /// The most bytes reserved for a body from its declared length (1 MiB).
+    static let maxReservedBodyBytes = 1 << 20
 
     private func startBodyIfFinal() {
         guard (200...599).contains(status), !willFollowRedirect, let consumer = request.bodyConsumer else { return }

@@ -21,43 +21,80 @@
 /// their special treatment, and query strings are always encoded as UTF-8 (the
 /// standard uses the document's encoding for queries of special URLs in HTML).
 public struct WebURL: Sendable, Hashable, CustomStringConvertible {
+    /// The parts, in one immutable object: a copy of a URL is one reference
+    /// (one retain), not one per string.
+    private final class Parts: Sendable {
+        let scheme: String
+        let username: String
+        let password: String
+        let host: String?
+        let port: Int?
+        let path: String
+        let query: String?
+        let fragment: String?
+        let hasOpaquePath: Bool
+        let href: String
+
+        init(
+            scheme: String, username: String, password: String, host: String?, port: Int?,
+            path: String, query: String?, fragment: String?, hasOpaquePath: Bool
+        ) {
+            self.scheme = scheme
+            self.username = username
+            self.password = password
+            self.host = host
+            self.port = port
+            self.path = path
+            self.query = query
+            self.fragment = fragment
+            self.hasOpaquePath = hasOpaquePath
+            href = URLSerializer.serialize(
+                scheme: scheme, username: username, password: password, host: host, port: port,
+                path: path, query: query, fragment: fragment, hasOpaquePath: hasOpaquePath)
+        }
+    }
+
+    private let parts: Parts
+
     /// The scheme, lowercased, without the trailing `:`.
-    public let scheme: String
+    public var scheme: String { parts.scheme }
     /// The username (percent-encoded), empty when absent.
-    public let username: String
+    public var username: String { parts.username }
     /// The password (percent-encoded), empty when absent.
-    public let password: String
+    public var password: String { parts.password }
     /// The serialized host (lowercased domain, punycode, `a.b.c.d`, or `[v6]`); nil for URLs without a host.
-    public let host: String?
+    public var host: String? { parts.host }
     /// The port, nil when absent or equal to the scheme's default port.
-    public let port: Int?
+    public var port: Int? { parts.port }
     /// The serialized path (for hierarchical URLs it starts with `/`).
-    public let path: String
+    public var path: String { parts.path }
     /// The query without the leading `?`, nil when absent (an empty string for a bare `?`).
-    public let query: String?
+    public var query: String? { parts.query }
     /// The fragment without the leading `#`, nil when absent.
-    public let fragment: String?
+    public var fragment: String? { parts.fragment }
     /// Whether the path is opaque (e.g. `mailto:x@y`, `javascript:...`).
-    public let hasOpaquePath: Bool
+    public var hasOpaquePath: Bool { parts.hasOpaquePath }
     /// The full serialization of the URL.
-    public let href: String
+    public var href: String { parts.href }
 
     init(
         scheme: String, username: String, password: String, host: String?, port: Int?,
         path: String, query: String?, fragment: String?, hasOpaquePath: Bool
     ) {
-        self.scheme = scheme
-        self.username = username
-        self.password = password
-        self.host = host
-        self.port = port
-        self.path = path
-        self.query = query
-        self.fragment = fragment
-        self.hasOpaquePath = hasOpaquePath
-        self.href = URLSerializer.serialize(
+        parts = Parts(
             scheme: scheme, username: username, password: password, host: host, port: port,
             path: path, query: query, fragment: fragment, hasOpaquePath: hasOpaquePath)
+    }
+
+    /// Two URLs are equal when their serializations are (the serialization
+    /// determines every part).
+    public static func == (lhs: WebURL, rhs: WebURL) -> Bool {
+        lhs.parts === rhs.parts || lhs.parts.href == rhs.parts.href
+    }
+
+    /// Hashes the serialization.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(parts.href)
     }
 
     /// Parses `string`, resolving it against `base` when it is relative.
