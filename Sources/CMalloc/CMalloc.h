@@ -4,9 +4,9 @@
 
 #include <malloc.h>
 
-/// Limits malloc to one arena for the whole process. Call before other threads start.
-static inline int asyncurl_use_one_malloc_arena(void) {
-    return mallopt(M_ARENA_MAX, 1);
+/// Limits malloc to `count` arenas for the whole process. Call before other threads start.
+static inline int asyncurl_limit_malloc_arenas(int count) {
+    return mallopt(M_ARENA_MAX, count);
 }
 
 #endif
