@@ -86,19 +86,26 @@ public final class ResolvedHrefCache: Sendable {
         if hrefs.count > maxEntriesPerDirectory {
             hrefs = Hrefs(uniqueKeysWithValues: hrefs.prefix(maxEntriesPerDirectory).map { ($0.key, $0.value) })
         }
-        state.withLock { state in
+        // What is dropped is freed after the lock is released (its URLs were
+        // made on many threads: freeing them takes other threads' malloc locks).
+        let dropped: [Hrefs] = state.withLock { state in
             state.clock += 1
+            var dropped: [Hrefs] = []
             // Another page of the directory may have put its hrefs back meanwhile: the larger set is kept.
             if let present = state.directories[directory] {
-                guard present.hrefs.count < hrefs.count else { return }
+                guard present.hrefs.count < hrefs.count else { return [hrefs] }
                 state.entries -= present.hrefs.count
+                dropped.append(present.hrefs)
             }
             state.directories[directory] = Directory(hrefs: hrefs, lastUse: state.clock)
             state.entries += hrefs.count
             while state.entries > maxEntries, let oldest = state.directories.min(by: { $0.value.lastUse < $1.value.lastUse }) {
                 state.directories[oldest.key] = nil
                 state.entries -= oldest.value.hrefs.count
+                dropped.append(oldest.value.hrefs)
             }
+            return dropped
         }
+        _ = dropped
     }
 }
