@@ -74,9 +74,9 @@ public actor Frontier: URLFrontier {
     /// Hosts with URLs on disk and none in memory: refilled when nothing else is ready.
     /// (By their `SpillQueue.hostHash(_:)`: a host with all its URLs on disk keeps no key in memory.)
     private var starvedHosts: Set<UInt64> = []
-    /// Failed reads from the spill file in a row, per host (only hosts with a failure).
+    /// Failed reads from the spill runs in a row, per host (only hosts with a failure).
     private var spillReadFailuresPerHost: [UInt64: Int] = [:]
-    /// Reads of a host's URLs from the spill file tried before they are given up.
+    /// Reads of a host's URLs from the spill runs tried before they are given up.
     static let spillReadAttempts = 3
     /// Where accepted and refused URLs are recorded for a resumable crawl.
     private let store: CrawlStateStore?
@@ -128,14 +128,14 @@ public actor Frontier: URLFrontier {
         robotsFetcher: @escaping @Sendable (String) async -> RobotsFetchResult
     ) {
         self.store = store
-        // With a memory budget and no spill file given, URLs wait in a temporary one.
+        // With a memory budget and no spill queue given, URLs wait in a temporary one.
         self.spill = spill ?? (configuration.memoryBudget == nil ? nil : try? SpillQueue())
         queueMemoryCap = configuration.memoryBudget.map { $0 / 2 }
         // The spill's buffer counts in the queues' share: a sixteenth of it at most.
         if let queueMemoryCap {
             self.spill?.bufferCapBytes = min(SpillQueue.defaultBufferCapBytes, max(4 << 10, queueMemoryCap / 16))
         }
-        // A quarter of the budget for recent fingerprints; older ones go to runs beside the spill file.
+        // A quarter of the budget for recent fingerprints; older ones go to runs beside the spilled URLs.
         seen = SpilledFingerprintSet(directory: self.spill?.directory, memoryBytes: configuration.memoryBudget.map { $0 / 4 })
         self.configuration = configuration
         robotsCache = RobotsRulesCache(configuration: configuration)
@@ -166,7 +166,7 @@ public actor Frontier: URLFrontier {
         return offer(entry)
     }
 
-    /// Offers a URL; one over a queue bound waits on disk when there is a spill file.
+    /// Offers a URL; one over a queue bound waits on disk when there is a spill queue.
     private func offer(_ entry: FrontierEntry) -> FrontierAddOutcome {
         // The seen-set first: most links of a crawl point to pages already seen.
         if seen.contains(entry.fingerprint) {
@@ -314,7 +314,7 @@ public actor Frontier: URLFrontier {
         360 + entry.url.utf8.count + (entry.referrer?.utf8.count ?? 0) + (entry.payload?.count ?? 0)
     }
 
-    /// Whether `entry` may wait in the spill file: there is one, and its URL
+    /// Whether `entry` may wait in the spill queue: there is one, and its URL
     /// holds no credentials (which are never written to disk).
     private func mayWaitOnDisk(_ entry: FrontierEntry) -> Bool {
         spill != nil && !Self.mayHoldCredentials(entry.url) && !(entry.referrer.map(Self.mayHoldCredentials) ?? false)
@@ -326,7 +326,7 @@ public actor Frontier: URLFrontier {
         url.utf8.contains(UInt8(ascii: "@")) && url.removingURLCredentials() != url
     }
 
-    /// Writes the URLs put on disk during this call to the spill file. If it
+    /// Writes the URLs put on disk during this call to the spill queue. If it
     /// cannot be written they are queued in memory rather than lost.
     private func flushSpill() {
         guard let spill else { return }
@@ -335,7 +335,7 @@ public actor Frontier: URLFrontier {
         for (entry, arrival) in refused { admit(entry, arrival: arrival, host: nil) }
     }
 
-    /// Takes URLs of a host back from the spill file, up to its head
+    /// Takes URLs of a host back from the spill queue, up to its head
     /// (``FrontierConfiguration/queueHeadPerHost``) as far as the queue
     /// bounds allow, and at least one when it has none in memory; whether any came.
     /// - Parameters:
@@ -370,7 +370,7 @@ public actor Frontier: URLFrontier {
         return !entries.isEmpty
     }
 
-    /// A host's URLs could not be read back from the spill file: counted and
+    /// A host's URLs could not be read back from the spill runs: counted and
     /// told; the host is tried again at the next refill, and after
     /// ``spillReadAttempts`` failures in a row its URLs on disk are given up
     /// (told with their number; a resumable crawl keeps them in its state's
@@ -532,7 +532,7 @@ public actor Frontier: URLFrontier {
         scheduler.nextEventTime(now: now)
     }
 
-    /// What the seen-set and the spill file take, for benchmarks and tests.
+    /// What the seen-set and the spill runs take, for benchmarks and tests.
     package var storage: FrontierStorage {
         var storage = FrontierStorage(
             seenCount: seen.count, seenOnDisk: seen.countOnDisk, seenDiskBytes: seen.diskBytes, seenMemoryBytes: seen.memoryBytes,

@@ -17,10 +17,10 @@ public struct FrontierCounters: Sendable, Hashable, Codable {
     public var queueLimited = 0
     /// URLs that waited on disk because the queue was full (resumable crawls).
     public var spilled = 0
-    /// URLs kept in memory because the spill file could not take them (a
+    /// URLs kept in memory because the spill runs could not take them (a
     /// failed write, or less free space than `SpillQueue.minimumFreeBytes`).
     public var spillWriteRefused = 0
-    /// Failed reads of a host's URLs from the spill file (each tried again, up to 3 times a host).
+    /// Failed reads of a host's URLs from the spill runs (each tried again, up to 3 times a host).
     public var spillReadFailures = 0
     /// URLs on disk given up after their host's last failed read (logged; kept
     /// in the state's queue of a resumable crawl).

@@ -14,7 +14,7 @@ public enum FrontierEvent: Sendable, Hashable {
     case hostPaused(host: String, reason: HostPause.Reason, remaining: Duration)
     /// A host was given up; `droppedURLs` of its URLs will not be fetched.
     case hostGivenUp(host: String, reason: GiveUpReason, droppedURLs: Int)
-    /// A host's URLs could not be read back from the spill file (`error`):
+    /// A host's URLs could not be read back from the spill runs (`error`):
     /// tried again at the next refill, and after the last try its
     /// `abandonedURLs` still on disk are given up (`resumable`: they stay in
     /// the state's queue, so a resumed crawl fetches them).
@@ -30,9 +30,9 @@ public enum FrontierEvent: Sendable, Hashable {
         case .hostGivenUp(let host, .crawlDelay(let delay, let queued, let budget), let dropped):
             "giving up host \(host): Crawl-delay \(delay.inSeconds) s for \(queued) URLs exceeds the per-host time budget of \(budget.inSeconds.rounded()) s; \(dropped) URLs dropped"
         case .spillReadFailed(let host, let error, 0, _):
-            "cannot read the URLs of host \(host) back from the spill file (\(error)); trying again"
+            "cannot read the URLs of host \(host) back from the spill runs (\(error)); trying again"
         case .spillReadFailed(let host, let error, let abandoned, let resumable):
-            "cannot read the URLs of host \(host) back from the spill file (\(error)); giving up its \(abandoned) URLs on disk"
+            "cannot read the URLs of host \(host) back from the spill runs (\(error)); giving up its \(abandoned) URLs on disk"
                 + (resumable ? " (they stay in the state's queue: a resumed crawl fetches them)" : " (not fetched)")
         }
     }

@@ -19,7 +19,7 @@ package struct FrontierStorage: Sendable {
     package var queuedMemoryBytes: Int
     /// URLs waiting on disk.
     package var queuedOnDisk: Int
-    /// Bytes of the spill file.
+    /// Bytes of the spill runs on disk.
     package var spillDiskBytes: Int
     /// Hosts with a scheduler record (see `HostScheduler.hostCount`).
     package var hostRecords = 0
