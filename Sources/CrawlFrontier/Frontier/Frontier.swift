@@ -565,9 +565,7 @@ public actor Frontier: URLFrontier {
         case .gaveUp, .waitTooLong: counters.gaveUp += 1
         case .done, .claimLost: break
         }
-        if scheduler.pauseCount > pausesBefore, let pause = scheduler.pause(ofHost: entry.hostKey, now: now) {
-            configuration.eventHandler?(.hostPaused(host: entry.hostKey, reason: pause.reason, remaining: pause.until - now))
-        }
+        tellPause(ofHost: entry.hostKey, ifNewSince: pausesBefore, now: now)
         dropGivenUpRetries()
         // A slot is free (and a retry may be queued): one waiter can use it;
         // if the crawl is over, that waiter wakes the others.
@@ -584,10 +582,15 @@ public actor Frontier: URLFrontier {
         let pausesBefore = scheduler.pauseCount
         guard scheduler.releaseSlot(of: entry, outcome: outcome, now: now) else { return }
         releasedSlots[entry.fingerprint, default: 0] += 1
-        if scheduler.pauseCount > pausesBefore, let pause = scheduler.pause(ofHost: entry.hostKey, now: now) {
-            configuration.eventHandler?(.hostPaused(host: entry.hostKey, reason: pause.reason, remaining: pause.until - now))
-        }
+        tellPause(ofHost: entry.hostKey, ifNewSince: pausesBefore, now: now)
         wakeOne()
+    }
+
+    /// Tells the event handler of the host's pause when the scheduler's pause
+    /// count rose past `pausesBefore` (an outcome just paused it).
+    private func tellPause(ofHost hostKey: String, ifNewSince pausesBefore: Int, now: ContinuousClock.Instant) {
+        guard scheduler.pauseCount > pausesBefore, let pause = scheduler.pause(ofHost: hostKey, now: now) else { return }
+        configuration.eventHandler?(.hostPaused(host: hostKey, reason: pause.reason, remaining: pause.until - now))
     }
 
     /// Whether `entry`'s host slot was freed already (``releaseHostSlot(of:outcome:)``); forgets it.

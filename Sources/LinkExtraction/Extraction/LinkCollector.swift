@@ -238,11 +238,7 @@ struct LinkCollector {
 
     /// `#...` after trimming whitespace.
     private func isFragmentOnly(_ href: String) -> Bool {
-        for byte in href.utf8 {
-            if byte <= 0x20 { continue }
-            return byte == 0x23
-        }
-        return false
+        ResolvedHrefCache.firstSignificantByte(of: href) == UInt8(ascii: "#")
     }
 
     /// Trimmed, cut to the character limit; invalid UTF-8 is replaced.

@@ -63,10 +63,14 @@ public final class ResolvedHrefCache: Sendable {
     /// it is not empty and does not start (after leading spaces and C0
     /// controls, which the parser strips) with `?` or `#`.
     static func isCacheable(_ href: String) -> Bool {
-        for byte in href.utf8 where byte > 0x20 {
-            return byte != UInt8(ascii: "?") && byte != UInt8(ascii: "#")
-        }
-        return false
+        guard let first = firstSignificantByte(of: href) else { return false }
+        return first != UInt8(ascii: "?") && first != UInt8(ascii: "#")
+    }
+
+    /// The first byte of `href` after the leading spaces and C0 controls the
+    /// URL parser strips; `nil` when there is none.
+    static func firstSignificantByte(of href: String) -> UInt8? {
+        href.utf8.first { $0 > 0x20 }
     }
 
     /// Takes the hrefs kept for `directory` out of the cache (to be given back with ``checkIn(_:directory:)``).
