@@ -14,7 +14,7 @@ import Rendering
 
 /// What the workers of one ``Crawler/run()`` share: the client, the frontier,
 /// and the callbacks of queued requests that have one.
-struct CrawlWork: Sendable {
+final class CrawlWork: Sendable {
     let crawler: Crawler
     let client: FetchClient
     let frontier: any URLFrontier
