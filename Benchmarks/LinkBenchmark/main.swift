@@ -26,6 +26,12 @@ struct LinkBenchmark: ParsableCommand {
     @Option(name: .long, help: "Bytes per feed() call, like a fetch write callback.")
     var chunkSize: Int = 16_384
 
+    @Flag(name: .long, help: "Collect no anchor text (as a crawl whose spider only follows links).")
+    var withoutAnchorText = false
+
+    @Flag(name: .long, help: "Share resolved hrefs across pages (as a crawl does).")
+    var sharedHrefs = false
+
     mutating func run() throws {
         let pages = try loadCorpus()
         let totalBytes = pages.reduce(0) { $0 + $1.body.count }
@@ -33,13 +39,17 @@ struct LinkBenchmark: ParsableCommand {
         var best = Duration.seconds(Int64.max)
         var linkCount = 0
         var lines: [String] = []
+        var options = LinkExtractionOptions()
+        options.collectsAnchorText = !withoutAnchorText
         for round in 0..<max(1, rounds) {
             var found = 0
             var roundLines: [String] = []
             let clock = ContinuousClock()
             let start = clock.now
+            let cache = sharedHrefs ? ResolvedHrefCache() : nil
             for page in pages {
-                let extractor = StreamingLinkExtractor(documentURL: page.url, contentType: "text/html")
+                let extractor = StreamingLinkExtractor(
+                    documentURL: page.url, contentType: "text/html", options: options, sharedHrefs: cache)
                 page.body.withUnsafeBytes { body in
                     var offset = 0
                     while offset < body.count {

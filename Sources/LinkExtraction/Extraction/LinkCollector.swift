@@ -101,12 +101,12 @@ struct LinkCollector {
         collectedBytes += length
         let isNofollow = rel.map { hasToken(in: $0) { $0 == "nofollow" } } ?? false
         var text: [UInt8] = []
-        if kind == .area || kind == .image, let alt {
+        if kind == .area || kind == .image, options.collectsAnchorText, let alt {
             Self.appendCollapsed(alt.utf8, to: &text, limit: min(anchorTextLimit, options.maxLinkBytes - collectedBytes))
             collectedBytes += text.count
         }
         candidates.append(Candidate(href: url, text: text, isNofollow: isNofollow, kind: kind))
-        if kind == .anchor { openAnchor = candidates.count - 1 }
+        if kind == .anchor && options.collectsAnchorText { openAnchor = candidates.count - 1 }
     }
 
     /// An element of `kind` ended.

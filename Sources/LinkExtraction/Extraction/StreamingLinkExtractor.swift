@@ -132,14 +132,17 @@ public final class StreamingLinkExtractor {
             guard let userData, let name, let kind = ElementKind.recognize(name) else { return }
             Unmanaged<StreamingLinkExtractor>.fromOpaque(userData).takeUnretainedValue().collector.end(kind)
         }
-        let characters: charactersSAXFunc = { userData, text, length in
-            guard let userData, let text, length > 0 else { return }
-            let extractor = Unmanaged<StreamingLinkExtractor>.fromOpaque(userData).takeUnretainedValue()
-            guard extractor.collector.isCollectingText else { return }
-            extractor.collector.appendText(UnsafeBufferPointer(start: text, count: Int(length)))
+        if collector.options.collectsAnchorText {
+            // Without it, libxml2 reports no text at all (it still parses it the same way).
+            let characters: charactersSAXFunc = { userData, text, length in
+                guard let userData, let text, length > 0 else { return }
+                let extractor = Unmanaged<StreamingLinkExtractor>.fromOpaque(userData).takeUnretainedValue()
+                guard extractor.collector.isCollectingText else { return }
+                extractor.collector.appendText(UnsafeBufferPointer(start: text, count: Int(length)))
+            }
+            sax.characters = characters
+            sax.ignorableWhitespace = characters
         }
-        sax.characters = characters
-        sax.ignorableWhitespace = characters
         // Script and style content arrives here; it is not text and holds no links.
         sax.cdataBlock = { _, _, _ in }
         let userData = Unmanaged.passUnretained(self).toOpaque()
@@ -209,7 +212,7 @@ public final class StreamingLinkExtractor {
                         url = String(cString: value)
                     } else if ElementKind.equals(attributeName, "rel") {
                         rel = String(cString: value)
-                    } else if ElementKind.equals(attributeName, "alt") {
+                    } else if collector.options.collectsAnchorText, ElementKind.equals(attributeName, "alt") {
                         alt = String(cString: value)
                     }
                 }
