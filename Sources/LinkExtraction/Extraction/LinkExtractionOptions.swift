@@ -59,3 +59,15 @@ public struct LinkExtractionOptions: Sendable, Hashable {
         self.collectsAnchorText = collectsAnchorText
     }
 }
+
+extension LinkExtractionOptions {
+    /// Whether elements of `kind` matter under these options.
+    @inline(__always)
+    func collects(_ kind: ElementKind) -> Bool {
+        switch kind {
+        case .image: includesImages
+        case .script: includesScripts
+        default: true
+        }
+    }
+}
