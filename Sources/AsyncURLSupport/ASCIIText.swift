@@ -72,6 +72,28 @@ extension String {
         }
     }
 
+    /// Whether the text, an absolute URL, starts with `http://` or `https://`
+    /// (the scheme ASCII case-insensitively).
+    ///
+    /// The `String` version of `StringProtocol.hasHTTPScheme`, on the first
+    /// eight bytes: the fetch core checks every hop with it (the generic
+    /// one, unspecialised across modules, took 1.8% of a list fetch's CPU).
+    package var hasHTTPScheme: Bool {
+        var prefix: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &prefix) { buffer in
+            for byte in utf8.prefix(8) {
+                buffer[count] = byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0)
+                count += 1
+            }
+        }
+        let (h, t1, t2, p, fifth, sixth, seventh, eighth) = prefix
+        guard count >= 7, h == 0x68, t1 == 0x74, t2 == 0x74, p == 0x70 else { return false }
+        if fifth == UInt8(ascii: ":") { return sixth == UInt8(ascii: "/") && seventh == UInt8(ascii: "/") }
+        return count == 8 && fifth == UInt8(ascii: "s") && sixth == UInt8(ascii: ":") && seventh == UInt8(ascii: "/")
+            && eighth == UInt8(ascii: "/")
+    }
+
     /// The text without leading and trailing ASCII whitespace (``asciiWhitespace``);
     /// the text itself, without a copy, when there is none to remove.
     package func trimmingASCIIWhitespace() -> String {

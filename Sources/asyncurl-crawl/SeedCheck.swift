@@ -47,8 +47,10 @@ enum SeedCheck {
         }
         var seeds: [String] = []
         var bad: [(line: Int, seed: String, problem: String)] = []
-        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let seed = line.trimmed(" \t\r")
+        // Split on the bytes: a split of the String would compare grapheme clusters.
+        let lines = String(decoding: data, as: UTF8.self).utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
+            let seed = Substring(line).trimmed(" \t\r")
             if seed.isEmpty || seed.hasPrefix("#") { continue }
             if let problem = problem(with: seed) {
                 bad.append((index + 1, seed, problem))

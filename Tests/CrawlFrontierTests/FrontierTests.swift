@@ -95,6 +95,30 @@ struct FrontierTests {
         #expect(counters.pageLimited == 1)
     }
 
+    @Test("nextIfReady() claims what may go now and answers nil at once when nothing may")
+    func nextIfReady() async throws {
+        let frontier = Frontier(
+            policy: PolitenessPolicy(maxConcurrencyPerHost: 1), scope: try CrawlScope(), userAgent: "t", obeysRobots: false
+        ) { _ in .unreachable }
+        #expect(await frontier.nextIfReady() == nil)
+        let first = FrontierEntry(url: "http://h/", fingerprint: 1, hostKey: "http://h:80")
+        _ = await frontier.addSeeds([first])
+        _ = await frontier.add(FrontierEntry(url: "http://h/2", fingerprint: 2, hostKey: "http://h:80", depth: 1))
+        // A new host is admitted asynchronously (its robots.txt step): next() waits for that.
+        let claimed = try #require(await frontier.next())
+        #expect(claimed.url == "http://h/")
+        // The host's one slot is taken: the second URL may not go yet, and nothing waits for it.
+        #expect(await frontier.nextIfReady() == nil)
+        #expect(await frontier.inFlightCount == 1)
+        await frontier.complete(claimed, outcome: .success(latency: .milliseconds(1)))
+        let second = try #require(await frontier.nextIfReady())
+        #expect(second.url == "http://h/2")
+        await frontier.complete(second, outcome: .success(latency: .milliseconds(1)))
+        // Finished: nextIfReady() says nil and next() ends.
+        #expect(await frontier.nextIfReady() == nil)
+        #expect(await frontier.next() == nil)
+    }
+
     @Test("Workers waiting in next() are woken by new URLs and end when the crawl is done")
     func waiting() async throws {
         let frontier = Frontier(

@@ -226,5 +226,11 @@ struct RobotsTxtTests {
         #expect(RobotsPath.pathAndQuery(ofURL: "http://h") == "/")
         #expect(RobotsPath.pathAndQuery(ofURL: "http://h?q") == "/?q")
         #expect(RobotsPath.pathAndQuery(ofURL: "http://user@h:81/p/q?r#s") == "/p/q?r")
+        #expect(RobotsPath.pathAndQuery(ofURL: "http://h#/x") == "/")
+        #expect(RobotsPath.pathAndQuery(ofURL: "http://h/%C3%A9/ü?é#x") == "/%C3%A9/ü?é")
+        #expect(RobotsPath.pathAndQuery(ofURL: "/a/b?c#d") == "/a/b?c")
+        #expect(RobotsPath.pathAndQuery(ofURL: "?q") == "/?q")
+        #expect(RobotsPath.pathAndQuery(ofURL: "") == "/")
+        #expect(RobotsPath.pathAndQuery(ofURL: "a b://h/p") == "a b://h/p")
     }
 }

@@ -26,6 +26,7 @@ private final class LosingFrontier: URLFrontier {
     func add(contentsOf entries: [FrontierEntry]) async -> [FrontierAddOutcome] { await inner.add(contentsOf: entries) }
     func markSeen(_ fingerprint: UInt64) async -> Bool { await inner.markSeen(fingerprint) }
     func next() async -> FrontierEntry? { await inner.next() }
+    func nextIfReady() async -> FrontierEntry? { await inner.nextIfReady() }
 
     func complete(_ entry: FrontierEntry, outcome: FetchOutcome) async -> FrontierCompletion {
         let path = URL(string: entry.url)?.path ?? ""

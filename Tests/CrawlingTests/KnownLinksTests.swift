@@ -23,6 +23,7 @@ struct KnownLinksTests {
         }
         func markSeen(_ fingerprint: UInt64) async -> Bool { await inner.markSeen(fingerprint) }
         func next() async -> FrontierEntry? { await inner.next() }
+        func nextIfReady() async -> FrontierEntry? { await inner.nextIfReady() }
         func complete(_ entry: FrontierEntry, outcome: FetchOutcome) async -> FrontierCompletion {
             await inner.complete(entry, outcome: outcome)
         }

@@ -51,6 +51,11 @@ final class CurlEventLoop: Sendable {
         /// wake-up may be sent after that.
         var closed = false
         var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Set by the poll loop while it works: it takes the queued commands
+        /// before its next wait, so a command queued meanwhile needs no
+        /// wake-up (each one is a system call here and a return from the wait
+        /// there). Cleared, under the lock, just before the loop waits.
+        var loopIsAwake = false
     }
 
     private let inbox = LockedState(Inbox())
@@ -107,8 +112,8 @@ final class CurlEventLoop: Sendable {
             guard !inbox.shutdownRequested else { return false }
             inbox.commands.append(command)
             // The loop takes every queued command at once, so only the first
-            // command of a batch needs to wake it.
-            if inbox.commands.count == 1 {
+            // command of a batch needs to wake it, and none while it works.
+            if inbox.commands.count == 1 && !inbox.loopIsAwake {
                 wake()
             }
             return true
@@ -157,12 +162,26 @@ final class CurlEventLoop: Sendable {
         if wakeFD >= 0 { _ = Glibc.close(wakeFD) }
     }
 
-    /// Takes the queued commands (loop thread only).
-    fileprivate func takeCommands() -> (commands: [Command], shutdown: Bool) {
+    /// Takes the queued commands (loop thread only). `staysAwake`: the loop
+    /// checks the inbox again before it next waits (the poll loop), so
+    /// commands queued until then need no wake-up.
+    fileprivate func takeCommands(staysAwake: Bool = false) -> (commands: [Command], shutdown: Bool) {
         inbox.withLock { inbox in
             let commands = inbox.commands
             inbox.commands.removeAll(keepingCapacity: true)
+            inbox.loopIsAwake = staysAwake
             return (commands, inbox.shutdownRequested)
+        }
+    }
+
+    /// Called by the poll loop just before it waits: `false` when commands
+    /// came in since its last take (it takes them instead of waiting);
+    /// otherwise every later command wakes it.
+    fileprivate func mayWait() -> Bool {
+        inbox.withLock { inbox in
+            guard inbox.commands.isEmpty, !inbox.shutdownRequested else { return false }
+            inbox.loopIsAwake = false
+            return true
         }
     }
 
@@ -224,7 +243,7 @@ private final class LoopState {
     func run(loop: CurlEventLoop) {
         var backoff = LoopBackoff()
         while true {
-            let (commands, shutdown) = loop.takeCommands()
+            let (commands, shutdown) = loop.takeCommands(staysAwake: driver == nil)
             for command in commands {
                 handle(command)
             }
@@ -262,7 +281,8 @@ private final class LoopState {
         let performed = curl_multi_perform(multi, &running)
         collectFinished(loop: loop)
         var ready: Int32 = 0
-        let polled = curl_multi_poll(multi, nil, 0, 1000, &ready)
+        // Commands that came in while libcurl worked are taken first.
+        let polled = loop.mayWait() ? curl_multi_poll(multi, nil, 0, 1000, &ready) : CURLM_OK
         if performed != CURLM_OK { return "curl_multi_perform: \(String(cString: curl_multi_strerror(performed)))" }
         if polled != CURLM_OK { return "curl_multi_poll: \(String(cString: curl_multi_strerror(polled)))" }
         return nil

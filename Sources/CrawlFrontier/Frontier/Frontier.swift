@@ -491,6 +491,25 @@ public actor Frontier: URLFrontier {
     public func next() async -> FrontierEntry? {
         while !Task.isCancelled {
             let changes = wakeUps.changes
+            if let entry = claimReady() { return entry }
+            if isFinished {
+                wakeAll()
+                return nil
+            }
+            await wakeUps.wait(until: scheduler.nextEventTime(now: .now), unlessChangedSince: changes)
+        }
+        return nil
+    }
+
+    /// The next URL whose host's politeness allows it now; `nil`, without
+    /// waiting, when none may go yet.
+    public func nextIfReady() -> FrontierEntry? {
+        claimReady()
+    }
+
+    /// Claims the next URL that may go now (see ``nextIfReady()``).
+    private func claimReady() -> FrontierEntry? {
+        while true {
             if let (entry, host) = scheduler.nextWithHost(now: .now) {
                 if entry.attempt == 0 {
                     leftQueue(entry, host: host)
@@ -501,14 +520,8 @@ public actor Frontier: URLFrontier {
                 return entry
             }
             // Nothing ready: URLs of hosts with none in memory may be.
-            if refillStarved() { continue }
-            if isFinished {
-                wakeAll()
-                return nil
-            }
-            await wakeUps.wait(until: scheduler.nextEventTime(now: .now), unlessChangedSince: changes)
+            guard refillStarved() else { return nil }
         }
-        return nil
     }
 
     /// The next URL whose host's politeness allows it at `now`, without

@@ -17,6 +17,10 @@ public protocol URLFrontier: AnyObject, Sendable {
     /// The next URL to fetch once its host's politeness allows; `nil` when the crawl is finished
     /// or the calling task is cancelled.
     func next() async -> FrontierEntry?
+    /// The next URL to fetch when one may go at once, claimed as ``next()``
+    /// claims it; `nil`, without waiting, when none may. A worker goes on with
+    /// these after a page, and waits in ``next()`` only when none is ready.
+    func nextIfReady() async -> FrontierEntry?
     /// Records how a URL from ``next()`` ended, and schedules a retry when the outcome calls for one.
     @discardableResult
     func complete(_ entry: FrontierEntry, outcome: FetchOutcome) async -> FrontierCompletion

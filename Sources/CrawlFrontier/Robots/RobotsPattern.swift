@@ -145,16 +145,30 @@ package enum RobotsPath {
     /// The path and query of an absolute URL (`/` when the path is empty),
     /// without the fragment: what robots.txt rules are matched against.
     public static func pathAndQuery(ofURL url: String) -> String {
-        var rest = Substring(url)
-        if let fragment = rest.firstIndex(of: "#") { rest = rest[..<fragment] }
-        if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://"),
-            rest[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") })
+        let bytes = url.utf8
+        let end = bytes.firstIndex(of: UInt8(ascii: "#")) ?? bytes.endIndex
+        var start = bytes.startIndex
+        if let colon = bytes[..<end].firstIndex(of: UInt8(ascii: ":")), bytes[colon..<end].starts(with: "://".utf8),
+            bytes[..<colon].allSatisfy(isSchemeByte)
         {
-            rest = rest[rest.index(colon, offsetBy: 3)...]
-            guard let pathStart = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
-            rest = rest[pathStart...]
+            let authority = bytes.index(colon, offsetBy: 3)
+            guard let pathStart = bytes[authority..<end].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") })
+            else { return "/" }
+            start = pathStart
         }
-        if rest.first == "?" { return "/" + rest }
-        return rest.isEmpty ? "/" : String(rest)
+        guard start < end else { return "/" }
+        if bytes[start] == UInt8(ascii: "?") { return "/" + url[start..<end] }
+        return String(url[start..<end])
+    }
+
+    /// A byte a URL scheme may hold: an ASCII letter or digit, `+`, `-` or `.`.
+    private static func isSchemeByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."):
+            return true
+        default:
+            return false
+        }
     }
 }

@@ -57,17 +57,24 @@ extension CrawlWork {
     /// Runs a failed fetch's errback and takes its output: items through the
     /// pipelines, requests to the frontier one level deeper, with the failed
     /// URL as their referrer.
-    func handleFailure(_ failure: CrawlFailure, entry: FrontierEntry, base: WebURL?) async -> Produced {
-        await take(await callErrback(failure), base: base, depth: entry.depth + 1, referrer: entry.url, parent: entry.fingerprint)
+    func handleFailure(_ failure: CrawlFailure, entry: FrontierEntry) async -> Produced {
+        let output = await callErrback(failure)
+        return await take(output, base: WebURL(entry.url), depth: entry.depth + 1, referrer: entry.url, parent: entry.fingerprint)
     }
 
     /// Items (through the pipelines) and requests (offered at `depth`) from a callback's or errback's output.
-    func take(_ output: SpiderOutput, base: WebURL?, depth: Int, referrer: String, parent: UInt64? = nil) async -> Produced {
+    /// `base` (what relative request URLs resolve against) is parsed only when a request was made.
+    func take(_ output: SpiderOutput, base: @autoclosure () -> WebURL?, depth: Int, referrer: String, parent: UInt64? = nil) async
+        -> Produced
+    {
         var produced = Produced()
         for item in output.items {
             if let kept = await crawler.process(item) { produced.items.append(kept) }
         }
-        produced.found = await offer(output.followed, base: base, depth: depth, referrer: referrer, parent: parent)
+        let followed = output.followed
+        guard !followed.isEmpty else { return produced }
+        let makesRequests = followed.contains { if case .request = $0 { true } else { false } }
+        produced.found = await offer(followed, base: makesRequests ? base() : nil, depth: depth, referrer: referrer, parent: parent)
         return produced
     }
 

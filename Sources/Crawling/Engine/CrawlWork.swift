@@ -14,7 +14,7 @@ import Rendering
 
 /// What the workers of one ``Crawler/run()`` share: the client, the frontier,
 /// and the callbacks of queued requests that have one.
-struct CrawlWork: Sendable {
+final class CrawlWork: Sendable {
     let crawler: Crawler
     let client: FetchClient
     let frontier: any URLFrontier
@@ -61,8 +61,22 @@ struct CrawlWork: Sendable {
             // Taken after a stop: left for a resumed crawl.
             guard !crawler.isStopping else { return }
             // In a task of its own: stopping cancels the workers waiting for a
-            // URL, not the page being fetched.
-            await Task { await process(entry) }.value
+            // URL, not the pages being fetched.
+            await Task { await processWhileReady(from: entry) }.value
+        }
+    }
+
+    /// Handles `first`, then the URLs that are ready at once, until none is
+    /// or the crawl stops: one task for a run of pages, not one per page (a
+    /// task per page cost about a sixth of a list fetch's CPU time).
+    private func processWhileReady(from first: FrontierEntry) async {
+        var entry = first
+        while true {
+            await process(entry)
+            guard !crawler.isStopping, let next = await frontier.nextIfReady() else { return }
+            // Taken after a stop: left for a resumed crawl.
+            guard !crawler.isStopping else { return }
+            entry = next
         }
     }
 
@@ -301,7 +315,7 @@ struct CrawlWork: Sendable {
         case .failure(let error):
             crawler.recordError(error.kind.rawValue)
             let failure = CrawlFailure(cause: .fetchFailed(error), request: request, url: entry.url, depth: entry.depth)
-            let handled = await handleFailure(failure, entry: entry, base: WebURL(entry.url))
+            let handled = await handleFailure(failure, entry: entry)
             let record = PageRecord(entry: entry, error: "\(error.kind.rawValue): \(error.message)", elapsed: latency)
             return PageOutput(record: record, items: handled.items)
         case .success(let response):
@@ -348,9 +362,9 @@ struct CrawlWork: Sendable {
     /// spider that reads them for more than following them, or a depth from
     /// which they can be followed.
     private func readsLinks(atDepth depth: Int) -> Bool {
-        let settings = crawler.settings
-        return settings.countsLinks || settings.recordsOutlinks || recrawl != nil || decisions != nil || depth < settings.maxDepth
-            || !crawler.spider.readsLinksOnlyToFollow
+        // Each setting read on its own: a copy of the whole settings retains every reference in them.
+        crawler.settings.countsLinks || crawler.settings.recordsOutlinks || recrawl != nil || decisions != nil
+            || depth < crawler.settings.maxDepth || !crawler.spider.readsLinksOnlyToFollow
     }
 
     /// Parses a response, runs the spider and feeds the requests it made back

@@ -295,7 +295,7 @@ public final class Crawler: Sendable {
             if Task.isCancelled { return nil }
             throw .frontierUnavailable(error)
         }
-        let seedHosts = Set(opened.startRequests.compactMap { CanonicalURL($0.url)?.hostKey })
+        let seedHosts = Set(SeedAuthorities(seeds: opened.startRequests.map(\.url)).urls.compactMap(\.hostKey))
         let recrawl = settings.recrawl.flatMap { recrawl in store.map { Recrawl(settings: recrawl, store: $0) } }
         let work = CrawlWork(
             crawler: self, client: opened.client, frontier: frontier, output: opened.output, scope: opened.scope,
@@ -655,10 +655,8 @@ public final class Crawler: Sendable {
     /// The userinfo (`user:password@`) of the seeds that have one, by host key.
     private static func credentials(of seeds: [String]) -> [String: String] {
         var credentials: [String: String] = [:]
-        for seed in seeds {
-            guard let url = WebURL(seed), !url.username.isEmpty || !url.password.isEmpty, let hostKey = CanonicalURL(url).hostKey else {
-                continue
-            }
+        for url in SeedAuthorities(seeds: seeds).urls {
+            guard !url.username.isEmpty || !url.password.isEmpty, let hostKey = url.hostKey else { continue }
             if credentials[hostKey] == nil {
                 credentials[hostKey] = url.username + (url.password.isEmpty ? "" : ":" + url.password) + "@"
             }

@@ -20,8 +20,8 @@ enum SeedAddresses {
     /// The non-public addresses the seeds name literally.
     static func allowedPrivateAddresses(forSeeds urls: [String]) -> Set<IPAddress> {
         var allowed = Set<IPAddress>()
-        for url in urls {
-            guard let host = WebURL(url)?.host, let addresses = AddressPolicy.literalAddresses(ofHost: host) else { continue }
+        for url in SeedAuthorities(seeds: urls).urls {
+            guard let host = url.host, let addresses = AddressPolicy.literalAddresses(ofHost: host) else { continue }
             allowed.formUnion(addresses.filter { !$0.isPublic })
         }
         return allowed

@@ -16,16 +16,38 @@ enum HostParser {
         if isOpaque {
             return parseOpaque(input)
         }
-        let decoded = PercentEncoding.decode(input)
-        // Checked before IDNA too: libidn2 takes C strings, so a NUL would silently cut the name.
-        for byte in decoded where byte < 0x80 && isForbiddenDomainByte(byte) { return nil }
-        guard let ascii = domainToASCII(decoded), !ascii.isEmpty else { return nil }
-        for byte in ascii where isForbiddenDomainByte(byte) { return nil }
+        let ascii: [UInt8]
+        if let plain = plainASCIIDomain(input) {
+            ascii = plain
+        } else {
+            let decoded = PercentEncoding.decode(input)
+            // Checked before IDNA too: libidn2 takes C strings, so a NUL would silently cut the name.
+            for byte in decoded where byte < 0x80 && isForbiddenDomainByte(byte) { return nil }
+            guard let converted = domainToASCII(decoded), !converted.isEmpty else { return nil }
+            for byte in converted where isForbiddenDomainByte(byte) { return nil }
+            ascii = converted
+        }
         if endsInANumber(ascii[...]) {
             guard let address = parseIPv4(ascii[...]) else { return nil }
-            return Array(serializeIPv4(address).utf8)
+            return serializedIPv4(address)
         }
         return ascii
+    }
+
+    /// The common case in one pass and one allocation: a non-empty host of
+    /// ASCII bytes, none of them `%` or forbidden in a domain, lowercased.
+    /// `nil` when the host needs the general path (escapes, IDNA, or a
+    /// byte that makes it invalid, which that path reports).
+    private static func plainASCIIDomain(_ input: ArraySlice<UInt8>) -> [UInt8]? {
+        guard !input.isEmpty else { return nil }
+        var output = [UInt8](repeating: 0, count: input.count)
+        var index = 0
+        for byte in input {
+            guard byte < 0x80, !isForbiddenDomainByte(byte) else { return nil }
+            output[index] = (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+            index += 1
+        }
+        return output
     }
 
     /// An opaque host (non-special schemes): forbidden host code points fail, the rest
@@ -70,14 +92,15 @@ enum HostParser {
 
     // MARK: IPv4
 
-    /// The standard's "ends in a number" check.
+    /// The standard's "ends in a number" check: the last dot-separated part
+    /// (one trailing dot ignored) is all digits or a valid IPv4 number.
     static func endsInANumber(_ input: ArraySlice<UInt8>) -> Bool {
-        var parts = input.split(separator: 0x2E, omittingEmptySubsequences: false)
-        if parts.last?.isEmpty == true {
-            if parts.count == 1 { return false }
-            parts.removeLast()
-        }
-        guard let last = parts.last, !last.isEmpty else { return false }
+        var end = input.endIndex
+        if end > input.startIndex, input[end - 1] == 0x2E { end -= 1 }
+        var start = end
+        while start > input.startIndex, input[start - 1] != 0x2E { start -= 1 }
+        let last = input[start..<end]
+        guard !last.isEmpty else { return false }
         if last.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return true }
         return parseIPv4Number(last) != nil
     }
@@ -111,30 +134,47 @@ enum HostParser {
         return value
     }
 
-    /// Parses an IPv4 address in any of the forms browsers accept.
+    /// Parses an IPv4 address in any of the forms browsers accept: one to
+    /// four dot-separated numbers (one trailing dot ignored), every one but
+    /// the last at most 255, the last filling the bytes that are left.
     static func parseIPv4(_ input: ArraySlice<UInt8>) -> UInt32? {
-        var parts = input.split(separator: 0x2E, omittingEmptySubsequences: false)
-        if parts.last?.isEmpty == true, parts.count > 1 { parts.removeLast() }
-        guard parts.count <= 4, !parts.isEmpty else { return nil }
-        var numbers: [UInt64] = []
-        for part in parts {
-            guard let number = parseIPv4Number(part) else { return nil }
-            numbers.append(number)
+        var end = input.endIndex
+        if end > input.startIndex, input[end - 1] == 0x2E { end -= 1 }
+        var address: UInt64 = 0
+        var count: UInt64 = 0
+        var partStart = input.startIndex
+        while true {
+            var partEnd = partStart
+            while partEnd < end, input[partEnd] != 0x2E { partEnd += 1 }
+            guard count < 4, let number = parseIPv4Number(input[partStart..<partEnd]) else { return nil }
+            count += 1
+            if partEnd == end {
+                guard number < (1 << (8 * (5 - count))) else { return nil }
+                return UInt32(truncatingIfNeeded: address + number)
+            }
+            guard number <= 255 else { return nil }
+            address += number << (8 * (4 - count))
+            partStart = partEnd + 1
         }
-        for number in numbers.dropLast() where number > 255 { return nil }
-        guard let last = numbers.last else { return nil }
-        let limit: UInt64 = 1 << (8 * UInt64(5 - numbers.count))
-        guard last < limit else { return nil }
-        var address = last
-        for (index, number) in numbers.dropLast().enumerated() {
-            address += number << (8 * UInt64(3 - index))
-        }
-        return UInt32(truncatingIfNeeded: address)
     }
 
     /// Dotted-decimal form of an IPv4 address.
     static func serializeIPv4(_ address: UInt32) -> String {
-        "\(address >> 24).\((address >> 16) & 0xFF).\((address >> 8) & 0xFF).\(address & 0xFF)"
+        String(decoding: serializedIPv4(address), as: UTF8.self)
+    }
+
+    /// Dotted-decimal form of an IPv4 address, as bytes.
+    static func serializedIPv4(_ address: UInt32) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(15)
+        for shift in stride(from: 24, through: 0, by: -8) {
+            let byte = UInt8(truncatingIfNeeded: address >> UInt32(shift))
+            if shift != 24 { output.append(0x2E) }
+            if byte >= 100 { output.append(0x30 + byte / 100) }
+            if byte >= 10 { output.append(0x30 + (byte / 10) % 10) }
+            output.append(0x30 + byte % 10)
+        }
+        return output
     }
 
     // MARK: IPv6

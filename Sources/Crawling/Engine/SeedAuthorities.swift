@@ -1,0 +1,53 @@
+import LinkExtraction
+
+/// One parsed URL per distinct authority among a crawl's seeds, for what
+/// depends only on a seed's scheme and authority (its host, port and
+/// credentials): the seed hosts, the address policy, the credentials put back
+/// on resume. A list of 10,000 URLs on one host is parsed once here, not
+/// 10,000 times.
+///
+/// Seeds are grouped by their text up to the end of the authority: from the
+/// start to the first `/`, `?`, `#` or `\` after `://`. The URL parser reads
+/// the scheme and the authority from exactly those characters, so seeds with
+/// the same such text have the same host, port and userinfo. A seed without
+/// `://` is parsed on its own.
+struct SeedAuthorities {
+    /// One parsed seed per group, in the order the groups first appear; seeds that do not parse are left out.
+    let urls: [WebURL]
+
+    /// Groups and parses `seeds`.
+    init(seeds: [String]) {
+        var parsedGroups = Set<Substring>()
+        var urls: [WebURL] = []
+        for seed in seeds {
+            let group = Self.authorityText(of: seed)
+            if let group, parsedGroups.contains(group) { continue }
+            // A seed that does not parse does not stand for its group: a later one may.
+            guard let url = WebURL(seed) else { continue }
+            if let group { parsedGroups.insert(group) }
+            urls.append(url)
+        }
+        self.urls = urls
+    }
+
+    /// `seed` up to the end of its authority, or `nil` when it has no `://`.
+    static func authorityText(of seed: String) -> Substring? {
+        let bytes = seed.utf8
+        var index = bytes.startIndex
+        var matched = 0
+        // The authority starts after the first "://".
+        while index < bytes.endIndex, matched < 3 {
+            let byte = bytes[index]
+            matched = byte == UInt8(ascii: ":") ? 1 : (matched > 0 && byte == UInt8(ascii: "/") ? matched + 1 : 0)
+            index = bytes.index(after: index)
+        }
+        guard matched == 3 else { return nil }
+        while index < bytes.endIndex {
+            switch bytes[index] {
+            case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "\\"): return seed[..<index]
+            default: index = bytes.index(after: index)
+            }
+        }
+        return seed[...]
+    }
+}
