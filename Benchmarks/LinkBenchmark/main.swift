@@ -26,6 +26,15 @@ struct LinkBenchmark: ParsableCommand {
     @Option(name: .long, help: "Bytes per feed() call, like a fetch write callback.")
     var chunkSize: Int = 16_384
 
+    @Flag(name: .long, help: "Collect no anchor text (as a crawl whose spider only follows links).")
+    var withoutAnchorText = false
+
+    @Flag(name: .long, help: "Share resolved hrefs across pages (as a crawl does).")
+    var sharedHrefs = false
+
+    @Flag(name: .long, help: "Take the pages one directory after another (as a breadth-first crawl does), not sorted by path.")
+    var interleave = false
+
     mutating func run() throws {
         let pages = try loadCorpus()
         let totalBytes = pages.reduce(0) { $0 + $1.body.count }
@@ -33,13 +42,17 @@ struct LinkBenchmark: ParsableCommand {
         var best = Duration.seconds(Int64.max)
         var linkCount = 0
         var lines: [String] = []
+        var options = LinkExtractionOptions()
+        options.collectsAnchorText = !withoutAnchorText
         for round in 0..<max(1, rounds) {
             var found = 0
             var roundLines: [String] = []
             let clock = ContinuousClock()
             let start = clock.now
+            let cache = sharedHrefs ? ResolvedHrefCache() : nil
             for page in pages {
-                let extractor = StreamingLinkExtractor(documentURL: page.url, contentType: "text/html")
+                let extractor = StreamingLinkExtractor(
+                    documentURL: page.url, contentType: "text/html", options: options, sharedHrefs: cache)
                 page.body.withUnsafeBytes { body in
                     var offset = 0
                     while offset < body.count {
@@ -75,6 +88,26 @@ struct LinkBenchmark: ParsableCommand {
         let body: [UInt8]
     }
 
+    /// The paths round-robin over their directories: the first page of each, then the second of each, ...
+    static func interleaved(_ paths: [String]) -> [String] {
+        var byDirectory: [String: [String]] = [:]
+        var order: [String] = []
+        for path in paths {
+            let directory = String(path.prefix(upTo: path.lastIndex(of: "/") ?? path.startIndex))
+            if byDirectory[directory] == nil { order.append(directory) }
+            byDirectory[directory, default: []].append(path)
+        }
+        var result: [String] = []
+        var index = 0
+        while result.count < paths.count {
+            for directory in order where index < byDirectory[directory, default: []].count {
+                result.append(byDirectory[directory, default: []][index])
+            }
+            index += 1
+        }
+        return result
+    }
+
     func loadCorpus() throws -> [Page] {
         let root = URL(fileURLWithPath: corpus).standardizedFileURL
         guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
@@ -86,6 +119,7 @@ struct LinkBenchmark: ParsableCommand {
             relativePaths.append(String(path.dropFirst(root.path.count).drop { $0 == "/" }))
         }
         relativePaths.sort()
+        if interleave { relativePaths = Self.interleaved(relativePaths) }
         let prefix = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
         return try relativePaths.map { relative in
             guard let url = WebURL(prefix + relative) else { throw ValidationError("bad page URL \(prefix + relative)") }

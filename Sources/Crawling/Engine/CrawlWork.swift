@@ -380,9 +380,12 @@ final class CrawlWork: Sendable {
         let (response, rendering) = await rendered(response, request: request, claimedHost: entry.hostKey)
         result.rendered = rendering != nil
         let readsLinks = readsLinks(atDepth: entry.depth)
+        // A spider that only follows links never reads their text: it is not collected.
         let extracted =
             readsLinks
-            ? PageLinks(of: response, settings: crawler.settings, sharedHrefs: crawler.resolvedHrefs) : PageLinks(unparsed: response)
+            ? PageLinks(
+                of: response, settings: crawler.settings, sharedHrefs: crawler.resolvedHrefs,
+                collectsAnchorText: !crawler.spider.readsLinksOnlyToFollow) : PageLinks(unparsed: response)
         result.links = readsLinks ? extracted.links.count : nil
         result.droppedLinks = extracted.dropped
         crawler.record { stats in

@@ -31,7 +31,8 @@ struct PageLinks {
     ///   - response: the page.
     ///   - settings: the crawl's URL length and link-bytes caps, and whether nofollow links are followed.
     ///   - sharedHrefs: hrefs resolved on the crawl's earlier pages, if they are kept.
-    init(of response: Response, settings: CrawlSettings, sharedHrefs: ResolvedHrefCache? = nil) {
+    ///   - collectsAnchorText: whether the links' text is read (`false`: every `Link.text` is empty, and cheaper).
+    init(of response: Response, settings: CrawlSettings, sharedHrefs: ResolvedHrefCache? = nil, collectsAnchorText: Bool = true) {
         isHTML = HTMLSniffer.isHTML(contentType: response.headers["Content-Type"], body: response.body)
         guard isHTML, (200..<300).contains(response.status), let documentURL = WebURL(response.finalURL) else { return }
         // Every link is offered to the frontier (PDFs and images too, as
@@ -40,6 +41,7 @@ struct PageLinks {
         var options = LinkExtractionOptions()
         options.maxURLLength = settings.maxURLLength
         options.maxLinkBytes = settings.maxLinkBytesPerPage
+        options.collectsAnchorText = collectsAnchorText
         let extractor = StreamingLinkExtractor(
             documentURL: documentURL, contentType: response.headers["Content-Type"], options: options, sharedHrefs: sharedHrefs)
         extractor.feed(response.body)

@@ -9,6 +9,8 @@ struct LinkCollector {
     /// A link as found, before resolution.
     private struct Candidate {
         var href: String
+        /// The first byte of `href` the URL parser does not strip (see `ResolvedHrefCache.firstSignificantByte(of:)`).
+        var firstByte: UInt8?
         var text: [UInt8]
         var isNofollow: Bool
         var kind: ElementKind
@@ -49,11 +51,7 @@ struct LinkCollector {
     /// Whether elements of `kind` matter under the options.
     @inline(__always)
     func isRelevant(_ kind: ElementKind) -> Bool {
-        switch kind {
-        case .image: options.includesImages
-        case .script: options.includesScripts
-        default: true
-        }
+        options.collects(kind)
     }
 
     /// An element of `kind` started; the attribute values it has are given.
@@ -101,12 +99,15 @@ struct LinkCollector {
         collectedBytes += length
         let isNofollow = rel.map { hasToken(in: $0) { $0 == "nofollow" } } ?? false
         var text: [UInt8] = []
-        if kind == .area || kind == .image, let alt {
+        if kind == .area || kind == .image, options.collectsAnchorText, let alt {
             Self.appendCollapsed(alt.utf8, to: &text, limit: min(anchorTextLimit, options.maxLinkBytes - collectedBytes))
             collectedBytes += text.count
         }
-        candidates.append(Candidate(href: url, text: text, isNofollow: isNofollow, kind: kind))
-        if kind == .anchor { openAnchor = candidates.count - 1 }
+        candidates.append(
+            Candidate(
+                href: url, firstByte: ResolvedHrefCache.firstSignificantByte(of: url), text: text, isNofollow: isNofollow,
+                kind: kind))
+        if kind == .anchor && options.collectsAnchorText { openAnchor = candidates.count - 1 }
     }
 
     /// An element of `kind` ended.
@@ -195,12 +196,14 @@ struct LinkCollector {
     /// One candidate resolved against `base`, or `nil` (counted in `tally`)
     /// when it is fragment-only, invalid, of a skipped scheme, too long or over the page's byte cap.
     private func resolve(_ candidate: Candidate, with resolver: URLResolver, cache: inout ResolvedHrefs, tally: inout Tally) -> Link? {
-        if isFragmentOnly(candidate.href) {
+        // `#...` after the leading spaces: the page itself.
+        if candidate.firstByte == UInt8(ascii: "#") {
             tally.skippedFragment += 1
             return nil
         }
         let found: WebURL?
-        if let cached = cache[candidate.href] {
+        let cacheable = ResolvedHrefCache.isCacheable(firstSignificantByte: candidate.firstByte)
+        if let cached = cache[candidate.href, cacheable: cacheable] {
             found = cached
         } else {
             // Checked from the parts first: a resolved string over the limit is never built.
@@ -210,13 +213,13 @@ struct LinkCollector {
                 return nil
             }
             found = resolver.resolve(candidate.href)
-            cache[candidate.href] = found
+            cache[candidate.href, cacheable: cacheable] = found
         }
         guard let url = found else {
             tally.invalid += 1
             return nil
         }
-        if skipsHTTPSchemes || !url.scheme.isHTTPScheme, options.skippedSchemes.contains(url.scheme) {
+        if skipsHTTPSchemes || !url.hasHTTPScheme, options.skippedSchemes.contains(url.scheme) {
             tally.skippedScheme += 1
             return nil
         }
@@ -234,11 +237,6 @@ struct LinkCollector {
         return Link(
             resolvedURL: url, text: anchorText(candidate.text), isNofollow: candidate.isNofollow,
             tag: candidate.kind.tagName, attribute: candidate.kind.urlAttribute ?? "")
-    }
-
-    /// `#...` after trimming whitespace.
-    private func isFragmentOnly(_ href: String) -> Bool {
-        ResolvedHrefCache.firstSignificantByte(of: href) == UInt8(ascii: "#")
     }
 
     /// Trimmed, cut to the character limit; invalid UTF-8 is replaced.
@@ -272,11 +270,12 @@ private struct ResolvedHrefs {
         }
     }
 
-    /// What `href` resolved to (`.some(nil)`: invalid), if it was resolved.
-    subscript(href: String) -> WebURL?? {
-        get { directory != nil && ResolvedHrefCache.isCacheable(href) ? directoryHrefs[href] : pageHrefs[href] }
+    /// What `href` resolved to (`.some(nil)`: invalid), if it was resolved;
+    /// `cacheable`: whether it resolves alike across the directory (`ResolvedHrefCache.isCacheable(_:)`).
+    subscript(href: String, cacheable cacheable: Bool) -> WebURL?? {
+        get { directory != nil && cacheable ? directoryHrefs[href] : pageHrefs[href] }
         set {
-            if directory != nil && ResolvedHrefCache.isCacheable(href) {
+            if directory != nil && cacheable {
                 directoryHrefs[href] = newValue
             } else {
                 pageHrefs[href] = newValue

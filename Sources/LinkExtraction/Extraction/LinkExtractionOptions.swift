@@ -27,6 +27,12 @@ public struct LinkExtractionOptions: Sendable, Hashable {
     /// table (anything else means windows-1252). Bytes that are not valid in it become
     /// U+FFFD. (A label that is given but not in the table means windows-1252.)
     public var defaultEncoding: String
+    /// Collect anchor text (`Link/text`: an `<a>`'s text, an `<area>`'s or `<img>`'s
+    /// `alt`); `true` by default. `false` leaves every link's text empty and skips the
+    /// work: the parser then reports no text at all, which saves a callback per text
+    /// node of the page. For callers that only follow links (a crawl whose spider reads
+    /// links only to follow them). Text then takes no part in `maxLinkBytes` either.
+    public var collectsAnchorText: Bool
 
     /// Creates options; the defaults suit crawling.
     public init(
@@ -38,7 +44,8 @@ public struct LinkExtractionOptions: Sendable, Hashable {
         maxAnchorTextLength: Int = 256,
         maxURLLength: Int = 32_768,
         maxLinkBytes: Int = 8 << 20,
-        defaultEncoding: String = "UTF-8"
+        defaultEncoding: String = "UTF-8",
+        collectsAnchorText: Bool = true
     ) {
         self.includesImages = includesImages
         self.includesScripts = includesScripts
@@ -49,5 +56,18 @@ public struct LinkExtractionOptions: Sendable, Hashable {
         self.maxURLLength = maxURLLength
         self.maxLinkBytes = maxLinkBytes
         self.defaultEncoding = defaultEncoding
+        self.collectsAnchorText = collectsAnchorText
+    }
+}
+
+extension LinkExtractionOptions {
+    /// Whether elements of `kind` matter under these options.
+    @inline(__always)
+    func collects(_ kind: ElementKind) -> Bool {
+        switch kind {
+        case .image: includesImages
+        case .script: includesScripts
+        default: true
+        }
     }
 }

@@ -222,7 +222,7 @@ public struct LinkExtractor: Sendable {
                 collector.start(
                     kind, url: kind.urlAttribute.flatMap { element.attribute($0) }, rel: element.attribute("rel"),
                     alt: element.attribute("alt"), name: nil, content: nil)
-                if kind == .anchor {
+                if kind == .anchor && options.collectsAnchorText {
                     let text = element.text
                     var copy = text
                     copy.withUTF8 { collector.appendText($0) }

@@ -51,7 +51,7 @@ public final class ResolvedHrefCache: Sendable {
     /// The key hrefs resolved against `base` are kept under: the base up to
     /// the last `/` of its path; `nil` for a base whose hrefs are not cached.
     static func directory(of base: WebURL) -> String? {
-        guard base.scheme.isHTTPScheme, !base.hasOpaquePath else { return nil }
+        guard base.hasHTTPScheme, !base.hasOpaquePath else { return nil }
         let href = base.href.utf8
         let tail = (base.query.map { $0.utf8.count + 1 } ?? 0) + (base.fragment.map { $0.utf8.count + 1 } ?? 0)
         let pathEnd = href.index(href.endIndex, offsetBy: -tail)
@@ -63,7 +63,13 @@ public final class ResolvedHrefCache: Sendable {
     /// it is not empty and does not start (after leading spaces and C0
     /// controls, which the parser strips) with `?` or `#`.
     static func isCacheable(_ href: String) -> Bool {
-        guard let first = firstSignificantByte(of: href) else { return false }
+        isCacheable(firstSignificantByte: firstSignificantByte(of: href))
+    }
+
+    /// ``isCacheable(_:)`` of an href whose ``firstSignificantByte(of:)`` is `first`.
+    @inline(__always)
+    static func isCacheable(firstSignificantByte first: UInt8?) -> Bool {
+        guard let first else { return false }
         return first != UInt8(ascii: "?") && first != UInt8(ascii: "#")
     }
 

@@ -17,15 +17,21 @@ package enum ResolvedLength {
     /// can serialise to. Zero when nothing is known (a base with an opaque path).
     package static func lowerBound(of reference: String, against base: WebURL) -> Int {
         guard !base.hasOpaquePath else { return 0 }
-        let bytes = reference.utf8
+        var reference = reference
+        return reference.withUTF8 { lowerBound(of: $0, against: base) }
+    }
+
+    /// ``lowerBound(of:against:)`` of a reference's UTF-8 bytes (read in place: no generic
+    /// `String.UTF8View` walk), for a base without an opaque path.
+    private static func lowerBound(of bytes: UnsafeBufferPointer<UInt8>, against base: WebURL) -> Int {
         // The standard trims leading and trailing C0 controls and spaces.
         guard var start = bytes.firstIndex(where: { $0 > 0x20 }), let last = bytes.lastIndex(where: { $0 > 0x20 }) else {
             return lengthWithoutFragment(of: base)
         }
-        let end = bytes.index(after: last)
+        let end = last + 1
         let special = base.isSpecial
         if let colon = schemeColon(in: bytes, from: start, to: end) {
-            let schemeLength = bytes.distance(from: start, to: colon)
+            let schemeLength = colon - start
             let sameSpecialScheme =
                 special && schemeLength == base.scheme.utf8.count
                 && zip(bytes[start..<colon], base.scheme.utf8).allSatisfy { lowercased($0) == $1 }
@@ -34,7 +40,7 @@ package enum ResolvedLength {
                 return schemeLength + 1 + queryLength(bytes, from: colon, to: end)
             }
             // `http:foo` against an `http:` base is relative.
-            start = bytes.index(after: colon)
+            start = colon + 1
         }
         let query = queryLength(bytes, from: start, to: end)
         let first = significantByte(bytes, at: start, to: end)
@@ -70,13 +76,13 @@ package enum ResolvedLength {
     }
 
     /// The `:` ending a scheme at `start` (a letter, then letters, digits, `+ - .`), if any.
-    private static func schemeColon(in bytes: String.UTF8View, from start: String.Index, to end: String.Index) -> String.Index? {
+    private static func schemeColon(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
         var index = start
         var isFirst = true
         while index < end {
             let byte = bytes[index]
             if byte == 0x09 || byte == 0x0A || byte == 0x0D {
-                index = bytes.index(after: index)
+                index += 1
                 continue
             }
             if byte == 0x3A { return isFirst ? nil : index }
@@ -85,26 +91,26 @@ package enum ResolvedLength {
                 return nil
             }
             isFirst = false
-            index = bytes.index(after: index)
+            index += 1
         }
         return nil
     }
 
     /// The first byte at or after `index` that is not a tab or newline (which the standard removes), and the index after it.
-    private static func significantByte(_ bytes: String.UTF8View, at index: String.Index, to end: String.Index) -> (
-        byte: UInt8?, next: String.Index
+    private static func significantByte(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, to end: Int) -> (
+        byte: UInt8?, next: Int
     ) {
         var index = index
         while index < end {
             let byte = bytes[index]
-            index = bytes.index(after: index)
+            index += 1
             if byte != 0x09 && byte != 0x0A && byte != 0x0D { return (byte, index) }
         }
         return (nil, end)
     }
 
     /// `?` and the query's bytes, when the reference has a query before any `#`; tabs and newlines are not counted.
-    private static func queryLength(_ bytes: String.UTF8View, from start: String.Index, to end: String.Index) -> Int {
+    private static func queryLength(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
         var length = 0
         var inQuery = false
         for byte in bytes[start..<end] {

@@ -27,6 +27,8 @@ internal import CLibXML2
 /// and the parser context never outlives `self`.
 public final class StreamingLinkExtractor {
     private var collector: LinkCollector
+    /// The collector's options, read here without an exclusive access to `collector` per element.
+    private let options: LinkExtractionOptions
     private let contentType: String?
     private var context: htmlParserCtxtPtr? = nil
     /// Decodes a non-UTF-8 body before it reaches the parser (nil for UTF-8).
@@ -50,6 +52,7 @@ public final class StreamingLinkExtractor {
     ) {
         LibXML2.ensureInitialized()
         self.collector = LinkCollector(documentURL: documentURL, options: options, sharedHrefs: sharedHrefs)
+        self.options = options
         self.contentType = contentType
     }
 
@@ -110,7 +113,7 @@ public final class StreamingLinkExtractor {
             htmlFreeParserCtxt(context)
             self.context = nil
         }
-        let finished = collector.finish(encoding: encoding ?? collector.options.defaultEncoding, byteCount: byteCount)
+        let finished = collector.finish(encoding: encoding ?? options.defaultEncoding, byteCount: byteCount)
         result = finished
         return finished
     }
@@ -121,7 +124,7 @@ public final class StreamingLinkExtractor {
     /// feeds `prefix` (without a BOM).
     private func startParser(with prefix: UnsafeRawBufferPointer) {
         let detected = CharsetDetector.detect(
-            contentType: contentType, prefix: prefix, defaultEncoding: collector.options.defaultEncoding)
+            contentType: contentType, prefix: prefix, defaultEncoding: options.defaultEncoding)
         var sax = htmlSAXHandler()
         sax.startElement = { userData, name, attributes in
             guard let userData, let name else { return }
@@ -132,14 +135,17 @@ public final class StreamingLinkExtractor {
             guard let userData, let name, let kind = ElementKind.recognize(name) else { return }
             Unmanaged<StreamingLinkExtractor>.fromOpaque(userData).takeUnretainedValue().collector.end(kind)
         }
-        let characters: charactersSAXFunc = { userData, text, length in
-            guard let userData, let text, length > 0 else { return }
-            let extractor = Unmanaged<StreamingLinkExtractor>.fromOpaque(userData).takeUnretainedValue()
-            guard extractor.collector.isCollectingText else { return }
-            extractor.collector.appendText(UnsafeBufferPointer(start: text, count: Int(length)))
+        if options.collectsAnchorText {
+            // Without it, libxml2 reports no text at all (it still parses it the same way).
+            let characters: charactersSAXFunc = { userData, text, length in
+                guard let userData, let text, length > 0 else { return }
+                let extractor = Unmanaged<StreamingLinkExtractor>.fromOpaque(userData).takeUnretainedValue()
+                guard extractor.collector.isCollectingText else { return }
+                extractor.collector.appendText(UnsafeBufferPointer(start: text, count: Int(length)))
+            }
+            sax.characters = characters
+            sax.ignorableWhitespace = characters
         }
-        sax.characters = characters
-        sax.ignorableWhitespace = characters
         // Script and style content arrives here; it is not text and holds no links.
         sax.cdataBlock = { _, _, _ in }
         let userData = Unmanaged.passUnretained(self).toOpaque()
@@ -185,7 +191,7 @@ public final class StreamingLinkExtractor {
     fileprivate func elementStarted(
         _ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
-        guard let kind = ElementKind.recognize(name), collector.isRelevant(kind) else { return }
+        guard let kind = ElementKind.recognize(name), options.collects(kind) else { return }
         var url: String? = nil
         var rel: String? = nil
         var alt: String? = nil
@@ -209,7 +215,7 @@ public final class StreamingLinkExtractor {
                         url = String(cString: value)
                     } else if ElementKind.equals(attributeName, "rel") {
                         rel = String(cString: value)
-                    } else if ElementKind.equals(attributeName, "alt") {
+                    } else if options.collectsAnchorText, ElementKind.equals(attributeName, "alt") {
                         alt = String(cString: value)
                     }
                 }

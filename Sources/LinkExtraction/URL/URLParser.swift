@@ -57,8 +57,8 @@ enum URLParser {
         func build() -> WebURL {
             WebURL(
                 scheme: scheme,
-                username: String(decoding: username, as: UTF8.self),
-                password: String(decoding: password, as: UTF8.self),
+                username: username.isEmpty ? "" : String(decoding: username, as: UTF8.self),
+                password: password.isEmpty ? "" : String(decoding: password, as: UTF8.self),
                 host: host,
                 port: port,
                 path: String(decoding: opaquePath ?? path, as: UTF8.self),

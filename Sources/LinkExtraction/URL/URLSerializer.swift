@@ -4,44 +4,73 @@
 enum URLSerializer {
     /// `scheme:[//[user[:password]@]host[:port]]path[?query][#fragment]`, with
     /// `/.` before a host-less path that starts with `//` (so it does not read as a host).
+    ///
+    /// The length is counted first and the bytes copied into one allocation
+    /// (appending the parts one by one to a `String` cost more than the copy).
     static func serialize(
         scheme: String, username: String, password: String, host: String?, port: Int?,
         path: String, query: String?, fragment: String?, hasOpaquePath: Bool
     ) -> String {
-        var output = ""
-        // One allocation: the parts' lengths plus the separators (and a port's digits).
-        output.reserveCapacity(
-            scheme.utf8.count + username.utf8.count + password.utf8.count + (host?.utf8.count ?? 0) + path.utf8.count
-                + (query?.utf8.count ?? 0) + (fragment?.utf8.count ?? 0) + 16)
-        output += scheme
-        output += ":"
+        let portText = host == nil ? nil : port.map { String($0) }
+        let hasCredentials = !username.isEmpty || !password.isEmpty
+        let dotBeforePath = host == nil && !hasOpaquePath && path.utf8.starts(with: "//".utf8)
+        var count = scheme.utf8.count + 1 + path.utf8.count
         if let host {
-            output += "//"
-            if !username.isEmpty || !password.isEmpty {
-                output += username
-                if !password.isEmpty {
-                    output += ":"
-                    output += password
+            count += 2 + host.utf8.count + (portText.map { $0.utf8.count + 1 } ?? 0)
+            if hasCredentials { count += username.utf8.count + (password.isEmpty ? 0 : password.utf8.count + 1) + 1 }
+        }
+        if dotBeforePath { count += 2 }
+        count += (query.map { $0.utf8.count + 1 } ?? 0) + (fragment.map { $0.utf8.count + 1 } ?? 0)
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var writer = UTF8Writer(buffer)
+            writer.write(scheme)
+            writer.write(":")
+            if let host {
+                writer.write("//")
+                if hasCredentials {
+                    writer.write(username)
+                    if !password.isEmpty {
+                        writer.write(":")
+                        writer.write(password)
+                    }
+                    writer.write("@")
                 }
-                output += "@"
+                writer.write(host)
+                if let portText {
+                    writer.write(":")
+                    writer.write(portText)
+                }
+            } else if dotBeforePath {
+                writer.write("/.")
             }
-            output += host
-            if let port {
-                output += ":"
-                output += String(port)
+            writer.write(path)
+            if let query {
+                writer.write("?")
+                writer.write(query)
             }
-        } else if !hasOpaquePath && path.hasPrefix("//") {
-            output += "/."
+            if let fragment {
+                writer.write("#")
+                writer.write(fragment)
+            }
+            return writer.count
         }
-        output += path
-        if let query {
-            output += "?"
-            output += query
+    }
+}
+
+/// Copies strings' UTF-8 bytes into a buffer, never past its end.
+private struct UTF8Writer {
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private(set) var count = 0
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+    mutating func write(_ string: String) {
+        var string = string
+        string.withUTF8 { bytes in
+            let length = min(bytes.count, buffer.count - count)
+            guard length > 0, let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
+            (target + count).update(from: source, count: length)
+            count += length
         }
-        if let fragment {
-            output += "#"
-            output += fragment
-        }
-        return output
     }
 }

@@ -34,6 +34,8 @@ public struct WebURL: Sendable, Hashable, CustomStringConvertible {
         let fragment: String?
         let hasOpaquePath: Bool
         let href: String
+        /// Whether the scheme is `http` or `https`.
+        let isHTTP: Bool
 
         init(
             scheme: String, username: String, password: String, host: String?, port: Int?,
@@ -48,6 +50,8 @@ public struct WebURL: Sendable, Hashable, CustomStringConvertible {
             self.query = query
             self.fragment = fragment
             self.hasOpaquePath = hasOpaquePath
+            // The parser lowercases schemes.
+            isHTTP = scheme == "http" || scheme == "https"
             href = URLSerializer.serialize(
                 scheme: scheme, username: username, password: password, host: host, port: port,
                 path: path, query: query, fragment: fragment, hasOpaquePath: hasOpaquePath)
@@ -76,6 +80,8 @@ public struct WebURL: Sendable, Hashable, CustomStringConvertible {
     public var hasOpaquePath: Bool { parts.hasOpaquePath }
     /// The full serialization of the URL.
     public var href: String { parts.href }
+    /// Whether the scheme is `http` or `https` (known from parsing: no string compared).
+    package var hasHTTPScheme: Bool { parts.isHTTP }
 
     init(
         scheme: String, username: String, password: String, host: String?, port: Int?,
