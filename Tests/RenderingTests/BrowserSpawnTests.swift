@@ -76,9 +76,10 @@ struct BrowserSpawnTests {
         defer { try? FileManager.default.removeItem(atPath: profile) }
         let link = profile + "/SingletonSocket"
         #expect(BrowserProcess.singletonDirectory(ofProfile: profile) == nil)
-        for target in ["/etc/SingletonSocket", "relative/org.chromium.Chromium.x/SingletonSocket", "/tmp/org.chromium.Chromium.gone/SingletonSocket",
-            "/tmp/x/../org.chromium.Chromium.y/SingletonSocket", "/tmp/org.chromium.Chromium.z/other"]
-        {
+        for target in [
+            "/etc/SingletonSocket", "relative/org.chromium.Chromium.x/SingletonSocket", "/tmp/org.chromium.Chromium.gone/SingletonSocket",
+            "/tmp/x/../org.chromium.Chromium.y/SingletonSocket", "/tmp/org.chromium.Chromium.z/other"
+        ] {
             try? FileManager.default.removeItem(atPath: link)
             try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
             #expect(BrowserProcess.singletonDirectory(ofProfile: profile) == nil, "\(target)")
