@@ -196,7 +196,7 @@ public final class SpillQueue {
 
     /// Creates a queue whose runs go in the temporary directory (`TMPDIR`,
     /// or `/tmp`). A run file is created there with `O_EXCL` and mode 0600
-    /// under a random name and unlinked at once (``UnlinkedFile``), so the
+    /// under a random name and unlinked at once (`UnlinkedFile`), so the
     /// queue needs no directory of its own and leaves nothing behind, even
     /// when its owner is never released or the process is killed.
     /// - Throws: ``StateStoreError`` when the temporary directory cannot be used.
