@@ -202,8 +202,8 @@ struct LinkCollector {
             return nil
         }
         let found: WebURL?
-        let cacheable = ResolvedHrefCache.isCacheable(firstSignificantByte: candidate.firstByte)
-        if let cached = cache[candidate.href, cacheable: cacheable] {
+        let place = cache.place(of: candidate.href, firstByte: candidate.firstByte)
+        if let cached = cache[place] {
             found = cached
         } else {
             // Checked from the parts first: a resolved string over the limit is never built.
@@ -213,7 +213,7 @@ struct LinkCollector {
                 return nil
             }
             found = resolver.resolve(candidate.href)
-            cache[candidate.href, cacheable: cacheable] = found
+            cache[place] = found
         }
         guard let url = found else {
             tally.invalid += 1
@@ -248,44 +248,5 @@ struct LinkCollector {
             text = String(text.prefix(options.maxAnchorTextLength))
         }
         return text.trimmingASCIIWhitespace()
-    }
-}
-
-/// The hrefs of one page resolved so far: those that resolve alike across
-/// the base's directory in the shared cache's set (taken out of it for the
-/// page), the others (`?…`, `#…`, empty) in the page's own.
-private struct ResolvedHrefs {
-    private let shared: ResolvedHrefCache?
-    private let directory: String?
-    private var directoryHrefs: ResolvedHrefCache.Hrefs
-    private var pageHrefs: ResolvedHrefCache.Hrefs = [:]
-
-    init(shared: ResolvedHrefCache?, base: WebURL) {
-        self.shared = shared
-        directory = shared == nil ? nil : ResolvedHrefCache.directory(of: base)
-        if let shared, let directory {
-            directoryHrefs = shared.checkOut(directory)
-        } else {
-            directoryHrefs = [:]
-        }
-    }
-
-    /// What `href` resolved to (`.some(nil)`: invalid), if it was resolved;
-    /// `cacheable`: whether it resolves alike across the directory (`ResolvedHrefCache.isCacheable(_:)`).
-    subscript(href: String, cacheable cacheable: Bool) -> WebURL?? {
-        get { directory != nil && cacheable ? directoryHrefs[href] : pageHrefs[href] }
-        set {
-            if directory != nil && cacheable {
-                directoryHrefs[href] = newValue
-            } else {
-                pageHrefs[href] = newValue
-            }
-        }
-    }
-
-    /// Puts the directory's hrefs back into the shared cache.
-    func giveBack() {
-        guard let shared, let directory else { return }
-        shared.checkIn(directoryHrefs, directory: directory)
     }
 }

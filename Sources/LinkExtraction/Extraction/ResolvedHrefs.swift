@@ -1,0 +1,78 @@
+// The hrefs one page has resolved, in the shared cache's directory sets and its own.
+
+/// The hrefs of one page resolved so far, each under its key (the href
+/// without a fragment that cannot matter, see `ResolvedHrefCache.key(for:)`):
+/// those that resolve alike across a directory in the shared cache's set for
+/// that directory (taken out of the cache for the page: the base's directory
+/// for most, an ancestor of it for an href starting with `../`), the others
+/// (`?…`, `#…`, empty, or no shared cache) in the page's own.
+struct ResolvedHrefs {
+    /// Where an href's resolution is kept: a directory set (`directory`, an
+    /// index into the page's sets) or the page's own set (`nil`), under `key`.
+    struct Place {
+        fileprivate let directory: Int?
+        fileprivate let key: String
+    }
+
+    private let shared: ResolvedHrefCache?
+    private let base: WebURL
+    /// The directory sets taken out of the shared cache, as they are first needed.
+    private var directories: [(name: String, hrefs: ResolvedHrefCache.Hrefs)] = []
+    /// The index into `directories` for hrefs starting with that many `../`
+    /// (`-1`: not cached, `nil`: not looked up yet).
+    private var directoryOfSteps: [Int?]
+    private var pageHrefs: ResolvedHrefCache.Hrefs = [:]
+
+    init(shared: ResolvedHrefCache?, base: WebURL) {
+        self.shared = shared
+        self.base = base
+        directoryOfSteps = Array(repeating: nil, count: ResolvedHrefCache.maxParentSteps + 1)
+    }
+
+    /// Where `href`, whose first significant byte is `firstByte`, is looked up and kept.
+    mutating func place(of href: String, firstByte: UInt8?) -> Place {
+        let key = ResolvedHrefCache.key(for: href)
+        guard shared != nil, ResolvedHrefCache.isCacheable(firstSignificantByte: firstByte),
+            let steps = ResolvedHrefCache.parentSteps(in: href)
+        else { return Place(directory: nil, key: key) }
+        return Place(directory: directory(forSteps: steps), key: key)
+    }
+
+    /// What the href at `place` resolved to (`.some(nil)`: invalid), if it was resolved.
+    subscript(place: Place) -> WebURL?? {
+        get {
+            guard let directory = place.directory else { return pageHrefs[place.key] }
+            return directories[directory].hrefs[place.key]
+        }
+        set {
+            if let directory = place.directory {
+                directories[directory].hrefs[place.key] = newValue
+            } else {
+                pageHrefs[place.key] = newValue
+            }
+        }
+    }
+
+    /// Puts the directories' hrefs back into the shared cache.
+    func giveBack() {
+        guard let shared else { return }
+        for directory in directories { shared.checkIn(directory.hrefs, directory: directory.name) }
+    }
+
+    /// The set for hrefs starting with `steps` times `../`, taken out of the
+    /// shared cache the first time (one set per directory name); `nil` when the base is not cached.
+    private mutating func directory(forSteps steps: Int) -> Int? {
+        if let known = directoryOfSteps[steps] { return known < 0 ? nil : known }
+        var found = -1
+        if let shared, let name = ResolvedHrefCache.directory(of: base, poppingSegments: steps) {
+            if let index = directories.firstIndex(where: { $0.name == name }) {
+                found = index
+            } else {
+                directories.append((name, shared.checkOut(name)))
+                found = directories.count - 1
+            }
+        }
+        directoryOfSteps[steps] = found
+        return found < 0 ? nil : found
+    }
+}
