@@ -130,14 +130,23 @@ struct LinkCollector {
     }
 
     /// Static, so that appending into `candidates[i].text` never copies `self`.
+    /// Room is made once per call (doubling), and the last byte kept at hand.
     private static func appendCollapsed<C: Collection>(_ bytes: C, to text: inout [UInt8], limit: Int)
     where C.Element == UInt8 {
+        guard text.count < limit, !bytes.isEmpty else { return }
+        let needed = min(limit, text.count + bytes.count)
+        if text.capacity < needed { text.reserveCapacity(max(needed, 2 * text.capacity)) }
+        var last = text.last
         for byte in bytes {
             guard text.count < limit else { return }
             if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
-                if let last = text.last, last != 0x20 { text.append(0x20) }
+                if let previous = last, previous != 0x20 {
+                    text.append(0x20)
+                    last = 0x20
+                }
             } else {
                 text.append(byte)
+                last = byte
             }
         }
     }
