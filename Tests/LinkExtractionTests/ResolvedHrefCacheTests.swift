@@ -12,7 +12,7 @@ struct ResolvedHrefCacheTests {
         "?q=1", "#top", "", "  ?spaced", "\t#tabbed", "sub/z.html?x=1#f", "mailto:someone@example.com", "%7Euser/", " y.html ",
         "../../deep.html", "../a/b.html#frag", "y.html#frag", "y.html #frag", "y.html\t#frag", "y.html?q #f", "../", "../..",
         String(repeating: "../", count: 10) + "x.html", "../%2e%2e/x.html", "..\\x.html", "../\t../x.html", "./../x.html#",
-        "mailto:a #b", "http://other.example/p #f", "../?q#f", "../#f"
+        "mailto:a #b", "http://other.example/p #f", "../?q#f", "../#f", "caf\u{E9}.html#x", "../\u{FC}ber/y.html"
     ]
 
     /// The links of a page at `documentURL` linking to every href of `hrefs`, and to `extra`.

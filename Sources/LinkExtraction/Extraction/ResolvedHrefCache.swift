@@ -8,7 +8,7 @@ import AsyncURLSupport
 /// against every base with the same scheme, credentials, host, port and path up
 /// to its last `/` (the base's last segment, query and fragment do not take
 /// part), so such hrefs are cached under that prefix of an `http` or `https`
-/// base; one starting with `../` (up to ``maxParentSteps`` times) under that
+/// base; one starting with `../` (up to 8 times) under that
 /// prefix less as many segments, so the navigation links of sibling
 /// directories (`../chapter-2/x.html`) are resolved once for all of them. An
 /// href is kept without its fragment (`x.html#a` and `x.html#b` share an
@@ -21,8 +21,15 @@ import AsyncURLSupport
 /// it needs out when it first needs them and puts them back with its own at
 /// its end, so pages on other threads never wait for one another's lookups.
 public final class ResolvedHrefCache: Sendable {
-    /// Hrefs and what they resolved to (`nil`: invalid), for one directory.
-    typealias Hrefs = [String: WebURL?]
+    /// An href (its key: see ``key(for:)``) and what it resolved to (`nil`: invalid).
+    struct Entry {
+        let key: [UInt8]
+        let url: WebURL?
+    }
+
+    /// Hrefs by the 64-bit hash of their key, for one directory. A lookup
+    /// compares the key's bytes too; of two keys with one hash only the first is kept.
+    typealias Hrefs = [UInt64: Entry]
 
     private struct Directory {
         var hrefs: Hrefs
@@ -74,16 +81,19 @@ public final class ResolvedHrefCache: Sendable {
     /// leading `../` drops one, and the rest depends on what is left.
     static func parentSteps(in href: String) -> Int? {
         var href = href
-        return href.withUTF8 { bytes -> Int? in
-            var steps = 0
-            var index = 0
-            while index + 2 < bytes.count, bytes[index] == 0x2E, bytes[index + 1] == 0x2E, bytes[index + 2] == 0x2F {
-                steps += 1
-                index += 3
-                if steps > maxParentSteps { return nil }
-            }
-            return steps
+        return href.withUTF8 { parentSteps(in: $0) }
+    }
+
+    /// ``parentSteps(in:)`` of an href's UTF-8 bytes.
+    static func parentSteps(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var steps = 0
+        var index = 0
+        while index + 2 < bytes.count, bytes[index] == 0x2E, bytes[index + 1] == 0x2E, bytes[index + 2] == 0x2F {
+            steps += 1
+            index += 3
+            if steps > maxParentSteps { return nil }
         }
+        return steps
     }
 
     /// ``directory(of:)`` less `steps` trailing path segments (the root
@@ -108,12 +118,16 @@ public final class ResolvedHrefCache: Sendable {
     /// right before the `#` (it would then end the href, and be trimmed).
     static func key(for href: String) -> String {
         var copy = href
-        let cut = copy.withUTF8 { bytes -> String? in
-            guard let hash = bytes.firstIndex(of: UInt8(ascii: "#")), hash > 0, bytes[hash - 1] > 0x20 else { return nil }
+        return copy.withUTF8 { bytes in
             // Cut before an ASCII byte of valid UTF-8: decoding changes nothing.
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<hash]), as: UTF8.self)
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[..<keyLength(of: bytes)]), as: UTF8.self)
         }
-        return cut ?? href
+    }
+
+    /// How many leading bytes of `href` its ``key(for:)`` is.
+    static func keyLength(of href: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let hash = href.firstIndex(of: UInt8(ascii: "#")), hash > 0, href[hash - 1] > 0x20 else { return href.count }
+        return hash
     }
 
     /// Whether `href` resolves the same against every base of one directory:

@@ -1,17 +1,20 @@
 // The hrefs one page has resolved, in the shared cache's directory sets and its own.
 
 /// The hrefs of one page resolved so far, each under its key (the href
-/// without a fragment that cannot matter, see `ResolvedHrefCache.key(for:)`):
+/// without a fragment that cannot matter, see `ResolvedHrefCache.key(for:)`),
+/// found by the key's hash and bytes (no `String` made for a lookup):
 /// those that resolve alike across a directory in the shared cache's set for
 /// that directory (taken out of the cache for the page: the base's directory
 /// for most, an ancestor of it for an href starting with `../`), the others
 /// (`?…`, `#…`, empty, or no shared cache) in the page's own.
 struct ResolvedHrefs {
     /// Where an href's resolution is kept: a directory set (`directory`, an
-    /// index into the page's sets) or the page's own set (`nil`), under `key`.
+    /// index into the page's sets) or the page's own set (`nil`), under the
+    /// hash of its key (the href's first `keyLength` bytes).
     struct Place {
         fileprivate let directory: Int?
-        fileprivate let key: String
+        fileprivate let hash: UInt64
+        fileprivate let keyLength: Int
     }
 
     private let shared: ResolvedHrefCache?
@@ -29,26 +32,31 @@ struct ResolvedHrefs {
         directoryOfSteps = Array(repeating: nil, count: ResolvedHrefCache.maxParentSteps + 1)
     }
 
-    /// Where `href`, whose first significant byte is `firstByte`, is looked up and kept.
-    mutating func place(of href: String, firstByte: UInt8?) -> Place {
-        let key = ResolvedHrefCache.key(for: href)
+    /// Where `href` (UTF-8), whose first significant byte is `firstByte`, is looked up and kept.
+    mutating func place(of href: UnsafeBufferPointer<UInt8>, firstByte: UInt8?) -> Place {
+        let keyLength = ResolvedHrefCache.keyLength(of: href)
+        let hash = XXHash64.hash(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: href[..<keyLength])))
         guard shared != nil, ResolvedHrefCache.isCacheable(firstSignificantByte: firstByte),
             let steps = ResolvedHrefCache.parentSteps(in: href)
-        else { return Place(directory: nil, key: key) }
-        return Place(directory: directory(forSteps: steps), key: key)
+        else { return Place(directory: nil, hash: hash, keyLength: keyLength) }
+        return Place(directory: directory(forSteps: steps), hash: hash, keyLength: keyLength)
     }
 
-    /// What the href at `place` resolved to (`.some(nil)`: invalid), if it was resolved.
-    subscript(place: Place) -> WebURL?? {
+    /// What `href`, at `place`, resolved to (`.some(nil)`: invalid), if it was resolved.
+    /// Set, it is kept unless another key with the same hash is there.
+    subscript(place: Place, href: UnsafeBufferPointer<UInt8>) -> WebURL?? {
         get {
-            guard let directory = place.directory else { return pageHrefs[place.key] }
-            return directories[directory].hrefs[place.key]
+            let entry = place.directory.map { directories[$0].hrefs[place.hash] } ?? pageHrefs[place.hash]
+            guard let entry, entry.key.elementsEqual(href[..<place.keyLength]) else { return nil }
+            return .some(entry.url)
         }
         set {
+            guard let newValue else { return }
+            let entry = ResolvedHrefCache.Entry(key: Array(href[..<place.keyLength]), url: newValue)
             if let directory = place.directory {
-                directories[directory].hrefs[place.key] = newValue
-            } else {
-                pageHrefs[place.key] = newValue
+                if directories[directory].hrefs[place.hash] == nil { directories[directory].hrefs[place.hash] = entry }
+            } else if pageHrefs[place.hash] == nil {
+                pageHrefs[place.hash] = entry
             }
         }
     }
