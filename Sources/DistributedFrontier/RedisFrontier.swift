@@ -193,16 +193,11 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         return added ?? true
     }
 
-    /// A URL this worker claimed already (a claim brings several), when one
-    /// is buffered; `nil`, without asking Redis, when none is.
-    public func nextIfReady() async -> FrontierEntry? {
-        while !Task.isCancelled, !state.withLock({ $0.isClosed }),
-            let buffered = state.withLock({ $0.claimed.isEmpty ? nil : $0.claimed.removeFirst() })
-        {
-            if let entry = await admitted(buffered) { return entry }
-        }
-        return nil
-    }
+    /// Always `nil`: every URL goes through ``next()``. Claims are sized by
+    /// the tasks waiting there and the URLs a claim brings are handed to
+    /// them, so a URL taken past them would leave a woken task with nothing
+    /// and cost one more round trip to Redis.
+    public func nextIfReady() async -> FrontierEntry? { nil }
 
     /// The next URL whose host may start now, claimed for this worker; waits
     /// until there is one. `nil` when the crawl is finished everywhere, the

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncURLSupport
+import Crawling
 import LinkExtraction
 
 #if canImport(FoundationEssentials)
@@ -47,15 +48,23 @@ enum SeedCheck {
         }
         var seeds: [String] = []
         var bad: [(line: Int, seed: String, problem: String)] = []
+        // Whether an http(s) URL parses depends on its scheme and authority
+        // only (a path, query or fragment never makes it fail): a seed whose
+        // authority text a valid seed had is valid without parsing it again.
+        var validAuthorities = Set<Substring>()
         // Split on the bytes: a split of the String would compare grapheme clusters.
         let lines = String(decoding: data, as: UTF8.self).utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         for (index, line) in lines.enumerated() {
             let seed = Substring(line).trimmed(" \t\r")
             if seed.isEmpty || seed.hasPrefix("#") { continue }
-            if let problem = problem(with: seed) {
+            let authority = SeedAuthorities.authorityText(of: seed)
+            if let authority, validAuthorities.contains(authority) {
+                seeds.append(seed)
+            } else if let problem = problem(with: seed) {
                 bad.append((index + 1, seed, problem))
             } else {
                 seeds.append(seed)
+                if let authority { validAuthorities.insert(authority) }
             }
         }
         if let first = bad.first {

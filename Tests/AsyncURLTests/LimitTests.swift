@@ -48,6 +48,21 @@ struct LimitTests {
     }
 
     @Test(
+        "Any receive buffer size (below libcurl's 1 KiB floor, its 16 KiB default, above its 512 KiB cap) gives the whole body",
+        arguments: [1, 16 << 10, 64 << 10, 4 << 20])
+    func receiveBufferSize(size: Int) async throws {
+        var configuration = FetchClient.Configuration()
+        configuration.receiveBufferSize = size
+        try await withServer(configuration: configuration) { server, client in
+            for path in ["/bytes/300000", "/chunked/300000"] {
+                let response = try await client.fetch(Request(url: server.url(path)))
+                #expect(response.body.count == 300_000, "\(path)")
+                #expect(response.body.enumerated().allSatisfy { $0.element == UInt8($0.offset % 251) }, "\(path)")
+            }
+        }
+    }
+
+    @Test(
         "Decompression bombs stop at the limit on decoded bytes",
         arguments: ["/gzip-bomb/1073741824", "/deflate-bomb/1073741824", "/brotli-bomb/1073741824"])
     func bomb(path: String) async throws {

@@ -57,7 +57,10 @@ struct SpillMergeTests {
     @Test("A merge drops the rows taken from its inputs: disk shrinks; the run files are unlinked (the directory stays empty)")
     func mergeShrinksDisk() throws {
         var random = Helpers.SeededRandom(state: 5)
-        let spill = try Helpers.makeSpill(cap: 1 << 20, fanIn: 2)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spill-merge-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let spill = try Helpers.makeSpill(cap: 1 << 20, fanIn: 2, directory: directory)
         var model = SpillQueueTests.Model()
         for host in 0..<5 { append(host, 400, &model, spill, &random) }
         Helpers.writeRun(spill)

@@ -69,9 +69,9 @@ struct SpillQueueTests {
         #expect(actual.map(\.entry) == expected.map(\.entry))
     }
 
-    /// A spill queue in a temporary directory with a buffer cap of `cap` bytes, merging `fanIn` runs.
-    static func makeSpill(cap: Int, fanIn: Int = 4) throws -> SpillQueue {
-        let spill = try SpillQueue()
+    /// A spill queue (in `directory`, else the temporary directory) with a buffer cap of `cap` bytes, merging `fanIn` runs.
+    static func makeSpill(cap: Int, fanIn: Int = 4, directory: String? = nil) throws -> SpillQueue {
+        let spill = try directory.map { path throws(StateStoreError) in try SpillQueue(directory: path) } ?? SpillQueue()
         spill.bufferCapBytes = cap
         spill.mergeFanIn = fanIn
         return spill
@@ -83,6 +83,28 @@ struct SpillQueueTests {
         spill.bufferCapBytes = 1
         #expect(spill.flush().isEmpty)
         spill.bufferCapBytes = cap
+    }
+
+    @Test("A temporary queue writes its runs straight into the temporary directory: no directory is made, no file is left, released or not")
+    func temporaryQueueLeavesNothing() throws {
+        let temporary = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        func leftovers() throws -> Set<String> {
+            Set(try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("asyncurl-spill-") })
+        }
+        let before = try leftovers()
+        var kept: [SpillQueue] = []
+        for round in 0..<3 {
+            let spill = try Self.makeSpill(cap: 512)
+            var random = SeededRandom(state: UInt64(round))
+            for number in 0..<200 { spill.append(Self.entry(number % 5, number, using: &random), arrival: number) }
+            Self.writeRun(spill)
+            #expect(spill.runCount >= 1)
+            #expect(spill.directory == temporary)
+            // Two of the three are never released (as a test that keeps its frontier).
+            if round < 2 { kept.append(spill) }
+        }
+        #expect(try leftovers().subtracting(before).isEmpty)
+        #expect(kept.count == 2)
     }
 
     /// Thousands of random appends and takes through a 2 KiB buffer and merges

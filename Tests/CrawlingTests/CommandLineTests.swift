@@ -45,6 +45,19 @@ struct CommandLineTests {
         #expect(missing.text.contains("cannot read --seeds-file"), "\(missing.text)")
     }
 
+    @Test("Seeds are checked once per authority, and a bad one after many good ones of another authority is still named by its line")
+    func seedsFileAuthorities() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-seeds-\(UUID().uuidString).txt").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var lines = (0..<500).map { "http://127.0.0.1:9/p\($0)?q#f" }
+        lines += ["http://127.0.0.1:99999/port", "HTTP://127.0.0.1:9/upper", "http://127.0.0.1:9\\back", "ftp://127.0.0.1:9/x"]
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let bad = try await run(["--seeds-file", path])
+        #expect(bad.exit == 64, "\(bad.text)")
+        #expect(bad.text.contains("line 501: the seed 'http://127.0.0.1:99999/port' is not a URL"), "\(bad.text)")
+        #expect(bad.text.contains("(and 1 more line)"), "\(bad.text)")
+    }
+
     @Test(
         "Nothing listening: the summary says robots.txt could not be fetched and why, apart from robots denials, and counts it as an error")
     func nothingListening() async throws {

@@ -13,13 +13,13 @@ import Testing
 /// Ctrl-C, a shared frontier failing) the `--stats` file is written.
 @Suite("Crawl limits (time, bytes, items) and the stats file", .serialized, .timeLimit(.minutes(3)))
 struct CrawlLimitsCommandTests {
-    private let directory: String
+    private let scratch: ScratchDirectory
+    private var directory: String { scratch.path }
     /// The body size of every page of the endless site.
     static let pageBytes = 10_000
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-limits-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("asyncurl-limits")
     }
 
     private func path(_ name: String) -> String { directory + "/" + name }

@@ -8,11 +8,11 @@ import Testing
 /// right answer for each, in text and in JSON.
 @Suite("asyncurl-crawl --explain", .serialized)
 struct ExplainCommandTests {
-    private let directory: String
+    private let scratch: ScratchDirectory
+    private var directory: String { scratch.path }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-explain-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("asyncurl-explain")
     }
 
     private func logText(_ name: String) -> String {

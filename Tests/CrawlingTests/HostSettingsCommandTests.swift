@@ -6,11 +6,11 @@ import Testing
 /// cannot be read is a usage error naming it.
 @Suite("asyncurl-crawl --host-setting", .serialized)
 struct HostSettingsCommandTests {
-    private let directory: String
+    private let scratch: ScratchDirectory
+    private var directory: String { scratch.path }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-hosts-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("asyncurl-hosts")
     }
 
     private func logText(_ name: String) -> String {

@@ -13,11 +13,11 @@ import Testing
 /// directory. Each test runs the command as a child process.
 @Suite("Output and safety of asyncurl-crawl", .serialized, .timeLimit(.minutes(2)))
 struct OutputSafetyTests {
-    private let directory: String
+    private let scratch: ScratchDirectory
+    private var directory: String { scratch.path }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-output-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("asyncurl-output")
     }
 
     private func text(_ path: String) -> String {

@@ -11,11 +11,11 @@ import Testing
 /// parsers: a JSON page log is one valid array however the crawl ends.
 @Suite("asyncurl-crawl page log formats", .serialized, .timeLimit(.minutes(2)))
 struct PageLogFormatCommandTests {
-    private let directory: String
+    private let scratch: ScratchDirectory
+    private var directory: String { scratch.path }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-pagelog-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("asyncurl-pagelog")
     }
 
     private func text(_ path: String) -> String {

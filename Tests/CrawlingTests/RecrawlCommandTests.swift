@@ -14,11 +14,11 @@ import Testing
 /// pages not due are not fetched; a recrawl killed midway resumes.
 @Suite("asyncurl-crawl --recrawl", .serialized)
 struct RecrawlCommandTests {
-    private let directory: String
+    private let scratch: ScratchDirectory
+    private var directory: String { scratch.path }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-recrawl-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("asyncurl-recrawl")
     }
 
     private func path(_ name: String) -> String { directory + "/" + name }

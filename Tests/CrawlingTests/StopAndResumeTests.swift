@@ -12,11 +12,11 @@ import Testing
 /// hold every page of the manifest exactly once.
 @Suite("Stopping and resuming crawls", .serialized)
 struct StopAndResumeTests {
-    private let directory: String
+    private let scratch: ScratchDirectory
+    private var directory: String { scratch.path }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-resume-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("asyncurl-resume")
     }
 
     private var logPath: String { directory + "/pages.jsonl" }

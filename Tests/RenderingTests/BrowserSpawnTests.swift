@@ -37,4 +37,52 @@ struct BrowserSpawnTests {
         #expect(numbers == [0, 1, 2, 3, 4], "\(zip(numbers, targets).map { "\($0) -> \($1)" })")
         #expect(!targets.contains(secret))
     }
+
+    @Test("A browser that was killed leaves no singleton directory in /tmp: terminate() removes it with the profile")
+    func killedBrowserLeavesNothing() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-spawn-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let browser = try BrowserProcess(
+            executable: RenderSettings().browserExecutable, extraArguments: [], temporaryDirectory: directory)
+        // One command answered: the browser runs (its reply read with a bounded wait of 20 s).
+        let command = Array(#"{"id":1,"method":"Browser.getVersion"}"#.utf8) + [0]
+        #expect(command.withUnsafeBytes { write(browser.commandDescriptor, $0.baseAddress, $0.count) } == command.count)
+        var reader = pollfd(fd: browser.replyDescriptor, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&reader, 1, 20_000) == 1)
+        var reply = [UInt8](repeating: 0, count: 4096)
+        let count = read(browser.replyDescriptor, &reply, reply.count)
+        #expect(String(decoding: reply.prefix(max(0, count)), as: UTF8.self).hasPrefix(#"{"id":1,"result":"#))
+        // Chromium links SingletonSocket in its profile once it runs (waited for at most 20 s).
+        var singleton: String?
+        for _ in 0..<400 where singleton == nil {
+            singleton = BrowserProcess.singletonDirectory(ofProfile: browser.profileDirectory)
+            if singleton == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let made = try #require(singleton)
+        #expect(made.hasPrefix("/") && made.contains("/org.chromium.Chromium."))
+        // A crash: Chromium cannot clean up after SIGKILL.
+        kill(-browser.pid, SIGKILL)
+        await browser.terminate(grace: .milliseconds(100))
+        #expect(!FileManager.default.fileExists(atPath: made))
+        #expect(!FileManager.default.fileExists(atPath: browser.profileDirectory))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+    }
+
+    @Test("Only a socket in an org.chromium.Chromium.* directory of this user is taken for the singleton directory")
+    func singletonLinkChecked() throws {
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-profile-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: profile, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: profile) }
+        let link = profile + "/SingletonSocket"
+        #expect(BrowserProcess.singletonDirectory(ofProfile: profile) == nil)
+        for target in [
+            "/etc/SingletonSocket", "relative/org.chromium.Chromium.x/SingletonSocket", "/tmp/org.chromium.Chromium.gone/SingletonSocket",
+            "/tmp/x/../org.chromium.Chromium.y/SingletonSocket", "/tmp/org.chromium.Chromium.z/other"
+        ] {
+            try? FileManager.default.removeItem(atPath: link)
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+            #expect(BrowserProcess.singletonDirectory(ofProfile: profile) == nil, "\(target)")
+        }
+    }
 }

@@ -127,10 +127,17 @@ public enum ChildProcess {
     }
 
     /// Stops a child (SIGTERM, then SIGKILL after 5 s) and then runs
-    /// `cleanup`, on a thread of its own: the caller, often a test's
-    /// `defer` on the cooperative pool, does not wait for the exit.
+    /// `cleanup`. A child that exits within 1 s (the usual case) is reaped
+    /// and cleaned up here, before this returns, so a test run that ends
+    /// right after leaves nothing behind; a slower one is left to a thread
+    /// of its own, so the caller (often a test's `defer` on the cooperative
+    /// pool) waits no longer.
     public static func stopInBackground(_ pid: pid_t, then cleanup: @escaping @Sendable () -> Void) {
         kill(pid, SIGTERM)
+        if waitForExit(pid, timeout: .seconds(1)) != nil {
+            cleanup()
+            return
+        }
         let reaper = Thread {
             if waitForExit(pid, timeout: .seconds(5)) == nil {
                 kill(pid, SIGKILL)

@@ -90,8 +90,8 @@ public final class NginxServer: Sendable {
         self.pid = pid
     }
 
-    /// Stops nginx by its own process id and removes its directory, without
-    /// waiting (see ``ChildProcess/stopInBackground(_:then:)``).
+    /// Stops nginx by its own process id and removes its directory, waiting at
+    /// most 1 s (see ``ChildProcess/stopInBackground(_:then:)``).
     public func stop() {
         let directory = self.directory
         ChildProcess.stopInBackground(pid) { try? FileManager.default.removeItem(at: directory) }

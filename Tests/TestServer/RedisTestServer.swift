@@ -96,7 +96,7 @@ public final class RedisTestServer: Sendable {
     }
 
     /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its
-    /// directory, without waiting (see ``ChildProcess/stopInBackground(_:then:)``).
+    /// directory, waiting at most 1 s (see ``ChildProcess/stopInBackground(_:then:)``).
     public func stop() {
         let directory = self.directory
         ChildProcess.stopInBackground(pid) { try? FileManager.default.removeItem(atPath: directory) }

@@ -84,6 +84,12 @@ extension FetchClient {
         public var dnsCacheTimeout: Duration
         /// How many idle easy handles are kept for reuse.
         public var idleHandlePoolSize: Int
+        /// The size of each transfer's receive buffer (libcurl's `CURLOPT_BUFFERSIZE`,
+        /// which it keeps between 1 KiB and 512 KiB): the most one socket read and
+        /// one call of the body callback take. 64 KiB by default (libcurl's own is
+        /// 16 KiB; `curl` uses 100 KiB): a page of 15-40 KB comes in one read
+        /// instead of two or three, for 64 KiB per transfer in flight.
+        public var receiveBufferSize: Int
         /// How the event loop waits for sockets (see ``EventLoopStrategy``).
         public var eventLoop: EventLoopStrategy
         /// Where the client logs.
@@ -109,6 +115,7 @@ extension FetchClient {
             addressPolicy: AddressPolicy = .any,
             dnsCacheTimeout: Duration = .seconds(60),
             idleHandlePoolSize: Int = 1024,
+            receiveBufferSize: Int = 64 << 10,
             eventLoop: EventLoopStrategy = .poll,
             logger: Logger = Logger(label: "AsyncURL")
         ) {
@@ -130,6 +137,7 @@ extension FetchClient {
             self.addressPolicy = addressPolicy
             self.dnsCacheTimeout = dnsCacheTimeout
             self.idleHandlePoolSize = idleHandlePoolSize
+            self.receiveBufferSize = receiveBufferSize
             self.eventLoop = eventLoop
             self.logger = logger
         }

@@ -64,6 +64,13 @@ final class EasyHandle {
         record(asyncurl_easy_setopt_long(raw, option, value), name: name)
     }
 
+    /// Sets an option whose refusal leaves libcurl's current value, which
+    /// does as well (a tuning, not a behaviour): `false` when refused.
+    @discardableResult
+    func setIfAccepted(_ option: CURLoption, _ value: Int) -> Bool {
+        asyncurl_easy_setopt_long(raw, option, value) == CURLE_OK
+    }
+
     func set(_ option: CURLoption, _ value: Bool, name: String) {
         record(asyncurl_easy_setopt_long(raw, option, value ? 1 : 0), name: name)
     }

@@ -160,6 +160,9 @@ final class Transfer {
         easy.set(CURLOPT_SSL_VERIFYHOST, configuration.verifiesTLSCertificates ? 2 : 0, name: "SSL_VERIFYHOST")
         easy.set(CURLOPT_DNS_CACHE_TIMEOUT, configuration.dnsCacheTimeout.wholeSeconds, name: "DNS_CACHE_TIMEOUT")
         easy.set(CURLOPT_TCP_NODELAY, true, name: "TCP_NODELAY")
+        // libcurl 7.88 refused it (bad argument) on some reused handles in
+        // HTTP2Tests (HTTP/2 over TLS); the size the handle has then serves.
+        easy.setIfAccepted(CURLOPT_BUFFERSIZE, configuration.receiveBufferSize)
         limits.cookieJar?.attach(to: easy)
         // An empty string turns off the proxy environment variables too.
         easy.set(CURLOPT_PROXY, request.proxy ?? "", name: "PROXY")

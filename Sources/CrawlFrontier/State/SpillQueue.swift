@@ -143,8 +143,6 @@ public final class SpillQueue {
     private let closer = DispatchQueue(label: "asyncurl.spill.closer")
     /// The bits of ``hostHash(_:)`` kept (a test hook: fewer bits make hosts share hashes).
     package var hostHashMask = UInt64.max
-    /// The temporary directory to remove with the queue (`nil` in a state directory).
-    private let temporaryDirectory: String?
     /// The directory of the run files (the state directory, or the temporary one).
     public let directory: String
     /// URLs spilled and not yet taken back.
@@ -189,34 +187,36 @@ public final class SpillQueue {
     /// Opens an empty queue whose runs go in `directory`, which must exist.
     /// - Parameter directory: the state directory.
     /// - Throws: ``StateStoreError`` when the directory cannot be used.
-    public init(directory: String) throws(StateStoreError) {
+    public convenience init(directory: String) throws(StateStoreError) {
+        try Self.checkDirectory(directory)
+        // The SQLite spill file of earlier versions, if a crawl left one.
+        for name in ["spill.sqlite", "spill.sqlite-journal"] { unlink(directory + (directory.hasSuffix("/") ? "" : "/") + name) }
+        self.init(checkedDirectory: directory)
+    }
+
+    /// Creates a queue whose runs go in the temporary directory (`TMPDIR`,
+    /// or `/tmp`). A run file is created there with `O_EXCL` and mode 0600
+    /// under a random name and unlinked at once (``UnlinkedFile``), so the
+    /// queue needs no directory of its own and leaves nothing behind, even
+    /// when its owner is never released or the process is killed.
+    /// - Throws: ``StateStoreError`` when the temporary directory cannot be used.
+    public convenience init() throws(StateStoreError) {
+        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        try Self.checkDirectory(directory)
+        self.init(checkedDirectory: directory)
+    }
+
+    private init(checkedDirectory directory: String) {
+        self.directory = directory
+    }
+
+    /// Throws unless `directory` is a directory.
+    private static func checkDirectory(_ directory: String) throws(StateStoreError) {
         var status = stat()
         guard stat(directory, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
             throw StateStoreError(
                 path: directory, operation: "open spill directory", code: errno, message: String(cString: strerror(errno)))
         }
-        // The SQLite spill file of earlier versions, if a crawl left one.
-        for name in ["spill.sqlite", "spill.sqlite-journal"] { unlink(directory + (directory.hasSuffix("/") ? "" : "/") + name) }
-        temporaryDirectory = nil
-        self.directory = directory
-    }
-
-    /// Creates a queue whose runs go in a new private temporary directory
-    /// (under `TMPDIR`, or `/tmp`), removed with the queue.
-    /// - Throws: ``StateStoreError`` when the directory cannot be made.
-    public init() throws(StateStoreError) {
-        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        var template = Array((base + "/asyncurl-spill-XXXXXX").utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
-            guard let start = buffer.baseAddress else { return false }
-            return mkdtemp(start) != nil
-        }
-        guard made else {
-            throw StateStoreError(path: base, operation: "create spill directory", code: errno, message: String(cString: strerror(errno)))
-        }
-        let directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        temporaryDirectory = directory
-        self.directory = directory
     }
 
     deinit {
@@ -224,7 +224,6 @@ public final class SpillQueue {
         shared.withLock { $0.isCancelled = true }
         mergeGate?.open()
         merger.sync {}
-        if let temporaryDirectory { rmdir(temporaryDirectory) }
     }
 
     /// The bytes of the runs on disk.

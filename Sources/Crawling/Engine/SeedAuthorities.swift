@@ -11,12 +11,12 @@ import LinkExtraction
 /// the scheme and the authority from exactly those characters, so seeds with
 /// the same such text have the same host, port and userinfo. A seed without
 /// `://` is parsed on its own.
-struct SeedAuthorities {
+package struct SeedAuthorities {
     /// One parsed seed per group, in the order the groups first appear; seeds that do not parse are left out.
-    let urls: [WebURL]
+    package let urls: [WebURL]
 
     /// Groups and parses `seeds`.
-    init(seeds: [String]) {
+    package init(seeds: [String]) {
         var parsedGroups = Set<Substring>()
         var urls: [WebURL] = []
         for seed in seeds {
@@ -31,7 +31,7 @@ struct SeedAuthorities {
     }
 
     /// `seed` up to the end of its authority, or `nil` when it has no `://`.
-    static func authorityText(of seed: String) -> Substring? {
+    package static func authorityText(of seed: String) -> Substring? {
         let bytes = seed.utf8
         var index = bytes.startIndex
         var matched = 0

@@ -111,7 +111,30 @@ final class BrowserProcess: Sendable {
         kill(-pid, SIGKILL)
         close(commandDescriptor)
         deadProxy.close()
+        if let singleton = BrowserProcess.singletonDirectory(ofProfile: profileDirectory) {
+            BrowserProcess.removeTree(singleton)
+        }
         BrowserProcess.removeTree(profileDirectory)
+    }
+
+    /// The directory Chromium made in the temporary directory for its
+    /// singleton socket (`/tmp/org.chromium.Chromium.XXXXXX`), which the
+    /// profile's `SingletonSocket` link points into. Chromium removes it when
+    /// it exits cleanly, not when it is killed: a crawl that restarts
+    /// browsers would leave one per restart. `nil` unless the link names a
+    /// socket in such a directory, directly in a directory of its own, that
+    /// this user owns.
+    static func singletonDirectory(ofProfile profile: String) -> String? {
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: profile + "/SingletonSocket"),
+            target.hasPrefix("/"), target.hasSuffix("/SingletonSocket")
+        else { return nil }
+        let directory = String(target.dropLast("/SingletonSocket".count))
+        guard let slash = directory.lastIndex(of: "/"), directory[directory.index(after: slash)...].hasPrefix("org.chromium.Chromium."),
+            !directory.contains("/../"), !directory.contains("/./")
+        else { return nil }
+        var status = stat()
+        guard lstat(directory, &status) == 0, status.st_mode & S_IFMT == S_IFDIR, status.st_uid == getuid() else { return nil }
+        return directory
     }
 
     static func removeTree(_ path: String) {
