@@ -47,7 +47,14 @@ struct ResolvedHrefs {
     subscript(place: Place, href: UnsafeBufferPointer<UInt8>) -> WebURL?? {
         get {
             let entry = place.directory.map { directories[$0].hrefs[place.hash] } ?? pageHrefs[place.hash]
-            guard let entry, entry.key.elementsEqual(href[..<place.keyLength]) else { return nil }
+            guard let entry, entry.key.count == place.keyLength else { return nil }
+            // A plain loop over both buffers (the generic `elementsEqual` cost more).
+            let equal = entry.key.withUnsafeBufferPointer { key in
+                var index = 0
+                while index < key.count, key[index] == href[index] { index += 1 }
+                return index == key.count
+            }
+            guard equal else { return nil }
             return .some(entry.url)
         }
         set {
