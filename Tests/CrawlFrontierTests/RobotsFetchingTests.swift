@@ -96,6 +96,9 @@ struct RobotsFetchingTests {
         let client = try FetchClient()
         var configuration = FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "AsyncURLTests")
         configuration.robotsCacheSize = 2
+        // One fetch at a time: hosts 0 to 4 in order, so host 0's robots.txt is the one evicted
+        // (with fetches in parallel it could arrive last and stay: this test failed once under load).
+        configuration.robotsFetchConcurrency = 1
         let frontier = Frontier(configuration: configuration, robotsFetcher: fetcher(client, server))
         _ = await frontier.addSeeds((0..<5).map { entry(host: $0, "/") })
         #expect(await drain(frontier).count == 5)

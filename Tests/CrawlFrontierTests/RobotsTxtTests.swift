@@ -233,4 +233,14 @@ struct RobotsTxtTests {
         #expect(RobotsPath.pathAndQuery(ofURL: "") == "/")
         #expect(RobotsPath.pathAndQuery(ofURL: "a b://h/p") == "a b://h/p")
     }
+
+    @Test(
+        "Path normalisation: plain paths unchanged; escapes of unreserved bytes decoded, others upper-cased; raw non-ASCII, controls, space and DEL escaped",
+        arguments: [
+            ("/a/b.html?q=1&r=x", "/a/b.html?q=1&r=x"), ("/%7e%41%2f", "/~A%2F"), ("/café", "/caf%C3%A9"), ("/a b", "/a%20b"),
+            ("/x\u{7F}", "/x%7F"), ("/%zz%4", "/%zz%4"), ("/%c3%a9", "/%C3%A9"), ("", "")
+        ])
+    func normalize(path: String, expected: String) {
+        #expect(String(decoding: RobotsPath.normalize(Array(path.utf8)), as: UTF8.self) == expected)
+    }
 }

@@ -29,6 +29,24 @@ struct CanonicalURLTests {
         #expect(CanonicalURL("http://e.com/?a=1&b=2", options: allRemoved)?.string == "http://e.com/")
     }
 
+    @Test(
+        "With the crawler's options, a query already in canonical form is kept as it is, and every other one rewritten",
+        arguments: [
+            ("?a=1&b=2", "?a=1&b=2"), ("?b=1&a=2", "?a=2&b=1"), ("?a=1&&b=2", "?a=1&b=2"), ("?a=1&b=2&", "?a=1&b=2"),
+            ("?A=1&b=2", "?A=1&b=2"), ("?b=1&A=2", "?A=2&b=1"), ("?utm_source=x&a=1", "?a=1"), ("?a=1&UTM_medium=y", "?a=1"),
+            ("?sid=1", ""), ("?side=1", "?side=1"), ("?a=1&a=0", "?a=1&a=0"), ("?x=%41", "?x=A"), ("?n=42", "?n=42"), ("?=x&a", "?=x&a"),
+            ("?a=b=c&b", "?a=b=c&b"), ("?b&a=", "?a=&b")
+        ])
+    func canonicalQueries(query: String, expected: String) {
+        let url = "http://example.com/p" + query
+        let canonical = CanonicalURL(url, options: .crawler)
+        #expect(canonical?.string == "http://example.com/p" + expected)
+        // The fingerprint the crawl uses agrees with the canonical string.
+        if let canonical, let parsed = WebURL(url) {
+            #expect(CanonicalURL.fingerprint(of: parsed, options: .crawler) == canonical.fingerprint)
+        }
+    }
+
     @Test("session ids in path parameters are removed like query parameters; other path parameters stay")
     func pathParameters() throws {
         let url = "http://example.com/shop/item;jsessionid=A1B2C3;v=2?x=1&PHPSESSID=9"

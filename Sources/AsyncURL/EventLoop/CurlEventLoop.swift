@@ -51,7 +51,7 @@ final class CurlEventLoop: Sendable {
         /// wake-up may be sent after that.
         var closed = false
         var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
-        /// Set by the poll loop while it works: it takes the queued commands
+        /// Set by the loop thread while it works: it takes the queued commands
         /// before its next wait, so a command queued meanwhile needs no
         /// wake-up (each one is a system call here and a return from the wait
         /// there). Cleared, under the lock, just before the loop waits.
@@ -163,7 +163,7 @@ final class CurlEventLoop: Sendable {
     }
 
     /// Takes the queued commands (loop thread only). `staysAwake`: the loop
-    /// checks the inbox again before it next waits (the poll loop), so
+    /// checks the inbox again (``mayWait()``) before it next waits, so
     /// commands queued until then need no wake-up.
     fileprivate func takeCommands(staysAwake: Bool = false) -> (commands: [Command], shutdown: Bool) {
         inbox.withLock { inbox in
@@ -174,7 +174,7 @@ final class CurlEventLoop: Sendable {
         }
     }
 
-    /// Called by the poll loop just before it waits: `false` when commands
+    /// Called by the loop just before it waits: `false` when commands
     /// came in since its last take (it takes them instead of waiting);
     /// otherwise every later command wakes it.
     fileprivate func mayWait() -> Bool {
@@ -243,14 +243,14 @@ private final class LoopState {
     func run(loop: CurlEventLoop) {
         var backoff = LoopBackoff()
         while true {
-            let (commands, shutdown) = loop.takeCommands(staysAwake: driver == nil)
+            let (commands, shutdown) = loop.takeCommands(staysAwake: true)
             for command in commands {
                 handle(command)
             }
             if shutdown { break }
             let failure: String?
             if let driver {
-                failure = driver.waitAndPerform()
+                failure = driver.waitAndPerform(mayWait: loop.mayWait)
                 collectFinished(loop: loop)
             } else {
                 failure = performAndPoll(loop: loop)

@@ -65,12 +65,14 @@ final class EpollDriver {
     /// on them. Returns what failed (`epoll_wait`, `epoll_ctl` for a socket
     /// libcurl asked to watch, `curl_multi_socket_action`), if anything did:
     /// the caller backs off and reports it.
-    func waitAndPerform() -> String? {
+    func waitAndPerform(mayWait: () -> Bool) -> String? {
         var timeout: Int32 = 1000
         if let timerDeadline {
             let remaining = (timerDeadline - .now).roundedUpMilliseconds
             timeout = Int32(clamping: min(max(remaining, 0), 1000))
         }
+        // Requests queued meanwhile are taken first: only the ready events are read.
+        if timeout > 0, !mayWait() { timeout = 0 }
         let count = readyFDs.withUnsafeMutableBufferPointer { fds in
             readyEvents.withUnsafeMutableBufferPointer { events in
                 asyncurl_epoll_wait(epollFD, fds.baseAddress, events.baseAddress, Int32(fds.count), timeout)

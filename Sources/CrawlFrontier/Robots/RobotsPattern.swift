@@ -102,7 +102,9 @@ package enum RobotsPath {
     /// decodes `%XX` escapes of unreserved characters, and upper-cases the
     /// hex digits of the escapes that stay.
     public static func normalize(_ bytes: [UInt8]) -> [UInt8] {
-        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
+        // The common path has nothing to rewrite: it is its own normal form, with no copy.
+        guard bytes.contains(where: { $0 == 0x25 || $0 >= 0x7F || $0 <= 0x20 }) else { return bytes }
+        func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x41 + nibble - 10 }
         func value(_ byte: UInt8) -> UInt8? {
             switch byte {
             case 0x30...0x39: byte - 0x30
@@ -127,13 +129,13 @@ package enum RobotsPath {
                 if isUnreserved(decoded) {
                     output.append(decoded)
                 } else {
-                    output += [0x25, hex[Int(high)], hex[Int(low)]]
+                    output += [0x25, hex(high), hex(low)]
                 }
                 index += 3
                 continue
             }
             if byte >= 0x80 || byte <= 0x20 || byte == 0x7F {
-                output += [0x25, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                output += [0x25, hex(byte >> 4), hex(byte & 0x0F)]
             } else {
                 output.append(byte)
             }

@@ -68,7 +68,7 @@ final class CrawlWork: Sendable {
 
     /// Handles `first`, then the URLs that are ready at once, until none is
     /// or the crawl stops: one task for a run of pages, not one per page (a
-    /// task per page cost about a sixth of a list fetch's CPU time).
+    /// task per page cost 10–15% of a list fetch's CPU time).
     private func processWhileReady(from first: FrontierEntry) async {
         var entry = first
         while true {

@@ -63,12 +63,40 @@ public struct CanonicalURL: Sendable, Hashable, CustomStringConvertible {
     private static func canonicalHref(of url: WebURL, options: CanonicalizationOptions) -> String? {
         guard url.fragment == nil, url.query != "" else { return nil }
         if !options.removedQueryParameters.isEmpty || options.sortsQueryParameters {
-            guard url.query == nil, url.hasOpaquePath || !url.path.utf8.contains(0x3B) else { return nil }
+            guard url.hasOpaquePath || !url.path.utf8.contains(0x3B) else { return nil }
+            if let query = url.query, !isCanonicalQuery(query, options: options) { return nil }
         }
         // `%` can only be in the userinfo, path, query (and fragment, absent here).
         var href = url.href
         let hasEscape = href.withUTF8 { $0.contains(0x25) }
         return hasEscape ? nil : href
+    }
+
+    /// Whether `canonicalQuery` would give `query` back as it is: ASCII
+    /// without `%`, no empty parameter, none whose name the options remove,
+    /// and (when they sort) names already in order. Checked on the bytes,
+    /// without building a string per parameter.
+    private static func isCanonicalQuery(_ query: String, options: CanonicalizationOptions) -> Bool {
+        var previousName: ArraySlice<UInt8> = []
+        var bytes = Array(query.utf8)
+        for index in bytes.indices {
+            let byte = bytes[index]
+            guard byte != 0x25, byte < 0x80 else { return false }
+            if byte >= 0x41 && byte <= 0x5A { bytes[index] = byte | 0x20 }
+        }
+        for piece in bytes.split(separator: 0x26, omittingEmptySubsequences: false) {
+            guard !piece.isEmpty else { return false }
+            let name = piece.prefix { $0 != 0x3D }
+            for pattern in options.removedQueryParameters {
+                let lowered = pattern.lowercased().utf8
+                if lowered.last == 0x2A ? name.starts(with: lowered.dropLast()) : name.elementsEqual(lowered) { return false }
+            }
+            if options.sortsQueryParameters {
+                guard !name.lexicographicallyPrecedes(previousName) else { return false }
+                previousName = name
+            }
+        }
+        return true
     }
 
     private static func normalized(_ component: String) -> String {
