@@ -89,6 +89,18 @@ struct ResolvedHrefCacheTests {
         #expect(ResolvedHrefCache.key(for: "#x") == "#x" && ResolvedHrefCache.key(for: "a.html") == "a.html")
     }
 
+    @Test("An href's key (its fragment cut unless a space or control precedes the #) resolves as the href does, against any base")
+    func keysResolveAsTheirHrefs() throws {
+        let hrefs = Self.hrefs + ["a #b", "a\u{01}#b", "x:y #z", "x:y#z", "//h.example#f", "http://u#x@h.example/", "?a b#c", "a.html#"]
+        let bases = ["http://site.example/a/b.html?q#f", "mailto:someone@example.com", "file:///dir/f.txt", "foo://h/p", "foo:opaque"]
+        for base in bases {
+            let resolver = try #require(URLResolver(baseURL: base))
+            for href in hrefs {
+                #expect(resolver.resolve(ResolvedHrefCache.key(for: href)) == resolver.resolve(href), "\(href) against \(base)")
+            }
+        }
+    }
+
     @Test("Only http(s) bases with a path are cached, under the base up to its path's last slash")
     func directoryKeys() throws {
         #expect(ResolvedHrefCache.directory(of: try #require(WebURL("http://h.example/a/b.html?q=/x#/y"))) == "http://h.example/a/")

@@ -234,8 +234,9 @@ struct LinkCollector {
         if let cached = cache[place, href] {
             found = cached
         } else {
-            // The only String made of the href: when it is resolved.
-            let reference = String(decoding: href, as: UTF8.self)
+            // The only String made of the href: when it is resolved. Its key, without the
+            // fragment, resolves alike (see `ResolvedHrefCache.key(for:)`), and builds one URL, not two.
+            let reference = String(decoding: UnsafeBufferPointer(rebasing: href[..<place.keyLength]), as: UTF8.self)
             // Checked from the parts first: a resolved string over the limit is never built.
             guard ResolvedLength.lowerBound(of: reference, against: resolver.base) <= options.maxURLLength else {
                 tally.invalid += 1

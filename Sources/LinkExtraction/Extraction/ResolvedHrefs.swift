@@ -14,7 +14,8 @@ struct ResolvedHrefs {
     struct Place {
         fileprivate let directory: Int?
         fileprivate let hash: UInt64
-        fileprivate let keyLength: Int
+        /// The key's length: the href without a fragment that cannot change what it resolves to.
+        let keyLength: Int
     }
 
     private let shared: ResolvedHrefCache?
