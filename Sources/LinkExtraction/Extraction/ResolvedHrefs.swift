@@ -34,6 +34,7 @@ struct ResolvedHrefs {
     }
 
     /// Where `href` (UTF-8), whose first significant byte is `firstByte`, is looked up and kept.
+    @inline(__always)
     mutating func place(of href: UnsafeBufferPointer<UInt8>, firstByte: UInt8?) -> Place {
         let keyLength = ResolvedHrefCache.keyLength(of: href)
         let hash = XXHash64.hash(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: href[..<keyLength])))
