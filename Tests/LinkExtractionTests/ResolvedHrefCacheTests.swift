@@ -9,7 +9,10 @@ struct ResolvedHrefCacheTests {
     /// Hrefs whose resolution depends on the base in every way the cache must respect.
     private static let hrefs = [
         "y.html", "../up.html", "./", ".", "..", "/root.html", "//other.example/p", "http:relative", "https://abs.example/a?b#c",
-        "?q=1", "#top", "", "  ?spaced", "\t#tabbed", "sub/z.html?x=1#f", "mailto:someone@example.com", "%7Euser/", " y.html "
+        "?q=1", "#top", "", "  ?spaced", "\t#tabbed", "sub/z.html?x=1#f", "mailto:someone@example.com", "%7Euser/", " y.html ",
+        "../../deep.html", "../a/b.html#frag", "y.html#frag", "y.html #frag", "y.html\t#frag", "y.html?q #f", "../", "../..",
+        String(repeating: "../", count: 10) + "x.html", "../%2e%2e/x.html", "..\\x.html", "../\t../x.html", "./../x.html#",
+        "mailto:a #b", "http://other.example/p #f", "../?q#f", "../#f", "caf\u{E9}.html#x", "../\u{FC}ber/y.html"
     ]
 
     /// The links of a page at `documentURL` linking to every href of `hrefs`, and to `extra`.
@@ -33,7 +36,9 @@ struct ResolvedHrefCacheTests {
         let pages = [
             "http://site.example/a/x.html", "http://site.example/a/z.html?p=2", "http://site.example/a/x.html#frag",
             "http://site.example/b/x.html", "http://site.example/a/", "https://site.example/a/x.html", "http://site.example:8080/a/x.html",
-            "http://user:pw@site.example/a/x.html", "http://site.example/a/x.html", "http://site.example/"
+            "http://user:pw@site.example/a/x.html", "http://site.example/a/x.html", "http://site.example/",
+            "http://site.example/a/b/c/x.html", "http://site.example/a/b/x.html?q", "http://site.example/b/c/x.html",
+            "http://site.example/a//b/x.html", "http://site.example//x.html"
         ]
         // Twice over, so every page's hrefs are served from the cache the second time.
         for _ in 0..<2 {
@@ -63,6 +68,37 @@ struct ResolvedHrefCacheTests {
         let empty = ResolvedHrefCache(maxEntries: 0)
         _ = try links(at: "http://site.example/a/x.html", cache: empty)
         #expect(empty.count == 0)
+    }
+
+    @Test("An href starting with ../ is kept once for the directories that share the ancestor it leads to; fragments share an entry")
+    func parentStepsAndFragmentsShareEntries() throws {
+        let cache = ResolvedHrefCache()
+        for (page, href) in [("a", "../n.html#one"), ("b", "../n.html#two"), ("c", "../n.html"), ("a", "../n.html")] {
+            let extractor = StreamingLinkExtractor(
+                documentURL: try #require(WebURL("http://site.example/\(page)/x.html")), contentType: "text/html", sharedHrefs: cache)
+            extractor.feed(Array("<a href=\"\(href)\">n</a>".utf8))
+            #expect(extractor.finish().links.map(\.url) == ["http://site.example/n.html"])
+        }
+        #expect(cache.count == 1)
+        #expect(ResolvedHrefCache.parentSteps(in: "../../x") == 2 && ResolvedHrefCache.parentSteps(in: "x/../y") == 0)
+        #expect(ResolvedHrefCache.parentSteps(in: String(repeating: "../", count: 9)) == nil)
+        let base = try #require(WebURL("http://u@h.example:81/a/b/c.html?q#f"))
+        #expect(ResolvedHrefCache.directory(of: base, poppingSegments: 1) == "http://u@h.example:81/a/")
+        #expect(ResolvedHrefCache.directory(of: base, poppingSegments: 5) == "http://u@h.example:81/")
+        #expect(ResolvedHrefCache.key(for: "a.html#x") == "a.html" && ResolvedHrefCache.key(for: "a.html #x") == "a.html #x")
+        #expect(ResolvedHrefCache.key(for: "#x") == "#x" && ResolvedHrefCache.key(for: "a.html") == "a.html")
+    }
+
+    @Test("An href's key (its fragment cut unless a space or control precedes the #) resolves as the href does, against any base")
+    func keysResolveAsTheirHrefs() throws {
+        let hrefs = Self.hrefs + ["a #b", "a\u{01}#b", "x:y #z", "x:y#z", "//h.example#f", "http://u#x@h.example/", "?a b#c", "a.html#"]
+        let bases = ["http://site.example/a/b.html?q#f", "mailto:someone@example.com", "file:///dir/f.txt", "foo://h/p", "foo:opaque"]
+        for base in bases {
+            let resolver = try #require(URLResolver(baseURL: base))
+            for href in hrefs {
+                #expect(resolver.resolve(ResolvedHrefCache.key(for: href)) == resolver.resolve(href), "\(href) against \(base)")
+            }
+        }
     }
 
     @Test("Only http(s) bases with a path are cached, under the base up to its path's last slash")

@@ -49,6 +49,14 @@ struct PageLinks {
         tooLong = extracted.tooLongURLCount
         overPageCap = extracted.excessLinkCount
         droppedBaseHref = extracted.droppedBaseHref
-        links = settings.followsNofollow ? extracted.links : extracted.links.filter { !$0.isNofollow && !extracted.isNofollowPage }
+        // Filtered only when there is something to drop (a filtered copy retains every link again).
+        let dropsAll = extracted.isNofollowPage && !settings.followsNofollow
+        if dropsAll {
+            links = []
+        } else if settings.followsNofollow || !extracted.links.contains(where: \.isNofollow) {
+            links = extracted.links
+        } else {
+            links = extracted.links.filter { !$0.isNofollow }
+        }
     }
 }

@@ -8,8 +8,10 @@ import AsyncURLSupport
 struct LinkCollector {
     /// A link as found, before resolution.
     private struct Candidate {
-        var href: String
-        /// The first byte of `href` the URL parser does not strip (see `ResolvedHrefCache.firstSignificantByte(of:)`).
+        /// Where the href's bytes are in `hrefBytes` (valid UTF-8).
+        var hrefStart: Int
+        var hrefCount: Int
+        /// The first byte of the href the URL parser does not strip (see `ResolvedHrefCache.firstSignificantByte(of:)`).
         var firstByte: UInt8?
         var text: [UInt8]
         var isNofollow: Bool
@@ -19,6 +21,8 @@ struct LinkCollector {
     let documentURL: WebURL
     let options: LinkExtractionOptions
     private var candidates: [Candidate] = []
+    /// The candidates' hrefs one after another: no allocation per link.
+    private var hrefBytes: [UInt8] = []
     private var baseHref: String? = nil
     /// Whether a `<base href>` was seen (only the first one counts).
     private var sawBaseHref = false
@@ -62,12 +66,20 @@ struct LinkCollector {
     ///   - alt: the `alt` attribute (text of `area`/`img`).
     ///   - name, content: for `<meta name=robots content=...>`.
     mutating func start(_ kind: ElementKind, url: String?, rel: String?, alt: String?, name: String?, content: String?) {
+        guard var url else { return start(kind, urlBytes: nil, rel: rel, alt: alt, name: name, content: content) }
+        url.withUTF8 { start(kind, urlBytes: $0, rel: rel, alt: alt, name: name, content: content) }
+    }
+
+    /// ``start(_:url:rel:alt:name:content:)`` with the URL attribute's value as valid UTF-8 bytes.
+    mutating func start(
+        _ kind: ElementKind, urlBytes url: UnsafeBufferPointer<UInt8>?, rel: String?, alt: String?, name: String?, content: String?
+    ) {
         switch kind {
         case .base:
             guard !sawBaseHref, let url else { return }
             sawBaseHref = true
-            if url.utf8.count <= options.maxURLLength {
-                baseHref = url
+            if url.count <= options.maxURLLength {
+                baseHref = String(decoding: url, as: UTF8.self)
             } else {
                 droppedBaseHref = true
             }
@@ -86,7 +98,7 @@ struct LinkCollector {
             break
         }
         guard let url else { return }
-        let length = url.utf8.count
+        let length = url.count
         guard length <= options.maxURLLength else {
             invalidURLCount += 1
             tooLongURLCount += 1
@@ -105,8 +117,9 @@ struct LinkCollector {
         }
         candidates.append(
             Candidate(
-                href: url, firstByte: ResolvedHrefCache.firstSignificantByte(of: url), text: text, isNofollow: isNofollow,
-                kind: kind))
+                hrefStart: hrefBytes.count, hrefCount: length, firstByte: url.first { $0 > 0x20 }, text: text,
+                isNofollow: isNofollow, kind: kind))
+        hrefBytes.append(contentsOf: url)
         if kind == .anchor && options.collectsAnchorText { openAnchor = candidates.count - 1 }
     }
 
@@ -130,14 +143,23 @@ struct LinkCollector {
     }
 
     /// Static, so that appending into `candidates[i].text` never copies `self`.
+    /// Room is made once per call (doubling), and the last byte kept at hand.
     private static func appendCollapsed<C: Collection>(_ bytes: C, to text: inout [UInt8], limit: Int)
     where C.Element == UInt8 {
+        guard text.count < limit, !bytes.isEmpty else { return }
+        let needed = min(limit, text.count + bytes.count)
+        if text.capacity < needed { text.reserveCapacity(max(needed, 2 * text.capacity)) }
+        var last = text.last
         for byte in bytes {
             guard text.count < limit else { return }
             if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
-                if let last = text.last, last != 0x20 { text.append(0x20) }
+                if let previous = last, previous != 0x20 {
+                    text.append(0x20)
+                    last = 0x20
+                }
             } else {
                 text.append(byte)
+                last = byte
             }
         }
     }
@@ -161,8 +183,11 @@ struct LinkCollector {
         // An href repeated on the page (the same navigation links) is resolved once,
         // and one seen on an earlier page of the same directory not at all.
         var resolved = ResolvedHrefs(shared: sharedHrefs, base: base)
-        for candidate in candidates {
-            if let link = resolve(candidate, with: resolver, cache: &resolved, tally: &tally) { links.append(link) }
+        hrefBytes.withUnsafeBufferPointer { hrefs in
+            for candidate in candidates {
+                let href = UnsafeBufferPointer(rebasing: hrefs[candidate.hrefStart..<(candidate.hrefStart + candidate.hrefCount)])
+                if let link = resolve(candidate, href: href, with: resolver, cache: &resolved, tally: &tally) { links.append(link) }
+            }
         }
         resolved.giveBack()
         return LinkExtractionResult(
@@ -195,25 +220,31 @@ struct LinkCollector {
 
     /// One candidate resolved against `base`, or `nil` (counted in `tally`)
     /// when it is fragment-only, invalid, of a skipped scheme, too long or over the page's byte cap.
-    private func resolve(_ candidate: Candidate, with resolver: URLResolver, cache: inout ResolvedHrefs, tally: inout Tally) -> Link? {
+    private func resolve(
+        _ candidate: Candidate, href: UnsafeBufferPointer<UInt8>, with resolver: URLResolver, cache: inout ResolvedHrefs,
+        tally: inout Tally
+    ) -> Link? {
         // `#...` after the leading spaces: the page itself.
         if candidate.firstByte == UInt8(ascii: "#") {
             tally.skippedFragment += 1
             return nil
         }
         let found: WebURL?
-        let cacheable = ResolvedHrefCache.isCacheable(firstSignificantByte: candidate.firstByte)
-        if let cached = cache[candidate.href, cacheable: cacheable] {
+        let place = cache.place(of: href, firstByte: candidate.firstByte)
+        if let cached = cache[place, href] {
             found = cached
         } else {
+            // The only String made of the href: when it is resolved. Its key, without the
+            // fragment, resolves alike (see `ResolvedHrefCache.key(for:)`), and builds one URL, not two.
+            let reference = String(decoding: UnsafeBufferPointer(rebasing: href[..<place.keyLength]), as: UTF8.self)
             // Checked from the parts first: a resolved string over the limit is never built.
-            guard ResolvedLength.lowerBound(of: candidate.href, against: resolver.base) <= options.maxURLLength else {
+            guard ResolvedLength.lowerBound(of: reference, against: resolver.base) <= options.maxURLLength else {
                 tally.invalid += 1
                 tally.tooLong += 1
                 return nil
             }
-            found = resolver.resolve(candidate.href)
-            cache[candidate.href, cacheable: cacheable] = found
+            found = resolver.resolve(reference)
+            cache[place, href] = found
         }
         guard let url = found else {
             tally.invalid += 1
@@ -248,44 +279,5 @@ struct LinkCollector {
             text = String(text.prefix(options.maxAnchorTextLength))
         }
         return text.trimmingASCIIWhitespace()
-    }
-}
-
-/// The hrefs of one page resolved so far: those that resolve alike across
-/// the base's directory in the shared cache's set (taken out of it for the
-/// page), the others (`?…`, `#…`, empty) in the page's own.
-private struct ResolvedHrefs {
-    private let shared: ResolvedHrefCache?
-    private let directory: String?
-    private var directoryHrefs: ResolvedHrefCache.Hrefs
-    private var pageHrefs: ResolvedHrefCache.Hrefs = [:]
-
-    init(shared: ResolvedHrefCache?, base: WebURL) {
-        self.shared = shared
-        directory = shared == nil ? nil : ResolvedHrefCache.directory(of: base)
-        if let shared, let directory {
-            directoryHrefs = shared.checkOut(directory)
-        } else {
-            directoryHrefs = [:]
-        }
-    }
-
-    /// What `href` resolved to (`.some(nil)`: invalid), if it was resolved;
-    /// `cacheable`: whether it resolves alike across the directory (`ResolvedHrefCache.isCacheable(_:)`).
-    subscript(href: String, cacheable cacheable: Bool) -> WebURL?? {
-        get { directory != nil && cacheable ? directoryHrefs[href] : pageHrefs[href] }
-        set {
-            if directory != nil && cacheable {
-                directoryHrefs[href] = newValue
-            } else {
-                pageHrefs[href] = newValue
-            }
-        }
-    }
-
-    /// Puts the directory's hrefs back into the shared cache.
-    func giveBack() {
-        guard let shared, let directory else { return }
-        shared.checkIn(directoryHrefs, directory: directory)
     }
 }

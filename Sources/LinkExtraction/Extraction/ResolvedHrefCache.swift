@@ -8,16 +8,28 @@ import AsyncURLSupport
 /// against every base with the same scheme, credentials, host, port and path up
 /// to its last `/` (the base's last segment, query and fragment do not take
 /// part), so such hrefs are cached under that prefix of an `http` or `https`
-/// base. Other hrefs (empty, `?…`, `#…`) and other bases are never cached.
+/// base; one starting with `../` (up to 8 times) under that
+/// prefix less as many segments, so the navigation links of sibling
+/// directories (`../chapter-2/x.html`) are resolved once for all of them. An
+/// href is kept without its fragment (`x.html#a` and `x.html#b` share an
+/// entry: links drop fragments). Other hrefs (empty, `?…`, `#…`) and other
+/// bases are never cached.
 ///
 /// Bounded: at most ``maxEntries`` hrefs in all (the directories used least
 /// recently are dropped first) and ``maxEntriesPerDirectory`` per directory.
-/// Shared by the pages of a crawl: a page takes its directory's hrefs out at
-/// its start and puts them back with its own at its end, so pages on other
-/// threads never wait for one another's lookups.
+/// Shared by the pages of a crawl: a page takes the hrefs of the directories
+/// it needs out when it first needs them and puts them back with its own at
+/// its end, so pages on other threads never wait for one another's lookups.
 public final class ResolvedHrefCache: Sendable {
-    /// Hrefs and what they resolved to (`nil`: invalid), for one directory.
-    typealias Hrefs = [String: WebURL?]
+    /// An href (its key: see ``key(for:)``) and what it resolved to (`nil`: invalid).
+    struct Entry {
+        let key: [UInt8]
+        let url: WebURL?
+    }
+
+    /// Hrefs by the 64-bit hash of their key, for one directory. A lookup
+    /// compares the key's bytes too; of two keys with one hash only the first is kept.
+    typealias Hrefs = [UInt64: Entry]
 
     private struct Directory {
         var hrefs: Hrefs
@@ -57,6 +69,65 @@ public final class ResolvedHrefCache: Sendable {
         let pathEnd = href.index(href.endIndex, offsetBy: -tail)
         guard let slash = href[..<pathEnd].lastIndex(of: UInt8(ascii: "/")) else { return nil }
         return String(base.href[...slash])
+    }
+
+    /// The most `../` an href may start with to be kept under an ancestor of
+    /// its base's directory (an href with more stays with its page).
+    static let maxParentSteps = 8
+
+    /// How many times `href` starts with `../` (`nil`: more than ``maxParentSteps``).
+    /// Such an href resolves alike against every base whose directory, less
+    /// that many trailing segments (none past the root), is the same: each
+    /// leading `../` drops one, and the rest depends on what is left.
+    static func parentSteps(in href: String) -> Int? {
+        var href = href
+        return href.withUTF8 { parentSteps(in: $0) }
+    }
+
+    /// ``parentSteps(in:)`` of an href's UTF-8 bytes.
+    static func parentSteps(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var steps = 0
+        var index = 0
+        while index + 2 < bytes.count, bytes[index] == 0x2E, bytes[index + 1] == 0x2E, bytes[index + 2] == 0x2F {
+            steps += 1
+            index += 3
+            if steps > maxParentSteps { return nil }
+        }
+        return steps
+    }
+
+    /// ``directory(of:)`` less `steps` trailing path segments (the root
+    /// stays): the key of hrefs starting with `steps` times `../`.
+    static func directory(of base: WebURL, poppingSegments steps: Int) -> String? {
+        guard let directory = directory(of: base) else { return nil }
+        guard steps > 0 else { return directory }
+        let utf8 = directory.utf8
+        // The path starts at the first `/` after `scheme://` (the authority has none).
+        let authority = utf8.index(utf8.startIndex, offsetBy: base.scheme.utf8.count + 3)
+        guard let pathStart = utf8[authority...].firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        var end = utf8.index(before: utf8.endIndex)
+        for _ in 0..<steps {
+            guard end > pathStart, let slash = utf8[pathStart..<end].lastIndex(of: UInt8(ascii: "/")) else { break }
+            end = slash
+        }
+        return String(directory[...end])
+    }
+
+    /// The key `href` is kept under: without its fragment (links drop it, and
+    /// `a.html#x` then shares `a.html`'s entry), unless a space or control is
+    /// right before the `#` (it would then end the href, and be trimmed).
+    static func key(for href: String) -> String {
+        var copy = href
+        return copy.withUTF8 { bytes in
+            // Cut before an ASCII byte of valid UTF-8: decoding changes nothing.
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[..<keyLength(of: bytes)]), as: UTF8.self)
+        }
+    }
+
+    /// How many leading bytes of `href` its ``key(for:)`` is.
+    static func keyLength(of href: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let hash = href.firstIndex(of: UInt8(ascii: "#")), hash > 0, href[hash - 1] > 0x20 else { return href.count }
+        return hash
     }
 
     /// Whether `href` resolves the same against every base of one directory:

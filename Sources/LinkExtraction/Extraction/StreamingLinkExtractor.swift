@@ -131,12 +131,13 @@ public final class StreamingLinkExtractor {
             Unmanaged<StreamingLinkExtractor>.fromOpaque(userData).takeUnretainedValue()
                 .elementStarted(name, attributes)
         }
-        sax.endElement = { userData, name in
-            guard let userData, let name, let kind = ElementKind.recognize(name) else { return }
-            Unmanaged<StreamingLinkExtractor>.fromOpaque(userData).takeUnretainedValue().collector.end(kind)
-        }
         if options.collectsAnchorText {
-            // Without it, libxml2 reports no text at all (it still parses it the same way).
+            // Without them, libxml2 reports no text and no element ends (it still parses the same way):
+            // an element's end only matters to close an `<a>`'s text.
+            sax.endElement = { userData, name in
+                guard let userData, let name, let kind = ElementKind.recognize(name) else { return }
+                Unmanaged<StreamingLinkExtractor>.fromOpaque(userData).takeUnretainedValue().collector.end(kind)
+            }
             let characters: charactersSAXFunc = { userData, text, length in
                 guard let userData, let text, length > 0 else { return }
                 let extractor = Unmanaged<StreamingLinkExtractor>.fromOpaque(userData).takeUnretainedValue()
@@ -145,9 +146,9 @@ public final class StreamingLinkExtractor {
             }
             sax.characters = characters
             sax.ignorableWhitespace = characters
+            // Script and style content arrives here (else as `characters`); it is not text and holds no links.
+            sax.cdataBlock = { _, _, _ in }
         }
-        // Script and style content arrives here; it is not text and holds no links.
-        sax.cdataBlock = { _, _, _ in }
         let userData = Unmanaged.passUnretained(self).toOpaque()
         guard let context = htmlCreatePushParserCtxt(&sax, userData, nil, 0, nil, XML_CHAR_ENCODING_NONE) else {
             parserUnavailable = true
@@ -192,7 +193,8 @@ public final class StreamingLinkExtractor {
         _ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
         guard let kind = ElementKind.recognize(name), options.collects(kind) else { return }
-        var url: String? = nil
+        let urlAttribute: StaticString = kind.urlAttribute == "src" ? "src" : "href"
+        var url: UnsafePointer<xmlChar>? = nil
         var rel: String? = nil
         var alt: String? = nil
         var metaName: String? = nil
@@ -211,8 +213,8 @@ public final class StreamingLinkExtractor {
                         content = String(cString: value)
                     }
                 default:
-                    if url == nil, ElementKind.equals(attributeName, kind.urlAttribute == "src" ? "src" : "href") {
-                        url = String(cString: value)
+                    if url == nil, ElementKind.equals(attributeName, urlAttribute) {
+                        url = value
                     } else if ElementKind.equals(attributeName, "rel") {
                         rel = String(cString: value)
                     } else if options.collectsAnchorText, ElementKind.equals(attributeName, "alt") {
@@ -221,6 +223,19 @@ public final class StreamingLinkExtractor {
                 }
             }
         }
-        collector.start(kind, url: url, rel: rel, alt: alt, name: metaName, content: content)
+        guard let url else { return collector.start(kind, urlBytes: nil, rel: rel, alt: alt, name: metaName, content: content) }
+        // An ASCII value is used in place; other bytes go through `String`, which repairs invalid UTF-8.
+        var length = 0
+        var isASCII = true
+        while url[length] != 0 {
+            if url[length] >= 0x80 { isASCII = false }
+            length += 1
+        }
+        if isASCII {
+            let bytes = UnsafeBufferPointer(start: url, count: length)
+            collector.start(kind, urlBytes: bytes, rel: rel, alt: alt, name: metaName, content: content)
+        } else {
+            collector.start(kind, url: String(cString: url), rel: rel, alt: alt, name: metaName, content: content)
+        }
     }
 }
