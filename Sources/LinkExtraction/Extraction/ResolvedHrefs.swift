@@ -48,25 +48,35 @@ struct ResolvedHrefs {
     /// Set, it is kept unless another key with the same hash is there.
     subscript(place: Place, href: UnsafeBufferPointer<UInt8>) -> WebURL?? {
         get {
-            let entry = place.directory.map { directories[$0].hrefs[place.hash] } ?? pageHrefs[place.hash]
-            guard let entry, entry.key.count == place.keyLength else { return nil }
-            // A plain loop over both buffers (the generic `elementsEqual` cost more).
-            let equal = entry.key.withUnsafeBufferPointer { key in
-                var index = 0
-                while index < key.count, key[index] == href[index] { index += 1 }
-                return index == key.count
+            if let directory = place.directory, let entry = directories[directory].hrefs[place.hash],
+                Self.entry(entry, matches: href, keyLength: place.keyLength)
+            {
+                return .some(entry.url)
             }
-            guard equal else { return nil }
+            // A full directory set sends the page's further hrefs to the page's own.
+            guard let entry = pageHrefs[place.hash], Self.entry(entry, matches: href, keyLength: place.keyLength) else { return nil }
             return .some(entry.url)
         }
         set {
             guard let newValue else { return }
             let entry = ResolvedHrefCache.Entry(key: Array(href[..<place.keyLength]), url: newValue)
-            if let directory = place.directory {
+            // A directory set never grows past its bound: checking it in then needs no copy to trim it.
+            if let directory = place.directory, directories[directory].hrefs.count < (shared?.maxEntriesPerDirectory ?? 0) {
                 if directories[directory].hrefs[place.hash] == nil { directories[directory].hrefs[place.hash] = entry }
             } else if pageHrefs[place.hash] == nil {
                 pageHrefs[place.hash] = entry
             }
+        }
+    }
+
+    /// Whether `entry` is kept for `href`'s first `keyLength` bytes: a plain
+    /// loop over both buffers (the generic `elementsEqual` cost more).
+    private static func entry(_ entry: ResolvedHrefCache.Entry, matches href: UnsafeBufferPointer<UInt8>, keyLength: Int) -> Bool {
+        guard entry.key.count == keyLength else { return false }
+        return entry.key.withUnsafeBufferPointer { key in
+            var index = 0
+            while index < key.count, key[index] == href[index] { index += 1 }
+            return index == key.count
         }
     }
 
