@@ -6,6 +6,11 @@ extension CrawlSettings {
     /// address guard (``addressPolicy``, else decided from `seeds`).
     /// - Parameter seeds: the crawl's start URLs.
     func fetchClientConfiguration(seeds: [String]) -> FetchClient.Configuration {
+        fetchClientConfiguration(seedAuthorities: SeedAuthorities(seeds: seeds))
+    }
+
+    /// The HTTP client's configuration, for seeds grouped by authority already.
+    func fetchClientConfiguration(seedAuthorities: SeedAuthorities) -> FetchClient.Configuration {
         var configuration = FetchClient.Configuration()
         configuration.userAgent = userAgent
         configuration.timeouts = Timeouts(connect: min(.seconds(10), timeout), total: timeout, idle: min(.seconds(30), timeout))
@@ -17,7 +22,7 @@ extension CrawlSettings {
         configuration.maxCookies = maxCookies
         configuration.maxURLLength = maxURLLength
         configuration.verifiesTLSCertificates = verifiesTLSCertificates
-        configuration.addressPolicy = addressPolicy ?? SeedAddresses.policy(forSeeds: seeds)
+        configuration.addressPolicy = addressPolicy ?? SeedAddresses.policy(for: seedAuthorities)
         return configuration
     }
 }

@@ -92,6 +92,8 @@ public final class Crawler: Sendable {
     private struct OpenedRun: Sendable {
         let scope: CrawlScope
         let startRequests: [CrawlRequest]
+        /// The start requests' URLs parsed once per authority (hosts, addresses, credentials).
+        let seedAuthorities: SeedAuthorities
         let client: FetchClient
         let archive: WARCArchive?
         let output: CrawlOutput
@@ -216,9 +218,10 @@ public final class Crawler: Sendable {
         }
         let scope = try makeScope()
         let startRequests = spider.startRequests()
+        let seedAuthorities = SeedAuthorities(seeds: startRequests.map(\.url))
         let client: FetchClient
         do {
-            client = try FetchClient(configuration: settings.fetchClientConfiguration(seeds: startRequests.map(\.url)))
+            client = try FetchClient(configuration: settings.fetchClientConfiguration(seedAuthorities: seedAuthorities))
         } catch {
             throw .clientUnavailable(error)
         }
@@ -238,7 +241,9 @@ public final class Crawler: Sendable {
             throw error
         }
         let output = CrawlOutput(itemFeeds: itemFeeds, pageLog: pageLog, logger: logger)
-        return OpenedRun(scope: scope, startRequests: startRequests, client: client, archive: archive, output: output, renderer: renderer)
+        return OpenedRun(
+            scope: scope, startRequests: startRequests, seedAuthorities: seedAuthorities, client: client, archive: archive, output: output,
+            renderer: renderer)
     }
 
     /// The renderer of the pages ``CrawlSettings/rendering`` chooses (`nil` without
@@ -295,7 +300,7 @@ public final class Crawler: Sendable {
             if Task.isCancelled { return nil }
             throw .frontierUnavailable(error)
         }
-        let seedHosts = Set(SeedAuthorities(seeds: opened.startRequests.map(\.url)).urls.compactMap(\.hostKey))
+        let seedHosts = Set(opened.seedAuthorities.urls.compactMap(\.hostKey))
         let recrawl = settings.recrawl.flatMap { recrawl in store.map { Recrawl(settings: recrawl, store: $0) } }
         let work = CrawlWork(
             crawler: self, client: opened.client, frontier: frontier, output: opened.output, scope: opened.scope,
@@ -323,7 +328,7 @@ public final class Crawler: Sendable {
         }
         return try await resumableFrontier(
             directory: directory, configuration: configuration, robotsFetcher: robotsFetcher,
-            output: opened.output, seeds: opened.startRequests.map(\.url))
+            output: opened.output, seeds: opened.seedAuthorities)
     }
 
     /// The frontier's configuration from the settings; its events go to the log.
@@ -627,7 +632,7 @@ public final class Crawler: Sendable {
     /// again on resume) go back on the queued URLs of the seeds' hosts.
     private func resumableFrontier(
         directory: String, configuration: FrontierConfiguration, robotsFetcher: @escaping FrontierFactory.RobotsFetcher,
-        output: CrawlOutput, seeds: [String]
+        output: CrawlOutput, seeds: SeedAuthorities
     ) async throws -> (Frontier, CrawlStateStore) {
         var (store, saved) = try await output.openState(
             directory: directory, lock: settings.stateDirectoryLock, recrawls: settings.recrawl != nil)
@@ -653,9 +658,9 @@ public final class Crawler: Sendable {
     }
 
     /// The userinfo (`user:password@`) of the seeds that have one, by host key.
-    private static func credentials(of seeds: [String]) -> [String: String] {
+    private static func credentials(of seeds: SeedAuthorities) -> [String: String] {
         var credentials: [String: String] = [:]
-        for url in SeedAuthorities(seeds: seeds).urls {
+        for url in seeds.urls {
             guard !url.username.isEmpty || !url.password.isEmpty, let hostKey = url.hostKey else { continue }
             if credentials[hostKey] == nil {
                 credentials[hostKey] = url.username + (url.password.isEmpty ? "" : ":" + url.password) + "@"

@@ -14,13 +14,23 @@ import LinkExtraction
 enum SeedAddresses {
     /// The policy for a crawl from `urls`: public addresses, plus the seeds' own literal non-public ones.
     static func policy(forSeeds urls: [String]) -> AddressPolicy {
-        .publicOnly(allowing: allowedPrivateAddresses(forSeeds: urls))
+        policy(for: SeedAuthorities(seeds: urls))
+    }
+
+    /// The policy for a crawl from the seeds of `authorities`.
+    static func policy(for authorities: SeedAuthorities) -> AddressPolicy {
+        .publicOnly(allowing: allowedPrivateAddresses(for: authorities))
     }
 
     /// The non-public addresses the seeds name literally.
     static func allowedPrivateAddresses(forSeeds urls: [String]) -> Set<IPAddress> {
+        allowedPrivateAddresses(for: SeedAuthorities(seeds: urls))
+    }
+
+    /// The non-public addresses the seeds of `authorities` name literally.
+    static func allowedPrivateAddresses(for authorities: SeedAuthorities) -> Set<IPAddress> {
         var allowed = Set<IPAddress>()
-        for url in SeedAuthorities(seeds: urls).urls {
+        for url in authorities.urls {
             guard let host = url.host, let addresses = AddressPolicy.literalAddresses(ofHost: host) else { continue }
             allowed.formUnion(addresses.filter { !$0.isPublic })
         }

@@ -11,7 +11,7 @@ import LinkExtraction
 /// the scheme and the authority from exactly those characters, so seeds with
 /// the same such text have the same host, port and userinfo. A seed without
 /// `://` is parsed on its own.
-package struct SeedAuthorities {
+package struct SeedAuthorities: Sendable {
     /// One parsed seed per group, in the order the groups first appear; seeds that do not parse are left out.
     package let urls: [WebURL]
 
