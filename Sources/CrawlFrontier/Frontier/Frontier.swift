@@ -491,7 +491,7 @@ public actor Frontier: URLFrontier {
     public func next() async -> FrontierEntry? {
         while !Task.isCancelled {
             let changes = wakeUps.changes
-            if let entry = claimReady() { return entry }
+            if let entry = nextIfReady() { return entry }
             if isFinished {
                 wakeAll()
                 return nil
@@ -504,11 +504,6 @@ public actor Frontier: URLFrontier {
     /// The next URL whose host's politeness allows it now; `nil`, without
     /// waiting, when none may go yet.
     public func nextIfReady() -> FrontierEntry? {
-        claimReady()
-    }
-
-    /// Claims the next URL that may go now (see ``nextIfReady()``).
-    private func claimReady() -> FrontierEntry? {
         while true {
             if let (entry, host) = scheduler.nextWithHost(now: .now) {
                 if entry.attempt == 0 {

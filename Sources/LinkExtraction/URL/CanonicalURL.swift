@@ -87,10 +87,8 @@ public struct CanonicalURL: Sendable, Hashable, CustomStringConvertible {
         for piece in bytes.split(separator: 0x26, omittingEmptySubsequences: false) {
             guard !piece.isEmpty else { return false }
             let name = piece.prefix { $0 != 0x3D }
-            for pattern in options.removedQueryParameters {
-                let lowered = pattern.lowercased().utf8
-                if lowered.last == 0x2A ? name.starts(with: lowered.dropLast()) : name.elementsEqual(lowered) { return false }
-            }
+            // The name is lowercased ASCII: a short one makes a String without allocating.
+            if options.removes(String(decoding: name, as: UTF8.self)) { return false }
             if options.sortsQueryParameters {
                 guard !name.lexicographicallyPrecedes(previousName) else { return false }
                 previousName = name
