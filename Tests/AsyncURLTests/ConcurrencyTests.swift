@@ -37,6 +37,28 @@ struct ConcurrencyTests {
         }
     }
 
+    @Test("The connections of a burst of transfers are kept for the next burst")
+    func burstsReuseConnections() async throws {
+        try await withServer { server, client in
+            // Each burst's 16 transfers overlap (every answer waits 100 ms), so
+            // the first opens up to 16 connections. They are idle between the
+            // bursts, when no transfer runs: libcurl's default cache size
+            // (four per transfer running now) had closed all but a few, and
+            // the second burst opened them again.
+            for _ in 0..<2 {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for index in 0..<16 {
+                        group.addTask { try await client.fetch(server.url("/delay/100?i=\(index)")).status }
+                    }
+                    for try await status in group { #expect(status == 200) }
+                }
+            }
+            let firstBurst = server.maxConcurrentConnections
+            #expect(firstBurst > 4, "the first burst's transfers overlapped")
+            #expect(server.acceptedConnections == firstBurst, "the second burst opened no connection of its own")
+        }
+    }
+
     @Test("The per-host connection limit holds")
     func perHostLimit() async throws {
         var configuration = FetchClient.Configuration()

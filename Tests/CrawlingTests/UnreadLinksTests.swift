@@ -83,6 +83,33 @@ struct UnreadLinksTests {
         #expect(counted.stats.linksFound == 3)
     }
 
+    @Test("A list fetch counts the bodies it does not keep: the same bytes and limits as a crawl that reads them")
+    func unreadBodiesAreCounted() async throws {
+        let server = try await TestServer.start()
+        let paths = ["/bytes/300000", "/chunked/300000", "/gzip", "/bytes/1500000", "/chunked/1500000"]
+        // The built-in spider at the max depth reads no body; the link-counting spider reads every one.
+        let unread = try await crawl(server, from: paths) {
+            $0.maxDepth = 0
+            $0.countsLinks = false
+            $0.maxBodySize = 1_000_000
+        }
+        let read = try await crawl(server, from: paths, spider: LinkCountingSpider(seeds: paths.map { server.url($0) })) {
+            $0.maxDepth = 0
+            $0.maxBodySize = 1_000_000
+        }
+        try await server.shutdown()
+        #expect(unread.records["/bytes/300000"]?.bytes == 300_000)
+        #expect(unread.records["/chunked/300000"]?.bytes == 300_000)
+        #expect(unread.records["/gzip"]?.bytes == TestServer.compressibleText.utf8.count)
+        for path in ["/bytes/1500000", "/chunked/1500000"] {
+            #expect(unread.records[path]?.error?.contains("bodyTooLarge") == true, "\(path): \(String(describing: unread.records[path]))")
+        }
+        for path in paths {
+            #expect(unread.records[path]?.bytes == read.records[path]?.bytes, "\(path)")
+            #expect(unread.records[path]?.error == read.records[path]?.error, "\(path)")
+        }
+    }
+
     @Test("In a deeper crawl only the pages at the max depth go unparsed; the crawl's pages are the same")
     func onlyTheLastDepthIsUnparsed() async throws {
         let server = try await startSite()

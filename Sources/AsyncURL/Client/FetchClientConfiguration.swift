@@ -54,7 +54,10 @@ extension FetchClient {
         public var maxTotalConnections: Int
         /// The most open connections to one host; 0 means no limit.
         public var maxConnectionsPerHost: Int
-        /// The most idle connections kept for reuse; 0 lets libcurl decide (four per transfer handle).
+        /// The most idle connections kept for reuse; 0 (the default) keeps four
+        /// per transfer of the most that ran at once so far, as libcurl does
+        /// for the transfers it holds now (which would close most connections
+        /// between two bursts of requests).
         public var maxCachedConnections: Int
         /// Which HTTP version to ask for.
         public var httpVersion: HTTPVersionPreference

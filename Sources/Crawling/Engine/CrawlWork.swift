@@ -108,6 +108,7 @@ final class CrawlWork: Sendable {
             return await passOver(entry, plan: plan, previous: previous)
         }
         var fetchRequest = fetchRequest(for: entry, request: request, plan: plan)
+        fetchRequest.keepsBody = readsBody(atDepth: entry.depth)
         guard await sendThroughMiddlewares(&fetchRequest, for: request, entry: entry) else { return }
         // An archived crawl keeps a body cut at the size limit, for the
         // archive (marked truncated); for the crawl it is still bodyTooLarge.
@@ -365,6 +366,16 @@ final class CrawlWork: Sendable {
         // Each setting read on its own: a copy of the whole settings retains every reference in them.
         crawler.settings.countsLinks || crawler.settings.recordsOutlinks || recrawl != nil || decisions != nil
             || depth < crawler.settings.maxDepth || !crawler.spider.readsLinksOnlyToFollow
+    }
+
+    /// Whether anything reads the body of a page at `depth`: its links
+    /// (``readsLinks(atDepth:)``), a spider other than the built-in
+    /// ``FollowAllSpider`` (which reads links only), a middleware, the
+    /// renderer or the archive. A body nothing reads is counted, not kept, as
+    /// `curl -o /dev/null` does: a list fetch holds no page in memory.
+    private func readsBody(atDepth depth: Int) -> Bool {
+        readsLinks(atDepth: depth) || !(crawler.spider is FollowAllSpider) || !crawler.middlewares.isEmpty || renderer != nil
+            || archive != nil
     }
 
     /// Parses a response, runs the spider and feeds the requests it made back
