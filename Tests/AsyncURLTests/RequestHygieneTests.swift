@@ -98,6 +98,35 @@ struct RequestHygieneTests {
             #expect(stopped.status == 302)
         }
     }
+
+    @Test("Nothing set for one request stays on the pooled handle for the next: method, body, headers, credentials, proxy, capture")
+    func pooledHandleStartsClean() async throws {
+        // One idle handle: every request of this client runs on the same easy handle.
+        try await withServer(configuration: FetchClient.Configuration(idleHandlePoolSize: 1)) { server, client in
+            try await withExtraServer { proxy in
+                let credentialed = server.url("/echo").replacingOccurrences(of: "http://", with: "http://user:secret@")
+                var first = Request(url: credentialed, method: .put, headers: ["X-Secret": "s-1"], body: Data("payload".utf8))
+                first.capturesExchange = true
+                first.maxBodySize = 1 << 20
+                _ = try await client.fetch(first)
+                var proxied = Request(url: server.url("/echo?via=proxy"))
+                proxied.proxy = proxy.baseURL
+                _ = try? await client.fetch(proxied)
+
+                let plain = try await client.fetch(server.url("/echo"))
+                let echo = try Echo(plain)
+                #expect(echo.method == "GET")
+                #expect(echo.bodyLength == 0)
+                #expect(echo.header("authorization") == nil)
+                #expect(echo.header("x-secret") == nil)
+                #expect(plain.capturedHops.isEmpty)
+                #expect(proxy.recordedRequests.count == 1, "only the proxied request went to the proxy")
+                #expect(server.recordedRequests.last?.target == "/echo")
+                let firstSeen = server.recordedRequests.first
+                #expect(firstSeen?.headers.contains { $0.name.lowercased() == "authorization" } == true, "the credentials were sent once")
+            }
+        }
+    }
 }
 
 /// A value shared with a `@Sendable` closure in a test.

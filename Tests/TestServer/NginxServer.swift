@@ -6,14 +6,19 @@ import Foundation
 
 /// An nginx process the tests start on 127.0.0.1 for what the NIO test server
 /// does not speak: HTTP/2 (cleartext prior knowledge and over TLS) and TLS
-/// with a self-signed certificate. Installed by `scripts/install-deps.sh`.
+/// with self-signed certificates (and whether a connection resumed a TLS
+/// session, in its access log). Installed by `scripts/install-deps.sh`.
 public final class NginxServer: Sendable {
     /// The directory holding its configuration, certificate, logs and pages.
     public let directory: URL
     /// The port serving HTTP/2 in clear text (prior knowledge).
     public let h2cPort: Int
-    /// The port serving HTTPS (HTTP/2 and HTTP/1.1) with a self-signed certificate.
+    /// The port serving HTTPS (HTTP/2 and HTTP/1.1) with a self-signed
+    /// certificate for 127.0.0.1 (``certificateFile``).
     public let tlsPort: Int
+    /// The port serving HTTPS with another self-signed certificate for
+    /// 127.0.0.1, one that ``certificateFile`` does not vouch for.
+    public let untrustedTLSPort: Int
     private let pid: Int32
 
     /// The nginx binary, when installed.
@@ -21,8 +26,13 @@ public final class NginxServer: Sendable {
         ["/usr/sbin/nginx", "/usr/bin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Starts nginx on two free loopback ports, serving `page-0.html` ... `page-99.html`.
-    public static func start() async throws -> NginxServer {
+    /// The certificate of ``tlsPort`` (PEM): a client that trusts it verifies that port.
+    public var certificateFile: URL { directory.appendingPathComponent("cert.pem") }
+
+    /// Starts nginx on three free loopback ports, serving `page-0.html` ... `page-99.html`;
+    /// with `upstreamPort`, ``tlsPort`` also passes `/upstream/PATH` on to
+    /// `http://127.0.0.1:upstreamPort/PATH` (a test server that decides when to answer).
+    public static func start(upstreamPort: Int? = nil) async throws -> NginxServer {
         guard let binary else { throw NginxError("nginx is not installed (scripts/install-deps.sh installs it)") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-nginx-\(UUID().uuidString)")
         let www = directory.appendingPathComponent("www")
@@ -31,25 +41,37 @@ public final class NginxServer: Sendable {
         for index in 0..<100 {
             try Data("<html><body>page \(index)</body></html>".utf8).write(to: www.appendingPathComponent("page-\(index).html"))
         }
-        try await ChildProcess.run(
-            "/usr/bin/openssl",
-            [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                "-keyout", directory.appendingPathComponent("key.pem").path,
-                "-out", directory.appendingPathComponent("cert.pem").path
-            ])
-        let ports = try ChildProcess.freePorts(2)
-        let h2cPort = ports[0]
-        let tlsPort = ports[1]
+        try await makeCertificate(key: ["rsa:2048"], name: "", in: directory)
+        try await makeCertificate(key: ["ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"], name: "untrusted-", in: directory)
+        let ports = try ChildProcess.freePorts(3)
+        let (h2cPort, tlsPort, untrustedTLSPort) = (ports[0], ports[1], ports[2])
         let path = directory.path
-        let config = """
+        let config = configuration(path: path, ports: (h2cPort, tlsPort, untrustedTLSPort), upstreamPort: upstreamPort)
+        let configFile = directory.appendingPathComponent("nginx.conf")
+        try Data(config.utf8).write(to: configFile)
+        let pid = try ChildProcess.spawn(binary, ["-c", configFile.path, "-p", path, "-e", "\(path)/error.log"])
+        let server = NginxServer(directory: directory, h2cPort: h2cPort, tlsPort: tlsPort, untrustedTLSPort: untrustedTLSPort, pid: pid)
+        // Wait (bounded) until every port accepts connections.
+        for _ in 0..<200 {
+            if canConnect(h2cPort), canConnect(tlsPort), canConnect(untrustedTLSPort) { return server }
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+        server.stop()
+        throw NginxError(
+            "nginx did not start: \((try? String(contentsOf: directory.appendingPathComponent("error.log"), encoding: .utf8)) ?? "")")
+    }
+
+    /// The nginx.conf of ``start(upstreamPort:)``.
+    private static func configuration(path: String, ports: (h2c: Int, tls: Int, untrusted: Int), upstreamPort: Int?) -> String {
+        let upstream = upstreamPort.map { "location /upstream/ { proxy_pass http://127.0.0.1:\($0)/; }" } ?? ""
+        return """
             daemon off;
             worker_processes 1;
             pid \(path)/nginx.pid;
             error_log \(path)/error.log;
             events { worker_connections 4096; }
             http {
-                log_format conn '$connection $server_protocol $request_uri';
+                log_format conn '$connection $server_protocol $request_uri $ssl_session_reused';
                 access_log \(path)/access.log conn;
                 client_body_temp_path \(path)/tmp/body;
                 proxy_temp_path \(path)/tmp/proxy;
@@ -58,35 +80,47 @@ public final class NginxServer: Sendable {
                 scgi_temp_path \(path)/tmp/scgi;
                 keepalive_requests 100000;
                 server {
-                    listen 127.0.0.1:\(h2cPort) http2;
+                    listen 127.0.0.1:\(ports.h2c) http2;
                     root \(path)/www;
                 }
                 server {
-                    listen 127.0.0.1:\(tlsPort) ssl http2;
+                    listen 127.0.0.1:\(ports.tls) ssl http2;
                     ssl_certificate \(path)/cert.pem;
                     ssl_certificate_key \(path)/key.pem;
+                    # Sessions resume by ID, from this cache (libcurl turns TLS 1.2 tickets off). Not TLS 1.3
+                    # (nginx 1.22 offers it only when asked): with libcurl 7.88 and OpenSSL 3.0, of 16 handshakes
+                    # at once that offer one ticket, now and then one is not resumed.
+                    ssl_session_cache shared:SSL:1m;
+                    root \(path)/www;
+                    \(upstream)
+                }
+                server {
+                    listen 127.0.0.1:\(ports.untrusted) ssl;
+                    ssl_certificate \(path)/untrusted-cert.pem;
+                    ssl_certificate_key \(path)/untrusted-key.pem;
                     root \(path)/www;
                 }
             }
             """
-        let configFile = directory.appendingPathComponent("nginx.conf")
-        try Data(config.utf8).write(to: configFile)
-        let pid = try ChildProcess.spawn(binary, ["-c", configFile.path, "-p", path, "-e", "\(path)/error.log"])
-        let server = NginxServer(directory: directory, h2cPort: h2cPort, tlsPort: tlsPort, pid: pid)
-        // Wait (bounded) until both ports accept connections.
-        for _ in 0..<200 {
-            if canConnect(h2cPort), canConnect(tlsPort) { return server }
-            try? await Task.sleep(for: .milliseconds(25))
-        }
-        server.stop()
-        throw NginxError(
-            "nginx did not start: \((try? String(contentsOf: directory.appendingPathComponent("error.log"), encoding: .utf8)) ?? "")")
     }
 
-    private init(directory: URL, h2cPort: Int, tlsPort: Int, pid: Int32) {
+    /// A self-signed certificate for 127.0.0.1 (its subject alternative name,
+    /// which verification checks), valid for a day: `<name>cert.pem` and `<name>key.pem`.
+    private static func makeCertificate(key: [String], name: String, in directory: URL) async throws {
+        try await ChildProcess.run(
+            "/usr/bin/openssl",
+            ["req", "-x509", "-newkey"] + key + [
+                "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", directory.appendingPathComponent("\(name)key.pem").path,
+                "-out", directory.appendingPathComponent("\(name)cert.pem").path
+            ])
+    }
+
+    private init(directory: URL, h2cPort: Int, tlsPort: Int, untrustedTLSPort: Int, pid: Int32) {
         self.directory = directory
         self.h2cPort = h2cPort
         self.tlsPort = tlsPort
+        self.untrustedTLSPort = untrustedTLSPort
         self.pid = pid
     }
 
@@ -102,7 +136,8 @@ public final class NginxServer: Sendable {
         (try? String(contentsOf: directory.appendingPathComponent("error.log"), encoding: .utf8)) ?? ""
     }
 
-    /// The access-log lines written so far: `connection-number protocol uri`.
+    /// The access-log lines written so far: `connection-number protocol uri`,
+    /// then on the TLS ports `r` when the connection resumed a TLS session, `.` when not.
     public func accessLog() -> [[Substring]] {
         let text = (try? String(contentsOf: directory.appendingPathComponent("access.log"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").map { $0.split(separator: " ") }

@@ -67,6 +67,9 @@ extension FetchClient {
         public var automaticDecompression: Bool
         /// Whether TLS certificates and host names are verified. Turn off only for test servers.
         public var verifiesTLSCertificates: Bool
+        /// A PEM file of the certificates to trust instead of the system's
+        /// (`CURLOPT_CAINFO`): tests verify nginx's self-signed certificate with it.
+        package var trustedCertificatesFile: String?
         /// Whether the client keeps a cookie jar: cookies set by responses
         /// (redirect hops included) are sent back with later requests, by
         /// RFC 6265's domain, path, expiry and `Secure` rules (libcurl's

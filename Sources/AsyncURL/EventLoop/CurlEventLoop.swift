@@ -206,7 +206,10 @@ private final class LoopState {
     var transfers: [UnsafeMutableRawPointer: Transfer] = [:]
     var handleByID: [UInt64: UnsafeMutableRawPointer] = [:]
     var pool: EasyHandlePool
-    /// The client's cookie jar (``FetchClient/Configuration/keepsCookies``); released after the pool is drained.
+    /// The client's share object: TLS sessions, and the cookies of
+    /// ``cookieJar``; every handle in it holds it (see ``CurlShare``).
+    var share: CurlShare?
+    /// The client's cookie jar (``FetchClient/Configuration/keepsCookies``).
     var cookieJar: CookieJar?
     let logger: Logger
     /// The epoll driver, or `nil` for the poll loop. Kept until after
@@ -222,9 +225,12 @@ private final class LoopState {
         self.configuration = configuration
         self.pool = EasyHandlePool(capacity: configuration.idleHandlePoolSize)
         self.logger = configuration.logger
-        if configuration.keepsCookies {
+        share = CurlShare(sharesCookies: configuration.keepsCookies, logger: configuration.logger)
+        if share == nil {
+            logger.error("cannot create the share object (curl_share_init failed): TLS sessions are not shared, cookies are not kept")
+        }
+        if share?.sharesCookies == true {
             cookieJar = CookieJar(maxPerHost: configuration.maxCookiesPerHost, maxTotal: configuration.maxCookies)
-            if cookieJar == nil { logger.error("cannot create the cookie jar (curl_share_init failed); cookies are not kept") }
         }
         setOption(CURLMOPT_PIPELINING, configuration.multiplexing ? Int(CURLPIPE_MULTIPLEX) : 0, name: "PIPELINING")
         setOption(CURLMOPT_MAX_TOTAL_CONNECTIONS, configuration.maxTotalConnections, name: "MAX_TOTAL_CONNECTIONS")
@@ -313,6 +319,7 @@ private final class LoopState {
             maxHeaderBytes: configuration.maxHeaderBytes,
             timeouts: request.timeouts.filled(from: configuration.timeouts),
             configuration: configuration,
+            share: share,
             cookieJar: cookieJar
         )
         let transfer = Transfer(id: id, request: request, easy: easy, limits: limits, completion: completion)
@@ -421,8 +428,10 @@ private final class LoopState {
         if cleanedUp != CURLM_OK {
             logger.error("curl_multi_cleanup failed", metadata: ["error": "\(String(cString: curl_multi_strerror(cleanedUp)))"])
         }
-        // Every easy handle that used the jar is freed now.
+        // Every easy handle is freed now, and with the last one the share
+        // (each holds it): this is the last reference.
         cookieJar = nil
+        share = nil
         driver = nil
         loop.closeWakeDescriptor()
         for waiter in waiters {

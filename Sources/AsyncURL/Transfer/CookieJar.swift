@@ -1,9 +1,9 @@
 internal import CCurl
 
 /// A client's cookie jar: libcurl's cookie engine (RFC 6265 domain, path,
-/// expiry and `Secure` rules) in a `CURLSH` share object that every transfer
-/// of one client uses, so a cookie set by one response (redirect hops
-/// included) goes with the later requests to its site.
+/// expiry and `Secure` rules), its cookies held in the client's ``CurlShare``,
+/// which every transfer of the client uses, so a cookie set by one response
+/// (redirect hops included) goes with the later requests to its site.
 ///
 /// Bounded: after each response that sets cookies the jar is counted, and
 /// cookies beyond ``maxPerHost`` for one host or ``maxTotal`` in all are
@@ -11,35 +11,21 @@ internal import CCurl
 /// so between two checks the jar grows by at most that). What is removed is
 /// counted by the caller.
 ///
-/// Owned by the event-loop thread (every transfer runs there, so the share
-/// needs no lock callbacks); `curl_share_cleanup` runs exactly once, in
-/// `deinit`, after the loop has freed the easy handles that used it.
+/// Used on the event-loop thread only, like the share.
 final class CookieJar {
-    let share: UnsafeMutableRawPointer
     /// The most cookies kept for one host (the cookie's domain).
     let maxPerHost: Int
     /// The most cookies kept in all.
     let maxTotal: Int
 
-    /// `nil` when libcurl cannot allocate the share object.
-    init?(maxPerHost: Int, maxTotal: Int) {
-        guard let share = curl_share_init() else { return nil }
-        guard asyncurl_share_setopt_long(share, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_COOKIE.rawValue)) == CURLSHE_OK else {
-            curl_share_cleanup(share)
-            return nil
-        }
-        self.share = share
+    init(maxPerHost: Int, maxTotal: Int) {
         self.maxPerHost = max(0, maxPerHost)
         self.maxTotal = max(0, maxTotal)
     }
 
-    deinit {
-        curl_share_cleanup(share)
-    }
-
-    /// Turns the cookie engine on for one hop of a transfer, with this jar.
+    /// Turns the cookie engine on for one hop of a transfer whose handle is
+    /// in the share that holds the cookies.
     func attach(to easy: EasyHandle) {
-        easy.record(asyncurl_easy_setopt_share(easy.raw, share), name: "SHARE")
         // An empty file name starts the engine without reading a file.
         easy.set(CURLOPT_COOKIEFILE, "", name: "COOKIEFILE")
     }

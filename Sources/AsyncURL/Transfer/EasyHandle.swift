@@ -4,8 +4,9 @@ internal import CCurl
 ///
 /// The handle is created in `init` and cleaned up in `deinit`, so it is freed
 /// exactly once, when the last Swift reference goes. An `EasyHandle` is used
-/// only on the event-loop thread; between transfers it is `reset` and kept in
-/// the ``EasyHandlePool`` so its connection and DNS state are reused.
+/// only on the event-loop thread; between transfers it is `reset` (every
+/// option back to its default; it stays in its ``CurlShare``) and kept in
+/// the ``EasyHandlePool``.
 final class EasyHandle {
     /// The raw handle. Valid for the lifetime of this object.
     let raw: UnsafeMutableRawPointer
@@ -15,6 +16,9 @@ final class EasyHandle {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     /// The first option that libcurl refused since the last reset, if any.
     private(set) var firstOptionFailure: (option: String, code: CURLcode)?
+    /// The share this handle is in, kept so that it is freed after the handle
+    /// (`curl_easy_reset` leaves a handle in its share).
+    private var share: CurlShare?
 
     /// Creates a handle, or returns `nil` when libcurl cannot allocate one.
     init?() {
@@ -89,6 +93,15 @@ final class EasyHandle {
             code = asyncurl_easy_setopt_string(raw, option, nil)
         }
         record(code, name: name)
+    }
+
+    /// Puts the handle in `share` (`CURLOPT_SHARE`). Done for every hop, not
+    /// once: libcurl 7.88's reset keeps the share but sets the handle's view
+    /// of the shared TLS session cache back to its own default size (5 of
+    /// the share's 8 sessions); attaching again restores it.
+    func attach(_ share: CurlShare) {
+        record(asyncurl_easy_setopt_share(raw, share.raw), name: "SHARE")
+        self.share = share
     }
 
     func setPointer(_ option: CURLoption, _ value: UnsafeMutableRawPointer?, name: String) {

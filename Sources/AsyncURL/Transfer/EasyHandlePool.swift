@@ -1,7 +1,9 @@
 /// Keeps easy handles between transfers so they are reused, not recreated.
 ///
-/// Reusing a handle keeps its TLS session and DNS state warm; connections
-/// themselves live in the multi handle's cache. Confined to the event-loop
+/// Reusing a handle saves its allocation and buffers. What a new connection
+/// reuses is not in the handle: connections and resolved addresses are in
+/// the multi handle, TLS sessions in the client's ``CurlShare`` (so any
+/// handle resumes a session another one made). Confined to the event-loop
 /// thread. Handles beyond ``capacity`` are released (and so freed once, by
 /// ``EasyHandle``'s `deinit`).
 struct EasyHandlePool {

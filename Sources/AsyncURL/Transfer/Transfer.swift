@@ -66,6 +66,8 @@ final class Transfer {
         var maxHeaderBytes: Int
         var timeouts: Timeouts
         var configuration: FetchClient.Configuration
+        /// The client's share (TLS sessions, and cookies when it keeps them).
+        var share: CurlShare?
         /// The client's cookie jar, when it keeps cookies.
         var cookieJar: CookieJar?
     }
@@ -158,11 +160,15 @@ final class Transfer {
         easy.set(CURLOPT_PIPEWAIT, configuration.multiplexing && mayMultiplex, name: "PIPEWAIT")
         easy.set(CURLOPT_SSL_VERIFYPEER, configuration.verifiesTLSCertificates, name: "SSL_VERIFYPEER")
         easy.set(CURLOPT_SSL_VERIFYHOST, configuration.verifiesTLSCertificates ? 2 : 0, name: "SSL_VERIFYHOST")
+        if let trusted = configuration.trustedCertificatesFile {
+            easy.set(CURLOPT_CAINFO, trusted, name: "CAINFO")
+        }
         easy.set(CURLOPT_DNS_CACHE_TIMEOUT, configuration.dnsCacheTimeout.wholeSeconds, name: "DNS_CACHE_TIMEOUT")
         easy.set(CURLOPT_TCP_NODELAY, true, name: "TCP_NODELAY")
         // libcurl 7.88 refused it (bad argument) on some reused handles in
         // HTTP2Tests (HTTP/2 over TLS); the size the handle has then serves.
         easy.setIfAccepted(CURLOPT_BUFFERSIZE, configuration.receiveBufferSize)
+        if let share = limits.share { easy.attach(share) }
         limits.cookieJar?.attach(to: easy)
         // An empty string turns off the proxy environment variables too.
         easy.set(CURLOPT_PROXY, request.proxy ?? "", name: "PROXY")
