@@ -653,8 +653,9 @@ enum RedisFrontierScripts {
     ///
     /// A Redis that restarted since the crawl's last renewal (another `run_id`
     /// in `INFO server` than the one kept in `stats`: it came back from its
-    /// AOF, or a replica took over) first gives every heartbeat and lease a
-    /// full period from now: no worker could renew while Redis was down, so
+    /// AOF, or a replica took over) first gives every heartbeat, lease and
+    /// host slot (`slots`, see `RedisHostSlotScripts`) a full lease time from
+    /// now: no worker could renew while Redis was down, so
     /// none is taken for dead (and the pages it wrote fetched again) for that
     /// time. A worker is forgotten only for a silence Redis saw. (A claim that
     /// comes first after the restart may still take back leases that ran out
@@ -669,7 +670,7 @@ enum RedisFrontierScripts {
             local run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
             if run and redis.call('HGET', STATS, 'redisRun') ~= run then
               redis.call('HSET', STATS, 'redisRun', run)
-              for _, kept in ipairs({{WORKERS, now + heartbeatMs}, {LEASES, now + leaseMs}}) do
+              for _, kept in ipairs({{WORKERS, now + heartbeatMs}, {LEASES, now + leaseMs}, {P .. 'slots', now + leaseMs}}) do
                 local members = redis.call('ZRANGE', kept[1], 0, -1, 'WITHSCORES')
                 for i = 1, #members, 2 do
                   if tonumber(members[i + 1]) < kept[2] then redis.call('ZADD', kept[1], kept[2], members[i]) end
