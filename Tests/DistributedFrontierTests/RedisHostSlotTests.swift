@@ -69,6 +69,24 @@ struct RedisHostSlotTests {
         }
     }
 
+    @Test("Redis down for longer than a slot lives: the first sweep after the restart frees no slot")
+    func restartKeepsSlots() async throws {
+        let server = try RedisTestServer.start(options: ["--appendonly", "yes", "--appendfsync", "always"])
+        defer { server.stop() }
+        let holder = try await RedisFixtures.frontier(server, leaseTimeout: .milliseconds(600))
+        let slot = await holder.takeHostSlot(Self.host, until: .now + .milliseconds(800))
+        #expect(slot != nil)
+        // The holder cannot give it back or sweep while Redis is down, for longer than the slot's 800 ms.
+        holder.abandon()
+        server.kill()
+        try await Task.sleep(for: .milliseconds(1500))
+        try server.restart()
+        // A worker that starts now renews (and so sees the restart) before it sweeps.
+        let other = try await RedisFixtures.frontier(server, leaseTimeout: .milliseconds(600))
+        #expect(try await other.sweepExpiredSlots() == 0, "the slot got a lease time from the restart")
+        try await other.close()
+    }
+
     @Test("A dead worker's slot comes back after its expiry: the host's URLs are claimed again")
     func deadWorkersSlotExpires() async throws {
         // swift-format-ignore: OnlyOneTrailingClosureArgument

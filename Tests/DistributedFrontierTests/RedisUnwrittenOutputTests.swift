@@ -69,6 +69,41 @@ struct RedisUnwrittenOutputTests {
         try await other.close()
     }
 
+    @Test(
+        "Redis down for longer than a heartbeat: the first renewal after its restart takes no worker for dead; a worker that stays silent is, one heartbeat later"
+    )
+    func restartGivesHeartbeatsGrace() async throws {
+        let server = try RedisTestServer.start(options: ["--appendonly", "yes", "--appendfsync", "always"])
+        defer { server.stop() }
+        let silent = try await Self.frontier(server, leaseTimeout: .milliseconds(600))
+        _ = await silent.addSeeds([Self.page])
+        let entry = try #require(await RedisFixtures.bounded { await silent.next() } ?? nil)
+        #expect(await silent.complete(entry, outcome: .success(latency: .zero)) == .done)
+        // The worker renews no more from here (as if it could not reach Redis), and
+        // Redis is down for longer than its heartbeat (600 ms) lasts.
+        silent.abandon()
+        server.kill()
+        try await Task.sleep(for: .milliseconds(1500))
+        try server.restart()
+        // A worker that starts now renews first: before the fix, it took the silent
+        // worker for dead at once and queued its written page again.
+        let other = try await Self.frontier(server, leaseTimeout: .milliseconds(600))
+        var status = try await Self.status(server)
+        #expect(status.requeuedUnwritten == 0, "no worker is taken for dead for Redis' own outage")
+        #expect(status.unwritten == 1)
+        // The silent worker never comes back: a heartbeat after the restart, it is forgotten, and its page done by the other.
+        let again = try #require(await RedisFixtures.bounded { await other.next() } ?? nil)
+        #expect(again.url == Self.page.url)
+        #expect(await other.complete(again, outcome: .success(latency: .zero)) == .done)
+        await other.recorded(again)
+        #expect(await RedisFixtures.bounded { await other.next() } == .some(nil))
+        status = try await Self.status(server)
+        #expect(status.requeuedUnwritten == 1)
+        #expect(status.done == 1)
+        #expect(status.isFinished)
+        try await other.close()
+    }
+
     @Test("A worker that stops with a page accepted and never written (its feed failed) gives it back at close")
     func closeGivesBackUnwritten() async throws {
         let server = try RedisTestServer.start()

@@ -115,7 +115,12 @@ final class CrawlWork: Sendable {
         fetchRequest.capturesExchange = archive != nil
         fetchRequest.truncatesBody = archive != nil
         let spool = bodySpool(for: fetchRequest)
-        if let spool { fetchRequest.bodyConsumer = spool }
+        if let spool {
+            fetchRequest.bodyConsumer = spool
+        } else if fetchRequest.bodyConsumer == nil, fetchRequest.keepsBody, !crawler.spider.readsNonHTMLBodies, recrawl == nil {
+            // A recrawl hashes every body it compares, so it keeps them.
+            fetchRequest.bodyConsumer = NonHTMLBodyFilter()
+        }
         let (fetched, latency) = await fetch(fetchRequest, spool: spool, plan: &plan)
         crawler.metrics.fetchDuration.record(duration: latency)
         if crawler.isAbandoned {

@@ -82,9 +82,12 @@ open class Spider: @unchecked Sendable {
 
     /// Whether ``parse(_:output:)`` and the callbacks read the bodies of
     /// responses that are not HTML (`true`). A spider that answers `false`
-    /// lets an archived crawl (``CrawlSettings/warc``) stream such bodies to
-    /// the archive without holding them in memory: their
-    /// ``CrawlResponse/body`` (and the `Response.body` middlewares see) is then empty.
+    /// lets the crawl leave such bodies out of memory (an archived crawl,
+    /// ``CrawlSettings/warc``, streams them to the archive; a recrawl still
+    /// keeps them, to compare them): their ``CrawlResponse/body`` (and the
+    /// `Response.body` middlewares see) is then empty, and their bytes are
+    /// still counted and held to ``CrawlSettings/maxBodySize``. A body whose
+    /// `Content-Type` does not say is kept, to be sniffed.
     open var readsNonHTMLBodies: Bool { true }
 
     /// Whether ``parse(_:output:)`` and the callbacks read
