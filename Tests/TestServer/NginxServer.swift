@@ -88,8 +88,8 @@ public final class NginxServer: Sendable {
                     ssl_certificate \(path)/cert.pem;
                     ssl_certificate_key \(path)/key.pem;
                     # Sessions resume by ID, from this cache (libcurl turns TLS 1.2 tickets off). Not TLS 1.3
-                    # (nginx 1.22 offers it only when asked): with libcurl 7.88 and OpenSSL 3.0, of 16 handshakes
-                    # at once that offer one ticket, now and then one is not resumed.
+                    # (nginx 1.22 offers it only when asked): OpenSSL clients use a TLS 1.3 ticket for one
+                    # completed handshake only, so a test's later connections would race that one's new tickets.
                     ssl_session_cache shared:SSL:1m;
                     root \(path)/www;
                     \(upstream)

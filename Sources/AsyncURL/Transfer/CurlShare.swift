@@ -11,10 +11,18 @@ import Logging
 /// handshake even when another handle held a session it could resume. In
 /// this share a new connection resumes the session of an earlier one to the
 /// same host and port. libcurl 7.88 keeps the 8 sessions used last (a size
-/// it fixes), found by host name, port and TLS settings (certificate
+/// it fixes; per-handle caches held 5 each, so a crawl that keeps opening
+/// connections to more than 8 hosts in turn may find fewer sessions here),
+/// found by host name, port and TLS settings (certificate
 /// verification and the trusted certificates included), so a session is
 /// offered only where it was made, and the host name is still checked
 /// against the certificate the session holds.
+///
+/// A TLS 1.3 session serves one completed handshake: OpenSSL marks it not
+/// resumable then (`tls_finish_handshake`), and the connection's new tickets,
+/// read with its response, take its place here. A connection to the same host
+/// that starts in between does a full handshake (with per-handle caches, a
+/// handle holding a ticket of its own could have resumed there).
 ///
 /// No lock callbacks: libcurl takes a share's locks only through the easy
 /// handles that use it (`Curl_share_lock`, which does nothing when no lock
