@@ -18,8 +18,9 @@ import AsyncURLSupport
 /// with the body.
 ///
 /// The temporary file is made in `directory` (the archive's, so the copy stays
-/// on one file system), unlinked at once (nothing is left behind if the
-/// process dies), and closed exactly once, when the spool is released.
+/// on one file system) with no name (`O_TMPFILE`, else unlinked at once:
+/// nothing is left behind if the process dies), and closed exactly once, when
+/// the spool is released.
 ///
 /// The fetch core calls ``responseStarted(url:status:headers:)`` and
 /// ``consume(_:)`` on its event-loop thread, for one transfer at a time, and
@@ -66,15 +67,11 @@ public final class WARCBodySpool: ResponseBodyConsumer, @unchecked Sendable {
         failure = nil
         isStarted = true
         keeps = keepsBody(headers)
-        var template = Array((directory.isEmpty ? "." : directory).utf8CString.dropLast()) + Array("/.asyncurl-spool-XXXXXX".utf8CString)
-        let opened = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
-        guard opened >= 0 else {
-            failure = WARCError(path: directory, message: "cannot make a spool file: \(String(cString: strerror(errno)))")
-            return
+        do {
+            descriptor = try AnonymousFile.create(in: directory, prefix: ".asyncurl-spool")
+        } catch {
+            failure = WARCError(path: directory, message: "cannot make a spool file: \(String(cString: strerror(error.code)))")
         }
-        descriptor = opened
-        _ = fcntl(opened, F_SETFD, FD_CLOEXEC)
-        template.withUnsafeBufferPointer { buffer in _ = buffer.baseAddress.map { unlink($0) } }
     }
 
     /// Called by the fetch core with each decoded chunk: appends it to the spool file and the digest.

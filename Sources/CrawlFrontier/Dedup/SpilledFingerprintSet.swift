@@ -54,7 +54,7 @@ package final class SpilledFingerprintSet {
 
     /// Creates an empty set.
     /// - Parameters:
-    ///   - directory: where runs are written (unlinked at once, so nothing is
+    ///   - directory: where runs are written (with no name, so nothing is
     ///     left behind); `TMPDIR` or `/tmp` when `nil`.
     ///   - memoryBytes: the memory the in-memory tables may take (the recent
     ///     one and the one being written); `nil`: everything stays in memory.

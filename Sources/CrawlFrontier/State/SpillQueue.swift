@@ -52,8 +52,8 @@ import Dispatch
 /// entry per host taken from during the merge and reads nothing.
 ///
 /// **Failures.** Nothing is written in place: a run is written whole into a
-/// new file, created with `O_EXCL | O_CLOEXEC` and unlinked at once (it lives
-/// while its descriptor is open, so a killed crawl leaves nothing behind). A
+/// new file that no name points to (`UnlinkedFile`: it lives while its
+/// descriptor is open, so a killed crawl leaves nothing behind). A
 /// run that cannot be written (a full disk, any error) is discarded and its
 /// rows stay in the buffer, tried again at the next flush; past twice the cap
 /// they are handed back to the caller (kept in memory). No run or merge is
@@ -195,8 +195,8 @@ public final class SpillQueue {
     }
 
     /// Creates a queue whose runs go in the temporary directory (`TMPDIR`,
-    /// or `/tmp`). A run file is created there with `O_EXCL` and mode 0600
-    /// under a random name and unlinked at once (`UnlinkedFile`), so the
+    /// or `/tmp`). A run file is made there with no name and mode 0600
+    /// (`UnlinkedFile`), so the
     /// queue needs no directory of its own and leaves nothing behind, even
     /// when its owner is never released or the process is killed.
     /// - Throws: ``StateStoreError`` when the temporary directory cannot be used.
