@@ -68,6 +68,25 @@ struct TLSSessionTests {
         }
     }
 
+    @Test("Over TLS 1.3, each new connection resumes with the tickets of the one before, though every request has a new handle")
+    func ticketsResumedAcrossHandles() async throws {
+        let nginx = try await NginxServer.start()
+        defer { nginx.stop() }
+        // No idle handles kept: every request runs on a handle of its own.
+        var configuration = Self.trusting(nginx)
+        configuration.idleHandlePoolSize = 0
+        let client = try FetchClient(configuration: configuration)
+        for index in 0..<5 {
+            // A new connection each time (nginx closes it after the response).
+            let request = Request(url: "https://127.0.0.1:\(nginx.tls13Port)/page-\(index).html", headers: ["Connection": "close"])
+            #expect(try await client.fetch(request).status == 200)
+        }
+        await client.shutdown()
+        let log = await Self.accessLog(of: nginx, count: 5)
+        #expect(Set(log.compactMap(\.first)).count == 5, "five connections")
+        #expect(log.map(\.last) == [".", "r", "r", "r", "r"], "\(log.map { $0.joined(separator: " ") })")
+    }
+
     @Test("A cached session never lets an unverifiable certificate through: another port, or the same server by another name")
     func verificationStillRefuses() async throws {
         let nginx = try await NginxServer.start()

@@ -19,6 +19,8 @@ public final class NginxServer: Sendable {
     /// The port serving HTTPS with another self-signed certificate for
     /// 127.0.0.1, one that ``certificateFile`` does not vouch for.
     public let untrustedTLSPort: Int
+    /// The port serving HTTPS with ``certificateFile``'s certificate over TLS 1.3 only.
+    public let tls13Port: Int
     private let pid: Int32
 
     /// The nginx binary, when installed.
@@ -29,7 +31,7 @@ public final class NginxServer: Sendable {
     /// The certificate of ``tlsPort`` (PEM): a client that trusts it verifies that port.
     public var certificateFile: URL { directory.appendingPathComponent("cert.pem") }
 
-    /// Starts nginx on three free loopback ports, serving `page-0.html` ... `page-99.html`;
+    /// Starts nginx on four free loopback ports, serving `page-0.html` ... `page-99.html`;
     /// with `upstreamPort`, ``tlsPort`` also passes `/upstream/PATH` on to
     /// `http://127.0.0.1:upstreamPort/PATH` (a test server that decides when to answer).
     public static func start(upstreamPort: Int? = nil) async throws -> NginxServer {
@@ -43,17 +45,16 @@ public final class NginxServer: Sendable {
         }
         try await makeCertificate(key: ["rsa:2048"], name: "", in: directory)
         try await makeCertificate(key: ["ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"], name: "untrusted-", in: directory)
-        let ports = try ChildProcess.freePorts(3)
-        let (h2cPort, tlsPort, untrustedTLSPort) = (ports[0], ports[1], ports[2])
+        let ports = try ChildProcess.freePorts(4)
         let path = directory.path
-        let config = configuration(path: path, ports: (h2cPort, tlsPort, untrustedTLSPort), upstreamPort: upstreamPort)
+        let config = configuration(path: path, ports: (ports[0], ports[1], ports[2], ports[3]), upstreamPort: upstreamPort)
         let configFile = directory.appendingPathComponent("nginx.conf")
         try Data(config.utf8).write(to: configFile)
         let pid = try ChildProcess.spawn(binary, ["-c", configFile.path, "-p", path, "-e", "\(path)/error.log"])
-        let server = NginxServer(directory: directory, h2cPort: h2cPort, tlsPort: tlsPort, untrustedTLSPort: untrustedTLSPort, pid: pid)
+        let server = NginxServer(directory: directory, ports: ports, pid: pid)
         // Wait (bounded) until every port accepts connections.
         for _ in 0..<200 {
-            if canConnect(h2cPort), canConnect(tlsPort), canConnect(untrustedTLSPort) { return server }
+            if ports.allSatisfy(canConnect) { return server }
             try? await Task.sleep(for: .milliseconds(25))
         }
         server.stop()
@@ -62,7 +63,7 @@ public final class NginxServer: Sendable {
     }
 
     /// The nginx.conf of ``start(upstreamPort:)``.
-    private static func configuration(path: String, ports: (h2c: Int, tls: Int, untrusted: Int), upstreamPort: Int?) -> String {
+    private static func configuration(path: String, ports: (h2c: Int, tls: Int, untrusted: Int, tls13: Int), upstreamPort: Int?) -> String {
         let upstream = upstreamPort.map { "location /upstream/ { proxy_pass http://127.0.0.1:\($0)/; }" } ?? ""
         return """
             daemon off;
@@ -95,6 +96,13 @@ public final class NginxServer: Sendable {
                     \(upstream)
                 }
                 server {
+                    listen 127.0.0.1:\(ports.tls13) ssl;
+                    ssl_certificate \(path)/cert.pem;
+                    ssl_certificate_key \(path)/key.pem;
+                    ssl_protocols TLSv1.3;
+                    root \(path)/www;
+                }
+                server {
                     listen 127.0.0.1:\(ports.untrusted) ssl;
                     ssl_certificate \(path)/untrusted-cert.pem;
                     ssl_certificate_key \(path)/untrusted-key.pem;
@@ -116,11 +124,13 @@ public final class NginxServer: Sendable {
             ])
     }
 
-    private init(directory: URL, h2cPort: Int, tlsPort: Int, untrustedTLSPort: Int, pid: Int32) {
+    /// `ports`: HTTP/2 cleartext, TLS, untrusted TLS, TLS 1.3.
+    private init(directory: URL, ports: [Int], pid: Int32) {
         self.directory = directory
-        self.h2cPort = h2cPort
-        self.tlsPort = tlsPort
-        self.untrustedTLSPort = untrustedTLSPort
+        self.h2cPort = ports[0]
+        self.tlsPort = ports[1]
+        self.untrustedTLSPort = ports[2]
+        self.tls13Port = ports[3]
         self.pid = pid
     }
 
