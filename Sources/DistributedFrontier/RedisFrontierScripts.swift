@@ -651,32 +651,36 @@ enum RedisFrontierScripts {
     /// URLs) cannot be known by the caller: they are built from the prefix, in
     /// the crawl's hash slot (see the type's notes). Returns how many leases were still held.
     ///
-    /// A Redis that restarted since the crawl's last renewal (another `run_id`
-    /// in `INFO server` than the one kept in `stats`: it came back from its
-    /// AOF, or a replica took over) first gives every heartbeat, lease and
-    /// host slot (`slots`, see `RedisHostSlotScripts`) a full lease time from
-    /// now: no worker could renew while Redis was down, so
-    /// none is taken for dead (and the pages it wrote fetched again) for that
-    /// time. A worker is forgotten only for a silence Redis saw. (A claim that
-    /// comes first after the restart may still take back leases that ran out
-    /// meanwhile: those pages are fetched again, and the late completions are
-    /// refused, so each is still written once.)
+    /// When no worker's renewal reached Redis for more than half the caller's
+    /// heartbeat time (Redis was down, restarted from its AOF or replaced by
+    /// a replica, or every worker was stalled), that silence is not counted
+    /// against anyone: every heartbeat, lease and host slot (`slots`, see
+    /// `RedisHostSlotScripts`) still running at the last renewal moves on by
+    /// the gap, so no worker is taken for dead (and the pages it wrote fetched
+    /// and written again) for an outage it could not help. What had run out
+    /// before the last renewal is not moved. (A claim that comes first after
+    /// the outage may still take back leases that ran out meanwhile: those
+    /// pages are fetched again, and the late completions are refused, so each
+    /// is still written once.) The time of the last renewal is kept in `stats`.
+    /// Made of Redis' own clock and the crawl's keys only, so an ACL user
+    /// without `@dangerous` (no `INFO`) runs it.
     static let renew = RedisScript(
         name: "renew",
         source: prelude + """
             local leaseMs, worker, heartbeatMs = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
             local limit, pdelay = tonumber(ARGV[5]), tonumber(ARGV[6])
             local now = now_ms()
-            local run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
-            if run and redis.call('HGET', STATS, 'redisRun') ~= run then
-              redis.call('HSET', STATS, 'redisRun', run)
-              for _, kept in ipairs({{WORKERS, now + heartbeatMs}, {LEASES, now + leaseMs}, {P .. 'slots', now + leaseMs}}) do
-                local members = redis.call('ZRANGE', kept[1], 0, -1, 'WITHSCORES')
+            local last = tonumber(redis.call('HGET', STATS, 'lastRenewal') or '')
+            if last and now - last > heartbeatMs / 2 then
+              local gap = now - last
+              for _, key in ipairs({WORKERS, LEASES, P .. 'slots'}) do
+                local members = redis.call('ZRANGEBYSCORE', key, '(' .. last, '+inf', 'WITHSCORES')
                 for i = 1, #members, 2 do
-                  if tonumber(members[i + 1]) < kept[2] then redis.call('ZADD', kept[1], kept[2], members[i]) end
+                  redis.call('ZADD', key, tonumber(members[i + 1]) + gap, members[i])
                 end
               end
             end
+            redis.call('HSET', STATS, 'lastRenewal', now)
             local requeued = 0
             for _, gone in ipairs(redis.call('ZRANGEBYSCORE', WORKERS, '-inf', now, 'LIMIT', 0, 64)) do
               -- The caller is alive, whatever its heartbeat says (it was late: a stall).

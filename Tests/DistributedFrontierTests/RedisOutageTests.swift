@@ -48,6 +48,38 @@ struct RedisOutageTests {
         try await frontier.close()
     }
 
+    @Test(
+        "An ACL user limited as the README says (the crawl's keys, no @dangerous command) runs a crawl: every script, the status, the reset"
+    )
+    func restrictedACLUser() async throws {
+        let server = try RedisTestServer.start(options: ["--requirepass", "s3cret"])
+        defer { server.stop() }
+        let admin = try await RedisConnection.connect(
+            host: "127.0.0.1", port: server.port, credentials: RedisCredentials(password: "s3cret"))
+        let created = try await admin.send("ACL", "SETUSER", "crawler", "on", ">crawlpw", "~asyncurl:*", "+@all", "-@dangerous")
+        #expect(created == .status("OK"))
+        var url = try RedisFixtures.url(server, name: "acl")
+        url.credentials = RedisCredentials(username: "crawler", password: "crawlpw")
+        let options = RedisFrontierOptions(leaseTimeout: .milliseconds(600), maxIdleWait: .milliseconds(100), maxAttempts: 3)
+        let frontier = try await RedisFrontier(
+            url: url, configuration: FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "T", obeysRobots: false),
+            options: options, robotsFetcher: { _ in .unreachable })
+        let seeds = [RedisFixtures.entry(host: 1, path: "/a"), RedisFixtures.entry(host: 1, path: "/b")]
+        #expect(await frontier.addSeeds(seeds) == [.queued, .queued])
+        // Lease renewals run every 200 ms meanwhile (the renew script); a failing one would end the lease.
+        for _ in 0..<2 {
+            let entry = try #require(await RedisFixtures.bounded { await frontier.next() } ?? nil)
+            try await Task.sleep(for: .milliseconds(700))
+            #expect(await frontier.complete(entry, outcome: .success(latency: .zero)) == .done)
+        }
+        #expect(await RedisFixtures.bounded { await frontier.next() } == .some(nil))
+        let status = try await RedisCrawlStatus.read(url)
+        #expect(status.done == 2)
+        #expect(status.isFinished)
+        try await frontier.close()
+        #expect(try await RedisCrawlStatus.delete(url) > 0)
+    }
+
     @Test("Writing to a server that was killed is an error, not a SIGPIPE; after a restart the connection works again")
     func brokenPipe() async throws {
         let server = try RedisTestServer.start()
