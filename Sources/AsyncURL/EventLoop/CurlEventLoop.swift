@@ -340,7 +340,10 @@ private final class LoopState {
         }
         transfers[easy.raw] = transfer
         handleByID[id] = easy.raw
-        if transfers.count > peakTransfers { sizeConnectionCache() }
+        if transfers.count > peakTransfers {
+            peakTransfers = transfers.count
+            sizeConnectionCache()
+        }
     }
 
     /// Keeps four idle connections per transfer of the peak so far, unless
@@ -353,7 +356,6 @@ private final class LoopState {
     /// later (up to seven times as many connects as transfers at once, seen in
     /// a 10,000-URL list fetch at 64).
     private func sizeConnectionCache() {
-        peakTransfers = transfers.count
         guard configuration.maxCachedConnections == 0 else { return }
         setOption(CURLMOPT_MAXCONNECTS, 4 * peakTransfers, name: "MAXCONNECTS")
     }
