@@ -186,11 +186,31 @@ enum RedisFrontierScripts {
             and redis.call('HGET', STATS, 'seeded') ~= false
         end
 
+        -- When no renewal or claim reached Redis for more than half a lease time
+        -- (an outage, a restart, a replica taking over, every worker stalled), that
+        -- silence is not counted against anyone: the heartbeats, leases and host
+        -- slots still running at the last contact move on by the gap. Keeps the
+        -- time of the last contact in stats (see the renew script's notes).
+        local function forgive_silence(now, periodMs)
+          local last = tonumber(redis.call('HGET', STATS, 'lastContact') or '')
+          if last and now - last > periodMs / 2 then
+            local gap = now - last
+            for _, key in ipairs({WORKERS, LEASES, P .. 'slots'}) do
+              local members = redis.call('ZRANGEBYSCORE', key, '(' .. last, '+inf', 'WITHSCORES')
+              for i = 1, #members, 2 do
+                redis.call('ZADD', key, tonumber(members[i + 1]) + gap, members[i])
+              end
+            end
+          end
+          redis.call('HSET', STATS, 'lastContact', now)
+        end
+
         -- Claims up to `most` URLs whose hosts may start now, for the worker whose
         -- lease token is `token` (see the claim script, which is this function; the
         -- complete script calls it too, for the worker's tasks that wait).
         local function claim_urls(limit, pdelay, leaseMs, token, most)
           local now = now_ms()
+          forgive_silence(now, leaseMs)
           for _, lease in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 64)) do
             redis.call('ZREM', LEASES, lease)
             local f = split(lease, 4)
@@ -651,17 +671,17 @@ enum RedisFrontierScripts {
     /// URLs) cannot be known by the caller: they are built from the prefix, in
     /// the crawl's hash slot (see the type's notes). Returns how many leases were still held.
     ///
-    /// When no worker's renewal reached Redis for more than half the caller's
-    /// heartbeat time (Redis was down, restarted from its AOF or replaced by
-    /// a replica, or every worker was stalled), that silence is not counted
-    /// against anyone: every heartbeat, lease and host slot (`slots`, see
-    /// `RedisHostSlotScripts`) still running at the last renewal moves on by
-    /// the gap, so no worker is taken for dead (and the pages it wrote fetched
-    /// and written again) for an outage it could not help. What had run out
-    /// before the last renewal is not moved. (A claim that comes first after
-    /// the outage may still take back leases that ran out meanwhile: those
-    /// pages are fetched again, and the late completions are refused, so each
-    /// is still written once.) The time of the last renewal is kept in `stats`.
+    /// When no renewal or claim of any worker reached Redis for more than half
+    /// the caller's heartbeat time (Redis was down, restarted from its AOF or
+    /// replaced by a replica, or every worker was stalled), that silence is
+    /// not counted against anyone: every heartbeat, lease and host slot
+    /// (`slots`, see `RedisHostSlotScripts`) still running at the last contact
+    /// moves on by the gap, so no worker is taken for dead (and the pages it
+    /// wrote fetched and written again), and no lease is taken back (and its
+    /// page fetched again), for an outage it could not help. What had run out
+    /// before the last contact is not moved. The claim script (and the
+    /// complete script, which claims too) does the same first, with its lease
+    /// time. The time of the last contact is kept in `stats` (`lastContact`).
     /// Made of Redis' own clock and the crawl's keys only, so an ACL user
     /// without `@dangerous` (no `INFO`) runs it.
     static let renew = RedisScript(
@@ -670,17 +690,7 @@ enum RedisFrontierScripts {
             local leaseMs, worker, heartbeatMs = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
             local limit, pdelay = tonumber(ARGV[5]), tonumber(ARGV[6])
             local now = now_ms()
-            local last = tonumber(redis.call('HGET', STATS, 'lastRenewal') or '')
-            if last and now - last > heartbeatMs / 2 then
-              local gap = now - last
-              for _, key in ipairs({WORKERS, LEASES, P .. 'slots'}) do
-                local members = redis.call('ZRANGEBYSCORE', key, '(' .. last, '+inf', 'WITHSCORES')
-                for i = 1, #members, 2 do
-                  redis.call('ZADD', key, tonumber(members[i + 1]) + gap, members[i])
-                end
-              end
-            end
-            redis.call('HSET', STATS, 'lastRenewal', now)
+            forgive_silence(now, heartbeatMs)
             local requeued = 0
             for _, gone in ipairs(redis.call('ZRANGEBYSCORE', WORKERS, '-inf', now, 'LIMIT', 0, 64)) do
               -- The caller is alive, whatever its heartbeat says (it was late: a stall).

@@ -80,6 +80,34 @@ struct RedisOutageTests {
         #expect(try await RedisCrawlStatus.delete(url) > 0)
     }
 
+    @Test(
+        "Redis down for longer than a lease: the first claim after its restart takes back no lease still held; the holder's end is accepted"
+    )
+    func claimAfterOutageKeepsLeases() async throws {
+        let server = try RedisTestServer.start(options: ["--appendonly", "yes", "--appendfsync", "always"])
+        defer { server.stop() }
+        let holder = try await RedisFixtures.frontier(server, leaseTimeout: .milliseconds(600))
+        let other = try await RedisFixtures.frontier(server, leaseTimeout: .milliseconds(600))
+        _ = await holder.addSeeds([RedisFixtures.entry(host: 1, path: "/held"), RedisFixtures.entry(host: 2, path: "/free")])
+        let held = try #require(await RedisFixtures.bounded { await holder.next() } ?? nil)
+        // Neither worker renews from here, as while Redis is down; it is down for longer than the 600 ms lease.
+        holder.stopRenewing()
+        other.stopRenewing()
+        server.kill()
+        try await Task.sleep(for: .milliseconds(1500))
+        try server.restart()
+        // The other worker's claim is the first call after the restart: before the fix it took the held lease back.
+        let claimed = try #require(await RedisFixtures.bounded { await other.next() } ?? nil)
+        #expect(claimed.url != held.url, "the held URL was not handed out again")
+        #expect(await holder.complete(held, outcome: .success(latency: .zero)) == .done, "the holder still held its lease")
+        #expect(await other.complete(claimed, outcome: .success(latency: .zero)) == .done)
+        let status = try await RedisFixtures.status(server)
+        #expect(status.done == 2)
+        #expect(status.expiredLeases == 0)
+        try await holder.close()
+        try await other.close()
+    }
+
     @Test("Writing to a server that was killed is an error, not a SIGPIPE; after a restart the connection works again")
     func brokenPipe() async throws {
         let server = try RedisTestServer.start()
