@@ -64,7 +64,7 @@ extension RedisFrontier: HostSlotSharing {
     /// Frees the slots of any worker past their expiry; how many.
     @discardableResult
     func sweepExpiredSlots() async throws(RedisError) -> Int {
-        let expired = try await wire.expiredSlots()
+        let expired = try await wire.expiredSlots(leaseTimeout: options.leaseTimeout)
         guard !expired.isEmpty else { return 0 }
         return try await wire.giveSlots(expired.map { .init(hostKey: $0.hostKey, token: $0.token) }, onlyExpired: true)
     }

@@ -63,9 +63,12 @@ extension RedisFrontierWire {
         return Int(freed)
     }
 
-    /// Slots past their expiry (a dead worker's), as `(host, token)`, 64 at most.
-    func expiredSlots() async throws(RedisError) -> [(hostKey: String, token: String)] {
-        let reply = try await evaluate(RedisHostSlotScripts.expired, keys: keys.common + [keys.hostSlots], arguments: [keys.prefix])
+    /// Slots past their expiry (a dead worker's), as `(host, token)`, 64 at
+    /// most; a silence of every worker longer than half `leaseTimeout` is forgiven first.
+    func expiredSlots(leaseTimeout: Duration) async throws(RedisError) -> [(hostKey: String, token: String)] {
+        let reply = try await evaluate(
+            RedisHostSlotScripts.expired, keys: keys.common + [keys.hostSlots],
+            arguments: [keys.prefix, Self.number(leaseTimeout.flooredMilliseconds)])
         return reply.elements.compactMap { element in
             guard let text = element.text, let newline = text.firstIndex(of: "\n") else { return nil }
             return (String(text[..<newline]), String(text[text.index(after: newline)...]))

@@ -93,13 +93,15 @@ enum RedisHostSlotScripts {
             return freed
             """)
 
-    /// Lists slots past their expiry (a dead worker's), 64 at most. ARGV:
-    /// prefix. KEYS after the common ones: `slots`. Returns their members.
+    /// Lists slots past their expiry (a dead worker's), 64 at most, after
+    /// forgiving a silence of every worker (an outage of Redis) as the renew
+    /// and claim scripts do. ARGV: prefix, the caller's lease time (ms). KEYS
+    /// after the common ones: `slots`. Returns their members.
     static let expired = RedisScript(
         name: "expiredHostSlots",
-        source: """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        source: RedisFrontierScripts.prelude + """
+            local now = now_ms()
+            forgive_silence(now, tonumber(ARGV[2]))
             return redis.call('ZRANGEBYSCORE', KEYS[12], '-inf', now, 'LIMIT', 0, 64)
             """)
 }
