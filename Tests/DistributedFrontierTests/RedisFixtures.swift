@@ -67,6 +67,19 @@ enum RedisFixtures {
         try await RedisCrawlStatus.read(url(server, name: "test"))
     }
 
+    /// A redis-server with AOF on, every write synced: a restart loses nothing.
+    static func startPersistent() throws -> RedisTestServer {
+        try RedisTestServer.start(options: ["--appendonly", "yes", "--appendfsync", "always"])
+    }
+
+    /// An outage of the whole crawl's Redis: kills `server` (SIGKILL), waits
+    /// `duration`, and restarts it from its AOF.
+    static func outage(of server: RedisTestServer, lasting duration: Duration) async throws {
+        server.kill()
+        try await Task.sleep(for: duration)
+        try server.restart()
+    }
+
     /// How long a claim or a finish may take before a test calls it a hang.
     /// Only a guard: a passing test never waits for it, so it is generous (a
     /// full test run on a loaded 2-core machine has stalled claims for over 10 s).

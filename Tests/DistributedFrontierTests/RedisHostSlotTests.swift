@@ -71,7 +71,7 @@ struct RedisHostSlotTests {
 
     @Test("Redis down for longer than a slot lives: a sweep first after the restart frees no slot; the slot runs out later as it should")
     func restartKeepsSlots() async throws {
-        let server = try RedisTestServer.start(options: ["--appendonly", "yes", "--appendfsync", "always"])
+        let server = try RedisFixtures.startPersistent()
         defer { server.stop() }
         let holder = try await RedisFixtures.frontier(server, leaseTimeout: .milliseconds(600))
         let sweeper = try await RedisFixtures.frontier(server, leaseTimeout: .milliseconds(600))
@@ -80,9 +80,7 @@ struct RedisHostSlotTests {
         // No worker renews, claims or sweeps on its own from here; Redis is down for longer than the slot's 800 ms.
         holder.abandon()
         sweeper.abandon()
-        server.kill()
-        try await Task.sleep(for: .milliseconds(1500))
-        try server.restart()
+        try await RedisFixtures.outage(of: server, lasting: .milliseconds(1500))
         // A sweep is the first call after the restart (its connection, cut by the kill, may need one more try).
         var swept = try? await sweeper.sweepExpiredSlots()
         if swept == nil { swept = try await sweeper.sweepExpiredSlots() }

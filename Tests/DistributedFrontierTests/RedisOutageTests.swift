@@ -84,7 +84,7 @@ struct RedisOutageTests {
         "Redis down for longer than a lease: the first claim after its restart takes back no lease still held; the holder's end is accepted"
     )
     func claimAfterOutageKeepsLeases() async throws {
-        let server = try RedisTestServer.start(options: ["--appendonly", "yes", "--appendfsync", "always"])
+        let server = try RedisFixtures.startPersistent()
         defer { server.stop() }
         let holder = try await RedisFixtures.frontier(server, leaseTimeout: .milliseconds(600))
         let other = try await RedisFixtures.frontier(server, leaseTimeout: .milliseconds(600))
@@ -93,9 +93,7 @@ struct RedisOutageTests {
         // Neither worker renews from here, as while Redis is down; it is down for longer than the 600 ms lease.
         holder.stopRenewing()
         other.stopRenewing()
-        server.kill()
-        try await Task.sleep(for: .milliseconds(1500))
-        try server.restart()
+        try await RedisFixtures.outage(of: server, lasting: .milliseconds(1500))
         // The other worker's claim is the first call after the restart: before the fix it took the held lease back.
         let claimed = try #require(await RedisFixtures.bounded { await other.next() } ?? nil)
         #expect(claimed.url != held.url, "the held URL was not handed out again")
@@ -131,7 +129,7 @@ struct RedisOutageTests {
 
     @Test("With AOF on, a Redis killed and restarted mid-crawl loses nothing: the workers reconnect and finish")
     func restartWithAOF() async throws {
-        let server = try RedisTestServer.start(options: ["--appendonly", "yes", "--appendfsync", "always"])
+        let server = try RedisFixtures.startPersistent()
         defer { server.stop() }
         let configuration = FrontierConfiguration(scope: try CrawlScope(hosts: .any), userAgent: "T", obeysRobots: false)
         let options = RedisFrontierOptions(leaseTimeout: .seconds(60), maxIdleWait: .milliseconds(100), outageTimeout: .seconds(30))

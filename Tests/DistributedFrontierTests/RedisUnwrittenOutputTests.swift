@@ -73,7 +73,7 @@ struct RedisUnwrittenOutputTests {
         "Redis down for longer than a heartbeat: the first renewal after its restart takes no worker for dead; a worker that stays silent is, one heartbeat later"
     )
     func restartGivesHeartbeatsGrace() async throws {
-        let server = try RedisTestServer.start(options: ["--appendonly", "yes", "--appendfsync", "always"])
+        let server = try RedisFixtures.startPersistent()
         defer { server.stop() }
         let silent = try await Self.frontier(server, leaseTimeout: .milliseconds(600))
         _ = await silent.addSeeds([Self.page])
@@ -82,9 +82,7 @@ struct RedisUnwrittenOutputTests {
         // The worker renews no more from here (as if it could not reach Redis), and
         // Redis is down for longer than its heartbeat (600 ms) lasts.
         silent.abandon()
-        server.kill()
-        try await Task.sleep(for: .milliseconds(1500))
-        try server.restart()
+        try await RedisFixtures.outage(of: server, lasting: .milliseconds(1500))
         // A worker that starts now renews first: before the fix, it took the silent
         // worker for dead at once and queued its written page again.
         let other = try await Self.frontier(server, leaseTimeout: .milliseconds(600))
