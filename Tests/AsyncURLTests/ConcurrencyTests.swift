@@ -85,7 +85,8 @@ struct QueueAPITests {
             // after receiving a response, so the count never runs ahead.
             let inFlight = RequestCounter()
             server.addRoute("/counted") { request in
-                inFlight.enter()
+                // Held (at most 2 s) until a second is in progress: overlap shows however loaded the machine is.
+                await inFlight.enterAndAwaitCompany()
                 try? await Task.sleep(for: .milliseconds(Int(request.queryValue("ms") ?? "") ?? 0))
                 inFlight.leave()
                 return TestResponse(text: "counted")

@@ -10,9 +10,14 @@ import Testing
 @Suite("Per-host settings at real loopback servers")
 struct HostSettingsCrawlTests {
     /// `/` links to `/p/0` ... `/p/{pages-1}`; page requests are counted in `counter` while they last.
-    private static func site(_ server: TestServer, pages: Int, counter: RequestCounter, robots: String = "") {
+    /// With `holdsForCompany`, each page request waits (at most 2 s) for a
+    /// second one to be in progress, so a host allowed more than one at once
+    /// shows it however loaded the machine is.
+    private static func site(
+        _ server: TestServer, pages: Int, counter: RequestCounter, robots: String = "", holdsForCompany: Bool = false
+    ) {
         server.addRoute("/p/") { _ in
-            counter.enter()
+            if holdsForCompany { await counter.enterAndAwaitCompany() } else { counter.enter() }
             try? await Task.sleep(for: .milliseconds(60))
             counter.leave()
             return TestResponse(headers: [("Content-Type", "text/html")], body: Array("<html><body>page</body></html>".utf8))
@@ -40,7 +45,7 @@ struct HostSettingsCrawlTests {
         let second = try await TestServer.start(host: "127.0.0.2")
         let (firstCount, secondCount) = (RequestCounter(), RequestCounter())
         Self.site(first, pages: 24, counter: firstCount)
-        Self.site(second, pages: 24, counter: secondCount)
+        Self.site(second, pages: 24, counter: secondCount, holdsForCompany: true)
         let settings = try Self.settings(["127.0.0.2:per-host=4"])
         let stats = try await Crawler(spider: FollowAllSpider(seeds: [first.url("/"), second.url("/")]), settings: settings).run()
         try await first.shutdown()

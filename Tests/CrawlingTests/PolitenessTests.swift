@@ -62,7 +62,9 @@ struct PolitenessTests {
         let server = try await TestServer.start()
         let inProgress = RequestCounter()
         server.addRoute("/p/") { _ in
-            inProgress.enter()
+            // Held until a second request is in progress (at most 2 s), so the
+            // limit is tested under overlap however loaded the machine is.
+            await inProgress.enterAndAwaitCompany()
             try? await Task.sleep(for: .milliseconds(30))
             inProgress.leave()
             return TestResponse(headers: [("Content-Type", "text/html")], body: Array("<html></html>".utf8))

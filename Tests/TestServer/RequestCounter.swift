@@ -30,6 +30,28 @@ public final class RequestCounter: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Enters a request, then holds it until at least `company` requests are
+    /// in progress or `limit` has passed: a route that holds its requests
+    /// this way sees them overlap whenever the client really has them out
+    /// together, however slow the machine is. A fixed sleep only shows
+    /// overlap when the requests come within it, which a loaded machine may
+    /// not manage. The wait is bounded, so a client that sends one request at
+    /// a time costs `limit` per request, never a hang.
+    public func enterAndAwaitCompany(_ company: Int = 2, atMost limit: Duration = .seconds(2)) async {
+        enter()
+        let deadline = ContinuousClock.now + limit
+        while inProgress < company, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Requests in progress now.
+    public var inProgress: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
     /// The most requests in progress at once.
     public var maximum: Int {
         lock.lock()
