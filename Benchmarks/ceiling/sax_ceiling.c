@@ -8,10 +8,16 @@
  * Only the parsing is timed: no I/O, no URL resolution. The best of --rounds runs
  * is printed as: pages links bytes seconds.
  *
- * Usage: find SITE -name '*.html' | sax_ceiling [--rounds N]
+ * With --threads N the pages are dealt out to N threads (page i to thread i mod N),
+ * each with its own parsers and collector, and the wall time from their start to
+ * the last one's end is timed: what N cores of this machine really give, against
+ * the one-core time divided by N.
+ *
+ * Usage: find SITE -name '*.html' | sax_ceiling [--rounds N] [--threads N]
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,14 +104,14 @@ static double now(void) {
     return (double)time.tv_sec + (double)time.tv_nsec / 1e9;
 }
 
-/* Parses every page once; returns the links kept. */
-static size_t parse_all(const struct page *pages, size_t count) {
+/* Parses every stride-th page from first on; returns the links kept. */
+static size_t parse_all(const struct page *pages, size_t count, size_t first, size_t stride) {
     htmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);
     sax.startElement = start_element;
     struct collector collector = {0};
     const size_t chunk = 64 * 1024;
-    for (size_t p = 0; p < count; p++) {
+    for (size_t p = first; p < count; p += stride) {
         htmlParserCtxtPtr parser = htmlCreatePushParserCtxt(&sax, NULL, NULL, 0, NULL, XML_CHAR_ENCODING_NONE);
         if (parser == NULL) {
             continue;
@@ -128,16 +134,64 @@ static size_t parse_all(const struct page *pages, size_t count) {
     return links;
 }
 
+/* One thread's share of a round. */
+struct share {
+    const struct page *pages;
+    size_t count;
+    size_t first;
+    size_t stride;
+    size_t links;
+};
+
+static void *parse_share(void *argument) {
+    struct share *share = argument;
+    share->links = parse_all(share->pages, share->count, share->first, share->stride);
+    return NULL;
+}
+
+/* Parses every page once on `threads` threads; returns the links kept, or -1 when a thread cannot start. */
+static long parse_on_threads(const struct page *pages, size_t count, int threads) {
+    if (threads == 1) {
+        return (long)parse_all(pages, count, 0, 1);
+    }
+    pthread_t ids[64];
+    struct share shares[64];
+    long links = 0;
+    int started = 0;
+    for (; started < threads; started++) {
+        shares[started] = (struct share){pages, count, (size_t)started, (size_t)threads, 0};
+        if (pthread_create(&ids[started], NULL, parse_share, &shares[started]) != 0) {
+            links = -1;
+            break;
+        }
+    }
+    for (int t = 0; t < started; t++) {
+        pthread_join(ids[t], NULL);
+        if (links >= 0) {
+            links += (long)shares[t].links;
+        }
+    }
+    return links;
+}
+
 int main(int argc, char **argv) {
-    int rounds = 3;
-    if (argc == 3 && strcmp(argv[1], "--rounds") == 0) {
-        rounds = atoi(argv[2]);
-    } else if (argc != 1) {
-        fprintf(stderr, "usage: find SITE -name '*.html' | %s [--rounds N]\n", argv[0]);
-        return 2;
+    int rounds = 3, threads = 1;
+    for (int i = 1; i < argc; i += 2) {
+        if (i + 1 < argc && strcmp(argv[i], "--rounds") == 0) {
+            rounds = atoi(argv[i + 1]);
+        } else if (i + 1 < argc && strcmp(argv[i], "--threads") == 0) {
+            threads = atoi(argv[i + 1]);
+        } else {
+            fprintf(stderr, "usage: find SITE -name '*.html' | %s [--rounds N] [--threads N]\n", argv[0]);
+            return 2;
+        }
     }
     if (rounds < 1) {
         rounds = 1;
+    }
+    if (threads < 1 || threads > 64) {
+        fprintf(stderr, "--threads must be 1 to 64\n");
+        return 2;
     }
     struct page *pages = NULL;
     size_t count = 0, capacity = 0, bytes = 0;
@@ -167,8 +221,13 @@ int main(int argc, char **argv) {
     size_t links = 0;
     for (int round = 0; round < rounds; round++) {
         double start = now();
-        links = parse_all(pages, count);
+        long kept = parse_on_threads(pages, count, threads);
         double elapsed = now() - start;
+        if (kept < 0) {
+            fprintf(stderr, "cannot start %d threads\n", threads);
+            return 1;
+        }
+        links = (size_t)kept;
         if (best < 0 || elapsed < best) {
             best = elapsed;
         }

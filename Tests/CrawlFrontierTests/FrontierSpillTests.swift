@@ -92,6 +92,40 @@ struct FrontierSpillTests {
         try await expectSpillOrder(hosts: 3, count: 1500)
     }
 
+    @Test(
+        "URLs held for robots.txt past the memory bound: the held URL that would go out last is the one sent to disk, so each host's URLs go out best first once robots.txt is in"
+    )
+    func heldURLsSpillLastFirst() async throws {
+        var random = SystemRandomNumberGenerator()
+        let entries = (0..<3000).map { number in
+            entry(number % 2, number, priority: Int.random(in: -2...2, using: &random), depth: Int.random(in: 0...4, using: &random))
+        }
+        let released = Mutex(false)
+        var configuration = try configuration(memoryBudget: 64 << 10)
+        configuration.obeysRobots = true
+        let frontier = Frontier(configuration: configuration, spill: try SpillQueue()) { _ in
+            // robots.txt is held back until every URL is offered (at most 30 s).
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !released.withLock({ $0 }), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
+            return .response(status: 404, body: [])
+        }
+        await frontier.add(contentsOf: entries)
+        #expect(await frontier.storage.queuedOnDisk > 2000)
+        #expect(await frontier.counters.queued == 0)
+        released.withLock { $0 = true }
+        var order: [String: [(priority: Int, depth: Int, number: Int)]] = [:]
+        while let next = await frontier.next() {
+            let number = Int(next.url.split(separator: "/").last ?? "") ?? -1
+            order[next.hostKey, default: []].append((-next.priority, next.depth, number))
+            await frontier.complete(next, outcome: .success(latency: .zero))
+        }
+        #expect(order.values.reduce(0) { $0 + $1.count } == entries.count)
+        for (host, positions) in order {
+            let outOfOrder = zip(positions, positions.dropFirst()).filter { $0 > $1 }.count
+            #expect(outOfOrder == 0, "\(host): \(outOfOrder) URLs went out after a worse one")
+        }
+    }
+
     @Test("A crawl stopped with URLs on disk is resumed with all of them: none lost, none handed out twice")
     func resumeKeepsSpilledURLs() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asyncurl-spill-resume-\(UUID().uuidString)").path

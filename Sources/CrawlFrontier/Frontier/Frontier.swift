@@ -22,7 +22,7 @@ import DequeModule
 public actor Frontier: URLFrontier {
     /// A host whose robots.txt is not known yet: its URLs are held.
     private struct RobotsWait {
-        var held: [(entry: FrontierEntry, arrival: Int)]
+        var held: HeldURLs
         /// Failed tries so far.
         var failures = 0
         /// When it may be tried again, after a failure.
@@ -265,26 +265,16 @@ public actor Frontier: URLFrontier {
     ///   - host: its scheduler record's id (`nil`: it has none, so nothing in memory).
     private func lastInMemory(ofHost hostKey: String, host: HostScheduler.HostID?) -> HostScheduler.QueuePosition? {
         guard let host else { return nil }
-        var last = scheduler.lastQueuedPosition(ofHost: host)
-        guard !robots.isEmpty else { return last }
-        for (entry, arrival) in robots[hostKey]?.held ?? [] {
-            let position = HostScheduler.QueuePosition(entry, arrival: arrival)
-            if last.map({ $0 < position }) ?? true { last = position }
-        }
-        return last
+        let last = scheduler.lastQueuedPosition(ofHost: host)
+        guard !robots.isEmpty, let held = robots[hostKey]?.held.lastPosition else { return last }
+        return last.map { max($0, held) } ?? held
     }
 
     /// Takes out the host's URL in memory that goes out last.
     private func removeLastInMemory(ofHost hostKey: String, host: HostScheduler.HostID) -> (entry: FrontierEntry, arrival: Int)? {
         let queued = scheduler.lastQueuedPosition(ofHost: host)
-        if !robots.isEmpty, let held = robots[hostKey]?.held,
-            let index = held.indices.max(by: {
-                HostScheduler.QueuePosition(held[$0].entry, arrival: held[$0].arrival)
-                    < HostScheduler.QueuePosition(held[$1].entry, arrival: held[$1].arrival)
-            }),
-            queued.map({ $0 < HostScheduler.QueuePosition(held[index].entry, arrival: held[index].arrival) }) ?? true
-        {
-            return robots[hostKey]?.held.remove(at: index)
+        if !robots.isEmpty, let held = robots[hostKey]?.held.lastPosition, queued.map({ $0 < held }) ?? true {
+            return robots[hostKey]?.held.removeLast()
         }
         guard let removed = scheduler.removeLastQueued(ofHost: host) else { return nil }
         counters.queued -= 1
@@ -427,9 +417,9 @@ public actor Frontier: URLFrontier {
                 refuse(entry, code: .robots, detail: known.refusal(url: entry.url))
             }
         } else if robots[entry.hostKey] != nil {
-            robots[entry.hostKey]?.held.append((entry, arrival))
+            robots[entry.hostKey]?.held.append(entry, arrival: arrival)
         } else {
-            robots[entry.hostKey] = RobotsWait(held: [(entry, arrival)])
+            robots[entry.hostKey] = RobotsWait(held: HeldURLs(entry, arrival: arrival))
             robotsQueue.append(entry.hostKey)
             startRobotsFetches()
         }
@@ -781,7 +771,7 @@ public actor Frontier: URLFrontier {
                 robotsGivenUp.insert(hostKey)
                 // Queued URLs of the host leave the queue bounds' count too.
                 for entry in scheduler.giveUp(host: hostKey) where entry.attempt == 0 { leftQueue(entry) }
-                for (entry, _) in wait.held {
+                for (entry, _) in wait.held.all {
                     refuse(entry, code: .hostGivenUp, detail: Self.robotsUnavailable(hostKey), robotsUnavailable: true)
                 }
                 configuration.eventHandler?(
@@ -813,7 +803,7 @@ public actor Frontier: URLFrontier {
             scheduler.setCrawlDelay(delay, forHost: hostKey)
             configuration.crawlDelayHandler?(hostKey, scheduler.crawlDelay(ofHost: hostKey))
         }
-        for (entry, arrival) in wait.held {
+        for (entry, arrival) in wait.held.all {
             if matcher.isAllowed(url: entry.url) {
                 guard scheduler.enqueue(entry, arrival: arrival) else {
                     drop(entry)
