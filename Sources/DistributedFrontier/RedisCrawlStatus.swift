@@ -126,12 +126,34 @@ public struct RedisCrawlStatus: Sendable, Hashable, Codable {
         return status
     }
 
-    /// The crawl's seed URLs (empty until a worker seeds it).
+    /// The crawl's seed URLs, sorted (empty until a worker seeds it). For a
+    /// list of any length, ``forEachSeed(of:connectTimeout:_:)`` holds none of it.
     public static func seeds(of url: RedisFrontierURL, connectTimeout: Duration = .seconds(5)) async throws(RedisError) -> [String] {
+        var seeds = Set<String>()
+        try await forEachSeed(of: url, connectTimeout: connectTimeout) { seeds.insert($0) }
+        return seeds.sorted()
+    }
+
+    /// Calls `body` with each of the crawl's seed URLs (none until a worker
+    /// seeds it), read 1,000 at a time (`SSCAN`): a seed list of millions
+    /// costs the caller what `body` keeps of it. A seed added meanwhile may be
+    /// missed, and one may come twice.
+    public static func forEachSeed(
+        of url: RedisFrontierURL, connectTimeout: Duration = .seconds(5), _ body: (String) -> Void
+    ) async throws(RedisError) {
         let connection = try await url.connect(connectTimeout: connectTimeout)
-        let reply = try await connection.send([Array("SMEMBERS".utf8), RedisKeys(crawl: url.name).seedURLs])
-        if case .error(let message) = reply { throw RedisError(address: connection.address, cause: .server(message)) }
-        return reply.elements.compactMap(\.text).sorted()
+        let key = RedisKeys(crawl: url.name).seedURLs
+        var cursor = "0"
+        repeat {
+            let reply = try await connection.send([Array("SSCAN".utf8), key, Array(cursor.utf8), Array("COUNT".utf8), Array("1000".utf8)])
+            if case .error(let message) = reply { throw RedisError(address: connection.address, cause: .server(message)) }
+            let parts = reply.elements
+            guard parts.count == 2, let next = parts[0].text else {
+                throw RedisError(address: connection.address, cause: .unexpectedReply("SSCAN: \(reply)"))
+            }
+            for seed in parts[1].elements.compactMap(\.text) { body(seed) }
+            cursor = next
+        } while cursor != "0"
     }
 
     /// Deletes every key of the crawl at `url` (to start it again from scratch). Returns how many keys went.

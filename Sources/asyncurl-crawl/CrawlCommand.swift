@@ -165,7 +165,7 @@ struct CrawlCommand: AsyncParsableCommand {
         if explain.isRequested, let frontier = shared.url { return try await explain.run(frontier: frontier, json: shared.json) }
         if let state, explain.isRequested { return try await explain.run(stateDirectory: state, json: shared.json) }
         if try await runSharedCrawlCommands() { return }
-        let urls = try await seedURLs()
+        let (urls, seedsFile) = try await seedURLs()
         var settings = try makeSettings(seeds: urls)
         // Resuming: the page log keeps what the earlier run wrote (the crawler
         // cuts it back to the last checkpoint).
@@ -187,7 +187,9 @@ struct CrawlCommand: AsyncParsableCommand {
             throw ExitCode(3)
         }
         let metricsServer = try await metrics.startServer()
-        let crawler = Crawler(spider: FollowAllSpider(seeds: urls), settings: settings, pageLog: pageLog)
+        // A seeds file is read again by the crawl, a batch at a time.
+        let spider = seedsFile.map { FollowAllSpider(seeds: seeds, seedFile: $0.file) } ?? FollowAllSpider(seeds: urls)
+        let crawler = Crawler(spider: spider, settings: settings, pageLog: pageLog)
         let report = StatsReport(path: stats, quiet: quiet)
         let interrupts = InterruptHandler(onFirst: crawler.stop) { report.write(crawler.statsSoFar) }
         let result: CrawlStats
@@ -218,17 +220,20 @@ struct CrawlCommand: AsyncParsableCommand {
         return shared.status || (seeds.isEmpty && seedsFile == nil)
     }
 
-    /// The seeds: the arguments, the --seeds-file's, or (a worker joining a
-    /// shared crawl) those the crawl was started with, from Redis.
-    private func seedURLs() async throws -> [String] {
+    /// The seeds: the arguments and one seed per authority of the checked
+    /// --seeds-file (what the scope needs; the crawl reads the file itself),
+    /// or (a worker joining a shared crawl) those the crawl was started with, from Redis.
+    private func seedURLs() async throws -> (urls: [String], file: SeedCheck.SeedsFile?) {
         var urls = seeds
+        var file: SeedCheck.SeedsFile?
         if let seedsFile {
             do {
-                urls += try SeedCheck.seeds(inFile: seedsFile)
+                file = try SeedCheck.check(seedsFile: seedsFile)
             } catch {
                 Self.printError("\(error)")
                 throw ExitCode.validationFailure
             }
+            urls += file?.authoritySeeds ?? []
         }
         if urls.isEmpty, let url = shared.url {
             // A worker joining a shared crawl learns its seeds (for the scope) from Redis.
@@ -240,7 +245,7 @@ struct CrawlCommand: AsyncParsableCommand {
             }
         }
         guard !urls.isEmpty else { throw ValidationError("give at least one seed URL (or --seeds-file)") }
-        return urls
+        return (urls, file)
     }
 
     /// The crawl's settings, from the options.

@@ -40,38 +40,61 @@ enum SeedCheck {
         }
     }
 
-    /// The seeds of a `--seeds-file` (one per line; blank lines and `#` comments
-    /// skipped); a usage error when it cannot be read or a line is no seed.
-    static func seeds(inFile path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read --seeds-file \(quoted(path))")
+    /// What the crawl needs of a `--seeds-file` before it reads it again, a
+    /// batch at a time: the open file, how many seeds it has, and one seed
+    /// per authority (for the scope). Every line is checked, one at a time: a
+    /// file of any length is read in the memory of one block, one line and
+    /// its distinct authorities.
+    struct SeedsFile {
+        /// The file, open.
+        let file: SeedFile
+        /// Its seeds.
+        let count: Int
+        /// One seed for each distinct scheme and authority, in the order they first appear.
+        let authoritySeeds: [String]
+    }
+
+    /// Opens and checks a `--seeds-file` (one seed a line; blank lines and `#`
+    /// comments skipped); a usage error when it cannot be read or a line is
+    /// no seed (naming the first such line, and how many more there are).
+    static func check(seedsFile path: String) throws -> SeedsFile {
+        let file: SeedFile
+        do {
+            file = try SeedFile(path: path)
+        } catch {
+            throw ValidationError("cannot read --seeds-file \(quoted(path)): \(error)")
         }
-        var seeds: [String] = []
-        var bad: [(line: Int, seed: String, problem: String)] = []
+        var lines = file.lines()
+        var count = 0
+        var authoritySeeds: [String] = []
         // Whether an http(s) URL parses depends on its scheme and authority
         // only (a path, query or fragment never makes it fail): a seed whose
         // authority text a valid seed had is valid without parsing it again.
-        var validAuthorities = Set<Substring>()
-        // Split on the bytes: a split of the String would compare grapheme clusters.
-        let lines = String(decoding: data, as: UTF8.self).utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() {
-            let seed = Substring(line).trimmed(" \t\r")
-            if seed.isEmpty || seed.hasPrefix("#") { continue }
-            let authority = SeedAuthorities.authorityText(of: seed)
-            if let authority, validAuthorities.contains(authority) {
-                seeds.append(seed)
-            } else if let problem = problem(with: seed) {
-                bad.append((index + 1, seed, problem))
-            } else {
-                seeds.append(seed)
-                if let authority { validAuthorities.insert(authority) }
+        var validAuthorities = Set<String>()
+        var firstBad: (line: Int, seed: String, problem: String)?
+        var badCount = 0
+        do {
+            while let (line, seed) = try lines.next() {
+                let authority = SeedAuthorities.authorityText(of: seed).map(String.init)
+                if let authority, validAuthorities.contains(authority) {
+                    count += 1
+                } else if let problem = problem(with: seed) {
+                    badCount += 1
+                    if firstBad == nil { firstBad = (line, seed, problem) }
+                } else {
+                    count += 1
+                    if let authority { validAuthorities.insert(authority) }
+                    authoritySeeds.append(seed)
+                }
             }
+        } catch {
+            throw ValidationError("cannot read --seeds-file \(quoted(path)): \(error)")
         }
-        if let first = bad.first {
-            let others = bad.count > 1 ? " (and \(bad.count - 1) more line\(bad.count > 2 ? "s" : ""))" : ""
+        if let first = firstBad {
+            let others = badCount > 1 ? " (and \(badCount - 1) more line\(badCount > 2 ? "s" : ""))" : ""
             throw ValidationError(
                 "--seeds-file \(quoted(path)), line \(first.line): the seed \(quoted(first.seed)) \(first.problem)\(others)")
         }
-        return seeds
+        return SeedsFile(file: file, count: count, authoritySeeds: authoritySeeds)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncURLSupport
 import CrawlFrontier
+import Crawling
 import DistributedFrontier
 
 #if canImport(Glibc)
@@ -143,12 +144,20 @@ struct SharedFrontierOptions: ParsableArguments {
         }
     }
 
-    /// The crawl's seeds, waiting (polling every 250 ms, at most --seed-wait) until a worker seeds it.
+    /// One seed of the crawl per distinct scheme and authority (what the
+    /// scope needs: the seeds themselves are queued already), waiting
+    /// (polling every 250 ms, at most --seed-wait) until a worker seeds it.
+    /// A list of any length costs one seed per authority.
     func waitForSeeds(_ url: RedisFrontierURL) async throws(RedisError) -> [String] {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seedWait * 1000))
         var announced = false
         while true {
-            let seeds = try await RedisCrawlStatus.seeds(of: url)
+            var authorities = Set<String>()
+            var seeds: [String] = []
+            try await RedisCrawlStatus.forEachSeed(of: url) { seed in
+                let authority = SeedAuthorities.authorityText(of: seed).map(String.init) ?? seed
+                if authorities.insert(authority).inserted { seeds.append(seed) }
+            }
             if !seeds.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled { return seeds }
             if !announced {
                 StandardError.write("asyncurl-crawl: waiting for crawl \(url.name) to be seeded\n")

@@ -15,6 +15,9 @@ public enum CrawlError: Error, Sendable, CustomStringConvertible {
     case archiveUnavailable(WARCError)
     /// ``Crawler/run()`` was called while the crawler was running.
     case alreadyRunning
+    /// The spider's start requests could not be read (``Spider/startRequestReader()``):
+    /// a seed file that cannot be opened or read.
+    case startRequestsUnavailable(any Error)
 
     /// A readable explanation.
     public var description: String {
@@ -25,6 +28,7 @@ public enum CrawlError: Error, Sendable, CustomStringConvertible {
         case .frontierFailed(let error): "the frontier failed, the crawl stopped: \(error)"
         case .archiveUnavailable(let error): "cannot open the WARC archive: \(error)"
         case .alreadyRunning: "the crawler is running already"
+        case .startRequestsUnavailable(let error): "cannot read the start requests: \(error)"
         }
     }
 }

@@ -91,7 +91,8 @@ public final class Crawler: Sendable {
     /// What a run opens before its start-up, used by every later step.
     private struct OpenedRun: Sendable {
         let scope: CrawlScope
-        let startRequests: [CrawlRequest]
+        /// The spider's start requests; `nil` when it reads them (``Spider/startRequestReader()``).
+        let startRequests: [CrawlRequest]?
         /// The start requests' URLs parsed once per authority (hosts, addresses, credentials).
         let seedAuthorities: SeedAuthorities
         let client: FetchClient
@@ -217,8 +218,7 @@ public final class Crawler: Sendable {
             throw .invalidSettings("a recrawl needs a state directory (stateDirectory, --state)")
         }
         let scope = try makeScope()
-        let startRequests = spider.startRequests()
-        let seedAuthorities = SeedAuthorities(seeds: startRequests.map(\.url))
+        let (startRequests, seedAuthorities) = try Self.startRequests(of: spider)
         let client: FetchClient
         do {
             client = try FetchClient(configuration: settings.fetchClientConfiguration(seedAuthorities: seedAuthorities))
@@ -306,10 +306,51 @@ public final class Crawler: Sendable {
             crawler: self, client: opened.client, frontier: frontier, output: opened.output, scope: opened.scope,
             seedHosts: seedHosts, callbacks: callbacks, archive: opened.archive, recrawl: recrawl, renderer: opened.renderer,
             decisions: settings.recordsURLDecisions ? store ?? (frontier as? any URLDecisionRecording)?.decisionRecorder : nil)
-        if !Task.isCancelled {
-            await work.offer(opened.startRequests, base: nil, depth: 0, referrer: nil, asSeeds: true)
+        if let requests = opened.startRequests {
+            if !Task.isCancelled { await work.offer(requests, base: nil, depth: 0, referrer: nil, asSeeds: true) }
+        } else {
+            try await offerStartRequests(to: work)
         }
         return work
+    }
+
+    /// The spider's start requests when it gives a list (`nil` when it gives
+    /// a reader), and their URLs' authorities: a reader is read to its end
+    /// for them, keeping only one request per authority.
+    private static func startRequests(of spider: Spider) throws(CrawlError) -> ([CrawlRequest]?, SeedAuthorities) {
+        let reader: (any StartRequestReader)?
+        do {
+            reader = try spider.startRequestReader()
+        } catch {
+            throw .startRequestsUnavailable(error)
+        }
+        guard var reader else {
+            let requests = spider.startRequests()
+            return (requests, SeedAuthorities(seeds: requests.map(\.url)))
+        }
+        var authorities = SeedAuthorities(seeds: [])
+        do {
+            while let batch = try reader.nextBatch() {
+                for request in batch { authorities.add(request.url) }
+            }
+        } catch {
+            throw .startRequestsUnavailable(error)
+        }
+        return (nil, authorities)
+    }
+
+    /// Queues the start requests of the spider's reader a batch at a time (the
+    /// frontier keeps what does not fit its memory on disk), until they end or
+    /// the start-up is cancelled.
+    private func offerStartRequests(to work: CrawlWork) async throws(CrawlError) {
+        do {
+            guard var reader = try spider.startRequestReader() else { return }
+            while !Task.isCancelled, let batch = try reader.nextBatch() {
+                await work.offer(batch, base: nil, depth: 0, referrer: nil, asSeeds: true)
+            }
+        } catch {
+            throw .startRequestsUnavailable(error)
+        }
     }
 
     /// The frontier of the run (resumable with a state directory), and the state store of a resumable one.

@@ -13,21 +13,24 @@ import LinkExtraction
 /// `://` is parsed on its own.
 package struct SeedAuthorities: Sendable {
     /// One parsed seed per group, in the order the groups first appear; seeds that do not parse are left out.
-    package let urls: [WebURL]
+    package private(set) var urls: [WebURL] = []
+    private var parsedGroups = Set<Substring>()
 
     /// Groups and parses `seeds`.
     package init(seeds: [String]) {
-        var parsedGroups = Set<Substring>()
-        var urls: [WebURL] = []
-        for seed in seeds {
-            let group = Self.authorityText(of: seed)
-            if let group, parsedGroups.contains(group) { continue }
-            // A seed that does not parse does not stand for its group: a later one may.
-            guard let url = WebURL(seed) else { continue }
-            if let group { parsedGroups.insert(group) }
-            urls.append(url)
-        }
-        self.urls = urls
+        for seed in seeds { add(seed) }
+    }
+
+    /// Adds a seed: parsed when its group has no parsed seed yet. What this
+    /// keeps grows with the groups, not the seeds.
+    package mutating func add(_ seed: String) {
+        let group = Self.authorityText(of: seed)
+        if let group, parsedGroups.contains(group) { return }
+        // A seed that does not parse does not stand for its group: a later one may.
+        guard let url = WebURL(seed) else { return }
+        // The group's own copy: a substring would keep the whole seed alive.
+        if let group { parsedGroups.insert(Substring(String(group))) }
+        urls.append(url)
     }
 
     /// `seed` up to the end of its authority, or `nil` when it has no `://`.

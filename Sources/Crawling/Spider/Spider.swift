@@ -106,6 +106,16 @@ open class Spider: @unchecked Sendable {
         startURLs.map { CrawlRequest(url: $0) }
     }
 
+    /// A reader of the first requests, a batch at a time, for a list too long
+    /// to hold in memory (a file of millions of URLs, see ``SeedListReader``).
+    /// The crawl then never calls ``startRequests()``: it asks for a reader
+    /// twice, and reads the first to its end for the seeds' hosts before the
+    /// crawl starts and the second to queue the requests. `nil` (the
+    /// default): the crawl takes ``startRequests()``.
+    /// - Throws: when the list cannot be opened; the crawl does not start
+    ///   (``CrawlError/startRequestsUnavailable(_:)``).
+    open func startRequestReader() throws -> (any StartRequestReader)? { nil }
+
     /// Parses a page that has no callback of its own. By default follows
     /// every link of the page (the crawler applies scope, robots.txt and dedup).
     open func parse(_ response: CrawlResponse, output: SpiderOutput) async throws {
