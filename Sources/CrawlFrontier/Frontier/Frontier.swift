@@ -35,6 +35,8 @@ public actor Frontier: URLFrontier {
     private let seen: SpilledFingerprintSet
     private let scope: CrawlScope
     private var seedHosts: Set<String> = []
+    /// Seed lists being added (``beginSeeding()``): the crawl is not finished meanwhile.
+    private var seedings = 0
     private let obeysRobots: Bool
     private let robotsFetcher: @Sendable (String) async -> RobotsFetchResult
     private let configuration: FrontierConfiguration
@@ -600,7 +602,21 @@ public actor Frontier: URLFrontier {
 
     /// Whether the crawl is over: nothing queued, in flight, retrying, held for robots.txt, or waiting on disk.
     public var isFinished: Bool {
-        scheduler.isIdle && robots.isEmpty && (spill?.count ?? 0) == 0
+        seedings == 0 && scheduler.isIdle && robots.isEmpty && (spill?.count ?? 0) == 0
+    }
+
+    /// `true`: the workers wait in ``next()`` while seeds are still being added.
+    public nonisolated var acceptsSeedsWhileCrawling: Bool { true }
+
+    /// Seeds are being added: ``isFinished`` stays `false` until ``endSeeding()``.
+    public func beginSeeding() {
+        seedings += 1
+    }
+
+    /// The seeds are all added: if that leaves nothing to do, the waiting workers leave.
+    public func endSeeding() {
+        seedings = max(0, seedings - 1)
+        if isFinished { wakeAll() } else { wakeOne() }
     }
 
     /// What the frontier is doing, and why work waits when it does.

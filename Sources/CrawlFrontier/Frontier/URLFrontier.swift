@@ -44,6 +44,15 @@ public protocol URLFrontier: AnyObject, Sendable {
     /// ``FrontierConfiguration/reportsRecords`` is on, that a URL completed
     /// (and accepted) has had its output written.
     func recorded(_ entry: FrontierEntry) async
+    /// Whether the crawl's workers may start while its seeds are still being
+    /// added: the frontier then does not finish between ``beginSeeding()``
+    /// and ``endSeeding()``, however little is queued meanwhile. `false`
+    /// (the default): every seed is added before the workers start.
+    var acceptsSeedsWhileCrawling: Bool { get }
+    /// Seeds are being added: the frontier does not finish until ``endSeeding()``.
+    func beginSeeding() async
+    /// The seeds are all added (or their adding stopped).
+    func endSeeding() async
     /// Why the frontier stopped working (a shared store lost for good), or
     /// `nil`. The crawl stops and ``close()`` throws it; a frontier in one process never fails.
     var failure: (any Error)? { get async }
@@ -70,6 +79,15 @@ extension URLFrontier {
 
     /// Nothing to do: the host's slot is freed when the URL is completed.
     public func releaseHostSlot(of entry: FrontierEntry, outcome: FetchOutcome) async {}
+
+    /// `false`: every seed is added before the workers start.
+    public var acceptsSeedsWhileCrawling: Bool { false }
+
+    /// Nothing to do: seeds are added before the workers start.
+    public func beginSeeding() async {}
+
+    /// Nothing to do: seeds are added before the workers start.
+    public func endSeeding() async {}
 
     /// `nil`: a frontier in one process does not fail.
     public var failure: (any Error)? { get async { nil } }

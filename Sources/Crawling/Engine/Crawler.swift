@@ -80,6 +80,8 @@ public final class Crawler: Sendable {
         var started: ContinuousClock.Instant?
         /// The first failure to write a feed (a closed pipe, a full disk), which stopped the crawl.
         var outputFailure: FeedError?
+        /// The start requests' reader failed while the workers ran, which stopped the crawl.
+        var startFailure: CrawlError?
     }
 
     /// What a running crawl opened, kept by the lifecycle while the workers run.
@@ -308,6 +310,9 @@ public final class Crawler: Sendable {
             decisions: settings.recordsURLDecisions ? store ?? (frontier as? any URLDecisionRecording)?.decisionRecorder : nil)
         if let requests = opened.startRequests {
             if !Task.isCancelled { await work.offer(requests, base: nil, depth: 0, referrer: nil, asSeeds: true) }
+        } else if frontier.acceptsSeedsWhileCrawling {
+            // Added beside the workers (`runWorkers`): the first pages go out with the first batch.
+            await frontier.beginSeeding()
         } else {
             try await offerStartRequests(to: work)
         }
@@ -345,7 +350,7 @@ public final class Crawler: Sendable {
     private func offerStartRequests(to work: CrawlWork) async throws(CrawlError) {
         do {
             guard var reader = try spider.startRequestReader() else { return }
-            while !Task.isCancelled, let batch = try reader.nextBatch() {
+            while !Task.isCancelled, !isStopping, let batch = try reader.nextBatch() {
                 await work.offer(batch, base: nil, depth: 0, referrer: nil, asSeeds: true)
             }
         } catch {
@@ -435,8 +440,10 @@ public final class Crawler: Sendable {
     /// the waiting log and (in a resumable crawl) the checkpoints beside them.
     private func runWorkers(_ work: CrawlWork, opened: OpenedRun) async {
         let concurrency = max(1, settings.concurrency)
+        let seedsWhileCrawling = opened.startRequests == nil && work.frontier.acceptsSeedsWhileCrawling
         let workers = Task {
             await withTaskGroup(of: Void.self) { group in
+                if seedsWhileCrawling { group.addTask { await self.seedWhileCrawling(work) } }
                 for _ in 0..<concurrency {
                     group.addTask { await work.runWorker() }
                 }
@@ -453,6 +460,24 @@ public final class Crawler: Sendable {
             task.cancel()
             await task.value
         }
+    }
+
+    /// Adds the spider's start requests a batch at a time while the workers
+    /// fetch the first ones, then lets the frontier finish. A reader that
+    /// fails stops the crawl, and ``run()`` throws its error at the end.
+    private func seedWhileCrawling(_ work: CrawlWork) async {
+        do {
+            try await offerStartRequests(to: work)
+        } catch {
+            let action = state.withLock { shared -> CrawlerStateMachine<LiveCrawl>.StopAction? in
+                guard shared.startFailure == nil else { return nil }
+                shared.startFailure = error
+                return shared.lifecycle.stop()
+            }
+            logger.error("cannot read the start requests; the crawl stops", metadata: ["error": "\(error)"])
+            if let action { perform(action) }
+        }
+        await work.frontier.endSeeding()
     }
 
     /// Logs why the crawl waits, when work is queued and nothing is in flight:
@@ -498,6 +523,7 @@ public final class Crawler: Sendable {
         let failure = await frontier?.failure
         await closeOutputs(opened, frontier: frontier)
         if let failure { throw .frontierFailed(failure) }
+        if let startFailure = state.withLock({ $0.startFailure }) { throw startFailure }
         var counts: (counters: FrontierCounters, activity: FrontierActivity)?
         if let frontier { counts = (await frontier.counters, await frontier.activity) }
         let elapsed = (ContinuousClock.now - started).inSeconds
