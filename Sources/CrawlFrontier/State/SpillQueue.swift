@@ -441,7 +441,7 @@ extension SpillQueue {
             throw StateStoreError(path: directory, operation: "read spilled", code: EIO, message: "injected read failure")
         }
         var sources = try openSources(hash, limit: limit)
-        let buffered = buffer.rows(ofHash: hash)
+        let buffered = buffer.firstRows(ofHash: hash, limit: limit)
         var bufferTaken = 0
         var taken: [(entry: FrontierEntry, arrival: Int)] = []
         while taken.count < limit {
@@ -461,7 +461,7 @@ extension SpillQueue {
                 bufferTaken += 1
             }
         }
-        commit(hash: hash, sources: sources, bufferTaken: bufferTaken, of: buffered, total: taken.count)
+        commit(hash: hash, sources: sources, bufferTaken: bufferTaken, total: taken.count)
         return taken
     }
 
@@ -498,7 +498,7 @@ extension SpillQueue {
     }
 
     /// Records a take: each run section's consumed prefix grows, taken buffered rows go.
-    private func commit(hash: UInt64, sources: [TakeSource], bufferTaken: Int, of buffered: [(index: Int, key: SpillKey)], total: Int) {
+    private func commit(hash: UInt64, sources: [TakeSource], bufferTaken: Int, total: Int) {
         for source in sources where source.taken.rows > 0 {
             let before = consumed[source.sequence]?[hash] ?? Progress(rows: 0, bytes: 0)
             if before.rows == 0 { consumedEntries += 1 }
@@ -506,7 +506,7 @@ extension SpillQueue {
             // Taken from a merge's input: the same rows lead the host's section in its output.
             if running?.isInput(source.sequence) ?? false { running?.carried[hash, default: Progress(rows: 0, bytes: 0)].add(source.taken) }
         }
-        buffer.remove(first: bufferTaken, of: buffered, hash: hash)
+        buffer.removeFirst(bufferTaken, ofHash: hash)
         // Counted rows that no source holds (none, unless a run was lost): no longer counted.
         forget(hash, total > 0 ? total : count(forHash: hash))
     }
@@ -519,8 +519,7 @@ extension SpillQueue {
     func abandon(hash: UInt64) -> Int {
         let number = count(forHash: hash)
         guard number > 0 else { return 0 }
-        let buffered = buffer.rows(ofHash: hash)
-        buffer.remove(first: buffered.count, of: buffered, hash: hash)
+        buffer.removeFirst(Int.max, ofHash: hash)
         forget(hash, number)
         return number
     }
