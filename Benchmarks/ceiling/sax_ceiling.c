@@ -15,57 +15,17 @@
  *
  * Usage: find SITE -name '*.html' | sax_ceiling [--rounds N] [--threads N]
  */
-#include <libxml/HTMLparser.h>
-#include <libxml/parser.h>
+#include "href_collector.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 struct page {
     char *bytes;
     size_t length;
 };
-
-struct collector {
-    char **hrefs;
-    size_t count;
-    size_t capacity;
-};
-
-static void keep(struct collector *collector, const xmlChar *href) {
-    if (collector->count == collector->capacity) {
-        size_t capacity = collector->capacity ? collector->capacity * 2 : 4096;
-        char **grown = realloc(collector->hrefs, capacity * sizeof(char *));
-        if (grown == NULL) {
-            return;
-        }
-        collector->hrefs = grown;
-        collector->capacity = capacity;
-    }
-    char *copy = strdup((const char *)href);
-    if (copy != NULL) {
-        collector->hrefs[collector->count++] = copy;
-    }
-}
-
-static void start_element(void *context, const xmlChar *name, const xmlChar **attributes) {
-    xmlParserCtxtPtr parser = context;
-    struct collector *collector = parser->_private;
-    if (attributes == NULL) {
-        return;
-    }
-    if (strcasecmp((const char *)name, "a") != 0 && strcasecmp((const char *)name, "area") != 0) {
-        return;
-    }
-    for (size_t i = 0; attributes[i] != NULL; i += 2) {
-        if (strcasecmp((const char *)attributes[i], "href") == 0 && attributes[i + 1] != NULL) {
-            keep(collector, attributes[i + 1]);
-        }
-    }
-}
 
 static int read_file(const char *path, struct page *page) {
     FILE *file = fopen(path, "rb");
@@ -112,13 +72,10 @@ static size_t parse_all(const struct page *pages, size_t count, size_t first, si
     struct collector collector = {0};
     const size_t chunk = 64 * 1024;
     for (size_t p = first; p < count; p += stride) {
-        htmlParserCtxtPtr parser = htmlCreatePushParserCtxt(&sax, NULL, NULL, 0, NULL, XML_CHAR_ENCODING_NONE);
+        htmlParserCtxtPtr parser = href_parser(&sax, &collector);
         if (parser == NULL) {
             continue;
         }
-        parser->_private = &collector;
-        parser->userData = parser;
-        htmlCtxtUseOptions(parser, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
         for (size_t offset = 0; offset < pages[p].length; offset += chunk) {
             size_t length = pages[p].length - offset < chunk ? pages[p].length - offset : chunk;
             htmlParseChunk(parser, pages[p].bytes + offset, (int)length, 0);
@@ -126,12 +83,7 @@ static size_t parse_all(const struct page *pages, size_t count, size_t first, si
         htmlParseChunk(parser, NULL, 0, 1);
         htmlFreeParserCtxt(parser);
     }
-    size_t links = collector.count;
-    for (size_t i = 0; i < collector.count; i++) {
-        free(collector.hrefs[i]);
-    }
-    free(collector.hrefs);
-    return links;
+    return collector_free(&collector);
 }
 
 /* One thread's share of a round. */

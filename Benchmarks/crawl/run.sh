@@ -24,7 +24,10 @@
 #   --with-docs    also crawl the "docs" profile (500 link-heavy pages of ~100 KB,
 #                  scripts/docs_site.py) and print the crawl's wall time against libxml2's
 #                  own ceiling: Benchmarks/ceiling/sax_ceiling.c's SAX parse of the same
-#                  pages from memory on one core, divided by the machine's cores
+#                  pages from memory on one core, divided by the machine's cores; then also
+#                  that parse measured on 2 threads, and Benchmarks/ceiling/fetch_parse_ceiling.c
+#                  (libcurl multi + libxml2 push parsers fetching the docs manifest's URLs from
+#                  the same nginx) on 1 and 2 threads, and the crawl's share of the latter
 #   --baseline B   also crawl with another asyncurl-crawl binary B (say, a release build
 #                  of an earlier commit) and print this build's pages/s against it
 #   --binary B     crawl with B instead of building a release asyncurl-crawl (quick checks
@@ -58,7 +61,7 @@ while (($#)); do
         --redis-workers) redis_workers=$2; shift 2 ;;
         --binary) binary=$2; shift 2 ;;
         --with-explain) with_explain=1; with_state=1; shift ;;
-        *) sed -n '2,31p' "$0"; exit 2 ;;
+        *) sed -n '2,34p' "$0"; exit 2 ;;
     esac
 done
 per_host=${per_host:-$concurrency}
@@ -241,6 +244,8 @@ if ((with_docs)); then
         python3 scripts/generate-site.py "$docs_site" --profile docs --pages 500 --seed 1 >&2
     fi
     cc -O2 -o "$work/sax_ceiling" Benchmarks/ceiling/sax_ceiling.c $(pkg-config --cflags --libs libxml-2.0)
+    cc -O2 -o "$work/fetch_parse_ceiling" Benchmarks/ceiling/fetch_parse_ceiling.c \
+        $(pkg-config --cflags --libs libcurl libxml-2.0) -lpthread
     docs_port=8081
     docs_run=$run_dir/docs
     mkdir -p "$docs_run"
@@ -252,6 +257,15 @@ if ((with_docs)); then
         read -r db_seconds db_rss < <(measure docs-baseline "$baseline" "$docs_base" --output "$run_dir/docs-baseline.jsonl" --quiet)
     fi
     read -r c_pages c_links c_bytes c_seconds < <(find "$docs_site" -name '*.html' | sort | "$work/sax_ceiling" --rounds 3)
+    # The same parse on 2 threads, and fetch + parse in C (libcurl + libxml2) from the same nginx,
+    # crawler defaults (64 transfers, 2 per host), while no crawler runs; empty when it fails.
+    ceiling_threads=2
+    read -r _ _ _ cs_seconds < <(find "$docs_site" -name '*.html' | sort | "$work/sax_ceiling" --rounds 3 --threads "$ceiling_threads")
+    sed "s|^|${docs_base%/}|" "$docs_site/manifest.txt" > "$run_dir/docs-urls.txt"
+    fetch_parse() { "$work/fetch_parse_ceiling" --rounds 3 --threads "$1" < "$run_dir/docs-urls.txt" | awk '{ print $4 }'; }
+    echo "fetching and parsing the docs pages with fetch_parse_ceiling on 1 and $ceiling_threads threads..." >&2
+    fp1_seconds=$(fetch_parse 1) || true
+    fp2_seconds=$(fetch_parse "$ceiling_threads") || true
     cores=$(nproc)
     echo
     echo "docs profile: $c_pages pages, $c_links links, $((c_bytes / 1000000)) MB; crawl with defaults"
@@ -264,5 +278,15 @@ print('libxml2 SAX ceiling: %.2f s on one core, %.2f s on $cores cores' % ($c_se
 print('share of the ceiling  asyncurl = %.0f%%' % (100 * ceiling / $d_seconds))"
     if [[ -n $baseline ]]; then
         python3 -c "print('share of the ceiling  baseline = %.0f%%' % (100 * $c_seconds / $cores / $db_seconds))"
+    fi
+    printf 'libxml2 SAX ceiling on %d threads (measured): %.2f s\n' "$ceiling_threads" "$cs_seconds"
+    if [[ -n $fp1_seconds && -n $fp2_seconds ]]; then
+        python3 -c "print('fetch+parse ceiling (C: libcurl + libxml2): %.2f s on 1 thread, %.2f s on $ceiling_threads threads' % ($fp1_seconds, $fp2_seconds))
+print('share of the fetch+parse ceiling  asyncurl = %.0f%%' % (100 * $fp2_seconds / $d_seconds))"
+        if [[ -n $baseline ]]; then
+            python3 -c "print('share of the fetch+parse ceiling  baseline = %.0f%%' % (100 * $fp2_seconds / $db_seconds))"
+        fi
+    else
+        echo "fetch+parse ceiling (C: libcurl + libxml2): failed (see its errors above)"
     fi
 fi
