@@ -86,7 +86,16 @@ extension FetchClient {
         public var maxURLLength: Int
         /// Which addresses connections may go to (any by default; see ``AddressPolicy/publicOnly``).
         public var addressPolicy: AddressPolicy
-        /// How long resolved addresses are cached.
+        /// How long libcurl keeps a resolved name after the last connection
+        /// using it (`CURLOPT_DNS_CACHE_TIMEOUT`, whole seconds; a negative
+        /// value: forever). Zero by default: a name is kept only while a
+        /// connection uses it, and a new connection resolves it again. The
+        /// libcurl of Debian 12 (7.88) scans its whole DNS cache after every
+        /// transfer, so a cache that holds every host of the last minute (its
+        /// default, 60 s) made each transfer cost time in proportion to the
+        /// hosts seen: 100,000 URLs on as many hosts took 448 s instead of 10 s
+        /// (`Benchmarks/fetch/many-hosts.sh`). Connections are kept and reused,
+        /// so few names are resolved twice.
         public var dnsCacheTimeout: Duration
         /// How many idle easy handles are kept for reuse.
         public var idleHandlePoolSize: Int
@@ -119,7 +128,7 @@ extension FetchClient {
             maxCookies: Int = 3000,
             maxURLLength: Int = 8192,
             addressPolicy: AddressPolicy = .any,
-            dnsCacheTimeout: Duration = .seconds(60),
+            dnsCacheTimeout: Duration = .zero,
             idleHandlePoolSize: Int = 1024,
             receiveBufferSize: Int = 64 << 10,
             eventLoop: EventLoopStrategy = .poll,
