@@ -333,7 +333,7 @@ public final class Crawler: Sendable {
             let requests = spider.startRequests()
             return (requests, SeedAuthorities(seeds: requests.map(\.url)))
         }
-        var authorities = SeedAuthorities(seeds: [])
+        var authorities = SeedAuthorities.Builder()
         do {
             while let batch = try reader.nextBatch() {
                 for request in batch { authorities.add(request.url) }
@@ -341,7 +341,7 @@ public final class Crawler: Sendable {
         } catch {
             throw .startRequestsUnavailable(error)
         }
-        return (nil, authorities)
+        return (nil, SeedAuthorities(authorities))
     }
 
     /// Queues the start requests of the spider's reader a batch at a time (the

@@ -13,24 +13,39 @@ import LinkExtraction
 /// `://` is parsed on its own.
 package struct SeedAuthorities: Sendable {
     /// One parsed seed per group, in the order the groups first appear; seeds that do not parse are left out.
-    package private(set) var urls: [WebURL] = []
-    private var parsedGroups = Set<Substring>()
+    package let urls: [WebURL]
 
     /// Groups and parses `seeds`.
     package init(seeds: [String]) {
-        for seed in seeds { add(seed) }
+        var builder = Builder()
+        for seed in seeds { builder.add(seed) }
+        self.init(builder)
     }
 
-    /// Adds a seed: parsed when its group has no parsed seed yet. What this
-    /// keeps grows with the groups, not the seeds.
-    package mutating func add(_ seed: String) {
-        let group = Self.authorityText(of: seed)
-        if let group, parsedGroups.contains(group) { return }
-        // A seed that does not parse does not stand for its group: a later one may.
-        guard let url = WebURL(seed) else { return }
-        // The group's own copy: a substring would keep the whole seed alive.
-        if let group { parsedGroups.insert(Substring(String(group))) }
-        urls.append(url)
+    /// The authorities a ``Builder`` collected (its group texts are not kept).
+    package init(_ builder: Builder) {
+        urls = builder.urls
+    }
+
+    /// Collects the authorities of seeds given one at a time (a seed list
+    /// read a batch at a time): what it keeps grows with the groups, not the seeds.
+    package struct Builder {
+        fileprivate var urls: [WebURL] = []
+        private var parsedGroups = Set<Substring>()
+
+        /// No seed yet.
+        package init() {}
+
+        /// Adds a seed: parsed when its group has no parsed seed yet.
+        package mutating func add(_ seed: String) {
+            let group = SeedAuthorities.authorityText(of: seed)
+            if let group, parsedGroups.contains(group) { return }
+            // A seed that does not parse does not stand for its group: a later one may.
+            guard let url = WebURL(seed) else { return }
+            // The group's own copy: a substring would keep the whole seed alive.
+            if let group { parsedGroups.insert(Substring(String(group))) }
+            urls.append(url)
+        }
     }
 
     /// `seed` up to the end of its authority, or `nil` when it has no `://`.
