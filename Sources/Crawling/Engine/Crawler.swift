@@ -469,13 +469,11 @@ public final class Crawler: Sendable {
         do {
             try await offerStartRequests(to: work)
         } catch {
-            let action = state.withLock { shared -> CrawlerStateMachine<LiveCrawl>.StopAction? in
-                guard shared.startFailure == nil else { return nil }
+            stopOnce(for: error, logging: "cannot read the start requests; the crawl stops") { shared in
+                guard shared.startFailure == nil else { return false }
                 shared.startFailure = error
-                return shared.lifecycle.stop()
+                return true
             }
-            logger.error("cannot read the start requests; the crawl stops", metadata: ["error": "\(error)"])
-            if let action { perform(action) }
         }
         await work.frontier.endSeeding()
     }
@@ -681,13 +679,22 @@ public final class Crawler: Sendable {
 
     /// Stops the crawl after a feed could not be written (once: later failures are the same).
     func stopForOutputFailure(_ error: FeedError) {
-        let action: CrawlerStateMachine<LiveCrawl>.StopAction? = state.withLock { shared in
-            guard shared.outputFailure == nil else { return nil }
+        stopOnce(for: error, logging: "cannot write a feed; the crawl stops") { shared in
+            guard shared.outputFailure == nil else { return false }
             shared.outputFailure = error
+            return true
+        }
+    }
+
+    /// Stops the crawl for a failure that `record` keeps in the shared state,
+    /// and logs it, when `record` says it is the first of its kind.
+    private func stopOnce(for error: any Error, logging message: Logger.Message, _ record: (inout Shared) -> Bool) {
+        let action: CrawlerStateMachine<LiveCrawl>.StopAction? = state.withLock { shared in
+            guard record(&shared) else { return nil }
             return shared.lifecycle.stop()
         }
         guard let action else { return }
-        logger.error("cannot write a feed; the crawl stops", metadata: ["error": "\(error)"])
+        logger.error(message, metadata: ["error": "\(error)"])
         perform(action)
     }
 
