@@ -13,6 +13,11 @@ package enum AnonymousFile {
         package let code: Int32
     }
 
+    /// Where temporary files go when no directory is given: `TMPDIR`, else `/tmp`.
+    package static var temporaryDirectory: String {
+        getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+    }
+
     /// `O_TMPFILE` (`__O_TMPFILE | O_DIRECTORY`), which Glibc declares only
     /// under `_GNU_SOURCE`: the value of Linux's generic ABI (x86-64, arm64).
     private static let temporaryFileFlag: Int32 = 0o20_000_000 | O_DIRECTORY

@@ -60,7 +60,7 @@ package final class SpilledFingerprintSet {
     ///     one and the one being written); `nil`: everything stays in memory.
     ///   - mergeFanIn: how many runs are merged into one (at least 2).
     public init(directory: String? = nil, memoryBytes: Int? = nil, mergeFanIn: Int = 4) {
-        self.directory = directory ?? getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        self.directory = directory ?? AnonymousFile.temporaryDirectory
         // A table takes up to 15 bytes a fingerprint; two may be alive at once.
         maxRecent = memoryBytes.map { max(1024, $0 / 30) }
         self.mergeFanIn = max(2, mergeFanIn)

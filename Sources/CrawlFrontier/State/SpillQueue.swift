@@ -201,7 +201,7 @@ public final class SpillQueue {
     /// when its owner is never released or the process is killed.
     /// - Throws: ``StateStoreError`` when the temporary directory cannot be used.
     public convenience init() throws(StateStoreError) {
-        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        let directory = AnonymousFile.temporaryDirectory
         try Self.checkDirectory(directory)
         self.init(checkedDirectory: directory)
     }

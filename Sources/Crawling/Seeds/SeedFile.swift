@@ -61,7 +61,7 @@ public final class SeedFile: Sendable {
 
     /// Copies what `source` gives until its end into a new unnamed file; its descriptor.
     private static func copy(of source: Int32, path: String) throws(SeedFileError) -> Int32 {
-        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        let directory = AnonymousFile.temporaryDirectory
         let target: Int32
         do {
             target = try AnonymousFile.create(in: directory, prefix: "asyncurl-seeds")
@@ -78,16 +78,10 @@ public final class SeedFile: Sendable {
                 throw .readFailed(path: path, code: code)
             }
             if got == 0 { return target }
-            var written = 0
-            while written < got {
-                let wrote = buffer.withUnsafeBytes { write(target, $0.baseAddress.map { $0 + written }, got - written) }
-                if wrote < 0, errno == EINTR { continue }
-                if wrote <= 0 {
-                    let code = errno
-                    close(target)
-                    throw .cannotOpen(path: directory, code: code)
-                }
-                written += wrote
+            let code = buffer.withUnsafeBytes { writeFully(target, UnsafeRawBufferPointer(rebasing: $0[..<got])) }
+            if code != 0 {
+                close(target)
+                throw .cannotOpen(path: directory, code: code)
             }
         }
     }
