@@ -165,16 +165,27 @@ public enum ChildProcess {
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
     public static func isListening(port: Int) -> Bool {
+        guard let socketFD = connectedLoopbackSocket(port: port) else { return false }
+        _ = close(socketFD)
+        return true
+    }
+
+    /// A TCP socket connected to 127.0.0.1:`port` (the caller closes it), or `nil` when nothing accepts there.
+    public static func connectedLoopbackSocket(port: Int) -> Int32? {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { return false }
-        defer { _ = close(socketFD) }
+        guard socketFD >= 0 else { return nil }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
+        let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
+        guard connected else {
+            _ = close(socketFD)
+            return nil
+        }
+        return socketFD
     }
 
     /// Distinct free ports on 127.0.0.1: every socket stays bound until all

@@ -34,16 +34,31 @@ public final class RedisTestServer: Sendable {
     }
 
     /// Starts the server again on the same port, in the same directory (an
-    /// append-only file there is loaded), and waits (at most 10 s) until it accepts connections.
+    /// append-only file there is loaded), and waits (at most 10 s) until it
+    /// answers `PING` with `PONG`: while it loads the file it accepts
+    /// connections and answers every command with `-LOADING`, which a test
+    /// would take for a failure of the code under test.
     public func restart() throws {
         let pid = try ChildProcess.spawn(binary, arguments)
         currentPID.withLockedValue { $0 = pid }
         for _ in 0..<400 {
-            if ChildProcess.isListening(port: port) { return }
+            if Self.answersPing(port: port) { return }
             if ChildProcess.waitForExit(pid, timeout: .zero) != nil { break }
             usleep(25_000)
         }
         throw ChildProcess.Failure(description: "redis-server did not restart on port \(port)")
+    }
+
+    /// Whether a plain-text server on 127.0.0.1:`port` answers `PING` with `+PONG` within 1 s.
+    private static func answersPing(port: Int) -> Bool {
+        guard let socketFD = ChildProcess.connectedLoopbackSocket(port: port) else { return false }
+        defer { _ = close(socketFD) }
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        _ = setsockopt(socketFD, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard Array("PING\r\n".utf8).withUnsafeBytes({ send(socketFD, $0.baseAddress, $0.count, 0) }) == 6 else { return false }
+        var reply = [UInt8](repeating: 0, count: 64)
+        let count = reply.withUnsafeMutableBytes { recv(socketFD, $0.baseAddress, $0.count, 0) }
+        return count >= 5 && reply[0..<5] == Array("+PONG".utf8)[...]
     }
 
     /// Starts a server and waits (at most 10 s a try, 3 tries) until it accepts connections.
