@@ -42,23 +42,39 @@ public final class RedisTestServer: Sendable {
         let pid = try ChildProcess.spawn(binary, arguments)
         currentPID.withLockedValue { $0 = pid }
         for _ in 0..<400 {
-            if Self.answersPing(port: port) { return }
+            if answersPing() { return }
             if ChildProcess.waitForExit(pid, timeout: .zero) != nil { break }
             usleep(25_000)
         }
         throw ChildProcess.Failure(description: "redis-server did not restart on port \(port)")
     }
 
-    /// Whether a plain-text server on 127.0.0.1:`port` answers `PING` with `+PONG` within 1 s.
-    private static func answersPing(port: Int) -> Bool {
+    /// Whether the plain-text server on 127.0.0.1:``port`` answers `PING`
+    /// with `+PONG` within 1 s (after `AUTH` with its `--requirepass`, if it has one).
+    private func answersPing() -> Bool {
         guard let socketFD = ChildProcess.connectedLoopbackSocket(port: port) else { return false }
         defer { _ = close(socketFD) }
         var timeout = timeval(tv_sec: 1, tv_usec: 0)
         _ = setsockopt(socketFD, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard Array("PING\r\n".utf8).withUnsafeBytes({ send(socketFD, $0.baseAddress, $0.count, 0) }) == 6 else { return false }
-        var reply = [UInt8](repeating: 0, count: 64)
-        let count = reply.withUnsafeMutableBytes { recv(socketFD, $0.baseAddress, $0.count, 0) }
-        return count >= 5 && reply[0..<5] == Array("+PONG".utf8)[...]
+        let password = arguments.lastIndex(of: "--requirepass").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+        let commands = (password.map { [["AUTH", $0]] } ?? []) + [["PING"]]
+        let request = commands.map { command in
+            "*\(command.count)\r\n" + command.map { "$\($0.utf8.count)\r\n\($0)\r\n" }.joined()
+        }.joined()
+        let bytes = Array(request.utf8)
+        guard bytes.withUnsafeBytes({ send(socketFD, $0.baseAddress, $0.count, 0) }) == bytes.count else { return false }
+        var reply: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 256)
+        // The replies are short: read until PING's has come (or the time-out).
+        while reply.count < 1024 {
+            let count = chunk.withUnsafeMutableBytes { recv(socketFD, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { return false }
+            reply += chunk[..<count]
+            let text = String(decoding: reply, as: UTF8.self)
+            if text.contains("+PONG\r\n") { return true }
+            if text.contains("-LOADING") || text.contains("-NOAUTH") || text.contains("-WRONGPASS") { return false }
+        }
+        return false
     }
 
     /// Starts a server and waits (at most 10 s a try, 3 tries) until it accepts connections.
