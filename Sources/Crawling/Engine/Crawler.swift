@@ -220,7 +220,7 @@ public final class Crawler: Sendable {
             throw .invalidSettings("a recrawl needs a state directory (stateDirectory, --state)")
         }
         let scope = try makeScope()
-        let (startRequests, seedAuthorities) = try Self.startRequests(of: spider)
+        let (startRequests, seedAuthorities) = try await Self.startRequests(of: spider)
         let client: FetchClient
         do {
             client = try FetchClient(configuration: settings.fetchClientConfiguration(seedAuthorities: seedAuthorities))
@@ -322,20 +322,22 @@ public final class Crawler: Sendable {
     /// The spider's start requests when it gives a list (`nil` when it gives
     /// a reader), and their URLs' authorities: a reader is read to its end
     /// for them, keeping only one request per authority.
-    private static func startRequests(of spider: Spider) throws(CrawlError) -> ([CrawlRequest]?, SeedAuthorities) {
+    private static func startRequests(of spider: Spider) async throws(CrawlError) -> ([CrawlRequest]?, SeedAuthorities) {
         let reader: (any StartRequestReader)?
         do {
             reader = try spider.startRequestReader()
         } catch {
             throw .startRequestsUnavailable(error)
         }
-        guard var reader else {
+        guard let reader else {
             let requests = spider.startRequests()
             return (requests, SeedAuthorities(seeds: requests.map(\.url)))
         }
+        let pump = StartRequestPump(reader)
+        defer { pump.close() }
         var authorities = SeedAuthorities.Builder()
         do {
-            while let batch = try reader.nextBatch() {
+            while let batch = try await pump.nextBatch() {
                 for request in batch { authorities.add(request.url) }
             }
         } catch {
@@ -344,13 +346,16 @@ public final class Crawler: Sendable {
         return (nil, SeedAuthorities(authorities))
     }
 
-    /// Queues the start requests of the spider's reader a batch at a time (the
-    /// frontier keeps what does not fit its memory on disk), until they end or
-    /// the start-up is cancelled.
+    /// Queues the start requests of the spider's reader a batch at a time,
+    /// read on a thread of their own (``StartRequestPump``; the frontier keeps
+    /// what does not fit its memory on disk), until they end or the start-up
+    /// is cancelled.
     private func offerStartRequests(to work: CrawlWork) async throws(CrawlError) {
         do {
-            guard var reader = try spider.startRequestReader() else { return }
-            while !Task.isCancelled, !isStopping, let batch = try reader.nextBatch() {
+            guard let reader = try spider.startRequestReader() else { return }
+            let pump = StartRequestPump(reader)
+            defer { pump.close() }
+            while !Task.isCancelled, !isStopping, let batch = try await pump.nextBatch() {
                 await work.offer(batch, base: nil, depth: 0, referrer: nil, asSeeds: true)
             }
         } catch {
