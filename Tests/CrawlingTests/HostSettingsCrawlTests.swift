@@ -56,26 +56,31 @@ struct HostSettingsCrawlTests {
         #expect(second.maxConcurrentConnections <= 4)
     }
 
-    @Test("A host rule's delay: 127.0.0.2's page requests arrive at least its 0.4 s apart; 127.0.0.1 has no rule and no delay")
+    @Test(
+        "A host rule's delay: 127.0.0.2's page requests arrive at least its 0.4 s after the last answer; 127.0.0.1 has no rule and no delay"
+    )
     func delay() async throws {
         let first = try await TestServer.start()
         let second = try await TestServer.start(host: "127.0.0.2")
         Self.site(first, pages: 6, counter: RequestCounter())
         Self.site(second, pages: 6, counter: RequestCounter())
-        let settings = try Self.settings(["127.0.0.2:delay=0.4"])
+        let settings = try Self.settings(["127.0.0.2:delay=0.4,per-host=1"])
         let stats = try await Crawler(spider: FollowAllSpider(seeds: [first.url("/"), second.url("/")]), settings: settings).run()
         try await first.shutdown()
         try await second.shutdown()
         #expect(stats.pages == 14)
-        let firstPages = first.recordedRequests.filter { $0.path.hasPrefix("/p/") }.map(\.arrival).sorted()
-        let secondPages = second.recordedRequests.filter { $0.path.hasPrefix("/p/") }.map(\.arrival).sorted()
+        let pages = { (server: TestServer) in server.recordedRequests.filter { $0.path.hasPrefix("/p/") }.sorted { $0.arrival < $1.arrival }
+        }
+        let (firstPages, secondPages) = (pages(first), pages(second))
         #expect(firstPages.count == 6 && secondPages.count == 6)
         // A lower bound only (the delay runs from the end of one request to
-        // the start of the next, as the server sees them): a loaded machine
-        // makes the gaps longer, never shorter. Without the rule they are the
-        // 60 ms a page takes.
+        // the start of the next, so it holds between the server's answer and
+        // the next arrival; see arrivalGap): a loaded machine makes the gaps
+        // longer, never shorter. Without the rule they are a few ms. The rule's
+        // per-host 1 keeps one request from going alongside another that a
+        // loaded machine made slower than the delay.
         for (earlier, later) in zip(secondPages, secondPages.dropFirst()) {
-            #expect(later - earlier >= .milliseconds(400))
+            #expect(later.arrivalGap(after: earlier) >= .milliseconds(400), "\(earlier.path) then \(later.path)")
         }
     }
 

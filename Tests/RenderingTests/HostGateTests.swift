@@ -25,6 +25,36 @@ struct HostGateTests {
         await gate.leave("http://a.test:80")
     }
 
+    @Test("The delay runs from the later of the last start and the last end: an end while the next request waits moves its start")
+    func delayFromLastEnd() async {
+        let delay = Duration.milliseconds(500)
+        let gate = HostGate(perHost: 2, delay: delay)
+        let host = "http://a.test:80"
+        let beforeFirst = ContinuousClock.now
+        await gate.enter(host)
+        // A second request may go alongside (2 per host) once the delay since the first start has passed.
+        let second = Task {
+            await gate.enter(host)
+            return ContinuousClock.now
+        }
+        try? await Task.sleep(for: .milliseconds(100))
+        let beforeEnd = ContinuousClock.now
+        await gate.leave(host)
+        let afterEnd = ContinuousClock.now
+        let started = await second.value
+        await gate.leave(host)
+        // Lower bounds only. When the first ended within the delay since it
+        // started (the usual case), the second could not go before that end,
+        // and waited the delay from it, not from the first start; on a machine
+        // so loaded that it ended later, the second may have gone alongside,
+        // the delay after the first start.
+        if afterEnd - beforeFirst < delay {
+            #expect(started - beforeEnd >= delay)
+        } else {
+            #expect(started - beforeFirst >= delay)
+        }
+    }
+
     @Test("Crawl-delays of more hosts than the bound: memory stays bounded, a host in use keeps its delay")
     func crawlDelayBound() async {
         let gate = HostGate(perHost: 1, delay: .zero)

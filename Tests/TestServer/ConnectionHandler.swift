@@ -53,9 +53,9 @@ struct ConnectionHandler {
                             TestResponse(status: 400, text: "bad request", headers: [("Connection", "close")]), to: outbound, head: false)
                         return
                     }
-                    server.record(request)
+                    let index = server.record(request)
                     let writer = Writer(outbound: outbound, isHead: request.method == "HEAD")
-                    let next = try await respond(to: request, with: writer, reader: &reader)
+                    let next = try await respond(to: request, index: index, with: writer, reader: &reader)
                     switch next {
                     case .keepAlive:
                         if request.header("Connection")?.lowercased() == "close" { return }
@@ -78,11 +78,14 @@ struct ConnectionHandler {
 
     // MARK: Routing
 
-    private func respond(to request: TestRequest, with writer: Writer, reader: inout RequestReader) async throws -> Next {
+    private func respond(to request: TestRequest, index: Int, with writer: Writer, reader: inout RequestReader) async throws -> Next {
         if let handler = server.customRoute(for: request.path) {
-            try await writer.send(await handler(request))
+            let response = await handler(request)
+            server.markAnswered(index)
+            try await writer.send(response)
             return .keepAlive
         }
+        server.markAnswered(index)
         let parts = request.path.split(separator: "/").map(String.init)
         let first = parts.first ?? ""
         let number = parts.count > 1 ? Int(parts[1]) : nil

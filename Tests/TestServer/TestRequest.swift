@@ -16,11 +16,26 @@ public struct TestRequest: Sendable {
     public var arrival: ContinuousClock.Instant
     /// Which accepted connection carried it (1, 2, ...).
     public var connectionID: Int
+    /// When the server began to write its response (after the route's handler
+    /// returned): the client cannot have seen the response end before it.
+    /// `nil` until then.
+    public var answered: ContinuousClock.Instant?
 
     /// The first value of header `name`, compared case-insensitively.
     public func header(_ name: String) -> String? {
         let lowered = name.lowercased()
         return headers.first { $0.name.lowercased() == lowered }?.value
+    }
+
+    /// How long after `earlier` was answered this request arrived (from
+    /// `earlier`'s arrival while it is unanswered). A client that waits a delay
+    /// between the end of one request and the start of the next shows at least
+    /// that delay here, however loaded the machine: the server stamps the
+    /// answer before the client can see it end, and the arrival after the
+    /// client sent the request. Gaps between two arrivals have no such bound
+    /// (a late stamp of the first shortens them).
+    public func arrivalGap(after earlier: TestRequest) -> Duration {
+        arrival - (earlier.answered ?? earlier.arrival)
     }
 
     /// The `Host` header.

@@ -118,8 +118,20 @@ public final class TestServer: Sendable {
         routes.withLockedValue { routes in routes.first { path.hasPrefix($0.prefix) }?.handler }
     }
 
-    func record(_ request: TestRequest) {
-        state.withLockedValue { $0.requests.append(request) }
+    /// Records a request; returns its index for ``markAnswered(_:)``.
+    func record(_ request: TestRequest) -> Int {
+        state.withLockedValue { state in
+            state.requests.append(request)
+            return state.requests.count - 1
+        }
+    }
+
+    /// Stamps the recorded request at `index` as answered now (see ``TestRequest/answered``).
+    func markAnswered(_ index: Int) {
+        let now = ContinuousClock.now
+        state.withLockedValue { state in
+            if state.requests.indices.contains(index) { state.requests[index].answered = now }
+        }
     }
 
     /// Closes the listener and every connection (hanging ones too), and waits

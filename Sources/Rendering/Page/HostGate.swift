@@ -31,8 +31,17 @@ package actor HostGate {
 
     private struct Host {
         var inFlight = 0
-        /// The last start or end of a request, whichever is later: the delay runs from there (as the frontier's does).
-        var lastActivity: ContinuousClock.Instant?
+        /// When the last request started.
+        var lastStart: ContinuousClock.Instant?
+        /// When the last request ended.
+        var lastEnd: ContinuousClock.Instant?
+        /// The later of the last start and the last end: the delay runs from there (as the frontier's does).
+        var lastActivity: ContinuousClock.Instant? {
+            switch (lastStart, lastEnd) {
+            case (let start?, let end?): max(start, end)
+            case (let start, let end): start ?? end
+            }
+        }
         var waiters: [CheckedContinuation<Void, Never>] = []
         let perHost: Int
         var delay: Duration
@@ -104,19 +113,39 @@ package actor HostGate {
     static let maxIdleHosts = 10_000
 
     /// Waits until a request to `host` (a key from ``key(of:)``) may start, and counts it as started.
+    ///
+    /// A request starts once the host has a free slot and its delay has
+    /// passed since the later of the last start and the last end, both
+    /// checked when it starts (a request that ends while another waits for
+    /// its delay moves that one's start, as in the frontier). A cancelled
+    /// task starts at once.
     package func enter(_ host: String) async {
         if hosts.count > Self.maxIdleHosts { forgetIdleHosts() }
         if hosts[host] == nil { hosts[host] = newHost(host) }
-        while let entry = hosts[host], entry.inFlight >= entry.perHost {
-            await withCheckedContinuation { hosts[host, default: newHost(host)].waiters.append($0) }
+        var turnTaken = false
+        while true {
+            let entry = hosts[host] ?? newHost(host)
+            if entry.inFlight >= entry.perHost {
+                await withCheckedContinuation { continuation in
+                    // One resumed by a leave but beaten to the slot keeps its turn.
+                    var waiting = hosts[host] ?? newHost(host)
+                    waiting.waiters.insert(continuation, at: turnTaken ? 0 : waiting.waiters.count)
+                    hosts[host] = waiting
+                }
+                turnTaken = true
+                continue
+            }
+            let now = ContinuousClock.now
+            if let ready = entry.lastActivity.map({ $0 + entry.spacing }), ready > now, !Task.isCancelled {
+                try? await Task.sleep(for: ready - now)
+                continue
+            }
+            var started = entry
+            started.inFlight += 1
+            started.lastStart = now
+            hosts[host] = started
+            return
         }
-        var entry = hosts[host] ?? newHost(host)
-        entry.inFlight += 1
-        let now = ContinuousClock.now
-        let start = entry.lastActivity.map { max(now, $0 + entry.spacing) } ?? now
-        entry.lastActivity = start
-        hosts[host] = entry
-        if start > now { try? await Task.sleep(for: start - now) }
     }
 
     /// Counts a request to `host` as done and lets the next waiting one start;
@@ -129,8 +158,7 @@ package actor HostGate {
         guard var entry = hosts[host] else { return }
         if let throttle = entry.throttle, let latency { entry.throttleDelay = throttle.adjusted(entry.throttleDelay, latency, succeeded) }
         entry.inFlight -= 1
-        let now = ContinuousClock.now
-        entry.lastActivity = max(now, entry.lastActivity ?? now)
+        entry.lastEnd = ContinuousClock.now
         if !entry.waiters.isEmpty {
             entry.waiters.removeFirst().resume()
             hosts[host] = entry
