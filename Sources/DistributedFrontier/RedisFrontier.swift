@@ -380,16 +380,13 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
                 )
             }
         }
-        let sample: RedisFrontierWire.LatencySample? =
-            switch outcome {
-            case .success(let latency): .init(latency: latency, succeeded: true)
-            case .transientFailure(let latency): .init(latency: latency, succeeded: false)
-            case .hostBusy, .retryAfter, .permanentFailure: nil
-            }
         // A finished URL's output is written after this answer; Redis keeps it until told so (see ``recorded(_:)``).
         let writesOutput = configuration.reportsRecords && end.kind == "done"
+        // Its request ended by now: the host's delay runs from here too (the slot was held until now).
         let reply = await completions.complete(
-            .init(lease: lease.raw, hostKey: lease.hostKey, end: end, signal: signal, sample: sample, writesOutput: writesOutput))
+            .init(
+                lease: lease.raw, hostKey: lease.hostKey, end: end, signal: signal, sample: Self.latencySample(of: outcome),
+                writesOutput: writesOutput, ended: .now))
         if reply?.isFinished == true { wakeAll() } else { wakeOne() }
         // Expired and queued again (another worker owns the URL now), or Redis could not be told: not this worker's to record.
         guard let reply, reply.wasHeld else { return .claimLost }
@@ -402,6 +399,15 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
             }
         }
         return result
+    }
+
+    /// What an outcome tells the host's AutoThrottle estimate, if anything.
+    private static func latencySample(of outcome: FetchOutcome) -> RedisFrontierWire.LatencySample? {
+        switch outcome {
+        case .success(let latency): .init(latency: latency, succeeded: true)
+        case .transientFailure(let latency): .init(latency: latency, succeeded: false)
+        case .hostBusy, .retryAfter, .permanentFailure: nil
+        }
     }
 
     /// `true`: a claim can expire and go to another worker, so a URL's output

@@ -466,7 +466,7 @@ enum RedisFrontierScripts {
     /// wrote (see `unwritten` below), the policy's failure threshold, failure
     /// window (ms), failure pause backoff (ms), longest wait (ms), a 429's
     /// pause reason, the lease time (ms) and how many URLs to claim for the
-    /// batch's worker after the batch (0: none; see the end), then for each lease 13 arguments: the lease,
+    /// batch's worker after the batch (0: none; see the end), then for each lease 14 arguments: the lease,
     /// kind, counter, wait (ms), retry member (`SEQUENCE`-less payload), host
     /// pause (ms, 0: none), failure (the URL's fingerprint when
     /// it failed, `S` for a success, empty otherwise), then
@@ -474,7 +474,10 @@ enum RedisFrontierScripts {
     /// AutoThrottle), whether it succeeded (0/1), the target concurrency and
     /// the least and most delay (ms); the host's estimate (`h:HOST` `throttle`)
     /// moves as ``AutoThrottle/adjusted(_:latency:succeeded:)`` says, for every worker;
-    /// last, whether the worker writes output for the URL once it is done (0/1).
+    /// whether the worker writes output for the URL once it is done (0/1);
+    /// last, how long ago (ms) its request to the host ended (-1: it made none):
+    /// the host's `last` moves to then when that is later, so the host's delay
+    /// runs from the later of its last start and its last end, as in one process.
     /// Such a URL stays `unwritten` (in `u:WORKER`, under the batch's number)
     /// until a later call of the worker says that batch's output is written;
     /// the crawl is not finished while any is, and a worker whose heartbeat
@@ -616,11 +619,17 @@ enum RedisFrontierScripts {
                 end_lease(a, h, host, f)
               end
               signal(a, k, h, host)
+              local endedAgo = tonumber(ARGV[a + 13]) or -1
+              if endedAgo >= 0 then
+                -- The delay runs from the request's end too (a stale lease's request reached the host all the same).
+                local endedAt = now - endedAgo
+                if endedAt > num(redis.call('HGET', h.hk, 'last')) then redis.call('HSET', h.hk, 'last', endedAt) end
+              end
               return held
             end
             local out, sooner = {}, 0
-            for i = 0, (#ARGV - 13) / 13 - 1 do
-              out[#out + 1] = complete_one(14 + i * 13, 14 + i * 3)
+            for i = 0, (#ARGV - 13) / 14 - 1 do
+              out[#out + 1] = complete_one(14 + i * 14, 14 + i * 3)
             end
             for _, host in ipairs(order) do
               local h = hosts[host]

@@ -213,6 +213,9 @@ final class RedisFrontierWire: Sendable {
         /// Whether the worker writes output for the URL once Redis accepted
         /// its end: then Redis keeps it unwritten until told (``acknowledge(worker:through:unwritten:)``).
         var writesOutput = false
+        /// When its request to the host ended (`nil`: it made none): the
+        /// host's delay runs from then too.
+        var ended: ContinuousClock.Instant?
     }
 
     /// Ends a lease (given as Redis holds it, and the host it belongs to);
@@ -264,7 +267,7 @@ final class RedisFrontierWire: Sendable {
         arguments += failureArguments
         arguments += [Self.number(leaseTimeout.flooredMilliseconds), Self.number(name == nil ? 0 : max(0, claiming))]
         scriptKeys.reserveCapacity(scriptKeys.count + completions.count * 3)
-        arguments.reserveCapacity(arguments.count + completions.count * 13)
+        arguments.reserveCapacity(arguments.count + completions.count * 14)
         for completion in completions {
             let hostKey = completion.hostKey
             scriptKeys += [keys.queue(host: hostKey), keys.host(hostKey), keys.failures(host: hostKey)]
@@ -282,7 +285,7 @@ final class RedisFrontierWire: Sendable {
         return BatchReply(held: flags.dropLast().map { $0 == 1 }, isFinished: finished == 1, claimed: claimed)
     }
 
-    /// The complete script's 13 arguments for one lease.
+    /// The complete script's 14 arguments for one lease.
     private func completionArguments(_ completion: Completion) -> [[UInt8]] {
         let end = completion.end
         let retry = end.retry.map(RedisFrontierEntryCoding.payload(of:)) ?? ""
@@ -303,7 +306,8 @@ final class RedisFrontierWire: Sendable {
             Self.number(pause.flooredMilliseconds), Array(failure.utf8), Self.number(latency), Self.flag(sample?.succeeded ?? false),
             Array(String(throttle?.targetConcurrency ?? 1).utf8),
             Self.number(throttle?.minimumDelay.flooredMilliseconds ?? 0), Self.number(throttle?.maximumDelay.flooredMilliseconds ?? 0),
-            Self.flag(completion.writesOutput)
+            Self.flag(completion.writesOutput),
+            Self.number(completion.ended.map { max(0, (ContinuousClock.now - $0).flooredMilliseconds) } ?? -1)
         ]
     }
 

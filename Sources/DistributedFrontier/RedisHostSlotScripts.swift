@@ -16,7 +16,8 @@ enum RedisHostSlotScripts {
     /// limit, policy delay (ms), host, token, expiry (ms), mode: `slot` (a
     /// slot of its own, counted in `inflight`, once the host's delay ran),
     /// `aside` (a claim's slot is freed while its page renders: `inflight` one
-    /// less until the member `HOST\n-TOKEN` is given back) or `touch` (a claimed
+    /// less until the member `HOST\n-TOKEN` is given back; the page's fetch
+    /// ended, so the host's `last` moves to now) or `touch` (a claimed
     /// page's fetch starts now: the start is recorded, nothing waits).
     /// KEYS after the common ones: the host's queue and state, `slots`.
     /// Returns 0 (taken; the start is the host's `last`), the ms to wait for the
@@ -29,6 +30,8 @@ enum RedisHostSlotScripts {
             local qk, hk, SLOTS = KEYS[12], KEYS[13], KEYS[14]
             local now = now_ms()
             if mode == 'aside' then
+              -- The page's fetch just ended: the host's delay runs from here too.
+              if now > num(redis.call('HGET', hk, 'last')) then redis.call('HSET', hk, 'last', now) end
               redis.call('HINCRBY', hk, 'inflight', -1)
               redis.call('ZADD', SLOTS, now + expiryMs, host .. '\\n' .. token)
               if reschedule(host, qk, hk, limit, pdelay) then wake(1) end
@@ -59,6 +62,8 @@ enum RedisHostSlotScripts {
     /// target concurrency, least and most delay (ms). KEYS after the common
     /// ones: `slots`, then per slot its host's queue and state. A slot not in
     /// `slots` (given back already, or freed after its expiry) changes nothing.
+    /// A request's slot given back moves the host's `last` to now: its delay
+    /// runs from the later of the last start and the last end.
     /// Returns how many slots were given back.
     static let give = RedisScript(
         name: "giveHostSlots",
@@ -77,6 +82,11 @@ enum RedisHostSlotScripts {
                 redis.call('ZREM', SLOTS, member)
                 redis.call('HINCRBY', hk, 'inflight', string.sub(token, 1, 1) == '-' and 1 or -1)
                 freed = freed + 1
+                -- A request's end (not a claim's slot coming back, nor a dead worker's):
+                -- the host's delay runs from it too, as from its start.
+                if not expiredOnly and string.sub(token, 1, 1) ~= '-' and now > num(redis.call('HGET', hk, 'last')) then
+                  redis.call('HSET', hk, 'last', now)
+                end
               end
               if latency >= 0 then
                 -- AutoThrottle, as the complete script moves the host's shared estimate.

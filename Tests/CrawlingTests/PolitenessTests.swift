@@ -1,4 +1,5 @@
 import Crawling
+import DistributedFrontier
 import Foundation
 import TestServer
 import Testing
@@ -60,6 +61,36 @@ struct PolitenessTests {
         let secondTimes = Self.arrivals(second)
         if let firstEnd = firstTimes.last, let secondStart = secondTimes.first {
             #expect(secondStart < firstEnd)
+        }
+    }
+
+    @Test(
+        "A slow host: the delay runs from the end of one request to the start of the next, in one process and through Redis",
+        arguments: ["in memory", "redis"])
+    func delayAfterSlowResponses(frontier: String) async throws {
+        let redis = frontier == "redis" ? try RedisTestServer.start() : nil
+        defer { redis?.stop() }
+        let server = try await TestServer.start()
+        server.addRoute("/p/") { _ in
+            // Longer than the delay: were it counted from the start, the next request would follow at once.
+            try? await Task.sleep(for: .milliseconds(500))
+            return TestResponse(headers: [("Content-Type", "text/html")], body: Array("<html><body>page</body></html>".utf8))
+        }
+        server.addRoute("/robots.txt") { _ in TestResponse(status: 404, text: "none") }
+        var settings = CrawlSettings()
+        settings.delay = .milliseconds(300)
+        settings.perHostConcurrency = 1
+        if let redis { settings.frontier = .redis(try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "slow")) }
+        let seeds = (0..<4).map { server.url("/p/\($0)") }
+        let stats = try await Crawler(spider: FollowAllSpider(seeds: seeds), settings: settings).run()
+        try await server.shutdown()
+        #expect(stats.pages == 4)
+        let requests = Self.pageRequests(server)
+        #expect(requests.count == 4)
+        // A lower bound only (see arrivalGap). Redis keeps times in whole
+        // milliseconds: 295 ms leaves room for its rounding.
+        for (earlier, later) in zip(requests, requests.dropFirst()) {
+            #expect(later.arrivalGap(after: earlier) >= .milliseconds(295), "\(frontier): \(earlier.path) then \(later.path)")
         }
     }
 

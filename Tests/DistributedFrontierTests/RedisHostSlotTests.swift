@@ -69,6 +69,27 @@ struct RedisHostSlotTests {
         }
     }
 
+    @Test("A subrequest's end moves the host's delay on: the next slot waits the delay from the later of the last start and end")
+    func slotsWaitAfterTheLastEnd() async throws {
+        let policy = PolitenessPolicy(maxConcurrencyPerHost: 3, delay: .milliseconds(400))
+        // swift-format-ignore: OnlyOneTrailingClosureArgument
+        try await RedisFixtures.withFrontiers(1, policy: policy) { _, frontiers in
+            guard let slot = await frontiers[0].takeHostSlot(Self.host, until: .now + .seconds(30)) else {
+                Issue.record("no first slot")
+                return
+            }
+            // A request longer than the delay: were the delay counted from its start, the next would go at once.
+            try? await Task.sleep(for: .milliseconds(600))
+            let ended = ContinuousClock.now
+            await frontiers[0].returnHostSlot(slot, latency: nil, succeeded: true)
+            let next = await frontiers[0].takeHostSlot(Self.host, until: .now + .seconds(30))
+            #expect(next != nil)
+            // A lower bound only; Redis keeps times in whole milliseconds.
+            #expect(ContinuousClock.now - ended >= .milliseconds(395), "the next slot came \(ContinuousClock.now - ended) after the end")
+            if let next { await frontiers[0].returnHostSlot(next, latency: nil, succeeded: true) }
+        }
+    }
+
     @Test("Redis down for longer than a slot lives: a sweep first after the restart frees no slot; the slot runs out later as it should")
     func restartKeepsSlots() async throws {
         let server = try RedisFixtures.startPersistent()
