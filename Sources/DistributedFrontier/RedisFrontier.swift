@@ -68,7 +68,13 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         var isClosed = false
         /// Whether a call telling Redis which output is written is due.
         var acknowledgementDue = false
+        /// URLs put back after their host's robots.txt was fetched for them
+        /// (see ``RedisFrontier/putsBack(afterRobots:)``); at most ``RedisFrontier/maxPutBack``.
+        var putBack: Set<UInt64> = []
     }
+
+    /// URLs remembered as put back for robots.txt at most (past it the set starts again).
+    static let maxPutBack = 4096
 
     /// The politeness and retry policy in force.
     public let policy: PolitenessPolicy
@@ -310,9 +316,16 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
         guard configuration.obeysRobots else { return entry }
         var isUnavailable = false
         switch await robots.rules(forHost: entry.hostKey) {
-        case .rules(let matcher):
-            if matcher.isAllowed(url: entry.url) { return entry }
-            decisions?.recordOutcome(entry, code: .robots, detail: matcher.refusal(url: entry.url))
+        case .rules(let matcher, let fetchedHere):
+            guard matcher.isAllowed(url: entry.url) else {
+                decisions?.recordOutcome(entry, code: .robots, detail: matcher.refusal(url: entry.url))
+                break
+            }
+            guard fetchedHere, putsBack(afterRobots: entry), let held = leases.take(for: entry) else { return entry }
+            // robots.txt was just fetched from the host: the URL goes back, and
+            // the host's delay runs from that request's end, as in one process.
+            _ = await finish(held.raw, hostKey: held.hostKey, end: .release, ended: .now)
+            return nil
         case .retryAfter(let wait):
             if let held = leases.take(for: entry) {
                 _ = await finish(held.raw, hostKey: held.hostKey, end: .release)
@@ -399,6 +412,20 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
             }
         }
         return result
+    }
+
+    /// Whether a URL whose claim fetched its host's robots.txt goes back to
+    /// its queue (the host's delay then runs from that fetch): once. Claimed
+    /// again and robots.txt fetched again (a robots.txt cache smaller than
+    /// the crawl's hosts dropped it meanwhile), it is fetched, so no URL goes
+    /// round for ever.
+    private func putsBack(afterRobots entry: FrontierEntry) -> Bool {
+        state.withLock { local in
+            if local.putBack.remove(entry.fingerprint) != nil { return false }
+            if local.putBack.count >= Self.maxPutBack { local.putBack.removeAll(keepingCapacity: true) }
+            local.putBack.insert(entry.fingerprint)
+            return true
+        }
     }
 
     /// What an outcome tells the host's AutoThrottle estimate, if anything.
@@ -724,9 +751,10 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
     /// `RedisCompletionQueue`); `true` when the crawl is now finished.
     private func finish(
         _ lease: String, hostKey: String, end: LeaseEnd, signal: RedisFrontierWire.HostSignal = .none,
-        sample: RedisFrontierWire.LatencySample? = nil
+        sample: RedisFrontierWire.LatencySample? = nil, ended: ContinuousClock.Instant? = nil
     ) async -> Bool {
-        let reply = await completions.complete(.init(lease: lease, hostKey: hostKey, end: end, signal: signal, sample: sample))
+        let reply = await completions.complete(
+            .init(lease: lease, hostKey: hostKey, end: end, signal: signal, sample: sample, ended: ended))
         return reply?.isFinished == true
     }
 

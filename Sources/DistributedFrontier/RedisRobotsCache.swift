@@ -19,8 +19,9 @@ import CrawlFrontier
 final class RedisRobotsCache: Sendable {
     /// What a host's robots.txt says for now.
     enum Verdict: Sendable {
-        /// Its rules (compiled for this crawl's user agent).
-        case rules(RobotsMatcher)
+        /// Its rules (compiled for this crawl's user agent); `fetchedHere`:
+        /// this call fetched the file from the host (a request to it that just ended).
+        case rules(RobotsMatcher, fetchedHere: Bool = false)
         /// Not known yet: robots.txt failed and is tried again after this wait (the host is paused).
         case retryAfter(Duration)
         /// The host was given up after `failures` failed fetches (`news`: when
@@ -82,7 +83,7 @@ final class RedisRobotsCache: Sendable {
         // The lock holder never delivered: fetch it here, without sharing it.
         let result = await fetcher(RobotsFetchResult.url(forHostKey: hostKey))
         if let failure = result.failure, let verdict = try? await failed(hostKey, failure: failure) { return verdict }
-        return .rules(remember(result.robotsTxt(maxRules: configuration.maxRobotsRules), forHost: hostKey))
+        return .rules(remember(result.robotsTxt(maxRules: configuration.maxRobotsRules), forHost: hostKey), fetchedHere: true)
     }
 
     /// The stored file, the verdict on a host whose robots.txt failed, or the
@@ -140,7 +141,7 @@ final class RedisRobotsCache: Sendable {
         try await wire.storeRobots(
             Self.encode(result), host: hostKey, lifetime: configuration.robotsLifetime,
             crawlDelay: file.crawlDelay(for: userAgent(forHost: hostKey)), most: configuration.robotsCacheSize)
-        return .rules(remember(file, forHost: hostKey))
+        return .rules(remember(file, forHost: hostKey), fetchedHere: true)
     }
 
     /// Counts a failed fetch in Redis: the host pauses, or is given up.

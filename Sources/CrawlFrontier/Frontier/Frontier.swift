@@ -439,8 +439,9 @@ public actor Frontier: URLFrontier {
             robotsFetching += 1
             let fetcher = robotsFetcher
             Task { [weak self] in
+                let started = ContinuousClock.now
                 let result = await fetcher(RobotsFetchResult.url(forHostKey: hostKey))
-                await self?.robotsArrived(result, hostKey: hostKey)
+                await self?.robotsArrived(result, hostKey: hostKey, started: started)
             }
         }
     }
@@ -772,7 +773,7 @@ public actor Frontier: URLFrontier {
         store?.recordOutcome(entry, code: code, detail: detail)
     }
 
-    private func robotsArrived(_ result: RobotsFetchResult, hostKey: String) {
+    private func robotsArrived(_ result: RobotsFetchResult, hostKey: String, started: ContinuousClock.Instant) {
         robotsFetching -= 1
         defer {
             startRobotsFetches()
@@ -812,6 +813,11 @@ public actor Frontier: URLFrontier {
             return
         }
         robots[hostKey] = nil
+        rulesArrived(result, hostKey: hostKey, held: wait.held, started: started)
+    }
+
+    /// Queues the URLs held for a host's robots.txt that it allows, and refuses the rest.
+    private func rulesArrived(_ result: RobotsFetchResult, hostKey: String, held: HeldURLs, started: ContinuousClock.Instant) {
         let file = result.robotsTxt(maxRules: configuration.maxRobotsRules)
         counters.robotsRulesIgnored += file.ignoredRules
         let matcher = robotsCache.remember(file, forHost: hostKey)
@@ -819,7 +825,7 @@ public actor Frontier: URLFrontier {
             scheduler.setCrawlDelay(delay, forHost: hostKey)
             configuration.crawlDelayHandler?(hostKey, scheduler.crawlDelay(ofHost: hostKey))
         }
-        for (entry, arrival) in wait.held.all {
+        for (entry, arrival) in held.all {
             if matcher.isAllowed(url: entry.url) {
                 guard scheduler.enqueue(entry, arrival: arrival) else {
                     drop(entry)
@@ -830,6 +836,8 @@ public actor Frontier: URLFrontier {
                 refuse(entry, code: .robots, detail: matcher.refusal(url: entry.url))
             }
         }
+        // robots.txt was a request to the host: its first page waits the host's delay after it.
+        scheduler.noteRequest(toHost: hostKey, started: started, ended: .now)
         checkTimeBudget(of: hostKey)
     }
 

@@ -332,6 +332,14 @@ package struct HostScheduler: Sendable {
         records[record(forKey: hostKey)].crawlDelay = policy.cappedCrawlDelay(delay)
     }
 
+    /// Counts a request to a known host made outside the scheduler (its
+    /// robots.txt): the host's delay runs from the later of its start and end too.
+    public mutating func noteRequest(toHost hostKey: String, started: Instant, ended: Instant) {
+        guard let slot = slots[hostKey] else { return }
+        records[slot].lastStart = max(records[slot].lastStart ?? started, started)
+        records[slot].lastEnd = max(records[slot].lastEnd ?? ended, ended)
+    }
+
     /// A host's `Crawl-delay` as honoured (zero when it gave none).
     public func crawlDelay(ofHost hostKey: String) -> Duration {
         slots[hostKey].flatMap { records[$0].crawlDelay } ?? .zero
