@@ -17,12 +17,15 @@ struct SeedListCommandTests {
         let text = ([server.url("/ok")] + (0..<count).map { server.url("/p/\($0)?q=\($0)") }).joined(separator: "\n")
         try text.write(toFile: seedsPath, atomically: false, encoding: .utf8)
         let process = try CrawlCommandProcess(
-            ["--seeds-file", seedsPath, "--max-depth", "0", "--max-queued", "1000", "--output", prefix + ".jsonl"], logPath: prefix + ".log"
-        )
+            [
+                "--seeds-file", seedsPath, "--max-depth", "0", "--max-queued", "1000", "--output", prefix + ".jsonl", "--stats",
+                prefix + ".stats"
+            ],
+            logPath: prefix + ".log")
         let code = await process.waitForExit(limit: .seconds(300))
         let log = (try? String(contentsOfFile: prefix + ".log", encoding: .utf8)) ?? ""
         #expect(code == 0, "\(log)")
-        return (try #require(process.peakResidentBytes), log)
+        return (try #require(process.peakResidentBytes(reportedIn: prefix + ".stats")), log)
     }
 
     @Test("A list of 200,000 seeds (robots.txt denies them all) peaks within 48 MB of a list of 2,000; every seed is counted")

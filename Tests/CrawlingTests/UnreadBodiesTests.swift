@@ -100,11 +100,15 @@ struct UnreadBodiesTests {
     /// Crawls one URL with `asyncurl-crawl`; its peak resident memory and the page's bytes.
     private func peak(_ url: String, maxBody: Int, in prefix: String) async throws -> (peak: Int, bytes: Int?) {
         let process = try CrawlCommandProcess(
-            [url, "--output", prefix + ".jsonl", "--max-body", String(maxBody), "--max-pages", "1", "--quiet"], logPath: prefix + ".log")
+            [
+                url, "--output", prefix + ".jsonl", "--max-body", String(maxBody), "--max-pages", "1", "--quiet", "--stats",
+                prefix + ".stats"
+            ],
+            logPath: prefix + ".log")
         let code = await process.waitForExit(limit: .seconds(300))
         #expect(code == 0, "\((try? String(contentsOfFile: prefix + ".log", encoding: .utf8)) ?? "")")
         let line = try String(contentsOfFile: prefix + ".jsonl", encoding: .utf8).split(separator: "\n").first
         let record = try line.map { try JSONDecoder().decode(PageRecord.self, from: Data($0.utf8)) }
-        return (try #require(process.peakResidentBytes), record?.bytes)
+        return (try #require(process.peakResidentBytes(reportedIn: prefix + ".stats")), record?.bytes)
     }
 }

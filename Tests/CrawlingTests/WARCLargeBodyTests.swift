@@ -58,12 +58,13 @@ struct WARCLargeBodyTests {
         let process = try CrawlCommandProcess(
             [
                 url, "--output", directory + "/\(name).jsonl", "--warc", directory + "/\(name).warc.gz",
-                "--max-body", String(Self.bodyBytes + (50 << 20)), "--max-pages", "1", "--quiet"
+                "--max-body", String(Self.bodyBytes + (50 << 20)), "--max-pages", "1", "--quiet",
+                "--stats", directory + "/\(name).stats"
             ],
             logPath: directory + "/\(name).log")
         let code = await process.waitForExit(limit: .seconds(600))
         #expect(code == 0, "\((try? String(contentsOfFile: directory + "/\(name).log", encoding: .utf8)) ?? "")")
-        return try #require(process.peakResidentBytes)
+        return try #require(process.peakResidentBytes(reportedIn: directory + "/\(name).stats"))
     }
 
     /// The WARC digest of the test server's `/bytes/N` body (byte i is i % 251),

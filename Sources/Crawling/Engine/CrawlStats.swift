@@ -68,6 +68,9 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     public var maxDepth = 0
     /// Seconds since the crawl started.
     public var elapsedSeconds = 0.0
+    /// The most resident memory this process held so far (`VmHWM` of
+    /// `/proc/self/status`, read when ``Crawler/run()`` returns), in bytes; 0 when unknown.
+    public var peakMemory = 0
     /// WARC records written (with ``CrawlSettings/warc``).
     public var archivedRecords = 0
     /// Pages by ``PageChange`` (`new`, `changed`, `unchanged`, `gone`; with ``CrawlSettings/recrawl``).
@@ -167,7 +170,7 @@ public struct CrawlStats: Sendable, Codable, Hashable {
             cookies refused: \(cookiesRefused)
             items:          \(items) (dropped \(droppedItems))
             depth reached:  \(maxDepth)\(archivedRecords > 0 ? "\nWARC records:   \(archivedRecords)" : "")\(recrawlSummary)\(renderSummary)
-            elapsed:        \(formatted("%.2f", elapsedSeconds)) s\(robotsFailureSummary)
+            elapsed:        \(formatted("%.2f", elapsedSeconds)) s\(peakMemory > 0 ? "\npeak memory:    \(peakMemory >> 20) MB" : "")\(robotsFailureSummary)
             """
     }
 }

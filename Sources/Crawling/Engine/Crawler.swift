@@ -538,6 +538,7 @@ public final class Crawler: Sendable {
             stats.archivedRecords = opened.archive?.recordCount ?? 0
             stats.browserRestarts = rendering?.browserRestarts ?? 0
             stats.browserPeakMemory = rendering?.peakBrowserMemory ?? 0
+            stats.peakMemory = ResidentMemory.peakBytes() ?? 0
             shared.stats = stats
             return stats
         }

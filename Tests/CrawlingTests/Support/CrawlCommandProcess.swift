@@ -1,3 +1,4 @@
+import Crawling
 import Foundation
 import TestServer
 
@@ -101,6 +102,17 @@ final class CrawlCommandProcess {
             }
         }
         return exitStatus
+    }
+
+    /// The larger of ``peakResidentBytes`` and the peak the crawler reported
+    /// itself (`peakMemory`, its own `VmHWM` when the crawl ended) in the
+    /// `--stats` file at `statsPath`: polling alone can miss a peak reached
+    /// just before a short run ends.
+    func peakResidentBytes(reportedIn statsPath: String) -> Int? {
+        let reported = FileManager.default.contents(atPath: statsPath)
+            .flatMap { try? JSONDecoder().decode(CrawlStats.self, from: $0) }?.peakMemory
+        guard let sampled = peakResidentBytes else { return reported }
+        return max(sampled, reported ?? 0)
     }
 
     /// The process's resident high-water mark (`VmHWM` in `/proc/PID/status`)
