@@ -21,8 +21,8 @@ struct SeedAuthoritiesTests {
     func noSeparator() {
         #expect(SeedAuthorities.authorityText(of: "mailto:a@b") == nil)
         #expect(SeedAuthorities.authorityText(of: "http:h.test/x") == nil)
-        let urls = SeedAuthorities(seeds: ["http:h.test/x", "http:h.test/y"]).urls
-        #expect(urls.map(\.href) == ["http://h.test/x", "http://h.test/y"])
+        let authorities = SeedAuthorities(seeds: ["http:h.test/x", "http:h.test/y"]).authorities
+        #expect(authorities.map(\.hostKey) == ["http://h.test:80", "http://h.test:80"])
     }
 
     @Test("10,000 seeds on two authorities give two parsed URLs, in the order first seen")
@@ -31,9 +31,10 @@ struct SeedAuthoritiesTests {
         for index in 0..<10_000 {
             seeds.append(index % 2 == 0 ? "http://127.0.0.1:8080/p\(index)" : "https://user:pw@h.test/q?n=\(index)")
         }
-        let urls = SeedAuthorities(seeds: seeds).urls
-        #expect(urls.map(\.href) == ["http://127.0.0.1:8080/p0", "https://user:pw@h.test/q?n=1"])
-        #expect(urls.compactMap(\.hostKey).count == 2)
+        let authorities = SeedAuthorities(seeds: seeds).authorities
+        #expect(authorities.map(\.hostKey) == ["http://127.0.0.1:8080", "https://h.test:443"])
+        #expect(authorities.map(\.host) == ["127.0.0.1", "h.test"])
+        #expect(authorities.map(\.userinfo) == [nil, "user:pw@"])
     }
 
     @Test("Every host, port and userinfo the seeds name is kept: grouping loses none")
@@ -43,12 +44,11 @@ struct SeedAuthoritiesTests {
             "https://a.test/", "http://[::1]:8080/", "http://0x7f.1/", "http://a.test?x", " http://c.test/", "http://a\t.test/",
             "not a url", "http://%zz/", "http://d.test/"
         ]
-        let grouped = SeedAuthorities(seeds: seeds).urls
-        let parsedEach = seeds.compactMap { WebURL($0) }
-        func authorities(_ urls: [WebURL]) -> Set<String> {
-            Set(urls.map { "\($0.scheme) \($0.username) \($0.password) \($0.host ?? "-") \($0.port.map(String.init) ?? "-")" })
-        }
-        #expect(authorities(grouped) == authorities(parsedEach))
+        let grouped = SeedAuthorities(seeds: seeds).authorities
+        let parsedEach = seeds.compactMap { WebURL($0).flatMap(SeedAuthority.init) }
+        #expect(Set(grouped) == Set(parsedEach))
         #expect(grouped.count < parsedEach.count)
+        #expect(grouped.contains { $0.hostKey == "http://a.test:80" && $0.userinfo == "b:c@" })
+        #expect(grouped.contains { $0.hostKey == "http://[::1]:8080" && $0.host == "[::1]" })
     }
 }

@@ -43,6 +43,33 @@ struct SeedListCommandTests {
         #expect(large.peak - small.peak < 48 << 20, "peak RSS \(large.peak >> 20) MB vs \(small.peak >> 20) MB")
     }
 
+    @Test("Each distinct seed host costs at most 2 KB: 10,000 hosts (127.1.x.y, a refused port) peak within 18 MB of 1,000")
+    func manyHostsPerHostCost() async throws {
+        let refusing = try RefusingPort()
+        let scratch = try ScratchDirectory("seed-hosts")
+        func peak(hosts count: Int) async throws -> (peak: Int, log: String) {
+            let prefix = scratch.path + "/hosts-\(count)"
+            let seeds = (0..<count).map { "http://127.1.\($0 >> 8).\($0 & 255):\(refusing.port)/p" }
+            try seeds.joined(separator: "\n").write(toFile: prefix + ".seeds", atomically: false, encoding: .utf8)
+            let process = try CrawlCommandProcess(
+                [
+                    "--seeds-file", prefix + ".seeds", "--max-depth", "0", "--ignore-robots", "--output", prefix + ".jsonl",
+                    "--stats", prefix + ".stats"
+                ], logPath: prefix + ".log")
+            let code = await process.waitForExit(limit: .seconds(300))
+            let log = (try? String(contentsOfFile: prefix + ".log", encoding: .utf8)) ?? ""
+            // Exit 1: the crawl ended without a page (every host refused).
+            #expect(code == 1, "\(log)")
+            return (try #require(process.peakResidentBytes(reportedIn: prefix + ".stats")), log)
+        }
+        let small = try await peak(hosts: 1000)
+        let large = try await peak(hosts: 10_000)
+        // Every seed was tried (and refused): none skipped to save memory.
+        #expect(large.log.contains("connectionFailed: 10000"), "\(large.log)")
+        print("seed host peaks: \(small.peak >> 20) MB, \(large.peak >> 20) MB")
+        #expect(large.peak - small.peak < 18 << 20, "peak RSS \(large.peak >> 20) MB vs \(small.peak >> 20) MB")
+    }
+
     @Test("A seeds file that is a pipe (a FIFO) is read twice like a file: every seed fetched once")
     func seedsFromPipe() async throws {
         let server = try await TestServer.start()

@@ -302,7 +302,7 @@ public final class Crawler: Sendable {
             if Task.isCancelled { return nil }
             throw .frontierUnavailable(error)
         }
-        let seedHosts = Set(opened.seedAuthorities.urls.compactMap(\.hostKey))
+        let seedHosts = Set(opened.seedAuthorities.authorities.map(\.hostKey))
         let recrawl = settings.recrawl.flatMap { recrawl in store.map { Recrawl(settings: recrawl, store: $0) } }
         let work = CrawlWork(
             crawler: self, client: opened.client, frontier: frontier, output: opened.output, scope: opened.scope,
@@ -740,11 +740,9 @@ public final class Crawler: Sendable {
     /// The userinfo (`user:password@`) of the seeds that have one, by host key.
     private static func credentials(of seeds: SeedAuthorities) -> [String: String] {
         var credentials: [String: String] = [:]
-        for url in seeds.urls {
-            guard !url.username.isEmpty || !url.password.isEmpty, let hostKey = url.hostKey else { continue }
-            if credentials[hostKey] == nil {
-                credentials[hostKey] = url.username + (url.password.isEmpty ? "" : ":" + url.password) + "@"
-            }
+        for authority in seeds.authorities {
+            guard let userinfo = authority.userinfo, credentials[authority.hostKey] == nil else { continue }
+            credentials[authority.hostKey] = userinfo
         }
         return credentials
     }

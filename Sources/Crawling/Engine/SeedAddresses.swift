@@ -30,8 +30,8 @@ enum SeedAddresses {
     /// The non-public addresses the seeds of `authorities` name literally.
     static func allowedPrivateAddresses(for authorities: SeedAuthorities) -> Set<IPAddress> {
         var allowed = Set<IPAddress>()
-        for url in authorities.urls {
-            guard let host = url.host, let addresses = AddressPolicy.literalAddresses(ofHost: host) else { continue }
+        for authority in authorities.authorities {
+            guard let addresses = AddressPolicy.literalAddresses(ofHost: authority.host) else { continue }
             allowed.formUnion(addresses.filter { !$0.isPublic })
         }
         return allowed

@@ -1,10 +1,11 @@
 import LinkExtraction
 
-/// One parsed URL per distinct authority among a crawl's seeds, for what
-/// depends only on a seed's scheme and authority (its host, port and
+/// One ``SeedAuthority`` per distinct authority among a crawl's seeds, for
+/// what depends only on a seed's scheme and authority (its host, port and
 /// credentials): the seed hosts, the address policy, the credentials put back
 /// on resume. A list of 10,000 URLs on one host is parsed once here, not
-/// 10,000 times.
+/// 10,000 times; a list of 100,000 hosts keeps their keys, not 100,000 parsed
+/// URLs (about a third of the memory).
 ///
 /// Seeds are grouped by their text up to the end of the authority: from the
 /// start to the first `/`, `?`, `#` or `\` after `://`. The URL parser reads
@@ -12,8 +13,8 @@ import LinkExtraction
 /// the same such text have the same host, port and userinfo. A seed without
 /// `://` is parsed on its own.
 package struct SeedAuthorities: Sendable {
-    /// One parsed seed per group, in the order the groups first appear; seeds that do not parse are left out.
-    package let urls: [WebURL]
+    /// One authority per group, in the order the groups first appear; seeds that do not parse are left out.
+    package let authorities: [SeedAuthority]
 
     /// Groups and parses `seeds`.
     package init(seeds: [String]) {
@@ -24,13 +25,13 @@ package struct SeedAuthorities: Sendable {
 
     /// The authorities a ``Builder`` collected (its group texts are not kept).
     package init(_ builder: Builder) {
-        urls = builder.urls
+        authorities = builder.authorities
     }
 
     /// Collects the authorities of seeds given one at a time (a seed list
     /// read a batch at a time): what it keeps grows with the groups, not the seeds.
     package struct Builder {
-        fileprivate var urls: [WebURL] = []
+        fileprivate var authorities: [SeedAuthority] = []
         private var parsedGroups = Set<Substring>()
 
         /// No seed yet.
@@ -41,10 +42,10 @@ package struct SeedAuthorities: Sendable {
             let group = SeedAuthorities.authorityText(of: seed)
             if let group, parsedGroups.contains(group) { return }
             // A seed that does not parse does not stand for its group: a later one may.
-            guard let url = WebURL(seed) else { return }
+            guard let url = WebURL(seed), let authority = SeedAuthority(url) else { return }
             // The group's own copy: a substring would keep the whole seed alive.
             if let group { parsedGroups.insert(Substring(String(group))) }
-            urls.append(url)
+            authorities.append(authority)
         }
     }
 
