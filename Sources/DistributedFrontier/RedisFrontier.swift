@@ -321,7 +321,9 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
                 decisions?.recordOutcome(entry, code: .robots, detail: matcher.refusal(url: entry.url))
                 break
             }
-            guard fetchedHere, putsBack(afterRobots: entry), let held = leases.take(for: entry) else { return entry }
+            guard fetchedHere, hasDelay(entry.hostKey, robots: matcher), putsBack(afterRobots: entry),
+                let held = leases.take(for: entry)
+            else { return entry }
             // robots.txt was just fetched from the host: the URL goes back, and
             // the host's delay runs from that request's end, as in one process.
             _ = await finish(held.raw, hostKey: held.hostKey, end: .release, ended: .now)
@@ -412,6 +414,13 @@ public final class RedisFrontier: URLFrontier, URLDecisionRecording {
             }
         }
         return result
+    }
+
+    /// Whether requests to a host are spaced at all: a delay (the policy's or
+    /// its rule's), AutoThrottle, or a `Crawl-delay` in its robots.txt.
+    private func hasDelay(_ hostKey: String, robots: RobotsMatcher) -> Bool {
+        let limits = policy.limits(forHost: hostKey)
+        return limits.delay > .zero || limits.autoThrottle != nil || (robots.crawlDelay ?? .zero) > .zero
     }
 
     /// Whether a URL whose claim fetched its host's robots.txt goes back to

@@ -153,6 +153,22 @@ struct RedisPolitenessTests {
         }
     }
 
+    @Test("With a delay, a URL whose claim fetched robots.txt goes back once: a small robots.txt cache still fetches every URL")
+    func putBackOnceAfterRobots() async throws {
+        let fetcher: FrontierFactory.RobotsFetcher = { _ in .response(status: 200, body: Array("User-agent: *\nDisallow: /private\n".utf8))
+        }
+        let policy = PolitenessPolicy(delay: .milliseconds(20))
+        // swift-format-ignore: OnlyOneTrailingClosureArgument
+        try await RedisFixtures.withFrontiers(1, policy: policy, robots: fetcher, configure: { $0.robotsCacheSize = 2 }) { _, frontiers in
+            _ = await frontiers[0].addSeeds((0..<5).map { RedisFixtures.entry(host: $0, path: "/") })
+            let fetched = await RedisFixtures.drain(frontiers, tasks: 1)
+            #expect(fetched.count == 5)
+            #expect(Set(fetched.map(\.url)).count == 5)
+            // Each host's robots.txt fetched once, and again at most once when the small cache dropped it.
+            #expect(await frontiers[0].counters.robotsFetched <= 10)
+        }
+    }
+
     @Test("Redis keeps at most robotsCacheSize robots.txt files (the oldest go first)")
     func storedRobotsBounded() async throws {
         let fetcher: FrontierFactory.RobotsFetcher = { _ in .response(status: 200, body: Array("User-agent: *\nDisallow: /private\n".utf8))

@@ -69,7 +69,8 @@ public struct CrawlStats: Sendable, Codable, Hashable {
     /// Seconds since the crawl started.
     public var elapsedSeconds = 0.0
     /// The most resident memory this process held so far (`VmHWM` of
-    /// `/proc/self/status`, read when ``Crawler/run()`` returns), in bytes; 0 when unknown.
+    /// `/proc/self/status`, read when ``Crawler/run()`` returns or
+    /// ``Crawler/statsSoFar`` is asked), in bytes; 0 when unknown.
     public var peakMemory = 0
     /// WARC records written (with ``CrawlSettings/warc``).
     public var archivedRecords = 0

@@ -143,6 +143,7 @@ public final class Crawler: Sendable {
         state.withLock { shared in
             var stats = shared.stats
             if let started = shared.started { stats.elapsedSeconds = (ContinuousClock.now - started).inSeconds }
+            stats.peakMemory = ResidentMemory.peakBytes() ?? 0
             return stats
         }
     }
