@@ -94,7 +94,7 @@ struct DistributedCrawlTests {
             var workers: [Worker] = []
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                let url = try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: name)
+                let url = try redis.frontierURL(name: name)
                 for number in 1...3 {
                     workers.append(
                         try DistributedCrawlTests.startWorker(

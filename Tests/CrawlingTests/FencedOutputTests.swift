@@ -83,7 +83,7 @@ struct FencedOutputTests {
         var settings = CrawlSettings()
         settings.obeysRobots = false
         settings.maxRetries = 1
-        settings.frontier = .redis(try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "final"))
+        settings.frontier = .redis(try redis.frontierURL(name: "final"))
         let crawl = try await LoggedCrawl.run(seeds: [server.url("/start")], settings: settings)
         #expect(!crawl.overran)
         let paths = crawl.records.compactMap { URL(string: $0.url)?.path }

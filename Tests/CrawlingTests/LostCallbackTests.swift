@@ -41,7 +41,7 @@ struct LostCallbackTests {
         site.addRoute("/robots.txt") { _ in TestResponse(status: 404, text: "none") }
         let redis = try RedisTestServer.start()
         defer { redis.stop() }
-        let url = try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "lost-\(maxWarnedNames)")
+        let url = try redis.frontierURL(name: "lost-\(maxWarnedNames)")
 
         // What another worker queued: payloads naming callbacks that live in its process only.
         let named = [

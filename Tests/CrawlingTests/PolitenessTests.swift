@@ -1,5 +1,4 @@
 import Crawling
-import DistributedFrontier
 import Foundation
 import TestServer
 import Testing
@@ -68,7 +67,7 @@ struct PolitenessTests {
         "A slow host: the delay runs from the end of one request (robots.txt too) to the start of the next, in one process and through Redis",
         arguments: ["in memory", "redis"])
     func delayAfterSlowResponses(frontier: String) async throws {
-        let redis = frontier == "redis" ? try RedisTestServer.start() : nil
+        let redis = try RedisTestServer.start(forFrontier: frontier)
         defer { redis?.stop() }
         let server = try await TestServer.start()
         server.addRoute("/p/") { _ in
@@ -83,7 +82,7 @@ struct PolitenessTests {
         var settings = CrawlSettings()
         settings.delay = .milliseconds(300)
         settings.perHostConcurrency = 1
-        if let redis { settings.frontier = .redis(try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "slow")) }
+        if let redis { settings.frontier = .redis(try redis.frontierURL(name: "slow")) }
         let seeds = (0..<4).map { server.url("/p/\($0)") }
         let stats = try await Crawler(spider: FollowAllSpider(seeds: seeds), settings: settings).run()
         try await server.shutdown()

@@ -35,14 +35,14 @@ struct RenderingThrottleTests {
         "Subrequests' latencies set the host's AutoThrottle delay, which spaces the next page's subrequests",
         arguments: ["in memory", "redis"])
     func subrequestsFeedAutoThrottle(frontier: String) async throws {
-        let redis = frontier == "redis" ? try RedisTestServer.start() : nil
+        let redis = try RedisTestServer.start(forFrontier: frontier)
         defer { redis?.stop() }
         let server = try await Self.slowScriptSite()
         var settings = RenderingCrawlTests.settings(
             rendering: CrawlRendering(settings: RenderSettings(tabs: 1, wait: .networkIdle(.milliseconds(200))), rendersAll: true))
         settings.perHostConcurrency = 4
         settings.autoThrottle = AutoThrottle(targetConcurrency: 1, startDelay: .zero, maximumDelay: .seconds(5))
-        if let redis { settings.frontier = .redis(try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "throttled")) }
+        if let redis { settings.frontier = .redis(try redis.frontierURL(name: "throttled")) }
         let crawl = try await LoggedCrawl.run(seeds: [server.url("/start")], settings: settings, limit: .seconds(120))
         try await server.shutdown()
         #expect(!crawl.overran)

@@ -99,7 +99,7 @@ struct SharedCrawlSpiderTests {
         let local = try await Self.crawl(nil)
         let redis = try RedisTestServer.start()
         defer { redis.stop() }
-        let shared = try await Self.crawl(.redis(try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "rules")))
+        let shared = try await Self.crawl(.redis(try redis.frontierURL(name: "rules")))
         #expect(local.items.contains(Item(path: "/search", title: "Search POST 17")))
         #expect(local.items.count == 5)
         #expect(shared.items == local.items)

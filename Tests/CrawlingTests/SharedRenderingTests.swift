@@ -21,7 +21,7 @@ struct SharedRenderingTests {
         let (first, second, (firstCount, secondCount), local) = try await RenderingCrawlTests.politeSites(
             tabs: 1, delay: .milliseconds(500))
         var settings = local
-        settings.frontier = .redis(try RedisFrontierURL(host: "127.0.0.1", port: redis.port, name: "rendered"))
+        settings.frontier = .redis(try redis.frontierURL(name: "rendered"))
         let seeds = [first.url("/"), second.url("/")]
         // Both workers offer the seeds: the second offer finds them seen.
         async let one = LoggedCrawl.run(seeds: seeds, settings: settings, limit: .seconds(180))
