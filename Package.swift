@@ -240,6 +240,7 @@ let package = Package(
         .executableTarget(
             name: "FrontierBenchmark",
             dependencies: [
+                "AsyncURLSupport",
                 "CrawlFrontier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HeapModule", package: "swift-collections"),
@@ -273,7 +274,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrawlingTests",
-            dependencies: ["Archiving", "Crawling", "DistributedFrontier", "Rendering", "TestServer", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Archiving", "AsyncURLSupport", "Crawling", "DistributedFrontier", "Rendering", "TestServer", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "DistributedFrontierTests",

@@ -1,3 +1,4 @@
+import AsyncURLSupport
 import CrawlFrontier
 import Foundation
 
@@ -91,10 +92,7 @@ struct SimulationReport {
 
     /// The process's resident high-water mark (`VmHWM` in /proc/self/status), in bytes.
     static func peakResidentBytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
-        else { return 0 }
-        return (line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) } ?? 0) * 1024
+        ResidentMemory.peakBytes() ?? 0
     }
 }
 

@@ -1,3 +1,4 @@
+import AsyncURLSupport
 import Crawling
 import Foundation
 import TestServer
@@ -118,10 +119,7 @@ final class CrawlCommandProcess {
     /// The process's resident high-water mark (`VmHWM` in `/proc/PID/status`)
     /// in bytes, while it runs; `nil` once it has ended.
     private func residentHighWater() -> Int? {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/status") else { return nil }
-        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
-        let kibibytes = line?.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) }
-        return kibibytes.map { $0 * 1024 }
+        FileManager.default.contents(atPath: "/proc/\(pid)/status").flatMap(ResidentMemory.highWater(inStatus:))
     }
 
     /// Sends `signalNumber` as soon as `file` has `count` lines, watching from a
