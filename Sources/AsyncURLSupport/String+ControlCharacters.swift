@@ -7,7 +7,10 @@ extension StringProtocol {
     /// it is. A tab becomes a space; line feeds are kept only when
     /// `keepingLineFeeds` is set (text of several lines written by this program).
     package func removingControlCharacters(keepingLineFeeds: Bool = false) -> String {
-        guard unicodeScalars.contains(where: { $0.isControlOrBidiControl }) else { return String(self) }
+        // Printable ASCII (most header values, every URL the crawl writes)
+        // has none, and is told by its contiguous UTF-8 bytes.
+        let isPrintableASCII = utf8.withContiguousStorageIfAvailable { !$0.contains { $0 < 0x20 || $0 >= 0x7F } } ?? false
+        guard !isPrintableASCII, unicodeScalars.contains(where: { $0.isControlOrBidiControl }) else { return String(self) }
         var result = String.UnicodeScalarView()
         for scalar in unicodeScalars {
             if scalar == "\t" {

@@ -7,8 +7,13 @@ extension StringProtocol {
     /// `\`, quote, angle bracket or white space; when it holds an `@`, everything
     /// up to its last `@` is removed (an `@` inside a password is `%40`).
     package func removingURLCredentials() -> String {
+        // Most text has no `@`: it is returned without a copy of its bytes
+        // (looked for in the contiguous UTF-8 of a String or Substring, not
+        // byte by byte through the generic view).
+        let hasAt = utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "@")) } ?? utf8.contains(UInt8(ascii: "@"))
+        guard hasAt else { return String(self) }
         let bytes = Array(utf8)
-        guard bytes.contains(UInt8(ascii: "@")), bytes.count >= 4 else { return String(self) }
+        guard bytes.count >= 4 else { return String(self) }
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
         var index = 0

@@ -201,14 +201,17 @@ public actor Frontier: URLFrontier {
             store?.recordOutcome(entry, code: .hostGivenUp, detail: Self.overBudget(entry.hostKey))
             return .pageLimitReached
         }
-        if obeysRobots, robotsCache.denies(entry) {
+        // The host's rules are looked up and matched once: a URL they allow
+        // now is not matched again when it is queued.
+        let rules = obeysRobots ? knownRobots(forHost: entry.hostKey) : nil
+        if let rules, !rules.isAllowed(url: entry.url) {
             counters.robotsDenied += 1
-            store?.recordOutcome(entry, code: .robots, detail: knownRobots(forHost: entry.hostKey)?.refusal(url: entry.url))
+            store?.recordOutcome(entry, code: .robots, detail: rules.refusal(url: entry.url))
             return .robotsDenied
         }
         reserve(entry)
         store?.recordQueued(entry)
-        place(entry, arrival: scheduler.takeArrivalNumber())
+        place(entry, arrival: scheduler.takeArrivalNumber(), allowedByRobots: rules != nil)
         return .queued
     }
 
@@ -216,12 +219,13 @@ public actor Frontier: URLFrontier {
     /// host already has URLs on disk. Every URL of a host in memory goes out
     /// before every one on disk: a URL that goes out before the host's last
     /// one in memory takes its place, and that one goes to disk.
-    private func place(_ entry: FrontierEntry, arrival: Int) {
+    /// `allowedByRobots`: the host's fresh rules were just found to allow it.
+    private func place(_ entry: FrontierEntry, arrival: Int, allowedByRobots: Bool = false) {
         let hostKey = entry.hostKey
         // The host's key is hashed once here: its record, if any, is then used by id.
         let host = scheduler.hostID(ofHost: hostKey)
         guard let spill, mayWaitOnDisk(entry) else {
-            admit(entry, arrival: arrival, host: host)
+            admit(entry, arrival: arrival, host: host, allowedByRobots: allowedByRobots)
             return
         }
         let hostHash = spill.hostHash(hostKey)
@@ -233,7 +237,7 @@ public actor Frontier: URLFrontier {
         // Past the cap itself (host records count), even a host's first URL waits on disk.
         let isAtCountBound = Self.isOver(maxQueuedPerHost, inMemory) || Self.isOver(maxQueued, waitingCount) || isOverMemoryCap
         guard onDisk > 0 || (isFull && (inMemory > 0 || isAtCountBound)) else {
-            admit(entry, arrival: arrival, host: host)
+            admit(entry, arrival: arrival, host: host, allowedByRobots: allowedByRobots)
             return
         }
         if let last = lastInMemory(ofHost: hostKey, host: host), HostScheduler.QueuePosition(entry, arrival: arrival) < last {
@@ -400,13 +404,16 @@ public actor Frontier: URLFrontier {
     ///   - entry: the URL.
     ///   - arrival: its arrival number.
     ///   - host: its host's id, when the caller knows it (`nil`: looked up).
+    ///   - allowedByRobots: whether the host's fresh rules were just found to allow it (they are not matched again).
     @discardableResult
-    private func admit(_ entry: FrontierEntry, arrival: Int, host: HostScheduler.HostID?) -> HostScheduler.HostID {
+    private func admit(_ entry: FrontierEntry, arrival: Int, host: HostScheduler.HostID?, allowedByRobots: Bool = false)
+        -> HostScheduler.HostID
+    {
         let host = host ?? scheduler.makeHostID(forHost: entry.hostKey)
         waitingCount += 1
         waitingBytes += Self.memoryCost(of: entry)
         scheduler.changeWaiting(ofHost: host, by: 1)
-        guard obeysRobots else {
+        guard obeysRobots, !allowedByRobots else {
             enqueue(entry, arrival: arrival, host: host)
             return host
         }

@@ -404,10 +404,12 @@ final class CrawlWork: Sendable {
                 collectsAnchorText: !crawler.spider.readsLinksOnlyToFollow) : PageLinks(unparsed: response)
         result.links = readsLinks ? extracted.links.count : nil
         result.droppedLinks = extracted.dropped
-        crawler.record { stats in
-            stats.linksTooLong += extracted.tooLong
-            stats.linksOverPageCap += extracted.overPageCap
-            if extracted.droppedBaseHref { stats.baseHrefsDropped += 1 }
+        if extracted.dropped > 0 {
+            crawler.record { stats in
+                stats.linksTooLong += extracted.tooLong
+                stats.linksOverPageCap += extracted.overPageCap
+                if extracted.droppedBaseHref { stats.baseHrefsDropped += 1 }
+            }
         }
         let page = CrawlResponse(
             response: response, request: request, depth: entry.depth, links: extracted.links, isHTML: extracted.isHTML,

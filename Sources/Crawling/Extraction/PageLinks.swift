@@ -6,8 +6,8 @@ import LinkExtraction
 /// settings' URL length and link-bytes caps; `rel=nofollow` links are left
 /// out unless the settings follow them.
 struct PageLinks {
-    /// Whether the body is HTML.
-    let isHTML: Bool
+    /// Whether the body is HTML; `nil` for a page not parsed (not found out).
+    let isHTML: Bool?
     /// The links kept, resolved, fragments stripped.
     var links: [Link] = []
     /// Links dropped for being longer than the URL length limit.
@@ -20,10 +20,10 @@ struct PageLinks {
     /// Links dropped in all (`<base href>` included).
     var dropped: Int { tooLong + overPageCap + (droppedBaseHref ? 1 : 0) }
 
-    /// A page not parsed for links (nothing would read them): only whether
-    /// it is HTML is found out, by its `Content-Type` or its first bytes.
+    /// A page not parsed for links (nothing would read them): whether it is
+    /// HTML is left to whoever asks (``CrawlResponse/isHTML``).
     init(unparsed response: Response) {
-        isHTML = HTMLSniffer.isHTML(contentType: response.headers["Content-Type"], body: response.body)
+        isHTML = nil
     }
 
     /// Extracts the links of `response` as a crawl with `settings` does.
@@ -33,7 +33,8 @@ struct PageLinks {
     ///   - sharedHrefs: hrefs resolved on the crawl's earlier pages, if they are kept.
     ///   - collectsAnchorText: whether the links' text is read (`false`: every `Link.text` is empty, and cheaper).
     init(of response: Response, settings: CrawlSettings, sharedHrefs: ResolvedHrefCache? = nil, collectsAnchorText: Bool = true) {
-        isHTML = HTMLSniffer.isHTML(contentType: response.headers["Content-Type"], body: response.body)
+        let isHTML = HTMLSniffer.isHTML(contentType: response.headers["Content-Type"], body: response.body)
+        self.isHTML = isHTML
         guard isHTML, (200..<300).contains(response.status), let documentURL = WebURL(response.finalURL) else { return }
         // Every link is offered to the frontier (PDFs and images too, as
         // Scrapy's CrawlSpider with deny_extensions=[] does); scope,

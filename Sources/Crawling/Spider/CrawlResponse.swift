@@ -20,8 +20,13 @@ public struct CrawlResponse: Sendable {
     public let depth: Int
     /// The links of the page (empty when it is not HTML), resolved, fragments stripped.
     public let links: [Link]
-    /// Whether the body was parsed as HTML.
-    public let isHTML: Bool
+    /// Whether the body is HTML (by its `Content-Type`, else sniffed from its first bytes).
+    public var isHTML: Bool {
+        knownIsHTML ?? HTMLSniffer.isHTML(contentType: response.headers["Content-Type"], body: response.body)
+    }
+    /// ``isHTML`` when the crawl found it out already (it parses only HTML
+    /// for links); `nil`: found out when asked, so a page nothing asks about costs nothing.
+    private let knownIsHTML: Bool?
     /// The page as headless Chromium rendered it, when it was rendered
     /// (``CrawlSettings/rendering``): the body, links and selectors are then
     /// the rendered document's, the status and headers the fetched response's
@@ -30,6 +35,15 @@ public struct CrawlResponse: Sendable {
     /// The page's document, parsed on the first selector call and shared by
     /// every later one (on this response and its copies).
     private let parsed = ParsedDocument()
+
+    init(response: Response, request: CrawlRequest, depth: Int, links: [Link], isHTML: Bool?, rendering: RenderedPage?) {
+        self.response = response
+        self.request = request
+        self.depth = depth
+        self.links = links
+        self.knownIsHTML = isHTML
+        self.rendering = rendering
+    }
 
     /// The final URL.
     public var url: String { response.finalURL }
