@@ -27,7 +27,10 @@
 #                  pages from memory on one core, divided by the machine's cores; then also
 #                  that parse measured on 2 threads, and Benchmarks/ceiling/fetch_parse_ceiling.c
 #                  (libcurl multi + libxml2 push parsers fetching the docs manifest's URLs from
-#                  the same nginx) on 1 and 2 threads, and the crawl's share of the latter
+#                  the same nginx) on 1 and 2 threads, and the crawl's share of the latter;
+#                  last, the CPU seconds of the crawl, of the C program and of nginx while each
+#                  ran, and the least wall time that CPU allows on the machine's cores (they
+#                  share the cores), beside the time 75% of the SAX ceiling asks for
 #   --baseline B   also crawl with another asyncurl-crawl binary B (say, a release build
 #                  of an earlier commit) and print this build's pages/s against it
 #   --binary B     crawl with B instead of building a release asyncurl-crawl (quick checks
@@ -101,6 +104,15 @@ measure() {  # name, then the command; prints "seconds peak_rss_kb"
     head -1 "$run_dir/$name.time"
 }
 cpu() { awk 'NR == 2 { print $1 + $2 }' "$run_dir/$1.time"; }  # name; user+sys CPU seconds
+# CPU seconds (user+sys) used so far by the worker processes of the nginx whose run directory is $1.
+nginx_cpu() {
+    local master ticks=0 worker
+    master=$(cat "$1/nginx.pid")
+    for worker in $(pgrep -P "$master"); do
+        ticks=$((ticks + $(awk '{ print $14 + $15 }' "/proc/$worker/stat" 2>/dev/null || echo 0)))
+    done
+    python3 -c "print($ticks / $(getconf CLK_TCK))"
+}
 
 echo "crawling $base ($pages pages) with asyncurl-crawl..." >&2
 read -r a_seconds a_rss < <(measure asyncurl "$binary" "$base" --output "$run_dir/asyncurl.jsonl" \
@@ -252,7 +264,9 @@ if ((with_docs)); then
     trap 'scripts/site-server.sh stop --port "$docs_port" --run-dir "$docs_run" >/dev/null 2>&1 || true; kill "$(cat "$run_dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; scripts/site-server.sh stop --port "$port" --run-dir "$run_dir" >/dev/null 2>&1 || true; rm -rf "$run_dir"' EXIT
     docs_base=$(scripts/site-server.sh start "$docs_site" --port "$docs_port" --run-dir "$docs_run")
     echo "crawling $docs_base (docs profile) with asyncurl-crawl (defaults)..." >&2
+    d_nginx_before=$(nginx_cpu "$docs_run")
     read -r d_seconds d_rss < <(measure docs "$binary" "$docs_base" --output "$run_dir/docs.jsonl" --quiet)
+    d_nginx=$(python3 -c "print($(nginx_cpu "$docs_run") - $d_nginx_before)")
     if [[ -n $baseline ]]; then
         read -r db_seconds db_rss < <(measure docs-baseline "$baseline" "$docs_base" --output "$run_dir/docs-baseline.jsonl" --quiet)
     fi
@@ -266,6 +280,10 @@ if ((with_docs)); then
     echo "fetching and parsing the docs pages with fetch_parse_ceiling on 1 and $ceiling_threads threads..." >&2
     fp1_seconds=$(fetch_parse 1) || true
     fp2_seconds=$(fetch_parse "$ceiling_threads") || true
+    # One more round of the C program, for its CPU time and nginx's while it runs.
+    fp_nginx_before=$(nginx_cpu "$docs_run")
+    measure fetch-parse "$work/fetch_parse_ceiling" --rounds 1 --threads "$ceiling_threads" < "$run_dir/docs-urls.txt" > /dev/null
+    fp_nginx=$(python3 -c "print($(nginx_cpu "$docs_run") - $fp_nginx_before)")
     cores=$(nproc)
     echo
     echo "docs profile: $c_pages pages, $c_links links, $((c_bytes / 1000000)) MB; crawl with defaults"
@@ -289,4 +307,11 @@ print('share of the fetch+parse ceiling  asyncurl = %.0f%%' % (100 * $fp2_second
     else
         echo "fetch+parse ceiling (C: libcurl + libxml2): failed (see its errors above)"
     fi
+    # What the CPU time allows: the crawler, nginx and the C program share the
+    # same cores, so no run can take less than their CPU seconds over the cores.
+    python3 -c "
+crawl, crawl_nginx, c, c_nginx, cores = $(cpu docs), $d_nginx, $(cpu fetch-parse), $fp_nginx, $cores
+print('CPU seconds (user+sys): asyncurl %.2f + nginx %.2f; C fetch+parse %.2f + nginx %.2f; SAX parse alone %.2f' % (crawl, crawl_nginx, c, c_nginx, $c_seconds))
+print('least wall time that CPU allows on %d cores: asyncurl %.2f s, C fetch+parse %.2f s, parse + nginx alone %.2f s; 75%% of the SAX ceiling is %.2f s' % (
+    cores, (crawl + crawl_nginx) / cores, (c + c_nginx) / cores, ($c_seconds + c_nginx) / cores, $c_seconds / cores / 0.75))"
 fi
