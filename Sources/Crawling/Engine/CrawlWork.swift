@@ -401,7 +401,7 @@ final class CrawlWork: Sendable {
             readsLinks
             ? PageLinks(
                 of: response, settings: crawler.settings, sharedHrefs: crawler.resolvedHrefs,
-                collectsAnchorText: !crawler.spider.readsLinksOnlyToFollow) : PageLinks(unparsed: response)
+                collectsAnchorText: !crawler.spider.readsLinksOnlyToFollow) : .unparsed
         result.links = readsLinks ? extracted.links.count : nil
         result.droppedLinks = extracted.dropped
         if extracted.dropped > 0 {

@@ -20,10 +20,12 @@ struct PageLinks {
     /// Links dropped in all (`<base href>` included).
     var dropped: Int { tooLong + overPageCap + (droppedBaseHref ? 1 : 0) }
 
-    /// A page not parsed for links (nothing would read them): whether it is
-    /// HTML is left to whoever asks (``CrawlResponse/isHTML``).
-    init(unparsed response: Response) {
-        isHTML = nil
+    /// A page not parsed for links (nothing would read them): no links, and
+    /// whether it is HTML is left to whoever asks (``CrawlResponse/isHTML``).
+    static let unparsed = PageLinks(isHTML: nil)
+
+    private init(isHTML: Bool?) {
+        self.isHTML = isHTML
     }
 
     /// Extracts the links of `response` as a crawl with `settings` does.

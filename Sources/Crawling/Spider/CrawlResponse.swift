@@ -36,6 +36,7 @@ public struct CrawlResponse: Sendable {
     /// every later one (on this response and its copies).
     private let parsed = ParsedDocument()
 
+    /// A page as the crawl hands it to a spider; `isHTML`: `nil` when the crawl did not find it out.
     init(response: Response, request: CrawlRequest, depth: Int, links: [Link], isHTML: Bool?, rendering: RenderedPage?) {
         self.response = response
         self.request = request
